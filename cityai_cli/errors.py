@@ -1,0 +1,44 @@
+"""The two kinds of failure cityai reports, and how each maps to an exit code.
+
+`DataError` (exit 1): the knowledge base or the environment is at fault; it carries one
+`Problem` per fault, each naming the file, line and field where possible.
+`UsageError` (exit 2): the command line is at fault; it says what was expected and, for
+names, the closest valid ones.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import List, Optional, Sequence
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    message: str
+    line: Optional[int] = None
+    column: Optional[int] = None
+    path: str = ""
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.path + ': ' if self.path else ''}{self.message}"
+
+
+class DataError(Exception):
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems: List[Problem] = list(problems)
+        super().__init__("\n".join(map(str, self.problems)))
+
+
+class UsageError(Exception):
+    def __init__(self, message: str, suggestions: Sequence[str] = ()):
+        self.message = message
+        self.suggestions = list(suggestions)
+        hint = f" (did you mean: {', '.join(self.suggestions)}?)" if self.suggestions else ""
+        super().__init__(message + hint)

@@ -1,0 +1,213 @@
+"""Load a knowledge base: find it, read it safely, parse the TOML, validate the schema.
+
+Every failure becomes a `Problem` with the file, the line (and column, where TOML gives one)
+and the field path, e.g. `data/cities.toml:212: places.深圳.figures[3].value: cannot parse …`.
+The loader refuses files above `MAX_BYTES` before reading them, so a hostile `--data` cannot
+exhaust memory, and treats RecursionError from absurd nesting as a data error.
+"""
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+from .errors import DataError, Problem
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised only on Python < 3.11
+    import tomli as tomllib
+
+MAX_BYTES = 4 * 1024 * 1024   # the bundled base is ~100 KB; 4 MiB leaves room to grow 40-fold
+ENV_VAR = "CITYAI_DATA"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def bundled_path(*parts: str) -> Path:
+    """A bundled file: inside the installed package, or at the root of a source checkout."""
+    installed = PACKAGE_DIR.joinpath(*parts)
+    return installed if installed.exists() else PACKAGE_DIR.parent.joinpath(*parts)
+
+
+def default_data_path(explicit: Optional[str] = None) -> Path:
+    chosen = explicit or os.environ.get(ENV_VAR)
+    return Path(chosen) if chosen else bundled_path("data", "cities.toml")
+
+
+@dataclass
+class Loaded:
+    """A validated knowledge base with what is needed to point back into its file."""
+
+    kb: "KnowledgeBase"  # noqa: F821 - imported lazily
+    path: Path
+    lines: "LineMap"
+    _names: Optional[object] = field(default=None, repr=False)
+
+    @property
+    def display_path(self) -> str:
+        return display(self.path)
+
+    def seed_path(self, filename: str) -> Optional[Path]:
+        """Where a source's file is: beside the base (seeds/ or ../seeds/), else the bundled seeds."""
+        for folder in (self.path.parent / "seeds", self.path.parent.parent / "seeds", bundled_path("seeds")):
+            candidate = folder / filename
+            if candidate.is_file():
+                return candidate
+        return None
+
+
+def display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 file, turning every way it can fail into one clear Problem."""
+    name = str(path)
+    try:
+        if path.is_dir():
+            raise DataError([Problem(name, "is a directory, not a knowledge-base file")])
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise DataError([Problem(name, f"is {size:,} bytes; a knowledge base may be at most {MAX_BYTES:,} bytes")])
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DataError([Problem(name, "no such file")]) from None
+    except PermissionError:
+        raise DataError([Problem(name, "permission denied")]) from None
+    except OSError as error:
+        raise DataError([Problem(name, f"cannot read: {error.strerror or error}")]) from None
+    if not raw.strip():
+        raise DataError([Problem(name, "is empty; expected a TOML knowledge base")])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise DataError([Problem(name, f"is not UTF-8 (byte 0x{raw[error.start]:02x})", line, column)]) from None
+
+
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+
+def parse_toml(text: str, name: str) -> dict:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        found = _TOML_POSITION.search(message)
+        line, column = (int(found.group(1)), int(found.group(2))) if found else (None, None)
+        message = _TOML_POSITION.sub("", message) if found else message
+        raise DataError([Problem(name, f"invalid TOML: {message}", line, column)]) from None
+    except RecursionError:
+        raise DataError([Problem(name, "invalid TOML: nested too deeply")]) from None
+
+
+def load(path: Path) -> Loaded:
+    """Read, parse and validate; raise DataError listing every problem found."""
+    from . import lint  # deferred: pydantic is imported only when a base is actually loaded
+    from .models import KnowledgeBase
+
+    name = display(path)
+    text = read_text(path)
+    data = parse_toml(text, name)
+    lines = LineMap(text)
+    try:
+        kb = KnowledgeBase.model_validate(data)
+    except RecursionError:
+        raise DataError([Problem(name, "nested too deeply to validate")]) from None
+    except Exception as error:  # pydantic.ValidationError, imported lazily
+        if not hasattr(error, "errors"):
+            raise
+        raise DataError([_problem_from_pydantic(name, lines, item) for item in error.errors()]) from None
+    loaded = Loaded(kb, path, lines)
+    problems = lint.check_structure(loaded)
+    if problems:
+        raise DataError(problems)
+    return loaded
+
+
+def format_path(location: Tuple) -> str:
+    text = ""
+    for part in location:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+_SCALAR = (str, int, float, bool)
+
+
+def _problem_from_pydantic(name: str, lines: "LineMap", item: dict) -> Problem:
+    location = tuple(part for part in item["loc"] if part not in ("function-after", "function-before"))
+    message = item["msg"].removeprefix("Value error, ")
+    kind = item["type"]
+    if kind == "extra_forbidden":
+        message = "unknown field (a typo? see the README for the fields each table takes)"
+    elif kind == "missing":
+        message = "required field is missing"
+    elif kind not in ("value_error", "assertion_error") and isinstance(item.get("input"), _SCALAR):
+        message += f" (got {item['input']!r})"
+    return Problem(name, message, lines.line_of(location), None, format_path(location))
+
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_KEY_PART = re.compile(r'\s*("(?:[^"\\]|\\.)*"|\'[^\']*\'|[A-Za-z0-9_-]+)\s*')
+
+
+class LineMap:
+    """Maps a field path back to the line of the TOML file that defines it (best effort)."""
+
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+        self.headers: Dict[Tuple, int] = {}
+        counts: Dict[Tuple, int] = {}
+        for number, line in enumerate(self.lines, start=1):
+            match = _HEADER.match(line)
+            key = _split_key(match.group(2)) if match else None
+            if not key:
+                continue
+            if match.group(1) == "[[":
+                index = counts.get(key, 0)
+                counts[key] = index + 1
+                key = key + (index,)
+            self.headers.setdefault(key, number)
+
+    def line_of(self, location: Tuple) -> Optional[int]:
+        for cut in range(len(location), 0, -1):
+            start = self.headers.get(tuple(location[:cut]))
+            if start is None:
+                continue
+            rest = [part for part in location[cut:] if isinstance(part, str)]
+            return self._find_key(start, rest[0]) if rest else start
+        return None
+
+    def _find_key(self, start: int, key: str) -> int:
+        pattern = re.compile(rf'^\s*(?:{re.escape(key)}|"{re.escape(key)}")\s*=')
+        for number in range(start + 1, len(self.lines) + 1):
+            line = self.lines[number - 1]
+            if _HEADER.match(line):
+                break
+            if pattern.match(line):
+                return number
+        return start
+
+
+def _split_key(text: str) -> Optional[Tuple[str, ...]]:
+    parts, position = [], 0
+    while position < len(text):
+        match = _KEY_PART.match(text, position)
+        if not match:
+            return None
+        token = match.group(1)
+        parts.append(token[1:-1] if token[0] in "\"'" else token)
+        position = match.end()
+        if position < len(text):
+            if text[position] != ".":
+                return None
+            position += 1
+    return tuple(parts)

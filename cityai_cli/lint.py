@@ -1,0 +1,132 @@
+"""Checks that need the whole knowledge base: cross-references, units, aliases, provenance.
+
+`check_structure` runs on every load (a base with an unknown metric is unusable).
+`check_provenance` reads the seed documents and runs in `cityai validate` and in the tests:
+every quote must occur in its document and every figure's number must occur in its quote.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Dict, Iterator, List, Optional, Tuple
+
+from .errors import Problem
+from .kb import Loaded, format_path
+from .names import alias_keys
+from .quantity import Quantity
+
+# Which dimensions each subsidy term may have.
+TERM_DIMENSIONS = {"pool": ("money",), "cap": ("money",), "rate": ("ratio",), "special_rates": ("ratio",)}
+
+_WHITESPACE = re.compile(r"\s+")
+# Pinyin that one source inserts after characters, e.g. 發(fā); ignored when looking for a number.
+_PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
+
+
+def entries(loaded: Loaded) -> Iterator[Tuple[tuple, object]]:
+    """(location, item) for every figure, policy, subsidy and subsidy term, in file order."""
+    for name, place in loaded.kb.places.items():
+        for kind in ("figures", "policies", "subsidies"):
+            for index, item in enumerate(getattr(place, kind)):
+                location = ("places", name, kind, index)
+                yield location, item
+                if kind == "subsidies":
+                    for term_path, term in item.terms():
+                        head, _, number = term_path.partition("[")
+                        yield location + ((head, int(number[:-1])) if number else (head,)), term
+
+
+def check_structure(loaded: Loaded) -> List[Problem]:
+    kb, problems = loaded.kb, []
+
+    def report(location: tuple, message: str) -> None:
+        problems.append(Problem(loaded.display_path, message, loaded.lines.line_of(location), None,
+                                format_path(location)))
+
+    for location, item in entries(loaded):
+        source = getattr(item, "source", None)
+        if source and source not in kb.sources:
+            report(location + ("source",), f"unknown source {source!r}{_hint(source, kb.sources)}")
+        if hasattr(item, "metric"):
+            metric = kb.metrics.get(item.metric)
+            if metric is None:
+                report(location + ("metric",), f"unknown metric {item.metric!r}{_hint(item.metric, kb.metrics)}")
+            elif item.value.dimension != metric.dimension:
+                report(location + ("value",), f"{item.value.text!r} is {_describe(item.value)}, but metric "
+                       f"{item.metric!r} is measured in {metric.dimension} ({metric.unit or 'no unit'})")
+        elif hasattr(item, "type") and kb.subsidy_types and item.type not in kb.subsidy_types:
+            report(location + ("type",), f"unknown subsidy type {item.type!r}{_hint(item.type, kb.subsidy_types)}")
+        term_kind = location[4] if len(location) > 4 else None
+        if term_kind in TERM_DIMENSIONS and item.value.dimension not in TERM_DIMENSIONS[term_kind]:
+            expected = " or ".join(TERM_DIMENSIONS[term_kind])
+            report(location + ("value",), f"{item.value.text!r} is {_describe(item.value)}; a {term_kind} must be {expected}")
+    problems.extend(_duplicate_names(loaded))
+    return problems
+
+
+def _duplicate_names(loaded: Loaded) -> List[Problem]:
+    owner: Dict[str, str] = {}
+    problems = []
+    for name, place in loaded.kb.places.items():
+        for key in alias_keys(name, place):
+            first = owner.setdefault(key, name)
+            if first != name:
+                location = ("places", name)
+                problems.append(Problem(loaded.display_path, f"name or alias {key!r} also names {first!r}",
+                                        loaded.lines.line_of(location), None, format_path(location)))
+    return problems
+
+
+def check_provenance(loaded: Loaded) -> List[Problem]:
+    """Every source file exists; every quote is in its document; every number is in its quote."""
+    kb, problems, documents = loaded.kb, [], {}
+    for source_id, source in kb.sources.items():
+        location = ("sources", source_id, "file")
+        path = loaded.seed_path(source.file)
+        if path is None:
+            problems.append(Problem(loaded.display_path, f"source document {source.file!r} not found in seeds/",
+                                    loaded.lines.line_of(location), None, format_path(location)))
+        else:
+            documents[source_id] = squash(path.read_text(encoding="utf-8"))
+    for location, item in entries(loaded):
+        source = getattr(item, "source", None) or _owner_source(kb, location)
+        quote = getattr(item, "quote", "")
+        if source not in documents or not quote:
+            continue
+        where = (loaded.display_path, loaded.lines.line_of(location + ("quote",)), None, format_path(location + ("quote",)))
+        if squash(quote) not in documents[source]:
+            problems.append(Problem(where[0], f"quote not found in {kb.sources[source].file}: {quote!r}", *where[1:]))
+            continue
+        value: Optional[Quantity] = getattr(item, "value", None)
+        if value is not None and not number_in_quote(value, quote):
+            problems.append(Problem(where[0], f"number {value.literal!r} of {value.text!r} does not occur in the quote {quote!r}",
+                                    *where[1:]))
+    return problems
+
+
+def squash(text: str) -> str:
+    """Whitespace is the only thing quote matching ignores."""
+    return _WHITESPACE.sub("", text)
+
+
+def number_in_quote(value: Quantity, quote: str) -> bool:
+    """The number as the source writes it (2800, 1.2万, 九, 百亿, 1/3) occurs in the quote."""
+    text = _PINYIN.sub("", squash(quote))
+    literal = value.literal
+    return literal in text or literal.replace(",", "") in text.replace(",", "")
+
+
+def _owner_source(kb, location: tuple) -> Optional[str]:
+    """A subsidy term without its own source cites its programme's source."""
+    if len(location) > 4:
+        return kb.places[location[1]].subsidies[location[3]].source
+    return None
+
+
+def _hint(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
+    return f" (did you mean {', '.join(map(repr, close))}?)" if close else ""
+
+
+def _describe(value: Quantity) -> str:
+    return f"a {value.dimension} figure" + (f" in {value.unit}" if value.unit else "")

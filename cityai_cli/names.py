@@ -1,0 +1,89 @@
+"""Resolve what users type to places, metrics and subsidy types.
+
+Places answer to their simplified name, traditional name, pinyin (any case, any spacing),
+English name and curated aliases, each with or without the 市/省/区 suffix. A name two places
+share (Taizhou: 台州 and 泰州) is ambiguous and lists both; an unknown one suggests the closest.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from typing import Dict, Iterable, List, Set
+
+from .errors import UsageError
+
+_SUFFIXES = ("市", "省", "区", "區", "县", "縣", "自治区", "自治區")
+_SEPARATORS = re.compile(r"[\s'’\-_.·]+")
+
+
+def normalise(text: str) -> str:
+    """NFKC + casefold + no spaces/apostrophes/hyphens: "Shen Zhen" == "shenzhen"."""
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", text)).casefold()
+
+
+def _stems(text: str) -> Iterable[str]:
+    key = normalise(text)
+    if key:
+        yield key
+    for suffix in _SUFFIXES:
+        if key.endswith(suffix) and len(key) > len(suffix) + 1:
+            yield key[: -len(suffix)]
+
+
+def alias_keys(name: str, place) -> List[str]:
+    """Every normalised key that names this place."""
+    written = [name, place.traditional, place.pinyin, place.english, *place.aliases]
+    keys: List[str] = []
+    for text in filter(None, written):
+        for key in _stems(text):
+            if key not in keys:
+                keys.append(key)
+    return keys
+
+
+class Index:
+    """Normalised key -> canonical names, built once per loaded base."""
+
+    def __init__(self, entries: Dict[str, Iterable[str]], kind: str):
+        self.kind = kind
+        self.keys: Dict[str, Set[str]] = {}
+        for canonical, names in entries.items():
+            for name in names:
+                self.keys.setdefault(name, set()).add(canonical)
+
+    def resolve(self, text: str) -> str:
+        found: Set[str] = set()
+        for key in _stems(text):
+            found = self.keys.get(key, set())
+            if found:
+                break
+        if len(found) == 1:
+            return next(iter(found))
+        if found:
+            raise UsageError(f"{self.kind} {text!r} is ambiguous: it names {', '.join(sorted(found))}; "
+                             "use the Chinese name")
+        raise UsageError(f"unknown {self.kind} {text!r}", self.suggest(text))
+
+    def suggest(self, text: str) -> List[str]:
+        close = difflib.get_close_matches(normalise(text), list(self.keys), n=5, cutoff=0.5)
+        seen: List[str] = []
+        for key in close:
+            for name in sorted(self.keys[key]):
+                if name not in seen:
+                    seen.append(name)
+        return seen[:3]
+
+
+def place_index(kb) -> Index:
+    return Index({name: alias_keys(name, place) for name, place in kb.places.items()}, "place")
+
+
+def metric_index(kb) -> Index:
+    return Index({key: [normalise(word) for word in (key, metric.zh, metric.en, *metric.aliases)]
+                  for key, metric in kb.metrics.items()}, "metric")
+
+
+def subsidy_type_index(kb) -> Index:
+    return Index({key: [normalise(word) for word in (key, kind.en, kind.pinyin, *kind.aliases) if word]
+                  for key, kind in kb.subsidy_types.items()}, "subsidy type")

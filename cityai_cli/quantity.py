@@ -1,0 +1,287 @@
+"""Parse figures the way Chinese sources write them: "超2800家", "1.7万亿元", "最高5000萬元", "九成".
+
+A figure is qualifier + number + magnitude + unit. Everything is normalised so that figures can
+be compared: money to yuan (CNY), compute to PFLOPS, percentages and 成 to fractions. Numbers
+are Decimals so that "1.7万亿" is exactly 1700000000000, not a float approximation.
+
+This module is pure (no I/O, no pydantic) so that the knowledge-base loader, the amount parser
+of `subsidies --spend` and the property tests all share one grammar.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Optional
+
+
+class FigureError(ValueError):
+    """A figure's text could not be parsed; the message says what was expected."""
+
+
+# Canonical qualifier -> bound. Traditional and long forms map onto these canonical words.
+QUALIFIER_BOUND = {
+    "约": "approx", "左右": "approx", "近": "approx",
+    "超": "lower", "逾": "lower", "突破": "lower", "余": "lower", "多": "lower", "以上": "lower",
+    "不少于": "at_least", "不低于": "at_least",
+    "最高": "upper", "不超过": "upper", "最多": "upper", "不到": "upper",
+    "达": "exact", "": "exact",
+}
+BOUND_SYMBOL = {"approx": "≈", "lower": ">", "at_least": "≥", "upper": "≤", "exact": "", "range": ""}
+# Order in which qualified figures of equal value rank (a "超2800" beats a plain "2800").
+BOUND_ORDER = {"lower": 4, "at_least": 3, "exact": 2, "range": 2, "approx": 1, "upper": 0}
+
+_PREFIXES = {
+    "約": "约", "约": "约", "大约": "约", "超過": "超", "超过": "超", "超出": "超", "超": "超",
+    "逾": "逾", "近": "近", "將近": "近", "将近": "近", "突破": "突破", "最高": "最高", "最多": "最多",
+    "不少於": "不少于", "不少于": "不少于", "至少": "不少于", "不到": "不到", "不足": "不到", "不低於": "不低于", "不低于": "不低于",
+    "不超過": "不超过", "不超过": "不超过", "高達": "达", "高达": "达", "達到": "达", "达到": "达", "達": "达", "达": "达",
+}
+_PREFIX_QUALIFIERS = set(_PREFIXES.values())
+_SUFFIXES = {"餘": "余", "余": "余", "多": "多", "以上": "以上", "左右": "左右"}
+
+_MAGNITUDES = {"万亿": Decimal(10) ** 12, "萬億": Decimal(10) ** 12, "亿": Decimal(10) ** 8,
+               "億": Decimal(10) ** 8, "万": Decimal(10) ** 4, "萬": Decimal(10) ** 4,
+               "千": Decimal(1000)}
+
+# unit as written -> (canonical unit, dimension, factor to the canonical unit)
+_UNITS = {
+    "元": ("CNY", "money", Decimal(1)), "美元": ("USD", "money_usd", Decimal(1)),
+    "EFLOPS": ("PFLOPS", "compute", Decimal(1000)), "PFLOPS": ("PFLOPS", "compute", Decimal(1)),
+    "TFLOPS": ("PFLOPS", "compute", Decimal("0.001")), "E": ("PFLOPS", "compute", Decimal(1000)),
+    "P": ("PFLOPS", "compute", Decimal(1)), "T": ("PFLOPS", "compute", Decimal("0.001")),
+    "%": ("ratio", "ratio", Decimal("0.01")), "％": ("ratio", "ratio", Decimal("0.01")),
+    "成": ("ratio", "ratio", Decimal("0.1")),
+}
+_COUNT_UNITS = {"家": "家", "个": "个", "個": "个", "款": "款", "台": "台", "臺": "台", "项": "项",
+                "項": "项", "名": "名", "人": "人", "所": "所", "座": "座", "条": "条", "條": "条",
+                "件": "件", "批": "批", "次": "次", "位": "位", "只": "只", "倍": "倍", "年": "年", "卡": "卡",
+                "张": "张", "張": "张", "宗": "宗"}
+for _written, _canonical in _COUNT_UNITS.items():
+    _UNITS[_written] = (_canonical, "count", Decimal(1))
+DIMENSIONS = ("count", "money", "money_usd", "compute", "ratio", "rank", "number")
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG = {"万": 10 ** 4, "萬": 10 ** 4, "亿": 10 ** 8, "億": 10 ** 8}
+_CN_CHARS = "".join([*_CN_DIGITS, *_CN_SMALL, *_CN_BIG])
+
+_ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?(?:[eE][+-]?\d+)?"
+_MAG = "|".join(sorted(map(re.escape, _MAGNITUDES), key=len, reverse=True))
+_NUMBER = re.compile(rf"(?P<arabic>{_ARABIC})\s*(?P<mag>{_MAG})?|(?P<chinese>[{_CN_CHARS}]+)")
+_PREFIX_RE = re.compile("|".join(sorted(map(re.escape, _PREFIXES), key=len, reverse=True)))
+_UNIT_RE = re.compile("|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True)), re.IGNORECASE)
+_FRACTION = re.compile(r"(\d{1,6})\s*/\s*(\d{1,6})")
+_CN_FRACTION = re.compile(r"([一二三四五六七八九十百]+)分之([一二三四五六七八九十]+)")
+_WORD_RATIOS = {"一半": Decimal("0.5"), "半数": Decimal("0.5")}
+_RANGE_SEP = re.compile(r"\s*(?:-|–|—|~|～|至|到)\s*")
+
+EXPECTED = ("[qualifier] number [余|多] unit [以上|左右], e.g. 超2800家, 约2400家, 2600余家, "
+            "突破3000亿元, 1.7万亿元, 最高1000万元, 100EFLOPS, 10000P, 50%, 九成")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A parsed figure. `value` is in `unit` (CNY, PFLOPS, ratio, or a count word)."""
+
+    text: str                       # as the curator (or user) wrote it
+    value: Decimal
+    unit: str
+    dimension: str
+    qualifier: str = ""             # canonical simplified word: 超, 约, 余, 最高 ...
+    upper: Optional[Decimal] = None  # set for ranges such as 3-5个
+    literal: str = ""               # the number as written (2800, 1.7万亿, 九), for quote checks
+
+    @property
+    def bound(self) -> str:
+        return "range" if self.upper is not None else QUALIFIER_BOUND[self.qualifier]
+
+    @property
+    def symbol(self) -> str:
+        return BOUND_SYMBOL[self.bound]
+
+    def sort_key(self) -> tuple:
+        return (self.value, BOUND_ORDER[self.bound])
+
+    def display(self) -> str:
+        """Canonical simplified rendering, parseable back into an equal Quantity."""
+        if self.literal in _WORD_RATIOS or _FRACTION.fullmatch(self.literal) or _CN_FRACTION.fullmatch(self.literal):
+            return f"{self.qualifier}{self.literal}" if self.qualifier in _PREFIX_QUALIFIERS else f"{self.literal}{self.qualifier}"
+        number = format_number(self.value, self.dimension, self.unit)
+        if self.upper is not None:
+            number = f"{format_number(self.value, self.dimension, self.unit, with_unit=False)}-{format_number(self.upper, self.dimension, self.unit)}"
+        if self.qualifier in ("余", "多"):
+            head, unit = _split_unit(number)
+            return f"{head}{self.qualifier}{unit}"
+        if self.qualifier in ("以上", "左右"):
+            return f"{number}{self.qualifier}"
+        return f"{self.qualifier}{number}"
+
+
+def parse_figure(text: str, *, default_unit: Optional[str] = None) -> Quantity:
+    """Parse one figure. `default_unit` (e.g. "元") applies when the text has no unit."""
+    if not isinstance(text, str):
+        raise FigureError(f"expected a figure as text ({EXPECTED}), got {type(text).__name__}")
+    source = text.strip()
+    if not source:
+        raise FigureError(f"empty figure; expected {EXPECTED}")
+    rest, qualifier = source, ""
+    prefix = _PREFIX_RE.match(rest)
+    if prefix:
+        qualifier, rest = _PREFIXES[prefix.group(0)], rest[prefix.end():].lstrip()
+    if rest.startswith("第"):
+        # An ordinal rank (第二 = 2nd): lower is better, no unit.
+        number, tail, literal = _take_number(rest[1:].lstrip(), source)
+        if tail.strip() or qualifier or number != number.to_integral() or number < 1:
+            raise FigureError(f"cannot parse figure {text!r}: expected a rank such as 第二 or 第2")
+        return Quantity(source, _normalise(number), "", "rank", "", None, literal)
+    word = next((w for w in _WORD_RATIOS if rest.startswith(w)), None)
+    fraction = _FRACTION.match(rest) or _CN_FRACTION.match(rest)
+    if word or fraction:
+        # 一半 / 1/3 are shares: no unit follows, the value is a ratio.
+        literal = word or fraction.group(0)
+        if word:
+            value = _WORD_RATIOS[word]
+        else:
+            if fraction.re is _CN_FRACTION:   # 三分之一: denominator first
+                denominator, numerator = (Decimal(_chinese_numeral(part, source)) for part in fraction.groups())
+            else:
+                numerator, denominator = (Decimal(part) for part in fraction.groups())
+            if denominator == 0 or numerator > denominator:
+                raise FigureError(f"cannot parse figure {text!r}: {literal} is not a share between 0 and 1")
+            value = numerator / denominator
+        suffix, rest = _take_suffix(rest[len(literal):].lstrip())
+        if rest.strip():
+            raise FigureError(f"cannot parse figure {text!r}: unexpected {rest.strip()!r} after {literal}")
+        if suffix and qualifier:
+            raise FigureError(f"cannot parse figure {text!r}: two qualifiers ({qualifier}, {suffix})")
+        return Quantity(source, _normalise(value), "ratio", "ratio", qualifier or suffix, None, literal)
+    low, rest, literal = _take_number(rest, source)
+    upper = None
+    separator = _RANGE_SEP.match(rest)
+    if separator and rest[separator.end():][:1] and _NUMBER.match(rest[separator.end():]):
+        upper, rest, _ = _take_number(rest[separator.end():], source)
+    suffix, rest = _take_suffix(rest)
+    unit_match = _UNIT_RE.match(rest)
+    if unit_match:
+        written = unit_match.group(0)
+        unit, dimension, factor = _UNITS[written if written in _UNITS else written.upper()]
+        rest = rest[unit_match.end():]
+    elif default_unit is not None and not rest.strip(" 以上左右"):
+        unit, dimension, factor = _UNITS[default_unit]
+    elif not rest:
+        unit, dimension, factor = "", "number", Decimal(1)
+    else:
+        raise FigureError(f"cannot parse figure {text!r}: unknown unit {rest!r}; expected {EXPECTED}")
+    trailing, rest = _take_suffix(rest.lstrip())
+    if rest.strip():
+        raise FigureError(f"cannot parse figure {text!r}: unexpected {rest.strip()!r} at the end; expected {EXPECTED}")
+    for extra in (suffix, trailing):
+        if extra:
+            if qualifier:
+                raise FigureError(f"cannot parse figure {text!r}: two qualifiers ({qualifier}, {extra})")
+            qualifier = extra
+    if upper is not None and qualifier:
+        raise FigureError(f"cannot parse figure {text!r}: a range cannot also carry a qualifier")
+    value = _normalise(low * factor)
+    top = _normalise(upper * factor) if upper is not None else None
+    if top is not None and top < value:
+        raise FigureError(f"cannot parse figure {text!r}: range ends below its start")
+    return Quantity(source, value, unit, dimension, qualifier, top, literal)
+
+
+def _take_number(rest: str, source: str) -> tuple[Decimal, str, str]:
+    match = _NUMBER.match(rest)
+    if not match:
+        raise FigureError(f"cannot parse figure {source!r}: no number found; expected {EXPECTED}")
+    if match.group("arabic"):
+        digits = match.group("arabic").replace(",", "")
+        try:
+            number = Decimal(digits)
+        except InvalidOperation:  # pragma: no cover - the regex admits only valid decimals
+            raise FigureError(f"cannot parse figure {source!r}: bad number {digits!r}") from None
+        if not number.is_finite() or abs(number.adjusted()) > 30:
+            raise FigureError(f"cannot parse figure {source!r}: number {digits!r} is out of range")
+        magnitude = match.group("mag")
+        if magnitude:
+            number *= _MAGNITUDES[magnitude]
+        return number, rest[match.end():], match.group(0).replace(" ", "")
+    chinese = match.group("chinese")
+    # 成 after a Chinese numeral is a unit (九成 = 90%), so only the numeral is the literal.
+    return Decimal(_chinese_numeral(chinese, source)), rest[match.end():], chinese
+
+
+def _take_suffix(rest: str) -> tuple[str, str]:
+    for written, canonical in _SUFFIXES.items():
+        if rest.startswith(written):
+            return canonical, rest[len(written):]
+    return "", rest
+
+
+def _chinese_numeral(text: str, source: str) -> int:
+    """一百二十 -> 120, 百亿 -> 10**10, 万 -> 10**4, 两千 -> 2000 (digits before units)."""
+    total, section, digit, seen_digit = 0, 0, None, False
+    for char in text:
+        if char in _CN_DIGITS:
+            if digit is not None and seen_digit:
+                raise FigureError(f"cannot parse figure {source!r}: malformed Chinese numeral {text!r}")
+            digit, seen_digit = _CN_DIGITS[char], True
+        elif char in _CN_SMALL:
+            section += (1 if digit is None else digit) * _CN_SMALL[char]
+            digit, seen_digit = None, False
+        else:  # 万 / 亿 close a section
+            section += digit or 0
+            total = (total + (section or 1)) * _CN_BIG[char]
+            section, digit, seen_digit = 0, None, False
+    return total + section + (digit or 0)
+
+
+def _normalise(value: Decimal) -> Decimal:
+    """Drop trailing zeros so that equal values compare and print the same."""
+    value = value.normalize()
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value
+
+
+def _split_unit(number: str) -> tuple[str, str]:
+    match = re.match(r"([\d.]+(?:万亿|亿|万)?)(.*)", number)
+    return (match.group(1), match.group(2)) if match else (number, "")
+
+
+def format_number(value: Decimal, dimension: str, unit: str, with_unit: bool = True) -> str:
+    """3.6e11 CNY -> 3600亿元; 1e5 PFLOPS -> 100EFLOPS; 0.35 ratio -> 35%."""
+    if dimension in ("money", "money_usd", "count"):
+        suffix = {"money": "元", "money_usd": "美元"}.get(dimension, unit)
+        for word, size in (("万亿", 10 ** 12), ("亿", 10 ** 8), ("万", 10 ** 4)):
+            if abs(value) >= size:
+                return f"{plain(value / size)}{word}{suffix if with_unit else ''}"
+        return f"{plain(value)}{suffix if with_unit else ''}"
+    if dimension == "compute":
+        if abs(value) >= 1000:
+            return f"{plain(value / 1000)}{'EFLOPS' if with_unit else ''}"
+        return f"{plain(value)}{'PFLOPS' if with_unit else ''}"
+    if dimension == "rank":
+        return f"第{plain(value)}"
+    if dimension == "ratio":
+        return f"{plain(value * 100)}{'%' if with_unit else ''}"
+    return f"{plain(value)}{unit if with_unit else ''}"
+
+
+def plain(value: Decimal) -> str:
+    """A Decimal without exponent or trailing zeros: 3600, 1.7, 0.035."""
+    text = format(_normalise(Decimal(value)), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def parse_amount(text: str) -> Decimal:
+    """A contract amount for `subsidies --spend`: 300万, 3,000,000, 0.03亿, 3e6, 300万元."""
+    try:
+        quantity = parse_figure(text, default_unit="元")
+    except FigureError:
+        quantity = None
+    if quantity is None or quantity.dimension != "money" or quantity.qualifier or quantity.upper is not None:
+        raise FigureError(f"invalid amount {text!r}: expected an amount in yuan such as 300万, "
+                          "3,000,000, 0.03亿 or 3e6")
+    if quantity.value <= 0:
+        raise FigureError(f"invalid amount {text!r}: the amount must be greater than zero")
+    return quantity.value
