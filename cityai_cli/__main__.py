@@ -1,0 +1,3 @@
+from cityai_cli.cli import main
+
+main()

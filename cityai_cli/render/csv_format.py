@@ -1,0 +1,46 @@
+"""CSV (RFC 4180, CRLF line ends, UTF-8), one header of stable English keys.
+
+A command with several tables writes one CSV whose first column, `table`, names each row's table
+and whose header is the union of the tables' keys. Text that a spreadsheet would execute as a
+formula (starting with = + - @ tab or CR) is prefixed with ' (OWASP); numeric columns stay numbers.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+from ..quantity import plain
+from ..report import Report
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def render(report: Report, options) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    columns, seen = [], set()
+    for table in report.tables:
+        for column in table.columns:
+            if column.key not in seen:
+                seen.add(column.key)
+                columns.append(column)
+    multi = not report.single
+    writer.writerow((["table"] if multi else []) + [column.key for column in columns])
+    for table in report.tables:
+        own = {column.key for column in table.columns}
+        for row in table.rows:
+            cells = [cell(row.get(column.key), column.kind) if column.key in own else "" for column in columns]
+            writer.writerow(([table.name] if multi else []) + cells)
+    return out.getvalue()
+
+
+def cell(value, kind: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (Decimal, int)) and kind == "number":
+        return plain(Decimal(value))
+    text = plain(value) if isinstance(value, Decimal) else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text

@@ -1,0 +1,24 @@
+"""Markdown pipe tables (GitHub flavour), the columns the terminal table shows."""
+from __future__ import annotations
+
+from ..report import Report
+from . import printable
+
+
+def _escape(text: str) -> str:
+    return printable(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+
+
+def render(report: Report, options) -> str:
+    parts = []
+    for table in report.tables:
+        columns = [column for column in table.columns if column.in_table]
+        parts.append(f"### {_escape(table.title)}\n")
+        if not table.rows:
+            parts.append(f"_{table.empty}_\n")
+            continue
+        lines = ["| " + " | ".join(_escape(column.header) for column in columns) + " |",
+                 "|" + "|".join("---:" if column.kind == "number" else "---" for column in columns) + "|"]
+        lines += ["| " + " | ".join(_escape(column.show(row)) for column in columns) + " |" for row in table.rows]
+        parts.append("\n".join(lines) + "\n")
+    return "\n".join(parts)
