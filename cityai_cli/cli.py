@@ -130,12 +130,11 @@ def list_command(
     format: FormatOption = None, data: DataOption = None,
 ) -> None:
     """Every place with its level, province, regions and headline figures."""
-    from .names import place_index
+    from .names import group_index
     from .query.places import list_places
     loaded = load(data)
-    index = place_index(loaded.kb)
-    region_name = index.resolve(region) if region else None
-    province_name = index.resolve(province) if province else None
+    region_name = group_index(loaded.kb, "regions", "region").resolve(region) if region else None
+    province_name = group_index(loaded.kb, "province", "province").resolve(province) if province else None
     chosen = None if level in (None, Level.all) else level.value
     emit(list_places(loaded.kb, chosen, region_name, province_name), format)
 

@@ -87,3 +87,17 @@ def metric_index(kb) -> Index:
 def subsidy_type_index(kb) -> Index:
     return Index({key: [normalise(word) for word in (key, kind.en, kind.pinyin, *kind.aliases) if word]
                   for key, kind in kb.subsidy_types.items()}, "subsidy type")
+
+
+def group_index(kb, field: str, level: str) -> Index:
+    """Regions (长三角) or provinces (广东) that places belong to, by name or by the group's own aliases."""
+    groups: Dict[str, List[str]] = {}
+    for place in kb.places.values():
+        values = place.regions if field == "regions" else [place.province]
+        for value in filter(None, values):
+            groups.setdefault(value, [])
+    for name, place in kb.places.items():
+        if place.level == level:
+            groups.setdefault(name, [])
+    return Index({name: [*_stems(name), *(alias_keys(name, kb.places[name]) if name in kb.places else [])]
+                  for name in groups}, level)

@@ -1,0 +1,60 @@
+"""Shared fixtures. Tests read the project's own data/ and seeds/, never ../shared."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PROJECT_DATA = ROOT / "data" / "cities.toml"
+PROJECT_SEEDS = ROOT / "seeds"
+MINI = FIXTURES / "mini.toml"
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch):
+    """No test depends on the developer's environment."""
+    for name in ("CITYAI_DATA", "NO_COLOR", "COLUMNS"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def project():
+    from cityai_cli.kb import load
+    return load(PROJECT_DATA)
+
+
+@pytest.fixture(scope="session")
+def mini():
+    from cityai_cli.kb import load
+    return load(MINI)
+
+
+class Result:
+    def __init__(self, code: int, stdout: str, stderr: str):
+        self.code, self.stdout, self.stderr = code, stdout, stderr
+
+
+@pytest.fixture
+def cli():
+    """Run the Typer app in-process: cli("rank", "--by", "产业规模", "-f", "csv")."""
+    from cityai_cli.cli import app
+    runner = CliRunner()
+
+    def run(*args: str, env=None) -> Result:
+        result = runner.invoke(app, list(args), env=env, catch_exceptions=False)
+        return Result(result.exit_code, result.stdout, result.stderr)
+    return run
+
+
+def run_process(*args: str, env=None, cwd=None, input=None) -> subprocess.CompletedProcess:
+    """Run `python -m cityai_cli` as a user would, in its own process."""
+    full_env = {k: v for k, v in os.environ.items() if k not in ("CITYAI_DATA", "NO_COLOR")}
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "cityai_cli", *args], capture_output=True, env=full_env,
+                          cwd=cwd, input=input, timeout=60)

@@ -1,0 +1,120 @@
+"""The figure grammar: every form the sources write, and what it refuses."""
+from decimal import Decimal
+
+import pytest
+
+from cityai_cli.quantity import FigureError, format_number, parse_amount, parse_figure
+
+
+@pytest.mark.parametrize("text, value, unit, qualifier, literal", [
+    ("超2800家", "2800", "家", "超", "2800"),
+    ("约2400家", "2400", "家", "约", "2400"),
+    ("約2400 家", "2400", "家", "约", "2400"),
+    ("2600余家", "2600", "家", "余", "2600"),
+    ("2600餘家", "2600", "家", "余", "2600"),
+    ("突破3000亿元", "300000000000", "CNY", "突破", "3000亿"),
+    ("3600亿元", "360000000000", "CNY", "", "3600亿"),
+    ("1.7万亿元", "1700000000000", "CNY", "", "1.7万亿"),
+    ("最高1000万元", "10000000", "CNY", "最高", "1000万"),
+    ("最高5000萬元", "50000000", "CNY", "最高", "5000萬"),
+    ("100EFLOPS", "100000", "PFLOPS", "", "100"),
+    ("10000P", "10000", "PFLOPS", "", "10000"),
+    ("1.2万P", "12000", "PFLOPS", "", "1.2万"),
+    ("500TFLOPS", "0.5", "PFLOPS", "", "500"),
+    ("50%", "0.5", "ratio", "", "50"),
+    ("不超過50%", "0.5", "ratio", "不超过", "50"),
+    ("超过7%", "0.07", "ratio", "超", "7"),
+    ("九成", "0.9", "ratio", "", "九"),
+    ("7成以上", "0.7", "ratio", "以上", "7"),
+    ("百亿元", "10000000000", "CNY", "", "百亿"),
+    ("千億元", "100000000000", "CNY", "", "千億"),
+    ("万台", "10000", "台", "", "万"),
+    ("兩個", "2", "个", "", "兩"),
+    ("10家以上", "10", "家", "以上", "10"),
+    ("20多家", "20", "家", "多", "20"),
+    ("不少于10项", "10", "项", "不少于", "10"),
+    ("至少29个", "29", "个", "不少于", "29"),
+    ("不到10个", "10", "个", "不到", "10"),
+    ("约1/3", "0.3333333333333333333333333333", "ratio", "约", "1/3"),
+    ("近三分之一", "0.3333333333333333333333333333", "ratio", "近", "三分之一"),
+    ("一半以上", "0.5", "ratio", "以上", "一半"),
+    ("第二", "2", "", "", "二"),
+    ("105", "105", "", "", "105"),
+])
+def test_parses_every_written_form(text, value, unit, qualifier, literal):
+    quantity = parse_figure(text)
+    assert (quantity.value, quantity.unit, quantity.qualifier, quantity.literal) == (Decimal(value), unit, qualifier, literal)
+
+
+def test_a_range_keeps_both_ends():
+    quantity = parse_figure("3-5个")
+    assert (quantity.value, quantity.upper, quantity.bound, quantity.display()) == (3, 5, "range", "3-5个")
+
+
+@pytest.mark.parametrize("text, bound, symbol", [
+    ("超2800家", "lower", ">"), ("约2400家", "approx", "≈"), ("最高100万元", "upper", "≤"),
+    ("不少于10项", "at_least", "≥"), ("3600亿元", "exact", ""),
+])
+def test_qualifiers_have_a_bound(text, bound, symbol):
+    quantity = parse_figure(text)
+    assert (quantity.bound, quantity.symbol) == (bound, symbol)
+
+
+def test_ordering_is_qualifier_aware():
+    figures = [parse_figure(t) for t in ("约2800家", "超2800家", "2800家", "2400家")]
+    assert [f.text for f in sorted(figures, key=lambda f: f.sort_key(), reverse=True)] == ["超2800家", "2800家", "约2800家", "2400家"]
+
+
+@pytest.mark.parametrize("text, display", [
+    ("3600亿元", "3600亿元"), ("1.7万亿元", "1.7万亿元"), ("最高5000萬元", "最高5000万元"),
+    ("10000P", "10EFLOPS"), ("约35%", "约35%"), ("2600餘家", "2600余家"), ("超过7%", "超7%"), ("第二", "第2"),
+])
+def test_display_is_canonical_simplified(text, display):
+    assert parse_figure(text).display() == display
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "empty figure; expected"),
+    ("abc", "cannot parse figure 'abc': no number found"),
+    ("2800xyz", "cannot parse figure '2800xyz': unknown unit 'xyz'"),
+    ("约超2800家", "cannot parse figure '约超2800家': no number found"),
+    ("超2800余家", "cannot parse figure '超2800余家': two qualifiers (超, 余)"),
+    ("5-3个", "cannot parse figure '5-3个': range ends below its start"),
+    ("1e999", "cannot parse figure '1e999': number '1e999' is out of range"),
+    ("2800家 另有", "cannot parse figure '2800家 另有': unexpected '另有' at the end"),
+    ("5/3", "cannot parse figure '5/3': 5/3 is not a share between 0 and 1"),
+])
+def test_malformed_figures_say_what_is_wrong(text, message):
+    with pytest.raises(FigureError) as error:
+        parse_figure(text)
+    assert str(error.value).startswith(message)
+
+
+def test_non_text_is_refused():
+    with pytest.raises(FigureError, match="expected a figure as text"):
+        parse_figure(2800)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text", ["300万", "3,000,000", "0.03亿", "3e6", "300万元", " 300万 "])
+def test_amounts_in_every_accepted_form(text):
+    assert parse_amount(text) == Decimal(3000000)
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("abc", "expected an amount in yuan such as 300万"), ("-5万", "expected an amount in yuan"),
+    ("超300万", "expected an amount in yuan"), ("50%", "expected an amount in yuan"),
+    ("0", "the amount must be greater than zero"), ("300家", "expected an amount in yuan"),
+])
+def test_malformed_amounts(text, reason):
+    with pytest.raises(FigureError) as error:
+        parse_amount(text)
+    assert str(error.value) == f"invalid amount {text!r}: " + (
+        reason if reason.startswith("the") else "expected an amount in yuan such as 300万, 3,000,000, 0.03亿 or 3e6")
+
+
+def test_format_number_picks_the_natural_magnitude():
+    assert format_number(Decimal("360000000000"), "money", "CNY") == "3600亿元"
+    assert format_number(Decimal("1500000"), "money", "CNY") == "150万元"
+    assert format_number(Decimal("0.35"), "ratio", "ratio") == "35%"
+    assert format_number(Decimal("80000"), "compute", "PFLOPS") == "80EFLOPS"
+    assert format_number(Decimal("500"), "compute", "PFLOPS") == "500PFLOPS"

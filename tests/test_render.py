@@ -1,0 +1,67 @@
+"""Renderers: same records in every format; CSV is RFC 4180 and spreadsheet-safe; text is inert."""
+import csv
+import io
+import json
+from decimal import Decimal
+
+from cityai_cli.render import Options, printable, render
+from cityai_cli.report import Column, Report, Table
+
+
+def report(*tables):
+    return Report(list(tables))
+
+
+ROWS = [{"name": "=HYPERLINK(\"http://e.vil\")", "value": Decimal("-5"), "note": "[bold]x[/bold]\x1b[31m"},
+        {"name": "plain", "value": None, "note": "a|b\nc"}]
+COLUMNS = [Column("name", "名称"), Column("value", "数值", "number"), Column("note", "备注")]
+
+
+def test_csv_is_crlf_utf8_with_english_keys():
+    text = render(report(Table("t", "T", COLUMNS, ROWS)), "csv")
+    assert text.split("\r\n")[0] == "name,value,note"
+    assert text.endswith("\r\n")
+
+
+def test_csv_neutralises_formulas_but_keeps_numbers():
+    rows = list(csv.reader(io.StringIO(render(report(Table("t", "T", COLUMNS, ROWS)), "csv"))))
+    assert rows[1] == ["'=HYPERLINK(\"http://e.vil\")", "-5", "[bold]x[/bold]\x1b[31m"]
+    assert rows[2] == ["plain", "", "a|b\nc"]
+
+
+def test_csv_of_several_tables_has_a_table_column_and_the_union_of_keys():
+    second = Table("u", "U", [Column("name", "名称"), Column("extra", "多")], [{"name": "n", "extra": "e"}])
+    rows = list(csv.reader(io.StringIO(render(report(Table("t", "T", COLUMNS, ROWS[1:]), second), "csv"))))
+    assert rows == [["table", "name", "value", "note", "extra"], ["t", "plain", "", "a|b\nc", ""], ["u", "n", "", "", "e"]]
+
+
+def test_json_numbers_are_numbers_and_unknown_is_null():
+    data = json.loads(render(report(Table("t", "T", COLUMNS, ROWS)), "json"))
+    assert data[0]["value"] == -5 and data[1]["value"] is None
+
+
+def test_markdown_escapes_pipes_newlines_and_controls():
+    text = render(report(Table("t", "T", COLUMNS, ROWS)), "markdown")
+    assert "| plain | — | a\\|b<br>c |" in text
+    assert "[bold]x[/bold]\\\\x1b[31m" in text
+
+
+def test_table_prints_markup_literally_and_escapes_controls():
+    text = render(report(Table("t", "T", COLUMNS, ROWS)), "table", Options(width=120))
+    assert "[bold]x[/bold]\\x1b[31m" in text
+    assert "\x1b" not in text
+
+
+def test_table_with_colour_still_never_interprets_data():
+    text = render(report(Table("t", "T", COLUMNS, ROWS)), "table", Options(width=120, color=True))
+    assert "[bold]x[/bold]" in text
+    assert "\x1b[31m" not in text
+
+
+def test_empty_table_says_none():
+    assert "(none)" in render(report(Table("t", "T", COLUMNS, [])), "table", Options(width=80))
+    assert "_(none)_" in render(report(Table("t", "T", COLUMNS, [])), "markdown")
+
+
+def test_printable_escapes_bidi_overrides():
+    assert printable("a\u202eb\x07") == "a\\u202eb\\x07"
