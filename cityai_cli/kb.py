@@ -60,8 +60,10 @@ class Loaded:
 
 
 def display(path: Path) -> str:
+    """The path as the user would type it: relative to the working directory when inside it."""
+    cwd = Path.cwd().resolve()
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.resolve().relative_to(cwd)) if cwd != Path(cwd.anchor) else str(path)
     except ValueError:
         return str(path)
 
