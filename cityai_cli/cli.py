@@ -229,6 +229,37 @@ def subsidies_command(
     emit(list_subsidies(loaded.kb, kind, places, amount, flags), format)
 
 
+@app.command("targets")
+@handle_errors
+def targets_command(
+    places: Annotated[Optional[List[str]], typer.Argument(help="Only these places (default: all).")] = None,
+    metric: Annotated[Optional[str], typer.Option(help="Only this metric (key, 中文 or English).")] = None,
+    format: FormatOption = None, data: DataOption = None,
+) -> None:
+    """Targets with their deadlines, and progress of the latest actual figure of the same scope."""
+    from .names import metric_index, place_index
+    from .query.targets import list_targets
+    loaded = load(data)
+    index = place_index(loaded.kb)
+    names = [index.resolve(place) for place in places] if places else None
+    chosen = metric_index(loaded.kb).resolve(metric) if metric else None
+    emit(list_targets(loaded.kb, names, chosen), format)
+
+
+@app.command("conflicts")
+@handle_errors
+def conflicts_command(
+    places: Annotated[Optional[List[str]], typer.Argument(help="Only these places (default: all).")] = None,
+    format: FormatOption = None, data: DataOption = None,
+) -> None:
+    """Where sources disagree: same place, metric and scope, different figures."""
+    from .names import place_index
+    from .query.conflicts import list_conflicts
+    loaded = load(data)
+    index = place_index(loaded.kb)
+    emit(list_conflicts(loaded.kb, [index.resolve(p) for p in places] if places else None), format)
+
+
 @app.command("sources")
 @handle_errors
 def sources_command(format: FormatOption = None, data: DataOption = None) -> None:

@@ -11,6 +11,7 @@ COMMANDS = {
     "list": ["list"], "show": ["show", "甲"], "compare": ["compare", "甲", "乙"], "diff": ["diff", "甲", "乙"],
     "rank": ["rank", "--by", "产业规模"], "subsidies": ["subsidies"],
     "estimate": ["subsidies", "--type", "算力券", "--spend", "300万"], "sources": ["sources"],
+    "targets": ["targets"], "conflicts": ["conflicts", "甲"],
 }
 FORMATS = ["table", "csv", "json", "markdown"]
 
