@@ -59,3 +59,8 @@ def show_value(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(map(str, value))
     return str(value)
+
+
+def count(number: int, noun: str) -> str:
+    """count(1, "target") -> "1 target"; count(3, "target") -> "3 targets"."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -10,7 +10,7 @@ from itertools import combinations
 from typing import List, Optional
 
 from ..models import KnowledgeBase
-from ..report import Column, Record, Report, Table
+from ..report import Column, Record, Report, Table, count
 
 
 def list_conflicts(kb: KnowledgeBase, places: Optional[List[str]] = None) -> Report:
@@ -47,7 +47,7 @@ def list_conflicts(kb: KnowledgeBase, places: Optional[List[str]] = None) -> Rep
                     Column(f"{side}_quote", f"{side}_quote", in_table=False)]
     columns.append(Column("difference", "相差", "number", cell=lambda r: f"{r['difference'] * 100:.0f}%"
                           if r["difference"] is not None else "—"))
-    return Report([Table("conflicts", f"{len(rows)} disagreements between sources", columns, rows)])
+    return Report([Table("conflicts", count(len(rows), "disagreement") + " between sources", columns, rows)])
 
 
 def _side(side: str):

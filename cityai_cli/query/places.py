@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import List, Optional
 
 from ..models import KnowledgeBase
-from ..report import Column, Report, Table
+from ..report import Column, Report, Table, count
 from .figures import figure_columns, figure_record, headline
 from .subsidies import subsidy_columns, subsidy_record
 
@@ -42,7 +42,7 @@ def list_places(kb: KnowledgeBase, level: Optional[str] = None, region: Optional
                     Column(f"{metric}_date", f"{metric}_date", in_table=False)]
     columns += [Column("figures", "数据", "number"), Column("policies", "policies", "number", in_table=False),
                 Column("subsidies", "subsidies", "number", in_table=False)]
-    return Report([Table("places", f"{len(rows)} places", columns, rows)])
+    return Report([Table("places", count(len(rows), "place"), columns, rows)])
 
 
 def _with_date(metric: str):
@@ -88,4 +88,4 @@ def list_sources(kb: KnowledgeBase) -> Report:
                              Column("published", "日期"), Column("author", "作者", in_table=False),
                              Column("file", "文件"), Column("figures", "数据", "number"),
                              Column("policies", "政策", "number"), Column("subsidies", "补贴", "number")]
-    return Report([Table("sources", f"{len(rows)} source documents", columns, rows)])
+    return Report([Table("sources", count(len(rows), "source document"), columns, rows)])

@@ -12,7 +12,7 @@ from typing import Iterable, List, Optional
 
 from ..models import KnowledgeBase, Subsidy, Term
 from ..quantity import format_number
-from ..report import Column, Record, Report, Table
+from ..report import Column, Record, Report, Table, count
 
 PERIOD_ZH = {"year": "/年", "project": "/项目", "total": "(总额)", "": ""}
 
@@ -112,7 +112,7 @@ def list_subsidies(kb: KnowledgeBase, kind: Optional[str] = None, places: Option
                            rule=result.rule)
             rows.append(row)
     rows.sort(key=_order(spend is not None))
-    title = f"{len(rows)} subsidy programmes" + (f" · {kind}" if kind else "") + (f" · spend {yuan(spend)}" if spend else "")
+    title = count(len(rows), "subsidy programme") + (f" · {kind}" if kind else "") + (f" · spend {yuan(spend)}" if spend else "")
     return Report([Table("subsidies", title, subsidy_columns(estimated=spend is not None), rows)])
 
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import List, Optional
 
 from ..models import KnowledgeBase
-from ..report import Column, Record, Report, Table
+from ..report import Column, Record, Report, Table, count
 from .figures import figure_fields, headline
 
 
@@ -45,7 +45,7 @@ def list_targets(kb: KnowledgeBase, places: Optional[List[str]] = None, metric: 
                Column("actual_display", "最新实际", cell=_actual), Column("actual_date", "actual_date", in_table=False),
                Column("actual_scope", "actual_scope", in_table=False), Column("actual_source", "actual_source", in_table=False),
                Column("progress", "完成度", "number", cell=_progress), Column("progress_note", "说明", in_table=False)]
-    return Report([Table("targets", f"{len(rows)} targets", columns, rows)])
+    return Report([Table("targets", count(len(rows), "target"), columns, rows)])
 
 
 def _actual(record: Record) -> str:
