@@ -105,7 +105,7 @@ def test_show_figure_record_exact(cli):
 
 def test_sources_counts_citations(cli):
     rows = list(csv.DictReader(io.StringIO(run(cli, "sources").stdout)))
-    assert [(r["id"], r["figures"], r["policies"], r["subsidies"]) for r in rows] == [("mini", "6", "0", "3"), ("mini-late", "1", "0", "0")]
+    assert [(r["id"], r["figures"], r["policies"], r["subsidies"]) for r in rows] == [("mini", "6", "1", "3"), ("mini-late", "1", "0", "0")]
 
 
 def test_list_filters(cli):
@@ -151,7 +151,7 @@ def test_bad_flags_exit_2(cli, args):
 def test_validate_ok(cli):
     result = cli("validate", str(MINI))
     assert (result.code, result.stdout) == (0, "")
-    assert result.stderr.endswith("mini.toml: OK — 3 places, 7 figures, 0 policies, 3 subsidy programmes; "
+    assert result.stderr.endswith("mini.toml: OK — 3 places, 7 figures, 1 policy, 3 subsidy programmes; "
                                   "every quote found in its source (2 documents)\n")
 
 
@@ -163,3 +163,53 @@ def test_data_from_environment(cli, monkeypatch):
 def test_version(cli):
     from cityai_cli import __version__
     assert cli("--version").stdout == f"cityai {__version__}\n"
+
+
+SUBSIDY_KEYS = ("place,type,type_en,name,policy,as_of,pool,pool_display,pool_period,pool_quote,rate,rate_display,"
+                "rate_period,rate_quote,special_rates,cap,cap_display,cap_period,cap_quote,eligibility,source,quote,note")
+
+
+@pytest.mark.parametrize("args, header", [
+    (["list"], "place,level,province,city,regions,english,ai_enterprises,ai_enterprises_display,ai_enterprises_date,"
+               "industry_scale,industry_scale_display,industry_scale_date,compute_capacity,compute_capacity_display,"
+               "compute_capacity_date,figures,policies,subsidies"),
+    (["rank", "--by", "产业规模"], "rank,place,level,value,value_max,unit,qualifier,display,date,scope,source,conflicts"),
+    (["subsidies"], SUBSIDY_KEYS),
+    (["subsidies", "--spend", "300万"], SUBSIDY_KEYS + ",spend,rate_used,payout,payout_display,rule"),
+    (["targets"], "place,metric,metric_zh,value,value_max,unit,qualifier,display,date,deadline,set_on,scope,source,"
+                  "actual_value,actual_value_max,actual_unit,actual_qualifier,actual_display,actual_date,actual_scope,actual_source,"
+                  "progress,progress_note"),
+    (["conflicts"], "place,metric,metric_zh,kind,scope,unit,a_value,a_display,a_date,a_source,a_quote,"
+                    "b_value,b_display,b_date,b_source,b_quote,difference"),
+    (["sources"], "id,publisher,title,published,author,file,figures,policies,subsidies"),
+    (["compare", "甲", "乙"], "table,metric,metric_zh,kind,unit,"
+     "jia_value,jia_value_max,jia_qualifier,jia_display,jia_date,jia_scope,jia_source,jia_leader,"
+     "yi_value,yi_value_max,yi_qualifier,yi_display,yi_date,yi_scope,yi_source,yi_leader,leader,flags," + SUBSIDY_KEYS),
+    (["show", "甲"], "table,place,level,province,city,regions,traditional,pinyin,english,metric,metric_zh,kind,value,"
+     "value_max,unit,qualifier,display,date,as_of,deadline,scope,source,text,quote,note,title,issued,period,"
+     "type,type_en,name,policy,pool,pool_display,pool_period,pool_quote,rate,rate_display,rate_period,rate_quote,"
+     "special_rates,cap,cap_display,cap_period,cap_quote,eligibility"),
+])
+def test_csv_columns_are_exact_and_stable(cli, args, header):
+    assert run(cli, *args, "-f", "csv").stdout.splitlines()[0] == header
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_machine_formats_hold_every_field_the_table_shows(command):
+    """Every field of every record is a column, so CSV/JSON carry everything the table cells are built from."""
+    from cityai_cli.kb import load
+    from cityai_cli.query import compare, places, rank, subsidies, targets, conflicts
+    kb = load(MINI).kb
+    reports = {
+        "list": lambda: places.list_places(kb), "show": lambda: places.show_place(kb, "甲"),
+        "compare": lambda: compare.compare(kb, ["甲", "乙"]), "diff": lambda: compare.compare(kb, ["甲", "乙"]),
+        "rank": lambda: rank.rank(kb, "industry_scale"), "subsidies": lambda: subsidies.list_subsidies(kb),
+        "estimate": lambda: subsidies.list_subsidies(kb, spend=__import__("decimal").Decimal(3000000)),
+        "sources": lambda: places.list_sources(kb), "targets": lambda: targets.list_targets(kb),
+        "conflicts": lambda: conflicts.list_conflicts(kb),
+    }
+    for table in reports[command]().tables:
+        keys = {column.key for column in table.columns}
+        assert table.rows, f"{command}: the fixture should give every table rows"
+        for row in table.rows:
+            assert set(row) == keys, set(row) ^ keys

@@ -41,7 +41,7 @@ def list_targets(kb: KnowledgeBase, places: Optional[List[str]] = None, metric: 
                Column("set_on", "提出", in_table=False), Column("scope", "口径"), Column("source", "来源"),
                Column("actual_value", "actual_value", "number", in_table=False),
                Column("actual_value_max", "actual_value_max", "number", in_table=False),
-               Column("actual_qualifier", "actual_qualifier", in_table=False),
+               Column("actual_unit", "actual_unit", in_table=False), Column("actual_qualifier", "actual_qualifier", in_table=False),
                Column("actual_display", "最新实际", cell=_actual), Column("actual_date", "actual_date", in_table=False),
                Column("actual_scope", "actual_scope", in_table=False), Column("actual_source", "actual_source", in_table=False),
                Column("progress", "完成度", "number", cell=_progress), Column("progress_note", "说明", in_table=False)]
