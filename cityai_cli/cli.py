@@ -1,10 +1,12 @@
 """The `cityai` command: parse arguments, call a query, hand its Report to a renderer.
 
+(No `from __future__ import annotations` here: Typer before 0.24, the newest on Python 3.9,
+reads `Annotated` option metadata only from evaluated annotations.)
+
 Errors never escape as tracebacks: `UsageError` exits 2, `DataError` exits 1, each printed as
 "Error: …" on stderr. Only what a command uses is imported (pydantic when a base is loaded,
 Rich when a terminal table is drawn), because the tool is called from shells and loops.
 """
-from __future__ import annotations
 
 import functools
 import os
@@ -12,10 +14,10 @@ import shutil
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, List, Optional
+from typing import TYPE_CHECKING, Annotated, Callable, List, Optional
 
 import typer
-from typing_extensions import Annotated
+
 
 from . import __version__
 from .errors import EXIT_DATA, EXIT_USAGE, DataError, Problem, UsageError

@@ -44,7 +44,10 @@ class Result:
 def cli():
     """Run the Typer app in-process: cli("rank", "--by", "产业规模", "-f", "csv")."""
     from cityai_cli.cli import app
-    runner = CliRunner()
+    try:  # click < 8.2 (installed on Python 3.9) mixes stderr into stdout unless told not to
+        runner = CliRunner(mix_stderr=False)
+    except TypeError:
+        runner = CliRunner()
 
     def run(*args: str, env=None) -> Result:
         result = runner.invoke(app, list(args), env=env, catch_exceptions=False)
