@@ -32,3 +32,9 @@ def test_conflicting_sources_are_shown(mini):
 
 def test_title_says_what_was_ranked(mini):
     assert rank(mini.kb, "industry_scale").tables[0].title == "产业规模 (industry scale) · city · 2 with the figure, 0 without"
+
+
+def test_an_empty_level_points_to_the_levels_that_have_the_figure(mini):
+    assert rank(mini.kb, "ai_enterprises", level="province").tables[0].title == (
+        "人工智能企业数 (AI enterprises) · province · 0 with the figure, 0 without "
+        "(figures exist for: city, district; use --level)")

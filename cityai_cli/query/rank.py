@@ -38,4 +38,8 @@ def rank(kb: KnowledgeBase, metric: str, level: Optional[str] = "city", top: Opt
                Column("source", "来源"), Column("conflicts", "另有")]
     what = f"{definition.zh} ({definition.en}" + (", targets" if kind == "target" else "") + ")"
     title = f"{what} · {level or 'all levels'} · {len(ranked)} with the figure, {len(missing)} without"
+    if not ranked:
+        elsewhere = sorted({place.level for name, place in kb.places.items() if headline(kb, name, metric, kind)[0]})
+        if elsewhere:
+            title += f" (figures exist for: {', '.join(elsewhere)}; use --level)"
     return Report([Table("rank", title, columns, rows, chart="value")])
