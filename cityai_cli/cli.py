@@ -8,6 +8,7 @@ Errors never escape as tracebacks: `UsageError` exits 2, `DataError` exits 1, ea
 Rich when a terminal table is drawn), because the tool is called from shells and loops.
 """
 
+import contextlib
 import functools
 import os
 import shutil
@@ -104,10 +105,8 @@ def write(text: str) -> None:
     except BrokenPipeError:
         # The reader (e.g. `head -1`) has gone: stop quietly, and keep Python's own final
         # flush of stdout from raising again at exit.
-        try:
+        with contextlib.suppress(OSError, ValueError):  # no real file descriptor (tests)
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        except (OSError, ValueError):
-            pass
         raise typer.Exit(0) from None
 
 

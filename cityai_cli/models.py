@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Annotated, Dict, List, Literal, Optional, Union
+from typing import Annotated, Dict, List, Literal, Optional
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
@@ -208,7 +208,3 @@ class KnowledgeBase(Strict):
     subsidy_types: Dict[str, SubsidyType] = {}
     sources: Dict[str, Source]
     places: Dict[str, Place]
-
-
-# Re-exported for type hints elsewhere.
-Entry = Union[Figure, Policy, Subsidy]
