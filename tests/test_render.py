@@ -65,3 +65,21 @@ def test_empty_table_says_none():
 
 def test_printable_escapes_bidi_overrides():
     assert printable("a\u202eb\x07") == "a\\u202eb\\x07"
+
+
+def test_narrow_terminal_stacks_records_and_keeps_every_cell():
+    table = Table("t", "T", COLUMNS, ROWS)
+    text = render(report(table), "table", Options(width=40, chart=False))
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= 40
+    assert "名称  =HYPERLINK(\"http://e.vil\")" in text.replace("    ", "  ")
+    assert "备注  a|b" in text.replace("    ", "  ")
+
+
+def test_chart_bars_scale_to_the_largest_value():
+    rows = [{"name": "a", "value": Decimal(100), "note": ""}, {"name": "b", "value": Decimal(50), "note": ""}]
+    chart = Table("t", "T", COLUMNS, rows, chart="value")
+    wide = render(report(chart), "table", Options(width=120, chart=True))
+    assert "█" * 24 in wide and "█" * 12 + " " in wide
+    narrow = render(report(chart), "table", Options(width=40, chart=True))
+    assert "█" * 24 in narrow and "█" * 12 + "\n" in narrow.replace(" \n", "\n")

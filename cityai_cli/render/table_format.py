@@ -16,30 +16,62 @@ from . import printable
 BAR_WIDTH = 24
 
 
+# Below this width a grid of 6-10 columns wraps one character per line; records are stacked instead.
+NARROW = 72
+
+
 def render(report: Report, options) -> str:
     out = io.StringIO()
-    console = Console(file=out, width=options.width or 100, force_terminal=options.color,
+    width = options.width or 100
+    console = Console(file=out, width=width, force_terminal=options.color,
                       no_color=not options.color, color_system="standard" if options.color else None,
                       highlight=False, emoji=False, markup=False, legacy_windows=False)
     for table in report.tables:
         columns = [column for column in table.columns if column.in_table]
+        bar = _bars(table) if options.chart and table.chart else None
+        if width < NARROW:
+            _stacked(console, table, columns, bar)
+            continue
         grid = RichTable(title=Text(printable(table.title), style="bold"), box=box.SIMPLE_HEAD,
                          show_lines=False, title_justify="left")
         for column in columns:
             grid.add_column(Text(printable(column.header)), justify="right" if column.kind == "number" else "left",
                             overflow="fold")
-        chart = table.chart if options.chart else None
-        if chart:
+        if bar:
             grid.add_column("")
-            largest = max((abs(row[chart]) for row in table.rows if isinstance(row.get(chart), Decimal)), default=0)
         for row in table.rows:
             cells = [Text(printable(column.show(row))) for column in columns]
-            if chart:
-                value = row.get(chart)
-                length = round(abs(value) / largest * BAR_WIDTH) if isinstance(value, Decimal) and largest else 0
-                cells.append(Text("█" * max(length, 1 if value else 0), style="cyan"))
-            grid.add_row(*cells)
+            grid.add_row(*cells, *([bar(row)] if bar else []))
         if not table.rows:
-            grid.add_row(*([Text(table.empty)] + [Text("")] * (len(columns) - 1 + bool(chart))))
+            grid.add_row(*([Text(table.empty)] + [Text("")] * (len(columns) - 1 + bool(bar))))
         console.print(grid)
     return out.getvalue()
+
+
+def _bars(table):
+    """A function drawing a row's value as a bar scaled to the table's largest value."""
+    largest = max((abs(row[table.chart]) for row in table.rows if isinstance(row.get(table.chart), Decimal)), default=0)
+
+    def bar(row) -> Text:
+        value = row.get(table.chart)
+        length = round(abs(value) / largest * BAR_WIDTH) if isinstance(value, Decimal) and largest else 0
+        return Text("█" * max(length, 1 if value else 0), style="cyan")
+    return bar
+
+
+def _stacked(console: Console, table, columns, bar=None) -> None:
+    """One block per record, a "header  value" line per column: legible at 40 columns."""
+    console.print(Text(printable(table.title), style="bold"))
+    if not table.rows:
+        console.print(Text(table.empty))
+    for row in table.rows:
+        console.rule(style="dim")
+        block = RichTable.grid(padding=(0, 2))
+        block.add_column(style="bold", no_wrap=True)
+        block.add_column(overflow="fold")
+        for column in columns:
+            block.add_row(Text(printable(column.header)), Text(printable(column.show(row))))
+        if bar:
+            block.add_row(Text(""), bar(row))
+        console.print(block)
+    console.print()
