@@ -97,7 +97,18 @@ def read_text(path: Path) -> str:
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
 
+# tomllib's time and memory grow with the square of the length of a dotted key that starts a
+# line (`a.a.a… = 1`): a 200 KB key exhausts gigabytes. No real key has more than a few parts.
+MAX_KEY_PARTS = 100
+_KEY_PART = r"""(?:[A-Za-z0-9_-]+|"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\n]*')"""
+_LONG_KEY = re.compile(rf"^[ \t]*(?:{_KEY_PART}[ \t]*\.[ \t]*){{{MAX_KEY_PARTS}}}{_KEY_PART}", re.MULTILINE)
+
+
 def parse_toml(text: str, name: str) -> dict:
+    long_key = _LONG_KEY.search(text)
+    if long_key:
+        line = text.count("\n", 0, long_key.start()) + 1
+        raise DataError([Problem(name, f"invalid TOML: a dotted key of more than {MAX_KEY_PARTS} parts", line)])
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -108,6 +119,8 @@ def parse_toml(text: str, name: str) -> dict:
         raise DataError([Problem(name, f"invalid TOML: {message}", line, column)]) from None
     except RecursionError:
         raise DataError([Problem(name, "invalid TOML: nested too deeply")]) from None
+    except ValueError as error:  # e.g. an integer of more digits than int() accepts (Python >= 3.11)
+        raise DataError([Problem(name, f"invalid TOML: {error}")]) from None
 
 
 def load(path: Path) -> Loaded:
@@ -153,7 +166,10 @@ def _problem_from_pydantic(name: str, lines: "LineMap", item: dict) -> Problem:
     elif kind == "missing":
         message = "required field is missing"
     elif kind not in ("value_error", "assertion_error") and isinstance(item.get("input"), _SCALAR):
-        message += f" (got {item['input']!r})"
+        try:
+            message += f" (got {item['input']!r})"
+        except ValueError:  # an integer too long for repr() (Python >= 3.11)
+            message += " (got an integer too long to show)"
     return Problem(name, message, lines.line_of(location), None, format_path(location))
 
 

@@ -85,14 +85,22 @@ def subsidy_columns(with_quotes: bool = False, estimated: bool = False) -> List[
         columns += [Column(name, name, "number", in_table=False),
                     Column(f"{name}_display", header, in_table=not (estimated and name == "pool")),
                     Column(f"{name}_period", f"{name}_period", in_table=False),
-                    Column(f"{name}_quote", f"{name}_quote", in_table=with_quotes)]
+                    Column(f"{name}_quote", f"{name}_quote", in_table=False)]
     columns += [Column("eligibility", "适用对象", in_table=not estimated), Column("source", "来源", in_table=not estimated),
-                Column("quote", "引文", in_table=with_quotes), Column("note", "note", in_table=False)]
+                Column("quote", "引文", in_table=with_quotes, cell=_quotes), Column("note", "note", in_table=False)]
     if estimated:
         columns += [Column("spend", "spend", "number", in_table=False), Column("rate_used", "rate_used", "number", in_table=False),
                     Column("payout", "payout", "number", in_table=False),
                     Column("payout_display", "可得补贴"), Column("rule", "计算")]
     return columns
+
+
+def _quotes(record: Record) -> str:
+    """Every verbatim quote of a programme in one cell, each labelled with the term it supports."""
+    parts = [record["quote"]] if record["quote"] else []
+    parts += [f"{label}: {record[f'{name}_quote']}" for name, label in (("pool", "资金池"), ("rate", "比例"), ("cap", "上限"))
+              if record[f"{name}_quote"]]
+    return "\n".join(parts) or "—"
 
 
 def list_subsidies(kb: KnowledgeBase, kind: Optional[str] = None, places: Optional[List[str]] = None,
