@@ -4,6 +4,8 @@ import io
 import json
 from decimal import Decimal
 
+import pytest
+
 from cityai_cli.render import Options, printable, render
 from cityai_cli.report import Column, Report, Table
 
@@ -83,3 +85,25 @@ def test_chart_bars_scale_to_the_largest_value():
     assert "█" * 24 in wide and "█" * 12 + " " in wide
     narrow = render(report(chart), "table", Options(width=40, chart=True))
     assert "█" * 24 in narrow and "█" * 12 + "\n" in narrow.replace(" \n", "\n")
+
+
+def _ink(text: str) -> "Counter":
+    """Characters that carry content: no spaces, no box drawing, no wrapping artefacts."""
+    from collections import Counter
+    return Counter(ch for ch in text if not ch.isspace() and not ("\u2500" <= ch <= "\u257f"))
+
+
+@pytest.mark.parametrize("width", [40, 60, 72, 80, 100, 130, 200])
+@pytest.mark.parametrize("command", ["show", "compare", "subsidies"])
+def test_no_cell_loses_a_character_at_any_width(project, command, width):
+    """Rich crops cells it cannot fit; every character of every shown cell must still be printed."""
+    from cityai_cli.query import compare, places, subsidies
+    report = {"show": lambda: places.show_place(project.kb, "东莞", with_quotes=True),
+              "compare": lambda: compare.compare(project.kb, ["深圳", "上海", "北京"]),
+              "subsidies": lambda: subsidies.list_subsidies(project.kb, spend=Decimal(3000000))}[command]()
+    printed = _ink(render(report, "table", Options(width=width)))
+    expected = _ink("".join(printable(t.title) + "".join(printable(c.header) for c in t.columns if c.in_table)
+                            + "".join(printable(c.show(r)) for r in t.rows for c in t.columns if c.in_table)
+                            for t in report.tables))
+    missing = expected - printed
+    assert not missing, "".join(sorted(missing.elements()))

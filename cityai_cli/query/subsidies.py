@@ -86,7 +86,8 @@ def subsidy_columns(with_quotes: bool = False, estimated: bool = False) -> List[
                     Column(f"{name}_display", header, in_table=not (estimated and name == "pool")),
                     Column(f"{name}_period", f"{name}_period", in_table=False),
                     Column(f"{name}_quote", f"{name}_quote", in_table=False)]
-    columns += [Column("eligibility", "适用对象", in_table=not estimated), Column("source", "来源", in_table=not estimated),
+    columns += [Column("eligibility", "适用对象", in_table=not (estimated or with_quotes)),
+                Column("source", "来源", in_table=not estimated),
                 Column("quote", "引文", in_table=with_quotes, cell=_quotes), Column("note", "note", in_table=False)]
     if estimated:
         columns += [Column("spend", "spend", "number", in_table=False), Column("rate_used", "rate_used", "number", in_table=False),

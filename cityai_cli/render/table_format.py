@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from rich import box
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table as RichTable
 from rich.text import Text
 
@@ -44,6 +45,10 @@ def render(report: Report, options) -> str:
             grid.add_row(*cells, *([bar(row)] if bar else []))
         if not table.rows:
             grid.add_row(*([Text(table.empty)] + [Text("")] * (len(columns) - 1 + bool(bar))))
+        if Measurement.get(console, console.options, grid).minimum > width:
+            # Squeezed below its minimum, Rich crops cells; stacking loses nothing.
+            _stacked(console, table, columns, bar)
+            continue
         console.print(grid)
     return out.getvalue()
 

@@ -1,0 +1,487 @@
+"""Issue "Hostile and broken input": bad files, bad arguments, injection, odd environments.
+
+Every failure is a message and an exit code (1: data/environment, 2: command line), never a
+traceback.
+"""
+import csv
+import errno
+import io
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+from conftest import MINI, run_process
+from cityai_cli import kb
+
+M = str(MINI)
+
+
+@pytest.fixture
+def here(tmp_path, monkeypatch):
+    """Work in a temporary directory so that file names in messages are short and exact."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def assert_clean_failure(result, code, stderr):
+    assert (result.code, result.stdout, result.stderr) == (code, "", stderr)
+
+
+# --- the data file -----------------------------------------------------------------------------
+
+def test_missing_file(cli, here):
+    assert_clean_failure(cli("list", "--data", "nope.toml"), 1, "Error: nope.toml: no such file\n")
+
+
+def test_directory(cli, here):
+    (here / "adir").mkdir()
+    assert_clean_failure(cli("list", "--data", "adir"), 1, "Error: adir: is a directory, not a knowledge-base file\n")
+
+
+@pytest.mark.parametrize("content", [b"", b"  \n\t\n"])
+def test_empty_file(cli, here, content):
+    (here / "empty.toml").write_bytes(content)
+    assert_clean_failure(cli("list", "--data", "empty.toml"), 1,
+                         "Error: empty.toml: is empty; expected a TOML knowledge base\n")
+
+
+def test_only_a_comment_lists_the_missing_tables(cli, here):
+    (here / "c.toml").write_text("# nothing here\n", encoding="utf-8")
+    assert_clean_failure(cli("list", "--data", "c.toml"), 1,
+                         "Error: c.toml: metrics: required field is missing\n"
+                         "Error: c.toml: sources: required field is missing\n"
+                         "Error: c.toml: places: required field is missing\n")
+
+
+def test_not_utf8_names_line_and_column(cli, here):
+    (here / "latin.toml").write_bytes('schema_version = 1\ntitle = "ab\xffc"\n'.encode("latin-1"))
+    assert_clean_failure(cli("list", "--data", "latin.toml"), 1, "Error: latin.toml:2:12: is not UTF-8 (byte 0xff)\n")
+
+
+def test_utf16_is_not_utf8(cli, here):
+    (here / "u16.toml").write_bytes(MINI.read_text(encoding="utf-8").encode("utf-16"))
+    assert_clean_failure(cli("list", "--data", "u16.toml"), 1, "Error: u16.toml:1:1: is not UTF-8 (byte 0xff)\n")
+
+
+def test_utf8_bom_is_accepted(cli, here):
+    (here / "bom.toml").write_bytes(b"\xef\xbb\xbf" + MINI.read_bytes())
+    assert cli("list", "--data", "bom.toml", "-f", "csv").stdout == cli("list", "--data", M, "-f", "csv").stdout
+
+
+def test_nul_byte(cli, here):
+    (here / "nul.toml").write_bytes(b'title = "a\x00b"\n')
+    assert_clean_failure(cli("list", "--data", "nul.toml"), 1,
+                         "Error: nul.toml:1:11: invalid TOML: Illegal character '\\x00'\n")
+
+
+def test_too_big_is_refused_before_reading(cli, here, monkeypatch):
+    (here / "big.toml").write_bytes(MINI.read_bytes())
+    size = MINI.stat().st_size
+    monkeypatch.setattr(kb, "MAX_BYTES", size - 1)
+
+    def no_reading(self):
+        raise AssertionError(f"{self} was read although it is too big")
+    monkeypatch.setattr(pathlib.Path, "read_bytes", no_reading)
+    assert_clean_failure(cli("list", "--data", "big.toml"), 1,
+                         f"Error: big.toml: is {size:,} bytes; a knowledge base may be at most {size - 1:,} bytes\n")
+
+
+def test_exactly_max_bytes_is_accepted(cli, here, monkeypatch):
+    monkeypatch.setattr(kb, "MAX_BYTES", MINI.stat().st_size)
+    assert cli("list", "--data", M, "-f", "csv").code == 0
+
+
+def test_real_limit_is_four_mebibytes():
+    assert kb.MAX_BYTES == 4 * 1024 * 1024
+
+
+@pytest.mark.parametrize("text", [
+    "x = " + "[" * 100000 + "]" * 100000,
+    "x = " + "{a=" * 50000 + "1" + "}" * 50000,
+], ids=["arrays", "inline-tables"])
+def test_absurd_nesting(cli, here, text):
+    (here / "deep.toml").write_text(text, encoding="utf-8")
+    assert_clean_failure(cli("list", "--data", "deep.toml"), 1, "Error: deep.toml: invalid TOML: nested too deeply\n")
+
+
+def test_absurd_nesting_in_a_subprocess(here):
+    (here / "deep.toml").write_text("x = " + "[" * 100000 + "]" * 100000, encoding="utf-8")
+    result = run_process("list", "--data", "deep.toml", cwd=here)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        1, b"", b"Error: deep.toml: invalid TOML: nested too deeply\n")
+
+
+def test_long_dotted_key_is_refused(cli, here):
+    # tomllib needs time and memory quadratic in a dotted key's length: 100,000 parts would take
+    # gigabytes. Found by this suite; kb.parse_toml refuses such keys before parsing.
+    (here / "dotted.toml").write_text("title = 'x'\n" + "a" + ".a" * 100000 + " = 1\n", encoding="utf-8")
+    assert_clean_failure(cli("list", "--data", "dotted.toml"), 1,
+                         "Error: dotted.toml:2: invalid TOML: a dotted key of more than 100 parts\n")
+
+
+def test_dotted_key_of_reasonable_length_is_parsed(cli, here):
+    (here / "dotted.toml").write_text("a" + ".a" * 99 + " = 1\n", encoding="utf-8")
+    result = cli("list", "--data", "dotted.toml")
+    assert result.code == 1
+    assert "Error: dotted.toml: a: unknown field (a typo? see the README for the fields each table takes)" \
+        in result.stderr.splitlines()
+
+
+def test_integer_too_long_for_python(cli, here):
+    # Python >= 3.11 refuses int() of more than 4300 digits with ValueError (a traceback before the fix).
+    (here / "bigint.toml").write_text("x = 1" + "0" * 5000 + "\n", encoding="utf-8")
+    result = cli("list", "--data", "bigint.toml")
+    assert result.code == 1 and result.stdout == ""
+    if sys.version_info >= (3, 11):
+        assert result.stderr.startswith("Error: bigint.toml: invalid TOML: Exceeds the limit (4300 digits)")
+    else:
+        assert result.stderr.startswith("Error: bigint.toml: x: unknown field")
+
+
+def test_hex_integer_too_long_to_show(cli, here):
+    text = MINI.read_text(encoding="utf-8").replace('level = "district"', "level = 0x" + "f" * 5000)
+    (here / "hex.toml").write_text(text, encoding="utf-8")
+    result = cli("list", "--data", "hex.toml")
+    assert result.code == 1 and result.stdout == ""
+    shown = "an integer too long to show" if sys.version_info >= (3, 11) else None
+    assert result.stderr.startswith("Error: hex.toml:135: places.丙.level: Input should be 'city', ")
+    if shown:
+        assert result.stderr.endswith(f"(got {shown})\n")
+
+
+def test_permission_denied(cli, here, monkeypatch):
+    def denied(self):
+        raise PermissionError(errno.EACCES, "Permission denied", str(self))
+    monkeypatch.setattr(pathlib.Path, "read_bytes", denied)
+    assert_clean_failure(cli("list", "--data", M), 1, f"Error: {M}: permission denied\n")
+
+
+def test_other_read_error(cli, here, monkeypatch):
+    def broken_disk(self):
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+    monkeypatch.setattr(pathlib.Path, "read_bytes", broken_disk)
+    assert_clean_failure(cli("list", "--data", M), 1, f"Error: {M}: cannot read: {os.strerror(errno.EIO)}\n")
+
+
+def test_environment_variable_selects_the_base(cli, here):
+    expected = cli("list", "--data", M, "-f", "csv").stdout
+    assert [line.split(",")[0] for line in expected.splitlines()] == ["place", "甲", "乙", "丙"]
+    by_env = cli("list", "-f", "csv", env={"CITYAI_DATA": M})
+    assert (by_env.code, by_env.stdout, by_env.stderr) == (0, expected, "")
+    assert_clean_failure(cli("list", env={"CITYAI_DATA": "gone.toml"}), 1, "Error: gone.toml: no such file\n")
+    # --data wins over the environment.
+    assert cli("list", "-f", "csv", "--data", M, env={"CITYAI_DATA": "gone.toml"}).stdout == expected
+
+
+def test_environment_variable_in_a_subprocess(here):
+    result = run_process("sources", "-f", "csv", env={"CITYAI_DATA": M}, cwd=here)
+    assert result.returncode == 0
+    assert result.stdout.decode("utf-8").splitlines()[1:] == ["mini,测试,三城数据,2025-03-01,,mini.txt,6,1,3",
+                                                             "mini-late,测试,三城数据(再版),2025-04-01,,mini.txt,1,0,0"]
+
+
+# --- bad arguments (exit 2) ------------------------------------------------------------------------
+
+def test_unknown_place_suggests_the_closest(cli):
+    # The bundled base: 深川 is one character off 深圳 (and 四川).
+    assert_clean_failure(cli("show", "深川"), 2, "Error: unknown place '深川' (did you mean: 深圳, 四川?)\n")
+
+
+@pytest.mark.parametrize("args, stderr", [
+    (["show", "Alpah"], "Error: unknown place 'Alpah' (did you mean: 甲?)\n"),
+    (["show", "深圳"], "Error: unknown place '深圳'\n"),
+    (["compare", "甲", "深川"], "Error: unknown place '深川'\n"),
+    (["rank", "--by", "industry_scal"], "Error: unknown metric 'industry_scal' (did you mean: industry_scale?)\n"),
+    (["rank", "--by", "企业"], "Error: unknown metric '企业' (did you mean: ai_enterprises?)\n"),
+    (["targets", "--metric", "产值"], "Error: unknown metric '产值'\n"),
+    (["subsidies", "--type", "算力卷"], "Error: unknown subsidy type '算力卷' (did you mean: 算力券?)\n"),
+    (["subsidies", "--type", "电费券"], "Error: unknown subsidy type '电费券'\n"),
+    (["subsidies", "--city", "丁"], "Error: unknown place '丁'\n"),
+    (["list", "--region", "测去"], "Error: unknown region '测去' (did you mean: 测区?)\n"),
+    (["compare", "甲"], "Error: compare needs at least two places, e.g. cityai compare 深圳 上海\n"),
+    (["compare", "甲", "Alpha"], "Error: 甲 given more than once\n"),
+    (["compare", "甲", "乙", "--metrics", ","], "Error: --metrics needs at least one metric\n"),
+    (["rank", "--by", "产业规模", "--chart", "--format", "csv"],
+     "Error: --chart draws bars in the terminal table; it cannot be combined with --format csv\n"),
+    (["rank", "--by", "产业规模", "--chart", "-f", "json"],
+     "Error: --chart draws bars in the terminal table; it cannot be combined with --format json\n"),
+    (["subsidies", "--startup"], "Error: --startup/--eligible change the --spend estimate; add --spend AMOUNT\n"),
+    (["subsidies", "--eligible", "startup"], "Error: --startup/--eligible change the --spend estimate; add --spend AMOUNT\n"),
+])
+def test_usage_errors(cli, args, stderr):
+    assert_clean_failure(cli(*args, "--data", M), 2, stderr)
+
+
+@pytest.mark.parametrize("amount, reason", [
+    ("abc", "expected an amount in yuan such as 300万, 3,000,000, 0.03亿 or 3e6"),
+    ("-5万", "expected an amount in yuan such as 300万, 3,000,000, 0.03亿 or 3e6"),
+    ("超300万", "expected an amount in yuan such as 300万, 3,000,000, 0.03亿 or 3e6"),
+    ("300家", "expected an amount in yuan such as 300万, 3,000,000, 0.03亿 or 3e6"),
+    ("1-2万", "expected an amount in yuan such as 300万, 3,000,000, 0.03亿 or 3e6"),
+    ("", "expected an amount in yuan such as 300万, 3,000,000, 0.03亿 or 3e6"),
+    ("0", "the amount must be greater than zero"),
+    ("0万元", "the amount must be greater than zero"),
+])
+def test_malformed_spend(cli, amount, reason):
+    assert_clean_failure(cli("subsidies", f"--spend={amount}", "--data", M), 2,
+                         f"Error: invalid amount {amount!r}: {reason}\n")
+
+
+@pytest.mark.parametrize("top", ["0", "-1"])
+def test_top_must_be_positive(cli, top):
+    result = cli("rank", "--by", "产业规模", f"--top={top}", "--data", M)
+    assert result.code == 2 and result.stdout == ""
+    assert result.stderr.splitlines()[-1].startswith("Error: Invalid value for '--top': ")
+    assert "Traceback" not in result.stderr
+
+
+def test_top_must_be_a_number(cli):
+    result = cli("rank", "--by", "产业规模", "--top", "three", "--data", M)
+    assert result.code == 2 and result.stdout == ""
+    assert result.stderr.splitlines()[-1].startswith("Error: Invalid value for '--top': ")
+
+
+def test_ambiguous_name(cli, here):
+    """Places cannot share a name (the loader refuses it, see broken/duplicate_alias.toml), but
+    metrics may: a shared alias is ambiguous and lists both."""
+    text = MINI.read_text(encoding="utf-8").replace(
+        'unit = "元"\n', 'unit = "元"\naliases = ["规模"]\n').replace(
+        'unit = "PFLOPS"\n', 'unit = "PFLOPS"\naliases = ["规模"]\n')
+    (here / "twice.toml").write_text(text, encoding="utf-8")
+    assert_clean_failure(cli("rank", "--by", "规模", "--data", "twice.toml"), 2,
+                         "Error: metric '规模' is ambiguous: it names compute_capacity, industry_scale; "
+                         "use the Chinese name\n")
+    assert cli("rank", "--by", "产业规模", "--data", "twice.toml", "-f", "csv").code == 0
+
+
+def test_unknown_command_and_option_exit_2(cli):
+    for args in (["frobnicate"], ["list", "--colour"], ["list", "-f", "xml"]):
+        result = cli(*args)
+        assert result.code == 2 and result.stdout == "", args
+        assert result.stderr.splitlines()[-1].startswith("Error: "), args
+
+
+# --- injection ---------------------------------------------------------------------------------------
+
+INJECT = r'''schema_version = 1
+
+[metrics.ai_enterprises]
+zh = "人工智能企业数"
+en = "AI enterprises"
+dimension = "count"
+unit = "家"
+
+[sources.s]
+file = "none.txt"
+publisher = "@测试"
+title = "=cmd|' /C calc'!A0"
+published = "2025"
+
+[places."=HYPERLINK(\"http://e.vil\",\"x\")"]
+level = "city"
+province = "+测省"
+city = "@SUM(A1)"
+regions = ["-测区"]
+
+[[places."=HYPERLINK(\"http://e.vil\",\"x\")".figures]]
+metric = "ai_enterprises"
+value = "2800家"
+as_of = "2024"
+scope = "\t制表"
+source = "s"
+quote = "\r回车"
+note = "-1+1"
+
+[places."乙"]
+level = "city"
+province = "\t省"
+city = "\r市"
+regions = ["=1+1", "正常"]
+'''
+
+
+def read_csv(text):
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def test_csv_formula_injection_list(cli, here):
+    (here / "inject.toml").write_text(INJECT, encoding="utf-8")
+    result = cli("list", "-f", "csv", "--data", "inject.toml")
+    assert result.code == 0, result.stderr
+    rows = read_csv(result.stdout)
+    picked = [(r["place"], r["province"], r["city"], r["regions"], r["ai_enterprises"], r["ai_enterprises_display"],
+               r["figures"], r["subsidies"]) for r in rows]
+    assert picked == [
+        ("'=HYPERLINK(\"http://e.vil\",\"x\")", "'+测省", "'@SUM(A1)", "'-测区", "2800", "2800家", "1", "0"),
+        ("乙", "'\t省", "'\r市", "'=1+1;正常", "", "", "0", "0"),
+    ]
+
+
+def test_csv_formula_injection_show_and_sources(cli, here):
+    (here / "inject.toml").write_text(INJECT, encoding="utf-8")
+    name = '=HYPERLINK("http://e.vil","x")'
+    result = cli("show", name, "-f", "csv", "--data", "inject.toml")
+    assert result.code == 0, result.stderr
+    figures = [r for r in read_csv(result.stdout) if r["table"] == "figures"]
+    assert [(r["place"], r["value"], r["scope"], r["quote"], r["note"], r["source"]) for r in figures] == [
+        ("'" + name, "2800", "'\t制表", "'\r回车", "'-1+1", "s")]
+    rows = read_csv(cli("sources", "-f", "csv", "--data", "inject.toml").stdout)
+    assert [(r["id"], r["publisher"], r["title"], r["figures"]) for r in rows] == [
+        ("s", "'@测试", "'=cmd|' /C calc'!A0", "1")]
+
+
+def test_csv_numbers_are_never_quoted(cli):
+    rows = read_csv(cli("rank", "--by", "产业规模", "-f", "csv", "--data", M).stdout)
+    assert [(r["rank"], r["value"]) for r in rows] == [("1", "400000000000"), ("2", "360000000000")]
+
+
+MARKUP = r'''schema_version = 1
+
+[metrics.ai_enterprises]
+zh = "人工智能企业数"
+en = "AI enterprises"
+dimension = "count"
+unit = "家"
+
+[sources.s]
+file = "none.txt"
+publisher = "[bold]x[/bold]"
+title = "[link=http://e.vil]y[/link]"
+published = "2025"
+
+[places."甲"]
+level = "city"
+province = "[bold]x[/bold]"
+city = "\u001b[31m红"
+regions = ["[link=http://e.vil]y[/link]"]
+
+[[places."甲".figures]]
+metric = "ai_enterprises"
+value = "2800家"
+as_of = "2024"
+scope = "\u001b]8;;http://e.vil\u0007z"
+source = "s"
+quote = "q\u202eevil\u009b2J"
+'''
+
+
+@pytest.mark.parametrize("command", [["show", "甲", "--sources"], ["sources"], ["list"]])
+def test_terminal_injection_table(cli, here, command):
+    (here / "markup.toml").write_text(MARKUP, encoding="utf-8")
+    result = cli(*command, "-f", "table", "--data", "markup.toml", env={"COLUMNS": "250"})
+    assert result.code == 0, result.stderr
+    out = result.stdout
+    assert "\x1b" not in out and "\x07" not in out and "\x9b" not in out and "\u202e" not in out
+    assert "[bold]x[/bold]" in out
+    assert "[link=http://e.vil]y[/link]" in out
+    if command[0] == "show":
+        assert "\\x1b[31m红" in out
+        assert "\\x1b]8;;http://e.vil\\x07z" in out
+        assert "q\\u202eevil\\x9b2J" in out
+
+
+def test_terminal_injection_stacked_table(cli, here):
+    (here / "markup.toml").write_text(MARKUP, encoding="utf-8")
+    out = cli("show", "甲", "--sources", "-f", "table", "--data", "markup.toml", env={"COLUMNS": "60"}).stdout
+    assert "\x1b" not in out and "\x07" not in out
+    assert "[bold]x[/bold]" in out and "\\x1b[31m红" in out
+
+
+def test_terminal_injection_markdown(cli, here):
+    (here / "markup.toml").write_text(MARKUP, encoding="utf-8")
+    out = cli("show", "甲", "--sources", "-f", "markdown", "--data", "markup.toml").stdout
+    assert "\x1b" not in out and "\x07" not in out
+    assert "\\\\x1b[31m红" in out   # the escape's own backslash is escaped for Markdown
+
+
+# --- environments (real processes) ---------------------------------------------------------------
+
+def test_closed_pipe_is_quiet():
+    """The reader has gone before anything is written: no BrokenPipeError traceback, exit 0."""
+    process = subprocess.Popen([sys.executable, "-m", "cityai_cli", "show", "深圳", "--sources", "-f", "csv"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()
+    stderr = process.stderr.read()
+    process.stderr.close()
+    assert (process.wait(timeout=60), stderr) == (0, b"")
+
+
+def test_head_one():
+    result = subprocess.run(["sh", "-c", f'"{sys.executable}" -m cityai_cli list -f csv | head -1'],
+                            capture_output=True, timeout=60)
+    assert result.returncode == 0
+    assert result.stderr == b""
+    assert result.stdout.decode("utf-8").startswith("place,level,province,city,regions,english,")
+    assert result.stdout.count(b"\n") == 1
+
+
+@pytest.mark.parametrize("fmt", ["csv", "table", "json", "markdown"])
+def test_ascii_output_encoding(fmt):
+    result = run_process("list", "-f", fmt, "--data", M, env={"PYTHONIOENCODING": "ascii"})
+    assert result.returncode == 1
+    assert result.stdout == b""
+    assert result.stderr == (b"Error: output: cannot print Chinese text in the ascii encoding; "
+                             b"set PYTHONIOENCODING=utf-8 or use a UTF-8 locale such as LANG=C.UTF-8\n")
+
+
+def test_c_locale_prints_chinese():
+    expected = run_process("list", "-f", "csv", "--data", M, env={"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"})
+    for env in ({"LANG": "C", "LC_ALL": "C"}, {"LANG": "C", "LC_ALL": "", "PYTHONIOENCODING": ""}):
+        result = run_process("list", "-f", "csv", "--data", M, env=env)
+        assert (result.returncode, result.stderr) == (0, b"")
+        assert result.stdout == expected.stdout
+        assert "甲,city,测省" in result.stdout.decode("utf-8")
+
+
+def _run_on_terminal(*args, env):
+    pty = pytest.importorskip("pty")
+    master, slave = pty.openpty()
+    full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "CITYAI_DATA", "COLUMNS")}
+    full_env.update(env)
+    process = subprocess.Popen([sys.executable, "-m", "cityai_cli", *args], stdout=slave,
+                               stderr=subprocess.PIPE, env=full_env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:   # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    stderr = process.stderr.read()
+    process.stderr.close()
+    return process.wait(timeout=60), b"".join(chunks), stderr
+
+
+def test_colour_on_a_terminal_and_no_color():
+    code, coloured, _ = _run_on_terminal("list", "--data", M, env={})
+    assert code == 0 and b"\x1b[" in coloured           # the test can fail: colour is really used
+    code, plain, stderr = _run_on_terminal("list", "--data", M, env={"NO_COLOR": "1"})
+    assert (code, stderr) == (0, b"")
+    assert b"\x1b" not in plain
+    assert "甲".encode() in plain
+
+
+def test_no_color_when_piped():
+    result = run_process("list", "-f", "table", "--data", M, env={"NO_COLOR": "1"})
+    assert result.returncode == 0 and b"\x1b" not in result.stdout
+
+
+@pytest.mark.parametrize("args", [
+    ["list"], ["show", "深圳", "--sources"], ["compare", "深圳", "上海"], ["rank", "--by", "产业规模", "--chart"],
+    ["subsidies", "--spend", "300万"], ["targets"], ["sources"],
+])
+def test_forty_columns(args):
+    from rich.cells import cell_len
+    result = run_process(*args, "-f", "table", env={"COLUMNS": "40"})
+    assert (result.returncode, result.stderr) == (0, b"")
+    lines = result.stdout.decode("utf-8").splitlines()
+    assert len(lines) > 5
+    too_wide = [line for line in lines if cell_len(line) > 40]
+    assert too_wide == []
