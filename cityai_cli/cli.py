@@ -87,7 +87,7 @@ def emit(report: "Report", fmt: Optional[Format], chart: bool = False) -> None:
     if chart and fmt not in (None, Format.table):
         raise UsageError(f"--chart draws bars in the terminal table; it cannot be combined with --format {fmt.value}")
     chosen = fmt.value if fmt else ("table" if is_tty or chart else "csv")
-    color = is_tty and "NO_COLOR" not in os.environ and chosen == "table"
+    color = is_tty and not os.environ.get("NO_COLOR") and chosen == "table"  # no-color.org: non-empty disables
     width = shutil.get_terminal_size((100, 24)).columns
     write(render(report, chosen, Options(width=width, color=color, chart=chart)))
 

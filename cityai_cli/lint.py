@@ -12,7 +12,7 @@ from typing import Dict, Iterator, List, Optional, Tuple
 
 from .errors import Problem
 from .kb import Loaded, format_path
-from .names import alias_keys
+from .names import normalise, unique_keys
 from .quantity import Quantity
 
 # Which dimensions each subsidy term may have.
@@ -65,15 +65,25 @@ def check_structure(loaded: Loaded) -> List[Problem]:
 
 
 def _duplicate_names(loaded: Loaded) -> List[Problem]:
-    owner: Dict[str, str] = {}
+    """A Chinese name or curated alias naming two places, metrics or subsidy types is an error."""
+    kb = loaded.kb
+    groups = [
+        ("places", {name: unique_keys(name, place) for name, place in kb.places.items()}, "name or alias"),
+        ("metrics", {key: [normalise(w) for w in (key, m.zh, m.en, *m.aliases)] for key, m in kb.metrics.items()},
+         "metric name or alias"),
+        ("subsidy_types", {key: [normalise(w) for w in (key, s.en, s.pinyin, *s.aliases) if w]
+                           for key, s in kb.subsidy_types.items()}, "subsidy type name or alias"),
+    ]
     problems = []
-    for name, place in loaded.kb.places.items():
-        for key in alias_keys(name, place):
-            first = owner.setdefault(key, name)
-            if first != name:
-                location = ("places", name)
-                problems.append(Problem(loaded.display_path, f"name or alias {key!r} also names {first!r}",
-                                        loaded.lines.line_of(location), None, format_path(location)))
+    for table, names, what in groups:
+        owner: Dict[str, str] = {}
+        for name, keys in names.items():
+            for key in dict.fromkeys(keys):
+                first = owner.setdefault(key, name)
+                if first != name:
+                    location = (table, name)
+                    problems.append(Problem(loaded.display_path, f"{what} {key!r} also names {first!r}",
+                                            loaded.lines.line_of(location), None, format_path(location)))
     return problems
 
 

@@ -31,6 +31,20 @@ def _stems(text: str) -> Iterable[str]:
             yield key[: -len(suffix)]
 
 
+def unique_keys(name: str, place) -> List[str]:
+    """Keys that must name one place only: its Chinese names and the aliases curated for it.
+
+    Pinyin and English may be shared (台州 and 泰州 are both Taizhou): typing them is ambiguous,
+    and the resolver says so, but the knowledge base is not wrong.
+    """
+    keys: List[str] = []
+    for text in filter(None, [name, place.traditional, *place.aliases]):
+        key = normalise(text)
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
 def alias_keys(name: str, place) -> List[str]:
     """Every normalised key that names this place."""
     written = [name, place.traditional, place.pinyin, place.english, *place.aliases]

@@ -110,7 +110,9 @@ class Quantity:
             return f"{self.qualifier}{self.literal}" if self.qualifier in _PREFIX_QUALIFIERS else f"{self.literal}{self.qualifier}"
         number = format_number(self.value, self.dimension, self.unit)
         if self.upper is not None:
-            number = f"{format_number(self.value, self.dimension, self.unit, with_unit=False)}-{format_number(self.upper, self.dimension, self.unit)}"
+            # Both ends at the upper end's magnitude, so that "0.01-10.01EFLOPS" reads back the same.
+            low = format_number(self.value, self.dimension, self.unit, with_unit=False, scale_by=self.upper)
+            number = f"{low}-{format_number(self.upper, self.dimension, self.unit)}"
         if self.qualifier in ("余", "多"):
             head, unit = _split_unit(number)
             return f"{head}{self.qualifier}{unit}"
@@ -132,7 +134,7 @@ def parse_figure(text: str, *, default_unit: Optional[str] = None) -> Quantity:
         qualifier, rest = _PREFIXES[prefix.group(0)], rest[prefix.end():].lstrip()
     if rest.startswith("第"):
         # An ordinal rank (第二 = 2nd): lower is better, no unit.
-        number, tail, literal = _take_number(rest[1:].lstrip(), source)
+        number, tail, literal, _ = _take_number(rest[1:].lstrip(), source)
         if tail.strip() or qualifier or number != number.to_integral() or number < 1:
             raise FigureError(f"cannot parse figure {text!r}: expected a rank such as 第二 or 第2")
         return Quantity(source, _normalise(number), "", "rank", "", None, literal)
@@ -157,11 +159,13 @@ def parse_figure(text: str, *, default_unit: Optional[str] = None) -> Quantity:
         if suffix and qualifier:
             raise FigureError(f"cannot parse figure {text!r}: two qualifiers ({qualifier}, {suffix})")
         return Quantity(source, _normalise(value), "ratio", "ratio", qualifier or suffix, None, literal)
-    low, rest, literal = _take_number(rest, source)
+    low, rest, literal, low_magnitude = _take_number(rest, source)
     upper = None
     separator = _RANGE_SEP.match(rest)
     if separator and rest[separator.end():][:1] and _NUMBER.match(rest[separator.end():]):
-        upper, rest, _ = _take_number(rest[separator.end():], source)
+        upper, rest, _, upper_magnitude = _take_number(rest[separator.end():], source)
+        if low_magnitude is None and upper_magnitude is not None:
+            low *= upper_magnitude   # "1.5-2万元": the magnitude is written once, for both ends
     suffix, rest = _take_suffix(rest)
     unit_match = _UNIT_RE.match(rest)
     if unit_match:
@@ -191,7 +195,8 @@ def parse_figure(text: str, *, default_unit: Optional[str] = None) -> Quantity:
     return Quantity(source, value, unit, dimension, qualifier, top, literal)
 
 
-def _take_number(rest: str, source: str) -> tuple[Decimal, str, str]:
+def _take_number(rest: str, source: str) -> tuple[Decimal, str, str, Optional[Decimal]]:
+    """(number, rest of the text, the number as written, the magnitude written after it if any)."""
     match = _NUMBER.match(rest)
     if not match:
         raise FigureError(f"cannot parse figure {source!r}: no number found; expected {EXPECTED}")
@@ -206,10 +211,10 @@ def _take_number(rest: str, source: str) -> tuple[Decimal, str, str]:
         magnitude = match.group("mag")
         if magnitude:
             number *= _MAGNITUDES[magnitude]
-        return number, rest[match.end():], match.group(0).replace(" ", "")
+        return number, rest[match.end():], match.group(0).replace(" ", ""), _MAGNITUDES.get(magnitude)
     chinese = match.group("chinese")
     # 成 after a Chinese numeral is a unit (九成 = 90%), so only the numeral is the literal.
-    return Decimal(_chinese_numeral(chinese, source)), rest[match.end():], chinese
+    return Decimal(_chinese_numeral(chinese, source)), rest[match.end():], chinese, None
 
 
 def _take_suffix(rest: str) -> tuple[str, str]:
@@ -248,16 +253,21 @@ def _split_unit(number: str) -> tuple[str, str]:
     return (match.group(1), match.group(2)) if match else (number, "")
 
 
-def format_number(value: Decimal, dimension: str, unit: str, with_unit: bool = True) -> str:
-    """3.6e11 CNY -> 3600亿元; 1e5 PFLOPS -> 100EFLOPS; 0.35 ratio -> 35%."""
+def format_number(value: Decimal, dimension: str, unit: str, with_unit: bool = True,
+                  scale_by: Optional[Decimal] = None) -> str:
+    """3.6e11 CNY -> 3600亿元; 1e5 PFLOPS -> 100EFLOPS; 0.35 ratio -> 35%.
+
+    The magnitude (万/亿, EFLOPS) is chosen for `scale_by` when given, else for the value itself.
+    """
+    basis = abs(scale_by if scale_by is not None else value)
     if dimension in ("money", "money_usd", "count"):
         suffix = {"money": "元", "money_usd": "美元"}.get(dimension, unit)
         for word, size in (("万亿", 10 ** 12), ("亿", 10 ** 8), ("万", 10 ** 4)):
-            if abs(value) >= size:
+            if basis >= size:
                 return f"{plain(value / size)}{word}{suffix if with_unit else ''}"
         return f"{plain(value)}{suffix if with_unit else ''}"
     if dimension == "compute":
-        if abs(value) >= 1000:
+        if basis >= 1000:
             return f"{plain(value / 1000)}{'EFLOPS' if with_unit else ''}"
         return f"{plain(value)}{'PFLOPS' if with_unit else ''}"
     if dimension == "rank":

@@ -245,16 +245,22 @@ def test_top_must_be_a_number(cli):
 
 
 def test_ambiguous_name(cli, here):
-    """Places cannot share a name (the loader refuses it, see broken/duplicate_alias.toml), but
-    metrics may: a shared alias is ambiguous and lists both."""
+    """Pinyin and English may be shared (台州 and 泰州 are both Taizhou): typing one lists both."""
+    text = MINI.read_text(encoding="utf-8").replace('pinyin = "Yi"', 'pinyin = "Jia"')
+    (here / "twice.toml").write_text(text, encoding="utf-8")
+    assert_clean_failure(cli("show", "jia", "--data", "twice.toml"), 2,
+                         "Error: place 'jia' is ambiguous: it names 乙, 甲; use the Chinese name\n")
+    assert cli("show", "甲", "--data", "twice.toml", "-f", "csv").code == 0
+
+
+def test_metrics_may_not_share_an_alias(cli, here):
     text = MINI.read_text(encoding="utf-8").replace(
         'unit = "元"\n', 'unit = "元"\naliases = ["规模"]\n').replace(
         'unit = "PFLOPS"\n', 'unit = "PFLOPS"\naliases = ["规模"]\n')
     (here / "twice.toml").write_text(text, encoding="utf-8")
-    assert_clean_failure(cli("rank", "--by", "规模", "--data", "twice.toml"), 2,
-                         "Error: metric '规模' is ambiguous: it names compute_capacity, industry_scale; "
-                         "use the Chinese name\n")
-    assert cli("rank", "--by", "产业规模", "--data", "twice.toml", "-f", "csv").code == 0
+    result = cli("validate", "twice.toml")
+    assert (result.code, result.stdout) == (1, "twice.toml:18: metrics.compute_capacity: metric name or alias '规模' "
+                                               "also names 'industry_scale'\n")
 
 
 def test_unknown_command_and_option_exit_2(cli):
@@ -466,6 +472,8 @@ def test_colour_on_a_terminal_and_no_color():
     assert (code, stderr) == (0, b"")
     assert b"\x1b" not in plain
     assert "甲".encode() in plain
+    code, empty, _ = _run_on_terminal("list", "--data", M, env={"NO_COLOR": ""})
+    assert code == 0 and b"\x1b[" in empty            # no-color.org: an empty NO_COLOR is ignored
 
 
 def test_no_color_when_piped():

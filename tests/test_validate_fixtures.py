@@ -32,7 +32,7 @@ STRUCTURAL = {
                       "in CNY, but metric 'ai_enterprises' is measured in count (家)"],
     "unknown_source": ["broken/unknown_source.toml:68: places.甲.figures[1].source: "
                        "unknown source 'mini_late' (did you mean 'mini-late', 'mini'?)"],
-    "duplicate_alias": ["broken/duplicate_alias.toml:104: places.乙: name or alias 'alpha' also names '甲'"],
+    "duplicate_alias": ["broken/duplicate_alias.toml:104: places.乙: name or alias '甲' also names '甲'"],
     "duplicate_place": ["broken/duplicate_place.toml:134:12: invalid TOML: Cannot declare ('places', '甲') twice"],
     "rate_not_percentage": ["broken/rate_not_percentage.toml:100: places.甲.subsidies[0].rate.value: "
                             "'不超过50万元' is a money figure in CNY; a rate must be ratio"],
