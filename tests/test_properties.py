@@ -1,5 +1,6 @@
 """Property tests: the figure grammar and the loader fail only in the ways they document."""
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -202,7 +203,8 @@ def test_load_arbitrary_nested_dicts(tmp_path_factory, tree):
     _load_text(tmp_path_factory, _toml_document(tree))
 
 
-MINI_TEXT = (kb.PACKAGE_DIR.parent / "tests" / "fixtures" / "mini.toml").read_text(encoding="utf-8")
+# Read beside this test file, not beside the package: CI installs the package into site-packages.
+MINI_TEXT = (Path(__file__).resolve().parent / "fixtures" / "mini.toml").read_text(encoding="utf-8")
 
 
 @SETTINGS
