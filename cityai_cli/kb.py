@@ -103,6 +103,9 @@ MAX_KEY_PARTS = 100
 _KEY_PART = r"""(?:[A-Za-z0-9_-]+|"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\n]*')"""
 _LONG_KEY = re.compile(rf"^[ \t]*(?:{_KEY_PART}[ \t]*\.[ \t]*){{{MAX_KEY_PARTS}}}{_KEY_PART}", re.MULTILINE)
 
+_MAX_DIGITS = 4300
+_LONG_NUMBER = re.compile(rf"[0-9](?:_?[0-9]){{{_MAX_DIGITS},}}")
+
 
 def parse_toml(text: str, name: str) -> dict:
     long_key = _LONG_KEY.search(text)
@@ -119,8 +122,16 @@ def parse_toml(text: str, name: str) -> dict:
         raise DataError([Problem(name, f"invalid TOML: {message}", line, column)]) from None
     except RecursionError:
         raise DataError([Problem(name, "invalid TOML: nested too deeply")]) from None
-    except ValueError as error:  # e.g. an integer of more digits than int() accepts (Python >= 3.11)
-        raise DataError([Problem(name, f"invalid TOML: {error}")]) from None
+    except ValueError as error:
+        # int() refuses more than 4300 digits (Python >= 3.11, and 3.9.14+/3.10.7+); its message
+        # differs between versions and names no position, so say it in our words, with the place.
+        long_number = _LONG_NUMBER.search(text)
+        if not long_number:
+            raise DataError([Problem(name, f"invalid TOML: {error}")]) from None
+        line = text.count("\n", 0, long_number.start()) + 1
+        column = long_number.start() - (text.rfind("\n", 0, long_number.start()) + 1) + 1
+        message = f"invalid TOML: an integer of more than {_MAX_DIGITS} digits"
+        raise DataError([Problem(name, message, line, column)]) from None
 
 
 def load(path: Path) -> Loaded:
@@ -168,7 +179,7 @@ def _problem_from_pydantic(name: str, lines: "LineMap", item: dict) -> Problem:
     elif kind not in ("value_error", "assertion_error") and isinstance(item.get("input"), _SCALAR):
         try:
             message += f" (got {item['input']!r})"
-        except ValueError:  # an integer too long for repr() (Python >= 3.11)
+        except ValueError:  # an integer too long for repr() (Pythons with the 4300-digit limit)
             message += " (got an integer too long to show)"
     return Problem(name, message, lines.line_of(location), None, format_path(location))
 

@@ -130,15 +130,19 @@ def test_dotted_key_of_reasonable_length_is_parsed(cli, here):
         in result.stderr.splitlines()
 
 
+# Pythons with the integer-string limit (3.11+, 3.9.14+, 3.10.7+) refuse int() of more than 4300
+# digits with a ValueError (a traceback before the fix), worded differently in each version.
+INT_LIMIT = hasattr(sys, "get_int_max_str_digits")
+
+
 def test_integer_too_long_for_python(cli, here):
-    # Python >= 3.11 refuses int() of more than 4300 digits with ValueError (a traceback before the fix).
-    (here / "bigint.toml").write_text("x = 1" + "0" * 5000 + "\n", encoding="utf-8")
+    (here / "bigint.toml").write_text("a = 1\nx = 1" + "0" * 5000 + "\n", encoding="utf-8")
     result = cli("list", "--data", "bigint.toml")
     assert result.code == 1 and result.stdout == ""
-    if sys.version_info >= (3, 11):
-        assert result.stderr.startswith("Error: bigint.toml: invalid TOML: Exceeds the limit (4300 digits)")
+    if INT_LIMIT:
+        assert result.stderr == "Error: bigint.toml:2:5: invalid TOML: an integer of more than 4300 digits\n"
     else:
-        assert result.stderr.startswith("Error: bigint.toml: x: unknown field")
+        assert result.stderr.startswith("Error: bigint.toml: a: unknown field")
 
 
 def test_hex_integer_too_long_to_show(cli, here):
@@ -146,7 +150,7 @@ def test_hex_integer_too_long_to_show(cli, here):
     (here / "hex.toml").write_text(text, encoding="utf-8")
     result = cli("list", "--data", "hex.toml")
     assert result.code == 1 and result.stdout == ""
-    shown = "an integer too long to show" if sys.version_info >= (3, 11) else None
+    shown = "an integer too long to show" if INT_LIMIT else None
     assert result.stderr.startswith("Error: hex.toml:135: places.丙.level: Input should be 'city', ")
     if shown:
         assert result.stderr.endswith(f"(got {shown})\n")
