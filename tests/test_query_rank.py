@@ -38,3 +38,9 @@ def test_an_empty_level_points_to_the_levels_that_have_the_figure(mini):
     assert rank(mini.kb, "ai_enterprises", level="province").tables[0].title == (
         "人工智能企业数 (AI enterprises) · province · 0 with the figure, 0 without "
         "(figures exist for: city, district; use --level)")
+
+
+def test_equal_figures_share_a_rank_and_the_next_skips(project):
+    rows = rank(project.kb, "ai_development_tier").tables[0].rows
+    ranked = [(r["rank"], r["place"], r["display"]) for r in rows if r["rank"] is not None]
+    assert ranked == [(1, "上海", "第1"), (1, "北京", "第1"), (1, "深圳", "第1"), (4, "杭州", "第2")]

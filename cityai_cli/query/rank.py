@@ -23,11 +23,17 @@ def rank(kb: KnowledgeBase, metric: str, level: Optional[str] = "city", top: Opt
                "conflicts": "; ".join(f"{c.value.display()} ({c.source})" for c in conflicts) or None}
         (ranked if figure else missing).append((figure, row))
     sign = -1 if definition.higher_is_better else 1
-    ranked.sort(key=lambda pair: tuple(sign * part for part in pair[0].value.sort_key()) + (pair[1]["place"],))
+
+    def order(pair) -> tuple:
+        return tuple(sign * part for part in pair[0].value.sort_key())
+    ranked.sort(key=lambda pair: order(pair) + (pair[1]["place"],))
     rows = []
-    for position, (_, row) in enumerate(ranked, start=1):
-        row["rank"] = position
-        rows.append(row)
+    # Equal figures share a rank and the next one skips ("1, 1, 1, 4"): three cities in the same
+    # 梯队 are not first, second and third.
+    for position, pair in enumerate(ranked, start=1):
+        tied = rows and order(ranked[position - 2]) == order(pair)
+        pair[1]["rank"] = rows[-1]["rank"] if tied else position
+        rows.append(pair[1])
     rows += [row for _, row in sorted(missing, key=lambda pair: pair[1]["place"])]
     if top is not None:
         rows = rows[:top]
