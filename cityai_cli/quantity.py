@@ -42,7 +42,11 @@ _SUFFIXES = {"餘": "余", "余": "余", "多": "多", "以上": "以上", "左�
 
 _MAGNITUDES = {"万亿": Decimal(10) ** 12, "萬億": Decimal(10) ** 12, "亿": Decimal(10) ** 8,
                "億": Decimal(10) ** 8, "万": Decimal(10) ** 4, "萬": Decimal(10) ** 4,
-               "千": Decimal(1000)}
+               "千": Decimal(1000),
+               # compounds people type for amounts: 3百万, 1千万, 5千亿 (never seen in the sources)
+               "十万": Decimal(10) ** 5, "百万": Decimal(10) ** 6, "千万": Decimal(10) ** 7,
+               "十萬": Decimal(10) ** 5, "百萬": Decimal(10) ** 6, "千萬": Decimal(10) ** 7,
+               "百亿": Decimal(10) ** 10, "千亿": Decimal(10) ** 11, "百億": Decimal(10) ** 10, "千億": Decimal(10) ** 11}
 
 # unit as written -> (canonical unit, dimension, factor to the canonical unit)
 _UNITS = {

@@ -95,7 +95,7 @@ def test_non_text_is_refused():
         parse_figure(2800)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("text", ["300万", "3,000,000", "0.03亿", "3e6", "300万元", " 300万 "])
+@pytest.mark.parametrize("text", ["300万", "3,000,000", "0.03亿", "3e6", "300万元", " 300万 ", "3百万", "三百万元", "0.3千万"])
 def test_amounts_in_every_accepted_form(text):
     assert parse_amount(text) == Decimal(3000000)
 
