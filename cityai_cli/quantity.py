@@ -141,7 +141,7 @@ def parse_figure(text: str, *, default_unit: Optional[str] = None) -> Quantity:
         number, tail, literal, _ = _take_number(rest[1:].lstrip(), source)
         if tail.strip() or qualifier or number != number.to_integral() or number < 1:
             raise FigureError(f"cannot parse figure {text!r}: expected a rank such as 第二 or 第2")
-        return Quantity(source, _normalise(number), "", "rank", "", None, literal)
+        return Quantity(source, _normalise(_bounded(number, text)), "", "rank", "", None, literal)
     word = next((w for w in _WORD_RATIOS if rest.startswith(w)), None)
     fraction = _FRACTION.match(rest) or _CN_FRACTION.match(rest)
     if word or fraction:
@@ -162,7 +162,7 @@ def parse_figure(text: str, *, default_unit: Optional[str] = None) -> Quantity:
             raise FigureError(f"cannot parse figure {text!r}: unexpected {rest.strip()!r} after {literal}")
         if suffix and qualifier:
             raise FigureError(f"cannot parse figure {text!r}: two qualifiers ({qualifier}, {suffix})")
-        return Quantity(source, _normalise(value), "ratio", "ratio", qualifier or suffix, None, literal)
+        return Quantity(source, _normalise(_bounded(value, text)), "ratio", "ratio", qualifier or suffix, None, literal)
     low, rest, literal, low_magnitude = _take_number(rest, source)
     upper = None
     separator = _RANGE_SEP.match(rest)
@@ -192,8 +192,8 @@ def parse_figure(text: str, *, default_unit: Optional[str] = None) -> Quantity:
             qualifier = extra
     if upper is not None and qualifier:
         raise FigureError(f"cannot parse figure {text!r}: a range cannot also carry a qualifier")
-    value = _normalise(low * factor)
-    top = _normalise(upper * factor) if upper is not None else None
+    value = _normalise(_bounded(low * factor, text))
+    top = _normalise(_bounded(upper * factor, text)) if upper is not None else None
     if top is not None and top < value:
         raise FigureError(f"cannot parse figure {text!r}: range ends below its start")
     return Quantity(source, value, unit, dimension, qualifier, top, literal)
@@ -244,6 +244,17 @@ def _chinese_numeral(text: str, source: str) -> int:
             total = (total + (section or 1)) * _CN_BIG[char]
             section, digit, seen_digit = 0, None, False
     return total + section + (digit or 0)
+
+
+# No real figure comes near 10^20 (the largest in the sources is 2万亿元, 2×10^12); beyond it
+# Decimal's 28-digit context can no longer hold the value exactly ("万万万亿亿").
+MAX_MAGNITUDE = Decimal(10) ** 20
+
+
+def _bounded(value: Decimal, text: str) -> Decimal:
+    if abs(value) >= MAX_MAGNITUDE:
+        raise FigureError(f"cannot parse figure {text!r}: the number is too large (10^20 or more)")
+    return value
 
 
 def _normalise(value: Decimal) -> Decimal:
