@@ -1,7 +1,8 @@
 """Resolve what users type to places, metrics and subsidy types.
 
 Places answer to their simplified name, traditional name, pinyin (any case, any spacing),
-English name and curated aliases, each with or without the 市/省/区 suffix. A name two places
+English name and curated aliases, each with or without the 市/省/区 suffix (Qu/Shi/Xian in pinyin,
+District/City/County in English: "Longgang" finds 龙岗区 as 龙岗 does). A name two places
 share (Taizhou: 台州 and 泰州) is ambiguous and lists both; an unknown one suggests the closest.
 """
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Dict, Iterable, List, Set
 from .errors import UsageError
 
 _SUFFIXES = ("市", "省", "区", "區", "县", "縣", "自治区", "自治區")
+_LATIN_SUFFIXES = ("district", "county", "city", "province", "qu", "xian", "shi", "sheng")
 _SEPARATORS = re.compile(r"[\s'’\-_.·]+")
 
 
@@ -26,8 +28,9 @@ def _stems(text: str) -> Iterable[str]:
     key = normalise(text)
     if key:
         yield key
-    for suffix in _SUFFIXES:
-        if key.endswith(suffix) and len(key) > len(suffix) + 1:
+    for suffix in _LATIN_SUFFIXES if key.isascii() else _SUFFIXES:
+        # a stem keeps at least two letters (or characters): 北京市 -> 北京, never 市 -> ""
+        if key.endswith(suffix) and len(key) >= len(suffix) + (3 if key.isascii() else 2):
             yield key[: -len(suffix)]
 
 

@@ -10,7 +10,9 @@ from cityai_cli.names import metric_index, normalise, place_index, subsidy_type_
     ("SHENZHEN", "深圳"), ("廣州", "广州"), ("广州市", "广州"), ("Guangzhou", "广州"), ("東莞", "东莞"),
     ("dongguan", "东莞"), ("北京", "北京"), ("Beijing", "北京"), ("福田区", "福田区"), ("福田", "福田区"),
     ("亦庄", "北京经济技术开发区"), ("Yizhuang", "北京经济技术开发区"), ("安徽省", "安徽"), ("长三角", "长三角"),
-    ("Yangtze River Delta", "长三角"),
+    ("Yangtze River Delta", "长三角"), ("Futian Qu", "福田区"), ("futian", "福田区"), ("Futian District", "福田区"),
+    ("Longgang", "龙岗区"), ("龍崗區", "龙岗区"), ("Suzhou Shi", "苏州"), ("Suzhou City", "苏州"),
+    ("Anhui Province", "安徽"), ("广西壮族自治区", "广西"),
 ])
 def test_resolves_every_alias_kind(project, typed, place):
     assert place_index(project.kb).resolve(typed) == place
