@@ -198,6 +198,10 @@ def rank_command(
     from .query.rank import rank
     loaded = load(data)
     metric = metric_index(loaded.kb).resolve(by)
+    if chart and not loaded.kb.metrics[metric].higher_is_better:
+        # A longer bar for a worse figure (第2 twice 第1) would read backwards.
+        raise UsageError(f"--chart draws bars where larger is better; {loaded.kb.metrics[metric].zh} ranks "
+                         "smaller first")
     chosen = None if level == Level.all else level.value
     emit(rank(loaded.kb, metric, chosen, top, "target" if targets else "actual"), format, chart)
 

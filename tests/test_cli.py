@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from conftest import MINI
+from conftest import MINI, PROJECT_DATA
 
 COMMANDS = {
     "list": ["list"], "show": ["show", "甲"], "compare": ["compare", "甲", "乙"], "diff": ["diff", "甲", "乙"],
@@ -58,9 +58,16 @@ def test_rank_markdown_exact(cli):
         "| 2 | 甲 | 3600亿元 | 2024 | 人工智能产业 | mini | — |\n")
 
 
-def test_rank_chart_draws_bars(cli):
+def test_rank_chart_refuses_metrics_where_smaller_is_better(cli):
+    result = cli("rank", "--by", "梯队", "--chart", "--data", str(PROJECT_DATA))
+    assert (result.code, result.stdout, result.stderr) == (
+        2, "", "Error: --chart draws bars where larger is better; 人工智能产业发展梯队 ranks smaller first\n")
+
+
+def test_rank_chart_draws_bars(cli, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")
     out = run(cli, "rank", "--by", "产业规模", "--chart").stdout
-    assert "█" * 24 in out and "█" * 22 in out
+    assert "█" * 24 in out and "█" * 22 + " " in out and "█" * 25 not in out
 
 
 def test_subsidy_estimate_json_exact(cli):

@@ -84,7 +84,16 @@ def test_chart_bars_scale_to_the_largest_value():
     wide = render(report(chart), "table", Options(width=120, chart=True))
     assert "█" * 24 in wide and "█" * 12 + " " in wide
     narrow = render(report(chart), "table", Options(width=40, chart=True))
-    assert "█" * 24 in narrow and "█" * 12 + "\n" in narrow.replace(" \n", "\n")
+    assert "█" * 8 + "\n" in narrow.replace(" \n", "\n") and "█" * 4 + "\n" in narrow.replace(" \n", "\n")
+    assert "█" * 9 not in narrow
+
+
+@pytest.mark.parametrize("width", [72, 80, 100, 130])
+def test_chart_bar_is_never_cropped(width):
+    # Rich used to squeeze the bar column and end the longest bar with "…".
+    rows = [{"name": "a" * 30, "value": Decimal(100), "note": "b" * 60}]
+    text = render(report(Table("t", "T", COLUMNS, rows, chart="value")), "table", Options(width=width, chart=True))
+    assert "█" * max(8, min(24, width // 5)) in text and "…" not in text
 
 
 def _ink(text: str) -> "Counter":

@@ -14,7 +14,7 @@ from rich.text import Text
 from ..report import Report
 from . import printable
 
-BAR_WIDTH = 24
+BAR_WIDTH = 24  # at 120 columns; narrower terminals get shorter bars (never under 8)
 
 
 # Below this width a grid of 6-10 columns wraps one character per line; records are stacked instead.
@@ -29,7 +29,8 @@ def render(report: Report, options) -> str:
                       highlight=False, emoji=False, markup=False, legacy_windows=False)
     for table in report.tables:
         columns = [column for column in table.columns if column.in_table]
-        bar = _bars(table) if options.chart and table.chart else None
+        bar_width = max(8, min(BAR_WIDTH, width // 5))
+        bar = _bars(table, bar_width) if options.chart and table.chart else None
         if width < NARROW:
             _stacked(console, table, columns, bar)
             continue
@@ -39,7 +40,7 @@ def render(report: Report, options) -> str:
             grid.add_column(Text(printable(column.header)), justify="right" if column.kind == "number" else "left",
                             overflow="fold")
         if bar:
-            grid.add_column("")
+            grid.add_column("", no_wrap=True, min_width=bar_width)  # other columns fold; a bar never crops
         for row in table.rows:
             cells = [Text(printable(column.show(row))) for column in columns]
             grid.add_row(*cells, *([bar(row)] if bar else []))
@@ -53,13 +54,13 @@ def render(report: Report, options) -> str:
     return out.getvalue()
 
 
-def _bars(table):
+def _bars(table, width: int):
     """A function drawing a row's value as a bar scaled to the table's largest value."""
     largest = max((abs(row[table.chart]) for row in table.rows if isinstance(row.get(table.chart), Decimal)), default=0)
 
     def bar(row) -> Text:
         value = row.get(table.chart)
-        length = round(abs(value) / largest * BAR_WIDTH) if isinstance(value, Decimal) and largest else 0
+        length = round(abs(value) / largest * width) if isinstance(value, Decimal) and largest else 0
         return Text("█" * max(length, 1 if value else 0), style="cyan")
     return bar
 
