@@ -43,3 +43,9 @@ def test_subsidies_of_the_compared_places_come_along(mini):
     report = compare(mini.kb, ["甲", "乙"])
     assert [t.name for t in report.tables] == ["metrics", "subsidies"]
     assert [r["name"] for r in report.tables[1].rows] == ["乙市模型券", "甲市算力券"]
+
+
+def test_places_without_figures_say_where_to_look(project):
+    table = compare(project.kb, ["苏州", "南京"]).tables[0]
+    assert table.rows == []
+    assert table.empty == "no figures for 苏州 or 南京; cityai show 苏州 lists its policy documents"

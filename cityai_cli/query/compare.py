@@ -49,7 +49,9 @@ def compare(kb: KnowledgeBase, names: List[str], metrics: Optional[List[str]] = 
     subsidies = list_subsidies(kb, places=names).tables[0]
     # Side by side, the programme terms matter; eligibility stays in CSV/JSON and `subsidies`.
     subsidies.columns = [replace(c, in_table=False) if c.key == "eligibility" else c for c in subsidies.columns]
-    return Report([Table("metrics", " vs ".join(names), columns, rows), subsidies])
+    # Many places have policy documents but no figure yet; say where to look rather than "(none)".
+    empty = f"no figures for {' or '.join(names)}; cityai show {names[0]} lists its policy documents"
+    return Report([Table("metrics", " vs ".join(names), columns, rows, empty=empty), subsidies])
 
 
 def _row(kb: KnowledgeBase, metric: str, kind: str, picked: Dict[str, tuple], keys: Dict[str, str]) -> Record:
