@@ -56,6 +56,8 @@ _UNITS = {
     "P": ("PFLOPS", "compute", Decimal(1)), "T": ("PFLOPS", "compute", Decimal("0.001")),
     "%": ("ratio", "ratio", Decimal("0.01")), "％": ("ratio", "ratio", Decimal("0.01")),
     "成": ("ratio", "ratio", Decimal("0.1")),
+    # model size as the sources write it: "671B的DeepSeek-R1", "GLM-130B" (billions of parameters)
+    "B": ("parameters", "parameters", Decimal(10) ** 9),
 }
 _COUNT_UNITS = {"家": "家", "个": "个", "個": "个", "款": "款", "台": "台", "臺": "台", "项": "项",
                 "項": "项", "名": "名", "人": "人", "所": "所", "座": "座", "条": "条", "條": "条",
@@ -63,7 +65,7 @@ _COUNT_UNITS = {"家": "家", "个": "个", "個": "个", "款": "款", "台": "
                 "张": "张", "張": "张", "宗": "宗"}
 for _written, _canonical in _COUNT_UNITS.items():
     _UNITS[_written] = (_canonical, "count", Decimal(1))
-DIMENSIONS = ("count", "money", "money_usd", "compute", "ratio", "rank", "number")
+DIMENSIONS = ("count", "money", "money_usd", "compute", "ratio", "rank", "parameters", "number")
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
@@ -287,6 +289,8 @@ def format_number(value: Decimal, dimension: str, unit: str, with_unit: bool = T
         return f"{plain(value)}{'PFLOPS' if with_unit else ''}"
     if dimension == "rank":
         return f"第{plain(value)}"
+    if dimension == "parameters":
+        return f"{plain(value / 10 ** 9)}{'B' if with_unit else ''}"
     if dimension == "ratio":
         return f"{plain(value * 100)}{'%' if with_unit else ''}"
     return f"{plain(value)}{unit if with_unit else ''}"

@@ -8,6 +8,7 @@ from cityai_cli.quantity import FigureError, format_number, parse_amount, parse_
 
 @pytest.mark.parametrize("text, value, unit, qualifier, literal", [
     ("超2800家", "2800", "家", "超", "2800"),
+    ("671B", "671000000000", "parameters", "", "671"),
     ("约2400家", "2400", "家", "约", "2400"),
     ("約2400 家", "2400", "家", "约", "2400"),
     ("2600余家", "2600", "家", "余", "2600"),
