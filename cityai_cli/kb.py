@@ -89,9 +89,14 @@ def read_text(path: Path) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        line, column = _position(raw, error.start)
         raise DataError([Problem(name, f"is not UTF-8 (byte 0x{raw[error.start]:02x})", line, column)]) from None
+
+
+def _position(text, offset: int) -> tuple:
+    """(line, column), both from 1, of an offset into text or bytes."""
+    newline = "\n" if isinstance(text, str) else b"\n"
+    return text.count(newline, 0, offset) + 1, offset - (text.rfind(newline, 0, offset) + 1) + 1
 
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
@@ -110,7 +115,7 @@ _LONG_NUMBER = re.compile(rf"[0-9](?:_?[0-9]){{{_MAX_DIGITS},}}")
 def parse_toml(text: str, name: str) -> dict:
     long_key = _LONG_KEY.search(text)
     if long_key:
-        line = text.count("\n", 0, long_key.start()) + 1
+        line, _ = _position(text, long_key.start())
         raise DataError([Problem(name, f"invalid TOML: a dotted key of more than {MAX_KEY_PARTS} parts", line)])
     try:
         return tomllib.loads(text)
@@ -128,8 +133,7 @@ def parse_toml(text: str, name: str) -> dict:
         long_number = _LONG_NUMBER.search(text)
         if not long_number:
             raise DataError([Problem(name, f"invalid TOML: {error}")]) from None
-        line = text.count("\n", 0, long_number.start()) + 1
-        column = long_number.start() - (text.rfind("\n", 0, long_number.start()) + 1) + 1
+        line, column = _position(text, long_number.start())
         message = f"invalid TOML: an integer of more than {_MAX_DIGITS} digits"
         raise DataError([Problem(name, message, line, column)]) from None
 

@@ -143,7 +143,7 @@ def parse_figure(text: str, *, default_unit: Optional[str] = None) -> Quantity:
         number, tail, literal, _ = _take_number(rest[1:].lstrip(), source)
         if tail.strip() or qualifier or number != number.to_integral() or number < 1:
             raise FigureError(f"cannot parse figure {text!r}: expected a rank such as 第二 or 第2")
-        return Quantity(source, _normalise(_bounded(number, text)), "", "rank", "", None, literal)
+        return Quantity(source, _exact(number, text), "", "rank", "", None, literal)
     word = next((w for w in _WORD_RATIOS if rest.startswith(w)), None)
     fraction = _FRACTION.match(rest) or _CN_FRACTION.match(rest)
     if word or fraction:
@@ -164,7 +164,7 @@ def parse_figure(text: str, *, default_unit: Optional[str] = None) -> Quantity:
             raise FigureError(f"cannot parse figure {text!r}: unexpected {rest.strip()!r} after {literal}")
         if suffix and qualifier:
             raise FigureError(f"cannot parse figure {text!r}: two qualifiers ({qualifier}, {suffix})")
-        return Quantity(source, _normalise(_bounded(value, text)), "ratio", "ratio", qualifier or suffix, None, literal)
+        return Quantity(source, _exact(value, text), "ratio", "ratio", qualifier or suffix, None, literal)
     low, rest, literal, low_magnitude = _take_number(rest, source)
     upper = None
     separator = _RANGE_SEP.match(rest)
@@ -194,8 +194,8 @@ def parse_figure(text: str, *, default_unit: Optional[str] = None) -> Quantity:
             qualifier = extra
     if upper is not None and qualifier:
         raise FigureError(f"cannot parse figure {text!r}: a range cannot also carry a qualifier")
-    value = _normalise(_bounded(low * factor, text))
-    top = _normalise(_bounded(upper * factor, text)) if upper is not None else None
+    value = _exact(low * factor, text)
+    top = _exact(upper * factor, text) if upper is not None else None
     if top is not None and top < value:
         raise FigureError(f"cannot parse figure {text!r}: range ends below its start")
     return Quantity(source, value, unit, dimension, qualifier, top, literal)
@@ -253,10 +253,11 @@ def _chinese_numeral(text: str, source: str) -> int:
 MAX_MAGNITUDE = Decimal(10) ** 20
 
 
-def _bounded(value: Decimal, text: str) -> Decimal:
+def _exact(value: Decimal, text: str) -> Decimal:
+    """A parsed value, refused when too large to hold exactly, else normalised."""
     if abs(value) >= MAX_MAGNITUDE:
         raise FigureError(f"cannot parse figure {text!r}: the number is too large (10^20 or more)")
-    return value
+    return _normalise(value)
 
 
 def _normalise(value: Decimal) -> Decimal:
