@@ -44,7 +44,7 @@ class Loaded:
     kb: "KnowledgeBase"  # noqa: F821 - imported lazily
     path: Path
     lines: "LineMap"
-    _names: Optional[object] = field(default=None, repr=False)
+    base: "Base" = field(default=None, repr=False)  # type: ignore[assignment]  # noqa: F821 - the compiled form
 
     @property
     def display_path(self) -> str:
@@ -159,6 +159,8 @@ def load(path: Path) -> Loaded:
     problems = lint.check_structure(loaded)
     if problems:
         raise DataError(problems)
+    from .facts import compile_base
+    loaded.base = compile_base(kb, {key: name for key in kb.sources})
     return loaded
 
 

@@ -3,6 +3,7 @@
 `check_structure` runs on every load (a base with an unknown metric is unusable).
 `check_provenance` reads the seed documents and runs in `cityai validate` and in the tests:
 every quote must occur in its document and every figure's number must occur in its quote.
+A fact's citation checks the number as that source writes it (`value`), else the fact's.
 """
 from __future__ import annotations
 
@@ -24,16 +25,25 @@ _PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]
 
 
 def entries(loaded: Loaded) -> Iterator[Tuple[tuple, object]]:
-    """(location, item) for every figure, policy, subsidy and subsidy term, in file order."""
+    """(location, item) for every fact, policy, programme, citation and programme term, in file order."""
     for name, place in loaded.kb.places.items():
-        for kind in ("figures", "policies", "subsidies"):
+        for kind in ("facts", "policies", "programmes"):
             for index, item in enumerate(getattr(place, kind)):
                 location = ("places", name, kind, index)
                 yield location, item
-                if kind == "subsidies":
-                    for term_path, term in item.terms():
-                        head, _, number = term_path.partition("[")
-                        yield location + ((head, int(number[:-1])) if number else (head,)), term
+                for number, citation in enumerate(item.citations):
+                    yield location + ("citations", number), citation
+                if kind == "programmes":
+                    for term_name in ("pool", "rate", "cap"):
+                        if getattr(item, term_name) is not None:
+                            yield location + (term_name,), getattr(item, term_name)
+                    for number, term in enumerate(item.special_rates):
+                        yield location + ("special_rates", number), term
+
+
+def _agree(a: Quantity, b: Quantity) -> bool:
+    """Two writings of one figure: 2600余家 and 2600多家 agree; 超2800家 and 2600余家 do not."""
+    return (a.value, a.upper, a.bound, a.unit) == (b.value, b.upper, b.bound, b.unit)
 
 
 def check_structure(loaded: Loaded) -> List[Problem]:
@@ -43,23 +53,45 @@ def check_structure(loaded: Loaded) -> List[Problem]:
         problems.append(Problem(loaded.display_path, message, loaded.lines.line_of(location), None,
                                 format_path(location)))
 
+    seen: Dict[tuple, tuple] = {}
     for location, item in entries(loaded):
         source = getattr(item, "source", None)
         if source and source not in kb.sources:
             report(location + ("source",), f"unknown source {source!r}{_hint(source, kb.sources)}")
-        if hasattr(item, "metric"):
+        kind = location[2]
+        if len(location) == 4 and kind == "facts":
             metric = kb.metrics.get(item.metric)
             if metric is None:
                 report(location + ("metric",), f"unknown metric {item.metric!r}{_hint(item.metric, kb.metrics)}")
-            elif item.value.dimension != metric.dimension:
+                continue
+            if item.value.dimension != metric.dimension:
                 report(location + ("value",), f"{item.value.text!r} is {_describe(item.value)}, but metric "
                        f"{item.metric!r} is measured in {metric.dimension} ({metric.unit or 'no unit'})")
-        elif hasattr(item, "type") and kb.subsidy_types and item.type not in kb.subsidy_types:
-            report(location + ("type",), f"unknown subsidy type {item.type!r}{_hint(item.type, kb.subsidy_types)}")
-        term_kind = location[4] if len(location) > 4 else None
+            if item.scope not in metric.scopes:
+                report(location + ("scope",), f"scope {item.scope!r} is not declared for metric {item.metric!r} "
+                       f"(declared: {', '.join(metric.scopes)})")
+            for number, citation in enumerate(item.citations):
+                if citation.value is not None and not _agree(citation.value, item.value):
+                    report(location + ("citations", number, "value"),
+                           f"{citation.value.text!r} disagrees with the fact's value {item.value.text!r}: a source "
+                           "that gives another figure is another fact (a conflict), not a citation of this one")
+            identity = (location[1], item.metric, item.scope, item.kind, item.date, item.value.sort_key(), item.value.upper)
+            if identity in seen:
+                first = seen[identity]
+                report(location, f"the same fact as {format_path(first)} (same place, metric, scope, kind, date and "
+                       "value): merge them into one fact with both citations")
+            else:
+                seen[identity] = location
+        elif len(location) == 4 and kind == "programmes":
+            if kb.subsidy_types and item.type not in kb.subsidy_types:
+                report(location + ("type",), f"unknown subsidy type {item.type!r}{_hint(item.type, kb.subsidy_types)}")
+        term_kind = location[4] if len(location) > 4 and kind == "programmes" else None
         if term_kind in TERM_DIMENSIONS and item.value.dimension not in TERM_DIMENSIONS[term_kind]:
             expected = " or ".join(TERM_DIMENSIONS[term_kind])
             report(location + ("value",), f"{item.value.text!r} is {_describe(item.value)}; a {term_kind} must be {expected}")
+    for name, place in kb.places.items():
+        if place.city and place.city not in kb.places:
+            report(("places", name, "city"), f"city {place.city!r} is not a place of the knowledge base")
     problems.extend(_duplicate_names(loaded))
     return problems
 
@@ -99,17 +131,20 @@ def check_provenance(loaded: Loaded) -> List[Problem]:
         else:
             documents[source_id] = squash(path.read_text(encoding="utf-8"))
     for location, item in entries(loaded):
-        source = getattr(item, "source", None) or _owner_source(kb, location)
-        quote = getattr(item, "quote", "")
-        if source not in documents or not quote:
+        if not hasattr(item, "quote"):
+            continue
+        source = item.source or _owner_source(kb, location)
+        if source not in documents:
             continue
         where = (loaded.display_path, loaded.lines.line_of(location + ("quote",)), None, format_path(location + ("quote",)))
-        if squash(quote) not in documents[source]:
-            problems.append(Problem(where[0], f"quote not found in {kb.sources[source].file}: {quote!r}", *where[1:]))
+        if squash(item.quote) not in documents[source]:
+            problems.append(Problem(where[0], f"quote not found in {kb.sources[source].file}: {item.quote!r}", *where[1:]))
             continue
         value: Optional[Quantity] = getattr(item, "value", None)
-        if value is not None and not number_in_quote(value, quote):
-            problems.append(Problem(where[0], f"number {value.literal!r} of {value.text!r} does not occur in the quote {quote!r}",
+        if value is None and location[2] == "facts" and location[-2] == "citations":
+            value = kb.places[location[1]].facts[location[3]].value
+        if value is not None and not number_in_quote(value, item.quote):
+            problems.append(Problem(where[0], f"number {value.literal!r} of {value.text!r} does not occur in the quote {item.quote!r}",
                                     *where[1:]))
     return problems
 
@@ -127,10 +162,8 @@ def number_in_quote(value: Quantity, quote: str) -> bool:
 
 
 def _owner_source(kb, location: tuple) -> Optional[str]:
-    """A subsidy term without its own source cites its programme's source."""
-    if len(location) > 4:
-        return kb.places[location[1]].subsidies[location[3]].source
-    return None
+    """A programme term without its own source cites the programme's first citation."""
+    return kb.places[location[1]].programmes[location[3]].citations[0].source
 
 
 def _hint(word: str, choices) -> str:

@@ -1,60 +1,28 @@
-"""The pydantic schema of the knowledge base (data/cities.toml).
+"""The pydantic schema of the knowledge base (TOML files such as data/cities.toml).
 
-Field validators turn curated text into typed values (figures via `quantity.parse_figure`,
-dates via `PartialDate`). Cross-references between tables (a figure's metric and source must
-exist, its unit must fit the metric) are checked in `kb.lint`, where the whole base is known.
-Every model forbids unknown keys, so a typo such as `qoute = …` is an error, not silently lost.
+This module only validates what curators write. Field validators turn curated text into typed
+values (figures via `quantity.parse_figure`, dates via `PartialDate`); cross-references between
+tables (a fact's metric, scope and sources must exist) are checked in `lint`, where the whole base
+is known. After validation the base is compiled (`facts.compile_base`) into plain dataclasses that
+the queries read, so a warm run never needs pydantic. Every model forbids unknown keys, so a typo
+such as `qoute = …` is an error, not silently lost.
 """
 from __future__ import annotations
 
-import datetime as _dt
-import re
 from typing import Annotated, Dict, List, Literal, Optional
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from .dates import PartialDate
 from .quantity import DIMENSIONS, FigureError, Quantity, parse_figure
+
+SCHEMA_VERSION = 2
 
 Level = Literal["city", "district", "county", "zone", "province", "region", "country", "world"]
 Period = Literal["year", "project", "total", ""]
-
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-
-class PartialDate(str):
-    """A date known to the year, month or day: "2024", "2024-12", "2024-12-31".
-
-    It stays a string (so it prints and serialises as curated) and orders chronologically, a
-    year or month standing for its end: "2024" sorts with "2024-12-31".
-    """
-
-    def sort_key(self) -> tuple:
-        year, month, day = (self.split("-") + [None, None])[:3]
-        return (int(year), int(month or 12), int(day or 31), -self.count("-"))
-
-    @property
-    def year(self) -> int:
-        return int(self[:4])
-
-    @classmethod
-    def parse(cls, raw: object) -> "PartialDate":
-        if isinstance(raw, bool):
-            raise ValueError("expected a date such as \"2024\", \"2024-12\" or \"2024-12-31\"")
-        if isinstance(raw, int):
-            raw = str(raw)
-        elif isinstance(raw, (_dt.date, _dt.datetime)):
-            raw = raw.strftime("%Y-%m-%d")
-        if not isinstance(raw, str):
-            raise ValueError("expected a date such as \"2024\", \"2024-12\" or \"2024-12-31\"")
-        match = _DATE.match(raw.strip())
-        if not match:
-            raise ValueError(f"expected a date such as \"2024\", \"2024-12\" or \"2024-12-31\", got {raw!r}")
-        year, month, day = match.groups()
-        try:
-            _dt.date(int(year), int(month or 1), int(day or 1))
-        except ValueError:
-            raise ValueError(f"{raw!r} is not a real date") from None
-        return cls(raw.strip())
+Kind = Literal["actual", "target", "forecast"]
+DateBasis = Literal["stated", "published", "inferred"]
+Category = Literal["voucher", "subsidy", "prize", "fund"]
 
 
 def _quantity(raw: object) -> Quantity:
@@ -63,7 +31,7 @@ def _quantity(raw: object) -> Quantity:
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         raise ValueError(f"write the figure as the source does, as text with its unit (e.g. \"{raw}家\"), not a bare number")
     try:
-        return parse_figure(raw)
+        return parse_figure(raw)  # type: ignore[arg-type]
     except FigureError as error:
         raise ValueError(str(error)) from None
 
@@ -71,10 +39,19 @@ def _quantity(raw: object) -> Quantity:
 Date = Annotated[PartialDate, BeforeValidator(PartialDate.parse)]
 Figure_ = Annotated[Quantity, BeforeValidator(_quantity)]
 NonEmpty = Annotated[str, Field(min_length=1)]
+Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+class Scope(Strict):
+    """One entry of a metric's scope vocabulary: what exactly is counted."""
+
+    zh: NonEmpty
+    en: NonEmpty
+    note: str = ""
 
 
 class Metric(Strict):
@@ -84,12 +61,15 @@ class Metric(Strict):
     unit: str
     higher_is_better: bool = True
     aliases: List[str] = []
+    keywords: List[str] = []       # words that name the metric in a document (extract)
+    scopes: Dict[Key, Scope] = Field(min_length=1)  # the first is the metric's main scope
     note: str = ""
 
 
 class SubsidyType(Strict):
     en: NonEmpty
     pinyin: str = ""
+    category: Category = "voucher"   # a fund is an investment vehicle: never a payout estimate
     aliases: List[str] = []
 
 
@@ -98,54 +78,72 @@ class Source(Strict):
     publisher: NonEmpty
     title: NonEmpty
     published: Date
+    sha256: Optional[Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]] = None
+    url: str = ""
     author: str = ""
     language: str = ""
     note: str = ""
 
 
-class Figure(Strict):
-    metric: NonEmpty
-    value: Figure_
-    kind: Literal["actual", "target"] = "actual"
-    as_of: Optional[Date] = None
-    deadline: Optional[Date] = None
-    scope: str = ""
+class Citation(Strict):
+    """Where a fact, policy or programme is stated: a source and its verbatim words."""
+
     source: NonEmpty
     quote: NonEmpty
+    value: Optional[Figure_] = None   # the figure as this source writes it, if not as the fact does
     note: str = ""
+
+
+class Dated(Strict):
+    date: Optional[Date] = None
+    date_basis: Optional[DateBasis] = None
 
     @model_validator(mode="after")
-    def _dates_fit_kind(self) -> "Figure":
-        if self.kind == "target" and self.deadline is None and self.as_of is None:
-            raise ValueError("a target needs a deadline (e.g. deadline = \"2027\"), or as_of, when it was set, if the source gives no deadline")
-        if self.kind == "actual" and self.as_of is None:
-            raise ValueError("an actual figure needs as_of, the date it refers to")
-        if self.kind == "actual" and self.deadline is not None:
-            raise ValueError("only a target has a deadline; set kind = \"target\" or remove deadline")
+    def _basis_goes_with_date(self) -> "Dated":
+        if self.date is not None and self.date_basis is None:
+            raise ValueError("date_basis is required with date: \"stated\" (the source says it), "
+                             "\"published\" (the publication date standing for 目前/现) or \"inferred\" (say how in note)")
+        if self.date is None and self.date_basis is not None:
+            raise ValueError("date_basis without a date")
         return self
 
-    @property
-    def refers_to(self) -> PartialDate:
-        """The date the figure is about: the deadline of a target, else as_of."""
-        return self.deadline or self.as_of  # type: ignore[return-value]
 
+class Fact(Dated):
+    """One figure about a place: (metric, scope, kind, date) and its value, with every citation."""
 
-class Policy(Strict):
-    title: NonEmpty
-    issued: Optional[Date] = None
-    period: str = ""
-    source: NonEmpty
-    quote: NonEmpty
+    metric: NonEmpty
+    scope: NonEmpty
+    kind: Kind
+    value: Figure_
+    set_on: Optional[Date] = None     # a target: when it was set
     note: str = ""
+    citations: List[Citation] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _dates_fit_kind(self) -> "Fact":
+        if self.date is None and self.kind != "target":
+            raise ValueError(f"an {self.kind} figure needs date, the date it refers to")
+        if self.date is None and self.set_on is None:
+            raise ValueError("a target without a deadline (date) needs set_on, when it was set")
+        if self.set_on is not None and self.kind != "target":
+            raise ValueError("only a target has set_on")
+        return self
+
+
+class Policy(Dated):
+    title: NonEmpty
+    period: str = ""
+    note: str = ""
+    citations: List[Citation] = Field(min_length=1)
 
 
 class Term(Strict):
-    """One number of a subsidy programme (pool, rate, cap) with its own quote."""
+    """One number of a programme (pool, rate, cap) with its own quote."""
 
     value: Figure_
     period: Period = ""
     quote: NonEmpty
-    source: Optional[str] = None
+    source: Optional[str] = None      # default: the programme's first citation
     note: str = ""
 
 
@@ -154,30 +152,26 @@ class SpecialRate(Term):
     flag: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
 
 
-class Subsidy(Strict):
+class Programme(Dated):
+    """A subsidy programme or fund: one entity, however many sources mention it."""
+
     type: NonEmpty
     name: NonEmpty
     policy: str = ""
-    as_of: Optional[Date] = None
-    source: NonEmpty
     eligibility: str = ""
     pool: Optional[Term] = None
     rate: Optional[Term] = None
     cap: Optional[Term] = None
     special_rates: List[SpecialRate] = []
-    quote: str = ""   # for a programme named without any number
     note: str = ""
+    citations: List[Citation] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _traceable(self) -> "Subsidy":
-        if not (self.quote or self.pool or self.rate or self.cap or self.special_rates):
-            raise ValueError("a subsidy needs a quote, or a pool/rate/cap with its own quote")
+    def _rates_are_fractions(self) -> "Programme":
+        for name, term in [("rate", self.rate)] + [(f"special_rates[{i}]", t) for i, t in enumerate(self.special_rates)]:
+            if term is not None and term.value.dimension == "ratio" and not 0 < term.value.value <= 1:
+                raise ValueError(f"{name} {term.value.text!r} must be above 0% and at most 100%")
         return self
-
-    def terms(self) -> List[tuple]:
-        """(path, term) for every number the programme states."""
-        found = [(name, getattr(self, name)) for name in ("pool", "rate", "cap") if getattr(self, name)]
-        return found + [(f"special_rates[{i}]", term) for i, term in enumerate(self.special_rates)]
 
 
 class Place(Strict):
@@ -189,22 +183,23 @@ class Place(Strict):
     pinyin: str = ""
     english: str = ""
     aliases: List[str] = []
-    figures: List[Figure] = []
+    facts: List[Fact] = []
     policies: List[Policy] = []
-    subsidies: List[Subsidy] = []
+    programmes: List[Programme] = []
 
     @field_validator("pinyin", "english")
     @classmethod
     def _latin(cls, value: str) -> str:
+        import re
         if value and not re.fullmatch(r"[A-Za-z][A-Za-z' .-]*", value):
             raise ValueError(f"expected Latin letters, got {value!r}")
         return value
 
 
 class KnowledgeBase(Strict):
-    schema_version: Literal[1] = 1
+    schema_version: Literal[2] = 2
     title: str = ""
-    metrics: Dict[str, Metric]
+    metrics: Dict[str, Metric] = {}
     subsidy_types: Dict[str, SubsidyType] = {}
-    sources: Dict[str, Source]
-    places: Dict[str, Place]
+    sources: Dict[str, Source] = {}
+    places: Dict[str, Place] = {}

@@ -1,0 +1,48 @@
+"""Partial dates ("2024", "2024-12", "2024-12-31"): parsing and chronological order. Pure."""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+EXPECTED = "expected a date such as \"2024\", \"2024-12\" or \"2024-12-31\""
+
+
+class PartialDate(str):
+    """A date known to the year, month or day: "2024", "2024-12", "2024-12-31".
+
+    It stays a string (so it prints and serialises as curated) and orders chronologically, a
+    year or month standing for its end: "2024" sorts with "2024-12-31".
+    """
+
+    def sort_key(self) -> tuple:
+        year, month, day = (self.split("-") + [None, None])[:3]
+        return (int(year), int(month or 12), int(day or 31), -self.count("-"))
+
+    @property
+    def year(self) -> int:
+        return int(self[:4])
+
+    def at_or_before(self, point: "PartialDate") -> bool:
+        """Whether this date falls at or before `point`, read as the end of its year or month."""
+        return self.sort_key()[:3] <= point.sort_key()[:3]
+
+    @classmethod
+    def parse(cls, raw: object) -> "PartialDate":
+        if isinstance(raw, bool):
+            raise ValueError(EXPECTED)
+        if isinstance(raw, int):
+            raw = str(raw)
+        elif isinstance(raw, (_dt.date, _dt.datetime)):
+            raw = raw.strftime("%Y-%m-%d")
+        if not isinstance(raw, str):
+            raise ValueError(EXPECTED)
+        match = _DATE.match(raw.strip())
+        if not match:
+            raise ValueError(f"{EXPECTED}, got {raw!r}")
+        year, month, day = match.groups()
+        try:
+            _dt.date(int(year), int(month or 1), int(day or 1))
+        except ValueError:
+            raise ValueError(f"{raw!r} is not a real date") from None
+        return cls(raw.strip())

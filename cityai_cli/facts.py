@@ -1,0 +1,212 @@
+"""The compiled knowledge base: plain, immutable records that every query reads.
+
+`compile_base` turns a validated pydantic `KnowledgeBase` (models.py) into a `Base` of frozen
+dataclasses. Queries, views and the cache work on this form only, so a warm run needs neither
+pydantic nor TOML. It is pure data plus lookups: no wording, no rules (those live in rules.py).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Tuple
+
+from .dates import PartialDate
+from .quantity import Quantity
+
+
+@dataclass(frozen=True)
+class Citation:
+    source: str
+    quote: str
+    text: str                 # the figure as this source writes it ("" for policies and programmes)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Fact:
+    place: str
+    metric: str
+    scope: str
+    kind: str                 # actual | target | forecast
+    value: Quantity
+    date: Optional[PartialDate]        # what the figure refers to (a target: its deadline)
+    date_basis: Optional[str]          # stated | published | inferred
+    set_on: Optional[PartialDate]      # a target: when it was set
+    note: str
+    citations: Tuple[Citation, ...]
+
+    @property
+    def refers_to(self) -> PartialDate:
+        """The date that orders facts: the date, else (a target with no deadline) when it was set."""
+        return self.date or self.set_on  # type: ignore[return-value]
+
+    @property
+    def sources(self) -> Tuple[str, ...]:
+        return tuple(dict.fromkeys(c.source for c in self.citations))
+
+
+@dataclass(frozen=True)
+class ScopeDef:
+    key: str
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class MetricDef:
+    key: str
+    zh: str
+    en: str
+    dimension: str
+    unit: str
+    higher_is_better: bool
+    aliases: Tuple[str, ...]
+    keywords: Tuple[str, ...]
+    scopes: Tuple[ScopeDef, ...]       # the first is the metric's main scope
+    note: str = ""
+
+    def scope(self, key: str) -> ScopeDef:
+        return next(s for s in self.scopes if s.key == key)
+
+    def scope_order(self, key: str) -> int:
+        return next((i for i, s in enumerate(self.scopes) if s.key == key), len(self.scopes))
+
+
+@dataclass(frozen=True)
+class SubsidyTypeDef:
+    key: str
+    en: str
+    pinyin: str
+    category: str             # voucher | subsidy | prize | fund
+    aliases: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SourceDef:
+    key: str
+    file: str
+    publisher: str
+    title: str
+    published: PartialDate
+    sha256: Optional[str]
+    url: str
+    author: str
+    language: str
+    note: str
+    origin: str = ""          # the knowledge-base file that declares it
+
+
+@dataclass(frozen=True)
+class PlaceDef:
+    name: str
+    level: str
+    province: str
+    city: str
+    regions: Tuple[str, ...]
+    traditional: str
+    pinyin: str
+    english: str
+    aliases: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Policy:
+    place: str
+    title: str
+    date: Optional[PartialDate]
+    date_basis: Optional[str]
+    period: str
+    note: str
+    citations: Tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class Term:
+    value: Quantity
+    period: str
+    quote: str
+    source: str
+    note: str = ""
+    applies_to: str = ""
+    flag: str = ""
+
+
+@dataclass(frozen=True)
+class Programme:
+    place: str
+    type: str
+    name: str
+    policy: str
+    date: Optional[PartialDate]
+    date_basis: Optional[str]
+    eligibility: str
+    pool: Optional[Term]
+    rate: Optional[Term]
+    cap: Optional[Term]
+    special_rates: Tuple[Term, ...]
+    note: str
+    citations: Tuple[Citation, ...]
+
+
+@dataclass
+class Base:
+    title: str
+    metrics: Dict[str, MetricDef]
+    subsidy_types: Dict[str, SubsidyTypeDef]
+    sources: Dict[str, SourceDef]
+    places: Dict[str, PlaceDef]
+    facts: List[Fact]
+    policies: List[Policy]
+    programmes: List[Programme]
+    _by_place: Dict[Tuple[str, str], List[Fact]] = field(default_factory=dict, repr=False)
+
+    def facts_of(self, place: str, metric: str, kind: Optional[str] = None) -> List[Fact]:
+        """A place's facts for one metric (indexed: rank and compare touch only what they show)."""
+        if not self._by_place:
+            for fact in self.facts:
+                self._by_place.setdefault((fact.place, fact.metric), []).append(fact)
+        found = self._by_place.get((place, metric), [])
+        return [f for f in found if kind is None or f.kind == kind]
+
+    def category(self, programme: Programme) -> str:
+        kind = self.subsidy_types.get(programme.type)
+        return kind.category if kind else "voucher"
+
+
+def _citations(items, default_text: str = "") -> Tuple[Citation, ...]:
+    return tuple(Citation(c.source, c.quote, c.value.text if c.value is not None else default_text, c.note)
+                 for c in items)
+
+
+def _term(term, programme_source: str) -> Optional[Term]:
+    if term is None:
+        return None
+    return Term(term.value, term.period, term.quote, term.source or programme_source, term.note,
+                getattr(term, "applies_to", ""), getattr(term, "flag", ""))
+
+
+def compile_base(kb, origins: Optional[Dict[str, str]] = None) -> Base:
+    """A validated `models.KnowledgeBase` -> `Base` (no pydantic objects survive)."""
+    origins = origins or {}
+    metrics = {key: MetricDef(key, m.zh, m.en, m.dimension, m.unit, m.higher_is_better, tuple(m.aliases),
+                              tuple(m.keywords), tuple(ScopeDef(k, s.zh, s.en) for k, s in m.scopes.items()), m.note)
+               for key, m in kb.metrics.items()}
+    types = {key: SubsidyTypeDef(key, t.en, t.pinyin, t.category, tuple(t.aliases)) for key, t in kb.subsidy_types.items()}
+    sources = {key: SourceDef(key, s.file, s.publisher, s.title, s.published, s.sha256, s.url, s.author, s.language,
+                              s.note, origins.get(key, "")) for key, s in kb.sources.items()}
+    places, facts, policies, programmes = {}, [], [], []
+    for name, p in kb.places.items():
+        places[name] = PlaceDef(name, p.level, p.province, p.city, tuple(p.regions), p.traditional, p.pinyin,
+                                p.english, tuple(p.aliases))
+        for f in p.facts:
+            facts.append(Fact(name, f.metric, f.scope, f.kind, f.value, f.date, f.date_basis, f.set_on, f.note,
+                              _citations(f.citations, f.value.text)))
+        for pol in p.policies:
+            policies.append(Policy(name, pol.title, pol.date, pol.date_basis, pol.period, pol.note,
+                                   _citations(pol.citations)))
+        for g in p.programmes:
+            first = g.citations[0].source
+            programmes.append(Programme(name, g.type, g.name, g.policy, g.date, g.date_basis, g.eligibility,
+                                        _term(g.pool, first), _term(g.rate, first), _term(g.cap, first),
+                                        tuple(_term(t, first) for t in g.special_rates), g.note,  # type: ignore[misc]
+                                        _citations(g.citations)))
+    return Base(kb.title, metrics, types, sources, places, facts, policies, programmes)
