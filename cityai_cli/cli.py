@@ -1,11 +1,11 @@
-"""The `cityai` command: parse arguments, call a query, hand its Report to a renderer.
+"""The `cityai` command: parse arguments, call the core, pick a view and a renderer, map errors.
 
 (No `from __future__ import annotations` here: Typer before 0.24, the newest on Python 3.9,
 reads `Annotated` option metadata only from evaluated annotations.)
 
 Errors never escape as tracebacks: `UsageError` exits 2, `DataError` exits 1, each printed as
-"Error: …" on stderr. Only what a command uses is imported (pydantic when a base is loaded,
-Rich when a terminal table is drawn), because the tool is called from shells and loops.
+"Error: …" on stderr. Only what a command uses is imported, because the tool is called from
+shells and loops.
 """
 
 import contextlib
@@ -19,18 +19,17 @@ from typing import TYPE_CHECKING, Annotated, Callable, List, Optional
 
 import typer
 
-
 from . import __version__
 from .errors import EXIT_DATA, EXIT_USAGE, DataError, Problem, UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
     from .kb import Loaded
-    from .report import Report
+    from .query.common import Result
 
 app = typer.Typer(name="cityai", help="Compare Chinese cities' AI-industry figures, targets and subsidies. "
                   "Every number is traced to a quote in its source document.",
                   rich_markup_mode=None, pretty_exceptions_enable=False, no_args_is_help=True,
-                  add_completion=False, context_settings={"help_option_names": ["-h", "--help"]})
+                  context_settings={"help_option_names": ["-h", "--help"]})
 
 
 class Format(str, Enum):
@@ -38,6 +37,11 @@ class Format(str, Enum):
     csv = "csv"
     json = "json"
     markdown = "markdown"
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
 
 
 class Level(str, Enum):
@@ -51,12 +55,34 @@ class Level(str, Enum):
     all = "all"
 
 
+class _State:
+    data: Optional[Path] = None   # --data given before the command name
+
+
+def _complete(kind: str):
+    """Shell completion for place names, metric keys and subsidy types (from the loaded base)."""
+    def complete(incomplete: str) -> List[str]:
+        try:
+            base = load(None).base
+        except DataError:
+            return []
+        words = {"place": list(base.places), "metric": list(base.metrics), "type": list(base.subsidy_types)}[kind]
+        return [word for word in words if word.startswith(incomplete) or word.lower().startswith(incomplete.lower())]
+    return complete
+
+
 FormatOption = Annotated[Optional[Format], typer.Option(
-    "--format", "-f", case_sensitive=False,
-    help="Output format. Default: table on a terminal, csv when piped.")]
+    "--format", "-f", case_sensitive=False, metavar="FORMAT",
+    help="table, csv, json or markdown. Default: table on a terminal, csv when piped.")]
+LangOption = Annotated[Lang, typer.Option(
+    "--lang", envvar="CITYAI_LANG", case_sensitive=False, metavar="LANG",
+    help="Language of headers, names and figures: zh or en. CSV/JSON keys never change.")]
 DataOption = Annotated[Optional[Path], typer.Option(
-    "--data", envvar="CITYAI_DATA", show_envvar=True, dir_okay=True,
+    "--data", envvar="CITYAI_DATA", show_envvar=True, metavar="FILE",
     help="Knowledge base to use instead of the bundled one.")]
+RegionOption = Annotated[Optional[str], typer.Option(metavar="REGION", help="Only places in this region, e.g. 长三角.")]
+AsOfOption = Annotated[Optional[str], typer.Option(
+    "--as-of", metavar="YEAR|YYYY-MM", help="Use, for each fact, the latest figure dated at or before this point.")]
 
 
 def handle_errors(command: Callable) -> Callable:
@@ -77,18 +103,66 @@ def handle_errors(command: Callable) -> Callable:
 
 def load(data: Optional[Path]) -> "Loaded":
     from .kb import default_data_path, load as load_base
-    return load_base(default_data_path(str(data) if data else None))
+    chosen = data or _State.data
+    return load_base(default_data_path(str(chosen) if chosen else None))
 
 
-def emit(report: "Report", fmt: Optional[Format], chart: bool = False) -> None:
-    """Render for the chosen (or implied) format and write it in one piece."""
+def _as_of(text: Optional[str]):
+    if text is None:
+        return None
+    from .dates import PartialDate
+    try:
+        return PartialDate.parse(text)
+    except ValueError as error:
+        raise UsageError(f"--as-of: {error}") from None
+
+
+def _nonempty(option: str, values: Optional[List[str]]) -> List[str]:
+    values = list(values or [])
+    if any(not value.strip() for value in values):
+        raise UsageError(f"{option} needs a value, got an empty one")
+    return values
+
+
+def _places(loaded: "Loaded", given: List[str]) -> List[str]:
+    """Resolve place names; a region (长三角) or province stands for its member places."""
+    from .names import group_index, place_index
+    base, index, regions = loaded.base, place_index(loaded.base), group_index(loaded.base, "regions", "region")
+    names: List[str] = []
+    for text in given:
+        try:
+            name = index.resolve(text)
+        except UsageError:
+            region = regions.resolve(text)
+            members = [n for n, p in base.places.items() if region in p.regions]
+            names += [m for m in members if m not in names]
+            continue
+        if base.places[name].level == "region":
+            members = [n for n, p in base.places.items() if name in p.regions]
+            names += [m for m in members if m not in names] or [name]
+        elif name not in names:
+            names.append(name)
+    return names
+
+
+def _region(loaded: "Loaded", region: Optional[str]) -> Optional[str]:
+    from .names import group_index
+    return group_index(loaded.base, "regions", "region").resolve(region) if region else None
+
+
+def emit(loaded: "Loaded", result: "Result", fmt: Optional[Format], lang: Lang, chart: bool = False,
+         primary: int = 0) -> None:
+    """View in the chosen language, render in the chosen (or implied) format, write in one piece."""
     from .render import Options, render
+    from .view import view
     is_tty = sys.stdout.isatty()
     if chart and fmt not in (None, Format.table):
         raise UsageError(f"--chart draws bars in the terminal table; it cannot be combined with --format {fmt.value}")
     chosen = fmt.value if fmt else ("table" if is_tty or chart else "csv")
-    color = is_tty and not os.environ.get("NO_COLOR") and chosen == "table"  # no-color.org: non-empty disables
+    color = is_tty and bool(os.environ.get("NO_COLOR", "") == "") and chosen == "table"  # no-color.org
     width = shutil.get_terminal_size((100, 24)).columns
+    report = view(loaded.base, result, lang.value)
+    report.primary = primary
     write(render(report, chosen, Options(width=width, color=color, chart=chart)))
 
 
@@ -117,66 +191,77 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def main_options(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                                       help="Show the version and exit.")] = False) -> None:
-    """Compare Chinese cities' AI-industry figures, targets and subsidies."""
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+    data: DataOption = None,
+) -> None:
+    """Compare Chinese cities' AI-industry figures, targets and subsidies.
+
+    Example: cityai compare 深圳 上海 --lang en
+    """
+    _State.data = data
 
 
 @app.command("list")
 @handle_errors
 def list_command(
-    level: Annotated[Optional[Level], typer.Option(help="Only places of this level.")] = None,
-    region: Annotated[Optional[str], typer.Option(help="Only places in this region, e.g. 长三角.")] = None,
-    province: Annotated[Optional[str], typer.Option(help="Only places in this province, e.g. 广东.")] = None,
-    format: FormatOption = None, data: DataOption = None,
+    level: Annotated[Optional[Level], typer.Option(metavar="LEVEL", help="Only places of this level: city, district, "
+                                                   "county, zone, province, region, country or all.")] = None,
+    region: RegionOption = None,
+    province: Annotated[Optional[str], typer.Option(metavar="PROVINCE", help="Only places in this province, e.g. 广东.")] = None,
+    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None,
 ) -> None:
-    """Every place with its level, province, regions and headline figures."""
+    """Every place with its level, province, regions and headline figures.
+
+    Example: cityai list --level region
+    """
     from .names import group_index
     from .query.places import list_places
     loaded = load(data)
-    region_name = group_index(loaded.kb, "regions", "region").resolve(region) if region else None
-    province_name = group_index(loaded.kb, "province", "province").resolve(province) if province else None
+    province_name = group_index(loaded.base, "province", "province").resolve(province) if province else None
     chosen = None if level in (None, Level.all) else level.value
-    emit(list_places(loaded.kb, chosen, region_name, province_name), format)
+    emit(loaded, list_places(loaded.base, chosen, _region(loaded, region), province_name), format, lang)
 
 
 @app.command("show")
 @handle_errors
 def show_command(
-    place: Annotated[str, typer.Argument(help="A place: 深圳, 廣州, shenzhen, Shenzhen, 深圳市 …")],
-    sources: Annotated[bool, typer.Option("--sources", help="Print each figure's verbatim quote.")] = False,
-    format: FormatOption = None, data: DataOption = None,
+    place: Annotated[str, typer.Argument(metavar="PLACE", help="A place: 深圳, 廣州, shenzhen, Shenzhen, 深圳市 …",
+                                         autocompletion=_complete("place"))],
+    as_of: AsOfOption = None,
+    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None,
 ) -> None:
-    """One place's profile: figures, policy documents and subsidy programmes, with sources."""
+    """One place's profile: facts, policy documents and programmes, with sources.
+
+    Example: cityai show 深圳 --as-of 2024
+    """
     from .names import place_index
     from .query.places import show_place
     loaded = load(data)
-    emit(show_place(loaded.kb, place_index(loaded.kb).resolve(place), with_quotes=sources), format)
+    emit(loaded, show_place(loaded.base, place_index(loaded.base).resolve(place), _as_of(as_of)), format, lang, primary=1)
 
 
 @handle_errors
 def compare_command(
-    places: Annotated[List[str], typer.Argument(help="Two or more places, e.g. 深圳 上海.")],
-    metrics: Annotated[Optional[str], typer.Option(help="Comma-separated metrics to show (key, 中文 or English).")] = None,
-    format: FormatOption = None, data: DataOption = None,
+    places: Annotated[List[str], typer.Argument(metavar="PLACE...", help="Two or more places, e.g. 深圳 上海.",
+                                                autocompletion=_complete("place"))],
+    metric: Annotated[Optional[List[str]], typer.Option("--metric", metavar="METRIC",
+                                                        help="Only this metric (repeatable): key, 中文 or English.",
+                                                        autocompletion=_complete("metric"))] = None,
+    as_of: AsOfOption = None,
+    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None,
 ) -> None:
-    """Places side by side: one row per metric, the leader marked, incomparable rows flagged."""
+    """Places side by side: one row per metric, the leader marked, incomparable rows flagged.
+
+    Example: cityai compare 深圳 上海 --metric 产业规模 --lang en
+    """
     from .names import metric_index, place_index
     from .query.compare import compare
     loaded = load(data)
-    index = place_index(loaded.kb)
-    names = [index.resolve(place) for place in places]
-    if len(names) < 2:
-        raise UsageError("compare needs at least two places, e.g. cityai compare 深圳 上海")
-    repeated = sorted({name for name in names if names.count(name) > 1})
-    if repeated:
-        raise UsageError(f"{', '.join(repeated)} given more than once")
-    chosen = None
-    if metrics is not None:
-        chosen = [metric_index(loaded.kb).resolve(part) for part in metrics.split(",") if part.strip()]
-        if not chosen:
-            raise UsageError("--metrics needs at least one metric")
-    emit(compare(loaded.kb, names, chosen), format)
+    index = place_index(loaded.base)
+    chosen = [metric_index(loaded.base).resolve(m) for m in _nonempty("--metric", metric)] or None
+    emit(loaded, compare(loaded.base, [index.resolve(p) for p in places], chosen, _as_of(as_of)), format, lang)
 
 
 app.command("compare")(compare_command)
@@ -186,108 +271,197 @@ app.command("diff", help="Same as compare.")(compare_command)
 @app.command("rank")
 @handle_errors
 def rank_command(
-    by: Annotated[str, typer.Option("--by", help="Metric: key, 中文 or English, e.g. 产业规模 or industry_scale.")],
-    top: Annotated[Optional[int], typer.Option(min=1, help="Show only the first N rows.")] = None,
-    level: Annotated[Level, typer.Option(help="Rank places of this level ('all' mixes levels).")] = Level.city,
+    by: Annotated[str, typer.Option("--by", metavar="METRIC", help="Metric: key, 中文 or English (see cityai metrics).",
+                                    autocompletion=_complete("metric"))],
+    top: Annotated[Optional[int], typer.Option(min=1, metavar="N", help="Show only the first N rows.")] = None,
+    level: Annotated[Level, typer.Option(metavar="LEVEL", help="Rank places of this level ('all' mixes levels).")] = Level.city,
+    region: RegionOption = None,
     targets: Annotated[bool, typer.Option("--targets", help="Rank targets instead of actual figures.")] = False,
+    forecasts: Annotated[bool, typer.Option("--forecasts", help="Rank third-party forecasts.")] = False,
     chart: Annotated[bool, typer.Option("--chart", help="Draw horizontal bars (terminal table).")] = False,
-    format: FormatOption = None, data: DataOption = None,
+    as_of: AsOfOption = None,
+    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None,
 ) -> None:
-    """Places ordered by a metric; places without the figure are listed last."""
+    """Places ordered by a metric; only comparable figures are ranked, the rest say why.
+
+    Example: cityai rank --by industry_scale --lang en
+    """
     from .names import metric_index
     from .query.rank import rank
+    if targets and forecasts:
+        raise UsageError("--targets and --forecasts exclude each other")
     loaded = load(data)
-    metric = metric_index(loaded.kb).resolve(by)
-    if chart and not loaded.kb.metrics[metric].higher_is_better:
+    metric = metric_index(loaded.base).resolve(by)
+    if chart and not loaded.base.metrics[metric].higher_is_better:
         # A longer bar for a worse figure (第2 twice 第1) would read backwards.
-        raise UsageError(f"--chart draws bars where larger is better; {loaded.kb.metrics[metric].zh} ranks "
-                         "smaller first")
+        raise UsageError(f"--chart draws bars where larger is better; {metric} ranks smaller first")
+    kind = "target" if targets else "forecast" if forecasts else "actual"
     chosen = None if level == Level.all else level.value
-    emit(rank(loaded.kb, metric, chosen, top, "target" if targets else "actual"), format, chart)
+    emit(loaded, rank(loaded.base, metric, chosen, top, kind, _region(loaded, region), _as_of(as_of)), format, lang, chart)
 
 
-@app.command("subsidies")
-@handle_errors
-def subsidies_command(
-    type: Annotated[Optional[str], typer.Option("--type", help="算力券, 训力券, 模型券, 语料券 … or English/pinyin.")] = None,
-    city: Annotated[Optional[List[str]], typer.Option("--city", help="Only this place (repeatable).")] = None,
-    spend: Annotated[Optional[str], typer.Option(help="Contract size to estimate the payout for: 300万, 3,000,000, 0.03亿, 3e6.")] = None,
-    startup: Annotated[bool, typer.Option("--startup", help="Apply startup (初创企业) special rates.")] = False,
-    eligible: Annotated[Optional[List[str]], typer.Option("--eligible", help="Apply the special rates with this flag (repeatable).")] = None,
-    format: FormatOption = None, data: DataOption = None,
-) -> None:
-    """Subsidy programmes by per-recipient cap; with --spend, what a contract would get back."""
-    from .names import place_index, subsidy_type_index
-    from .quantity import FigureError, parse_amount
-    from .query.subsidies import list_subsidies
-    flags = list(eligible or []) + (["startup"] if startup else [])
-    if flags and spend is None:
-        raise UsageError("--startup/--eligible change the --spend estimate; add --spend AMOUNT")
-    try:
-        amount = parse_amount(spend) if spend is not None else None
-    except FigureError as error:
-        raise UsageError(str(error)) from None
-    loaded = load(data)
-    kind = subsidy_type_index(loaded.kb).resolve(type) if type else None
-    index = place_index(loaded.kb)
-    places = [index.resolve(name) for name in city] if city else None
-    emit(list_subsidies(loaded.kb, kind, places, amount, flags), format)
+def _programmes(funds: bool):
+    def command(
+        type: Annotated[Optional[List[str]], typer.Option("--type", metavar="TYPE", autocompletion=_complete("type"),
+                                                          help="算力券, 训力券, 模型券, 语料券 … or English/pinyin (repeatable; see cityai types).")] = None,
+        city: Annotated[Optional[List[str]], typer.Option("--city", metavar="PLACE", autocompletion=_complete("place"),
+                                                          help="Only this place (repeatable; a region means its members).")] = None,
+        region: RegionOption = None,
+        spend: Annotated[Optional[str], typer.Option(metavar="AMOUNT", help="Contract size to estimate the payout for: 300万, 3,000,000, 0.03亿, 3e6.")] = None,
+        startup: Annotated[bool, typer.Option("--startup", help="Apply startup (初创企业) special rates.")] = False,
+        eligible: Annotated[Optional[List[str]], typer.Option("--eligible", metavar="FLAG", help="Apply the special rates with this flag (repeatable).")] = None,
+        format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None,
+    ) -> None:
+        from .names import subsidy_type_index
+        from .quantity import FigureError, parse_amount
+        from .query.subsidies import list_programmes
+        flags = _nonempty("--eligible", eligible) + (["startup"] if startup else [])
+        if funds and (spend is not None or flags):
+            raise UsageError("a fund is an investment vehicle: it has no payout to estimate (--spend, --startup, --eligible)")
+        if flags and spend is None:
+            raise UsageError("--startup/--eligible change the --spend estimate; add --spend AMOUNT")
+        try:
+            amount = parse_amount(spend) if spend is not None else None
+        except FigureError as error:
+            raise UsageError(str(error)) from None
+        loaded = load(data)
+        known = sorted({t.flag for p in loaded.base.programmes for t in p.special_rates})
+        unknown = [flag for flag in flags if flag not in known]
+        if unknown:
+            raise UsageError(f"unknown --eligible flag {unknown[0]!r}; known flags: {', '.join(known) or 'none'}")
+        kinds = [subsidy_type_index(loaded.base).resolve(t) for t in _nonempty("--type", type)]
+        places = _places(loaded, _nonempty("--city", city)) or None
+        emit(loaded, list_programmes(loaded.base, kinds, places, amount, flags, funds, _region(loaded, region)), format, lang)
+    return command
+
+
+subsidies_command = _programmes(False)
+subsidies_command.__doc__ = """Programmes a recipient can claim, by per-recipient cap; with --spend, what a contract gets back.
+
+    Example: cityai subsidies --type 算力券 --spend 300万
+    """
+app.command("subsidies")(handle_errors(subsidies_command))
+funds_command = _programmes(True)
+funds_command.__doc__ = """Investment funds (never a payout estimate).
+
+    Example: cityai funds --city 深圳
+    """
+app.command("funds")(handle_errors(funds_command))
 
 
 @app.command("targets")
 @handle_errors
 def targets_command(
-    places: Annotated[Optional[List[str]], typer.Argument(help="Only these places (default: all).")] = None,
-    metric: Annotated[Optional[str], typer.Option(help="Only this metric (key, 中文 or English).")] = None,
-    format: FormatOption = None, data: DataOption = None,
+    places: Annotated[Optional[List[str]], typer.Argument(metavar="[PLACE]...", help="Only these places (default: all).",
+                                                          autocompletion=_complete("place"))] = None,
+    metric: Annotated[Optional[str], typer.Option(metavar="METRIC", help="Only this metric (key, 中文 or English).",
+                                                  autocompletion=_complete("metric"))] = None,
+    region: RegionOption = None,
+    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None,
 ) -> None:
-    """Targets with their deadlines, and progress of the latest actual figure of the same scope."""
-    from .names import metric_index, place_index
+    """Targets with their deadlines, and progress of the latest actual figure of the same scope.
+
+    Example: cityai targets 深圳
+    """
+    from .names import metric_index
     from .query.targets import list_targets
     loaded = load(data)
-    index = place_index(loaded.kb)
-    names = [index.resolve(place) for place in places] if places else None
-    chosen = metric_index(loaded.kb).resolve(metric) if metric else None
-    emit(list_targets(loaded.kb, names, chosen), format)
+    names = _places(loaded, places) if places else None
+    chosen = metric_index(loaded.base).resolve(metric) if metric else None
+    emit(loaded, list_targets(loaded.base, names, chosen, _region(loaded, region)), format, lang)
 
 
 @app.command("conflicts")
 @handle_errors
 def conflicts_command(
-    places: Annotated[Optional[List[str]], typer.Argument(help="Only these places (default: all).")] = None,
-    format: FormatOption = None, data: DataOption = None,
+    places: Annotated[Optional[List[str]], typer.Argument(metavar="[PLACE]...", help="Only these places (default: all).",
+                                                          autocompletion=_complete("place"))] = None,
+    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None,
 ) -> None:
-    """Where sources disagree: same place, metric and scope, different figures."""
-    from .names import place_index
+    """Where sources disagree: same place, metric, scope, kind and year, different figures.
+
+    Example: cityai conflicts 深圳
+    """
     from .query.conflicts import list_conflicts
     loaded = load(data)
-    index = place_index(loaded.kb)
-    emit(list_conflicts(loaded.kb, [index.resolve(p) for p in places] if places else None), format)
+    emit(loaded, list_conflicts(loaded.base, _places(loaded, places) if places else None), format, lang)
+
+
+@app.command("policies")
+@handle_errors
+def policies_command(
+    places: Annotated[Optional[List[str]], typer.Argument(metavar="[PLACE]...", help="Only these places (default: all).",
+                                                          autocompletion=_complete("place"))] = None,
+    since: Annotated[Optional[str], typer.Option(metavar="YEAR|YYYY-MM", help="Only documents dated from this point on.")] = None,
+    until: Annotated[Optional[str], typer.Option(metavar="YEAR|YYYY-MM", help="Only documents dated up to this point.")] = None,
+    region: RegionOption = None,
+    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None,
+) -> None:
+    """The policy documents the sources name, ordered by date.
+
+    Example: cityai policies 深圳 --since 2024
+    """
+    from .query.places import list_policies
+    loaded = load(data)
+    emit(loaded, list_policies(loaded.base, _places(loaded, places) if places else None, _as_of(since), _as_of(until),
+                               _region(loaded, region)), format, lang)
 
 
 @app.command("sources")
 @handle_errors
-def sources_command(format: FormatOption = None, data: DataOption = None) -> None:
-    """The source documents, with how many figures, policies and subsidies cite each."""
+def sources_command(format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None) -> None:
+    """The source documents, with how many facts, policies and programmes cite each.
+
+    Example: cityai sources --format json
+    """
     from .query.places import list_sources
-    emit(list_sources(load(data).kb), format)
+    loaded = load(data)
+    emit(loaded, list_sources(loaded.base), format, lang)
+
+
+@app.command("metrics")
+@handle_errors
+def metrics_command(format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None) -> None:
+    """Every metric: key, Chinese and English names, unit, and how many places have it.
+
+    Example: cityai metrics --lang en
+    """
+    from .query.places import list_metrics
+    loaded = load(data)
+    emit(loaded, list_metrics(loaded.base), format, lang)
+
+
+@app.command("types")
+@handle_errors
+def types_command(format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None) -> None:
+    """Subsidy types with their English and pinyin names and category (voucher, subsidy, prize, fund).
+
+    Example: cityai types
+    """
+    from .query.places import list_types
+    loaded = load(data)
+    emit(loaded, list_types(loaded.base), format, lang)
 
 
 @app.command("validate")
 @handle_errors
 def validate_command(
-    path: Annotated[Optional[Path], typer.Argument(help="Knowledge base to check (default: --data or the bundled one).")] = None,
+    path: Annotated[Optional[Path], typer.Argument(metavar="[FILE]", help="Knowledge base to check (default: --data or the bundled one).")] = None,
     format: FormatOption = None, data: DataOption = None,
 ) -> None:
-    """Lint a knowledge base: schema, references, aliases, and every quote against its source."""
+    """Lint a knowledge base: schema, references, names, and every quote against its source.
+
+    Example: cityai validate data/cities.toml
+    """
     from .validate import validate
-    report, summary, ok = validate(path or data)
+    report, summary, ok = validate(path or data or _State.data)
     if format is None or format == Format.table:
         for row in report.tables[0].rows:
             typer.echo(row["problem"])
     else:
-        emit(report, format)
-    typer.echo(summary, err=True)
+        from .render import Options, render
+        write(render(report, format.value, Options()))
+    typer.echo(summary, err=format not in (None, Format.table))
     if not ok:
         raise typer.Exit(EXIT_DATA)
 

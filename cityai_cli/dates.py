@@ -19,6 +19,11 @@ class PartialDate(str):
         year, month, day = (self.split("-") + [None, None])[:3]
         return (int(year), int(month or 12), int(day or 31), -self.count("-"))
 
+    def start_key(self) -> tuple:
+        """(year, month, day) of the first day the date covers: "2024" starts on 2024-01-01."""
+        year, month, day = (self.split("-") + [None, None])[:3]
+        return (int(year), int(month or 1), int(day or 1))
+
     @property
     def year(self) -> int:
         return int(self[:4])

@@ -12,7 +12,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from .errors import DataError, Problem
 
@@ -45,6 +45,7 @@ class Loaded:
     path: Path
     lines: "LineMap"
     base: "Base" = field(default=None, repr=False)  # type: ignore[assignment]  # noqa: F821 - the compiled form
+    problems: List[Problem] = field(default_factory=list, repr=False)  # with keep_going
 
     @property
     def display_path(self) -> str:
@@ -138,30 +139,53 @@ def parse_toml(text: str, name: str) -> dict:
         raise DataError([Problem(name, message, line, column)]) from None
 
 
-def load(path: Path) -> Loaded:
-    """Read, parse and validate; raise DataError listing every problem found."""
+def load(path: Path, keep_going: bool = False) -> Loaded:
+    """Read, parse, validate and compile; raise DataError listing every problem found.
+
+    With `keep_going` (validate), entries that fail the schema are reported and left out and the
+    rest is still checked, so that one run shows every problem of every stage; the problems are
+    returned in `loaded.problems` instead of raised.
+    """
     from . import lint  # deferred: pydantic is imported only when a base is actually loaded
-    from .models import KnowledgeBase
 
     name = display(path)
     text = read_text(path)
     data = parse_toml(text, name)
     lines = LineMap(text)
-    try:
-        kb = KnowledgeBase.model_validate(data)
-    except RecursionError:
-        raise DataError([Problem(name, "nested too deeply to validate")]) from None
-    except Exception as error:  # pydantic.ValidationError, imported lazily
-        if not hasattr(error, "errors"):
-            raise
-        raise DataError([_problem_from_pydantic(name, lines, item) for item in error.errors()]) from None
+    kb, problems = _validate(data, name, lines, keep_going)
     loaded = Loaded(kb, path, lines)
-    problems = lint.check_structure(loaded)
-    if problems:
+    problems += lint.check_structure(loaded)
+    if problems and not keep_going:
         raise DataError(problems)
+    loaded.problems = problems
     from .facts import compile_base
     loaded.base = compile_base(kb, {key: name for key in kb.sources})
     return loaded
+
+
+_TABLES = ("places", "sources", "metrics", "subsidy_types")
+
+
+def _validate(data: dict, name: str, lines: "LineMap", keep_going: bool) -> tuple:
+    """(KnowledgeBase, problems). With keep_going, a second pass leaves out the failing entries."""
+    from .models import KnowledgeBase
+    problems: List[Problem] = []
+    for attempt in range(2):
+        try:
+            return KnowledgeBase.model_validate(data), problems
+        except RecursionError:
+            raise DataError([Problem(name, "nested too deeply to validate")]) from None
+        except Exception as error:  # pydantic.ValidationError, imported lazily
+            if not hasattr(error, "errors"):
+                raise
+            items = error.errors()
+        problems += [_problem_from_pydantic(name, lines, item) for item in items]
+        failing = {tuple(item["loc"][:2]) for item in items}
+        if not keep_going or attempt or any(len(loc) < 2 or loc[0] not in _TABLES for loc in failing):
+            raise DataError(problems)
+        data = {key: ({k: v for k, v in value.items() if (key, k) not in failing} if key in _TABLES and isinstance(value, dict)
+                      else value) for key, value in data.items()}
+    raise DataError(problems)  # pragma: no cover - the loop returns or raises
 
 
 def format_path(location: Tuple) -> str:

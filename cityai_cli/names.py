@@ -62,8 +62,9 @@ def alias_keys(name: str, place) -> List[str]:
 class Index:
     """Normalised key -> canonical names, built once per loaded base."""
 
-    def __init__(self, entries: Dict[str, Iterable[str]], kind: str):
+    def __init__(self, entries: Dict[str, Iterable[str]], kind: str, listing: str = ""):
         self.kind = kind
+        self.listing = listing  # the command that lists every valid name
         self.keys: Dict[str, Set[str]] = {}
         for canonical, names in entries.items():
             for name in names:
@@ -80,7 +81,8 @@ class Index:
         if found:
             raise UsageError(f"{self.kind} {text!r} is ambiguous: it names {', '.join(sorted(found))}; "
                              "use the Chinese name")
-        raise UsageError(f"unknown {self.kind} {text!r}", self.suggest(text))
+        listed = f"; see {self.listing}" if self.listing else ""
+        raise UsageError(f"unknown {self.kind} {text!r}{listed}", self.suggest(text))
 
     def suggest(self, text: str) -> List[str]:
         close = difflib.get_close_matches(normalise(text), list(self.keys), n=5, cutoff=0.5)
@@ -93,17 +95,17 @@ class Index:
 
 
 def place_index(kb) -> Index:
-    return Index({name: alias_keys(name, place) for name, place in kb.places.items()}, "place")
+    return Index({name: alias_keys(name, place) for name, place in kb.places.items()}, "place", "cityai list --level all")
 
 
 def metric_index(kb) -> Index:
     return Index({key: [normalise(word) for word in (key, metric.zh, metric.en, *metric.aliases)]
-                  for key, metric in kb.metrics.items()}, "metric")
+                  for key, metric in kb.metrics.items()}, "metric", "cityai metrics")
 
 
 def subsidy_type_index(kb) -> Index:
     return Index({key: [normalise(word) for word in (key, kind.en, kind.pinyin, *kind.aliases) if word]
-                  for key, kind in kb.subsidy_types.items()}, "subsidy type")
+                  for key, kind in kb.subsidy_types.items()}, "subsidy type", "cityai types")
 
 
 def group_index(kb, field: str, level: str) -> Index:

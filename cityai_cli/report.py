@@ -20,6 +20,12 @@ class Column:
     kind: str = "text"            # text | number | bool: numbers stay numbers in CSV/JSON
     in_table: bool = True         # shown in the terminal table / markdown
     cell: Optional[Callable[[Record], str]] = None
+    atomic: bool = False          # its words (figures, dates, ids) are never broken across lines
+    value: Optional[Callable[[Record], Any]] = None   # a derived (label) column's machine value
+
+    def get(self, record: Record) -> Any:
+        """The value CSV and JSON write: the record's field, or the derived label."""
+        return public(self.value(record) if self.value is not None else record.get(self.key))
 
     def show(self, record: Record) -> str:
         if self.cell is not None:
@@ -35,16 +41,27 @@ class Table:
     rows: List[Record]
     chart: Optional[str] = None   # numeric key to draw as bars (terminal table only)
     empty: str = "(none)"
+    caption: str = ""             # a legend under the terminal table (marks used in cells)
 
 
 @dataclass
 class Report:
     tables: List[Table]
+    primary: int = 0              # the table CSV writes (one rectangular table per file)
     # JSON shape is fixed per command: a list when the command has one table, else an object.
     single: bool = field(init=False)
 
     def __post_init__(self) -> None:
         self.single = len(self.tables) == 1
+
+
+def public(value: Any) -> Any:
+    """A machine value without the view-only entries (keys starting with "_") of nested records."""
+    if isinstance(value, dict):
+        return {key: public(item) for key, item in value.items() if not str(key).startswith("_")}
+    if isinstance(value, list):
+        return [public(item) for item in value]
+    return value
 
 
 def show_value(value: Any) -> str:
@@ -57,7 +74,8 @@ def show_value(value: Any) -> str:
         from .quantity import plain
         return plain(value)
     if isinstance(value, list):
-        return ", ".join(map(str, value))
+        return ", ".join(show_value(item) if not isinstance(item, dict) else str(len(value)) for item in value) \
+            if value and not isinstance(value[0], dict) else (str(len(value)) if value else "—")
     return str(value)
 
 

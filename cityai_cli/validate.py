@@ -1,4 +1,8 @@
-"""`cityai validate`: every check there is, as one list of problems (a CI gate for curators)."""
+"""`cityai validate`: every problem of every stage in one list (a CI gate for curators).
+
+Schema problems are reported and the failing entries left out; the rest still gets the
+cross-reference, name and provenance checks, so one run shows everything to fix.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,11 +15,11 @@ from .report import Column, Report, Table, count
 
 
 def validate(path: Optional[Path]) -> Tuple[Report, str, bool]:
-    """(problems report, one-line summary, ok). Structural problems stop before provenance checks."""
+    """(problems report, one-line summary, ok)."""
     target = default_data_path(str(path) if path else None)
     try:
-        loaded = load(target)
-        problems = check_provenance(loaded)
+        loaded = load(target, keep_going=True)
+        problems = loaded.problems + check_provenance(loaded)
     except DataError as error:
         loaded, problems = None, error.problems
     rows = [{"file": p.file, "line": p.line, "column": p.column, "path": p.path, "message": p.message,
@@ -23,13 +27,12 @@ def validate(path: Optional[Path]) -> Tuple[Report, str, bool]:
     columns = [Column("file", "file"), Column("line", "line", "number"), Column("column", "column", "number"),
                Column("path", "path"), Column("message", "message"), Column("problem", "problem", in_table=False)]
     report = Report([Table("problems", "problems", columns, rows)])
-    if problems:
+    if problems or loaded is None:
         return report, f"{display(target)}: {count(len(problems), 'problem')}", False
-    kb = loaded.kb
-    counts = {kind: sum(len(getattr(place, kind)) for place in kb.places.values())
-              for kind in ("figures", "policies", "subsidies")}
-    summary = (f"{display(target)}: OK — {count(len(kb.places), 'place')}, {count(counts['figures'], 'figure')}, "
-               f"{counts['policies']} polic{'y' if counts['policies'] == 1 else 'ies'}, "
-               f"{count(counts['subsidies'], 'subsidy programme')}; "
-               f"every quote found in its source ({count(len(kb.sources), 'document')})")
+    base = loaded.base
+    summary = (f"{display(target)}: OK — {count(len(base.places), 'place')}, {count(len(base.facts), 'fact')} "
+               f"({count(sum(len(f.citations) for f in base.facts), 'citation')}), "
+               f"{len(base.policies)} polic{'y' if len(base.policies) == 1 else 'ies'}, "
+               f"{count(len(base.programmes), 'programme')}; "
+               f"every quote found in its source ({count(len(base.sources), 'document')})")
     return report, summary, True

@@ -1,98 +1,86 @@
-"""`compare`: places side by side, one row per metric, the leader marked.
+"""`compare`: places side by side, one row per metric and kind, the leader marked.
 
-A row is compared only when every figure in it has the same scope and the same year; otherwise
-it is flagged ("different scope", "different year") and no leader is named, because ranking
-人工智能相关企业 against 人工智能企业, or 2024 against 2025, would mislead.
+A row names a leader only when every figure in it is comparable with every other
+(`rules.comparable`); otherwise it carries flags, each a code with its parameters
+(`{"code": "different_scope", "places": {"北京": "ai_core_industry", …}}`), and no leader.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import replace
 from typing import Dict, List, Optional
 
-from ..models import Figure, KnowledgeBase
-from ..report import Column, Record, Report, Table
-from .figures import figure_fields, headline
-from .subsidies import list_subsidies
+from ..dates import PartialDate
+from ..errors import UsageError
+from ..facts import Base, Fact
+from ..rules import better, comparable, conflicts, headline
+from .common import Record, Result, fact_fields, quantity_fields
+
+KINDS = ("actual", "target", "forecast")
 
 
-def slug(kb: KnowledgeBase, name: str) -> str:
-    """A stable English key prefix for a place's columns: 深圳 -> shenzhen."""
-    place = kb.places[name]
-    text = re.sub(r"[^a-z0-9]+", "_", (place.pinyin or place.english).lower()).strip("_")
-    return text or name
-
-
-def compare(kb: KnowledgeBase, names: List[str], metrics: Optional[List[str]] = None) -> Report:
+def place_keys(base: Base, names: List[str]) -> Dict[str, str]:
+    """A stable ASCII key per place for column names: 深圳 -> shenzhen."""
+    import re
     keys: Dict[str, str] = {}
     for name in names:
-        key = slug(kb, name)
+        place = base.places[name]
+        key = re.sub(r"[^a-z0-9]+", "_", (place.pinyin or place.english).lower()).strip("_") or f"place{len(keys) + 1}"
         while key in keys.values():
             key += "_"
         keys[name] = key
-    chosen = metrics or list(kb.metrics)
+    return keys
+
+
+def compare(base: Base, names: List[str], metrics: Optional[List[str]] = None,
+            as_of: Optional[PartialDate] = None) -> Result:
+    if len(names) < 2:
+        raise UsageError("compare needs at least two places, e.g. cityai compare 深圳 上海")
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise UsageError(f"{', '.join(repeated)} given more than once")
+    keys = place_keys(base, names)
     rows: List[Record] = []
-    for kind in ("actual", "target"):
-        for metric in chosen:
-            picked = {name: headline(kb, name, metric, kind) for name in names}
-            if metrics is None and not any(figure for figure, _ in picked.values()):
+    for kind in KINDS:
+        for metric in metrics or list(base.metrics):
+            definition = base.metrics[metric]
+            picked = {name: headline(base.facts_of(name, metric, kind), definition, as_of) for name in names}
+            if metrics is None and not any(picked.values()):
                 continue
-            rows.append(_row(kb, metric, kind, picked, keys))
-    columns = [Column("metric", "metric", in_table=False),
-               Column("metric_zh", "指标", cell=lambda r: r["metric_zh"] + (" (目标)" if r["kind"] == "target" else "")),
-               Column("kind", "kind", in_table=False), Column("unit", "unit", in_table=False)]
-    for name, key in keys.items():
-        columns += [Column(f"{key}_{field}", f"{key}_{field}", "number" if field in ("value", "value_max") else "text", in_table=False)
-                    for field in ("value", "value_max", "qualifier", "display", "date", "scope", "source")]
-        columns.append(Column(f"{key}_leader", name, "bool", cell=_cell(key)))
-    columns += [Column("leader", "leader", in_table=False), Column("flags", "说明")]
-    subsidies = list_subsidies(kb, places=names).tables[0]
-    # Side by side, the programme terms matter; eligibility stays in CSV/JSON and `subsidies`.
-    subsidies.columns = [replace(c, in_table=False) if c.key == "eligibility" else c for c in subsidies.columns]
-    # Many places have policy documents but no figure yet; say where to look rather than "(none)".
-    empty = f"no figures for {' or '.join(names)}; cityai show {names[0]} lists its policy documents"
-    return Report([Table("metrics", " vs ".join(names), columns, rows, empty=empty), subsidies])
+            if metrics is not None and kind != "actual" and not any(picked.values()):
+                continue
+            rows.append(_row(base, metric, kind, picked, keys))
+    return Result("compare", rows, {"places": names, "keys": keys, "as_of": as_of})
 
 
-def _row(kb: KnowledgeBase, metric: str, kind: str, picked: Dict[str, tuple], keys: Dict[str, str]) -> Record:
-    definition = kb.metrics[metric]
-    row: Record = {"metric": metric, "metric_zh": definition.zh, "kind": kind, "unit": definition.unit}
-    present = {name: figure for name, (figure, _) in picked.items() if figure is not None}
-    flags = []
-    for name, (figure, conflicts) in picked.items():
-        row.update(figure_fields(figure, keys[name] + "_"))
-        row.pop(keys[name] + "_unit")
-        for other in conflicts:
-            flags.append(f"{name}: {other.source} gives {other.value.display()} ({other.refers_to})")
-    scopes = {figure.scope for figure in present.values()}
-    years = {figure.refers_to.year for figure in present.values()}
+def _row(base: Base, metric: str, kind: str, picked: Dict[str, Optional[Fact]], keys: Dict[str, str]) -> Record:
+    definition = base.metrics[metric]
+    present = {name: fact for name, fact in picked.items() if fact is not None}
+    row: Record = {"metric": metric, "kind": kind}
+    for name, fact in picked.items():
+        row.update(fact_fields(fact, keys[name] + "_"))
+    flags: List[Record] = []
     if len(present) < 2:
-        flags.insert(0, "only " + ", ".join(present) if present else "no figures")
-    if len(scopes) > 1:
-        flags.insert(0, "different scope: " + "; ".join(f"{n} {f.scope or '(unstated)'}" for n, f in present.items()))
-    if len(years) > 1:
-        flags.insert(0, "different year: " + "; ".join(f"{n} {f.refers_to.year}" for n, f in present.items()))
-    leaders = _leaders(present, definition.higher_is_better) if len(present) > 1 and len(scopes) == 1 and len(years) == 1 else []
+        flags.append({"code": "only_one" if present else "no_figures", "places": sorted(present)})
+    else:
+        reasons = {comparable(a, b) for a in present.values() for b in present.values() if a is not b} - {None}
+        for code in ("different_scope", "different_year", "no_deadline"):
+            if code in reasons:
+                detail = {"different_scope": lambda f: f.scope, "different_year": lambda f: f.refers_to.year,
+                          "no_deadline": lambda f: str(f.date) if f.date else None}[code]
+                flags.append({"code": code, "places": {n: detail(f) for n, f in present.items()}})
+    for name, fact in present.items():
+        for a, b in conflicts(base.facts_of(name, metric, kind)):
+            if fact in (a, b):
+                other = b if a is fact else a
+                flags.append({"code": "sources_disagree", "place": name, **quantity_fields(other.value),
+                              "date": str(other.date), "sources": list(other.sources)})
+    leaders: List[str] = []
+    if len(present) > 1 and not any(f["code"] in ("different_scope", "different_year", "no_deadline") for f in flags):
+        best = min(better(definition, f) for f in present.values())
+        leaders = [n for n, f in present.items() if better(definition, f) == best]
+        if len(leaders) == len(present):
+            leaders = []   # all equal: nobody leads
     for name in picked:
         row[keys[name] + "_leader"] = name in leaders
-    row["leader"] = ";".join(leaders) or None
-    row["flags"] = "; ".join(flags)
+    row["leader"] = leaders or None
+    row["flags"] = flags or None
     return row
-
-
-def _leaders(present: Dict[str, Figure], higher_is_better: bool) -> List[str]:
-    """Qualifier-aware: 超2800 beats 2800 beats 约2800; equal figures share the lead."""
-    keyed = {name: figure.value.sort_key() for name, figure in present.items()}
-    best = max(keyed.values()) if higher_is_better else min(keyed.values())
-    leaders = [name for name, key in keyed.items() if key == best]
-    return leaders if len(leaders) < len(present) else []
-
-
-def _cell(key: str):
-    def cell(record: Record) -> str:
-        display = record.get(f"{key}_display")
-        if not display:
-            return "—"
-        star = " ★" if record.get(f"{key}_leader") else ""
-        return f"{display}{star}\n{record[f'{key}_date']}"
-    return cell

@@ -1,91 +1,103 @@
-"""`list`, `show` and `sources`: what is in the knowledge base."""
+"""What is in the knowledge base: places, one place's profile, sources, metrics, subsidy types, policies."""
 from __future__ import annotations
 
 from typing import List, Optional
 
-from ..models import KnowledgeBase
-from ..report import Column, Report, Table, count
-from .figures import figure_columns, figure_record, headline
-from .subsidies import subsidy_columns, subsidy_record
+from ..dates import PartialDate
+from ..facts import Base
+from ..rules import headline
+from .common import MACHINE_UNITS, Record, Result, citation_records, fact_fields, fact_record, in_region
+from .subsidies import programme_record
 
 HEADLINE_METRICS = ("ai_enterprises", "industry_scale", "compute_capacity")
-LEVEL_ZH = {"country": "国家", "world": "全球", "region": "区域", "province": "省", "city": "市",
-            "zone": "园区", "district": "区", "county": "县"}
 
 
-def list_places(kb: KnowledgeBase, level: Optional[str] = None, region: Optional[str] = None,
-                province: Optional[str] = None) -> Report:
+def list_places(base: Base, level: Optional[str] = None, region: Optional[str] = None,
+                province: Optional[str] = None) -> Result:
+    counts: dict = {}
+    for kind in ("facts", "policies", "programmes"):
+        for item in getattr(base, kind):
+            counts[(item.place, kind)] = counts.get((item.place, kind), 0) + 1
     rows = []
-    for name, place in kb.places.items():
-        if level and place.level != level:
-            continue
-        if region and region not in place.regions and name != region:
+    for name, place in base.places.items():
+        if (level and place.level != level) or not in_region(base, name, region):
             continue
         if province and place.province != province and name != province:
             continue
-        row = {"place": name, "level": place.level, "province": place.province, "city": place.city,
-               "regions": ";".join(place.regions), "english": place.english,
-               "figures": len(place.figures), "policies": len(place.policies), "subsidies": len(place.subsidies)}
+        row: Record = {"place": name, "level": place.level, "province": place.province or None,
+                       "city": place.city or None, "regions": list(place.regions), "pinyin": place.pinyin or None,
+                       "english": place.english or None}
         for metric in HEADLINE_METRICS:
-            figure, _ = headline(kb, name, metric)
-            row[f"{metric}"] = figure.value.value if figure else None
-            row[f"{metric}_display"] = figure.value.display() if figure else None
-            row[f"{metric}_date"] = str(figure.refers_to) if figure else None
+            if metric in base.metrics:
+                fact = headline(base.facts_of(name, metric, "actual"), base.metrics[metric])
+                row.update({k: v for k, v in fact_fields(fact, metric + "_").items()
+                            if k.startswith("_") or k[len(metric) + 1:] in ("value", "value_max", "unit", "bound", "text", "date", "scope")})
+        row.update(facts=counts.get((name, "facts"), 0), policies=counts.get((name, "policies"), 0),
+                   programmes=counts.get((name, "programmes"), 0))
         rows.append(row)
-    columns = [Column("place", "地区"), Column("level", "级别", cell=lambda r: LEVEL_ZH[r["level"]]),
-               Column("province", "省份"), Column("city", "city", in_table=False), Column("regions", "区域"),
-               Column("english", "english", in_table=False)]
-    for metric in HEADLINE_METRICS:
-        label = kb.metrics[metric].zh if metric in kb.metrics else metric
-        columns += [Column(metric, metric, "number", in_table=False),
-                    Column(f"{metric}_display", label, cell=_with_date(metric)),
-                    Column(f"{metric}_date", f"{metric}_date", in_table=False)]
-    columns += [Column("figures", "数据", "number"), Column("policies", "policies", "number", in_table=False),
-                Column("subsidies", "subsidies", "number", in_table=False)]
-    return Report([Table("places", count(len(rows), "place"), columns, rows)])
+    return Result("places", rows, {"level": level, "region": region, "province": province,
+                                   "metrics": [m for m in HEADLINE_METRICS if m in base.metrics]})
 
 
-def _with_date(metric: str):
-    def cell(record):
-        display = record.get(f"{metric}_display")
-        return f"{display} ({record[f'{metric}_date'][:4]})" if display else "—"
-    return cell
-
-
-def show_place(kb: KnowledgeBase, name: str, with_quotes: bool = False) -> Report:
-    place = kb.places[name]
-    profile = [{"place": name, "level": place.level, "province": place.province, "city": place.city,
-                "regions": ";".join(place.regions), "traditional": place.traditional,
-                "pinyin": place.pinyin, "english": place.english}]
-    profile_columns = [Column(key, header) for key, header in (
-        ("place", "地区"), ("level", "级别"), ("province", "省份"), ("city", "所属城市"), ("regions", "区域"),
-        ("traditional", "繁体"), ("pinyin", "拼音"), ("english", "English"))]
-    figures = [figure_record(kb, name, f) for f in sorted(place.figures, key=lambda f: (f.kind, f.metric, f.refers_to.sort_key()))]
-    policies = [{"place": name, "title": p.title, "issued": p.issued, "period": p.period, "source": p.source,
-                 "quote": p.quote, "note": p.note} for p in place.policies]
-    policy_columns = [Column("place", "地区", in_table=False), Column("title", "政策文件"), Column("issued", "发布"),
-                      Column("period", "期限"), Column("source", "来源"), Column("quote", "引文", in_table=with_quotes),
-                      Column("note", "备注", in_table=False)]
-    subsidies = [subsidy_record(kb, name, s) for s in place.subsidies]
-    return Report([
-        Table("place", name, profile_columns, profile),
-        Table("figures", f"{name}: figures", figure_columns(with_quotes), figures),
-        Table("policies", f"{name}: policy documents", policy_columns, policies),
-        Table("subsidies", f"{name}: subsidy programmes", subsidy_columns(with_quotes), subsidies),
+def show_place(base: Base, name: str, as_of: Optional[PartialDate] = None) -> Result:
+    place = base.places[name]
+    profile = [{"place": name, "level": place.level, "province": place.province or None, "city": place.city or None,
+                "regions": list(place.regions), "traditional": place.traditional or None,
+                "pinyin": place.pinyin or None, "english": place.english or None}]
+    facts = sorted((f for f in base.facts if f.place == name and (as_of is None or f.refers_to.at_or_before(as_of))),
+                   key=lambda f: (("actual", "target", "forecast").index(f.kind), f.metric,
+                                  base.metrics[f.metric].scope_order(f.scope), f.refers_to.sort_key()))
+    return Result("place", profile, {"place": name, "as_of": as_of}, sections=[
+        Result("facts", [fact_record(base, f) for f in facts], {"place": name, "as_of": as_of}),
+        list_policies(base, [name]),
+        Result("subsidies", [programme_record(base, p) for p in base.programmes if p.place == name], {"place": name}),
     ])
 
 
-def list_sources(kb: KnowledgeBase) -> Report:
+def list_policies(base: Base, places: Optional[List[str]] = None, since: Optional[PartialDate] = None,
+                  until: Optional[PartialDate] = None, region: Optional[str] = None) -> Result:
+    """Policy documents ordered by date (undated last), optionally within [since, until]."""
     rows = []
-    for source_id, source in kb.sources.items():
-        cites = {"figures": 0, "policies": 0, "subsidies": 0}
-        for place in kb.places.values():
-            for kind in cites:
-                cites[kind] += sum(1 for item in getattr(place, kind) if item.source == source_id)
-        rows.append({"id": source_id, "publisher": source.publisher, "title": source.title,
-                     "published": source.published, "author": source.author, "file": source.file, **cites})
-    columns: List[Column] = [Column("id", "id"), Column("publisher", "发布者"), Column("title", "标题"),
-                             Column("published", "日期"), Column("author", "作者", in_table=False),
-                             Column("file", "文件"), Column("figures", "数据", "number"),
-                             Column("policies", "政策", "number"), Column("subsidies", "补贴", "number")]
-    return Report([Table("sources", count(len(rows), "source document"), columns, rows)])
+    for policy in base.policies:
+        if (places and policy.place not in places) or not in_region(base, policy.place, region):
+            continue
+        if since and (policy.date is None or policy.date.sort_key()[:3] < since.start_key()):
+            continue
+        if until and (policy.date is None or not policy.date.at_or_before(until)):
+            continue
+        rows.append({"place": policy.place, "title": policy.title, "date": str(policy.date) if policy.date else None,
+                     "date_basis": policy.date_basis, "period": policy.period or None,
+                     "sources": list(dict.fromkeys(c.source for c in policy.citations)),
+                     "citations": citation_records(policy), "note": policy.note or None})
+    rows.sort(key=lambda r: (r["date"] is None, PartialDate(r["date"]).sort_key() if r["date"] else (), r["place"], r["title"]))
+    return Result("policies", rows, {"places": places, "since": since, "until": until, "region": region})
+
+
+def list_sources(base: Base) -> Result:
+    cited: dict = {}
+    for kind in ("facts", "policies", "programmes"):
+        for item in getattr(base, kind):
+            for source in dict.fromkeys(c.source for c in item.citations):
+                cited[(source, kind)] = cited.get((source, kind), 0) + 1
+    rows = [{"source": key, "title": s.title, "publisher": s.publisher, "published": str(s.published),
+             "file": s.file, "sha256": s.sha256, "url": s.url or None, "origin": s.origin or None,
+             "facts": cited.get((key, "facts"), 0), "policies": cited.get((key, "policies"), 0),
+             "programmes": cited.get((key, "programmes"), 0)} for key, s in base.sources.items()]
+    return Result("sources", rows)
+
+
+def list_metrics(base: Base) -> Result:
+    rows = []
+    for key, metric in base.metrics.items():
+        places = {f.place for f in base.facts if f.metric == key}
+        rows.append({"metric": key, "zh": metric.zh, "en": metric.en, "unit": metric.unit or None,
+                     "machine_unit": MACHINE_UNITS[metric.dimension],
+                     "higher_is_better": metric.higher_is_better, "scopes": [s.key for s in metric.scopes],
+                     "places": len(places)})
+    return Result("metrics", rows)
+
+
+def list_types(base: Base) -> Result:
+    rows = [{"type": key, "en": t.en, "pinyin": t.pinyin or None, "category": t.category,
+             "programmes": sum(1 for p in base.programmes if p.type == key)} for key, t in base.subsidy_types.items()]
+    return Result("types", rows)

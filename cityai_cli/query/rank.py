@@ -1,51 +1,72 @@
-"""`rank --by METRIC`: places ordered by their headline figure, qualifier-aware.
+"""`rank --by METRIC`: places ordered by their figure, ranked only where comparable.
 
-Places of the chosen level without the figure are listed last (rank empty), never dropped.
+The reference group is the (scope, year) most places share (ties: the metric's main scope, then
+the latest year); rows in it are ranked, equal figures sharing a rank (1, 1, 1, 4). Every other
+row is listed after them, unranked, with `comparable = false` and the reason code from
+`rules.comparable`. Places without the figure come last.
 """
 from __future__ import annotations
 
-from typing import Optional
+from collections import Counter
+from typing import List, Optional
 
-from ..models import KnowledgeBase
-from ..report import Column, Report, Table
-from .figures import figure_fields, headline
+from ..dates import PartialDate
+from ..facts import Base, Fact
+from ..rules import better, comparable, conflicts, headline
+from .common import Record, Result, fact_fields, in_region, quantity_fields
 
 
-def rank(kb: KnowledgeBase, metric: str, level: Optional[str] = "city", top: Optional[int] = None,
-         kind: str = "actual") -> Report:
-    definition = kb.metrics[metric]
-    ranked, missing = [], []
-    for name, place in kb.places.items():
-        if level and place.level != level:
-            continue
-        figure, conflicts = headline(kb, name, metric, kind)
-        row = {"rank": None, "place": name, "level": place.level, **figure_fields(figure),
-               "conflicts": "; ".join(f"{c.value.display()} ({c.source})" for c in conflicts) or None}
-        (ranked if figure else missing).append((figure, row))
-    sign = -1 if definition.higher_is_better else 1
-
-    def order(pair) -> tuple:
-        return tuple(sign * part for part in pair[0].value.sort_key())
-    ranked.sort(key=lambda pair: order(pair) + (pair[1]["place"],))
-    rows = []
-    # Equal figures share a rank and the next one skips ("1, 1, 1, 4"): three cities in the same
-    # 梯队 are not first, second and third.
-    for position, pair in enumerate(ranked, start=1):
-        tied = rows and order(ranked[position - 2]) == order(pair)
-        pair[1]["rank"] = rows[-1]["rank"] if tied else position
-        rows.append(pair[1])
-    rows += [row for _, row in sorted(missing, key=lambda pair: pair[1]["place"])]
+def rank(base: Base, metric: str, level: Optional[str] = "city", top: Optional[int] = None,
+         kind: str = "actual", region: Optional[str] = None, as_of: Optional[PartialDate] = None) -> Result:
+    definition = base.metrics[metric]
+    places = [name for name, place in base.places.items()
+              if (level is None or place.level == level) and in_region(base, name, region)]
+    picked = {name: headline(base.facts_of(name, metric, kind), definition, as_of) for name in places}
+    present = {name: fact for name, fact in picked.items() if fact is not None}
+    reference = _reference(present, definition)
+    ranked: List[tuple] = []
+    others: List[tuple] = []
+    for name, fact in present.items():
+        # Prefer the place's fact in the reference scope when it has one.
+        in_scope = [f for f in base.facts_of(name, metric, kind) if reference and f.scope == reference.scope
+                    and (as_of is None or f.refers_to.at_or_before(as_of))]
+        if in_scope:
+            fact = headline(in_scope, definition, as_of) or fact
+        reason = comparable(fact, reference) if reference else None
+        (ranked if reason is None else others).append((fact, reason))
+    ranked.sort(key=lambda pair: better(definition, pair[0]) + (pair[0].place,))
+    others.sort(key=lambda pair: (definition.scope_order(pair[0].scope), better(definition, pair[0]), pair[0].place))
+    rows: List[Record] = []
+    for position, (fact, _) in enumerate(ranked, start=1):
+        tied = rows and better(definition, ranked[position - 2][0]) == better(definition, fact)
+        rows.append(_row(base, fact, rows[-1]["rank"] if tied else position, True, None))
+    rows += [_row(base, fact, None, False, reason) for fact, reason in others]
+    rows += [_row(base, None, None, False, None, name) for name in sorted(set(places) - set(present))]
     if top is not None:
         rows = rows[:top]
-    columns = [Column("rank", "#", "number"), Column("place", "地区"), Column("level", "level", in_table=False),
-               Column("value", "value", "number", in_table=False), Column("value_max", "value_max", "number", in_table=False),
-               Column("unit", "unit", in_table=False), Column("qualifier", "qualifier", in_table=False),
-               Column("display", definition.zh), Column("date", "日期"), Column("scope", "口径"),
-               Column("source", "来源"), Column("conflicts", "另有")]
-    what = f"{definition.zh} ({definition.en}" + (", targets" if kind == "target" else "") + ")"
-    title = f"{what} · {level or 'all levels'} · {len(ranked)} with the figure, {len(missing)} without"
-    if not ranked:
-        elsewhere = sorted({place.level for name, place in kb.places.items() if headline(kb, name, metric, kind)[0]})
-        if elsewhere:
-            title += f" (figures exist for: {', '.join(elsewhere)}; use --level)"
-    return Report([Table("rank", title, columns, rows, chart="value")])
+    elsewhere = sorted({place.level for name, place in base.places.items() if base.facts_of(name, metric, kind)}) \
+        if not present else []
+    return Result("rank", rows, {"metric": metric, "kind": kind, "level": level, "region": region,
+                                 "as_of": as_of, "with_figure": len(present), "without": len(places) - len(present),
+                                 "ranked": len(ranked), "levels_with_figure": elsewhere})
+
+
+def _reference(present, definition) -> Optional[Fact]:
+    """The best fact of the (scope, year) group that most places share."""
+    if not present:
+        return None
+    groups = Counter((f.scope, f.date.year if f.date else None) for f in present.values())
+    scope, year = max(groups, key=lambda g: (g[1] is not None, groups[g], -definition.scope_order(g[0]), g[1] or 0))
+    members = [f for f in present.values() if f.scope == scope and (f.date.year if f.date else None) == year]
+    return min(members, key=lambda f: better(definition, f))
+
+
+def _row(base: Base, fact: Optional[Fact], position, is_comparable: bool, reason: Optional[str],
+         name: Optional[str] = None) -> Record:
+    place = fact.place if fact else name
+    disagreeing = [b if a is fact else a for a, b in conflicts(base.facts_of(place, fact.metric, fact.kind))
+                   if fact in (a, b)] if fact else []
+    return {"rank": position, "place": place, "level": base.places[place].level,
+            "comparable": is_comparable if fact else None, "reason": reason, **fact_fields(fact),
+            "conflicts": [{**quantity_fields(other.value), "date": str(other.date), "sources": list(other.sources)}
+                          for other in disagreeing] or None}

@@ -1,133 +1,64 @@
-"""Subsidy programmes (算力券, 训力券, 模型券, 语料券 …) and what a contract would get back.
+"""Programmes (算力券, 训力券, 模型券, 语料券 …) and funds, and what a contract would get back.
 
-The payout rule is `min(rate × spend, cap)`, with a special rate (e.g. 初创企业 60%) when the
-user says the recipient qualifies. Unknown terms are never treated as zero: a programme whose
-rate or per-recipient cap the sources do not state is listed with the reason it cannot be estimated.
+`subsidies` lists what a recipient can claim (every category but `fund`); `funds` lists the
+investment funds, which never get a payout estimate. The payout rule is `rules.estimate`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable, List, Optional
 
-from ..models import KnowledgeBase, Subsidy, Term
-from ..quantity import format_number
-from ..report import Column, Record, Report, Table, count
-
-PERIOD_ZH = {"year": "/年", "project": "/项目", "total": "(总额)", "": ""}
-
-
-@dataclass(frozen=True)
-class Estimate:
-    payout: Optional[Decimal]
-    rate: Optional[Decimal]
-    rule: str
-    capped: bool = False
-
-
-def yuan(amount: Decimal) -> str:
-    return format_number(amount, "money", "CNY")
-
-
-def estimate(subsidy: Subsidy, spend: Decimal, flags: Iterable[str] = ()) -> Estimate:
-    """min(rate × spend, cap), with the rule that produced it spelled out."""
-    flags = set(flags)
-    special = next((term for term in subsidy.special_rates if term.flag in flags), None)
-    term = special or subsidy.rate
-    if term is None:
-        cap = f" (cap {_term_text(subsidy.cap)})" if subsidy.cap else ""
-        return Estimate(None, None, f"cannot estimate: subsidy rate unknown{cap}")
-    rate = term.value.value
-    label = f"{term.value.display()}" + (f" ({special.applies_to})" if special else "")
-    gross = rate * spend
-    product = f"{label} × {yuan(spend)} = {yuan(gross)}"
-    if subsidy.cap is None:
-        return Estimate(None, rate, f"{product}; cannot estimate: per-recipient cap unknown")
-    cap = subsidy.cap.value.value
-    if gross > cap:
-        return Estimate(cap, rate, f"{product}, capped at {_term_text(subsidy.cap)}", True)
-    return Estimate(gross, rate, f"{product}, within the cap of {_term_text(subsidy.cap)}")
-
-
-def _term_text(term: Optional[Term]) -> str:
-    if term is None:
-        return ""
-    return term.value.display() + PERIOD_ZH[term.period]
+from ..facts import Base, Programme, Term
+from ..rules import estimate
+from .common import Record, Result, citation_records, in_region
 
 
 def _term_fields(term: Optional[Term], name: str) -> Record:
-    return {name: term.value.value if term else None,
-            f"{name}_display": _term_text(term) or None,
-            f"{name}_period": (term.period or None) if term else None,
-            f"{name}_quote": term.quote if term else None}
+    return {name: term.value.value if term else None, f"{name}_bound": term.value.bound if term else None,
+            f"{name}_text": term.value.text if term else None, f"{name}_period": (term.period or None) if term else None,
+            f"{name}_source": term.source if term else None, f"{name}_quote": term.quote if term else None,
+            f"_{name}": term}
 
 
-def subsidy_record(kb: KnowledgeBase, place: str, subsidy: Subsidy) -> Record:
-    kind = kb.subsidy_types.get(subsidy.type)
+def programme_record(base: Base, programme: Programme) -> Record:
     return {
-        "place": place, "type": subsidy.type, "type_en": kind.en if kind else None, "name": subsidy.name,
-        "policy": subsidy.policy, "as_of": subsidy.as_of,
-        **_term_fields(subsidy.pool, "pool"), **_term_fields(subsidy.rate, "rate"),
-        "special_rates": "; ".join(f"{t.value.display()} {t.applies_to} [{t.flag}]" for t in subsidy.special_rates) or None,
-        **_term_fields(subsidy.cap, "cap"),
-        "eligibility": subsidy.eligibility, "source": subsidy.source, "quote": subsidy.quote or None,
-        "note": subsidy.note,
+        "place": programme.place, "type": programme.type, "category": base.category(programme),
+        "name": programme.name, "policy": programme.policy or None,
+        "date": str(programme.date) if programme.date else None, "date_basis": programme.date_basis,
+        **_term_fields(programme.pool, "pool"), **_term_fields(programme.rate, "rate"),
+        "special_rates": [{"value": t.value.value, "text": t.value.text, "applies_to": t.applies_to, "flag": t.flag,
+                           "quote": t.quote} for t in programme.special_rates] or None,
+        **_term_fields(programme.cap, "cap"),
+        "eligibility": programme.eligibility or None, "sources": list(dict.fromkeys(c.source for c in programme.citations)),
+        "citations": citation_records(programme), "note": programme.note or None,
     }
 
 
-def subsidy_columns(with_quotes: bool = False, estimated: bool = False) -> List[Column]:
-    columns = [Column("place", "地区"), Column("type", "类型"), Column("type_en", "type_en", in_table=False),
-               Column("name", "名称"), Column("policy", "政策文件", in_table=False), Column("as_of", "日期", in_table=False)]
-    for name, header in (("pool", "资金池"), ("rate", "比例"), ("special_rates", "特殊比例"), ("cap", "单个上限")):
-        if name == "special_rates":
-            columns.append(Column(name, header))
+def list_programmes(base: Base, types: Iterable[str] = (), places: Optional[List[str]] = None,
+                    spend: Optional[Decimal] = None, flags: Iterable[str] = (), funds: bool = False,
+                    region: Optional[str] = None) -> Result:
+    wanted, rows = set(types), []
+    flags = list(flags)
+    for programme in base.programmes:
+        category = base.category(programme)
+        if (category == "fund") != funds or (wanted and programme.type not in wanted):
             continue
-        columns += [Column(name, name, "number", in_table=False),
-                    Column(f"{name}_display", header, in_table=not (estimated and name == "pool")),
-                    Column(f"{name}_period", f"{name}_period", in_table=False),
-                    Column(f"{name}_quote", f"{name}_quote", in_table=False)]
-    columns += [Column("eligibility", "适用对象", in_table=not (estimated or with_quotes)),
-                Column("source", "来源", in_table=not estimated),
-                Column("quote", "引文", in_table=with_quotes, cell=_quotes), Column("note", "note", in_table=False)]
-    if estimated:
-        columns += [Column("spend", "spend", "number", in_table=False), Column("rate_used", "rate_used", "number", in_table=False),
-                    Column("payout", "payout", "number", in_table=False),
-                    Column("payout_display", "可得补贴"), Column("rule", "计算")]
-    return columns
-
-
-def _quotes(record: Record) -> str:
-    """Every verbatim quote of a programme in one cell, each labelled with the term it supports."""
-    parts = [record["quote"]] if record["quote"] else []
-    parts += [f"{label}: {record[f'{name}_quote']}" for name, label in (("pool", "资金池"), ("rate", "比例"), ("cap", "上限"))
-              if record[f"{name}_quote"]]
-    return "\n".join(parts) or "—"
-
-
-def list_subsidies(kb: KnowledgeBase, kind: Optional[str] = None, places: Optional[List[str]] = None,
-                   spend: Optional[Decimal] = None, flags: Iterable[str] = ()) -> Report:
-    rows = []
-    for name, place in kb.places.items():
-        if places and name not in places:
+        if (places and programme.place not in places) or not in_region(base, programme.place, region):
             continue
-        for subsidy in place.subsidies:
-            if kind and subsidy.type != kind:
-                continue
-            row = subsidy_record(kb, name, subsidy)
-            if spend is not None:
-                result = estimate(subsidy, spend, flags)
-                row.update(spend=spend, rate_used=result.rate, payout=result.payout,
-                           payout_display=yuan(result.payout) if result.payout is not None else None,
-                           rule=result.rule)
-            rows.append(row)
+        row = programme_record(base, programme)
+        if spend is not None:
+            result = estimate(programme, category, spend, flags)
+            row.update(spend=spend, estimate=result.code, rate_used=result.rate, gross=result.gross,
+                       payout=result.payout, special_used=result.special.flag if result.special else None)
+        rows.append(row)
     rows.sort(key=_order(spend is not None))
-    title = count(len(rows), "subsidy programme") + (f" · {kind}" if kind else "") + (f" · spend {yuan(spend)}" if spend else "")
-    return Report([Table("subsidies", title, subsidy_columns(estimated=spend is not None), rows)])
+    return Result("funds" if funds else "subsidies", rows,
+                  {"types": sorted(wanted), "spend": spend, "flags": flags, "places": places, "region": region})
 
 
 def _order(by_payout: bool):
     """Largest first, unknown last: by payout (when estimating), then per-recipient cap, then pool."""
     def key(row: Record):
         parts = (["payout"] if by_payout else []) + ["cap", "pool"]
-        return tuple(item for part in parts for item in (row[part] is None, -(row[part] or 0))) + (row["place"],)
+        return tuple(item for part in parts for item in (row[part] is None, -(row[part] or 0))) + (row["place"], row["name"])
     return key

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from decimal import Decimal
 
 from ..quantity import plain
@@ -20,6 +21,9 @@ def render(report: Report, options) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     columns, seen = [], set()
+    # One rectangular table per file: a command with several tables writes its primary one
+    # (show: the facts; its policies and programmes have their own commands).
+    report = Report([report.tables[report.primary]])
     for table in report.tables:
         for column in table.columns:
             if column.key not in seen:
@@ -30,7 +34,7 @@ def render(report: Report, options) -> str:
     for table in report.tables:
         own = {column.key for column in table.columns}
         for row in table.rows:
-            cells = [cell(row.get(column.key), column.kind) if column.key in own else "" for column in columns]
+            cells = [cell(column.get(row), column.kind) if column.key in own else "" for column in columns]
             writer.writerow(([table.name] if multi else []) + cells)
     return out.getvalue()
 
@@ -42,5 +46,16 @@ def cell(value, kind: str) -> str:
         return "true" if value else "false"
     if isinstance(value, (Decimal, int)) and kind == "number":
         return plain(Decimal(value))
+    if isinstance(value, list) and all(isinstance(item, (str, int, Decimal)) for item in value):
+        return cell(";".join(plain(item) if isinstance(item, Decimal) else str(item) for item in value), kind)
+    if isinstance(value, (list, dict)):
+        # nested records (citations, flags) stay structured: one JSON document in the cell
+        return cell(json.dumps(value, ensure_ascii=False, default=_json_number), kind)
     text = plain(value) if isinstance(value, Decimal) else str(value)
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _json_number(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")

@@ -9,6 +9,7 @@ from rich import box
 from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table as RichTable
+from rich.cells import cell_len
 from rich.text import Text
 
 from ..report import Report
@@ -37,8 +38,11 @@ def render(report: Report, options) -> str:
         grid = RichTable(title=Text(printable(table.title), style="bold"), box=box.SIMPLE_HEAD,
                          show_lines=False, title_justify="left")
         for column in columns:
+            # A figure, date or id is one word: the column is never narrower than its longest
+            # word, so Rich wraps between words and never inside one; if that does not fit, the
+            # records are stacked instead (below).
             grid.add_column(Text(printable(column.header)), justify="right" if column.kind == "number" else "left",
-                            overflow="fold")
+                            overflow="fold", min_width=_longest_word(table, column) if column.atomic else None)
         if bar:
             grid.add_column("", no_wrap=True, min_width=bar_width)  # other columns fold; a bar never crops
         for row in table.rows:
@@ -51,7 +55,13 @@ def render(report: Report, options) -> str:
             _stacked(console, table, columns, bar)
             continue
         console.print(grid)
+        if table.caption and table.rows:
+            console.print(Text(printable(table.caption), style="dim"))
     return out.getvalue()
+
+
+def _longest_word(table, column) -> int:
+    return max((cell_len(word) for row in table.rows for word in printable(column.show(row)).split()), default=1)
 
 
 def _bars(table, width: int):

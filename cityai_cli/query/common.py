@@ -1,0 +1,62 @@
+"""What every query returns, and the machine fields of one fact.
+
+A query returns a `Result`: plain records (numbers, keys, codes, dates) and parameters for the
+title, never wording. Views (view/) turn a Result into labelled tables in zh or en. A record may
+carry the figure's `Quantity` under a key starting with "_" for the view to format; renderers
+only write the columns a view declares, so such keys never reach CSV or JSON.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+from ..facts import Base, Fact
+from ..quantity import Quantity
+
+Record = Dict[str, Any]
+
+# One unit vocabulary for every machine output: what a value is counted in.
+MACHINE_UNITS = {"money": "CNY", "money_usd": "USD", "compute": "PFLOPS", "ratio": "ratio", "count": "count",
+                 "rank": "rank", "parameters": "parameters", "number": "number"}
+
+
+@dataclass
+class Result:
+    name: str                              # stable table name: rank, compare, facts …
+    rows: List[Record]
+    meta: Dict[str, Any] = field(default_factory=dict)
+    sections: List["Result"] = field(default_factory=list)   # more tables (show: facts, policies …)
+
+
+def quantity_fields(quantity: Optional[Quantity], prefix: str = "") -> Record:
+    if quantity is None:
+        return {prefix + key: None for key in ("value", "value_max", "unit", "bound", "text")} | {f"_{prefix}quantity": None}
+    return {prefix + "value": quantity.value, prefix + "value_max": quantity.upper,
+            prefix + "unit": MACHINE_UNITS[quantity.dimension], prefix + "bound": quantity.bound,
+            prefix + "text": quantity.text, f"_{prefix}quantity": quantity}
+
+
+def citation_records(fact_or_item) -> List[Record]:
+    return [{"source": c.source, "quote": c.quote, "value": c.text or None, "note": c.note or None}
+            for c in fact_or_item.citations]
+
+
+def fact_fields(fact: Optional[Fact], prefix: str = "") -> Record:
+    """The machine fields of one fact (all None when there is none)."""
+    names = ("kind", "scope", "date", "date_basis", "sources", "citations")
+    if fact is None:
+        return quantity_fields(None, prefix) | {prefix + name: None for name in names}
+    return quantity_fields(fact.value, prefix) | {
+        prefix + "kind": fact.kind, prefix + "scope": fact.scope,
+        prefix + "date": str(fact.date) if fact.date else None, prefix + "date_basis": fact.date_basis,
+        prefix + "sources": list(fact.sources), prefix + "citations": citation_records(fact),
+    }
+
+
+def fact_record(base: Base, fact: Fact) -> Record:
+    return {"place": fact.place, "metric": fact.metric, **fact_fields(fact),
+            "set_on": str(fact.set_on) if fact.set_on else None, "note": fact.note or None}
+
+
+def in_region(base: Base, name: str, region: Optional[str]) -> bool:
+    return region is None or name == region or region in base.places[name].regions

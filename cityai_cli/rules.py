@@ -1,0 +1,108 @@
+"""The rules, each stated once: what may be compared, what is a conflict, which fact headlines a
+place's metric, and what a programme pays. Everything that compares, ranks or estimates calls
+these functions; tests pin each on a small fixture.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Dict, Iterable, List, Optional, Tuple
+
+from .dates import PartialDate
+from .facts import Fact, MetricDef, Programme, Term
+
+
+def comparable(a: Fact, b: Fact) -> Optional[str]:
+    """None when `a` and `b` may be ranked against each other, else why not (a stable code).
+
+    Two facts are comparable only with the same metric, scope key and kind, and dates in the same
+    calendar year. A target without a deadline is comparable with nothing. So 北京's 核心产业 is
+    never ranked against 深圳's 人工智能产业, a forecast never against a target, 2025 never against 2026.
+    """
+    if a.metric != b.metric:
+        return "different_metric"
+    if a.scope != b.scope:
+        return "different_scope"
+    if a.kind != b.kind:
+        return "different_kind"
+    if a.date is None or b.date is None:
+        return "no_deadline"
+    if a.date.year != b.date.year:
+        return "different_year"
+    return None
+
+
+def same_value(a: Fact, b: Fact) -> bool:
+    """Whether two facts state the same figure (2600余家 = 2600多家; 超2800家 ≠ 2600余家)."""
+    x, y = a.value, b.value
+    return (x.value, x.upper, x.bound) == (y.value, y.upper, y.bound)
+
+
+def conflicts(facts: Iterable[Fact]) -> List[Tuple[Fact, Fact]]:
+    """Every pair of facts about one place that are comparable but disagree, each pair once.
+
+    Facts are grouped by (place, metric, scope, kind, year) first, so the cost grows with the size
+    of a group (a handful), not with the square of all facts.
+    """
+    groups: Dict[tuple, List[Fact]] = {}
+    for fact in facts:
+        if fact.date is not None:
+            groups.setdefault((fact.place, fact.metric, fact.scope, fact.kind, fact.date.year), []).append(fact)
+    found = []
+    for group in groups.values():
+        for i, first in enumerate(group):
+            for second in group[i + 1:]:
+                if comparable(first, second) is None and not same_value(first, second):
+                    found.append(tuple(sorted((first, second), key=lambda f: f.refers_to.sort_key())))
+    return found  # type: ignore[return-value]
+
+
+def headline(facts: Iterable[Fact], metric: MetricDef, as_of: Optional[PartialDate] = None) -> Optional[Fact]:
+    """The fact that stands for a place's metric: the metric's main scope before others, then the
+    latest date, then the most citations. With `as_of`, only facts dated at or before it count."""
+    candidates = [f for f in facts if as_of is None or f.refers_to.at_or_before(as_of)]
+    if not candidates:
+        return None
+
+    def key(fact: Fact) -> tuple:
+        year, month, day, precision = fact.refers_to.sort_key()
+        return (metric.scope_order(fact.scope), -year, -month, -day, precision, -len(fact.citations))
+    return min(candidates, key=key)
+
+
+def better(metric: MetricDef, fact: Fact) -> tuple:
+    """Sort key putting the better figure first (qualifier-aware: 超2800 before 2800 before 约2800)."""
+    sign = -1 if metric.higher_is_better else 1
+    return tuple(sign * part for part in fact.value.sort_key())
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """What a contract would get back. `code` says which rule applied; amounts are CNY."""
+
+    code: str                       # fund | rate_unknown | cap_unknown | capped | within_cap
+    payout: Optional[Decimal] = None
+    rate: Optional[Decimal] = None
+    gross: Optional[Decimal] = None
+    special: Optional[Term] = None  # the special rate used, if any
+
+
+def estimate(programme: Programme, category: str, spend: Decimal, flags: Iterable[str] = ()) -> Estimate:
+    """min(rate × spend, per-recipient cap), a special rate replacing the rate when the recipient
+    qualifies. Unknown terms are never zero: without a rate, or a cap, there is no estimate; a fund
+    is an investment vehicle and gets none."""
+    if category == "fund":
+        return Estimate("fund")
+    wanted = set(flags)
+    special = next((term for term in programme.special_rates if term.flag in wanted), None)
+    term = special or programme.rate
+    if term is None:
+        return Estimate("rate_unknown")
+    rate = term.value.value
+    gross = rate * spend
+    if programme.cap is None:
+        return Estimate("cap_unknown", None, rate, gross, special)
+    cap = programme.cap.value.value
+    if gross > cap:
+        return Estimate("capped", cap, rate, gross, special)
+    return Estimate("within_cap", gross, rate, gross, special)

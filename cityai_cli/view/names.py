@@ -1,0 +1,87 @@
+"""How figures, dates, places, metrics and scopes read in each language.
+
+zh shows a figure as the sources write it, normalised (超2800家, 3600亿元); en as an English
+reader expects ("over 2,800", "CNY 360 bn", "about 35%").
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Optional
+
+from ..facts import Base
+from ..quantity import Quantity, plain
+
+_BOUND_EN = {"lower": "over ", "at_least": "at least ", "upper": "up to ", "approx": "about ", "exact": "", "range": ""}
+_MARKS = {"published": "*", "inferred": "~"}
+
+
+def _grouped(value: Decimal) -> str:
+    text = plain(value)
+    whole, _, fraction = text.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    whole = f"{int(whole.lstrip('-')):,}"
+    return sign + whole + (f".{fraction}" if fraction else "")
+
+
+def number_en(value: Decimal, dimension: str, unit: str) -> str:
+    if dimension in ("money", "money_usd"):
+        currency = "CNY" if dimension == "money" else "USD"
+        for word, size in (("tn", 10 ** 12), ("bn", 10 ** 9), ("m", 10 ** 6)):
+            if abs(value) >= size:
+                return f"{currency} {_grouped(value / size)} {word}"
+        return f"{currency} {_grouped(value)}"
+    if dimension == "compute":
+        return f"{_grouped(value / 1000)} EFLOPS" if abs(value) >= 1000 else f"{_grouped(value)} PFLOPS"
+    if dimension == "ratio":
+        return f"{_grouped(value * 100)}%"
+    if dimension == "rank":
+        return f"No. {_grouped(value)}"
+    if dimension == "parameters":
+        return f"{_grouped(value / 10 ** 9)}B parameters"
+    return _grouped(value)
+
+
+def figure(quantity: Optional[Quantity], lang: str) -> str:
+    if quantity is None:
+        return "—"
+    if lang == "zh":
+        return quantity.display()
+    if quantity.upper is not None:
+        low = number_en(quantity.value, quantity.dimension, quantity.unit)
+        return f"{low} to {number_en(quantity.upper, quantity.dimension, quantity.unit)}"
+    return _BOUND_EN[quantity.bound] + number_en(quantity.value, quantity.dimension, quantity.unit)
+
+
+def date(value: Optional[str], basis: Optional[str]) -> str:
+    """A date with its basis marked: "2025-03*" is a publication date, "2024~" inferred."""
+    if not value:
+        return "—"
+    return value + _MARKS.get(basis or "", "")
+
+
+def place(base: Base, name: Optional[str], lang: str) -> str:
+    if not name:
+        return "—"
+    if lang == "zh" or name not in base.places:
+        return name
+    entry = base.places[name]
+    return entry.english or entry.pinyin or name
+
+
+def metric(base: Base, key: str, lang: str) -> str:
+    entry = base.metrics[key]
+    return entry.zh if lang == "zh" else entry.en
+
+
+def scope(base: Base, metric_key: str, key: Optional[str], lang: str) -> str:
+    if not key:
+        return "—"
+    found = next((s for s in base.metrics[metric_key].scopes if s.key == key), None)
+    if found is None:
+        return key
+    return found.zh if lang == "zh" else found.en
+
+
+def subsidy_type(base: Base, key: str, lang: str) -> str:
+    entry = base.subsidy_types.get(key)
+    return key if lang == "zh" or entry is None else entry.en

@@ -1,0 +1,104 @@
+"""All of cityai's wording, in zh and en: headers, kinds, levels, date bases, flags, estimates.
+
+`word(lang, key)` is the only lookup; a missing English entry is a bug caught by the tests (every
+key exists in both languages).
+"""
+from __future__ import annotations
+
+from typing import Dict
+
+WORDS: Dict[str, Dict[str, str]] = {
+    "zh": {
+        "place": "地区", "level": "级别", "province": "省份", "city": "所属城市", "regions": "区域",
+        "traditional": "繁体", "pinyin": "拼音", "english": "English", "metric": "指标", "kind": "类型",
+        "figure": "数值", "date": "日期", "scope": "口径", "sources": "来源", "quote": "引文", "note": "备注",
+        "rank": "#", "why": "说明", "target": "目标", "deadline": "期限", "latest_actual": "最新实际",
+        "progress": "完成度", "difference": "相差", "title": "政策文件", "period": "期限", "type": "类型",
+        "name": "名称", "pool": "资金池", "rate": "比例", "special_rates": "特殊比例", "cap": "单个上限",
+        "eligibility": "适用对象", "payout": "可得补贴", "rule": "计算", "facts": "数据", "publisher": "发布者",
+        "published": "发布", "file": "文件", "zh": "中文", "en": "English", "unit": "单位", "places": "地区数",
+        "category": "类别", "programmes": "项目数", "policies": "政策数", "metric_key": "键",
+        "scopes": "口径", "origin": "所属数据",
+        # kinds
+        "kind.actual": "实际", "kind.target": "目标", "kind.forecast": "预测",
+        # levels
+        "level.country": "国家", "level.world": "全球", "level.region": "区域", "level.province": "省",
+        "level.city": "市", "level.zone": "园区", "level.district": "区", "level.county": "县",
+        # categories
+        "category.voucher": "券", "category.subsidy": "补贴", "category.prize": "奖励", "category.fund": "基金",
+        # date bases
+        "basis.published": "发布日期(原文“目前/现”或未注明时间)", "basis.inferred": "推断日期(见备注)",
+        # reasons a row is not comparable / flags
+        "reason.different_scope": "口径不同", "reason.different_year": "年份不同", "reason.different_kind": "类型不同",
+        "reason.no_deadline": "无期限", "reason.different_metric": "指标不同",
+        "flag.only_one": "仅{places}有数据", "flag.no_figures": "均无数据",
+        "flag.different_scope": "口径不同: {detail}", "flag.different_year": "年份不同: {detail}",
+        "flag.no_deadline": "有目标无期限: {detail}", "flag.sources_disagree": "{place}: {sources}另给{text} ({date})",
+        "progress.no_actual": "无实际数据", "progress.different_scope": "实际数据口径不同({scope})",
+        "progress.target_zero": "目标为零", "progress.out_of_range": "无法计算",
+        "estimate.fund": "基金, 不估算", "estimate.rate_unknown": "无法估算: 补贴比例未知",
+        "estimate.cap_unknown": "{rate} × {spend} = {gross}; 无法估算: 单个上限未知",
+        "estimate.capped": "{rate} × {spend} = {gross}, 受上限{cap}限制",
+        "estimate.within_cap": "{rate} × {spend} = {gross}, 未超上限{cap}",
+        # titles
+        "t.rank": "{metric}{kind} · {level} · {ranked}个可比排名, {others}个口径或年份不同, {without}个无数据",
+        "t.rank_elsewhere": " (该指标数据见于: {levels}; 用 --level)", "t.all_levels": "全部级别",
+        "t.compare": "{places}", "t.as_of": " · 截至{as_of}", "t.targets": "{n}个目标", "t.conflicts": "{n}处来源不一致",
+        "t.subsidies": "{n}个补贴项目", "t.funds": "{n}个基金", "t.spend": " · 合同金额{spend}",
+        "t.places": "{n}个地区", "t.place_facts": "{place}: 数据", "t.place_policies": "{place}: 政策文件",
+        "t.place_subsidies": "{place}: 补贴与基金", "t.sources": "{n}个来源文件", "t.metrics": "{n}个指标",
+        "t.types": "{n}种补贴类型", "t.policies": "{n}份政策文件",
+        "empty": "(无)", "empty.compare": "{places}均无数据; cityai show {first} 列出其政策文件",
+        "legend.published": "* 发布日期代替原文“目前/现”等", "legend.inferred": "~ 推断日期(见备注)",
+        "leader": "★", "yes": "是", "no": "否", "n_sources": "{n}个来源",
+    },
+    "en": {
+        "place": "place", "level": "level", "province": "province", "city": "city", "regions": "regions",
+        "traditional": "traditional", "pinyin": "pinyin", "english": "English", "metric": "metric", "kind": "kind",
+        "figure": "figure", "date": "date", "scope": "scope", "sources": "sources", "quote": "quote", "note": "note",
+        "rank": "#", "why": "note", "target": "target", "deadline": "deadline", "latest_actual": "latest actual",
+        "progress": "progress", "difference": "difference", "title": "policy document", "period": "period",
+        "type": "type", "name": "name", "pool": "pool", "rate": "rate", "special_rates": "special rates",
+        "cap": "cap per recipient", "eligibility": "eligible", "payout": "payout", "rule": "rule",
+        "facts": "facts", "publisher": "publisher", "published": "published", "file": "file", "zh": "Chinese",
+        "en": "English", "unit": "unit", "places": "places", "category": "category", "programmes": "programmes",
+        "policies": "policies", "metric_key": "key", "scopes": "scopes", "origin": "base",
+        "kind.actual": "actual", "kind.target": "target", "kind.forecast": "forecast",
+        "level.country": "country", "level.world": "world", "level.region": "region", "level.province": "province",
+        "level.city": "city", "level.zone": "zone", "level.district": "district", "level.county": "county",
+        "category.voucher": "voucher", "category.subsidy": "subsidy", "category.prize": "prize", "category.fund": "fund",
+        "basis.published": "publication date (the source says 'now' or gives no time)",
+        "basis.inferred": "inferred date (see note)",
+        "reason.different_scope": "different scope", "reason.different_year": "different year",
+        "reason.different_kind": "different kind", "reason.no_deadline": "no deadline",
+        "reason.different_metric": "different metric",
+        "flag.only_one": "only {places}", "flag.no_figures": "no figures",
+        "flag.different_scope": "different scope: {detail}", "flag.different_year": "different year: {detail}",
+        "flag.no_deadline": "target without deadline: {detail}",
+        "flag.sources_disagree": "{place}: {sources} gives {text} ({date})",
+        "progress.no_actual": "no actual figure", "progress.different_scope": "actual figure has another scope ({scope})",
+        "progress.target_zero": "target is zero", "progress.out_of_range": "cannot compute",
+        "estimate.fund": "a fund: no estimate", "estimate.rate_unknown": "cannot estimate: subsidy rate unknown",
+        "estimate.cap_unknown": "{rate} × {spend} = {gross}; cannot estimate: cap per recipient unknown",
+        "estimate.capped": "{rate} × {spend} = {gross}, capped at {cap}",
+        "estimate.within_cap": "{rate} × {spend} = {gross}, within the cap of {cap}",
+        "t.rank": "{metric}{kind} · {level} · {ranked} ranked, {others} not comparable, {without} without the figure",
+        "t.rank_elsewhere": " (figures exist for: {levels}; use --level)", "t.all_levels": "all levels",
+        "t.compare": "{places}", "t.as_of": " · as of {as_of}", "t.targets": "{n} targets",
+        "t.conflicts": "{n} disagreements between sources", "t.subsidies": "{n} subsidy programmes",
+        "t.funds": "{n} funds", "t.spend": " · spend {spend}", "t.places": "{n} places",
+        "t.place_facts": "{place}: facts", "t.place_policies": "{place}: policy documents",
+        "t.place_subsidies": "{place}: programmes and funds", "t.sources": "{n} source documents",
+        "t.metrics": "{n} metrics", "t.types": "{n} subsidy types", "t.policies": "{n} policy documents",
+        "empty": "(none)", "empty.compare": "no figures for {places}; cityai show {first} lists its policy documents",
+        "legend.published": "* publication date standing for 'now'", "legend.inferred": "~ inferred date (see note)",
+        "leader": "★", "yes": "yes", "no": "no", "n_sources": "{n} sources",
+    },
+}
+
+LANGS = tuple(WORDS)
+
+
+def word(lang: str, key: str, **params: object) -> str:
+    text = WORDS[lang][key]
+    return text.format(**params) if params else text
