@@ -40,6 +40,12 @@ class Fact:
         return self.date or self.set_on  # type: ignore[return-value]
 
     @property
+    def known_by(self) -> Optional[PartialDate]:
+        """When the figure was known: an actual's date; a target's or forecast's set_on (a 2027
+        target set in 2025 is known as of 2025). None when the base does not say."""
+        return self.date if self.kind == "actual" else self.set_on
+
+    @property
     def sources(self) -> Tuple[str, ...]:
         return tuple(dict.fromkeys(c.source for c in self.citations))
 

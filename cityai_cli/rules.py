@@ -59,8 +59,9 @@ def conflicts(facts: Iterable[Fact]) -> List[Tuple[Fact, Fact]]:
 
 def headline(facts: Iterable[Fact], metric: MetricDef, as_of: Optional[PartialDate] = None) -> Optional[Fact]:
     """The fact that stands for a place's metric: the metric's main scope before others, then the
-    latest date, then the most citations. With `as_of`, only facts dated at or before it count."""
-    candidates = [f for f in facts if as_of is None or f.refers_to.at_or_before(as_of)]
+    latest date, then the most citations. With `as_of`, only facts known at or before it count
+    (an actual by its date, a target by when it was set; "2024" is known at the end of 2024)."""
+    candidates = [f for f in facts if as_of is None or f.known_by is None or f.known_by.at_or_before(as_of)]
     if not candidates:
         return None
 

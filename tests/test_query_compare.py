@@ -1,51 +1,59 @@
-"""compare: one row per metric, leader only where comparable, everything else flagged."""
-from decimal import Decimal
+"""compare: a leader only where every figure is comparable; flags are codes with parameters."""
+import pytest
 
+from cityai_cli.dates import PartialDate
+from cityai_cli.errors import UsageError
 from cityai_cli.query.compare import compare
 
 
-def rows(mini, *names, metrics=None):
-    return {(r["metric"], r["kind"]): r for r in compare(mini.kb, list(names), metrics).tables[0].rows}
+def by_metric(result):
+    return {(r["metric"], r["kind"]): r for r in result.rows}
 
 
-def test_comparable_row_marks_the_leader(mini):
-    row = rows(mini, "甲", "乙")[("industry_scale", "actual")]
-    assert row["jia_value"] == Decimal(360000000000) and row["yi_value"] == Decimal(400000000000)
-    assert (row["jia_display"], row["yi_display"]) == ("3600亿元", "突破4000亿元")
-    assert (row["jia_leader"], row["yi_leader"], row["leader"], row["flags"]) == (False, True, "乙", "")
+def test_comparable_row_names_the_leader(mini):
+    row = by_metric(compare(mini.base, ["甲", "乙"]))[("industry_scale", "actual")]
+    assert (row["leader"], row["yi_leader"], row["jia_leader"], row["flags"]) == (["乙"], True, False, None)
 
 
-def test_disagreeing_sources_are_flagged_not_hidden(mini):
-    row = rows(mini, "甲", "乙")[("ai_enterprises", "actual")]
-    # The later-published source's figure headlines; the other is named in the flags.
-    assert (row["jia_display"], row["jia_source"]) == ("2600余家", "mini-late")
-    assert row["flags"] == "甲: mini gives 超2800家 (2024-12-31)"
-    assert row["leader"] == "甲"
-
-
-def test_different_scope_and_year_get_no_leader(mini):
-    row = rows(mini, "甲", "丙")[("ai_enterprises", "actual")]
+def test_different_scope_is_flagged_with_each_place_scope_and_no_leader(mini):
+    row = by_metric(compare(mini.base, ["甲", "丁"]))[("industry_scale", "actual")]
     assert row["leader"] is None
-    assert row["flags"] == ("different year: 甲 2024; 丙 2025; different scope: 甲 人工智能企业; 丙 人工智能相关企业; "
-                            "甲: mini gives 超2800家 (2024-12-31)")
+    assert row["flags"] == [{"code": "different_scope", "places": {"甲": "ai_industry", "丁": "ai_core_industry"}}]
 
 
-def test_targets_are_their_own_rows(mini):
-    row = rows(mini, "甲", "乙")[("compute_capacity", "target")]
-    assert (row["jia_display"], row["jia_date"], row["yi_display"], row["flags"]) == ("突破100EFLOPS", "2027", None, "only 甲")
+def test_different_year_and_disagreeing_sources(mini):
+    row = by_metric(compare(mini.base, ["甲", "丁"]))[("ai_enterprises", "actual")]
+    assert row["leader"] is None
+    assert [f["code"] for f in row["flags"]] == ["different_year", "sources_disagree"]
+    assert row["flags"][0]["places"] == {"甲": 2024, "丁": 2025}
+    assert {k: row["flags"][1][k] for k in ("place", "text", "date", "sources")} == {
+        "place": "甲", "text": "2600余家", "date": "2024-12-31", "sources": ["mini-late"]}
 
 
-def test_metrics_option_chooses_rows(mini):
-    assert list(rows(mini, "甲", "乙", metrics=["industry_scale"])) == [("industry_scale", "actual"), ("industry_scale", "target")]
+def test_targets_and_forecasts_are_separate_rows(mini):
+    rows = by_metric(compare(mini.base, ["甲", "丁"]))
+    assert rows[("compute_capacity", "target")]["flags"] == [{"code": "only_one", "places": ["甲"]}]
+    assert rows[("compute_capacity", "forecast")]["flags"] == [{"code": "only_one", "places": ["丁"]}]
 
 
-def test_subsidies_of_the_compared_places_come_along(mini):
-    report = compare(mini.kb, ["甲", "乙"])
-    assert [t.name for t in report.tables] == ["metrics", "subsidies"]
-    assert [r["name"] for r in report.tables[1].rows] == ["乙市模型券", "甲市算力券"]
+def test_all_equal_means_no_leader(mini):
+    import dataclasses
+    base = dataclasses.replace(mini.base, _by_place={})
+    base.facts = [dataclasses.replace(f, value=mini.base.facts[2].value) if f.metric == "industry_scale" else f
+                  for f in mini.base.facts]
+    row = by_metric(compare(base, ["甲", "乙"]))[("industry_scale", "actual")]
+    assert (row["leader"], row["flags"]) == (None, None)
 
 
-def test_places_without_figures_say_where_to_look(project):
-    table = compare(project.kb, ["苏州", "南京"]).tables[0]
-    assert table.rows == []
-    assert table.empty == "no figures for 苏州 or 南京; cityai show 苏州 lists its policy documents"
+def test_as_of_and_chosen_metrics(mini):
+    result = compare(mini.base, ["甲", "乙"], ["compute_capacity"], PartialDate("2025-12"))
+    assert [(r["metric"], r["kind"], r["jia_text"], r["yi_text"]) for r in result.rows] == [
+        ("compute_capacity", "actual", "30EFLOPS", "20EFLOPS"), ("compute_capacity", "target", "突破100EFLOPS", "50EFLOPS")]
+
+
+@pytest.mark.parametrize("names, message", [(["甲"], "compare needs at least two places, e.g. cityai compare 深圳 上海"),
+                                             (["甲", "甲"], "甲 given more than once")])
+def test_preconditions_live_in_the_core(mini, names, message):
+    with pytest.raises(UsageError) as error:
+        compare(mini.base, names)
+    assert error.value.message == message

@@ -1,46 +1,75 @@
-"""rank: qualifier-aware order, places without the figure last, --top, levels."""
+"""rank: only comparable figures are ranked; the rest say why; places without the figure last."""
 from decimal import Decimal
 
+from cityai_cli.dates import PartialDate
 from cityai_cli.query.rank import rank
 
 
-def test_orders_by_value_and_lists_missing_last(mini):
-    rows = rank(mini.kb, "industry_scale").tables[0].rows
-    assert [(r["rank"], r["place"], r["display"]) for r in rows] == [(1, "乙", "突破4000亿元"), (2, "甲", "3600亿元")]
+def summary(result):
+    return [(r["rank"], r["place"], r["text"], r["comparable"], r["reason"]) for r in result.rows]
 
 
-def test_places_without_the_figure_are_not_dropped(mini):
-    rows = rank(mini.kb, "compute_capacity").tables[0].rows
-    assert [(r["rank"], r["place"], r["value"]) for r in rows] == [(None, "乙", None), (None, "甲", None)]
+def test_another_scope_is_listed_unranked_even_when_larger(mini):
+    # 丁's 5000亿 is 核心产业: never ranked above 乙's and 甲's 人工智能产业
+    assert summary(rank(mini.base, "industry_scale")) == [
+        (1, "乙", "突破4000亿元", True, None), (2, "甲", "3600亿元", True, None),
+        (None, "丁", "5000亿元", False, "different_scope")]
 
 
-def test_targets_can_be_ranked(mini):
-    rows = rank(mini.kb, "compute_capacity", kind="target").tables[0].rows
-    assert [(r["rank"], r["place"], r["value"]) for r in rows] == [(1, "甲", Decimal(100000)), (None, "乙", None)]
+def test_targets_of_another_year_are_not_ranked_and_forecasts_are_not_targets(mini):
+    assert summary(rank(mini.base, "compute_capacity", kind="target")) == [
+        (1, "甲", "突破100EFLOPS", True, None), (None, "乙", "50EFLOPS", False, "different_year"),
+        (None, "丁", None, None, None)]
+    assert summary(rank(mini.base, "compute_capacity", kind="forecast")) == [
+        (1, "丁", "200EFLOPS", True, None), (None, "乙", None, None, None), (None, "甲", None, None, None)]
 
 
-def test_level_all_mixes_levels_and_top_cuts(mini):
-    rows = rank(mini.kb, "ai_enterprises", level=None).tables[0].rows
-    assert [(r["rank"], r["place"], r["display"]) for r in rows] == [(1, "丙", "约3000家"), (2, "甲", "2600余家"), (3, "乙", "约2400家")]
-    assert [r["place"] for r in rank(mini.kb, "ai_enterprises", level=None, top=1).tables[0].rows] == ["丙"]
+def test_reference_group_is_the_scope_and_year_most_places_share(mini):
+    rows = summary(rank(mini.base, "ai_enterprises", level=None))
+    assert rows == [(1, "甲", "超2800家", True, None), (2, "乙", "约2400家", True, None),
+                    (None, "丁", "1200家", False, "different_year"), (None, "丙", "约3000家", False, "different_scope"),
+                    (None, "测区", None, None, None)]
 
 
-def test_conflicting_sources_are_shown(mini):
-    row = rank(mini.kb, "ai_enterprises").tables[0].rows[0]
-    assert (row["place"], row["conflicts"]) == ("甲", "超2800家 (mini)")
+def test_machine_fields_carry_scope_kind_date_basis_and_citations(mini):
+    row = rank(mini.base, "ai_enterprises").rows[1]
+    assert {k: row[k] for k in ("place", "value", "unit", "bound", "scope", "kind", "date", "date_basis", "sources")} == {
+        "place": "乙", "value": Decimal(2400), "unit": "count", "bound": "approx", "scope": "ai", "kind": "actual",
+        "date": "2024-12-31", "date_basis": "stated", "sources": ["mini", "mini-late"]}
+    assert row["citations"] == [{"source": "mini", "quote": "乙市人工智能企业约2400家", "value": "约2400家", "note": None},
+                                {"source": "mini-late", "quote": "再版补充:乙市人工智能企业约2400家", "value": "约2400家",
+                                 "note": None}]
 
 
-def test_title_says_what_was_ranked(mini):
-    assert rank(mini.kb, "industry_scale").tables[0].title == "产业规模 (industry scale) · city · 2 with the figure, 0 without"
+def test_a_disagreeing_source_is_attached_to_the_row(mini):
+    row = rank(mini.base, "ai_enterprises").rows[0]
+    assert [(c["text"], c["date"], c["sources"]) for c in row["conflicts"]] == [("2600余家", "2024-12-31", ["mini-late"])]
 
 
-def test_an_empty_level_points_to_the_levels_that_have_the_figure(mini):
-    assert rank(mini.kb, "ai_enterprises", level="province").tables[0].title == (
-        "人工智能企业数 (AI enterprises) · province · 0 with the figure, 0 without "
-        "(figures exist for: city, district; use --level)")
+def test_top_cuts_and_region_filters(mini):
+    assert [r["place"] for r in rank(mini.base, "industry_scale", top=1).rows] == ["乙"]
+    assert [r["place"] for r in rank(mini.base, "industry_scale", region="测区").rows] == ["乙", "甲"]
 
 
-def test_equal_figures_share_a_rank_and_the_next_skips(project):
-    rows = rank(project.kb, "ai_development_tier").tables[0].rows
-    ranked = [(r["rank"], r["place"], r["display"]) for r in rows if r["rank"] is not None]
-    assert ranked == [(1, "上海", "第1"), (1, "北京", "第1"), (1, "深圳", "第1"), (4, "杭州", "第2")]
+def test_as_of_uses_facts_dated_at_or_before(mini):
+    rows = rank(mini.base, "compute_capacity", as_of=PartialDate("2024")).rows
+    assert [r["text"] for r in rows] == [None, None, None]
+    assert [(r["place"], r["text"]) for r in rank(mini.base, "compute_capacity", as_of=PartialDate("2025")).rows] == [
+        ("甲", "30EFLOPS"), ("乙", "20EFLOPS"), ("丁", None)]
+    # "2025" is known at the end of 2025: not yet in June
+    assert [(r["place"], r["text"]) for r in rank(mini.base, "compute_capacity", as_of=PartialDate("2025-06")).rows] == [
+        ("甲", "30EFLOPS"), ("丁", None), ("乙", None)]
+
+
+def test_an_empty_level_names_the_levels_that_have_the_figure(mini):
+    meta = rank(mini.base, "ai_enterprises", level="province").meta
+    assert (meta["with_figure"], meta["levels_with_figure"]) == (0, ["city", "district"])
+
+
+def test_equal_figures_share_a_rank_and_the_next_skips(mini):
+    import dataclasses
+    base = dataclasses.replace(mini.base, _by_place={})
+    base.facts = [dataclasses.replace(f, value=mini.base.facts[2].value) if f.metric == "industry_scale" else f
+                  for f in mini.base.facts]
+    base._by_place = {}
+    assert [(r["rank"], r["place"]) for r in rank(base, "industry_scale").rows][:2] == [(1, "乙"), (1, "甲")]

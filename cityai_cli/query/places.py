@@ -44,7 +44,7 @@ def show_place(base: Base, name: str, as_of: Optional[PartialDate] = None) -> Re
     profile = [{"place": name, "level": place.level, "province": place.province or None, "city": place.city or None,
                 "regions": list(place.regions), "traditional": place.traditional or None,
                 "pinyin": place.pinyin or None, "english": place.english or None}]
-    facts = sorted((f for f in base.facts if f.place == name and (as_of is None or f.refers_to.at_or_before(as_of))),
+    facts = sorted((f for f in base.facts if f.place == name and (as_of is None or f.known_by is None or f.known_by.at_or_before(as_of))),
                    key=lambda f: (("actual", "target", "forecast").index(f.kind), f.metric,
                                   base.metrics[f.metric].scope_order(f.scope), f.refers_to.sort_key()))
     return Result("place", profile, {"place": name, "as_of": as_of}, sections=[

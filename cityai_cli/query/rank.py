@@ -29,7 +29,7 @@ def rank(base: Base, metric: str, level: Optional[str] = "city", top: Optional[i
     for name, fact in present.items():
         # Prefer the place's fact in the reference scope when it has one.
         in_scope = [f for f in base.facts_of(name, metric, kind) if reference and f.scope == reference.scope
-                    and (as_of is None or f.refers_to.at_or_before(as_of))]
+                    and (as_of is None or f.known_by is None or f.known_by.at_or_before(as_of))]
         if in_scope:
             fact = headline(in_scope, definition, as_of) or fact
         reason = comparable(fact, reference) if reference else None

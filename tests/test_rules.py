@@ -1,0 +1,157 @@
+"""The rules (rules.py), each pinned on small hand-made facts: changing a rule fails a test here."""
+from decimal import Decimal
+
+import pytest
+
+from cityai_cli.dates import PartialDate
+from cityai_cli.facts import Citation, Fact, MetricDef, Programme, ScopeDef, Term
+from cityai_cli.quantity import parse_figure
+from cityai_cli.rules import better, comparable, conflicts, estimate, headline, same_value
+
+METRIC = MetricDef("m", "指标", "metric", "count", "家", True, (), (),
+                   (ScopeDef("main", "主", "main"), ScopeDef("other", "另", "other")))
+
+
+def fact(value="100家", place="甲", scope="main", kind="actual", date="2024", basis="stated", sources=("s",),
+         set_on=None, metric="m"):
+    return Fact(place, metric, scope, kind, parse_figure(value), PartialDate(date) if date else None,
+                basis if date else None, PartialDate(set_on) if set_on else None, "",
+                tuple(Citation(s, "q", value) for s in sources))
+
+
+# --- comparable ---------------------------------------------------------------------------------
+
+def test_same_metric_scope_kind_and_year_are_comparable():
+    assert comparable(fact(date="2024-03"), fact(date="2024-12-31", place="乙")) is None
+
+
+@pytest.mark.parametrize("other, reason", [
+    (fact(metric="n"), "different_metric"),
+    (fact(scope="other"), "different_scope"),
+    (fact(kind="target"), "different_kind"),
+    (fact(kind="forecast"), "different_kind"),
+    (fact(date="2025"), "different_year"),
+])
+def test_each_difference_has_its_reason(other, reason):
+    assert comparable(fact(), other) == reason
+
+
+def test_a_target_without_deadline_is_comparable_with_nothing():
+    undated = fact(kind="target", date=None, set_on="2025-03")
+    assert comparable(undated, undated) == "no_deadline"
+    assert comparable(fact(kind="target"), undated) == "no_deadline"
+
+
+def test_forecast_is_never_comparable_with_target_of_the_same_year():
+    assert comparable(fact(kind="forecast", date="2027"), fact(kind="target", date="2027")) == "different_kind"
+
+
+# --- conflicts ----------------------------------------------------------------------------------
+
+def test_disagreeing_comparable_facts_are_one_conflict():
+    a, b = fact("超2800家", sources=("x",)), fact("2600余家", sources=("y",))
+    assert conflicts([a, b]) == [(a, b)]
+
+
+def test_agreeing_writings_are_not_a_conflict():
+    assert same_value(fact("2600余家"), fact("2600多家"))
+    assert conflicts([fact("2600余家"), fact("2600多家")]) == []
+
+
+def test_other_place_scope_or_year_is_not_a_conflict():
+    base = fact("100家")
+    assert conflicts([base, fact("200家", place="乙")]) == []
+    assert conflicts([base, fact("200家", scope="other")]) == []
+    assert conflicts([base, fact("200家", date="2025")]) == []
+
+
+def test_three_disagreeing_facts_are_three_pairs_each_once():
+    facts = [fact("1家"), fact("2家"), fact("3家")]
+    assert len(conflicts(facts)) == 3
+    assert len(conflicts(facts + [fact("3家", sources=("t",))])) == 5  # the fourth agrees with the third
+
+
+def test_conflict_pairs_are_ordered_by_date():
+    late, early = fact("2家", date="2024-12"), fact("1家", date="2024-01")
+    assert conflicts([late, early]) == [(early, late)]
+
+
+# --- headline -----------------------------------------------------------------------------------
+
+def test_main_scope_before_a_later_fact_of_another_scope():
+    main, other = fact(date="2023"), fact(scope="other", date="2025")
+    assert headline([other, main], METRIC) is main
+
+
+def test_latest_date_then_most_citations_win():
+    old, new = fact(date="2023"), fact(date="2024")
+    assert headline([new, old], METRIC) is new
+    one, two = fact("1家"), fact("2家", sources=("a", "b"))
+    assert headline([one, two], METRIC) is two
+
+
+def test_a_day_is_more_precise_than_its_year():
+    year, day = fact("1家", date="2024"), fact("2家", date="2024-12-31")
+    assert headline([year, day], METRIC) is day
+
+
+def test_as_of_takes_the_latest_fact_at_or_before_the_point():
+    facts = [fact("1家", date="2023"), fact("2家", date="2024-06"), fact("3家", date="2025")]
+    assert headline(facts, METRIC, PartialDate("2024")) is facts[1]
+    assert headline(facts, METRIC, PartialDate("2024-05")) is facts[0]
+    assert headline(facts, METRIC, PartialDate("2022")) is None
+
+
+def test_better_is_qualifier_aware_and_respects_direction():
+    over, exact, about = fact("超2800家"), fact("2800家"), fact("约2800家")
+    assert sorted([about, exact, over], key=lambda f: better(METRIC, f)) == [over, exact, about]
+    lower = MetricDef("r", "排名", "rank", "rank", "", False, (), (), (ScopeDef("main", "主", "main"),))
+    first, second = fact("第1", metric="r"), fact("第2", metric="r")
+    assert sorted([second, first], key=lambda f: better(lower, f)) == [first, second]
+
+
+# --- estimate -----------------------------------------------------------------------------------
+
+def term(text, **extra):
+    return Term(parse_figure(text), "year", "q", "s", **extra)
+
+
+def programme(rate=None, cap=None, special=()):
+    return Programme("甲", "算力券", "券", "", None, None, "", None, term(rate) if rate else None,
+                     term(cap) if cap else None, tuple(special), "", (Citation("s", "q", ""),))
+
+
+def test_payout_is_rate_times_spend_within_the_cap():
+    result = estimate(programme("50%", "最高100万元"), "voucher", Decimal(1_000_000))
+    assert (result.code, result.payout, result.gross) == ("within_cap", Decimal(500_000), Decimal(500_000))
+
+
+def test_payout_is_capped():
+    result = estimate(programme("50%", "最高100万元"), "voucher", Decimal(3_000_000))
+    assert (result.code, result.payout, result.gross) == ("capped", Decimal(1_000_000), Decimal(1_500_000))
+
+
+def test_special_rate_replaces_the_rate_only_when_flagged():
+    special = term("60%", applies_to="初创企业", flag="startup")
+    offer = programme("50%", "最高1000万元", [special])
+    assert estimate(offer, "voucher", Decimal(100), ["startup"]).payout == Decimal(60)
+    assert estimate(offer, "voucher", Decimal(100), ["other"]).payout == Decimal(50)
+
+
+def test_unknown_terms_are_never_zero():
+    assert estimate(programme(cap="最高100万元"), "voucher", Decimal(100)).code == "rate_unknown"
+    unknown_cap = estimate(programme("50%"), "voucher", Decimal(100))
+    assert (unknown_cap.code, unknown_cap.payout, unknown_cap.gross) == ("cap_unknown", None, Decimal(50))
+
+
+def test_a_fund_never_gets_an_estimate():
+    result = estimate(programme("50%", "最高100万元"), "fund", Decimal(100))
+    assert (result.code, result.payout) == ("fund", None)
+
+
+def test_as_of_knows_a_target_from_when_it_was_set():
+    set_early = fact("1家", kind="target", date="2027", set_on="2025-03")
+    unknown = fact("2家", kind="target", date="2028")   # no set_on: always counted
+    assert headline([set_early], METRIC, PartialDate("2025")) is set_early
+    assert headline([set_early], METRIC, PartialDate("2024")) is None
+    assert headline([unknown], METRIC, PartialDate("2020")) is unknown
