@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from rich import box
 from rich.console import Console
-from rich.measure import Measurement
 from rich.table import Table as RichTable
 from rich.cells import cell_len
 from rich.text import Text
@@ -50,14 +49,38 @@ def render(report: Report, options) -> str:
             grid.add_row(*cells, *([bar(row)] if bar else []))
         if not table.rows:
             grid.add_row(*([Text(table.empty)] + [Text("")] * (len(columns) - 1 + bool(bar))))
-        if Measurement.get(console, console.options, grid).minimum > width:
-            # Squeezed below its minimum, Rich crops cells; stacking loses nothing.
+        drawn = _draw(grid, width)
+        if not _intact(drawn, table, columns, width):
+            # Squeezed below its words, Rich would crop or break a figure; stacking loses nothing.
             _stacked(console, table, columns, bar)
             continue
         console.print(grid)
         if table.caption and table.rows:
             console.print(Text(printable(table.caption), style="dim"))
     return out.getvalue()
+
+
+def _draw(grid, width: int) -> str:
+    """The grid as plain text at this width (no colour), to check before printing it."""
+    out = io.StringIO()
+    Console(file=out, width=width, no_color=True, color_system=None, highlight=False, emoji=False, markup=False,
+            legacy_windows=False).print(grid)
+    return out.getvalue()
+
+
+def _intact(text: str, table, columns, width: int) -> bool:
+    """No line wider than the terminal, and every word of a never-split column on one line."""
+    lines = text.splitlines()
+    if any(cell_len(line.rstrip()) > width for line in lines):
+        return False
+    for column in columns:
+        if not column.atomic:
+            continue
+        for row in table.rows:
+            for word in printable(column.show(row)).split():
+                if not any(word in line for line in lines):
+                    return False
+    return True
 
 
 def _longest_word(table, column) -> int:

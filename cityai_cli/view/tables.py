@@ -34,11 +34,12 @@ def rank_table(base: Base, result, lang: str) -> List[Table]:
         parts = [label(lang, "reason", r["reason"])] if r["reason"] else []
         parts += [f"{names.figure(c['_quantity'], lang)} ({', '.join(c['sources'])})" for c in r["conflicts"] or []]
         return "; ".join(parts)
-    columns = [Column("rank", "#", "number", atomic=True), *_place(base, lang),
+    columns = [Column("rank", "#", "number", atomic=True, cell=lambda r: str(r["rank"]) if r["rank"] else "—"),
+               *_place(base, lang),
                Column("level", "level", in_table=False), *fact_columns(base, lang, metric_of=lambda r: meta["metric"]),
                Column("comparable", "comparable", "bool", in_table=False), Column("reason", "reason", in_table=False),
                Column("conflicts", "conflicts", in_table=False),
-               Column("why", word(lang, "why"), cell=why, value=lambda r: why(r) or None)]
+               Column("why", word(lang, "why"), atomic=True, cell=why, value=lambda r: why(r) or None)]
     kind = "" if meta["kind"] == "actual" else f" ({word(lang, 'kind.' + meta['kind'])})"
     level = word(lang, f"level.{meta['level']}") if meta["level"] else word(lang, "t.all_levels")
     title = word(lang, "t.rank", metric=names.metric(base, meta["metric"], lang), kind=kind, level=level,
@@ -75,7 +76,7 @@ def compare_table(base: Base, result, lang: str) -> List[Table]:
         columns += [c for c in fact_columns(base, lang, prefix=key + "_", shown=False) if c.key != f"{key}_kind"]
         columns.append(Column(f"{key}_leader", names.place(base, name, lang), "bool", atomic=True, cell=_cell(key, lang)))
     columns += [Column("leader", "leader", in_table=False), Column("flags", "flags", in_table=False),
-                Column("notes", word(lang, "why"),
+                Column("notes", word(lang, "why"), atomic=True,
                        cell=lambda r: "; ".join(_flag_text(base, f, lang, r["metric"]) for f in r["flags"] or []),
                        value=lambda r: "; ".join(_flag_text(base, f, lang, r["metric"]) for f in r["flags"] or []) or None)]
     places = result.meta["places"]
@@ -181,7 +182,7 @@ def programme_columns(base: Base, lang: str, estimated: bool = False) -> List[Co
                     Column("payout_shown", word(lang, "payout"), atomic=True,
                            cell=lambda r: _money(r["payout"], lang) if r["payout"] is not None else "—",
                            value=lambda r: _money(r["payout"], lang) if r["payout"] is not None else None),
-                    Column("rule", word(lang, "rule"), cell=rule, value=rule)]
+                    Column("rule", word(lang, "rule"), atomic=True, cell=rule, value=rule)]
     return columns
 
 

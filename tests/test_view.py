@@ -1,0 +1,125 @@
+"""The view layer: both languages, machine keys that never change, figures never split."""
+import re
+
+import pytest
+
+from cityai_cli.dates import PartialDate
+from cityai_cli.quantity import parse_figure
+from cityai_cli.query.compare import compare
+from cityai_cli.query.conflicts import list_conflicts
+from cityai_cli.query.places import list_metrics, list_places, list_policies, list_sources, list_types, show_place
+from cityai_cli.query.rank import rank
+from cityai_cli.query.subsidies import list_programmes
+from cityai_cli.query.targets import list_targets
+from cityai_cli.render import Options, render
+from cityai_cli.view import view
+from cityai_cli.view.names import date, figure
+from cityai_cli.view.words import WORDS
+
+CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
+def test_every_word_exists_in_both_languages():
+    assert set(WORDS["zh"]) == set(WORDS["en"])
+
+
+@pytest.mark.parametrize("text, zh, en", [
+    ("超2800家", "超2800家", "over 2,800"), ("3600亿元", "3600亿元", "CNY 360 bn"), ("约35%", "约35%", "about 35%"),
+    ("最高100万元", "最高100万元", "up to CNY 1 m"), ("1.7万亿元", "1.7万亿元", "CNY 1.7 tn"),
+    ("不少于10项", "不少于10项", "at least 10"), ("80EFLOPS", "80EFLOPS", "80 EFLOPS"), ("第一", "第1", "No. 1"),
+    ("3-5个", "3-5个", "3 to 5"),
+])
+def test_figures_read_as_each_language_expects(text, zh, en):
+    quantity = parse_figure(text)
+    assert (figure(quantity, "zh"), figure(quantity, "en")) == (zh, en)
+
+
+def test_a_date_shows_its_basis():
+    assert (date("2024", "stated"), date("2025-03", "published"), date("2024", "inferred"), date(None, None)) == (
+        "2024", "2025-03*", "2024~", "—")
+
+
+def results(base):
+    return [rank(base, "ai_enterprises", level=None), rank(base, "industry_scale"), compare(base, ["甲", "乙", "丁"]),
+            list_targets(base), list_conflicts(base), list_programmes(base, spend=parse_figure("300万元").value),
+            list_programmes(base, funds=True), list_places(base), show_place(base, "甲"),
+            list_policies(base), list_sources(base), list_metrics(base), list_types(base)]
+
+
+@pytest.mark.parametrize("index", range(13))
+def test_machine_keys_do_not_change_with_the_language(mini, index):
+    result = results(mini.base)[index]
+    zh, en = view(mini.base, result, "zh"), view(mini.base, result, "en")
+    assert [[c.key for c in t.columns] for t in zh.tables] == [[c.key for c in t.columns] for t in en.tables]
+    for fmt in ("csv", "json"):
+        first_zh = render(zh, fmt).splitlines()[0]
+        first_en = render(en, fmt).splitlines()[0]
+        assert first_zh == first_en
+
+
+def test_english_compare_and_rank_tables_have_no_chinese(mini):
+    for result in (compare(mini.base, ["甲", "乙", "丁"]), rank(mini.base, "industry_scale"),
+                   rank(mini.base, "ai_enterprises", level=None)):
+        text = render(view(mini.base, result, "en"), "table", Options(width=120))
+        assert CJK.findall(text) == []
+
+
+def test_english_rank_reads_in_english(mini):
+    text = render(view(mini.base, rank(mini.base, "industry_scale"), "en"), "table", Options(width=120))
+    lines = [line.rstrip() for line in text.splitlines()]
+    assert lines[0] == "industry scale · city · 2 ranked, 1 not comparable, 0 without the figure"
+    delta = next(line for line in lines if "Delta" in line)
+    assert re.sub(r"\s+", " ", delta).strip() == "— Delta CNY 500 bn 2024 core AI industry mini-late different scope"
+
+
+def test_rank_marks_a_publication_date_and_explains_it(mini):
+    text = render(view(mini.base, rank(mini.base, "ai_enterprises"), "zh"), "table", Options(width=120))
+    assert "2025-04-01*" in text
+    assert "* 发布日期代替原文“目前/现”等" in text
+
+
+def test_as_of_is_in_the_title(mini):
+    report = view(mini.base, rank(mini.base, "industry_scale", as_of=PartialDate("2024")), "en")
+    assert report.tables[0].title.endswith(" · as of 2024")
+
+
+def test_compare_csv_is_one_rectangular_table(mini):
+    import csv
+    import io
+    rows = list(csv.reader(io.StringIO(render(view(mini.base, compare(mini.base, ["甲", "乙"]), "en"), "csv"))))
+    assert len({len(row) for row in rows}) == 1
+    assert rows[0][:3] == ["metric", "kind", "metric_label"] and "table" not in rows[0]
+    assert rows[0][3:8] == ["jia_value", "jia_value_max", "jia_unit", "jia_bound", "jia_text"]
+
+
+def test_flags_are_codes_in_json_and_words_in_the_table(mini):
+    import json
+    report = view(mini.base, compare(mini.base, ["甲", "丁"], ["industry_scale"]), "en")
+    data = json.loads(render(report, "json"))
+    assert data[0]["flags"] == [{"code": "different_scope", "places": {"甲": "ai_industry", "丁": "ai_core_industry"}}]
+    assert data[0]["notes"] == "different scope: Alpha AI industry; Delta core AI industry"
+
+
+def _figures_whole(text: str, report) -> list:
+    """Every word with a digit in a never-split column that is not on one line of the output."""
+    lines = text.splitlines()
+    broken = []
+    for table in report.tables:
+        for column in table.columns:
+            if not (column.in_table and column.atomic):
+                continue
+            for row in table.rows:
+                for word in column.show(row).split():
+                    if any(ch.isdigit() for ch in word) and not any(word in line for line in lines):
+                        broken.append(word)
+    return broken
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("width", [40, 48, 56, 64, 72, 80, 88, 96, 100, 110, 120, 140])
+def test_no_figure_date_or_id_is_split_at_any_width(mini, lang, width):
+    for result in results(mini.base):
+        report = view(mini.base, result, lang)
+        text = render(report, "table", Options(width=width))
+        assert _figures_whole(text, report) == [], (result.name, width)
+        assert max(len(line.rstrip()) for line in text.splitlines()) <= width or lang == "zh"
