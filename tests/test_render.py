@@ -31,10 +31,22 @@ def test_csv_neutralises_formulas_but_keeps_numbers():
     assert rows[2] == ["plain", "", "a|b\nc"]
 
 
-def test_csv_of_several_tables_has_a_table_column_and_the_union_of_keys():
+def test_csv_of_several_tables_is_the_primary_table_alone():
     second = Table("u", "U", [Column("name", "名称"), Column("extra", "多")], [{"name": "n", "extra": "e"}])
     rows = list(csv.reader(io.StringIO(render(report(Table("t", "T", COLUMNS, ROWS[1:]), second), "csv"))))
-    assert rows == [["table", "name", "value", "note", "extra"], ["t", "plain", "", "a|b\nc", ""], ["u", "n", "", "", "e"]]
+    assert rows == [["name", "value", "note"], ["plain", "", "a|b\nc"]]
+    both = report(Table("t", "T", COLUMNS, ROWS[1:]), second)
+    both.primary = 1
+    assert list(csv.reader(io.StringIO(render(both, "csv")))) == [["name", "extra"], ["n", "e"]]
+
+
+def test_nested_values_are_lists_in_csv_and_objects_in_json():
+    columns = [Column("sources", "来源"), Column("citations", "引文"), Column("_hidden", "x", in_table=False)]
+    rows = [{"sources": ["a", "b"], "citations": [{"source": "a", "quote": "=1", "_quantity": object()}]}]
+    text = render(report(Table("t", "T", columns, rows)), "csv")
+    assert list(csv.reader(io.StringIO(text)))[1] == ["a;b", '[{"source": "a", "quote": "=1"}]', ""]
+    assert json.loads(render(report(Table("t", "T", columns, rows)), "json")) == [
+        {"sources": ["a", "b"], "citations": [{"source": "a", "quote": "=1"}], "_hidden": None}]
 
 
 def test_json_numbers_are_numbers_and_unknown_is_null():
@@ -107,9 +119,11 @@ def _ink(text: str) -> "Counter":
 def test_no_cell_loses_a_character_at_any_width(project, command, width):
     """Rich crops cells it cannot fit; every character of every shown cell must still be printed."""
     from cityai_cli.query import compare, places, subsidies
-    report = {"show": lambda: places.show_place(project.kb, "东莞", with_quotes=True),
-              "compare": lambda: compare.compare(project.kb, ["深圳", "上海", "北京"]),
-              "subsidies": lambda: subsidies.list_subsidies(project.kb, spend=Decimal(3000000))}[command]()
+    from cityai_cli.view import view
+    result = {"show": lambda: places.show_place(project.base, "东莞"),
+              "compare": lambda: compare.compare(project.base, ["深圳", "上海", "北京"]),
+              "subsidies": lambda: subsidies.list_programmes(project.base, spend=Decimal(3000000))}[command]()
+    report = view(project.base, result, "zh")
     printed = _ink(render(report, "table", Options(width=width)))
     expected = _ink("".join(printable(t.title) + "".join(printable(c.header) for c in t.columns if c.in_table)
                             + "".join(printable(c.show(r)) for r in t.rows for c in t.columns if c.in_table)

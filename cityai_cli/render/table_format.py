@@ -3,6 +3,7 @@ printed literally, never interpreted; control characters are shown as escapes.""
 from __future__ import annotations
 
 import io
+from collections import Counter
 from decimal import Decimal
 
 from rich import box
@@ -31,26 +32,21 @@ def render(report: Report, options) -> str:
         columns = [column for column in table.columns if column.in_table]
         bar_width = max(8, min(BAR_WIDTH, width // 5))
         bar = _bars(table, bar_width) if options.chart and table.chart else None
-        if width < NARROW:
+        if width < NARROW or not table.rows:
             _stacked(console, table, columns, bar)
             continue
         grid = RichTable(title=Text(printable(table.title), style="bold"), box=box.SIMPLE_HEAD,
-                         show_lines=False, title_justify="left")
-        for column in columns:
-            # A figure, date or id is one word: the column is never narrower than its longest
-            # word, so Rich wraps between words and never inside one; if that does not fit, the
-            # records are stacked instead (below).
+                         show_lines=False, title_justify="left", pad_edge=False, collapse_padding=True)
+        widths = _widths(table, columns, width - (bar_width + 2 if bar else 0))
+        for column, column_width in zip(columns, widths or [None] * len(columns)):
             grid.add_column(Text(printable(column.header)), justify="right" if column.kind == "number" else "left",
-                            overflow="fold", min_width=_longest_word(table, column) if column.atomic else None)
+                            overflow="fold", width=column_width)
         if bar:
             grid.add_column("", no_wrap=True, min_width=bar_width)  # other columns fold; a bar never crops
         for row in table.rows:
             cells = [Text(printable(column.show(row))) for column in columns]
             grid.add_row(*cells, *([bar(row)] if bar else []))
-        if not table.rows:
-            grid.add_row(*([Text(table.empty)] + [Text("")] * (len(columns) - 1 + bool(bar))))
-        drawn = _draw(grid, width)
-        if not _intact(drawn, table, columns, width):
+        if widths is None or not _intact(_draw(grid, width), table, columns, width):
             # Squeezed below its words, Rich would crop or break a figure; stacking loses nothing.
             _stacked(console, table, columns, bar)
             continue
@@ -68,10 +64,18 @@ def _draw(grid, width: int) -> str:
     return out.getvalue()
 
 
+def _ink(text: str) -> Counter:
+    """The characters that carry content: no spaces, no box drawing, no fold marks."""
+    return Counter(ch for ch in text if not ch.isspace() and not ("\u2500" <= ch <= "\u257f") and ch != "…")
+
+
 def _intact(text: str, table, columns, width: int) -> bool:
-    """No line wider than the terminal, and every word of a never-split column on one line."""
+    """Nothing cropped, no line wider than the terminal, every word of a never-split column on one line."""
     lines = text.splitlines()
     if any(cell_len(line.rstrip()) > width for line in lines):
+        return False
+    shown = _ink("".join(printable(column.show(row)) for row in table.rows for column in columns))
+    if shown - _ink(text):
         return False
     for column in columns:
         if not column.atomic:
@@ -81,6 +85,34 @@ def _intact(text: str, table, columns, width: int) -> bool:
                 if not any(word in line for line in lines):
                     return False
     return True
+
+
+def _widths(table, columns, width: int):
+    """Column widths that fit `width`: a never-split column as wide as its longest word, prose
+    columns sharing the rest (folding between characters). None when even that does not fit."""
+    def lines(column):
+        return [line for row in table.rows for line in printable(column.show(row)).splitlines()] + [column.header]
+    natural = [max((cell_len(line) for line in lines(column)), default=1) for column in columns]
+    floor = [max(_longest_word(table, column), cell_len(column.header)) if column.atomic
+             else min(natural[i], max(6, max(cell_len(w) for w in column.header.split() or [""])))
+             for i, column in enumerate(columns)]
+    available = width - 2 * len(columns) - 1   # a space between columns and at the edges
+    if sum(floor) > available:
+        return None
+    widths = list(floor)
+    spare = available - sum(widths)
+    wanting = [i for i in range(len(columns)) if natural[i] > widths[i]]
+    while spare > 0 and wanting:
+        share = max(1, spare // len(wanting))
+        for i in list(wanting):
+            grant = min(share, natural[i] - widths[i], spare)
+            widths[i] += grant
+            spare -= grant
+            if widths[i] >= natural[i]:
+                wanting.remove(i)
+            if spare <= 0:
+                break
+    return widths
 
 
 def _longest_word(table, column) -> int:
