@@ -62,7 +62,8 @@ def load_inputs(kb_path: Path = ROOT / "data" / "cities.toml", keywords_path: Pa
     keywords = {key: table["keywords"] for key, table in
                 tomllib.loads(keywords_path.read_text(encoding="utf-8")).items()}
     dimensions = {key: metric["dimension"] for key, metric in kb["metrics"].items()}
-    return kb, keywords, dimensions
+    units = {key: metric.get("unit", "") for key, metric in kb["metrics"].items()}
+    return kb, keywords, dimensions, units
 
 
 def same_value(a: str, b: str) -> bool:
@@ -79,14 +80,14 @@ def matches(candidate: Candidate, figure: Curated) -> bool:
 
 
 def run(show: bool = False) -> List[Tuple[str, int, int, int, int, int]]:
-    kb, keywords, dimensions = load_inputs()
+    kb, keywords, dimensions, units = load_inputs()
     places = place_forms(kb)
     figures = list(curated_figures(kb))
     rows = []
     for source_id, source in kb["sources"].items():
         text = (ROOT / "seeds" / source["file"]).read_text(encoding="utf-8")
         candidates = extract(text, published=source.get("published"), places=places,
-                             metric_keywords=keywords, metric_dimensions=dimensions)
+                             metric_keywords=keywords, metric_dimensions=dimensions, metric_units=units)
         mine = [f for f in figures if f.source == source_id]
         found = [f for f in mine if any(matches(c, f) for c in candidates)]
         good = [c for c in candidates if any(matches(c, f) for f in mine)]

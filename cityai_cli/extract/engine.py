@@ -39,7 +39,7 @@ _CN = "零〇一二两三四五六七八九十百千万亿"
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _MAG = "万亿|亿|万|千"
 _NUM = rf"(?:{_ARABIC}(?:{_MAG})?|[{_CN}]+)"
-_UNITS = ("EFLOPS|PFLOPS|TFLOPS|%|成|家|个|款|台|项|名|人|所|座|条|件|批|次|位|只|倍|卡|张|宗"
+_UNITS = ("EFLOPS|PFLOPS|TFLOPS|%|成|家|个|款|台|项|名|人|所|座|条|件|次|位|只|倍|卡|张|宗"
           "|元|美元|E(?![A-Za-z])|P(?![A-Za-z])|B(?![A-Za-z])")
 _FIGURE = re.compile(
     rf"(?:(?P<prefix>{_PREFIX}))?"
@@ -48,7 +48,15 @@ _FIGURE = re.compile(
     rf"|(?P<num>{_NUM}(?:(?:-|~|至){_NUM})?)(?P<more>余|多)?(?P<unit>{_UNITS})"
     rf"|(?P<bare>(?:{_ARABIC}|[一二三四五六七八九十百千]+)(?:万亿|亿))(?=级|基金))"
     rf"(?P<tail>以上|左右)?")
-_BOOK = re.compile(r"《[^《》\n]*》")
+_BOOK = re.compile(r"《[^《》\n]*》|\([^()\n]*\)")   # titles and asides: (每秒百亿亿次浮点运算)
+# A qualifier separated from its number: 约占全国四成, 约为1/3, 至少有29个.
+_DETACHED = re.compile(r"(约|近|超过|超|至少|不到)(?:为|有|占[^,。;:]{0,4}?)$")
+_VERB_PREFIX = ("突破", "达到", "高达", "达")
+_NOT_A_FIGURE_BEFORE = re.compile(r"[数几多]$")
+_NOT_A_FIGURE_AFTER = re.compile(r"^(?:方面|阶段|维度)")
+# A place name that is part of an organisation's name (浙江大学, 深圳数据交易所) is not a place.
+_ORGANISATION = re.compile(r"^(?:大学|学院|研究院|社会科学院|实验室|日报|移动|电视台|数据交易所|交易所|中院|卫视)")
+_RESPECTIVELY = re.compile(r"分别|分歧")
 _SENTENCE_END = "。!?;\n…"
 _CLAUSE_END = ",、:;"
 
@@ -69,14 +77,14 @@ _DATES = [
 _NOW = re.compile(r"目前|截至目前|现有|现在|当前|如今")
 _RELATIVE = {"前年": -2, "去年": -1, "今年": 0, "本年": 0, "明年": 1}
 
-_TARGET = re.compile(r"到(\d{4})年|力争|目标|计划|规划|(?<!完成)将(?=达到|达|突破|超|实现|建设|建成|设立|培育|推动|"
+_TARGET = re.compile(r"到(\d{4})年|力争|目标|计划|(?<!完成)将(?=达到|达|突破|超|实现|建设|建成|设立|培育|推动|"
                      r"支持|打造|形成|新增|增加|提升|统筹|带动|力争|成为|继续|进一步|加快|重点|专门|在)")
 _FORECAST = re.compile(r"预计|有望|预期")
 _THIRD_PARTY = re.compile(r"报告|研究院|机构|智库|赛迪|IDC|Gartner|咨询|券商|分析师|显示|估算|测算")
 _DONE_TARGET = re.compile(r"完成[^,。;]{0,8}目标")
 _LIST_JOIN = re.compile(r"^(?:、|和|与|及|,)$")
 # "我国" names the country when the caller's places know 中国.
-_DEICTIC = {"我国": "中国"}
+_DEICTIC = {"我国": "中国", "内地": "中国"}
 
 
 @dataclass(frozen=True)
@@ -113,13 +121,15 @@ class _Mention:
 
 def extract(text: str, *, published: Optional[str], places: Mapping[str, str],
             metric_keywords: Mapping[str, Sequence[str]],
-            metric_dimensions: Mapping[str, str]) -> List[Candidate]:
+            metric_dimensions: Mapping[str, str],
+            metric_units: Optional[Mapping[str, str]] = None) -> List[Candidate]:
     """Candidates for every figure in `text`, in document order.
 
     `places` maps each simplified name/alias form to its canonical place (from the knowledge
     base); names not in it are looked up in the gazetteer (`place_known` False).
     `metric_keywords` maps metric key -> keywords; `metric_dimensions` metric key -> dimension;
-    a figure is attached only to a metric of its own dimension.
+    a figure is attached only to a metric of its own dimension. `metric_units` (optional,
+    metric key -> unit such as 家) breaks ties: a count in another unit ranks lower.
     `published` (YYYY, YYYY-MM or YYYY-MM-DD) resolves 去年/今年/3月3日 and dates 目前.
 
     confidence = place factor × metric factor × ambiguity factor × base factor, where
@@ -127,7 +137,8 @@ def extract(text: str, *, published: Optional[str], places: Mapping[str, str],
                     0.75 earlier in the sentence, 0.6 earlier in the paragraph;
       metric factor: 1.0 keyword in the clause before the figure, 0.9 after it in the clause,
                      0.75 elsewhere in the sentence, 0.55 in the two sentences before;
-      ambiguity factor: 0.8 when another metric of the same dimension had a keyword as close;
+      ambiguity factor: 0.8 when another metric of the same dimension had a keyword as close,
+                        0.8 when the figure's unit is not the metric's (given `metric_units`);
       base factor: 0.8 when the place is only in the gazetteer, else 1.0.
     """
     doc = normalise(text)
@@ -143,19 +154,20 @@ def extract(text: str, *, published: Optional[str], places: Mapping[str, str],
     for match in _FIGURE.finditer(norm):
         if _inside(match.start(), books) or _is_date(norm, match):
             continue
-        figure_text = match.group(0)
-        quantity = _parse(figure_text, match)
-        if quantity is None:
+        figure = _figure(norm, match)
+        if figure is None:
             continue
+        figure_text, quantity = figure
         s_start, s_end = _containing(sentences, match.start())
         c_start, c_end = _clause(norm, match.start(), match.end(), s_start, s_end)
-        metric = _metric(quantity, match, keywords, metric_dimensions, sentences, (s_start, s_end),
-                         (c_start, c_end))
+        metric = _metric(quantity, match, keywords, metric_dimensions, metric_units or {}, sentences,
+                         (s_start, s_end), (c_start, c_end))
         if metric is None:
             continue
         metric_key, metric_factor, keyword_span = metric
         p_start, _ = _containing(paragraphs, match.start())
-        resolved = _places(mentions, match, (c_start, c_end), (s_start, s_end), p_start, quantity)
+        resolved = _respectively(norm, mentions, match, (s_start, s_end)) or \
+            _places(mentions, match, (c_start, c_end), (s_start, s_end), p_start, quantity, sentences)
         if not resolved:
             continue
         kind = _kind(norm, s_start, match.start(), published, books)
@@ -164,7 +176,7 @@ def extract(text: str, *, published: Optional[str], places: Mapping[str, str],
             quote_start = min(x for x in (c_start, mention.start if mention.start >= s_start else c_start,
                                           keyword_span[0] if keyword_span[0] >= s_start else c_start))
             quote = _quote(doc, quote_start, c_end, match.start(), match.end())
-            value = _value(doc, match, quantity, quote)
+            value = _value(doc, match, figure_text, quote)
             confidence = round(place_factor * metric_factor * (1.0 if mention.known else 0.8), 2)
             key = (mention.name, metric_key, value, kind, date)
             if key in seen:
@@ -178,15 +190,27 @@ def extract(text: str, *, published: Optional[str], places: Mapping[str, str],
 
 # ---- figures
 
-def _parse(figure_text: str, match: re.Match) -> Optional[Quantity]:
+def _figure(norm: str, match: re.Match) -> Optional[Tuple[str, Quantity]]:
+    """(figure text, parsed) for a pattern match, or None when it is not a figure."""
+    text, number = match.group(0), match.group("num") or ""
     if match.group("bare"):
-        figure_text += "元"          # 百亿基金, 千亿级: money without its unit
-    if match.group("unit") and match.group("unit") in "EPB" and not re.search(r"\d", match.group("num") or ""):
+        text += "元"                 # 百亿基金, 千亿级: money without its unit
+    if match.group("unit") and match.group("unit") in "EPB" and not re.search(r"\d", number):
         return None                 # 一E, 十P: Chinese numerals never carry a Latin unit
-    try:
-        return parse_figure(figure_text)
-    except FigureError:
-        return None
+    if number in ("一", "两") and not match.group("prefix") or number == "一":
+        return None                 # 一家, 一个, 两个: articles, not figures
+    if _NOT_A_FIGURE_BEFORE.search(norm[:match.start()]) and re.match(f"[{_CN}]", text) \
+            or _NOT_A_FIGURE_AFTER.match(norm[match.end():match.end() + 2]):
+        return None                 # 数十亿元, 四个方面
+    detached = _DETACHED.search(norm[max(0, match.start() - 8):match.start()])
+    if detached and not match.group("prefix"):
+        text = detached.group(1) + text
+    for attempt in (text, *(text[len(p):] for p in _VERB_PREFIX if text.startswith(p))):
+        try:
+            return attempt, parse_figure(attempt)
+        except FigureError:
+            continue
+    return None
 
 
 def _is_date(norm: str, match: re.Match) -> bool:
@@ -195,13 +219,22 @@ def _is_date(norm: str, match: re.Match) -> bool:
     return bool(match.group("num")) and after in ("年", "月", "日")
 
 
-def _value(doc: Normalised, match: re.Match, quantity: Quantity, quote: str) -> str:
-    value = match.group(0) + ("元" if match.group("bare") else "")
-    if number_in_quote(parse_figure(value), quote):
-        return value
-    original = PINYIN.sub("", doc.slice(match.start(), match.end()))
-    original = re.sub(r"\s+", "", original) + ("元" if match.group("bare") else "")
-    return original
+def _value(doc: Normalised, match: re.Match, figure_text: str, quote: str) -> str:
+    """The figure in simplified characters, unless that hides its number from the quote check
+    (100亿 is not in a quote that says 100億): then as the document writes it."""
+    if number_in_quote(parse_figure(figure_text), quote):
+        return figure_text
+    written = re.sub(r"\s+", "", PINYIN.sub("", doc.slice(match.start(), match.end())))
+    head = figure_text[: len(figure_text) - len(match.group(0)) - (1 if match.group("bare") else 0)]
+    prefix = match.group(0)[: len(match.group(0)) - len(written)] if len(written) < len(match.group(0)) else ""
+    candidate = head + prefix + written + ("元" if match.group("bare") else "")
+    for attempt in (candidate, *(candidate[len(p):] for p in _VERB_PREFIX if candidate.startswith(p))):
+        try:
+            parse_figure(attempt)
+            return attempt
+        except FigureError:
+            continue
+    return figure_text
 
 
 # ---- places
@@ -224,7 +257,7 @@ def _place_mentions(norm: str, places: Mapping[str, str], books) -> List[_Mentio
     pattern = re.compile("|".join(map(re.escape, sorted(forms, key=len, reverse=True))))
     mentions = []
     for match in pattern.finditer(norm):
-        if _inside(match.start(), books):
+        if _inside(match.start(), books) or _ORGANISATION.match(norm[match.end():match.end() + 5]):
             continue
         name, known = forms[match.group(0)]
         mention = _Mention(match.start(), match.end(), name, known)
@@ -236,7 +269,7 @@ def _place_mentions(norm: str, places: Mapping[str, str], books) -> List[_Mentio
 
 
 def _places(mentions: List[_Mention], match: re.Match, clause, sentence, paragraph_start: int,
-            quantity: Quantity) -> List[Tuple[_Mention, float]]:
+            quantity: Quantity, sentences) -> List[Tuple[_Mention, float]]:
     before_clause = [m for m in mentions if clause[0] <= m.start and m.end <= match.start()]
     if before_clause:
         chosen, factor = before_clause[-1], 1.0
@@ -251,7 +284,13 @@ def _places(mentions: List[_Mention], match: re.Match, clause, sentence, paragra
         elif before_paragraph:
             chosen, factor = before_paragraph[-1], 0.6
         else:
-            return []
+            # the subject of the sentence before (预期到2027年底… after a sentence about 北京)
+            index = sentences.index(sentence)
+            previous = sentences[index - 1] if index else (0, 0)
+            earlier = [m for m in mentions if previous[0] <= m.start and m.end <= previous[1]]
+            if not earlier:
+                return []
+            chosen, factor = earlier[0], 0.5
     result = [(chosen, factor)]
     if quantity.dimension == "rank":
         # 北京、上海、深圳处于第一梯队: one rank for each place in the list
@@ -263,6 +302,26 @@ def _places(mentions: List[_Mention], match: re.Match, clause, sentence, paragra
             result.insert(0, (previous, factor))
             index -= 1
     return result
+
+
+def _respectively(norm: str, mentions: List[_Mention], match: re.Match, sentence):
+    """江苏、浙江、安徽…分别出现了7次、18次和11次: the n-th figure belongs to the n-th place."""
+    head = norm[sentence[0]:match.start()]
+    marker = _RESPECTIVELY.search(head)
+    if not marker:
+        return None
+    marker_at = sentence[0] + marker.start()
+    listed = [m for m in mentions if sentence[0] <= m.start and m.end <= marker_at]
+    chain: List[_Mention] = []
+    for mention in listed:
+        if chain and not _LIST_JOIN.match(_between(norm, chain[-1], mention)):
+            chain = []
+        chain.append(mention)
+    figures = [m for m in _FIGURE.finditer(norm, marker_at, sentence[1]) if _figure(norm, m)]
+    if len(chain) < 2 or len(figures) != len(chain):
+        return None
+    position = next((i for i, m in enumerate(figures) if m.start() == match.start()), None)
+    return None if position is None else [(chain[position], 0.9)]
 
 
 def _between(norm: str, first: _Mention, second: _Mention) -> str:
@@ -282,8 +341,8 @@ def _keyword_hits(norm: str, metric_keywords: Mapping[str, Sequence[str]]) -> Li
     return [(m.start(), m.end(), metric) for m in pattern.finditer(norm) for metric in owner[m.group(0)]]
 
 
-def _metric(quantity: Quantity, match: re.Match, keywords, dimensions: Mapping[str, str], sentences,
-            sentence, clause):
+def _metric(quantity: Quantity, match: re.Match, keywords, dimensions: Mapping[str, str],
+            units: Mapping[str, str], sentences, sentence, clause):
     """(metric, factor, keyword span) for the metric with the closest keyword, or None."""
     index = sentences.index(sentence)
     context_start = sentences[max(0, index - 2)][0]
@@ -301,6 +360,8 @@ def _metric(quantity: Quantity, match: re.Match, keywords, dimensions: Mapping[s
             tier, distance = 0.55, match.start() - start
         else:
             continue
+        if quantity.dimension == "count" and units.get(metric, quantity.unit) != quantity.unit:
+            tier *= 0.8
         score = (tier, -distance, (start, end))
         if metric not in best or score[:2] > best[metric][:2]:
             best[metric] = score
