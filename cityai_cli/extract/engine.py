@@ -58,7 +58,7 @@ _NOT_A_FIGURE_AFTER = re.compile(r"^(?:方面|阶段|维度)")
 _ORGANISATION = re.compile(r"^(?:大学|学院|研究院|社会科学院|实验室|日报|移动|电视台|数据交易所|交易所|中院|卫视)")
 _RESPECTIVELY = re.compile(r"分别|分歧")
 _SENTENCE_END = "。!?;\n…"
-_CLAUSE_END = ",、:;"
+_CLAUSE_END = ",、:;()"
 
 # Date expressions, most specific first; all on normalised text.
 _DATES = [
