@@ -14,8 +14,9 @@ one function to change when the base moves to the `facts` schema.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Dict, Iterator, List, NamedTuple, Tuple
+from typing import NamedTuple
 
 try:
     import tomllib
@@ -25,9 +26,9 @@ except ModuleNotFoundError:  # Python < 3.11
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cityai_cli.extract.engine import Candidate, extract  # noqa: E402
-from cityai_cli.extract.text import to_simplified  # noqa: E402
-from cityai_cli.quantity import QUALIFIER_BOUND, FigureError, parse_figure  # noqa: E402
+from cityai_cli.extract.engine import Candidate, extract
+from cityai_cli.extract.text import to_simplified
+from cityai_cli.quantity import QUALIFIER_BOUND, FigureError, parse_figure
 
 
 class Curated(NamedTuple):
@@ -48,8 +49,8 @@ def curated_figures(kb: dict) -> Iterator[Curated]:
                 yield Curated(citation["source"], name, fact["metric"], fact["value"])
 
 
-def place_forms(kb: dict) -> Dict[str, str]:
-    forms: Dict[str, str] = {}
+def place_forms(kb: dict) -> dict[str, str]:
+    forms: dict[str, str] = {}
     for name, place in kb.get("places", {}).items():
         for form in [name, place.get("traditional"), *place.get("aliases", [])]:
             if form and not form.isascii():
@@ -79,7 +80,7 @@ def matches(candidate: Candidate, figure: Curated) -> bool:
             and same_value(candidate.value, figure.value))
 
 
-def run(show: bool = False) -> List[Tuple[str, int, int, int, int, int]]:
+def run(show: bool = False) -> list[tuple[str, int, int, int, int, int]]:
     kb, keywords, dimensions, units = load_inputs()
     places = place_forms(kb)
     figures = list(curated_figures(kb))

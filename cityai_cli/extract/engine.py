@@ -23,8 +23,8 @@ How a figure becomes a candidate:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from ..lint import number_in_quote
 from ..quantity import FigureError, Quantity, parse_figure
@@ -103,7 +103,7 @@ class Candidate:
     metric: str
     value: str
     kind: str               # actual | target | forecast
-    date: Optional[str]     # YYYY, YYYY-MM or YYYY-MM-DD
+    date: str | None     # YYYY, YYYY-MM or YYYY-MM-DD
     date_basis: str         # stated | published | inferred
     quote: str
     confidence: float
@@ -119,10 +119,10 @@ class _Mention:
     known: bool
 
 
-def extract(text: str, *, published: Optional[str], places: Mapping[str, str],
+def extract(text: str, *, published: str | None, places: Mapping[str, str],
             metric_keywords: Mapping[str, Sequence[str]],
             metric_dimensions: Mapping[str, str],
-            metric_units: Optional[Mapping[str, str]] = None) -> List[Candidate]:
+            metric_units: Mapping[str, str] | None = None) -> list[Candidate]:
     """Candidates for every figure in `text`, in document order.
 
     `places` maps each simplified name/alias form to its canonical place (from the knowledge
@@ -149,7 +149,7 @@ def extract(text: str, *, published: Optional[str], places: Mapping[str, str],
     mentions = _place_mentions(norm, places, books)
     keywords = _keyword_hits(norm, metric_keywords)
     date_hits = _date_hits(norm, books)
-    candidates: List[Candidate] = []
+    candidates: list[Candidate] = []
     seen = set()
     for match in _FIGURE.finditer(norm):
         if _inside(match.start(), books) or _is_date(norm, match):
@@ -173,8 +173,11 @@ def extract(text: str, *, published: Optional[str], places: Mapping[str, str],
         kind = _kind(norm, s_start, match.start(), published, books)
         date, basis = _date(norm, date_hits, s_start, match.start(), published, kind)
         for mention, place_factor in resolved:
-            quote_start = min(x for x in (c_start, mention.start if mention.start >= s_start else c_start,
-                                          keyword_span[0] if keyword_span[0] >= s_start else c_start))
+            # the clause, reaching back to the place and the keyword when they fit in QUOTE_MAX
+            quote_start = c_start
+            for anchor in sorted((mention.start, keyword_span[0]), reverse=True):
+                if s_start <= anchor < quote_start and len(doc.slice(anchor, c_end)) <= QUOTE_MAX:
+                    quote_start = anchor
             quote = _quote(doc, quote_start, c_end, match.start(), match.end())
             value = _value(doc, match, figure_text, quote)
             confidence = round(place_factor * metric_factor * (1.0 if mention.known else 0.8), 2)
@@ -190,7 +193,7 @@ def extract(text: str, *, published: Optional[str], places: Mapping[str, str],
 
 # ---- figures
 
-def _figure(norm: str, match: re.Match) -> Optional[Tuple[str, Quantity]]:
+def _figure(norm: str, match: re.Match) -> tuple[str, Quantity] | None:
     """(figure text, parsed) for a pattern match, or None when it is not a figure."""
     text, number = match.group(0), match.group("num") or ""
     if match.group("bare"):
@@ -239,8 +242,8 @@ def _value(doc: Normalised, match: re.Match, figure_text: str, quote: str) -> st
 
 # ---- places
 
-def _place_mentions(norm: str, places: Mapping[str, str], books) -> List[_Mention]:
-    forms: Dict[str, Tuple[str, bool]] = {}
+def _place_mentions(norm: str, places: Mapping[str, str], books) -> list[_Mention]:
+    forms: dict[str, tuple[str, bool]] = {}
     known_names = set(places.values())
     known_forms = {to_simplified(form): name for form, name in places.items()}
     for form, name in gazetteer.text_forms().items():
@@ -268,8 +271,8 @@ def _place_mentions(norm: str, places: Mapping[str, str], books) -> List[_Mentio
     return mentions
 
 
-def _places(mentions: List[_Mention], match: re.Match, clause, sentence, paragraph_start: int,
-            quantity: Quantity, sentences) -> List[Tuple[_Mention, float]]:
+def _places(mentions: list[_Mention], match: re.Match, clause, sentence, paragraph_start: int,
+            quantity: Quantity, sentences) -> list[tuple[_Mention, float]]:
     before_clause = [m for m in mentions if clause[0] <= m.start and m.end <= match.start()]
     if before_clause:
         chosen, factor = before_clause[-1], 1.0
@@ -304,7 +307,7 @@ def _places(mentions: List[_Mention], match: re.Match, clause, sentence, paragra
     return result
 
 
-def _respectively(norm: str, mentions: List[_Mention], match: re.Match, sentence):
+def _respectively(norm: str, mentions: list[_Mention], match: re.Match, sentence):
     """江苏、浙江、安徽…分别出现了7次、18次和11次: the n-th figure belongs to the n-th place."""
     head = norm[sentence[0]:match.start()]
     marker = _RESPECTIVELY.search(head)
@@ -312,7 +315,7 @@ def _respectively(norm: str, mentions: List[_Mention], match: re.Match, sentence
         return None
     marker_at = sentence[0] + marker.start()
     listed = [m for m in mentions if sentence[0] <= m.start and m.end <= marker_at]
-    chain: List[_Mention] = []
+    chain: list[_Mention] = []
     for mention in listed:
         if chain and not _LIST_JOIN.match(_between(norm, chain[-1], mention)):
             chain = []
@@ -330,8 +333,8 @@ def _between(norm: str, first: _Mention, second: _Mention) -> str:
 
 # ---- metrics
 
-def _keyword_hits(norm: str, metric_keywords: Mapping[str, Sequence[str]]) -> List[Tuple[int, int, str]]:
-    owner: Dict[str, List[str]] = {}
+def _keyword_hits(norm: str, metric_keywords: Mapping[str, Sequence[str]]) -> list[tuple[int, int, str]]:
+    owner: dict[str, list[str]] = {}
     for metric, words in metric_keywords.items():
         for word in words:
             owner.setdefault(to_simplified(word), []).append(metric)
@@ -346,7 +349,7 @@ def _metric(quantity: Quantity, match: re.Match, keywords, dimensions: Mapping[s
     """(metric, factor, keyword span) for the metric with the closest keyword, or None."""
     index = sentences.index(sentence)
     context_start = sentences[max(0, index - 2)][0]
-    best: Dict[str, Tuple[float, int, Tuple[int, int]]] = {}
+    best: dict[str, tuple[float, int, tuple[int, int]]] = {}
     for start, end, metric in keywords:
         if dimensions.get(metric) != quantity.dimension or start < context_start or start >= sentence[1]:
             continue
@@ -375,7 +378,7 @@ def _metric(quantity: Quantity, match: re.Match, keywords, dimensions: Mapping[s
 
 # ---- kind and date
 
-def _kind(norm: str, sentence_start: int, figure_start: int, published: Optional[str], books) -> str:
+def _kind(norm: str, sentence_start: int, figure_start: int, published: str | None, books) -> str:
     before = norm[sentence_start:figure_start]
     year = _year(published)
     if _FORECAST.search(before) and _THIRD_PARTY.search(norm[sentence_start:figure_start]):
@@ -396,9 +399,9 @@ def _kind(norm: str, sentence_start: int, figure_start: int, published: Optional
     return "actual"
 
 
-def _date_hits(norm: str, books) -> List[Tuple[int, int, str, Tuple[str, ...]]]:
-    hits: List[Tuple[int, int, str, Tuple[str, ...]]] = []
-    taken: List[Tuple[int, int]] = []
+def _date_hits(norm: str, books) -> list[tuple[int, int, str, tuple[str, ...]]]:
+    hits: list[tuple[int, int, str, tuple[str, ...]]] = []
+    taken: list[tuple[int, int]] = []
     for pattern, form in _DATES:
         for m in pattern.finditer(norm):
             if any(a < m.end() and m.start() < b for a, b in taken):
@@ -409,8 +412,8 @@ def _date_hits(norm: str, books) -> List[Tuple[int, int, str, Tuple[str, ...]]]:
     return sorted(hits)
 
 
-def _date(norm: str, hits, sentence_start: int, figure_start: int, published: Optional[str],
-          kind: str) -> Tuple[Optional[str], str]:
+def _date(norm: str, hits, sentence_start: int, figure_start: int, published: str | None,
+          kind: str) -> tuple[str | None, str]:
     """The date the sentence gives before the figure, else the publication date."""
     books = [(m.start(), m.end()) for m in _BOOK.finditer(norm[sentence_start:figure_start])]
     in_sentence = [h for h in hits if sentence_start <= h[0] and h[1] <= figure_start]
@@ -424,7 +427,7 @@ def _date(norm: str, hits, sentence_start: int, figure_start: int, published: Op
     return published, "published"
 
 
-def _resolve(hit, published: Optional[str]) -> Optional[str]:
+def _resolve(hit, published: str | None) -> str | None:
     _, _, form, groups = hit
     year = _year(published)
     if form == "ymd":
@@ -462,13 +465,13 @@ def _month_end(year: int, month: int) -> str:
     return f"{year}-{month:02d}-{days:02d}"
 
 
-def _year(published: Optional[str]) -> Optional[int]:
+def _year(published: str | None) -> int | None:
     return int(published[:4]) if published and published[:4].isdigit() else None
 
 
 # ---- spans and quotes
 
-def _spans(norm: str, ends: str) -> List[Tuple[int, int]]:
+def _spans(norm: str, ends: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for index, char in enumerate(norm):
         if char in ends:
@@ -480,14 +483,14 @@ def _spans(norm: str, ends: str) -> List[Tuple[int, int]]:
     return spans
 
 
-def _containing(spans: List[Tuple[int, int]], index: int) -> Tuple[int, int]:
+def _containing(spans: list[tuple[int, int]], index: int) -> tuple[int, int]:
     for start, end in spans:
         if start <= index < end:
             return start, end
     return index, index
 
 
-def _clause(norm: str, start: int, end: int, s_start: int, s_end: int) -> Tuple[int, int]:
+def _clause(norm: str, start: int, end: int, s_start: int, s_end: int) -> tuple[int, int]:
     left = start
     while left > s_start and not _clause_break(norm, left - 1):
         left -= 1
@@ -508,14 +511,15 @@ def _clause_break(norm: str, index: int) -> bool:
 def _quote(doc: Normalised, start: int, end: int, figure_start: int, figure_end: int) -> str:
     """Verbatim original text of normalised [start, end), at most QUOTE_MAX characters,
     always containing the figure."""
-    if end - start > QUOTE_MAX:
-        start = max(start, figure_end - QUOTE_MAX + min(12, end - figure_end))
-        start = min(start, figure_start)
-        end = min(end, start + QUOTE_MAX)
+    end = min(end, max(figure_end + 12, start + QUOTE_MAX))
+    while len(doc.slice(start, end)) > QUOTE_MAX and start < figure_start:
+        start += 1                  # counted in original characters, inserted pinyin included
+    while len(doc.slice(start, end)) > QUOTE_MAX and end > figure_end:
+        end -= 1
     while start < end and doc.text[start] in _CLAUSE_END + " “”\"'":
         start += 1
     return doc.slice(start, end).strip()
 
 
-def _inside(index: int, spans: Iterable[Tuple[int, int]]) -> bool:
+def _inside(index: int, spans: Iterable[tuple[int, int]]) -> bool:
     return any(a <= index < b for a, b in spans)

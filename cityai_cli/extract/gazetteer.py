@@ -15,7 +15,6 @@ import csv
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Tuple
 
 TABLE = Path(__file__).with_name("gazetteer.tsv")
 
@@ -27,11 +26,11 @@ class Division:
     province: str       # "" for a province
     pinyin: str
     english: str
-    aliases: Tuple[str, ...]
+    aliases: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
-def divisions() -> Dict[str, Division]:
+def divisions() -> dict[str, Division]:
     """name -> Division, in the table's order (provinces first)."""
     with TABLE.open(encoding="utf-8", newline="") as handle:
         rows = csv.DictReader(handle, delimiter="\t")
@@ -41,13 +40,13 @@ def divisions() -> Dict[str, Division]:
 
 
 @lru_cache(maxsize=1)
-def text_forms() -> Dict[str, str]:
+def text_forms() -> dict[str, str]:
     """Every alias as it may appear in text -> the division's name.
 
     A form two divisions would share is kept for the province (吉林 is the province; the city
     is written 吉林市), which is what a bare mention in a news article means.
     """
-    forms: Dict[str, str] = {}
+    forms: dict[str, str] = {}
     for division in divisions().values():
         for alias in division.aliases:
             forms.setdefault(alias, division.name)

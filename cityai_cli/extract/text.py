@@ -13,7 +13,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import List
 
 # Pinyin that one source inserts after characters: 發(fā), 業(yè). Same pattern as cityai_cli.lint.
 PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
@@ -36,7 +35,7 @@ def to_simplified(text: str) -> str:
 class Normalised:
     original: str
     text: str               # the normalised text
-    offsets: List[int]      # offsets[i] = index in `original` of normalised character i
+    offsets: list[int]      # offsets[i] = index in `original` of normalised character i
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The original [start, end) covering normalised [start, end)."""
@@ -48,8 +47,8 @@ class Normalised:
 
 
 def normalise(original: str) -> Normalised:
-    chars: List[str] = []
-    offsets: List[int] = []
+    chars: list[str] = []
+    offsets: list[int] = []
     pinyin_spans = {m.start(): m.end() for m in PINYIN.finditer(original)}
     index, length = 0, len(original)
     while index < length:

@@ -7,7 +7,7 @@ only in the gazetteer (not yet in the base), and a confidence below LOW_CONFIDEN
 """
 from __future__ import annotations
 
-from typing import Iterable, List
+from collections.abc import Iterable
 
 from .engine import Candidate
 
@@ -25,7 +25,7 @@ def _commented(line: str, comment: str) -> str:
     return f"{line}{' ' * max(1, 28 - len(line))}# {comment}"
 
 
-def confirmations(candidate: Candidate) -> List[str]:
+def confirmations(candidate: Candidate) -> list[str]:
     """What the curator must check for this candidate, most important first."""
     notes = [f"scope key for {candidate.metric} (declared under [metrics.{candidate.metric}.scopes])"]
     if not candidate.place_known:
