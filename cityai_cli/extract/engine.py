@@ -32,6 +32,9 @@ from . import gazetteer
 from .text import PINYIN, Normalised, normalise, to_simplified
 
 QUOTE_MAX = 60
+# How far back (normalised characters) the subject of an earlier sentence may stand; a blank
+# line (a new section) is never crossed.
+SUBJECT_REACH = 160
 
 _PREFIX = ("约|大约|超过|超出|超|逾|将近|近|突破|最高|最多|不少于|至少|不低于|不超过|不到|不足"
            "|高达|达到|达")
@@ -287,10 +290,13 @@ def _places(mentions: list[_Mention], match: re.Match, clause, sentence, paragra
         elif before_paragraph:
             chosen, factor = before_paragraph[-1], 0.6
         else:
-            # the subject of the sentence before (预期到2027年底… after a sentence about 北京)
-            index = sentences.index(sentence)
-            previous = sentences[index - 1] if index else (0, 0)
-            earlier = [m for m in mentions if previous[0] <= m.start and m.end <= previous[1]]
+            # the subject of one of the three sentences before, if near (预期到2027年底… after 北京…)
+            index, earlier = sentences.index(sentence), []
+            for previous in reversed(sentences[max(0, index - 3):index]):
+                earlier = [m for m in mentions if previous[0] <= m.start and m.end <= previous[1]
+                           and sentence[0] - m.start <= SUBJECT_REACH and "\n\n" not in match.string[m.end:sentence[0]]]
+                if earlier:
+                    break
             if not earlier:
                 return []
             chosen, factor = earlier[0], 0.5
