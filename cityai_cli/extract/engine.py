@@ -1,0 +1,531 @@
+"""Find the figures a document states, each with place, metric, kind, date and a verbatim quote.
+
+`extract` is pure: text in, `Candidate`s out. It works on a normalised copy of the document
+(see `text.py`: simplified characters, no inserted pinyin, no spaces inside figures) and slices
+every quote out of the ORIGINAL text through the offset map, so quotes pass the knowledge
+base's quote check (whitespace-insensitive substring) unchanged.
+
+How a figure becomes a candidate:
+1. Figures are found by a pattern (qualifier, number, 余/多, unit, 以上/左右; ranks 第N; shares
+   such as 四成, 1/3, 一半) and kept only if `parse_figure` accepts them. Years (2024年), figures
+   inside book titles 《…》 and inside dates are skipped.
+2. Metric: among the metrics whose dimension equals the figure's, the one with a keyword
+   closest to the figure: in its clause before it, then after it, then elsewhere in the
+   sentence, then in the two sentences before. Keywords never overlap: the longest wins.
+   No keyword, no candidate.
+3. Place: a place named in the figure's clause (before it, else after it); else the nearest
+   one named earlier in the sentence; else earlier in the paragraph. Place names inside book
+   titles do not count (《2024胡润中国人工智能企业50强》 is not about 中国). A rank shared by a
+   list of places (北京、上海、深圳处于第一梯队) gives one candidate per place.
+4. Kind, date and date basis from markers in the sentence before the figure (see `_kind`,
+   `_date`).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from ..lint import number_in_quote
+from ..quantity import FigureError, Quantity, parse_figure
+from . import gazetteer
+from .text import PINYIN, Normalised, normalise, to_simplified
+
+QUOTE_MAX = 60
+# How far back (normalised characters) the subject of an earlier sentence may stand; a blank
+# line (a new section) is never crossed.
+SUBJECT_REACH = 160
+
+_PREFIX = ("约|大约|超过|超出|超|逾|将近|近|突破|最高|最多|不少于|至少|不低于|不超过|不到|不足"
+           "|高达|达到|达")
+_CN = "零〇一二两三四五六七八九十百千万亿"
+_ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_MAG = "万亿|亿|万|千"
+_NUM = rf"(?:{_ARABIC}(?:{_MAG})?|[{_CN}]+)"
+_UNITS = ("EFLOPS|PFLOPS|TFLOPS|%|成|家|个|款|台|项|名|人|所|座|条|件|次|位|只|倍|卡|张|宗"
+          "|元|美元|E(?![A-Za-z])|P(?![A-Za-z])|B(?![A-Za-z])")
+_FIGURE = re.compile(
+    rf"(?:(?P<prefix>{_PREFIX}))?"
+    rf"(?:(?P<share>[一二三四五六七八九十百]+分之[一二三四五六七八九十]+|\d{{1,3}}/\d{{1,3}}|一半|半数)"
+    rf"|(?P<rank>第(?:\d+|[一二三四五六七八九十]+))"
+    rf"|(?P<num>{_NUM}(?:(?:-|~|至){_NUM})?)(?P<more>余|多)?(?P<unit>{_UNITS})"
+    rf"|(?P<bare>(?:{_ARABIC}|[一二三四五六七八九十百千]+)(?:万亿|亿))(?=级|基金))"
+    rf"(?P<tail>以上|左右)?")
+_BOOK = re.compile(r"《[^《》\n]*》|\([^()\n]*\)")   # titles and asides: (每秒百亿亿次浮点运算)
+# A qualifier separated from its number: 约占全国四成, 约为1/3, 至少有29个.
+_DETACHED = re.compile(r"(约|近|超过|超|至少|不到)(?:为|有|占[^,。;:]{0,4}?)$")
+_VERB_PREFIX = ("突破", "达到", "高达", "达")
+_NOT_A_FIGURE_BEFORE = re.compile(r"[数几多]$")
+_NOT_A_FIGURE_AFTER = re.compile(r"^(?:方面|阶段|维度)")
+# A place name that is part of an organisation's name (浙江大学, 深圳数据交易所) is not a place.
+_ORGANISATION = re.compile(r"^(?:大学|学院|研究院|社会科学院|实验室|日报|移动|电视台|数据交易所|交易所|中院|卫视)")
+_RESPECTIVELY = re.compile(r"分别|分歧")
+_SENTENCE_END = "。!?;\n…"
+_CLAUSE_END = ",、:;()"
+
+# Date expressions, most specific first; all on normalised text.
+_DATES = [
+    (re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日"), "ymd"),
+    (re.compile(r"(\d{4})年(\d{1,2})月(?:底|末)"), "ym_end"),
+    (re.compile(r"(\d{4})年(\d{1,2})月"), "ym"),
+    (re.compile(r"(\d{4})年(?:年底|年末|底|末)"), "y_end"),
+    (re.compile(r"(\d{4})年(?!\d)"), "y"),
+    (re.compile(r"(去年|今年|本年|前年|明年)(?:年底|年末|底|末)"), "rel_end"),
+    (re.compile(r"(去年|今年|本年|前年|明年)(\d{1,2})月(?:(\d{1,2})日)?"), "rel_md"),
+    (re.compile(r"(去年|今年|本年|前年|明年)"), "rel"),
+    (re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})日"), "md"),
+    (re.compile(r"(?<![\d年])(\d{1,2})月"), "m"),
+    (re.compile(r"当年"), "that_year"),
+]
+_NOW = re.compile(r"目前|截至目前|现有|现在|当前|如今")
+_RELATIVE = {"前年": -2, "去年": -1, "今年": 0, "本年": 0, "明年": 1}
+
+_TARGET = re.compile(r"到(\d{4})年|力争|目标|计划|(?<!完成)将(?=达到|达|突破|超|实现|建设|建成|设立|培育|推动|"
+                     r"支持|打造|形成|新增|增加|提升|统筹|带动|力争|成为|继续|进一步|加快|重点|专门|在)")
+_FORECAST = re.compile(r"预计|有望|预期")
+_THIRD_PARTY = re.compile(r"报告|研究院|机构|智库|赛迪|IDC|Gartner|咨询|券商|分析师|显示|估算|测算")
+_DONE_TARGET = re.compile(r"完成[^,。;]{0,8}目标")
+_LIST_JOIN = re.compile(r"^(?:、|和|与|及|,)$")
+# "我国" names the country when the caller's places know 中国.
+_DEICTIC = {"我国": "中国", "内地": "中国"}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One figure a document states, for a curator to confirm.
+
+    `value` is the figure as written (qualifier included), converted to simplified and without
+    inserted pinyin or spaces, so that `parse_figure` accepts it; it keeps the document's own
+    characters where conversion would hide the number from the quote check (100億元 stays,
+    since 100亿 is not in the quote). `quote` is a verbatim slice of the original document.
+    `sentence_start`/`sentence_end` are offsets of the sentence in the original document.
+    """
+
+    place: str
+    place_known: bool
+    metric: str
+    value: str
+    kind: str               # actual | target | forecast
+    date: str | None     # YYYY, YYYY-MM or YYYY-MM-DD
+    date_basis: str         # stated | published | inferred
+    quote: str
+    confidence: float
+    sentence_start: int
+    sentence_end: int
+
+
+@dataclass(frozen=True)
+class _Mention:
+    start: int
+    end: int
+    name: str
+    known: bool
+
+
+def extract(text: str, *, published: str | None, places: Mapping[str, str],
+            metric_keywords: Mapping[str, Sequence[str]],
+            metric_dimensions: Mapping[str, str],
+            metric_units: Mapping[str, str] | None = None) -> list[Candidate]:
+    """Candidates for every figure in `text`, in document order.
+
+    `places` maps each simplified name/alias form to its canonical place (from the knowledge
+    base); names not in it are looked up in the gazetteer (`place_known` False).
+    `metric_keywords` maps metric key -> keywords; `metric_dimensions` metric key -> dimension;
+    a figure is attached only to a metric of its own dimension. `metric_units` (optional,
+    metric key -> unit such as 家) breaks ties: a count in another unit ranks lower.
+    `published` (YYYY, YYYY-MM or YYYY-MM-DD) resolves 去年/今年/3月3日 and dates 目前.
+
+    confidence = place factor × metric factor × ambiguity factor × base factor, where
+      place factor: 1.0 named in the clause before the figure, 0.9 after it in the clause,
+                    0.75 earlier in the sentence, 0.6 earlier in the paragraph;
+      metric factor: 1.0 keyword in the clause before the figure, 0.9 after it in the clause,
+                     0.75 elsewhere in the sentence, 0.55 in the two sentences before;
+      ambiguity factor: 0.8 when another metric of the same dimension had a keyword as close,
+                        0.8 when the figure's unit is not the metric's (given `metric_units`);
+      base factor: 0.8 when the place is only in the gazetteer, else 1.0.
+    """
+    doc = normalise(text)
+    norm = doc.text
+    books = [(m.start(), m.end()) for m in _BOOK.finditer(norm)]
+    sentences = _spans(norm, _SENTENCE_END)
+    paragraphs = _spans(norm, "\n")
+    mentions = _place_mentions(norm, places, books)
+    keywords = _keyword_hits(norm, metric_keywords)
+    date_hits = _date_hits(norm, books)
+    candidates: list[Candidate] = []
+    seen = set()
+    for match in _FIGURE.finditer(norm):
+        if _inside(match.start(), books) or _is_date(norm, match):
+            continue
+        figure = _figure(norm, match)
+        if figure is None:
+            continue
+        figure_text, quantity = figure
+        s_start, s_end = _containing(sentences, match.start())
+        c_start, c_end = _clause(norm, match.start(), match.end(), s_start, s_end)
+        metric = _metric(quantity, match, keywords, metric_dimensions, metric_units or {}, sentences,
+                         (s_start, s_end), (c_start, c_end))
+        if metric is None:
+            continue
+        metric_key, metric_factor, keyword_span = metric
+        p_start, _ = _containing(paragraphs, match.start())
+        resolved = _respectively(norm, mentions, match, (s_start, s_end)) or \
+            _places(mentions, match, (c_start, c_end), (s_start, s_end), p_start, quantity, sentences)
+        if not resolved:
+            continue
+        kind = _kind(norm, s_start, match.start(), published, books)
+        date, basis = _date(norm, date_hits, s_start, match.start(), published, kind)
+        for mention, place_factor in resolved:
+            # the clause, reaching back to the place and the keyword when they fit in QUOTE_MAX
+            quote_start = c_start
+            for anchor in sorted((mention.start, keyword_span[0]), reverse=True):
+                if s_start <= anchor < quote_start and len(doc.slice(anchor, c_end)) <= QUOTE_MAX:
+                    quote_start = anchor
+            quote = _quote(doc, quote_start, c_end, match.start(), match.end())
+            value = _value(doc, match, figure_text, quote)
+            confidence = round(place_factor * metric_factor * (1.0 if mention.known else 0.8), 2)
+            key = (mention.name, metric_key, value, kind, date)
+            if key in seen:
+                continue
+            seen.add(key)
+            o_start, o_end = doc.original_span(s_start, s_end) if s_end > s_start else (0, 0)
+            candidates.append(Candidate(mention.name, mention.known, metric_key, value, kind, date, basis,
+                                        quote, confidence, o_start, o_end))
+    return candidates
+
+
+# ---- figures
+
+def _figure(norm: str, match: re.Match) -> tuple[str, Quantity] | None:
+    """(figure text, parsed) for a pattern match, or None when it is not a figure."""
+    text, number = match.group(0), match.group("num") or ""
+    if match.group("bare"):
+        text += "元"                 # 百亿基金, 千亿级: money without its unit
+    if match.group("unit") and match.group("unit") in "EPB" and not re.search(r"\d", number):
+        return None                 # 一E, 十P: Chinese numerals never carry a Latin unit
+    if number in ("一", "两") and not match.group("prefix") or number == "一":
+        return None                 # 一家, 一个, 两个: articles, not figures
+    if _NOT_A_FIGURE_BEFORE.search(norm[:match.start()]) and re.match(f"[{_CN}]", text) \
+            or _NOT_A_FIGURE_AFTER.match(norm[match.end():match.end() + 2]):
+        return None                 # 数十亿元, 四个方面
+    detached = _DETACHED.search(norm[max(0, match.start() - 8):match.start()])
+    if detached and not match.group("prefix"):
+        text = detached.group(1) + text
+    for attempt in (text, *(text[len(p):] for p in _VERB_PREFIX if text.startswith(p))):
+        try:
+            return attempt, parse_figure(attempt)
+        except FigureError:
+            continue
+    return None
+
+
+def _is_date(norm: str, match: re.Match) -> bool:
+    """2024年, 3月 and the like are dates, not figures; so are 2020-2024 spans."""
+    after = norm[match.end(): match.end() + 1]
+    return bool(match.group("num")) and after in ("年", "月", "日")
+
+
+def _value(doc: Normalised, match: re.Match, figure_text: str, quote: str) -> str:
+    """The figure in simplified characters, unless that hides its number from the quote check
+    (100亿 is not in a quote that says 100億): then as the document writes it."""
+    if number_in_quote(parse_figure(figure_text), quote):
+        return figure_text
+    written = re.sub(r"\s+", "", PINYIN.sub("", doc.slice(match.start(), match.end())))
+    head = figure_text[: len(figure_text) - len(match.group(0)) - (1 if match.group("bare") else 0)]
+    prefix = match.group(0)[: len(match.group(0)) - len(written)] if len(written) < len(match.group(0)) else ""
+    candidate = head + prefix + written + ("元" if match.group("bare") else "")
+    for attempt in (candidate, *(candidate[len(p):] for p in _VERB_PREFIX if candidate.startswith(p))):
+        try:
+            parse_figure(attempt)
+            return attempt
+        except FigureError:
+            continue
+    return figure_text
+
+
+# ---- places
+
+def _place_mentions(norm: str, places: Mapping[str, str], books) -> list[_Mention]:
+    forms: dict[str, tuple[str, bool]] = {}
+    known_names = set(places.values())
+    known_forms = {to_simplified(form): name for form, name in places.items()}
+    for form, name in gazetteer.text_forms().items():
+        simplified = to_simplified(form)
+        if simplified in known_forms:
+            continue
+        canonical = known_forms.get(to_simplified(name))
+        forms[simplified] = (canonical, True) if canonical else (name, name in known_names)
+    for form, name in known_forms.items():
+        forms[form] = (name, True)
+    for form, name in _DEICTIC.items():
+        if name in known_names and form not in forms:
+            forms[form] = (name, True)
+    pattern = re.compile("|".join(map(re.escape, sorted(forms, key=len, reverse=True))))
+    mentions = []
+    for match in pattern.finditer(norm):
+        if _inside(match.start(), books) or _ORGANISATION.match(norm[match.end():match.end() + 5]):
+            continue
+        name, known = forms[match.group(0)]
+        mention = _Mention(match.start(), match.end(), name, known)
+        if mentions and mentions[-1].end == mention.start:
+            mentions[-1] = mention      # 深圳市福田区: the more specific, later name
+        else:
+            mentions.append(mention)
+    return mentions
+
+
+def _places(mentions: list[_Mention], match: re.Match, clause, sentence, paragraph_start: int,
+            quantity: Quantity, sentences) -> list[tuple[_Mention, float]]:
+    before_clause = [m for m in mentions if clause[0] <= m.start and m.end <= match.start()]
+    if before_clause:
+        chosen, factor = before_clause[-1], 1.0
+    else:
+        after_clause = [m for m in mentions if match.end() <= m.start and m.end <= clause[1]]
+        before_sentence = [m for m in mentions if sentence[0] <= m.start and m.end <= clause[0]]
+        before_paragraph = [m for m in mentions if paragraph_start <= m.start and m.end <= sentence[0]]
+        if after_clause:
+            chosen, factor = after_clause[0], 0.9
+        elif before_sentence:
+            chosen, factor = before_sentence[-1], 0.75
+        elif before_paragraph:
+            chosen, factor = before_paragraph[-1], 0.6
+        else:
+            # the subject of one of the three sentences before, if near (预期到2027年底… after 北京…)
+            index, earlier = sentences.index(sentence), []
+            for previous in reversed(sentences[max(0, index - 3):index]):
+                earlier = [m for m in mentions if previous[0] <= m.start and m.end <= previous[1]
+                           and sentence[0] - m.start <= SUBJECT_REACH and "\n\n" not in match.string[m.end:sentence[0]]]
+                if earlier:
+                    break
+            if not earlier:
+                return []
+            chosen, factor = earlier[0], 0.5
+    result = [(chosen, factor)]
+    if quantity.dimension == "rank":
+        # 北京、上海、深圳处于第一梯队: one rank for each place in the list
+        index = mentions.index(chosen)
+        while index > 0:
+            previous = mentions[index - 1]
+            if previous.start < sentence[0] or not _LIST_JOIN.match(_between(match.string, previous, mentions[index])):
+                break
+            result.insert(0, (previous, factor))
+            index -= 1
+    return result
+
+
+def _respectively(norm: str, mentions: list[_Mention], match: re.Match, sentence):
+    """江苏、浙江、安徽…分别出现了7次、18次和11次: the n-th figure belongs to the n-th place."""
+    head = norm[sentence[0]:match.start()]
+    marker = _RESPECTIVELY.search(head)
+    if not marker:
+        return None
+    marker_at = sentence[0] + marker.start()
+    listed = [m for m in mentions if sentence[0] <= m.start and m.end <= marker_at]
+    chain: list[_Mention] = []
+    for mention in listed:
+        if chain and not _LIST_JOIN.match(_between(norm, chain[-1], mention)):
+            chain = []
+        chain.append(mention)
+    figures = [m for m in _FIGURE.finditer(norm, marker_at, sentence[1]) if _figure(norm, m)]
+    if len(chain) < 2 or len(figures) != len(chain):
+        return None
+    position = next((i for i, m in enumerate(figures) if m.start() == match.start()), None)
+    return None if position is None else [(chain[position], 0.9)]
+
+
+def _between(norm: str, first: _Mention, second: _Mention) -> str:
+    return norm[first.end: second.start]
+
+
+# ---- metrics
+
+def _keyword_hits(norm: str, metric_keywords: Mapping[str, Sequence[str]]) -> list[tuple[int, int, str]]:
+    owner: dict[str, list[str]] = {}
+    for metric, words in metric_keywords.items():
+        for word in words:
+            owner.setdefault(to_simplified(word), []).append(metric)
+    if not owner:
+        return []
+    pattern = re.compile("|".join(map(re.escape, sorted(owner, key=len, reverse=True))))
+    return [(m.start(), m.end(), metric) for m in pattern.finditer(norm) for metric in owner[m.group(0)]]
+
+
+def _metric(quantity: Quantity, match: re.Match, keywords, dimensions: Mapping[str, str],
+            units: Mapping[str, str], sentences, sentence, clause):
+    """(metric, factor, keyword span) for the metric with the closest keyword, or None."""
+    index = sentences.index(sentence)
+    context_start = sentences[max(0, index - 2)][0]
+    best: dict[str, tuple[float, int, tuple[int, int]]] = {}
+    for start, end, metric in keywords:
+        if dimensions.get(metric) != quantity.dimension or start < context_start or start >= sentence[1]:
+            continue
+        if clause[0] <= start and end <= match.start():
+            tier, distance = 1.0, match.start() - end
+        elif match.end() <= start and end <= clause[1]:
+            tier, distance = 0.9, start - match.end()
+        elif start >= sentence[0] and not (match.start() <= start < match.end()):
+            tier, distance = 0.75, abs(match.start() - start)
+        elif start < sentence[0]:
+            tier, distance = 0.55, match.start() - start
+        else:
+            continue
+        if quantity.dimension == "count" and units.get(metric, quantity.unit) != quantity.unit:
+            tier *= 0.8
+        score = (tier, -distance, (start, end))
+        if metric not in best or score[:2] > best[metric][:2]:
+            best[metric] = score
+    if not best:
+        return None
+    ranked = sorted(best.items(), key=lambda item: item[1][:2], reverse=True)
+    metric, (tier, _, span) = ranked[0]
+    ambiguous = len(ranked) > 1 and ranked[1][1][0] == tier
+    return metric, tier * (0.8 if ambiguous else 1.0), span
+
+
+# ---- kind and date
+
+def _kind(norm: str, sentence_start: int, figure_start: int, published: str | None, books) -> str:
+    before = norm[sentence_start:figure_start]
+    year = _year(published)
+    if _FORECAST.search(before) and _THIRD_PARTY.search(norm[sentence_start:figure_start]):
+        return "forecast"
+    for marker in _TARGET.finditer(before):
+        if _inside(sentence_start + marker.start(), books):
+            continue
+        if marker.group(1):
+            if year is None or int(marker.group(1)) >= year:
+                return "target"
+            continue
+        if marker.group(0) == "目标" and _DONE_TARGET.search(norm[sentence_start + marker.start() - 10:
+                                                                 sentence_start + marker.end()]):
+            continue
+        return "target"
+    if _FORECAST.search(before):
+        return "target"
+    return "actual"
+
+
+def _date_hits(norm: str, books) -> list[tuple[int, int, str, tuple[str, ...]]]:
+    hits: list[tuple[int, int, str, tuple[str, ...]]] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, form in _DATES:
+        for m in pattern.finditer(norm):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            hits.append((m.start(), m.end(), form, m.groups()))
+    hits = [h for h in hits if not _inside(h[0], books) or h[2] == "y"]
+    return sorted(hits)
+
+
+def _date(norm: str, hits, sentence_start: int, figure_start: int, published: str | None,
+          kind: str) -> tuple[str | None, str]:
+    """The date the sentence gives before the figure, else the publication date."""
+    books = [(m.start(), m.end()) for m in _BOOK.finditer(norm[sentence_start:figure_start])]
+    in_sentence = [h for h in hits if sentence_start <= h[0] and h[1] <= figure_start]
+    plain = [h for h in in_sentence if not _inside(h[0] - sentence_start, books) and h[2] != "that_year"]
+    if plain:
+        return _resolve(plain[-1], published), "stated"
+    if any(h[2] == "that_year" for h in in_sentence):
+        years = [h for h in in_sentence if h[2] == "y"]
+        if years:
+            return years[-1][3][0], "inferred"
+    return published, "published"
+
+
+def _resolve(hit, published: str | None) -> str | None:
+    _, _, form, groups = hit
+    year = _year(published)
+    if form == "ymd":
+        return f"{groups[0]}-{int(groups[1]):02d}-{int(groups[2]):02d}"
+    if form == "ym_end":
+        return _month_end(int(groups[0]), int(groups[1]))
+    if form == "ym":
+        return f"{groups[0]}-{int(groups[1]):02d}"
+    if form == "y_end":
+        return f"{groups[0]}-12-31"
+    if form == "y":
+        return groups[0]
+    if year is None:
+        return None
+    if form in ("rel", "rel_end", "rel_md"):
+        target = year + _RELATIVE[groups[0]]
+        if form == "rel":
+            return str(target)
+        if form == "rel_end":
+            return f"{target}-12-31"
+        month = int(groups[1])
+        return f"{target}-{month:02d}-{int(groups[2]):02d}" if groups[2] else f"{target}-{month:02d}"
+    month = int(groups[0])
+    published_month = int(published[5:7]) if published and len(published) >= 7 else 12
+    if month > published_month:
+        year -= 1                   # "12月" in a March article: last December
+    if form == "md":
+        return f"{year}-{month:02d}-{int(groups[1]):02d}"
+    return f"{year}-{month:02d}"
+
+
+def _month_end(year: int, month: int) -> str:
+    days = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30,
+            31, 31, 30, 31, 30, 31][month - 1]
+    return f"{year}-{month:02d}-{days:02d}"
+
+
+def _year(published: str | None) -> int | None:
+    return int(published[:4]) if published and published[:4].isdigit() else None
+
+
+# ---- spans and quotes
+
+def _spans(norm: str, ends: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for index, char in enumerate(norm):
+        if char in ends:
+            if index > start:
+                spans.append((start, index))
+            start = index + 1
+    if start < len(norm):
+        spans.append((start, len(norm)))
+    return spans
+
+
+def _containing(spans: list[tuple[int, int]], index: int) -> tuple[int, int]:
+    for start, end in spans:
+        if start <= index < end:
+            return start, end
+    return index, index
+
+
+def _clause(norm: str, start: int, end: int, s_start: int, s_end: int) -> tuple[int, int]:
+    left = start
+    while left > s_start and not _clause_break(norm, left - 1):
+        left -= 1
+    right = end
+    while right < s_end and not _clause_break(norm, right):
+        right += 1
+    return left, right
+
+
+def _clause_break(norm: str, index: int) -> bool:
+    char = norm[index]
+    if char not in _CLAUSE_END:
+        return False
+    # 3,000: a thousands separator, not a clause break
+    return not (char == "," and norm[index - 1: index].isdigit() and norm[index + 1: index + 2].isdigit())
+
+
+def _quote(doc: Normalised, start: int, end: int, figure_start: int, figure_end: int) -> str:
+    """Verbatim original text of normalised [start, end), at most QUOTE_MAX characters,
+    always containing the figure."""
+    end = min(end, max(figure_end + 12, start + QUOTE_MAX))
+    while len(doc.slice(start, end)) > QUOTE_MAX and start < figure_start:
+        start += 1                  # counted in original characters, inserted pinyin included
+    while len(doc.slice(start, end)) > QUOTE_MAX and end > figure_end:
+        end -= 1
+    while start < end and doc.text[start] in _CLAUSE_END + " “”\"'":
+        start += 1
+    return doc.slice(start, end).strip()
+
+
+def _inside(index: int, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(a <= index < b for a, b in spans)

@@ -1,0 +1,53 @@
+"""China's 34 province-level and 333 prefecture-level divisions, read from gazetteer.tsv.
+
+The table is generated once by tools/make_gazetteer.py (see there for sources and licences).
+Columns: name (the short name the knowledge base uses: 深圳, 广西, 延边朝鲜族自治州), level
+(province | city), province (a city's province, short name), pinyin, english, aliases
+("|"-separated forms that identify the place in running text: the official name, the short
+name unless it is also an everyday word — 阿里, 来宾, 白银 appear only as 阿里地区, 来宾市 —
+and their traditional forms).
+
+Loading is lazy and cached: the csv module only, on first use.
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+TABLE = Path(__file__).with_name("gazetteer.tsv")
+
+
+@dataclass(frozen=True)
+class Division:
+    name: str
+    level: str          # "province" | "city"
+    province: str       # "" for a province
+    pinyin: str
+    english: str
+    aliases: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def divisions() -> dict[str, Division]:
+    """name -> Division, in the table's order (provinces first)."""
+    with TABLE.open(encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(handle, delimiter="\t")
+        return {row["name"]: Division(row["name"], row["level"], row["province"], row["pinyin"],
+                                      row["english"], tuple(filter(None, row["aliases"].split("|"))))
+                for row in rows}
+
+
+@lru_cache(maxsize=1)
+def text_forms() -> dict[str, str]:
+    """Every alias as it may appear in text -> the division's name.
+
+    A form two divisions would share is kept for the province (吉林 is the province; the city
+    is written 吉林市), which is what a bare mention in a news article means.
+    """
+    forms: dict[str, str] = {}
+    for division in divisions().values():
+        for alias in division.aliases:
+            forms.setdefault(alias, division.name)
+    return forms

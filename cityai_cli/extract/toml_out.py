@@ -1,0 +1,65 @@
+"""Write candidates as ready-to-paste `[[places."X".facts]]` entries of the knowledge base.
+
+Every entry carries `# confirm:` comments naming what the curator must check before pasting:
+the scope key (always: the extractor cannot know which scope the article means), a kind other
+than actual, a date that is the publication date or inferred rather than stated, a place found
+only in the gazetteer (not yet in the base), and a confidence below LOW_CONFIDENCE.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .engine import Candidate
+
+LOW_CONFIDENCE = 0.7
+
+
+def _string(text: str) -> str:
+    """A TOML basic string."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    return f'"{escaped}"'
+
+
+def _commented(line: str, comment: str) -> str:
+    """The line with its comment at column 28, as in the format's documentation."""
+    return f"{line}{' ' * max(1, 28 - len(line))}# {comment}"
+
+
+def confirmations(candidate: Candidate) -> list[str]:
+    """What the curator must check for this candidate, most important first."""
+    notes = [f"scope key for {candidate.metric} (declared under [metrics.{candidate.metric}.scopes])"]
+    if not candidate.place_known:
+        notes.append(f"place {candidate.place} is not in the base yet (gazetteer only): add [places.\"{candidate.place}\"]")
+    if candidate.kind != "actual":
+        notes.append(f"kind {candidate.kind} (from the sentence's wording)")
+    if candidate.date_basis == "published":
+        notes.append("date is the publication date: the sentence gives none")
+    elif candidate.date_basis == "inferred":
+        notes.append("date inferred from context")
+    elif candidate.date is None:
+        notes.append("date: the publication date is unknown")
+    if candidate.confidence < LOW_CONFIDENCE:
+        notes.append(f"low confidence {candidate.confidence:.2f}: check place and metric against the quote")
+    return notes
+
+
+def to_toml(candidates: Iterable[Candidate], source_id: str) -> str:
+    """TOML text with one `[[places."X".facts]]` table per candidate, in the new fact format."""
+    blocks = []
+    for candidate in candidates:
+        lines = [f"# confirm: {note}" for note in confirmations(candidate)]
+        lines += [
+            f"[[places.{_string(candidate.place)}.facts]]",
+            f"metric = {_string(candidate.metric)}",
+            _commented('scope = "CHOOSE"', f"a scope key declared under [metrics.{candidate.metric}.scopes]"),
+            _commented(f"kind = {_string(candidate.kind)}", "actual | target | forecast"),
+            f"value = {_string(candidate.value)}",
+        ]
+        if candidate.date:
+            lines.append(f"date = {_string(candidate.date)}")
+        lines.append(_commented(f"date_basis = {_string(candidate.date_basis)}", "stated | published | inferred"))
+        lines += ["citations = [",
+                  f"  {{ source = {_string(source_id)}, quote = {_string(candidate.quote)} }},",
+                  "]"]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + ("\n" if blocks else "")
