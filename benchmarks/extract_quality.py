@@ -8,8 +8,8 @@ match a curated figure / all candidates). Values match when parse_figure gives t
 upper end and bound (超/逾/突破 are all "more than"; 达 and no qualifier are both exact).
 --show lists misses and unmatched candidates.
 
-Reads the knowledge base as plain TOML (no pydantic models), through `curated_figures`, the
-one function to change when the base moves to the `facts` schema.
+Reads the knowledge base as plain TOML (no pydantic models): facts through `curated_figures`,
+metric keywords from `[metrics.X] keywords`.
 """
 from __future__ import annotations
 
@@ -39,11 +39,8 @@ class Curated(NamedTuple):
 
 
 def curated_figures(kb: dict) -> Iterator[Curated]:
-    """Every curated figure with its source. For the `facts` schema: iterate
-    places.X.facts and yield one Curated per citation (fact["citations"][i]["source"])."""
+    """Every curated fact once per citing source."""
     for name, place in kb.get("places", {}).items():
-        for figure in place.get("figures", []):
-            yield Curated(figure["source"], name, figure["metric"], figure["value"])
         for fact in place.get("facts", []):
             for citation in fact.get("citations", []):
                 yield Curated(citation["source"], name, fact["metric"], fact["value"])
@@ -58,10 +55,9 @@ def place_forms(kb: dict) -> dict[str, str]:
     return forms
 
 
-def load_inputs(kb_path: Path = ROOT / "data" / "cities.toml", keywords_path: Path = ROOT / "metric_keywords.toml"):
+def load_inputs(kb_path: Path = ROOT / "data" / "cities.toml"):
     kb = tomllib.loads(kb_path.read_text(encoding="utf-8"))
-    keywords = {key: table["keywords"] for key, table in
-                tomllib.loads(keywords_path.read_text(encoding="utf-8")).items()}
+    keywords = {key: metric.get("keywords", []) for key, metric in kb["metrics"].items()}
     dimensions = {key: metric["dimension"] for key, metric in kb["metrics"].items()}
     units = {key: metric.get("unit", "") for key, metric in kb["metrics"].items()}
     return kb, keywords, dimensions, units

@@ -443,6 +443,49 @@ def types_command(format: FormatOption = None, lang: LangOption = Lang.zh, data:
     emit(loaded, list_types(loaded.base), format, lang)
 
 
+class ExtractFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    markdown = "markdown"
+    toml = "toml"
+
+
+@app.command("extract")
+@handle_errors
+def extract_command(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A document: UTF-8 text, Markdown or HTML.")],
+    published: Annotated[Optional[str], typer.Option(metavar="DATE", help="When the document was published "
+                                                     "(dates 目前/现 and resolves 去年), e.g. 2025-03-17.")] = None,
+    source: Annotated[Optional[str], typer.Option(metavar="ID", help="Source id for --format toml (default: from the file name).")] = None,
+    new_only: Annotated[bool, typer.Option("--new-only", help="Hide candidates the knowledge base already holds.")] = False,
+    format: Annotated[Optional[ExtractFormat], typer.Option("--format", "-f", case_sensitive=False, metavar="FORMAT",
+                                                            help="table, csv, json, markdown, or toml: entries to paste into a base.")] = None,
+    lang: LangOption = Lang.zh, data: DataOption = None,
+) -> None:
+    """Candidate facts in a new document: place, metric, value, kind, date and a verbatim quote.
+
+    Example: cityai extract article.txt --published 2025-03-17 --format toml > new.toml
+    """
+    from .query.extract import extract_candidates, read_document, source_id_for
+    loaded = load(data)
+    when = _as_of(published)
+    text = read_document(file)
+    result = extract_candidates(loaded.base, text, when, new_only)
+    if format != ExtractFormat.toml:
+        emit(loaded, result, Format(format.value) if format else None, lang)
+        return
+    from .extract.toml_out import to_toml
+    source_id = source or source_id_for(file)
+    head = ""
+    if source_id not in loaded.base.sources:
+        head = (f"# confirm: the new source (copy the document into seeds/ with `cityai sources add`)\n"
+                f"[sources.{source_id}]\nfile = \"{file.name}\"\npublisher = \"CHOOSE\"\ntitle = \"CHOOSE\"\n"
+                f"published = \"{when or 'CHOOSE'}\"\n\n")
+    scopes = {key: metric.scopes[0].key for key, metric in loaded.base.metrics.items()}
+    write(head + to_toml([row["_candidate"] for row in result.rows], source_id, scopes))
+
+
 @app.command("validate")
 @handle_errors
 def validate_command(

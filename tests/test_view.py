@@ -101,15 +101,19 @@ def test_flags_are_codes_in_json_and_words_in_the_table(mini):
 
 
 def _figures_whole(text: str, report) -> list:
-    """Every word with a digit in a never-split column that is not on one line of the output."""
+    """Every figure, date or id (a word with a digit) of a shown cell that is not on one line of
+    the output: whole words of never-split columns, and figure tokens inside prose."""
+    from cityai_cli.render.table_format import _TOKEN
     lines = text.splitlines()
     broken = []
     for table in report.tables:
         for column in table.columns:
-            if not (column.in_table and column.atomic):
+            if not column.in_table:
                 continue
             for row in table.rows:
-                for word in column.show(row).split():
+                shown = column.show(row)
+                words = shown.split() if column.atomic else _TOKEN.findall(shown)
+                for word in words:
                     if any(ch.isdigit() for ch in word) and not any(word in line for line in lines):
                         broken.append(word)
     return broken

@@ -7,7 +7,8 @@ only in the gazetteer (not yet in the base), and a confidence below LOW_CONFIDEN
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Optional
 
 from .engine import Candidate
 
@@ -43,15 +44,19 @@ def confirmations(candidate: Candidate) -> list[str]:
     return notes
 
 
-def to_toml(candidates: Iterable[Candidate], source_id: str) -> str:
-    """TOML text with one `[[places."X".facts]]` table per candidate, in the new fact format."""
+def to_toml(candidates: Iterable[Candidate], source_id: str, main_scopes: Optional[Mapping[str, str]] = None) -> str:
+    """TOML text with one `[[places."X".facts]]` table per candidate, in the new fact format.
+
+    The scope is the metric's main scope where `main_scopes` names it (to confirm), else CHOOSE,
+    which `validate` refuses until the curator picks one."""
     blocks = []
     for candidate in candidates:
         lines = [f"# confirm: {note}" for note in confirmations(candidate)]
         lines += [
             f"[[places.{_string(candidate.place)}.facts]]",
             f"metric = {_string(candidate.metric)}",
-            _commented('scope = "CHOOSE"', f"a scope key declared under [metrics.{candidate.metric}.scopes]"),
+            _commented(f"scope = {_string((main_scopes or {}).get(candidate.metric, 'CHOOSE'))}",
+                       f"a scope key declared under [metrics.{candidate.metric}.scopes]"),
             _commented(f"kind = {_string(candidate.kind)}", "actual | target | forecast"),
             f"value = {_string(candidate.value)}",
         ]

@@ -3,6 +3,7 @@ printed literally, never interpreted; control characters are shown as escapes.""
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter
 from decimal import Decimal
 
@@ -44,7 +45,9 @@ def render(report: Report, options) -> str:
         if bar:
             grid.add_column("", no_wrap=True, min_width=bar_width)  # other columns fold; a bar never crops
         for row in table.rows:
-            cells = [Text(printable(column.show(row))) for column in columns]
+            cells = [Text(_fold(printable(column.show(row)), column_width) if column_width and not column.atomic
+                          else printable(column.show(row)))
+                     for column, column_width in zip(columns, widths or [None] * len(columns))]
             grid.add_row(*cells, *([bar(row)] if bar else []))
         if widths is None or not _intact(_draw(grid, width), table, columns, width):
             # Squeezed below its words, Rich would crop or break a figure; stacking loses nothing.
@@ -54,6 +57,32 @@ def render(report: Report, options) -> str:
         if table.caption and table.rows:
             console.print(Text(printable(table.caption), style="dim"))
     return out.getvalue()
+
+
+# Prose folds between characters, but never inside a figure (超2800家, 最高100万元/年, 2025-02-14),
+# a Latin word or an id: each of those is one token.
+_TOKEN = re.compile(
+    r"(?:约|超过|超|近|逾|突破|最高|最多|不超过|不少于|不低于|不到|达)?"
+    r"[0-9０-９][0-9０-９.,，/:\-]*(?:万亿|亿|万|千)?(?:余|多)?"
+    r"(?:EFLOPS|PFLOPS|TFLOPS|亿元|万元|[%％元家个款台项名人所座条件次位只倍年月日卡张宗成])?(?:以上|左右)?"
+    r"(?:/年|/项目)?"
+    r"|[A-Za-z0-9_.\-]+|\s+|.", re.S)
+
+
+def _fold(text: str, width: int) -> str:
+    """Wrap prose to `width` cells between tokens; a token wider than the column stays whole."""
+    lines = []
+    for paragraph in text.split("\n"):
+        line, used = "", 0
+        for token in _TOKEN.findall(paragraph):
+            size = cell_len(token)
+            if used + size > width and line.strip():
+                lines.append(line.rstrip())
+                line, used = ("", 0) if token.isspace() else (token, size)
+                continue
+            line, used = line + token, used + size
+        lines.append(line.rstrip())
+    return "\n".join(lines)
 
 
 def _draw(grid, width: int) -> str:

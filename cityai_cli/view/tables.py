@@ -283,3 +283,23 @@ def types_table(base: Base, result, lang: str) -> List[Table]:
                       value=lambda r: word(lang, f"category.{r['category']}")),
                Column("programmes", word(lang, "programmes"), "number")]
     return [Table("types", word(lang, "t.types", n=len(result.rows)), columns, result.rows)]
+
+
+@builder("candidates")
+def candidates_table(base: Base, result, lang: str) -> List[Table]:
+    def metric(r: Record) -> str:
+        return names.metric(base, r["metric"], lang) if r["metric"] in base.metrics else r["metric"]
+    columns = [*_place(base, lang), Column("place_known", "place_known", "bool", in_table=False),
+               Column("metric", "metric", in_table=False),
+               Column("metric_label", word(lang, "metric"), cell=metric, value=metric),
+               Column("value", word(lang, "figure"), atomic=True),
+               Column("kind", "kind", in_table=False),
+               Column("kind_label", word(lang, "kind"), cell=lambda r: word(lang, f"kind.{r['kind']}"),
+                      value=lambda r: word(lang, f"kind.{r['kind']}")),
+               Column("date", word(lang, "date"), atomic=True, cell=lambda r: names.date(r["date"], r["date_basis"])),
+               Column("date_basis", "date_basis", in_table=False),
+               Column("confidence", word(lang, "confidence"), "number", atomic=True),
+               Column("known", word(lang, "known"), "bool", cell=lambda r: word(lang, "yes") if r["known"] else ""),
+               Column("quote", word(lang, "quote"))]
+    title = word(lang, "t.candidates", n=len(result.rows))
+    return [Table("candidates", title, columns, result.rows, empty=word(lang, "empty"), caption=legend(result.rows, lang))]

@@ -51,6 +51,7 @@ WORDS: Dict[str, Dict[str, str]] = {
         "empty": "(无)", "empty.compare": "{places}均无数据; cityai show {first} 列出其政策文件",
         "legend.published": "* 发布日期代替原文“目前/现”等", "legend.inferred": "~ 推断日期(见备注)",
         "leader": "★", "yes": "是", "no": "否", "n_sources": "{n}个来源",
+        "confidence": "置信度", "known": "已收录", "t.candidates": "{n}条候选数据",
     },
     "en": {
         "place": "place", "level": "level", "province": "province", "city": "city", "regions": "regions",
@@ -93,6 +94,7 @@ WORDS: Dict[str, Dict[str, str]] = {
         "empty": "(none)", "empty.compare": "no figures for {places}; cityai show {first} lists its policy documents",
         "legend.published": "* publication date standing for 'now'", "legend.inferred": "~ inferred date (see note)",
         "leader": "★", "yes": "yes", "no": "no", "n_sources": "{n} sources",
+        "confidence": "confidence", "known": "in base", "t.candidates": "{n} candidate facts",
     },
 }
 
