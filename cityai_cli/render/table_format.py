@@ -169,8 +169,9 @@ def _stacked(console: Console, table, columns, bar=None) -> None:
         block = RichTable.grid(padding=(0, 2))
         block.add_column(style="bold", no_wrap=True)
         block.add_column(overflow="fold")
+        room = max(8, console.width - max(cell_len(printable(c.header)) for c in columns) - 2)
         for column in columns:
-            block.add_row(Text(printable(column.header)), Text(printable(column.show(row))))
+            block.add_row(Text(printable(column.header)), Text(_fold(printable(column.show(row)), room)))
         if bar:
             block.add_row(Text(""), bar(row))
         console.print(block)
