@@ -69,12 +69,16 @@ _TOKEN = re.compile(
     r"|[A-Za-z0-9_.\-]+|\s+|.", re.S)
 
 
-def _fold(text: str, width: int) -> str:
-    """Wrap prose to `width` cells between tokens; a token wider than the column stays whole."""
+_WORDS = re.compile(r"\S+|\s+")
+
+
+def _fold(text: str, width: int, atomic: bool = False) -> str:
+    """Wrap to `width` cells between tokens (between words in a never-split column); a token
+    wider than the column stays whole."""
     lines = []
     for paragraph in text.split("\n"):
         line, used = "", 0
-        for token in _TOKEN.findall(paragraph):
+        for token in (_WORDS if atomic else _TOKEN).findall(paragraph):
             size = cell_len(token)
             if used + size > width and line.strip():
                 lines.append(line.rstrip())
@@ -171,7 +175,7 @@ def _stacked(console: Console, table, columns, bar=None) -> None:
         block.add_column(overflow="fold")
         room = max(8, console.width - max(cell_len(printable(c.header)) for c in columns) - 2)
         for column in columns:
-            block.add_row(Text(printable(column.header)), Text(_fold(printable(column.show(row)), room)))
+            block.add_row(Text(printable(column.header)), Text(_fold(printable(column.show(row)), room, column.atomic)))
         if bar:
             block.add_row(Text(""), bar(row))
         console.print(block)
