@@ -85,6 +85,37 @@ AsOfOption = Annotated[Optional[str], typer.Option(
     "--as-of", metavar="YEAR|YYYY-MM", help="Use, for each fact, the latest figure dated at or before this point.")]
 
 
+class _Output:
+    """The picture and spreadsheet options of the command being run (set by `output_options`)."""
+    bom: bool = False
+    svg: Optional[Path] = None
+    html: Optional[Path] = None
+    width: Optional[int] = None
+
+
+def output_options(command: Callable) -> Callable:
+    """Give a table command --bom, --svg, --html and --width, once for all of them."""
+    import inspect
+    extra = {
+        "bom": (bool, typer.Option("--bom", help="Start CSV with a UTF-8 byte-order mark (Excel on Windows)."), False),
+        "svg": (Optional[Path], typer.Option("--svg", metavar="FILE", help="Also save the table as it shows in a terminal, as SVG."), None),
+        "html": (Optional[Path], typer.Option("--html", metavar="FILE", help="Also save the table as HTML."), None),
+        "width": (Optional[int], typer.Option("--width", min=40, metavar="COLUMNS", help="Width of the table, --svg and --html (default: the terminal's)."), None),
+    }
+    signature = inspect.signature(command)
+    added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=Annotated[kind, info])
+             for name, (kind, info, default) in extra.items()]
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        for name in extra:
+            setattr(_Output, name, kwargs.pop(name, extra[name][2]))
+        return command(*args, **kwargs)
+    wrapper.__signature__ = signature.replace(parameters=[*signature.parameters.values(), *added])  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {**command.__annotations__, **{p.name: p.annotation for p in added}}
+    return wrapper
+
+
 def handle_errors(command: Callable) -> Callable:
     """Turn the two error kinds into a message on stderr and the documented exit code."""
     @functools.wraps(command)
@@ -160,10 +191,24 @@ def emit(loaded: "Loaded", result: "Result", fmt: Optional[Format], lang: Lang, 
         raise UsageError(f"--chart draws bars in the terminal table; it cannot be combined with --format {fmt.value}")
     chosen = fmt.value if fmt else ("table" if is_tty or chart else "csv")
     color = is_tty and bool(os.environ.get("NO_COLOR", "") == "") and chosen == "table"  # no-color.org
-    width = shutil.get_terminal_size((100, 24)).columns
+    width = _Output.width or shutil.get_terminal_size((100, 24)).columns
     report = view(loaded.base, result, lang.value)
     report.primary = primary
-    write(render(report, chosen, Options(width=width, color=color, chart=chart)))
+    for kind, path in (("svg", _Output.svg), ("html", _Output.html)):
+        if path is not None:
+            save(path, render(report, "table", Options(width=width, chart=chart, record=kind)))
+    if _Output.bom and chosen != "csv":
+        raise UsageError("--bom marks CSV output for spreadsheets; add --format csv")
+    text = render(report, chosen, Options(width=width, color=color, chart=chart))
+    write(("\ufeff" if _Output.bom else "") + text)
+
+
+def save(path: Path, text: str) -> None:
+    """Write a picture file, turning every way it can fail into a DataError."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise DataError([Problem(str(path), f"cannot write: {error.strerror or error}")]) from None
 
 
 def write(text: str) -> None:
@@ -204,6 +249,7 @@ def main_options(
 
 
 @app.command("list")
+@output_options
 @handle_errors
 def list_command(
     level: Annotated[Optional[Level], typer.Option(metavar="LEVEL", help="Only places of this level: city, district, "
@@ -225,6 +271,7 @@ def list_command(
 
 
 @app.command("show")
+@output_options
 @handle_errors
 def show_command(
     place: Annotated[str, typer.Argument(metavar="PLACE", help="A place: 深圳, 廣州, shenzhen, Shenzhen, 深圳市 …",
@@ -242,6 +289,7 @@ def show_command(
     emit(loaded, show_place(loaded.base, place_index(loaded.base).resolve(place), _as_of(as_of)), format, lang, primary=1)
 
 
+@output_options
 @handle_errors
 def compare_command(
     places: Annotated[List[str], typer.Argument(metavar="PLACE...", help="Two or more places, e.g. 深圳 上海.",
@@ -269,6 +317,7 @@ app.command("diff", help="Same as compare.")(compare_command)
 
 
 @app.command("rank")
+@output_options
 @handle_errors
 def rank_command(
     by: Annotated[str, typer.Option("--by", metavar="METRIC", help="Metric: key, 中文 or English (see cityai metrics).",
@@ -340,16 +389,17 @@ subsidies_command.__doc__ = """Programmes a recipient can claim, by per-recipien
 
     Example: cityai subsidies --type 算力券 --spend 300万
     """
-app.command("subsidies")(handle_errors(subsidies_command))
+app.command("subsidies")(output_options(handle_errors(subsidies_command)))
 funds_command = _programmes(True)
 funds_command.__doc__ = """Investment funds (never a payout estimate).
 
     Example: cityai funds --city 深圳
     """
-app.command("funds")(handle_errors(funds_command))
+app.command("funds")(output_options(handle_errors(funds_command)))
 
 
 @app.command("targets")
+@output_options
 @handle_errors
 def targets_command(
     places: Annotated[Optional[List[str]], typer.Argument(metavar="[PLACE]...", help="Only these places (default: all).",
@@ -372,6 +422,7 @@ def targets_command(
 
 
 @app.command("conflicts")
+@output_options
 @handle_errors
 def conflicts_command(
     places: Annotated[Optional[List[str]], typer.Argument(metavar="[PLACE]...", help="Only these places (default: all).",
@@ -388,6 +439,7 @@ def conflicts_command(
 
 
 @app.command("policies")
+@output_options
 @handle_errors
 def policies_command(
     places: Annotated[Optional[List[str]], typer.Argument(metavar="[PLACE]...", help="Only these places (default: all).",
@@ -408,6 +460,7 @@ def policies_command(
 
 
 @app.command("sources")
+@output_options
 @handle_errors
 def sources_command(format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None) -> None:
     """The source documents, with how many facts, policies and programmes cite each.
@@ -420,6 +473,7 @@ def sources_command(format: FormatOption = None, lang: LangOption = Lang.zh, dat
 
 
 @app.command("metrics")
+@output_options
 @handle_errors
 def metrics_command(format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None) -> None:
     """Every metric: key, Chinese and English names, unit, and how many places have it.
@@ -432,6 +486,7 @@ def metrics_command(format: FormatOption = None, lang: LangOption = Lang.zh, dat
 
 
 @app.command("types")
+@output_options
 @handle_errors
 def types_command(format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None) -> None:
     """Subsidy types with their English and pinyin names and category (voucher, subsidy, prize, fund).
@@ -441,6 +496,31 @@ def types_command(format: FormatOption = None, lang: LangOption = Lang.zh, data:
     from .query.places import list_types
     loaded = load(data)
     emit(loaded, list_types(loaded.base), format, lang)
+
+
+@app.command("cite")
+@output_options
+@handle_errors
+def cite_command(
+    name: Annotated[str, typer.Argument(metavar="PLACE|PROGRAMME", help="A place (with a metric), or a programme's name.",
+                                        autocompletion=_complete("place"))],
+    metric: Annotated[Optional[str], typer.Argument(metavar="[METRIC]", help="The metric of the place's fact.",
+                                                    autocompletion=_complete("metric"))] = None,
+    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None,
+) -> None:
+    """The evidence: each citation's source and the paragraph around its quote, marked [[like this]].
+
+    Example: cityai cite 深圳 ai_enterprises
+    """
+    from .names import metric_index, place_index
+    from .query.cite import cite_fact, cite_programme
+    loaded = load(data)
+    read = loaded.seed_text
+    if metric is None:
+        emit(loaded, cite_programme(loaded.base, name, read), format, lang)
+        return
+    place = place_index(loaded.base).resolve(name)
+    emit(loaded, cite_fact(loaded.base, place, metric_index(loaded.base).resolve(metric), read), format, lang)
 
 
 class ExtractFormat(str, Enum):
@@ -484,6 +564,19 @@ def extract_command(
                 f"published = \"{when or 'CHOOSE'}\"\n\n")
     scopes = {key: metric.scopes[0].key for key, metric in loaded.base.metrics.items()}
     write(head + to_toml([row["_candidate"] for row in result.rows], source_id, scopes))
+
+
+@app.command("schema")
+@handle_errors
+def schema_command() -> None:
+    """The JSON Schema of a knowledge-base file, for TOML editors (data/cities.schema.json).
+
+    Example: cityai schema > cities.schema.json
+    """
+    import json
+
+    from .models import json_schema
+    write(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
 
 
 @app.command("validate")

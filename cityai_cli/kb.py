@@ -60,6 +60,18 @@ class Loaded:
         return None
 
 
+    def seed_text(self, source_id: str) -> Optional[str]:
+        """The text of a source's document, or None when it cannot be found or read."""
+        source = self.base.sources.get(source_id)
+        path = self.seed_path(source.file) if source else None
+        if path is None:
+            return None
+        try:
+            return read_text(path)
+        except DataError:
+            return None
+
+
 def display(path: Path) -> str:
     """The path as the user would type it: relative to the working directory when inside it."""
     cwd = Path.cwd().resolve()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Dict, List, Literal, Optional
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 from .dates import PartialDate
 from .quantity import DIMENSIONS, FigureError, Quantity, parse_figure
@@ -36,8 +36,11 @@ def _quantity(raw: object) -> Quantity:
         raise ValueError(str(error)) from None
 
 
-Date = Annotated[PartialDate, BeforeValidator(PartialDate.parse)]
-Figure_ = Annotated[Quantity, BeforeValidator(_quantity)]
+Date = Annotated[PartialDate, BeforeValidator(PartialDate.parse),
+                 WithJsonSchema({"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+                                 "description": "a date known to the year, month or day"})]
+Figure_ = Annotated[Quantity, BeforeValidator(_quantity),
+                    WithJsonSchema({"type": "string", "description": "a figure as the source writes it, e.g. 超2800家"})]
 NonEmpty = Annotated[str, Field(min_length=1)]
 Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 
@@ -203,3 +206,11 @@ class KnowledgeBase(Strict):
     subsidy_types: Dict[str, SubsidyType] = {}
     sources: Dict[str, Source] = {}
     places: Dict[str, Place] = {}
+
+
+def json_schema() -> dict:
+    """The JSON Schema of a knowledge-base file, for TOML editors (Taplo, Even Better TOML)."""
+    schema = KnowledgeBase.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "cityai knowledge base"
+    return schema

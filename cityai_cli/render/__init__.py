@@ -24,6 +24,7 @@ class Options:
     width: Optional[int] = None   # terminal columns for the table renderer
     color: bool = False
     chart: bool = False
+    record: str = ""              # "svg" or "html": the table renderer returns the recorded page
 
 
 def render(report: Report, fmt: str, options: Options = Options()) -> str:

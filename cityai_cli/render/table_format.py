@@ -26,8 +26,10 @@ NARROW = 72
 def render(report: Report, options) -> str:
     out = io.StringIO()
     width = options.width or 100
-    console = Console(file=out, width=width, force_terminal=options.color,
-                      no_color=not options.color, color_system="standard" if options.color else None,
+    recording = bool(options.record)
+    console = Console(file=out, width=width, force_terminal=options.color or recording, record=recording,
+                      no_color=not (options.color or recording),
+                      color_system="standard" if options.color or recording else None,
                       highlight=False, emoji=False, markup=False, legacy_windows=False)
     for table in report.tables:
         columns = [column for column in table.columns if column.in_table]
@@ -56,6 +58,10 @@ def render(report: Report, options) -> str:
         console.print(grid)
         if table.caption and table.rows:
             console.print(Text(printable(table.caption), style="dim"))
+    if options.record == "svg":
+        return console.export_svg(title="cityai")
+    if options.record == "html":
+        return console.export_html(inline_styles=True)
     return out.getvalue()
 
 

@@ -303,3 +303,30 @@ def candidates_table(base: Base, result, lang: str) -> List[Table]:
                Column("quote", word(lang, "quote"))]
     title = word(lang, "t.candidates", n=len(result.rows))
     return [Table("candidates", title, columns, result.rows, empty=word(lang, "empty"), caption=legend(result.rows, lang))]
+
+
+@builder("cite")
+def cite_table(base: Base, result, lang: str) -> List[Table]:
+    is_fact = "metric" in result.meta
+    columns = [*_place(base, lang)]
+    if is_fact:
+        columns += [Column("metric", "metric", in_table=False),
+                    *[c for c in fact_columns(base, lang, metric_of=lambda r: result.meta["metric"])
+                      if c.key not in ("sources", "citations")],
+                    Column("kind_label", word(lang, "kind"), cell=lambda r: word(lang, f"kind.{r['kind']}"),
+                           value=lambda r: word(lang, f"kind.{r['kind']}"))]
+    else:
+        columns += [Column("programme", word(lang, "name")), Column("role", word(lang, "term"))]
+    columns += [Column("source", word(lang, "sources"), atomic=True), Column("title", word(lang, "title_source")),
+                Column("publisher", word(lang, "publisher"), in_table=False),
+                Column("published", word(lang, "published"), atomic=True),
+                Column("quote", "quote", in_table=False), Column("value_as_written", "value_as_written", in_table=False),
+                Column("note", word(lang, "note"), in_table=False),
+                Column("paragraph", word(lang, "paragraph"),
+                       cell=lambda r: r["paragraph"] if r["paragraph"] is not None else word(lang, "not_found"))]
+    if is_fact:
+        title = f"{names.place(base, result.meta['place'], lang)} · {names.metric(base, result.meta['metric'], lang)}"
+    else:
+        title = result.meta["programme"]
+    return [Table("cite", word(lang, "t.cite", title=title, n=len(result.rows)), columns, result.rows,
+                  caption=legend(result.rows, lang))]

@@ -51,6 +51,8 @@ WORDS: Dict[str, Dict[str, str]] = {
         "empty": "(无)", "empty.compare": "{places}均无数据; cityai show {first} 列出其政策文件",
         "legend.published": "* 发布日期代替原文“目前/现”等", "legend.inferred": "~ 推断日期(见备注)",
         "leader": "★", "yes": "是", "no": "否", "n_sources": "{n}个来源",
+        "term": "条款", "title_source": "来源标题", "paragraph": "原文段落([[引文]])", "not_found": "(原文未找到引文)",
+        "t.cite": "{title}: {n}条引证",
         "confidence": "置信度", "known": "已收录", "t.candidates": "{n}条候选数据",
     },
     "en": {
@@ -94,6 +96,8 @@ WORDS: Dict[str, Dict[str, str]] = {
         "empty": "(none)", "empty.compare": "no figures for {places}; cityai show {first} lists its policy documents",
         "legend.published": "* publication date standing for 'now'", "legend.inferred": "~ inferred date (see note)",
         "leader": "★", "yes": "yes", "no": "no", "n_sources": "{n} sources",
+        "term": "term", "title_source": "source title", "paragraph": "paragraph ([[quote]])",
+        "not_found": "(quote not found in the document)", "t.cite": "{title}: {n} citations",
         "confidence": "confidence", "known": "in base", "t.candidates": "{n} candidate facts",
     },
 }
