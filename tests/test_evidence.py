@@ -1,0 +1,117 @@
+"""Issue 12 on fixtures: cite, policies, --as-of, --bom, --svg/--html, the JSON Schema."""
+import csv
+import html.parser
+import io
+import json
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from conftest import MINI, PROJECT_DATA, ROOT
+from cityai_cli.query.cite import marked, paragraph_of
+
+M = str(MINI)
+
+
+def test_the_quote_is_marked_inside_its_paragraph_whitespace_ignored():
+    document = "第一段。\n甲市现有人工智能 企业超2800家,产业规模3600亿元。\n第三段。\n"
+    assert marked(document, "甲市现有人工智能企业超2800家") == "[[甲市现有人工智能 企业超2800家]],产业规模3600亿元。"
+    assert paragraph_of(document, "不存在") is None
+
+
+def test_cite_a_fact_lists_every_citation_with_its_paragraph(cli):
+    rows = json.loads(cli("cite", "乙", "企业数", "--data", M, "-f", "json").stdout)
+    assert [(r["source"], r["title"], r["published"], r["paragraph"]) for r in rows] == [
+        ("mini", "三城数据", "2025-03-01",
+         "甲市现有人工智能企业超2800家,产业规模3600亿元。[[乙市人工智能企业约2400家]],产业规模突破4000亿元。"),
+        ("mini-late", "三城数据(再版)", "2025-04-01",
+         "[[再版补充:乙市人工智能企业约2400家]]。丁市人工智能核心产业规模5000亿元。")]
+
+
+def test_cite_a_programme_includes_each_term(cli):
+    rows = json.loads(cli("cite", "甲市算力券", "--data", M, "-f", "json").stdout)
+    assert [(r["role"], r["quote"]) for r in rows] == [
+        ("programme", "甲市发放算力券"), ("pool", "每年发放最高5000万元"), ("rate", "按不超过合同金额50%"),
+        ("cap", "每年最高100万元"), ("special_rates[0]", "初创企业可按60%")]
+    assert all("[[" in r["paragraph"] for r in rows)
+
+
+def test_cite_unknown_programme_and_missing_fact_are_usage_errors(cli):
+    assert (cli("cite", "无此券", "--data", M).code, cli("cite", "丙", "industry_scale", "--data", M).code) == (2, 2)
+    assert cli("cite", "丙", "industry_scale", "--data", M).stderr == (
+        "Error: 丙 has no industry_scale figure; cityai show 丙 lists its facts\n")
+
+
+def test_cite_shows_the_right_paragraph_for_every_fact_of_the_bundled_base(project):
+    from cityai_cli.query.cite import cite_fact
+    for place, metric in sorted({(f.place, f.metric) for f in project.base.facts}):
+        for row in cite_fact(project.base, place, metric, project.seed_text).rows:
+            assert row["paragraph"] is not None, (place, metric, row["quote"])
+            inside = row["paragraph"].split("[[", 1)[1].split("]]", 1)[0]
+            assert "".join(inside.split()) == "".join(row["quote"].split())
+
+
+def test_policies_are_ordered_by_date_and_filtered(cli):
+    rows = list(csv.DictReader(io.StringIO(cli("policies", "--data", M, "-f", "csv").stdout)))
+    assert [(r["place"], r["date"], r["date_basis"], r["sources"]) for r in rows] == [
+        ("甲", "2025", "inferred", "mini;mini-late")]
+    assert cli("policies", "--data", M, "--since", "2026", "-f", "csv").stdout.splitlines()[1:] == []
+    assert len(cli("policies", "--data", M, "--until", "2025", "-f", "csv").stdout.splitlines()) == 2
+
+
+def test_as_of_is_said_in_the_title(cli):
+    out = cli("rank", "--by", "compute_capacity", "--as-of", "2025", "--data", M, "-f", "markdown").stdout
+    assert out.splitlines()[0] == "### 智能算力规模 · 市 · 1个可比排名, 1个口径或年份不同, 1个无数据 · 截至2025"
+    assert cli("rank", "--by", "compute_capacity", "--as-of", "2025-13", "--data", M).code == 2
+
+
+def test_bom_makes_csv_readable_as_utf8_sig(cli, tmp_path):
+    out = cli("rank", "--by", "产业规模", "--data", M, "-f", "csv", "--bom").stdout
+    assert out.startswith("\ufeff")
+    path = tmp_path / "r.csv"
+    path.write_text(out, encoding="utf-8", newline="")
+    rows = list(csv.DictReader(path.open(encoding="utf-8-sig", newline="")))
+    assert (rows[0]["place"], rows[0]["text"]) == ("乙", "突破4000亿元")
+    assert cli("rank", "--by", "产业规模", "--data", M, "-f", "json", "--bom").code == 2
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
+def test_bom_csv_opens_in_a_spreadsheet(cli, tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text(cli("rank", "--by", "产业规模", "--data", M, "-f", "csv", "--bom").stdout, encoding="utf-8", newline="")
+    subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path), str(path)],
+                   check=True, capture_output=True, timeout=120)
+    import zipfile
+    shared = zipfile.ZipFile(tmp_path / "r.xlsx").read("xl/sharedStrings.xml").decode("utf-8")
+    assert "突破4000亿元" in shared and "乙" in shared
+
+
+def test_svg_and_html_save_what_the_table_shows(cli, tmp_path):
+    svg, page = tmp_path / "r.svg", tmp_path / "r.html"
+    result = cli("rank", "--by", "产业规模", "--data", M, "-f", "csv", "--svg", str(svg), "--html", str(page),
+                 "--width", "90")
+    assert result.code == 0
+    tree = ET.parse(svg)
+    text = "".join(tree.getroot().itertext()).replace("\xa0", " ")
+    assert "突破4000亿元" in text and "3600亿元" in text
+    parser = html.parser.HTMLParser()
+    parser.feed(page.read_text(encoding="utf-8"))
+    assert "突破4000亿元" in page.read_text(encoding="utf-8")
+
+
+def test_chart_is_saved_too(cli, tmp_path):
+    svg = tmp_path / "c.svg"
+    assert cli("rank", "--by", "产业规模", "--data", M, "--chart", "--svg", str(svg)).code == 0
+    assert "█" in "".join(ET.parse(svg).getroot().itertext())
+
+
+def test_an_unwritable_picture_is_a_data_error(cli, tmp_path):
+    result = cli("rank", "--by", "产业规模", "--data", M, "-f", "csv", "--svg", str(tmp_path / "no" / "r.svg"))
+    assert (result.code, result.stderr) == (1, f"Error: {tmp_path / 'no' / 'r.svg'}: cannot write: No such file or directory\n")
+
+
+def test_checked_in_schema_is_the_generated_one(cli):
+    assert json.loads(cli("schema").stdout) == json.loads((ROOT / "data" / "cities.schema.json").read_text(encoding="utf-8"))
+    assert PROJECT_DATA.read_text(encoding="utf-8").startswith("#:schema ./cities.schema.json\n")
