@@ -459,17 +459,47 @@ def policies_command(
                                _region(loaded, region)), format, lang)
 
 
-@app.command("sources")
+sources_app = typer.Typer(help="The source documents, with how many facts, policies and programmes cite each.")
+app.add_typer(sources_app, name="sources")
+
+
+@sources_app.callback(invoke_without_command=True)
 @output_options
 @handle_errors
-def sources_command(format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None) -> None:
+def sources_command(ctx: typer.Context, format: FormatOption = None, lang: LangOption = Lang.zh,
+                    data: DataOption = None) -> None:
     """The source documents, with how many facts, policies and programmes cite each.
 
     Example: cityai sources --format json
     """
+    if ctx.invoked_subcommand is not None:
+        return
     from .query.places import list_sources
     loaded = load(data)
     emit(loaded, list_sources(loaded.base), format, lang)
+
+
+@sources_app.command("add")
+@handle_errors
+def sources_add_command(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The document: UTF-8 text, Markdown or HTML.")],
+    id: Annotated[str, typer.Option("--id", metavar="ID", help="The new source's id, e.g. xinhua-2025-06.")],
+    title: Annotated[str, typer.Option(metavar="TEXT", help="The document's title.")],
+    publisher: Annotated[str, typer.Option(metavar="TEXT", help="Who published it.")],
+    published: Annotated[str, typer.Option(metavar="DATE", help="When: 2025, 2025-06 or 2025-06-18.")],
+    url: Annotated[Optional[str], typer.Option(metavar="URL", help="Where it was published.")] = None,
+    data: DataOption = None,
+) -> None:
+    """Copy a document into your base's seeds/ and record it with its SHA-256.
+
+    Example: cityai sources add article.txt --id xinhua-2025-06 --title 标题 --publisher 新华社 --published 2025-06-18 --data my.toml
+    """
+    from .sources import add_source
+    chosen = data or _State.data
+    if chosen is None:
+        raise UsageError("sources add writes into your own knowledge base: give --data FILE (the bundled one is read-only)")
+    entry = add_source(chosen, file, id, title, publisher, published, url)
+    write(entry.lstrip("\n"))
 
 
 @app.command("metrics")

@@ -8,6 +8,7 @@ A fact's citation checks the number as that source writes it (`value`), else the
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from typing import Dict, Iterator, List, Optional, Tuple
 
@@ -129,7 +130,13 @@ def check_provenance(loaded: Loaded) -> List[Problem]:
             problems.append(Problem(loaded.display_path, f"source document {source.file!r} not found in seeds/",
                                     loaded.lines.line_of(location), None, format_path(location)))
         else:
-            documents[source_id] = squash(path.read_text(encoding="utf-8"))
+            raw = path.read_bytes()
+            if source.sha256 and hashlib.sha256(raw).hexdigest() != source.sha256:
+                location = ("sources", source_id, "sha256")
+                problems.append(Problem(loaded.display_path, f"{source.file} has changed since it was recorded "
+                                        f"(its SHA-256 is {hashlib.sha256(raw).hexdigest()})",
+                                        loaded.lines.line_of(location), None, format_path(location)))
+            documents[source_id] = squash(raw.decode("utf-8"))
     for location, item in entries(loaded):
         if not hasattr(item, "quote"):
             continue

@@ -1,0 +1,95 @@
+"""Issue 13 on fixtures: extract from the command line, sources add, recorded hashes."""
+import hashlib
+import json
+import shutil
+
+import pytest
+
+from conftest import FIXTURES, PROJECT_DATA, PROJECT_SEEDS
+
+
+@pytest.fixture
+def own(tmp_path, monkeypatch):
+    """A user's own base: the mini fixture and its seeds in a temporary directory."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(FIXTURES / "mini.toml", tmp_path / "my.toml")
+    shutil.copytree(FIXTURES / "seeds", tmp_path / "seeds")
+    return tmp_path
+
+
+def test_every_bundled_seed_has_its_hash_recorded(project):
+    for source in project.base.sources.values():
+        assert source.sha256 == hashlib.sha256((PROJECT_SEEDS / source.file).read_bytes()).hexdigest()
+
+
+def test_an_edited_seed_is_caught(cli, own):
+    text = (own / "my.toml").read_text(encoding="utf-8").replace(
+        'file = "mini.txt"\npublisher = "测试"\ntitle = "三城数据"\n',
+        'file = "mini.txt"\npublisher = "测试"\ntitle = "三城数据"\nsha256 = "' + "0" * 64 + '"\n')
+    (own / "my.toml").write_text(text, encoding="utf-8")
+    digest = hashlib.sha256((own / "seeds" / "mini.txt").read_bytes()).hexdigest()
+    result = cli("validate", "my.toml")
+    assert result.code == 1
+    assert result.stdout.splitlines()[0] == f"my.toml:52: sources.mini.sha256: mini.txt has changed since it was recorded (its SHA-256 is {digest})"
+
+
+def test_sources_add_copies_the_document_and_records_its_hash(cli, own):
+    (own / "a.html").write_text("<html><body><p>乙市人工智能企业约2400家。</p><script>x()</script></body></html>", encoding="utf-8")
+    result = cli("sources", "add", "a.html", "--id", "yi-2025", "--title", "乙市", "--publisher", "测试",
+                 "--published", "2025-05", "--data", "my.toml")
+    stored = (own / "seeds" / "yi-2025.txt").read_bytes()
+    assert stored == "乙市人工智能企业约2400家。\n".encode("utf-8")
+    assert result.code == 0
+    assert result.stdout == ('[sources.yi-2025]\nfile = "yi-2025.txt"\npublisher = "测试"\ntitle = "乙市"\n'
+                             f'published = "2025-05"\nsha256 = "{hashlib.sha256(stored).hexdigest()}"\n')
+    assert cli("validate", "my.toml").code == 0
+    again = cli("sources", "add", "a.html", "--id", "yi-2025", "--title", "乙市", "--publisher", "测试",
+                "--published", "2025-05", "--data", "my.toml")
+    assert (again.code, again.stderr) == (2, "Error: source 'yi-2025' already exists in my.toml\n")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--id", "Bad Id"], "Error: --id 'Bad Id': use lower-case letters, digits, - and _, e.g. xinhua-2025-06\n"),
+    (["--id", "ok", "--published", "2025-13"], "Error: --published: '2025-13' is not a real date\n"),
+])
+def test_sources_add_refuses_bad_options(cli, own, args, message):
+    (own / "a.txt").write_text("文本\n", encoding="utf-8")
+    base = {"--id": "ok", "--title": "t", "--publisher": "p", "--published": "2025"}
+    base.update(dict(zip(args[::2], args[1::2])))
+    flat = [item for pair in base.items() for item in pair]
+    result = cli("sources", "add", "a.txt", *flat, "--data", "my.toml")
+    assert (result.code, result.stderr) == (2, message)
+
+
+def test_sources_add_never_writes_into_the_bundled_base(cli, own):
+    (own / "a.txt").write_text("文本\n", encoding="utf-8")
+    for extra in ([], ["--data", str(PROJECT_DATA)]):
+        result = cli("sources", "add", "a.txt", "--id", "x", "--title", "t", "--publisher", "p", "--published", "2025", *extra)
+        assert result.code == 2
+        assert "the bundled one is read-only" in result.stderr
+
+
+def test_extract_marks_what_the_base_already_holds(cli, own):
+    (own / "new.txt").write_text("乙市人工智能企业约2400家。到2027年,丁市人工智能企业将超2000家。\n", encoding="utf-8")
+    rows = json.loads(cli("extract", "new.txt", "--published", "2025-06", "--data", "my.toml", "-f", "json").stdout)
+    assert [(r["place"], r["metric"], r["value"], r["kind"], r["date"], r["date_basis"], r["known"]) for r in rows] == [
+        ("乙", "ai_enterprises", "约2400家", "actual", "2025-06", "published", True),
+        ("丁", "ai_enterprises", "超2000家", "target", "2027", "stated", False)]
+    fresh = json.loads(cli("extract", "new.txt", "--published", "2025-06", "--data", "my.toml", "-f", "json",
+                           "--new-only").stdout)
+    assert [r["value"] for r in fresh] == ["超2000家"]
+
+
+def test_extract_toml_adds_to_a_base_that_then_validates(cli, own):
+    (own / "new.txt").write_text("到2027年,丁市人工智能企业将超2000家。\n", encoding="utf-8")
+    assert cli("sources", "add", "new.txt", "--id", "ding-2025", "--title", "丁市", "--publisher", "测试",
+               "--published", "2025-06", "--data", "my.toml").code == 0
+    entries = cli("extract", "new.txt", "--published", "2025-06", "--source", "ding-2025", "--data", "my.toml",
+                  "-f", "toml").stdout
+    assert "[sources." not in entries          # the source is already in the base
+    assert 'quote = "到2027年,丁市人工智能企业将超2000家" }' in entries or "丁市人工智能企业将超2000家" in entries
+    with (own / "my.toml").open("a", encoding="utf-8") as out:
+        out.write("\n" + entries)
+    result = cli("validate", "my.toml")
+    assert (result.code, result.stdout.splitlines()[-1]) == (0, "my.toml: OK — 5 places, 14 facts (15 citations), "
+                                                             "1 policy, 4 programmes; every quote found in its source (3 documents)")
