@@ -102,21 +102,22 @@ def _position(text, offset: int) -> tuple:
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
 
-# tomllib's time and memory grow with the square of the length of a dotted key that starts a
-# line (`a.a.a… = 1`): a 200 KB key exhausts gigabytes. No real key has more than a few parts.
+# tomllib's time and memory grow with the square of the length of a dotted key (`a.a.a… = 1`,
+# `[a.a.a…]`, `{a.a.a… = 1}`): a 200 KB key exhausts gigabytes. No real key has more than a few
+# parts; `_scan` refuses longer ones wherever they are, before tomllib sees them.
 MAX_KEY_PARTS = 100
-_KEY_PART = r"""(?:[A-Za-z0-9_-]+|"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\n]*')"""
-_LONG_KEY = re.compile(rf"^[ \t]*(?:{_KEY_PART}[ \t]*\.[ \t]*){{{MAX_KEY_PARTS}}}{_KEY_PART}", re.MULTILINE)
 
 _MAX_DIGITS = 4300
 _LONG_NUMBER = re.compile(rf"[0-9](?:_?[0-9]){{{_MAX_DIGITS},}}")
 
 
 def parse_toml(text: str, name: str) -> dict:
-    long_key = _LONG_KEY.search(text)
-    if long_key:
-        line, _ = _position(text, long_key.start())
-        raise DataError([Problem(name, f"invalid TOML: a dotted key of more than {MAX_KEY_PARTS} parts", line)])
+    try:
+        for _ in _scan(text, strict=True):
+            pass
+    except ValueError as error:
+        raise DataError([Problem(name, f"invalid TOML: a dotted key of more than {MAX_KEY_PARTS} parts",
+                                 error.args[0])]) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -188,59 +189,164 @@ def _problem_from_pydantic(name: str, lines: "LineMap", item: dict) -> Problem:
     return Problem(name, message, lines.line_of(location), None, format_path(location))
 
 
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
-_KEY_PART = re.compile(r'\s*("(?:[^"\\]|\\.)*"|\'[^\']*\'|[A-Za-z0-9_-]+)\s*')
-
-
 class LineMap:
-    """Maps a field path back to the line of the TOML file that defines it (best effort)."""
+    """Maps a field path back to the line of the TOML file that defines it (best effort).
+
+    Built in one linear pass (`_scan`): every table header and every key line is indexed once,
+    so finding the line of each of thousands of problems costs a dictionary look-up. Lines inside
+    multi-line strings and multi-line arrays are never mistaken for headers or keys.
+    """
 
     def __init__(self, text: str):
-        self.lines = text.splitlines()
         self.headers: Dict[Tuple, int] = {}
-        counts: Dict[Tuple, int] = {}
-        for number, line in enumerate(self.lines, start=1):
-            match = _HEADER.match(line)
-            key = _split_key(match.group(2)) if match else None
-            if not key:
+        self.keys: Dict[Tuple, int] = {}
+        tables: dict = {}
+        table: Tuple = ()
+        for number, kind, parts in _scan(text):
+            if kind == "key":
+                self.keys.setdefault(table + parts, number)
                 continue
-            if match.group(1) == "[[":
-                index = counts.get(key, 0)
-                counts[key] = index + 1
-                key = key + (index,)
-            self.headers.setdefault(key, number)
+            table = _resolve(tables, parts, kind == "[[")
+            self.headers.setdefault(table, number)
 
     def line_of(self, location: Tuple) -> Optional[int]:
         for cut in range(len(location), 0, -1):
-            start = self.headers.get(tuple(location[:cut]))
-            if start is None:
-                continue
-            rest = [part for part in location[cut:] if isinstance(part, str)]
-            return self._find_key(start, rest[0]) if rest else start
+            prefix = tuple(location[:cut])
+            found = self.keys.get(prefix) or self.headers.get(prefix)
+            if found is not None:
+                return found
         return None
 
-    def _find_key(self, start: int, key: str) -> int:
-        pattern = re.compile(rf'^\s*(?:{re.escape(key)}|"{re.escape(key)}")\s*=')
-        for number in range(start + 1, len(self.lines) + 1):
-            line = self.lines[number - 1]
-            if _HEADER.match(line):
-                break
-            if pattern.match(line):
-                return number
-        return start
+
+def _resolve(tables: dict, parts: Tuple[str, ...], is_array: bool) -> Tuple:
+    """A header's path with the current index of each enclosing array of tables filled in.
+
+    `tables` is a trie of the headers seen: part -> [index (None unless an array), children].
+    """
+    resolved: list = []
+    level = tables
+    for position, part in enumerate(parts):
+        node = level.setdefault(part, [None, {}])
+        if is_array and position == len(parts) - 1:
+            node[0] = -1 if node[0] is None else node[0]
+            node[0] += 1
+            node[1] = {}   # a new element: the tables nested in the previous element start again
+        resolved.append(part)
+        if node[0] is not None:
+            resolved.append(node[0])
+        level = node[1]
+    return tuple(resolved)
 
 
-def _split_key(text: str) -> Optional[Tuple[str, ...]]:
-    parts, position = [], 0
-    while position < len(text):
-        match = _KEY_PART.match(text, position)
-        if not match:
+# One scanner for what must see TOML's structure besides tomllib: the header and key lines of
+# LineMap, and the limit on dotted keys. Every pattern is a plain alternation of disjoint
+# branches or a single character class, so matching never backtracks: the pass is linear.
+_NORMAL = re.compile(r'"""' + r"|'''|[\"'#\[\]{}=,.]")
+_IN_BASIC = re.compile(r'\\.|"')
+_IN_ML_BASIC = re.compile(r'\\.|"""')
+_BARE = re.compile(r"[A-Za-z0-9_-]+")
+_BASIC_KEY = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
+_LITERAL_KEY = re.compile(r"'([^'\n]*)'")
+_SPACE = re.compile(r"[ \t]*")
+
+
+def _scan(text: str, strict: bool = False):
+    """Yield (line number, kind, key parts) for each table header ("[" or "[[") and key line ("key").
+
+    With `strict`, raise ValueError(line number) at a dotted key of more than MAX_KEY_PARTS parts
+    anywhere outside strings: a line's key, a table header or a key in an inline table.
+    """
+    state, depth = "", 0   # state: "" in code, '"""' or "'''" inside a multi-line string
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not state and depth == 0:
+            parsed = _header_or_key(line)
+            if parsed is not None:
+                yield (number, *parsed)
+        state, depth = _scan_line(line, state, depth, number if strict else 0)
+
+
+def _scan_line(line: str, state: str, depth: int, strict_line: int) -> Tuple[str, int]:
+    """The string state and bracket depth after a line, given those before it."""
+    position, dots = 0, 0
+    while True:
+        if state == '"""':
+            found = _IN_ML_BASIC.search(line, position)
+            while found and found.group(0) != '"""':
+                found = _IN_ML_BASIC.search(line, found.end())
+            if not found:
+                return state, depth
+            state, position = "", found.end()
+            continue
+        if state == "'''":
+            end = line.find("'''", position)
+            if end < 0:
+                return state, depth
+            state, position = "", end + 3
+            continue
+        found = _NORMAL.search(line, position)
+        if not found:
+            return state, depth
+        token, position = found.group(0), found.end()
+        if token in ('"""', "'''"):
+            state = token
+        elif token == '"':
+            end = _IN_BASIC.search(line, position)
+            while end and end.group(0) != '"':
+                end = _IN_BASIC.search(line, end.end())
+            if not end:
+                return state, depth
+            position = end.end()
+        elif token == "'":
+            end = line.find("'", position)
+            if end < 0:
+                return state, depth
+            position = end + 1
+        elif token == "#":
+            return state, depth
+        elif token == ".":
+            dots += 1
+            if strict_line and dots >= MAX_KEY_PARTS:
+                raise ValueError(strict_line)
+        else:
+            dots = 0
+            if token in "[{":
+                depth += 1
+            elif token in "]}":
+                depth = max(depth - 1, 0)
+
+
+def _header_or_key(line: str) -> Optional[Tuple[str, Tuple[str, ...]]]:
+    """("[" or "[[", parts) for a table header, ("key", parts) for `key = …`, else None."""
+    position = _SPACE.match(line).end()
+    if line.startswith("[", position):
+        kind = "[[" if line.startswith("[[", position) else "["
+        parsed = _key(line, position + len(kind))
+        if parsed is None:
             return None
-        token = match.group(1)
-        parts.append(token[1:-1] if token[0] in "\"'" else token)
-        position = match.end()
-        if position < len(text):
-            if text[position] != ".":
-                return None
-            position += 1
-    return tuple(parts)
+        parts, position = parsed
+        close = "]]" if kind == "[[" else "]"
+        rest = line[position + len(close):].strip() if line.startswith(close, position) else "x"
+        return (kind, parts) if not rest or rest.startswith("#") else None
+    parsed = _key(line, position)
+    if parsed is None or not line.startswith("=", parsed[1]):
+        return None
+    return "key", parsed[0]
+
+
+def _key(line: str, position: int) -> Optional[Tuple[Tuple[str, ...], int]]:
+    """The dotted key at `position`: (its parts, the position after it and its blanks)."""
+    parts: list = []
+    while len(parts) < MAX_KEY_PARTS:
+        position = _SPACE.match(line, position).end()
+        for pattern in (_BARE, _BASIC_KEY, _LITERAL_KEY):
+            found = pattern.match(line, position)
+            if found:
+                parts.append(found.group(found.lastindex or 0))
+                position = _SPACE.match(line, found.end()).end()
+                break
+        else:
+            return None
+        if not line.startswith(".", position):
+            return tuple(parts), position
+        position += 1
+    return None
