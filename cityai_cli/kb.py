@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ else:  # pragma: no cover - exercised only on Python < 3.11
     import tomli as tomllib
 
 MAX_BYTES = 4 * 1024 * 1024   # the bundled base is ~100 KB; 4 MiB leaves room to grow 40-fold
+MAX_SEED_BYTES = 4 * 1024 * 1024   # a source document (the largest bundled one is ~21 KB)
 ENV_VAR = "CITYAI_DATA"
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -51,39 +53,123 @@ class Loaded:
         return display(self.path)
 
     def seed_path(self, filename: str) -> Optional[Path]:
-        """Where a source's file is: beside the base (seeds/ or ../seeds/), else the bundled seeds."""
+        """Where a source's file is: beside the base (seeds/ or ../seeds/), else the bundled seeds.
+
+        ReadError when the name could reach outside a seeds directory: an absolute path, a `..`
+        part, or a link that resolves outside it.
+        """
+        relative = Path(filename)
+        if not filename or relative.is_absolute() or relative.anchor or ".." in relative.parts \
+                or "\\" in filename or "\0" in filename:
+            raise ReadError("must be a plain file name inside seeds/ (no absolute path, no ..)")
         for folder in (self.path.parent / "seeds", self.path.parent.parent / "seeds", bundled_path("seeds")):
-            candidate = folder / filename
-            if candidate.is_file():
-                return candidate
+            candidate = folder / relative
+            if not os.path.lexists(candidate):
+                continue
+            try:
+                inside = candidate.resolve().is_relative_to(folder.resolve())
+            except (OSError, RuntimeError):   # a link loop
+                inside = False
+            if not inside:
+                raise ReadError(f"leaves the seeds directory {display(folder)} (a link?)")
+            return candidate
         return None
+
+    def read_seed(self, filename: str) -> str:
+        """The text of a source document; ReadError (not found, outside seeds/, not a regular
+        file, too large, not UTF-8) otherwise."""
+        path = self.seed_path(filename)
+        if path is None:
+            raise ReadError("not found in seeds/")
+        return decode_utf8(safe_read(path, MAX_SEED_BYTES, "a source document"))
 
 
 def display(path: Path) -> str:
-    """The path as the user would type it: relative to the working directory when inside it."""
-    cwd = Path.cwd().resolve()
+    """The path as the user would type it: relative to the working directory when inside it.
+
+    Lexical only (links are not followed, so a link loop cannot raise), and the path as given
+    when the working directory is gone or is the root.
+    """
     try:
-        return str(path.resolve().relative_to(cwd)) if cwd != Path(cwd.anchor) else str(path)
+        cwd = Path(os.getcwd())
+        absolute = Path(os.path.abspath(path))
+    except (OSError, ValueError):   # the working directory was deleted; a NUL in the name
+        return str(path)
+    try:
+        return str(absolute.relative_to(cwd)) if cwd != Path(cwd.anchor) else str(path)
     except ValueError:
         return str(path)
 
 
+class ReadError(ValueError):
+    """Why a file cannot be used, worded to follow its name: "x.toml: is not a regular file"."""
+
+
+def safe_read(path: Path, limit: int, what: str = "a knowledge base") -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; ReadError saying why not otherwise.
+
+    Only regular files are read (after following links): devices, pipes and sockets are refused
+    before they are opened, and the file is opened non-blocking and checked again (fstat) in
+    case it was swapped meanwhile, so a FIFO without a writer never blocks. At most limit + 1
+    bytes are read, whatever the size the file claims (/proc files claim 0).
+    """
+    try:
+        status = os.stat(path)
+        _check_regular(status, limit, what)
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+                             | getattr(os, "O_BINARY", 0))
+        try:
+            _check_regular(os.fstat(descriptor), limit, what)
+            chunks, remaining = [], limit + 1
+            while remaining > 0:
+                chunk = os.read(descriptor, min(remaining, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                remaining -= len(chunk)
+        finally:
+            os.close(descriptor)
+    except FileNotFoundError:
+        raise ReadError("no such file") from None
+    except PermissionError:
+        raise ReadError("permission denied") from None
+    except OSError as error:
+        raise ReadError(f"cannot read: {error.strerror or error}") from None
+    except ValueError as error:   # a NUL in the name; Python raises ValueError, not OSError
+        if isinstance(error, ReadError):
+            raise
+        raise ReadError(f"cannot read: {error}") from None
+    raw = b"".join(chunks)
+    if len(raw) > limit:
+        raise ReadError(f"is more than {limit:,} bytes; {what} may be at most {limit:,} bytes")
+    return raw
+
+
+def _check_regular(status: os.stat_result, limit: int, what: str) -> None:
+    if stat.S_ISDIR(status.st_mode):
+        raise ReadError("is a directory, not a knowledge-base file" if what == "a knowledge base" else "is a directory")
+    if not stat.S_ISREG(status.st_mode):
+        raise ReadError("is not a regular file")
+    if status.st_size > limit:
+        raise ReadError(f"is {status.st_size:,} bytes; {what} may be at most {limit:,} bytes")
+
+
+def decode_utf8(raw: bytes) -> str:
+    """UTF-8 text (a BOM is dropped); ReadError naming the line and column of the first bad byte."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line, column = _position(raw, error.start)
+        raise ReadError(f"is not UTF-8 (byte 0x{raw[error.start]:02x} at line {line}, column {column})") from None
+
+
 def read_text(path: Path) -> str:
-    """Read a UTF-8 file, turning every way it can fail into one clear Problem."""
+    """Read a UTF-8 knowledge base, turning every way it can fail into one clear Problem."""
     name = str(path)
     try:
-        if path.is_dir():
-            raise DataError([Problem(name, "is a directory, not a knowledge-base file")])
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise DataError([Problem(name, f"is {size:,} bytes; a knowledge base may be at most {MAX_BYTES:,} bytes")])
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError([Problem(name, "no such file")]) from None
-    except PermissionError:
-        raise DataError([Problem(name, "permission denied")]) from None
-    except OSError as error:
-        raise DataError([Problem(name, f"cannot read: {error.strerror or error}")]) from None
+        raw = safe_read(path, MAX_BYTES)
+    except ReadError as error:
+        raise DataError([Problem(name, str(error))]) from None
     if not raw.strip():
         raise DataError([Problem(name, "is empty; expected a TOML knowledge base")])
     try:

@@ -11,7 +11,7 @@ import re
 from typing import Dict, Iterator, List, Optional, Tuple
 
 from .errors import Problem
-from .kb import Loaded, format_path
+from .kb import Loaded, ReadError, format_path
 from .names import normalise, unique_keys
 from .quantity import Quantity
 
@@ -92,12 +92,11 @@ def check_provenance(loaded: Loaded) -> List[Problem]:
     kb, problems, documents = loaded.kb, [], {}
     for source_id, source in kb.sources.items():
         location = ("sources", source_id, "file")
-        path = loaded.seed_path(source.file)
-        if path is None:
-            problems.append(Problem(loaded.display_path, f"source document {source.file!r} not found in seeds/",
+        try:
+            documents[source_id] = squash(loaded.read_seed(source.file))
+        except ReadError as error:
+            problems.append(Problem(loaded.display_path, f"source document {source.file!r} {error}",
                                     loaded.lines.line_of(location), None, format_path(location)))
-        else:
-            documents[source_id] = squash(path.read_text(encoding="utf-8"))
     for location, item in entries(loaded):
         source = getattr(item, "source", None) or _owner_source(kb, location)
         quote = getattr(item, "quote", "")

@@ -79,3 +79,108 @@ def test_line_map_skips_strings_and_arrays_and_counts_nested_arrays():
     assert lines.line_of(("c", "d", "e")) == 9
     assert lines.line_of(("g",)) is None and lines.line_of(("h",)) is None
     assert lines.line_of(("c", "k")) == 8   # k is text in a string: the table's own line
+
+
+# --- 2. special files --------------------------------------------------------------------------------
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero and /dev/urandom")
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom", "/dev/null"])
+def test_devices_are_not_regular_files(here, device):
+    result = run("list", "--data", device, cwd=here)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        1, b"", f"Error: {device}: is not a regular file\n".encode())
+
+
+def test_endless_stdin_is_refused(here):
+    yes = subprocess.Popen(["yes"], stdout=subprocess.PIPE)
+    try:
+        result = run("list", "--data", "/dev/stdin", cwd=here, stdin=yes.stdout)
+    finally:
+        yes.kill()
+        yes.stdout.close()
+        yes.wait()
+    assert_clean(result, 1)
+    assert result.stderr == b"Error: /dev/stdin: is not a regular file\n"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_fifo_without_a_writer_does_not_block(here):
+    os.mkfifo(here / "pipe.toml")
+    result = run("list", "--data", "pipe.toml", cwd=here)
+    assert (result.returncode, result.stderr) == (1, b"Error: pipe.toml: is not a regular file\n")
+
+
+def test_symlink_loop(here):
+    os.symlink("loop.toml", here / "loop.toml")
+    result = run("list", "--data", "loop.toml", cwd=here)
+    assert_clean(result, 1)
+    assert result.stderr.startswith(b"Error: loop.toml: cannot read: ")
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs /proc")
+def test_proc_file_claiming_size_zero_is_read_up_to_the_limit():
+    # /proc files are regular files that claim 0 bytes: the limit holds on what is read.
+    assert os.stat("/proc/self/status").st_size == 0
+    with pytest.raises(kb.ReadError, match="is more than 10 bytes; a knowledge base may be at most 10 bytes"):
+        kb.safe_read(kb.Path("/proc/self/status"), 10)
+    assert kb.safe_read(kb.Path("/proc/self/status"), 1 << 20).startswith(b"Name:")
+
+
+# --- 3. seeds stay inside the seeds directory ---------------------------------------------------------
+
+@pytest.fixture
+def seeded(here):
+    """base.toml beside seeds/mini.txt; write(file=…) replaces the first source's file name."""
+    (here / "seeds").mkdir()
+    (here / "seeds" / "mini.txt").write_bytes((MINI.parent / "seeds" / "mini.txt").read_bytes())
+
+    def write(filename):
+        text = MINI_TEXT.replace('file = "mini.txt"', f"file = {filename!r}".replace("'", '"'), 1)
+        (here / "base.toml").write_text(text, encoding="utf-8")
+        return here
+    return write
+
+
+def validate_problems(cli, cwd):
+    result = cli("validate", "base.toml")
+    assert result.code == 1 and "Traceback" not in result.stderr
+    return result.stdout.splitlines()
+
+
+OUTSIDE = "must be a plain file name inside seeds/ (no absolute path, no ..)"
+
+
+@pytest.mark.parametrize("filename", ["../../../../../../etc/passwd", "/etc/passwd", "sub/../../mini.txt"])
+def test_seed_path_may_not_leave_the_seeds_directory(cli, seeded, filename):
+    seeded(filename)
+    quoted = repr(filename)
+    assert validate_problems(cli, None)[0] == f"base.toml:36: sources.mini.file: source document {quoted} {OUTSIDE}"
+
+
+def test_seed_link_leaving_the_seeds_directory(cli, seeded, here):
+    seeded("link.txt")
+    (here / "secret.txt").write_text("甲市现有人工智能企业超2800家", encoding="utf-8")
+    os.symlink(here / "secret.txt", here / "seeds" / "link.txt")
+    assert validate_problems(cli, here)[0] == (
+        "base.toml:36: sources.mini.file: source document 'link.txt' leaves the seeds directory seeds (a link?)")
+
+
+def test_seed_not_utf8_or_not_regular_or_too_big(cli, seeded, here, monkeypatch):
+    seeded("latin.txt")
+    (here / "seeds" / "latin.txt").write_bytes("甲市".encode("utf-8") + b"\n\xff")
+    assert validate_problems(cli, here)[0] == (
+        "base.toml:36: sources.mini.file: source document 'latin.txt' is not UTF-8 (byte 0xff at line 2, column 1)")
+    seeded("adir")
+    (here / "seeds" / "adir").mkdir()
+    assert validate_problems(cli, here)[0] == "base.toml:36: sources.mini.file: source document 'adir' is a directory"
+    if hasattr(os, "mkfifo"):
+        seeded("fifo.txt")
+        os.mkfifo(here / "seeds" / "fifo.txt")
+        assert validate_problems(cli, here)[0] == (
+            "base.toml:36: sources.mini.file: source document 'fifo.txt' is not a regular file")
+    seeded("mini.txt")
+    monkeypatch.setattr(kb, "MAX_SEED_BYTES", 10)
+    size = (here / "seeds" / "mini.txt").stat().st_size
+    assert validate_problems(cli, here)[0] == (
+        f"base.toml:36: sources.mini.file: source document 'mini.txt' is {size:,} bytes; "
+        "a source document may be at most 10 bytes")

@@ -157,16 +157,20 @@ def test_hex_integer_too_long_to_show(cli, here):
 
 
 def test_permission_denied(cli, here, monkeypatch):
-    def denied(self):
-        raise PermissionError(errno.EACCES, "Permission denied", str(self))
-    monkeypatch.setattr(pathlib.Path, "read_bytes", denied)
+    real_open = os.open
+
+    def denied(path, *args, **kwargs):
+        if str(path) == M:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+    monkeypatch.setattr(os, "open", denied)   # kb.safe_read opens with os.open (O_NONBLOCK)
     assert_clean_failure(cli("list", "--data", M), 1, f"Error: {M}: permission denied\n")
 
 
 def test_other_read_error(cli, here, monkeypatch):
-    def broken_disk(self):
+    def broken_disk(descriptor, size):
         raise OSError(errno.EIO, os.strerror(errno.EIO))
-    monkeypatch.setattr(pathlib.Path, "read_bytes", broken_disk)
+    monkeypatch.setattr(os, "read", broken_disk)   # kb.safe_read reads with os.read
     assert_clean_failure(cli("list", "--data", M), 1, f"Error: {M}: cannot read: {os.strerror(errno.EIO)}\n")
 
 
