@@ -13,9 +13,10 @@ import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from .errors import DataError, Problem
+from .text import CONTROL_IN_KEY, CONTROL_IN_VALUE
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -234,6 +235,9 @@ def load(path: Path) -> Loaded:
     text = read_text(path)
     data = parse_toml(text, name)
     lines = LineMap(text)
+    problems = check_characters(data, name, lines)
+    if problems:
+        raise DataError(problems)
     try:
         kb = KnowledgeBase.model_validate(data)
     except RecursionError:
@@ -247,6 +251,40 @@ def load(path: Path) -> Loaded:
     if problems:
         raise DataError(problems)
     return loaded
+
+
+def check_characters(data: dict, name: str, lines: "LineMap") -> List[Problem]:
+    """Every key and string of a parsed base, whatever the schema: no control characters (newline
+    and tab allowed in values), no bidi overrides or isolates, no zero-width characters.
+
+    Such text can drive a terminal (ESC, CR), forge lines in messages (a newline in a key),
+    disguise a name (RLO) or make two names look the same (U+200B).
+    """
+    problems: List[Problem] = []
+    stack: list = [((), data)]
+    while stack:
+        location, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                found = CONTROL_IN_KEY.search(key)
+                if found:
+                    problems.append(_character_problem(name, lines, location, "key", found, key))
+                stack.append((location + (key,), item))
+        elif isinstance(value, list):
+            stack.extend((location + (index,), item) for index, item in enumerate(value))
+        elif isinstance(value, str):
+            found = CONTROL_IN_VALUE.search(value)
+            if found:
+                problems.append(_character_problem(name, lines, location, "text", found, value))
+    return sorted(problems, key=lambda problem: (problem.line or 0, problem.path))
+
+
+def _character_problem(name: str, lines: "LineMap", location: Tuple, what: str, found, text: str) -> Problem:
+    """The field is named with the character escaped (Problem.__str__ escapes everything)."""
+    where = location + ((text,) if what == "key" else ())
+    character = f"U+{ord(found.group(0)):04X}"
+    return Problem(name, f"{what} contains the control or invisible character {character} at position "
+                   f"{found.start() + 1}; remove it", lines.line_of(where), None, format_path(where))
 
 
 def format_path(location: Tuple) -> str:
@@ -334,6 +372,19 @@ _BARE = re.compile(r"[A-Za-z0-9_-]+")
 _BASIC_KEY = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 _LITERAL_KEY = re.compile(r"'([^'\n]*)'")
 _SPACE = re.compile(r"[ \t]*")
+_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
+_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", "e": "\x1b", '"': '"', "\\": "\\"}
+
+
+def _unescape(match: "re.Match") -> str:
+    """One escape of a quoted key, decoded as tomllib does (so keys match the parsed data)."""
+    code = match.group(1)
+    if code[0] in "uU" and len(code) > 1:
+        try:
+            return chr(int(code[1:], 16))
+        except ValueError:   # beyond U+10FFFF: tomllib refused the file already
+            return match.group(0)
+    return _ESCAPES.get(code, match.group(0))
 
 
 def _scan(text: str, strict: bool = False):
@@ -427,7 +478,8 @@ def _key(line: str, position: int) -> Optional[Tuple[Tuple[str, ...], int]]:
         for pattern in (_BARE, _BASIC_KEY, _LITERAL_KEY):
             found = pattern.match(line, position)
             if found:
-                parts.append(found.group(found.lastindex or 0))
+                part = found.group(found.lastindex or 0)
+                parts.append(_ESCAPE.sub(_unescape, part) if pattern is _BASIC_KEY and "\\" in part else part)
                 position = _SPACE.match(line, found.end()).end()
                 break
         else:

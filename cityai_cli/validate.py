@@ -8,6 +8,7 @@ from .errors import DataError
 from .kb import default_data_path, display, load
 from .lint import check_provenance
 from .report import Column, Report, Table, count
+from .text import one_line
 
 
 def validate(path: Optional[Path]) -> Tuple[Report, str, bool]:
@@ -24,11 +25,11 @@ def validate(path: Optional[Path]) -> Tuple[Report, str, bool]:
                Column("path", "path"), Column("message", "message"), Column("problem", "problem", in_table=False)]
     report = Report([Table("problems", "problems", columns, rows)])
     if problems:
-        return report, f"{display(target)}: {count(len(problems), 'problem')}", False
+        return report, f"{one_line(display(target))}: {count(len(problems), 'problem')}", False
     kb = loaded.kb
     counts = {kind: sum(len(getattr(place, kind)) for place in kb.places.values())
               for kind in ("figures", "policies", "subsidies")}
-    summary = (f"{display(target)}: OK — {count(len(kb.places), 'place')}, {count(counts['figures'], 'figure')}, "
+    summary = (f"{one_line(display(target))}: OK — {count(len(kb.places), 'place')}, {count(counts['figures'], 'figure')}, "
                f"{counts['policies']} polic{'y' if counts['policies'] == 1 else 'ies'}, "
                f"{count(counts['subsidies'], 'subsidy programme')}; "
                f"every quote found in its source ({count(len(kb.sources), 'document')})")

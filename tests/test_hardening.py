@@ -3,6 +3,7 @@ showed it. Hang tests run in a subprocess with a generous timeout and inputs tha
 (or forever) before the fix; nothing here asserts on timing otherwise.
 """
 import os
+import re
 import subprocess
 import sys
 
@@ -184,3 +185,108 @@ def test_seed_not_utf8_or_not_regular_or_too_big(cli, seeded, here, monkeypatch)
     assert validate_problems(cli, here)[0] == (
         f"base.toml:36: sources.mini.file: source document 'mini.txt' is {size:,} bytes; "
         "a source document may be at most 10 bytes")
+
+
+# --- 4. output that data can control -----------------------------------------------------------------
+
+RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def with_place_name(name_literal):
+    """mini.toml with place 甲 renamed (a TOML basic-string literal, escapes allowed)."""
+    return MINI_TEXT.replace('[places."甲"]', f'[places."{name_literal}"]').replace(
+        '[[places."甲".', f'[[places."{name_literal}".')
+
+
+@pytest.mark.parametrize("literal, shown, message", [
+    ("\\u001b]0;pwned\\u0007", "\\x1b]0;pwned\\x07", "key contains the control or invisible character U+001B at position 1"),
+    ("甲\\u200b", "甲\\u200b", "key contains the control or invisible character U+200B at position 2"),
+    ("\\u202e甲", "\\u202e甲", "key contains the control or invisible character U+202E at position 1"),
+    ("甲\\u0085", "甲\\x85", "key contains the control or invisible character U+0085 at position 2"),
+])
+def test_loader_refuses_controls_in_keys(cli, here, literal, shown, message):
+    (here / "k.toml").write_text(with_place_name(literal), encoding="utf-8")
+    result = cli("list", "--data", "k.toml")
+    assert (result.code, result.stdout) == (1, "")
+    assert result.stderr.splitlines()[0] == f"Error: k.toml:47: places.{shown}: {message}; remove it"
+    assert not RAW.search(result.stderr)
+
+
+def test_newline_in_a_key_cannot_forge_a_line(cli, here):
+    (here / "k.toml").write_text(with_place_name("x\\nk.toml: OK"), encoding="utf-8")
+    result = cli("validate", "k.toml")
+    assert result.code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == ("k.toml:47: places.x\\x0ak.toml: OK: key contains the control or invisible character "
+                        "U+000A at position 2; remove it")
+    assert not any(line.startswith("k.toml: OK") for line in lines + result.stderr.splitlines())
+
+
+@pytest.mark.parametrize("value, message", [
+    ("\\u001b[2J", "text contains the control or invisible character U+001B at position 1; remove it"),
+    ("a\\rb", "text contains the control or invisible character U+000D at position 2; remove it"),
+    ("\\u2066x\\u2069", "text contains the control or invisible character U+2066 at position 1; remove it"),
+    ("\\ufeffx", "text contains the control or invisible character U+FEFF at position 1; remove it"),
+])
+def test_loader_refuses_controls_in_values(cli, here, value, message):
+    text = MINI_TEXT.replace('english = "Alpha"', f'english = "{value}"')
+    (here / "v.toml").write_text(text, encoding="utf-8")
+    result = cli("list", "--data", "v.toml")
+    assert (result.code, result.stdout, result.stderr) == (1, "", f"Error: v.toml:53: places.甲.english: {message}\n")
+
+
+def test_newline_and_tab_are_allowed_in_values(cli, here):
+    text = MINI_TEXT.replace('english = "Alpha"', 'english = "Alpha"\nnote = 1').replace(
+        'scope = "人工智能企业"\nsource = "mini"\nquote = "甲市现有',
+        'scope = """人工智能\n企业\t(全市)"""\nsource = "mini"\nquote = "甲市现有', 1)
+    (here / "v.toml").write_text(text.replace("\nnote = 1", ""), encoding="utf-8")
+    result = cli("show", "甲", "--data", "v.toml", "-f", "json")
+    assert result.code == 0, result.stderr
+    assert "人工智能\\n企业\\t(全市)" in result.stdout
+
+
+def test_messages_escape_what_they_quote():
+    from cityai_cli.errors import Problem, UsageError
+    problem = Problem("a\x1bb.toml", "bad \x9b value\nforged", 3, None, "places.\u202e甲")
+    assert str(problem) == "a\\x1bb.toml:3: places.\\u202e甲: bad \\x9b value\\x0aforged"
+    assert str(UsageError("unknown \x1b[2J", ["\u2066x"])) == "unknown \\x1b[2J (did you mean: \\u2066x?)"
+
+
+def hostile_report():
+    from cityai_cli.report import Column, Report, Table
+    columns = [Column("name", "名称"), Column("=cmd|' /C calc'!A0", "+header")]
+    rows = [{"name": "\x1b]0;t\x07\x9b\u202e\x7f\x00", "=cmd|' /C calc'!A0": "<img onerror=x> & |\nz"},
+            {"name": "\r=1+1", "=cmd|' /C calc'!A0": "@SUM(A1)"}]
+    return Report([Table("t", "T\x1b", columns, rows)])
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json", "markdown"])
+def test_renderers_escape_controls_even_if_the_loader_let_them_through(fmt):
+    from cityai_cli.render import render
+    out = render(hostile_report(), fmt)
+    assert not RAW.search(out.replace("\r\n", "\n"))
+
+
+def test_csv_header_cells_get_the_formula_guard():
+    import csv
+    import io
+    from cityai_cli.render import render
+    rows = list(csv.reader(io.StringIO(render(hostile_report(), "csv"), newline="")))
+    assert rows[0] == ["name", "'=cmd|' /C calc'!A0"]
+    assert rows[1][0] == "\\x1b]0;t\\x07\\x9b\\u202e\\x7f\\x00"
+    assert rows[2] == ["\\x0d=1+1", "'@SUM(A1)"]
+
+
+def test_json_escapes_c1_and_bidi_and_round_trips():
+    import json
+    from cityai_cli.render import render
+    out = render(hostile_report(), "json")
+    assert "\\u009b" in out and "\\u202e" in out and "\\u007f" in out
+    assert json.loads(out)[0]["name"] == "\x1b]0;t\x07\x9b\u202e\x7f\x00"
+
+
+def test_markdown_escapes_html():
+    from cityai_cli.render import render
+    out = render(hostile_report(), "markdown")
+    assert "&lt;img onerror=x&gt; &amp; \\|<br>z" in out
+    assert "<img" not in out

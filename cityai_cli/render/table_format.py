@@ -45,7 +45,7 @@ def render(report: Report, options) -> str:
             cells = [Text(printable(column.show(row))) for column in columns]
             grid.add_row(*cells, *([bar(row)] if bar else []))
         if not table.rows:
-            grid.add_row(*([Text(table.empty)] + [Text("")] * (len(columns) - 1 + bool(bar))))
+            grid.add_row(*([Text(printable(table.empty))] + [Text("")] * (len(columns) - 1 + bool(bar))))
         if Measurement.get(console, console.options, grid).minimum > width:
             # Squeezed below its minimum, Rich crops cells; stacking loses nothing.
             _stacked(console, table, columns, bar)
@@ -69,7 +69,7 @@ def _stacked(console: Console, table, columns, bar=None) -> None:
     """One block per record, a "header  value" line per column: legible at 40 columns."""
     console.print(Text(printable(table.title), style="bold"))
     if not table.rows:
-        console.print(Text(table.empty))
+        console.print(Text(printable(table.empty)))
     for row in table.rows:
         console.rule(style="dim")
         block = RichTable.grid(padding=(0, 2))
