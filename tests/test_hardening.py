@@ -290,3 +290,37 @@ def test_markdown_escapes_html():
     out = render(hostile_report(), "markdown")
     assert "&lt;img onerror=x&gt; &amp; \\|<br>z" in out
     assert "<img" not in out
+
+
+# --- 5. numbers read wrong ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, value", [
+    ("一亿五千万元", 150000000), ("一亿零五百万元", 105000000), ("十二家", 12), ("三百零五家", 305),
+    ("一千零五十家", 1050), ("百亿元", 10 ** 10), ("千億元", 10 ** 11), ("一万亿元", 10 ** 12), ("两千家", 2000),
+    ("一万零五家", 10005), ("一亿五万元", 100050000), ("五千万元", 50000000),
+])
+def test_chinese_numerals(text, value):
+    from cityai_cli.quantity import parse_figure
+    assert parse_figure(text).value == value
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("万万万", "万 more than once"), ("万万万亿亿", "亿 more than once"),
+    ("十十十", "十 after a unit as small or smaller"), ("百百", "百 after a unit as small or smaller"),
+    ("十百", "百 after a unit as small or smaller"), ("二二", "two digits in a row"), ("一百零", "零 at the end"),
+    ("一百五", "a last digit right after 百, 千, 万 or 亿 needs 零 (一百五 is 150 or 105?)"),
+    ("一万五", "a last digit right after 百, 千, 万 or 亿 needs 零 (一百五 is 150 or 105?)"),
+])
+def test_nonsense_chinese_numerals_are_refused(text, reason):
+    from cityai_cli.quantity import FigureError, parse_figure
+    with pytest.raises(FigureError) as error:
+        parse_figure(text + "家")
+    assert str(error.value) == (f"cannot parse figure '{text}家': malformed Chinese numeral {text!r}: {reason} "
+                                "(write digits and units in decreasing order, e.g. 一亿五千万, 三百零五, 十二)")
+
+
+def test_spend_in_chinese_numerals(cli):
+    from cityai_cli.quantity import parse_amount
+    assert parse_amount("一亿五千万") == 150000000
+    result = cli("subsidies", "--spend", "万万万", "--data", M)
+    assert result.code == 2 and "Traceback" not in result.stderr
