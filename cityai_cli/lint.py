@@ -119,10 +119,40 @@ def squash(text: str) -> str:
 
 
 def number_in_quote(value: Quantity, quote: str) -> bool:
-    """The number as the source writes it (2800, 1.2万, 九, 百亿, 1/3) occurs in the quote."""
+    """The number as the source writes it (2800, 1.2万, 九, 百亿, 1/3) occurs in the quote as a
+    whole number: 28 is not in 超2800家, 1.7万 is not in 1.7万亿, 九 is not in 九十."""
     text = _PINYIN.sub("", squash(quote))
     literal = value.literal
-    return literal in text or literal.replace(",", "") in text.replace(",", "")
+    return _occurs_whole(literal, text) or _occurs_whole(literal.replace(",", ""), text.replace(",", ""))
+
+
+_CN_NUMERAL_CHARS = set("零〇一二两兩三四五六七八九十百千万萬亿億")
+_MAGNITUDE_CHARS = set("十百千万萬亿億")
+
+
+def _occurs_whole(literal: str, text: str) -> bool:
+    """`literal` occurs in `text` at number boundaries: an Arabic end is not next to a digit (nor
+    to a decimal point or thousands comma and a digit, nor followed by a magnitude 万/亿), and a
+    Chinese-numeral end is not inside a longer run of numeral characters."""
+    if not literal:
+        return False
+    start = text.find(literal)
+    while start >= 0:
+        end = start + len(literal)
+        before, after = text[start - 1:start], text[end:end + 1]
+        if literal[0].isdigit():
+            clash = before.isdigit() or (before in (".", ",") and before and text[start - 2:start - 1].isdigit())
+        else:
+            clash = bool(before) and literal[0] in _CN_NUMERAL_CHARS and before in _CN_NUMERAL_CHARS
+        if literal[-1].isdigit():
+            clash = clash or after.isdigit() or after in _MAGNITUDE_CHARS or (
+                after in (".", ",") and after and text[end + 1:end + 2].isdigit())
+        elif literal[-1] in _CN_NUMERAL_CHARS:
+            clash = clash or (bool(after) and after in _CN_NUMERAL_CHARS)
+        if not clash:
+            return True
+        start = text.find(literal, start + 1)
+    return False
 
 
 def _owner_source(kb, location: tuple) -> Optional[str]:

@@ -324,3 +324,39 @@ def test_spend_in_chinese_numerals(cli):
     assert parse_amount("一亿五千万") == 150000000
     result = cli("subsidies", "--spend", "万万万", "--data", M)
     assert result.code == 2 and "Traceback" not in result.stderr
+
+
+# --- 6. the number must occur in its quote as a whole number -----------------------------------------
+
+@pytest.mark.parametrize("value, quote, found", [
+    ("超2800家", "人工智能企业超2800家", True),
+    ("超28家", "人工智能企业超2800家", False),
+    ("超280家", "人工智能企业超2800家", False),
+    ("800家", "人工智能企业超2800家", False),
+    ("2800家", "企业1.2800家", False),
+    ("800家", "企业2,800家", False),
+    ("2,800家", "企业2,800家", True),
+    ("2800家", "企业2,800家", True),
+    ("2家", "企业2.5家", False),
+    ("1.7万亿元", "规模1.7万亿元", True),
+    ("1.7万元", "规模1.7万亿元", False),
+    ("100元", "规模100万元", False),
+    ("九成", "占比九成", True),
+    ("九家", "企业九十家", False),
+    ("十家", "企业九十家", False),
+    ("五家", "企业五家、另有十五家", True),
+])
+def test_number_in_quote_at_number_boundaries(value, quote, found):
+    from cityai_cli.lint import number_in_quote
+    from cityai_cli.quantity import parse_figure
+    assert number_in_quote(parse_figure(value), quote) is found
+
+
+def test_validate_catches_a_shortened_number(cli, here):
+    (here / "seeds").mkdir()
+    (here / "seeds" / "mini.txt").write_bytes((MINI.parent / "seeds" / "mini.txt").read_bytes())
+    (here / "base.toml").write_text(MINI_TEXT.replace('value = "超2800家"', 'value = "超28家"'), encoding="utf-8")
+    result = cli("validate", "base.toml")
+    assert result.code == 1
+    assert result.stdout == ("base.toml:61: places.甲.figures[0].quote: number '28' of '超28家' does not occur in the "
+                             "quote '甲市现有人工智能企业超2800家'\n")
