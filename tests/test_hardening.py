@@ -360,3 +360,32 @@ def test_validate_catches_a_shortened_number(cli, here):
     assert result.code == 1
     assert result.stdout == ("base.toml:61: places.甲.figures[0].quote: number '28' of '超28家' does not occur in the "
                              "quote '甲市现有人工智能企业超2800家'\n")
+
+
+# --- 7. tracebacks from the environment ----------------------------------------------------------------
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["list"], ["--help"], ["list", "--help"], ["show", "甲", "-f", "json"],
+                                  ["rank", "--by", "产业规模", "-f", "markdown"], ["--version"]])
+def test_full_disk(args):
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "cityai_cli", *args, *(["--data", M] if len(args) > 1
+                                 and not args[-1].startswith("--") else [])], stdout=full,
+                                stderr=subprocess.PIPE, timeout=60)
+    assert (result.returncode, result.stderr) == (1, b"Error: output: cannot write: No space left on device\n")
+
+
+def test_stdout_closed():
+    result = subprocess.run([sys.executable, "-m", "cityai_cli", "list", "--data", M], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, timeout=60, preexec_fn=lambda: os.close(1))
+    assert (result.returncode, result.stderr) == (1, b"Error: output: standard output is closed\n")
+
+
+def test_deleted_working_directory(tmp_path):
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    script = f"import os, runpy, sys; os.chdir({str(gone)!r}); os.rmdir({str(gone)!r}); " \
+             f"sys.argv = ['cityai', 'list', '-f', 'csv', '--data', {M!r}]; runpy.run_module('cityai_cli', run_name='__main__')"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60)
+    assert (result.returncode, result.stderr) == (0, b"")
+    assert result.stdout.startswith(b"place,")
