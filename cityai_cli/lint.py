@@ -75,6 +75,11 @@ def _duplicate_names(loaded: Loaded) -> List[Problem]:
                            for key, s in kb.subsidy_types.items()}, "subsidy type name or alias"),
     ]
     problems = []
+    for name in kb.places:
+        if not normalise(name):   # "" or blanks: nothing a user could type, nothing to show
+            location = ("places", name)
+            problems.append(Problem(loaded.display_path, "a place needs a name (the table key is empty)",
+                                    loaded.lines.line_of(location), None, format_path(location)))
     for table, names, what in groups:
         owner: Dict[str, str] = {}
         for name, keys in names.items():

@@ -389,3 +389,36 @@ def test_deleted_working_directory(tmp_path):
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60)
     assert (result.returncode, result.stderr) == (0, b"")
     assert result.stdout.startswith(b"place,")
+
+
+# --- 8. names that validate accepted but that break the resolver -------------------------------------------
+
+def test_second_place_differing_only_by_a_suffix(cli, here):
+    text = MINI_TEXT + '\n[places."深圳"]\nlevel = "city"\nprovince = "测省"\n\n[places."深圳市"]\nlevel = "city"\nprovince = "测省"\n'
+    (here / "s.toml").write_text(text, encoding="utf-8")
+    result = cli("list", "--data", "s.toml")
+    assert (result.code, result.stdout) == (1, "")
+    assert result.stderr == "Error: s.toml:160: places.深圳市: name or alias '深圳' also names '深圳'\n"
+
+
+def test_alias_whose_stem_is_another_place(cli, here):
+    text = MINI_TEXT.replace('pinyin = "Yi"', 'pinyin = "Yi"\naliases = ["深圳区"]') + (
+        '\n[places."深圳"]\nlevel = "city"\nprovince = "测省"\n')
+    (here / "s.toml").write_text(text, encoding="utf-8")
+    result = cli("validate", "s.toml")
+    assert (result.code, result.stdout) == (1, "s.toml:157: places.深圳: name or alias '深圳' also names '乙'\n")
+
+
+def test_place_names_differing_by_a_zero_width_character(cli, here):
+    text = MINI_TEXT + '\n[places."甲\\u200b"]\nlevel = "city"\nprovince = "测省"\n'
+    (here / "z.toml").write_text(text, encoding="utf-8")
+    result = cli("list", "--data", "z.toml")
+    assert result.stderr.startswith("Error: z.toml:156: places.甲\\u200b: key contains the control or invisible")
+
+
+@pytest.mark.parametrize("key", ['""', '" "'])
+def test_empty_place_name(cli, here, key):
+    (here / "e.toml").write_text(MINI_TEXT + f'\n[places.{key}]\nlevel = "city"\nprovince = "测省"\n', encoding="utf-8")
+    result = cli("list", "--data", "e.toml")
+    assert (result.code, result.stdout) == (1, "")
+    assert result.stderr == f"Error: e.toml:156: places.{key[1:-1]}: a place needs a name (the table key is empty)\n"
