@@ -2,8 +2,10 @@
 showed it. Hang tests run in a subprocess with a generous timeout and inputs that took seconds
 (or forever) before the fix; nothing here asserts on timing otherwise.
 """
+import json
 import os
 import re
+import signal
 import subprocess
 import sys
 
@@ -394,7 +396,8 @@ def test_deleted_working_directory(tmp_path):
 # --- 8. names that validate accepted but that break the resolver -------------------------------------------
 
 def test_second_place_differing_only_by_a_suffix(cli, here):
-    text = MINI_TEXT + '\n[places."深圳"]\nlevel = "city"\nprovince = "测省"\n\n[places."深圳市"]\nlevel = "city"\nprovince = "测省"\n'
+    place = '\n[places."{}"]\nlevel = "city"\nprovince = "测省"\n'
+    text = MINI_TEXT + place.format("深圳") + place.format("深圳市")
     (here / "s.toml").write_text(text, encoding="utf-8")
     result = cli("list", "--data", "s.toml")
     assert (result.code, result.stdout) == (1, "")
@@ -422,3 +425,71 @@ def test_empty_place_name(cli, here, key):
     result = cli("list", "--data", "e.toml")
     assert (result.code, result.stdout) == (1, "")
     assert result.stderr == f"Error: e.toml:156: places.{key[1:-1]}: a place needs a name (the table key is empty)\n"
+
+
+# --- property: hostile text anywhere in a small base -----------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+HOSTILE_PIECES = ["\x1b[31m", "\x1b]0;title\x07", "\x00", "\x7f", "\x85", "\x9b2J", "\u202e", "\u2066", "\u200b",
+                  "\ufeff", "\r", "\n", "\t", "=", "+", "-", "@", "=cmd|' /C calc'!A0", "<img onerror=x>", "&amp;",
+                  "|", "[", "[" + " " * 3000, "[[", "]", '"', "'", "\\", '"""', "甲", "深圳市", "2800", "一亿五千万"]
+hostile_text = st.lists(st.one_of(st.sampled_from(HOSTILE_PIECES), st.text(max_size=5)), max_size=6).map("".join)
+
+
+def toml_string(text):
+    """A TOML basic string of `text` (json escapes are TOML escapes; raw DEL/C1 may make it invalid TOML,
+    which is fine: that is a clean error too)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def hostile_base(field, text):
+    value = toml_string(text)
+    if field == "place":
+        return MINI_TEXT.replace('[places."甲"]', f"[places.{value}]").replace('[[places."甲".', f"[[places.{value}.")
+    if field == "note":
+        quote = 'quote = "甲市现有人工智能企业超2800家"'
+        return MINI_TEXT.replace(quote, f"{quote}\nnote = {value}")
+    if field == "title":
+        return MINI_TEXT.replace('title = "三城数据"', f"title = {value}")
+    return MINI_TEXT.replace('scope = "人工智能相关企业"', f"scope = {value}")
+
+
+class Hang(Exception):
+    pass
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(field=st.sampled_from(["place", "note", "title", "scope"]), text=hostile_text)
+def test_hostile_text_never_hangs_crashes_or_reaches_the_output_raw(tmp_path_factory, field, text):
+    from typer.testing import CliRunner
+    from cityai_cli.cli import app
+    try:
+        runner = CliRunner(mix_stderr=False)
+    except TypeError:
+        runner = CliRunner()
+    folder = tmp_path_factory.mktemp("hostile")
+    path = folder / "h.toml"
+    path.write_text(hostile_base(field, text), encoding="utf-8")
+
+    def alarm(signum, frame):
+        raise Hang(f"{field}={text!r} did not finish in {HANG_TIMEOUT} s")
+    previous = signal.signal(signal.SIGALRM, alarm) if hasattr(signal, "SIGALRM") else None
+    if previous is not None:
+        signal.alarm(HANG_TIMEOUT)
+    try:
+        for args in (["validate", str(path)], *[[command, *extra, "-f", fmt, "--data", str(path)]
+                     for command, extra in (("list", []), ("show", ["乙", "--sources"]), ("sources", []))
+                     for fmt in ("table", "csv", "json", "markdown")]):
+            result = runner.invoke(app, args, catch_exceptions=True, env={"COLUMNS": "120"})
+            assert result.exception is None or isinstance(result.exception, SystemExit), (args, result.exception)
+            assert result.exit_code in (0, 1, 2), args
+            for stream in (result.stdout, result.stderr):
+                assert "Traceback" not in stream
+                found = RAW.search(stream.replace("\r\n", "\n"))
+                assert not found, (args, stream[max(0, found.start() - 40):found.end() + 40])
+    finally:
+        if previous is not None:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, previous)
