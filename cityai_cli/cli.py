@@ -224,9 +224,17 @@ def write(text: str) -> None:
     except BrokenPipeError:
         # The reader (e.g. `head -1`) has gone: stop quietly, and keep Python's own final
         # flush of stdout from raising again at exit.
-        with contextlib.suppress(OSError, ValueError):  # no real file descriptor (tests)
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _discard_stdout()
         raise typer.Exit(0) from None
+    except OSError as error:   # a full disk (> /dev/full), an I/O error
+        _discard_stdout()
+        raise DataError([Problem("output", f"cannot write: {error.strerror or error}")]) from None
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device, so that what is still buffered cannot fail again at exit."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # no real file descriptor (tests)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _version(value: bool) -> None:
@@ -633,5 +641,36 @@ def validate_command(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app(prog_name="cityai")
+    """Console-script entry point. Failing to write (stdout closed, full or gone) is a message
+    and exit 1 (exit 0 for a reader that left, as `head` does), never a traceback, also for
+    --help and for what Python would otherwise flush at exit."""
+    if sys.stdout is None:   # started with stdout closed (`cityai list >&-`)
+        _say("Error: output: standard output is closed")
+        sys.exit(EXIT_DATA)
+    code: object = 0
+    try:
+        app(prog_name="cityai")
+    except SystemExit as done:
+        code = done.code
+    except OSError as error:
+        code = _output_failed(error)
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError) as error:
+        code = _output_failed(error) if code in (0, None) else code
+    sys.exit(code)
+
+
+def _output_failed(error: Exception) -> int:
+    _discard_stdout()
+    if isinstance(error, BrokenPipeError):
+        return 0
+    _say(f"Error: output: cannot write: {getattr(error, 'strerror', None) or error}")
+    return EXIT_DATA
+
+
+def _say(message: str) -> None:
+    """A message on stderr if there is one that works."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.write(message + "\n")
+        sys.stderr.flush()

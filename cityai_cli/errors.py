@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import List, Optional, Sequence
 
+from .text import one_line
+
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
 
@@ -27,7 +29,9 @@ class Problem:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        return f"{where}: {self.path + ': ' if self.path else ''}{self.message}"
+        # Every part may quote the data or the command line: escaped, so a message is one line
+        # that cannot drive the terminal.
+        return one_line(f"{where}: {self.path + ': ' if self.path else ''}{self.message}")
 
 
 class DataError(Exception):
@@ -41,4 +45,4 @@ class UsageError(Exception):
         self.message = message
         self.suggestions = list(suggestions)
         hint = f" (did you mean: {', '.join(self.suggestions)}?)" if self.suggestions else ""
-        super().__init__(message + hint)
+        super().__init__(one_line(message + hint))

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 from .errors import DataError, Problem
+from .text import CONTROL_IN_KEY, CONTROL_IN_VALUE
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -22,6 +24,7 @@ else:  # pragma: no cover - exercised only on Python < 3.11
     import tomli as tomllib
 
 MAX_BYTES = 4 * 1024 * 1024   # the bundled base is ~100 KB; 4 MiB leaves room to grow 40-fold
+MAX_SEED_BYTES = 4 * 1024 * 1024   # a source document (the largest bundled one is ~21 KB)
 ENV_VAR = "CITYAI_DATA"
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -52,51 +55,134 @@ class Loaded:
         return display(self.path)
 
     def seed_path(self, filename: str) -> Optional[Path]:
-        """Where a source's file is: beside the base (seeds/ or ../seeds/), else the bundled seeds."""
+        """Where a source's file is: beside the base (seeds/ or ../seeds/), else the bundled seeds.
+
+        ReadError when the name could reach outside a seeds directory: an absolute path, a `..`
+        part, or a link that resolves outside it.
+        """
+        relative = Path(filename)
+        if not filename or relative.is_absolute() or relative.anchor or ".." in relative.parts \
+                or "\\" in filename or "\0" in filename:
+            raise ReadError("must be a plain file name inside seeds/ (no absolute path, no ..)")
         for folder in (self.path.parent / "seeds", self.path.parent.parent / "seeds", bundled_path("seeds")):
-            candidate = folder / filename
-            if candidate.is_file():
-                return candidate
+            candidate = folder / relative
+            if not os.path.lexists(candidate):
+                continue
+            try:
+                inside = candidate.resolve().is_relative_to(folder.resolve())
+            except (OSError, RuntimeError):   # a link loop
+                inside = False
+            if not inside:
+                raise ReadError(f"leaves the seeds directory {display(folder)} (a link?)")
+            return candidate
         return None
+
+    def read_seed(self, filename: str) -> str:
+        """The text of a source document; ReadError (not found, outside seeds/, not a regular
+        file, too large, not UTF-8) otherwise."""
+        path = self.seed_path(filename)
+        if path is None:
+            raise ReadError("not found in seeds/")
+        return decode_utf8(safe_read(path, MAX_SEED_BYTES, "a source document"))
 
 
     def seed_text(self, source_id: str) -> Optional[str]:
         """The text of a source's document, or None when it cannot be found or read."""
         source = self.base.sources.get(source_id)
-        path = self.seed_path(source.file) if source else None
-        if path is None:
+        if source is None:
             return None
         try:
-            return read_text(path)
-        except DataError:
+            return self.read_seed(source.file)
+        except ReadError:
             return None
 
 
 def display(path: Path) -> str:
-    """The path as the user would type it: relative to the working directory when inside it."""
-    cwd = Path.cwd().resolve()
+    """The path as the user would type it: relative to the working directory when inside it.
+
+    Lexical only (links are not followed, so a link loop cannot raise), and the path as given
+    when the working directory is gone or is the root.
+    """
     try:
-        return str(path.resolve().relative_to(cwd)) if cwd != Path(cwd.anchor) else str(path)
+        cwd = Path(os.getcwd())
+        absolute = Path(os.path.abspath(path))
+    except (OSError, ValueError):   # the working directory was deleted; a NUL in the name
+        return str(path)
+    try:
+        return str(absolute.relative_to(cwd)) if cwd != Path(cwd.anchor) else str(path)
     except ValueError:
         return str(path)
 
 
+class ReadError(ValueError):
+    """Why a file cannot be used, worded to follow its name: "x.toml: is not a regular file"."""
+
+
+def safe_read(path: Path, limit: int, what: str = "a knowledge base") -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; ReadError saying why not otherwise.
+
+    Only regular files are read (after following links): devices, pipes and sockets are refused
+    before they are opened, and the file is opened non-blocking and checked again (fstat) in
+    case it was swapped meanwhile, so a FIFO without a writer never blocks. At most limit + 1
+    bytes are read, whatever the size the file claims (/proc files claim 0).
+    """
+    try:
+        status = os.stat(path)
+        _check_regular(status, limit, what)
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+                             | getattr(os, "O_BINARY", 0))
+        try:
+            _check_regular(os.fstat(descriptor), limit, what)
+            chunks, remaining = [], limit + 1
+            while remaining > 0:
+                chunk = os.read(descriptor, min(remaining, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                remaining -= len(chunk)
+        finally:
+            os.close(descriptor)
+    except FileNotFoundError:
+        raise ReadError("no such file") from None
+    except PermissionError:
+        raise ReadError("permission denied") from None
+    except OSError as error:
+        raise ReadError(f"cannot read: {error.strerror or error}") from None
+    except ValueError as error:   # a NUL in the name; Python raises ValueError, not OSError
+        if isinstance(error, ReadError):
+            raise
+        raise ReadError(f"cannot read: {error}") from None
+    raw = b"".join(chunks)
+    if len(raw) > limit:
+        raise ReadError(f"is more than {limit:,} bytes; {what} may be at most {limit:,} bytes")
+    return raw
+
+
+def _check_regular(status: os.stat_result, limit: int, what: str) -> None:
+    if stat.S_ISDIR(status.st_mode):
+        raise ReadError("is a directory, not a knowledge-base file" if what == "a knowledge base" else "is a directory")
+    if not stat.S_ISREG(status.st_mode):
+        raise ReadError("is not a regular file")
+    if status.st_size > limit:
+        raise ReadError(f"is {status.st_size:,} bytes; {what} may be at most {limit:,} bytes")
+
+
+def decode_utf8(raw: bytes) -> str:
+    """UTF-8 text (a BOM is dropped); ReadError naming the line and column of the first bad byte."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line, column = _position(raw, error.start)
+        raise ReadError(f"is not UTF-8 (byte 0x{raw[error.start]:02x} at line {line}, column {column})") from None
+
+
 def read_text(path: Path) -> str:
-    """Read a UTF-8 file, turning every way it can fail into one clear Problem."""
+    """Read a UTF-8 knowledge base, turning every way it can fail into one clear Problem."""
     name = str(path)
     try:
-        if path.is_dir():
-            raise DataError([Problem(name, "is a directory, not a knowledge-base file")])
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise DataError([Problem(name, f"is {size:,} bytes; a knowledge base may be at most {MAX_BYTES:,} bytes")])
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError([Problem(name, "no such file")]) from None
-    except PermissionError:
-        raise DataError([Problem(name, "permission denied")]) from None
-    except OSError as error:
-        raise DataError([Problem(name, f"cannot read: {error.strerror or error}")]) from None
+        raw = safe_read(path, MAX_BYTES)
+    except ReadError as error:
+        raise DataError([Problem(name, str(error))]) from None
     if not raw.strip():
         raise DataError([Problem(name, "is empty; expected a TOML knowledge base")])
     try:
@@ -115,21 +201,22 @@ def _position(text, offset: int) -> tuple:
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
 
-# tomllib's time and memory grow with the square of the length of a dotted key that starts a
-# line (`a.a.a… = 1`): a 200 KB key exhausts gigabytes. No real key has more than a few parts.
+# tomllib's time and memory grow with the square of the length of a dotted key (`a.a.a… = 1`,
+# `[a.a.a…]`, `{a.a.a… = 1}`): a 200 KB key exhausts gigabytes. No real key has more than a few
+# parts; `_scan` refuses longer ones wherever they are, before tomllib sees them.
 MAX_KEY_PARTS = 100
-_KEY_PART = r"""(?:[A-Za-z0-9_-]+|"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\n]*')"""
-_LONG_KEY = re.compile(rf"^[ \t]*(?:{_KEY_PART}[ \t]*\.[ \t]*){{{MAX_KEY_PARTS}}}{_KEY_PART}", re.MULTILINE)
 
 _MAX_DIGITS = 4300
 _LONG_NUMBER = re.compile(rf"[0-9](?:_?[0-9]){{{_MAX_DIGITS},}}")
 
 
 def parse_toml(text: str, name: str) -> dict:
-    long_key = _LONG_KEY.search(text)
-    if long_key:
-        line, _ = _position(text, long_key.start())
-        raise DataError([Problem(name, f"invalid TOML: a dotted key of more than {MAX_KEY_PARTS} parts", line)])
+    try:
+        for _ in _scan(text, strict=True):
+            pass
+    except ValueError as error:
+        raise DataError([Problem(name, f"invalid TOML: a dotted key of more than {MAX_KEY_PARTS} parts",
+                                 error.args[0])]) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -164,6 +251,9 @@ def load(path: Path, keep_going: bool = False) -> Loaded:
     text = read_text(path)
     data = parse_toml(text, name)
     lines = LineMap(text)
+    problems = check_characters(data, name, lines)
+    if problems:
+        raise DataError(problems)
     kb, problems = _validate(data, name, lines, keep_going)
     loaded = Loaded(kb, path, lines)
     problems += lint.check_structure(loaded)
@@ -200,6 +290,40 @@ def _validate(data: dict, name: str, lines: "LineMap", keep_going: bool) -> tupl
     raise DataError(problems)  # pragma: no cover - the loop returns or raises
 
 
+def check_characters(data: dict, name: str, lines: "LineMap") -> List[Problem]:
+    """Every key and string of a parsed base, whatever the schema: no control characters (newline
+    and tab allowed in values), no bidi overrides or isolates, no zero-width characters.
+
+    Such text can drive a terminal (ESC, CR), forge lines in messages (a newline in a key),
+    disguise a name (RLO) or make two names look the same (U+200B).
+    """
+    problems: List[Problem] = []
+    stack: list = [((), data)]
+    while stack:
+        location, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                found = CONTROL_IN_KEY.search(key)
+                if found:
+                    problems.append(_character_problem(name, lines, location, "key", found, key))
+                stack.append((location + (key,), item))
+        elif isinstance(value, list):
+            stack.extend((location + (index,), item) for index, item in enumerate(value))
+        elif isinstance(value, str):
+            found = CONTROL_IN_VALUE.search(value)
+            if found:
+                problems.append(_character_problem(name, lines, location, "text", found, value))
+    return sorted(problems, key=lambda problem: (problem.line or 0, problem.path))
+
+
+def _character_problem(name: str, lines: "LineMap", location: Tuple, what: str, found, text: str) -> Problem:
+    """The field is named with the character escaped (Problem.__str__ escapes everything)."""
+    where = location + ((text,) if what == "key" else ())
+    character = f"U+{ord(found.group(0)):04X}"
+    return Problem(name, f"{what} contains the control or invisible character {character} at position "
+                   f"{found.start() + 1}; remove it", lines.line_of(where), None, format_path(where))
+
+
 def format_path(location: Tuple) -> str:
     text = ""
     for part in location:
@@ -226,59 +350,178 @@ def _problem_from_pydantic(name: str, lines: "LineMap", item: dict) -> Problem:
     return Problem(name, message, lines.line_of(location), None, format_path(location))
 
 
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
-_KEY_PART = re.compile(r'\s*("(?:[^"\\]|\\.)*"|\'[^\']*\'|[A-Za-z0-9_-]+)\s*')
-
-
 class LineMap:
-    """Maps a field path back to the line of the TOML file that defines it (best effort)."""
+    """Maps a field path back to the line of the TOML file that defines it (best effort).
+
+    Built in one linear pass (`_scan`): every table header and every key line is indexed once,
+    so finding the line of each of thousands of problems costs a dictionary look-up. Lines inside
+    multi-line strings and multi-line arrays are never mistaken for headers or keys.
+    """
 
     def __init__(self, text: str):
-        self.lines = text.splitlines()
         self.headers: Dict[Tuple, int] = {}
-        counts: Dict[Tuple, int] = {}
-        for number, line in enumerate(self.lines, start=1):
-            match = _HEADER.match(line)
-            key = _split_key(match.group(2)) if match else None
-            if not key:
+        self.keys: Dict[Tuple, int] = {}
+        tables: dict = {}
+        table: Tuple = ()
+        for number, kind, parts in _scan(text):
+            if kind == "key":
+                self.keys.setdefault(table + parts, number)
                 continue
-            if match.group(1) == "[[":
-                index = counts.get(key, 0)
-                counts[key] = index + 1
-                key = key + (index,)
-            self.headers.setdefault(key, number)
+            table = _resolve(tables, parts, kind == "[[")
+            self.headers.setdefault(table, number)
 
     def line_of(self, location: Tuple) -> Optional[int]:
         for cut in range(len(location), 0, -1):
-            start = self.headers.get(tuple(location[:cut]))
-            if start is None:
-                continue
-            rest = [part for part in location[cut:] if isinstance(part, str)]
-            return self._find_key(start, rest[0]) if rest else start
+            prefix = tuple(location[:cut])
+            found = self.keys.get(prefix) or self.headers.get(prefix)
+            if found is not None:
+                return found
         return None
 
-    def _find_key(self, start: int, key: str) -> int:
-        pattern = re.compile(rf'^\s*(?:{re.escape(key)}|"{re.escape(key)}")\s*=')
-        for number in range(start + 1, len(self.lines) + 1):
-            line = self.lines[number - 1]
-            if _HEADER.match(line):
-                break
-            if pattern.match(line):
-                return number
-        return start
+
+def _resolve(tables: dict, parts: Tuple[str, ...], is_array: bool) -> Tuple:
+    """A header's path with the current index of each enclosing array of tables filled in.
+
+    `tables` is a trie of the headers seen: part -> [index (None unless an array), children].
+    """
+    resolved: list = []
+    level = tables
+    for position, part in enumerate(parts):
+        node = level.setdefault(part, [None, {}])
+        if is_array and position == len(parts) - 1:
+            node[0] = -1 if node[0] is None else node[0]
+            node[0] += 1
+            node[1] = {}   # a new element: the tables nested in the previous element start again
+        resolved.append(part)
+        if node[0] is not None:
+            resolved.append(node[0])
+        level = node[1]
+    return tuple(resolved)
 
 
-def _split_key(text: str) -> Optional[Tuple[str, ...]]:
-    parts, position = [], 0
-    while position < len(text):
-        match = _KEY_PART.match(text, position)
-        if not match:
+# One scanner for what must see TOML's structure besides tomllib: the header and key lines of
+# LineMap, and the limit on dotted keys. Every pattern is a plain alternation of disjoint
+# branches or a single character class, so matching never backtracks: the pass is linear.
+_NORMAL = re.compile(r'"""' + r"|'''|[\"'#\[\]{}=,.]")
+_IN_BASIC = re.compile(r'\\.|"')
+_IN_ML_BASIC = re.compile(r'\\.|"""')
+_BARE = re.compile(r"[A-Za-z0-9_-]+")
+_BASIC_KEY = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
+_LITERAL_KEY = re.compile(r"'([^'\n]*)'")
+_SPACE = re.compile(r"[ \t]*")
+_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
+_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", "e": "\x1b", '"': '"', "\\": "\\"}
+
+
+def _unescape(match: "re.Match") -> str:
+    """One escape of a quoted key, decoded as tomllib does (so keys match the parsed data)."""
+    code = match.group(1)
+    if code[0] in "uU" and len(code) > 1:
+        try:
+            return chr(int(code[1:], 16))
+        except ValueError:   # beyond U+10FFFF: tomllib refused the file already
+            return match.group(0)
+    return _ESCAPES.get(code, match.group(0))
+
+
+def _scan(text: str, strict: bool = False):
+    """Yield (line number, kind, key parts) for each table header ("[" or "[[") and key line ("key").
+
+    With `strict`, raise ValueError(line number) at a dotted key of more than MAX_KEY_PARTS parts
+    anywhere outside strings: a line's key, a table header or a key in an inline table.
+    """
+    state, depth = "", 0   # state: "" in code, '"""' or "'''" inside a multi-line string
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not state and depth == 0:
+            parsed = _header_or_key(line)
+            if parsed is not None:
+                yield (number, *parsed)
+        state, depth = _scan_line(line, state, depth, number if strict else 0)
+
+
+def _scan_line(line: str, state: str, depth: int, strict_line: int) -> Tuple[str, int]:
+    """The string state and bracket depth after a line, given those before it."""
+    position, dots = 0, 0
+    while True:
+        if state == '"""':
+            found = _IN_ML_BASIC.search(line, position)
+            while found and found.group(0) != '"""':
+                found = _IN_ML_BASIC.search(line, found.end())
+            if not found:
+                return state, depth
+            state, position = "", found.end()
+            continue
+        if state == "'''":
+            end = line.find("'''", position)
+            if end < 0:
+                return state, depth
+            state, position = "", end + 3
+            continue
+        found = _NORMAL.search(line, position)
+        if not found:
+            return state, depth
+        token, position = found.group(0), found.end()
+        if token in ('"""', "'''"):
+            state = token
+        elif token == '"':
+            end = _IN_BASIC.search(line, position)
+            while end and end.group(0) != '"':
+                end = _IN_BASIC.search(line, end.end())
+            if not end:
+                return state, depth
+            position = end.end()
+        elif token == "'":
+            end = line.find("'", position)
+            if end < 0:
+                return state, depth
+            position = end + 1
+        elif token == "#":
+            return state, depth
+        elif token == ".":
+            dots += 1
+            if strict_line and dots >= MAX_KEY_PARTS:
+                raise ValueError(strict_line)
+        else:
+            dots = 0
+            if token in "[{":
+                depth += 1
+            elif token in "]}":
+                depth = max(depth - 1, 0)
+
+
+def _header_or_key(line: str) -> Optional[Tuple[str, Tuple[str, ...]]]:
+    """("[" or "[[", parts) for a table header, ("key", parts) for `key = …`, else None."""
+    position = _SPACE.match(line).end()
+    if line.startswith("[", position):
+        kind = "[[" if line.startswith("[[", position) else "["
+        parsed = _key(line, position + len(kind))
+        if parsed is None:
             return None
-        token = match.group(1)
-        parts.append(token[1:-1] if token[0] in "\"'" else token)
-        position = match.end()
-        if position < len(text):
-            if text[position] != ".":
-                return None
-            position += 1
-    return tuple(parts)
+        parts, position = parsed
+        close = "]]" if kind == "[[" else "]"
+        rest = line[position + len(close):].strip() if line.startswith(close, position) else "x"
+        return (kind, parts) if not rest or rest.startswith("#") else None
+    parsed = _key(line, position)
+    if parsed is None or not line.startswith("=", parsed[1]):
+        return None
+    return "key", parsed[0]
+
+
+def _key(line: str, position: int) -> Optional[Tuple[Tuple[str, ...], int]]:
+    """The dotted key at `position`: (its parts, the position after it and its blanks)."""
+    parts: list = []
+    while len(parts) < MAX_KEY_PARTS:
+        position = _SPACE.match(line, position).end()
+        for pattern in (_BARE, _BASIC_KEY, _LITERAL_KEY):
+            found = pattern.match(line, position)
+            if found:
+                part = found.group(found.lastindex or 0)
+                parts.append(_ESCAPE.sub(_unescape, part) if pattern is _BASIC_KEY and "\\" in part else part)
+                position = _SPACE.match(line, found.end()).end()
+                break
+        else:
+            return None
+        if not line.startswith(".", position):
+            return tuple(parts), position
+        position += 1
+    return None

@@ -13,7 +13,7 @@ import re
 from typing import Dict, Iterator, List, Optional, Tuple
 
 from .errors import Problem
-from .kb import Loaded, format_path
+from .kb import Loaded, ReadError, format_path
 from .names import normalise, unique_keys
 from .quantity import Quantity
 
@@ -90,6 +90,9 @@ def check_structure(loaded: Loaded) -> List[Problem]:
         if term_kind in TERM_DIMENSIONS and item.value.dimension not in TERM_DIMENSIONS[term_kind]:
             expected = " or ".join(TERM_DIMENSIONS[term_kind])
             report(location + ("value",), f"{item.value.text!r} is {_describe(item.value)}; a {term_kind} must be {expected}")
+    if not kb.metrics:
+        problems.append(Problem(loaded.display_path, "a knowledge base declares at least one metric "
+                                "([metrics.KEY] with zh, en, dimension, unit and scopes)", None, None, "metrics"))
     for name, place in kb.places.items():
         if place.city and place.city not in kb.places:
             report(("places", name, "city"), f"city {place.city!r} is not a place of the knowledge base")
@@ -108,6 +111,11 @@ def _duplicate_names(loaded: Loaded) -> List[Problem]:
                            for key, s in kb.subsidy_types.items()}, "subsidy type name or alias"),
     ]
     problems = []
+    for name in kb.places:
+        if not normalise(name):   # "" or blanks: nothing a user could type, nothing to show
+            location = ("places", name)
+            problems.append(Problem(loaded.display_path, "a place needs a name (the table key is empty)",
+                                    loaded.lines.line_of(location), None, format_path(location)))
     for table, names, what in groups:
         owner: Dict[str, str] = {}
         for name, keys in names.items():
@@ -125,18 +133,19 @@ def check_provenance(loaded: Loaded) -> List[Problem]:
     kb, problems, documents = loaded.kb, [], {}
     for source_id, source in kb.sources.items():
         location = ("sources", source_id, "file")
-        path = loaded.seed_path(source.file)
-        if path is None:
-            problems.append(Problem(loaded.display_path, f"source document {source.file!r} not found in seeds/",
+        try:
+            text = loaded.read_seed(source.file)
+        except ReadError as error:
+            problems.append(Problem(loaded.display_path, f"source document {source.file!r} {error}",
                                     loaded.lines.line_of(location), None, format_path(location)))
-        else:
-            raw = path.read_bytes()
-            if source.sha256 and hashlib.sha256(raw).hexdigest() != source.sha256:
-                location = ("sources", source_id, "sha256")
-                problems.append(Problem(loaded.display_path, f"{source.file} has changed since it was recorded "
-                                        f"(its SHA-256 is {hashlib.sha256(raw).hexdigest()})",
-                                        loaded.lines.line_of(location), None, format_path(location)))
-            documents[source_id] = squash(raw.decode("utf-8"))
+            continue
+        documents[source_id] = squash(text)
+        # the hash of the document's UTF-8 text, as `sources add` records it
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        if source.sha256 and digest != source.sha256:
+            where = ("sources", source_id, "sha256")
+            problems.append(Problem(loaded.display_path, f"{source.file} has changed since it was recorded "
+                                    f"(its SHA-256 is {digest})", loaded.lines.line_of(where), None, format_path(where)))
     for location, item in entries(loaded):
         if not hasattr(item, "quote"):
             continue
@@ -162,10 +171,40 @@ def squash(text: str) -> str:
 
 
 def number_in_quote(value: Quantity, quote: str) -> bool:
-    """The number as the source writes it (2800, 1.2万, 九, 百亿, 1/3) occurs in the quote."""
+    """The number as the source writes it (2800, 1.2万, 九, 百亿, 1/3) occurs in the quote as a
+    whole number: 28 is not in 超2800家, 1.7万 is not in 1.7万亿, 九 is not in 九十."""
     text = _PINYIN.sub("", squash(quote))
     literal = value.literal
-    return literal in text or literal.replace(",", "") in text.replace(",", "")
+    return _occurs_whole(literal, text) or _occurs_whole(literal.replace(",", ""), text.replace(",", ""))
+
+
+_CN_NUMERAL_CHARS = set("零〇一二两兩三四五六七八九十百千万萬亿億")
+_MAGNITUDE_CHARS = set("十百千万萬亿億")
+
+
+def _occurs_whole(literal: str, text: str) -> bool:
+    """`literal` occurs in `text` at number boundaries: an Arabic end is not next to a digit (nor
+    to a decimal point or thousands comma and a digit, nor followed by a magnitude 万/亿), and a
+    Chinese-numeral end is not inside a longer run of numeral characters."""
+    if not literal:
+        return False
+    start = text.find(literal)
+    while start >= 0:
+        end = start + len(literal)
+        before, after = text[start - 1:start], text[end:end + 1]
+        if literal[0].isdigit():
+            clash = before.isdigit() or (before in (".", ",") and before and text[start - 2:start - 1].isdigit())
+        else:
+            clash = bool(before) and literal[0] in _CN_NUMERAL_CHARS and before in _CN_NUMERAL_CHARS
+        if literal[-1].isdigit():
+            clash = clash or after.isdigit() or after in _MAGNITUDE_CHARS or (
+                after in (".", ",") and after and text[end + 1:end + 2].isdigit())
+        elif literal[-1] in _CN_NUMERAL_CHARS:
+            clash = clash or (bool(after) and after in _CN_NUMERAL_CHARS)
+        if not clash:
+            return True
+        start = text.find(literal, start + 1)
+    return False
 
 
 def _owner_source(kb, location: tuple) -> Optional[str]:

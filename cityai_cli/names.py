@@ -39,12 +39,14 @@ def unique_keys(name: str, place) -> List[str]:
 
     Pinyin and English may be shared (台州 and 泰州 are both Taizhou): typing them is ambiguous,
     and the resolver says so, but the knowledge base is not wrong.
+    Their stems count too (深圳市 -> 深圳): the resolver strips 市/区/省, so a second place 深圳市
+    or an alias 深圳区 elsewhere would make 深圳 ambiguous.
     """
     keys: List[str] = []
     for text in filter(None, [name, place.traditional, *place.aliases]):
-        key = normalise(text)
-        if key not in keys:
-            keys.append(key)
+        for key in (_stems(text) if not normalise(text).isascii() else [normalise(text)]):
+            if key not in keys:
+                keys.append(key)
     return keys
 
 

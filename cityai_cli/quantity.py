@@ -231,21 +231,62 @@ def _take_suffix(rest: str) -> tuple[str, str]:
 
 
 def _chinese_numeral(text: str, source: str) -> int:
-    """一百二十 -> 120, 百亿 -> 10**10, 万 -> 10**4, 两千 -> 2000 (digits before units)."""
-    total, section, digit, seen_digit = 0, 0, None, False
-    for char in text:
-        if char in _CN_DIGITS:
-            if digit is not None and seen_digit:
-                raise FigureError(f"cannot parse figure {source!r}: malformed Chinese numeral {text!r}")
-            digit, seen_digit = _CN_DIGITS[char], True
-        elif char in _CN_SMALL:
-            section += (1 if digit is None else digit) * _CN_SMALL[char]
-            digit, seen_digit = None, False
-        else:  # 万 / 亿 close a section
-            section += digit or 0
-            total = (total + (section or 1)) * _CN_BIG[char]
-            section, digit, seen_digit = 0, None, False
-    return total + section + (digit or 0)
+    """一百二十 -> 120, 一亿五千万 -> 150000000, 百亿 -> 10**10, 万 -> 10**4, 十二 -> 12, 三百零五 -> 305.
+
+    The grammar: [section 亿] [section-below-亿], a section below 亿 being [group 万] [group], and
+    a group (below 万) digit+unit pairs in strictly decreasing units (千 百 十), a 零 where units
+    are skipped, and a last digit for the ones. A bare leading unit means one of it (十二, 百亿, 万).
+    Nonsense (万万万, 十十十, 百百, 一百五) is a FigureError, never a guess.
+    """
+    def fail(reason: str):
+        return FigureError(f"cannot parse figure {source!r}: malformed Chinese numeral {text!r}: {reason} "
+                           "(write digits and units in decreasing order, e.g. 一亿五千万, 三百零五, 十二)")
+
+    def group(part: str, top: bool, final: bool) -> int:
+        """A number below 10,000; `top` when nothing bigger precedes it (no leading 零 then),
+        `final` when it ends the numeral (一万五 is 15000 or 10005: refused, as 一百五 is)."""
+        total, last_unit, digit, zero = 0, 10000, None, False
+        for position, char in enumerate(part):
+            if char in ("零", "〇"):
+                if digit is not None or zero or (top and position == 0 and len(part) > 1):
+                    raise fail("misplaced 零")
+                zero = True
+            elif char in _CN_DIGITS:
+                if digit is not None:
+                    raise fail("two digits in a row")
+                digit = _CN_DIGITS[char]
+            else:
+                unit = _CN_SMALL[char]
+                if unit >= last_unit:
+                    raise fail(f"{char} after a unit as small or smaller")
+                if digit is None and (total or zero):
+                    raise fail(f"{char} without a digit")
+                total += (1 if digit is None else digit) * unit
+                last_unit, digit, zero = unit, None, False
+        if digit is not None:
+            if not zero and (last_unit in (100, 1000) or (final and not top and last_unit == 10000)):
+                raise fail("a last digit right after 百, 千, 万 or 亿 needs 零 (一百五 is 150 or 105?)")
+            total += digit
+        elif zero and part not in ("零", "〇"):
+            raise fail("零 at the end")
+        return total
+
+    def below_yi(part: str, top: bool, final: bool) -> int:
+        pieces = re.split("[万萬]", part)
+        if len(pieces) > 2:
+            raise fail("万 more than once")
+        if len(pieces) == 1:
+            return group(part, top, final) if part else 0
+        high, low = pieces
+        return (group(high, top, False) if high else 1) * 10 ** 4 + (group(low, False, final) if low else 0)
+
+    pieces = re.split("[亿億]", text)
+    if len(pieces) > 2:
+        raise fail("亿 more than once")
+    if len(pieces) == 1:
+        return below_yi(text, True, True)
+    high, low = pieces
+    return (below_yi(high, True, False) if high else 1) * 10 ** 8 + (below_yi(low, False, True) if low else 0)
 
 
 # No real figure comes near 10^20 (the largest in the sources is 2万亿元, 2×10^12); beyond it

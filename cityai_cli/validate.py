@@ -12,6 +12,7 @@ from .errors import DataError
 from .kb import default_data_path, display, load
 from .lint import check_provenance
 from .report import Column, Report, Table, count
+from .text import one_line
 
 
 def validate(path: Optional[Path]) -> Tuple[Report, str, bool]:
@@ -28,9 +29,9 @@ def validate(path: Optional[Path]) -> Tuple[Report, str, bool]:
                Column("path", "path"), Column("message", "message"), Column("problem", "problem", in_table=False)]
     report = Report([Table("problems", "problems", columns, rows)])
     if problems or loaded is None:
-        return report, f"{display(target)}: {count(len(problems), 'problem')}", False
+        return report, f"{one_line(display(target))}: {count(len(problems), 'problem')}", False
     base = loaded.base
-    summary = (f"{display(target)}: OK — {count(len(base.places), 'place')}, {count(len(base.facts), 'fact')} "
+    summary = (f"{one_line(display(target))}: OK — {count(len(base.places), 'place')}, {count(len(base.facts), 'fact')} "
                f"({count(sum(len(f.citations) for f in base.facts), 'citation')}), "
                f"{len(base.policies)} polic{'y' if len(base.policies) == 1 else 'ies'}, "
                f"{count(len(base.programmes), 'programme')}; "

@@ -27,7 +27,7 @@ def test_csv_is_crlf_utf8_with_english_keys():
 
 def test_csv_neutralises_formulas_but_keeps_numbers():
     rows = list(csv.reader(io.StringIO(render(report(Table("t", "T", COLUMNS, ROWS)), "csv"))))
-    assert rows[1] == ["'=HYPERLINK(\"http://e.vil\")", "-5", "[bold]x[/bold]\x1b[31m"]
+    assert rows[1] == ["'=HYPERLINK(\"http://e.vil\")", "-5", "[bold]x[/bold]\\x1b[31m"]   # controls escaped
     assert rows[2] == ["plain", "", "a|b\nc"]
 
 

@@ -55,8 +55,11 @@ def html_to_text(markup: str) -> str:
 
 def read_document(path: Path) -> str:
     """A document's text: at most MAX_DOCUMENT_BYTES of a regular UTF-8 file; HTML stripped."""
-    from ..kb import read_text  # one safe reader for every file cityai opens
-    text = read_text(path)
+    from ..kb import ReadError, decode_utf8, safe_read  # one safe reader for every file cityai opens
+    try:
+        text = decode_utf8(safe_read(path, MAX_DOCUMENT_BYTES, "a document"))
+    except ReadError as error:
+        raise DataError([Problem(str(path), str(error))]) from None
     if path.suffix.lower() in (".html", ".htm") or re.match(r"\s*<(!doctype|html)", text, re.I):
         text = html_to_text(text)
     return text

@@ -7,16 +7,13 @@ partial output is written.
 from __future__ import annotations
 
 import importlib
-import re
 from dataclasses import dataclass
 from typing import Optional
 
 from ..report import Report
+from ..text import printable  # noqa: F401 - the renderers' escaper, defined with the loader's policy
 
 FORMATS = ("table", "csv", "json", "markdown")
-
-# C0/C1 controls (ESC starts ANSI sequences) and bidi overrides that can disguise text.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -32,9 +29,3 @@ def render(report: Report, fmt: str, options: Options = Options()) -> str:
         raise ValueError(f"unknown format {fmt!r}")
     module = importlib.import_module(f".{fmt}_format", __name__)
     return module.render(report, options)
-
-
-def printable(text: str) -> str:
-    """Show control characters as visible escapes (\\x1b) so text can never drive the terminal."""
-    return _UNSAFE.sub(lambda match: f"\\x{ord(match.group(0)):02x}" if ord(match.group(0)) < 0x100
-                       else f"\\u{ord(match.group(0)):04x}", text)

@@ -2,7 +2,8 @@
 
 A command with several tables writes one CSV whose first column, `table`, names each row's table
 and whose header is the union of the tables' keys. Text that a spreadsheet would execute as a
-formula (starting with = + - @ tab or CR) is prefixed with ' (OWASP); numeric columns stay numbers.
+formula (starting with = + - @ tab or CR) is prefixed with ' (OWASP), in every cell, header
+included; control characters are escaped (\x1b) as in the other formats; numeric columns stay numbers.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from decimal import Decimal
 
 from ..quantity import plain
 from ..report import Report
+from ..text import printable
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -30,12 +32,12 @@ def render(report: Report, options) -> str:
                 seen.add(column.key)
                 columns.append(column)
     multi = not report.single
-    writer.writerow((["table"] if multi else []) + [column.key for column in columns])
+    writer.writerow([text_cell(key) for key in (["table"] if multi else []) + [column.key for column in columns]])
     for table in report.tables:
         own = {column.key for column in table.columns}
         for row in table.rows:
             cells = [cell(column.get(row), column.kind) if column.key in own else "" for column in columns]
-            writer.writerow(([table.name] if multi else []) + cells)
+            writer.writerow(([text_cell(table.name)] if multi else []) + cells)
     return out.getvalue()
 
 
@@ -50,8 +52,13 @@ def cell(value, kind: str) -> str:
         return cell(";".join(plain(item) if isinstance(item, Decimal) else str(item) for item in value), kind)
     if isinstance(value, (list, dict)):
         # nested records (citations, flags) stay structured: one JSON document in the cell
-        return cell(json.dumps(value, ensure_ascii=False, default=_json_number), kind)
-    text = plain(value) if isinstance(value, Decimal) else str(value)
+        return text_cell(json.dumps(value, ensure_ascii=False, default=_json_number))
+    return text_cell(plain(value) if isinstance(value, Decimal) else str(value))
+
+
+def text_cell(text: str) -> str:
+    """Controls escaped, and a leading formula character defused with '."""
+    text = printable(text)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 

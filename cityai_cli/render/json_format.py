@@ -2,7 +2,9 @@
 
 Numbers are JSON numbers in the unit named by the record's `unit` field (CNY, PFLOPS, a
 fraction for ratios); unknown is null, never 0. Only the columns a view declares are written;
-citations and flags stay nested objects.
+citations and flags stay nested objects. json.dumps escapes C0 controls but keeps DEL,
+C1 controls and bidi/zero-width characters raw (with ensure_ascii=False): those are written as
+\\uXXXX escapes too, so the JSON decodes to the same text but never carries them raw.
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import json
 from decimal import Decimal
 
 from ..report import Report
+from ..text import CONTROL_IN_VALUE
 
 
 def _plain(value):
@@ -25,4 +28,6 @@ def render(report: Report, options) -> str:
         data = records(report.tables[0])
     else:
         data = {table.name: records(table) for table in report.tables}
-    return json.dumps(data, ensure_ascii=False, indent=2, default=_plain) + "\n"
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=_plain)
+    # Outside strings JSON is ASCII punctuation and blanks, so every such character is in a string.
+    return CONTROL_IN_VALUE.sub(lambda match: f"\\u{ord(match.group(0)):04x}", text) + "\n"

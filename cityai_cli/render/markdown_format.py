@@ -1,4 +1,8 @@
-"""Markdown pipe tables (GitHub flavour), the columns the terminal table shows."""
+"""Markdown pipe tables (GitHub flavour), the columns the terminal table shows.
+
+Cells are text, never markup: controls are escaped as in the terminal table, and `&`, `<`, `>`
+(raw HTML such as <img onerror=…>), `|` and line breaks are escaped for Markdown.
+"""
 from __future__ import annotations
 
 from ..report import Report
@@ -6,7 +10,8 @@ from . import printable
 
 
 def _escape(text: str) -> str:
-    return printable(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+    text = printable(text).replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("|", "\\|").replace("\n", "<br>")
 
 
 def render(report: Report, options) -> str:

@@ -173,7 +173,7 @@ def _stacked(console: Console, table, columns, bar=None) -> None:
     """One block per record, a "header  value" line per column: legible at 40 columns."""
     console.print(Text(printable(table.title), style="bold"))
     if not table.rows:
-        console.print(Text(table.empty))
+        console.print(Text(printable(table.empty)))
     for row in table.rows:
         console.rule(style="dim")
         block = RichTable.grid(padding=(0, 2))

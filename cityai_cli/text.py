@@ -1,0 +1,32 @@
+"""What text from a knowledge base (or a command line) may contain, and how it is shown safely.
+
+One definition for the loader, which refuses these characters in every string and key, and for
+every output, which escapes them so that text can never drive the terminal or disguise itself:
+C0/C1 controls (ESC starts ANSI sequences, CR overwrites a line), DEL, bidi overrides and
+isolates (U+202A-202E, U+2066-2069), and zero-width characters (U+200B-200D, U+2060, U+FEFF).
+"""
+from __future__ import annotations
+
+import re
+
+_INVISIBLE = "\u200b-\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069"
+# Refused in keys (and in every message, where a line break would forge a line).
+CONTROL_IN_KEY = re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]")
+# Refused in string values: the same, except newline and tab, which multi-line text may hold.
+CONTROL_IN_VALUE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
+
+
+def _escape(match: "re.Match") -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """Control, bidi and zero-width characters as visible escapes (\\x1b, \\u202e); newline and
+    tab are kept (cells may span lines)."""
+    return CONTROL_IN_VALUE.sub(_escape, text)
+
+
+def one_line(text: str) -> str:
+    """`printable`, and newline and tab escaped too: for messages, one problem per line."""
+    return CONTROL_IN_KEY.sub(_escape, text)
