@@ -26,8 +26,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from .kb import Loaded
     from .query.common import Result
 
+# Typer >= 0.29 prints an argument's Python type in help ("PLACE... <list[str]>"); the metavar
+# and the help text say what to type, so the type is left out (older Typer never printed it).
+if hasattr(typer.core, "TyperArgument"):
+    typer.core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign,assignment]
+
 app = typer.Typer(name="cityai", help="Compare Chinese cities' AI-industry figures, targets and subsidies. "
-                  "Every number is traced to a quote in its source document.",
+                  "Every number is traced to a quote in its source document.\n\n"
+                  "Example: cityai compare 深圳 上海 --lang en",
                   rich_markup_mode=None, pretty_exceptions_enable=False, no_args_is_help=True,
                   context_settings={"help_option_names": ["-h", "--help"]})
 
@@ -321,7 +327,7 @@ def compare_command(
 
 
 app.command("compare")(compare_command)
-app.command("diff", help="Same as compare.")(compare_command)
+app.command("diff", help="Same as compare.\n\nExample: cityai diff 深圳 上海")(compare_command)
 
 
 @app.command("rank")
@@ -467,7 +473,8 @@ def policies_command(
                                _region(loaded, region)), format, lang)
 
 
-sources_app = typer.Typer(help="The source documents, with how many facts, policies and programmes cite each.")
+sources_app = typer.Typer(help="The source documents, with how many facts, policies and programmes cite each.\n\n"
+                          "Example: cityai sources --format json")
 app.add_typer(sources_app, name="sources")
 
 
@@ -491,9 +498,9 @@ def sources_command(ctx: typer.Context, format: FormatOption = None, lang: LangO
 @handle_errors
 def sources_add_command(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="The document: UTF-8 text, Markdown or HTML.")],
-    id: Annotated[str, typer.Option("--id", metavar="ID", help="The new source's id, e.g. xinhua-2025-06.")],
-    title: Annotated[str, typer.Option(metavar="TEXT", help="The document's title.")],
-    publisher: Annotated[str, typer.Option(metavar="TEXT", help="Who published it.")],
+    id: Annotated[str, typer.Option("--id", metavar="ID", help="The new source's id, e.g. xinhua-2025-06.")],  # noqa: A002
+    title: Annotated[str, typer.Option(metavar="TITLE", help="The document's title.")],
+    publisher: Annotated[str, typer.Option(metavar="NAME", help="Who published it.")],
     published: Annotated[str, typer.Option(metavar="DATE", help="When: 2025, 2025-06 or 2025-06-18.")],
     url: Annotated[Optional[str], typer.Option(metavar="URL", help="Where it was published.")] = None,
     data: DataOption = None,
