@@ -83,7 +83,11 @@ FormatOption = Annotated[Optional[Format], typer.Option(
 LangOption = Annotated[Lang, typer.Option(
     "--lang", envvar="CITYAI_LANG", case_sensitive=False, metavar="LANG",
     help="Language of headers, names and figures: zh or en. CSV/JSON keys never change.")]
+# The environment variable is read once, by the option before the command name, so that
+# `cityai --data X cmd` and `cityai cmd --data X` both beat CITYAI_DATA.
 DataOption = Annotated[Optional[Path], typer.Option(
+    "--data", metavar="FILE", help="Knowledge base to use instead of the bundled one (also CITYAI_DATA).")]
+GlobalDataOption = Annotated[Optional[Path], typer.Option(
     "--data", envvar="CITYAI_DATA", show_envvar=True, metavar="FILE",
     help="Knowledge base to use instead of the bundled one.")]
 RegionOption = Annotated[Optional[str], typer.Option(metavar="REGION", help="Only places in this region, e.g. 长三角.")]
@@ -144,14 +148,14 @@ def load(data: Optional[Path]) -> "Loaded":
     return load_base(default_data_path(str(chosen) if chosen else None))
 
 
-def _as_of(text: Optional[str]):
+def _as_of(text: Optional[str], option: str = "--as-of"):
     if text is None:
         return None
     from .dates import PartialDate
     try:
         return PartialDate.parse(text)
     except ValueError as error:
-        raise UsageError(f"--as-of: {error}") from None
+        raise UsageError(f"{option}: {error}") from None
 
 
 def _nonempty(option: str, values: Optional[List[str]]) -> List[str]:
@@ -169,8 +173,11 @@ def _places(loaded: "Loaded", given: List[str]) -> List[str]:
     for text in given:
         try:
             name = index.resolve(text)
-        except UsageError:
-            region = regions.resolve(text)
+        except UsageError as not_a_place:
+            try:
+                region = regions.resolve(text)
+            except UsageError:
+                raise not_a_place from None   # the place message: suggestions, ambiguity
             members = [n for n, p in base.places.items() if region in p.regions]
             names += [m for m in members if m not in names]
             continue
@@ -253,7 +260,7 @@ def _version(value: bool) -> None:
 def main_options(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Show the version and exit.")] = False,
-    data: DataOption = None,
+    data: GlobalDataOption = None,
 ) -> None:
     """Compare Chinese cities' AI-industry figures, targets and subsidies.
 
@@ -469,7 +476,7 @@ def policies_command(
     """
     from .query.places import list_policies
     loaded = load(data)
-    emit(loaded, list_policies(loaded.base, _places(loaded, places) if places else None, _as_of(since), _as_of(until),
+    emit(loaded, list_policies(loaded.base, _places(loaded, places) if places else None, _as_of(since, "--since"), _as_of(until, "--until"),
                                _region(loaded, region)), format, lang)
 
 
@@ -594,7 +601,7 @@ def extract_command(
     """
     from .query.extract import extract_candidates, read_document, source_id_for
     loaded = load(data)
-    when = _as_of(published)
+    when = _as_of(published, "--published")
     text = read_document(file)
     result = extract_candidates(loaded.base, text, when, new_only)
     if format != ExtractFormat.toml:

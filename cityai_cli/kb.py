@@ -266,6 +266,27 @@ def load(path: Path, keep_going: bool = False) -> Loaded:
 
 
 _TABLES = ("places", "sources", "metrics", "subsidy_types")
+_ENTRIES = ("facts", "policies", "programmes")
+
+
+def _without(data: dict, failing: List[tuple]) -> dict:
+    """The parsed base less what failed the schema: the one fact, policy or programme where the
+    problem is inside one (so the place and what refers to it stay), else the whole entry."""
+    import copy
+    data = copy.deepcopy(data)
+    items: Dict[tuple, set] = {}
+    for loc in failing:
+        table, key = loc[0], loc[1]
+        entry = data.get(table, {}).get(key) if isinstance(data.get(table), dict) else None
+        if table == "places" and len(loc) >= 4 and loc[2] in _ENTRIES and isinstance(loc[3], int) \
+                and isinstance(entry, dict) and isinstance(entry.get(loc[2]), list):
+            items.setdefault((key, loc[2]), set()).add(loc[3])
+        elif isinstance(data.get(table), dict):
+            data[table].pop(key, None)
+    for (key, kind), indexes in items.items():
+        if key in data["places"]:
+            data["places"][key][kind] = [e for i, e in enumerate(data["places"][key][kind]) if i not in indexes]
+    return data
 
 
 def _validate(data: dict, name: str, lines: "LineMap", keep_going: bool) -> tuple:
@@ -282,11 +303,9 @@ def _validate(data: dict, name: str, lines: "LineMap", keep_going: bool) -> tupl
                 raise
             items = error.errors()
         problems += [_problem_from_pydantic(name, lines, item) for item in items]
-        failing = {tuple(item["loc"][:2]) for item in items}
-        if not keep_going or attempt or any(len(loc) < 2 or loc[0] not in _TABLES for loc in failing):
+        if not keep_going or attempt or any(len(item["loc"]) < 2 or item["loc"][0] not in _TABLES for item in items):
             raise DataError(problems)
-        data = {key: ({k: v for k, v in value.items() if (key, k) not in failing} if key in _TABLES and isinstance(value, dict)
-                      else value) for key, value in data.items()}
+        data = _without(data, [tuple(item["loc"]) for item in items])
     raise DataError(problems)  # pragma: no cover - the loop returns or raises
 
 

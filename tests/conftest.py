@@ -25,12 +25,14 @@ def _clean_environment(monkeypatch):
 
 @pytest.fixture(scope="session")
 def project():
+    """The bundled knowledge base, loaded: a `Loaded` whose `.base` is the compiled `Base`."""
     from cityai_cli.kb import load
     return load(PROJECT_DATA)
 
 
 @pytest.fixture(scope="session")
 def mini():
+    """tests/fixtures/mini.toml, loaded: a `Loaded` whose `.base` is the compiled `Base`."""
     from cityai_cli.kb import load
     return load(MINI)
 

@@ -1,169 +1,462 @@
-"""Every command × every format through the real CLI, on the fixture knowledge base."""
+"""Every command × every format × both languages through the real CLI, on the fixture knowledge base."""
 import csv
 import io
 import json
 
 import pytest
 
-from conftest import MINI, PROJECT_DATA
+from conftest import MINI
 
 COMMANDS = {
     "list": ["list"], "show": ["show", "甲"], "compare": ["compare", "甲", "乙"], "diff": ["diff", "甲", "乙"],
     "rank": ["rank", "--by", "产业规模"], "subsidies": ["subsidies"],
-    "estimate": ["subsidies", "--type", "算力券", "--spend", "300万"], "sources": ["sources"],
-    "targets": ["targets"], "conflicts": ["conflicts", "甲"],
+    "estimate": ["subsidies", "--type", "算力券", "--spend", "300万"], "funds": ["funds"], "sources": ["sources"],
+    "targets": ["targets"], "conflicts": ["conflicts", "甲"], "policies": ["policies"], "metrics": ["metrics"],
+    "types": ["types"],
 }
 FORMATS = ["table", "csv", "json", "markdown"]
 
 
-def run(cli, *args):
-    return cli(*args, "--data", str(MINI))
+def run(cli, *args, env=None):
+    return cli(*args, "--data", str(MINI), env=env)
 
 
+def rows(text):
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("command", list(COMMANDS))
-def test_every_command_in_every_format(cli, command, fmt):
-    result = run(cli, *COMMANDS[command], "--format", fmt)
+def test_every_command_in_every_format_and_language(cli, command, fmt, lang):
+    result = run(cli, *COMMANDS[command], "--format", fmt, "--lang", lang)
     assert result.code == 0, result.stderr
     assert result.stderr == ""
     out = result.stdout
     if fmt == "json":
-        json.loads(out)
+        data = json.loads(out)
+        assert data, "the fixture gives every command records"
     elif fmt == "csv":
         assert len(list(csv.reader(io.StringIO(out)))) >= 2
     elif fmt == "markdown":
         assert out.startswith("### ")
     else:
-        assert "\x1b" not in out
+        assert "\x1b" not in out and "Traceback" not in out
 
 
 def test_piped_output_defaults_to_csv(cli):
     assert run(cli, "rank", "--by", "产业规模").stdout == run(cli, "rank", "--by", "产业规模", "-f", "csv").stdout
 
 
+def test_data_before_or_after_the_command(cli):
+    after = run(cli, "rank", "--by", "产业规模", "-f", "csv")
+    before = cli("--data", str(MINI), "rank", "--by", "产业规模", "-f", "csv")
+    assert (before.code, before.stdout, before.stderr) == (0, after.stdout, "")
+    assert after.stdout.splitlines()[1].startswith("1,乙,乙,city,400000000000,")
+
+
+def test_lang_from_environment(cli):
+    by_env = run(cli, "rank", "--by", "产业规模", "-f", "markdown", env={"CITYAI_LANG": "en"})
+    by_option = run(cli, "rank", "--by", "产业规模", "-f", "markdown", "--lang", "en")
+    assert by_env.stdout == by_option.stdout
+    assert by_env.stdout.startswith("### industry scale · city · ")
+
+
 def test_rank_csv_exact(cli):
     # (CliRunner folds CRLF to LF; test_render checks the CRLF line ends themselves.)
     assert run(cli, "rank", "--by", "industry_scale", "-f", "csv").stdout == (
-        "rank,place,level,value,value_max,unit,qualifier,display,date,scope,source,conflicts\n"
-        "1,乙,city,400000000000,,CNY,突破,突破4000亿元,2024,人工智能产业,mini,\n"
-        "2,甲,city,360000000000,,CNY,,3600亿元,2024,人工智能产业,mini,\n")
+        "rank,place,place_label,level,value,value_max,unit,bound,text,display,kind,date,date_basis,scope,scope_label,"
+        "sources,citations,comparable,reason,conflicts,why\n"
+        '1,乙,乙,city,400000000000,,CNY,lower,突破4000亿元,突破4000亿元,actual,2024,stated,ai_industry,人工智能产业,mini,'
+        '"[{""source"": ""mini"", ""quote"": ""产业规模突破4000亿元"", ""value"": ""突破4000亿元"", ""note"": null}]",'
+        "true,,,\n"
+        '2,甲,甲,city,360000000000,,CNY,exact,3600亿元,3600亿元,actual,2024,stated,ai_industry,人工智能产业,mini,'
+        '"[{""source"": ""mini"", ""quote"": ""产业规模3600亿元"", ""value"": ""3600亿元"", ""note"": null}]",'
+        "true,,,\n"
+        ",丁,丁,city,500000000000,,CNY,exact,5000亿元,5000亿元,actual,2024,stated,ai_core_industry,人工智能核心产业,"
+        'mini-late,"[{""source"": ""mini-late"", ""quote"": ""丁市人工智能核心产业规模5000亿元"", ""value"": ""5000亿元"", '
+        '""note"": null}]",false,different_scope,,口径不同\n')
+
+
+def test_rank_csv_keys_and_codes_do_not_change_with_the_language(cli):
+    zh = rows(run(cli, "rank", "--by", "产业规模", "-f", "csv").stdout)
+    en = rows(run(cli, "rank", "--by", "产业规模", "-f", "csv", "--lang", "en").stdout)
+    assert list(zh[0]) == list(en[0])
+    machine = ("rank", "place", "value", "unit", "bound", "scope", "comparable", "reason")
+    assert [[r[k] for k in machine] for r in zh] == [[r[k] for k in machine] for r in en]
+    assert [(r["place_label"], r["display"], r["scope_label"], r["why"]) for r in en] == [
+        ("Beta", "over CNY 400 bn", "AI industry", ""), ("Alpha", "CNY 360 bn", "AI industry", ""),
+        ("Delta", "CNY 500 bn", "core AI industry", "different scope")]
 
 
 def test_rank_markdown_exact(cli):
     assert run(cli, "rank", "--by", "产业规模", "-f", "markdown").stdout == (
-        "### 产业规模 (industry scale) · city · 2 with the figure, 0 without\n\n"
-        "| # | 地区 | 产业规模 | 日期 | 口径 | 来源 | 另有 |\n"
+        "### 产业规模 · 市 · 2个可比排名, 1个口径或年份不同, 0个无数据\n\n"
+        "| # | 地区 | 数值 | 日期 | 口径 | 来源 | 说明 |\n"
         "|---:|---|---|---|---|---|---|\n"
-        "| 1 | 乙 | 突破4000亿元 | 2024 | 人工智能产业 | mini | — |\n"
-        "| 2 | 甲 | 3600亿元 | 2024 | 人工智能产业 | mini | — |\n")
+        "| 1 | 乙 | 突破4000亿元 | 2024 | 人工智能产业 | mini |  |\n"
+        "| 2 | 甲 | 3600亿元 | 2024 | 人工智能产业 | mini |  |\n"
+        "| — | 丁 | 5000亿元 | 2024 | 人工智能核心产业 | mini-late | 口径不同 |\n")
 
 
-def test_rank_chart_refuses_metrics_where_smaller_is_better(cli):
-    result = cli("rank", "--by", "梯队", "--chart", "--data", str(PROJECT_DATA))
+def test_rank_markdown_exact_in_english(cli):
+    assert run(cli, "rank", "--by", "产业规模", "-f", "markdown", "--lang", "en").stdout == (
+        "### industry scale · city · 2 ranked, 1 not comparable, 0 without the figure\n\n"
+        "| # | place | figure | date | scope | sources | note |\n"
+        "|---:|---|---|---|---|---|---|\n"
+        "| 1 | Beta | over CNY 400 bn | 2024 | AI industry | mini |  |\n"
+        "| 2 | Alpha | CNY 360 bn | 2024 | AI industry | mini |  |\n"
+        "| — | Delta | CNY 500 bn | 2024 | core AI industry | mini-late | different scope |\n")
+
+
+def test_rank_targets_and_forecasts(cli):
+    def ranked(*args):
+        return [(r["rank"], r["place"], r["text"], r["reason"])
+                for r in rows(run(cli, "rank", "--by", "compute_capacity", *args, "-f", "csv").stdout)]
+    assert ranked("--targets") == [("1", "甲", "突破100EFLOPS", ""), ("", "乙", "50EFLOPS", "different_year"),
+                                   ("", "丁", "", "")]
+    assert ranked("--forecasts") == [("1", "丁", "200EFLOPS", ""), ("", "乙", "", ""), ("", "甲", "", "")]
+    result = run(cli, "rank", "--by", "compute_capacity", "--targets", "--forecasts")
+    assert (result.code, result.stdout, result.stderr) == (2, "", "Error: --targets and --forecasts exclude each other\n")
+
+
+def test_rank_as_of_uses_what_was_known_then(cli):
+    def ranked(*args):
+        return [(r["rank"], r["place"], r["text"], r["date"])
+                for r in rows(run(cli, "rank", "--by", "ai_enterprises", "--level", "all", *args, "-f", "csv").stdout)]
+    # 丁's 1200家 is dated 2025-04-01: not yet known at the end of 2024.
+    assert ranked("--as-of", "2024") == [("1", "甲", "超2800家", "2024-12-31"), ("2", "乙", "约2400家", "2024-12-31"),
+                                         ("", "丁", "", ""), ("", "丙", "", ""), ("", "测区", "", "")]
+    assert ("", "丁", "1200家", "2025-04-01") in ranked()
+
+
+def test_rank_chart_refuses_metrics_where_smaller_is_better(cli, tmp_path):
+    text = MINI.read_text(encoding="utf-8").replace('unit = "元"\n', 'unit = "元"\nhigher_is_better = false\n')
+    (tmp_path / "smaller.toml").write_text(text, encoding="utf-8")
+    result = cli("rank", "--by", "产业规模", "--chart", "--data", str(tmp_path / "smaller.toml"))
     assert (result.code, result.stdout, result.stderr) == (
-        2, "", "Error: --chart draws bars where larger is better; 人工智能产业发展梯队 ranks smaller first\n")
+        2, "", "Error: --chart draws bars where larger is better; industry_scale ranks smaller first\n")
 
 
-def test_rank_chart_draws_bars(cli, monkeypatch):
-    monkeypatch.setenv("COLUMNS", "120")
-    out = run(cli, "rank", "--by", "产业规模", "--chart").stdout
-    assert "█" * 24 in out and "█" * 22 + " " in out and "█" * 25 not in out
+def test_rank_chart_draws_bars(cli):
+    out = run(cli, "rank", "--by", "产业规模", "--chart", env={"COLUMNS": "120"}).stdout
+    bars = {line.split()[1]: line.count("█") for line in out.splitlines() if "█" in line}
+    # 24 columns at 120; bars only for ranked rows (丁's 5000亿 is another scope, unranked, no bar).
+    assert bars == {"乙": 24, "甲": round(3600 / 4000 * 24)}
 
 
 def test_subsidy_estimate_json_exact(cli):
     records = json.loads(run(cli, "subsidies", "--type", "compute voucher", "--spend", "300万", "-f", "json").stdout)
-    assert [(r["place"], r["spend"], r["rate_used"], r["payout"], r["rule"]) for r in records] == [
-        ("甲", 3000000, 0.5, 1000000, "不超过50% × 300万元 = 150万元, capped at 最高100万元/年")]
+    assert [(r["place"], r["spend"], r["estimate"], r["rate_used"], r["gross"], r["payout"], r["payout_shown"],
+             r["special_used"], r["rule"]) for r in records] == [
+        ("甲", 3000000, "capped", 0.5, 1500000, 1000000, "100万元", None, "50% × 300万元 = 150万元, 受上限 最高100万元/年 限制")]
+
+
+def test_subsidy_estimate_in_english(cli):
+    records = json.loads(run(cli, "subsidies", "--type", "算力券", "--spend", "300万", "-f", "json", "--lang", "en").stdout)
+    assert [(r["payout"], r["payout_shown"], r["rule"]) for r in records] == [
+        (1000000, "CNY 1 m", "50% × CNY 3 m = CNY 1.5 m, capped at up to CNY 1 m a year")]
 
 
 def test_subsidy_startup_rate(cli):
     records = json.loads(run(cli, "subsidies", "--type", "suanliquan", "--spend", "1,000,000", "--startup", "-f", "json").stdout)
-    assert [(r["payout"], r["rate_used"]) for r in records] == [(600000, 0.6)]
+    assert [(r["estimate"], r["payout"], r["rate_used"], r["special_used"], r["rule"]) for r in records] == [
+        ("within_cap", 600000, 0.6, "startup", "60% × 100万元 = 60万元, 未超上限 最高100万元/年")]
+    same = json.loads(run(cli, "subsidies", "--type", "suanliquan", "--spend", "1,000,000", "--eligible", "startup",
+                          "-f", "json").stdout)
+    assert same == records
+
+
+def test_estimate_without_a_rate_is_no_estimate(cli):
+    records = json.loads(run(cli, "subsidies", "--spend", "300万", "-f", "json").stdout)
+    assert [(r["place"], r["estimate"], r["payout"], r["rule"]) for r in records] == [
+        ("甲", "capped", 1000000, "50% × 300万元 = 150万元, 受上限 最高100万元/年 限制"),
+        ("乙", "rate_unknown", None, "无法估算: 补贴比例未知"),
+        ("丙", "rate_unknown", None, "无法估算: 补贴比例未知")]
 
 
 def test_unknown_terms_are_empty_never_zero(cli):
-    rows = list(csv.DictReader(io.StringIO(run(cli, "subsidies", "--city", "丙", "-f", "csv").stdout)))
-    assert [(r["name"], r["pool"], r["rate"], r["cap"]) for r in rows] == [("丙市语料券", "", "", "")]
-    table = run(cli, "subsidies", "--city", "丙", "-f", "table").stdout
-    assert "丙市语料券" in table and "—" in table
+    found = rows(run(cli, "subsidies", "--city", "丙", "-f", "csv").stdout)
+    assert [(r["name"], r["pool"], r["rate"], r["cap"], r["pool_shown"], r["cap_shown"]) for r in found] == [
+        ("丙市语料券", "", "", "", "", "")]
+    table = run(cli, "subsidies", "--city", "丙", "-f", "markdown").stdout
+    assert table.splitlines()[-1] == "| 丙 | 语料券 | 丙市语料券 | — | — | — | — | mini |"
+
+
+def test_subsidies_are_ordered_by_cap_and_never_list_funds(cli):
+    found = rows(run(cli, "subsidies", "-f", "csv").stdout)
+    assert [(r["place"], r["type"], r["category"], r["cap"]) for r in found] == [
+        ("乙", "模型券", "voucher", "2000000"), ("甲", "算力券", "voucher", "1000000"), ("丙", "语料券", "voucher", "")]
+
+
+def test_funds_list_only_funds(cli):
+    found = rows(run(cli, "funds", "-f", "csv").stdout)
+    assert [(r["place"], r["type"], r["category"], r["name"], r["pool"], r["pool_period"], r["pool_shown"])
+            for r in found] == [("丁", "基金", "fund", "丁市人工智能产业基金", "10000000000", "total", "100亿元(总额)")]
+    assert rows(run(cli, "funds", "--city", "甲", "-f", "csv").stdout) == []
+    assert run(cli, "funds", "-f", "markdown", "--lang", "en").stdout == (
+        "### 1 funds\n\n"
+        "| place | type | name | pool | rate | special rates | cap per recipient | sources |\n"
+        "|---|---|---|---|---|---|---|---|\n"
+        "| Delta | fund | 丁市人工智能产业基金 | CNY 10 bn in total | — | — | — | mini-late |\n")
+
+
+def test_subsidies_for_a_region_are_its_members(cli):
+    found = rows(run(cli, "subsidies", "--city", "测区", "-f", "csv").stdout)
+    assert [r["place"] for r in found] == ["乙", "甲"]
+    both = rows(run(cli, "subsidies", "--city", "甲", "--city", "丙", "-f", "csv").stdout)
+    assert [r["place"] for r in both] == ["甲", "丙"]
 
 
 def test_json_shape_is_fixed_per_command(cli):
-    assert isinstance(json.loads(run(cli, "rank", "--by", "产业规模", "-f", "json").stdout), list)
+    for args in (["rank", "--by", "产业规模"], ["compare", "甲", "乙"], ["targets"], ["funds"], ["metrics"]):
+        assert isinstance(json.loads(run(cli, *args, "-f", "json").stdout), list), args
     shown = json.loads(run(cli, "show", "甲", "-f", "json").stdout)
-    assert list(shown) == ["place", "figures", "policies", "subsidies"]
-    assert list(json.loads(run(cli, "compare", "甲", "乙", "-f", "json").stdout)) == ["metrics", "subsidies"]
+    assert list(shown) == ["place", "facts", "policies", "subsidies"]
+    # An empty result keeps the shape.
+    assert json.loads(run(cli, "conflicts", "乙", "-f", "json").stdout) == []
 
 
-def test_show_sources_prints_quotes(cli):
-    assert "甲市现有人工智能企业超2800家" not in run(cli, "show", "甲", "-f", "table").stdout
-    wide = cli("show", "甲", "--sources", "-f", "table", "--data", str(MINI), env={"COLUMNS": "300"})
-    assert "甲市现有人工智能企业超2800家" in wide.stdout
+def test_show_profile_exact(cli):
+    shown = json.loads(run(cli, "show", "Alpha", "-f", "json").stdout)
+    assert shown["place"] == [{"place": "甲", "level": "city", "province": "测省", "city": None, "regions": ["测区"],
+                               "traditional": "甲", "pinyin": "Jia", "english": "Alpha"}]
+    assert [(s["name"], s["cap"]) for s in shown["subsidies"]] == [("甲市算力券", 1000000)]
 
 
-def test_show_figure_record_exact(cli):
-    figures = json.loads(run(cli, "show", "Alpha", "-f", "json").stdout)["figures"]
-    assert figures[0] == {
-        "place": "甲", "metric": "ai_enterprises", "metric_zh": "人工智能企业数", "kind": "actual",
-        "value": 2800, "value_max": None, "unit": "家", "qualifier": "超", "display": "超2800家",
-        "date": "2024-12-31", "scope": "人工智能企业", "source": "mini", "as_of": "2024-12-31", "deadline": None,
-        "text": "超2800家", "quote": "甲市现有人工智能企业超2800家", "note": ""}
+def test_show_fact_record_exact(cli):
+    facts = json.loads(run(cli, "show", "Alpha", "-f", "json").stdout)["facts"]
+    assert facts[0] == {
+        "place": "甲", "place_label": "甲", "metric": "ai_enterprises", "metric_label": "人工智能企业数",
+        "kind_label": "实际", "value": 2800, "value_max": None, "unit": "count", "bound": "lower", "text": "超2800家",
+        "display": "超2800家", "kind": "actual", "date": "2024-12-31", "date_basis": "stated", "scope": "ai",
+        "scope_label": "人工智能企业", "sources": ["mini"],
+        "citations": [{"source": "mini", "quote": "甲市现有人工智能企业超2800家", "value": "超2800家", "note": None}],
+        "set_on": None, "note": None}
+    assert [(f["metric"], f["kind"], f["text"], f["date"], f["date_basis"]) for f in facts] == [
+        ("ai_enterprises", "actual", "超2800家", "2024-12-31", "stated"),
+        ("ai_enterprises", "actual", "2600余家", "2024-12-31", "stated"),
+        ("compute_capacity", "actual", "30EFLOPS", "2025-04-01", "published"),
+        ("industry_scale", "actual", "3600亿元", "2024", "stated"),
+        ("compute_capacity", "target", "突破100EFLOPS", "2027", "stated")]
+
+
+def test_show_policy_record_exact(cli):
+    policies = json.loads(run(cli, "show", "甲", "-f", "json").stdout)["policies"]
+    assert policies == [{
+        "place": "甲", "place_label": "甲", "title": "甲市人工智能行动计划(2025—2026年)", "date": "2025",
+        "date_basis": "inferred", "period": "2025—2026", "sources": ["mini", "mini-late"],
+        "citations": [{"source": "mini", "quote": "《甲市人工智能行动计划(2025—2026年)》", "value": None, "note": None},
+                      {"source": "mini-late", "quote": "《甲市人工智能行动计划(2025—2026年)》再次印发", "value": None,
+                       "note": None}],
+        "note": "发布年份由文件期限推断"}]
+
+
+def test_show_csv_is_the_facts_table(cli):
+    found = rows(run(cli, "show", "甲", "-f", "csv").stdout)
+    assert [(r["metric"], r["kind"], r["text"]) for r in found][:2] == [
+        ("ai_enterprises", "actual", "超2800家"), ("ai_enterprises", "actual", "2600余家")]
+    assert len(found) == 5
+
+
+def test_show_table_marks_a_publication_date_and_an_inferred_date(cli):
+    out = run(cli, "show", "甲", "-f", "markdown").stdout
+    assert "| 人工智能企业数 | 实际 | 超2800家 | 2024-12-31 | 人工智能企业 | mini |" in out
+    assert "| 智能算力规模 | 实际 | 30EFLOPS | 2025-04-01* | 全市智能算力 | mini-late |" in out
+    assert "| 甲市人工智能行动计划(2025—2026年) | 2025~ | 2025—2026 | mini, mini-late |" in out
+    # The quotes are in the machine formats (citations), not in the table.
+    assert "甲市现有人工智能企业超2800家" not in out
+
+
+def test_show_profile_level_is_worded_in_the_language(cli):
+    """The profile's level reads as `list` words it (市 / city), not as the machine code in Chinese."""
+    zh = run(cli, "show", "甲", "-f", "markdown").stdout.splitlines()
+    en = run(cli, "show", "甲", "-f", "markdown", "--lang", "en").stdout.splitlines()
+    assert zh[2] == "| 地区 | 级别 | 省份 | 所属城市 | 区域 | 繁体 | 拼音 | English |"
+    assert zh[4] == "| 甲 | 市 | 测省 | — | 测区 | 甲 | Jia | Alpha |"
+    assert en[4] == "| 甲 | city | 测省 | — | 测区 | 甲 | Jia | Alpha |"
+
+
+def test_show_as_of(cli):
+    facts = json.loads(run(cli, "show", "甲", "--as-of", "2024", "-f", "json").stdout)["facts"]
+    # The 30EFLOPS of 2025-04-01 was not known at the end of 2024; a target without set_on is kept.
+    assert [(f["metric"], f["kind"], f["text"]) for f in facts] == [
+        ("ai_enterprises", "actual", "超2800家"), ("ai_enterprises", "actual", "2600余家"),
+        ("industry_scale", "actual", "3600亿元"), ("compute_capacity", "target", "突破100EFLOPS")]
+
+
+def test_compare_exact(cli):
+    found = rows(run(cli, "compare", "甲", "乙", "-f", "csv").stdout)
+    assert [(r["metric"], r["kind"], r["jia_text"], r["yi_text"], r["jia_leader"], r["yi_leader"], r["leader"], r["notes"])
+            for r in found] == [
+        ("ai_enterprises", "actual", "超2800家", "约2400家", "true", "false", "甲", "甲: mini-late 另给 2600余家 (2024-12-31)"),
+        ("industry_scale", "actual", "3600亿元", "突破4000亿元", "false", "true", "乙", ""),
+        ("compute_capacity", "actual", "30EFLOPS", "20EFLOPS", "false", "false", "",
+         "口径不同: 甲 全市智能算力; 乙 实时可用智能算力"),
+        ("compute_capacity", "target", "突破100EFLOPS", "50EFLOPS", "false", "false", "", "年份不同: 甲 2027; 乙 2026")]
+    assert json.loads(run(cli, "compare", "甲", "乙", "-f", "json").stdout)[2]["flags"] == [
+        {"code": "different_scope", "places": {"甲": "citywide", "乙": "realtime"}}]
+
+
+def test_compare_in_english(cli):
+    assert run(cli, "compare", "甲", "乙", "丁", "-f", "markdown", "--lang", "en").stdout == (
+        "### Alpha vs Beta vs Delta\n\n"
+        "| metric | Alpha | Beta | Delta | note |\n"
+        "|---|---|---|---|---|\n"
+        "| AI enterprises | over 2,800<br>2024-12-31 | about 2,400<br>2024-12-31 | 1,200<br>2025-04-01* | "
+        "different year: Alpha 2024; Beta 2024; Delta 2025; Alpha: mini-late gives over 2,600 (2024-12-31) |\n"
+        "| industry scale | CNY 360 bn<br>2024 | over CNY 400 bn<br>2024 | CNY 500 bn<br>2024 | "
+        "different scope: Alpha AI industry; Beta AI industry; Delta core AI industry |\n"
+        "| compute capacity | 30 EFLOPS<br>2025-04-01* | 20 EFLOPS<br>2025 | — | "
+        "different scope: Alpha citywide compute; Beta compute available in real time |\n"
+        "| compute capacity (target) | over 100 EFLOPS<br>2027 | 50 EFLOPS<br>2026 | — | different year: Alpha 2027; Beta 2026 |\n"
+        "| compute capacity (forecast) | — | — | 200 EFLOPS<br>2027 | only Delta |\n")
+
+
+def test_compare_metric_option_is_repeatable(cli):
+    found = rows(run(cli, "compare", "甲", "乙", "--metric", "企业数", "--metric", "产业规模", "-f", "csv").stdout)
+    assert [(r["metric"], r["kind"]) for r in found] == [("ai_enterprises", "actual"), ("industry_scale", "actual")]
+    one = rows(run(cli, "compare", "甲", "乙", "--metric", "compute capacity", "-f", "csv").stdout)
+    assert [(r["metric"], r["kind"]) for r in one] == [("compute_capacity", "actual"), ("compute_capacity", "target")]
+
+
+def test_diff_is_compare(cli):
+    assert run(cli, "diff", "甲", "乙", "-f", "csv").stdout == run(cli, "compare", "甲", "乙", "-f", "csv").stdout
+
+
+def test_targets_exact(cli):
+    found = rows(run(cli, "targets", "-f", "csv").stdout)
+    assert [(r["place"], r["metric"], r["text"], r["date"], r["actual_text"], r["actual_scope"], r["progress"],
+             r["progress_reason"]) for r in found] == [
+        ("乙", "compute_capacity", "50EFLOPS", "2026", "20EFLOPS", "realtime", "", "different_scope"),
+        ("甲", "compute_capacity", "突破100EFLOPS", "2027", "30EFLOPS", "citywide", "0.3", "")]
+    assert run(cli, "targets", "甲", "-f", "markdown").stdout == (
+        "### 1个目标\n\n"
+        "| 地区 | 指标 | 目标 | 日期 | 口径 | 来源 | 最新实际 | 完成度 |\n"
+        "|---|---|---|---|---|---|---|---:|\n"
+        "| 甲 | 智能算力规模 | 突破100EFLOPS | 2027 | 全市智能算力 | mini | 30EFLOPS (2025-04-01*) | 30% |\n")
+
+
+def test_targets_filters(cli):
+    def places(*args):
+        return [r["place"] for r in rows(run(cli, "targets", *args, "-f", "csv").stdout)]
+    assert places("测区") == ["乙", "甲"]
+    assert places("--region", "测区") == ["乙", "甲"]
+    assert places("--metric", "产业规模") == []
+    assert places("丁") == []
+
+
+def test_conflicts_exact(cli):
+    found = rows(run(cli, "conflicts", "-f", "csv").stdout)
+    assert [(r["place"], r["metric"], r["kind"], r["scope"], r["a_text"], r["a_sources"], r["b_text"], r["b_sources"],
+             r["difference"]) for r in found] == [
+        ("甲", "ai_enterprises", "actual", "ai", "超2800家", "mini", "2600余家", "mini-late", "0.0714")]
+    assert rows(run(cli, "conflicts", "乙", "-f", "csv").stdout) == []
+    assert run(cli, "conflicts", "乙", "-f", "markdown").stdout == "### 0处来源不一致\n\n_(无)_\n"
+
+
+def test_policies_filters(cli):
+    def titles(*args):
+        return [(r["place"], r["date"]) for r in rows(run(cli, "policies", *args, "-f", "csv").stdout)]
+    assert titles() == [("甲", "2025")]
+    assert titles("--since", "2025") == titles("--until", "2025") == titles("测区") == [("甲", "2025")]
+    assert titles("--since", "2026") == titles("--until", "2024") == titles("乙") == []
 
 
 def test_sources_counts_citations(cli):
-    rows = list(csv.DictReader(io.StringIO(run(cli, "sources").stdout)))
-    assert [(r["id"], r["figures"], r["policies"], r["subsidies"]) for r in rows] == [("mini", "6", "1", "3"), ("mini-late", "1", "0", "0")]
+    found = rows(run(cli, "sources").stdout)
+    assert [(r["source"], r["file"], r["published"], r["facts"], r["policies"], r["programmes"]) for r in found] == [
+        ("mini", "mini.txt", "2025-03-01", "6", "1", "3"), ("mini-late", "mini.txt", "2025-04-01", "8", "1", "1")]
+
+
+def test_metrics_and_types(cli):
+    metrics = rows(run(cli, "metrics").stdout)
+    assert [(r["metric"], r["zh"], r["en"], r["machine_unit"], r["scopes"], r["places"]) for r in metrics] == [
+        ("ai_enterprises", "人工智能企业数", "AI enterprises", "count", "ai;ai_related", "4"),
+        ("industry_scale", "产业规模", "industry scale", "CNY", "ai_industry;ai_core_industry", "3"),
+        ("compute_capacity", "智能算力规模", "compute capacity", "PFLOPS", "citywide;realtime", "3")]
+    types = rows(run(cli, "types").stdout)
+    assert [(r["type"], r["en"], r["pinyin"], r["category"], r["category_label"], r["programmes"]) for r in types] == [
+        ("算力券", "compute voucher", "suanliquan", "voucher", "券", "1"),
+        ("模型券", "model voucher", "moxingquan", "voucher", "券", "1"),
+        ("语料券", "corpus voucher", "yuliaoquan", "voucher", "券", "1"),
+        ("基金", "fund", "jijin", "fund", "基金", "1")]
 
 
 def test_list_filters(cli):
     def places(*args):
-        return [r["place"] for r in csv.DictReader(io.StringIO(run(cli, "list", *args).stdout))]
-    assert places() == ["甲", "乙", "丙"]
+        return [r["place"] for r in rows(run(cli, "list", *args).stdout)]
+    assert places() == places("--level", "all") == ["测区", "甲", "乙", "丙", "丁"]
     assert places("--level", "district") == ["丙"]
-    assert places("--region", "测区") == ["甲", "乙"]
-    assert places("--province", "测省") == ["甲", "乙", "丙"]
+    assert places("--level", "city") == ["甲", "乙", "丁"]
+    assert places("--region", "测区") == ["测区", "甲", "乙"]
+    assert places("--region", "Test Region") == ["测区", "甲", "乙"]
+    assert places("--province", "测省") == ["甲", "乙", "丙", "丁"]
     result = run(cli, "list", "--region", "测")
-    assert (result.code, result.stderr) == (2, "Error: unknown region '测' (did you mean: 测区?)\n")
+    assert (result.code, result.stdout, result.stderr) == (2, "", "Error: unknown region '测' (did you mean: 测区?)\n")
+    result = run(cli, "list", "--province", "测")
+    assert (result.code, result.stdout, result.stderr) == (2, "", "Error: unknown province '测' (did you mean: 测省?)\n")
 
 
-def test_compare_metrics_option(cli):
-    rows = list(csv.DictReader(io.StringIO(run(cli, "compare", "甲", "乙", "--metrics", "企业数,产业规模", "-f", "csv").stdout)))
-    assert [(r["table"], r["metric"], r["kind"]) for r in rows][:4] == [
-        ("metrics", "ai_enterprises", "actual"), ("metrics", "industry_scale", "actual"),
-        ("metrics", "ai_enterprises", "target"), ("metrics", "industry_scale", "target")]
+def test_list_headline_figures(cli):
+    found = {r["place"]: r for r in rows(run(cli, "list").stdout)}
+    assert [(found[p]["ai_enterprises_text"], found[p]["industry_scale_text"], found[p]["compute_capacity_text"],
+             found[p]["facts"], found[p]["policies"], found[p]["programmes"]) for p in ("甲", "乙", "丙", "丁", "测区")] == [
+        ("超2800家", "3600亿元", "30EFLOPS", "5", "1", "1"), ("约2400家", "突破4000亿元", "20EFLOPS", "4", "0", "1"),
+        ("约3000家", "", "", "1", "0", "1"), ("1200家", "5000亿元", "", "3", "0", "1"), ("", "", "", "0", "0", "0")]
 
 
 @pytest.mark.parametrize("args, message", [
-    (["show", "丁"], "Error: unknown place '丁'\n"),
+    (["show", "戊"], "Error: unknown place '戊'; see cityai list --level all\n"),
+    (["show", "Alpah"], "Error: unknown place 'Alpah'; see cityai list --level all (did you mean: 甲?)\n"),
     (["compare", "甲"], "Error: compare needs at least two places, e.g. cityai compare 深圳 上海\n"),
     (["compare", "甲", "Alpha"], "Error: 甲 given more than once\n"),
-    (["rank", "--by", "产业"], "Error: unknown metric '产业' (did you mean: industry_scale?)\n"),
-    (["subsidies", "--type", "算力"], "Error: unknown subsidy type '算力' (did you mean: 算力券?)\n"),
+    (["rank", "--by", "产业"], "Error: unknown metric '产业'; see cityai metrics (did you mean: industry_scale?)\n"),
+    (["subsidies", "--type", "算力"], "Error: unknown subsidy type '算力'; see cityai types (did you mean: 算力券?)\n"),
     (["subsidies", "--spend", "abc"], "Error: invalid amount 'abc': expected an amount in yuan such as 300万, 3,000,000, 0.03亿 or 3e6\n"),
     (["subsidies", "--startup"], "Error: --startup/--eligible change the --spend estimate; add --spend AMOUNT\n"),
+    (["subsidies", "--spend", "300万", "--eligible", "nope"], "Error: unknown --eligible flag 'nope'; known flags: startup\n"),
+    (["funds", "--spend", "300万"],
+     "Error: a fund is an investment vehicle: it has no payout to estimate (--spend, --startup, --eligible)\n"),
     (["rank", "--by", "产业规模", "--chart", "-f", "csv"], "Error: --chart draws bars in the terminal table; it cannot be combined with --format csv\n"),
-])
+    (["rank", "--by", "产业规模", "--as-of", "2024-13"], "Error: --as-of: '2024-13' is not a real date\n"),
+    (["show", "甲", "--as-of", "24"], "Error: --as-of: expected a date such as \"2024\", \"2024-12\" or \"2024-12-31\", got '24'\n"),
+], ids=lambda value: " ".join(value) if isinstance(value, list) else "")
 def test_usage_errors_exit_2_with_exact_message(cli, args, message):
     result = run(cli, *args)
     assert (result.code, result.stdout, result.stderr) == (2, "", message)
 
 
 @pytest.mark.parametrize("args", [["rank", "--by", "x", "--top", "0"], ["rank", "--by", "x", "--top", "-1"],
-                                  ["list", "--format", "xml"], ["list", "--bogus"], ["list", "--level", "planet"]])
+                                  ["list", "--format", "xml"], ["list", "--bogus"], ["list", "--level", "planet"],
+                                  ["list", "--lang", "fr"], ["show", "甲", "--sources"],
+                                  ["compare", "甲", "乙", "--metrics", "企业数"]])
 def test_bad_flags_exit_2(cli, args):
     result = run(cli, *args)
-    assert result.code == 2 and "Error:" in result.stderr and "Traceback" not in result.stderr
+    assert result.code == 2 and result.stdout == ""
+    assert result.stderr.splitlines()[-1].startswith("Error: ") and "Traceback" not in result.stderr
 
 
-def test_validate_ok(cli):
-    result = cli("validate", str(MINI))
-    assert (result.code, result.stdout) == (0, "")
-    assert result.stderr.endswith("mini.toml: OK — 3 places, 7 figures, 1 policy, 3 subsidy programmes; "
-                                  "every quote found in its source (2 documents)\n")
+OK_SUMMARY = ("OK — 5 places, 13 facts (14 citations), 1 policy, 4 programmes; "
+              "every quote found in its source (2 documents)")
 
 
-def test_data_from_environment(cli, monkeypatch):
+def test_validate_ok_prints_its_summary_on_stdout(cli, monkeypatch):
+    monkeypatch.chdir(MINI.parent)
+    result = cli("validate", "mini.toml")
+    assert (result.code, result.stdout, result.stderr) == (0, f"mini.toml: {OK_SUMMARY}\n", "")
+
+
+@pytest.mark.parametrize("fmt, stdout", [("csv", "file,line,column,path,message,problem\n"), ("json", "[]\n")])
+def test_validate_machine_formats_keep_the_summary_on_stderr(cli, monkeypatch, fmt, stdout):
+    monkeypatch.chdir(MINI.parent)
+    result = cli("validate", "mini.toml", "-f", fmt)
+    assert (result.code, result.stdout, result.stderr) == (0, stdout, f"mini.toml: {OK_SUMMARY}\n")
+
+
+def test_data_from_environment(cli):
     result = cli("rank", "--by", "产业规模", "-f", "csv", env={"CITYAI_DATA": str(MINI)})
+    assert result.code == 0
     assert result.stdout.splitlines()[1].startswith("1,乙,")
 
 
@@ -172,51 +465,78 @@ def test_version(cli):
     assert cli("--version").stdout == f"cityai {__version__}\n"
 
 
-SUBSIDY_KEYS = ("place,type,type_en,name,policy,as_of,pool,pool_display,pool_period,pool_quote,rate,rate_display,"
-                "rate_period,rate_quote,special_rates,cap,cap_display,cap_period,cap_quote,eligibility,source,quote,note")
+def _fact(p=""):
+    return (f"{p}value,{p}value_max,{p}unit,{p}bound,{p}text,{p}display,{p}kind,{p}date,{p}date_basis,{p}scope,"
+            f"{p}scope_label,{p}sources,{p}citations")
+
+
+PROGRAMME_KEYS = ("place,place_label,type,type_label,category,name,policy,date,date_basis,"
+                  "pool,pool_bound,pool_text,pool_period,pool_source,pool_quote,pool_shown,"
+                  "rate,rate_bound,rate_text,rate_period,rate_source,rate_quote,rate_shown,special_rates,"
+                  "cap,cap_bound,cap_text,cap_period,cap_source,cap_quote,cap_shown,eligibility,sources,citations,note")
+
+
+def _headline(metric):
+    return ",".join(f"{metric}_{k}" for k in ("value", "value_max", "unit", "bound", "text", "date", "scope", "shown"))
 
 
 @pytest.mark.parametrize("args, header", [
-    (["list"], "place,level,province,city,regions,english,ai_enterprises,ai_enterprises_display,ai_enterprises_date,"
-               "industry_scale,industry_scale_display,industry_scale_date,compute_capacity,compute_capacity_display,"
-               "compute_capacity_date,figures,policies,subsidies"),
-    (["rank", "--by", "产业规模"], "rank,place,level,value,value_max,unit,qualifier,display,date,scope,source,conflicts"),
-    (["subsidies"], SUBSIDY_KEYS),
-    (["subsidies", "--spend", "300万"], SUBSIDY_KEYS + ",spend,rate_used,payout,payout_display,rule"),
-    (["targets"], "place,metric,metric_zh,value,value_max,unit,qualifier,display,date,deadline,set_on,scope,source,"
-                  "actual_value,actual_value_max,actual_unit,actual_qualifier,actual_display,actual_date,actual_scope,actual_source,"
-                  "progress,progress_note"),
-    (["conflicts"], "place,metric,metric_zh,kind,scope,unit,a_value,a_display,a_date,a_source,a_quote,"
-                    "b_value,b_display,b_date,b_source,b_quote,difference"),
-    (["sources"], "id,publisher,title,published,author,file,figures,policies,subsidies"),
-    (["compare", "甲", "乙"], "table,metric,metric_zh,kind,unit,"
-     "jia_value,jia_value_max,jia_qualifier,jia_display,jia_date,jia_scope,jia_source,jia_leader,"
-     "yi_value,yi_value_max,yi_qualifier,yi_display,yi_date,yi_scope,yi_source,yi_leader,leader,flags," + SUBSIDY_KEYS),
-    (["show", "甲"], "table,place,level,province,city,regions,traditional,pinyin,english,metric,metric_zh,kind,value,"
-     "value_max,unit,qualifier,display,date,as_of,deadline,scope,source,text,quote,note,title,issued,period,"
-     "type,type_en,name,policy,pool,pool_display,pool_period,pool_quote,rate,rate_display,rate_period,rate_quote,"
-     "special_rates,cap,cap_display,cap_period,cap_quote,eligibility"),
+    (["list"], "place,place_label,level,level_label,province,city,regions,pinyin,english,"
+               + ",".join(_headline(m) for m in ("ai_enterprises", "industry_scale", "compute_capacity"))
+               + ",facts,policies,programmes"),
+    (["show", "甲"], "place,place_label,metric,metric_label,kind_label," + _fact() + ",set_on,note"),
+    (["rank", "--by", "产业规模"], "rank,place,place_label,level," + _fact() + ",comparable,reason,conflicts,why"),
+    (["subsidies"], PROGRAMME_KEYS),
+    (["funds"], PROGRAMME_KEYS),
+    (["subsidies", "--spend", "300万"], PROGRAMME_KEYS + ",spend,estimate,rate_used,special_used,gross,payout,payout_shown,rule"),
+    (["targets"], "place,place_label,metric,metric_label," + _fact() + ",set_on," + _fact("actual_")
+     + ",actual_shown,progress,progress_reason"),
+    (["conflicts"], "place,place_label,metric,metric_label,kind,scope,scope_label,"
+     + ",".join(f"{s}_{k}" for s in "ab" for k in ("value", "value_max", "unit", "bound", "text", "date", "date_basis",
+                                                    "sources", "citations", "shown")) + ",difference"),
+    (["policies"], "place,place_label,title,date,date_basis,period,sources,citations,note"),
+    (["sources"], "source,title,publisher,published,file,sha256,url,origin,facts,policies,programmes"),
+    (["metrics"], "metric,zh,en,unit,machine_unit,higher_is_better,scopes,places"),
+    (["types"], "type,en,pinyin,category,category_label,programmes"),
+    (["compare", "甲", "乙"], "metric,kind,metric_label,"
+     + ",".join(_fact(f"{k}_").replace(f"{k}_kind,", "") + f",{k}_leader" for k in ("jia", "yi")) + ",leader,flags,notes"),
 ])
-def test_csv_columns_are_exact_and_stable(cli, args, header):
-    assert run(cli, *args, "-f", "csv").stdout.splitlines()[0] == header
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_csv_columns_are_exact_and_stable(cli, args, header, lang):
+    assert run(cli, *args, "-f", "csv", "--lang", lang).stdout.splitlines()[0] == header
+
+
+def _results(base):
+    from decimal import Decimal
+    from cityai_cli.query import compare, conflicts, places, rank, subsidies, targets
+    return {
+        "list": lambda: places.list_places(base), "show": lambda: places.show_place(base, "甲"),
+        "compare": lambda: compare.compare(base, ["甲", "乙"]), "diff": lambda: compare.compare(base, ["甲", "乙"]),
+        "rank": lambda: rank.rank(base, "industry_scale"), "subsidies": lambda: subsidies.list_programmes(base),
+        "estimate": lambda: subsidies.list_programmes(base, spend=Decimal(3000000)),
+        "funds": lambda: subsidies.list_programmes(base, funds=True),
+        "sources": lambda: places.list_sources(base), "targets": lambda: targets.list_targets(base),
+        "conflicts": lambda: conflicts.list_conflicts(base), "policies": lambda: places.list_policies(base),
+        "metrics": lambda: places.list_metrics(base), "types": lambda: places.list_types(base),
+    }
+
+
+# compare's rows carry each place's kind, which is the row's own `kind` column.
+NOT_WRITTEN = {"compare": {"jia_kind", "yi_kind"}, "diff": {"jia_kind", "yi_kind"}}
 
 
 @pytest.mark.parametrize("command", list(COMMANDS))
-def test_machine_formats_hold_every_field_the_table_shows(command):
-    """Every field of every record is a column, so CSV/JSON carry everything the table cells are built from."""
-    from cityai_cli.kb import load
-    from cityai_cli.query import compare, places, rank, subsidies, targets, conflicts
-    kb = load(MINI).kb
-    reports = {
-        "list": lambda: places.list_places(kb), "show": lambda: places.show_place(kb, "甲"),
-        "compare": lambda: compare.compare(kb, ["甲", "乙"]), "diff": lambda: compare.compare(kb, ["甲", "乙"]),
-        "rank": lambda: rank.rank(kb, "industry_scale"), "subsidies": lambda: subsidies.list_subsidies(kb),
-        "estimate": lambda: subsidies.list_subsidies(kb, spend=__import__("decimal").Decimal(3000000)),
-        "sources": lambda: places.list_sources(kb), "targets": lambda: targets.list_targets(kb),
-        "conflicts": lambda: conflicts.list_conflicts(kb),
-    }
-    for table in reports[command]().tables:
-        keys = {column.key for column in table.columns}
-        assert table.rows, f"{command}: the fixture should give every table rows"
-        for row in table.rows:
-            assert set(row) == keys, set(row) ^ keys
+def test_machine_formats_hold_every_field_of_every_record(mini, command):
+    """Every public field of every record is a column, so CSV/JSON carry everything the table cells are
+    built from; every column is a field of the record or a label derived from one."""
+    from cityai_cli.view import view
+    for lang in ("zh", "en"):
+        report = view(mini.base, _results(mini.base)[command](), lang)
+        for table in report.tables:
+            keys = {column.key for column in table.columns}
+            assert table.rows, f"{command}: the fixture should give every table rows"
+            for row in table.rows:
+                public = {key for key in row if not key.startswith("_")}
+                assert public - keys == NOT_WRITTEN.get(command, set()), (table.name, public - keys)
+                underived = {c.key for c in table.columns if c.key not in row and c.value is None and c.cell is None}
+                assert underived == set(), (table.name, underived)

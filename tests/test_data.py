@@ -1,33 +1,119 @@
-"""The bundled knowledge base: every figure traced to its source, disagreements kept."""
+"""The bundled knowledge base: every figure traced to its source, disagreements kept.
+
+The provenance tests are data-driven: they walk every citation, policy citation and programme
+term of the compiled `Base`, so a new fact is checked the day it is curated. They run on the
+bundled base and on tests/fixtures/mini.toml (the same checks, a known-good small base).
+"""
+import hashlib
 from decimal import Decimal
 
 import pytest
 
-from conftest import PROJECT_DATA, PROJECT_SEEDS
+from conftest import MINI, PROJECT_DATA, PROJECT_SEEDS
 from cityai_cli.kb import bundled_path
-from cityai_cli.lint import check_provenance, entries, number_in_quote, squash
+from cityai_cli.lint import check_provenance, number_in_quote, squash
+from cityai_cli.quantity import parse_figure
+from cityai_cli.rules import conflicts
 
 
-def test_every_quote_and_number_is_found_in_its_source(project):
-    # Loaded from the project's data/ so that the project's seeds/ are the ones read.
-    assert project.seed_path("000_7673d027fa37600e.txt") == PROJECT_SEEDS / "000_7673d027fa37600e.txt"
-    assert check_provenance(project) == []
+@pytest.fixture(params=["project", "mini"])
+def loaded(request):
+    return request.getfixturevalue(request.param)
 
 
-def test_every_figure_checked_explicitly(project):
-    """The same check, spelled out, so that a figure cannot be skipped by the linter's own logic."""
-    documents = {sid: squash((PROJECT_SEEDS / s.file).read_text(encoding="utf-8")) for sid, s in project.kb.sources.items()}
-    checked = 0
-    for location, item in entries(project):
-        quote = getattr(item, "quote", "")
-        if not quote:
-            continue
-        source = getattr(item, "source", None) or project.kb.places[location[1]].subsidies[location[3]].source
-        assert squash(quote) in documents[source], location
-        if hasattr(item, "value"):
-            assert number_in_quote(item.value, quote), location
-        checked += 1
-    assert checked >= 150
+def documents(loaded):
+    """Each source's document, whitespace squashed, read directly (not through the linter)."""
+    found = {}
+    for key, source in loaded.base.sources.items():
+        path = loaded.seed_path(source.file)
+        assert path is not None, f"{key}: {source.file} not found"
+        found[key] = squash(path.read_text(encoding="utf-8"))
+    return found
+
+
+def quoted(loaded):
+    """(where, source, quote, figure or None) for every quote of the base: fact citations (with the
+    figure as that source writes it), policy and programme citations, and programme terms."""
+    base = loaded.base
+    for fact in base.facts:
+        where = f"{fact.place} {fact.metric}/{fact.scope} {fact.kind} {fact.value.text}"
+        for citation in fact.citations:
+            yield where, citation.source, citation.quote, parse_figure(citation.text)
+    for policy in base.policies:
+        for citation in policy.citations:
+            yield f"{policy.place} {policy.title}", citation.source, citation.quote, None
+    for programme in base.programmes:
+        where = f"{programme.place} {programme.name}"
+        for citation in programme.citations:
+            yield where, citation.source, citation.quote, None
+        for name, term in [("pool", programme.pool), ("rate", programme.rate), ("cap", programme.cap)] + \
+                [(f"special:{t.flag}", t) for t in programme.special_rates]:
+            if term is not None:
+                yield f"{where} {name}", term.source, term.quote, term.value
+
+
+def test_the_linter_finds_nothing(loaded):
+    assert check_provenance(loaded) == []
+
+
+def test_project_seeds_are_the_project_copies(project):
+    for source in project.base.sources.values():
+        assert project.seed_path(source.file) == PROJECT_SEEDS / source.file
+
+
+def test_every_quote_is_in_its_source(loaded):
+    """The same check as the linter's, spelled out, so that a quote cannot be skipped by its logic."""
+    texts = documents(loaded)
+    missing = [(where, source, quote) for where, source, quote, _ in quoted(loaded) if squash(quote) not in texts[source]]
+    assert missing == []
+
+
+def test_every_number_is_in_its_quote(loaded):
+    wrong = [(where, figure.literal, quote) for where, _, quote, figure in quoted(loaded)
+             if figure is not None and not number_in_quote(figure, quote)]
+    assert wrong == []
+
+
+def test_every_citation_writes_the_figure_of_its_fact(loaded):
+    """A citation's own writing of the figure (2600余家 / 2600多家) is the fact's figure, or it would
+    be another fact (a conflict)."""
+    different = []
+    for fact in loaded.base.facts:
+        for citation in fact.citations:
+            figure = parse_figure(citation.text)
+            if (figure.value, figure.upper, figure.bound, figure.unit) != (
+                    fact.value.value, fact.value.upper, fact.value.bound, fact.value.unit):
+                different.append((fact.place, fact.metric, citation.source, citation.text, fact.value.text))
+    assert different == []
+
+
+def test_nothing_is_left_unchecked(loaded):
+    base = loaded.base
+    expected = (sum(len(f.citations) for f in base.facts) + sum(len(p.citations) for p in base.policies)
+                + sum(len(p.citations) + len(p.special_rates) + sum(t is not None for t in (p.pool, p.rate, p.cap))
+                      for p in base.programmes))
+    assert len(list(quoted(loaded))) == expected
+    assert all(f.citations for f in base.facts) and all(p.citations for p in base.policies + base.programmes)
+
+
+def test_every_source_is_cited(loaded):
+    base = loaded.base
+    cited = {c.source for kind in (base.facts, base.policies, base.programmes) for item in kind for c in item.citations}
+    cited |= {t.source for p in base.programmes for t in (p.pool, p.rate, p.cap, *p.special_rates) if t is not None}
+    assert set(base.sources) - cited == set()
+
+
+def test_recorded_hashes_match_the_documents(project):
+    for key, source in project.base.sources.items():
+        text = (PROJECT_SEEDS / source.file).read_text(encoding="utf-8")
+        assert source.sha256 == hashlib.sha256(text.encode("utf-8")).hexdigest(), key
+
+
+def test_every_fact_is_of_a_declared_metric_and_scope(loaded):
+    base = loaded.base
+    undeclared = [(f.place, f.metric, f.scope) for f in base.facts
+                  if f.metric not in base.metrics or f.scope not in {s.key for s in base.metrics[f.metric].scopes}]
+    assert undeclared == []
 
 
 def test_bundled_copy_is_the_project_copy():
@@ -37,39 +123,60 @@ def test_bundled_copy_is_the_project_copy():
 
 
 def test_coverage(project):
-    kb = project.kb
-    figures = sum(len(p.figures) for p in kb.places.values())
-    terms = sum(len(s.terms()) for p in kb.places.values() for s in p.subsidies)
-    assert figures + terms > 100
-    assert {"北京", "上海", "深圳", "杭州", "广州", "东莞", "合肥", "长三角", "中国"} <= set(kb.places)
-    assert {p.level for p in kb.places.values()} >= {"city", "district", "province", "region", "country"}
+    base = project.base
+    terms = sum(sum(t is not None for t in (p.pool, p.rate, p.cap)) + len(p.special_rates) for p in base.programmes)
+    assert len(base.facts) + terms > 100
+    assert {"北京", "上海", "深圳", "杭州", "广州", "东莞", "合肥", "长三角", "中国"} <= set(base.places)
+    assert {p.level for p in base.places.values()} >= {"city", "district", "province", "region", "country"}
+    assert {f.kind for f in base.facts} == {"actual", "target", "forecast"}
 
 
-def find(project, place, metric, source, kind="actual"):
-    return [f for f in project.kb.places[place].figures if f.metric == metric and f.source == source and f.kind == kind]
+def find(project, place, metric, scope, source, kind="actual"):
+    return [f for f in project.base.facts if (f.place, f.metric, f.scope, f.kind) == (place, metric, scope, kind)
+            and source in f.sources]
 
 
-@pytest.mark.parametrize("place, metric, source, text, value, as_of", [
-    ("深圳", "industry_scale", "chinanews-2025-02-14", "3600亿元", "360000000000", "2024-12-31"),
-    ("深圳", "ai_enterprises", "chinanews-2025-02-14", "超2800家", "2800", "2024-12-31"),
-    ("深圳", "ai_enterprises", "newsweek-2025-03-17", "2600余家", "2600", "2024-12-31"),
-    ("上海", "industry_scale", "chinanews-2025-02-14", "突破4000亿元", "400000000000", "2024"),
-    ("北京", "large_models_filed", "chinanews-2025-02-14", "105款", "105", "2025"),
+@pytest.mark.parametrize("place, metric, scope, source, text, value, date", [
+    ("深圳", "industry_scale", "ai_industry", "chinanews-2025-02-14", "3600亿元", "360000000000", "2024-12-31"),
+    ("深圳", "ai_enterprises", "ai", "chinanews-2025-02-14", "超2800家", "2800", "2024-12-31"),
+    ("深圳", "ai_enterprises", "ai", "newsweek-2025-03-17", "2600余家", "2600", "2024-12-31"),
+    ("上海", "industry_scale", "ai_industry", "chinanews-2025-02-14", "突破4000亿元", "400000000000", "2024"),
+    ("北京", "large_models_filed", "genai_service_filings", "chinanews-2025-02-14", "105款", "105", "2025"),
 ])
-def test_key_figures(project, place, metric, source, text, value, as_of):
-    (figure,) = find(project, place, metric, source)
-    assert (figure.value.text, figure.value.value, figure.as_of) == (text, Decimal(value), as_of)
+def test_key_figures(project, place, metric, scope, source, text, value, date):
+    (fact,) = find(project, place, metric, scope, source)
+    assert (fact.value.text, fact.value.value, fact.date, fact.date_basis) == (text, Decimal(value), date, "stated")
+
+
+def test_two_sources_of_one_figure_are_one_fact(project):
+    (fact,) = find(project, "深圳", "ai_enterprises", "ai", "newsweek-2025-03-17")
+    assert fact.sources == ("newsweek-2025-03-17", "liaowang-2025-03")
 
 
 def test_disagreeing_sources_are_both_kept(project):
-    shanghai = {f.value.display(): f.source for f in project.kb.places["上海"].figures
-                if f.metric == "industry_scale" and f.as_of == "2024"}
-    assert shanghai == {"突破4000亿元": "chinanews-2025-02-14", "突破4500亿元": "liaowang-2025-03"}
+    shanghai = [(a.value.display(), a.sources, b.value.display(), b.sources) for a, b in conflicts(project.base.facts)
+                if (a.place, a.metric, a.scope) == ("上海", "industry_scale", "ai_industry")]
+    assert len(shanghai) == 1
+    a_text, a_sources, b_text, b_sources = shanghai[0]
+    assert {a_text: a_sources, b_text: b_sources} == {"突破4000亿元": ("chinanews-2025-02-14",),
+                                                      "突破4500亿元": ("liaowang-2025-03",)}
 
 
-def test_shenzhen_vouchers(project):
-    vouchers = {s.type: s for s in project.kb.places["深圳"].subsidies if s.source == "newsweek-2025-03-17"}
-    training = vouchers["训力券"]
+def test_shenzhen_training_voucher(project):
+    (training,) = [p for p in project.base.programmes if (p.place, p.type) == ("深圳", "训力券")]
     assert (training.pool.value.value, training.pool.period, training.rate.value.value, training.cap.value.value) == (
         Decimal(500000000), "year", Decimal("0.5"), Decimal(10000000))
     assert [(t.value.value, t.flag) for t in training.special_rates] == [(Decimal("0.6"), "startup")]
+    assert project.base.category(training) == "voucher"
+
+
+def test_funds_are_funds(project):
+    funds = {(p.place, p.type) for p in project.base.programmes if project.base.category(p) == "fund"}
+    assert {("深圳", "基金"), ("东莞", "基金"), ("西湖区", "基金")} <= funds
+    assert all(p.rate is None and p.cap is None for p in project.base.programmes if (p.place, p.type) in funds)
+
+
+def test_mini_is_the_fixture_these_checks_also_run_on(mini):
+    assert mini.path == MINI
+    # 14 fact citations, 2 policy citations, 4 programme citations, 6 programme terms
+    assert len(list(quoted(mini))) == 26

@@ -157,7 +157,7 @@ OUTSIDE = "must be a plain file name inside seeds/ (no absolute path, no ..)"
 def test_seed_path_may_not_leave_the_seeds_directory(cli, seeded, filename):
     seeded(filename)
     quoted = repr(filename)
-    assert validate_problems(cli, None)[0] == f"base.toml:36: sources.mini.file: source document {quoted} {OUTSIDE}"
+    assert validate_problems(cli, None)[0] == f"base.toml:49: sources.mini.file: source document {quoted} {OUTSIDE}"
 
 
 def test_seed_link_leaving_the_seeds_directory(cli, seeded, here):
@@ -165,27 +165,27 @@ def test_seed_link_leaving_the_seeds_directory(cli, seeded, here):
     (here / "secret.txt").write_text("甲市现有人工智能企业超2800家", encoding="utf-8")
     os.symlink(here / "secret.txt", here / "seeds" / "link.txt")
     assert validate_problems(cli, here)[0] == (
-        "base.toml:36: sources.mini.file: source document 'link.txt' leaves the seeds directory seeds (a link?)")
+        "base.toml:49: sources.mini.file: source document 'link.txt' leaves the seeds directory seeds (a link?)")
 
 
 def test_seed_not_utf8_or_not_regular_or_too_big(cli, seeded, here, monkeypatch):
     seeded("latin.txt")
     (here / "seeds" / "latin.txt").write_bytes("甲市".encode("utf-8") + b"\n\xff")
     assert validate_problems(cli, here)[0] == (
-        "base.toml:36: sources.mini.file: source document 'latin.txt' is not UTF-8 (byte 0xff at line 2, column 1)")
+        "base.toml:49: sources.mini.file: source document 'latin.txt' is not UTF-8 (byte 0xff at line 2, column 1)")
     seeded("adir")
     (here / "seeds" / "adir").mkdir()
-    assert validate_problems(cli, here)[0] == "base.toml:36: sources.mini.file: source document 'adir' is a directory"
+    assert validate_problems(cli, here)[0] == "base.toml:49: sources.mini.file: source document 'adir' is a directory"
     if hasattr(os, "mkfifo"):
         seeded("fifo.txt")
         os.mkfifo(here / "seeds" / "fifo.txt")
         assert validate_problems(cli, here)[0] == (
-            "base.toml:36: sources.mini.file: source document 'fifo.txt' is not a regular file")
+            "base.toml:49: sources.mini.file: source document 'fifo.txt' is not a regular file")
     seeded("mini.txt")
     monkeypatch.setattr(kb, "MAX_SEED_BYTES", 10)
     size = (here / "seeds" / "mini.txt").stat().st_size
     assert validate_problems(cli, here)[0] == (
-        f"base.toml:36: sources.mini.file: source document 'mini.txt' is {size:,} bytes; "
+        f"base.toml:49: sources.mini.file: source document 'mini.txt' is {size:,} bytes; "
         "a source document may be at most 10 bytes")
 
 
@@ -210,7 +210,7 @@ def test_loader_refuses_controls_in_keys(cli, here, literal, shown, message):
     (here / "k.toml").write_text(with_place_name(literal), encoding="utf-8")
     result = cli("list", "--data", "k.toml")
     assert (result.code, result.stdout) == (1, "")
-    assert result.stderr.splitlines()[0] == f"Error: k.toml:47: places.{shown}: {message}; remove it"
+    assert result.stderr.splitlines()[0] == f"Error: k.toml:65: places.{shown}: {message}; remove it"
     assert not RAW.search(result.stderr)
 
 
@@ -219,7 +219,7 @@ def test_newline_in_a_key_cannot_forge_a_line(cli, here):
     result = cli("validate", "k.toml")
     assert result.code == 1
     lines = result.stdout.splitlines()
-    assert lines[0] == ("k.toml:47: places.x\\x0ak.toml: OK: key contains the control or invisible character "
+    assert lines[0] == ("k.toml:65: places.x\\x0ak.toml: OK: key contains the control or invisible character "
                         "U+000A at position 2; remove it")
     assert not any(line.startswith("k.toml: OK") for line in lines + result.stderr.splitlines())
 
@@ -234,14 +234,14 @@ def test_loader_refuses_controls_in_values(cli, here, value, message):
     text = MINI_TEXT.replace('english = "Alpha"', f'english = "{value}"')
     (here / "v.toml").write_text(text, encoding="utf-8")
     result = cli("list", "--data", "v.toml")
-    assert (result.code, result.stdout, result.stderr) == (1, "", f"Error: v.toml:53: places.甲.english: {message}\n")
+    assert (result.code, result.stdout, result.stderr) == (1, "", f"Error: v.toml:71: places.甲.english: {message}\n")
 
 
 def test_newline_and_tab_are_allowed_in_values(cli, here):
-    text = MINI_TEXT.replace('english = "Alpha"', 'english = "Alpha"\nnote = 1').replace(
-        'scope = "人工智能企业"\nsource = "mini"\nquote = "甲市现有',
-        'scope = """人工智能\n企业\t(全市)"""\nsource = "mini"\nquote = "甲市现有', 1)
-    (here / "v.toml").write_text(text.replace("\nnote = 1", ""), encoding="utf-8")
+    # schema 2: a fact's scope is a declared key, so the free text that carries a newline and a tab is its note
+    text = MINI_TEXT.replace('value = "超2800家"\n', 'value = "超2800家"\nnote = """人工智能\n企业\t(全市)"""\n', 1)
+    assert text != MINI_TEXT
+    (here / "v.toml").write_text(text, encoding="utf-8")
     result = cli("show", "甲", "--data", "v.toml", "-f", "json")
     assert result.code == 0, result.stderr
     assert "人工智能\\n企业\\t(全市)" in result.stdout
@@ -360,8 +360,8 @@ def test_validate_catches_a_shortened_number(cli, here):
     (here / "base.toml").write_text(MINI_TEXT.replace('value = "超2800家"', 'value = "超28家"'), encoding="utf-8")
     result = cli("validate", "base.toml")
     assert result.code == 1
-    assert result.stdout == ("base.toml:61: places.甲.figures[0].quote: number '28' of '超28家' does not occur in the "
-                             "quote '甲市现有人工智能企业超2800家'\n")
+    assert result.stdout == ("base.toml:81: places.甲.facts[0].citations[0].quote: number '28' of '超28家' does not "
+                             "occur in the quote '甲市现有人工智能企业超2800家'\nbase.toml: 1 problem\n")
 
 
 # --- 7. tracebacks from the environment ----------------------------------------------------------------
@@ -401,22 +401,25 @@ def test_second_place_differing_only_by_a_suffix(cli, here):
     (here / "s.toml").write_text(text, encoding="utf-8")
     result = cli("list", "--data", "s.toml")
     assert (result.code, result.stdout) == (1, "")
-    assert result.stderr == "Error: s.toml:160: places.深圳市: name or alias '深圳' also names '深圳'\n"
+    assert result.stderr == "Error: s.toml:266: places.深圳市: name or alias '深圳' also names '深圳'\n"
 
 
 def test_alias_whose_stem_is_another_place(cli, here):
     text = MINI_TEXT.replace('pinyin = "Yi"', 'pinyin = "Yi"\naliases = ["深圳区"]') + (
         '\n[places."深圳"]\nlevel = "city"\nprovince = "测省"\n')
     (here / "s.toml").write_text(text, encoding="utf-8")
+    (here / "seeds").mkdir()   # validate checks every stage now: with the seeds present, the name is the only problem
+    (here / "seeds" / "mini.txt").write_bytes((MINI.parent / "seeds" / "mini.txt").read_bytes())
     result = cli("validate", "s.toml")
-    assert (result.code, result.stdout) == (1, "s.toml:157: places.深圳: name or alias '深圳' also names '乙'\n")
+    assert (result.code, result.stdout) == (
+        1, "s.toml:263: places.深圳: name or alias '深圳' also names '乙'\ns.toml: 1 problem\n")
 
 
 def test_place_names_differing_by_a_zero_width_character(cli, here):
     text = MINI_TEXT + '\n[places."甲\\u200b"]\nlevel = "city"\nprovince = "测省"\n'
     (here / "z.toml").write_text(text, encoding="utf-8")
     result = cli("list", "--data", "z.toml")
-    assert result.stderr.startswith("Error: z.toml:156: places.甲\\u200b: key contains the control or invisible")
+    assert result.stderr.startswith("Error: z.toml:262: places.甲\\u200b: key contains the control or invisible")
 
 
 @pytest.mark.parametrize("key", ['""', '" "'])
@@ -424,7 +427,7 @@ def test_empty_place_name(cli, here, key):
     (here / "e.toml").write_text(MINI_TEXT + f'\n[places.{key}]\nlevel = "city"\nprovince = "测省"\n', encoding="utf-8")
     result = cli("list", "--data", "e.toml")
     assert (result.code, result.stdout) == (1, "")
-    assert result.stderr == f"Error: e.toml:156: places.{key[1:-1]}: a place needs a name (the table key is empty)\n"
+    assert result.stderr == f"Error: e.toml:262: places.{key[1:-1]}: a place needs a name (the table key is empty)\n"
 
 
 # --- property: hostile text anywhere in a small base -----------------------------------------------------
@@ -448,12 +451,25 @@ def hostile_base(field, text):
     value = toml_string(text)
     if field == "place":
         return MINI_TEXT.replace('[places."甲"]', f"[places.{value}]").replace('[[places."甲".', f"[[places.{value}.")
-    if field == "note":
-        quote = 'quote = "甲市现有人工智能企业超2800家"'
-        return MINI_TEXT.replace(quote, f"{quote}\nnote = {value}")
+    if field == "note":   # schema 2: a quote sits inside an inline `citations` table; the note is the fact's
+        anchor = 'value = "超2800家"\n'
+        return MINI_TEXT.replace(anchor, f"{anchor}note = {value}\n", 1)
     if field == "title":
         return MINI_TEXT.replace('title = "三城数据"', f"title = {value}")
-    return MINI_TEXT.replace('scope = "人工智能相关企业"', f"scope = {value}")
+    if field == "scope_key":   # a fact's scope is a declared key: the message refusing it quotes the text
+        return MINI_TEXT.replace('scope = "ai_related"', f"scope = {value}")
+    # schema 2: the scope's free text is its name in the metric's scope vocabulary
+    return MINI_TEXT.replace('zh = "人工智能相关企业"', f"zh = {value}")
+
+
+@pytest.mark.parametrize("field", ["place", "note", "title", "scope", "scope_key"])
+def test_hostile_base_puts_the_text_where_it_says(field):
+    """Each field's anchor is still in the fixture and the substitution is valid TOML, so the
+    property below tests hostile text in that field, not a parse error or an unchanged base."""
+    import tomllib
+    base = hostile_base(field, "HOSTILE")
+    assert base != MINI_TEXT and "HOSTILE" in base
+    tomllib.loads(base)
 
 
 class Hang(Exception):
@@ -461,7 +477,7 @@ class Hang(Exception):
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(field=st.sampled_from(["place", "note", "title", "scope"]), text=hostile_text)
+@given(field=st.sampled_from(["place", "note", "title", "scope", "scope_key"]), text=hostile_text)
 def test_hostile_text_never_hangs_crashes_or_reaches_the_output_raw(tmp_path_factory, field, text):
     from typer.testing import CliRunner
     from cityai_cli.cli import app

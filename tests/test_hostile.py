@@ -6,6 +6,7 @@ traceback.
 import csv
 import errno
 import io
+import json
 import os
 import pathlib
 import subprocess
@@ -48,16 +49,26 @@ def test_empty_file(cli, here, content):
                          "Error: empty.toml: is empty; expected a TOML knowledge base\n")
 
 
-def test_only_a_comment_lists_the_missing_tables(cli, here):
-    (here / "c.toml").write_text("# nothing here\n", encoding="utf-8")
-    assert_clean_failure(cli("list", "--data", "c.toml"), 1,
-                         "Error: c.toml: metrics: required field is missing\n"
-                         "Error: c.toml: sources: required field is missing\n"
-                         "Error: c.toml: places: required field is missing\n")
+NO_METRIC = ("metrics: a knowledge base declares at least one metric "
+             "([metrics.KEY] with zh, en, dimension, unit and scopes)")
+
+
+@pytest.mark.parametrize("text", ["# nothing here\n", "schema_version = 2\n"])
+def test_a_base_without_metrics_is_refused(cli, here, text):
+    (here / "c.toml").write_text(text, encoding="utf-8")
+    assert_clean_failure(cli("list", "--data", "c.toml"), 1, f"Error: c.toml: {NO_METRIC}\n")
+    result = cli("validate", "c.toml")
+    assert (result.code, result.stdout, result.stderr) == (1, f"c.toml: {NO_METRIC}\nc.toml: 1 problem\n", "")
+
+
+def test_a_schema_1_base_is_refused(cli, here):
+    (here / "old.toml").write_text("schema_version = 1\n", encoding="utf-8")
+    assert_clean_failure(cli("list", "--data", "old.toml"), 1,
+                         "Error: old.toml:1: schema_version: Input should be 2 (got 1)\n")
 
 
 def test_not_utf8_names_line_and_column(cli, here):
-    (here / "latin.toml").write_bytes('schema_version = 1\ntitle = "ab\xffc"\n'.encode("latin-1"))
+    (here / "latin.toml").write_bytes('schema_version = 2\ntitle = "ab\xffc"\n'.encode("latin-1"))
     assert_clean_failure(cli("list", "--data", "latin.toml"), 1, "Error: latin.toml:2:12: is not UTF-8 (byte 0xff)\n")
 
 
@@ -151,7 +162,7 @@ def test_hex_integer_too_long_to_show(cli, here):
     result = cli("list", "--data", "hex.toml")
     assert result.code == 1 and result.stdout == ""
     shown = "an integer too long to show" if INT_LIMIT else None
-    assert result.stderr.startswith("Error: hex.toml:135: places.丙.level: Input should be 'city', ")
+    assert result.stderr.startswith("Error: hex.toml:198: places.丙.level: Input should be 'city', ")
     if shown:
         assert result.stderr.endswith(f"(got {shown})\n")
 
@@ -176,7 +187,7 @@ def test_other_read_error(cli, here, monkeypatch):
 
 def test_environment_variable_selects_the_base(cli, here):
     expected = cli("list", "--data", M, "-f", "csv").stdout
-    assert [line.split(",")[0] for line in expected.splitlines()] == ["place", "甲", "乙", "丙"]
+    assert [line.split(",")[0] for line in expected.splitlines()] == ["place", "测区", "甲", "乙", "丙", "丁"]
     by_env = cli("list", "-f", "csv", env={"CITYAI_DATA": M})
     assert (by_env.code, by_env.stdout, by_env.stderr) == (0, expected, "")
     assert_clean_failure(cli("list", env={"CITYAI_DATA": "gone.toml"}), 1, "Error: gone.toml: no such file\n")
@@ -184,41 +195,83 @@ def test_environment_variable_selects_the_base(cli, here):
     assert cli("list", "-f", "csv", "--data", M, env={"CITYAI_DATA": "gone.toml"}).stdout == expected
 
 
+def test_data_before_the_command_wins_over_the_environment(cli, here):
+    """`cityai --data FILE list` names the base as explicitly as `cityai list --data FILE`."""
+    expected = cli("list", "--data", M, "-f", "csv").stdout
+    result = cli("--data", M, "list", "-f", "csv", env={"CITYAI_DATA": "gone.toml"})
+    assert (result.code, result.stdout, result.stderr) == (0, expected, "")
+
+
 def test_environment_variable_in_a_subprocess(here):
     result = run_process("sources", "-f", "csv", env={"CITYAI_DATA": M}, cwd=here)
     assert result.returncode == 0
-    assert result.stdout.decode("utf-8").splitlines()[1:] == ["mini,测试,三城数据,2025-03-01,,mini.txt,6,1,3",
-                                                             "mini-late,测试,三城数据(再版),2025-04-01,,mini.txt,1,0,0"]
+    assert result.stdout.decode("utf-8").splitlines()[1:] == [
+        f"mini,三城数据,测试,2025-03-01,mini.txt,,,{M},6,1,3",
+        f"mini-late,三城数据(再版),测试,2025-04-01,mini.txt,,,{M},8,1,1"]
 
 
 # --- bad arguments (exit 2) ------------------------------------------------------------------------
 
 def test_unknown_place_suggests_the_closest(cli):
     # The bundled base: 深川 is one character off 深圳 (and 四川).
-    assert_clean_failure(cli("show", "深川"), 2, "Error: unknown place '深川' (did you mean: 深圳, 四川?)\n")
+    assert_clean_failure(cli("show", "深川"), 2,
+                         "Error: unknown place '深川'; see cityai list --level all (did you mean: 深圳, 四川?)\n")
+
+
+PLACES = "; see cityai list --level all"
+METRICS = "; see cityai metrics"
+TYPES = "; see cityai types"
+DATE = 'expected a date such as "2024", "2024-12" or "2024-12-31"'
 
 
 @pytest.mark.parametrize("args, stderr", [
-    (["show", "Alpah"], "Error: unknown place 'Alpah' (did you mean: 甲?)\n"),
-    (["show", "深圳"], "Error: unknown place '深圳'\n"),
-    (["compare", "甲", "深川"], "Error: unknown place '深川'\n"),
-    (["rank", "--by", "industry_scal"], "Error: unknown metric 'industry_scal' (did you mean: industry_scale?)\n"),
-    (["rank", "--by", "企业"], "Error: unknown metric '企业' (did you mean: ai_enterprises?)\n"),
-    (["targets", "--metric", "产值"], "Error: unknown metric '产值'\n"),
-    (["subsidies", "--type", "算力卷"], "Error: unknown subsidy type '算力卷' (did you mean: 算力券?)\n"),
-    (["subsidies", "--type", "电费券"], "Error: unknown subsidy type '电费券'\n"),
-    (["subsidies", "--city", "丁"], "Error: unknown place '丁'\n"),
+    (["show", "Alpah"], f"Error: unknown place 'Alpah'{PLACES} (did you mean: 甲?)\n"),
+    (["show", "深圳"], f"Error: unknown place '深圳'{PLACES}\n"),
+    (["show", "   "], f"Error: unknown place '   '{PLACES}\n"),
+    (["compare", "甲", "深川"], f"Error: unknown place '深川'{PLACES}\n"),
+    (["rank", "--by", "industry_scal"], f"Error: unknown metric 'industry_scal'{METRICS} (did you mean: industry_scale?)\n"),
+    (["rank", "--by", "企业"], f"Error: unknown metric '企业'{METRICS} (did you mean: ai_enterprises?)\n"),
+    (["targets", "--metric", "产值"], f"Error: unknown metric '产值'{METRICS}\n"),
+    (["compare", "甲", "乙", "--metric", "产值"], f"Error: unknown metric '产值'{METRICS}\n"),
+    (["subsidies", "--type", "算力卷"], f"Error: unknown subsidy type '算力卷'{TYPES} (did you mean: 算力券?)\n"),
+    (["subsidies", "--type", "电费券"], f"Error: unknown subsidy type '电费券'{TYPES}\n"),
+    (["funds", "--type", "电费券"], f"Error: unknown subsidy type '电费券'{TYPES}\n"),
+    # --city and the place arguments take a place or a region; an unknown one is an unknown place.
+    (["subsidies", "--city", "戊"], f"Error: unknown place '戊'{PLACES}\n"),
+    (["subsidies", "--city", "Alpah"], f"Error: unknown place 'Alpah'{PLACES} (did you mean: 甲?)\n"),
+    (["targets", "戊"], f"Error: unknown place '戊'{PLACES}\n"),
+    (["conflicts", "戊"], f"Error: unknown place '戊'{PLACES}\n"),
+    (["policies", "戊"], f"Error: unknown place '戊'{PLACES}\n"),
     (["list", "--region", "测去"], "Error: unknown region '测去' (did you mean: 测区?)\n"),
+    (["rank", "--by", "产业规模", "--region", "测去"], "Error: unknown region '测去' (did you mean: 测区?)\n"),
+    (["list", "--province", "测"], "Error: unknown province '测' (did you mean: 测省?)\n"),
     (["compare", "甲"], "Error: compare needs at least two places, e.g. cityai compare 深圳 上海\n"),
     (["compare", "甲", "Alpha"], "Error: 甲 given more than once\n"),
-    (["compare", "甲", "乙", "--metrics", ","], "Error: --metrics needs at least one metric\n"),
+    (["compare", "甲", "乙", "--metric", ""], "Error: --metric needs a value, got an empty one\n"),
+    (["subsidies", "--city", ""], "Error: --city needs a value, got an empty one\n"),
+    (["subsidies", "--type", " "], "Error: --type needs a value, got an empty one\n"),
     (["rank", "--by", "产业规模", "--chart", "--format", "csv"],
      "Error: --chart draws bars in the terminal table; it cannot be combined with --format csv\n"),
     (["rank", "--by", "产业规模", "--chart", "-f", "json"],
      "Error: --chart draws bars in the terminal table; it cannot be combined with --format json\n"),
+    (["rank", "--by", "产业规模", "--targets", "--forecasts"], "Error: --targets and --forecasts exclude each other\n"),
     (["subsidies", "--startup"], "Error: --startup/--eligible change the --spend estimate; add --spend AMOUNT\n"),
     (["subsidies", "--eligible", "startup"], "Error: --startup/--eligible change the --spend estimate; add --spend AMOUNT\n"),
-])
+    (["subsidies", "--spend", "300万", "--eligible", ""], "Error: --eligible needs a value, got an empty one\n"),
+    (["subsidies", "--spend", "300万", "--eligible", "veteran"],
+     "Error: unknown --eligible flag 'veteran'; known flags: startup\n"),
+    (["funds", "--spend", "300万"],
+     "Error: a fund is an investment vehicle: it has no payout to estimate (--spend, --startup, --eligible)\n"),
+    (["funds", "--eligible", "startup"],
+     "Error: a fund is an investment vehicle: it has no payout to estimate (--spend, --startup, --eligible)\n"),
+    (["rank", "--by", "产业规模", "--as-of", "2024-13"], "Error: --as-of: '2024-13' is not a real date\n"),
+    (["rank", "--by", "产业规模", "--as-of", "2024-02-30"], "Error: --as-of: '2024-02-30' is not a real date\n"),
+    (["show", "甲", "--as-of", "yesterday"], f"Error: --as-of: {DATE}, got 'yesterday'\n"),
+    (["compare", "甲", "乙", "--as-of", "24"], f"Error: --as-of: {DATE}, got '24'\n"),
+    # each option names itself
+    (["policies", "--since", "2024x"], f"Error: --since: {DATE}, got '2024x'\n"),
+    (["policies", "--until", "later"], f"Error: --until: {DATE}, got 'later'\n"),
+], ids=lambda value: " ".join(value) if isinstance(value, list) else "")
 def test_usage_errors(cli, args, stderr):
     assert_clean_failure(cli(*args, "--data", M), 2, stderr)
 
@@ -261,14 +314,23 @@ def test_ambiguous_name(cli, here):
     assert cli("show", "甲", "--data", "twice.toml", "-f", "csv").code == 0
 
 
+@pytest.mark.parametrize("args", [["subsidies", "--city", "jia"], ["targets", "jia"], ["policies", "jia"]])
+def test_ambiguous_name_where_a_region_is_also_accepted(cli, here, args):
+    """--city and the place arguments also take a region; an ambiguous place stays ambiguous."""
+    text = MINI.read_text(encoding="utf-8").replace('pinyin = "Yi"', 'pinyin = "Jia"')
+    (here / "twice.toml").write_text(text, encoding="utf-8")
+    assert_clean_failure(cli(*args, "--data", "twice.toml"), 2,
+                         "Error: place 'jia' is ambiguous: it names 乙, 甲; use the Chinese name\n")
+
+
 def test_metrics_may_not_share_an_alias(cli, here):
     text = MINI.read_text(encoding="utf-8").replace(
         'unit = "元"\n', 'unit = "元"\naliases = ["规模"]\n').replace(
         'unit = "PFLOPS"\n', 'unit = "PFLOPS"\naliases = ["规模"]\n')
     (here / "twice.toml").write_text(text, encoding="utf-8")
-    result = cli("validate", "twice.toml")
-    assert (result.code, result.stdout) == (1, "twice.toml:18: metrics.compute_capacity: metric name or alias '规模' "
-                                               "also names 'industry_scale'\n")
+    result = cli("list", "--data", "twice.toml")
+    assert_clean_failure(result, 1, "Error: twice.toml:24: metrics.compute_capacity: metric name or alias '规模' "
+                                    "also names 'industry_scale'\n")
 
 
 def test_unknown_command_and_option_exit_2(cli):
@@ -280,13 +342,14 @@ def test_unknown_command_and_option_exit_2(cli):
 
 # --- injection ---------------------------------------------------------------------------------------
 
-INJECT = r'''schema_version = 1
+INJECT = r'''schema_version = 2
 
 [metrics.ai_enterprises]
 zh = "人工智能企业数"
 en = "AI enterprises"
 dimension = "count"
 unit = "家"
+scopes.ai = { zh = "\t制表", en = "=1+2" }
 
 [sources.s]
 file = "none.txt"
@@ -297,24 +360,29 @@ published = "2025"
 [places."=HYPERLINK(\"http://e.vil\",\"x\")"]
 level = "city"
 province = "+测省"
-city = "@SUM(A1)"
 regions = ["-测区"]
 
-[[places."=HYPERLINK(\"http://e.vil\",\"x\")".figures]]
+[[places."=HYPERLINK(\"http://e.vil\",\"x\")".facts]]
 metric = "ai_enterprises"
+scope = "ai"
+kind = "actual"
 value = "2800家"
-as_of = "2024"
-scope = "\t制表"
-source = "s"
-quote = "+回车"
+date = "2024"
+date_basis = "stated"
 note = "-1+1"
+citations = [{ source = "s", quote = "+回车", note = "@note" }]
+
+[[places."=HYPERLINK(\"http://e.vil\",\"x\")".policies]]
+title = "=1+1"
+citations = [{ source = "s", quote = "-2" }]
 
 [places."乙"]
-level = "city"
+level = "district"
 province = "\t省"
-city = "\t市"
+city = "=HYPERLINK(\"http://e.vil\",\"x\")"
 regions = ["=1+1", "正常"]
 '''
+NAME = '=HYPERLINK("http://e.vil","x")'
 
 
 def read_csv(text):
@@ -326,41 +394,55 @@ def test_csv_formula_injection_list(cli, here):
     result = cli("list", "-f", "csv", "--data", "inject.toml")
     assert result.code == 0, result.stderr
     rows = read_csv(result.stdout)
-    picked = [(r["place"], r["province"], r["city"], r["regions"], r["ai_enterprises"], r["ai_enterprises_display"],
-               r["figures"], r["subsidies"]) for r in rows]
+    picked = [(r["place"], r["place_label"], r["province"], r["city"], r["regions"], r["ai_enterprises_value"],
+               r["ai_enterprises_text"], r["facts"], r["policies"], r["programmes"]) for r in rows]
     assert picked == [
-        ("'=HYPERLINK(\"http://e.vil\",\"x\")", "'+测省", "'@SUM(A1)", "'-测区", "2800", "2800家", "1", "0"),
-        ("乙", "'\t省", "'\t市", "'=1+1;正常", "", "", "0", "0"),
+        ("'" + NAME, "'" + NAME, "'+测省", "", "'-测区", "2800", "2800家", "1", "1", "0"),
+        ("乙", "乙", "'\t省", "'" + NAME, "'=1+1;正常", "", "", "0", "0", "0"),
     ]
 
 
-def test_csv_formula_injection_show_and_sources(cli, here):
+def test_csv_formula_injection_show_policies_and_sources(cli, here):
     (here / "inject.toml").write_text(INJECT, encoding="utf-8")
-    name = '=HYPERLINK("http://e.vil","x")'
-    result = cli("show", name, "-f", "csv", "--data", "inject.toml")
+    result = cli("show", NAME, "-f", "csv", "--data", "inject.toml")
     assert result.code == 0, result.stderr
-    figures = [r for r in read_csv(result.stdout) if r["table"] == "figures"]
-    assert [(r["place"], r["value"], r["scope"], r["quote"], r["note"], r["source"]) for r in figures] == [
-        ("'" + name, "2800", "'\t制表", "'+回车", "'-1+1", "s")]
+    facts = read_csv(result.stdout)
+    assert [(r["place"], r["value"], r["scope"], r["scope_label"], r["note"], r["sources"]) for r in facts] == [
+        ("'" + NAME, "2800", "ai", "'\t制表", "'-1+1", "s")]
+    # The citations are one JSON document per cell: it starts with [ and is never a formula.
+    assert json.loads(facts[0]["citations"]) == [{"source": "s", "quote": "+回车", "value": "2800家", "note": "@note"}]
+    english = read_csv(cli("show", NAME, "-f", "csv", "--lang", "en", "--data", "inject.toml").stdout)
+    assert [r["scope_label"] for r in english] == ["'=1+2"]
+    policies = read_csv(cli("policies", "-f", "csv", "--data", "inject.toml").stdout)
+    assert [(r["place"], r["title"]) for r in policies] == [("'" + NAME, "'=1+1")]
     rows = read_csv(cli("sources", "-f", "csv", "--data", "inject.toml").stdout)
-    assert [(r["id"], r["publisher"], r["title"], r["figures"]) for r in rows] == [
-        ("s", "'@测试", "'=cmd|' /C calc'!A0", "1")]
+    assert [(r["source"], r["publisher"], r["title"], r["facts"], r["policies"]) for r in rows] == [
+        ("s", "'@测试", "'=cmd|' /C calc'!A0", "1", "1")]
+
+
+def test_json_keeps_the_text_as_written(cli, here):
+    # The formula guard is for spreadsheets: JSON consumers get the curated text unchanged.
+    (here / "inject.toml").write_text(INJECT, encoding="utf-8")
+    records = json.loads(cli("list", "-f", "json", "--data", "inject.toml").stdout)
+    assert [(r["place"], r["province"], r["city"], r["regions"]) for r in records] == [
+        (NAME, "+测省", None, ["-测区"]), ("乙", "\t省", NAME, ["=1+1", "正常"])]
 
 
 def test_csv_numbers_are_never_quoted(cli):
     rows = read_csv(cli("rank", "--by", "产业规模", "-f", "csv", "--data", M).stdout)
-    assert [(r["rank"], r["value"]) for r in rows] == [("1", "400000000000"), ("2", "360000000000")]
+    assert [(r["rank"], r["value"]) for r in rows] == [("1", "400000000000"), ("2", "360000000000"), ("", "500000000000")]
 
 
 # Control, bidi and zero-width characters are refused by the loader (tests/test_hardening.py);
 # markup and HTML must reach every output literally.
-MARKUP = r'''schema_version = 1
+MARKUP = r'''schema_version = 2
 
 [metrics.ai_enterprises]
 zh = "人工智能企业数"
 en = "AI enterprises"
 dimension = "count"
 unit = "家"
+scopes.ai = { zh = "]8;;http://e.vil z", en = "[red]AI[/red]" }
 
 [sources.s]
 file = "none.txt"
@@ -371,42 +453,58 @@ published = "2025"
 [places."甲"]
 level = "city"
 province = "[bold]x[/bold]"
-city = "红"
+traditional = "红"
 regions = ["[link=http://e.vil]y[/link]"]
 
-[[places."甲".figures]]
+[[places."甲".facts]]
 metric = "ai_enterprises"
+scope = "ai"
+kind = "actual"
 value = "2800家"
-as_of = "2024"
-scope = "]8;;http://e.vil z"
-source = "s"
-quote = "<img src=x onerror=alert(1)>"
+date = "2024"
+date_basis = "stated"
+citations = [{ source = "s", quote = "<img src=x onerror=alert(1)>" }]
+
+[[places."甲".policies]]
+title = "<img src=x onerror=alert(1)>"
+citations = [{ source = "s", quote = "[bold]q[/bold]" }]
 '''
 
 
-@pytest.mark.parametrize("command", [["show", "甲", "--sources"], ["sources"], ["list"]])
+LITERAL = {
+    "show": ["[bold]x[/bold]", "[link=http://e.vil]y[/link]", "]8;;http://e.vil z", "<img src=x onerror=alert(1)>"],
+    "sources": ["[bold]x[/bold]", "[link=http://e.vil]y[/link]"],
+    "list": ["[bold]x[/bold]", "[link=http://e.vil]y[/link]"],
+    "policies": ["<img src=x onerror=alert(1)>"],
+}
+
+
+@pytest.mark.parametrize("command", [["show", "甲"], ["sources"], ["list"], ["policies"]])
 def test_terminal_injection_table(cli, here, command):
     (here / "markup.toml").write_text(MARKUP, encoding="utf-8")
     result = cli(*command, "-f", "table", "--data", "markup.toml", env={"COLUMNS": "250"})
     assert result.code == 0, result.stderr
     out = result.stdout
-    assert "\x1b" not in out and "\x07" not in out and "\x9b" not in out and "\u202e" not in out
-    assert "[bold]x[/bold]" in out
-    assert "[link=http://e.vil]y[/link]" in out
-    if command[0] == "show":
-        assert "<img src=x onerror=alert(1)>" in out
+    assert "\x1b" not in out and "\x07" not in out
+    assert [text for text in LITERAL[command[0]] if text not in out] == []
+
+
+def test_terminal_injection_english_table(cli, here):
+    (here / "markup.toml").write_text(MARKUP, encoding="utf-8")
+    out = cli("show", "甲", "-f", "table", "--lang", "en", "--data", "markup.toml", env={"COLUMNS": "250"}).stdout
+    assert "[red]AI[/red]" in out and "\x1b" not in out
 
 
 def test_terminal_injection_stacked_table(cli, here):
     (here / "markup.toml").write_text(MARKUP, encoding="utf-8")
-    out = cli("show", "甲", "--sources", "-f", "table", "--data", "markup.toml", env={"COLUMNS": "60"}).stdout
+    out = cli("show", "甲", "-f", "table", "--data", "markup.toml", env={"COLUMNS": "60"}).stdout
     assert "\x1b" not in out and "\x07" not in out
     assert "[bold]x[/bold]" in out and "<img src=x onerror=alert(1)>" in out
 
 
 def test_terminal_injection_markdown(cli, here):
     (here / "markup.toml").write_text(MARKUP, encoding="utf-8")
-    out = cli("show", "甲", "--sources", "-f", "markdown", "--data", "markup.toml").stdout
+    out = cli("show", "甲", "-f", "markdown", "--data", "markup.toml").stdout
     assert "\x1b" not in out and "\x07" not in out
     assert "&lt;img src=x onerror=alert(1)&gt;" in out and "<img" not in out
 
@@ -415,7 +513,7 @@ def test_terminal_injection_markdown(cli, here):
 
 def test_closed_pipe_is_quiet():
     """The reader has gone before anything is written: no BrokenPipeError traceback, exit 0."""
-    process = subprocess.Popen([sys.executable, "-m", "cityai_cli", "show", "深圳", "--sources", "-f", "csv"],
+    process = subprocess.Popen([sys.executable, "-m", "cityai_cli", "show", "深圳", "-f", "csv"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     process.stdout.close()
     stderr = process.stderr.read()
@@ -428,7 +526,11 @@ def test_head_one():
                             capture_output=True, timeout=60)
     assert result.returncode == 0
     assert result.stderr == b""
-    assert result.stdout.decode("utf-8").startswith("place,level,province,city,regions,english,")
+    assert result.stdout.decode("utf-8") == (
+        "place,place_label,level,level_label,province,city,regions,pinyin,english,"
+        + ",".join(f"{m}_{k}" for m in ("ai_enterprises", "industry_scale", "compute_capacity")
+                   for k in ("value", "value_max", "unit", "bound", "text", "date", "scope", "shown"))
+        + ",facts,policies,programmes\r\n")
     assert result.stdout.count(b"\n") == 1
 
 
@@ -447,7 +549,7 @@ def test_c_locale_prints_chinese():
         result = run_process("list", "-f", "csv", "--data", M, env=env)
         assert (result.returncode, result.stderr) == (0, b"")
         assert result.stdout == expected.stdout
-        assert "甲,city,测省" in result.stdout.decode("utf-8")
+        assert "\n甲,甲,city,市,测省," in result.stdout.decode("utf-8")
 
 
 def _run_on_terminal(*args, env):
@@ -489,13 +591,15 @@ def test_no_color_when_piped():
     assert result.returncode == 0 and b"\x1b" not in result.stdout
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("args", [
-    ["list"], ["show", "深圳", "--sources"], ["compare", "深圳", "上海"], ["rank", "--by", "产业规模", "--chart"],
-    ["subsidies", "--spend", "300万"], ["targets"], ["sources"],
+    ["list"], ["show", "深圳"], ["compare", "深圳", "上海"], ["rank", "--by", "产业规模", "--chart"],
+    ["subsidies", "--spend", "300万"], ["funds"], ["targets"], ["conflicts"], ["policies"], ["sources"],
+    ["metrics"], ["types"],
 ])
-def test_forty_columns(args):
+def test_forty_columns(args, lang):
     from rich.cells import cell_len
-    result = run_process(*args, "-f", "table", env={"COLUMNS": "40"})
+    result = run_process(*args, "-f", "table", "--lang", lang, env={"COLUMNS": "40"})
     assert (result.returncode, result.stderr) == (0, b"")
     lines = result.stdout.decode("utf-8").splitlines()
     assert len(lines) > 5

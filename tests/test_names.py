@@ -2,7 +2,7 @@
 import pytest
 
 from cityai_cli.errors import UsageError
-from cityai_cli.names import metric_index, normalise, place_index, subsidy_type_index
+from cityai_cli.names import group_index, metric_index, normalise, place_index, subsidy_type_index
 
 
 @pytest.mark.parametrize("typed, place", [
@@ -15,23 +15,24 @@ from cityai_cli.names import metric_index, normalise, place_index, subsidy_type_
     ("Anhui Province", "安徽"), ("广西壮族自治区", "广西"),
 ])
 def test_resolves_every_alias_kind(project, typed, place):
-    assert place_index(project.kb).resolve(typed) == place
+    assert place_index(project.base).resolve(typed) == place
 
 
 def test_unknown_place_suggests_the_closest(project):
     with pytest.raises(UsageError) as error:
-        place_index(project.kb).resolve("深川")
-    assert error.value.message == "unknown place '深川'"
-    assert error.value.suggestions[0] == "深圳"
+        place_index(project.base).resolve("深川")
+    assert error.value.message == "unknown place '深川'; see cityai list --level all"
+    assert error.value.suggestions == ["深圳", "四川"]
+    assert str(error.value) == "unknown place '深川'; see cityai list --level all (did you mean: 深圳, 四川?)"
 
 
 def test_unknown_pinyin_suggests_the_closest(project):
     with pytest.raises(UsageError) as error:
-        place_index(project.kb).resolve("shenzen")
+        place_index(project.base).resolve("shenzen")
     assert error.value.suggestions[0] == "深圳"
 
 
-def test_ambiguous_name_lists_candidates(mini):
+def test_ambiguous_name_lists_candidates():
     from cityai_cli.names import Index
     index = Index({"台州": ["taizhou"], "泰州": ["taizhou"]}, "place")
     with pytest.raises(UsageError) as error:
@@ -41,7 +42,7 @@ def test_ambiguous_name_lists_candidates(mini):
 
 @pytest.mark.parametrize("typed", ["industry_scale", "产业规模", "industry scale", "Industry Scale", "规模"])
 def test_metric_by_key_chinese_english_alias(project, typed):
-    assert metric_index(project.kb).resolve(typed) == "industry_scale"
+    assert metric_index(project.base).resolve(typed) == "industry_scale"
 
 
 @pytest.mark.parametrize("typed, kind", [
@@ -49,8 +50,70 @@ def test_metric_by_key_chinese_english_alias(project, typed):
     ("training voucher", "训力券"), ("訓力券", "训力券"), ("moxingquan", "模型券"), ("corpus voucher", "语料券"),
 ])
 def test_subsidy_types_resolve(project, typed, kind):
-    assert subsidy_type_index(project.kb).resolve(typed) == kind
+    assert subsidy_type_index(project.base).resolve(typed) == kind
 
 
 def test_normalise_folds_case_width_and_separators():
     assert normalise("Shen-Zhen") == normalise("ｓｈｅｎｚｈｅｎ") == "shenzhen"
+
+
+# --- the fixture base: names that do not depend on the bundled data -----------------------------
+
+@pytest.mark.parametrize("typed, place", [
+    ("甲", "甲"), ("Alpha", "甲"), ("alpha", "甲"), ("Jia", "甲"), ("JIA", "甲"), ("Jia Shi", "甲"),
+    ("Alpha City", "甲"), ("Beta", "乙"), ("Gamma District", "丙"), ("Test Region", "测区"),
+    ("测区", "测区"), ("ceqv", "测区"), ("Delta", "丁"),
+])
+def test_fixture_places_resolve(mini, typed, place):
+    assert place_index(mini.base).resolve(typed) == place
+
+
+@pytest.mark.parametrize("typed, suggestions", [("甲市", ["甲"]), ("市", [])])
+def test_a_stem_keeps_two_characters(mini, typed, suggestions):
+    # 甲市 is not stripped to 甲 (nor 市 to nothing): a stem keeps at least two characters.
+    with pytest.raises(UsageError) as error:
+        place_index(mini.base).resolve(typed)
+    assert (error.value.message, error.value.suggestions) == (
+        f"unknown place '{typed}'; see cityai list --level all", suggestions)
+
+
+@pytest.mark.parametrize("typed, metric", [
+    ("ai_enterprises", "ai_enterprises"), ("人工智能企业数", "ai_enterprises"), ("AI enterprises", "ai_enterprises"),
+    ("企业数", "ai_enterprises"), ("产业规模", "industry_scale"), ("Compute Capacity", "compute_capacity"),
+])
+def test_fixture_metrics_resolve(mini, typed, metric):
+    assert metric_index(mini.base).resolve(typed) == metric
+
+
+def test_unknown_metric_lists_where_to_look(mini):
+    with pytest.raises(UsageError) as error:
+        metric_index(mini.base).resolve("产业")
+    assert (error.value.message, error.value.suggestions) == ("unknown metric '产业'; see cityai metrics", ["industry_scale"])
+
+
+@pytest.mark.parametrize("typed, kind", [
+    ("算力券", "算力券"), ("compute voucher", "算力券"), ("SuanLiQuan", "算力券"), ("model voucher", "模型券"),
+    ("yuliaoquan", "语料券"), ("fund", "基金"), ("jijin", "基金"),
+])
+def test_fixture_subsidy_types_resolve(mini, typed, kind):
+    assert subsidy_type_index(mini.base).resolve(typed) == kind
+
+
+def test_unknown_subsidy_type_suggests_the_closest(mini):
+    with pytest.raises(UsageError) as error:
+        subsidy_type_index(mini.base).resolve("算力卷")
+    assert (error.value.message, error.value.suggestions) == (
+        "unknown subsidy type '算力卷'; see cityai types", ["算力券"])
+
+
+@pytest.mark.parametrize("typed, region", [("测区", "测区"), ("Test Region", "测区"), ("ceqv", "测区")])
+def test_regions_resolve_by_name_and_by_the_region_place(mini, typed, region):
+    assert group_index(mini.base, "regions", "region").resolve(typed) == region
+
+
+def test_provinces_resolve_and_suggest(mini):
+    index = group_index(mini.base, "province", "province")
+    assert index.resolve("测省") == "测省"
+    with pytest.raises(UsageError) as error:
+        index.resolve("测")
+    assert str(error.value) == "unknown province '测' (did you mean: 测省?)"

@@ -163,11 +163,14 @@ def test_load_arbitrary_text(tmp_path_factory, text):
     _load_text(tmp_path_factory, text)
 
 
-keys = st.one_of(st.sampled_from(["metrics", "sources", "places", "figures", "value", "quote", "level", "甲",
-                                  "schema_version", "zh", "en", "dimension", "unit", "file"]),
+keys = st.one_of(st.sampled_from(["metrics", "sources", "places", "facts", "citations", "policies", "programmes",
+                                  "subsidy_types", "value", "quote", "source", "level", "甲", "schema_version", "zh",
+                                  "en", "dimension", "unit", "scopes", "scope", "kind", "date", "date_basis", "set_on",
+                                  "file", "published", "title", "city", "rate", "cap", "pool", "category"]),
                  st.text(min_size=1, max_size=8))
 scalars = st.one_of(st.integers(min_value=-10 ** 30, max_value=10 ** 30), st.booleans(), st.text(max_size=12),
-                    st.sampled_from(["超2800家", "city", "count", "2024", "mini"]),
+                    st.sampled_from(["超2800家", "city", "count", "2024", "mini", "actual", "target", "forecast",
+                                     "stated", "published", "ai", "50%", "2025-03-01", 2]),
                     st.floats(allow_nan=False, allow_infinity=False))
 trees = st.recursive(scalars, lambda children: st.one_of(st.lists(children, max_size=4),
                                                            st.dictionaries(keys, children, max_size=4)),
@@ -211,5 +214,45 @@ MINI_TEXT = (Path(__file__).resolve().parent / "fixtures" / "mini.toml").read_te
 @given(st.integers(min_value=0, max_value=len(MINI_TEXT)), st.integers(min_value=0, max_value=40),
        st.text(max_size=20))
 def test_load_mutated_mini(tmp_path_factory, start, length, replacement):
-    """mini.toml with a slice replaced by junk: loads, or fails with a DataError."""
-    _load_text(tmp_path_factory, MINI_TEXT[:start] + replacement + MINI_TEXT[start + length:])
+    """mini.toml with a slice replaced by junk: loads, or fails with a DataError. What loads keeps
+    the invariants every query relies on, and every query answers without an exception."""
+    loaded = _load_text(tmp_path_factory, MINI_TEXT[:start] + replacement + MINI_TEXT[start + length:])
+    if loaded is None:
+        return
+    _assert_invariants(loaded)
+
+
+def _assert_invariants(loaded):
+    from cityai_cli.facts import Base
+    from cityai_cli.query.compare import compare
+    from cityai_cli.query.conflicts import list_conflicts
+    from cityai_cli.query.places import list_places, list_sources, show_place
+    from cityai_cli.query.rank import rank
+    from cityai_cli.query.subsidies import list_programmes
+    from cityai_cli.query.targets import list_targets
+    base = loaded.base
+    assert isinstance(base, Base)
+    assert len(base.facts) == sum(len(p.facts) for p in loaded.kb.places.values())
+    assert len(base.programmes) == sum(len(p.programmes) for p in loaded.kb.places.values())
+    for fact in base.facts:
+        assert fact.citations and all(c.source in base.sources for c in fact.citations)
+        assert fact.scope in {s.key for s in base.metrics[fact.metric].scopes}
+        assert fact.kind in ("actual", "target", "forecast")
+        assert (fact.date is None) == (fact.date_basis is None)
+        assert fact.refers_to is not None
+    for place in base.places.values():
+        assert not place.city or place.city in base.places
+    for metric in base.metrics:
+        for kind in ("actual", "target", "forecast"):
+            rank(base, metric, None, kind=kind)
+    names = list(base.places)
+    if len(names) >= 2:
+        compare(base, names[:2])
+    for name in names:
+        show_place(base, name)
+    list_targets(base), list_conflicts(base), list_places(base), list_sources(base)
+    list_programmes(base, spend=Decimal(3000000), flags=["startup"]), list_programmes(base, funds=True)
+
+
+def test_mini_keeps_the_invariants(mini):
+    _assert_invariants(mini)

@@ -68,5 +68,6 @@ def _row(base: Base, fact: Optional[Fact], position, is_comparable: bool, reason
                    if fact in (a, b)] if fact else []
     return {"rank": position, "place": place, "level": base.places[place].level,
             "comparable": is_comparable if fact else None, "reason": reason, **fact_fields(fact),
+            "_chart": fact.value.value if fact and is_comparable else None,   # bars only for ranked rows
             "conflicts": [{**quantity_fields(other.value), "date": str(other.date), "sources": list(other.sources)}
                           for other in disagreeing] or None}

@@ -46,7 +46,7 @@ def rank_table(base: Base, result, lang: str) -> List[Table]:
                  ranked=meta["ranked"], others=meta["with_figure"] - meta["ranked"], without=meta["without"])
     if meta["levels_with_figure"]:
         title += word(lang, "t.rank_elsewhere", levels=", ".join(meta["levels_with_figure"]))
-    return [Table("rank", title + _as_of(result, lang), columns, result.rows, chart="value",
+    return [Table("rank", title + _as_of(result, lang), columns, result.rows, chart="_chart",
                   empty=word(lang, "empty"), caption=legend(result.rows, lang))]
 
 
@@ -223,8 +223,8 @@ def places_table(base: Base, result, lang: str) -> List[Table]:
 def place_tables(base: Base, result, lang: str) -> List[Table]:
     name = result.meta["place"]
     shown = names.place(base, name, lang)
-    profile = [Column(k, word(lang, k)) for k in ("place", "level", "province", "city", "regions", "traditional",
-                                                  "pinyin", "english")]
+    profile = [Column(k, word(lang, k), cell=(lambda r: word(lang, f"level.{r['level']}")) if k == "level" else None)
+               for k in ("place", "level", "province", "city", "regions", "traditional", "pinyin", "english")]
     facts_section, policies_section, programmes_section = result.sections
     facts = [*_place(base, lang, shown=False), *_metric(base, lang),
              Column("kind_label", word(lang, "kind"), cell=lambda r: word(lang, f"kind.{r['kind']}"),
