@@ -112,6 +112,112 @@ def test_no_keyword_no_candidate_and_no_years_as_figures():
     assert extract(text, published="2025", places=PLACES, metric_keywords=KEYWORDS, metric_dimensions=DIMENSIONS) == []
 
 
+# ---- the rules added for the re-curated seeds, each on a document of its own
+
+RULE_PLACES = {name: name for name in ("深圳", "北京", "上海", "杭州", "合肥", "长三角", "江苏", "浙江", "安徽",
+                                       "珠三角", "广州", "中国")}
+RULE_METRICS = {  # key: (dimension, unit, keywords)
+    "global_share": ("ratio", "%", ["全球占比"]), "industry_scale": ("money", "元", ["产业规模"]),
+    "ai_development_tier": ("rank", "", ["第一梯队", "梯队"]), "hurun_ai50": ("count", "家", ["胡润研究院"]),
+    "ai_enterprises": ("count", "家", ["企业数量", "人工智能企业"]),
+    "developer_participants": ("count", "人", ["开发者"]), "public_service_platforms": ("count", "个", ["公共服务平台"]),
+    "ciw_ai500": ("count", "家", ["入围"]), "regional_share": ("ratio", "%", ["占了"]),
+    "provinces_mentioning": ("count", "个", ["省份"]), "compute_capacity": ("compute", "PFLOPS", ["智能算力"]),
+    "application_scenarios": ("count", "个", ["应用场景"]), "fund_size": ("money", "元", ["产业基金"]),
+}
+
+
+def run_rule(name: str):
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    found = extract(text, published="2025-03-17", places=RULE_PLACES,
+                    metric_keywords={k: v[2] for k, v in RULE_METRICS.items()},
+                    metric_dimensions={k: v[0] for k, v in RULE_METRICS.items()},
+                    metric_units={k: v[1] for k, v in RULE_METRICS.items()})
+    for candidate in found:
+        assert squash(candidate.quote) in squash(text)
+        assert number_in_quote(parse_figure(candidate.value), candidate.quote)
+    return [(c.place, c.metric, c.value, c.kind, c.date, c.quote) for c in found], found
+
+
+def test_reworded_qualifier_yueguo_reads_as_more_than():
+    rows, found = run_rule("exceeded.txt")
+    assert rows == [
+        ("中国", "industry_scale", "达到1万亿元", "target", "2030", "我国人工智能核心产业规模将达到1万亿元"),
+        ("中国", "global_share", "越过20%", "target", "2030", "我国人工智能核心产业规模将达到1万亿元,全球占比将越过20%"),
+    ]
+    assert parse_figure(found[1].value).qualifier == "超"
+
+
+def test_keyword_containing_the_rank_names_its_metric_and_an_attributive_rank_is_not_a_figure():
+    rows, found = run_rule("tier.txt")
+    # 第一梯队 contains 第一; 第一梯队的大模型企业 ranks the enterprises, not 杭州
+    assert rows == [("合肥", "ai_development_tier", "第一", "actual", "2025-03-17", "合肥已跃升第一梯队")]
+    assert found[0].confidence == 1.0
+
+
+def test_a_framing_source_names_the_metric_of_the_whole_sentence_across_semicolons():
+    rows, _ = run_rule("frame.txt")
+    # 企业数量 right after 20家 loses to the source 胡润研究院 that frames the sentence
+    assert rows == [
+        ("北京", "hurun_ai50", "20家", "actual", "2025-03-17", "胡润研究院发布的《2024胡润全球独角兽榜》显示,北京以20家企业数量领先"),
+        ("上海", "hurun_ai50", "9家", "actual", "2025-03-17", "上海9家"),
+        ("深圳", "hurun_ai50", "8家", "actual", "2025-03-17", "深圳8家"),
+    ]
+
+
+def test_a_number_before_the_metric_noun_takes_the_metric_unit():
+    rows, _ = run_rule("implicit_unit.txt")
+    assert rows == [
+        ("上海", "developer_participants", "超3200万人", "actual", "2025-03-17", "上海举办开发者大会,累计吸引超3200万开发者参与"),
+        ("上海", "public_service_platforms", "五个", "actual", "2025-03-17",
+         "上海举办开发者大会,累计吸引超3200万开发者参与,并发布五大公共服务平台"),
+    ]
+
+
+def test_a_collective_counting_a_regions_members_stands_for_each_member():
+    rows, _ = run_rule("region_members.txt")
+    quote = "长三角地区实力强劲,三省一市全部置身人工智能第一梯队"
+    assert rows == [(place, "ai_development_tier", "第一", "actual", "2025-03-17", quote)
+                    for place in ("上海", "江苏", "浙江", "安徽")]
+
+
+def test_a_share_held_jointly_by_listed_places_belongs_to_the_whole_before_them():
+    rows, _ = run_rule("joint_share.txt")
+    assert rows == [
+        ("珠三角", "ciw_ai500", "95家", "actual", "2025-03-17", "珠三角地区有95家企业入围"),
+        ("珠三角", "regional_share", "7成以上", "actual", "2025-03-17", "珠三角地区有95家企业入围,深圳、广州占了7成以上"),
+    ]
+
+
+def test_the_whole_a_part_is_drawn_from_is_not_a_figure():
+    rows, _ = run_rule("denominator.txt")
+    assert rows == [("中国", "provinces_mentioning", "至少29个", "actual", "2025-03-17",
+                     "内地31个省份中,至少有29个省份提及人工智能")]
+
+
+def test_the_class_of_several_items_is_not_a_figure():
+    rows, _ = run_rule("item_class.txt")
+    assert rows == [("深圳", "compute_capacity", "超过80EFLOPS", "actual", "2025-03-17",
+                     "深圳提出建设多个10E级智能算力集群,智能算力超过80EFLOPS")]
+
+
+def test_a_count_of_another_noun_needs_the_metric_keyword_in_its_clause():
+    rows, _ = run_rule("other_noun.txt")
+    assert rows == []       # 20家企业…, 应用场景 (counted in 个) only in the next clause
+
+
+def test_money_that_names_another_kind_of_money_needs_the_metric_keyword_in_its_clause():
+    rows, _ = run_rule("other_money.txt")
+    assert rows == []       # 超10亿元战略融资 is financing, whatever 产业基金 later in the sentence
+
+
+def test_a_figure_no_place_reaches_belongs_to_the_country_the_document_names():
+    rows, found = run_rule("nationwide.txt")
+    # 共有5个 is dropped: its clause does not name the metric (省份 is in the clause before)
+    assert rows == [("中国", "provinces_mentioning", "23个", "actual", "2025-03-17", "23个省份明确提及人工智能")]
+    assert found[0].confidence == 0.36
+
+
 def test_to_toml_writes_the_fact_format_with_confirm_notes():
     _, found = run("gazetteer_only.txt")
     out = to_toml(found, "example-2025")

@@ -8,15 +8,26 @@ base's quote check (whitespace-insensitive substring) unchanged.
 How a figure becomes a candidate:
 1. Figures are found by a pattern (qualifier, number, 余/多, unit, 以上/左右; ranks 第N; shares
    such as 四成, 1/3, 一半) and kept only if `parse_figure` accepts them. Years (2024年), figures
-   inside book titles 《…》 and inside dates are skipped.
+   inside book titles 《…》 and inside dates are skipped, and so are the whole a part is drawn
+   from (内地31个省份中,…), the class of several items (多个10E级…集群) and a rank that describes
+   the noun after it (第一梯队的大模型企业). A number with a magnitude, or N大, written straight
+   before a count metric's keyword takes that metric's unit (超3200万开发者 -> 超3200万人,
+   五大公共服务平台 -> 五个).
 2. Metric: among the metrics whose dimension equals the figure's, the one with a keyword
-   closest to the figure: in its clause before it, then after it, then elsewhere in the
-   sentence, then in the two sentences before. Keywords never overlap: the longest wins.
-   No keyword, no candidate.
+   closest to the figure: containing it (第一梯队) or in its clause before it, then a keyword in
+   a source framing the sentence (据胡润研究院发布…显示, reaching past ; to the full stop), then
+   after it in the clause, then elsewhere in the sentence, then in the two sentences before.
+   Keywords never overlap: the longest wins. No keyword, no candidate. A count in another unit
+   than the metric's (20家企业 … 应用场景), and money naming another kind of money (超10亿元
+   战略融资), need the keyword in the figure's clause.
 3. Place: a place named in the figure's clause (before it, else after it); else the nearest
-   one named earlier in the sentence; else earlier in the paragraph. Place names inside book
-   titles do not count (《2024胡润中国人工智能企业50强》 is not about 中国). A rank shared by a
-   list of places (北京、上海、深圳处于第一梯队) gives one candidate per place.
+   one named earlier in the sentence; else earlier in the paragraph; else the subject of the
+   sentences just before; else, when the clause names the metric, the country the document
+   names (中国, 我国, 内地: nationwide figures). Place names inside book titles do not count
+   (《2024胡润中国人工智能企业50强》 is not about 中国). A rank shared by a list of places
+   (北京、上海、深圳处于第一梯队) gives one candidate per place; so does a collective counting a
+   region's members (长三角…三省一市全部置身第一梯队, see `gazetteer.REGIONS`). A share held by a
+   list of places jointly (珠三角…,深圳、广州占了7成以上) belongs to the whole named before them.
 4. Kind, date and date basis from markers in the sentence before the figure (see `_kind`,
    `_date`).
 """
@@ -36,7 +47,7 @@ QUOTE_MAX = 60
 # line (a new section) is never crossed.
 SUBJECT_REACH = 160
 
-_PREFIX = ("约|大约|超过|超出|超|逾|将近|近|突破|最高|最多|不少于|至少|不低于|不超过|不到|不足"
+_PREFIX = ("约|大约|超过|超出|越过|超|逾|将近|近|突破|最高|最多|不少于|至少|不低于|不超过|不到|不足"
            "|高达|达到|达")
 _CN = "零〇一二两三四五六七八九十百千万亿"
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
@@ -60,6 +71,21 @@ _NOT_A_FIGURE_AFTER = re.compile(r"^(?:方面|阶段|维度)")
 # A place name that is part of an organisation's name (浙江大学, 深圳数据交易所) is not a place.
 _ORGANISATION = re.compile(r"^(?:大学|学院|研究院|社会科学院|实验室|日报|移动|电视台|数据交易所|交易所|中院|卫视)")
 _RESPECTIVELY = re.compile(r"分别|分歧")
+# The whole a part is drawn from (内地31个省份中,至少有29个…) is not itself a finding.
+_DENOMINATOR_AFTER = re.compile(r"^[^\d,。;、:()在]{0,4}?(?<![其集])中[,:]")
+# 第一梯队的大模型企业: a rank that describes the noun after it, not a place.
+_ATTRIBUTIVE_AFTER = re.compile(r"^[^\d,。;、:()]{0,3}的")
+# 多个10E级智能算力集群: the class of each item, not a total.
+_CLASS_BEFORE = re.compile(r"(?:多|若干|几|数)个$|(?:一批|一些|一系列)$")
+# 超10亿元战略融资: money that names another kind of money than any metric's.
+_OTHER_MONEY = re.compile(r"融资|营收|收入|销售额|利润|市值|估值|订单")
+# A source that frames the whole sentence: 据胡润研究院发布《…》显示, 根据榜单显示.
+_FRAME = re.compile(r"(?:据|根据|阐明)[^,。!?;\n]{0,60}?(?:显示|表明|统计)")
+# A number written straight before the noun it counts, without a unit: 超3200万开发者, 五大公共服务平台.
+_IMPLICIT = re.compile(rf"(?:(?P<prefix>{_PREFIX}))?(?:(?P<num>{_ARABIC}(?:{_MAG}))(?P<more>余|多)?"
+                       r"|(?P<big>[二两三四五六七八九十])大)$")
+# A collective for the members of a region: 三省一市, 九市.
+_COLLECTIVE = re.compile(r"(?:[一二两三四五六七八九十]+[省市]){1,2}")
 _SENTENCE_END = "。!?;\n…"
 _CLAUSE_END = ",、:;()"
 
@@ -138,7 +164,9 @@ def extract(text: str, *, published: str | None, places: Mapping[str, str],
     confidence = place factor × metric factor × ambiguity factor × base factor, where
       place factor: 1.0 named in the clause before the figure, 0.9 after it in the clause,
                     0.75 earlier in the sentence, 0.6 earlier in the paragraph;
-      metric factor: 1.0 keyword in the clause before the figure, 0.9 after it in the clause,
+      place factor for a figure no place reaches but the document's country: 0.4;
+      metric factor: 1.0 keyword containing the figure or in the clause before it, 0.95 in a
+                     source framing the sentence, 0.9 after it in the clause,
                      0.75 elsewhere in the sentence, 0.55 in the two sentences before;
       ambiguity factor: 0.8 when another metric of the same dimension had a keyword as close,
                         0.8 when the figure's unit is not the metric's (given `metric_units`);
@@ -151,26 +179,30 @@ def extract(text: str, *, published: str | None, places: Mapping[str, str],
     paragraphs = _spans(norm, "\n")
     mentions = _place_mentions(norm, places, books)
     keywords = _keyword_hits(norm, metric_keywords)
+    frames = _frames(norm, keywords, _spans(norm, "。!?\n"))
     date_hits = _date_hits(norm, books)
+    subject = _document_subject(mentions)
     candidates: list[Candidate] = []
     seen = set()
-    for match in _FIGURE.finditer(norm):
-        if _inside(match.start(), books) or _is_date(norm, match):
-            continue
-        figure = _figure(norm, match)
-        if figure is None:
-            continue
+    for match, figure in _figures(norm, books, keywords, metric_dimensions, metric_units or {}):
         figure_text, quantity = figure
         s_start, s_end = _containing(sentences, match.start())
         c_start, c_end = _clause(norm, match.start(), match.end(), s_start, s_end)
         metric = _metric(quantity, match, keywords, metric_dimensions, metric_units or {}, sentences,
-                         (s_start, s_end), (c_start, c_end))
+                         (s_start, s_end), (c_start, c_end), frames)
         if metric is None:
             continue
         metric_key, metric_factor, keyword_span = metric
+        if quantity.dimension == "money" and metric_factor < 0.9 and \
+                _OTHER_MONEY.search(norm[match.end():c_end]):
+            continue
         p_start, _ = _containing(paragraphs, match.start())
         resolved = _respectively(norm, mentions, match, (s_start, s_end)) or \
-            _places(mentions, match, (c_start, c_end), (s_start, s_end), p_start, quantity, sentences)
+            _places(mentions, match, (c_start, c_end), (s_start, s_end), p_start, quantity, sentences, places)
+        if not resolved and subject is not None and metric_factor >= 0.9:
+            # nationwide figures (23个省份明确提及…): weak evidence, so only with the metric's
+            # keyword in the figure's own clause
+            resolved = [(subject, 0.4)]
         if not resolved:
             continue
         kind = _kind(norm, s_start, match.start(), published, books)
@@ -195,6 +227,61 @@ def extract(text: str, *, published: str | None, places: Mapping[str, str],
 
 
 # ---- figures
+
+class _Implicit:
+    """A figure whose unit the text leaves to the noun after it (超3200万开发者, 五大公共服务平台):
+    quacks like the `re.Match` of `_FIGURE`; group "implicit" is the unit taken from the metric."""
+
+    def __init__(self, string: str, start: int, end: int, groups: dict[str, str | None]):
+        self.string, self._start, self._end, self._groups = string, start, end, groups
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self, name: int | str = 0) -> str | None:
+        return self.string[self._start:self._end] if name == 0 else self._groups.get(name)
+
+
+def _figures(norm: str, books, keywords, dimensions: Mapping[str, str], units: Mapping[str, str]):
+    """(match, (figure text, quantity)) for every figure, in document order."""
+    found = []
+    for match in _FIGURE.finditer(norm):
+        if _inside(match.start(), books) or _is_date(norm, match):
+            continue
+        figure = _figure(norm, match)
+        if figure is None:
+            continue
+        after = norm[match.end():match.end() + 12]
+        if _DENOMINATOR_AFTER.match(after) or match.group("rank") and _ATTRIBUTIVE_AFTER.match(after) or \
+                (after.startswith("级") and _CLASS_BEFORE.search(norm[max(0, match.start() - 4):match.start()])):
+            continue
+        found.append((match, figure))
+    spans = [(m.start(), m.end()) for m in _FIGURE.finditer(norm)]
+    for start, _, metric in keywords:
+        unit = units.get(metric)
+        if dimensions.get(metric) != "count" or not unit or _inside(start, books):
+            continue
+        base = max(0, start - 20)
+        head = _IMPLICIT.search(norm[base:start])    # a magnitude is required: 2025人工智能… is a year
+        if not head or head.group("big") and re.search(f"[{_CN}]$", norm[base:base + head.start("big")]):
+            continue                                    # 二十大 is a congress, not ten of anything
+        begin, end = base + head.start(), start - 1 if head.group("big") else start
+        if any(a < end and begin < b for a, b in spans) or any(m.start() == begin for m, _ in found):
+            continue
+        number = head.group("big") or head.group("num")
+        text = (head.group("prefix") or "") + number + (head.group("more") or "") + unit
+        try:
+            quantity = parse_figure(text)
+        except FigureError:
+            continue
+        groups = {"prefix": head.group("prefix"), "num": number, "more": head.group("more"), "unit": unit,
+                  "implicit": unit}
+        found.append((_Implicit(norm, begin, end, groups), (text, quantity)))
+    return sorted(found, key=lambda item: item[0].start())
+
 
 def _figure(norm: str, match: re.Match) -> tuple[str, Quantity] | None:
     """(figure text, parsed) for a pattern match, or None when it is not a figure."""
@@ -231,9 +318,10 @@ def _value(doc: Normalised, match: re.Match, figure_text: str, quote: str) -> st
     if number_in_quote(parse_figure(figure_text), quote):
         return figure_text
     written = re.sub(r"\s+", "", PINYIN.sub("", doc.slice(match.start(), match.end())))
-    head = figure_text[: len(figure_text) - len(match.group(0)) - (1 if match.group("bare") else 0)]
+    suffix = "元" if match.group("bare") else match.group("implicit") if isinstance(match, _Implicit) else ""
+    head = figure_text[: len(figure_text) - len(match.group(0)) - len(suffix)]
     prefix = match.group(0)[: len(match.group(0)) - len(written)] if len(written) < len(match.group(0)) else ""
-    candidate = head + prefix + written + ("元" if match.group("bare") else "")
+    candidate = head + prefix + written + suffix
     for attempt in (candidate, *(candidate[len(p):] for p in _VERB_PREFIX if candidate.startswith(p))):
         try:
             parse_figure(attempt)
@@ -274,9 +362,24 @@ def _place_mentions(norm: str, places: Mapping[str, str], books) -> list[_Mentio
     return mentions
 
 
+def _document_subject(mentions: list[_Mention]) -> _Mention | None:
+    """The country, when the document names it (中国, 我国, 内地): the subject of the figures no
+    place is in reach of (23个省份明确提及…, 2024年全国人工智能产业规模突破7000亿元)."""
+    country = set(_DEICTIC.values())
+    return next((m for m in mentions if m.name in country and m.known), None)
+
+
 def _places(mentions: list[_Mention], match: re.Match, clause, sentence, paragraph_start: int,
-            quantity: Quantity, sentences) -> list[tuple[_Mention, float]]:
+            quantity: Quantity, sentences, places: Mapping[str, str] | None = None) -> list[tuple[_Mention, float]]:
     before_clause = [m for m in mentions if clause[0] <= m.start and m.end <= match.start()]
+    if before_clause and quantity.dimension == "ratio" and _listed(match.string, mentions, before_clause[-1], sentence):
+        # 珠三角…95家,深圳、广州占了7成以上: a share held by a list of places jointly is a share
+        # of the whole they split, named before the list; none of them holds it alone.
+        head = mentions.index(before_clause[-1])
+        while head > 0 and _listed(match.string, mentions, mentions[head], sentence):
+            head -= 1
+        whole = [m for m in mentions[:head] if sentence[0] <= m.start]
+        return [(whole[-1], 0.75)] if whole else []
     if before_clause:
         chosen, factor = before_clause[-1], 1.0
     else:
@@ -300,6 +403,9 @@ def _places(mentions: list[_Mention], match: re.Match, clause, sentence, paragra
             if not earlier:
                 return []
             chosen, factor = earlier[0], 0.5
+    members = _members(match.string[chosen.end:match.start()], chosen, places or {})
+    if members:
+        return [(member, factor) for member in members]
     result = [(chosen, factor)]
     if quantity.dimension == "rank":
         # 北京、上海、深圳处于第一梯队: one rank for each place in the list
@@ -311,6 +417,35 @@ def _places(mentions: list[_Mention], match: re.Match, clause, sentence, paragra
             result.insert(0, (previous, factor))
             index -= 1
     return result
+
+
+def _listed(norm: str, mentions: list[_Mention], mention: _Mention, sentence) -> bool:
+    """Whether `mention` follows another place of the sentence in a list (深圳、广州)."""
+    index = mentions.index(mention)
+    return index > 0 and mentions[index - 1].start >= sentence[0] and \
+        bool(_LIST_JOIN.match(_between(norm, mentions[index - 1], mention)))
+
+
+def _members(between: str, region: _Mention, places: Mapping[str, str]) -> list[_Mention]:
+    """长三角…三省一市全部置身第一梯队: a collective that counts the region's members (as
+    provinces 省 and cities 市, a municipality being a 市) stands for each of them."""
+    members = gazetteer.REGIONS.get(region.name)
+    collective = _COLLECTIVE.search(between)
+    if not members or not collective:
+        return []
+    counted = {"省": 0, "市": 0}
+    for number, kind in re.findall(r"([一二两三四五六七八九十]+)([省市])", collective.group(0)):
+        counted[kind] += int(parse_figure(number + "个").value)
+    divisions = gazetteer.divisions()
+    kinds = {"省": 0, "市": 0}
+    for member in members:
+        division = divisions.get(member)
+        kinds["省" if division and division.level == "province" and member not in gazetteer.MUNICIPALITIES
+              else "市"] += 1
+    if counted != kinds:
+        return []
+    known = {to_simplified(form): name for form, name in places.items()}
+    return [_Mention(region.start, region.end, known.get(member, member), member in known) for member in members]
 
 
 def _respectively(norm: str, mentions: list[_Mention], match: re.Match, sentence):
@@ -350,16 +485,36 @@ def _keyword_hits(norm: str, metric_keywords: Mapping[str, Sequence[str]]) -> li
     return [(m.start(), m.end(), metric) for m in pattern.finditer(norm) for metric in owner[m.group(0)]]
 
 
+def _frames(norm: str, keywords, full_sentences) -> list[tuple[int, int, int, int, str]]:
+    """(keyword start, keyword end, reach start, reach end, metric) for each keyword inside a
+    source that frames its sentence (据胡润研究院发布《…》显示,北京以20家…;上海9家): the frame
+    governs every figure after it up to the sentence's full stop (a ; does not end it)."""
+    frames = []
+    for frame in _FRAME.finditer(norm):
+        _, reach_end = _containing(full_sentences, frame.start())
+        frames.extend((start, end, frame.end(), reach_end, metric) for start, end, metric in keywords
+                      if frame.start() <= start and end <= frame.end())
+    return frames
+
+
 def _metric(quantity: Quantity, match: re.Match, keywords, dimensions: Mapping[str, str],
-            units: Mapping[str, str], sentences, sentence, clause):
+            units: Mapping[str, str], sentences, sentence, clause, frames=()):
     """(metric, factor, keyword span) for the metric with the closest keyword, or None."""
     index = sentences.index(sentence)
     context_start = sentences[max(0, index - 2)][0]
     best: dict[str, tuple[float, int, tuple[int, int]]] = {}
+    for start, end, reach_start, reach_end, metric in frames:
+        if dimensions.get(metric) == quantity.dimension and reach_start <= match.start() < reach_end:
+            # the framing source outranks any keyword but one in the clause before the figure
+            score = (0.95, 0, (start, end))
+            if metric not in best or score[:2] > best[metric][:2]:
+                best[metric] = score
     for start, end, metric in keywords:
         if dimensions.get(metric) != quantity.dimension or start < context_start or start >= sentence[1]:
             continue
-        if clause[0] <= start and end <= match.start():
+        if start < match.end() and match.start() < end:
+            tier, distance = 1.0, 0             # the keyword contains the figure: 第一梯队
+        elif clause[0] <= start and end <= match.start():
             tier, distance = 1.0, match.start() - end
         elif match.end() <= start and end <= clause[1]:
             tier, distance = 0.9, start - match.end()
@@ -370,6 +525,8 @@ def _metric(quantity: Quantity, match: re.Match, keywords, dimensions: Mapping[s
         else:
             continue
         if quantity.dimension == "count" and units.get(metric, quantity.unit) != quantity.unit:
+            if tier < 0.9:
+                continue                        # 20家企业… 应用场景: another noun is counted
             tier *= 0.8
         score = (tier, -distance, (start, end))
         if metric not in best or score[:2] > best[metric][:2]:

@@ -18,6 +18,17 @@ from pathlib import Path
 
 TABLE = Path(__file__).with_name("gazetteer.tsv")
 
+# The province-level municipalities: a 市 when a collective counts 三省一市.
+MUNICIPALITIES = ("北京", "天津", "上海", "重庆")
+# Regions that text names as wholes, with their members (short names as in the table), so that a
+# collective such as 三省一市 after 长三角 can stand for each member.
+REGIONS = {
+    "长三角": ("上海", "江苏", "浙江", "安徽"),
+    "京津冀": ("北京", "天津", "河北"),
+    "珠三角": ("广州", "深圳", "珠海", "佛山", "惠州", "东莞", "中山", "江门", "肇庆"),
+    "成渝": ("四川", "重庆"),
+}
+
 
 @dataclass(frozen=True)
 class Division:
