@@ -31,8 +31,8 @@ def tidy(text: str) -> str:
 
 def test_readme_has_examples_of_every_command():
     commands = {shlex.split(command)[1] for command, _ in examples()}
-    assert commands >= {"list", "show", "compare", "diff", "rank", "subsidies",
-                        "targets", "conflicts", "sources", "validate"}
+    assert commands >= {"list", "show", "compare", "rank", "subsidies", "funds", "targets", "conflicts", "cite",
+                        "policies", "metrics", "types", "sources", "validate"}
 
 
 @pytest.mark.parametrize("command, expected", examples(), ids=[c for c, _ in examples()])

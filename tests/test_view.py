@@ -112,7 +112,7 @@ def _figures_whole(text: str, report) -> list:
                 continue
             for row in table.rows:
                 shown = column.show(row)
-                words = shown.split() if column.atomic else _TOKEN.findall(shown)
+                words = re.split(r"[ \n]+", shown) if column.atomic else _TOKEN.findall(shown)
                 for word in words:
                     if any(ch.isdigit() for ch in word) and not any(word in line for line in lines):
                         broken.append(word)

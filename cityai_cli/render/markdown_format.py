@@ -10,7 +10,8 @@ from . import printable
 
 
 def _escape(text: str) -> str:
-    text = printable(text).replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # Markdown viewers wrap on their own: no-break spaces (kept for terminals) become spaces.
+    text = printable(text.replace("\u00a0", " ")).replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text.replace("|", "\\|").replace("\n", "<br>")
 
 

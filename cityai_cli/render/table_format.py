@@ -72,10 +72,11 @@ _TOKEN = re.compile(
     r"[0-9０-９][0-9０-９.,，/:\-]*(?:万亿|亿|万|千)?(?:余|多)?"
     r"(?:EFLOPS|PFLOPS|TFLOPS|亿元|万元|[%％元家个款台项名人所座条件次位只倍年月日卡张宗成])?(?:以上|左右)?"
     r"(?:/年|/项目)?"
-    r"|[A-Za-z0-9_.\-]+|\s+|.", re.S)
+    r"|[^ \t\n\u3000-\u9fff\uff00-\uffef]*[A-Za-z0-9][^ \t\n\u3000-\u9fff\uff00-\uffef]*|[ \t]+|.", re.S)
 
 
-_WORDS = re.compile(r"\S+|\s+")
+# Only ASCII blanks separate words: a no-break space (U+00A0) keeps "over CNY 450 bn" whole.
+_WORDS = re.compile(r"[^ \t\n]+|[ \t]+")
 
 
 def _fold(text: str, width: int, atomic: bool = False) -> str:
@@ -88,7 +89,7 @@ def _fold(text: str, width: int, atomic: bool = False) -> str:
             size = cell_len(token)
             if used + size > width and line.strip():
                 lines.append(line.rstrip())
-                line, used = ("", 0) if token.isspace() else (token, size)
+                line, used = ("", 0) if token in (" ", "\t") or token.strip(" \t") == "" else (token, size)
                 continue
             line, used = line + token, used + size
         lines.append(line.rstrip())
@@ -120,8 +121,8 @@ def _intact(text: str, table, columns, width: int) -> bool:
         if not column.atomic:
             continue
         for row in table.rows:
-            for word in printable(column.show(row)).split():
-                if not any(word in line for line in lines):
+            for word in _WORDS.findall(printable(column.show(row))):
+                if not word.isspace() and not any(word in line for line in lines):
                     return False
     return True
 
@@ -133,7 +134,8 @@ def _widths(table, columns, width: int):
         return [line for row in table.rows for line in printable(column.show(row)).splitlines()] + [column.header]
     natural = [max((cell_len(line) for line in lines(column)), default=1) for column in columns]
     floor = [max(_longest_word(table, column), cell_len(column.header)) if column.atomic
-             else min(natural[i], max(6, max(cell_len(w) for w in column.header.split() or [""])))
+             else max(min(natural[i], max(6, max(cell_len(w) for w in column.header.split() or [""]))),
+                      _longest_token(table, column))
              for i, column in enumerate(columns)]
     available = width - 2 * len(columns) - 1   # a space between columns and at the edges
     if sum(floor) > available:
@@ -154,8 +156,15 @@ def _widths(table, columns, width: int):
     return widths
 
 
+def _longest_token(table, column) -> int:
+    """The widest token prose may not break: a figure, a date, an id or a Latin word."""
+    return max((cell_len(token) for row in table.rows for token in _TOKEN.findall(printable(column.show(row)))
+                if len(token) > 1), default=1)
+
+
 def _longest_word(table, column) -> int:
-    return max((cell_len(word) for row in table.rows for word in printable(column.show(row)).split()), default=1)
+    return max((cell_len(word) for row in table.rows for line in printable(column.show(row)).split("\n")
+                for word in _WORDS.findall(line)), default=1)
 
 
 def _bars(table, width: int):

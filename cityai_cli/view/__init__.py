@@ -43,7 +43,7 @@ def fact_columns(base: Base, lang: str, prefix: str = "", metric_of: Callable[[R
         Column(f"{p}unit", f"{p}unit", in_table=False), Column(f"{p}bound", f"{p}bound", in_table=False),
         Column(f"{p}text", f"{p}text", in_table=False),
         Column(f"{p}display", word(lang, header), in_table=shown, atomic=True,
-               cell=lambda r: names.figure(r.get(f"_{p}quantity"), lang),
+               cell=lambda r: names.figure(r.get(f"_{p}quantity"), lang, glue=True),
                value=lambda r: names.figure(r.get(f"_{p}quantity"), lang) if r.get(f"_{p}quantity") else None),
         Column(f"{p}kind", f"{p}kind", in_table=False),
         Column(f"{p}date", word(lang, "date"), in_table=shown, atomic=True,

@@ -41,7 +41,16 @@ def number_en(value: Decimal, dimension: str, unit: str) -> str:
     return _grouped(value)
 
 
-def figure(quantity: Optional[Quantity], lang: str) -> str:
+GLUE = "\u00a0"   # a no-break space: "over CNY 450 bn" never breaks across lines in a table
+
+
+def figure(quantity: Optional[Quantity], lang: str, glue: bool = False) -> str:
+    """The figure as the language reads it; `glue` joins its words for table cells."""
+    text = _figure(quantity, lang)
+    return text.replace(" ", GLUE) if glue else text
+
+
+def _figure(quantity: Optional[Quantity], lang: str) -> str:
     if quantity is None:
         return "—"
     if lang == "zh":

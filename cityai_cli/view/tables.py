@@ -30,16 +30,16 @@ def _as_of(result, lang: str) -> str:
 def rank_table(base: Base, result, lang: str) -> List[Table]:
     meta = result.meta
 
-    def why(r: Record) -> str:
+    def why(r: Record, glue: bool = True) -> str:
         parts = [label(lang, "reason", r["reason"])] if r["reason"] else []
-        parts += [f"{names.figure(c['_quantity'], lang)} ({', '.join(c['sources'])})" for c in r["conflicts"] or []]
+        parts += [f"{names.figure(c['_quantity'], lang, glue)} ({', '.join(c['sources'])})" for c in r["conflicts"] or []]
         return "; ".join(parts)
     columns = [Column("rank", "#", "number", atomic=True, cell=lambda r: str(r["rank"]) if r["rank"] else "—"),
                *_place(base, lang),
                Column("level", "level", in_table=False), *fact_columns(base, lang, metric_of=lambda r: meta["metric"]),
                Column("comparable", "comparable", "bool", in_table=False), Column("reason", "reason", in_table=False),
                Column("conflicts", "conflicts", in_table=False),
-               Column("why", word(lang, "why"), atomic=True, cell=why, value=lambda r: why(r) or None)]
+               Column("why", word(lang, "why"), atomic=True, cell=why, value=lambda r: why(r, False) or None)]
     kind = "" if meta["kind"] == "actual" else f" ({word(lang, 'kind.' + meta['kind'])})"
     level = word(lang, f"level.{meta['level']}") if meta["level"] else word(lang, "t.all_levels")
     title = word(lang, "t.rank", metric=names.metric(base, meta["metric"], lang), kind=kind, level=level,
@@ -50,13 +50,13 @@ def rank_table(base: Base, result, lang: str) -> List[Table]:
                   empty=word(lang, "empty"), caption=legend(result.rows, lang))]
 
 
-def _flag_text(base: Base, flag: Record, lang: str, metric: str) -> str:
+def _flag_text(base: Base, flag: Record, lang: str, metric: str, glue: bool = False) -> str:
     code = flag["code"]
     if code == "only_one":
         return word(lang, "flag.only_one", places=", ".join(names.place(base, p, lang) for p in flag["places"]))
     if code == "sources_disagree":
         return word(lang, "flag.sources_disagree", place=names.place(base, flag["place"], lang),
-                    sources=", ".join(flag["sources"]), text=names.figure(flag["_quantity"], lang), date=flag["date"])
+                    sources=", ".join(flag["sources"]), text=names.figure(flag["_quantity"], lang, glue), date=flag["date"])
     if code in ("different_scope", "different_year", "no_deadline"):
         show = (lambda v: names.scope(base, metric, v, lang)) if code == "different_scope" else (lambda v: str(v or "—"))
         detail = "; ".join(f"{names.place(base, p, lang)} {show(v)}" for p, v in flag["places"].items())
@@ -77,7 +77,7 @@ def compare_table(base: Base, result, lang: str) -> List[Table]:
         columns.append(Column(f"{key}_leader", names.place(base, name, lang), "bool", atomic=True, cell=_cell(key, lang)))
     columns += [Column("leader", "leader", in_table=False), Column("flags", "flags", in_table=False),
                 Column("notes", word(lang, "why"), atomic=True,
-                       cell=lambda r: "; ".join(_flag_text(base, f, lang, r["metric"]) for f in r["flags"] or []),
+                       cell=lambda r: "; ".join(_flag_text(base, f, lang, r["metric"], True) for f in r["flags"] or []),
                        value=lambda r: "; ".join(_flag_text(base, f, lang, r["metric"]) for f in r["flags"] or []) or None)]
     places = result.meta["places"]
     title = " vs ".join(names.place(base, p, lang) for p in places) + _as_of(result, lang)
@@ -91,7 +91,7 @@ def _cell(key: str, lang: str):
         if quantity is None:
             return "—"
         star = " " + word(lang, "leader") if record.get(f"{key}_leader") else ""
-        return f"{names.figure(quantity, lang)}{star}\n{names.date(record[f'{key}_date'], record[f'{key}_date_basis'])}"
+        return f"{names.figure(quantity, lang, True)}{star}\n{names.date(record[f'{key}_date'], record[f'{key}_date_basis'])}"
     return cell
 
 
@@ -105,7 +105,7 @@ def targets_table(base: Base, result, lang: str) -> List[Table]:
     def latest(r: Record) -> str:
         if r["_actual_quantity"] is None:
             return "—"
-        return f"{names.figure(r['_actual_quantity'], lang)} ({names.date(r['actual_date'], r['actual_date_basis'])})"
+        return f"{names.figure(r['_actual_quantity'], lang, True)} ({names.date(r['actual_date'], r['actual_date_basis'])})"
     columns = [*_place(base, lang), *_metric(base, lang), *fact_columns(base, lang, header="target"),
                Column("set_on", "set_on", in_table=False), *fact_columns(base, lang, prefix="actual_", shown=False),
                Column("actual_shown", word(lang, "latest_actual"), atomic=True, cell=latest,
@@ -126,7 +126,7 @@ def conflicts_table(base: Base, result, lang: str) -> List[Table]:
         columns += [Column(f"{side}_{k}", f"{side}_{k}", "number" if k in ("value", "value_max") else "text", in_table=False)
                     for k in ("value", "value_max", "unit", "bound", "text", "date", "date_basis", "sources", "citations")]
         columns.append(Column(f"{side}_shown", side.upper(), atomic=True,
-                              cell=lambda r, s=side: f"{names.figure(r[f'_{s}_quantity'], lang)} "
+                              cell=lambda r, s=side: f"{names.figure(r[f'_{s}_quantity'], lang, True)} "
                               f"({names.date(r[f'{s}_date'], r[f'{s}_date_basis'])}, {', '.join(r[f'{s}_sources'])})",
                               value=lambda r, s=side: names.figure(r[f"_{s}_quantity"], lang)))
     columns.append(Column("difference", word(lang, "difference"), "number",
@@ -211,7 +211,7 @@ def places_table(base: Base, result, lang: str) -> List[Table]:
         columns += [Column(p + k, p + k, "number" if k in ("value", "value_max") else "text", in_table=False)
                     for k in ("value", "value_max", "unit", "bound", "text", "date", "scope")]
         columns.append(Column(p + "shown", names.metric(base, metric, lang), atomic=True,
-                              cell=lambda r, p=p: f"{names.figure(r[f'_{p}quantity'], lang)} ({r[p + 'date'][:4]})"
+                              cell=lambda r, p=p: f"{names.figure(r[f'_{p}quantity'], lang, True)} ({r[p + 'date'][:4]})"
                               if r.get(f"_{p}quantity") else "—",
                               value=lambda r, p=p: names.figure(r[f"_{p}quantity"], lang) if r.get(f"_{p}quantity") else None))
     columns += [Column("facts", word(lang, "facts"), "number"), Column("policies", "policies", "number", in_table=False),
