@@ -15,26 +15,12 @@ from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 from .errors import DataError, Problem
+from .paths import ENV_VAR, MAX_BYTES, PACKAGE_DIR, bundled_path, data_files, default_data_path  # noqa: F401 - re-exported
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised only on Python < 3.11
     import tomli as tomllib
-
-MAX_BYTES = 4 * 1024 * 1024   # the bundled base is ~100 KB; 4 MiB leaves room to grow 40-fold
-ENV_VAR = "CITYAI_DATA"
-PACKAGE_DIR = Path(__file__).resolve().parent
-
-
-def bundled_path(*parts: str) -> Path:
-    """A bundled file: inside the installed package, or at the root of a source checkout."""
-    installed = PACKAGE_DIR.joinpath(*parts)
-    return installed if installed.exists() else PACKAGE_DIR.parent.joinpath(*parts)
-
-
-def default_data_path(explicit: Optional[str] = None) -> Path:
-    chosen = explicit or os.environ.get(ENV_VAR)
-    return Path(chosen) if chosen else bundled_path("data", "cities.toml")
 
 
 @dataclass
