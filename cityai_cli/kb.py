@@ -37,9 +37,15 @@ class Loaded:
     def display_path(self) -> str:
         return display(self.path)
 
+    def file_of(self, location: Tuple) -> str:
+        """The file that defines a location (a directory base has many)."""
+        return self.lines.file_of(location) if hasattr(self.lines, "file_of") else self.display_path
+
     def seed_path(self, filename: str) -> Optional[Path]:
-        """Where a source's file is: beside the base (seeds/ or ../seeds/), else the bundled seeds."""
-        for folder in (self.path.parent / "seeds", self.path.parent.parent / "seeds", bundled_path("seeds")):
+        """Where a source's file is: beside the base (seeds/ or ../seeds/; in a directory base, its
+        seeds/), else the bundled seeds."""
+        inside = [self.path / "seeds"] if self.path.is_dir() else []
+        for folder in (*inside, self.path.parent / "seeds", self.path.parent.parent / "seeds", bundled_path("seeds")):
             candidate = folder / filename
             if candidate.is_file():
                 return candidate
@@ -135,17 +141,24 @@ def load(path: Path, keep_going: bool = False) -> Loaded:
     from . import lint  # deferred: pydantic is imported only when a base is actually loaded
 
     name = display(path)
-    text = read_text(path)
-    data = parse_toml(text, name)
-    lines = LineMap(text)
+    merging: List[Problem] = []
+    if path.is_dir():   # many files, one base (multi.py)
+        from .multi import read_directory
+        data, lines, origins, merging = read_directory(path, name)
+        if merging and not keep_going:
+            raise DataError(merging)
+    else:
+        text = read_text(path)
+        data = parse_toml(text, name)
+        lines, origins = LineMap(text), {}
     kb, problems = _validate(data, name, lines, keep_going)
     loaded = Loaded(kb, path, lines)
-    problems += lint.check_structure(loaded)
+    problems = merging + problems + lint.check_structure(loaded)
     if problems and not keep_going:
         raise DataError(problems)
     loaded.problems = problems
     from .facts import compile_base
-    loaded.base = compile_base(kb, {key: name for key in kb.sources})
+    loaded.base = compile_base(kb, {key: origins.get(key, name) for key in kb.sources})
     return loaded
 
 
@@ -197,7 +210,8 @@ def _problem_from_pydantic(name: str, lines: "LineMap", item: dict) -> Problem:
             message += f" (got {item['input']!r})"
         except ValueError:  # an integer too long for repr() (Pythons with the 4300-digit limit)
             message += " (got an integer too long to show)"
-    return Problem(name, message, lines.line_of(location), None, format_path(location))
+    file = lines.file_of(location) if hasattr(lines, "file_of") else name
+    return Problem(file, message, lines.line_of(location), None, format_path(location))
 
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")

@@ -50,7 +50,7 @@ def check_structure(loaded: Loaded) -> List[Problem]:
     kb, problems = loaded.kb, []
 
     def report(location: tuple, message: str) -> None:
-        problems.append(Problem(loaded.display_path, message, loaded.lines.line_of(location), None,
+        problems.append(Problem(loaded.file_of(location), message, loaded.lines.line_of(location), None,
                                 format_path(location)))
 
     seen: Dict[tuple, tuple] = {}
@@ -114,7 +114,7 @@ def _duplicate_names(loaded: Loaded) -> List[Problem]:
                 first = owner.setdefault(key, name)
                 if first != name:
                     location = (table, name)
-                    problems.append(Problem(loaded.display_path, f"{what} {key!r} also names {first!r}",
+                    problems.append(Problem(loaded.file_of(location), f"{what} {key!r} also names {first!r}",
                                             loaded.lines.line_of(location), None, format_path(location)))
     return problems
 
@@ -126,7 +126,7 @@ def check_provenance(loaded: Loaded) -> List[Problem]:
         location = ("sources", source_id, "file")
         path = loaded.seed_path(source.file)
         if path is None:
-            problems.append(Problem(loaded.display_path, f"source document {source.file!r} not found in seeds/",
+            problems.append(Problem(loaded.file_of(location), f"source document {source.file!r} not found in seeds/",
                                     loaded.lines.line_of(location), None, format_path(location)))
         else:
             documents[source_id] = squash(path.read_text(encoding="utf-8"))
@@ -136,7 +136,7 @@ def check_provenance(loaded: Loaded) -> List[Problem]:
         source = item.source or _owner_source(kb, location)
         if source not in documents:
             continue
-        where = (loaded.display_path, loaded.lines.line_of(location + ("quote",)), None, format_path(location + ("quote",)))
+        where = (loaded.file_of(location), loaded.lines.line_of(location + ("quote",)), None, format_path(location + ("quote",)))
         if squash(item.quote) not in documents[source]:
             problems.append(Problem(where[0], f"quote not found in {kb.sources[source].file}: {item.quote!r}", *where[1:]))
             continue
