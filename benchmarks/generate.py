@@ -77,7 +77,7 @@ def generate(places: int, figures: int, out: Path, per_file: int = 100) -> None:
     for first in range(0, places, per_file):
         lines, sources = [], {}
         for i in range(first, min(first + per_file, places)):
-            source = f"gen-{i // 10:05d}"
+            source = f"gen-{first // per_file:04d}-{(i - first) // 10:03d}"
             quotes = sources.setdefault(source, [])
             name = place_name(i)
             lines.append(f'[places."{name}"]\nlevel = "city"\nprovince = "省{i // 100}"\nregions = ["区{i // 500}"]\n'
