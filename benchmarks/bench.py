@@ -1,13 +1,25 @@
-"""Measure start-up and scale; prints a Markdown table for the README.
+"""Measure start-up and scale against the targets of issue 10; prints Markdown tables for the README.
 
-    python benchmarks/bench.py            # about a minute on 2 cores
+    python benchmarks/bench.py                 # ~3 minutes on 2 cores (most of it the 3,000-place base)
+    python benchmarks/bench.py --pairs 25 --places 3000 --figures 40
 
-Start-up: wall time of whole processes (median of N runs) against the bare `import typer`
-baseline. Scale: load + rank + compare + subsidies on synthetic knowledge bases of growing size,
-in-process, so the figures isolate cityai's own work from interpreter start-up.
+Start-up: each warm command (served from the compiled cache) is timed in alternating pairs with
+its baseline, `python -c "import typer"` for CSV and `python -c "import typer, rich.console,
+rich.table"` for terminal tables, and the ratio of the medians is printed. Alternating keeps
+drift of the machine out of the ratio.
+
+Scale: a synthetic base (benchmarks/generate.py) of N places x M figures over many files: warm
+rank, compare and subsidies against the same commands on the bundled base, the cold first run
+(validate + compile + write the cache), peak memory of a warm run (ru_maxrss of the child) and
+`validate` of the whole base (schema, structure and every quote against its seed).
+
+Children run with bytecode caching on (PYTHONDONTWRITEBYTECODE removed), as an installed cityai
+would, and with CITYAI_CACHE_DIR in a temporary directory.
 """
 from __future__ import annotations
 
+import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -15,87 +27,98 @@ import tempfile
 import time
 from pathlib import Path
 
-RUNS = 15
+HERE = Path(__file__).resolve().parent
+PYTHON = sys.executable
+CITYAI = [PYTHON, "-m", "cityai_cli"]
+TYPER = [PYTHON, "-c", "import typer"]
+TYPER_RICH = [PYTHON, "-c", "import typer, rich.console, rich.table"]
+TARGETS = {"csv": 1.25, "table": 1.25, "scale": 2.0, "cold": 15.0, "memory": 150.0, "validate": 20.0}
 
 
-def wall(argv, runs=RUNS) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+def run(argv, env) -> tuple:
+    """(seconds, peak resident MiB, exit code) of one child process."""
+    start = time.perf_counter()
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    # ru_maxrss is KiB on Linux, bytes on macOS
+    peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    return elapsed, peak, child.returncode
 
 
-def letters(number: int) -> str:
-    """12 -> "bc": pinyin must be Latin letters, and unique per place."""
-    return "".join(chr(ord("a") + int(digit)) for digit in str(number))
+def pairs(command, baseline, env, count) -> tuple:
+    """Median wall times (ms) of `command` and `baseline`, run alternately `count` times each."""
+    mine, theirs = [], []
+    run(baseline, env), run(command, env)            # unmeasured: bytecode and page cache warm
+    for _ in range(count):
+        theirs.append(run(baseline, env)[0])
+        elapsed, _, code = run(command, env)
+        if code != 0:
+            raise SystemExit(f"failed: {' '.join(command)}")
+        mine.append(elapsed)
+    return statistics.median(mine) * 1000, statistics.median(theirs) * 1000
 
 
-def synthetic(places: int, figures_per_place: int) -> str:
-    lines = ['schema_version = 1',
-             '[metrics.ai_enterprises]\nzh = "人工智能企业数"\nen = "AI enterprises"\ndimension = "count"\nunit = "家"',
-             '[metrics.industry_scale]\nzh = "产业规模"\nen = "industry scale"\ndimension = "money"\nunit = "元"',
-             '[subsidy_types."算力券"]\nen = "compute voucher"',
-             '[sources.s]\nfile = "none.txt"\npublisher = "p"\ntitle = "t"\npublished = "2025"']
-    for i in range(places):
-        lines.append(f'[places."城{i}"]\nlevel = "city"\npinyin = "Cheng {letters(i)}"')
-        for j in range(figures_per_place):
-            metric, value = ("ai_enterprises", f"超{1000 + i + j}家") if j % 2 else ("industry_scale", f"{i + j}亿元")
-            lines.append(f'[[places."城{i}".figures]]\nmetric = "{metric}"\nvalue = "{value}"\n'
-                         f'as_of = "{2000 + j % 25}"\nsource = "s"\nquote = "q"')
-        lines.append(f'[[places."城{i}".subsidies]]\ntype = "算力券"\nname = "v{i}"\nsource = "s"\n'
-                     f'rate = {{ value = "50%", quote = "q" }}\ncap = {{ value = "最高{i + 1}00万元", quote = "q" }}')
-    return "\n\n".join(lines) + "\n"
-
-
-def scale(places: int, per_place: int) -> dict:
-    from decimal import Decimal
-
-    from cityai_cli.kb import load
-    from cityai_cli.query.compare import compare
-    from cityai_cli.query.rank import rank
-    from cityai_cli.query.subsidies import list_subsidies
-    from cityai_cli.render import render
-
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "kb.toml"
-        path.write_text(synthetic(places, per_place), encoding="utf-8")
-        size = path.stat().st_size
-        start = time.perf_counter()
-        loaded = load(path)
-        loaded_at = time.perf_counter()
-        render(rank(loaded.kb, "industry_scale"), "csv")
-        ranked_at = time.perf_counter()
-        render(compare(loaded.kb, ["城0", "城1", "城2"]), "csv")
-        compared_at = time.perf_counter()
-        render(list_subsidies(loaded.kb, spend=Decimal(3000000)), "csv")
-        done = time.perf_counter()
-    return {"places": places, "figures": places * per_place, "bytes": size,
-            "load": (loaded_at - start) * 1000, "rank": (ranked_at - loaded_at) * 1000,
-            "compare": (compared_at - ranked_at) * 1000, "subsidies": (done - compared_at) * 1000}
+def verdict(value: float, target: float) -> str:
+    return "yes" if value <= target else "**no**"
 
 
 def main() -> None:
-    python = sys.executable
-    print(f"Python {sys.version.split()[0]}, median of {RUNS} runs\n")
-    print("| command | wall time (ms) |\n|---|---:|")
-    rows = [("python -c 'import typer' (baseline)", [python, "-c", "import typer"]),
-            ("cityai --version", [python, "-m", "cityai_cli", "--version"]),
-            ("cityai compare 深圳 上海 -f csv", [python, "-m", "cityai_cli", "compare", "深圳", "上海", "-f", "csv"]),
-            ("cityai rank --by 产业规模 -f csv", [python, "-m", "cityai_cli", "rank", "--by", "产业规模", "-f", "csv"]),
-            ("cityai rank --by 产业规模 -f table", [python, "-m", "cityai_cli", "rank", "--by", "产业规模", "-f", "table"]),
-            ("cityai subsidies --type 算力券 --spend 300万 -f csv",
-             [python, "-m", "cityai_cli", "subsidies", "--type", "算力券", "--spend", "300万", "-f", "csv"]),
-            ("cityai validate", [python, "-m", "cityai_cli", "validate"])]
-    for label, argv in rows:
-        print(f"| `{label}` | {wall(argv):.0f} |")
-    print("\n| places | figures | file size | load + validate (ms) | rank (ms) | compare 3 (ms) | subsidies --spend (ms) |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
-    for places, per_place in ((100, 10), (1000, 10), (3000, 10)):
-        r = scale(places, per_place)
-        print(f"| {r['places']:,} | {r['figures']:,} | {r['bytes'] / 1024:,.0f} KiB | {r['load']:.0f} | "
-              f"{r['rank']:.0f} | {r['compare']:.0f} | {r['subsidies']:.0f} |")
+    parser = argparse.ArgumentParser(description="cityai start-up and scale benchmarks")
+    parser.add_argument("--pairs", type=int, default=15)
+    parser.add_argument("--places", type=int, default=3000)
+    parser.add_argument("--figures", type=int, default=40)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="cityai-bench-"))
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "CITYAI_DATA")}
+    env.update(CITYAI_CACHE_DIR=str(work / "cache"), PYTHONIOENCODING="utf-8", COLUMNS="120")
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; median of {args.pairs} alternating pairs\n")
+
+    csv_commands = [("rank --by 产业规模", ["rank", "--by", "产业规模"]), ("compare 深圳 上海", ["compare", "深圳", "上海"]),
+                    ("subsidies --type 算力券 --spend 300万", ["subsidies", "--type", "算力券", "--spend", "300万"]),
+                    ("list", ["list"])]
+    run(CITYAI + ["list", "-f", "csv"], env)                      # cold: builds the cache
+    print("| warm command | cityai (ms) | baseline (ms) | ratio | target | met |\n|---|---:|---:|---:|---:|:-:|")
+    for label, argv in csv_commands:
+        mine, theirs = pairs(CITYAI + argv + ["-f", "csv"], TYPER, env, args.pairs)
+        print(f"| `{label} -f csv` vs `import typer` | {mine:.0f} | {theirs:.0f} | {mine / theirs:.2f} | "
+              f"≤ {TARGETS['csv']} | {verdict(mine / theirs, TARGETS['csv'])} |")
+    for label, argv in csv_commands[:2]:
+        mine, theirs = pairs(CITYAI + argv + ["-f", "table"], TYPER_RICH, env, args.pairs)
+        print(f"| `{label} -f table` vs `import typer, rich.console, rich.table` | {mine:.0f} | {theirs:.0f} | "
+              f"{mine / theirs:.2f} | ≤ {TARGETS['table']} | {verdict(mine / theirs, TARGETS['table'])} |")
+
+    folder = work / "kb"
+    subprocess.run([PYTHON, str(HERE / "generate.py"), "--places", str(args.places), "--figures", str(args.figures),
+                    "--out", str(folder)], check=True)
+    toml = sorted(folder.glob("*.toml"))
+    size = sum(p.stat().st_size for p in toml)
+    print(f"\nScale: {args.places:,} places x {args.figures} figures = {args.places * args.figures:,} facts, "
+          f"{len(toml)} files, {size / 2 ** 20:.1f} MiB of TOML\n")
+    data = ["--data", str(folder)]
+    cold, cold_peak, code = run(CITYAI + data + ["rank", "--by", "industry_scale", "-f", "csv"], env)
+    assert code == 0, "cold run failed"
+    rows = []
+    for label, big, small in [("rank", ["rank", "--by", "industry_scale"], ["rank", "--by", "industry_scale"]),
+                              ("compare", ["compare", "城1", "城2"], ["compare", "深圳", "上海"]),
+                              ("subsidies", ["subsidies", "--spend", "300万"], ["subsidies", "--spend", "300万"])]:
+        mine, bundled = pairs(CITYAI + data + big + ["-f", "csv"], CITYAI + small + ["-f", "csv"], env, args.pairs)
+        rows.append((label, mine, bundled))
+    peak = max(run(CITYAI + data + argv + ["-f", "csv"], env)[1] for argv in
+               (["rank", "--by", "industry_scale"], ["subsidies", "--spend", "300万"], ["list"]))
+    validate, validate_peak, code = run(CITYAI + ["validate", str(folder)], env)
+    print("| measure | value | target | met |\n|---|---:|---:|:-:|")
+    for label, mine, bundled in rows:
+        print(f"| warm `{label} -f csv`: {mine:.0f} ms vs {bundled:.0f} ms on the bundled base | {mine / bundled:.2f}× | "
+              f"≤ {TARGETS['scale']}× | {verdict(mine / bundled, TARGETS['scale'])} |")
+    print(f"| cold first run (validate, compile, write cache; rank) | {cold:.1f} s | ≤ {TARGETS['cold']} s | "
+          f"{verdict(cold, TARGETS['cold'])} |")
+    print(f"| peak memory of a warm run (rank, subsidies, list) | {peak:.0f} MiB | ≤ {TARGETS['memory']:.0f} MB | "
+          f"{verdict(peak, TARGETS['memory'])} |")
+    print(f"| `validate` of the whole base (exit {code}) | {validate:.1f} s | ≤ {TARGETS['validate']} s | "
+          f"{verdict(validate, TARGETS['validate'])} |")
+    print(f"| peak memory: cold run / validate | {cold_peak:.0f} / {validate_peak:.0f} MiB | | |")
 
 
 if __name__ == "__main__":

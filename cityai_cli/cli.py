@@ -143,9 +143,12 @@ def handle_errors(command: Callable) -> Callable:
 
 
 def load(data: Optional[Path]) -> "Loaded":
-    from .kb import default_data_path, load as load_base
+    """The base for a query command: from the compiled cache when current (no TOML, no pydantic),
+    else validated in full and cached (store.py). `validate` never comes here: it always loads in full."""
+    from .paths import default_data_path
+    from .store import open_base
     chosen = data or _State.data
-    return load_base(default_data_path(str(chosen) if chosen else None))
+    return open_base(default_data_path(str(chosen) if chosen else None))  # type: ignore[return-value]
 
 
 def _as_of(text: Optional[str], option: str = "--as-of"):
@@ -652,6 +655,24 @@ def validate_command(
     typer.echo(summary, err=format not in (None, Format.table))
     if not ok:
         raise typer.Exit(EXIT_DATA)
+
+
+@app.command("export")
+@handle_errors
+def export_command(
+    sqlite: Annotated[Path, typer.Option("--sqlite", metavar="FILE", help="SQLite file to write (for Datasette, DuckDB, pandas).")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+    data: DataOption = None,
+) -> None:
+    """Write the whole knowledge base as one SQLite file: places, facts, citations, programmes …
+
+    Example: cityai export --sqlite cityai.sqlite3
+    """
+    from .paths import data_files, default_data_path
+    from .store import export
+    chosen = data or _State.data
+    export(load(data).base, sqlite, data_files(default_data_path(str(chosen) if chosen else None)), force)
+    typer.echo(f"wrote {sqlite}", err=True)
 
 
 def main() -> None:

@@ -12,6 +12,10 @@ from typing import Dict, List, Optional, Tuple
 from .dates import PartialDate
 from .quantity import Quantity
 
+# The version of the knowledge-base schema (models.KnowledgeBase) that this release reads. It is
+# defined here, in a module without pydantic, because the compiled cache's key includes it.
+SCHEMA_VERSION = 2
+
 
 @dataclass(frozen=True)
 class Citation:
@@ -153,8 +157,34 @@ class Programme:
     citations: Tuple[Citation, ...]
 
 
+class AbstractBase:
+    """What queries, views and renderers may read of a knowledge base, however it is held.
+
+    `Base` (below) holds everything in memory; `store.CachedBase` reads the compiled SQLite cache
+    lazily. `metrics`, `subsidy_types`, `sources` and `places` are dicts in curated order;
+    `facts`, `policies` and `programmes` are lists in curated order; `facts_of` is the indexed
+    accessor (it returns the same objects on every call, so identity comparisons hold).
+    """
+
+    title: str
+    metrics: Dict[str, MetricDef]
+    subsidy_types: Dict[str, SubsidyTypeDef]
+    sources: Dict[str, SourceDef]
+    places: Dict[str, PlaceDef]
+    facts: List[Fact]
+    policies: List[Policy]
+    programmes: List[Programme]
+
+    def facts_of(self, place: str, metric: str, kind: Optional[str] = None) -> List[Fact]:
+        raise NotImplementedError
+
+    def category(self, programme: Programme) -> str:
+        kind = self.subsidy_types.get(programme.type)
+        return kind.category if kind else "voucher"
+
+
 @dataclass
-class Base:
+class Base(AbstractBase):
     title: str
     metrics: Dict[str, MetricDef]
     subsidy_types: Dict[str, SubsidyTypeDef]
@@ -172,10 +202,6 @@ class Base:
                 self._by_place.setdefault((fact.place, fact.metric), []).append(fact)
         found = self._by_place.get((place, metric), [])
         return [f for f in found if kind is None or f.kind == kind]
-
-    def category(self, programme: Programme) -> str:
-        kind = self.subsidy_types.get(programme.type)
-        return kind.category if kind else "voucher"
 
 
 def _citations(items, default_text: str = "") -> Tuple[Citation, ...]:

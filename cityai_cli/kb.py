@@ -17,27 +17,15 @@ from typing import Dict, List, Optional, Tuple
 
 from .errors import DataError, Problem
 from .text import CONTROL_IN_KEY, CONTROL_IN_VALUE
+from .files import ReadError, _position, decode_utf8, safe_read  # noqa: F401 - re-exported
+from .paths import ENV_VAR, MAX_BYTES, PACKAGE_DIR, bundled_path, data_files, default_data_path  # noqa: F401 - re-exported
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised only on Python < 3.11
     import tomli as tomllib
 
-MAX_BYTES = 4 * 1024 * 1024   # the bundled base is ~100 KB; 4 MiB leaves room to grow 40-fold
 MAX_SEED_BYTES = 4 * 1024 * 1024   # a source document (the largest bundled one is ~21 KB)
-ENV_VAR = "CITYAI_DATA"
-PACKAGE_DIR = Path(__file__).resolve().parent
-
-
-def bundled_path(*parts: str) -> Path:
-    """A bundled file: inside the installed package, or at the root of a source checkout."""
-    installed = PACKAGE_DIR.joinpath(*parts)
-    return installed if installed.exists() else PACKAGE_DIR.parent.joinpath(*parts)
-
-
-def default_data_path(explicit: Optional[str] = None) -> Path:
-    chosen = explicit or os.environ.get(ENV_VAR)
-    return Path(chosen) if chosen else bundled_path("data", "cities.toml")
 
 
 @dataclass
@@ -54,6 +42,10 @@ class Loaded:
     def display_path(self) -> str:
         return display(self.path)
 
+    def file_of(self, location: Tuple) -> str:
+        """The file that defines a location (a directory base has many)."""
+        return self.lines.file_of(location) if hasattr(self.lines, "file_of") else self.display_path
+
     def seed_path(self, filename: str) -> Optional[Path]:
         """Where a source's file is: beside the base (seeds/ or ../seeds/), else the bundled seeds.
 
@@ -64,7 +56,8 @@ class Loaded:
         if not filename or relative.is_absolute() or relative.anchor or ".." in relative.parts \
                 or "\\" in filename or "\0" in filename:
             raise ReadError("must be a plain file name inside seeds/ (no absolute path, no ..)")
-        for folder in (self.path.parent / "seeds", self.path.parent.parent / "seeds", bundled_path("seeds")):
+        inside_base = [self.path / "seeds"] if self.path.is_dir() else []   # a directory base's own seeds/
+        for folder in (*inside_base, self.path.parent / "seeds", self.path.parent.parent / "seeds", bundled_path("seeds")):
             candidate = folder / relative
             if not os.path.lexists(candidate):
                 continue
@@ -114,68 +107,6 @@ def display(path: Path) -> str:
         return str(path)
 
 
-class ReadError(ValueError):
-    """Why a file cannot be used, worded to follow its name: "x.toml: is not a regular file"."""
-
-
-def safe_read(path: Path, limit: int, what: str = "a knowledge base") -> bytes:
-    """The bytes of a regular file of at most `limit` bytes; ReadError saying why not otherwise.
-
-    Only regular files are read (after following links): devices, pipes and sockets are refused
-    before they are opened, and the file is opened non-blocking and checked again (fstat) in
-    case it was swapped meanwhile, so a FIFO without a writer never blocks. At most limit + 1
-    bytes are read, whatever the size the file claims (/proc files claim 0).
-    """
-    try:
-        status = os.stat(path)
-        _check_regular(status, limit, what)
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-                             | getattr(os, "O_BINARY", 0))
-        try:
-            _check_regular(os.fstat(descriptor), limit, what)
-            chunks, remaining = [], limit + 1
-            while remaining > 0:
-                chunk = os.read(descriptor, min(remaining, 1 << 20))
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                remaining -= len(chunk)
-        finally:
-            os.close(descriptor)
-    except FileNotFoundError:
-        raise ReadError("no such file") from None
-    except PermissionError:
-        raise ReadError("permission denied") from None
-    except OSError as error:
-        raise ReadError(f"cannot read: {error.strerror or error}") from None
-    except ValueError as error:   # a NUL in the name; Python raises ValueError, not OSError
-        if isinstance(error, ReadError):
-            raise
-        raise ReadError(f"cannot read: {error}") from None
-    raw = b"".join(chunks)
-    if len(raw) > limit:
-        raise ReadError(f"is more than {limit:,} bytes; {what} may be at most {limit:,} bytes")
-    return raw
-
-
-def _check_regular(status: os.stat_result, limit: int, what: str) -> None:
-    if stat.S_ISDIR(status.st_mode):
-        raise ReadError("is a directory, not a knowledge-base file" if what == "a knowledge base" else "is a directory")
-    if not stat.S_ISREG(status.st_mode):
-        raise ReadError("is not a regular file")
-    if status.st_size > limit:
-        raise ReadError(f"is {status.st_size:,} bytes; {what} may be at most {limit:,} bytes")
-
-
-def decode_utf8(raw: bytes) -> str:
-    """UTF-8 text (a BOM is dropped); ReadError naming the line and column of the first bad byte."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line, column = _position(raw, error.start)
-        raise ReadError(f"is not UTF-8 (byte 0x{raw[error.start]:02x} at line {line}, column {column})") from None
-
-
 def read_text(path: Path) -> str:
     """Read a UTF-8 knowledge base, turning every way it can fail into one clear Problem."""
     name = str(path)
@@ -190,12 +121,6 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as error:
         line, column = _position(raw, error.start)
         raise DataError([Problem(name, f"is not UTF-8 (byte 0x{raw[error.start]:02x})", line, column)]) from None
-
-
-def _position(text, offset: int) -> tuple:
-    """(line, column), both from 1, of an offset into text or bytes."""
-    newline = "\n" if isinstance(text, str) else b"\n"
-    return text.count(newline, 0, offset) + 1, offset - (text.rfind(newline, 0, offset) + 1) + 1
 
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
@@ -248,20 +173,29 @@ def load(path: Path, keep_going: bool = False) -> Loaded:
     from . import lint  # deferred: pydantic is imported only when a base is actually loaded
 
     name = display(path)
-    text = read_text(path)
-    data = parse_toml(text, name)
-    lines = LineMap(text)
-    problems = check_characters(data, name, lines)
-    if problems:
-        raise DataError(problems)
+    merging: List[Problem] = []
+    if path.is_dir():   # many files, one base (multi.py)
+        from .multi import read_directory
+        data, lines, origins, merging = read_directory(path, name)
+        if merging and not keep_going:
+            raise DataError(merging)
+    else:
+        text = read_text(path)
+        data = parse_toml(text, name)
+        lines, origins = LineMap(text), {}
+        problems = check_characters(data, name, lines)
+        if problems:
+            raise DataError(problems)
     kb, problems = _validate(data, name, lines, keep_going)
     loaded = Loaded(kb, path, lines)
-    problems += lint.check_structure(loaded)
+    problems = merging + problems + lint.check_structure(loaded)
     if problems and not keep_going:
         raise DataError(problems)
     loaded.problems = problems
     from .facts import compile_base
-    loaded.base = compile_base(kb, {key: name for key in kb.sources})
+    # where each source is declared, as an absolute path: the compiled base must not depend on the
+    # directory cityai was run from (it is cached and read from anywhere)
+    loaded.base = compile_base(kb, {key: os.path.abspath(origins.get(key, path)) for key in kb.sources})
     return loaded
 
 
@@ -366,7 +300,8 @@ def _problem_from_pydantic(name: str, lines: "LineMap", item: dict) -> Problem:
             message += f" (got {item['input']!r})"
         except ValueError:  # an integer too long for repr() (Pythons with the 4300-digit limit)
             message += " (got an integer too long to show)"
-    return Problem(name, message, lines.line_of(location), None, format_path(location))
+    file = lines.file_of(location) if hasattr(lines, "file_of") else name
+    return Problem(file, message, lines.line_of(location), None, format_path(location))
 
 
 class LineMap:

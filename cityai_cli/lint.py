@@ -51,7 +51,7 @@ def check_structure(loaded: Loaded) -> List[Problem]:
     kb, problems = loaded.kb, []
 
     def report(location: tuple, message: str) -> None:
-        problems.append(Problem(loaded.display_path, message, loaded.lines.line_of(location), None,
+        problems.append(Problem(loaded.file_of(location), message, loaded.lines.line_of(location), None,
                                 format_path(location)))
 
     seen: Dict[tuple, tuple] = {}
@@ -123,7 +123,7 @@ def _duplicate_names(loaded: Loaded) -> List[Problem]:
                 first = owner.setdefault(key, name)
                 if first != name:
                     location = (table, name)
-                    problems.append(Problem(loaded.display_path, f"{what} {key!r} also names {first!r}",
+                    problems.append(Problem(loaded.file_of(location), f"{what} {key!r} also names {first!r}",
                                             loaded.lines.line_of(location), None, format_path(location)))
     return problems
 
@@ -136,7 +136,7 @@ def check_provenance(loaded: Loaded) -> List[Problem]:
         try:
             text = loaded.read_seed(source.file)
         except ReadError as error:
-            problems.append(Problem(loaded.display_path, f"source document {source.file!r} {error}",
+            problems.append(Problem(loaded.file_of(location), f"source document {source.file!r} {error}",
                                     loaded.lines.line_of(location), None, format_path(location)))
             continue
         documents[source_id] = squash(text)
@@ -144,7 +144,7 @@ def check_provenance(loaded: Loaded) -> List[Problem]:
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         if source.sha256 and digest != source.sha256:
             where = ("sources", source_id, "sha256")
-            problems.append(Problem(loaded.display_path, f"{source.file} has changed since it was recorded "
+            problems.append(Problem(loaded.file_of(where), f"{source.file} has changed since it was recorded "
                                     f"(its SHA-256 is {digest})", loaded.lines.line_of(where), None, format_path(where)))
     for location, item in entries(loaded):
         if not hasattr(item, "quote"):
@@ -152,7 +152,7 @@ def check_provenance(loaded: Loaded) -> List[Problem]:
         source = item.source or _owner_source(kb, location)
         if source not in documents:
             continue
-        where = (loaded.display_path, loaded.lines.line_of(location + ("quote",)), None, format_path(location + ("quote",)))
+        where = (loaded.file_of(location), loaded.lines.line_of(location + ("quote",)), None, format_path(location + ("quote",)))
         if squash(item.quote) not in documents[source]:
             problems.append(Problem(where[0], f"quote not found in {kb.sources[source].file}: {item.quote!r}", *where[1:]))
             continue

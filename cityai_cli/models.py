@@ -16,7 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 from .dates import PartialDate
 from .quantity import DIMENSIONS, FigureError, Quantity, parse_figure
 
-SCHEMA_VERSION = 2
+from .facts import SCHEMA_VERSION  # noqa: E402,F401 - defined without pydantic, for the cache key
 
 Level = Literal["city", "district", "county", "zone", "province", "region", "country", "world"]
 Period = Literal["year", "project", "total", ""]

@@ -16,11 +16,18 @@ PROJECT_SEEDS = ROOT / "seeds"
 MINI = FIXTURES / "mini.toml"
 
 
+@pytest.fixture(scope="session")
+def _session_cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("cityai-cache")
+
+
 @pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch):
-    """No test depends on the developer's environment."""
-    for name in ("CITYAI_DATA", "NO_COLOR", "COLUMNS"):
+def _clean_environment(monkeypatch, _session_cache):
+    """No test depends on the developer's environment, nor writes to the user's cache directory
+    (subprocesses inherit the variable)."""
+    for name in ("CITYAI_DATA", "CITYAI_WITH", "CITYAI_LANG", "NO_COLOR", "COLUMNS"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CITYAI_CACHE_DIR", str(_session_cache))
 
 
 @pytest.fixture(scope="session")

@@ -39,7 +39,7 @@ def test_missing_file(cli, here):
 
 def test_directory(cli, here):
     (here / "adir").mkdir()
-    assert_clean_failure(cli("list", "--data", "adir"), 1, "Error: adir: is a directory, not a knowledge-base file\n")
+    assert_clean_failure(cli("list", "--data", "adir"), 1, "Error: adir: is a directory without *.toml knowledge-base files\n")
 
 
 @pytest.mark.parametrize("content", [b"", b"  \n\t\n"])

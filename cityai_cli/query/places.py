@@ -73,6 +73,14 @@ def list_policies(base: Base, places: Optional[List[str]] = None, since: Optiona
     return Result("policies", rows, {"places": places, "since": since, "until": until, "region": region})
 
 
+def _origin(path: str) -> str:
+    """Which base a source comes from: "bundled", or the path of the user's file."""
+    import os
+
+    from ..paths import bundled_path
+    return "bundled" if path and os.path.abspath(bundled_path("data", "cities.toml")) == path else path
+
+
 def list_sources(base: Base) -> Result:
     cited: dict = {}
     for kind in ("facts", "policies", "programmes"):
@@ -80,7 +88,7 @@ def list_sources(base: Base) -> Result:
             for source in dict.fromkeys(c.source for c in item.citations):
                 cited[(source, kind)] = cited.get((source, kind), 0) + 1
     rows = [{"source": key, "title": s.title, "publisher": s.publisher, "published": str(s.published),
-             "file": s.file, "sha256": s.sha256, "url": s.url or None, "origin": s.origin or None,
+             "file": s.file, "sha256": s.sha256, "url": s.url or None, "origin": _origin(s.origin) or None,
              "facts": cited.get((key, "facts"), 0), "policies": cited.get((key, "policies"), 0),
              "programmes": cited.get((key, "programmes"), 0)} for key, s in base.sources.items()]
     return Result("sources", rows)

@@ -1,0 +1,80 @@
+"""Reading files safely: regular files only, a size limit, UTF-8 with the position of a bad byte.
+
+Kept apart from kb.py (which imports a TOML parser) so that the compiled cache can hash the
+knowledge-base files with the same guarantees on a warm run.
+"""
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+
+class ReadError(ValueError):
+    """Why a file cannot be used, worded to follow its name: "x.toml: is not a regular file"."""
+
+
+def safe_read(path: Path, limit: int, what: str = "a knowledge base") -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; ReadError saying why not otherwise.
+
+    Only regular files are read (after following links): devices, pipes and sockets are refused
+    before they are opened, and the file is opened non-blocking and checked again (fstat) in
+    case it was swapped meanwhile, so a FIFO without a writer never blocks. At most limit + 1
+    bytes are read, whatever the size the file claims (/proc files claim 0).
+    """
+    try:
+        status = os.stat(path)
+        _check_regular(status, limit, what)
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+                             | getattr(os, "O_BINARY", 0))
+        try:
+            _check_regular(os.fstat(descriptor), limit, what)
+            chunks, remaining = [], limit + 1
+            while remaining > 0:
+                chunk = os.read(descriptor, min(remaining, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                remaining -= len(chunk)
+        finally:
+            os.close(descriptor)
+    except FileNotFoundError:
+        raise ReadError("no such file") from None
+    except PermissionError:
+        raise ReadError("permission denied") from None
+    except OSError as error:
+        raise ReadError(f"cannot read: {error.strerror or error}") from None
+    except ValueError as error:   # a NUL in the name; Python raises ValueError, not OSError
+        if isinstance(error, ReadError):
+            raise
+        raise ReadError(f"cannot read: {error}") from None
+    raw = b"".join(chunks)
+    if len(raw) > limit:
+        raise ReadError(f"is more than {limit:,} bytes; {what} may be at most {limit:,} bytes")
+    return raw
+
+
+def _check_regular(status: os.stat_result, limit: int, what: str) -> None:
+    if stat.S_ISDIR(status.st_mode):
+        raise ReadError("is a directory, not a knowledge-base file" if what == "a knowledge base" else "is a directory")
+    if not stat.S_ISREG(status.st_mode):
+        raise ReadError("is not a regular file")
+    if status.st_size > limit:
+        raise ReadError(f"is {status.st_size:,} bytes; {what} may be at most {limit:,} bytes")
+
+
+def decode_utf8(raw: bytes) -> str:
+    """UTF-8 text (a BOM is dropped); ReadError naming the line and column of the first bad byte."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line, column = _position(raw, error.start)
+        raise ReadError(f"is not UTF-8 (byte 0x{raw[error.start]:02x} at line {line}, column {column})") from None
+
+
+def _position(text, offset: int) -> tuple:
+    """(line, column), both from 1, of an offset into text or bytes."""
+    newline = "\n" if isinstance(text, str) else b"\n"
+    return text.count(newline, 0, offset) + 1, offset - (text.rfind(newline, 0, offset) + 1) + 1
+
+

@@ -1,0 +1,33 @@
+"""Where the knowledge base is: the bundled one, `--data`, or `CITYAI_DATA` (a file or a directory).
+
+Kept apart from kb.py, which imports tomllib, so that a warm run (served from the compiled
+cache, store.py) can find its base without importing a TOML parser.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import List, Optional
+
+ENV_VAR = "CITYAI_DATA"
+MAX_BYTES = 4 * 1024 * 1024   # per file; the bundled base is ~100 KB; 4 MiB leaves room to grow 40-fold
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def bundled_path(*parts: str) -> Path:
+    """A bundled file: inside the installed package, or at the root of a source checkout."""
+    installed = PACKAGE_DIR.joinpath(*parts)
+    return installed if installed.exists() else PACKAGE_DIR.parent.joinpath(*parts)
+
+
+def default_data_path(explicit: Optional[str] = None) -> Path:
+    chosen = explicit or os.environ.get(ENV_VAR)
+    return Path(chosen) if chosen else bundled_path("data", "cities.toml")
+
+
+def data_files(path: Path) -> List[Path]:
+    """The knowledge-base files of `path`: itself, or a directory's *.toml files in sorted order
+    (not recursive: seeds/ and anything else below it are not part of the base)."""
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix == ".toml" and p.is_file())
+    return [path]

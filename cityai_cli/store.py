@@ -1,0 +1,531 @@
+"""The compiled knowledge base as SQLite: the warm-run cache, and `cityai export --sqlite`.
+
+A knowledge base is validated once (TOML -> pydantic -> lint -> `facts.compile_base`), then
+written here. A warm run reads this file with the standard library's sqlite3 only: it imports
+neither a TOML parser nor pydantic, and reads only what the command asks for (`rank` one metric,
+`compare` two places) through `CachedBase`, which has the interface of `facts.Base`.
+
+Schema (one schema for the cache and for `export`; values are never parsed again when read):
+
+    meta(key PRIMARY KEY, value)        key: the cache key; format, schema_version, cityai_version,
+                                        title, files (JSON list of the knowledge-base files)
+    metrics(key PK, position, zh, en, dimension, unit, higher_is_better, aliases JSON,
+            keywords JSON, note)
+    scopes(metric FK metrics, key, position, zh, en)           PK (metric, key); position 0 = main scope
+    subsidy_types(key PK, position, en, pinyin, category, aliases JSON)
+    sources(key PK, position, file, publisher, title, published, sha256, url, author, language,
+            note, origin)                                      origin: the knowledge-base file
+    places(name PK, position, level, province, city, regions JSON, traditional, pinyin, english,
+           aliases JSON)
+    facts(id PK, place FK places, metric FK metrics, scope, kind, <quantity value_*>, date,
+          date_basis, set_on, note)          indexes: (place, metric), (metric)
+    policies(id PK, place FK, title, date, date_basis, period, note)
+    programmes(id PK, place FK, type FK subsidy_types, name, policy, date, date_basis,
+               eligibility, note)
+    terms(id PK, programme FK programmes, role pool|rate|cap|special, position, <quantity value_*>,
+          period, quote, source FK sources, note, applies_to, flag)
+    citations(id PK, fact FK facts | policy FK policies | programme FK programmes (exactly one),
+              position, source FK sources, quote, text, note)
+
+A quantity is stored as its fields: value_text (as curated), value (exact decimal, TEXT; CAST it
+to REAL for arithmetic), value_unit, value_dimension, value_qualifier, value_upper (TEXT or
+NULL), value_literal. Dates are TEXT as curated ("2024", "2024-12", "2024-12-31"). Lists of
+words (aliases, keywords, regions) are JSON arrays. Rows keep curated order by id/position.
+
+Cache rules: the key is SHA-256 over every knowledge-base file's path and bytes, the schema
+version (`facts.SCHEMA_VERSION`), the cache format (`FORMAT`) and `cityai_cli.__version__`; the
+file is named after the base's paths and the key, written to a temporary file and moved into
+place (`os.replace`), so a reader never sees half a file. A cache whose key differs, or that is
+truncated or not SQLite, is rebuilt, never trusted; a read failure in the middle of a command
+falls back to the full load. A missing, read-only or unwritable cache directory only costs speed.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable, Dict, Iterable, List, Optional, Tuple
+
+from . import facts as _facts
+from .dates import PartialDate
+from .facts import (AbstractBase, Base, Citation, Fact, MetricDef, PlaceDef, Policy, Programme, ScopeDef,
+                    SourceDef, SubsidyTypeDef, Term)
+from .paths import data_files
+from .quantity import Quantity
+
+FORMAT = "1"            # bump when the tables below change
+CACHE_ENV = "CITYAI_CACHE_DIR"
+
+_Q = ("value_text TEXT NOT NULL, value TEXT NOT NULL, value_unit TEXT NOT NULL, value_dimension TEXT NOT NULL, "
+      "value_qualifier TEXT NOT NULL, value_upper TEXT, value_literal TEXT NOT NULL")
+_QCOLS = "value_text, value, value_unit, value_dimension, value_qualifier, value_upper, value_literal"
+
+SCHEMA = f"""
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE metrics (key TEXT PRIMARY KEY, position INTEGER NOT NULL, zh TEXT NOT NULL, en TEXT NOT NULL,
+    dimension TEXT NOT NULL, unit TEXT NOT NULL, higher_is_better INTEGER NOT NULL, aliases TEXT NOT NULL,
+    keywords TEXT NOT NULL, note TEXT NOT NULL);
+CREATE TABLE scopes (metric TEXT NOT NULL REFERENCES metrics(key), key TEXT NOT NULL, position INTEGER NOT NULL,
+    zh TEXT NOT NULL, en TEXT NOT NULL, PRIMARY KEY (metric, key));
+CREATE TABLE subsidy_types (key TEXT PRIMARY KEY, position INTEGER NOT NULL, en TEXT NOT NULL, pinyin TEXT NOT NULL,
+    category TEXT NOT NULL, aliases TEXT NOT NULL);
+CREATE TABLE sources (key TEXT PRIMARY KEY, position INTEGER NOT NULL, file TEXT NOT NULL, publisher TEXT NOT NULL,
+    title TEXT NOT NULL, published TEXT NOT NULL, sha256 TEXT, url TEXT NOT NULL, author TEXT NOT NULL,
+    language TEXT NOT NULL, note TEXT NOT NULL, origin TEXT NOT NULL);
+CREATE TABLE places (name TEXT PRIMARY KEY, position INTEGER NOT NULL, level TEXT NOT NULL, province TEXT NOT NULL,
+    city TEXT NOT NULL, regions TEXT NOT NULL, traditional TEXT NOT NULL, pinyin TEXT NOT NULL,
+    english TEXT NOT NULL, aliases TEXT NOT NULL);
+CREATE TABLE facts (id INTEGER PRIMARY KEY, place TEXT NOT NULL REFERENCES places(name),
+    metric TEXT NOT NULL REFERENCES metrics(key), scope TEXT NOT NULL, kind TEXT NOT NULL, {_Q},
+    date TEXT, date_basis TEXT, set_on TEXT, note TEXT NOT NULL);
+CREATE INDEX facts_place_metric ON facts (place, metric);
+CREATE INDEX facts_metric ON facts (metric);
+CREATE TABLE policies (id INTEGER PRIMARY KEY, place TEXT NOT NULL REFERENCES places(name), title TEXT NOT NULL,
+    date TEXT, date_basis TEXT, period TEXT NOT NULL, note TEXT NOT NULL);
+CREATE INDEX policies_place ON policies (place);
+CREATE TABLE programmes (id INTEGER PRIMARY KEY, place TEXT NOT NULL REFERENCES places(name),
+    type TEXT NOT NULL, name TEXT NOT NULL, policy TEXT NOT NULL, date TEXT, date_basis TEXT,
+    eligibility TEXT NOT NULL, note TEXT NOT NULL);
+CREATE INDEX programmes_place ON programmes (place);
+CREATE TABLE terms (id INTEGER PRIMARY KEY, programme INTEGER NOT NULL REFERENCES programmes(id),
+    role TEXT NOT NULL CHECK (role IN ('pool', 'rate', 'cap', 'special')), position INTEGER NOT NULL, {_Q},
+    period TEXT NOT NULL, quote TEXT NOT NULL, source TEXT NOT NULL REFERENCES sources(key), note TEXT NOT NULL,
+    applies_to TEXT NOT NULL, flag TEXT NOT NULL);
+CREATE INDEX terms_programme ON terms (programme);
+CREATE TABLE citations (id INTEGER PRIMARY KEY, fact INTEGER REFERENCES facts(id),
+    policy INTEGER REFERENCES policies(id), programme INTEGER REFERENCES programmes(id),
+    position INTEGER NOT NULL, source TEXT NOT NULL REFERENCES sources(key), quote TEXT NOT NULL,
+    text TEXT NOT NULL, note TEXT NOT NULL,
+    CHECK ((fact IS NOT NULL) + (policy IS NOT NULL) + (programme IS NOT NULL) = 1));
+CREATE INDEX citations_fact ON citations (fact);
+CREATE INDEX citations_policy ON citations (policy);
+CREATE INDEX citations_programme ON citations (programme);
+"""
+
+
+# ---- writing ---------------------------------------------------------------------------------
+
+def _quantity(q: Quantity) -> tuple:
+    return (q.text, str(q.value), q.unit, q.dimension, q.qualifier, None if q.upper is None else str(q.upper), q.literal)
+
+
+def _text(date: Optional[str]) -> Optional[str]:
+    return None if date is None else str(date)
+
+
+def write(base: AbstractBase, target: Path, meta: Dict[str, str]) -> None:
+    """Write `base` in the schema above to a new file `target` (which must not exist)."""
+    connection = sqlite3.connect(str(target))
+    try:
+        connection.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = ON;")
+        connection.executescript(SCHEMA)
+        with connection:
+            _fill(connection, base, meta)
+    finally:
+        connection.close()
+
+
+def _fill(db: sqlite3.Connection, base: AbstractBase, meta: Dict[str, str]) -> None:
+    dumps = json.dumps
+    db.executemany("INSERT INTO meta VALUES (?, ?)", sorted({**meta, "title": base.title}.items()))
+    db.executemany("INSERT INTO metrics VALUES (?,?,?,?,?,?,?,?,?,?)", [
+        (m.key, i, m.zh, m.en, m.dimension, m.unit, int(m.higher_is_better), dumps(list(m.aliases), ensure_ascii=False),
+         dumps(list(m.keywords), ensure_ascii=False), m.note) for i, m in enumerate(base.metrics.values())])
+    db.executemany("INSERT INTO scopes VALUES (?,?,?,?,?)", [
+        (m.key, s.key, i, s.zh, s.en) for m in base.metrics.values() for i, s in enumerate(m.scopes)])
+    db.executemany("INSERT INTO subsidy_types VALUES (?,?,?,?,?,?)", [
+        (t.key, i, t.en, t.pinyin, t.category, dumps(list(t.aliases), ensure_ascii=False))
+        for i, t in enumerate(base.subsidy_types.values())])
+    db.executemany("INSERT INTO sources VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", [
+        (s.key, i, s.file, s.publisher, s.title, str(s.published), s.sha256, s.url, s.author, s.language, s.note,
+         s.origin) for i, s in enumerate(base.sources.values())])
+    db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?)", [
+        (p.name, i, p.level, p.province, p.city, dumps(list(p.regions), ensure_ascii=False), p.traditional,
+         p.pinyin, p.english, dumps(list(p.aliases), ensure_ascii=False)) for i, p in enumerate(base.places.values())])
+    citations: List[tuple] = []
+
+    def cite(column: int, owner: int, items: Iterable[Citation]) -> None:
+        for position, c in enumerate(items):
+            ids = [None, None, None]
+            ids[column] = owner
+            citations.append((*ids, position, c.source, c.quote, c.text, c.note))
+
+    rows = []
+    for number, f in enumerate(base.facts, start=1):
+        rows.append((number, f.place, f.metric, f.scope, f.kind, *_quantity(f.value), _text(f.date), f.date_basis,
+                     _text(f.set_on), f.note))
+        cite(0, number, f.citations)
+    db.executemany(f"INSERT INTO facts VALUES (?,?,?,?,?,{'?,' * 7}?,?,?,?)", rows)
+    rows = []
+    for number, p in enumerate(base.policies, start=1):
+        rows.append((number, p.place, p.title, _text(p.date), p.date_basis, p.period, p.note))
+        cite(1, number, p.citations)
+    db.executemany("INSERT INTO policies VALUES (?,?,?,?,?,?,?)", rows)
+    rows, terms = [], []
+    for number, g in enumerate(base.programmes, start=1):
+        rows.append((number, g.place, g.type, g.name, g.policy, _text(g.date), g.date_basis, g.eligibility, g.note))
+        cite(2, number, g.citations)
+        named = [("pool", 0, g.pool), ("rate", 0, g.rate), ("cap", 0, g.cap)]
+        for role, position, term in named + [("special", i, t) for i, t in enumerate(g.special_rates)]:
+            if term is not None:
+                terms.append((number, role, position, *_quantity(term.value), term.period, term.quote, term.source,
+                              term.note, term.applies_to, term.flag))
+    db.executemany("INSERT INTO programmes VALUES (?,?,?,?,?,?,?,?,?)", rows)
+    db.executemany(f"INSERT INTO terms (programme, role, position, {_QCOLS}, period, quote, source, note, "
+                   f"applies_to, flag) VALUES ({'?,' * 15}?)", terms)
+    db.executemany("INSERT INTO citations (fact, policy, programme, position, source, quote, text, note) "
+                   "VALUES (?,?,?,?,?,?,?,?)", citations)
+
+
+# ---- the cache key and location ----------------------------------------------------------------
+
+def _size_limit() -> int:
+    """kb.MAX_BYTES (tests lower it) when kb is loaded, else the same constant from paths."""
+    import sys
+    from .paths import MAX_BYTES
+    return getattr(sys.modules.get(__package__ + ".kb"), "MAX_BYTES", MAX_BYTES)
+
+
+# The modules whose code decides what a compiled base holds. Their size and modification time
+# join the key, so that an edited checkout (an editable install) never reads a cache written by
+# other code; an installed release changes only with its version.
+_COMPILERS = ("facts.py", "store.py", "kb.py", "models.py", "multi.py", "lint.py", "quantity.py")
+
+
+def _code_stamp() -> str:
+    here = Path(__file__).resolve().parent
+    parts = []
+    for name in _COMPILERS:
+        try:
+            status = (here / name).stat()
+            parts.append(f"{name}:{status.st_size}:{status.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{name}:-")
+    return "code=" + ";".join(parts)
+
+
+def cache_key(files: List[Path]) -> str:
+    """SHA-256 over each file's path and bytes, the schema version, the cache format and cityai's version.
+
+    Raises OSError for a file that is missing or too big, so that it is never read here: the full
+    load reports it."""
+    from . import __version__
+    from .files import ReadError, safe_read
+    limit = _size_limit()
+    if not files:
+        raise OSError("no knowledge-base file")
+    digest = hashlib.sha256()
+    for part in (f"schema={_facts.SCHEMA_VERSION}", f"format={FORMAT}", f"cityai={__version__}", _code_stamp()):
+        digest.update(part.encode() + b"\0")
+    for path in files:
+        try:   # regular files within the limit only: a device or a FIFO is left to the full load to refuse
+            data = safe_read(path, limit)
+        except ReadError as error:
+            raise OSError(str(error)) from None
+        digest.update(str(path.resolve()).encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(str(len(data)).encode() + b"\0" + data)
+    return digest.hexdigest()
+
+
+def cache_dir() -> Path:
+    chosen = os.environ.get(CACHE_ENV)
+    if chosen:
+        return Path(chosen)
+    from platformdirs import user_cache_dir
+    return Path(user_cache_dir("cityai", appauthor=False))
+
+
+def cache_file(path: Path, key: str) -> Path:
+    """<which base>-<which content>.sqlite3: one file per base, replaced when the base changes."""
+    which = hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return cache_dir() / f"{which}-{key[:32]}.sqlite3"
+
+
+def _whole(path: Path) -> bool:
+    """Whether the file is as long as its SQLite header says (a truncated copy is not)."""
+    with open(path, "rb") as handle:
+        header = handle.read(100)
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\0"):
+        return False
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    return pages > 0 and os.path.getsize(path) == page_size * pages
+
+
+# ---- reading -----------------------------------------------------------------------------------
+
+def _q(row, start: int = 0) -> Quantity:
+    text, value, unit, dimension, qualifier, upper, literal = row[start:start + 7]
+    return Quantity(text, Decimal(value), unit, dimension, qualifier, None if upper is None else Decimal(upper), literal)
+
+
+def _date(text: Optional[str]) -> Optional[PartialDate]:
+    return None if text is None else PartialDate(text)
+
+
+class CachedBase(AbstractBase):
+    """A knowledge base read from the SQLite file on demand (interface: `facts.AbstractBase`).
+
+    Definitions (metrics, subsidy types, sources, places) are read when opened; facts, policies
+    and programmes on first access; `facts_of` asks the index for one place and metric, or, once
+    a command has asked for several places of one metric (rank), reads that metric at once.
+    """
+
+    def __init__(self, connection: sqlite3.Connection, fallback: Callable[[], Base]):
+        self._db = connection
+        self._fallback = fallback
+        self._full: Optional[Base] = None
+        self._by_key: Dict[Tuple[str, str], List[Fact]] = {}
+        self._metric_loaded: Dict[str, bool] = {}
+        self._asked: Dict[str, int] = {}
+        self._lists: Dict[str, list] = {}
+        self._read_definitions()
+
+    # -- failure: never trust a file that breaks half-way
+    def _guard(self, read: Callable):
+        if self._full is not None:
+            return None
+        try:
+            return read()
+        except sqlite3.Error:
+            self._full = self._fallback()
+            return None
+
+    def _read_definitions(self) -> None:
+        db = self._db
+        self.title = db.execute("SELECT value FROM meta WHERE key = 'title'").fetchone()[0]
+        scopes: Dict[str, List[ScopeDef]] = {}
+        for metric, key, zh, en in db.execute("SELECT metric, key, zh, en FROM scopes ORDER BY metric, position"):
+            scopes.setdefault(metric, []).append(ScopeDef(key, zh, en))
+        loads = json.loads
+        self.metrics = {r[0]: MetricDef(r[0], r[1], r[2], r[3], r[4], bool(r[5]), tuple(loads(r[6])), tuple(loads(r[7])),
+                                        tuple(scopes.get(r[0], ())), r[8])
+                        for r in db.execute("SELECT key, zh, en, dimension, unit, higher_is_better, aliases, keywords, "
+                                            "note FROM metrics ORDER BY position")}
+        self.subsidy_types = {r[0]: SubsidyTypeDef(r[0], r[1], r[2], r[3], tuple(loads(r[4]))) for r in db.execute(
+            "SELECT key, en, pinyin, category, aliases FROM subsidy_types ORDER BY position")}
+        self.sources = {r[0]: SourceDef(r[0], r[1], r[2], r[3], PartialDate(r[4]), r[5], r[6], r[7], r[8], r[9], r[10])
+                        for r in db.execute("SELECT key, file, publisher, title, published, sha256, url, author, "
+                                            "language, note, origin FROM sources ORDER BY position")}
+        self.places = {r[0]: PlaceDef(r[0], r[1], r[2], r[3], tuple(loads(r[4])), r[5], r[6], r[7], tuple(loads(r[8])))
+                       for r in db.execute("SELECT name, level, province, city, regions, traditional, pinyin, english, "
+                                           "aliases FROM places ORDER BY position")}
+
+    # -- citations, grouped by owner id
+    def _citations(self, column: str, where: str, params: tuple) -> Dict[int, Tuple[Citation, ...]]:
+        found: Dict[int, list] = {}
+        sql = (f"SELECT c.{column}, c.source, c.quote, c.text, c.note FROM citations c "
+               f"{where} ORDER BY c.{column}, c.position")
+        for owner, source, quote, text, note in self._db.execute(sql, params):
+            found.setdefault(owner, []).append(Citation(source, quote, text, note))
+        return {owner: tuple(items) for owner, items in found.items()}
+
+    def _facts(self, where: str, params: tuple) -> List[Fact]:
+        cited = self._citations("fact", f"JOIN facts f ON f.id = c.fact WHERE {where}", params)
+        rows = self._db.execute(f"SELECT f.id, f.place, f.metric, f.scope, f.kind, {_QCOLS}, f.date, f.date_basis, "
+                                f"f.set_on, f.note FROM facts f WHERE {where} ORDER BY f.id", params)
+        return [Fact(r[1], r[2], r[3], r[4], _q(r, 5), _date(r[12]), r[13], _date(r[14]), r[15], cited.get(r[0], ()))
+                for r in rows]
+
+    def _load_metric(self, metric: str) -> None:
+        handed_out = {key for key in self._by_key if key[1] == metric}
+        for fact in self._facts("f.metric = ?", (metric,)):
+            if (fact.place, metric) not in handed_out:
+                self._by_key.setdefault((fact.place, metric), []).append(fact)
+        self._metric_loaded[metric] = True
+
+    def facts_of(self, place: str, metric: str, kind: Optional[str] = None) -> List[Fact]:
+        if self._full is not None:
+            return self._full.facts_of(place, metric, kind)
+        key = (place, metric)
+        if key not in self._by_key and not self._metric_loaded.get(metric) and "facts" not in self._lists:
+            def read() -> None:
+                self._asked[metric] = self._asked.get(metric, 0) + 1
+                if self._asked[metric] > 3:   # rank: every place of one metric
+                    self._load_metric(metric)
+                else:                                                    # compare, show: a few places
+                    self._by_key[key] = self._facts("f.place = ? AND f.metric = ?", key)
+            self._guard(read)
+            if self._full is not None:
+                return self._full.facts_of(place, metric, kind)
+        found = self._by_key.get(key, [])
+        return [f for f in found if kind is None or f.kind == kind]
+
+    @property
+    def facts(self) -> List[Fact]:  # type: ignore[override]
+        if self._full is not None:
+            return self._full.facts
+        if "facts" not in self._lists:
+            def read() -> None:
+                # Reuse the objects facts_of already handed out, so identity comparisons hold.
+                handed_out = {key: iter(group) for key, group in self._by_key.items()}
+                merged = []
+                for fact in self._facts("1", ()):
+                    key = (fact.place, fact.metric)
+                    if key in handed_out:
+                        fact = next(handed_out[key])
+                    else:
+                        self._by_key.setdefault(key, []).append(fact)
+                    merged.append(fact)
+                self._lists["facts"] = merged
+            self._guard(read)
+            if self._full is not None:
+                return self._full.facts
+        return self._lists["facts"]
+
+    @property
+    def policies(self) -> List[Policy]:  # type: ignore[override]
+        if self._full is not None:
+            return self._full.policies
+        if "policies" not in self._lists:
+            def read() -> None:
+                cited = self._citations("policy", "WHERE c.policy IS NOT NULL", ())
+                self._lists["policies"] = [
+                    Policy(r[1], r[2], _date(r[3]), r[4], r[5], r[6], cited.get(r[0], ()))
+                    for r in self._db.execute("SELECT id, place, title, date, date_basis, period, note FROM policies "
+                                              "ORDER BY id")]
+            self._guard(read)
+            if self._full is not None:
+                return self._full.policies
+        return self._lists["policies"]
+
+    @property
+    def programmes(self) -> List[Programme]:  # type: ignore[override]
+        if self._full is not None:
+            return self._full.programmes
+        if "programmes" not in self._lists:
+            def read() -> None:
+                cited = self._citations("programme", "WHERE c.programme IS NOT NULL", ())
+                terms: Dict[int, Dict[str, list]] = {}
+                for r in self._db.execute(f"SELECT programme, role, {_QCOLS}, period, quote, source, note, applies_to, "
+                                          "flag FROM terms ORDER BY programme, role, position"):
+                    term = Term(_q(r, 2), r[9], r[10], r[11], r[12], r[13], r[14])
+                    terms.setdefault(r[0], {}).setdefault(r[1], []).append(term)
+                items = []
+                for r in self._db.execute("SELECT id, place, type, name, policy, date, date_basis, eligibility, note "
+                                          "FROM programmes ORDER BY id"):
+                    own = terms.get(r[0], {})
+                    items.append(Programme(r[1], r[2], r[3], r[4], _date(r[5]), r[6], r[7],
+                                           (own.get("pool") or [None])[0], (own.get("rate") or [None])[0],
+                                           (own.get("cap") or [None])[0], tuple(own.get("special", ())), r[8],
+                                           cited.get(r[0], ())))
+                self._lists["programmes"] = items
+            self._guard(read)
+            if self._full is not None:
+                return self._full.programmes
+        return self._lists["programmes"]
+
+
+class Opened:
+    """What a query command needs of a loaded base: the base and where it came from."""
+
+    def __init__(self, base: AbstractBase, path: Path):
+        self.base = base
+        self.path = path
+
+    def seed_text(self, source_id: str) -> Optional[str]:
+        """A source document's text (cite): read as a full load would, with the same containment."""
+        from .kb import Loaded
+        return Loaded(None, self.path, None, self.base).seed_text(source_id)  # type: ignore[arg-type]
+
+
+def _full_load(path: Path):
+    from .kb import load
+    return load(path)
+
+
+def open_base(path: Path) -> Opened:
+    """The base at `path`: from the cache when it is current, else loaded in full and cached."""
+    try:
+        files = data_files(path)
+        key = cache_key(files)
+    except OSError:
+        return _full_load(path)   # kb.load turns the failure into a clear DataError
+    try:
+        target = cache_file(path, key)
+        if target.is_file():
+            base = _open_cached(target, key, path)
+            if base is not None:
+                return Opened(base, path)
+    except (OSError, sqlite3.Error, ValueError, TypeError, IndexError):
+        pass
+    loaded = _full_load(path)
+    save(loaded.base, path, key, files)
+    return loaded
+
+
+def _open_cached(target: Path, key: str, path: Path) -> Optional[CachedBase]:
+    if not _whole(target):
+        return None
+    connection = sqlite3.connect(str(target), check_same_thread=False)
+    try:
+        connection.execute("PRAGMA query_only = ON")
+        found = connection.execute("SELECT value FROM meta WHERE key = 'key'").fetchone()
+        if not found or found[0] != key:
+            connection.close()
+            return None
+
+        def fallback() -> Base:
+            connection.close()
+            _discard(target)
+            return _full_load(path).base
+        return CachedBase(connection, fallback)
+    except Exception:
+        connection.close()
+        raise
+
+
+def _discard(target: Path) -> None:
+    try:
+        target.unlink()
+    except OSError:
+        pass
+
+
+def save(base: AbstractBase, path: Path, key: str, files: List[Path]) -> None:
+    """Write the cache for `path` atomically; any failure only means the next run is cold too."""
+    import tempfile
+    try:
+        target = cache_file(path, key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".sqlite3", dir=str(target.parent))
+        os.close(handle)
+        os.unlink(temporary)
+        try:
+            write(base, Path(temporary), _meta(key, files))
+            os.replace(temporary, target)
+        finally:
+            _discard(Path(temporary))
+        prefix = target.name.split("-")[0] + "-"
+        for old in target.parent.glob(prefix + "*.sqlite3"):   # earlier versions of the same base
+            if old != target:
+                _discard(old)
+    except (OSError, sqlite3.Error):
+        pass
+
+
+def _meta(key: str, files: List[Path]) -> Dict[str, str]:
+    from . import __version__
+    return {"key": key, "format": FORMAT, "schema_version": str(_facts.SCHEMA_VERSION), "cityai_version": __version__,
+            "files": json.dumps([str(f) for f in files], ensure_ascii=False)}
+
+
+def export(base: AbstractBase, target: Path, files: List[Path], force: bool = False) -> None:
+    """`cityai export --sqlite FILE`: the same schema as the cache, as a standalone file."""
+    from .errors import DataError, Problem
+    if target.exists() and not force:
+        raise DataError([Problem(str(target), "already exists; add --force to overwrite it")])
+    if target.is_dir():
+        raise DataError([Problem(str(target), "is a directory")])
+    try:
+        temporary = target.with_name(f".{target.name}.tmp{os.getpid()}")
+        _discard(temporary)
+        write(base, temporary, _meta(cache_key(files), files))
+        os.replace(temporary, target)
+    except (OSError, sqlite3.Error) as error:
+        _discard(temporary)
+        raise DataError([Problem(str(target), f"cannot write: {getattr(error, 'strerror', None) or error}")]) from None

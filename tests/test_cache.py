@@ -1,0 +1,176 @@
+"""The compiled cache (store.py): rebuilt on any change, never trusted when damaged, never an error."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from cityai_cli import store
+
+from conftest import MINI, PROJECT_DATA, run_process
+
+COMMANDS = [("rank", "--by", "industry_scale"), ("rank", "--by", "ai_enterprises", "--targets"),
+            ("compare", "深圳", "上海"), ("subsidies", "--spend", "300万"), ("funds",), ("list",), ("show", "深圳"),
+            ("targets",), ("conflicts",), ("policies",), ("sources",), ("metrics",), ("types",)]
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(store.CACHE_ENV, str(folder))
+    return folder
+
+
+@pytest.fixture
+def base(tmp_path):
+    """A private copy of the mini base (its seeds beside it), safe to edit."""
+    shutil.copytree(MINI.parent / "seeds", tmp_path / "seeds")
+    target = tmp_path / "kb.toml"
+    shutil.copyfile(MINI, target)
+    return target
+
+
+def files(folder):
+    return sorted(p.name for p in folder.glob("*.sqlite3")) if folder.exists() else []
+
+
+def opened(path):
+    return store.open_base(path).base
+
+
+def test_first_run_writes_and_second_reads_the_cache(cache, base):
+    first = opened(base)
+    assert not isinstance(first, store.CachedBase) and len(files(cache)) == 1
+    second = opened(base)
+    assert isinstance(second, store.CachedBase)
+    assert list(second.places) == list(first.places) and second.facts == first.facts
+    assert second.policies == first.policies and second.programmes == first.programmes
+    assert second.metrics == first.metrics and second.sources == first.sources
+
+
+def test_facts_of_returns_the_same_objects(cache, base):
+    opened(base)
+    cached = opened(base)
+    one = cached.facts_of("甲", "ai_enterprises")
+    assert all(a is b for a, b in zip(one, cached.facts_of("甲", "ai_enterprises")))
+    everything = cached.facts
+    assert any(f is one[0] for f in everything)
+
+
+def test_a_changed_source_file_rebuilds(cache, base):
+    opened(base)
+    before = files(cache)
+    base.write_text(base.read_text(encoding="utf-8").replace("人工智能企业数", "人工智能企业数量", 1), encoding="utf-8")
+    assert not isinstance(opened(base), store.CachedBase)
+    after = files(cache)
+    assert len(after) == 1 and after != before          # the stale file was replaced, not kept
+    assert opened(base).metrics["ai_enterprises"].zh == "人工智能企业数量"
+
+
+@pytest.mark.parametrize("what", ["schema", "version"])
+def test_schema_or_cityai_version_rebuilds(cache, base, monkeypatch, what):
+    opened(base)
+    assert isinstance(opened(base), store.CachedBase)
+    if what == "schema":
+        monkeypatch.setattr("cityai_cli.facts.SCHEMA_VERSION", 99)
+    else:
+        monkeypatch.setattr("cityai_cli.__version__", "99.0")
+    assert not isinstance(opened(base), store.CachedBase)
+    assert isinstance(opened(base), store.CachedBase)
+
+
+def damage(folder, how):
+    (path,) = folder.glob("*.sqlite3")
+    data = path.read_bytes()
+    if how == "garbage":
+        path.write_bytes(os.urandom(len(data)))
+    elif how == "truncated":
+        path.write_bytes(data[: len(data) // 2])
+    elif how == "empty":
+        path.write_bytes(b"")
+    elif how == "foreign":
+        import sqlite3
+        with sqlite3.connect(path) as db:
+            db.execute("UPDATE meta SET value = 'another' WHERE key = 'key'")
+    elif how == "pages":     # a valid header, garbage where the facts are
+        path.write_bytes(data[:4096] + os.urandom(len(data) - 4096))
+
+
+@pytest.mark.parametrize("how", ["garbage", "truncated", "empty", "foreign", "pages"])
+def test_a_damaged_cache_is_rebuilt_not_trusted(cache, base, how):
+    expected = opened(base)
+    damage(cache, how)
+    again = opened(base)
+    assert again.facts == expected.facts and again.programmes == expected.programmes
+    assert again.facts_of("甲", "ai_enterprises") == expected.facts_of("甲", "ai_enterprises")
+    assert isinstance(opened(base), store.CachedBase)     # and it was rewritten
+
+
+@pytest.mark.parametrize("how", ["garbage", "truncated", "foreign", "pages"])
+def test_a_damaged_cache_costs_no_traceback(cache, base, how):
+    env = {store.CACHE_ENV: str(cache)}
+    good = run_process("--data", str(base), "rank", "--by", "ai_enterprises", "-f", "csv", env=env)
+    damage(cache, how)
+    bad = run_process("--data", str(base), "rank", "--by", "ai_enterprises", "-f", "csv", env=env)
+    assert (bad.returncode, bad.stdout, bad.stderr) == (0, good.stdout, b"")
+
+
+@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="root ignores permissions")
+def test_a_read_only_cache_directory_only_costs_speed(cache, base):
+    cache.mkdir()
+    cache.chmod(0o500)
+    try:
+        result = run_process("--data", str(base), "list", "-f", "csv", env={store.CACHE_ENV: str(cache)})
+        assert result.returncode == 0 and result.stderr == b"" and result.stdout
+        assert files(cache) == []
+    finally:
+        cache.chmod(0o700)
+
+
+@pytest.mark.parametrize("where", ["a file", "under a file"])
+def test_an_unusable_cache_directory_only_costs_speed(tmp_path, base, where):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("not a directory")
+    folder = blocker if where == "a file" else blocker / "cache"
+    result = run_process("--data", str(base), "list", "-f", "csv", env={store.CACHE_ENV: str(folder)})
+    assert result.returncode == 0 and result.stderr == b"" and result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c))
+def test_output_is_the_same_cold_and_warm(tmp_path, command, fmt):
+    env = {store.CACHE_ENV: str(tmp_path / "cache"), "PYTHONIOENCODING": "utf-8"}
+    cold = run_process("--data", str(PROJECT_DATA), *command, "-f", fmt, env=env)
+    assert files(tmp_path / "cache"), "the cold run wrote the cache"
+    warm = run_process("--data", str(PROJECT_DATA), *command, "-f", fmt, env=env)
+    assert cold.returncode == warm.returncode == 0
+    assert warm.stdout == cold.stdout and warm.stderr == cold.stderr
+
+
+def test_a_directory_base_is_cached_and_any_file_change_rebuilds(cache, tmp_path):
+    folder = tmp_path / "many"
+    subprocess.run([sys.executable, str(PROJECT_DATA.parent.parent / "benchmarks" / "generate.py"), "--places", "12",
+                    "--figures", "4", "--per-file", "5", "--out", str(folder)], check=True)
+    cold = opened(folder)
+    assert len(cold.places) == 12 and isinstance(opened(folder), store.CachedBase)
+    last = sorted(folder.glob("*.toml"))[-1]
+    last.write_text(last.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    assert not isinstance(opened(folder), store.CachedBase)
+
+
+def test_a_warm_csv_query_imports_no_pydantic_toml_or_rich(tmp_path):
+    env = {store.CACHE_ENV: str(tmp_path / "cache")}
+    argv = ("rank", "--by", "industry_scale", "-f", "csv")
+    assert run_process(*argv, env=env).returncode == 0            # cold: builds the cache
+    full_env = {k: v for k, v in os.environ.items() if k != "CITYAI_DATA"} | env
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "cityai_cli", *argv], capture_output=True,
+                            env=full_env, timeout=60)
+    assert result.returncode == 0
+    imported = {line.split("|")[-1].strip() for line in result.stderr.decode().splitlines()
+                if line.startswith("import time:")}
+    assert "cityai_cli.store" in imported
+    for banned in ("pydantic", "tomllib", "tomli", "rich"):
+        assert not {m for m in imported if m == banned or m.startswith(banned + ".")}, banned
