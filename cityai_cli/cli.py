@@ -63,6 +63,7 @@ class Level(str, Enum):
 
 class _State:
     data: Optional[Path] = None   # --data given before the command name
+    layers: List[Path] = []       # --with given before the command name
 
 
 def _complete(kind: str):
@@ -87,6 +88,9 @@ LangOption = Annotated[Lang, typer.Option(
 # `cityai --data X cmd` and `cityai cmd --data X` both beat CITYAI_DATA.
 DataOption = Annotated[Optional[Path], typer.Option(
     "--data", metavar="FILE", help="Knowledge base to use instead of the bundled one (also CITYAI_DATA).")]
+WithOption = Annotated[Optional[List[Path]], typer.Option(
+    "--with", metavar="BASE", help="Add your own base (a file or a directory) to the one used (repeatable; also "
+    "CITYAI_WITH).")]
 GlobalDataOption = Annotated[Optional[Path], typer.Option(
     "--data", envvar="CITYAI_DATA", show_envvar=True, metavar="FILE",
     help="Knowledge base to use instead of the bundled one.")]
@@ -142,13 +146,14 @@ def handle_errors(command: Callable) -> Callable:
     return wrapper
 
 
-def load(data: Optional[Path]) -> "Loaded":
+def load(data: Optional[Path], layers: Optional[List[Path]] = None) -> "Loaded":
     """The base for a query command: from the compiled cache when current (no TOML, no pydantic),
     else validated in full and cached (store.py). `validate` never comes here: it always loads in full."""
-    from .paths import default_data_path
+    from .paths import default_data_path, layer_paths
     from .store import open_base
     chosen = data or _State.data
-    return open_base(default_data_path(str(chosen) if chosen else None))  # type: ignore[return-value]
+    added = tuple(layer_paths(layers or _State.layers))
+    return open_base(default_data_path(str(chosen) if chosen else None), added)  # type: ignore[return-value]
 
 
 def _as_of(text: Optional[str], option: str = "--as-of"):
@@ -264,12 +269,15 @@ def main_options(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Show the version and exit.")] = False,
     data: GlobalDataOption = None,
+    with_: Annotated[Optional[List[Path]], typer.Option("--with", metavar="BASE", help="Add your own base (a file or a "
+                                                        "directory) to the one used (repeatable).")] = None,
 ) -> None:
     """Compare Chinese cities' AI-industry figures, targets and subsidies.
 
     Example: cityai compare 深圳 上海 --lang en
     """
     _State.data = data
+    _State.layers = list(with_ or [])
 
 
 @app.command("list")
@@ -280,7 +288,7 @@ def list_command(
                                                    "county, zone, province, region, country or all.")] = None,
     region: RegionOption = None,
     province: Annotated[Optional[str], typer.Option(metavar="PROVINCE", help="Only places in this province, e.g. 广东.")] = None,
-    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None,
+    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None, with_: WithOption = None,
 ) -> None:
     """Every place with its level, province, regions and headline figures.
 
@@ -288,7 +296,7 @@ def list_command(
     """
     from .names import group_index
     from .query.places import list_places
-    loaded = load(data)
+    loaded = load(data, with_)
     province_name = group_index(loaded.base, "province", "province").resolve(province) if province else None
     chosen = None if level in (None, Level.all) else level.value
     emit(loaded, list_places(loaded.base, chosen, _region(loaded, region), province_name), format, lang)
@@ -301,7 +309,7 @@ def show_command(
     place: Annotated[str, typer.Argument(metavar="PLACE", help="A place: 深圳, 廣州, shenzhen, Shenzhen, 深圳市 …",
                                          autocompletion=_complete("place"))],
     as_of: AsOfOption = None,
-    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None,
+    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None, with_: WithOption = None,
 ) -> None:
     """One place's profile: facts, policy documents and programmes, with sources.
 
@@ -309,7 +317,7 @@ def show_command(
     """
     from .names import place_index
     from .query.places import show_place
-    loaded = load(data)
+    loaded = load(data, with_)
     emit(loaded, show_place(loaded.base, place_index(loaded.base).resolve(place), _as_of(as_of)), format, lang, primary=1)
 
 
@@ -322,7 +330,7 @@ def compare_command(
                                                         help="Only this metric (repeatable): key, 中文 or English.",
                                                         autocompletion=_complete("metric"))] = None,
     as_of: AsOfOption = None,
-    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None,
+    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None, with_: WithOption = None,
 ) -> None:
     """Places side by side: one row per metric, the leader marked, incomparable rows flagged.
 
@@ -330,7 +338,7 @@ def compare_command(
     """
     from .names import metric_index, place_index
     from .query.compare import compare
-    loaded = load(data)
+    loaded = load(data, with_)
     index = place_index(loaded.base)
     chosen = [metric_index(loaded.base).resolve(m) for m in _nonempty("--metric", metric)] or None
     emit(loaded, compare(loaded.base, [index.resolve(p) for p in places], chosen, _as_of(as_of)), format, lang)
@@ -353,7 +361,7 @@ def rank_command(
     forecasts: Annotated[bool, typer.Option("--forecasts", help="Rank third-party forecasts.")] = False,
     chart: Annotated[bool, typer.Option("--chart", help="Draw horizontal bars (terminal table).")] = False,
     as_of: AsOfOption = None,
-    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None,
+    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None, with_: WithOption = None,
 ) -> None:
     """Places ordered by a metric; only comparable figures are ranked, the rest say why.
 
@@ -363,7 +371,7 @@ def rank_command(
     from .query.rank import rank
     if targets and forecasts:
         raise UsageError("--targets and --forecasts exclude each other")
-    loaded = load(data)
+    loaded = load(data, with_)
     metric = metric_index(loaded.base).resolve(by)
     if chart and not loaded.base.metrics[metric].higher_is_better:
         # A longer bar for a worse figure (第2 twice 第1) would read backwards.
@@ -383,7 +391,7 @@ def _programmes(funds: bool):
         spend: Annotated[Optional[str], typer.Option(metavar="AMOUNT", help="Contract size to estimate the payout for: 300万, 3,000,000, 0.03亿, 3e6.")] = None,
         startup: Annotated[bool, typer.Option("--startup", help="Apply startup (初创企业) special rates.")] = False,
         eligible: Annotated[Optional[List[str]], typer.Option("--eligible", metavar="FLAG", help="Apply the special rates with this flag (repeatable).")] = None,
-        format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None,
+        format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None, with_: WithOption = None,
     ) -> None:
         from .names import subsidy_type_index
         from .quantity import FigureError, parse_amount
@@ -397,7 +405,7 @@ def _programmes(funds: bool):
             amount = parse_amount(spend) if spend is not None else None
         except FigureError as error:
             raise UsageError(str(error)) from None
-        loaded = load(data)
+        loaded = load(data, with_)
         known = sorted({t.flag for p in loaded.base.programmes for t in p.special_rates})
         unknown = [flag for flag in flags if flag not in known]
         if unknown:
@@ -431,7 +439,7 @@ def targets_command(
     metric: Annotated[Optional[str], typer.Option(metavar="METRIC", help="Only this metric (key, 中文 or English).",
                                                   autocompletion=_complete("metric"))] = None,
     region: RegionOption = None,
-    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None,
+    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None, with_: WithOption = None,
 ) -> None:
     """Targets with their deadlines, and progress of the latest actual figure of the same scope.
 
@@ -439,7 +447,7 @@ def targets_command(
     """
     from .names import metric_index
     from .query.targets import list_targets
-    loaded = load(data)
+    loaded = load(data, with_)
     names = _places(loaded, places) if places else None
     chosen = metric_index(loaded.base).resolve(metric) if metric else None
     emit(loaded, list_targets(loaded.base, names, chosen, _region(loaded, region)), format, lang)
@@ -451,14 +459,14 @@ def targets_command(
 def conflicts_command(
     places: Annotated[Optional[List[str]], typer.Argument(metavar="[PLACE]...", help="Only these places (default: all).",
                                                           autocompletion=_complete("place"))] = None,
-    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None,
+    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None, with_: WithOption = None,
 ) -> None:
     """Where sources disagree: same place, metric, scope, kind and year, different figures.
 
     Example: cityai conflicts 深圳
     """
     from .query.conflicts import list_conflicts
-    loaded = load(data)
+    loaded = load(data, with_)
     emit(loaded, list_conflicts(loaded.base, _places(loaded, places) if places else None), format, lang)
 
 
@@ -471,14 +479,14 @@ def policies_command(
     since: Annotated[Optional[str], typer.Option(metavar="YEAR|YYYY-MM", help="Only documents dated from this point on.")] = None,
     until: Annotated[Optional[str], typer.Option(metavar="YEAR|YYYY-MM", help="Only documents dated up to this point.")] = None,
     region: RegionOption = None,
-    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None,
+    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None, with_: WithOption = None,
 ) -> None:
     """The policy documents the sources name, ordered by date.
 
     Example: cityai policies 深圳 --since 2024
     """
     from .query.places import list_policies
-    loaded = load(data)
+    loaded = load(data, with_)
     emit(loaded, list_policies(loaded.base, _places(loaded, places) if places else None, _as_of(since, "--since"), _as_of(until, "--until"),
                                _region(loaded, region)), format, lang)
 
@@ -492,7 +500,7 @@ app.add_typer(sources_app, name="sources")
 @output_options
 @handle_errors
 def sources_command(ctx: typer.Context, format: FormatOption = None, lang: LangOption = Lang.zh,
-                    data: DataOption = None) -> None:
+                    data: DataOption = None, with_: WithOption = None) -> None:
     """The source documents, with how many facts, policies and programmes cite each.
 
     Example: cityai sources --format json
@@ -500,7 +508,7 @@ def sources_command(ctx: typer.Context, format: FormatOption = None, lang: LangO
     if ctx.invoked_subcommand is not None:
         return
     from .query.places import list_sources
-    loaded = load(data)
+    loaded = load(data, with_)
     emit(loaded, list_sources(loaded.base), format, lang)
 
 
@@ -513,7 +521,7 @@ def sources_add_command(
     publisher: Annotated[str, typer.Option(metavar="NAME", help="Who published it.")],
     published: Annotated[str, typer.Option(metavar="DATE", help="When: 2025, 2025-06 or 2025-06-18.")],
     url: Annotated[Optional[str], typer.Option(metavar="URL", help="Where it was published.")] = None,
-    data: DataOption = None,
+    data: DataOption = None, with_: WithOption = None,
 ) -> None:
     """Copy a document into your base's seeds/ and record it with its SHA-256.
 
@@ -530,26 +538,28 @@ def sources_add_command(
 @app.command("metrics")
 @output_options
 @handle_errors
-def metrics_command(format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None) -> None:
+def metrics_command(format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None,
+                    with_: WithOption = None) -> None:
     """Every metric: key, Chinese and English names, unit, and how many places have it.
 
     Example: cityai metrics --lang en
     """
     from .query.places import list_metrics
-    loaded = load(data)
+    loaded = load(data, with_)
     emit(loaded, list_metrics(loaded.base), format, lang)
 
 
 @app.command("types")
 @output_options
 @handle_errors
-def types_command(format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None) -> None:
+def types_command(format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None,
+                    with_: WithOption = None) -> None:
     """Subsidy types with their English and pinyin names and category (voucher, subsidy, prize, fund).
 
     Example: cityai types
     """
     from .query.places import list_types
-    loaded = load(data)
+    loaded = load(data, with_)
     emit(loaded, list_types(loaded.base), format, lang)
 
 
@@ -561,7 +571,7 @@ def cite_command(
                                         autocompletion=_complete("place"))],
     metric: Annotated[Optional[str], typer.Argument(metavar="[METRIC]", help="The metric of the place's fact.",
                                                     autocompletion=_complete("metric"))] = None,
-    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None,
+    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None, with_: WithOption = None,
 ) -> None:
     """The evidence: each citation's source and the paragraph around its quote, marked [[like this]].
 
@@ -569,7 +579,7 @@ def cite_command(
     """
     from .names import metric_index, place_index
     from .query.cite import cite_fact, cite_programme
-    loaded = load(data)
+    loaded = load(data, with_)
     read = loaded.seed_text
     if metric is None:
         emit(loaded, cite_programme(loaded.base, name, read), format, lang)
@@ -596,14 +606,14 @@ def extract_command(
     new_only: Annotated[bool, typer.Option("--new-only", help="Hide candidates the knowledge base already holds.")] = False,
     format: Annotated[Optional[ExtractFormat], typer.Option("--format", "-f", case_sensitive=False, metavar="FORMAT",
                                                             help="table, csv, json, markdown, or toml: entries to paste into a base.")] = None,
-    lang: LangOption = Lang.zh, data: DataOption = None,
+    lang: LangOption = Lang.zh, data: DataOption = None, with_: WithOption = None,
 ) -> None:
     """Candidate facts in a new document: place, metric, value, kind, date and a verbatim quote.
 
     Example: cityai extract article.txt --published 2025-03-17 --format toml > new.toml
     """
     from .query.extract import extract_candidates, read_document, source_id_for
-    loaded = load(data)
+    loaded = load(data, with_)
     when = _as_of(published, "--published")
     text = read_document(file)
     result = extract_candidates(loaded.base, text, when, new_only)
@@ -638,14 +648,15 @@ def schema_command() -> None:
 @handle_errors
 def validate_command(
     path: Annotated[Optional[Path], typer.Argument(metavar="[FILE]", help="Knowledge base to check (default: --data or the bundled one).")] = None,
-    format: FormatOption = None, data: DataOption = None,
+    format: FormatOption = None, data: DataOption = None, with_: WithOption = None,
 ) -> None:
     """Lint a knowledge base: schema, references, names, and every quote against its source.
 
     Example: cityai validate data/cities.toml
     """
+    from .paths import layer_paths
     from .validate import validate
-    report, summary, ok = validate(path or data or _State.data)
+    report, summary, ok = validate(path or data or _State.data, tuple(layer_paths(with_ or _State.layers)))
     if format is None or format == Format.table:
         for row in report.tables[0].rows:
             typer.echo(row["problem"])
@@ -662,7 +673,7 @@ def validate_command(
 def export_command(
     sqlite: Annotated[Path, typer.Option("--sqlite", metavar="FILE", help="SQLite file to write (for Datasette, DuckDB, pandas).")],
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
-    data: DataOption = None,
+    data: DataOption = None, with_: WithOption = None,
 ) -> None:
     """Write the whole knowledge base as one SQLite file: places, facts, citations, programmes …
 
@@ -671,7 +682,7 @@ def export_command(
     from .paths import data_files, default_data_path
     from .store import export
     chosen = data or _State.data
-    export(load(data).base, sqlite, data_files(default_data_path(str(chosen) if chosen else None)), force)
+    export(load(data, with_).base, sqlite, data_files(default_data_path(str(chosen) if chosen else None)), force)
     typer.echo(f"wrote {sqlite}", err=True)
 
 

@@ -37,6 +37,7 @@ class Loaded:
     lines: "LineMap"
     base: "Base" = field(default=None, repr=False)  # type: ignore[assignment]  # noqa: F821 - the compiled form
     problems: List[Problem] = field(default_factory=list, repr=False)  # with keep_going
+    layers: Tuple[Path, ...] = ()   # bases added with --with: their seeds/ are searched too
 
     @property
     def display_path(self) -> str:
@@ -57,6 +58,8 @@ class Loaded:
                 or "\\" in filename or "\0" in filename:
             raise ReadError("must be a plain file name inside seeds/ (no absolute path, no ..)")
         inside_base = [self.path / "seeds"] if self.path.is_dir() else []   # a directory base's own seeds/
+        for layer in self.layers:
+            inside_base.append(layer / "seeds" if layer.is_dir() else layer.parent / "seeds")
         for folder in (*inside_base, self.path.parent / "seeds", self.path.parent.parent / "seeds", bundled_path("seeds")):
             candidate = folder / relative
             if not os.path.lexists(candidate):
@@ -163,18 +166,25 @@ def parse_toml(text: str, name: str) -> dict:
         raise DataError([Problem(name, message, line, column)]) from None
 
 
-def load(path: Path, keep_going: bool = False) -> Loaded:
+def load(path: Path, keep_going: bool = False, layers: Tuple[Path, ...] = ()) -> Loaded:
     """Read, parse, validate and compile; raise DataError listing every problem found.
 
     With `keep_going` (validate), entries that fail the schema are reported and left out and the
     rest is still checked, so that one run shows every problem of every stage; the problems are
-    returned in `loaded.problems` instead of raised.
+    returned in `loaded.problems` instead of raised. `layers` (`--with`) are added to the base.
     """
     from . import lint  # deferred: pydantic is imported only when a base is actually loaded
 
     name = display(path)
     merging: List[Problem] = []
-    if path.is_dir():   # many files, one base (multi.py)
+    if layers:          # the base and the user's own bases over it (multi.py)
+        from .multi import read_files
+        files = [(file, 0) for file in _layer_files(path)] + \
+            [(file, number) for number, layer in enumerate(layers, start=1) for file in _layer_files(layer)]
+        data, lines, origins, merging = read_files(files, name)
+        if merging and not keep_going:
+            raise DataError(merging)
+    elif path.is_dir():   # many files, one base (multi.py)
         from .multi import read_directory
         data, lines, origins, merging = read_directory(path, name)
         if merging and not keep_going:
@@ -187,7 +197,7 @@ def load(path: Path, keep_going: bool = False) -> Loaded:
         if problems:
             raise DataError(problems)
     kb, problems = _validate(data, name, lines, keep_going)
-    loaded = Loaded(kb, path, lines)
+    loaded = Loaded(kb, path, lines, layers=tuple(layers))
     problems = merging + problems + lint.check_structure(loaded)
     if problems and not keep_going:
         raise DataError(problems)
@@ -197,6 +207,13 @@ def load(path: Path, keep_going: bool = False) -> Loaded:
     # directory cityai was run from (it is cached and read from anywhere)
     loaded.base = compile_base(kb, {key: os.path.abspath(origins.get(key, path)) for key in kb.sources})
     return loaded
+
+
+def _layer_files(layer: Path) -> List[Path]:
+    files = data_files(layer)
+    if not files:
+        raise DataError([Problem(display(layer), "is a directory without *.toml knowledge-base files")])
+    return files
 
 
 _TABLES = ("places", "sources", "metrics", "subsidy_types")

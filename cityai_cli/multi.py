@@ -14,39 +14,59 @@ from .errors import DataError, Problem
 TABLES = ("places", "sources", "metrics", "subsidy_types")
 
 
+ENTRIES = ("facts", "policies", "programmes")
+
+
 class FileLines:
-    """Line lookup over many files: a location's first two parts (table, key) name its file."""
+    """Line lookup over many files. A location's first two parts (table, key) name its file; the
+    facts, policies and programmes a layer adds to a place are mapped to the layer's own file and
+    its own index there."""
 
     def __init__(self, default: str):
         self.default = default
         self.maps: List[Tuple[str, object]] = []          # (display name, kb.LineMap)
         self.owner: Dict[Tuple[str, str], int] = {}       # (table, key) -> index into maps
+        self.items: Dict[Tuple[str, str], List[Tuple[int, int]]] = {}  # (place, kind) -> [(first index, map)]
 
-    def _index(self, location: tuple) -> Optional[int]:
-        return self.owner.get(tuple(location[:2])) if len(location) >= 2 else None
+    def _local(self, location: tuple) -> Tuple[Optional[int], tuple]:
+        if len(location) >= 4 and location[0] == "places" and location[2] in ENTRIES and isinstance(location[3], int):
+            ranges = self.items.get((location[1], location[2]), [])
+            for first, index in reversed(ranges):
+                if location[3] >= first:
+                    return index, location[:3] + (location[3] - first,) + tuple(location[4:])
+        return (self.owner.get(tuple(location[:2])) if len(location) >= 2 else None), location
 
     def line_of(self, location: tuple) -> Optional[int]:
-        index = self._index(location)
-        return self.maps[index][1].line_of(location) if index is not None else None  # type: ignore[attr-defined]
+        index, local = self._local(location)
+        return self.maps[index][1].line_of(local) if index is not None else None  # type: ignore[attr-defined]
 
     def file_of(self, location: tuple) -> str:
-        index = self._index(location)
+        index, _ = self._local(location)
         return self.maps[index][0] if index is not None else self.default
 
 
 def read_directory(path: Path, name: str) -> Tuple[dict, FileLines, Dict[str, str], List[Problem]]:
     """(merged data, line lookup, source key -> file, problems of the merge)."""
-    from .kb import LineMap, check_characters, display, parse_toml, read_text
     from .paths import data_files
     files = data_files(path)
     if not files:
         raise DataError([Problem(name, "is a directory without *.toml knowledge-base files")])
+    return read_files([(file, 0) for file in files], name)
+
+
+def read_files(files: List[Tuple[Path, int]], name: str) -> Tuple[dict, FileLines, Dict[str, str], List[Problem]]:
+    """Files as one base. Each file comes with its layer: 0 is the base (`--data`, a file or a
+    directory), 1, 2 … the bases added with `--with`. A layer may add facts, policies and
+    programmes to a place an earlier layer defines; any other key defined twice is an error
+    naming both files."""
+    from .kb import LineMap, check_characters, display, parse_toml, read_text
     merged: dict = {}
     lines = FileLines(name)
     origins: Dict[str, str] = {}
+    layer_of: Dict[Tuple[str, str], int] = {}
     problems: List[Problem] = []
     failed: List[Problem] = []
-    for file in files:
+    for file, layer in files:
         shown = display(file)
         try:
             text = read_text(file)
@@ -65,6 +85,10 @@ def read_directory(path: Path, name: str) -> Tuple[dict, FileLines, Dict[str, st
                 if not isinstance(table, dict):
                     continue
                 for entry, content in value.items():
+                    if entry in table and key == "places" and layer > layer_of[(key, entry)] \
+                            and isinstance(content, dict) and isinstance(table[entry], dict):
+                        problems += _extend_place(table[entry], content, entry, shown, index, lines)
+                        continue
                     if entry in table:
                         first = lines.maps[lines.owner[(key, entry)]][0]
                         problems.append(Problem(shown, f"also defined in {first}; define it in one file only",
@@ -72,9 +96,14 @@ def read_directory(path: Path, name: str) -> Tuple[dict, FileLines, Dict[str, st
                         continue
                     table[entry] = content
                     lines.owner[(key, entry)] = index
+                    layer_of[(key, entry)] = layer
+                    if key == "places" and isinstance(content, dict):
+                        for kind in ENTRIES:
+                            if isinstance(content.get(kind), list):
+                                lines.items[(entry, kind)] = [(0, index)]
                     if key == "sources":
                         origins[entry] = str(file)
-            elif key in merged and merged[key] != value:
+            elif key in merged and merged[key] != value and layer == 0:
                 problems.append(Problem(shown, f"{key} = {value!r} differs from {merged[key]!r} in an earlier file",
                                         None, None, key))
             else:
@@ -82,3 +111,22 @@ def read_directory(path: Path, name: str) -> Tuple[dict, FileLines, Dict[str, st
     if failed:
         raise DataError(failed)
     return merged, lines, origins, problems
+
+
+def _extend_place(existing: dict, added: dict, name: str, shown: str, index: int, lines: FileLines) -> List[Problem]:
+    """A layer's entry for a place the base has: its lists are appended; what it restates must agree."""
+    problems = []
+    for field, value in added.items():
+        if field in ENTRIES and isinstance(value, list):
+            current = existing.setdefault(field, [])
+            if isinstance(current, list):
+                lines.items.setdefault((name, field), [(0, lines.owner[("places", name)])]).append((len(current), index))
+                current.extend(value)
+                continue
+        if field in existing and existing[field] != value:
+            problems.append(Problem(shown, f"{field} = {value!r} differs from {existing[field]!r}, as the base defines "
+                                    f"{name}; leave it out to keep it", lines.maps[index][1].line_of(("places", name, field)),  # type: ignore[attr-defined]
+                                    None, f"places.{name}.{field}"))
+        else:
+            existing.setdefault(field, value)
+    return problems

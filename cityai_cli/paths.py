@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import List, Optional
 
 ENV_VAR = "CITYAI_DATA"
+WITH_VAR = "CITYAI_WITH"   # bases added over the chosen one, separated like PATH
 MAX_BYTES = 4 * 1024 * 1024   # per file; the bundled base is ~100 KB; 4 MiB leaves room to grow 40-fold
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -31,3 +32,10 @@ def data_files(path: Path) -> List[Path]:
     if path.is_dir():
         return sorted(p for p in path.iterdir() if p.suffix == ".toml" and p.is_file())
     return [path]
+
+
+def layer_paths(given: Optional[List[Path]] = None) -> List[Path]:
+    """The bases added with --with, else those in CITYAI_WITH (separated by os.pathsep)."""
+    if given:
+        return list(given)
+    return [Path(part) for part in os.environ.get(WITH_VAR, "").split(os.pathsep) if part.strip()]

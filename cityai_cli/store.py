@@ -423,37 +423,41 @@ class CachedBase(AbstractBase):
 class Opened:
     """What a query command needs of a loaded base: the base and where it came from."""
 
-    def __init__(self, base: AbstractBase, path: Path):
+    def __init__(self, base: AbstractBase, path: Path, layers: Tuple[Path, ...] = ()):
         self.base = base
         self.path = path
+        self.layers = layers
 
     def seed_text(self, source_id: str) -> Optional[str]:
         """A source document's text (cite): read as a full load would, with the same containment."""
         from .kb import Loaded
-        return Loaded(None, self.path, None, self.base).seed_text(source_id)  # type: ignore[arg-type]
+        return Loaded(None, self.path, None, self.base, layers=self.layers).seed_text(source_id)  # type: ignore[arg-type]
 
 
-def _full_load(path: Path):
+def _full_load(path: Path, layers: Tuple[Path, ...] = ()):
     from .kb import load
-    return load(path)
+    return load(path, layers=layers)
 
 
-def open_base(path: Path) -> Opened:
-    """The base at `path`: from the cache when it is current, else loaded in full and cached."""
+def open_base(path: Path, layers: Tuple[Path, ...] = ()) -> Opened:
+    """The base at `path` (with `layers` added, `--with`): from the cache when it is current, else
+    loaded in full and cached. The key covers every file of every layer."""
     try:
-        files = data_files(path)
+        files = data_files(path) + [file for layer in layers for file in data_files(layer)]
+        if any(not data_files(layer) for layer in layers):
+            raise OSError("a layer without knowledge-base files")
         key = cache_key(files)
     except OSError:
-        return _full_load(path)   # kb.load turns the failure into a clear DataError
+        return _full_load(path, layers)   # kb.load turns the failure into a clear DataError
     try:
         target = cache_file(path, key)
         if target.is_file():
             base = _open_cached(target, key, path)
             if base is not None:
-                return Opened(base, path)
+                return Opened(base, path, layers)
     except (OSError, sqlite3.Error, ValueError, TypeError, IndexError):
         pass
-    loaded = _full_load(path)
+    loaded = _full_load(path, layers)
     save(loaded.base, path, key, files)
     return loaded
 

@@ -15,11 +15,11 @@ from .report import Column, Report, Table, count
 from .text import one_line
 
 
-def validate(path: Optional[Path]) -> Tuple[Report, str, bool]:
-    """(problems report, one-line summary, ok)."""
+def validate(path: Optional[Path], layers: Tuple[Path, ...] = ()) -> Tuple[Report, str, bool]:
+    """(problems report, one-line summary, ok). `layers` (--with) are checked over the base."""
     target = default_data_path(str(path) if path else None)
     try:
-        loaded = load(target, keep_going=True)
+        loaded = load(target, keep_going=True, layers=layers)
         problems = loaded.problems + check_provenance(loaded)
     except DataError as error:
         loaded, problems = None, error.problems
@@ -29,9 +29,11 @@ def validate(path: Optional[Path]) -> Tuple[Report, str, bool]:
                Column("path", "path"), Column("message", "message"), Column("problem", "problem", in_table=False)]
     report = Report([Table("problems", "problems", columns, rows)])
     if problems or loaded is None:
-        return report, f"{one_line(display(target))}: {count(len(problems), 'problem')}", False
+        shown = " + ".join(one_line(display(p)) for p in (target, *layers))
+        return report, f"{shown}: {count(len(problems), 'problem')}", False
     base = loaded.base
-    summary = (f"{one_line(display(target))}: OK — {count(len(base.places), 'place')}, {count(len(base.facts), 'fact')} "
+    shown = " + ".join(one_line(display(p)) for p in (target, *layers))
+    summary = (f"{shown}: OK — {count(len(base.places), 'place')}, {count(len(base.facts), 'fact')} "
                f"({count(sum(len(f.citations) for f in base.facts), 'citation')}), "
                f"{len(base.policies)} polic{'y' if len(base.policies) == 1 else 'ies'}, "
                f"{count(len(base.programmes), 'programme')}; "

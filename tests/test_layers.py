@@ -1,0 +1,97 @@
+"""--with: a user's own base over the chosen one (issue 13), on the mini fixture."""
+import csv
+import io
+import shutil
+
+import pytest
+
+from conftest import MINI
+
+M = str(MINI)
+LAYER = '''[sources.mine]
+file = "mine.txt"
+publisher = "我"
+title = "我的资料"
+published = "2025-06"
+
+[places."甲"]
+
+[[places."甲".facts]]
+metric = "ai_enterprises"
+scope = "ai"
+kind = "actual"
+value = "3000家"
+date = "2024-12-31"
+date_basis = "stated"
+citations = [{ source = "mine", quote = "甲市人工智能企业3000家" }]
+'''
+
+
+@pytest.fixture
+def layer(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "mine.txt").write_text("据统计,甲市人工智能企业3000家。\n", encoding="utf-8")
+    (tmp_path / "my.toml").write_text(LAYER, encoding="utf-8")
+    return tmp_path
+
+
+def rows(result):
+    assert result.code == 0, result.stderr
+    return list(csv.DictReader(io.StringIO(result.stdout)))
+
+
+def test_a_layer_adds_facts_and_sources_to_the_base(cli, layer):
+    assert cli("validate", "--data", M, "--with", "my.toml").code == 0
+    sources = rows(cli("sources", "--data", M, "--with", "my.toml"))
+    assert [(r["source"], r["origin"]) for r in sources] == [
+        ("mini", str(MINI)), ("mini-late", str(MINI)), ("mine", str(layer / "my.toml"))]
+
+
+def test_a_disagreeing_fact_of_the_layer_is_a_conflict_like_any_other(cli, layer):
+    found = rows(cli("conflicts", "甲", "--data", M, "--with", "my.toml"))
+    assert sorted(tuple(sorted((r["a_text"], r["b_text"]))) for r in found) == [
+        ("2600余家", "3000家"), ("2600余家", "超2800家"), ("3000家", "超2800家")]
+
+
+def test_the_environment_names_layers_too(cli, layer):
+    via_env = cli("conflicts", "甲", "--data", M, env={"CITYAI_WITH": "my.toml"})
+    via_option = cli("conflicts", "甲", "--data", M, "--with", "my.toml")
+    assert via_env.stdout == via_option.stdout and len(rows(via_env)) == 3
+
+
+def test_cite_finds_the_layers_seed(cli, layer):
+    cited = rows(cli("cite", "甲", "企业数", "--data", M, "--with", "my.toml"))
+    assert [r["paragraph"] for r in cited if r["source"] == "mine"] == ["据统计,[[甲市人工智能企业3000家]]。"]
+
+
+def test_a_layer_may_not_redefine_what_the_base_defines(cli, layer):
+    (layer / "bad.toml").write_text(LAYER.replace('[places."甲"]', '[places."甲"]\nlevel = "district"')
+                                    + '\n[metrics.ai_enterprises]\nzh = "x"\n', encoding="utf-8")
+    result = cli("validate", "--data", M, "--with", "bad.toml")
+    assert result.code == 1
+    assert result.stdout.splitlines()[:2] == [
+        "bad.toml:8: places.甲.level: level = 'district' differs from 'city', as the base defines 甲; leave it out to keep it",
+        f"bad.toml:19: metrics.ai_enterprises: also defined in {MINI}; define it in one file only"]
+
+
+def test_problems_in_a_layer_name_the_layers_file_and_line(cli, layer):
+    (layer / "my.toml").write_text(LAYER.replace('value = "3000家"', 'value = "x家"'), encoding="utf-8")
+    result = cli("validate", "--data", M, "--with", "my.toml")
+    assert result.code == 1
+    assert result.stdout.splitlines()[0].startswith("my.toml:13: places.甲.facts[5].value: ")
+
+
+def test_a_missing_layer_is_a_clear_error(cli, layer):
+    result = cli("list", "--data", M, "--with", "nope.toml")
+    assert (result.code, result.stderr) == (1, "Error: nope.toml: no such file\n")
+
+
+def test_warm_and_cold_runs_with_a_layer_agree(cli, layer):
+    first = cli("rank", "--by", "企业数", "--data", M, "--with", "my.toml", "-f", "json").stdout
+    second = cli("rank", "--by", "企业数", "--data", M, "--with", "my.toml", "-f", "json").stdout
+    assert first == second and "3000家" in first
+    shutil.copy(layer / "my.toml", layer / "copy.toml")
+    (layer / "my.toml").write_text(LAYER.replace("3000家", "3100家").replace("企业3000家", "企业3000家"), encoding="utf-8")
+    assert "3100家" in cli("rank", "--by", "企业数", "--data", M, "--with", "my.toml", "-f", "json").stdout or \
+        cli("rank", "--by", "企业数", "--data", M, "--with", "my.toml", "-f", "json").code == 1
