@@ -528,9 +528,10 @@ def sources_add_command(
     Example: cityai sources add article.txt --id xinhua-2025-06 --title 标题 --publisher 新华社 --published 2025-06-18 --data my.toml
     """
     from .sources import add_source
-    chosen = data or _State.data
+    chosen = data or _State.data or (with_[0] if with_ else (_State.layers[0] if _State.layers else None))
     if chosen is None:
-        raise UsageError("sources add writes into your own knowledge base: give --data FILE (the bundled one is read-only)")
+        raise UsageError("sources add writes into your own knowledge base: give --with FILE or --data FILE "
+                         "(the bundled one is read-only)")
     entry = add_source(chosen, file, id, title, publisher, published, url)
     write(entry.lstrip("\n"))
 

@@ -16,6 +16,10 @@ from .errors import DataError, Problem, UsageError
 from .kb import PACKAGE_DIR, bundled_path, read_text
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_NEW_BASE = ("#:schema ./cities.schema.json\n"
+             "# Your own cityai knowledge base, used with `--with FILE` over the bundled one.\n"
+             "# Check it with `cityai validate --with FILE`; `cityai schema > cities.schema.json` lets\n"
+             "# TOML editors complete and check entries.\n")
 
 
 def sha256_of(data: bytes) -> str:
@@ -42,7 +46,8 @@ def add_source(base_file: Path, document: Path, source_id: str, title: str, publ
     resolved = base_file.resolve()
     if resolved == bundled_path("data", "cities.toml").resolve() or PACKAGE_DIR in resolved.parents:
         raise UsageError("sources add writes into your own knowledge base: give --data FILE (the bundled one is read-only)")
-    text = read_text(base_file)
+    # A new file is a new base of your own (used with --with, or --data alone).
+    text = read_text(base_file) if base_file.exists() else _NEW_BASE
     if re.search(rf"^\[sources\.{re.escape(source_id)}\]", text, re.M) or \
             re.search(rf'^\[sources\."{re.escape(source_id)}"\]', text, re.M):
         raise UsageError(f"source {source_id!r} already exists in {base_file}")
@@ -58,6 +63,8 @@ def add_source(base_file: Path, document: Path, source_id: str, title: str, publ
                  f"title = {_string(title)}\npublished = {_string(published)}\nsha256 = \"{sha256_of(content)}\"\n"
                  + (f"url = {_string(url)}\n" if url else ""))
         with base_file.open("a", encoding="utf-8") as out:
+            if not base_file.stat().st_size:
+                out.write(text)
             out.write(("" if text.endswith("\n") else "\n") + entry)
     except OSError as error:
         raise DataError([Problem(str(error.filename or base_file), f"cannot write: {error.strerror or error}")]) from None

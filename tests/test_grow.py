@@ -93,3 +93,27 @@ def test_extract_toml_adds_to_a_base_that_then_validates(cli, own):
     result = cli("validate", "my.toml")
     assert (result.code, result.stdout.splitlines()[-1]) == (0, "my.toml: OK — 5 places, 14 facts (15 citations), "
                                                              "1 policy, 4 programmes; every quote found in its source (3 documents)")
+
+
+def test_the_walkthrough_from_a_new_document_to_a_fact_in_your_own_base(cli, tmp_path, monkeypatch):
+    """The README's five commands, on the bundled base and a new document."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "article.html").write_text(
+        "<html><body><p>截至2025年5月底,深圳人工智能企业超3500家。</p></body></html>", encoding="utf-8")
+    first = json.loads(cli("extract", "article.html", "--published", "2025-06-18", "--new-only", "-f", "json").stdout)
+    assert [(r["place"], r["metric"], r["value"], r["date"], r["known"]) for r in first] == [
+        ("深圳", "ai_enterprises", "超3500家", "2025-05-31", False)]
+    added = cli("sources", "add", "article.html", "--id", "xinhua-2025-06", "--title", "深圳", "--publisher", "新华社",
+                "--published", "2025-06-18", "--with", "my.toml")
+    assert added.code == 0 and (tmp_path / "seeds" / "xinhua-2025-06.txt").is_file()
+    entries = cli("extract", "article.html", "--published", "2025-06-18", "--new-only", "--source", "xinhua-2025-06",
+                  "-f", "toml", "--with", "my.toml").stdout
+    with (tmp_path / "my.toml").open("a", encoding="utf-8") as out:
+        out.write("\n" + entries)
+    checked = cli("validate", "--with", "my.toml")
+    assert checked.code == 0, checked.stdout
+    assert checked.stdout.splitlines()[-1].endswith("OK — 34 places, 101 facts (106 citations), 59 policies, "
+                                                    "12 programmes; every quote found in its source (6 documents)")
+    row = [r for r in json.loads(cli("compare", "深圳", "上海", "--with", "my.toml", "-f", "json").stdout)
+           if r["metric"] == "ai_enterprises" and r["kind"] == "actual"][0]
+    assert (row["shenzhen_text"], row["shenzhen_date"], row["shenzhen_sources"]) == ("超3500家", "2025-05-31", ["xinhua-2025-06"])
