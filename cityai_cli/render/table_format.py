@@ -47,7 +47,8 @@ def render(report: Report, options) -> str:
         if bar:
             grid.add_column("", no_wrap=True, min_width=bar_width)  # other columns fold; a bar never crops
         for row in table.rows:
-            cells = [Text(_fold(printable(column.show(row)), column_width) if column_width and not column.atomic
+            # Folded here, to the column's width, so Rich never wraps (it would break at a no-break space).
+            cells = [Text(_fold(printable(column.show(row)), column_width, column.atomic) if column_width
                           else printable(column.show(row)))
                      for column, column_width in zip(columns, widths or [None] * len(columns))]
             grid.add_row(*cells, *([bar(row)] if bar else []))
