@@ -256,11 +256,11 @@ def policies_table(base: Base, result, lang: str) -> List[Table]:
 
 @builder("sources")
 def sources_table(base: Base, result, lang: str) -> List[Table]:
-    columns = [Column("source", word(lang, "sources"), atomic=True), Column("title", word(lang, "title"), in_table=lang == "zh"),
+    columns = [Column("source", word(lang, "sources"), atomic=True), Column("title", word(lang, "title_source"), in_table=lang == "zh"),
                Column("publisher", word(lang, "publisher"), in_table=lang == "zh"),
                Column("published", word(lang, "published"), atomic=True), Column("file", word(lang, "file"), in_table=False),
                Column("sha256", "sha256", in_table=False), Column("url", "url", in_table=False),
-               Column("origin", word(lang, "origin"), in_table=False),
+               Column("origin", word(lang, "origin"), atomic=True),
                *[Column(k, word(lang, k), "number") for k in ("facts", "policies", "programmes")]]
     return [Table("sources", word(lang, "t.sources", n=len(result.rows)), columns, result.rows, empty=word(lang, "empty"))]
 

@@ -18,7 +18,7 @@ WORDS: Dict[str, Dict[str, str]] = {
         "eligibility": "适用对象", "payout": "可得补贴", "rule": "计算", "facts": "数据", "publisher": "发布者",
         "published": "发布", "file": "文件", "zh": "中文", "en": "English", "unit": "单位", "places": "地区数",
         "category": "类别", "programmes": "项目数", "policies": "政策数", "metric_key": "键",
-        "scopes": "口径", "origin": "所属数据",
+        "scopes": "口径", "origin": "所属数据库",
         # kinds
         "kind.actual": "实际", "kind.target": "目标", "kind.forecast": "预测",
         # levels
