@@ -15,14 +15,18 @@ class PartialDate(str):
     year or month standing for its end: "2024" sorts with "2024-12-31".
     """
 
+    def _parts(self) -> tuple:
+        parts = self.split("-")
+        return int(parts[0]), int(parts[1]) if len(parts) > 1 else None, int(parts[2]) if len(parts) > 2 else None
+
     def sort_key(self) -> tuple:
-        year, month, day = (self.split("-") + [None, None])[:3]
-        return (int(year), int(month or 12), int(day or 31), -self.count("-"))
+        year, month, day = self._parts()
+        return (year, month or 12, day or 31, -self.count("-"))
 
     def start_key(self) -> tuple:
         """(year, month, day) of the first day the date covers: "2024" starts on 2024-01-01."""
-        year, month, day = (self.split("-") + [None, None])[:3]
-        return (int(year), int(month or 1), int(day or 1))
+        year, month, day = self._parts()
+        return (year, month or 1, day or 1)
 
     @property
     def year(self) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from .errors import Problem
 from .kb import Loaded, ReadError, format_path
@@ -25,7 +25,7 @@ _WHITESPACE = re.compile(r"\s+")
 _PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
 
 
-def entries(loaded: Loaded) -> Iterator[Tuple[tuple, object]]:
+def entries(loaded: Loaded) -> Iterator[Tuple[tuple, Any]]:
     """(location, item) for every fact, policy, programme, citation and programme term, in file order."""
     for name, place in loaded.kb.places.items():
         for kind in ("facts", "policies", "programmes"):
@@ -132,12 +132,12 @@ def check_provenance(loaded: Loaded) -> List[Problem]:
     """Every source file exists; every quote is in its document; every number is in its quote."""
     kb, problems, documents = loaded.kb, [], {}
     for source_id, source in kb.sources.items():
-        location = ("sources", source_id, "file")
+        field: tuple = ("sources", source_id, "file")
         try:
             text = loaded.read_seed(source.file)
         except ReadError as error:
-            problems.append(Problem(loaded.file_of(location), f"source document {source.file!r} {error}",
-                                    loaded.lines.line_of(location), None, format_path(location)))
+            problems.append(Problem(loaded.file_of(field), f"source document {source.file!r} {error}",
+                                    loaded.lines.line_of(field), None, format_path(field)))
             continue
         documents[source_id] = squash(text)
         # the hash of the document's UTF-8 text, as `sources add` records it
@@ -152,16 +152,16 @@ def check_provenance(loaded: Loaded) -> List[Problem]:
         source = item.source or _owner_source(kb, location)
         if source not in documents:
             continue
-        where = (loaded.file_of(location), loaded.lines.line_of(location + ("quote",)), None, format_path(location + ("quote",)))
+        file, line, path = loaded.file_of(location), loaded.lines.line_of(location + ("quote",)), format_path(location + ("quote",))
         if squash(item.quote) not in documents[source]:
-            problems.append(Problem(where[0], f"quote not found in {kb.sources[source].file}: {item.quote!r}", *where[1:]))
+            problems.append(Problem(file, f"quote not found in {kb.sources[source].file}: {item.quote!r}", line, None, path))
             continue
         value: Optional[Quantity] = getattr(item, "value", None)
         if value is None and location[2] == "facts" and location[-2] == "citations":
-            value = kb.places[location[1]].facts[location[3]].value
+            value = kb.places[location[1]].facts[location[3]].value  # a citation checks its fact's number
         if value is not None and not number_in_quote(value, item.quote):
-            problems.append(Problem(where[0], f"number {value.literal!r} of {value.text!r} does not occur in the quote {item.quote!r}",
-                                    *where[1:]))
+            problems.append(Problem(file, f"number {value.literal!r} of {value.text!r} does not occur in the quote "
+                                    f"{item.quote!r}", line, None, path))
     return problems
 
 

@@ -92,7 +92,8 @@ def read_files(files: List[Tuple[Path, int]], name: str) -> Tuple[dict, FileLine
                     if entry in table:
                         first = lines.maps[lines.owner[(key, entry)]][0]
                         problems.append(Problem(shown, f"also defined in {first}; define it in one file only",
-                                                lines.maps[index][1].line_of((key, entry)), None, f"{key}.{entry}"))
+                                                lines.maps[index][1].line_of((key, entry)),  # type: ignore[attr-defined]
+                                                None, f"{key}.{entry}"))
                         continue
                     table[entry] = content
                     lines.owner[(key, entry)] = index

@@ -242,12 +242,12 @@ class _Implicit:
         return self._end
 
     def group(self, name: int | str = 0) -> str | None:
-        return self.string[self._start:self._end] if name == 0 else self._groups.get(name)
+        return self.string[self._start:self._end] if name == 0 else self._groups.get(str(name))
 
 
 def _figures(norm: str, books, keywords, dimensions: Mapping[str, str], units: Mapping[str, str]):
     """(match, (figure text, quantity)) for every figure, in document order."""
-    found = []
+    found: list = []
     for match in _FIGURE.finditer(norm):
         if _inside(match.start(), books) or _is_date(norm, match):
             continue
@@ -349,7 +349,7 @@ def _place_mentions(norm: str, places: Mapping[str, str], books) -> list[_Mentio
         if name in known_names and form not in forms:
             forms[form] = (name, True)
     pattern = re.compile("|".join(map(re.escape, sorted(forms, key=len, reverse=True))))
-    mentions = []
+    mentions: list = []
     for match in pattern.finditer(norm):
         if _inside(match.start(), books) or _ORGANISATION.match(norm[match.end():match.end() + 5]):
             continue
@@ -489,7 +489,7 @@ def _frames(norm: str, keywords, full_sentences) -> list[tuple[int, int, int, in
     """(keyword start, keyword end, reach start, reach end, metric) for each keyword inside a
     source that frames its sentence (据胡润研究院发布《…》显示,北京以20家…;上海9家): the frame
     governs every figure after it up to the sentence's full stop (a ; does not end it)."""
-    frames = []
+    frames: list = []
     for frame in _FRAME.finditer(norm):
         _, reach_end = _containing(full_sentences, frame.start())
         frames.extend((start, end, frame.end(), reach_end, metric) for start, end, metric in keywords

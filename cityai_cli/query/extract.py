@@ -77,7 +77,7 @@ def _known(base: Base, place: str, metric: str, value: str) -> bool:
 def extract_candidates(base: Base, text: str, published: Optional[PartialDate], new_only: bool = False) -> Result:
     from ..extract.engine import extract
     from ..extract.text import to_simplified
-    forms = {}
+    forms: dict = {}
     for name, place in base.places.items():
         for form in (name, place.traditional, *place.aliases):
             if form and not form.isascii():

@@ -1,7 +1,7 @@
 """One builder per query: which columns, in what order, with which headers and cells."""
 from __future__ import annotations
 
-from typing import List
+from typing import Any, Callable, List
 
 from ..facts import Base
 from ..quantity import format_number
@@ -125,14 +125,42 @@ def conflicts_table(base: Base, result, lang: str) -> List[Table]:
     for side in ("a", "b"):
         columns += [Column(f"{side}_{k}", f"{side}_{k}", "number" if k in ("value", "value_max") else "text", in_table=False)
                     for k in ("value", "value_max", "unit", "bound", "text", "date", "date_basis", "sources", "citations")]
-        columns.append(Column(f"{side}_shown", side.upper(), atomic=True,
-                              cell=lambda r, s=side: f"{names.figure(r[f'_{s}_quantity'], lang, True)} "
-                              f"({names.date(r[f'{s}_date'], r[f'{s}_date_basis'])}, {', '.join(r[f'{s}_sources'])})",
-                              value=lambda r, s=side: names.figure(r[f"_{s}_quantity"], lang)))
+        columns.append(Column(f"{side}_shown", side.upper(), atomic=True, cell=_side_cell(side, lang),
+                              value=_side_cell(side, lang, machine=True)))
     columns.append(Column("difference", word(lang, "difference"), "number",
                           cell=lambda r: f"{r['difference'] * 100:.0f}%" if r["difference"] is not None else "—"))
     return [Table("conflicts", word(lang, "t.conflicts", n=len(result.rows)), columns, result.rows,
                   empty=word(lang, "empty"), caption=legend(result.rows, lang))]
+
+
+def _side_cell(side: str, lang: str, machine: bool = False) -> Callable[[Record], Any]:
+    """A side of a conflict: its figure, date and sources (machine: the figure's label)."""
+    def cell(r: Record) -> Any:
+        if machine:
+            return names.figure(r[f"_{side}_quantity"], lang)
+        return (f"{names.figure(r[f'_{side}_quantity'], lang, True)} "
+                f"({names.date(r[f'{side}_date'], r[f'{side}_date_basis'])}, {', '.join(r[f'{side}_sources'])})")
+    return cell
+
+
+def _term_cell(name: str, lang: str, machine: bool = False) -> Callable[[Record], Any]:
+    def cell(r: Record) -> Any:
+        if machine and not r.get(f"_{name}"):
+            return None
+        return _term_text(r, name, lang)
+    return cell
+
+
+def _headline_cell(prefix: str, lang: str, machine: bool = False) -> Callable[[Record], Any]:
+    """A headline figure in `list`: figure (year); machine: the figure's label."""
+    def cell(r: Record) -> Any:
+        quantity = r.get(f"_{prefix}quantity")
+        if quantity is None:
+            return None if machine else "—"
+        if machine:
+            return names.figure(quantity, lang)
+        return f"{names.figure(quantity, lang, True)} ({r[prefix + 'date'][:4]})"
+    return cell
 
 
 def _money(value, lang: str) -> str:
@@ -160,8 +188,7 @@ def programme_columns(base: Base, lang: str, estimated: bool = False) -> List[Co
         columns += [Column(name, name, "number", in_table=False),
                     *[Column(f"{name}_{k}", f"{name}_{k}", in_table=False) for k in ("bound", "text", "period", "source", "quote")],
                     Column(f"{name}_shown", word(lang, name), atomic=True, in_table=not (estimated and name == "pool"),
-                           cell=lambda r, n=name: _term_text(r, n, lang),
-                           value=lambda r, n=name: _term_text(r, n, lang) if r.get(f"_{n}") else None)]
+                           cell=_term_cell(name, lang), value=_term_cell(name, lang, machine=True))]
         if name == "rate":
             columns.append(Column("special_rates", word(lang, "special_rates"), atomic=True, in_table=not estimated,
                                   cell=lambda r: "; ".join(f"{t['text']} [{t['flag']}]" for t in r["special_rates"] or []) or "—"))
@@ -211,9 +238,7 @@ def places_table(base: Base, result, lang: str) -> List[Table]:
         columns += [Column(p + k, p + k, "number" if k in ("value", "value_max") else "text", in_table=False)
                     for k in ("value", "value_max", "unit", "bound", "text", "date", "scope")]
         columns.append(Column(p + "shown", names.metric(base, metric, lang), atomic=True,
-                              cell=lambda r, p=p: f"{names.figure(r[f'_{p}quantity'], lang, True)} ({r[p + 'date'][:4]})"
-                              if r.get(f"_{p}quantity") else "—",
-                              value=lambda r, p=p: names.figure(r[f"_{p}quantity"], lang) if r.get(f"_{p}quantity") else None))
+                              cell=_headline_cell(p, lang), value=_headline_cell(p, lang, machine=True)))
     columns += [Column("facts", word(lang, "facts"), "number"), Column("policies", "policies", "number", in_table=False),
                 Column("programmes", "programmes", "number", in_table=False)]
     return [Table("places", word(lang, "t.places", n=len(result.rows)), columns, result.rows, empty=word(lang, "empty"))]
