@@ -67,7 +67,12 @@ _COUNT_UNITS = {"家": "家", "个": "个", "個": "个", "款": "款", "台": "
                 "张": "张", "張": "张", "宗": "宗"}
 for _written, _canonical in _COUNT_UNITS.items():
     _UNITS[_written] = (_canonical, "count", Decimal(1))
-DIMENSIONS = ("count", "money", "money_usd", "compute", "ratio", "rank", "parameters", "number")
+DIMENSIONS = ("count", "money", "money_usd", "compute", "ratio", "rank", "parameters", "number", "member")
+
+# Ranks written in words, and membership of a leading group: a group has no order, so its value
+# is 1 for every member ("北京、广东、上海…位居前列" makes six members, not first to sixth).
+_RANK_WORDS = {"首位": 1, "榜首": 1}
+_MEMBER_WORDS = ("位居前列", "位居前线", "前列")
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
@@ -114,6 +119,10 @@ class Quantity:
 
     def display(self) -> str:
         """Canonical simplified rendering, parseable back into an equal Quantity."""
+        if self.dimension == "member":
+            return "位居前列"   # 位居前线 is one source's machine rewording of it
+        if self.literal in _RANK_WORDS:
+            return self.literal
         if self.literal in _WORD_RATIOS or _FRACTION.fullmatch(self.literal) or _CN_FRACTION.fullmatch(self.literal):
             return f"{self.qualifier}{self.literal}" if self.qualifier in _PREFIX_QUALIFIERS else f"{self.literal}{self.qualifier}"
         number = format_number(self.value, self.dimension, self.unit)
@@ -140,6 +149,10 @@ def parse_figure(text: str, *, default_unit: Optional[str] = None) -> Quantity:
     prefix = _PREFIX_RE.match(rest)
     if prefix:
         qualifier, rest = _PREFIXES[prefix.group(0)], rest[prefix.end():].lstrip()
+    if rest in _RANK_WORDS and not qualifier:
+        return Quantity(source, Decimal(_RANK_WORDS[rest]), "", "rank", "", None, rest)
+    if rest in _MEMBER_WORDS and not qualifier:
+        return Quantity(source, Decimal(1), "", "member", "", None, rest)
     if rest.startswith("第"):
         # An ordinal rank (第二 = 2nd): lower is better, no unit.
         number, tail, literal, _ = _take_number(rest[1:].lstrip(), source)

@@ -71,14 +71,14 @@ def test_subsidies_match_a_join(cli, exported):
     assert as_cli == as_sql and len(shown) == len(found)
 
 
-def test_refuses_to_overwrite_without_force(cli, tmp_path):
+def test_refuses_to_overwrite_without_force(cli, tmp_path, project):
     target = tmp_path / "kb.sqlite3"
     target.write_bytes(b"keep me")
     result = cli("export", "--sqlite", str(target))
     assert result.code == 1 and "already exists; add --force" in result.stderr
     assert target.read_bytes() == b"keep me"
     assert cli("export", "--sqlite", str(target), "--force").code == 0
-    assert sqlite3.connect(target).execute("SELECT count(*) FROM facts").fetchone()[0] == 100
+    assert sqlite3.connect(target).execute("SELECT count(*) FROM facts").fetchone()[0] == len(project.base.facts)
 
 
 def test_an_unwritable_target_is_a_clean_error(cli, tmp_path):

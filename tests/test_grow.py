@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from conftest import FIXTURES, PROJECT_DATA, PROJECT_SEEDS
+from conftest import FIXTURES, PROJECT_SEEDS
 
 
 @pytest.fixture
@@ -62,8 +62,9 @@ def test_sources_add_refuses_bad_options(cli, own, args, message):
 
 
 def test_sources_add_never_writes_into_the_bundled_base(cli, own):
+    from cityai_cli.paths import bundled_path   # the installed copy when installed, else the checkout's
     (own / "a.txt").write_text("文本\n", encoding="utf-8")
-    for extra in ([], ["--data", str(PROJECT_DATA)]):
+    for extra in ([], ["--data", str(bundled_path("data", "cities.toml"))]):
         result = cli("sources", "add", "a.txt", "--id", "x", "--title", "t", "--publisher", "p", "--published", "2025", *extra)
         assert result.code == 2
         assert "the bundled one is read-only" in result.stderr
@@ -95,7 +96,7 @@ def test_extract_toml_adds_to_a_base_that_then_validates(cli, own):
                                                              "1 policy, 4 programmes; every quote found in its source (3 documents)")
 
 
-def test_the_walkthrough_from_a_new_document_to_a_fact_in_your_own_base(cli, tmp_path, monkeypatch):
+def test_the_walkthrough_from_a_new_document_to_a_fact_in_your_own_base(cli, tmp_path, monkeypatch, project):
     """The README's five commands, on the bundled base and a new document."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "article.html").write_text(
@@ -112,8 +113,11 @@ def test_the_walkthrough_from_a_new_document_to_a_fact_in_your_own_base(cli, tmp
         out.write("\n" + entries)
     checked = cli("validate", "--with", "my.toml")
     assert checked.code == 0, checked.stdout
-    assert checked.stdout.splitlines()[-1].endswith("OK — 34 places, 101 facts (106 citations), 59 policies, "
-                                                    "12 programmes; every quote found in its source (6 documents)")
+    base = project.base   # the bundled base, plus one fact, one citation and one document
+    assert checked.stdout.splitlines()[-1].endswith(
+        f"OK — {len(base.places)} places, {len(base.facts) + 1} facts ({sum(len(f.citations) for f in base.facts) + 1} "
+        f"citations), {len(base.policies)} policies, {len(base.programmes)} programmes; every quote found in its "
+        f"source ({len(base.sources) + 1} documents)")
     row = [r for r in json.loads(cli("compare", "深圳", "上海", "--with", "my.toml", "-f", "json").stdout)
            if r["metric"] == "ai_enterprises" and r["kind"] == "actual"][0]
     assert (row["shenzhen_text"], row["shenzhen_date"], row["shenzhen_sources"]) == ("超3500家", "2025-05-31", ["xinhua-2025-06"])

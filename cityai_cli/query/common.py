@@ -17,7 +17,7 @@ Record = Dict[str, Any]
 
 # One unit vocabulary for every machine output: what a value is counted in.
 MACHINE_UNITS = {"money": "CNY", "money_usd": "USD", "compute": "PFLOPS", "ratio": "ratio", "count": "count",
-                 "rank": "rank", "parameters": "parameters", "number": "number"}
+                 "rank": "rank", "parameters": "parameters", "number": "number", "member": "member"}
 
 
 @dataclass

@@ -36,6 +36,8 @@ def number_en(value: Decimal, dimension: str, unit: str) -> str:
         return f"{_grouped(value * 100)}%"
     if dimension == "rank":
         return f"No. {_grouped(value)}"
+    if dimension == "member":
+        return "in the leading group"
     if dimension == "parameters":
         return f"{_grouped(value / 10 ** 9)}B parameters"
     return _grouped(value)
