@@ -71,7 +71,7 @@ def test_bom_makes_csv_readable_as_utf8_sig(cli, tmp_path):
     out = cli("rank", "--by", "产业规模", "--data", M, "-f", "csv", "--bom").stdout
     assert out.startswith("\ufeff")
     path = tmp_path / "r.csv"
-    path.write_text(out, encoding="utf-8", newline="")
+    path.write_bytes(out.encode("utf-8"))
     rows = list(csv.DictReader(path.open(encoding="utf-8-sig", newline="")))
     assert (rows[0]["place"], rows[0]["text"]) == ("乙", "突破4000亿元")
     assert cli("rank", "--by", "产业规模", "--data", M, "-f", "json", "--bom").code == 2
@@ -80,7 +80,7 @@ def test_bom_makes_csv_readable_as_utf8_sig(cli, tmp_path):
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
 def test_bom_csv_opens_in_a_spreadsheet(cli, tmp_path):
     path = tmp_path / "r.csv"
-    path.write_text(cli("rank", "--by", "产业规模", "--data", M, "-f", "csv", "--bom").stdout, encoding="utf-8", newline="")
+    path.write_bytes(cli("rank", "--by", "产业规模", "--data", M, "-f", "csv", "--bom").stdout.encode("utf-8"))
     subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path), str(path)],
                    check=True, capture_output=True, timeout=120)
     import zipfile

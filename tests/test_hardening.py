@@ -466,7 +466,7 @@ def hostile_base(field, text):
 def test_hostile_base_puts_the_text_where_it_says(field):
     """Each field's anchor is still in the fixture and the substitution is valid TOML, so the
     property below tests hostile text in that field, not a parse error or an unchanged base."""
-    import tomllib
+    from cityai_cli.kb import tomllib
     base = hostile_base(field, "HOSTILE")
     assert base != MINI_TEXT and "HOSTILE" in base
     tomllib.loads(base)
