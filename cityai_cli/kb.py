@@ -20,10 +20,12 @@ from .text import CONTROL_IN_KEY, CONTROL_IN_VALUE
 from .files import ReadError, _position, decode_utf8, safe_read  # noqa: F401 - re-exported
 from .paths import ENV_VAR, MAX_BYTES, PACKAGE_DIR, bundled_path, data_files, default_data_path  # noqa: F401 - re-exported
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised only on Python < 3.11
+# tomli >= 2.1 ships wheels compiled with mypyc: twice as fast as the standard library's tomllib
+# (the same parser, pure Python), which was half of a cold run (3,000 places: 6.7 s -> 3.3 s).
+try:
     import tomli as tomllib
+except ImportError:  # pragma: no cover - an install without tomli (it is a dependency)
+    import tomllib  # type: ignore[no-redef]
 
 MAX_SEED_BYTES = 4 * 1024 * 1024   # a source document (the largest bundled one is ~21 KB)
 
