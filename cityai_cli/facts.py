@@ -178,6 +178,20 @@ class AbstractBase:
     def facts_of(self, place: str, metric: str, kind: Optional[str] = None) -> List[Fact]:
         raise NotImplementedError
 
+    def headline_facts(self, place: str, metric: str, kind: str, as_of: Optional[PartialDate] = None) -> List[Fact]:
+        """The facts of `facts_of(place, metric, kind)` that `rules.headline` can pick, in any scope,
+        and `rules.conflicts` can pair: here all of them. The compiled cache marks, at compile
+        time, each scope's headline and every fact in a conflict, and returns only those (in the
+        same order) when `as_of` is None, so that `rank` and `list` read a fraction of the facts."""
+        return self.facts_of(place, metric, kind)
+
+    def count_by_place(self, kind: str) -> Dict[str, int]:
+        """How many facts, policies or programmes (`kind`) each place has (places with none left out)."""
+        counts: Dict[str, int] = {}
+        for item in getattr(self, kind):
+            counts[item.place] = counts.get(item.place, 0) + 1
+        return counts
+
     def category(self, programme: Programme) -> str:
         kind = self.subsidy_types.get(programme.type)
         return kind.category if kind else "voucher"
