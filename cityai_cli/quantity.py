@@ -10,9 +10,10 @@ of `subsidies --spend` and the property tests all share one grammar.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Optional
+
+from .record import Frozen, _set
 
 
 class FigureError(ValueError):
@@ -89,17 +90,24 @@ EXPECTED = ("[qualifier] number [余|多] unit [以上|左右], e.g. 超2800家,
             "突破3000亿元, 1.7万亿元, 最高1000万元, 100EFLOPS, 10000P, 50%, 九成")
 
 
-@dataclass(frozen=True)
-class Quantity:
-    """A parsed figure. `value` is in `unit` (CNY, PFLOPS, ratio, or a count word)."""
+class Quantity(Frozen):
+    """A parsed figure. `value` is in `unit` (CNY, PFLOPS, ratio, or a count word).
 
-    text: str                       # as the curator (or user) wrote it
-    value: Decimal
-    unit: str
-    dimension: str
-    qualifier: str = ""             # canonical simplified word: 超, 约, 余, 最高 ...
-    upper: Optional[Decimal] = None  # set for ranges such as 3-5个
-    literal: str = ""               # the number as written (2800, 1.7万亿, 九), for quote checks
+    text: as the curator (or user) wrote it; qualifier: the canonical simplified word (超, 约, 余,
+    最高 …); upper: set for ranges such as 3-5个; literal: the number as written (2800, 1.7万亿, 九),
+    for quote checks."""
+
+    __slots__ = ("text", "value", "unit", "dimension", "qualifier", "upper", "literal")
+
+    def __init__(self, text: str, value: Decimal, unit: str, dimension: str, qualifier: str = "",
+                 upper: Optional[Decimal] = None, literal: str = ""):
+        _set(self, "text", text)
+        _set(self, "value", value)
+        _set(self, "unit", unit)
+        _set(self, "dimension", dimension)
+        _set(self, "qualifier", qualifier)
+        _set(self, "upper", upper)
+        _set(self, "literal", literal)
 
     @property
     def bound(self) -> str:
