@@ -78,13 +78,24 @@ _CN_CHARS = "".join([*_CN_DIGITS, *_CN_SMALL, *_CN_BIG])
 
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?(?:[eE][+-]?\d+)?"
 _MAG = "|".join(sorted(map(re.escape, _MAGNITUDES), key=len, reverse=True))
-_NUMBER = re.compile(rf"(?P<arabic>{_ARABIC})\s*(?P<mag>{_MAG})?|(?P<chinese>[{_CN_CHARS}]+)")
-_PREFIX_RE = re.compile("|".join(sorted(map(re.escape, _PREFIXES), key=len, reverse=True)))
-_UNIT_RE = re.compile("|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True)), re.IGNORECASE)
+_GRAMMAR: Optional[tuple] = None
+
+
+def _grammar() -> tuple:
+    """(number, prefix, unit, range separator) patterns, compiled on first use (~1 ms): a warm
+    query only formats figures; only loading a base, --spend and extract parse them."""
+    global _GRAMMAR
+    if _GRAMMAR is None:
+        _GRAMMAR = (re.compile(rf"(?P<arabic>{_ARABIC})\s*(?P<mag>{_MAG})?|(?P<chinese>[{_CN_CHARS}]+)"),
+                    re.compile("|".join(sorted(map(re.escape, _PREFIXES), key=len, reverse=True))),
+                    re.compile("|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True)), re.IGNORECASE),
+                    re.compile(r"\s*(?:-|–|—|~|～|至|到)\s*"))
+    return _GRAMMAR
+
+
 _FRACTION = re.compile(r"(\d{1,6})\s*/\s*(\d{1,6})")
 _CN_FRACTION = re.compile(r"([一二三四五六七八九十百]+)分之([一二三四五六七八九十]+)")
 _WORD_RATIOS = {"一半": Decimal("0.5"), "半数": Decimal("0.5")}
-_RANGE_SEP = re.compile(r"\s*(?:-|–|—|~|～|至|到)\s*")
 
 EXPECTED = ("[qualifier] number [余|多] unit [以上|左右], e.g. 超2800家, 约2400家, 2600余家, "
             "突破3000亿元, 1.7万亿元, 最高1000万元, 100EFLOPS, 10000P, 50%, 九成")
@@ -144,8 +155,9 @@ def parse_figure(text: str, *, default_unit: Optional[str] = None) -> Quantity:
     source = text.strip()
     if not source:
         raise FigureError(f"empty figure; expected {EXPECTED}")
+    number_re, prefix_re, unit_re, range_re = _grammar()
     rest, qualifier = source, ""
-    prefix = _PREFIX_RE.match(rest)
+    prefix = prefix_re.match(rest)
     if prefix:
         qualifier, rest = _PREFIXES[prefix.group(0)], rest[prefix.end():].lstrip()
     if rest.startswith("第"):
@@ -177,13 +189,13 @@ def parse_figure(text: str, *, default_unit: Optional[str] = None) -> Quantity:
         return Quantity(source, _exact(value, text), "ratio", "ratio", qualifier or suffix, None, literal)
     low, rest, literal, low_magnitude = _take_number(rest, source)
     upper = None
-    separator = _RANGE_SEP.match(rest)
-    if separator and rest[separator.end():][:1] and _NUMBER.match(rest[separator.end():]):
+    separator = range_re.match(rest)
+    if separator and rest[separator.end():][:1] and number_re.match(rest[separator.end():]):
         upper, rest, _, upper_magnitude = _take_number(rest[separator.end():], source)
         if low_magnitude is None and upper_magnitude is not None:
             low *= upper_magnitude   # "1.5-2万元": the magnitude is written once, for both ends
     suffix, rest = _take_suffix(rest)
-    unit_match = _UNIT_RE.match(rest)
+    unit_match = unit_re.match(rest)
     if unit_match:
         written = unit_match.group(0)
         unit, dimension, factor = _UNITS[written if written in _UNITS else written.upper()]
@@ -213,7 +225,7 @@ def parse_figure(text: str, *, default_unit: Optional[str] = None) -> Quantity:
 
 def _take_number(rest: str, source: str) -> tuple[Decimal, str, str, Optional[Decimal]]:
     """(number, rest of the text, the number as written, the magnitude written after it if any)."""
-    match = _NUMBER.match(rest)
+    match = _grammar()[0].match(rest)
     if not match:
         raise FigureError(f"cannot parse figure {source!r}: no number found; expected {EXPECTED}")
     if match.group("arabic"):
