@@ -35,9 +35,11 @@ def render(report: Report, options) -> str:
     writer.writerow([text_cell(key) for key in (["table"] if multi else []) + [column.key for column in columns]])
     for table in report.tables:
         own = {column.key for column in table.columns}
+        getters = [(column.get, column.kind) if column.key in own else None for column in columns]
+        head = [text_cell(table.name)] if multi else []
         for row in table.rows:
-            cells = [cell(column.get(row), column.kind) if column.key in own else "" for column in columns]
-            writer.writerow(([text_cell(table.name)] if multi else []) + cells)
+            writer.writerow(head + [cell(get(row), kind) if get is not None else "" for get, kind in (
+                pair or (None, "") for pair in getters)])
     return out.getvalue()
 
 
@@ -56,10 +58,18 @@ def cell(value, kind: str) -> str:
     return text_cell(plain(value) if isinstance(value, Decimal) else str(value))
 
 
+_SEEN: dict = {}   # text -> its cell: a column repeats its words (levels, units, sources) row after row
+
+
 def text_cell(text: str) -> str:
     """Controls escaped, and a leading formula character defused with '."""
-    text = printable(text)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    found = _SEEN.get(text)
+    if found is None:
+        shown = printable(text)
+        found = "'" + shown if shown.startswith(_FORMULA_START) else shown
+        if len(_SEEN) < 100_000:
+            _SEEN[text] = found
+    return found
 
 
 def _json_number(value):
