@@ -13,7 +13,7 @@ import json
 from decimal import Decimal
 
 from ..quantity import plain
-from ..report import Report
+from ..report import Report, public
 from ..text import printable
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -35,11 +35,21 @@ def render(report: Report, options) -> str:
     writer.writerow([text_cell(key) for key in (["table"] if multi else []) + [column.key for column in columns]])
     for table in report.tables:
         own = {column.key for column in table.columns}
-        getters = [(column.get, column.kind) if column.key in own else None for column in columns]
+        # Column.get, unrolled for speed (a 3,000-row table has ~100,000 cells): a plain text is
+        # escaped directly, anything else goes through public() and cell() as before.
+        specs = [(column.key, column.value, column.kind, column.key in own) for column in columns]
         head = [text_cell(table.name)] if multi else []
         for row in table.rows:
-            writer.writerow(head + [cell(get(row), kind) if get is not None else "" for get, kind in (
-                pair or (None, "") for pair in getters)])
+            cells = list(head)
+            for key, value_of, kind, present in specs:
+                value = (value_of(row) if value_of is not None else row.get(key)) if present else None
+                if value is None:
+                    cells.append("")
+                elif value.__class__ is str:
+                    cells.append(text_cell(value))
+                else:
+                    cells.append(cell(public(value), kind))
+            writer.writerow(cells)
     return out.getvalue()
 
 
