@@ -107,18 +107,25 @@ class _Output:
     width: Optional[int] = None
 
 
+_OUTPUT_EXTRA = {
+    "bom": (bool, typer.Option("--bom", help="Start CSV with a UTF-8 byte-order mark (Excel on Windows)."), False),
+    "svg": (Optional[Path], typer.Option("--svg", metavar="FILE", help="Also save the table as it shows in a terminal, as SVG."), None),
+    "html": (Optional[Path], typer.Option("--html", metavar="FILE", help="Also save the table as HTML."), None),
+    "width": (Optional[int], typer.Option("--width", min=40, metavar="COLUMNS", help="Width of the table, --svg and --html (default: the terminal's)."), None),
+}
+_OUTPUT_PARAMETERS: list = []   # the inspect.Parameters of _OUTPUT_EXTRA, built once for every command
+
+
 def output_options(command: Callable) -> Callable:
     """Give a table command --bom, --svg, --html and --width, once for all of them."""
     import inspect
-    extra = {
-        "bom": (bool, typer.Option("--bom", help="Start CSV with a UTF-8 byte-order mark (Excel on Windows)."), False),
-        "svg": (Optional[Path], typer.Option("--svg", metavar="FILE", help="Also save the table as it shows in a terminal, as SVG."), None),
-        "html": (Optional[Path], typer.Option("--html", metavar="FILE", help="Also save the table as HTML."), None),
-        "width": (Optional[int], typer.Option("--width", min=40, metavar="COLUMNS", help="Width of the table, --svg and --html (default: the terminal's)."), None),
-    }
+    extra = _OUTPUT_EXTRA
+    if not _OUTPUT_PARAMETERS:
+        _OUTPUT_PARAMETERS.extend(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default,
+                                                    annotation=Annotated[kind, info])
+                                  for name, (kind, info, default) in extra.items())
     signature = inspect.signature(command)
-    added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=Annotated[kind, info])
-             for name, (kind, info, default) in extra.items()]
+    added = _OUTPUT_PARAMETERS
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
@@ -696,7 +703,8 @@ def main() -> None:
         sys.exit(EXIT_DATA)
     code: object = 0
     try:
-        app(prog_name="cityai")
+        with _only_the_command(sys.argv[1:]):
+            app(prog_name="cityai")
     except SystemExit as done:
         code = done.code
     except OSError as error:
@@ -706,6 +714,38 @@ def main() -> None:
     except (OSError, ValueError) as error:
         code = _output_failed(error) if code in (0, None) else code
     sys.exit(code)
+
+
+@contextlib.contextmanager
+def _only_the_command(argv: List[str]):
+    """Typer builds the parameters of every registered command on each call (~9 ms for all 18);
+    when the command line names one, register only that one for this call (the same definition,
+    so the same parsing, help and errors). Anything else (--help, --version, an unknown name,
+    shell completion) leaves the whole app as it is."""
+    name, position = None, 0
+    while position < len(argv):
+        word = argv[position]
+        if word in ("--data", "--with"):           # the global options taking a value
+            position += 2
+        elif word.startswith(("--data=", "--with=")):
+            position += 1
+        elif word.startswith("-"):
+            break
+        else:
+            name = word
+            break
+    commands, groups = app.registered_commands, app.registered_groups
+    keep_commands = [info for info in commands if info.name == name]
+    keep_groups = [info for info in groups if info.name == name]
+    if name is None or any(key.startswith("_CITYAI_COMPLETE") for key in os.environ) \
+            or len(keep_commands) + len(keep_groups) != 1:
+        yield
+        return
+    app.registered_commands, app.registered_groups = keep_commands, keep_groups
+    try:
+        yield
+    finally:
+        app.registered_commands, app.registered_groups = commands, groups
 
 
 def _output_failed(error: Exception) -> int:

@@ -7,21 +7,24 @@ names, the closest valid ones.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import List, Optional, Sequence
 
+from .record import Frozen, _set
 from .text import one_line
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
 
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    message: str
-    line: Optional[int] = None
-    column: Optional[int] = None
-    path: str = ""
+class Problem(Frozen):
+    __slots__ = ("file", "message", "line", "column", "path")
+
+    def __init__(self, file: str, message: str, line: Optional[int] = None, column: Optional[int] = None,
+                 path: str = ""):
+        _set(self, "file", file)
+        _set(self, "message", message)
+        _set(self, "line", line)
+        _set(self, "column", column)
+        _set(self, "path", path)
 
     def __str__(self) -> str:
         where = self.file

@@ -1,7 +1,7 @@
 """The compiled knowledge base: plain, immutable records that every query reads.
 
-`compile_base` turns a validated pydantic `KnowledgeBase` (models.py) into a `Base` of frozen
-dataclasses. Queries, views and the cache work on this form only, so a warm run needs neither
+`compile_base` turns a validated pydantic `KnowledgeBase` (models.py) into a `Base` of immutable
+records (record.Frozen; `Fact` and `Base` stay dataclasses, for `dataclasses.replace`). Queries, views and the cache work on this form only, so a warm run needs neither
 pydantic nor TOML. It is pure data plus lookups: no wording, no rules (those live in rules.py).
 """
 from __future__ import annotations
@@ -11,26 +11,32 @@ from typing import Dict, List, Optional, Tuple
 
 from .dates import PartialDate
 from .quantity import Quantity
+from .record import Frozen, _set
 
 # The version of the knowledge-base schema (models.KnowledgeBase) that this release reads. It is
 # defined here, in a module without pydantic, because the compiled cache's key includes it.
 SCHEMA_VERSION = 2
 
 
-@dataclass(frozen=True)
-class Citation:
-    source: str
-    quote: str
-    text: str                 # the figure as this source writes it ("" for policies and programmes)
-    note: str = ""
+class Citation(Frozen):
+    __slots__ = ("source", "quote", "text", "note")
+    # text: the figure as this source writes it ("" for policies and programmes)
+
+    def __init__(self, source: str, quote: str, text: str, note: str = ""):
+        _set(self, "source", source)
+        _set(self, "quote", quote)
+        _set(self, "text", text)
+        _set(self, "note", note)
 
 
 @dataclass(frozen=True)
 class Fact:
+    """A dataclass (not record.Frozen), so that `dataclasses.replace` works on facts, as on `Base`."""
+
     place: str
     metric: str
     scope: str
-    kind: str                 # actual | target | forecast
+    kind: str                          # actual | target | forecast
     value: Quantity
     date: Optional[PartialDate]        # what the figure refers to (a target: its deadline)
     date_basis: Optional[str]          # stated | published | inferred
@@ -54,25 +60,31 @@ class Fact:
         return tuple(dict.fromkeys(c.source for c in self.citations))
 
 
-@dataclass(frozen=True)
-class ScopeDef:
-    key: str
-    zh: str
-    en: str
+class ScopeDef(Frozen):
+    __slots__ = ("key", "zh", "en")
+
+    def __init__(self, key: str, zh: str, en: str):
+        _set(self, "key", key)
+        _set(self, "zh", zh)
+        _set(self, "en", en)
 
 
-@dataclass(frozen=True)
-class MetricDef:
-    key: str
-    zh: str
-    en: str
-    dimension: str
-    unit: str
-    higher_is_better: bool
-    aliases: Tuple[str, ...]
-    keywords: Tuple[str, ...]
+class MetricDef(Frozen):
+    __slots__ = ("key", "zh", "en", "dimension", "unit", "higher_is_better", "aliases", "keywords", "scopes", "note")
     scopes: Tuple[ScopeDef, ...]       # the first is the metric's main scope
-    note: str = ""
+
+    def __init__(self, key: str, zh: str, en: str, dimension: str, unit: str, higher_is_better: bool,
+                 aliases: Tuple[str, ...], keywords: Tuple[str, ...], scopes: Tuple[ScopeDef, ...], note: str = ""):
+        _set(self, "key", key)
+        _set(self, "zh", zh)
+        _set(self, "en", en)
+        _set(self, "dimension", dimension)
+        _set(self, "unit", unit)
+        _set(self, "higher_is_better", higher_is_better)
+        _set(self, "aliases", aliases)
+        _set(self, "keywords", keywords)
+        _set(self, "scopes", scopes)
+        _set(self, "note", note)
 
     def scope(self, key: str) -> ScopeDef:
         return next(s for s in self.scopes if s.key == key)
@@ -81,80 +93,102 @@ class MetricDef:
         return next((i for i, s in enumerate(self.scopes) if s.key == key), len(self.scopes))
 
 
-@dataclass(frozen=True)
-class SubsidyTypeDef:
-    key: str
-    en: str
-    pinyin: str
+class SubsidyTypeDef(Frozen):
+    __slots__ = ("key", "en", "pinyin", "category", "aliases")
     category: str             # voucher | subsidy | prize | fund
-    aliases: Tuple[str, ...]
+
+    def __init__(self, key: str, en: str, pinyin: str, category: str, aliases: Tuple[str, ...]):
+        _set(self, "key", key)
+        _set(self, "en", en)
+        _set(self, "pinyin", pinyin)
+        _set(self, "category", category)
+        _set(self, "aliases", aliases)
 
 
-@dataclass(frozen=True)
-class SourceDef:
-    key: str
-    file: str
-    publisher: str
-    title: str
-    published: PartialDate
-    sha256: Optional[str]
-    url: str
-    author: str
-    language: str
-    note: str
-    origin: str = ""          # the knowledge-base file that declares it
+class SourceDef(Frozen):
+    __slots__ = ("key", "file", "publisher", "title", "published", "sha256", "url", "author", "language", "note",
+                 "origin")
+    origin: str               # the knowledge-base file that declares it
+
+    def __init__(self, key: str, file: str, publisher: str, title: str, published: PartialDate, sha256: Optional[str],
+                 url: str, author: str, language: str, note: str, origin: str = ""):
+        _set(self, "key", key)
+        _set(self, "file", file)
+        _set(self, "publisher", publisher)
+        _set(self, "title", title)
+        _set(self, "published", published)
+        _set(self, "sha256", sha256)
+        _set(self, "url", url)
+        _set(self, "author", author)
+        _set(self, "language", language)
+        _set(self, "note", note)
+        _set(self, "origin", origin)
 
 
-@dataclass(frozen=True)
-class PlaceDef:
-    name: str
-    level: str
-    province: str
-    city: str
-    regions: Tuple[str, ...]
-    traditional: str
-    pinyin: str
-    english: str
-    aliases: Tuple[str, ...]
+class PlaceDef(Frozen):
+    __slots__ = ("name", "level", "province", "city", "regions", "traditional", "pinyin", "english", "aliases")
+
+    def __init__(self, name: str, level: str, province: str, city: str, regions: Tuple[str, ...], traditional: str,
+                 pinyin: str, english: str, aliases: Tuple[str, ...]):
+        _set(self, "name", name)
+        _set(self, "level", level)
+        _set(self, "province", province)
+        _set(self, "city", city)
+        _set(self, "regions", regions)
+        _set(self, "traditional", traditional)
+        _set(self, "pinyin", pinyin)
+        _set(self, "english", english)
+        _set(self, "aliases", aliases)
 
 
-@dataclass(frozen=True)
-class Policy:
-    place: str
-    title: str
-    date: Optional[PartialDate]
-    date_basis: Optional[str]
-    period: str
-    note: str
-    citations: Tuple[Citation, ...]
+class Policy(Frozen):
+    __slots__ = ("place", "title", "date", "date_basis", "period", "note", "citations")
+
+    def __init__(self, place: str, title: str, date: Optional[PartialDate], date_basis: Optional[str], period: str,
+                 note: str, citations: Tuple[Citation, ...]):
+        _set(self, "place", place)
+        _set(self, "title", title)
+        _set(self, "date", date)
+        _set(self, "date_basis", date_basis)
+        _set(self, "period", period)
+        _set(self, "note", note)
+        _set(self, "citations", citations)
 
 
-@dataclass(frozen=True)
-class Term:
-    value: Quantity
-    period: str
-    quote: str
-    source: str
-    note: str = ""
-    applies_to: str = ""
-    flag: str = ""
+class Term(Frozen):
+    __slots__ = ("value", "period", "quote", "source", "note", "applies_to", "flag")
+
+    def __init__(self, value: Quantity, period: str, quote: str, source: str, note: str = "", applies_to: str = "",
+                 flag: str = ""):
+        _set(self, "value", value)
+        _set(self, "period", period)
+        _set(self, "quote", quote)
+        _set(self, "source", source)
+        _set(self, "note", note)
+        _set(self, "applies_to", applies_to)
+        _set(self, "flag", flag)
 
 
-@dataclass(frozen=True)
-class Programme:
-    place: str
-    type: str
-    name: str
-    policy: str
-    date: Optional[PartialDate]
-    date_basis: Optional[str]
-    eligibility: str
-    pool: Optional[Term]
-    rate: Optional[Term]
-    cap: Optional[Term]
-    special_rates: Tuple[Term, ...]
-    note: str
-    citations: Tuple[Citation, ...]
+class Programme(Frozen):
+    __slots__ = ("place", "type", "name", "policy", "date", "date_basis", "eligibility", "pool", "rate", "cap",
+                 "special_rates", "note", "citations")
+
+    def __init__(self, place: str, type: str, name: str, policy: str, date: Optional[PartialDate],  # noqa: A002
+                 date_basis: Optional[str], eligibility: str, pool: Optional[Term], rate: Optional[Term],
+                 cap: Optional[Term], special_rates: Tuple[Term, ...], note: str, citations: Tuple[Citation, ...]):
+        _set(self, "place", place)
+        _set(self, "type", type)
+        _set(self, "name", name)
+        _set(self, "policy", policy)
+        _set(self, "date", date)
+        _set(self, "date_basis", date_basis)
+        _set(self, "eligibility", eligibility)
+        _set(self, "pool", pool)
+        _set(self, "rate", rate)
+        _set(self, "cap", cap)
+        _set(self, "special_rates", special_rates)
+        _set(self, "note", note)
+        _set(self, "citations", citations)
 
 
 class AbstractBase:
@@ -178,6 +212,20 @@ class AbstractBase:
     def facts_of(self, place: str, metric: str, kind: Optional[str] = None) -> List[Fact]:
         raise NotImplementedError
 
+    def headline_facts(self, place: str, metric: str, kind: str, as_of: Optional[PartialDate] = None) -> List[Fact]:
+        """The facts of `facts_of(place, metric, kind)` that `rules.headline` can pick, in any scope,
+        and `rules.conflicts` can pair: here all of them. The compiled cache marks, at compile
+        time, each scope's headline and every fact in a conflict, and returns only those (in the
+        same order) when `as_of` is None, so that `rank` and `list` read a fraction of the facts."""
+        return self.facts_of(place, metric, kind)
+
+    def count_by_place(self, kind: str) -> Dict[str, int]:
+        """How many facts, policies or programmes (`kind`) each place has (places with none left out)."""
+        counts: Dict[str, int] = {}
+        for item in getattr(self, kind):
+            counts[item.place] = counts.get(item.place, 0) + 1
+        return counts
+
     def category(self, programme: Programme) -> str:
         kind = self.subsidy_types.get(programme.type)
         return kind.category if kind else "voucher"
@@ -185,6 +233,8 @@ class AbstractBase:
 
 @dataclass
 class Base(AbstractBase):
+    """The whole base in memory (compile_base, or a full load)."""
+
     title: str
     metrics: Dict[str, MetricDef]
     subsidy_types: Dict[str, SubsidyTypeDef]

@@ -210,7 +210,19 @@ class KnowledgeBase(Strict):
 
 def json_schema() -> dict:
     """The JSON Schema of a knowledge-base file, for TOML editors (Taplo, Even Better TOML)."""
-    schema = KnowledgeBase.model_json_schema()
+    from pydantic.json_schema import GenerateJsonSchema
+
+    class Generator(GenerateJsonSchema):
+        def field_title_should_be_set(self, schema) -> bool:
+            # A figure field has no title of its own, as when Quantity was a dataclass (a $ref).
+            inner = schema
+            while isinstance(inner, dict):
+                if inner.get("type") == "is-instance" and inner.get("cls") is Quantity:
+                    return False
+                inner = inner.get("schema")
+            return super().field_title_should_be_set(schema)
+
+    schema = KnowledgeBase.model_json_schema(schema_generator=Generator)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "cityai knowledge base"
     return schema

@@ -71,14 +71,15 @@ def read_files(files: List[Tuple[Path, int]], name: str) -> Tuple[dict, FileLine
         try:
             text = read_text(file)
             data = parse_toml(text, shown)
-            unsafe = check_characters(data, shown, LineMap(text))
+            line_map = LineMap(text)     # indexed only if a problem needs a line number
+            unsafe = check_characters(data, shown, line_map)
             if unsafe:
                 raise DataError(unsafe)
         except DataError as error:
             failed += error.problems      # go on: report every file that cannot be read at once
             continue
         index = len(lines.maps)
-        lines.maps.append((shown, LineMap(text)))
+        lines.maps.append((shown, line_map))
         for key, value in data.items():
             if key in TABLES and isinstance(value, dict):
                 table = merged.setdefault(key, {})

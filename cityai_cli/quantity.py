@@ -10,9 +10,10 @@ of `subsidies --spend` and the property tests all share one grammar.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Optional
+
+from .record import Frozen, _set
 
 
 class FigureError(ValueError):
@@ -82,29 +83,47 @@ _CN_CHARS = "".join([*_CN_DIGITS, *_CN_SMALL, *_CN_BIG])
 
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?(?:[eE][+-]?\d+)?"
 _MAG = "|".join(sorted(map(re.escape, _MAGNITUDES), key=len, reverse=True))
-_NUMBER = re.compile(rf"(?P<arabic>{_ARABIC})\s*(?P<mag>{_MAG})?|(?P<chinese>[{_CN_CHARS}]+)")
-_PREFIX_RE = re.compile("|".join(sorted(map(re.escape, _PREFIXES), key=len, reverse=True)))
-_UNIT_RE = re.compile("|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True)), re.IGNORECASE)
+_GRAMMAR: Optional[tuple] = None
+
+
+def _grammar() -> tuple:
+    """(number, prefix, unit, range separator) patterns, compiled on first use (~1 ms): a warm
+    query only formats figures; only loading a base, --spend and extract parse them."""
+    global _GRAMMAR
+    if _GRAMMAR is None:
+        _GRAMMAR = (re.compile(rf"(?P<arabic>{_ARABIC})\s*(?P<mag>{_MAG})?|(?P<chinese>[{_CN_CHARS}]+)"),
+                    re.compile("|".join(sorted(map(re.escape, _PREFIXES), key=len, reverse=True))),
+                    re.compile("|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True)), re.IGNORECASE),
+                    re.compile(r"\s*(?:-|–|—|~|～|至|到)\s*"))
+    return _GRAMMAR
+
+
 _FRACTION = re.compile(r"(\d{1,6})\s*/\s*(\d{1,6})")
 _CN_FRACTION = re.compile(r"([一二三四五六七八九十百]+)分之([一二三四五六七八九十]+)")
 _WORD_RATIOS = {"一半": Decimal("0.5"), "半数": Decimal("0.5")}
-_RANGE_SEP = re.compile(r"\s*(?:-|–|—|~|～|至|到)\s*")
 
 EXPECTED = ("[qualifier] number [余|多] unit [以上|左右], e.g. 超2800家, 约2400家, 2600余家, "
             "突破3000亿元, 1.7万亿元, 最高1000万元, 100EFLOPS, 10000P, 50%, 九成")
 
 
-@dataclass(frozen=True)
-class Quantity:
-    """A parsed figure. `value` is in `unit` (CNY, PFLOPS, ratio, or a count word)."""
+class Quantity(Frozen):
+    """A parsed figure. `value` is in `unit` (CNY, PFLOPS, ratio, or a count word).
 
-    text: str                       # as the curator (or user) wrote it
-    value: Decimal
-    unit: str
-    dimension: str
-    qualifier: str = ""             # canonical simplified word: 超, 约, 余, 最高 ...
-    upper: Optional[Decimal] = None  # set for ranges such as 3-5个
-    literal: str = ""               # the number as written (2800, 1.7万亿, 九), for quote checks
+    text: as the curator (or user) wrote it; qualifier: the canonical simplified word (超, 约, 余,
+    最高 …); upper: set for ranges such as 3-5个; literal: the number as written (2800, 1.7万亿, 九),
+    for quote checks."""
+
+    __slots__ = ("text", "value", "unit", "dimension", "qualifier", "upper", "literal")
+
+    def __init__(self, text: str, value: Decimal, unit: str, dimension: str, qualifier: str = "",
+                 upper: Optional[Decimal] = None, literal: str = ""):
+        _set(self, "text", text)
+        _set(self, "value", value)
+        _set(self, "unit", unit)
+        _set(self, "dimension", dimension)
+        _set(self, "qualifier", qualifier)
+        _set(self, "upper", upper)
+        _set(self, "literal", literal)
 
     @property
     def bound(self) -> str:
@@ -145,8 +164,9 @@ def parse_figure(text: str, *, default_unit: Optional[str] = None) -> Quantity:
     source = text.strip()
     if not source:
         raise FigureError(f"empty figure; expected {EXPECTED}")
+    number_re, prefix_re, unit_re, range_re = _grammar()
     rest, qualifier = source, ""
-    prefix = _PREFIX_RE.match(rest)
+    prefix = prefix_re.match(rest)
     if prefix:
         qualifier, rest = _PREFIXES[prefix.group(0)], rest[prefix.end():].lstrip()
     if rest in _RANK_WORDS and not qualifier:
@@ -182,13 +202,13 @@ def parse_figure(text: str, *, default_unit: Optional[str] = None) -> Quantity:
         return Quantity(source, _exact(value, text), "ratio", "ratio", qualifier or suffix, None, literal)
     low, rest, literal, low_magnitude = _take_number(rest, source)
     upper = None
-    separator = _RANGE_SEP.match(rest)
-    if separator and rest[separator.end():][:1] and _NUMBER.match(rest[separator.end():]):
+    separator = range_re.match(rest)
+    if separator and rest[separator.end():][:1] and number_re.match(rest[separator.end():]):
         upper, rest, _, upper_magnitude = _take_number(rest[separator.end():], source)
         if low_magnitude is None and upper_magnitude is not None:
             low *= upper_magnitude   # "1.5-2万元": the magnitude is written once, for both ends
     suffix, rest = _take_suffix(rest)
-    unit_match = _UNIT_RE.match(rest)
+    unit_match = unit_re.match(rest)
     if unit_match:
         written = unit_match.group(0)
         unit, dimension, factor = _UNITS[written if written in _UNITS else written.upper()]
@@ -218,7 +238,7 @@ def parse_figure(text: str, *, default_unit: Optional[str] = None) -> Quantity:
 
 def _take_number(rest: str, source: str) -> tuple[Decimal, str, str, Optional[Decimal]]:
     """(number, rest of the text, the number as written, the magnitude written after it if any)."""
-    match = _NUMBER.match(rest)
+    match = _grammar()[0].match(rest)
     if not match:
         raise FigureError(f"cannot parse figure {source!r}: no number found; expected {EXPECTED}")
     if match.group("arabic"):

@@ -6,22 +6,31 @@ field it reads is itself a column, so CSV and JSON never lose what the table sho
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable, Dict, List, Optional
+
+from .record import Frozen, _set
 
 Record = Dict[str, Any]
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    kind: str = "text"            # text | number | bool: numbers stay numbers in CSV/JSON
-    in_table: bool = True         # shown in the terminal table / markdown
-    cell: Optional[Callable[[Record], str]] = None
-    atomic: bool = False          # its words (figures, dates, ids) are never broken across lines
-    value: Optional[Callable[[Record], Any]] = None   # a derived (label) column's machine value
+class Column(Frozen):
+    """kind: text | number | bool (numbers stay numbers in CSV/JSON); in_table: shown in the
+    terminal table / markdown; atomic: its words (figures, dates, ids) are never broken across
+    lines; value: a derived (label) column's machine value."""
+
+    __slots__ = ("key", "header", "kind", "in_table", "cell", "atomic", "value")
+
+    def __init__(self, key: str, header: str, kind: str = "text", in_table: bool = True,
+                 cell: Optional[Callable[[Record], str]] = None, atomic: bool = False,
+                 value: Optional[Callable[[Record], Any]] = None):
+        _set(self, "key", key)
+        _set(self, "header", header)
+        _set(self, "kind", kind)
+        _set(self, "in_table", in_table)
+        _set(self, "cell", cell)
+        _set(self, "atomic", atomic)
+        _set(self, "value", value)
 
     def get(self, record: Record) -> Any:
         """The value CSV and JSON write: the record's field, or the derived label."""
@@ -33,26 +42,35 @@ class Column:
         return show_value(record.get(self.key))
 
 
-@dataclass
 class Table:
-    name: str
-    title: str
-    columns: List[Column]
-    rows: List[Record]
-    chart: Optional[str] = None   # numeric key to draw as bars (terminal table only)
-    empty: str = "(none)"
-    caption: str = ""             # a legend under the terminal table (marks used in cells)
+    """chart: a numeric key to draw as bars (terminal table only); caption: a legend under the
+    terminal table (marks used in cells)."""
+
+    def __init__(self, name: str, title: str, columns: List[Column], rows: List[Record], chart: Optional[str] = None,
+                 empty: str = "(none)", caption: str = ""):
+        self.name = name
+        self.title = title
+        self.columns = columns
+        self.rows = rows
+        self.chart = chart
+        self.empty = empty
+        self.caption = caption
+
+    def __repr__(self) -> str:
+        return f"Table(name={self.name!r}, title={self.title!r}, {len(self.columns)} columns, {len(self.rows)} rows)"
 
 
-@dataclass
 class Report:
-    tables: List[Table]
-    primary: int = 0              # the table CSV writes (one rectangular table per file)
-    # JSON shape is fixed per command: a list when the command has one table, else an object.
-    single: bool = field(init=False)
+    """primary: the table CSV writes (one rectangular table per file). JSON shape is fixed per
+    command (`single`): a list when the command has one table, else an object."""
 
-    def __post_init__(self) -> None:
-        self.single = len(self.tables) == 1
+    def __init__(self, tables: List[Table], primary: int = 0):
+        self.tables = tables
+        self.primary = primary
+        self.single = len(tables) == 1
+
+    def __repr__(self) -> str:
+        return f"Report(tables={self.tables!r}, primary={self.primary!r})"
 
 
 def public(value: Any) -> Any:

@@ -4,12 +4,12 @@ these functions; tests pin each on a small fixture.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from .dates import PartialDate
 from .facts import Fact, MetricDef, Programme, Term
+from .record import Frozen, _set
 
 
 def comparable(a: Fact, b: Fact) -> Optional[str]:
@@ -77,15 +77,19 @@ def better(metric: MetricDef, fact: Fact) -> tuple:
     return tuple(sign * part for part in fact.value.sort_key())
 
 
-@dataclass(frozen=True)
-class Estimate:
-    """What a contract would get back. `code` says which rule applied; amounts are CNY."""
+class Estimate(Frozen):
+    """What a contract would get back. `code` says which rule applied (fund | rate_unknown |
+    cap_unknown | capped | within_cap); amounts are CNY; `special` is the special rate used, if any."""
 
-    code: str                       # fund | rate_unknown | cap_unknown | capped | within_cap
-    payout: Optional[Decimal] = None
-    rate: Optional[Decimal] = None
-    gross: Optional[Decimal] = None
-    special: Optional[Term] = None  # the special rate used, if any
+    __slots__ = ("code", "payout", "rate", "gross", "special")
+
+    def __init__(self, code: str, payout: Optional[Decimal] = None, rate: Optional[Decimal] = None,
+                 gross: Optional[Decimal] = None, special: Optional[Term] = None):
+        _set(self, "code", code)
+        _set(self, "payout", payout)
+        _set(self, "rate", rate)
+        _set(self, "gross", gross)
+        _set(self, "special", special)
 
 
 def estimate(programme: Programme, category: str, spend: Decimal, flags: Iterable[str] = ()) -> Estimate:

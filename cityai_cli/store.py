@@ -17,8 +17,13 @@ Schema (one schema for the cache and for `export`; values are never parsed again
             note, origin)                                      origin: the knowledge-base file
     places(name PK, position, level, province, city, regions JSON, traditional, pinyin, english,
            aliases JSON)
-    facts(id PK, place FK places, metric FK metrics, scope, kind, <quantity value_*>, date,
-          date_basis, set_on, note)          indexes: (place, metric), (metric)
+    facts(id PK, position, place FK places, metric FK metrics, scope, kind, <quantity value_*>, date,
+          date_basis, set_on, note, headline)    indexes: (place, metric), (metric, headline)
+                                        id numbers a metric's facts together, by place (so one
+                                        metric is one stretch of the file); position is the
+                                        curated order. headline = 1: the fact is its (place,
+                                        metric, kind, scope)'s headline (`rules.headline`) or in a
+                                        conflict (`rules.conflicts`); what rank and list read.
     policies(id PK, place FK, title, date, date_basis, period, note)
     programmes(id PK, place FK, type FK subsidy_types, name, policy, date, date_basis,
                eligibility, note)
@@ -30,7 +35,8 @@ Schema (one schema for the cache and for `export`; values are never parsed again
 A quantity is stored as its fields: value_text (as curated), value (exact decimal, TEXT; CAST it
 to REAL for arithmetic), value_unit, value_dimension, value_qualifier, value_upper (TEXT or
 NULL), value_literal. Dates are TEXT as curated ("2024", "2024-12", "2024-12-31"). Lists of
-words (aliases, keywords, regions) are JSON arrays. Rows keep curated order by id/position.
+words (aliases, keywords, regions) are JSON arrays. Rows keep curated order by id/position
+(facts: by position; a fact's citations are stored next to each other, in fact id order).
 
 Cache rules: the key is SHA-256 over every knowledge-base file's path and bytes, the schema
 version (`facts.SCHEMA_VERSION`), the cache format (`FORMAT`) and `cityai_cli.__version__`; the
@@ -41,7 +47,6 @@ falls back to the full load. A missing, read-only or unwritable cache directory 
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
@@ -56,7 +61,7 @@ from .facts import (AbstractBase, Base, Citation, Fact, MetricDef, PlaceDef, Pol
 from .paths import data_files
 from .quantity import Quantity
 
-FORMAT = "1"            # bump when the tables below change
+FORMAT = "2"            # bump when the tables below change
 CACHE_ENV = "CITYAI_CACHE_DIR"
 
 _Q = ("value_text TEXT NOT NULL, value TEXT NOT NULL, value_unit TEXT NOT NULL, value_dimension TEXT NOT NULL, "
@@ -78,11 +83,11 @@ CREATE TABLE sources (key TEXT PRIMARY KEY, position INTEGER NOT NULL, file TEXT
 CREATE TABLE places (name TEXT PRIMARY KEY, position INTEGER NOT NULL, level TEXT NOT NULL, province TEXT NOT NULL,
     city TEXT NOT NULL, regions TEXT NOT NULL, traditional TEXT NOT NULL, pinyin TEXT NOT NULL,
     english TEXT NOT NULL, aliases TEXT NOT NULL);
-CREATE TABLE facts (id INTEGER PRIMARY KEY, place TEXT NOT NULL REFERENCES places(name),
+CREATE TABLE facts (id INTEGER PRIMARY KEY, position INTEGER NOT NULL, place TEXT NOT NULL REFERENCES places(name),
     metric TEXT NOT NULL REFERENCES metrics(key), scope TEXT NOT NULL, kind TEXT NOT NULL, {_Q},
-    date TEXT, date_basis TEXT, set_on TEXT, note TEXT NOT NULL);
+    date TEXT, date_basis TEXT, set_on TEXT, note TEXT NOT NULL, headline INTEGER NOT NULL);
 CREATE INDEX facts_place_metric ON facts (place, metric);
-CREATE INDEX facts_metric ON facts (metric);
+CREATE INDEX facts_metric ON facts (metric, headline);
 CREATE TABLE policies (id INTEGER PRIMARY KEY, place TEXT NOT NULL REFERENCES places(name), title TEXT NOT NULL,
     date TEXT, date_basis TEXT, period TEXT NOT NULL, note TEXT NOT NULL);
 CREATE INDEX policies_place ON policies (place);
@@ -154,11 +159,15 @@ def _fill(db: sqlite3.Connection, base: AbstractBase, meta: Dict[str, str]) -> N
             citations.append((*ids, position, c.source, c.quote, c.text, c.note))
 
     rows = []
-    for number, f in enumerate(base.facts, start=1):
-        rows.append((number, f.place, f.metric, f.scope, f.kind, *_quantity(f.value), _text(f.date), f.date_basis,
-                     _text(f.set_on), f.note))
+    facts = base.facts
+    marked = _headline_marks(base)
+    order = sorted(range(len(facts)), key=lambda i: (facts[i].metric, facts[i].place, i))
+    for number, i in enumerate(order, start=1):
+        f = facts[i]
+        rows.append((number, i + 1, f.place, f.metric, f.scope, f.kind, *_quantity(f.value), _text(f.date),
+                     f.date_basis, _text(f.set_on), f.note, int(i in marked)))
         cite(0, number, f.citations)
-    db.executemany(f"INSERT INTO facts VALUES (?,?,?,?,?,{'?,' * 7}?,?,?,?)", rows)
+    db.executemany(f"INSERT INTO facts VALUES (?,?,?,?,?,?,{'?,' * 7}?,?,?,?,?)", rows)
     rows = []
     for number, p in enumerate(base.policies, start=1):
         rows.append((number, p.place, p.title, _text(p.date), p.date_basis, p.period, p.note))
@@ -180,6 +189,31 @@ def _fill(db: sqlite3.Connection, base: AbstractBase, meta: Dict[str, str]) -> N
                    "VALUES (?,?,?,?,?,?,?,?)", citations)
 
 
+def _headline_marks(base: AbstractBase) -> set:
+    """Indexes (in base.facts) of the facts `headline_facts` returns: each (place, metric, kind,
+    scope)'s headline by `rules.headline` and both facts of every pair of `rules.conflicts`.
+
+    Enough for any headline of the group (the headline key orders by scope first, and the first
+    minimal fact of the whole group is the first minimal one of its scope, so the marked facts,
+    kept in curated order, give the same pick) and for every conflict of any fact."""
+    from .rules import conflicts, headline
+    groups: Dict[tuple, List[int]] = {}
+    for i, f in enumerate(base.facts):
+        groups.setdefault((f.place, f.metric, f.kind), []).append(i)
+    facts, marked = base.facts, set()
+    position = {id(f): i for i, f in enumerate(facts)}
+    for (_, metric, _), members in groups.items():
+        definition = base.metrics[metric]
+        scopes: Dict[str, List[Fact]] = {}
+        for i in members:
+            scopes.setdefault(facts[i].scope, []).append(facts[i])
+        for same_scope in scopes.values():
+            marked.add(position[id(headline(same_scope, definition))])
+        for pair in conflicts(facts[i] for i in members):
+            marked.update(position[id(f)] for f in pair)
+    return marked
+
+
 # ---- the cache key and location ----------------------------------------------------------------
 
 def _size_limit() -> int:
@@ -192,7 +226,8 @@ def _size_limit() -> int:
 # The modules whose code decides what a compiled base holds. Their size and modification time
 # join the key, so that an edited checkout (an editable install) never reads a cache written by
 # other code; an installed release changes only with its version.
-_COMPILERS = ("facts.py", "store.py", "kb.py", "models.py", "multi.py", "lint.py", "quantity.py")
+_COMPILERS = ("facts.py", "store.py", "kb.py", "models.py", "multi.py", "lint.py", "quantity.py", "rules.py",
+              "dates.py")
 
 
 def _code_stamp() -> str:
@@ -207,6 +242,24 @@ def _code_stamp() -> str:
     return "code=" + ";".join(parts)
 
 
+def _sha256(size: int):
+    """A SHA-256 object. For a small base, the interpreter's built-in implementation (loads in
+    ~0.3 ms); hashlib's OpenSSL one costs ~2.5 ms to import (libcrypto) but hashes 5x faster, so it
+    is used from 1 MB of knowledge base on. The digest is the same."""
+    if size < 1 << 20:
+        try:
+            from _sha2 import sha256            # Python >= 3.12
+            return sha256()
+        except ImportError:
+            try:
+                from _sha256 import sha256      # Python <= 3.11
+                return sha256()
+            except ImportError:
+                pass
+    import hashlib
+    return hashlib.sha256()
+
+
 def cache_key(files: List[Path]) -> str:
     """SHA-256 over each file's path and bytes, the schema version, the cache format and cityai's version.
 
@@ -217,7 +270,7 @@ def cache_key(files: List[Path]) -> str:
     limit = _size_limit()
     if not files:
         raise OSError("no knowledge-base file")
-    digest = hashlib.sha256()
+    digest = _sha256(sum(os.stat(path).st_size for path in files))
     for part in (f"schema={_facts.SCHEMA_VERSION}", f"format={FORMAT}", f"cityai={__version__}", _code_stamp()):
         digest.update(part.encode() + b"\0")
     for path in files:
@@ -240,8 +293,9 @@ def cache_dir() -> Path:
 
 def cache_file(path: Path, key: str) -> Path:
     """<which base>-<which content>.sqlite3: one file per base, replaced when the base changes."""
-    which = hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
-    return cache_dir() / f"{which}-{key[:32]}.sqlite3"
+    which = _sha256(0)
+    which.update(str(path.resolve()).encode("utf-8", "surrogateescape"))
+    return cache_dir() / f"{which.hexdigest()[:16]}-{key[:32]}.sqlite3"
 
 
 def _whole(path: Path) -> bool:
@@ -280,6 +334,9 @@ class CachedBase(AbstractBase):
         self._fallback = fallback
         self._full: Optional[Base] = None
         self._by_key: Dict[Tuple[str, str], List[Fact]] = {}
+        self._by_id: Dict[int, Fact] = {}            # every fact built, by row id (each is built once)
+        self._marked: set = set()                    # id() of the facts whose row says headline = 1
+        self._headlines: Dict[str, Dict[Tuple[str, str], List[Fact]]] = {}
         self._metric_loaded: Dict[str, bool] = {}
         self._asked: Dict[str, int] = {}
         self._lists: Dict[str, list] = {}
@@ -324,17 +381,25 @@ class CachedBase(AbstractBase):
             found.setdefault(owner, []).append(Citation(source, quote, text, note))
         return {owner: tuple(items) for owner, items in found.items()}
 
-    def _facts(self, where: str, params: tuple) -> List[Fact]:
-        cited = self._citations("fact", f"JOIN facts f ON f.id = c.fact WHERE {where}", params)
-        rows = self._db.execute(f"SELECT f.id, f.place, f.metric, f.scope, f.kind, {_QCOLS}, f.date, f.date_basis, "
-                                f"f.set_on, f.note FROM facts f WHERE {where} ORDER BY f.id", params)
-        return [Fact(r[1], r[2], r[3], r[4], _q(r, 5), _date(r[12]), r[13], _date(r[14]), r[15], cited.get(r[0], ()))
-                for r in rows]
+    def _facts(self, where: str, params: tuple, order: str = "f.id") -> List[Fact]:
+        """The facts matching `where`, each built once: a fact read again is the same object."""
+        known = self._by_id
+        wanted = self._db.execute(f"SELECT f.id FROM facts f WHERE {where} ORDER BY {order}", params).fetchall()
+        if any(number not in known for (number,) in wanted):
+            cited = self._citations("fact", f"JOIN facts f ON f.id = c.fact WHERE {where}", params)
+            for r in self._db.execute(f"SELECT f.id, f.place, f.metric, f.scope, f.kind, {_QCOLS}, f.date, "
+                                      f"f.date_basis, f.set_on, f.note, f.headline FROM facts f WHERE {where}", params):
+                if r[0] not in known:
+                    fact = known[r[0]] = Fact(r[1], r[2], r[3], r[4], _q(r, 5), _date(r[12]), r[13], _date(r[14]),
+                                              r[15], cited.get(r[0], ()))
+                    if r[16]:
+                        self._marked.add(id(fact))
+        return [known[number] for (number,) in wanted]
 
     def _load_metric(self, metric: str) -> None:
-        handed_out = {key for key in self._by_key if key[1] == metric}
+        complete = set(self._by_key)      # _by_key holds only whole groups
         for fact in self._facts("f.metric = ?", (metric,)):
-            if (fact.place, metric) not in handed_out:
+            if (fact.place, metric) not in complete:
                 self._by_key.setdefault((fact.place, metric), []).append(fact)
         self._metric_loaded[metric] = True
 
@@ -355,22 +420,42 @@ class CachedBase(AbstractBase):
         found = self._by_key.get(key, [])
         return [f for f in found if kind is None or f.kind == kind]
 
+    def headline_facts(self, place: str, metric: str, kind: str, as_of=None) -> List[Fact]:
+        if self._full is not None or as_of is not None:
+            return self.facts_of(place, metric, kind)
+        key = (place, metric)
+        if key in self._by_key or self._metric_loaded.get(metric) or "facts" in self._lists:
+            marked = self._marked
+            return [f for f in self.facts_of(place, metric, kind) if id(f) in marked]
+        if metric not in self._headlines:
+            def read() -> None:
+                found: Dict[Tuple[str, str], List[Fact]] = {}
+                for fact in self._facts("f.metric = ? AND f.headline = 1", (metric,)):
+                    found.setdefault((fact.place, metric), []).append(fact)
+                self._headlines[metric] = found
+            self._guard(read)
+            if self._full is not None:
+                return self._full.facts_of(place, metric, kind)
+        return [f for f in self._headlines[metric].get(key, ()) if f.kind == kind]
+
+    def count_by_place(self, kind: str) -> Dict[str, int]:
+        if self._full is not None or kind in self._lists:
+            return super().count_by_place(kind)
+        table = {"facts": "facts", "policies": "policies", "programmes": "programmes"}[kind]
+        found = self._guard(lambda: dict(self._db.execute(f"SELECT place, count(*) FROM {table} GROUP BY place")))
+        return super().count_by_place(kind) if found is None else found
+
     @property
     def facts(self) -> List[Fact]:  # type: ignore[override]
         if self._full is not None:
             return self._full.facts
         if "facts" not in self._lists:
             def read() -> None:
-                # Reuse the objects facts_of already handed out, so identity comparisons hold.
-                handed_out = {key: iter(group) for key, group in self._by_key.items()}
-                merged = []
-                for fact in self._facts("1", ()):
-                    key = (fact.place, fact.metric)
-                    if key in handed_out:
-                        fact = next(handed_out[key])
-                    else:
-                        self._by_key.setdefault(key, []).append(fact)
-                    merged.append(fact)
+                merged = self._facts("1", (), "f.position")
+                complete = set(self._by_key)      # _by_key holds only whole groups
+                for fact in merged:
+                    if (fact.place, fact.metric) not in complete:
+                        self._by_key.setdefault((fact.place, fact.metric), []).append(fact)
                 self._lists["facts"] = merged
             self._guard(read)
             if self._full is not None:

@@ -24,9 +24,13 @@ def _escape(match: "re.Match") -> str:
 def printable(text: str) -> str:
     """Control, bidi and zero-width characters as visible escapes (\\x1b, \\u202e); newline and
     tab are kept (cells may span lines)."""
+    if text.isprintable():   # fast path: every character escaped here is non-printable (Cc, Cf)
+        return text
     return CONTROL_IN_VALUE.sub(_escape, text)
 
 
 def one_line(text: str) -> str:
     """`printable`, and newline and tab escaped too: for messages, one problem per line."""
+    if text.isprintable():
+        return text
     return CONTROL_IN_KEY.sub(_escape, text)

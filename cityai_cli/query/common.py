@@ -7,7 +7,6 @@ only write the columns a view declares, so such keys never reach CSV or JSON.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 from ..facts import Base, Fact
@@ -20,12 +19,27 @@ MACHINE_UNITS = {"money": "CNY", "money_usd": "USD", "compute": "PFLOPS", "ratio
                  "rank": "rank", "parameters": "parameters", "number": "number", "member": "member"}
 
 
-@dataclass
 class Result:
-    name: str                              # stable table name: rank, compare, facts …
-    rows: List[Record]
-    meta: Dict[str, Any] = field(default_factory=dict)
-    sections: List["Result"] = field(default_factory=list)   # more tables (show: facts, policies …)
+    """name: stable table name (rank, compare, facts …); sections: more tables (show: facts, policies …)."""
+
+    __slots__ = ("name", "rows", "meta", "sections")
+
+    def __init__(self, name: str, rows: List[Record], meta: Optional[Dict[str, Any]] = None,
+                 sections: Optional[List["Result"]] = None):
+        self.name = name
+        self.rows = rows
+        self.meta = {} if meta is None else meta
+        self.sections = [] if sections is None else sections
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.name, self.rows, self.meta, self.sections) == (other.name, other.rows, other.meta, other.sections)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Result(name={self.name!r}, rows={self.rows!r}, meta={self.meta!r}, sections={self.sections!r})"
 
 
 def quantity_fields(quantity: Optional[Quantity], prefix: str = "") -> Record:

@@ -14,10 +14,7 @@ HEADLINE_METRICS = ("ai_enterprises", "industry_scale", "compute_capacity")
 
 def list_places(base: Base, level: Optional[str] = None, region: Optional[str] = None,
                 province: Optional[str] = None) -> Result:
-    counts: dict = {}
-    for kind in ("facts", "policies", "programmes"):
-        for item in getattr(base, kind):
-            counts[(item.place, kind)] = counts.get((item.place, kind), 0) + 1
+    counts = {kind: base.count_by_place(kind) for kind in ("facts", "policies", "programmes")}
     rows = []
     for name, place in base.places.items():
         if (level and place.level != level) or not in_region(base, name, region):
@@ -29,11 +26,11 @@ def list_places(base: Base, level: Optional[str] = None, region: Optional[str] =
                        "english": place.english or None}
         for metric in HEADLINE_METRICS:
             if metric in base.metrics:
-                fact = headline(base.facts_of(name, metric, "actual"), base.metrics[metric])
+                fact = headline(base.headline_facts(name, metric, "actual"), base.metrics[metric])
                 row.update({k: v for k, v in fact_fields(fact, metric + "_").items()
                             if k.startswith("_") or k[len(metric) + 1:] in ("value", "value_max", "unit", "bound", "text", "date", "scope")})
-        row.update(facts=counts.get((name, "facts"), 0), policies=counts.get((name, "policies"), 0),
-                   programmes=counts.get((name, "programmes"), 0))
+        row.update(facts=counts["facts"].get(name, 0), policies=counts["policies"].get(name, 0),
+                   programmes=counts["programmes"].get(name, 0))
         rows.append(row)
     return Result("places", rows, {"level": level, "region": region, "province": province,
                                    "metrics": [m for m in HEADLINE_METRICS if m in base.metrics]})

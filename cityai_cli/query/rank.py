@@ -21,14 +21,14 @@ def rank(base: Base, metric: str, level: Optional[str] = "city", top: Optional[i
     definition = base.metrics[metric]
     places = [name for name, place in base.places.items()
               if (level is None or place.level == level) and in_region(base, name, region)]
-    picked = {name: headline(base.facts_of(name, metric, kind), definition, as_of) for name in places}
+    picked = {name: headline(base.headline_facts(name, metric, kind, as_of), definition, as_of) for name in places}
     present = {name: fact for name, fact in picked.items() if fact is not None}
     reference = _reference(present, definition)
     ranked: List[tuple] = []
     others: List[tuple] = []
     for name, fact in present.items():
         # Prefer the place's fact in the reference scope when it has one.
-        in_scope = [f for f in base.facts_of(name, metric, kind) if reference and f.scope == reference.scope
+        in_scope = [f for f in base.headline_facts(name, metric, kind, as_of) if reference and f.scope == reference.scope
                     and (as_of is None or f.known_by is None or f.known_by.at_or_before(as_of))]
         if in_scope:
             fact = headline(in_scope, definition, as_of) or fact
@@ -44,7 +44,7 @@ def rank(base: Base, metric: str, level: Optional[str] = "city", top: Optional[i
     rows += [_row(base, None, None, False, None, name) for name in sorted(set(places) - set(present))]
     if top is not None:
         rows = rows[:top]
-    elsewhere = sorted({place.level for name, place in base.places.items() if base.facts_of(name, metric, kind)}) \
+    elsewhere = sorted({place.level for name, place in base.places.items() if base.headline_facts(name, metric, kind)}) \
         if not present else []
     return Result("rank", rows, {"metric": metric, "kind": kind, "level": level, "region": region,
                                  "as_of": as_of, "with_figure": len(present), "without": len(places) - len(present),
@@ -64,7 +64,7 @@ def _reference(present, definition) -> Optional[Fact]:
 def _row(base: Base, fact: Optional[Fact], position, is_comparable: bool, reason: Optional[str],
          name: Optional[str] = None) -> Record:
     place = fact.place if fact else name
-    disagreeing = [b if a is fact else a for a, b in conflicts(base.facts_of(place, fact.metric, fact.kind))
+    disagreeing = [b if a is fact else a for a, b in conflicts(base.headline_facts(place, fact.metric, fact.kind))
                    if fact in (a, b)] if fact else []
     return {"rank": position, "place": place, "level": base.places[place].level,
             "comparable": is_comparable if fact else None, "reason": reason, **fact_fields(fact),

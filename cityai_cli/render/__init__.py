@@ -7,21 +7,26 @@ partial output is written.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 from typing import Optional
 
+from ..record import Frozen, _set
 from ..report import Report
 from ..text import printable  # noqa: F401 - the renderers' escaper, defined with the loader's policy
 
 FORMATS = ("table", "csv", "json", "markdown")
 
 
-@dataclass(frozen=True)
-class Options:
-    width: Optional[int] = None   # terminal columns for the table renderer
-    color: bool = False
-    chart: bool = False
-    record: str = ""              # "svg" or "html": the table renderer returns the recorded page
+class Options(Frozen):
+    """width: terminal columns for the table renderer; record: "svg" or "html", the table renderer
+    then returns the recorded page."""
+
+    __slots__ = ("width", "color", "chart", "record")
+
+    def __init__(self, width: Optional[int] = None, color: bool = False, chart: bool = False, record: str = ""):
+        _set(self, "width", width)
+        _set(self, "color", color)
+        _set(self, "chart", chart)
+        _set(self, "record", record)
 
 
 def render(report: Report, fmt: str, options: Options = Options()) -> str:

@@ -59,7 +59,16 @@ def fact_columns(base: Base, lang: str, prefix: str = "", metric_of: Callable[[R
 
 
 def legend(rows: List[Record], lang: str, keys=("date_basis",)) -> str:
-    bases = {r.get(k) for r in rows for k in r if any(k.endswith(key) for key in keys)}
+    suffixes = tuple(keys)
+    wanted: dict = {}    # field name -> whether it ends with one of keys (rows share their fields)
+    bases = set()
+    for r in rows:
+        for k, value in r.items():
+            hit = wanted.get(k)
+            if hit is None:
+                hit = wanted[k] = k.endswith(suffixes)
+            if hit:
+                bases.add(value)
     parts = [word(lang, f"legend.{basis}") for basis in ("published", "inferred") if basis in bases]
     return "  ".join(parts)
 
