@@ -15,7 +15,7 @@ import shutil
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Callable, List, Optional
+from typing import TYPE_CHECKING, Annotated, Callable, List, Optional, Union
 
 import typer
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
 # Typer >= 0.29 prints an argument's Python type in help ("PLACE... <list[str]>"); the metavar
 # and the help text say what to type, so the type is left out (older Typer never printed it).
 if hasattr(typer.core, "TyperArgument"):
-    typer.core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign,assignment]
+    typer.core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[attr-defined]
 
 app = typer.Typer(name="cityai", help="Compare Chinese cities' AI-industry figures, targets and subsidies. "
                   "Every number is traced to a quote in its source document.\n\n"
@@ -215,7 +215,7 @@ def emit(loaded: "Loaded", result: "Result", fmt: Optional[Format], lang: Lang, 
     from .render import Options, render
     from .view import view
     is_tty = sys.stdout.isatty()
-    if chart and fmt not in (None, Format.table):
+    if chart and fmt is not None and fmt is not Format.table:
         raise UsageError(f"--chart draws bars in the terminal table; it cannot be combined with --format {fmt.value}")
     chosen = fmt.value if fmt else ("table" if is_tty or chart else "csv")
     color = is_tty and bool(os.environ.get("NO_COLOR", "") == "") and chosen == "table"  # no-color.org
@@ -305,7 +305,7 @@ def list_command(
     from .query.places import list_places
     loaded = load(data, with_)
     province_name = group_index(loaded.base, "province", "province").resolve(province) if province else None
-    chosen = None if level in (None, Level.all) else level.value
+    chosen = None if level is None or level is Level.all else level.value
     emit(loaded, list_places(loaded.base, chosen, _region(loaded, region), province_name), format, lang)
 
 
@@ -701,7 +701,7 @@ def main() -> None:
     if sys.stdout is None:   # started with stdout closed (`cityai list >&-`)
         _say("Error: output: standard output is closed")
         sys.exit(EXIT_DATA)
-    code: object = 0
+    code: Union[str, int, None] = 0
     try:
         with _only_the_command(sys.argv[1:]):
             app(prog_name="cityai")

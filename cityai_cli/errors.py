@@ -17,6 +17,11 @@ EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
 class Problem(Frozen):
     __slots__ = ("file", "message", "line", "column", "path")
+    file: str
+    message: str
+    line: Optional[int]
+    column: Optional[int]
+    path: str
 
     def __init__(self, file: str, message: str, line: Optional[int] = None, column: Optional[int] = None,
                  path: str = ""):

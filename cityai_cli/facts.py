@@ -20,6 +20,10 @@ SCHEMA_VERSION = 2
 
 class Citation(Frozen):
     __slots__ = ("source", "quote", "text", "note")
+    source: str
+    quote: str
+    text: str
+    note: str
     # text: the figure as this source writes it ("" for policies and programmes)
 
     def __init__(self, source: str, quote: str, text: str, note: str = ""):
@@ -62,6 +66,9 @@ class Fact:
 
 class ScopeDef(Frozen):
     __slots__ = ("key", "zh", "en")
+    key: str
+    zh: str
+    en: str
 
     def __init__(self, key: str, zh: str, en: str):
         _set(self, "key", key)
@@ -71,6 +78,15 @@ class ScopeDef(Frozen):
 
 class MetricDef(Frozen):
     __slots__ = ("key", "zh", "en", "dimension", "unit", "higher_is_better", "aliases", "keywords", "scopes", "note")
+    key: str
+    zh: str
+    en: str
+    dimension: str
+    unit: str
+    higher_is_better: bool
+    aliases: Tuple[str, ...]
+    keywords: Tuple[str, ...]
+    note: str
     scopes: Tuple[ScopeDef, ...]       # the first is the metric's main scope
 
     def __init__(self, key: str, zh: str, en: str, dimension: str, unit: str, higher_is_better: bool,
@@ -95,6 +111,10 @@ class MetricDef(Frozen):
 
 class SubsidyTypeDef(Frozen):
     __slots__ = ("key", "en", "pinyin", "category", "aliases")
+    key: str
+    en: str
+    pinyin: str
+    aliases: Tuple[str, ...]
     category: str             # voucher | subsidy | prize | fund
 
     def __init__(self, key: str, en: str, pinyin: str, category: str, aliases: Tuple[str, ...]):
@@ -108,6 +128,16 @@ class SubsidyTypeDef(Frozen):
 class SourceDef(Frozen):
     __slots__ = ("key", "file", "publisher", "title", "published", "sha256", "url", "author", "language", "note",
                  "origin")
+    key: str
+    file: str
+    publisher: str
+    title: str
+    published: PartialDate
+    sha256: Optional[str]
+    url: str
+    author: str
+    language: str
+    note: str
     origin: str               # the knowledge-base file that declares it
 
     def __init__(self, key: str, file: str, publisher: str, title: str, published: PartialDate, sha256: Optional[str],
@@ -127,6 +157,15 @@ class SourceDef(Frozen):
 
 class PlaceDef(Frozen):
     __slots__ = ("name", "level", "province", "city", "regions", "traditional", "pinyin", "english", "aliases")
+    name: str
+    level: str
+    province: str
+    city: str
+    regions: Tuple[str, ...]
+    traditional: str
+    pinyin: str
+    english: str
+    aliases: Tuple[str, ...]
 
     def __init__(self, name: str, level: str, province: str, city: str, regions: Tuple[str, ...], traditional: str,
                  pinyin: str, english: str, aliases: Tuple[str, ...]):
@@ -143,6 +182,13 @@ class PlaceDef(Frozen):
 
 class Policy(Frozen):
     __slots__ = ("place", "title", "date", "date_basis", "period", "note", "citations")
+    place: str
+    title: str
+    date: Optional[PartialDate]
+    date_basis: Optional[str]
+    period: str
+    note: str
+    citations: Tuple[Citation, ...]
 
     def __init__(self, place: str, title: str, date: Optional[PartialDate], date_basis: Optional[str], period: str,
                  note: str, citations: Tuple[Citation, ...]):
@@ -157,6 +203,13 @@ class Policy(Frozen):
 
 class Term(Frozen):
     __slots__ = ("value", "period", "quote", "source", "note", "applies_to", "flag")
+    value: Quantity
+    period: str
+    quote: str
+    source: str
+    note: str
+    applies_to: str
+    flag: str
 
     def __init__(self, value: Quantity, period: str, quote: str, source: str, note: str = "", applies_to: str = "",
                  flag: str = ""):
@@ -172,6 +225,19 @@ class Term(Frozen):
 class Programme(Frozen):
     __slots__ = ("place", "type", "name", "policy", "date", "date_basis", "eligibility", "pool", "rate", "cap",
                  "special_rates", "note", "citations")
+    place: str
+    type: str
+    name: str
+    policy: str
+    date: Optional[PartialDate]
+    date_basis: Optional[str]
+    eligibility: str
+    pool: Optional[Term]
+    rate: Optional[Term]
+    cap: Optional[Term]
+    special_rates: Tuple[Term, ...]
+    note: str
+    citations: Tuple[Citation, ...]
 
     def __init__(self, place: str, type: str, name: str, policy: str, date: Optional[PartialDate],  # noqa: A002
                  date_basis: Optional[str], eligibility: str, pool: Optional[Term], rate: Optional[Term],

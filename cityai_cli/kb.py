@@ -13,7 +13,7 @@ import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Dict, List, Optional, Protocol, Tuple
 
 from .errors import DataError, Problem
 from .text import CONTROL_IN_KEY, CONTROL_IN_VALUE
@@ -27,6 +27,10 @@ try:
 except ImportError:  # pragma: no cover - an install without tomli (it is a dependency)
     import tomllib  # type: ignore[no-redef]
 
+if TYPE_CHECKING:   # imported lazily at run time: pydantic only on a cold run
+    from .facts import Base
+    from .models import KnowledgeBase
+
 MAX_SEED_BYTES = 4 * 1024 * 1024   # a source document (the largest bundled one is ~21 KB)
 
 
@@ -34,10 +38,10 @@ MAX_SEED_BYTES = 4 * 1024 * 1024   # a source document (the largest bundled one 
 class Loaded:
     """A validated knowledge base with what is needed to point back into its file."""
 
-    kb: "KnowledgeBase"  # noqa: F821 - imported lazily
+    kb: KnowledgeBase
     path: Path
-    lines: "LineMap"
-    base: "Base" = field(default=None, repr=False)  # type: ignore[assignment]  # noqa: F821 - the compiled form
+    lines: "Lines"
+    base: Base = field(default=None, repr=False)  # type: ignore[assignment]  # the compiled form, set after validation
     problems: List[Problem] = field(default_factory=list, repr=False)  # with keep_going
     layers: Tuple[Path, ...] = ()   # bases added with --with: their seeds/ are searched too
 
@@ -182,6 +186,8 @@ def load(path: Path, keep_going: bool = False, layers: Tuple[Path, ...] = ()) ->
 
     name = display(path)
     merging: List[Problem] = []
+    lines: Lines
+    origins: Dict[str, str]
     if layers:          # the base and the user's own bases over it (multi.py)
         from .multi import read_files
         files = [(file, 0) for file in _layer_files(path)] + \
@@ -245,7 +251,7 @@ def _without(data: dict, failing: List[tuple]) -> dict:
     return data
 
 
-def _validate(data: dict, name: str, lines: "LineMap", keep_going: bool) -> tuple:
+def _validate(data: dict, name: str, lines: "Lines", keep_going: bool) -> tuple:
     """(KnowledgeBase, problems). With keep_going, a second pass leaves out the failing entries."""
     from .models import KnowledgeBase
     problems: List[Problem] = []
@@ -265,7 +271,7 @@ def _validate(data: dict, name: str, lines: "LineMap", keep_going: bool) -> tupl
     raise DataError(problems)  # pragma: no cover - the loop returns or raises
 
 
-def check_characters(data: dict, name: str, lines: "LineMap") -> List[Problem]:
+def check_characters(data: dict, name: str, lines: "Lines") -> List[Problem]:
     """Every key and string of a parsed base, whatever the schema: no control characters (newline
     and tab allowed in values), no bidi overrides or isolates, no zero-width characters.
 
@@ -291,7 +297,7 @@ def check_characters(data: dict, name: str, lines: "LineMap") -> List[Problem]:
     return sorted(problems, key=lambda problem: (problem.line or 0, problem.path))
 
 
-def _character_problem(name: str, lines: "LineMap", location: Tuple, what: str, found, text: str) -> Problem:
+def _character_problem(name: str, lines: "Lines", location: Tuple, what: str, found, text: str) -> Problem:
     """The field is named with the character escaped (Problem.__str__ escapes everything)."""
     where = location + ((text,) if what == "key" else ())
     character = f"U+{ord(found.group(0)):04X}"
@@ -309,7 +315,7 @@ def format_path(location: Tuple) -> str:
 _SCALAR = (str, int, float, bool)
 
 
-def _problem_from_pydantic(name: str, lines: "LineMap", item: dict) -> Problem:
+def _problem_from_pydantic(name: str, lines: "Lines", item: dict) -> Problem:
     location = tuple(part for part in item["loc"] if part not in ("function-after", "function-before"))
     message = item["msg"].removeprefix("Value error, ")
     kind = item["type"]
@@ -324,6 +330,12 @@ def _problem_from_pydantic(name: str, lines: "LineMap", item: dict) -> Problem:
             message += " (got an integer too long to show)"
     file = lines.file_of(location) if hasattr(lines, "file_of") else name
     return Problem(file, message, lines.line_of(location), None, format_path(location))
+
+
+class Lines(Protocol):
+    """Where a field path is defined: one file's LineMap, or multi.FileLines over a directory."""
+
+    def line_of(self, location: Tuple) -> Optional[int]: ...
 
 
 class LineMap:
@@ -404,6 +416,11 @@ _BARE = re.compile(r"[A-Za-z0-9_-]+")
 _BASIC_KEY = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 _LITERAL_KEY = re.compile(r"'([^'\n]*)'")
 _SPACE = re.compile(r"[ \t]*")
+
+
+def _skip_space(line: str, position: int = 0) -> int:
+    """The position after the blanks at `position` (_SPACE matches everywhere, even nothing)."""
+    return _skip_space(line, position)  # type: ignore[union-attr]
 _ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
 _ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", "e": "\x1b", '"': '"', "\\": "\\"}
 
@@ -459,12 +476,12 @@ def _scan_line(line: str, state: str, depth: int, strict_line: int) -> Tuple[str
         if token in ('"""', "'''"):
             state = token
         elif token == '"':
-            end = _IN_BASIC.search(line, position)
-            while end and end.group(0) != '"':
-                end = _IN_BASIC.search(line, end.end())
-            if not end:
+            closing = _IN_BASIC.search(line, position)
+            while closing and closing.group(0) != '"':
+                closing = _IN_BASIC.search(line, closing.end())
+            if not closing:
                 return state, depth
-            position = end.end()
+            position = closing.end()
         elif token == "'":
             end = line.find("'", position)
             if end < 0:
@@ -486,7 +503,7 @@ def _scan_line(line: str, state: str, depth: int, strict_line: int) -> Tuple[str
 
 def _header_or_key(line: str) -> Optional[Tuple[str, Tuple[str, ...]]]:
     """("[" or "[[", parts) for a table header, ("key", parts) for `key = …`, else None."""
-    position = _SPACE.match(line).end()
+    position = _skip_space(line)
     if line.startswith("[", position):
         kind = "[[" if line.startswith("[[", position) else "["
         parsed = _key(line, position + len(kind))
@@ -506,13 +523,13 @@ def _key(line: str, position: int) -> Optional[Tuple[Tuple[str, ...], int]]:
     """The dotted key at `position`: (its parts, the position after it and its blanks)."""
     parts: list = []
     while len(parts) < MAX_KEY_PARTS:
-        position = _SPACE.match(line, position).end()
+        position = _skip_space(line, position)
         for pattern in (_BARE, _BASIC_KEY, _LITERAL_KEY):
             found = pattern.match(line, position)
             if found:
                 part = found.group(found.lastindex or 0)
                 parts.append(_ESCAPE.sub(_unescape, part) if pattern is _BASIC_KEY and "\\" in part else part)
-                position = _SPACE.match(line, found.end()).end()
+                position = _skip_space(line, found.end())
                 break
         else:
             return None

@@ -149,12 +149,12 @@ def check_provenance(loaded: Loaded) -> List[Problem]:
     for location, item in entries(loaded):
         if not hasattr(item, "quote"):
             continue
-        source = item.source or _owner_source(kb, location)
-        if source not in documents:
+        cited = item.source or _owner_source(kb, location)
+        if cited not in documents:
             continue
         file, line, path = loaded.file_of(location), loaded.lines.line_of(location + ("quote",)), format_path(location + ("quote",))
-        if squash(item.quote) not in documents[source]:
-            problems.append(Problem(file, f"quote not found in {kb.sources[source].file}: {item.quote!r}", line, None, path))
+        if squash(item.quote) not in documents[cited]:
+            problems.append(Problem(file, f"quote not found in {kb.sources[cited].file}: {item.quote!r}", line, None, path))
             continue
         value: Optional[Quantity] = getattr(item, "value", None)
         if value is None and location[2] == "facts" and location[-2] == "citations":

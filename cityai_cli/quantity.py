@@ -114,6 +114,13 @@ class Quantity(Frozen):
     for quote checks."""
 
     __slots__ = ("text", "value", "unit", "dimension", "qualifier", "upper", "literal")
+    text: str
+    value: Decimal
+    unit: str
+    dimension: str
+    qualifier: str
+    upper: Optional[Decimal]
+    literal: str
 
     def __init__(self, text: str, value: Decimal, unit: str, dimension: str, qualifier: str = "",
                  upper: Optional[Decimal] = None, literal: str = ""):
@@ -183,10 +190,11 @@ def parse_figure(text: str, *, default_unit: Optional[str] = None) -> Quantity:
     fraction = _FRACTION.match(rest) or _CN_FRACTION.match(rest)
     if word or fraction:
         # 一半 / 1/3 are shares: no unit follows, the value is a ratio.
-        literal = word or fraction.group(0)
         if word:
-            value = _WORD_RATIOS[word]
+            literal, value = word, _WORD_RATIOS[word]
         else:
+            assert fraction is not None
+            literal = fraction.group(0)
             if fraction.re is _CN_FRACTION:   # 三分之一: denominator first
                 denominator, numerator = (Decimal(_chinese_numeral(part, source)) for part in fraction.groups())
             else:

@@ -9,6 +9,7 @@ class lists its fields in `__slots__` and writes its `__init__` by hand (setting
 from __future__ import annotations
 
 from operator import attrgetter
+from typing import ClassVar, Tuple
 
 _set = object.__setattr__
 
@@ -18,6 +19,7 @@ class Frozen:
     fields; hashable when the fields are; assigning or deleting a field raises AttributeError."""
 
     __slots__ = ()
+    _fields: ClassVar[Tuple[str, ...]] = ()
     _values = staticmethod(lambda self: ())
 
     def __init_subclass__(cls, **kwargs) -> None:
@@ -25,7 +27,7 @@ class Frozen:
         fields = tuple(name for klass in reversed(cls.__mro__) for name in getattr(klass, "__slots__", ()))
         cls._fields = fields
         getter = attrgetter(*fields) if len(fields) > 1 else (lambda self: (getattr(self, fields[0]),))
-        cls._values = staticmethod(getter)  # type: ignore[assignment]
+        cls._values = staticmethod(getter)  # type: ignore[assignment,arg-type]
 
     def __setattr__(self, name: str, value) -> None:
         raise AttributeError(f"cannot assign to field {name!r} of an immutable {type(self).__name__}")

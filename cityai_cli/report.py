@@ -20,6 +20,13 @@ class Column(Frozen):
     lines; value: a derived (label) column's machine value."""
 
     __slots__ = ("key", "header", "kind", "in_table", "cell", "atomic", "value")
+    key: str
+    header: str
+    kind: str
+    in_table: bool
+    cell: Optional[Callable[[Record], str]]
+    atomic: bool
+    value: Optional[Callable[[Record], Any]]
 
     def __init__(self, key: str, header: str, kind: str = "text", in_table: bool = True,
                  cell: Optional[Callable[[Record], str]] = None, atomic: bool = False,

@@ -82,6 +82,11 @@ class Estimate(Frozen):
     cap_unknown | capped | within_cap); amounts are CNY; `special` is the special rate used, if any."""
 
     __slots__ = ("code", "payout", "rate", "gross", "special")
+    code: str
+    payout: Optional[Decimal]
+    rate: Optional[Decimal]
+    gross: Optional[Decimal]
+    special: Optional[Term]
 
     def __init__(self, code: str, payout: Optional[Decimal] = None, rate: Optional[Decimal] = None,
                  gross: Optional[Decimal] = None, special: Optional[Term] = None):

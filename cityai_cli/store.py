@@ -154,7 +154,7 @@ def _fill(db: sqlite3.Connection, base: AbstractBase, meta: Dict[str, str]) -> N
 
     def cite(column: int, owner: int, items: Iterable[Citation]) -> None:
         for position, c in enumerate(items):
-            ids = [None, None, None]
+            ids: List[Optional[int]] = [None, None, None]
             ids[column] = owner
             citations.append((*ids, position, c.source, c.quote, c.text, c.note))
 

@@ -64,6 +64,7 @@ def _reference(present, definition) -> Optional[Fact]:
 def _row(base: Base, fact: Optional[Fact], position, is_comparable: bool, reason: Optional[str],
          name: Optional[str] = None) -> Record:
     place = fact.place if fact else name
+    assert place is not None, "a row names its place"
     disagreeing = [b if a is fact else a for a, b in conflicts(base.headline_facts(place, fact.metric, fact.kind))
                    if fact in (a, b)] if fact else []
     return {"rank": position, "place": place, "level": base.places[place].level,

@@ -21,6 +21,10 @@ class Options(Frozen):
     then returns the recorded page."""
 
     __slots__ = ("width", "color", "chart", "record")
+    width: Optional[int]
+    color: bool
+    chart: bool
+    record: str
 
     def __init__(self, width: Optional[int] = None, color: bool = False, chart: bool = False, record: str = ""):
         _set(self, "width", width)
