@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import os
 import re
-import stat
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Dict, List, Optional, Protocol, Tuple
 
 from .errors import DataError, Problem
-from .text import CONTROL_IN_KEY, CONTROL_IN_VALUE
 from .files import ReadError, _position, decode_utf8, safe_read  # noqa: F401 - re-exported
 from .paths import ENV_VAR, MAX_BYTES, PACKAGE_DIR, bundled_path, data_files, default_data_path  # noqa: F401 - re-exported
+from .text import CONTROL_IN_KEY, CONTROL_IN_VALUE
 
 # tomli >= 2.1 ships wheels compiled with mypyc: twice as fast as the standard library's tomllib
 # (the same parser, pure Python), which was half of a cold run (3,000 places: 6.7 s -> 3.3 s).

@@ -14,9 +14,8 @@ from typing import Annotated, Dict, List, Literal, Optional
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 from .dates import PartialDate
-from .quantity import DIMENSIONS, FigureError, Quantity, parse_figure
-
 from .facts import SCHEMA_VERSION  # noqa: E402,F401 - defined without pydantic, for the cache key
+from .quantity import DIMENSIONS, FigureError, Quantity, parse_figure
 
 Level = Literal["city", "district", "county", "zone", "province", "region", "country", "world"]
 Period = Literal["year", "project", "total", ""]

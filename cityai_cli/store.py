@@ -56,8 +56,20 @@ from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 from . import facts as _facts
 from .dates import PartialDate
-from .facts import (AbstractBase, Base, Citation, Fact, MetricDef, PlaceDef, Policy, Programme, ScopeDef,
-                    SourceDef, SubsidyTypeDef, Term)
+from .facts import (
+    AbstractBase,
+    Base,
+    Citation,
+    Fact,
+    MetricDef,
+    PlaceDef,
+    Policy,
+    Programme,
+    ScopeDef,
+    SourceDef,
+    SubsidyTypeDef,
+    Term,
+)
 from .paths import data_files
 from .quantity import Quantity
 
@@ -219,6 +231,7 @@ def _headline_marks(base: AbstractBase) -> set:
 def _size_limit() -> int:
     """kb.MAX_BYTES (tests lower it) when kb is loaded, else the same constant from paths."""
     import sys
+
     from .paths import MAX_BYTES
     return getattr(sys.modules.get(__package__ + ".kb"), "MAX_BYTES", MAX_BYTES)
 
@@ -248,11 +261,11 @@ def _sha256(size: int):
     is used from 1 MB of knowledge base on. The digest is the same."""
     if size < 1 << 20:
         try:
-            from _sha2 import sha256            # Python >= 3.12
+            from _sha2 import sha256  # Python >= 3.12
             return sha256()
         except ImportError:
             try:
-                from _sha256 import sha256      # Python <= 3.11
+                from _sha256 import sha256  # Python <= 3.11
                 return sha256()
             except ImportError:
                 pass

@@ -33,7 +33,10 @@ class Options(Frozen):
         _set(self, "record", record)
 
 
-def render(report: Report, fmt: str, options: Options = Options()) -> str:
+DEFAULT_OPTIONS = Options()   # immutable, so one shared default is safe
+
+
+def render(report: Report, fmt: str, options: Options = DEFAULT_OPTIONS) -> str:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     module = importlib.import_module(f".{fmt}_format", __name__)

@@ -8,9 +8,9 @@ from collections import Counter
 from decimal import Decimal
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table as RichTable
-from rich.cells import cell_len
 from rich.text import Text
 
 from ..report import Report
