@@ -109,9 +109,12 @@ class _Output:
 
 _OUTPUT_EXTRA = {
     "bom": (bool, typer.Option("--bom", help="Start CSV with a UTF-8 byte-order mark (Excel on Windows)."), False),
-    "svg": (Optional[Path], typer.Option("--svg", metavar="FILE", help="Also save the table as it shows in a terminal, as SVG."), None),
+    "svg": (Optional[Path], typer.Option("--svg", metavar="FILE",
+                                         help="Also save the table as it shows in a terminal, as SVG."), None),
     "html": (Optional[Path], typer.Option("--html", metavar="FILE", help="Also save the table as HTML."), None),
-    "width": (Optional[int], typer.Option("--width", min=40, metavar="COLUMNS", help="Width of the table, --svg and --html (default: the terminal's)."), None),
+    "width": (Optional[int], typer.Option("--width", min=40, metavar="COLUMNS",
+                                          help="Width of the table, --svg and --html "
+                                               "(default: the terminal's)."), None),
 }
 _OUTPUT_PARAMETERS: list = []   # the inspect.Parameters of _OUTPUT_EXTRA, built once for every command
 
@@ -294,7 +297,8 @@ def list_command(
     level: Annotated[Optional[Level], typer.Option(metavar="LEVEL", help="Only places of this level: city, district, "
                                                    "county, zone, province, region, country or all.")] = None,
     region: RegionOption = None,
-    province: Annotated[Optional[str], typer.Option(metavar="PROVINCE", help="Only places in this province, e.g. 广东.")] = None,
+    province: Annotated[Optional[str], typer.Option(metavar="PROVINCE",
+                                                    help="Only places in this province, e.g. 广东.")] = None,
     format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None, with_: WithOption = None,
 ) -> None:
     """Every place with its level, province, regions and headline figures.
@@ -325,7 +329,8 @@ def show_command(
     from .names import place_index
     from .query.places import show_place
     loaded = load(data, with_)
-    emit(loaded, show_place(loaded.base, place_index(loaded.base).resolve(place), _as_of(as_of)), format, lang, primary=1)
+    emit(loaded, show_place(loaded.base, place_index(loaded.base).resolve(place), _as_of(as_of)), format, lang,
+         primary=1)
 
 
 @output_options
@@ -362,7 +367,8 @@ def rank_command(
     by: Annotated[str, typer.Option("--by", metavar="METRIC", help="Metric: key, 中文 or English (see cityai metrics).",
                                     autocompletion=_complete("metric"))],
     top: Annotated[Optional[int], typer.Option(min=1, metavar="N", help="Show only the first N rows.")] = None,
-    level: Annotated[Level, typer.Option(metavar="LEVEL", help="Rank places of this level ('all' mixes levels).")] = Level.city,
+    level: Annotated[Level, typer.Option(metavar="LEVEL",
+                                         help="Rank places of this level ('all' mixes levels).")] = Level.city,
     region: RegionOption = None,
     targets: Annotated[bool, typer.Option("--targets", help="Rank targets instead of actual figures.")] = False,
     forecasts: Annotated[bool, typer.Option("--forecasts", help="Rank third-party forecasts.")] = False,
@@ -385,19 +391,25 @@ def rank_command(
         raise UsageError(f"--chart draws bars where larger is better; {metric} ranks smaller first")
     kind = "target" if targets else "forecast" if forecasts else "actual"
     chosen = None if level == Level.all else level.value
-    emit(loaded, rank(loaded.base, metric, chosen, top, kind, _region(loaded, region), _as_of(as_of)), format, lang, chart)
+    emit(loaded, rank(loaded.base, metric, chosen, top, kind, _region(loaded, region), _as_of(as_of)), format, lang,
+         chart)
 
 
 def _programmes(funds: bool):
     def command(
         type: Annotated[Optional[List[str]], typer.Option("--type", metavar="TYPE", autocompletion=_complete("type"),
-                                                          help="算力券, 训力券, 模型券, 语料券 … or English/pinyin (repeatable; see cityai types).")] = None,
+                                                          help="算力券, 训力券, 模型券, 语料券 … or English/pinyin "
+                                                               "(repeatable; see cityai types).")] = None,
         city: Annotated[Optional[List[str]], typer.Option("--city", metavar="PLACE", autocompletion=_complete("place"),
-                                                          help="Only this place (repeatable; a region means its members).")] = None,
+                                                          help="Only this place (repeatable; "
+                                                               "a region means its members).")] = None,
         region: RegionOption = None,
-        spend: Annotated[Optional[str], typer.Option(metavar="AMOUNT", help="Contract size to estimate the payout for: 300万, 3,000,000, 0.03亿, 3e6.")] = None,
+        spend: Annotated[Optional[str], typer.Option(metavar="AMOUNT", help="Contract size to estimate the payout for: "
+                                                                            "300万, 3,000,000, 0.03亿, 3e6.")] = None,
         startup: Annotated[bool, typer.Option("--startup", help="Apply startup (初创企业) special rates.")] = False,
-        eligible: Annotated[Optional[List[str]], typer.Option("--eligible", metavar="FLAG", help="Apply the special rates with this flag (repeatable).")] = None,
+        eligible: Annotated[Optional[List[str]], typer.Option("--eligible", metavar="FLAG",
+                                                              help="Apply the special rates with this flag "
+                                                                   "(repeatable).")] = None,
         format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None, with_: WithOption = None,
     ) -> None:
         from .names import subsidy_type_index
@@ -405,7 +417,8 @@ def _programmes(funds: bool):
         from .query.subsidies import list_programmes
         flags = _nonempty("--eligible", eligible) + (["startup"] if startup else [])
         if funds and (spend is not None or flags):
-            raise UsageError("a fund is an investment vehicle: it has no payout to estimate (--spend, --startup, --eligible)")
+            raise UsageError("a fund is an investment vehicle: it has no payout to estimate "
+                             "(--spend, --startup, --eligible)")
         if flags and spend is None:
             raise UsageError("--startup/--eligible change the --spend estimate; add --spend AMOUNT")
         try:
@@ -419,15 +432,17 @@ def _programmes(funds: bool):
             raise UsageError(f"unknown --eligible flag {unknown[0]!r}; known flags: {', '.join(known) or 'none'}")
         kinds = [subsidy_type_index(loaded.base).resolve(t) for t in _nonempty("--type", type)]
         places = _places(loaded, _nonempty("--city", city)) or None
-        emit(loaded, list_programmes(loaded.base, kinds, places, amount, flags, funds, _region(loaded, region)), format, lang)
+        emit(loaded, list_programmes(loaded.base, kinds, places, amount, flags, funds, _region(loaded, region)),
+             format, lang)
     return command
 
 
 subsidies_command = _programmes(False)
-subsidies_command.__doc__ = """Programmes a recipient can claim, by per-recipient cap; with --spend, what a contract gets back.
+subsidies_command.__doc__ = (
+    """Programmes a recipient can claim, by per-recipient cap; with --spend, what a contract gets back.
 
     Example: cityai subsidies --type 算力券 --spend 300万
-    """
+    """)
 app.command("subsidies")(output_options(handle_errors(subsidies_command)))
 funds_command = _programmes(True)
 funds_command.__doc__ = """Investment funds (never a payout estimate).
@@ -441,7 +456,8 @@ app.command("funds")(output_options(handle_errors(funds_command)))
 @output_options
 @handle_errors
 def targets_command(
-    places: Annotated[Optional[List[str]], typer.Argument(metavar="[PLACE]...", help="Only these places (default: all).",
+    places: Annotated[Optional[List[str]], typer.Argument(metavar="[PLACE]...",
+                                                          help="Only these places (default: all).",
                                                           autocompletion=_complete("place"))] = None,
     metric: Annotated[Optional[str], typer.Option(metavar="METRIC", help="Only this metric (key, 中文 or English).",
                                                   autocompletion=_complete("metric"))] = None,
@@ -464,7 +480,8 @@ def targets_command(
 @output_options
 @handle_errors
 def conflicts_command(
-    places: Annotated[Optional[List[str]], typer.Argument(metavar="[PLACE]...", help="Only these places (default: all).",
+    places: Annotated[Optional[List[str]], typer.Argument(metavar="[PLACE]...",
+                                                          help="Only these places (default: all).",
                                                           autocompletion=_complete("place"))] = None,
     format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None, with_: WithOption = None,
 ) -> None:
@@ -481,10 +498,13 @@ def conflicts_command(
 @output_options
 @handle_errors
 def policies_command(
-    places: Annotated[Optional[List[str]], typer.Argument(metavar="[PLACE]...", help="Only these places (default: all).",
+    places: Annotated[Optional[List[str]], typer.Argument(metavar="[PLACE]...",
+                                                          help="Only these places (default: all).",
                                                           autocompletion=_complete("place"))] = None,
-    since: Annotated[Optional[str], typer.Option(metavar="YEAR|YYYY-MM", help="Only documents dated from this point on.")] = None,
-    until: Annotated[Optional[str], typer.Option(metavar="YEAR|YYYY-MM", help="Only documents dated up to this point.")] = None,
+    since: Annotated[Optional[str], typer.Option(metavar="YEAR|YYYY-MM",
+                                                 help="Only documents dated from this point on.")] = None,
+    until: Annotated[Optional[str], typer.Option(metavar="YEAR|YYYY-MM",
+                                                 help="Only documents dated up to this point.")] = None,
     region: RegionOption = None,
     format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None, with_: WithOption = None,
 ) -> None:
@@ -494,8 +514,8 @@ def policies_command(
     """
     from .query.places import list_policies
     loaded = load(data, with_)
-    emit(loaded, list_policies(loaded.base, _places(loaded, places) if places else None, _as_of(since, "--since"), _as_of(until, "--until"),
-                               _region(loaded, region)), format, lang)
+    emit(loaded, list_policies(loaded.base, _places(loaded, places) if places else None, _as_of(since, "--since"),
+                               _as_of(until, "--until"), _region(loaded, region)), format, lang)
 
 
 sources_app = typer.Typer(help="The source documents, with how many facts, policies and programmes cite each.\n\n"
@@ -530,10 +550,11 @@ def sources_add_command(
     url: Annotated[Optional[str], typer.Option(metavar="URL", help="Where it was published.")] = None,
     data: DataOption = None, with_: WithOption = None,
 ) -> None:
-    """Copy a document into your base's seeds/ and record it with its SHA-256.
+    ("""Copy a document into your base's seeds/ and record it with its SHA-256.
 
-    Example: cityai sources add article.txt --id xinhua-2025-06 --title 标题 --publisher 新华社 --published 2025-06-18 --data my.toml
-    """
+    Example: cityai sources add article.txt --id xinhua-2025-06 --title 标题 --publisher 新华社 """
+     """--published 2025-06-18 --data my.toml
+    """)
     from .sources import add_source
     chosen = data or _State.data or (with_[0] if with_ else (_State.layers[0] if _State.layers else None))
     if chosen is None:
@@ -575,7 +596,8 @@ def types_command(format: FormatOption = None, lang: LangOption = Lang.zh, data:
 @output_options
 @handle_errors
 def cite_command(
-    name: Annotated[str, typer.Argument(metavar="PLACE|PROGRAMME", help="A place (with a metric), or a programme's name.",
+    name: Annotated[str, typer.Argument(metavar="PLACE|PROGRAMME",
+                                        help="A place (with a metric), or a programme's name.",
                                         autocompletion=_complete("place"))],
     metric: Annotated[Optional[str], typer.Argument(metavar="[METRIC]", help="The metric of the place's fact.",
                                                     autocompletion=_complete("metric"))] = None,
@@ -610,10 +632,13 @@ def extract_command(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A document: UTF-8 text, Markdown or HTML.")],
     published: Annotated[Optional[str], typer.Option(metavar="DATE", help="When the document was published "
                                                      "(dates 目前/现 and resolves 去年), e.g. 2025-03-17.")] = None,
-    source: Annotated[Optional[str], typer.Option(metavar="ID", help="Source id for --format toml (default: from the file name).")] = None,
-    new_only: Annotated[bool, typer.Option("--new-only", help="Hide candidates the knowledge base already holds.")] = False,
+    source: Annotated[Optional[str], typer.Option(metavar="ID", help="Source id for --format toml "
+                                                  "(default: from the file name).")] = None,
+    new_only: Annotated[bool, typer.Option("--new-only",
+                                           help="Hide candidates the knowledge base already holds.")] = False,
     format: Annotated[Optional[ExtractFormat], typer.Option("--format", "-f", case_sensitive=False, metavar="FORMAT",
-                                                            help="table, csv, json, markdown, or toml: entries to paste into a base.")] = None,
+                                                            help="table, csv, json, markdown, or toml: "
+                                                                 "entries to paste into a base.")] = None,
     lang: LangOption = Lang.zh, data: DataOption = None, with_: WithOption = None,
 ) -> None:
     """Candidate facts in a new document: place, metric, value, kind, date and a verbatim quote.
@@ -655,7 +680,8 @@ def schema_command() -> None:
 @app.command("validate")
 @handle_errors
 def validate_command(
-    path: Annotated[Optional[Path], typer.Argument(metavar="[FILE]", help="Knowledge base to check (default: --data or the bundled one).")] = None,
+    path: Annotated[Optional[Path], typer.Argument(metavar="[FILE]", help="Knowledge base to check "
+                                                   "(default: --data or the bundled one).")] = None,
     format: FormatOption = None, data: DataOption = None, with_: WithOption = None,
 ) -> None:
     """Lint a knowledge base: schema, references, names, and every quote against its source.
@@ -679,7 +705,8 @@ def validate_command(
 @app.command("export")
 @handle_errors
 def export_command(
-    sqlite: Annotated[Path, typer.Option("--sqlite", metavar="FILE", help="SQLite file to write (for Datasette, DuckDB, pandas).")],
+    sqlite: Annotated[Path, typer.Option("--sqlite", metavar="FILE",
+                                         help="SQLite file to write (for Datasette, DuckDB, pandas).")],
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
     data: DataOption = None, with_: WithOption = None,
 ) -> None:

@@ -1,9 +1,10 @@
-"""The compiled knowledge base: plain, immutable records that every query reads.
+("""The compiled knowledge base: plain, immutable records that every query reads.
 
 `compile_base` turns a validated pydantic `KnowledgeBase` (models.py) into a `Base` of immutable
-records (record.Frozen; `Fact` and `Base` stay dataclasses, for `dataclasses.replace`). Queries, views and the cache work on this form only, so a warm run needs neither
+records (record.Frozen; `Fact` and `Base` stay dataclasses, for `dataclasses.replace`). """
+ """Queries, views and the cache work on this form only, so a warm run needs neither
 pydantic nor TOML. It is pure data plus lookups: no wording, no rules (those live in rules.py).
-"""
+""")
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -338,7 +339,8 @@ def compile_base(kb, origins: Optional[Dict[str, str]] = None) -> Base:
     metrics = {key: MetricDef(key, m.zh, m.en, m.dimension, m.unit, m.higher_is_better, tuple(m.aliases),
                               tuple(m.keywords), tuple(ScopeDef(k, s.zh, s.en) for k, s in m.scopes.items()), m.note)
                for key, m in kb.metrics.items()}
-    types = {key: SubsidyTypeDef(key, t.en, t.pinyin, t.category, tuple(t.aliases)) for key, t in kb.subsidy_types.items()}
+    types = {key: SubsidyTypeDef(key, t.en, t.pinyin, t.category, tuple(t.aliases))
+             for key, t in kb.subsidy_types.items()}
     sources = {key: SourceDef(key, s.file, s.publisher, s.title, s.published, s.sha256, s.url, s.author, s.language,
                               s.note, origins.get(key, "")) for key, s in kb.sources.items()}
     places, facts, policies, programmes = {}, [], [], []

@@ -64,7 +64,8 @@ class Loaded:
         inside_base = [self.path / "seeds"] if self.path.is_dir() else []   # a directory base's own seeds/
         for layer in self.layers:
             inside_base.append(layer / "seeds" if layer.is_dir() else layer.parent / "seeds")
-        for folder in (*inside_base, self.path.parent / "seeds", self.path.parent.parent / "seeds", bundled_path("seeds")):
+        for folder in (*inside_base, self.path.parent / "seeds", self.path.parent.parent / "seeds",
+                       bundled_path("seeds")):
             candidate = folder / relative
             if not os.path.lexists(candidate):
                 continue
@@ -418,7 +419,9 @@ _SPACE = re.compile(r"[ \t]*")
 
 def _skip_space(line: str, position: int = 0) -> int:
     """The position after the blanks at `position` (_SPACE matches everywhere, even nothing)."""
-    return _skip_space(line, position)  # type: ignore[union-attr]
+    return _SPACE.match(line, position).end()  # type: ignore[union-attr]
+
+
 _ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
 _ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", "e": "\x1b", '"': '"', "\\": "\\"}
 

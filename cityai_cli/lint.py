@@ -76,7 +76,8 @@ def check_structure(loaded: Loaded) -> List[Problem]:
                     report(location + ("citations", number, "value"),
                            f"{citation.value.text!r} disagrees with the fact's value {item.value.text!r}: a source "
                            "that gives another figure is another fact (a conflict), not a citation of this one")
-            identity = (location[1], item.metric, item.scope, item.kind, item.date, item.value.sort_key(), item.value.upper)
+            identity = (location[1], item.metric, item.scope, item.kind, item.date, item.value.sort_key(),
+                        item.value.upper)
             if identity in seen:
                 first = seen[identity]
                 report(location, f"the same fact as {format_path(first)} (same place, metric, scope, kind, date and "
@@ -89,7 +90,8 @@ def check_structure(loaded: Loaded) -> List[Problem]:
         term_kind = location[4] if len(location) > 4 and kind == "programmes" else None
         if term_kind in TERM_DIMENSIONS and item.value.dimension not in TERM_DIMENSIONS[term_kind]:
             expected = " or ".join(TERM_DIMENSIONS[term_kind])
-            report(location + ("value",), f"{item.value.text!r} is {_describe(item.value)}; a {term_kind} must be {expected}")
+            report(location + ("value",),
+                   f"{item.value.text!r} is {_describe(item.value)}; a {term_kind} must be {expected}")
     if not kb.metrics:
         problems.append(Problem(loaded.display_path, "a knowledge base declares at least one metric "
                                 "([metrics.KEY] with zh, en, dimension, unit and scopes)", None, None, "metrics"))
@@ -145,16 +147,19 @@ def check_provenance(loaded: Loaded) -> List[Problem]:
         if source.sha256 and digest != source.sha256:
             where = ("sources", source_id, "sha256")
             problems.append(Problem(loaded.file_of(where), f"{source.file} has changed since it was recorded "
-                                    f"(its SHA-256 is {digest})", loaded.lines.line_of(where), None, format_path(where)))
+                                    f"(its SHA-256 is {digest})", loaded.lines.line_of(where), None,
+                                    format_path(where)))
     for location, item in entries(loaded):
         if not hasattr(item, "quote"):
             continue
         cited = item.source or _owner_source(kb, location)
         if cited not in documents:
             continue
-        file, line, path = loaded.file_of(location), loaded.lines.line_of(location + ("quote",)), format_path(location + ("quote",))
+        file, line, path = (loaded.file_of(location), loaded.lines.line_of(location + ("quote",)),
+                            format_path(location + ("quote",)))
         if squash(item.quote) not in documents[cited]:
-            problems.append(Problem(file, f"quote not found in {kb.sources[cited].file}: {item.quote!r}", line, None, path))
+            problems.append(Problem(file, f"quote not found in {kb.sources[cited].file}: {item.quote!r}", line, None,
+                                    path))
             continue
         value: Optional[Quantity] = getattr(item, "value", None)
         if value is None and location[2] == "facts" and location[-2] == "citations":

@@ -28,7 +28,8 @@ def _quantity(raw: object) -> Quantity:
     if isinstance(raw, Quantity):
         return raw
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        raise ValueError(f"write the figure as the source does, as text with its unit (e.g. \"{raw}家\"), not a bare number")
+        raise ValueError(f"write the figure as the source does, as text with its unit (e.g. \"{raw}家\"), "
+                         "not a bare number")
     try:
         return parse_figure(raw)  # type: ignore[arg-type]
     except FigureError as error:
@@ -39,7 +40,8 @@ Date = Annotated[PartialDate, BeforeValidator(PartialDate.parse),
                  WithJsonSchema({"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
                                  "description": "a date known to the year, month or day"})]
 Figure_ = Annotated[Quantity, BeforeValidator(_quantity),
-                    WithJsonSchema({"type": "string", "description": "a figure as the source writes it, e.g. 超2800家"})]
+                    WithJsonSchema({"type": "string",
+                                    "description": "a figure as the source writes it, e.g. 超2800家"})]
 NonEmpty = Annotated[str, Field(min_length=1)]
 Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 
@@ -104,7 +106,8 @@ class Dated(Strict):
     def _basis_goes_with_date(self) -> "Dated":
         if self.date is not None and self.date_basis is None:
             raise ValueError("date_basis is required with date: \"stated\" (the source says it), "
-                             "\"published\" (the publication date standing for 目前/现) or \"inferred\" (say how in note)")
+                             "\"published\" (the publication date standing for 目前/现) "
+                             "or \"inferred\" (say how in note)")
         if self.date is None and self.date_basis is not None:
             raise ValueError("date_basis without a date")
         return self
@@ -170,7 +173,8 @@ class Programme(Dated):
 
     @model_validator(mode="after")
     def _rates_are_fractions(self) -> "Programme":
-        for name, term in [("rate", self.rate)] + [(f"special_rates[{i}]", t) for i, t in enumerate(self.special_rates)]:
+        for name, term in ([("rate", self.rate)]
+                           + [(f"special_rates[{i}]", t) for i, t in enumerate(self.special_rates)]):
             if term is not None and term.value.dimension == "ratio" and not 0 < term.value.value <= 1:
                 raise ValueError(f"{name} {term.value.text!r} must be above 0% and at most 100%")
         return self

@@ -122,12 +122,14 @@ def _extend_place(existing: dict, added: dict, name: str, shown: str, index: int
         if field in ENTRIES and isinstance(value, list):
             current = existing.setdefault(field, [])
             if isinstance(current, list):
-                lines.items.setdefault((name, field), [(0, lines.owner[("places", name)])]).append((len(current), index))
+                lines.items.setdefault((name, field),
+                                       [(0, lines.owner[("places", name)])]).append((len(current), index))
                 current.extend(value)
                 continue
         if field in existing and existing[field] != value:
             problems.append(Problem(shown, f"{field} = {value!r} differs from {existing[field]!r}, as the base defines "
-                                    f"{name}; leave it out to keep it", lines.maps[index][1].line_of(("places", name, field)),  # type: ignore[attr-defined]
+                                    f"{name}; leave it out to keep it",
+                                    lines.maps[index][1].line_of(("places", name, field)),  # type: ignore[attr-defined]
                                     None, f"places.{name}.{field}"))
         else:
             existing.setdefault(field, value)

@@ -97,7 +97,8 @@ class Index:
 
 
 def place_index(kb) -> Index:
-    return Index({name: alias_keys(name, place) for name, place in kb.places.items()}, "place", "cityai list --level all")
+    return Index({name: alias_keys(name, place) for name, place in kb.places.items()}, "place",
+                 "cityai list --level all")
 
 
 def metric_index(kb) -> Index:

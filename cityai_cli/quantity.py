@@ -35,7 +35,8 @@ BOUND_ORDER = {"lower": 4, "at_least": 3, "exact": 2, "range": 2, "approx": 1, "
 _PREFIXES = {
     "約": "约", "约": "约", "大约": "约", "超過": "超", "超过": "超", "超出": "超", "超": "超",
     "逾": "逾", "近": "近", "將近": "近", "将近": "近", "突破": "突破", "最高": "最高", "最多": "最多",
-    "不少於": "不少于", "不少于": "不少于", "至少": "不少于", "不到": "不到", "不足": "不到", "不低於": "不低于", "不低于": "不低于",
+    "不少於": "不少于", "不少于": "不少于", "至少": "不少于", "不到": "不到", "不足": "不到",
+    "不低於": "不低于", "不低于": "不低于",
     "不超過": "不超过", "不超过": "不超过",
     # machine-reworded reposts write 越过 for 超过
     "越過": "超", "越过": "超", "高達": "达", "高达": "达", "達到": "达", "达到": "达", "達": "达", "达": "达",
@@ -49,7 +50,8 @@ _MAGNITUDES = {"万亿": Decimal(10) ** 12, "萬億": Decimal(10) ** 12, "亿": 
                # compounds people type for amounts: 3百万, 1千万, 5千亿 (never seen in the sources)
                "十万": Decimal(10) ** 5, "百万": Decimal(10) ** 6, "千万": Decimal(10) ** 7,
                "十萬": Decimal(10) ** 5, "百萬": Decimal(10) ** 6, "千萬": Decimal(10) ** 7,
-               "百亿": Decimal(10) ** 10, "千亿": Decimal(10) ** 11, "百億": Decimal(10) ** 10, "千億": Decimal(10) ** 11}
+               "百亿": Decimal(10) ** 10, "千亿": Decimal(10) ** 11,
+               "百億": Decimal(10) ** 10, "千億": Decimal(10) ** 11}
 
 # unit as written -> (canonical unit, dimension, factor to the canonical unit)
 _UNITS = {
@@ -150,7 +152,8 @@ class Quantity(Frozen):
         if self.literal in _RANK_WORDS:
             return self.literal
         if self.literal in _WORD_RATIOS or _FRACTION.fullmatch(self.literal) or _CN_FRACTION.fullmatch(self.literal):
-            return f"{self.qualifier}{self.literal}" if self.qualifier in _PREFIX_QUALIFIERS else f"{self.literal}{self.qualifier}"
+            return (f"{self.qualifier}{self.literal}" if self.qualifier in _PREFIX_QUALIFIERS
+                    else f"{self.literal}{self.qualifier}")
         number = format_number(self.value, self.dimension, self.unit)
         if self.upper is not None:
             # Both ends at the upper end's magnitude, so that "0.01-10.01EFLOPS" reads back the same.

@@ -48,4 +48,5 @@ class Frozen:
         return hash(self._values(self))
 
     def __repr__(self) -> str:
-        return f"{type(self).__qualname__}(" + ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields) + ")"
+        return (f"{type(self).__qualname__}("
+                + ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields) + ")")

@@ -45,7 +45,8 @@ def add_source(base_file: Path, document: Path, source_id: str, title: str, publ
         raise UsageError(f"--published: {error}") from None
     resolved = base_file.resolve()
     if resolved == bundled_path("data", "cities.toml").resolve() or PACKAGE_DIR in resolved.parents:
-        raise UsageError("sources add writes into your own knowledge base: give --data FILE (the bundled one is read-only)")
+        raise UsageError("sources add writes into your own knowledge base: give --data FILE "
+                         "(the bundled one is read-only)")
     # A new file is a new base of your own (used with --with, or --data alone).
     text = read_text(base_file) if base_file.exists() else _NEW_BASE
     if re.search(rf"^\[sources\.{re.escape(source_id)}\]", text, re.M) or \
@@ -67,5 +68,6 @@ def add_source(base_file: Path, document: Path, source_id: str, title: str, publ
                 out.write(text)
             out.write(("" if text.endswith("\n") else "\n") + entry)
     except OSError as error:
-        raise DataError([Problem(str(error.filename or base_file), f"cannot write: {error.strerror or error}")]) from None
+        raise DataError([Problem(str(error.filename or base_file),
+                                 f"cannot write: {error.strerror or error}")]) from None
     return entry

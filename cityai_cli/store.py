@@ -126,7 +126,8 @@ CREATE INDEX citations_programme ON citations (programme);
 # ---- writing ---------------------------------------------------------------------------------
 
 def _quantity(q: Quantity) -> tuple:
-    return (q.text, str(q.value), q.unit, q.dimension, q.qualifier, None if q.upper is None else str(q.upper), q.literal)
+    return (q.text, str(q.value), q.unit, q.dimension, q.qualifier, None if q.upper is None else str(q.upper),
+            q.literal)
 
 
 def _text(date: Optional[str]) -> Optional[str]:
@@ -327,7 +328,8 @@ def _whole(path: Path) -> bool:
 
 def _q(row, start: int = 0) -> Quantity:
     text, value, unit, dimension, qualifier, upper, literal = row[start:start + 7]
-    return Quantity(text, Decimal(value), unit, dimension, qualifier, None if upper is None else Decimal(upper), literal)
+    return Quantity(text, Decimal(value), unit, dimension, qualifier, None if upper is None else Decimal(upper),
+                    literal)
 
 
 def _date(text: Optional[str]) -> Optional[PartialDate]:
@@ -372,8 +374,8 @@ class CachedBase(AbstractBase):
         for metric, key, zh, en in db.execute("SELECT metric, key, zh, en FROM scopes ORDER BY metric, position"):
             scopes.setdefault(metric, []).append(ScopeDef(key, zh, en))
         loads = json.loads
-        self.metrics = {r[0]: MetricDef(r[0], r[1], r[2], r[3], r[4], bool(r[5]), tuple(loads(r[6])), tuple(loads(r[7])),
-                                        tuple(scopes.get(r[0], ())), r[8])
+        self.metrics = {r[0]: MetricDef(r[0], r[1], r[2], r[3], r[4], bool(r[5]), tuple(loads(r[6])),
+                                        tuple(loads(r[7])), tuple(scopes.get(r[0], ())), r[8])
                         for r in db.execute("SELECT key, zh, en, dimension, unit, higher_is_better, aliases, keywords, "
                                             "note FROM metrics ORDER BY position")}
         self.subsidy_types = {r[0]: SubsidyTypeDef(r[0], r[1], r[2], r[3], tuple(loads(r[4]))) for r in db.execute(

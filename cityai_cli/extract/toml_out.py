@@ -30,7 +30,8 @@ def confirmations(candidate: Candidate) -> list[str]:
     """What the curator must check for this candidate, most important first."""
     notes = [f"scope key for {candidate.metric} (declared under [metrics.{candidate.metric}.scopes])"]
     if not candidate.place_known:
-        notes.append(f"place {candidate.place} is not in the base yet (gazetteer only): add [places.\"{candidate.place}\"]")
+        notes.append(f"place {candidate.place} is not in the base yet (gazetteer only): "
+                     f"add [places.\"{candidate.place}\"]")
     if candidate.kind != "actual":
         notes.append(f"kind {candidate.kind} (from the sentence's wording)")
     if candidate.date_basis == "published":

@@ -58,7 +58,8 @@ def cite_fact(base: Base, place: str, metric: str, read: Callable[[str], Optiona
         raise UsageError(f"{place} has no {metric} figure; cityai show {place} lists its facts")
     for fact in facts:
         for citation in fact.citations:
-            rows.append({"place": place, "metric": metric, **fact_fields(fact), **_evidence(base, citation, read, "fact")})
+            rows.append({"place": place, "metric": metric, **fact_fields(fact),
+                         **_evidence(base, citation, read, "fact")})
     return Result("cite", rows, {"place": place, "metric": metric})
 
 
@@ -77,5 +78,6 @@ def cite_programme(base: Base, name: str, read: Callable[[str], Optional[str]]) 
         for role, term in terms.items():
             if term is not None:
                 rows.append({"place": programme.place, "programme": programme.name,
-                             **_evidence(base, Citation(term.source, term.quote, term.value.text, term.note), read, role)})  # type: ignore[attr-defined]
+                             **_evidence(base, Citation(term.source, term.quote, term.value.text, term.note),  # type: ignore[attr-defined]
+                                         read, role)})
     return Result("cite", rows, {"programme": name})

@@ -44,7 +44,8 @@ class Result:
 
 def quantity_fields(quantity: Optional[Quantity], prefix: str = "") -> Record:
     if quantity is None:
-        return {prefix + key: None for key in ("value", "value_max", "unit", "bound", "text")} | {f"_{prefix}quantity": None}
+        return ({prefix + key: None for key in ("value", "value_max", "unit", "bound", "text")}
+                | {f"_{prefix}quantity": None})
     return {prefix + "value": quantity.value, prefix + "value_max": quantity.upper,
             prefix + "unit": MACHINE_UNITS[quantity.dimension], prefix + "bound": quantity.bound,
             prefix + "text": quantity.text, f"_{prefix}quantity": quantity}

@@ -28,7 +28,8 @@ def list_places(base: Base, level: Optional[str] = None, region: Optional[str] =
             if metric in base.metrics:
                 fact = headline(base.headline_facts(name, metric, "actual"), base.metrics[metric])
                 row.update({k: v for k, v in fact_fields(fact, metric + "_").items()
-                            if k.startswith("_") or k[len(metric) + 1:] in ("value", "value_max", "unit", "bound", "text", "date", "scope")})
+                            if k.startswith("_")
+                            or k[len(metric) + 1:] in ("value", "value_max", "unit", "bound", "text", "date", "scope")})
         row.update(facts=counts["facts"].get(name, 0), policies=counts["policies"].get(name, 0),
                    programmes=counts["programmes"].get(name, 0))
         rows.append(row)
@@ -41,7 +42,8 @@ def show_place(base: Base, name: str, as_of: Optional[PartialDate] = None) -> Re
     profile = [{"place": name, "level": place.level, "province": place.province or None, "city": place.city or None,
                 "regions": list(place.regions), "traditional": place.traditional or None,
                 "pinyin": place.pinyin or None, "english": place.english or None}]
-    facts = sorted((f for f in base.facts if f.place == name and (as_of is None or f.known_by is None or f.known_by.at_or_before(as_of))),
+    facts = sorted((f for f in base.facts if f.place == name
+                    and (as_of is None or f.known_by is None or f.known_by.at_or_before(as_of))),
                    key=lambda f: (("actual", "target", "forecast").index(f.kind), f.metric,
                                   base.metrics[f.metric].scope_order(f.scope), f.refers_to.sort_key()))
     return Result("place", profile, {"place": name, "as_of": as_of}, sections=[
@@ -66,7 +68,8 @@ def list_policies(base: Base, places: Optional[List[str]] = None, since: Optiona
                      "date_basis": policy.date_basis, "period": policy.period or None,
                      "sources": list(dict.fromkeys(c.source for c in policy.citations)),
                      "citations": citation_records(policy), "note": policy.note or None})
-    rows.sort(key=lambda r: (r["date"] is None, PartialDate(r["date"]).sort_key() if r["date"] else (), r["place"], r["title"]))
+    rows.sort(key=lambda r: (r["date"] is None, PartialDate(r["date"]).sort_key() if r["date"] else (), r["place"],
+                             r["title"]))
     return Result("policies", rows, {"places": places, "since": since, "until": until, "region": region})
 
 

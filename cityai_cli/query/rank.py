@@ -28,7 +28,8 @@ def rank(base: Base, metric: str, level: Optional[str] = "city", top: Optional[i
     others: List[tuple] = []
     for name, fact in present.items():
         # Prefer the place's fact in the reference scope when it has one.
-        in_scope = [f for f in base.headline_facts(name, metric, kind, as_of) if reference and f.scope == reference.scope
+        in_scope = [f for f in base.headline_facts(name, metric, kind, as_of)
+                    if reference and f.scope == reference.scope
                     and (as_of is None or f.known_by is None or f.known_by.at_or_before(as_of))]
         if in_scope:
             fact = headline(in_scope, definition, as_of) or fact
@@ -44,7 +45,8 @@ def rank(base: Base, metric: str, level: Optional[str] = "city", top: Optional[i
     rows += [_row(base, None, None, False, None, name) for name in sorted(set(places) - set(present))]
     if top is not None:
         rows = rows[:top]
-    elsewhere = sorted({place.level for name, place in base.places.items() if base.headline_facts(name, metric, kind)}) \
+    elsewhere = sorted({place.level for name, place in base.places.items()
+                        if base.headline_facts(name, metric, kind)}) \
         if not present else []
     return Result("rank", rows, {"metric": metric, "kind": kind, "level": level, "region": region,
                                  "as_of": as_of, "with_figure": len(present), "without": len(places) - len(present),

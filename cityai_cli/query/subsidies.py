@@ -15,7 +15,8 @@ from .common import Record, Result, citation_records, in_region
 
 def _term_fields(term: Optional[Term], name: str) -> Record:
     return {name: term.value.value if term else None, f"{name}_bound": term.value.bound if term else None,
-            f"{name}_text": term.value.text if term else None, f"{name}_period": (term.period or None) if term else None,
+            f"{name}_text": term.value.text if term else None,
+            f"{name}_period": (term.period or None) if term else None,
             f"{name}_source": term.source if term else None, f"{name}_quote": term.quote if term else None,
             f"_{name}": term}
 
@@ -29,7 +30,8 @@ def programme_record(base: Base, programme: Programme) -> Record:
         "special_rates": [{"value": t.value.value, "text": t.value.text, "applies_to": t.applies_to, "flag": t.flag,
                            "quote": t.quote} for t in programme.special_rates] or None,
         **_term_fields(programme.cap, "cap"),
-        "eligibility": programme.eligibility or None, "sources": list(dict.fromkeys(c.source for c in programme.citations)),
+        "eligibility": programme.eligibility or None,
+        "sources": list(dict.fromkeys(c.source for c in programme.citations)),
         "citations": citation_records(programme), "note": programme.note or None,
     }
 
@@ -60,5 +62,6 @@ def _order(by_payout: bool):
     """Largest first, unknown last: by payout (when estimating), then per-recipient cap, then pool."""
     def key(row: Record):
         parts = (["payout"] if by_payout else []) + ["cap", "pool"]
-        return tuple(item for part in parts for item in (row[part] is None, -(row[part] or 0))) + (row["place"], row["name"])
+        return (tuple(item for part in parts for item in (row[part] is None, -(row[part] or 0)))
+                + (row["place"], row["name"]))
     return key

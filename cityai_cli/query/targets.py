@@ -37,7 +37,8 @@ def list_targets(base: Base, places: Optional[List[str]] = None, metric: Optiona
             continue
         definition = base.metrics[target.metric]
         same_scope = [f for f in base.facts_of(target.place, target.metric, "actual") if f.scope == target.scope]
-        actual = headline(same_scope, definition) or headline(base.facts_of(target.place, target.metric, "actual"), definition)
+        actual = (headline(same_scope, definition)
+                  or headline(base.facts_of(target.place, target.metric, "actual"), definition))
         ratio, reason = progress(target, actual)
         rows.append({"place": target.place, "metric": target.metric, **fact_fields(target),
                      "set_on": str(target.set_on) if target.set_on else None,

@@ -11,7 +11,8 @@ from . import printable
 
 def _escape(text: str) -> str:
     # Markdown viewers wrap on their own: no-break spaces (kept for terminals) become spaces.
-    text = printable(text.replace("\u00a0", " ")).replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = (printable(text.replace("\u00a0", " ")).replace("\\", "\\\\").replace("&", "&amp;")
+            .replace("<", "&lt;").replace(">", "&gt;"))
     return text.replace("|", "\\|").replace("\n", "<br>")
 
 

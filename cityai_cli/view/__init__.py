@@ -52,7 +52,8 @@ def fact_columns(base: Base, lang: str, prefix: str = "", metric_of: Callable[[R
         Column(f"{p}scope", f"{p}scope", in_table=False),
         Column(f"{p}scope_label", word(lang, "scope"), in_table=shown,
                cell=lambda r: names.scope(base, metric_of(r), r.get(f"{p}scope"), lang) if r.get(f"{p}scope") else "—",
-               value=lambda r: names.scope(base, metric_of(r), r.get(f"{p}scope"), lang) if r.get(f"{p}scope") else None),
+               value=lambda r: (names.scope(base, metric_of(r), r.get(f"{p}scope"), lang) if r.get(f"{p}scope")
+                                else None)),
         Column(f"{p}sources", word(lang, "sources"), in_table=shown, atomic=True),
         Column(f"{p}citations", f"{p}citations", in_table=False),
     ]

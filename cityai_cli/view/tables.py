@@ -12,13 +12,15 @@ from .words import word
 
 def _place(base: Base, lang: str, key: str = "place", shown: bool = True) -> List[Column]:
     return [Column(key, key, in_table=False),
-            Column(f"{key}_label", word(lang, "place"), in_table=shown, cell=lambda r: names.place(base, r.get(key), lang),
+            Column(f"{key}_label", word(lang, "place"), in_table=shown,
+                   cell=lambda r: names.place(base, r.get(key), lang),
                    value=lambda r: names.place(base, r.get(key), lang))]
 
 
 def _metric(base: Base, lang: str, shown: bool = True) -> List[Column]:
     return [Column("metric", "metric", in_table=False),
-            Column("metric_label", word(lang, "metric"), in_table=shown, cell=lambda r: names.metric(base, r["metric"], lang),
+            Column("metric_label", word(lang, "metric"), in_table=shown,
+                   cell=lambda r: names.metric(base, r["metric"], lang),
                    value=lambda r: names.metric(base, r["metric"], lang))]
 
 
@@ -32,7 +34,8 @@ def rank_table(base: Base, result, lang: str) -> List[Table]:
 
     def why(r: Record, glue: bool = True) -> str:
         parts = [label(lang, "reason", r["reason"])] if r["reason"] else []
-        parts += [f"{names.figure(c['_quantity'], lang, glue)} ({', '.join(c['sources'])})" for c in r["conflicts"] or []]
+        parts += [f"{names.figure(c['_quantity'], lang, glue)} ({', '.join(c['sources'])})"
+                  for c in r["conflicts"] or []]
         return "; ".join(parts)
     columns = [Column("rank", "#", "number", atomic=True, cell=lambda r: str(r["rank"]) if r["rank"] else "—"),
                *_place(base, lang),
@@ -56,9 +59,11 @@ def _flag_text(base: Base, flag: Record, lang: str, metric: str, glue: bool = Fa
         return word(lang, "flag.only_one", places=", ".join(names.place(base, p, lang) for p in flag["places"]))
     if code == "sources_disagree":
         return word(lang, "flag.sources_disagree", place=names.place(base, flag["place"], lang),
-                    sources=", ".join(flag["sources"]), text=names.figure(flag["_quantity"], lang, glue), date=flag["date"])
+                    sources=", ".join(flag["sources"]), text=names.figure(flag["_quantity"], lang, glue),
+                    date=flag["date"])
     if code in ("different_scope", "different_year", "no_deadline"):
-        show = (lambda v: names.scope(base, metric, v, lang)) if code == "different_scope" else (lambda v: str(v or "—"))
+        show = ((lambda v: names.scope(base, metric, v, lang)) if code == "different_scope"
+                else (lambda v: str(v or "—")))
         detail = "; ".join(f"{names.place(base, p, lang)} {show(v)}" for p, v in flag["places"].items())
         return word(lang, f"flag.{code}", detail=detail)
     return word(lang, f"flag.{code}")
@@ -74,11 +79,13 @@ def compare_table(base: Base, result, lang: str) -> List[Table]:
                       value=lambda r: names.metric(base, r["metric"], lang))]
     for name, key in keys.items():
         columns += [c for c in fact_columns(base, lang, prefix=key + "_", shown=False) if c.key != f"{key}_kind"]
-        columns.append(Column(f"{key}_leader", names.place(base, name, lang), "bool", atomic=True, cell=_cell(key, lang)))
+        columns.append(Column(f"{key}_leader", names.place(base, name, lang), "bool", atomic=True,
+                              cell=_cell(key, lang)))
     columns += [Column("leader", "leader", in_table=False), Column("flags", "flags", in_table=False),
                 Column("notes", word(lang, "why"), atomic=True,
                        cell=lambda r: "; ".join(_flag_text(base, f, lang, r["metric"], True) for f in r["flags"] or []),
-                       value=lambda r: "; ".join(_flag_text(base, f, lang, r["metric"]) for f in r["flags"] or []) or None)]
+                       value=lambda r: "; ".join(_flag_text(base, f, lang, r["metric"])
+                                                 for f in r["flags"] or []) or None)]
     places = result.meta["places"]
     title = " vs ".join(names.place(base, p, lang) for p in places) + _as_of(result, lang)
     empty = word(lang, "empty.compare", places=" / ".join(names.place(base, p, lang) for p in places), first=places[0])
@@ -91,7 +98,8 @@ def _cell(key: str, lang: str):
         if quantity is None:
             return "—"
         star = " " + word(lang, "leader") if record.get(f"{key}_leader") else ""
-        return f"{names.figure(quantity, lang, True)}{star}\n{names.date(record[f'{key}_date'], record[f'{key}_date_basis'])}"
+        return (f"{names.figure(quantity, lang, True)}{star}\n"
+                f"{names.date(record[f'{key}_date'], record[f'{key}_date_basis'])}")
     return cell
 
 
@@ -105,7 +113,8 @@ def targets_table(base: Base, result, lang: str) -> List[Table]:
     def latest(r: Record) -> str:
         if r["_actual_quantity"] is None:
             return "—"
-        return f"{names.figure(r['_actual_quantity'], lang, True)} ({names.date(r['actual_date'], r['actual_date_basis'])})"
+        return (f"{names.figure(r['_actual_quantity'], lang, True)} "
+                f"({names.date(r['actual_date'], r['actual_date_basis'])})")
     columns = [*_place(base, lang), *_metric(base, lang), *fact_columns(base, lang, header="target"),
                Column("set_on", "set_on", in_table=False), *fact_columns(base, lang, prefix="actual_", shown=False),
                Column("actual_shown", word(lang, "latest_actual"), atomic=True, cell=latest,
@@ -120,11 +129,14 @@ def targets_table(base: Base, result, lang: str) -> List[Table]:
 def conflicts_table(base: Base, result, lang: str) -> List[Table]:
     columns = [*_place(base, lang), *_metric(base, lang), Column("kind", "kind", in_table=False),
                Column("scope", "scope", in_table=False),
-               Column("scope_label", word(lang, "scope"), cell=lambda r: names.scope(base, r["metric"], r["scope"], lang),
+               Column("scope_label", word(lang, "scope"),
+                      cell=lambda r: names.scope(base, r["metric"], r["scope"], lang),
                       value=lambda r: names.scope(base, r["metric"], r["scope"], lang))]
     for side in ("a", "b"):
-        columns += [Column(f"{side}_{k}", f"{side}_{k}", "number" if k in ("value", "value_max") else "text", in_table=False)
-                    for k in ("value", "value_max", "unit", "bound", "text", "date", "date_basis", "sources", "citations")]
+        columns += [Column(f"{side}_{k}", f"{side}_{k}", "number" if k in ("value", "value_max") else "text",
+                           in_table=False)
+                    for k in ("value", "value_max", "unit", "bound", "text", "date", "date_basis", "sources",
+                              "citations")]
         columns.append(Column(f"{side}_shown", side.upper(), atomic=True, cell=_side_cell(side, lang),
                               value=_side_cell(side, lang, machine=True)))
     columns.append(Column("difference", word(lang, "difference"), "number",
@@ -186,12 +198,14 @@ def programme_columns(base: Base, lang: str, estimated: bool = False) -> List[Co
                Column("date_basis", "date_basis", in_table=False)]
     for name in ("pool", "rate", "cap"):
         columns += [Column(name, name, "number", in_table=False),
-                    *[Column(f"{name}_{k}", f"{name}_{k}", in_table=False) for k in ("bound", "text", "period", "source", "quote")],
+                    *[Column(f"{name}_{k}", f"{name}_{k}", in_table=False)
+                      for k in ("bound", "text", "period", "source", "quote")],
                     Column(f"{name}_shown", word(lang, name), atomic=True, in_table=not (estimated and name == "pool"),
                            cell=_term_cell(name, lang), value=_term_cell(name, lang, machine=True))]
         if name == "rate":
             columns.append(Column("special_rates", word(lang, "special_rates"), atomic=True, in_table=not estimated,
-                                  cell=lambda r: "; ".join(f"{t['text']} [{t['flag']}]" for t in r["special_rates"] or []) or "—"))
+                                  cell=lambda r: "; ".join(f"{t['text']} [{t['flag']}]"
+                                                           for t in r["special_rates"] or []) or "—"))
     columns += [Column("eligibility", word(lang, "eligibility"), in_table=False),
                 Column("sources", word(lang, "sources"), atomic=True, in_table=not estimated),
                 Column("citations", "citations", in_table=False), Column("note", "note", in_table=False)]
@@ -200,12 +214,13 @@ def programme_columns(base: Base, lang: str, estimated: bool = False) -> List[Co
             code = r["estimate"]
             if code in ("fund", "rate_unknown"):
                 return word(lang, f"estimate.{code}")
-            return word(lang, f"estimate.{code}", rate=names.number_en(r["rate_used"], "ratio", "ratio"), spend=_money(r["spend"], lang),
-                        gross=_money(r["gross"], lang), cap=_term_text(r, "cap", lang))
+            return word(lang, f"estimate.{code}", rate=names.number_en(r["rate_used"], "ratio", "ratio"),
+                        spend=_money(r["spend"], lang), gross=_money(r["gross"], lang), cap=_term_text(r, "cap", lang))
         columns += [Column("spend", "spend", "number", in_table=False), Column("estimate", "estimate", in_table=False),
                     Column("rate_used", "rate_used", "number", in_table=False),
                     Column("special_used", "special_used", in_table=False),
-                    Column("gross", "gross", "number", in_table=False), Column("payout", "payout", "number", in_table=False),
+                    Column("gross", "gross", "number", in_table=False),
+                    Column("payout", "payout", "number", in_table=False),
                     Column("payout_shown", word(lang, "payout"), atomic=True,
                            cell=lambda r: _money(r["payout"], lang) if r["payout"] is not None else "—",
                            value=lambda r: _money(r["payout"], lang) if r["payout"] is not None else None),
@@ -222,7 +237,8 @@ def programmes_table(base: Base, result, lang: str) -> List[Table]:
         title += " · " + ", ".join(names.subsidy_type(base, t, lang) for t in result.meta["types"])
     if spend is not None:
         title += word(lang, "t.spend", spend=_money(spend, lang))
-    return [Table(result.name, title, programme_columns(base, lang, spend is not None), result.rows, empty=word(lang, "empty"))]
+    return [Table(result.name, title, programme_columns(base, lang, spend is not None), result.rows,
+                  empty=word(lang, "empty"))]
 
 
 @builder("places")
@@ -230,8 +246,10 @@ def places_table(base: Base, result, lang: str) -> List[Table]:
     columns = [*_place(base, lang), Column("level", "level", in_table=False),
                Column("level_label", word(lang, "level"), cell=lambda r: word(lang, f"level.{r['level']}"),
                       value=lambda r: word(lang, f"level.{r['level']}")),
-               Column("province", word(lang, "province"), in_table=lang == "zh"), Column("city", "city", in_table=False),
-               Column("regions", word(lang, "regions"), in_table=lang == "zh"), Column("pinyin", "pinyin", in_table=False),
+               Column("province", word(lang, "province"), in_table=lang == "zh"),
+               Column("city", "city", in_table=False),
+               Column("regions", word(lang, "regions"), in_table=lang == "zh"),
+               Column("pinyin", "pinyin", in_table=False),
                Column("english", "english", in_table=False)]
     for metric in result.meta["metrics"]:
         p = metric + "_"
@@ -239,9 +257,11 @@ def places_table(base: Base, result, lang: str) -> List[Table]:
                     for k in ("value", "value_max", "unit", "bound", "text", "date", "scope")]
         columns.append(Column(p + "shown", names.metric(base, metric, lang), atomic=True,
                               cell=_headline_cell(p, lang), value=_headline_cell(p, lang, machine=True)))
-    columns += [Column("facts", word(lang, "facts"), "number"), Column("policies", "policies", "number", in_table=False),
+    columns += [Column("facts", word(lang, "facts"), "number"),
+                Column("policies", "policies", "number", in_table=False),
                 Column("programmes", "programmes", "number", in_table=False)]
-    return [Table("places", word(lang, "t.places", n=len(result.rows)), columns, result.rows, empty=word(lang, "empty"))]
+    return [Table("places", word(lang, "t.places", n=len(result.rows)), columns, result.rows,
+                  empty=word(lang, "empty"))]
 
 
 @builder("place")
@@ -254,7 +274,8 @@ def place_tables(base: Base, result, lang: str) -> List[Table]:
     facts = [*_place(base, lang, shown=False), *_metric(base, lang),
              Column("kind_label", word(lang, "kind"), cell=lambda r: word(lang, f"kind.{r['kind']}"),
                     value=lambda r: word(lang, f"kind.{r['kind']}")),
-             *fact_columns(base, lang), Column("set_on", "set_on", in_table=False), Column("note", "note", in_table=False)]
+             *fact_columns(base, lang), Column("set_on", "set_on", in_table=False),
+             Column("note", "note", in_table=False)]
     policies = policy_columns(base, lang, with_place=False)
     return [Table("place", shown + _as_of(result, lang), profile, result.rows),
             Table("facts", word(lang, "t.place_facts", place=shown), facts, facts_section.rows,
@@ -281,18 +302,22 @@ def policies_table(base: Base, result, lang: str) -> List[Table]:
 
 @builder("sources")
 def sources_table(base: Base, result, lang: str) -> List[Table]:
-    columns = [Column("source", word(lang, "sources"), atomic=True), Column("title", word(lang, "title_source"), in_table=lang == "zh"),
+    columns = [Column("source", word(lang, "sources"), atomic=True),
+               Column("title", word(lang, "title_source"), in_table=lang == "zh"),
                Column("publisher", word(lang, "publisher"), in_table=lang == "zh"),
-               Column("published", word(lang, "published"), atomic=True), Column("file", word(lang, "file"), in_table=False),
+               Column("published", word(lang, "published"), atomic=True),
+               Column("file", word(lang, "file"), in_table=False),
                Column("sha256", "sha256", in_table=False), Column("url", "url", in_table=False),
                Column("origin", word(lang, "origin"), atomic=True),
                *[Column(k, word(lang, k), "number") for k in ("facts", "policies", "programmes")]]
-    return [Table("sources", word(lang, "t.sources", n=len(result.rows)), columns, result.rows, empty=word(lang, "empty"))]
+    return [Table("sources", word(lang, "t.sources", n=len(result.rows)), columns, result.rows,
+                  empty=word(lang, "empty"))]
 
 
 @builder("metrics")
 def metrics_table(base: Base, result, lang: str) -> List[Table]:
-    columns = [Column("metric", word(lang, "metric_key"), atomic=True), Column("zh", word(lang, "zh"), in_table=lang == "zh"),
+    columns = [Column("metric", word(lang, "metric_key"), atomic=True),
+               Column("zh", word(lang, "zh"), in_table=lang == "zh"),
                Column("en", word(lang, "en")), Column("unit", "unit", in_table=False),
                Column("machine_unit", word(lang, "unit"), atomic=True),
                Column("higher_is_better", "higher_is_better", "bool", in_table=False),
@@ -327,7 +352,8 @@ def candidates_table(base: Base, result, lang: str) -> List[Table]:
                Column("known", word(lang, "known"), "bool", cell=lambda r: word(lang, "yes") if r["known"] else ""),
                Column("quote", word(lang, "quote"))]
     title = word(lang, "t.candidates", n=len(result.rows))
-    return [Table("candidates", title, columns, result.rows, empty=word(lang, "empty"), caption=legend(result.rows, lang))]
+    return [Table("candidates", title, columns, result.rows, empty=word(lang, "empty"),
+                  caption=legend(result.rows, lang))]
 
 
 @builder("cite")
@@ -345,7 +371,8 @@ def cite_table(base: Base, result, lang: str) -> List[Table]:
     columns += [Column("source", word(lang, "sources"), atomic=True), Column("title", word(lang, "title_source")),
                 Column("publisher", word(lang, "publisher"), in_table=False),
                 Column("published", word(lang, "published"), atomic=True),
-                Column("quote", "quote", in_table=False), Column("value_as_written", "value_as_written", in_table=False),
+                Column("quote", "quote", in_table=False),
+                Column("value_as_written", "value_as_written", in_table=False),
                 Column("note", word(lang, "note"), in_table=False),
                 Column("paragraph", word(lang, "paragraph"),
                        cell=lambda r: r["paragraph"] if r["paragraph"] is not None else word(lang, "not_found"))]
