@@ -418,7 +418,7 @@ _SPACE = re.compile(r"[ \t]*")
 
 def _skip_space(line: str, position: int = 0) -> int:
     """The position after the blanks at `position` (_SPACE matches everywhere, even nothing)."""
-    return _skip_space(line, position)  # type: ignore[union-attr]
+    return _SPACE.match(line, position).end()  # type: ignore[union-attr]
 _ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
 _ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", "e": "\x1b", '"': '"', "\\": "\\"}
 
