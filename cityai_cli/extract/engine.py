@@ -6,11 +6,12 @@ every quote out of the ORIGINAL text through the offset map, so quotes pass the 
 base's quote check (whitespace-insensitive substring) unchanged.
 
 How a figure becomes a candidate:
-1. Figures are found by a pattern (qualifier, number, 余/多, unit, 以上/左右; ranks 第N; shares
-   such as 四成, 1/3, 一半) and kept only if `parse_figure` accepts them. Years (2024年), figures
-   inside book titles 《…》 and inside dates are skipped, and so are the whole a part is drawn
-   from (内地31个省份中,…), the class of several items (多个10E级…集群) and a rank that describes
-   the noun after it (第一梯队的大模型企业). A number with a magnitude, or N大, written straight
+1. Figures are found by a pattern (qualifier, number, 余/多, unit, 以上/左右; ranks 第N, 首位,
+   榜首; shares such as 四成, 1/3, 一半) and kept only if
+   `parse_figure` accepts them. Years (2024年), figures inside book titles 《…》 and inside
+   dates are skipped, and so are the whole a part is drawn from (内地31个省份中,…), the class
+   of several items (多个10E级…集群) and a rank that describes the noun after it
+   (第一梯队的大模型企业). A number with a magnitude, or N大, written straight
    before a count metric's keyword takes that metric's unit (超3200万开发者 -> 超3200万人,
    五大公共服务平台 -> 五个).
 2. Metric: among the metrics whose dimension equals the figure's, the one with a keyword
@@ -38,7 +39,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..lint import number_in_quote
-from ..quantity import FigureError, Quantity, parse_figure
+from ..quantity import _RANK_WORDS, FigureError, Quantity, parse_figure
 from . import gazetteer
 from .text import PINYIN, Normalised, normalise, to_simplified
 
@@ -53,12 +54,14 @@ _CN = "零〇一二两三四五六七八九十百千万亿"
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _MAG = "万亿|亿|万|千"
 _NUM = rf"(?:{_ARABIC}(?:{_MAG})?|[{_CN}]+)"
+# Ranks in words, as `parse_figure` reads them: 首位, 榜首 (rank 1), longest first.
+_RANK_WORD = "|".join(sorted(_RANK_WORDS, key=len, reverse=True))
 _UNITS = ("EFLOPS|PFLOPS|TFLOPS|%|成|家|个|款|台|项|名|人|所|座|条|件|次|位|只|倍|卡|张|宗"
           "|元|美元|E(?![A-Za-z])|P(?![A-Za-z])|B(?![A-Za-z])")
 _FIGURE = re.compile(
     rf"(?:(?P<prefix>{_PREFIX}))?"
     rf"(?:(?P<share>[一二三四五六七八九十百]+分之[一二三四五六七八九十]+|\d{{1,3}}/\d{{1,3}}|一半|半数)"
-    rf"|(?P<rank>第(?:\d+|[一二三四五六七八九十]+))"
+    rf"|(?P<rank>第(?:\d+|[一二三四五六七八九十]+)|{_RANK_WORD})"
     rf"|(?P<num>{_NUM}(?:(?:-|~|至){_NUM})?)(?P<more>余|多)?(?P<unit>{_UNITS})"
     rf"|(?P<bare>(?:{_ARABIC}|[一二三四五六七八九十百千]+)(?:万亿|亿))(?=级|基金))"
     rf"(?P<tail>以上|左右)?")
