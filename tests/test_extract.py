@@ -124,6 +124,7 @@ RULE_METRICS = {  # key: (dimension, unit, keywords)
     "ciw_ai500": ("count", "家", ["入围"]), "regional_share": ("ratio", "%", ["占了"]),
     "provinces_mentioning": ("count", "个", ["省份"]), "compute_capacity": ("compute", "PFLOPS", ["智能算力"]),
     "application_scenarios": ("count", "个", ["应用场景"]), "fund_size": ("money", "元", ["产业基金"]),
+    "national_rank": ("rank", "", ["全国首位", "全国榜首"]), "leading_group": ("member", "", ["位居前列"]),
 }
 
 
@@ -216,6 +217,38 @@ def test_a_figure_no_place_reaches_belongs_to_the_country_the_document_names():
     # 共有5个 is dropped: its clause does not name the metric (省份 is in the clause before)
     assert rows == [("中国", "provinces_mentioning", "23个", "actual", "2025-03-17", "23个省份明确提及人工智能")]
     assert found[0].confidence == 0.36
+
+
+def test_a_rank_in_words_is_rank_one_and_a_list_shares_it():
+    rows, found = run_rule("rank_word.txt")
+    # 首位 and 榜首 are rank 1 as written; the place of an earlier clause, and one rank per listed place
+    assert rows == [
+        ("杭州", "national_rank", "首位", "actual", "2024", "杭州人工智能企业数量增长迅速,稳居全国首位"),
+        ("北京", "national_rank", "榜首", "actual", "2025-03-17", "北京、上海的智能算力规模并列全国榜首"),
+        ("上海", "national_rank", "榜首", "actual", "2025-03-17", "上海的智能算力规模并列全国榜首"),
+    ]
+    assert [(parse_figure(c.value).dimension, parse_figure(c.value).value) for c in found] == [("rank", 1)] * 3
+    assert [c.confidence for c in found] == [0.75, 1.0, 1.0]
+
+
+def test_a_membership_word_after_a_list_of_places_makes_each_a_member():
+    rows, found = run_rule("leading_group.txt")
+    assert rows == [
+        ("北京", "leading_group", "位居前列", "actual", "2025-03-17", "北京、深圳、杭州和合肥位居前列"),
+        ("深圳", "leading_group", "位居前列", "actual", "2025-03-17", "深圳、杭州和合肥位居前列"),
+        ("杭州", "leading_group", "位居前列", "actual", "2025-03-17", "杭州和合肥位居前列"),
+        ("合肥", "leading_group", "位居前列", "actual", "2025-03-17", "杭州和合肥位居前列"),
+    ]
+    # a group has no order: the same value for every member, not first to fourth
+    assert [(parse_figure(c.value).dimension, parse_figure(c.value).value) for c in found] == [("member", 1)] * 4
+    assert [c.confidence for c in found] == [1.0] * 4
+
+
+def test_a_membership_word_not_said_of_the_places_before_it_invents_no_member():
+    rows, _ = run_rule("not_members.txt")
+    # 入围企业数量位居前列 is said of the cities' counts of listed enterprises; 长三角的算力建设 of the
+    # region's compute build-out; neither goes to the cities, the region or the country (中国)
+    assert rows == []
 
 
 def test_to_toml_writes_the_fact_format_with_confirm_notes():

@@ -6,11 +6,12 @@ every quote out of the ORIGINAL text through the offset map, so quotes pass the 
 base's quote check (whitespace-insensitive substring) unchanged.
 
 How a figure becomes a candidate:
-1. Figures are found by a pattern (qualifier, number, 余/多, unit, 以上/左右; ranks 第N; shares
-   such as 四成, 1/3, 一半) and kept only if `parse_figure` accepts them. Years (2024年), figures
-   inside book titles 《…》 and inside dates are skipped, and so are the whole a part is drawn
-   from (内地31个省份中,…), the class of several items (多个10E级…集群) and a rank that describes
-   the noun after it (第一梯队的大模型企业). A number with a magnitude, or N大, written straight
+1. Figures are found by a pattern (qualifier, number, 余/多, unit, 以上/左右; ranks 第N, 首位,
+   榜首; membership of a leading group 位居前列; shares such as 四成, 1/3, 一半) and kept only if
+   `parse_figure` accepts them. Years (2024年), figures inside book titles 《…》 and inside
+   dates are skipped, and so are the whole a part is drawn from (内地31个省份中,…), the class
+   of several items (多个10E级…集群) and a rank that describes the noun after it
+   (第一梯队的大模型企业). A number with a magnitude, or N大, written straight
    before a count metric's keyword takes that metric's unit (超3200万开发者 -> 超3200万人,
    五大公共服务平台 -> 五个).
 2. Metric: among the metrics whose dimension equals the figure's, the one with a keyword
@@ -28,6 +29,8 @@ How a figure becomes a candidate:
    (北京、上海、深圳处于第一梯队) gives one candidate per place; so does a collective counting a
    region's members (长三角…三省一市全部置身第一梯队, see `gazetteer.REGIONS`). A share held by a
    list of places jointly (珠三角…,深圳、广州占了7成以上) belongs to the whole named before them.
+   A membership (北京、广东…江苏位居前列) goes to each place of the list it directly follows, and
+   to no place at all when a noun stands between (南京入围企业数目位居前列: the count leads).
 4. Kind, date and date basis from markers in the sentence before the figure (see `_kind`,
    `_date`).
 """
@@ -38,7 +41,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..lint import number_in_quote
-from ..quantity import FigureError, Quantity, parse_figure
+from ..quantity import _MEMBER_WORDS, _RANK_WORDS, FigureError, Quantity, parse_figure
 from . import gazetteer
 from .text import PINYIN, Normalised, normalise, to_simplified
 
@@ -53,12 +56,17 @@ _CN = "零〇一二两三四五六七八九十百千万亿"
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _MAG = "万亿|亿|万|千"
 _NUM = rf"(?:{_ARABIC}(?:{_MAG})?|[{_CN}]+)"
+# Ranks and memberships in words, as `parse_figure` reads them: 首位/榜首 (rank 1), 位居前列 (a
+# member of a leading group; 位居前线 is a machine rewording), longest first.
+_RANK_WORD = "|".join(sorted(_RANK_WORDS, key=len, reverse=True))
+_MEMBER_WORD = "|".join(sorted(_MEMBER_WORDS, key=len, reverse=True))
 _UNITS = ("EFLOPS|PFLOPS|TFLOPS|%|成|家|个|款|台|项|名|人|所|座|条|件|次|位|只|倍|卡|张|宗"
           "|元|美元|E(?![A-Za-z])|P(?![A-Za-z])|B(?![A-Za-z])")
 _FIGURE = re.compile(
     rf"(?:(?P<prefix>{_PREFIX}))?"
     rf"(?:(?P<share>[一二三四五六七八九十百]+分之[一二三四五六七八九十]+|\d{{1,3}}/\d{{1,3}}|一半|半数)"
-    rf"|(?P<rank>第(?:\d+|[一二三四五六七八九十]+))"
+    rf"|(?P<rank>第(?:\d+|[一二三四五六七八九十]+)|{_RANK_WORD})"
+    rf"|(?P<member>{_MEMBER_WORD})"
     rf"|(?P<num>{_NUM}(?:(?:-|~|至){_NUM})?)(?P<more>余|多)?(?P<unit>{_UNITS})"
     rf"|(?P<bare>(?:{_ARABIC}|[一二三四五六七八九十百千]+)(?:万亿|亿))(?=级|基金))"
     rf"(?P<tail>以上|左右)?")
@@ -86,6 +94,9 @@ _IMPLICIT = re.compile(rf"(?:(?P<prefix>{_PREFIX}))?(?:(?P<num>{_ARABIC}(?:{_MAG
                        r"|(?P<big>[二两三四五六七八九十])大)$")
 # A collective for the members of a region: 三省一市, 九市.
 _COLLECTIVE = re.compile(r"(?:[一二两三四五六七八九十]+[省市]){1,2}")
+# Between the places and a membership word said of them: an adverb, a verb, the whole ranked
+# (北京、上海均跻身全国前列); a noun between makes the word another finding's (see `_leading_group`).
+_MEMBER_SUBJECT = re.compile(r"(?:均|都|也|皆|亦|同样)?(?:位居|位列|名列|跻身|走在|居于|处于|位于|居)?(?:全国|国内)?")
 _SENTENCE_END = "。!?;\n…"
 _CLAUSE_END = ",、:;()"
 
@@ -199,9 +210,10 @@ def extract(text: str, *, published: str | None, places: Mapping[str, str],
         p_start, _ = _containing(paragraphs, match.start())
         resolved = _respectively(norm, mentions, match, (s_start, s_end)) or \
             _places(mentions, match, (c_start, c_end), (s_start, s_end), p_start, quantity, sentences, places)
-        if not resolved and subject is not None and metric_factor >= 0.9:
+        if not resolved and subject is not None and metric_factor >= 0.9 and quantity.dimension != "member":
             # nationwide figures (23个省份明确提及…): weak evidence, so only with the metric's
-            # keyword in the figure's own clause
+            # keyword in the figure's own clause; never a membership, which is said of the places
+            # right before it or of nothing (`_leading_group`)
             resolved = [(subject, 0.4)]
         if not resolved:
             continue
@@ -372,6 +384,8 @@ def _document_subject(mentions: list[_Mention]) -> _Mention | None:
 def _places(mentions: list[_Mention], match: re.Match, clause, sentence, paragraph_start: int,
             quantity: Quantity, sentences, places: Mapping[str, str] | None = None) -> list[tuple[_Mention, float]]:
     before_clause = [m for m in mentions if clause[0] <= m.start and m.end <= match.start()]
+    if quantity.dimension == "member":
+        return _leading_group(match, mentions, before_clause[-1] if before_clause else None, sentence)
     if before_clause and quantity.dimension == "ratio" and _listed(match.string, mentions, before_clause[-1], sentence):
         # 珠三角…95家,深圳、广州占了7成以上: a share held by a list of places jointly is a share
         # of the whole they split, named before the list; none of them holds it alone.
@@ -406,17 +420,32 @@ def _places(mentions: list[_Mention], match: re.Match, clause, sentence, paragra
     members = _members(match.string[chosen.end:match.start()], chosen, places or {})
     if members:
         return [(member, factor) for member in members]
-    result = [(chosen, factor)]
     if quantity.dimension == "rank":
         # 北京、上海、深圳处于第一梯队: one rank for each place in the list
-        index = mentions.index(chosen)
-        while index > 0:
-            previous = mentions[index - 1]
-            if previous.start < sentence[0] or not _LIST_JOIN.match(_between(match.string, previous, mentions[index])):
-                break
-            result.insert(0, (previous, factor))
-            index -= 1
-    return result
+        return [(mention, factor) for mention in _list_ending(match.string, mentions, chosen, sentence)]
+    return [(chosen, factor)]
+
+
+def _leading_group(match: re.Match, mentions: list[_Mention], last: _Mention | None,
+                   sentence) -> list[tuple[_Mention, float]]:
+    """北京、广东、上海、浙江、安徽、江苏位居前列: a membership word said of a list of places makes each
+    of them a member of the leading group, with the same value (a group has no order). Only of places
+    it follows directly in its clause (with at most an adverb and a verb between, `_MEMBER_SUBJECT`):
+    in 上海、杭州…南京入围企业数目位居前列 it is a noun of theirs that leads (the count of listed
+    enterprises), another finding than the places' own membership, and a place further back is not
+    what the word is said of (海南…,能源转型走在全国前列). Then no candidate: no member is invented."""
+    if last is None or not _MEMBER_SUBJECT.fullmatch(match.string, last.end, match.start()):
+        return []
+    return [(mention, 1.0) for mention in _list_ending(match.string, mentions, last, sentence)]
+
+
+def _list_ending(norm: str, mentions: list[_Mention], last: _Mention, sentence) -> list[_Mention]:
+    """The places of the sentence listed up to `last` (北京、上海和深圳), in order; `[last]` alone
+    when it ends no list."""
+    head = mentions.index(last)
+    while _listed(norm, mentions, mentions[head], sentence):
+        head -= 1
+    return mentions[head:mentions.index(last) + 1]
 
 
 def _listed(norm: str, mentions: list[_Mention], mention: _Mention, sentence) -> bool:
