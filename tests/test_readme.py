@@ -48,3 +48,14 @@ def test_regenerate_readme(cli):
     text = README.read_text(encoding="utf-8")
     text = BLOCK.sub(lambda m: f"```console\n$ {m.group(1)}\n{output_of(cli, m.group(1))}\n```", text)
     README.write_text(text, encoding="utf-8")
+
+
+def test_readme_extraction_table_is_what_the_benchmark_prints():
+    import subprocess
+    import sys
+    text = README.read_text(encoding="utf-8")
+    shown = re.search(r"<!-- extract-quality[^\n]*\n```text\n(.*?)\n```", text, re.S)
+    assert shown, "the README has no extraction-quality table"
+    printed = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "extract_quality.py")], capture_output=True,
+                             text=True, encoding="utf-8", check=True).stdout
+    assert tidy(printed) == tidy(shown.group(1))
