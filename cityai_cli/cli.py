@@ -673,8 +673,8 @@ def schema_command() -> None:
     """
     import json
 
-    from .models import json_schema
-    write(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
+    from .kb import import_models
+    write(json.dumps(import_models().json_schema(), ensure_ascii=False, indent=2) + "\n")
 
 
 @app.command("validate")

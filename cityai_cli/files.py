@@ -63,10 +63,18 @@ def _check_regular(status: os.stat_result, limit: int, what: str) -> None:
         raise ReadError(f"is {status.st_size:,} bytes; {what} may be at most {limit:,} bytes")
 
 
+def utf8_without_bom(raw: bytes) -> str:
+    """UTF-8 text, a leading BOM dropped. The "utf-8" codec is built in; "utf-8-sig" is imported
+    on first use, and that import fails when the working directory has been deleted (Python
+    3.13.0: SystemError from the codec search)."""
+    text = raw.decode("utf-8")
+    return text[1:] if text.startswith("\ufeff") else text
+
+
 def decode_utf8(raw: bytes) -> str:
     """UTF-8 text (a BOM is dropped); ReadError naming the line and column of the first bad byte."""
     try:
-        return raw.decode("utf-8-sig")
+        return utf8_without_bom(raw)
     except UnicodeDecodeError as error:
         line, column = _position(raw, error.start)
         raise ReadError(f"is not UTF-8 (byte 0x{raw[error.start]:02x} at line {line}, column {column})") from None

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Dict, List, Optional, Protocol, Tuple
 
 from .errors import DataError, Problem
-from .files import ReadError, _position, decode_utf8, safe_read  # noqa: F401 - re-exported
+from .files import ReadError, _position, decode_utf8, safe_read, utf8_without_bom  # noqa: F401 - re-exported
 from .paths import ENV_VAR, MAX_BYTES, PACKAGE_DIR, bundled_path, data_files, default_data_path  # noqa: F401 - re-exported
 from .text import CONTROL_IN_KEY, CONTROL_IN_VALUE
 
@@ -125,7 +125,7 @@ def read_text(path: Path) -> str:
     if not raw.strip():
         raise DataError([Problem(name, "is empty; expected a TOML knowledge base")])
     try:
-        return raw.decode("utf-8-sig")
+        return utf8_without_bom(raw)
     except UnicodeDecodeError as error:
         line, column = _position(raw, error.start)
         raise DataError([Problem(name, f"is not UTF-8 (byte 0x{raw[error.start]:02x})", line, column)]) from None
@@ -250,9 +250,30 @@ def _without(data: dict, failing: List[tuple]) -> dict:
     return data
 
 
+def import_models():
+    """The pydantic schema module, imported from a working directory that exists.
+
+    CPython 3.13.0 cannot import pydantic_core's compiled extension while the working directory
+    is deleted (SystemError). Then the import is made from the root, and the process returns to
+    its deleted directory through a descriptor, so relative paths still mean what they meant."""
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        here = os.open(".", os.O_RDONLY)
+        try:
+            os.chdir("/")
+            from . import models
+        finally:
+            os.fchdir(here)
+            os.close(here)
+        return models
+    from . import models
+    return models
+
+
 def _validate(data: dict, name: str, lines: "Lines", keep_going: bool) -> tuple:
     """(KnowledgeBase, problems). With keep_going, a second pass leaves out the failing entries."""
-    from .models import KnowledgeBase
+    KnowledgeBase = import_models().KnowledgeBase
     problems: List[Problem] = []
     for attempt in range(2):
         try:
