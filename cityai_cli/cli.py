@@ -439,10 +439,11 @@ def _programmes(funds: bool):
 
 subsidies_command = _programmes(False)
 subsidies_command.__doc__ = (
-    """Programmes a recipient can claim, by per-recipient cap; with --spend, what a contract gets back.
-
-    Example: cityai subsidies --type 算力券 --spend 300万
-    """)
+    "Programmes a recipient can claim, by per-recipient cap; with --spend, what a contract gets back.\n"
+    "\n"
+    "    Example: cityai subsidies --type 算力券 --spend 300万\n"
+    "    "
+)
 app.command("subsidies")(output_options(handle_errors(subsidies_command)))
 funds_command = _programmes(True)
 funds_command.__doc__ = """Investment funds (never a payout estimate).

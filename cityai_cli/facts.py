@@ -326,9 +326,11 @@ def _citations(items, default_text: str = "") -> Tuple[Citation, ...]:
                  for c in items)
 
 
-def _term(term, programme_source: str) -> Optional[Term]:
-    if term is None:
-        return None
+def _optional_term(term, programme_source: str) -> Optional[Term]:
+    return None if term is None else _term(term, programme_source)
+
+
+def _term(term, programme_source: str) -> Term:
     return Term(term.value, term.period, term.quote, term.source or programme_source, term.note,
                 getattr(term, "applies_to", ""), getattr(term, "flag", ""))
 
@@ -356,7 +358,8 @@ def compile_base(kb, origins: Optional[Dict[str, str]] = None) -> Base:
         for g in p.programmes:
             first = g.citations[0].source
             programmes.append(Programme(name, g.type, g.name, g.policy, g.date, g.date_basis, g.eligibility,
-                                        _term(g.pool, first), _term(g.rate, first), _term(g.cap, first),
-                                        tuple(_term(t, first) for t in g.special_rates), g.note,  # type: ignore[misc]
+                                        _optional_term(g.pool, first), _optional_term(g.rate, first),
+                                        _optional_term(g.cap, first),
+                                        tuple(_term(t, first) for t in g.special_rates), g.note,
                                         _citations(g.citations)))
     return Base(kb.title, metrics, types, sources, places, facts, policies, programmes)

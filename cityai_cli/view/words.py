@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Dict
 
+# One line per group of related words, both languages side by side: how this table is read.
+# fmt: off
 WORDS: Dict[str, Dict[str, str]] = {
     "zh": {
         "place": "地区", "level": "级别", "province": "省份", "city": "所属城市", "regions": "区域",
@@ -104,6 +106,7 @@ WORDS: Dict[str, Dict[str, str]] = {
         "confidence": "confidence", "known": "in base", "t.candidates": "{n} candidate facts",
     },
 }
+# fmt: on
 
 LANGS = tuple(WORDS)
 
