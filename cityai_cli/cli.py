@@ -31,11 +31,16 @@ if TYPE_CHECKING:  # pragma: no cover
 if hasattr(typer.core, "TyperArgument"):
     typer.core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[attr-defined]
 
-app = typer.Typer(name="cityai", help="Compare Chinese cities' AI-industry figures, targets and subsidies. "
-                  "Every number is traced to a quote in its source document.\n\n"
-                  "Example: cityai compare 深圳 上海 --lang en",
-                  rich_markup_mode=None, pretty_exceptions_enable=False, no_args_is_help=True,
-                  context_settings={"help_option_names": ["-h", "--help"]})
+app = typer.Typer(
+    name="cityai",
+    help="Compare Chinese cities' AI-industry figures, targets and subsidies. "
+    "Every number is traced to a quote in its source document.\n\n"
+    "Example: cityai compare 深圳 上海 --lang en",
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 
 
 class Format(str, Enum):
@@ -62,12 +67,13 @@ class Level(str, Enum):
 
 
 class _State:
-    data: Optional[Path] = None   # --data given before the command name
-    layers: List[Path] = []       # --with given before the command name
+    data: Optional[Path] = None  # --data given before the command name
+    layers: List[Path] = []  # --with given before the command name
 
 
 def _complete(kind: str):
     """Shell completion for place names, metric keys and subsidy types (from the loaded base)."""
+
     def complete(incomplete: str) -> List[str]:
         try:
             base = load(None).base
@@ -75,32 +81,66 @@ def _complete(kind: str):
             return []
         words = {"place": list(base.places), "metric": list(base.metrics), "type": list(base.subsidy_types)}[kind]
         return [word for word in words if word.startswith(incomplete) or word.lower().startswith(incomplete.lower())]
+
     return complete
 
 
-FormatOption = Annotated[Optional[Format], typer.Option(
-    "--format", "-f", case_sensitive=False, metavar="FORMAT",
-    help="table, csv, json or markdown. Default: table on a terminal, csv when piped.")]
-LangOption = Annotated[Lang, typer.Option(
-    "--lang", envvar="CITYAI_LANG", case_sensitive=False, metavar="LANG",
-    help="Language of headers, names and figures: zh or en. CSV/JSON keys never change.")]
+FormatOption = Annotated[
+    Optional[Format],
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        metavar="FORMAT",
+        help="table, csv, json or markdown. Default: table on a terminal, csv when piped.",
+    ),
+]
+LangOption = Annotated[
+    Lang,
+    typer.Option(
+        "--lang",
+        envvar="CITYAI_LANG",
+        case_sensitive=False,
+        metavar="LANG",
+        help="Language of headers, names and figures: zh or en. CSV/JSON keys never change.",
+    ),
+]
 # The environment variable is read once, by the option before the command name, so that
 # `cityai --data X cmd` and `cityai cmd --data X` both beat CITYAI_DATA.
-DataOption = Annotated[Optional[Path], typer.Option(
-    "--data", metavar="FILE", help="Knowledge base to use instead of the bundled one (also CITYAI_DATA).")]
-WithOption = Annotated[Optional[List[Path]], typer.Option(
-    "--with", metavar="BASE", help="Add your own base (a file or a directory) to the one used (repeatable; also "
-    "CITYAI_WITH).")]
-GlobalDataOption = Annotated[Optional[Path], typer.Option(
-    "--data", envvar="CITYAI_DATA", show_envvar=True, metavar="FILE",
-    help="Knowledge base to use instead of the bundled one.")]
+DataOption = Annotated[
+    Optional[Path],
+    typer.Option("--data", metavar="FILE", help="Knowledge base to use instead of the bundled one (also CITYAI_DATA)."),
+]
+WithOption = Annotated[
+    Optional[List[Path]],
+    typer.Option(
+        "--with",
+        metavar="BASE",
+        help="Add your own base (a file or a directory) to the one used (repeatable; also CITYAI_WITH).",
+    ),
+]
+GlobalDataOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--data",
+        envvar="CITYAI_DATA",
+        show_envvar=True,
+        metavar="FILE",
+        help="Knowledge base to use instead of the bundled one.",
+    ),
+]
 RegionOption = Annotated[Optional[str], typer.Option(metavar="REGION", help="Only places in this region, e.g. 长三角.")]
-AsOfOption = Annotated[Optional[str], typer.Option(
-    "--as-of", metavar="YEAR|YYYY-MM", help="Use, for each fact, the latest figure dated at or before this point.")]
+AsOfOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--as-of", metavar="YEAR|YYYY-MM", help="Use, for each fact, the latest figure dated at or before this point."
+    ),
+]
 
 
 class _Output:
     """The picture and spreadsheet options of the command being run (set by `output_options`)."""
+
     bom: bool = False
     svg: Optional[Path] = None
     html: Optional[Path] = None
@@ -109,24 +149,33 @@ class _Output:
 
 _OUTPUT_EXTRA = {
     "bom": (bool, typer.Option("--bom", help="Start CSV with a UTF-8 byte-order mark (Excel on Windows)."), False),
-    "svg": (Optional[Path], typer.Option("--svg", metavar="FILE",
-                                         help="Also save the table as it shows in a terminal, as SVG."), None),
+    "svg": (
+        Optional[Path],
+        typer.Option("--svg", metavar="FILE", help="Also save the table as it shows in a terminal, as SVG."),
+        None,
+    ),
     "html": (Optional[Path], typer.Option("--html", metavar="FILE", help="Also save the table as HTML."), None),
-    "width": (Optional[int], typer.Option("--width", min=40, metavar="COLUMNS",
-                                          help="Width of the table, --svg and --html "
-                                               "(default: the terminal's)."), None),
+    "width": (
+        Optional[int],
+        typer.Option(
+            "--width", min=40, metavar="COLUMNS", help="Width of the table, --svg and --html (default: the terminal's)."
+        ),
+        None,
+    ),
 }
-_OUTPUT_PARAMETERS: list = []   # the inspect.Parameters of _OUTPUT_EXTRA, built once for every command
+_OUTPUT_PARAMETERS: list = []  # the inspect.Parameters of _OUTPUT_EXTRA, built once for every command
 
 
 def output_options(command: Callable) -> Callable:
     """Give a table command --bom, --svg, --html and --width, once for all of them."""
     import inspect
+
     extra = _OUTPUT_EXTRA
     if not _OUTPUT_PARAMETERS:
-        _OUTPUT_PARAMETERS.extend(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default,
-                                                    annotation=Annotated[kind, info])
-                                  for name, (kind, info, default) in extra.items())
+        _OUTPUT_PARAMETERS.extend(
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=Annotated[kind, info])
+            for name, (kind, info, default) in extra.items()
+        )
     signature = inspect.signature(command)
     added = _OUTPUT_PARAMETERS
 
@@ -135,6 +184,7 @@ def output_options(command: Callable) -> Callable:
         for name in extra:
             setattr(_Output, name, kwargs.pop(name, extra[name][2]))
         return command(*args, **kwargs)
+
     wrapper.__signature__ = signature.replace(parameters=[*signature.parameters.values(), *added])  # type: ignore[attr-defined]
     wrapper.__annotations__ = {**command.__annotations__, **{p.name: p.annotation for p in added}}
     return wrapper
@@ -142,6 +192,7 @@ def output_options(command: Callable) -> Callable:
 
 def handle_errors(command: Callable) -> Callable:
     """Turn the two error kinds into a message on stderr and the documented exit code."""
+
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
@@ -153,6 +204,7 @@ def handle_errors(command: Callable) -> Callable:
             for problem in error.problems:
                 typer.echo(f"Error: {problem}", err=True)
             raise typer.Exit(EXIT_DATA) from None
+
     return wrapper
 
 
@@ -161,6 +213,7 @@ def load(data: Optional[Path], layers: Optional[List[Path]] = None) -> "Loaded":
     else validated in full and cached (store.py). `validate` never comes here: it always loads in full."""
     from .paths import default_data_path, layer_paths
     from .store import open_base
+
     chosen = data or _State.data
     added = tuple(layer_paths(layers or _State.layers))
     return open_base(default_data_path(str(chosen) if chosen else None), added)  # type: ignore[return-value]
@@ -170,6 +223,7 @@ def _as_of(text: Optional[str], option: str = "--as-of"):
     if text is None:
         return None
     from .dates import PartialDate
+
     try:
         return PartialDate.parse(text)
     except ValueError as error:
@@ -186,6 +240,7 @@ def _nonempty(option: str, values: Optional[List[str]]) -> List[str]:
 def _places(loaded: "Loaded", given: List[str]) -> List[str]:
     """Resolve place names; a region (长三角) or province stands for its member places."""
     from .names import group_index, place_index
+
     base, index, regions = loaded.base, place_index(loaded.base), group_index(loaded.base, "regions", "region")
     names: List[str] = []
     for text in given:
@@ -195,7 +250,7 @@ def _places(loaded: "Loaded", given: List[str]) -> List[str]:
             try:
                 region = regions.resolve(text)
             except UsageError:
-                raise not_a_place from None   # the place message: suggestions, ambiguity
+                raise not_a_place from None  # the place message: suggestions, ambiguity
             members = [n for n, p in base.places.items() if region in p.regions]
             names += [m for m in members if m not in names]
             continue
@@ -209,14 +264,17 @@ def _places(loaded: "Loaded", given: List[str]) -> List[str]:
 
 def _region(loaded: "Loaded", region: Optional[str]) -> Optional[str]:
     from .names import group_index
+
     return group_index(loaded.base, "regions", "region").resolve(region) if region else None
 
 
-def emit(loaded: "Loaded", result: "Result", fmt: Optional[Format], lang: Lang, chart: bool = False,
-         primary: int = 0) -> None:
+def emit(
+    loaded: "Loaded", result: "Result", fmt: Optional[Format], lang: Lang, chart: bool = False, primary: int = 0
+) -> None:
     """View in the chosen language, render in the chosen (or implied) format, write in one piece."""
     from .render import Options, render
     from .view import view
+
     is_tty = sys.stdout.isatty()
     if chart and fmt is not None and fmt is not Format.table:
         raise UsageError(f"--chart draws bars in the terminal table; it cannot be combined with --format {fmt.value}")
@@ -247,8 +305,15 @@ def write(text: str) -> None:
     try:
         text.encode(encoding)
     except UnicodeEncodeError:
-        raise DataError([Problem("output", f"cannot print Chinese text in the {encoding} encoding; "
-                                 "set PYTHONIOENCODING=utf-8 or use a UTF-8 locale such as LANG=C.UTF-8")]) from None
+        raise DataError(
+            [
+                Problem(
+                    "output",
+                    f"cannot print Chinese text in the {encoding} encoding; "
+                    "set PYTHONIOENCODING=utf-8 or use a UTF-8 locale such as LANG=C.UTF-8",
+                )
+            ]
+        ) from None
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -257,7 +322,7 @@ def write(text: str) -> None:
         # flush of stdout from raising again at exit.
         _discard_stdout()
         raise typer.Exit(0) from None
-    except OSError as error:   # a full disk (> /dev/full), an I/O error
+    except OSError as error:  # a full disk (> /dev/full), an I/O error
         _discard_stdout()
         raise DataError([Problem("output", f"cannot write: {error.strerror or error}")]) from None
 
@@ -276,11 +341,16 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
     data: GlobalDataOption = None,
-    with_: Annotated[Optional[List[Path]], typer.Option("--with", metavar="BASE", help="Add your own base (a file or a "
-                                                        "directory) to the one used (repeatable).")] = None,
+    with_: Annotated[
+        Optional[List[Path]],
+        typer.Option(
+            "--with", metavar="BASE", help="Add your own base (a file or a directory) to the one used (repeatable)."
+        ),
+    ] = None,
 ) -> None:
     """Compare Chinese cities' AI-industry figures, targets and subsidies.
 
@@ -294,12 +364,21 @@ def main_options(
 @output_options
 @handle_errors
 def list_command(
-    level: Annotated[Optional[Level], typer.Option(metavar="LEVEL", help="Only places of this level: city, district, "
-                                                   "county, zone, province, region, country or all.")] = None,
+    level: Annotated[
+        Optional[Level],
+        typer.Option(
+            metavar="LEVEL",
+            help="Only places of this level: city, district, county, zone, province, region, country or all.",
+        ),
+    ] = None,
     region: RegionOption = None,
-    province: Annotated[Optional[str], typer.Option(metavar="PROVINCE",
-                                                    help="Only places in this province, e.g. 广东.")] = None,
-    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None, with_: WithOption = None,
+    province: Annotated[
+        Optional[str], typer.Option(metavar="PROVINCE", help="Only places in this province, e.g. 广东.")
+    ] = None,
+    format: FormatOption = None,
+    lang: LangOption = Lang.zh,
+    data: DataOption = None,
+    with_: WithOption = None,
 ) -> None:
     """Every place with its level, province, regions and headline figures.
 
@@ -307,6 +386,7 @@ def list_command(
     """
     from .names import group_index
     from .query.places import list_places
+
     loaded = load(data, with_)
     province_name = group_index(loaded.base, "province", "province").resolve(province) if province else None
     chosen = None if level is None or level is Level.all else level.value
@@ -317,10 +397,17 @@ def list_command(
 @output_options
 @handle_errors
 def show_command(
-    place: Annotated[str, typer.Argument(metavar="PLACE", help="A place: 深圳, 廣州, shenzhen, Shenzhen, 深圳市 …",
-                                         autocompletion=_complete("place"))],
+    place: Annotated[
+        str,
+        typer.Argument(
+            metavar="PLACE", help="A place: 深圳, 廣州, shenzhen, Shenzhen, 深圳市 …", autocompletion=_complete("place")
+        ),
+    ],
     as_of: AsOfOption = None,
-    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None, with_: WithOption = None,
+    format: FormatOption = None,
+    lang: LangOption = Lang.zh,
+    data: DataOption = None,
+    with_: WithOption = None,
 ) -> None:
     """One place's profile: facts, policy documents and programmes, with sources.
 
@@ -328,21 +415,36 @@ def show_command(
     """
     from .names import place_index
     from .query.places import show_place
+
     loaded = load(data, with_)
-    emit(loaded, show_place(loaded.base, place_index(loaded.base).resolve(place), _as_of(as_of)), format, lang,
-         primary=1)
+    emit(
+        loaded, show_place(loaded.base, place_index(loaded.base).resolve(place), _as_of(as_of)), format, lang, primary=1
+    )
 
 
 @output_options
 @handle_errors
 def compare_command(
-    places: Annotated[List[str], typer.Argument(metavar="PLACE...", help="Two or more places, e.g. 深圳 上海.",
-                                                autocompletion=_complete("place"))],
-    metric: Annotated[Optional[List[str]], typer.Option("--metric", metavar="METRIC",
-                                                        help="Only this metric (repeatable): key, 中文 or English.",
-                                                        autocompletion=_complete("metric"))] = None,
+    places: Annotated[
+        List[str],
+        typer.Argument(
+            metavar="PLACE...", help="Two or more places, e.g. 深圳 上海.", autocompletion=_complete("place")
+        ),
+    ],
+    metric: Annotated[
+        Optional[List[str]],
+        typer.Option(
+            "--metric",
+            metavar="METRIC",
+            help="Only this metric (repeatable): key, 中文 or English.",
+            autocompletion=_complete("metric"),
+        ),
+    ] = None,
     as_of: AsOfOption = None,
-    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None, with_: WithOption = None,
+    format: FormatOption = None,
+    lang: LangOption = Lang.zh,
+    data: DataOption = None,
+    with_: WithOption = None,
 ) -> None:
     """Places side by side: one row per metric, the leader marked, incomparable rows flagged.
 
@@ -350,6 +452,7 @@ def compare_command(
     """
     from .names import metric_index, place_index
     from .query.compare import compare
+
     loaded = load(data, with_)
     index = place_index(loaded.base)
     chosen = [metric_index(loaded.base).resolve(m) for m in _nonempty("--metric", metric)] or None
@@ -364,17 +467,28 @@ app.command("diff", help="Same as compare.\n\nExample: cityai diff 深圳 上海
 @output_options
 @handle_errors
 def rank_command(
-    by: Annotated[str, typer.Option("--by", metavar="METRIC", help="Metric: key, 中文 or English (see cityai metrics).",
-                                    autocompletion=_complete("metric"))],
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by",
+            metavar="METRIC",
+            help="Metric: key, 中文 or English (see cityai metrics).",
+            autocompletion=_complete("metric"),
+        ),
+    ],
     top: Annotated[Optional[int], typer.Option(min=1, metavar="N", help="Show only the first N rows.")] = None,
-    level: Annotated[Level, typer.Option(metavar="LEVEL",
-                                         help="Rank places of this level ('all' mixes levels).")] = Level.city,
+    level: Annotated[
+        Level, typer.Option(metavar="LEVEL", help="Rank places of this level ('all' mixes levels).")
+    ] = Level.city,
     region: RegionOption = None,
     targets: Annotated[bool, typer.Option("--targets", help="Rank targets instead of actual figures.")] = False,
     forecasts: Annotated[bool, typer.Option("--forecasts", help="Rank third-party forecasts.")] = False,
     chart: Annotated[bool, typer.Option("--chart", help="Draw horizontal bars (terminal table).")] = False,
     as_of: AsOfOption = None,
-    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None, with_: WithOption = None,
+    format: FormatOption = None,
+    lang: LangOption = Lang.zh,
+    data: DataOption = None,
+    with_: WithOption = None,
 ) -> None:
     """Places ordered by a metric; only comparable figures are ranked, the rest say why.
 
@@ -382,6 +496,7 @@ def rank_command(
     """
     from .names import metric_index
     from .query.rank import rank
+
     if targets and forecasts:
         raise UsageError("--targets and --forecasts exclude each other")
     loaded = load(data, with_)
@@ -391,34 +506,61 @@ def rank_command(
         raise UsageError(f"--chart draws bars where larger is better; {metric} ranks smaller first")
     kind = "target" if targets else "forecast" if forecasts else "actual"
     chosen = None if level == Level.all else level.value
-    emit(loaded, rank(loaded.base, metric, chosen, top, kind, _region(loaded, region), _as_of(as_of)), format, lang,
-         chart)
+    emit(
+        loaded,
+        rank(loaded.base, metric, chosen, top, kind, _region(loaded, region), _as_of(as_of)),
+        format,
+        lang,
+        chart,
+    )
 
 
 def _programmes(funds: bool):
     def command(
-        type: Annotated[Optional[List[str]], typer.Option("--type", metavar="TYPE", autocompletion=_complete("type"),
-                                                          help="算力券, 训力券, 模型券, 语料券 … or English/pinyin "
-                                                               "(repeatable; see cityai types).")] = None,
-        city: Annotated[Optional[List[str]], typer.Option("--city", metavar="PLACE", autocompletion=_complete("place"),
-                                                          help="Only this place (repeatable; "
-                                                               "a region means its members).")] = None,
+        type: Annotated[
+            Optional[List[str]],
+            typer.Option(
+                "--type",
+                metavar="TYPE",
+                autocompletion=_complete("type"),
+                help="算力券, 训力券, 模型券, 语料券 … or English/pinyin (repeatable; see cityai types).",
+            ),
+        ] = None,
+        city: Annotated[
+            Optional[List[str]],
+            typer.Option(
+                "--city",
+                metavar="PLACE",
+                autocompletion=_complete("place"),
+                help="Only this place (repeatable; a region means its members).",
+            ),
+        ] = None,
         region: RegionOption = None,
-        spend: Annotated[Optional[str], typer.Option(metavar="AMOUNT", help="Contract size to estimate the payout for: "
-                                                                            "300万, 3,000,000, 0.03亿, 3e6.")] = None,
+        spend: Annotated[
+            Optional[str],
+            typer.Option(
+                metavar="AMOUNT", help="Contract size to estimate the payout for: 300万, 3,000,000, 0.03亿, 3e6."
+            ),
+        ] = None,
         startup: Annotated[bool, typer.Option("--startup", help="Apply startup (初创企业) special rates.")] = False,
-        eligible: Annotated[Optional[List[str]], typer.Option("--eligible", metavar="FLAG",
-                                                              help="Apply the special rates with this flag "
-                                                                   "(repeatable).")] = None,
-        format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None, with_: WithOption = None,
+        eligible: Annotated[
+            Optional[List[str]],
+            typer.Option("--eligible", metavar="FLAG", help="Apply the special rates with this flag (repeatable)."),
+        ] = None,
+        format: FormatOption = None,
+        lang: LangOption = Lang.zh,
+        data: DataOption = None,
+        with_: WithOption = None,
     ) -> None:
         from .names import subsidy_type_index
         from .quantity import FigureError, parse_amount
         from .query.subsidies import list_programmes
+
         flags = _nonempty("--eligible", eligible) + (["startup"] if startup else [])
         if funds and (spend is not None or flags):
-            raise UsageError("a fund is an investment vehicle: it has no payout to estimate "
-                             "(--spend, --startup, --eligible)")
+            raise UsageError(
+                "a fund is an investment vehicle: it has no payout to estimate (--spend, --startup, --eligible)"
+            )
         if flags and spend is None:
             raise UsageError("--startup/--eligible change the --spend estimate; add --spend AMOUNT")
         try:
@@ -432,8 +574,13 @@ def _programmes(funds: bool):
             raise UsageError(f"unknown --eligible flag {unknown[0]!r}; known flags: {', '.join(known) or 'none'}")
         kinds = [subsidy_type_index(loaded.base).resolve(t) for t in _nonempty("--type", type)]
         places = _places(loaded, _nonempty("--city", city)) or None
-        emit(loaded, list_programmes(loaded.base, kinds, places, amount, flags, funds, _region(loaded, region)),
-             format, lang)
+        emit(
+            loaded,
+            list_programmes(loaded.base, kinds, places, amount, flags, funds, _region(loaded, region)),
+            format,
+            lang,
+        )
+
     return command
 
 
@@ -457,13 +604,23 @@ app.command("funds")(output_options(handle_errors(funds_command)))
 @output_options
 @handle_errors
 def targets_command(
-    places: Annotated[Optional[List[str]], typer.Argument(metavar="[PLACE]...",
-                                                          help="Only these places (default: all).",
-                                                          autocompletion=_complete("place"))] = None,
-    metric: Annotated[Optional[str], typer.Option(metavar="METRIC", help="Only this metric (key, 中文 or English).",
-                                                  autocompletion=_complete("metric"))] = None,
+    places: Annotated[
+        Optional[List[str]],
+        typer.Argument(
+            metavar="[PLACE]...", help="Only these places (default: all).", autocompletion=_complete("place")
+        ),
+    ] = None,
+    metric: Annotated[
+        Optional[str],
+        typer.Option(
+            metavar="METRIC", help="Only this metric (key, 中文 or English).", autocompletion=_complete("metric")
+        ),
+    ] = None,
     region: RegionOption = None,
-    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None, with_: WithOption = None,
+    format: FormatOption = None,
+    lang: LangOption = Lang.zh,
+    data: DataOption = None,
+    with_: WithOption = None,
 ) -> None:
     """Targets with their deadlines, and progress of the latest actual figure of the same scope.
 
@@ -471,6 +628,7 @@ def targets_command(
     """
     from .names import metric_index
     from .query.targets import list_targets
+
     loaded = load(data, with_)
     names = _places(loaded, places) if places else None
     chosen = metric_index(loaded.base).resolve(metric) if metric else None
@@ -481,16 +639,23 @@ def targets_command(
 @output_options
 @handle_errors
 def conflicts_command(
-    places: Annotated[Optional[List[str]], typer.Argument(metavar="[PLACE]...",
-                                                          help="Only these places (default: all).",
-                                                          autocompletion=_complete("place"))] = None,
-    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None, with_: WithOption = None,
+    places: Annotated[
+        Optional[List[str]],
+        typer.Argument(
+            metavar="[PLACE]...", help="Only these places (default: all).", autocompletion=_complete("place")
+        ),
+    ] = None,
+    format: FormatOption = None,
+    lang: LangOption = Lang.zh,
+    data: DataOption = None,
+    with_: WithOption = None,
 ) -> None:
     """Where sources disagree: same place, metric, scope, kind and year, different figures.
 
     Example: cityai conflicts 深圳
     """
     from .query.conflicts import list_conflicts
+
     loaded = load(data, with_)
     emit(loaded, list_conflicts(loaded.base, _places(loaded, places) if places else None), format, lang)
 
@@ -499,36 +664,62 @@ def conflicts_command(
 @output_options
 @handle_errors
 def policies_command(
-    places: Annotated[Optional[List[str]], typer.Argument(metavar="[PLACE]...",
-                                                          help="Only these places (default: all).",
-                                                          autocompletion=_complete("place"))] = None,
-    since: Annotated[Optional[str], typer.Option(metavar="YEAR|YYYY-MM",
-                                                 help="Only documents dated from this point on.")] = None,
-    until: Annotated[Optional[str], typer.Option(metavar="YEAR|YYYY-MM",
-                                                 help="Only documents dated up to this point.")] = None,
+    places: Annotated[
+        Optional[List[str]],
+        typer.Argument(
+            metavar="[PLACE]...", help="Only these places (default: all).", autocompletion=_complete("place")
+        ),
+    ] = None,
+    since: Annotated[
+        Optional[str], typer.Option(metavar="YEAR|YYYY-MM", help="Only documents dated from this point on.")
+    ] = None,
+    until: Annotated[
+        Optional[str], typer.Option(metavar="YEAR|YYYY-MM", help="Only documents dated up to this point.")
+    ] = None,
     region: RegionOption = None,
-    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None, with_: WithOption = None,
+    format: FormatOption = None,
+    lang: LangOption = Lang.zh,
+    data: DataOption = None,
+    with_: WithOption = None,
 ) -> None:
     """The policy documents the sources name, ordered by date.
 
     Example: cityai policies 深圳 --since 2024
     """
     from .query.places import list_policies
+
     loaded = load(data, with_)
-    emit(loaded, list_policies(loaded.base, _places(loaded, places) if places else None, _as_of(since, "--since"),
-                               _as_of(until, "--until"), _region(loaded, region)), format, lang)
+    emit(
+        loaded,
+        list_policies(
+            loaded.base,
+            _places(loaded, places) if places else None,
+            _as_of(since, "--since"),
+            _as_of(until, "--until"),
+            _region(loaded, region),
+        ),
+        format,
+        lang,
+    )
 
 
-sources_app = typer.Typer(help="The source documents, with how many facts, policies and programmes cite each.\n\n"
-                          "Example: cityai sources --format json")
+sources_app = typer.Typer(
+    help="The source documents, with how many facts, policies and programmes cite each.\n\n"
+    "Example: cityai sources --format json"
+)
 app.add_typer(sources_app, name="sources")
 
 
 @sources_app.callback(invoke_without_command=True)
 @output_options
 @handle_errors
-def sources_command(ctx: typer.Context, format: FormatOption = None, lang: LangOption = Lang.zh,
-                    data: DataOption = None, with_: WithOption = None) -> None:
+def sources_command(
+    ctx: typer.Context,
+    format: FormatOption = None,
+    lang: LangOption = Lang.zh,
+    data: DataOption = None,
+    with_: WithOption = None,
+) -> None:
     """The source documents, with how many facts, policies and programmes cite each.
 
     Example: cityai sources --format json
@@ -536,6 +727,7 @@ def sources_command(ctx: typer.Context, format: FormatOption = None, lang: LangO
     if ctx.invoked_subcommand is not None:
         return
     from .query.places import list_sources
+
     loaded = load(data, with_)
     emit(loaded, list_sources(loaded.base), format, lang)
 
@@ -549,18 +741,24 @@ def sources_add_command(
     publisher: Annotated[str, typer.Option(metavar="NAME", help="Who published it.")],
     published: Annotated[str, typer.Option(metavar="DATE", help="When: 2025, 2025-06 or 2025-06-18.")],
     url: Annotated[Optional[str], typer.Option(metavar="URL", help="Where it was published.")] = None,
-    data: DataOption = None, with_: WithOption = None,
+    data: DataOption = None,
+    with_: WithOption = None,
 ) -> None:
-    ("""Copy a document into your base's seeds/ and record it with its SHA-256.
+    (
+        """Copy a document into your base's seeds/ and record it with its SHA-256.
 
     Example: cityai sources add article.txt --id xinhua-2025-06 --title 标题 --publisher 新华社 """
-     """--published 2025-06-18 --data my.toml
-    """)
+        """--published 2025-06-18 --data my.toml
+    """
+    )
     from .sources import add_source
+
     chosen = data or _State.data or (with_[0] if with_ else (_State.layers[0] if _State.layers else None))
     if chosen is None:
-        raise UsageError("sources add writes into your own knowledge base: give --with FILE or --data FILE "
-                         "(the bundled one is read-only)")
+        raise UsageError(
+            "sources add writes into your own knowledge base: give --with FILE or --data FILE "
+            "(the bundled one is read-only)"
+        )
     entry = add_source(chosen, file, id, title, publisher, published, url)
     write(entry.lstrip("\n"))
 
@@ -568,13 +766,15 @@ def sources_add_command(
 @app.command("metrics")
 @output_options
 @handle_errors
-def metrics_command(format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None,
-                    with_: WithOption = None) -> None:
+def metrics_command(
+    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None, with_: WithOption = None
+) -> None:
     """Every metric: key, Chinese and English names, unit, and how many places have it.
 
     Example: cityai metrics --lang en
     """
     from .query.places import list_metrics
+
     loaded = load(data, with_)
     emit(loaded, list_metrics(loaded.base), format, lang)
 
@@ -582,13 +782,15 @@ def metrics_command(format: FormatOption = None, lang: LangOption = Lang.zh, dat
 @app.command("types")
 @output_options
 @handle_errors
-def types_command(format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None,
-                    with_: WithOption = None) -> None:
+def types_command(
+    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None, with_: WithOption = None
+) -> None:
     """Subsidy types with their English and pinyin names and category (voucher, subsidy, prize, fund).
 
     Example: cityai types
     """
     from .query.places import list_types
+
     loaded = load(data, with_)
     emit(loaded, list_types(loaded.base), format, lang)
 
@@ -597,12 +799,22 @@ def types_command(format: FormatOption = None, lang: LangOption = Lang.zh, data:
 @output_options
 @handle_errors
 def cite_command(
-    name: Annotated[str, typer.Argument(metavar="PLACE|PROGRAMME",
-                                        help="A place (with a metric), or a programme's name.",
-                                        autocompletion=_complete("place"))],
-    metric: Annotated[Optional[str], typer.Argument(metavar="[METRIC]", help="The metric of the place's fact.",
-                                                    autocompletion=_complete("metric"))] = None,
-    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None, with_: WithOption = None,
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="PLACE|PROGRAMME",
+            help="A place (with a metric), or a programme's name.",
+            autocompletion=_complete("place"),
+        ),
+    ],
+    metric: Annotated[
+        Optional[str],
+        typer.Argument(metavar="[METRIC]", help="The metric of the place's fact.", autocompletion=_complete("metric")),
+    ] = None,
+    format: FormatOption = None,
+    lang: LangOption = Lang.zh,
+    data: DataOption = None,
+    with_: WithOption = None,
 ) -> None:
     """The evidence: each citation's source and the paragraph around its quote, marked [[like this]].
 
@@ -610,6 +822,7 @@ def cite_command(
     """
     from .names import metric_index, place_index
     from .query.cite import cite_fact, cite_programme
+
     loaded = load(data, with_)
     read = loaded.seed_text
     if metric is None:
@@ -631,22 +844,38 @@ class ExtractFormat(str, Enum):
 @handle_errors
 def extract_command(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A document: UTF-8 text, Markdown or HTML.")],
-    published: Annotated[Optional[str], typer.Option(metavar="DATE", help="When the document was published "
-                                                     "(dates 目前/现 and resolves 去年), e.g. 2025-03-17.")] = None,
-    source: Annotated[Optional[str], typer.Option(metavar="ID", help="Source id for --format toml "
-                                                  "(default: from the file name).")] = None,
-    new_only: Annotated[bool, typer.Option("--new-only",
-                                           help="Hide candidates the knowledge base already holds.")] = False,
-    format: Annotated[Optional[ExtractFormat], typer.Option("--format", "-f", case_sensitive=False, metavar="FORMAT",
-                                                            help="table, csv, json, markdown, or toml: "
-                                                                 "entries to paste into a base.")] = None,
-    lang: LangOption = Lang.zh, data: DataOption = None, with_: WithOption = None,
+    published: Annotated[
+        Optional[str],
+        typer.Option(
+            metavar="DATE", help="When the document was published (dates 目前/现 and resolves 去年), e.g. 2025-03-17."
+        ),
+    ] = None,
+    source: Annotated[
+        Optional[str], typer.Option(metavar="ID", help="Source id for --format toml (default: from the file name).")
+    ] = None,
+    new_only: Annotated[
+        bool, typer.Option("--new-only", help="Hide candidates the knowledge base already holds.")
+    ] = False,
+    format: Annotated[
+        Optional[ExtractFormat],
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            metavar="FORMAT",
+            help="table, csv, json, markdown, or toml: entries to paste into a base.",
+        ),
+    ] = None,
+    lang: LangOption = Lang.zh,
+    data: DataOption = None,
+    with_: WithOption = None,
 ) -> None:
     """Candidate facts in a new document: place, metric, value, kind, date and a verbatim quote.
 
     Example: cityai extract article.txt --published 2025-03-17 --format toml > new.toml
     """
     from .query.extract import extract_candidates, read_document, source_id_for
+
     loaded = load(data, with_)
     when = _as_of(published, "--published")
     text = read_document(file)
@@ -655,12 +884,15 @@ def extract_command(
         emit(loaded, result, Format(format.value) if format else None, lang)
         return
     from .extract.toml_out import to_toml
+
     source_id = source or source_id_for(file)
     head = ""
     if source_id not in loaded.base.sources:
-        head = (f"# confirm: the new source (copy the document into seeds/ with `cityai sources add`)\n"
-                f"[sources.{source_id}]\nfile = \"{file.name}\"\npublisher = \"CHOOSE\"\ntitle = \"CHOOSE\"\n"
-                f"published = \"{when or 'CHOOSE'}\"\n\n")
+        head = (
+            f"# confirm: the new source (copy the document into seeds/ with `cityai sources add`)\n"
+            f'[sources.{source_id}]\nfile = "{file.name}"\npublisher = "CHOOSE"\ntitle = "CHOOSE"\n'
+            f'published = "{when or "CHOOSE"}"\n\n'
+        )
     scopes = {key: metric.scopes[0].key for key, metric in loaded.base.metrics.items()}
     write(head + to_toml([row["_candidate"] for row in result.rows], source_id, scopes))
 
@@ -675,15 +907,20 @@ def schema_command() -> None:
     import json
 
     from .kb import import_models
+
     write(json.dumps(import_models().json_schema(), ensure_ascii=False, indent=2) + "\n")
 
 
 @app.command("validate")
 @handle_errors
 def validate_command(
-    path: Annotated[Optional[Path], typer.Argument(metavar="[FILE]", help="Knowledge base to check "
-                                                   "(default: --data or the bundled one).")] = None,
-    format: FormatOption = None, data: DataOption = None, with_: WithOption = None,
+    path: Annotated[
+        Optional[Path],
+        typer.Argument(metavar="[FILE]", help="Knowledge base to check (default: --data or the bundled one)."),
+    ] = None,
+    format: FormatOption = None,
+    data: DataOption = None,
+    with_: WithOption = None,
 ) -> None:
     """Lint a knowledge base: schema, references, names, and every quote against its source.
 
@@ -691,12 +928,14 @@ def validate_command(
     """
     from .paths import layer_paths
     from .validate import validate
+
     report, summary, ok = validate(path or data or _State.data, tuple(layer_paths(with_ or _State.layers)))
     if format is None or format == Format.table:
         for row in report.tables[0].rows:
             typer.echo(row["problem"])
     else:
         from .render import Options, render
+
         write(render(report, format.value, Options()))
     typer.echo(summary, err=format not in (None, Format.table))
     if not ok:
@@ -706,10 +945,12 @@ def validate_command(
 @app.command("export")
 @handle_errors
 def export_command(
-    sqlite: Annotated[Path, typer.Option("--sqlite", metavar="FILE",
-                                         help="SQLite file to write (for Datasette, DuckDB, pandas).")],
+    sqlite: Annotated[
+        Path, typer.Option("--sqlite", metavar="FILE", help="SQLite file to write (for Datasette, DuckDB, pandas).")
+    ],
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
-    data: DataOption = None, with_: WithOption = None,
+    data: DataOption = None,
+    with_: WithOption = None,
 ) -> None:
     """Write the whole knowledge base as one SQLite file: places, facts, citations, programmes …
 
@@ -717,6 +958,7 @@ def export_command(
     """
     from .paths import data_files, default_data_path
     from .store import export
+
     chosen = data or _State.data
     export(load(data, with_).base, sqlite, data_files(default_data_path(str(chosen) if chosen else None)), force)
     typer.echo(f"wrote {sqlite}", err=True)
@@ -726,7 +968,7 @@ def main() -> None:
     """Console-script entry point. Failing to write (stdout closed, full or gone) is a message
     and exit 1 (exit 0 for a reader that left, as `head` does), never a traceback, also for
     --help and for what Python would otherwise flush at exit."""
-    if sys.stdout is None:   # started with stdout closed (`cityai list >&-`)
+    if sys.stdout is None:  # started with stdout closed (`cityai list >&-`)
         _say("Error: output: standard output is closed")
         sys.exit(EXIT_DATA)
     code: Union[str, int, None] = 0
@@ -753,7 +995,7 @@ def _only_the_command(argv: List[str]):
     name, position = None, 0
     while position < len(argv):
         word = argv[position]
-        if word in ("--data", "--with"):           # the global options taking a value
+        if word in ("--data", "--with"):  # the global options taking a value
             position += 2
         elif word.startswith(("--data=", "--with=")):
             position += 1
@@ -765,8 +1007,11 @@ def _only_the_command(argv: List[str]):
     commands, groups = app.registered_commands, app.registered_groups
     keep_commands = [info for info in commands if info.name == name]
     keep_groups = [info for info in groups if info.name == name]
-    if name is None or any(key.startswith("_CITYAI_COMPLETE") for key in os.environ) \
-            or len(keep_commands) + len(keep_groups) != 1:
+    if (
+        name is None
+        or any(key.startswith("_CITYAI_COMPLETE") for key in os.environ)
+        or len(keep_commands) + len(keep_groups) != 1
+    ):
         yield
         return
     app.registered_commands, app.registered_groups = keep_commands, keep_groups

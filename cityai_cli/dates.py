@@ -1,11 +1,12 @@
 """Partial dates ("2024", "2024-12", "2024-12-31"): parsing and chronological order. Pure."""
+
 from __future__ import annotations
 
 import datetime as _dt
 import re
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-EXPECTED = "expected a date such as \"2024\", \"2024-12\" or \"2024-12-31\""
+EXPECTED = 'expected a date such as "2024", "2024-12" or "2024-12-31"'
 
 
 class PartialDate(str):

@@ -5,6 +5,7 @@
 `UsageError` (exit 2): the command line is at fault; it says what was expected and, for
 names, the closest valid ones.
 """
+
 from __future__ import annotations
 
 from typing import List, Optional, Sequence
@@ -23,8 +24,9 @@ class Problem(Frozen):
     column: Optional[int]
     path: str
 
-    def __init__(self, file: str, message: str, line: Optional[int] = None, column: Optional[int] = None,
-                 path: str = ""):
+    def __init__(
+        self, file: str, message: str, line: Optional[int] = None, column: Optional[int] = None, path: str = ""
+    ):
         _set(self, "file", file)
         _set(self, "message", message)
         _set(self, "line", line)

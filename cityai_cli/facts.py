@@ -1,10 +1,13 @@
-("""The compiled knowledge base: plain, immutable records that every query reads.
+(
+    """The compiled knowledge base: plain, immutable records that every query reads.
 
 `compile_base` turns a validated pydantic `KnowledgeBase` (models.py) into a `Base` of immutable
 records (record.Frozen; `Fact` and `Base` stay dataclasses, for `dataclasses.replace`). """
- """Queries, views and the cache work on this form only, so a warm run needs neither
+    """Queries, views and the cache work on this form only, so a warm run needs neither
 pydantic nor TOML. It is pure data plus lookups: no wording, no rules (those live in rules.py).
-""")
+"""
+)
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -41,11 +44,11 @@ class Fact:
     place: str
     metric: str
     scope: str
-    kind: str                          # actual | target | forecast
+    kind: str  # actual | target | forecast
     value: Quantity
-    date: Optional[PartialDate]        # what the figure refers to (a target: its deadline)
-    date_basis: Optional[str]          # stated | published | inferred
-    set_on: Optional[PartialDate]      # a target: when it was set
+    date: Optional[PartialDate]  # what the figure refers to (a target: its deadline)
+    date_basis: Optional[str]  # stated | published | inferred
+    set_on: Optional[PartialDate]  # a target: when it was set
     note: str
     citations: Tuple[Citation, ...]
 
@@ -88,10 +91,21 @@ class MetricDef(Frozen):
     aliases: Tuple[str, ...]
     keywords: Tuple[str, ...]
     note: str
-    scopes: Tuple[ScopeDef, ...]       # the first is the metric's main scope
+    scopes: Tuple[ScopeDef, ...]  # the first is the metric's main scope
 
-    def __init__(self, key: str, zh: str, en: str, dimension: str, unit: str, higher_is_better: bool,
-                 aliases: Tuple[str, ...], keywords: Tuple[str, ...], scopes: Tuple[ScopeDef, ...], note: str = ""):
+    def __init__(
+        self,
+        key: str,
+        zh: str,
+        en: str,
+        dimension: str,
+        unit: str,
+        higher_is_better: bool,
+        aliases: Tuple[str, ...],
+        keywords: Tuple[str, ...],
+        scopes: Tuple[ScopeDef, ...],
+        note: str = "",
+    ):
         _set(self, "key", key)
         _set(self, "zh", zh)
         _set(self, "en", en)
@@ -116,7 +130,7 @@ class SubsidyTypeDef(Frozen):
     en: str
     pinyin: str
     aliases: Tuple[str, ...]
-    category: str             # voucher | subsidy | prize | fund
+    category: str  # voucher | subsidy | prize | fund
 
     def __init__(self, key: str, en: str, pinyin: str, category: str, aliases: Tuple[str, ...]):
         _set(self, "key", key)
@@ -127,8 +141,19 @@ class SubsidyTypeDef(Frozen):
 
 
 class SourceDef(Frozen):
-    __slots__ = ("key", "file", "publisher", "title", "published", "sha256", "url", "author", "language", "note",
-                 "origin")
+    __slots__ = (
+        "key",
+        "file",
+        "publisher",
+        "title",
+        "published",
+        "sha256",
+        "url",
+        "author",
+        "language",
+        "note",
+        "origin",
+    )
     key: str
     file: str
     publisher: str
@@ -139,10 +164,22 @@ class SourceDef(Frozen):
     author: str
     language: str
     note: str
-    origin: str               # the knowledge-base file that declares it
+    origin: str  # the knowledge-base file that declares it
 
-    def __init__(self, key: str, file: str, publisher: str, title: str, published: PartialDate, sha256: Optional[str],
-                 url: str, author: str, language: str, note: str, origin: str = ""):
+    def __init__(
+        self,
+        key: str,
+        file: str,
+        publisher: str,
+        title: str,
+        published: PartialDate,
+        sha256: Optional[str],
+        url: str,
+        author: str,
+        language: str,
+        note: str,
+        origin: str = "",
+    ):
         _set(self, "key", key)
         _set(self, "file", file)
         _set(self, "publisher", publisher)
@@ -168,8 +205,18 @@ class PlaceDef(Frozen):
     english: str
     aliases: Tuple[str, ...]
 
-    def __init__(self, name: str, level: str, province: str, city: str, regions: Tuple[str, ...], traditional: str,
-                 pinyin: str, english: str, aliases: Tuple[str, ...]):
+    def __init__(
+        self,
+        name: str,
+        level: str,
+        province: str,
+        city: str,
+        regions: Tuple[str, ...],
+        traditional: str,
+        pinyin: str,
+        english: str,
+        aliases: Tuple[str, ...],
+    ):
         _set(self, "name", name)
         _set(self, "level", level)
         _set(self, "province", province)
@@ -191,8 +238,16 @@ class Policy(Frozen):
     note: str
     citations: Tuple[Citation, ...]
 
-    def __init__(self, place: str, title: str, date: Optional[PartialDate], date_basis: Optional[str], period: str,
-                 note: str, citations: Tuple[Citation, ...]):
+    def __init__(
+        self,
+        place: str,
+        title: str,
+        date: Optional[PartialDate],
+        date_basis: Optional[str],
+        period: str,
+        note: str,
+        citations: Tuple[Citation, ...],
+    ):
         _set(self, "place", place)
         _set(self, "title", title)
         _set(self, "date", date)
@@ -212,8 +267,16 @@ class Term(Frozen):
     applies_to: str
     flag: str
 
-    def __init__(self, value: Quantity, period: str, quote: str, source: str, note: str = "", applies_to: str = "",
-                 flag: str = ""):
+    def __init__(
+        self,
+        value: Quantity,
+        period: str,
+        quote: str,
+        source: str,
+        note: str = "",
+        applies_to: str = "",
+        flag: str = "",
+    ):
         _set(self, "value", value)
         _set(self, "period", period)
         _set(self, "quote", quote)
@@ -224,8 +287,21 @@ class Term(Frozen):
 
 
 class Programme(Frozen):
-    __slots__ = ("place", "type", "name", "policy", "date", "date_basis", "eligibility", "pool", "rate", "cap",
-                 "special_rates", "note", "citations")
+    __slots__ = (
+        "place",
+        "type",
+        "name",
+        "policy",
+        "date",
+        "date_basis",
+        "eligibility",
+        "pool",
+        "rate",
+        "cap",
+        "special_rates",
+        "note",
+        "citations",
+    )
     place: str
     type: str
     name: str
@@ -240,9 +316,22 @@ class Programme(Frozen):
     note: str
     citations: Tuple[Citation, ...]
 
-    def __init__(self, place: str, type: str, name: str, policy: str, date: Optional[PartialDate],  # noqa: A002
-                 date_basis: Optional[str], eligibility: str, pool: Optional[Term], rate: Optional[Term],
-                 cap: Optional[Term], special_rates: Tuple[Term, ...], note: str, citations: Tuple[Citation, ...]):
+    def __init__(
+        self,
+        place: str,
+        type: str,
+        name: str,
+        policy: str,
+        date: Optional[PartialDate],  # noqa: A002
+        date_basis: Optional[str],
+        eligibility: str,
+        pool: Optional[Term],
+        rate: Optional[Term],
+        cap: Optional[Term],
+        special_rates: Tuple[Term, ...],
+        note: str,
+        citations: Tuple[Citation, ...],
+    ):
         _set(self, "place", place)
         _set(self, "type", type)
         _set(self, "name", name)
@@ -322,8 +411,9 @@ class Base(AbstractBase):
 
 
 def _citations(items, default_text: str = "") -> Tuple[Citation, ...]:
-    return tuple(Citation(c.source, c.quote, c.value.text if c.value is not None else default_text, c.note)
-                 for c in items)
+    return tuple(
+        Citation(c.source, c.quote, c.value.text if c.value is not None else default_text, c.note) for c in items
+    )
 
 
 def _optional_term(term, programme_source: str) -> Optional[Term]:
@@ -331,35 +421,95 @@ def _optional_term(term, programme_source: str) -> Optional[Term]:
 
 
 def _term(term, programme_source: str) -> Term:
-    return Term(term.value, term.period, term.quote, term.source or programme_source, term.note,
-                getattr(term, "applies_to", ""), getattr(term, "flag", ""))
+    return Term(
+        term.value,
+        term.period,
+        term.quote,
+        term.source or programme_source,
+        term.note,
+        getattr(term, "applies_to", ""),
+        getattr(term, "flag", ""),
+    )
 
 
 def compile_base(kb, origins: Optional[Dict[str, str]] = None) -> Base:
     """A validated `models.KnowledgeBase` -> `Base` (no pydantic objects survive)."""
     origins = origins or {}
-    metrics = {key: MetricDef(key, m.zh, m.en, m.dimension, m.unit, m.higher_is_better, tuple(m.aliases),
-                              tuple(m.keywords), tuple(ScopeDef(k, s.zh, s.en) for k, s in m.scopes.items()), m.note)
-               for key, m in kb.metrics.items()}
-    types = {key: SubsidyTypeDef(key, t.en, t.pinyin, t.category, tuple(t.aliases))
-             for key, t in kb.subsidy_types.items()}
-    sources = {key: SourceDef(key, s.file, s.publisher, s.title, s.published, s.sha256, s.url, s.author, s.language,
-                              s.note, origins.get(key, "")) for key, s in kb.sources.items()}
+    metrics = {
+        key: MetricDef(
+            key,
+            m.zh,
+            m.en,
+            m.dimension,
+            m.unit,
+            m.higher_is_better,
+            tuple(m.aliases),
+            tuple(m.keywords),
+            tuple(ScopeDef(k, s.zh, s.en) for k, s in m.scopes.items()),
+            m.note,
+        )
+        for key, m in kb.metrics.items()
+    }
+    types = {
+        key: SubsidyTypeDef(key, t.en, t.pinyin, t.category, tuple(t.aliases)) for key, t in kb.subsidy_types.items()
+    }
+    sources = {
+        key: SourceDef(
+            key,
+            s.file,
+            s.publisher,
+            s.title,
+            s.published,
+            s.sha256,
+            s.url,
+            s.author,
+            s.language,
+            s.note,
+            origins.get(key, ""),
+        )
+        for key, s in kb.sources.items()
+    }
     places, facts, policies, programmes = {}, [], [], []
     for name, p in kb.places.items():
-        places[name] = PlaceDef(name, p.level, p.province, p.city, tuple(p.regions), p.traditional, p.pinyin,
-                                p.english, tuple(p.aliases))
+        places[name] = PlaceDef(
+            name, p.level, p.province, p.city, tuple(p.regions), p.traditional, p.pinyin, p.english, tuple(p.aliases)
+        )
         for f in p.facts:
-            facts.append(Fact(name, f.metric, f.scope, f.kind, f.value, f.date, f.date_basis, f.set_on, f.note,
-                              _citations(f.citations, f.value.text)))
+            facts.append(
+                Fact(
+                    name,
+                    f.metric,
+                    f.scope,
+                    f.kind,
+                    f.value,
+                    f.date,
+                    f.date_basis,
+                    f.set_on,
+                    f.note,
+                    _citations(f.citations, f.value.text),
+                )
+            )
         for pol in p.policies:
-            policies.append(Policy(name, pol.title, pol.date, pol.date_basis, pol.period, pol.note,
-                                   _citations(pol.citations)))
+            policies.append(
+                Policy(name, pol.title, pol.date, pol.date_basis, pol.period, pol.note, _citations(pol.citations))
+            )
         for g in p.programmes:
             first = g.citations[0].source
-            programmes.append(Programme(name, g.type, g.name, g.policy, g.date, g.date_basis, g.eligibility,
-                                        _optional_term(g.pool, first), _optional_term(g.rate, first),
-                                        _optional_term(g.cap, first),
-                                        tuple(_term(t, first) for t in g.special_rates), g.note,
-                                        _citations(g.citations)))
+            programmes.append(
+                Programme(
+                    name,
+                    g.type,
+                    g.name,
+                    g.policy,
+                    g.date,
+                    g.date_basis,
+                    g.eligibility,
+                    _optional_term(g.pool, first),
+                    _optional_term(g.rate, first),
+                    _optional_term(g.cap, first),
+                    tuple(_term(t, first) for t in g.special_rates),
+                    g.note,
+                    _citations(g.citations),
+                )
+            )
     return Base(kb.title, metrics, types, sources, places, facts, policies, programmes)

@@ -3,6 +3,7 @@
 Kept apart from kb.py (which imports a TOML parser) so that the compiled cache can hash the
 knowledge-base files with the same guarantees on a warm run.
 """
+
 from __future__ import annotations
 
 import os
@@ -25,8 +26,9 @@ def safe_read(path: Path, limit: int, what: str = "a knowledge base") -> bytes:
     try:
         status = os.stat(path)
         _check_regular(status, limit, what)
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-                             | getattr(os, "O_BINARY", 0))
+        descriptor = os.open(
+            path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+        )
         try:
             _check_regular(os.fstat(descriptor), limit, what)
             chunks, remaining = [], limit + 1
@@ -44,7 +46,7 @@ def safe_read(path: Path, limit: int, what: str = "a knowledge base") -> bytes:
         raise ReadError("permission denied") from None
     except OSError as error:
         raise ReadError(f"cannot read: {error.strerror or error}") from None
-    except ValueError as error:   # a NUL in the name; Python raises ValueError, not OSError
+    except ValueError as error:  # a NUL in the name; Python raises ValueError, not OSError
         if isinstance(error, ReadError):
             raise
         raise ReadError(f"cannot read: {error}") from None
@@ -84,5 +86,3 @@ def _position(text, offset: int) -> tuple:
     """(line, column), both from 1, of an offset into text or bytes."""
     newline = "\n" if isinstance(text, str) else b"\n"
     return text.count(newline, 0, offset) + 1, offset - (text.rfind(newline, 0, offset) + 1) + 1
-
-

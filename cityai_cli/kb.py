@@ -5,6 +5,7 @@ and the field path, e.g. `data/cities.toml:212: places.深圳.figures[3].value: 
 The loader refuses files above `MAX_BYTES` before reading them, so a hostile `--data` cannot
 exhaust memory, and treats RecursionError from absurd nesting as a data error.
 """
+
 from __future__ import annotations
 
 import os
@@ -25,11 +26,11 @@ try:
 except ImportError:  # pragma: no cover - an install without tomli (it is a dependency)
     import tomllib  # type: ignore[no-redef]
 
-if TYPE_CHECKING:   # imported lazily at run time: pydantic only on a cold run
+if TYPE_CHECKING:  # imported lazily at run time: pydantic only on a cold run
     from .facts import Base
     from .models import KnowledgeBase
 
-MAX_SEED_BYTES = 4 * 1024 * 1024   # a source document (the largest bundled one is ~21 KB)
+MAX_SEED_BYTES = 4 * 1024 * 1024  # a source document (the largest bundled one is ~21 KB)
 
 
 @dataclass
@@ -41,7 +42,7 @@ class Loaded:
     lines: "Lines"
     base: Base = field(default=None, repr=False)  # type: ignore[assignment]  # the compiled form, set after validation
     problems: List[Problem] = field(default_factory=list, repr=False)  # with keep_going
-    layers: Tuple[Path, ...] = ()   # bases added with --with: their seeds/ are searched too
+    layers: Tuple[Path, ...] = ()  # bases added with --with: their seeds/ are searched too
 
     @property
     def display_path(self) -> str:
@@ -58,20 +59,30 @@ class Loaded:
         part, or a link that resolves outside it.
         """
         relative = Path(filename)
-        if not filename or relative.is_absolute() or relative.anchor or ".." in relative.parts \
-                or "\\" in filename or "\0" in filename:
+        if (
+            not filename
+            or relative.is_absolute()
+            or relative.anchor
+            or ".." in relative.parts
+            or "\\" in filename
+            or "\0" in filename
+        ):
             raise ReadError("must be a plain file name inside seeds/ (no absolute path, no ..)")
-        inside_base = [self.path / "seeds"] if self.path.is_dir() else []   # a directory base's own seeds/
+        inside_base = [self.path / "seeds"] if self.path.is_dir() else []  # a directory base's own seeds/
         for layer in self.layers:
             inside_base.append(layer / "seeds" if layer.is_dir() else layer.parent / "seeds")
-        for folder in (*inside_base, self.path.parent / "seeds", self.path.parent.parent / "seeds",
-                       bundled_path("seeds")):
+        for folder in (
+            *inside_base,
+            self.path.parent / "seeds",
+            self.path.parent.parent / "seeds",
+            bundled_path("seeds"),
+        ):
             candidate = folder / relative
             if not os.path.lexists(candidate):
                 continue
             try:
                 inside = candidate.resolve().is_relative_to(folder.resolve())
-            except (OSError, RuntimeError):   # a link loop
+            except (OSError, RuntimeError):  # a link loop
                 inside = False
             if not inside:
                 raise ReadError(f"leaves the seeds directory {display(folder)} (a link?)")
@@ -85,7 +96,6 @@ class Loaded:
         if path is None:
             raise ReadError("not found in seeds/")
         return decode_utf8(safe_read(path, MAX_SEED_BYTES, "a source document"))
-
 
     def seed_text(self, source_id: str) -> Optional[str]:
         """The text of a source's document, or None when it cannot be found or read."""
@@ -107,7 +117,7 @@ def display(path: Path) -> str:
     try:
         cwd = Path(os.getcwd())
         absolute = Path(os.path.abspath(path))
-    except (OSError, ValueError):   # the working directory was deleted; a NUL in the name
+    except (OSError, ValueError):  # the working directory was deleted; a NUL in the name
         return str(path)
     try:
         return str(absolute.relative_to(cwd)) if cwd != Path(cwd.anchor) else str(path)
@@ -151,8 +161,9 @@ def parse_toml(text: str, name: str) -> dict:
             for _ in _scan(text, strict=True):
                 pass
     except ValueError as error:
-        raise DataError([Problem(name, f"invalid TOML: a dotted key of more than {MAX_KEY_PARTS} parts",
-                                 error.args[0])]) from None
+        raise DataError(
+            [Problem(name, f"invalid TOML: a dotted key of more than {MAX_KEY_PARTS} parts", error.args[0])]
+        ) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -187,15 +198,18 @@ def load(path: Path, keep_going: bool = False, layers: Tuple[Path, ...] = ()) ->
     merging: List[Problem] = []
     lines: Lines
     origins: Dict[str, str]
-    if layers:          # the base and the user's own bases over it (multi.py)
+    if layers:  # the base and the user's own bases over it (multi.py)
         from .multi import read_files
-        files = [(file, 0) for file in _layer_files(path)] + \
-            [(file, number) for number, layer in enumerate(layers, start=1) for file in _layer_files(layer)]
+
+        files = [(file, 0) for file in _layer_files(path)] + [
+            (file, number) for number, layer in enumerate(layers, start=1) for file in _layer_files(layer)
+        ]
         data, lines, origins, merging = read_files(files, name)
         if merging and not keep_going:
             raise DataError(merging)
-    elif path.is_dir():   # many files, one base (multi.py)
+    elif path.is_dir():  # many files, one base (multi.py)
         from .multi import read_directory
+
         data, lines, origins, merging = read_directory(path, name)
         if merging and not keep_going:
             raise DataError(merging)
@@ -213,6 +227,7 @@ def load(path: Path, keep_going: bool = False, layers: Tuple[Path, ...] = ()) ->
         raise DataError(problems)
     loaded.problems = problems
     from .facts import compile_base
+
     # where each source is declared, as an absolute path: the compiled base must not depend on the
     # directory cityai was run from (it is cached and read from anywhere)
     loaded.base = compile_base(kb, {key: os.path.abspath(origins.get(key, path)) for key in kb.sources})
@@ -234,13 +249,20 @@ def _without(data: dict, failing: List[tuple]) -> dict:
     """The parsed base less what failed the schema: the one fact, policy or programme where the
     problem is inside one (so the place and what refers to it stay), else the whole entry."""
     import copy
+
     data = copy.deepcopy(data)
     items: Dict[tuple, set] = {}
     for loc in failing:
         table, key = loc[0], loc[1]
         entry = data.get(table, {}).get(key) if isinstance(data.get(table), dict) else None
-        if table == "places" and len(loc) >= 4 and loc[2] in _ENTRIES and isinstance(loc[3], int) \
-                and isinstance(entry, dict) and isinstance(entry.get(loc[2]), list):
+        if (
+            table == "places"
+            and len(loc) >= 4
+            and loc[2] in _ENTRIES
+            and isinstance(loc[3], int)
+            and isinstance(entry, dict)
+            and isinstance(entry.get(loc[2]), list)
+        ):
             items.setdefault((key, loc[2]), set()).add(loc[3])
         elif isinstance(data.get(table), dict):
             data[table].pop(key, None)
@@ -268,6 +290,7 @@ def import_models():
             os.close(here)
         return models
     from . import models
+
     return models
 
 
@@ -321,8 +344,13 @@ def _character_problem(name: str, lines: "Lines", location: Tuple, what: str, fo
     """The field is named with the character escaped (Problem.__str__ escapes everything)."""
     where = location + ((text,) if what == "key" else ())
     character = f"U+{ord(found.group(0)):04X}"
-    return Problem(name, f"{what} contains the control or invisible character {character} at position "
-                   f"{found.start() + 1}; remove it", lines.line_of(where), None, format_path(where))
+    return Problem(
+        name,
+        f"{what} contains the control or invisible character {character} at position {found.start() + 1}; remove it",
+        lines.line_of(where),
+        None,
+        format_path(where),
+    )
 
 
 def format_path(location: Tuple) -> str:
@@ -418,7 +446,7 @@ def _resolve(tables: dict, parts: Tuple[str, ...], is_array: bool) -> Tuple:
         if is_array and position == len(parts) - 1:
             node[0] = -1 if node[0] is None else node[0]
             node[0] += 1
-            node[1] = {}   # a new element: the tables nested in the previous element start again
+            node[1] = {}  # a new element: the tables nested in the previous element start again
         resolved.append(part)
         if node[0] is not None:
             resolved.append(node[0])
@@ -453,7 +481,7 @@ def _unescape(match: "re.Match") -> str:
     if code[0] in "uU" and len(code) > 1:
         try:
             return chr(int(code[1:], 16))
-        except ValueError:   # beyond U+10FFFF: tomllib refused the file already
+        except ValueError:  # beyond U+10FFFF: tomllib refused the file already
             return match.group(0)
     return _ESCAPES.get(code, match.group(0))
 
@@ -464,7 +492,7 @@ def _scan(text: str, strict: bool = False):
     With `strict`, raise ValueError(line number) at a dotted key of more than MAX_KEY_PARTS parts
     anywhere outside strings: a line's key, a table header or a key in an inline table.
     """
-    state, depth = "", 0   # state: "" in code, '"""' or "'''" inside a multi-line string
+    state, depth = "", 0  # state: "" in code, '"""' or "'''" inside a multi-line string
     for number, line in enumerate(text.split("\n"), start=1):
         if not state and depth == 0:
             parsed = _header_or_key(line)
@@ -533,7 +561,7 @@ def _header_or_key(line: str) -> Optional[Tuple[str, Tuple[str, ...]]]:
             return None
         parts, position = parsed
         close = "]]" if kind == "[[" else "]"
-        rest = line[position + len(close):].strip() if line.startswith(close, position) else "x"
+        rest = line[position + len(close) :].strip() if line.startswith(close, position) else "x"
         return (kind, parts) if not rest or rest.startswith("#") else None
     parsed = _key(line, position)
     if parsed is None or not line.startswith("=", parsed[1]):

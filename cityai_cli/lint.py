@@ -5,6 +5,7 @@
 every quote must occur in its document and every figure's number must occur in its quote.
 A fact's citation checks the number as that source writes it (`value`), else the fact's.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -51,8 +52,9 @@ def check_structure(loaded: Loaded) -> List[Problem]:
     kb, problems = loaded.kb, []
 
     def report(location: tuple, message: str) -> None:
-        problems.append(Problem(loaded.file_of(location), message, loaded.lines.line_of(location), None,
-                                format_path(location)))
+        problems.append(
+            Problem(loaded.file_of(location), message, loaded.lines.line_of(location), None, format_path(location))
+        )
 
     seen: Dict[tuple, tuple] = {}
     for location, item in entries(loaded):
@@ -66,22 +68,40 @@ def check_structure(loaded: Loaded) -> List[Problem]:
                 report(location + ("metric",), f"unknown metric {item.metric!r}{_hint(item.metric, kb.metrics)}")
                 continue
             if item.value.dimension != metric.dimension:
-                report(location + ("value",), f"{item.value.text!r} is {_describe(item.value)}, but metric "
-                       f"{item.metric!r} is measured in {metric.dimension} ({metric.unit or 'no unit'})")
+                report(
+                    location + ("value",),
+                    f"{item.value.text!r} is {_describe(item.value)}, but metric "
+                    f"{item.metric!r} is measured in {metric.dimension} ({metric.unit or 'no unit'})",
+                )
             if item.scope not in metric.scopes:
-                report(location + ("scope",), f"scope {item.scope!r} is not declared for metric {item.metric!r} "
-                       f"(declared: {', '.join(metric.scopes)})")
+                report(
+                    location + ("scope",),
+                    f"scope {item.scope!r} is not declared for metric {item.metric!r} "
+                    f"(declared: {', '.join(metric.scopes)})",
+                )
             for number, citation in enumerate(item.citations):
                 if citation.value is not None and not _agree(citation.value, item.value):
-                    report(location + ("citations", number, "value"),
-                           f"{citation.value.text!r} disagrees with the fact's value {item.value.text!r}: a source "
-                           "that gives another figure is another fact (a conflict), not a citation of this one")
-            identity = (location[1], item.metric, item.scope, item.kind, item.date, item.value.sort_key(),
-                        item.value.upper)
+                    report(
+                        location + ("citations", number, "value"),
+                        f"{citation.value.text!r} disagrees with the fact's value {item.value.text!r}: a source "
+                        "that gives another figure is another fact (a conflict), not a citation of this one",
+                    )
+            identity = (
+                location[1],
+                item.metric,
+                item.scope,
+                item.kind,
+                item.date,
+                item.value.sort_key(),
+                item.value.upper,
+            )
             if identity in seen:
                 first = seen[identity]
-                report(location, f"the same fact as {format_path(first)} (same place, metric, scope, kind, date and "
-                       "value): merge them into one fact with both citations")
+                report(
+                    location,
+                    f"the same fact as {format_path(first)} (same place, metric, scope, kind, date and "
+                    "value): merge them into one fact with both citations",
+                )
             else:
                 seen[identity] = location
         elif len(location) == 4 and kind == "programmes":
@@ -90,11 +110,20 @@ def check_structure(loaded: Loaded) -> List[Problem]:
         term_kind = location[4] if len(location) > 4 and kind == "programmes" else None
         if term_kind in TERM_DIMENSIONS and item.value.dimension not in TERM_DIMENSIONS[term_kind]:
             expected = " or ".join(TERM_DIMENSIONS[term_kind])
-            report(location + ("value",),
-                   f"{item.value.text!r} is {_describe(item.value)}; a {term_kind} must be {expected}")
+            report(
+                location + ("value",),
+                f"{item.value.text!r} is {_describe(item.value)}; a {term_kind} must be {expected}",
+            )
     if not kb.metrics:
-        problems.append(Problem(loaded.display_path, "a knowledge base declares at least one metric "
-                                "([metrics.KEY] with zh, en, dimension, unit and scopes)", None, None, "metrics"))
+        problems.append(
+            Problem(
+                loaded.display_path,
+                "a knowledge base declares at least one metric ([metrics.KEY] with zh, en, dimension, unit and scopes)",
+                None,
+                None,
+                "metrics",
+            )
+        )
     for name, place in kb.places.items():
         if place.city and place.city not in kb.places:
             report(("places", name, "city"), f"city {place.city!r} is not a place of the knowledge base")
@@ -107,17 +136,33 @@ def _duplicate_names(loaded: Loaded) -> List[Problem]:
     kb = loaded.kb
     groups = [
         ("places", {name: unique_keys(name, place) for name, place in kb.places.items()}, "name or alias"),
-        ("metrics", {key: [normalise(w) for w in (key, m.zh, m.en, *m.aliases)] for key, m in kb.metrics.items()},
-         "metric name or alias"),
-        ("subsidy_types", {key: [normalise(w) for w in (key, s.en, s.pinyin, *s.aliases) if w]
-                           for key, s in kb.subsidy_types.items()}, "subsidy type name or alias"),
+        (
+            "metrics",
+            {key: [normalise(w) for w in (key, m.zh, m.en, *m.aliases)] for key, m in kb.metrics.items()},
+            "metric name or alias",
+        ),
+        (
+            "subsidy_types",
+            {
+                key: [normalise(w) for w in (key, s.en, s.pinyin, *s.aliases) if w]
+                for key, s in kb.subsidy_types.items()
+            },
+            "subsidy type name or alias",
+        ),
     ]
     problems = []
     for name in kb.places:
-        if not normalise(name):   # "" or blanks: nothing a user could type, nothing to show
+        if not normalise(name):  # "" or blanks: nothing a user could type, nothing to show
             location = ("places", name)
-            problems.append(Problem(loaded.display_path, "a place needs a name (the table key is empty)",
-                                    loaded.lines.line_of(location), None, format_path(location)))
+            problems.append(
+                Problem(
+                    loaded.display_path,
+                    "a place needs a name (the table key is empty)",
+                    loaded.lines.line_of(location),
+                    None,
+                    format_path(location),
+                )
+            )
     for table, names, what in groups:
         owner: Dict[str, str] = {}
         for name, keys in names.items():
@@ -125,8 +170,15 @@ def _duplicate_names(loaded: Loaded) -> List[Problem]:
                 first = owner.setdefault(key, name)
                 if first != name:
                     location = (table, name)
-                    problems.append(Problem(loaded.file_of(location), f"{what} {key!r} also names {first!r}",
-                                            loaded.lines.line_of(location), None, format_path(location)))
+                    problems.append(
+                        Problem(
+                            loaded.file_of(location),
+                            f"{what} {key!r} also names {first!r}",
+                            loaded.lines.line_of(location),
+                            None,
+                            format_path(location),
+                        )
+                    )
     return problems
 
 
@@ -138,35 +190,59 @@ def check_provenance(loaded: Loaded) -> List[Problem]:
         try:
             text = loaded.read_seed(source.file)
         except ReadError as error:
-            problems.append(Problem(loaded.file_of(field), f"source document {source.file!r} {error}",
-                                    loaded.lines.line_of(field), None, format_path(field)))
+            problems.append(
+                Problem(
+                    loaded.file_of(field),
+                    f"source document {source.file!r} {error}",
+                    loaded.lines.line_of(field),
+                    None,
+                    format_path(field),
+                )
+            )
             continue
         documents[source_id] = squash(text)
         # the hash of the document's UTF-8 text, as `sources add` records it
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         if source.sha256 and digest != source.sha256:
             where = ("sources", source_id, "sha256")
-            problems.append(Problem(loaded.file_of(where), f"{source.file} has changed since it was recorded "
-                                    f"(its SHA-256 is {digest})", loaded.lines.line_of(where), None,
-                                    format_path(where)))
+            problems.append(
+                Problem(
+                    loaded.file_of(where),
+                    f"{source.file} has changed since it was recorded (its SHA-256 is {digest})",
+                    loaded.lines.line_of(where),
+                    None,
+                    format_path(where),
+                )
+            )
     for location, item in entries(loaded):
         if not hasattr(item, "quote"):
             continue
         cited = item.source or _owner_source(kb, location)
         if cited not in documents:
             continue
-        file, line, path = (loaded.file_of(location), loaded.lines.line_of(location + ("quote",)),
-                            format_path(location + ("quote",)))
+        file, line, path = (
+            loaded.file_of(location),
+            loaded.lines.line_of(location + ("quote",)),
+            format_path(location + ("quote",)),
+        )
         if squash(item.quote) not in documents[cited]:
-            problems.append(Problem(file, f"quote not found in {kb.sources[cited].file}: {item.quote!r}", line, None,
-                                    path))
+            problems.append(
+                Problem(file, f"quote not found in {kb.sources[cited].file}: {item.quote!r}", line, None, path)
+            )
             continue
         value: Optional[Quantity] = getattr(item, "value", None)
         if value is None and location[2] == "facts" and location[-2] == "citations":
             value = kb.places[location[1]].facts[location[3]].value  # a citation checks its fact's number
         if value is not None and not number_in_quote(value, item.quote):
-            problems.append(Problem(file, f"number {value.literal!r} of {value.text!r} does not occur in the quote "
-                                    f"{item.quote!r}", line, None, path))
+            problems.append(
+                Problem(
+                    file,
+                    f"number {value.literal!r} of {value.text!r} does not occur in the quote {item.quote!r}",
+                    line,
+                    None,
+                    path,
+                )
+            )
     return problems
 
 
@@ -196,14 +272,18 @@ def _occurs_whole(literal: str, text: str) -> bool:
     start = text.find(literal)
     while start >= 0:
         end = start + len(literal)
-        before, after = text[start - 1:start], text[end:end + 1]
+        before, after = text[start - 1 : start], text[end : end + 1]
         if literal[0].isdigit():
-            clash = before.isdigit() or (before in (".", ",") and before and text[start - 2:start - 1].isdigit())
+            clash = before.isdigit() or (before in (".", ",") and before and text[start - 2 : start - 1].isdigit())
         else:
             clash = bool(before) and literal[0] in _CN_NUMERAL_CHARS and before in _CN_NUMERAL_CHARS
         if literal[-1].isdigit():
-            clash = clash or after.isdigit() or after in _MAGNITUDE_CHARS or (
-                after in (".", ",") and after and text[end + 1:end + 2].isdigit())
+            clash = (
+                clash
+                or after.isdigit()
+                or after in _MAGNITUDE_CHARS
+                or (after in (".", ",") and after and text[end + 1 : end + 2].isdigit())
+            )
         elif literal[-1] in _CN_NUMERAL_CHARS:
             clash = clash or (bool(after) and after in _CN_NUMERAL_CHARS)
         if not clash:

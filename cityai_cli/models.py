@@ -7,6 +7,7 @@ is known. After validation the base is compiled (`facts.compile_base`) into plai
 the queries read, so a warm run never needs pydantic. Every model forbids unknown keys, so a typo
 such as `qoute = …` is an error, not silently lost.
 """
+
 from __future__ import annotations
 
 from typing import Annotated, Dict, List, Literal, Optional
@@ -28,20 +29,31 @@ def _quantity(raw: object) -> Quantity:
     if isinstance(raw, Quantity):
         return raw
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        raise ValueError(f"write the figure as the source does, as text with its unit (e.g. \"{raw}家\"), "
-                         "not a bare number")
+        raise ValueError(
+            f'write the figure as the source does, as text with its unit (e.g. "{raw}家"), not a bare number'
+        )
     try:
         return parse_figure(raw)  # type: ignore[arg-type]
     except FigureError as error:
         raise ValueError(str(error)) from None
 
 
-Date = Annotated[PartialDate, BeforeValidator(PartialDate.parse),
-                 WithJsonSchema({"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
-                                 "description": "a date known to the year, month or day"})]
-Figure_ = Annotated[Quantity, BeforeValidator(_quantity),
-                    WithJsonSchema({"type": "string",
-                                    "description": "a figure as the source writes it, e.g. 超2800家"})]
+Date = Annotated[
+    PartialDate,
+    BeforeValidator(PartialDate.parse),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+            "description": "a date known to the year, month or day",
+        }
+    ),
+]
+Figure_ = Annotated[
+    Quantity,
+    BeforeValidator(_quantity),
+    WithJsonSchema({"type": "string", "description": "a figure as the source writes it, e.g. 超2800家"}),
+]
 NonEmpty = Annotated[str, Field(min_length=1)]
 Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 
@@ -65,7 +77,7 @@ class Metric(Strict):
     unit: str
     higher_is_better: bool = True
     aliases: List[str] = []
-    keywords: List[str] = []       # words that name the metric in a document (extract)
+    keywords: List[str] = []  # words that name the metric in a document (extract)
     scopes: Dict[Key, Scope] = Field(min_length=1)  # the first is the metric's main scope
     note: str = ""
 
@@ -73,7 +85,7 @@ class Metric(Strict):
 class SubsidyType(Strict):
     en: NonEmpty
     pinyin: str = ""
-    category: Category = "voucher"   # a fund is an investment vehicle: never a payout estimate
+    category: Category = "voucher"  # a fund is an investment vehicle: never a payout estimate
     aliases: List[str] = []
 
 
@@ -94,7 +106,7 @@ class Citation(Strict):
 
     source: NonEmpty
     quote: NonEmpty
-    value: Optional[Figure_] = None   # the figure as this source writes it, if not as the fact does
+    value: Optional[Figure_] = None  # the figure as this source writes it, if not as the fact does
     note: str = ""
 
 
@@ -105,9 +117,11 @@ class Dated(Strict):
     @model_validator(mode="after")
     def _basis_goes_with_date(self) -> "Dated":
         if self.date is not None and self.date_basis is None:
-            raise ValueError("date_basis is required with date: \"stated\" (the source says it), "
-                             "\"published\" (the publication date standing for 目前/现) "
-                             "or \"inferred\" (say how in note)")
+            raise ValueError(
+                'date_basis is required with date: "stated" (the source says it), '
+                '"published" (the publication date standing for 目前/现) '
+                'or "inferred" (say how in note)'
+            )
         if self.date is None and self.date_basis is not None:
             raise ValueError("date_basis without a date")
         return self
@@ -120,7 +134,7 @@ class Fact(Dated):
     scope: NonEmpty
     kind: Kind
     value: Figure_
-    set_on: Optional[Date] = None     # a target: when it was set
+    set_on: Optional[Date] = None  # a target: when it was set
     note: str = ""
     citations: List[Citation] = Field(min_length=1)
 
@@ -148,7 +162,7 @@ class Term(Strict):
     value: Figure_
     period: Period = ""
     quote: NonEmpty
-    source: Optional[str] = None      # default: the programme's first citation
+    source: Optional[str] = None  # default: the programme's first citation
     note: str = ""
 
 
@@ -173,8 +187,9 @@ class Programme(Dated):
 
     @model_validator(mode="after")
     def _rates_are_fractions(self) -> "Programme":
-        for name, term in ([("rate", self.rate)]
-                           + [(f"special_rates[{i}]", t) for i, t in enumerate(self.special_rates)]):
+        for name, term in [("rate", self.rate)] + [
+            (f"special_rates[{i}]", t) for i, t in enumerate(self.special_rates)
+        ]:
             if term is not None and term.value.dimension == "ratio" and not 0 < term.value.value <= 1:
                 raise ValueError(f"{name} {term.value.text!r} must be above 0% and at most 100%")
         return self
@@ -197,6 +212,7 @@ class Place(Strict):
     @classmethod
     def _latin(cls, value: str) -> str:
         import re
+
         if value and not re.fullmatch(r"[A-Za-z][A-Za-z' .-]*", value):
             raise ValueError(f"expected Latin letters, got {value!r}")
         return value

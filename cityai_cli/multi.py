@@ -4,6 +4,7 @@ Each file is read and parsed on its own (the size limit applies per file) and ke
 line map, so every problem names the file and line it is in. The four keyed tables (places,
 sources, metrics, subsidy_types) are merged; a key defined in two files is an error naming both.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,8 +25,8 @@ class FileLines:
 
     def __init__(self, default: str):
         self.default = default
-        self.maps: List[Tuple[str, object]] = []          # (display name, kb.LineMap)
-        self.owner: Dict[Tuple[str, str], int] = {}       # (table, key) -> index into maps
+        self.maps: List[Tuple[str, object]] = []  # (display name, kb.LineMap)
+        self.owner: Dict[Tuple[str, str], int] = {}  # (table, key) -> index into maps
         self.items: Dict[Tuple[str, str], List[Tuple[int, int]]] = {}  # (place, kind) -> [(first index, map)]
 
     def _local(self, location: tuple) -> Tuple[Optional[int], tuple]:
@@ -48,6 +49,7 @@ class FileLines:
 def read_directory(path: Path, name: str) -> Tuple[dict, FileLines, Dict[str, str], List[Problem]]:
     """(merged data, line lookup, source key -> file, problems of the merge)."""
     from .paths import data_files
+
     files = data_files(path)
     if not files:
         raise DataError([Problem(name, "is a directory without *.toml knowledge-base files")])
@@ -60,6 +62,7 @@ def read_files(files: List[Tuple[Path, int]], name: str) -> Tuple[dict, FileLine
     programmes to a place an earlier layer defines; any other key defined twice is an error
     naming both files."""
     from .kb import LineMap, check_characters, display, parse_toml, read_text
+
     merged: dict = {}
     lines = FileLines(name)
     origins: Dict[str, str] = {}
@@ -71,12 +74,12 @@ def read_files(files: List[Tuple[Path, int]], name: str) -> Tuple[dict, FileLine
         try:
             text = read_text(file)
             data = parse_toml(text, shown)
-            line_map = LineMap(text)     # indexed only if a problem needs a line number
+            line_map = LineMap(text)  # indexed only if a problem needs a line number
             unsafe = check_characters(data, shown, line_map)
             if unsafe:
                 raise DataError(unsafe)
         except DataError as error:
-            failed += error.problems      # go on: report every file that cannot be read at once
+            failed += error.problems  # go on: report every file that cannot be read at once
             continue
         index = len(lines.maps)
         lines.maps.append((shown, line_map))
@@ -86,15 +89,26 @@ def read_files(files: List[Tuple[Path, int]], name: str) -> Tuple[dict, FileLine
                 if not isinstance(table, dict):
                     continue
                 for entry, content in value.items():
-                    if entry in table and key == "places" and layer > layer_of[(key, entry)] \
-                            and isinstance(content, dict) and isinstance(table[entry], dict):
+                    if (
+                        entry in table
+                        and key == "places"
+                        and layer > layer_of[(key, entry)]
+                        and isinstance(content, dict)
+                        and isinstance(table[entry], dict)
+                    ):
                         problems += _extend_place(table[entry], content, entry, shown, index, lines)
                         continue
                     if entry in table:
                         first = lines.maps[lines.owner[(key, entry)]][0]
-                        problems.append(Problem(shown, f"also defined in {first}; define it in one file only",
-                                                lines.maps[index][1].line_of((key, entry)),  # type: ignore[attr-defined]
-                                                None, f"{key}.{entry}"))
+                        problems.append(
+                            Problem(
+                                shown,
+                                f"also defined in {first}; define it in one file only",
+                                lines.maps[index][1].line_of((key, entry)),  # type: ignore[attr-defined]
+                                None,
+                                f"{key}.{entry}",
+                            )
+                        )
                         continue
                     table[entry] = content
                     lines.owner[(key, entry)] = index
@@ -106,8 +120,11 @@ def read_files(files: List[Tuple[Path, int]], name: str) -> Tuple[dict, FileLine
                     if key == "sources":
                         origins[entry] = str(file)
             elif key in merged and merged[key] != value and layer == 0:
-                problems.append(Problem(shown, f"{key} = {value!r} differs from {merged[key]!r} in an earlier file",
-                                        None, None, key))
+                problems.append(
+                    Problem(
+                        shown, f"{key} = {value!r} differs from {merged[key]!r} in an earlier file", None, None, key
+                    )
+                )
             else:
                 merged.setdefault(key, value)
     if failed:
@@ -122,15 +139,22 @@ def _extend_place(existing: dict, added: dict, name: str, shown: str, index: int
         if field in ENTRIES and isinstance(value, list):
             current = existing.setdefault(field, [])
             if isinstance(current, list):
-                lines.items.setdefault((name, field),
-                                       [(0, lines.owner[("places", name)])]).append((len(current), index))
+                lines.items.setdefault((name, field), [(0, lines.owner[("places", name)])]).append(
+                    (len(current), index)
+                )
                 current.extend(value)
                 continue
         if field in existing and existing[field] != value:
-            problems.append(Problem(shown, f"{field} = {value!r} differs from {existing[field]!r}, as the base defines "
-                                    f"{name}; leave it out to keep it",
-                                    lines.maps[index][1].line_of(("places", name, field)),  # type: ignore[attr-defined]
-                                    None, f"places.{name}.{field}"))
+            problems.append(
+                Problem(
+                    shown,
+                    f"{field} = {value!r} differs from {existing[field]!r}, as the base defines "
+                    f"{name}; leave it out to keep it",
+                    lines.maps[index][1].line_of(("places", name, field)),  # type: ignore[attr-defined]
+                    None,
+                    f"places.{name}.{field}",
+                )
+            )
         else:
             existing.setdefault(field, value)
     return problems

@@ -5,6 +5,7 @@ English name and curated aliases, each with or without the 市/省/区 suffix (Q
 District/City/County in English: "Longgang" finds 龙岗区 as 龙岗 does). A name two places
 share (Taizhou: 台州 and 泰州) is ambiguous and lists both; an unknown one suggests the closest.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -44,7 +45,7 @@ def unique_keys(name: str, place) -> List[str]:
     """
     keys: List[str] = []
     for text in filter(None, [name, place.traditional, *place.aliases]):
-        for key in (_stems(text) if not normalise(text).isascii() else [normalise(text)]):
+        for key in _stems(text) if not normalise(text).isascii() else [normalise(text)]:
             if key not in keys:
                 keys.append(key)
     return keys
@@ -81,8 +82,9 @@ class Index:
         if len(found) == 1:
             return next(iter(found))
         if found:
-            raise UsageError(f"{self.kind} {text!r} is ambiguous: it names {', '.join(sorted(found))}; "
-                             "use the Chinese name")
+            raise UsageError(
+                f"{self.kind} {text!r} is ambiguous: it names {', '.join(sorted(found))}; use the Chinese name"
+            )
         listed = f"; see {self.listing}" if self.listing else ""
         raise UsageError(f"unknown {self.kind} {text!r}{listed}", self.suggest(text))
 
@@ -97,18 +99,31 @@ class Index:
 
 
 def place_index(kb) -> Index:
-    return Index({name: alias_keys(name, place) for name, place in kb.places.items()}, "place",
-                 "cityai list --level all")
+    return Index(
+        {name: alias_keys(name, place) for name, place in kb.places.items()}, "place", "cityai list --level all"
+    )
 
 
 def metric_index(kb) -> Index:
-    return Index({key: [normalise(word) for word in (key, metric.zh, metric.en, *metric.aliases)]
-                  for key, metric in kb.metrics.items()}, "metric", "cityai metrics")
+    return Index(
+        {
+            key: [normalise(word) for word in (key, metric.zh, metric.en, *metric.aliases)]
+            for key, metric in kb.metrics.items()
+        },
+        "metric",
+        "cityai metrics",
+    )
 
 
 def subsidy_type_index(kb) -> Index:
-    return Index({key: [normalise(word) for word in (key, kind.en, kind.pinyin, *kind.aliases) if word]
-                  for key, kind in kb.subsidy_types.items()}, "subsidy type", "cityai types")
+    return Index(
+        {
+            key: [normalise(word) for word in (key, kind.en, kind.pinyin, *kind.aliases) if word]
+            for key, kind in kb.subsidy_types.items()
+        },
+        "subsidy type",
+        "cityai types",
+    )
 
 
 def group_index(kb, field: str, level: str) -> Index:
@@ -121,5 +136,7 @@ def group_index(kb, field: str, level: str) -> Index:
     for name, place in kb.places.items():
         if place.level == level:
             groups.setdefault(name, [])
-    return Index({name: [*_stems(name), *(alias_keys(name, kb.places[name]) if name in kb.places else [])]
-                  for name in groups}, level)
+    return Index(
+        {name: [*_stems(name), *(alias_keys(name, kb.places[name]) if name in kb.places else [])] for name in groups},
+        level,
+    )

@@ -3,6 +3,7 @@
 Kept apart from kb.py, which imports tomllib, so that a warm run (served from the compiled
 cache, store.py) can find its base without importing a TOML parser.
 """
+
 from __future__ import annotations
 
 import os
@@ -10,8 +11,8 @@ from pathlib import Path
 from typing import List, Optional
 
 ENV_VAR = "CITYAI_DATA"
-WITH_VAR = "CITYAI_WITH"   # bases added over the chosen one, separated like PATH
-MAX_BYTES = 4 * 1024 * 1024   # per file; the bundled base is ~100 KB; 4 MiB leaves room to grow 40-fold
+WITH_VAR = "CITYAI_WITH"  # bases added over the chosen one, separated like PATH
+MAX_BYTES = 4 * 1024 * 1024  # per file; the bundled base is ~100 KB; 4 MiB leaves room to grow 40-fold
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 

@@ -7,6 +7,7 @@ are Decimals so that "1.7万亿" is exactly 1700000000000, not a float approxima
 This module is pure (no I/O, no pydantic) so that the knowledge-base loader, the amount parser
 of `subsidies --spend` and the property tests all share one grammar.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,52 +23,129 @@ class FigureError(ValueError):
 
 # Canonical qualifier -> bound. Traditional and long forms map onto these canonical words.
 QUALIFIER_BOUND = {
-    "约": "approx", "左右": "approx", "近": "approx",
-    "超": "lower", "逾": "lower", "突破": "lower", "余": "lower", "多": "lower", "以上": "lower",
-    "不少于": "at_least", "不低于": "at_least",
-    "最高": "upper", "不超过": "upper", "最多": "upper", "不到": "upper",
-    "达": "exact", "": "exact",
+    "约": "approx",
+    "左右": "approx",
+    "近": "approx",
+    "超": "lower",
+    "逾": "lower",
+    "突破": "lower",
+    "余": "lower",
+    "多": "lower",
+    "以上": "lower",
+    "不少于": "at_least",
+    "不低于": "at_least",
+    "最高": "upper",
+    "不超过": "upper",
+    "最多": "upper",
+    "不到": "upper",
+    "达": "exact",
+    "": "exact",
 }
 BOUND_SYMBOL = {"approx": "≈", "lower": ">", "at_least": "≥", "upper": "≤", "exact": "", "range": ""}
 # Order in which qualified figures of equal value rank (a "超2800" beats a plain "2800").
 BOUND_ORDER = {"lower": 4, "at_least": 3, "exact": 2, "range": 2, "approx": 1, "upper": 0}
 
 _PREFIXES = {
-    "約": "约", "约": "约", "大约": "约", "超過": "超", "超过": "超", "超出": "超", "超": "超",
-    "逾": "逾", "近": "近", "將近": "近", "将近": "近", "突破": "突破", "最高": "最高", "最多": "最多",
-    "不少於": "不少于", "不少于": "不少于", "至少": "不少于", "不到": "不到", "不足": "不到",
-    "不低於": "不低于", "不低于": "不低于",
-    "不超過": "不超过", "不超过": "不超过",
+    "約": "约",
+    "约": "约",
+    "大约": "约",
+    "超過": "超",
+    "超过": "超",
+    "超出": "超",
+    "超": "超",
+    "逾": "逾",
+    "近": "近",
+    "將近": "近",
+    "将近": "近",
+    "突破": "突破",
+    "最高": "最高",
+    "最多": "最多",
+    "不少於": "不少于",
+    "不少于": "不少于",
+    "至少": "不少于",
+    "不到": "不到",
+    "不足": "不到",
+    "不低於": "不低于",
+    "不低于": "不低于",
+    "不超過": "不超过",
+    "不超过": "不超过",
     # machine-reworded reposts write 越过 for 超过
-    "越過": "超", "越过": "超", "高達": "达", "高达": "达", "達到": "达", "达到": "达", "達": "达", "达": "达",
+    "越過": "超",
+    "越过": "超",
+    "高達": "达",
+    "高达": "达",
+    "達到": "达",
+    "达到": "达",
+    "達": "达",
+    "达": "达",
 }
 _PREFIX_QUALIFIERS = set(_PREFIXES.values())
 _SUFFIXES = {"餘": "余", "余": "余", "多": "多", "以上": "以上", "左右": "左右"}
 
-_MAGNITUDES = {"万亿": Decimal(10) ** 12, "萬億": Decimal(10) ** 12, "亿": Decimal(10) ** 8,
-               "億": Decimal(10) ** 8, "万": Decimal(10) ** 4, "萬": Decimal(10) ** 4,
-               "千": Decimal(1000),
-               # compounds people type for amounts: 3百万, 1千万, 5千亿 (never seen in the sources)
-               "十万": Decimal(10) ** 5, "百万": Decimal(10) ** 6, "千万": Decimal(10) ** 7,
-               "十萬": Decimal(10) ** 5, "百萬": Decimal(10) ** 6, "千萬": Decimal(10) ** 7,
-               "百亿": Decimal(10) ** 10, "千亿": Decimal(10) ** 11,
-               "百億": Decimal(10) ** 10, "千億": Decimal(10) ** 11}
+_MAGNITUDES = {
+    "万亿": Decimal(10) ** 12,
+    "萬億": Decimal(10) ** 12,
+    "亿": Decimal(10) ** 8,
+    "億": Decimal(10) ** 8,
+    "万": Decimal(10) ** 4,
+    "萬": Decimal(10) ** 4,
+    "千": Decimal(1000),
+    # compounds people type for amounts: 3百万, 1千万, 5千亿 (never seen in the sources)
+    "十万": Decimal(10) ** 5,
+    "百万": Decimal(10) ** 6,
+    "千万": Decimal(10) ** 7,
+    "十萬": Decimal(10) ** 5,
+    "百萬": Decimal(10) ** 6,
+    "千萬": Decimal(10) ** 7,
+    "百亿": Decimal(10) ** 10,
+    "千亿": Decimal(10) ** 11,
+    "百億": Decimal(10) ** 10,
+    "千億": Decimal(10) ** 11,
+}
 
 # unit as written -> (canonical unit, dimension, factor to the canonical unit)
 _UNITS = {
-    "元": ("CNY", "money", Decimal(1)), "美元": ("USD", "money_usd", Decimal(1)),
-    "EFLOPS": ("PFLOPS", "compute", Decimal(1000)), "PFLOPS": ("PFLOPS", "compute", Decimal(1)),
-    "TFLOPS": ("PFLOPS", "compute", Decimal("0.001")), "E": ("PFLOPS", "compute", Decimal(1000)),
-    "P": ("PFLOPS", "compute", Decimal(1)), "T": ("PFLOPS", "compute", Decimal("0.001")),
-    "%": ("ratio", "ratio", Decimal("0.01")), "％": ("ratio", "ratio", Decimal("0.01")),
+    "元": ("CNY", "money", Decimal(1)),
+    "美元": ("USD", "money_usd", Decimal(1)),
+    "EFLOPS": ("PFLOPS", "compute", Decimal(1000)),
+    "PFLOPS": ("PFLOPS", "compute", Decimal(1)),
+    "TFLOPS": ("PFLOPS", "compute", Decimal("0.001")),
+    "E": ("PFLOPS", "compute", Decimal(1000)),
+    "P": ("PFLOPS", "compute", Decimal(1)),
+    "T": ("PFLOPS", "compute", Decimal("0.001")),
+    "%": ("ratio", "ratio", Decimal("0.01")),
+    "％": ("ratio", "ratio", Decimal("0.01")),
     "成": ("ratio", "ratio", Decimal("0.1")),
     # model size as the sources write it: "671B的DeepSeek-R1", "GLM-130B" (billions of parameters)
     "B": ("parameters", "parameters", Decimal(10) ** 9),
 }
-_COUNT_UNITS = {"家": "家", "个": "个", "個": "个", "款": "款", "台": "台", "臺": "台", "项": "项",
-                "項": "项", "名": "名", "人": "人", "所": "所", "座": "座", "条": "条", "條": "条",
-                "件": "件", "批": "批", "次": "次", "位": "位", "只": "只", "倍": "倍", "年": "年", "卡": "卡",
-                "张": "张", "張": "张", "宗": "宗"}
+_COUNT_UNITS = {
+    "家": "家",
+    "个": "个",
+    "個": "个",
+    "款": "款",
+    "台": "台",
+    "臺": "台",
+    "项": "项",
+    "項": "项",
+    "名": "名",
+    "人": "人",
+    "所": "所",
+    "座": "座",
+    "条": "条",
+    "條": "条",
+    "件": "件",
+    "批": "批",
+    "次": "次",
+    "位": "位",
+    "只": "只",
+    "倍": "倍",
+    "年": "年",
+    "卡": "卡",
+    "张": "张",
+    "張": "张",
+    "宗": "宗",
+}
 for _written, _canonical in _COUNT_UNITS.items():
     _UNITS[_written] = (_canonical, "count", Decimal(1))
 DIMENSIONS = ("count", "money", "money_usd", "compute", "ratio", "rank", "parameters", "number", "member")
@@ -77,10 +155,23 @@ DIMENSIONS = ("count", "money", "money_usd", "compute", "ratio", "rank", "parame
 _RANK_WORDS = {"首位": 1, "榜首": 1}
 _MEMBER_WORDS = ("位居前列", "位居前线", "前列")
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "兩": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_SMALL = {"十": 10, "百": 100, "千": 1000}
-_CN_BIG = {"万": 10 ** 4, "萬": 10 ** 4, "亿": 10 ** 8, "億": 10 ** 8}
+_CN_BIG = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
 _CN_CHARS = "".join([*_CN_DIGITS, *_CN_SMALL, *_CN_BIG])
 
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?(?:[eE][+-]?\d+)?"
@@ -93,10 +184,12 @@ def _grammar() -> tuple:
     query only formats figures; only loading a base, --spend and extract parse them."""
     global _GRAMMAR
     if _GRAMMAR is None:
-        _GRAMMAR = (re.compile(rf"(?P<arabic>{_ARABIC})\s*(?P<mag>{_MAG})?|(?P<chinese>[{_CN_CHARS}]+)"),
-                    re.compile("|".join(sorted(map(re.escape, _PREFIXES), key=len, reverse=True))),
-                    re.compile("|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True)), re.IGNORECASE),
-                    re.compile(r"\s*(?:-|–|—|~|～|至|到)\s*"))
+        _GRAMMAR = (
+            re.compile(rf"(?P<arabic>{_ARABIC})\s*(?P<mag>{_MAG})?|(?P<chinese>[{_CN_CHARS}]+)"),
+            re.compile("|".join(sorted(map(re.escape, _PREFIXES), key=len, reverse=True))),
+            re.compile("|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True)), re.IGNORECASE),
+            re.compile(r"\s*(?:-|–|—|~|～|至|到)\s*"),
+        )
     return _GRAMMAR
 
 
@@ -104,8 +197,10 @@ _FRACTION = re.compile(r"(\d{1,6})\s*/\s*(\d{1,6})")
 _CN_FRACTION = re.compile(r"([一二三四五六七八九十百]+)分之([一二三四五六七八九十]+)")
 _WORD_RATIOS = {"一半": Decimal("0.5"), "半数": Decimal("0.5")}
 
-EXPECTED = ("[qualifier] number [余|多] unit [以上|左右], e.g. 超2800家, 约2400家, 2600余家, "
-            "突破3000亿元, 1.7万亿元, 最高1000万元, 100EFLOPS, 10000P, 50%, 九成")
+EXPECTED = (
+    "[qualifier] number [余|多] unit [以上|左右], e.g. 超2800家, 约2400家, 2600余家, "
+    "突破3000亿元, 1.7万亿元, 最高1000万元, 100EFLOPS, 10000P, 50%, 九成"
+)
 
 
 class Quantity(Frozen):
@@ -124,8 +219,16 @@ class Quantity(Frozen):
     upper: Optional[Decimal]
     literal: str
 
-    def __init__(self, text: str, value: Decimal, unit: str, dimension: str, qualifier: str = "",
-                 upper: Optional[Decimal] = None, literal: str = ""):
+    def __init__(
+        self,
+        text: str,
+        value: Decimal,
+        unit: str,
+        dimension: str,
+        qualifier: str = "",
+        upper: Optional[Decimal] = None,
+        literal: str = "",
+    ):
         _set(self, "text", text)
         _set(self, "value", value)
         _set(self, "unit", unit)
@@ -148,12 +251,15 @@ class Quantity(Frozen):
     def display(self) -> str:
         """Canonical simplified rendering, parseable back into an equal Quantity."""
         if self.dimension == "member":
-            return "位居前列"   # 位居前线 is one source's machine rewording of it
+            return "位居前列"  # 位居前线 is one source's machine rewording of it
         if self.literal in _RANK_WORDS:
             return self.literal
         if self.literal in _WORD_RATIOS or _FRACTION.fullmatch(self.literal) or _CN_FRACTION.fullmatch(self.literal):
-            return (f"{self.qualifier}{self.literal}" if self.qualifier in _PREFIX_QUALIFIERS
-                    else f"{self.literal}{self.qualifier}")
+            return (
+                f"{self.qualifier}{self.literal}"
+                if self.qualifier in _PREFIX_QUALIFIERS
+                else f"{self.literal}{self.qualifier}"
+            )
         number = format_number(self.value, self.dimension, self.unit)
         if self.upper is not None:
             # Both ends at the upper end's magnitude, so that "0.01-10.01EFLOPS" reads back the same.
@@ -178,7 +284,7 @@ def parse_figure(text: str, *, default_unit: Optional[str] = None) -> Quantity:
     rest, qualifier = source, ""
     prefix = prefix_re.match(rest)
     if prefix:
-        qualifier, rest = _PREFIXES[prefix.group(0)], rest[prefix.end():].lstrip()
+        qualifier, rest = _PREFIXES[prefix.group(0)], rest[prefix.end() :].lstrip()
     if rest in _RANK_WORDS and not qualifier:
         return Quantity(source, Decimal(_RANK_WORDS[rest]), "", "rank", "", None, rest)
     if rest in _MEMBER_WORDS and not qualifier:
@@ -198,14 +304,14 @@ def parse_figure(text: str, *, default_unit: Optional[str] = None) -> Quantity:
         else:
             assert fraction is not None
             literal = fraction.group(0)
-            if fraction.re is _CN_FRACTION:   # 三分之一: denominator first
+            if fraction.re is _CN_FRACTION:  # 三分之一: denominator first
                 denominator, numerator = (Decimal(_chinese_numeral(part, source)) for part in fraction.groups())
             else:
                 numerator, denominator = (Decimal(part) for part in fraction.groups())
             if denominator == 0 or numerator > denominator:
                 raise FigureError(f"cannot parse figure {text!r}: {literal} is not a share between 0 and 1")
             value = numerator / denominator
-        suffix, rest = _take_suffix(rest[len(literal):].lstrip())
+        suffix, rest = _take_suffix(rest[len(literal) :].lstrip())
         if rest.strip():
             raise FigureError(f"cannot parse figure {text!r}: unexpected {rest.strip()!r} after {literal}")
         if suffix and qualifier:
@@ -214,16 +320,16 @@ def parse_figure(text: str, *, default_unit: Optional[str] = None) -> Quantity:
     low, rest, literal, low_magnitude = _take_number(rest, source)
     upper = None
     separator = range_re.match(rest)
-    if separator and rest[separator.end():][:1] and number_re.match(rest[separator.end():]):
-        upper, rest, _, upper_magnitude = _take_number(rest[separator.end():], source)
+    if separator and rest[separator.end() :][:1] and number_re.match(rest[separator.end() :]):
+        upper, rest, _, upper_magnitude = _take_number(rest[separator.end() :], source)
         if low_magnitude is None and upper_magnitude is not None:
-            low *= upper_magnitude   # "1.5-2万元": the magnitude is written once, for both ends
+            low *= upper_magnitude  # "1.5-2万元": the magnitude is written once, for both ends
     suffix, rest = _take_suffix(rest)
     unit_match = unit_re.match(rest)
     if unit_match:
         written = unit_match.group(0)
         unit, dimension, factor = _UNITS[written if written in _UNITS else written.upper()]
-        rest = rest[unit_match.end():]
+        rest = rest[unit_match.end() :]
     elif default_unit is not None and not rest.strip(" 以上左右"):
         unit, dimension, factor = _UNITS[default_unit]
     elif not rest:
@@ -263,16 +369,16 @@ def _take_number(rest: str, source: str) -> tuple[Decimal, str, str, Optional[De
         magnitude = match.group("mag")
         if magnitude:
             number *= _MAGNITUDES[magnitude]
-        return number, rest[match.end():], match.group(0).replace(" ", ""), _MAGNITUDES.get(magnitude)
+        return number, rest[match.end() :], match.group(0).replace(" ", ""), _MAGNITUDES.get(magnitude)
     chinese = match.group("chinese")
     # 成 after a Chinese numeral is a unit (九成 = 90%), so only the numeral is the literal.
-    return Decimal(_chinese_numeral(chinese, source)), rest[match.end():], chinese, None
+    return Decimal(_chinese_numeral(chinese, source)), rest[match.end() :], chinese, None
 
 
 def _take_suffix(rest: str) -> tuple[str, str]:
     for written, canonical in _SUFFIXES.items():
         if rest.startswith(written):
-            return canonical, rest[len(written):]
+            return canonical, rest[len(written) :]
     return "", rest
 
 
@@ -284,9 +390,12 @@ def _chinese_numeral(text: str, source: str) -> int:
     are skipped, and a last digit for the ones. A bare leading unit means one of it (十二, 百亿, 万).
     Nonsense (万万万, 十十十, 百百, 一百五) is a FigureError, never a guess.
     """
+
     def fail(reason: str):
-        return FigureError(f"cannot parse figure {source!r}: malformed Chinese numeral {text!r}: {reason} "
-                           "(write digits and units in decreasing order, e.g. 一亿五千万, 三百零五, 十二)")
+        return FigureError(
+            f"cannot parse figure {source!r}: malformed Chinese numeral {text!r}: {reason} "
+            "(write digits and units in decreasing order, e.g. 一亿五千万, 三百零五, 十二)"
+        )
 
     def group(part: str, top: bool, final: bool) -> int:
         """A number below 10,000; `top` when nothing bigger precedes it (no leading 零 then),
@@ -324,7 +433,7 @@ def _chinese_numeral(text: str, source: str) -> int:
         if len(pieces) == 1:
             return group(part, top, final) if part else 0
         high, low = pieces
-        return (group(high, top, False) if high else 1) * 10 ** 4 + (group(low, False, final) if low else 0)
+        return (group(high, top, False) if high else 1) * 10**4 + (group(low, False, final) if low else 0)
 
     pieces = re.split("[亿億]", text)
     if len(pieces) > 2:
@@ -332,7 +441,7 @@ def _chinese_numeral(text: str, source: str) -> int:
     if len(pieces) == 1:
         return below_yi(text, True, True)
     high, low = pieces
-    return (below_yi(high, True, False) if high else 1) * 10 ** 8 + (below_yi(low, False, True) if low else 0)
+    return (below_yi(high, True, False) if high else 1) * 10**8 + (below_yi(low, False, True) if low else 0)
 
 
 # No real figure comes near 10^20 (the largest in the sources is 2万亿元, 2×10^12); beyond it
@@ -358,8 +467,9 @@ def _split_unit(number: str) -> tuple[str, str]:
     return (match.group(1), match.group(2)) if match else (number, "")
 
 
-def format_number(value: Decimal, dimension: str, unit: str, with_unit: bool = True,
-                  scale_by: Optional[Decimal] = None) -> str:
+def format_number(
+    value: Decimal, dimension: str, unit: str, with_unit: bool = True, scale_by: Optional[Decimal] = None
+) -> str:
     """3.6e11 CNY -> 3600亿元; 1e5 PFLOPS -> 100EFLOPS; 0.35 ratio -> 35%.
 
     The magnitude (万/亿, EFLOPS) is chosen for `scale_by` when given, else for the value itself.
@@ -367,7 +477,7 @@ def format_number(value: Decimal, dimension: str, unit: str, with_unit: bool = T
     basis = abs(scale_by if scale_by is not None else value)
     if dimension in ("money", "money_usd", "count"):
         suffix = {"money": "元", "money_usd": "美元"}.get(dimension, unit)
-        for word, size in (("万亿", 10 ** 12), ("亿", 10 ** 8), ("万", 10 ** 4)):
+        for word, size in (("万亿", 10**12), ("亿", 10**8), ("万", 10**4)):
             if basis >= size:
                 return f"{plain(value / size)}{word}{suffix if with_unit else ''}"
         return f"{plain(value)}{suffix if with_unit else ''}"
@@ -378,7 +488,7 @@ def format_number(value: Decimal, dimension: str, unit: str, with_unit: bool = T
     if dimension == "rank":
         return f"第{plain(value)}"
     if dimension == "parameters":
-        return f"{plain(value / 10 ** 9)}{'B' if with_unit else ''}"
+        return f"{plain(value / 10**9)}{'B' if with_unit else ''}"
     if dimension == "ratio":
         return f"{plain(value * 100)}{'%' if with_unit else ''}"
     return f"{plain(value)}{unit if with_unit else ''}"
@@ -397,8 +507,9 @@ def parse_amount(text: str) -> Decimal:
     except FigureError:
         quantity = None
     if quantity is None or quantity.dimension != "money" or quantity.qualifier or quantity.upper is not None:
-        raise FigureError(f"invalid amount {text!r}: expected an amount in yuan such as 300万, "
-                          "3,000,000, 0.03亿 or 3e6")
+        raise FigureError(
+            f"invalid amount {text!r}: expected an amount in yuan such as 300万, 3,000,000, 0.03亿 or 3e6"
+        )
     if quantity.value <= 0:
         raise FigureError(f"invalid amount {text!r}: the amount must be greater than zero")
     return quantity.value

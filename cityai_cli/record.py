@@ -6,6 +6,7 @@ class; cityai had ~20 of them on the path of every command, ~10 ms of a ~100 ms 
 class lists its fields in `__slots__` and writes its `__init__` by hand (setting fields with
 `object.__setattr__`, as a frozen dataclass does); this base adds the rest once.
 """
+
 from __future__ import annotations
 
 from operator import attrgetter
@@ -48,5 +49,6 @@ class Frozen:
         return hash(self._values(self))
 
     def __repr__(self) -> str:
-        return (f"{type(self).__qualname__}("
-                + ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields) + ")")
+        return (
+            f"{type(self).__qualname__}(" + ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields) + ")"
+        )

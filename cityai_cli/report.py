@@ -4,6 +4,7 @@ Queries build records once; renderers (render/) only choose how to show them. A 
 is how the terminal table shows a record (it may combine fields, e.g. "超2800家 · 2024"); every
 field it reads is itself a column, so CSV and JSON never lose what the table shows.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -28,9 +29,16 @@ class Column(Frozen):
     atomic: bool
     value: Optional[Callable[[Record], Any]]
 
-    def __init__(self, key: str, header: str, kind: str = "text", in_table: bool = True,
-                 cell: Optional[Callable[[Record], str]] = None, atomic: bool = False,
-                 value: Optional[Callable[[Record], Any]] = None):
+    def __init__(
+        self,
+        key: str,
+        header: str,
+        kind: str = "text",
+        in_table: bool = True,
+        cell: Optional[Callable[[Record], str]] = None,
+        atomic: bool = False,
+        value: Optional[Callable[[Record], Any]] = None,
+    ):
         _set(self, "key", key)
         _set(self, "header", header)
         _set(self, "kind", kind)
@@ -53,8 +61,16 @@ class Table:
     """chart: a numeric key to draw as bars (terminal table only); caption: a legend under the
     terminal table (marks used in cells)."""
 
-    def __init__(self, name: str, title: str, columns: List[Column], rows: List[Record], chart: Optional[str] = None,
-                 empty: str = "(none)", caption: str = ""):
+    def __init__(
+        self,
+        name: str,
+        title: str,
+        columns: List[Column],
+        rows: List[Record],
+        chart: Optional[str] = None,
+        empty: str = "(none)",
+        caption: str = "",
+    ):
         self.name = name
         self.title = title
         self.columns = columns
@@ -97,10 +113,14 @@ def show_value(value: Any) -> str:
         return "yes" if value else ""
     if isinstance(value, Decimal):
         from .quantity import plain
+
         return plain(value)
     if isinstance(value, list):
-        return ", ".join(show_value(item) if not isinstance(item, dict) else str(len(value)) for item in value) \
-            if value and not isinstance(value[0], dict) else (str(len(value)) if value else "—")
+        return (
+            ", ".join(show_value(item) if not isinstance(item, dict) else str(len(value)) for item in value)
+            if value and not isinstance(value[0], dict)
+            else (str(len(value)) if value else "—")
+        )
     return str(value)
 
 

@@ -2,6 +2,7 @@
 place's metric, and what a programme pays. Everything that compares, ranks or estimates calls
 these functions; tests pin each on a small fixture.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -51,7 +52,7 @@ def conflicts(facts: Iterable[Fact]) -> List[Tuple[Fact, Fact]]:
     found = []
     for group in groups.values():
         for i, first in enumerate(group):
-            for second in group[i + 1:]:
+            for second in group[i + 1 :]:
                 if comparable(first, second) is None and not same_value(first, second):
                     found.append(tuple(sorted((first, second), key=lambda f: f.refers_to.sort_key())))
     return found  # type: ignore[return-value]
@@ -68,6 +69,7 @@ def headline(facts: Iterable[Fact], metric: MetricDef, as_of: Optional[PartialDa
     def key(fact: Fact) -> tuple:
         year, month, day, precision = fact.refers_to.sort_key()
         return (metric.scope_order(fact.scope), -year, -month, -day, precision, -len(fact.citations))
+
     return min(candidates, key=key)
 
 
@@ -88,8 +90,14 @@ class Estimate(Frozen):
     gross: Optional[Decimal]
     special: Optional[Term]
 
-    def __init__(self, code: str, payout: Optional[Decimal] = None, rate: Optional[Decimal] = None,
-                 gross: Optional[Decimal] = None, special: Optional[Term] = None):
+    def __init__(
+        self,
+        code: str,
+        payout: Optional[Decimal] = None,
+        rate: Optional[Decimal] = None,
+        gross: Optional[Decimal] = None,
+        special: Optional[Term] = None,
+    ):
         _set(self, "code", code)
         _set(self, "payout", payout)
         _set(self, "rate", rate)

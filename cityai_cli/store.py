@@ -45,6 +45,7 @@ place (`os.replace`), so a reader never sees half a file. A cache whose key diff
 truncated or not SQLite, is rebuilt, never trusted; a read failure in the middle of a command
 falls back to the full load. A missing, read-only or unwritable cache directory only costs speed.
 """
+
 from __future__ import annotations
 
 import json
@@ -73,11 +74,13 @@ from .facts import (
 from .paths import data_files
 from .quantity import Quantity
 
-FORMAT = "2"            # bump when the tables below change
+FORMAT = "2"  # bump when the tables below change
 CACHE_ENV = "CITYAI_CACHE_DIR"
 
-_Q = ("value_text TEXT NOT NULL, value TEXT NOT NULL, value_unit TEXT NOT NULL, value_dimension TEXT NOT NULL, "
-      "value_qualifier TEXT NOT NULL, value_upper TEXT, value_literal TEXT NOT NULL")
+_Q = (
+    "value_text TEXT NOT NULL, value TEXT NOT NULL, value_unit TEXT NOT NULL, value_dimension TEXT NOT NULL, "
+    "value_qualifier TEXT NOT NULL, value_upper TEXT, value_literal TEXT NOT NULL"
+)
 _QCOLS = "value_text, value, value_unit, value_dimension, value_qualifier, value_upper, value_literal"
 
 SCHEMA = f"""
@@ -125,9 +128,17 @@ CREATE INDEX citations_programme ON citations (programme);
 
 # ---- writing ---------------------------------------------------------------------------------
 
+
 def _quantity(q: Quantity) -> tuple:
-    return (q.text, str(q.value), q.unit, q.dimension, q.qualifier, None if q.upper is None else str(q.upper),
-            q.literal)
+    return (
+        q.text,
+        str(q.value),
+        q.unit,
+        q.dimension,
+        q.qualifier,
+        None if q.upper is None else str(q.upper),
+        q.literal,
+    )
 
 
 def _text(date: Optional[str]) -> Optional[str]:
@@ -149,20 +160,73 @@ def write(base: AbstractBase, target: Path, meta: Dict[str, str]) -> None:
 def _fill(db: sqlite3.Connection, base: AbstractBase, meta: Dict[str, str]) -> None:
     dumps = json.dumps
     db.executemany("INSERT INTO meta VALUES (?, ?)", sorted({**meta, "title": base.title}.items()))
-    db.executemany("INSERT INTO metrics VALUES (?,?,?,?,?,?,?,?,?,?)", [
-        (m.key, i, m.zh, m.en, m.dimension, m.unit, int(m.higher_is_better), dumps(list(m.aliases), ensure_ascii=False),
-         dumps(list(m.keywords), ensure_ascii=False), m.note) for i, m in enumerate(base.metrics.values())])
-    db.executemany("INSERT INTO scopes VALUES (?,?,?,?,?)", [
-        (m.key, s.key, i, s.zh, s.en) for m in base.metrics.values() for i, s in enumerate(m.scopes)])
-    db.executemany("INSERT INTO subsidy_types VALUES (?,?,?,?,?,?)", [
-        (t.key, i, t.en, t.pinyin, t.category, dumps(list(t.aliases), ensure_ascii=False))
-        for i, t in enumerate(base.subsidy_types.values())])
-    db.executemany("INSERT INTO sources VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", [
-        (s.key, i, s.file, s.publisher, s.title, str(s.published), s.sha256, s.url, s.author, s.language, s.note,
-         s.origin) for i, s in enumerate(base.sources.values())])
-    db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?)", [
-        (p.name, i, p.level, p.province, p.city, dumps(list(p.regions), ensure_ascii=False), p.traditional,
-         p.pinyin, p.english, dumps(list(p.aliases), ensure_ascii=False)) for i, p in enumerate(base.places.values())])
+    db.executemany(
+        "INSERT INTO metrics VALUES (?,?,?,?,?,?,?,?,?,?)",
+        [
+            (
+                m.key,
+                i,
+                m.zh,
+                m.en,
+                m.dimension,
+                m.unit,
+                int(m.higher_is_better),
+                dumps(list(m.aliases), ensure_ascii=False),
+                dumps(list(m.keywords), ensure_ascii=False),
+                m.note,
+            )
+            for i, m in enumerate(base.metrics.values())
+        ],
+    )
+    db.executemany(
+        "INSERT INTO scopes VALUES (?,?,?,?,?)",
+        [(m.key, s.key, i, s.zh, s.en) for m in base.metrics.values() for i, s in enumerate(m.scopes)],
+    )
+    db.executemany(
+        "INSERT INTO subsidy_types VALUES (?,?,?,?,?,?)",
+        [
+            (t.key, i, t.en, t.pinyin, t.category, dumps(list(t.aliases), ensure_ascii=False))
+            for i, t in enumerate(base.subsidy_types.values())
+        ],
+    )
+    db.executemany(
+        "INSERT INTO sources VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        [
+            (
+                s.key,
+                i,
+                s.file,
+                s.publisher,
+                s.title,
+                str(s.published),
+                s.sha256,
+                s.url,
+                s.author,
+                s.language,
+                s.note,
+                s.origin,
+            )
+            for i, s in enumerate(base.sources.values())
+        ],
+    )
+    db.executemany(
+        "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?)",
+        [
+            (
+                p.name,
+                i,
+                p.level,
+                p.province,
+                p.city,
+                dumps(list(p.regions), ensure_ascii=False),
+                p.traditional,
+                p.pinyin,
+                p.english,
+                dumps(list(p.aliases), ensure_ascii=False),
+            )
+            for i, p in enumerate(base.places.values())
+        ],
+    )
     citations: List[tuple] = []
 
     def cite(column: int, owner: int, items: Iterable[Citation]) -> None:
@@ -177,8 +241,22 @@ def _fill(db: sqlite3.Connection, base: AbstractBase, meta: Dict[str, str]) -> N
     order = sorted(range(len(facts)), key=lambda i: (facts[i].metric, facts[i].place, i))
     for number, i in enumerate(order, start=1):
         f = facts[i]
-        rows.append((number, i + 1, f.place, f.metric, f.scope, f.kind, *_quantity(f.value), _text(f.date),
-                     f.date_basis, _text(f.set_on), f.note, int(i in marked)))
+        rows.append(
+            (
+                number,
+                i + 1,
+                f.place,
+                f.metric,
+                f.scope,
+                f.kind,
+                *_quantity(f.value),
+                _text(f.date),
+                f.date_basis,
+                _text(f.set_on),
+                f.note,
+                int(i in marked),
+            )
+        )
         cite(0, number, f.citations)
     db.executemany(f"INSERT INTO facts VALUES (?,?,?,?,?,?,{'?,' * 7}?,?,?,?,?)", rows)
     rows = []
@@ -193,13 +271,30 @@ def _fill(db: sqlite3.Connection, base: AbstractBase, meta: Dict[str, str]) -> N
         named = [("pool", 0, g.pool), ("rate", 0, g.rate), ("cap", 0, g.cap)]
         for role, position, term in named + [("special", i, t) for i, t in enumerate(g.special_rates)]:
             if term is not None:
-                terms.append((number, role, position, *_quantity(term.value), term.period, term.quote, term.source,
-                              term.note, term.applies_to, term.flag))
+                terms.append(
+                    (
+                        number,
+                        role,
+                        position,
+                        *_quantity(term.value),
+                        term.period,
+                        term.quote,
+                        term.source,
+                        term.note,
+                        term.applies_to,
+                        term.flag,
+                    )
+                )
     db.executemany("INSERT INTO programmes VALUES (?,?,?,?,?,?,?,?,?)", rows)
-    db.executemany(f"INSERT INTO terms (programme, role, position, {_QCOLS}, period, quote, source, note, "
-                   f"applies_to, flag) VALUES ({'?,' * 15}?)", terms)
-    db.executemany("INSERT INTO citations (fact, policy, programme, position, source, quote, text, note) "
-                   "VALUES (?,?,?,?,?,?,?,?)", citations)
+    db.executemany(
+        f"INSERT INTO terms (programme, role, position, {_QCOLS}, period, quote, source, note, "
+        f"applies_to, flag) VALUES ({'?,' * 15}?)",
+        terms,
+    )
+    db.executemany(
+        "INSERT INTO citations (fact, policy, programme, position, source, quote, text, note) VALUES (?,?,?,?,?,?,?,?)",
+        citations,
+    )
 
 
 def _headline_marks(base: AbstractBase) -> set:
@@ -210,6 +305,7 @@ def _headline_marks(base: AbstractBase) -> set:
     minimal fact of the whole group is the first minimal one of its scope, so the marked facts,
     kept in curated order, give the same pick) and for every conflict of any fact."""
     from .rules import conflicts, headline
+
     groups: Dict[tuple, List[int]] = {}
     for i, f in enumerate(base.facts):
         groups.setdefault((f.place, f.metric, f.kind), []).append(i)
@@ -229,19 +325,30 @@ def _headline_marks(base: AbstractBase) -> set:
 
 # ---- the cache key and location ----------------------------------------------------------------
 
+
 def _size_limit() -> int:
     """kb.MAX_BYTES (tests lower it) when kb is loaded, else the same constant from paths."""
     import sys
 
     from .paths import MAX_BYTES
+
     return getattr(sys.modules.get(__package__ + ".kb"), "MAX_BYTES", MAX_BYTES)
 
 
 # The modules whose code decides what a compiled base holds. Their size and modification time
 # join the key, so that an edited checkout (an editable install) never reads a cache written by
 # other code; an installed release changes only with its version.
-_COMPILERS = ("facts.py", "store.py", "kb.py", "models.py", "multi.py", "lint.py", "quantity.py", "rules.py",
-              "dates.py")
+_COMPILERS = (
+    "facts.py",
+    "store.py",
+    "kb.py",
+    "models.py",
+    "multi.py",
+    "lint.py",
+    "quantity.py",
+    "rules.py",
+    "dates.py",
+)
 
 
 def _code_stamp() -> str:
@@ -263,14 +370,17 @@ def _sha256(size: int):
     if size < 1 << 20:
         try:
             from _sha2 import sha256  # Python >= 3.12
+
             return sha256()
         except ImportError:
             try:
                 from _sha256 import sha256  # Python <= 3.11
+
                 return sha256()
             except ImportError:
                 pass
     import hashlib
+
     return hashlib.sha256()
 
 
@@ -281,6 +391,7 @@ def cache_key(files: List[Path]) -> str:
     load reports it."""
     from . import __version__
     from .files import ReadError, safe_read
+
     limit = _size_limit()
     if not files:
         raise OSError("no knowledge-base file")
@@ -288,7 +399,7 @@ def cache_key(files: List[Path]) -> str:
     for part in (f"schema={_facts.SCHEMA_VERSION}", f"format={FORMAT}", f"cityai={__version__}", _code_stamp()):
         digest.update(part.encode() + b"\0")
     for path in files:
-        try:   # regular files within the limit only: a device or a FIFO is left to the full load to refuse
+        try:  # regular files within the limit only: a device or a FIFO is left to the full load to refuse
             data = safe_read(path, limit)
         except ReadError as error:
             raise OSError(str(error)) from None
@@ -302,6 +413,7 @@ def cache_dir() -> Path:
     if chosen:
         return Path(chosen)
     from platformdirs import user_cache_dir
+
     return Path(user_cache_dir("cityai", appauthor=False))
 
 
@@ -326,10 +438,12 @@ def _whole(path: Path) -> bool:
 
 # ---- reading -----------------------------------------------------------------------------------
 
+
 def _q(row, start: int = 0) -> Quantity:
-    text, value, unit, dimension, qualifier, upper, literal = row[start:start + 7]
-    return Quantity(text, Decimal(value), unit, dimension, qualifier, None if upper is None else Decimal(upper),
-                    literal)
+    text, value, unit, dimension, qualifier, upper, literal = row[start : start + 7]
+    return Quantity(
+        text, Decimal(value), unit, dimension, qualifier, None if upper is None else Decimal(upper), literal
+    )
 
 
 def _date(text: Optional[str]) -> Optional[PartialDate]:
@@ -349,8 +463,8 @@ class CachedBase(AbstractBase):
         self._fallback = fallback
         self._full: Optional[Base] = None
         self._by_key: Dict[Tuple[str, str], List[Fact]] = {}
-        self._by_id: Dict[int, Fact] = {}            # every fact built, by row id (each is built once)
-        self._marked: set = set()                    # id() of the facts whose row says headline = 1
+        self._by_id: Dict[int, Fact] = {}  # every fact built, by row id (each is built once)
+        self._marked: set = set()  # id() of the facts whose row says headline = 1
         self._headlines: Dict[str, Dict[Tuple[str, str], List[Fact]]] = {}
         self._metric_loaded: Dict[str, bool] = {}
         self._asked: Dict[str, int] = {}
@@ -374,24 +488,50 @@ class CachedBase(AbstractBase):
         for metric, key, zh, en in db.execute("SELECT metric, key, zh, en FROM scopes ORDER BY metric, position"):
             scopes.setdefault(metric, []).append(ScopeDef(key, zh, en))
         loads = json.loads
-        self.metrics = {r[0]: MetricDef(r[0], r[1], r[2], r[3], r[4], bool(r[5]), tuple(loads(r[6])),
-                                        tuple(loads(r[7])), tuple(scopes.get(r[0], ())), r[8])
-                        for r in db.execute("SELECT key, zh, en, dimension, unit, higher_is_better, aliases, keywords, "
-                                            "note FROM metrics ORDER BY position")}
-        self.subsidy_types = {r[0]: SubsidyTypeDef(r[0], r[1], r[2], r[3], tuple(loads(r[4]))) for r in db.execute(
-            "SELECT key, en, pinyin, category, aliases FROM subsidy_types ORDER BY position")}
-        self.sources = {r[0]: SourceDef(r[0], r[1], r[2], r[3], PartialDate(r[4]), r[5], r[6], r[7], r[8], r[9], r[10])
-                        for r in db.execute("SELECT key, file, publisher, title, published, sha256, url, author, "
-                                            "language, note, origin FROM sources ORDER BY position")}
-        self.places = {r[0]: PlaceDef(r[0], r[1], r[2], r[3], tuple(loads(r[4])), r[5], r[6], r[7], tuple(loads(r[8])))
-                       for r in db.execute("SELECT name, level, province, city, regions, traditional, pinyin, english, "
-                                           "aliases FROM places ORDER BY position")}
+        self.metrics = {
+            r[0]: MetricDef(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                bool(r[5]),
+                tuple(loads(r[6])),
+                tuple(loads(r[7])),
+                tuple(scopes.get(r[0], ())),
+                r[8],
+            )
+            for r in db.execute(
+                "SELECT key, zh, en, dimension, unit, higher_is_better, aliases, keywords, "
+                "note FROM metrics ORDER BY position"
+            )
+        }
+        self.subsidy_types = {
+            r[0]: SubsidyTypeDef(r[0], r[1], r[2], r[3], tuple(loads(r[4])))
+            for r in db.execute("SELECT key, en, pinyin, category, aliases FROM subsidy_types ORDER BY position")
+        }
+        self.sources = {
+            r[0]: SourceDef(r[0], r[1], r[2], r[3], PartialDate(r[4]), r[5], r[6], r[7], r[8], r[9], r[10])
+            for r in db.execute(
+                "SELECT key, file, publisher, title, published, sha256, url, author, "
+                "language, note, origin FROM sources ORDER BY position"
+            )
+        }
+        self.places = {
+            r[0]: PlaceDef(r[0], r[1], r[2], r[3], tuple(loads(r[4])), r[5], r[6], r[7], tuple(loads(r[8])))
+            for r in db.execute(
+                "SELECT name, level, province, city, regions, traditional, pinyin, english, "
+                "aliases FROM places ORDER BY position"
+            )
+        }
 
     # -- citations, grouped by owner id
     def _citations(self, column: str, where: str, params: tuple) -> Dict[int, Tuple[Citation, ...]]:
         found: Dict[int, list] = {}
-        sql = (f"SELECT c.{column}, c.source, c.quote, c.text, c.note FROM citations c "
-               f"{where} ORDER BY c.{column}, c.position")
+        sql = (
+            f"SELECT c.{column}, c.source, c.quote, c.text, c.note FROM citations c "
+            f"{where} ORDER BY c.{column}, c.position"
+        )
         for owner, source, quote, text, note in self._db.execute(sql, params):
             found.setdefault(owner, []).append(Citation(source, quote, text, note))
         return {owner: tuple(items) for owner, items in found.items()}
@@ -402,17 +542,21 @@ class CachedBase(AbstractBase):
         wanted = self._db.execute(f"SELECT f.id FROM facts f WHERE {where} ORDER BY {order}", params).fetchall()
         if any(number not in known for (number,) in wanted):
             cited = self._citations("fact", f"JOIN facts f ON f.id = c.fact WHERE {where}", params)
-            for r in self._db.execute(f"SELECT f.id, f.place, f.metric, f.scope, f.kind, {_QCOLS}, f.date, "
-                                      f"f.date_basis, f.set_on, f.note, f.headline FROM facts f WHERE {where}", params):
+            for r in self._db.execute(
+                f"SELECT f.id, f.place, f.metric, f.scope, f.kind, {_QCOLS}, f.date, "
+                f"f.date_basis, f.set_on, f.note, f.headline FROM facts f WHERE {where}",
+                params,
+            ):
                 if r[0] not in known:
-                    fact = known[r[0]] = Fact(r[1], r[2], r[3], r[4], _q(r, 5), _date(r[12]), r[13], _date(r[14]),
-                                              r[15], cited.get(r[0], ()))
+                    fact = known[r[0]] = Fact(
+                        r[1], r[2], r[3], r[4], _q(r, 5), _date(r[12]), r[13], _date(r[14]), r[15], cited.get(r[0], ())
+                    )
                     if r[16]:
                         self._marked.add(id(fact))
         return [known[number] for (number,) in wanted]
 
     def _load_metric(self, metric: str) -> None:
-        complete = set(self._by_key)      # _by_key holds only whole groups
+        complete = set(self._by_key)  # _by_key holds only whole groups
         for fact in self._facts("f.metric = ?", (metric,)):
             if (fact.place, metric) not in complete:
                 self._by_key.setdefault((fact.place, metric), []).append(fact)
@@ -423,12 +567,14 @@ class CachedBase(AbstractBase):
             return self._full.facts_of(place, metric, kind)
         key = (place, metric)
         if key not in self._by_key and not self._metric_loaded.get(metric) and "facts" not in self._lists:
+
             def read() -> None:
                 self._asked[metric] = self._asked.get(metric, 0) + 1
-                if self._asked[metric] > 3:   # rank: every place of one metric
+                if self._asked[metric] > 3:  # rank: every place of one metric
                     self._load_metric(metric)
-                else:                                                    # compare, show: a few places
+                else:  # compare, show: a few places
                     self._by_key[key] = self._facts("f.place = ? AND f.metric = ?", key)
+
             self._guard(read)
             if self._full is not None:
                 return self._full.facts_of(place, metric, kind)
@@ -443,11 +589,13 @@ class CachedBase(AbstractBase):
             marked = self._marked
             return [f for f in self.facts_of(place, metric, kind) if id(f) in marked]
         if metric not in self._headlines:
+
             def read() -> None:
                 found: Dict[Tuple[str, str], List[Fact]] = {}
                 for fact in self._facts("f.metric = ? AND f.headline = 1", (metric,)):
                     found.setdefault((fact.place, metric), []).append(fact)
                 self._headlines[metric] = found
+
             self._guard(read)
             if self._full is not None:
                 return self._full.facts_of(place, metric, kind)
@@ -465,13 +613,15 @@ class CachedBase(AbstractBase):
         if self._full is not None:
             return self._full.facts
         if "facts" not in self._lists:
+
             def read() -> None:
                 merged = self._facts("1", (), "f.position")
-                complete = set(self._by_key)      # _by_key holds only whole groups
+                complete = set(self._by_key)  # _by_key holds only whole groups
                 for fact in merged:
                     if (fact.place, fact.metric) not in complete:
                         self._by_key.setdefault((fact.place, fact.metric), []).append(fact)
                 self._lists["facts"] = merged
+
             self._guard(read)
             if self._full is not None:
                 return self._full.facts
@@ -482,12 +632,16 @@ class CachedBase(AbstractBase):
         if self._full is not None:
             return self._full.policies
         if "policies" not in self._lists:
+
             def read() -> None:
                 cited = self._citations("policy", "WHERE c.policy IS NOT NULL", ())
                 self._lists["policies"] = [
                     Policy(r[1], r[2], _date(r[3]), r[4], r[5], r[6], cited.get(r[0], ()))
-                    for r in self._db.execute("SELECT id, place, title, date, date_basis, period, note FROM policies "
-                                              "ORDER BY id")]
+                    for r in self._db.execute(
+                        "SELECT id, place, title, date, date_basis, period, note FROM policies ORDER BY id"
+                    )
+                ]
+
             self._guard(read)
             if self._full is not None:
                 return self._full.policies
@@ -498,22 +652,41 @@ class CachedBase(AbstractBase):
         if self._full is not None:
             return self._full.programmes
         if "programmes" not in self._lists:
+
             def read() -> None:
                 cited = self._citations("programme", "WHERE c.programme IS NOT NULL", ())
                 terms: Dict[int, Dict[str, list]] = {}
-                for r in self._db.execute(f"SELECT programme, role, {_QCOLS}, period, quote, source, note, applies_to, "
-                                          "flag FROM terms ORDER BY programme, role, position"):
+                for r in self._db.execute(
+                    f"SELECT programme, role, {_QCOLS}, period, quote, source, note, applies_to, "
+                    "flag FROM terms ORDER BY programme, role, position"
+                ):
                     term = Term(_q(r, 2), r[9], r[10], r[11], r[12], r[13], r[14])
                     terms.setdefault(r[0], {}).setdefault(r[1], []).append(term)
                 items = []
-                for r in self._db.execute("SELECT id, place, type, name, policy, date, date_basis, eligibility, note "
-                                          "FROM programmes ORDER BY id"):
+                for r in self._db.execute(
+                    "SELECT id, place, type, name, policy, date, date_basis, eligibility, note "
+                    "FROM programmes ORDER BY id"
+                ):
                     own = terms.get(r[0], {})
-                    items.append(Programme(r[1], r[2], r[3], r[4], _date(r[5]), r[6], r[7],
-                                           (own.get("pool") or [None])[0], (own.get("rate") or [None])[0],
-                                           (own.get("cap") or [None])[0], tuple(own.get("special", ())), r[8],
-                                           cited.get(r[0], ())))
+                    items.append(
+                        Programme(
+                            r[1],
+                            r[2],
+                            r[3],
+                            r[4],
+                            _date(r[5]),
+                            r[6],
+                            r[7],
+                            (own.get("pool") or [None])[0],
+                            (own.get("rate") or [None])[0],
+                            (own.get("cap") or [None])[0],
+                            tuple(own.get("special", ())),
+                            r[8],
+                            cited.get(r[0], ()),
+                        )
+                    )
                 self._lists["programmes"] = items
+
             self._guard(read)
             if self._full is not None:
                 return self._full.programmes
@@ -531,11 +704,13 @@ class Opened:
     def seed_text(self, source_id: str) -> Optional[str]:
         """A source document's text (cite): read as a full load would, with the same containment."""
         from .kb import Loaded
+
         return Loaded(None, self.path, None, self.base, layers=self.layers).seed_text(source_id)  # type: ignore[arg-type]
 
 
 def _full_load(path: Path, layers: Tuple[Path, ...] = ()):
     from .kb import load
+
     return load(path, layers=layers)
 
 
@@ -548,7 +723,7 @@ def open_base(path: Path, layers: Tuple[Path, ...] = ()) -> Opened:
             raise OSError("a layer without knowledge-base files")
         key = cache_key(files)
     except OSError:
-        return _full_load(path, layers)   # kb.load turns the failure into a clear DataError
+        return _full_load(path, layers)  # kb.load turns the failure into a clear DataError
     try:
         target = cache_file(path, key)
         if target.is_file():
@@ -577,6 +752,7 @@ def _open_cached(target: Path, key: str, path: Path) -> Optional[CachedBase]:
             connection.close()
             _discard(target)
             return _full_load(path).base
+
         return CachedBase(connection, fallback)
     except Exception:
         connection.close()
@@ -593,6 +769,7 @@ def _discard(target: Path) -> None:
 def save(base: AbstractBase, path: Path, key: str, files: List[Path]) -> None:
     """Write the cache for `path` atomically; any failure only means the next run is cold too."""
     import tempfile
+
     try:
         target = cache_file(path, key)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -605,7 +782,7 @@ def save(base: AbstractBase, path: Path, key: str, files: List[Path]) -> None:
         finally:
             _discard(Path(temporary))
         prefix = target.name.split("-")[0] + "-"
-        for old in target.parent.glob(prefix + "*.sqlite3"):   # earlier versions of the same base
+        for old in target.parent.glob(prefix + "*.sqlite3"):  # earlier versions of the same base
             if old != target:
                 _discard(old)
     except (OSError, sqlite3.Error):
@@ -614,13 +791,20 @@ def save(base: AbstractBase, path: Path, key: str, files: List[Path]) -> None:
 
 def _meta(key: str, files: List[Path]) -> Dict[str, str]:
     from . import __version__
-    return {"key": key, "format": FORMAT, "schema_version": str(_facts.SCHEMA_VERSION), "cityai_version": __version__,
-            "files": json.dumps([str(f) for f in files], ensure_ascii=False)}
+
+    return {
+        "key": key,
+        "format": FORMAT,
+        "schema_version": str(_facts.SCHEMA_VERSION),
+        "cityai_version": __version__,
+        "files": json.dumps([str(f) for f in files], ensure_ascii=False),
+    }
 
 
 def export(base: AbstractBase, target: Path, files: List[Path], force: bool = False) -> None:
     """`cityai export --sqlite FILE`: the same schema as the cache, as a standalone file."""
     from .errors import DataError, Problem
+
     if target.exists() and not force:
         raise DataError([Problem(str(target), "already exists; add --force to overwrite it")])
     if target.is_dir():

@@ -5,6 +5,7 @@ every output, which escapes them so that text can never drive the terminal or di
 C0/C1 controls (ESC starts ANSI sequences, CR overwrites a line), DEL, bidi overrides and
 isolates (U+202A-202E, U+2066-2069), and zero-width characters (U+200B-200D, U+2060, U+FEFF).
 """
+
 from __future__ import annotations
 
 import re
@@ -24,7 +25,7 @@ def _escape(match: "re.Match") -> str:
 def printable(text: str) -> str:
     """Control, bidi and zero-width characters as visible escapes (\\x1b, \\u202e); newline and
     tab are kept (cells may span lines)."""
-    if text.isprintable():   # fast path: every character escaped here is non-printable (Cc, Cf)
+    if text.isprintable():  # fast path: every character escaped here is non-printable (Cc, Cf)
         return text
     return CONTROL_IN_VALUE.sub(_escape, text)
 

@@ -34,6 +34,7 @@ How a figure becomes a candidate:
 4. Kind, date and date basis from markers in the sentence before the figure (see `_kind`,
    `_date`).
 """
+
 from __future__ import annotations
 
 import re
@@ -50,8 +51,7 @@ QUOTE_MAX = 60
 # line (a new section) is never crossed.
 SUBJECT_REACH = 160
 
-_PREFIX = ("约|大约|超过|超出|越过|超|逾|将近|近|突破|最高|最多|不少于|至少|不低于|不超过|不到|不足"
-           "|高达|达到|达")
+_PREFIX = "约|大约|超过|超出|越过|超|逾|将近|近|突破|最高|最多|不少于|至少|不低于|不超过|不到|不足|高达|达到|达"
 _CN = "零〇一二两三四五六七八九十百千万亿"
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _MAG = "万亿|亿|万|千"
@@ -60,8 +60,10 @@ _NUM = rf"(?:{_ARABIC}(?:{_MAG})?|[{_CN}]+)"
 # member of a leading group; 位居前线 is a machine rewording), longest first.
 _RANK_WORD = "|".join(sorted(_RANK_WORDS, key=len, reverse=True))
 _MEMBER_WORD = "|".join(sorted(_MEMBER_WORDS, key=len, reverse=True))
-_UNITS = ("EFLOPS|PFLOPS|TFLOPS|%|成|家|个|款|台|项|名|人|所|座|条|件|次|位|只|倍|卡|张|宗"
-          "|元|美元|E(?![A-Za-z])|P(?![A-Za-z])|B(?![A-Za-z])")
+_UNITS = (
+    "EFLOPS|PFLOPS|TFLOPS|%|成|家|个|款|台|项|名|人|所|座|条|件|次|位|只|倍|卡|张|宗"
+    "|元|美元|E(?![A-Za-z])|P(?![A-Za-z])|B(?![A-Za-z])"
+)
 _FIGURE = re.compile(
     rf"(?:(?P<prefix>{_PREFIX}))?"
     rf"(?:(?P<share>[一二三四五六七八九十百]+分之[一二三四五六七八九十]+|\d{{1,3}}/\d{{1,3}}|一半|半数)"
@@ -69,8 +71,9 @@ _FIGURE = re.compile(
     rf"|(?P<member>{_MEMBER_WORD})"
     rf"|(?P<num>{_NUM}(?:(?:-|~|至){_NUM})?)(?P<more>余|多)?(?P<unit>{_UNITS})"
     rf"|(?P<bare>(?:{_ARABIC}|[一二三四五六七八九十百千]+)(?:万亿|亿))(?=级|基金))"
-    rf"(?P<tail>以上|左右)?")
-_BOOK = re.compile(r"《[^《》\n]*》|\([^()\n]*\)")   # titles and asides: (每秒百亿亿次浮点运算)
+    rf"(?P<tail>以上|左右)?"
+)
+_BOOK = re.compile(r"《[^《》\n]*》|\([^()\n]*\)")  # titles and asides: (每秒百亿亿次浮点运算)
 # A qualifier separated from its number: 约占全国四成, 约为1/3, 至少有29个.
 _DETACHED = re.compile(r"(约|近|超过|超|至少|不到)(?:为|有|占[^,。;:]{0,4}?)$")
 _VERB_PREFIX = ("突破", "达到", "高达", "达")
@@ -90,8 +93,10 @@ _OTHER_MONEY = re.compile(r"融资|营收|收入|销售额|利润|市值|估值|
 # A source that frames the whole sentence: 据胡润研究院发布《…》显示, 根据榜单显示.
 _FRAME = re.compile(r"(?:据|根据|阐明)[^,。!?;\n]{0,60}?(?:显示|表明|统计)")
 # A number written straight before the noun it counts, without a unit: 超3200万开发者, 五大公共服务平台.
-_IMPLICIT = re.compile(rf"(?:(?P<prefix>{_PREFIX}))?(?:(?P<num>{_ARABIC}(?:{_MAG}))(?P<more>余|多)?"
-                       r"|(?P<big>[二两三四五六七八九十])大)$")
+_IMPLICIT = re.compile(
+    rf"(?:(?P<prefix>{_PREFIX}))?(?:(?P<num>{_ARABIC}(?:{_MAG}))(?P<more>余|多)?"
+    r"|(?P<big>[二两三四五六七八九十])大)$"
+)
 # A collective for the members of a region: 三省一市, 九市.
 _COLLECTIVE = re.compile(r"(?:[一二两三四五六七八九十]+[省市]){1,2}")
 # Between the places and a membership word said of them: an adverb, a verb, the whole ranked
@@ -117,8 +122,10 @@ _DATES = [
 _NOW = re.compile(r"目前|截至目前|现有|现在|当前|如今")
 _RELATIVE = {"前年": -2, "去年": -1, "今年": 0, "本年": 0, "明年": 1}
 
-_TARGET = re.compile(r"到(\d{4})年|力争|目标|计划|(?<!完成)将(?=达到|达|突破|超|实现|建设|建成|设立|培育|推动|"
-                     r"支持|打造|形成|新增|增加|提升|统筹|带动|力争|成为|继续|进一步|加快|重点|专门|在)")
+_TARGET = re.compile(
+    r"到(\d{4})年|力争|目标|计划|(?<!完成)将(?=达到|达|突破|超|实现|建设|建成|设立|培育|推动|"
+    r"支持|打造|形成|新增|增加|提升|统筹|带动|力争|成为|继续|进一步|加快|重点|专门|在)"
+)
 _FORECAST = re.compile(r"预计|有望|预期")
 _THIRD_PARTY = re.compile(r"报告|研究院|机构|智库|赛迪|IDC|Gartner|咨询|券商|分析师|显示|估算|测算")
 _DONE_TARGET = re.compile(r"完成[^,。;]{0,8}目标")
@@ -142,9 +149,9 @@ class Candidate:
     place_known: bool
     metric: str
     value: str
-    kind: str               # actual | target | forecast
-    date: str | None     # YYYY, YYYY-MM or YYYY-MM-DD
-    date_basis: str         # stated | published | inferred
+    kind: str  # actual | target | forecast
+    date: str | None  # YYYY, YYYY-MM or YYYY-MM-DD
+    date_basis: str  # stated | published | inferred
     quote: str
     confidence: float
     sentence_start: int
@@ -159,10 +166,15 @@ class _Mention:
     known: bool
 
 
-def extract(text: str, *, published: str | None, places: Mapping[str, str],
-            metric_keywords: Mapping[str, Sequence[str]],
-            metric_dimensions: Mapping[str, str],
-            metric_units: Mapping[str, str] | None = None) -> list[Candidate]:
+def extract(
+    text: str,
+    *,
+    published: str | None,
+    places: Mapping[str, str],
+    metric_keywords: Mapping[str, Sequence[str]],
+    metric_dimensions: Mapping[str, str],
+    metric_units: Mapping[str, str] | None = None,
+) -> list[Candidate]:
     """Candidates for every figure in `text`, in document order.
 
     `places` maps each simplified name/alias form to its canonical place (from the knowledge
@@ -199,17 +211,26 @@ def extract(text: str, *, published: str | None, places: Mapping[str, str],
         figure_text, quantity = figure
         s_start, s_end = _containing(sentences, match.start())
         c_start, c_end = _clause(norm, match.start(), match.end(), s_start, s_end)
-        metric = _metric(quantity, match, keywords, metric_dimensions, metric_units or {}, sentences,
-                         (s_start, s_end), (c_start, c_end), frames)
+        metric = _metric(
+            quantity,
+            match,
+            keywords,
+            metric_dimensions,
+            metric_units or {},
+            sentences,
+            (s_start, s_end),
+            (c_start, c_end),
+            frames,
+        )
         if metric is None:
             continue
         metric_key, metric_factor, keyword_span = metric
-        if quantity.dimension == "money" and metric_factor < 0.9 and \
-                _OTHER_MONEY.search(norm[match.end():c_end]):
+        if quantity.dimension == "money" and metric_factor < 0.9 and _OTHER_MONEY.search(norm[match.end() : c_end]):
             continue
         p_start, _ = _containing(paragraphs, match.start())
-        resolved = _respectively(norm, mentions, match, (s_start, s_end)) or \
-            _places(mentions, match, (c_start, c_end), (s_start, s_end), p_start, quantity, sentences, places)
+        resolved = _respectively(norm, mentions, match, (s_start, s_end)) or _places(
+            mentions, match, (c_start, c_end), (s_start, s_end), p_start, quantity, sentences, places
+        )
         if not resolved and subject is not None and metric_factor >= 0.9 and quantity.dimension != "member":
             # nationwide figures (23个省份明确提及…): weak evidence, so only with the metric's
             # keyword in the figure's own clause; never a membership, which is said of the places
@@ -233,12 +254,16 @@ def extract(text: str, *, published: str | None, places: Mapping[str, str],
                 continue
             seen.add(key)
             o_start, o_end = doc.original_span(s_start, s_end) if s_end > s_start else (0, 0)
-            candidates.append(Candidate(mention.name, mention.known, metric_key, value, kind, date, basis,
-                                        quote, confidence, o_start, o_end))
+            candidates.append(
+                Candidate(
+                    mention.name, mention.known, metric_key, value, kind, date, basis, quote, confidence, o_start, o_end
+                )
+            )
     return candidates
 
 
 # ---- figures
+
 
 class _Implicit:
     """A figure whose unit the text leaves to the noun after it (超3200万开发者, 五大公共服务平台):
@@ -254,7 +279,7 @@ class _Implicit:
         return self._end
 
     def group(self, name: int | str = 0) -> str | None:
-        return self.string[self._start:self._end] if name == 0 else self._groups.get(str(name))
+        return self.string[self._start : self._end] if name == 0 else self._groups.get(str(name))
 
 
 def _figures(norm: str, books, keywords, dimensions: Mapping[str, str], units: Mapping[str, str]):
@@ -266,9 +291,13 @@ def _figures(norm: str, books, keywords, dimensions: Mapping[str, str], units: M
         figure = _figure(norm, match)
         if figure is None:
             continue
-        after = norm[match.end():match.end() + 12]
-        if _DENOMINATOR_AFTER.match(after) or match.group("rank") and _ATTRIBUTIVE_AFTER.match(after) or \
-                (after.startswith("级") and _CLASS_BEFORE.search(norm[max(0, match.start() - 4):match.start()])):
+        after = norm[match.end() : match.end() + 12]
+        if (
+            _DENOMINATOR_AFTER.match(after)
+            or match.group("rank")
+            and _ATTRIBUTIVE_AFTER.match(after)
+            or (after.startswith("级") and _CLASS_BEFORE.search(norm[max(0, match.start() - 4) : match.start()]))
+        ):
             continue
         found.append((match, figure))
     spans = [(m.start(), m.end()) for m in _FIGURE.finditer(norm)]
@@ -277,9 +306,9 @@ def _figures(norm: str, books, keywords, dimensions: Mapping[str, str], units: M
         if dimensions.get(metric) != "count" or not unit or _inside(start, books):
             continue
         base = max(0, start - 20)
-        head = _IMPLICIT.search(norm[base:start])    # a magnitude is required: 2025人工智能… is a year
-        if not head or head.group("big") and re.search(f"[{_CN}]$", norm[base:base + head.start("big")]):
-            continue                                    # 二十大 is a congress, not ten of anything
+        head = _IMPLICIT.search(norm[base:start])  # a magnitude is required: 2025人工智能… is a year
+        if not head or head.group("big") and re.search(f"[{_CN}]$", norm[base : base + head.start("big")]):
+            continue  # 二十大 is a congress, not ten of anything
         begin, end = base + head.start(), start - 1 if head.group("big") else start
         if any(a < end and begin < b for a, b in spans) or any(m.start() == begin for m, _ in found):
             continue
@@ -289,8 +318,13 @@ def _figures(norm: str, books, keywords, dimensions: Mapping[str, str], units: M
             quantity = parse_figure(text)
         except FigureError:
             continue
-        groups = {"prefix": head.group("prefix"), "num": number, "more": head.group("more"), "unit": unit,
-                  "implicit": unit}
+        groups = {
+            "prefix": head.group("prefix"),
+            "num": number,
+            "more": head.group("more"),
+            "unit": unit,
+            "implicit": unit,
+        }
         found.append((_Implicit(norm, begin, end, groups), (text, quantity)))
     return sorted(found, key=lambda item: item[0].start())
 
@@ -299,18 +333,21 @@ def _figure(norm: str, match: re.Match) -> tuple[str, Quantity] | None:
     """(figure text, parsed) for a pattern match, or None when it is not a figure."""
     text, number = match.group(0), match.group("num") or ""
     if match.group("bare"):
-        text += "元"                 # 百亿基金, 千亿级: money without its unit
+        text += "元"  # 百亿基金, 千亿级: money without its unit
     if match.group("unit") and match.group("unit") in "EPB" and not re.search(r"\d", number):
-        return None                 # 一E, 十P: Chinese numerals never carry a Latin unit
+        return None  # 一E, 十P: Chinese numerals never carry a Latin unit
     if number in ("一", "两") and not match.group("prefix") or number == "一":
-        return None                 # 一家, 一个, 两个: articles, not figures
-    if _NOT_A_FIGURE_BEFORE.search(norm[:match.start()]) and re.match(f"[{_CN}]", text) \
-            or _NOT_A_FIGURE_AFTER.match(norm[match.end():match.end() + 2]):
-        return None                 # 数十亿元, 四个方面
-    detached = _DETACHED.search(norm[max(0, match.start() - 8):match.start()])
+        return None  # 一家, 一个, 两个: articles, not figures
+    if (
+        _NOT_A_FIGURE_BEFORE.search(norm[: match.start()])
+        and re.match(f"[{_CN}]", text)
+        or _NOT_A_FIGURE_AFTER.match(norm[match.end() : match.end() + 2])
+    ):
+        return None  # 数十亿元, 四个方面
+    detached = _DETACHED.search(norm[max(0, match.start() - 8) : match.start()])
     if detached and not match.group("prefix"):
         text = detached.group(1) + text
-    for attempt in (text, *(text[len(p):] for p in _VERB_PREFIX if text.startswith(p))):
+    for attempt in (text, *(text[len(p) :] for p in _VERB_PREFIX if text.startswith(p))):
         try:
             return attempt, parse_figure(attempt)
         except FigureError:
@@ -320,7 +357,7 @@ def _figure(norm: str, match: re.Match) -> tuple[str, Quantity] | None:
 
 def _is_date(norm: str, match: re.Match) -> bool:
     """2024年, 3月 and the like are dates, not figures; so are 2020-2024 spans."""
-    after = norm[match.end(): match.end() + 1]
+    after = norm[match.end() : match.end() + 1]
     return bool(match.group("num")) and after in ("年", "月", "日")
 
 
@@ -334,7 +371,7 @@ def _value(doc: Normalised, match: re.Match, figure_text: str, quote: str) -> st
     head = figure_text[: len(figure_text) - len(match.group(0)) - len(suffix)]
     prefix = match.group(0)[: len(match.group(0)) - len(written)] if len(written) < len(match.group(0)) else ""
     candidate = head + prefix + written + suffix
-    for attempt in (candidate, *(candidate[len(p):] for p in _VERB_PREFIX if candidate.startswith(p))):
+    for attempt in (candidate, *(candidate[len(p) :] for p in _VERB_PREFIX if candidate.startswith(p))):
         try:
             parse_figure(attempt)
             return attempt
@@ -344,6 +381,7 @@ def _value(doc: Normalised, match: re.Match, figure_text: str, quote: str) -> st
 
 
 # ---- places
+
 
 def _place_mentions(norm: str, places: Mapping[str, str], books) -> list[_Mention]:
     forms: dict[str, tuple[str, bool]] = {}
@@ -363,12 +401,12 @@ def _place_mentions(norm: str, places: Mapping[str, str], books) -> list[_Mentio
     pattern = re.compile("|".join(map(re.escape, sorted(forms, key=len, reverse=True))))
     mentions: list = []
     for match in pattern.finditer(norm):
-        if _inside(match.start(), books) or _ORGANISATION.match(norm[match.end():match.end() + 5]):
+        if _inside(match.start(), books) or _ORGANISATION.match(norm[match.end() : match.end() + 5]):
             continue
         name, known = forms[match.group(0)]
         mention = _Mention(match.start(), match.end(), name, known)
         if mentions and mentions[-1].end == mention.start:
-            mentions[-1] = mention      # 深圳市福田区: the more specific, later name
+            mentions[-1] = mention  # 深圳市福田区: the more specific, later name
         else:
             mentions.append(mention)
     return mentions
@@ -381,8 +419,16 @@ def _document_subject(mentions: list[_Mention]) -> _Mention | None:
     return next((m for m in mentions if m.name in country and m.known), None)
 
 
-def _places(mentions: list[_Mention], match: re.Match, clause, sentence, paragraph_start: int,
-            quantity: Quantity, sentences, places: Mapping[str, str] | None = None) -> list[tuple[_Mention, float]]:
+def _places(
+    mentions: list[_Mention],
+    match: re.Match,
+    clause,
+    sentence,
+    paragraph_start: int,
+    quantity: Quantity,
+    sentences,
+    places: Mapping[str, str] | None = None,
+) -> list[tuple[_Mention, float]]:
     before_clause = [m for m in mentions if clause[0] <= m.start and m.end <= match.start()]
     if quantity.dimension == "member":
         return _leading_group(match, mentions, before_clause[-1] if before_clause else None, sentence)
@@ -409,15 +455,21 @@ def _places(mentions: list[_Mention], match: re.Match, clause, sentence, paragra
         else:
             # the subject of one of the three sentences before, if near (预期到2027年底… after 北京…)
             index, earlier = sentences.index(sentence), []
-            for previous in reversed(sentences[max(0, index - 3):index]):
-                earlier = [m for m in mentions if previous[0] <= m.start and m.end <= previous[1]
-                           and sentence[0] - m.start <= SUBJECT_REACH and "\n\n" not in match.string[m.end:sentence[0]]]
+            for previous in reversed(sentences[max(0, index - 3) : index]):
+                earlier = [
+                    m
+                    for m in mentions
+                    if previous[0] <= m.start
+                    and m.end <= previous[1]
+                    and sentence[0] - m.start <= SUBJECT_REACH
+                    and "\n\n" not in match.string[m.end : sentence[0]]
+                ]
                 if earlier:
                     break
             if not earlier:
                 return []
             chosen, factor = earlier[0], 0.5
-    members = _members(match.string[chosen.end:match.start()], chosen, places or {})
+    members = _members(match.string[chosen.end : match.start()], chosen, places or {})
     if members:
         return [(member, factor) for member in members]
     if quantity.dimension == "rank":
@@ -426,8 +478,9 @@ def _places(mentions: list[_Mention], match: re.Match, clause, sentence, paragra
     return [(chosen, factor)]
 
 
-def _leading_group(match: re.Match, mentions: list[_Mention], last: _Mention | None,
-                   sentence) -> list[tuple[_Mention, float]]:
+def _leading_group(
+    match: re.Match, mentions: list[_Mention], last: _Mention | None, sentence
+) -> list[tuple[_Mention, float]]:
     """北京、广东、上海、浙江、安徽、江苏位居前列: a membership word said of a list of places makes each
     of them a member of the leading group, with the same value (a group has no order). Only of places
     it follows directly in its clause (with at most an adverb and a verb between, `_MEMBER_SUBJECT`):
@@ -445,14 +498,17 @@ def _list_ending(norm: str, mentions: list[_Mention], last: _Mention, sentence) 
     head = mentions.index(last)
     while _listed(norm, mentions, mentions[head], sentence):
         head -= 1
-    return mentions[head:mentions.index(last) + 1]
+    return mentions[head : mentions.index(last) + 1]
 
 
 def _listed(norm: str, mentions: list[_Mention], mention: _Mention, sentence) -> bool:
     """Whether `mention` follows another place of the sentence in a list (深圳、广州)."""
     index = mentions.index(mention)
-    return index > 0 and mentions[index - 1].start >= sentence[0] and \
-        bool(_LIST_JOIN.match(_between(norm, mentions[index - 1], mention)))
+    return (
+        index > 0
+        and mentions[index - 1].start >= sentence[0]
+        and bool(_LIST_JOIN.match(_between(norm, mentions[index - 1], mention)))
+    )
 
 
 def _members(between: str, region: _Mention, places: Mapping[str, str]) -> list[_Mention]:
@@ -469,8 +525,9 @@ def _members(between: str, region: _Mention, places: Mapping[str, str]) -> list[
     kinds = {"省": 0, "市": 0}
     for member in members:
         division = divisions.get(member)
-        kinds["省" if division and division.level == "province" and member not in gazetteer.MUNICIPALITIES
-              else "市"] += 1
+        kinds[
+            "省" if division and division.level == "province" and member not in gazetteer.MUNICIPALITIES else "市"
+        ] += 1
     if counted != kinds:
         return []
     known = {to_simplified(form): name for form, name in places.items()}
@@ -479,7 +536,7 @@ def _members(between: str, region: _Mention, places: Mapping[str, str]) -> list[
 
 def _respectively(norm: str, mentions: list[_Mention], match: re.Match, sentence):
     """江苏、浙江、安徽…分别出现了7次、18次和11次: the n-th figure belongs to the n-th place."""
-    head = norm[sentence[0]:match.start()]
+    head = norm[sentence[0] : match.start()]
     marker = _RESPECTIVELY.search(head)
     if not marker:
         return None
@@ -498,10 +555,11 @@ def _respectively(norm: str, mentions: list[_Mention], match: re.Match, sentence
 
 
 def _between(norm: str, first: _Mention, second: _Mention) -> str:
-    return norm[first.end: second.start]
+    return norm[first.end : second.start]
 
 
 # ---- metrics
+
 
 def _keyword_hits(norm: str, metric_keywords: Mapping[str, Sequence[str]]) -> list[tuple[int, int, str]]:
     owner: dict[str, list[str]] = {}
@@ -521,13 +579,25 @@ def _frames(norm: str, keywords, full_sentences) -> list[tuple[int, int, int, in
     frames: list = []
     for frame in _FRAME.finditer(norm):
         _, reach_end = _containing(full_sentences, frame.start())
-        frames.extend((start, end, frame.end(), reach_end, metric) for start, end, metric in keywords
-                      if frame.start() <= start and end <= frame.end())
+        frames.extend(
+            (start, end, frame.end(), reach_end, metric)
+            for start, end, metric in keywords
+            if frame.start() <= start and end <= frame.end()
+        )
     return frames
 
 
-def _metric(quantity: Quantity, match: re.Match, keywords, dimensions: Mapping[str, str],
-            units: Mapping[str, str], sentences, sentence, clause, frames=()):
+def _metric(
+    quantity: Quantity,
+    match: re.Match,
+    keywords,
+    dimensions: Mapping[str, str],
+    units: Mapping[str, str],
+    sentences,
+    sentence,
+    clause,
+    frames=(),
+):
     """(metric, factor, keyword span) for the metric with the closest keyword, or None."""
     index = sentences.index(sentence)
     context_start = sentences[max(0, index - 2)][0]
@@ -542,7 +612,7 @@ def _metric(quantity: Quantity, match: re.Match, keywords, dimensions: Mapping[s
         if dimensions.get(metric) != quantity.dimension or start < context_start or start >= sentence[1]:
             continue
         if start < match.end() and match.start() < end:
-            tier, distance = 1.0, 0             # the keyword contains the figure: 第一梯队
+            tier, distance = 1.0, 0  # the keyword contains the figure: 第一梯队
         elif clause[0] <= start and end <= match.start():
             tier, distance = 1.0, match.start() - end
         elif match.end() <= start and end <= clause[1]:
@@ -555,7 +625,7 @@ def _metric(quantity: Quantity, match: re.Match, keywords, dimensions: Mapping[s
             continue
         if quantity.dimension == "count" and units.get(metric, quantity.unit) != quantity.unit:
             if tier < 0.9:
-                continue                        # 20家企业… 应用场景: another noun is counted
+                continue  # 20家企业… 应用场景: another noun is counted
             tier *= 0.8
         score = (tier, -distance, (start, end))
         if metric not in best or score[:2] > best[metric][:2]:
@@ -570,6 +640,7 @@ def _metric(quantity: Quantity, match: re.Match, keywords, dimensions: Mapping[s
 
 # ---- kind and date
 
+
 def _kind(norm: str, sentence_start: int, figure_start: int, published: str | None, books) -> str:
     before = norm[sentence_start:figure_start]
     year = _year(published)
@@ -582,8 +653,9 @@ def _kind(norm: str, sentence_start: int, figure_start: int, published: str | No
             if year is None or int(marker.group(1)) >= year:
                 return "target"
             continue
-        if marker.group(0) == "目标" and _DONE_TARGET.search(norm[sentence_start + marker.start() - 10:
-                                                                 sentence_start + marker.end()]):
+        if marker.group(0) == "目标" and _DONE_TARGET.search(
+            norm[sentence_start + marker.start() - 10 : sentence_start + marker.end()]
+        ):
             continue
         return "target"
     if _FORECAST.search(before):
@@ -604,8 +676,9 @@ def _date_hits(norm: str, books) -> list[tuple[int, int, str, tuple[str, ...]]]:
     return sorted(hits)
 
 
-def _date(norm: str, hits, sentence_start: int, figure_start: int, published: str | None,
-          kind: str) -> tuple[str | None, str]:
+def _date(
+    norm: str, hits, sentence_start: int, figure_start: int, published: str | None, kind: str
+) -> tuple[str | None, str]:
     """The date the sentence gives before the figure, else the publication date."""
     books = [(m.start(), m.end()) for m in _BOOK.finditer(norm[sentence_start:figure_start])]
     in_sentence = [h for h in hits if sentence_start <= h[0] and h[1] <= figure_start]
@@ -645,15 +718,27 @@ def _resolve(hit, published: str | None) -> str | None:
     month = int(groups[0])
     published_month = int(published[5:7]) if published and len(published) >= 7 else 12
     if month > published_month:
-        year -= 1                   # "12月" in a March article: last December
+        year -= 1  # "12月" in a March article: last December
     if form == "md":
         return f"{year}-{month:02d}-{int(groups[1]):02d}"
     return f"{year}-{month:02d}"
 
 
 def _month_end(year: int, month: int) -> str:
-    days = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30,
-            31, 31, 30, 31, 30, 31][month - 1]
+    days = [
+        31,
+        29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ][month - 1]
     return f"{year}-{month:02d}-{days:02d}"
 
 
@@ -662,6 +747,7 @@ def _year(published: str | None) -> int | None:
 
 
 # ---- spans and quotes
+
 
 def _spans(norm: str, ends: str) -> list[tuple[int, int]]:
     spans, start = [], 0
@@ -697,7 +783,7 @@ def _clause_break(norm: str, index: int) -> bool:
     if char not in _CLAUSE_END:
         return False
     # 3,000: a thousands separator, not a clause break
-    return not (char == "," and norm[index - 1: index].isdigit() and norm[index + 1: index + 2].isdigit())
+    return not (char == "," and norm[index - 1 : index].isdigit() and norm[index + 1 : index + 2].isdigit())
 
 
 def _quote(doc: Normalised, start: int, end: int, figure_start: int, figure_end: int) -> str:
@@ -705,7 +791,7 @@ def _quote(doc: Normalised, start: int, end: int, figure_start: int, figure_end:
     always containing the figure."""
     end = min(end, max(figure_end + 12, start + QUOTE_MAX))
     while len(doc.slice(start, end)) > QUOTE_MAX and start < figure_start:
-        start += 1                  # counted in original characters, inserted pinyin included
+        start += 1  # counted in original characters, inserted pinyin included
     while len(doc.slice(start, end)) > QUOTE_MAX and end > figure_end:
         end -= 1
     while start < end and doc.text[start] in _CLAUSE_END + " “”\"'":

@@ -9,6 +9,7 @@ and their traditional forms).
 
 Loading is lazy and cached: the csv module only, on first use.
 """
+
 from __future__ import annotations
 
 import csv
@@ -33,8 +34,8 @@ REGIONS = {
 @dataclass(frozen=True)
 class Division:
     name: str
-    level: str          # "province" | "city"
-    province: str       # "" for a province
+    level: str  # "province" | "city"
+    province: str  # "" for a province
     pinyin: str
     english: str
     aliases: tuple[str, ...]
@@ -45,9 +46,17 @@ def divisions() -> dict[str, Division]:
     """name -> Division, in the table's order (provinces first)."""
     with TABLE.open(encoding="utf-8", newline="") as handle:
         rows = csv.DictReader(handle, delimiter="\t")
-        return {row["name"]: Division(row["name"], row["level"], row["province"], row["pinyin"],
-                                      row["english"], tuple(filter(None, row["aliases"].split("|"))))
-                for row in rows}
+        return {
+            row["name"]: Division(
+                row["name"],
+                row["level"],
+                row["province"],
+                row["pinyin"],
+                row["english"],
+                tuple(filter(None, row["aliases"].split("|"))),
+            )
+            for row in rows
+        }
 
 
 @lru_cache(maxsize=1)

@@ -7,6 +7,7 @@ letters ("约2400 家" -> "约2400家", "No need" stays). Every normalised chara
 index of the original character it came from, so a match can be sliced out of the ORIGINAL
 text: quotes are always verbatim, never converted.
 """
+
 from __future__ import annotations
 
 import re
@@ -34,8 +35,8 @@ def to_simplified(text: str) -> str:
 @dataclass(frozen=True)
 class Normalised:
     original: str
-    text: str               # the normalised text
-    offsets: list[int]      # offsets[i] = index in `original` of normalised character i
+    text: str  # the normalised text
+    offsets: list[int]  # offsets[i] = index in `original` of normalised character i
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The original [start, end) covering normalised [start, end)."""
@@ -58,7 +59,7 @@ def normalise(original: str) -> Normalised:
         char = original[index]
         if char in _HSPACE:
             before = chars[-1] if chars else ""
-            after = original[index + 1: index + 2]
+            after = original[index + 1 : index + 2]
             if not (_latin(before) and _latin(after)):
                 index += 1
                 continue

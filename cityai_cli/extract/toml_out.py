@@ -5,6 +5,7 @@ the scope key (always: the extractor cannot know which scope the article means),
 than actual, a date that is the publication date or inferred rather than stated, a place found
 only in the gazetteer (not yet in the base), and a confidence below LOW_CONFIDENCE.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -30,8 +31,9 @@ def confirmations(candidate: Candidate) -> list[str]:
     """What the curator must check for this candidate, most important first."""
     notes = [f"scope key for {candidate.metric} (declared under [metrics.{candidate.metric}.scopes])"]
     if not candidate.place_known:
-        notes.append(f"place {candidate.place} is not in the base yet (gazetteer only): "
-                     f"add [places.\"{candidate.place}\"]")
+        notes.append(
+            f'place {candidate.place} is not in the base yet (gazetteer only): add [places."{candidate.place}"]'
+        )
     if candidate.kind != "actual":
         notes.append(f"kind {candidate.kind} (from the sentence's wording)")
     if candidate.date_basis == "published":
@@ -56,16 +58,16 @@ def to_toml(candidates: Iterable[Candidate], source_id: str, main_scopes: Option
         lines += [
             f"[[places.{_string(candidate.place)}.facts]]",
             f"metric = {_string(candidate.metric)}",
-            _commented(f"scope = {_string((main_scopes or {}).get(candidate.metric, 'CHOOSE'))}",
-                       f"a scope key declared under [metrics.{candidate.metric}.scopes]"),
+            _commented(
+                f"scope = {_string((main_scopes or {}).get(candidate.metric, 'CHOOSE'))}",
+                f"a scope key declared under [metrics.{candidate.metric}.scopes]",
+            ),
             _commented(f"kind = {_string(candidate.kind)}", "actual | target | forecast"),
             f"value = {_string(candidate.value)}",
         ]
         if candidate.date:
             lines.append(f"date = {_string(candidate.date)}")
         lines.append(_commented(f"date_basis = {_string(candidate.date_basis)}", "stated | published | inferred"))
-        lines += ["citations = [",
-                  f"  {{ source = {_string(source_id)}, quote = {_string(candidate.quote)} }},",
-                  "]"]
+        lines += ["citations = [", f"  {{ source = {_string(source_id)}, quote = {_string(candidate.quote)} }},", "]"]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + ("\n" if blocks else "")

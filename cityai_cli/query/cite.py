@@ -4,6 +4,7 @@ of the document around its quote, the quote marked.
 A quote matches its document ignoring whitespace (as `validate` checks it), so the paragraph is
 found on whitespace-free text and the marks are placed back in the original.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,7 @@ from ..errors import UsageError
 from ..facts import Base, Citation
 from .common import Record, Result, fact_fields
 
-OPEN, CLOSE = "[[", "]]"   # plain marks: they survive pipes, CSV and copy-paste
+OPEN, CLOSE = "[[", "]]"  # plain marks: they survive pipes, CSV and copy-paste
 
 
 def paragraph_of(document: str, quote: str) -> Optional[Tuple[str, int, int]]:
@@ -22,9 +23,12 @@ def paragraph_of(document: str, quote: str) -> Optional[Tuple[str, int, int]]:
     for paragraph in document.split("\n"):
         found = pattern.search(paragraph)
         if found:
-            return paragraph.strip(), found.start() - (len(paragraph) - len(paragraph.lstrip())), \
-                found.end() - (len(paragraph) - len(paragraph.lstrip()))
-    found = pattern.search(document)   # a quote across a line break: the lines around it
+            return (
+                paragraph.strip(),
+                found.start() - (len(paragraph) - len(paragraph.lstrip())),
+                found.end() - (len(paragraph) - len(paragraph.lstrip())),
+            )
+    found = pattern.search(document)  # a quote across a line break: the lines around it
     if found:
         start = document.rfind("\n", 0, found.start()) + 1
         end = document.find("\n", found.end())
@@ -44,11 +48,17 @@ def marked(document: str, quote: str) -> Optional[str]:
 def _evidence(base: Base, citation: Citation, read: Callable[[str], Optional[str]], role: str) -> Record:
     source = base.sources.get(citation.source)
     document = read(citation.source)
-    return {"role": role, "source": citation.source, "title": source.title if source else None,
-            "publisher": source.publisher if source else None,
-            "published": str(source.published) if source else None, "quote": citation.quote,
-            "value_as_written": citation.text or None, "note": citation.note or None,
-            "paragraph": marked(document, citation.quote) if document is not None else None}
+    return {
+        "role": role,
+        "source": citation.source,
+        "title": source.title if source else None,
+        "publisher": source.publisher if source else None,
+        "published": str(source.published) if source else None,
+        "quote": citation.quote,
+        "value_as_written": citation.text or None,
+        "note": citation.note or None,
+        "paragraph": marked(document, citation.quote) if document is not None else None,
+    }
 
 
 def cite_fact(base: Base, place: str, metric: str, read: Callable[[str], Optional[str]]) -> Result:
@@ -58,8 +68,9 @@ def cite_fact(base: Base, place: str, metric: str, read: Callable[[str], Optiona
         raise UsageError(f"{place} has no {metric} figure; cityai show {place} lists its facts")
     for fact in facts:
         for citation in fact.citations:
-            rows.append({"place": place, "metric": metric, **fact_fields(fact),
-                         **_evidence(base, citation, read, "fact")})
+            rows.append(
+                {"place": place, "metric": metric, **fact_fields(fact), **_evidence(base, citation, read, "fact")}
+            )
     return Result("cite", rows, {"place": place, "metric": metric})
 
 
@@ -71,13 +82,23 @@ def cite_programme(base: Base, name: str, read: Callable[[str], Optional[str]]) 
     rows: List[Record] = []
     for programme in matches:
         for citation in programme.citations:
-            rows.append({"place": programme.place, "programme": programme.name,
-                         **_evidence(base, citation, read, "programme")})
+            rows.append(
+                {"place": programme.place, "programme": programme.name, **_evidence(base, citation, read, "programme")}
+            )
         terms: Dict[str, object] = {"pool": programme.pool, "rate": programme.rate, "cap": programme.cap}
         terms.update({f"special_rates[{i}]": t for i, t in enumerate(programme.special_rates)})
         for role, term in terms.items():
             if term is not None:
-                rows.append({"place": programme.place, "programme": programme.name,
-                             **_evidence(base, Citation(term.source, term.quote, term.value.text, term.note),  # type: ignore[attr-defined]
-                                         read, role)})
+                rows.append(
+                    {
+                        "place": programme.place,
+                        "programme": programme.name,
+                        **_evidence(
+                            base,
+                            Citation(term.source, term.quote, term.value.text, term.note),  # type: ignore[attr-defined]
+                            read,
+                            role,
+                        ),
+                    }
+                )
     return Result("cite", rows, {"programme": name})

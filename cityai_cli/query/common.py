@@ -5,6 +5,7 @@ title, never wording. Views (view/) turn a Result into labelled tables in zh or 
 carry the figure's `Quantity` under a key starting with "_" for the view to format; renderers
 only write the columns a view declares, so such keys never reach CSV or JSON.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
@@ -15,8 +16,17 @@ from ..quantity import Quantity
 Record = Dict[str, Any]
 
 # One unit vocabulary for every machine output: what a value is counted in.
-MACHINE_UNITS = {"money": "CNY", "money_usd": "USD", "compute": "PFLOPS", "ratio": "ratio", "count": "count",
-                 "rank": "rank", "parameters": "parameters", "number": "number", "member": "member"}
+MACHINE_UNITS = {
+    "money": "CNY",
+    "money_usd": "USD",
+    "compute": "PFLOPS",
+    "ratio": "ratio",
+    "count": "count",
+    "rank": "rank",
+    "parameters": "parameters",
+    "number": "number",
+    "member": "member",
+}
 
 
 class Result:
@@ -24,8 +34,13 @@ class Result:
 
     __slots__ = ("name", "rows", "meta", "sections")
 
-    def __init__(self, name: str, rows: List[Record], meta: Optional[Dict[str, Any]] = None,
-                 sections: Optional[List["Result"]] = None):
+    def __init__(
+        self,
+        name: str,
+        rows: List[Record],
+        meta: Optional[Dict[str, Any]] = None,
+        sections: Optional[List["Result"]] = None,
+    ):
         self.name = name
         self.rows = rows
         self.meta = {} if meta is None else meta
@@ -44,16 +59,24 @@ class Result:
 
 def quantity_fields(quantity: Optional[Quantity], prefix: str = "") -> Record:
     if quantity is None:
-        return ({prefix + key: None for key in ("value", "value_max", "unit", "bound", "text")}
-                | {f"_{prefix}quantity": None})
-    return {prefix + "value": quantity.value, prefix + "value_max": quantity.upper,
-            prefix + "unit": MACHINE_UNITS[quantity.dimension], prefix + "bound": quantity.bound,
-            prefix + "text": quantity.text, f"_{prefix}quantity": quantity}
+        return {prefix + key: None for key in ("value", "value_max", "unit", "bound", "text")} | {
+            f"_{prefix}quantity": None
+        }
+    return {
+        prefix + "value": quantity.value,
+        prefix + "value_max": quantity.upper,
+        prefix + "unit": MACHINE_UNITS[quantity.dimension],
+        prefix + "bound": quantity.bound,
+        prefix + "text": quantity.text,
+        f"_{prefix}quantity": quantity,
+    }
 
 
 def citation_records(fact_or_item) -> List[Record]:
-    return [{"source": c.source, "quote": c.quote, "value": c.text or None, "note": c.note or None}
-            for c in fact_or_item.citations]
+    return [
+        {"source": c.source, "quote": c.quote, "value": c.text or None, "note": c.note or None}
+        for c in fact_or_item.citations
+    ]
 
 
 def fact_fields(fact: Optional[Fact], prefix: str = "") -> Record:
@@ -62,15 +85,23 @@ def fact_fields(fact: Optional[Fact], prefix: str = "") -> Record:
     if fact is None:
         return quantity_fields(None, prefix) | {prefix + name: None for name in names}
     return quantity_fields(fact.value, prefix) | {
-        prefix + "kind": fact.kind, prefix + "scope": fact.scope,
-        prefix + "date": str(fact.date) if fact.date else None, prefix + "date_basis": fact.date_basis,
-        prefix + "sources": list(fact.sources), prefix + "citations": citation_records(fact),
+        prefix + "kind": fact.kind,
+        prefix + "scope": fact.scope,
+        prefix + "date": str(fact.date) if fact.date else None,
+        prefix + "date_basis": fact.date_basis,
+        prefix + "sources": list(fact.sources),
+        prefix + "citations": citation_records(fact),
     }
 
 
 def fact_record(base: Base, fact: Fact) -> Record:
-    return {"place": fact.place, "metric": fact.metric, **fact_fields(fact),
-            "set_on": str(fact.set_on) if fact.set_on else None, "note": fact.note or None}
+    return {
+        "place": fact.place,
+        "metric": fact.metric,
+        **fact_fields(fact),
+        "set_on": str(fact.set_on) if fact.set_on else None,
+        "note": fact.note or None,
+    }
 
 
 def in_region(base: Base, name: str, region: Optional[str]) -> bool:

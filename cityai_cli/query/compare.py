@@ -4,6 +4,7 @@ A row names a leader only when every figure in it is comparable with every other
 (`rules.comparable`); otherwise it carries flags, each a code with its parameters
 (`{"code": "different_scope", "places": {"北京": "ai_core_industry", …}}`), and no leader.
 """
+
 from __future__ import annotations
 
 from typing import Dict, List, Optional
@@ -20,6 +21,7 @@ KINDS = ("actual", "target", "forecast")
 def place_keys(base: Base, names: List[str]) -> Dict[str, str]:
     """A stable ASCII key per place for column names: 深圳 -> shenzhen."""
     import re
+
     keys: Dict[str, str] = {}
     for name in names:
         place = base.places[name]
@@ -30,8 +32,9 @@ def place_keys(base: Base, names: List[str]) -> Dict[str, str]:
     return keys
 
 
-def compare(base: Base, names: List[str], metrics: Optional[List[str]] = None,
-            as_of: Optional[PartialDate] = None) -> Result:
+def compare(
+    base: Base, names: List[str], metrics: Optional[List[str]] = None, as_of: Optional[PartialDate] = None
+) -> Result:
     if len(names) < 2:
         raise UsageError("compare needs at least two places, e.g. cityai compare 深圳 上海")
     repeated = sorted({name for name in names if names.count(name) > 1})
@@ -64,21 +67,31 @@ def _row(base: Base, metric: str, kind: str, picked: Dict[str, Optional[Fact]], 
         reasons = {comparable(a, b) for a in present.values() for b in present.values() if a is not b} - {None}
         for code in ("different_scope", "different_year", "no_deadline"):
             if code in reasons:
-                detail = {"different_scope": lambda f: f.scope, "different_year": lambda f: f.refers_to.year,
-                          "no_deadline": lambda f: str(f.date) if f.date else None}[code]
+                detail = {
+                    "different_scope": lambda f: f.scope,
+                    "different_year": lambda f: f.refers_to.year,
+                    "no_deadline": lambda f: str(f.date) if f.date else None,
+                }[code]
                 flags.append({"code": code, "places": {n: detail(f) for n, f in present.items()}})
     for name, fact in present.items():
         for a, b in conflicts(base.facts_of(name, metric, kind)):
             if fact in (a, b):
                 other = b if a is fact else a
-                flags.append({"code": "sources_disagree", "place": name, **quantity_fields(other.value),
-                              "date": str(other.date), "sources": list(other.sources)})
+                flags.append(
+                    {
+                        "code": "sources_disagree",
+                        "place": name,
+                        **quantity_fields(other.value),
+                        "date": str(other.date),
+                        "sources": list(other.sources),
+                    }
+                )
     leaders: List[str] = []
     if len(present) > 1 and not any(f["code"] in ("different_scope", "different_year", "no_deadline") for f in flags):
         best = min(better(definition, f) for f in present.values())
         leaders = [n for n, f in present.items() if better(definition, f) == best]
         if len(leaders) == len(present):
-            leaders = []   # all equal: nobody leads
+            leaders = []  # all equal: nobody leads
     for name in picked:
         row[keys[name] + "_leader"] = name in leaders
     row["leader"] = leaders or None

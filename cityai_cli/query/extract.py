@@ -4,6 +4,7 @@ Reading the document (UTF-8 text, Markdown, or HTML with its tags stripped) is h
 figures is `extract.engine.extract`, which is pure. A candidate is `known` when the base already
 holds a fact with the same place, metric and value (`rules.same_value` on the parsed figure).
 """
+
 from __future__ import annotations
 
 import html.parser
@@ -56,6 +57,7 @@ def html_to_text(markup: str) -> str:
 def read_document(path: Path) -> str:
     """A document's text: at most MAX_DOCUMENT_BYTES of a regular UTF-8 file; HTML stripped."""
     from ..kb import ReadError, decode_utf8, safe_read  # one safe reader for every file cityai opens
+
     try:
         text = decode_utf8(safe_read(path, MAX_DOCUMENT_BYTES, "a document"))
     except ReadError as error:
@@ -70,32 +72,53 @@ def _known(base: Base, place: str, metric: str, value: str) -> bool:
         quantity = parse_figure(value)
     except FigureError:
         return False
-    return any((f.value.value, f.value.upper, f.value.bound) == (quantity.value, quantity.upper, quantity.bound)
-               for f in base.facts_of(place, metric))
+    return any(
+        (f.value.value, f.value.upper, f.value.bound) == (quantity.value, quantity.upper, quantity.bound)
+        for f in base.facts_of(place, metric)
+    )
 
 
 def extract_candidates(base: Base, text: str, published: Optional[PartialDate], new_only: bool = False) -> Result:
     from ..extract.engine import extract
     from ..extract.text import to_simplified
+
     forms: dict = {}
     for name, place in base.places.items():
         for form in (name, place.traditional, *place.aliases):
             if form and not form.isascii():
                 forms.setdefault(to_simplified(form), name)
-    candidates = extract(text, published=str(published) if published else None, places=forms,
-                         metric_keywords={k: list(m.keywords) for k, m in base.metrics.items()},
-                         metric_dimensions={k: m.dimension for k, m in base.metrics.items()},
-                         metric_units={k: m.unit for k, m in base.metrics.items()})
+    candidates = extract(
+        text,
+        published=str(published) if published else None,
+        places=forms,
+        metric_keywords={k: list(m.keywords) for k, m in base.metrics.items()},
+        metric_dimensions={k: m.dimension for k, m in base.metrics.items()},
+        metric_units={k: m.unit for k, m in base.metrics.items()},
+    )
     rows = []
     for candidate in candidates:
-        known = candidate.place_known and candidate.metric in base.metrics and \
-            _known(base, candidate.place, candidate.metric, candidate.value)
+        known = (
+            candidate.place_known
+            and candidate.metric in base.metrics
+            and _known(base, candidate.place, candidate.metric, candidate.value)
+        )
         if new_only and known:
             continue
-        rows.append({"place": candidate.place, "place_known": candidate.place_known, "metric": candidate.metric,
-                     "value": candidate.value, "kind": candidate.kind, "date": candidate.date,
-                     "date_basis": candidate.date_basis, "quote": candidate.quote,
-                     "confidence": round(candidate.confidence, 2), "known": known, "_candidate": candidate})
+        rows.append(
+            {
+                "place": candidate.place,
+                "place_known": candidate.place_known,
+                "metric": candidate.metric,
+                "value": candidate.value,
+                "kind": candidate.kind,
+                "date": candidate.date,
+                "date_basis": candidate.date_basis,
+                "quote": candidate.quote,
+                "confidence": round(candidate.confidence, 2),
+                "known": known,
+                "_candidate": candidate,
+            }
+        )
     return Result("candidates", rows, {"new_only": new_only, "published": published})
 
 

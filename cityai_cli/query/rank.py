@@ -5,6 +5,7 @@ the latest year); rows in it are ranked, equal figures sharing a rank (1, 1, 1, 
 row is listed after them, unranked, with `comparable = false` and the reason code from
 `rules.comparable`. Places without the figure come last.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -16,11 +17,21 @@ from ..rules import better, comparable, conflicts, headline
 from .common import Record, Result, fact_fields, in_region, quantity_fields
 
 
-def rank(base: Base, metric: str, level: Optional[str] = "city", top: Optional[int] = None,
-         kind: str = "actual", region: Optional[str] = None, as_of: Optional[PartialDate] = None) -> Result:
+def rank(
+    base: Base,
+    metric: str,
+    level: Optional[str] = "city",
+    top: Optional[int] = None,
+    kind: str = "actual",
+    region: Optional[str] = None,
+    as_of: Optional[PartialDate] = None,
+) -> Result:
     definition = base.metrics[metric]
-    places = [name for name, place in base.places.items()
-              if (level is None or place.level == level) and in_region(base, name, region)]
+    places = [
+        name
+        for name, place in base.places.items()
+        if (level is None or place.level == level) and in_region(base, name, region)
+    ]
     picked = {name: headline(base.headline_facts(name, metric, kind, as_of), definition, as_of) for name in places}
     present = {name: fact for name, fact in picked.items() if fact is not None}
     reference = _reference(present, definition)
@@ -28,9 +39,13 @@ def rank(base: Base, metric: str, level: Optional[str] = "city", top: Optional[i
     others: List[tuple] = []
     for name, fact in present.items():
         # Prefer the place's fact in the reference scope when it has one.
-        in_scope = [f for f in base.headline_facts(name, metric, kind, as_of)
-                    if reference and f.scope == reference.scope
-                    and (as_of is None or f.known_by is None or f.known_by.at_or_before(as_of))]
+        in_scope = [
+            f
+            for f in base.headline_facts(name, metric, kind, as_of)
+            if reference
+            and f.scope == reference.scope
+            and (as_of is None or f.known_by is None or f.known_by.at_or_before(as_of))
+        ]
         if in_scope:
             fact = headline(in_scope, definition, as_of) or fact
         reason = comparable(fact, reference) if reference else None
@@ -45,12 +60,26 @@ def rank(base: Base, metric: str, level: Optional[str] = "city", top: Optional[i
     rows += [_row(base, None, None, False, None, name) for name in sorted(set(places) - set(present))]
     if top is not None:
         rows = rows[:top]
-    elsewhere = sorted({place.level for name, place in base.places.items()
-                        if base.headline_facts(name, metric, kind)}) \
-        if not present else []
-    return Result("rank", rows, {"metric": metric, "kind": kind, "level": level, "region": region,
-                                 "as_of": as_of, "with_figure": len(present), "without": len(places) - len(present),
-                                 "ranked": len(ranked), "levels_with_figure": elsewhere})
+    elsewhere = (
+        sorted({place.level for name, place in base.places.items() if base.headline_facts(name, metric, kind)})
+        if not present
+        else []
+    )
+    return Result(
+        "rank",
+        rows,
+        {
+            "metric": metric,
+            "kind": kind,
+            "level": level,
+            "region": region,
+            "as_of": as_of,
+            "with_figure": len(present),
+            "without": len(places) - len(present),
+            "ranked": len(ranked),
+            "levels_with_figure": elsewhere,
+        },
+    )
 
 
 def _reference(present, definition) -> Optional[Fact]:
@@ -63,14 +92,31 @@ def _reference(present, definition) -> Optional[Fact]:
     return min(members, key=lambda f: better(definition, f))
 
 
-def _row(base: Base, fact: Optional[Fact], position, is_comparable: bool, reason: Optional[str],
-         name: Optional[str] = None) -> Record:
+def _row(
+    base: Base, fact: Optional[Fact], position, is_comparable: bool, reason: Optional[str], name: Optional[str] = None
+) -> Record:
     place = fact.place if fact else name
     assert place is not None, "a row names its place"
-    disagreeing = [b if a is fact else a for a, b in conflicts(base.headline_facts(place, fact.metric, fact.kind))
-                   if fact in (a, b)] if fact else []
-    return {"rank": position, "place": place, "level": base.places[place].level,
-            "comparable": is_comparable if fact else None, "reason": reason, **fact_fields(fact),
-            "_chart": fact.value.value if fact and is_comparable else None,   # bars only for ranked rows
-            "conflicts": [{**quantity_fields(other.value), "date": str(other.date), "sources": list(other.sources)}
-                          for other in disagreeing] or None}
+    disagreeing = (
+        [
+            b if a is fact else a
+            for a, b in conflicts(base.headline_facts(place, fact.metric, fact.kind))
+            if fact in (a, b)
+        ]
+        if fact
+        else []
+    )
+    return {
+        "rank": position,
+        "place": place,
+        "level": base.places[place].level,
+        "comparable": is_comparable if fact else None,
+        "reason": reason,
+        **fact_fields(fact),
+        "_chart": fact.value.value if fact and is_comparable else None,  # bars only for ranked rows
+        "conflicts": [
+            {**quantity_fields(other.value), "date": str(other.date), "sources": list(other.sources)}
+            for other in disagreeing
+        ]
+        or None,
+    }

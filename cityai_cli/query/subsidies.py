@@ -3,6 +3,7 @@
 `subsidies` lists what a recipient can claim (every category but `fund`); `funds` lists the
 investment funds, which never get a payout estimate. The payout rule is `rules.estimate`.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -14,31 +15,50 @@ from .common import Record, Result, citation_records, in_region
 
 
 def _term_fields(term: Optional[Term], name: str) -> Record:
-    return {name: term.value.value if term else None, f"{name}_bound": term.value.bound if term else None,
-            f"{name}_text": term.value.text if term else None,
-            f"{name}_period": (term.period or None) if term else None,
-            f"{name}_source": term.source if term else None, f"{name}_quote": term.quote if term else None,
-            f"_{name}": term}
+    return {
+        name: term.value.value if term else None,
+        f"{name}_bound": term.value.bound if term else None,
+        f"{name}_text": term.value.text if term else None,
+        f"{name}_period": (term.period or None) if term else None,
+        f"{name}_source": term.source if term else None,
+        f"{name}_quote": term.quote if term else None,
+        f"_{name}": term,
+    }
 
 
 def programme_record(base: Base, programme: Programme) -> Record:
     return {
-        "place": programme.place, "type": programme.type, "category": base.category(programme),
-        "name": programme.name, "policy": programme.policy or None,
-        "date": str(programme.date) if programme.date else None, "date_basis": programme.date_basis,
-        **_term_fields(programme.pool, "pool"), **_term_fields(programme.rate, "rate"),
-        "special_rates": [{"value": t.value.value, "text": t.value.text, "applies_to": t.applies_to, "flag": t.flag,
-                           "quote": t.quote} for t in programme.special_rates] or None,
+        "place": programme.place,
+        "type": programme.type,
+        "category": base.category(programme),
+        "name": programme.name,
+        "policy": programme.policy or None,
+        "date": str(programme.date) if programme.date else None,
+        "date_basis": programme.date_basis,
+        **_term_fields(programme.pool, "pool"),
+        **_term_fields(programme.rate, "rate"),
+        "special_rates": [
+            {"value": t.value.value, "text": t.value.text, "applies_to": t.applies_to, "flag": t.flag, "quote": t.quote}
+            for t in programme.special_rates
+        ]
+        or None,
         **_term_fields(programme.cap, "cap"),
         "eligibility": programme.eligibility or None,
         "sources": list(dict.fromkeys(c.source for c in programme.citations)),
-        "citations": citation_records(programme), "note": programme.note or None,
+        "citations": citation_records(programme),
+        "note": programme.note or None,
     }
 
 
-def list_programmes(base: Base, types: Iterable[str] = (), places: Optional[List[str]] = None,
-                    spend: Optional[Decimal] = None, flags: Iterable[str] = (), funds: bool = False,
-                    region: Optional[str] = None) -> Result:
+def list_programmes(
+    base: Base,
+    types: Iterable[str] = (),
+    places: Optional[List[str]] = None,
+    spend: Optional[Decimal] = None,
+    flags: Iterable[str] = (),
+    funds: bool = False,
+    region: Optional[str] = None,
+) -> Result:
     wanted, rows = set(types), []
     flags = list(flags)
     for programme in base.programmes:
@@ -50,18 +70,31 @@ def list_programmes(base: Base, types: Iterable[str] = (), places: Optional[List
         row = programme_record(base, programme)
         if spend is not None:
             result = estimate(programme, category, spend, flags)
-            row.update(spend=spend, estimate=result.code, rate_used=result.rate, gross=result.gross,
-                       payout=result.payout, special_used=result.special.flag if result.special else None)
+            row.update(
+                spend=spend,
+                estimate=result.code,
+                rate_used=result.rate,
+                gross=result.gross,
+                payout=result.payout,
+                special_used=result.special.flag if result.special else None,
+            )
         rows.append(row)
     rows.sort(key=_order(spend is not None))
-    return Result("funds" if funds else "subsidies", rows,
-                  {"types": sorted(wanted), "spend": spend, "flags": flags, "places": places, "region": region})
+    return Result(
+        "funds" if funds else "subsidies",
+        rows,
+        {"types": sorted(wanted), "spend": spend, "flags": flags, "places": places, "region": region},
+    )
 
 
 def _order(by_payout: bool):
     """Largest first, unknown last: by payout (when estimating), then per-recipient cap, then pool."""
+
     def key(row: Record):
         parts = (["payout"] if by_payout else []) + ["cap", "pool"]
-        return (tuple(item for part in parts for item in (row[part] is None, -(row[part] or 0)))
-                + (row["place"], row["name"]))
+        return tuple(item for part in parts for item in (row[part] is None, -(row[part] or 0))) + (
+            row["place"],
+            row["name"],
+        )
+
     return key

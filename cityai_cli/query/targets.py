@@ -3,6 +3,7 @@
 Progress is computed whenever the actual figure shares the target's metric and scope key (the one
 rule in `progress`); otherwise the record carries why not as a code.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
@@ -27,8 +28,9 @@ def progress(target: Fact, actual: Optional[Fact]) -> Tuple[Optional[Decimal], O
         return None, "out_of_range"
 
 
-def list_targets(base: Base, places: Optional[List[str]] = None, metric: Optional[str] = None,
-                 region: Optional[str] = None) -> Result:
+def list_targets(
+    base: Base, places: Optional[List[str]] = None, metric: Optional[str] = None, region: Optional[str] = None
+) -> Result:
     rows: List[Record] = []
     for target in base.facts:
         if target.kind != "target" or (metric and target.metric != metric):
@@ -37,11 +39,20 @@ def list_targets(base: Base, places: Optional[List[str]] = None, metric: Optiona
             continue
         definition = base.metrics[target.metric]
         same_scope = [f for f in base.facts_of(target.place, target.metric, "actual") if f.scope == target.scope]
-        actual = (headline(same_scope, definition)
-                  or headline(base.facts_of(target.place, target.metric, "actual"), definition))
+        actual = headline(same_scope, definition) or headline(
+            base.facts_of(target.place, target.metric, "actual"), definition
+        )
         ratio, reason = progress(target, actual)
-        rows.append({"place": target.place, "metric": target.metric, **fact_fields(target),
-                     "set_on": str(target.set_on) if target.set_on else None,
-                     **fact_fields(actual, "actual_"), "progress": ratio, "progress_reason": reason})
+        rows.append(
+            {
+                "place": target.place,
+                "metric": target.metric,
+                **fact_fields(target),
+                "set_on": str(target.set_on) if target.set_on else None,
+                **fact_fields(actual, "actual_"),
+                "progress": ratio,
+                "progress_reason": reason,
+            }
+        )
     rows.sort(key=lambda r: (r["date"] or "9999", r["place"], r["metric"]))
     return Result("targets", rows, {"places": places, "metric": metric, "region": region})

@@ -4,6 +4,7 @@ Renderers are imported only when chosen, so `--format csv` never pays for import
 Rendering to a string (not straight to stdout) means an encoding failure is caught before any
 partial output is written.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -33,7 +34,7 @@ class Options(Frozen):
         _set(self, "record", record)
 
 
-DEFAULT_OPTIONS = Options()   # immutable, so one shared default is safe
+DEFAULT_OPTIONS = Options()  # immutable, so one shared default is safe
 
 
 def render(report: Report, fmt: str, options: Options = DEFAULT_OPTIONS) -> str:

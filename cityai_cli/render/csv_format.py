@@ -5,6 +5,7 @@ and whose header is the union of the tables' keys. Text that a spreadsheet would
 formula (starting with = + - @ tab or CR) is prefixed with ' (OWASP), in every cell, header
 included; control characters are escaped (\x1b) as in the other formats; numeric columns stay numbers.
 """
+
 from __future__ import annotations
 
 import csv
@@ -68,7 +69,7 @@ def cell(value, kind: str) -> str:
     return text_cell(plain(value) if isinstance(value, Decimal) else str(value))
 
 
-_SEEN: dict = {}   # text -> its cell: a column repeats its words (levels, units, sources) row after row
+_SEEN: dict = {}  # text -> its cell: a column repeats its words (levels, units, sources) row after row
 
 
 def text_cell(text: str) -> str:

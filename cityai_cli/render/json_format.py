@@ -6,6 +6,7 @@ citations and flags stay nested objects. json.dumps escapes C0 controls but keep
 C1 controls and bidi/zero-width characters raw (with ensure_ascii=False): those are written as
 \\uXXXX escapes too, so the JSON decodes to the same text but never carries them raw.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,6 +25,7 @@ def _plain(value):
 def render(report: Report, options) -> str:
     def records(table):
         return [{column.key: column.get(row) for column in table.columns} for row in table.rows]
+
     if report.single:
         data = records(report.tables[0])
     else:

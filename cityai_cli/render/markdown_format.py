@@ -3,6 +3,7 @@
 Cells are text, never markup: controls are escaped as in the terminal table, and `&`, `<`, `>`
 (raw HTML such as <img onerror=…>), `|` and line breaks are escaped for Markdown.
 """
+
 from __future__ import annotations
 
 from ..report import Report
@@ -11,8 +12,13 @@ from . import printable
 
 def _escape(text: str) -> str:
     # Markdown viewers wrap on their own: no-break spaces (kept for terminals) become spaces.
-    text = (printable(text.replace("\u00a0", " ")).replace("\\", "\\\\").replace("&", "&amp;")
-            .replace("<", "&lt;").replace(">", "&gt;"))
+    text = (
+        printable(text.replace("\u00a0", " "))
+        .replace("\\", "\\\\")
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+    )
     return text.replace("|", "\\|").replace("\n", "<br>")
 
 
@@ -24,8 +30,10 @@ def render(report: Report, options) -> str:
         if not table.rows:
             parts.append(f"_{table.empty}_\n")
             continue
-        lines = ["| " + " | ".join(_escape(column.header) for column in columns) + " |",
-                 "|" + "|".join("---:" if column.kind == "number" else "---" for column in columns) + "|"]
+        lines = [
+            "| " + " | ".join(_escape(column.header) for column in columns) + " |",
+            "|" + "|".join("---:" if column.kind == "number" else "---" for column in columns) + "|",
+        ]
         lines += ["| " + " | ".join(_escape(column.show(row)) for column in columns) + " |" for row in table.rows]
         parts.append("\n".join(lines) + "\n")
     return "\n".join(parts)

@@ -1,5 +1,6 @@
 """The terminal table (Rich). Cells are built as Text, so [bold] or [link=…] in the data is
 printed literally, never interpreted; control characters are shown as escapes."""
+
 from __future__ import annotations
 
 import io
@@ -27,10 +28,18 @@ def render(report: Report, options) -> str:
     out = io.StringIO()
     width = options.width or 100
     recording = bool(options.record)
-    console = Console(file=out, width=width, force_terminal=options.color or recording, record=recording,
-                      no_color=not (options.color or recording),
-                      color_system="standard" if options.color or recording else None,
-                      highlight=False, emoji=False, markup=False, legacy_windows=False)
+    console = Console(
+        file=out,
+        width=width,
+        force_terminal=options.color or recording,
+        record=recording,
+        no_color=not (options.color or recording),
+        color_system="standard" if options.color or recording else None,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        legacy_windows=False,
+    )
     for table in report.tables:
         columns = [column for column in table.columns if column.in_table]
         bar_width = max(8, min(BAR_WIDTH, width // 5))
@@ -38,19 +47,34 @@ def render(report: Report, options) -> str:
         if width < NARROW or not table.rows:
             _stacked(console, table, columns, bar)
             continue
-        grid = RichTable(title=Text(printable(table.title), style="bold"), box=box.SIMPLE_HEAD,
-                         show_lines=False, title_justify="left", pad_edge=False, collapse_padding=True)
+        grid = RichTable(
+            title=Text(printable(table.title), style="bold"),
+            box=box.SIMPLE_HEAD,
+            show_lines=False,
+            title_justify="left",
+            pad_edge=False,
+            collapse_padding=True,
+        )
         widths = _widths(table, columns, width - (bar_width + 2 if bar else 0))
         for column, column_width in zip(columns, widths or [None] * len(columns)):
-            grid.add_column(Text(printable(column.header)), justify="right" if column.kind == "number" else "left",
-                            overflow="fold", width=column_width)
+            grid.add_column(
+                Text(printable(column.header)),
+                justify="right" if column.kind == "number" else "left",
+                overflow="fold",
+                width=column_width,
+            )
         if bar:
             grid.add_column("", no_wrap=True, min_width=bar_width)  # other columns fold; a bar never crops
         for row in table.rows:
             # Folded here, to the column's width, so Rich never wraps (it would break at a no-break space).
-            cells = [Text(_fold(printable(column.show(row)), column_width, column.atomic) if column_width
-                          else printable(column.show(row)))
-                     for column, column_width in zip(columns, widths or [None] * len(columns))]
+            cells = [
+                Text(
+                    _fold(printable(column.show(row)), column_width, column.atomic)
+                    if column_width
+                    else printable(column.show(row))
+                )
+                for column, column_width in zip(columns, widths or [None] * len(columns))
+            ]
             grid.add_row(*cells, *([bar(row)] if bar else []))
         if widths is None or not _intact(_draw(grid, width), table, columns, width):
             # Squeezed below its words, Rich would crop or break a figure; stacking loses nothing.
@@ -73,7 +97,9 @@ _TOKEN = re.compile(
     r"[0-9０-９][0-9０-９.,，/:\-]*(?:万亿|亿|万|千)?(?:余|多)?"
     r"(?:EFLOPS|PFLOPS|TFLOPS|亿元|万元|[%％元家个款台项名人所座条件次位只倍年月日卡张宗成])?(?:以上|左右)?"
     r"(?:/年|/项目)?"
-    r"|[^ \t\n\u3000-\u9fff\uff00-\uffef]*[A-Za-z0-9][^ \t\n\u3000-\u9fff\uff00-\uffef]*|[ \t]+|.", re.S)
+    r"|[^ \t\n\u3000-\u9fff\uff00-\uffef]*[A-Za-z0-9][^ \t\n\u3000-\u9fff\uff00-\uffef]*|[ \t]+|.",
+    re.S,
+)
 
 
 # Only ASCII blanks separate words: a no-break space (U+00A0) keeps "over CNY 450 bn" whole.
@@ -100,8 +126,16 @@ def _fold(text: str, width: int, atomic: bool = False) -> str:
 def _draw(grid, width: int) -> str:
     """The grid as plain text at this width (no colour), to check before printing it."""
     out = io.StringIO()
-    Console(file=out, width=width, no_color=True, color_system=None, highlight=False, emoji=False, markup=False,
-            legacy_windows=False).print(grid)
+    Console(
+        file=out,
+        width=width,
+        no_color=True,
+        color_system=None,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        legacy_windows=False,
+    ).print(grid)
     return out.getvalue()
 
 
@@ -131,14 +165,21 @@ def _intact(text: str, table, columns, width: int) -> bool:
 def _widths(table, columns, width: int):
     """Column widths that fit `width`: a never-split column as wide as its longest word, prose
     columns sharing the rest (folding between characters). None when even that does not fit."""
+
     def lines(column):
         return [line for row in table.rows for line in printable(column.show(row)).splitlines()] + [column.header]
+
     natural = [max((cell_len(line) for line in lines(column)), default=1) for column in columns]
-    floor = [max(_longest_word(table, column), cell_len(column.header)) if column.atomic
-             else max(min(natural[i], max(6, max(cell_len(w) for w in column.header.split() or [""]))),
-                      _longest_token(table, column))
-             for i, column in enumerate(columns)]
-    available = width - 2 * len(columns) - 1   # a space between columns and at the edges
+    floor = [
+        max(_longest_word(table, column), cell_len(column.header))
+        if column.atomic
+        else max(
+            min(natural[i], max(6, max(cell_len(w) for w in column.header.split() or [""]))),
+            _longest_token(table, column),
+        )
+        for i, column in enumerate(columns)
+    ]
+    available = width - 2 * len(columns) - 1  # a space between columns and at the edges
     if sum(floor) > available:
         return None
     widths = list(floor)
@@ -159,13 +200,27 @@ def _widths(table, columns, width: int):
 
 def _longest_token(table, column) -> int:
     """The widest token prose may not break: a figure, a date, an id or a Latin word."""
-    return max((cell_len(token) for row in table.rows for token in _TOKEN.findall(printable(column.show(row)))
-                if len(token) > 1), default=1)
+    return max(
+        (
+            cell_len(token)
+            for row in table.rows
+            for token in _TOKEN.findall(printable(column.show(row)))
+            if len(token) > 1
+        ),
+        default=1,
+    )
 
 
 def _longest_word(table, column) -> int:
-    return max((cell_len(word) for row in table.rows for line in printable(column.show(row)).split("\n")
-                for word in _WORDS.findall(line)), default=1)
+    return max(
+        (
+            cell_len(word)
+            for row in table.rows
+            for line in printable(column.show(row)).split("\n")
+            for word in _WORDS.findall(line)
+        ),
+        default=1,
+    )
 
 
 def _bars(table, width: int):
@@ -176,6 +231,7 @@ def _bars(table, width: int):
         value = row.get(table.chart)
         length = round(abs(value) / largest * width) if isinstance(value, Decimal) and largest else 0
         return Text("█" * max(length, 1 if value else 0), style="cyan")
+
     return bar
 
 

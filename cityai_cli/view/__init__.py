@@ -4,6 +4,7 @@
 never change with the language; the header and the table cell do. Columns not shown in the
 terminal table (`in_table=False`) still reach CSV and JSON, so they lose nothing the table shows.
 """
+
 from __future__ import annotations
 
 from typing import Callable, Dict, List
@@ -24,36 +25,58 @@ def builder(name: str) -> Callable[[Builder], Builder]:
     def register(function: Builder) -> Builder:
         _BUILDERS[name] = function
         return function
+
     return register
 
 
 def view(base: Base, result: Result, lang: str = "zh", **options) -> Report:
     from . import tables  # noqa: F401 - registers the builders
+
     built = _BUILDERS[result.name](base, result, lang, **options)
     return Report(built)
 
 
-def fact_columns(base: Base, lang: str, prefix: str = "", metric_of: Callable[[Record], str] = lambda r: r["metric"],
-                 shown: bool = True, header: str = "figure") -> List[Column]:
+def fact_columns(
+    base: Base,
+    lang: str,
+    prefix: str = "",
+    metric_of: Callable[[Record], str] = lambda r: r["metric"],
+    shown: bool = True,
+    header: str = "figure",
+) -> List[Column]:
     """The machine columns of one fact (hidden), and its figure and date as the table shows them."""
     p = prefix
     return [
         Column(f"{p}value", f"{p}value", "number", in_table=False),
         Column(f"{p}value_max", f"{p}value_max", "number", in_table=False),
-        Column(f"{p}unit", f"{p}unit", in_table=False), Column(f"{p}bound", f"{p}bound", in_table=False),
+        Column(f"{p}unit", f"{p}unit", in_table=False),
+        Column(f"{p}bound", f"{p}bound", in_table=False),
         Column(f"{p}text", f"{p}text", in_table=False),
-        Column(f"{p}display", word(lang, header), in_table=shown, atomic=True,
-               cell=lambda r: names.figure(r.get(f"_{p}quantity"), lang, glue=True),
-               value=lambda r: names.figure(r.get(f"_{p}quantity"), lang) if r.get(f"_{p}quantity") else None),
+        Column(
+            f"{p}display",
+            word(lang, header),
+            in_table=shown,
+            atomic=True,
+            cell=lambda r: names.figure(r.get(f"_{p}quantity"), lang, glue=True),
+            value=lambda r: names.figure(r.get(f"_{p}quantity"), lang) if r.get(f"_{p}quantity") else None,
+        ),
         Column(f"{p}kind", f"{p}kind", in_table=False),
-        Column(f"{p}date", word(lang, "date"), in_table=shown, atomic=True,
-               cell=lambda r: names.date(r.get(f"{p}date"), r.get(f"{p}date_basis"))),
+        Column(
+            f"{p}date",
+            word(lang, "date"),
+            in_table=shown,
+            atomic=True,
+            cell=lambda r: names.date(r.get(f"{p}date"), r.get(f"{p}date_basis")),
+        ),
         Column(f"{p}date_basis", f"{p}date_basis", in_table=False),
         Column(f"{p}scope", f"{p}scope", in_table=False),
-        Column(f"{p}scope_label", word(lang, "scope"), in_table=shown,
-               cell=lambda r: names.scope(base, metric_of(r), r.get(f"{p}scope"), lang) if r.get(f"{p}scope") else "—",
-               value=lambda r: (names.scope(base, metric_of(r), r.get(f"{p}scope"), lang) if r.get(f"{p}scope")
-                                else None)),
+        Column(
+            f"{p}scope_label",
+            word(lang, "scope"),
+            in_table=shown,
+            cell=lambda r: names.scope(base, metric_of(r), r.get(f"{p}scope"), lang) if r.get(f"{p}scope") else "—",
+            value=lambda r: names.scope(base, metric_of(r), r.get(f"{p}scope"), lang) if r.get(f"{p}scope") else None,
+        ),
         Column(f"{p}sources", word(lang, "sources"), in_table=shown, atomic=True),
         Column(f"{p}citations", f"{p}citations", in_table=False),
     ]
@@ -61,7 +84,7 @@ def fact_columns(base: Base, lang: str, prefix: str = "", metric_of: Callable[[R
 
 def legend(rows: List[Record], lang: str, keys=("date_basis",)) -> str:
     suffixes = tuple(keys)
-    wanted: dict = {}    # field name -> whether it ends with one of keys (rows share their fields)
+    wanted: dict = {}  # field name -> whether it ends with one of keys (rows share their fields)
     bases = set()
     for r in rows:
         for k, value in r.items():

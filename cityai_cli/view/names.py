@@ -3,6 +3,7 @@
 zh shows a figure as the sources write it, normalised (超2800家, 3600亿元); en as an English
 reader expects ("over 2,800", "CNY 360 bn", "about 35%").
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -26,7 +27,7 @@ def _grouped(value: Decimal) -> str:
 def number_en(value: Decimal, dimension: str, unit: str) -> str:
     if dimension in ("money", "money_usd"):
         currency = "CNY" if dimension == "money" else "USD"
-        for word, size in (("tn", 10 ** 12), ("bn", 10 ** 9), ("m", 10 ** 6)):
+        for word, size in (("tn", 10**12), ("bn", 10**9), ("m", 10**6)):
             if abs(value) >= size:
                 return f"{currency} {_grouped(value / size)} {word}"
         return f"{currency} {_grouped(value)}"
@@ -39,11 +40,11 @@ def number_en(value: Decimal, dimension: str, unit: str) -> str:
     if dimension == "member":
         return "in the leading group"
     if dimension == "parameters":
-        return f"{_grouped(value / 10 ** 9)}B parameters"
+        return f"{_grouped(value / 10**9)}B parameters"
     return _grouped(value)
 
 
-GLUE = "\u00a0"   # a no-break space: "over CNY 450 bn" never breaks across lines in a table
+GLUE = "\u00a0"  # a no-break space: "over CNY 450 bn" never breaks across lines in a table
 
 
 def figure(quantity: Optional[Quantity], lang: str, glue: bool = False) -> str:

@@ -1,4 +1,5 @@
 """One builder per query: which columns, in what order, with which headers and cells."""
+
 from __future__ import annotations
 
 from typing import Any, Callable, List
@@ -11,17 +12,29 @@ from .words import word
 
 
 def _place(base: Base, lang: str, key: str = "place", shown: bool = True) -> List[Column]:
-    return [Column(key, key, in_table=False),
-            Column(f"{key}_label", word(lang, "place"), in_table=shown,
-                   cell=lambda r: names.place(base, r.get(key), lang),
-                   value=lambda r: names.place(base, r.get(key), lang))]
+    return [
+        Column(key, key, in_table=False),
+        Column(
+            f"{key}_label",
+            word(lang, "place"),
+            in_table=shown,
+            cell=lambda r: names.place(base, r.get(key), lang),
+            value=lambda r: names.place(base, r.get(key), lang),
+        ),
+    ]
 
 
 def _metric(base: Base, lang: str, shown: bool = True) -> List[Column]:
-    return [Column("metric", "metric", in_table=False),
-            Column("metric_label", word(lang, "metric"), in_table=shown,
-                   cell=lambda r: names.metric(base, r["metric"], lang),
-                   value=lambda r: names.metric(base, r["metric"], lang))]
+    return [
+        Column("metric", "metric", in_table=False),
+        Column(
+            "metric_label",
+            word(lang, "metric"),
+            in_table=shown,
+            cell=lambda r: names.metric(base, r["metric"], lang),
+            value=lambda r: names.metric(base, r["metric"], lang),
+        ),
+    ]
 
 
 def _as_of(result, lang: str) -> str:
@@ -34,23 +47,46 @@ def rank_table(base: Base, result, lang: str) -> List[Table]:
 
     def why(r: Record, glue: bool = True) -> str:
         parts = [label(lang, "reason", r["reason"])] if r["reason"] else []
-        parts += [f"{names.figure(c['_quantity'], lang, glue)} ({', '.join(c['sources'])})"
-                  for c in r["conflicts"] or []]
+        parts += [
+            f"{names.figure(c['_quantity'], lang, glue)} ({', '.join(c['sources'])})" for c in r["conflicts"] or []
+        ]
         return "; ".join(parts)
-    columns = [Column("rank", "#", "number", atomic=True, cell=lambda r: str(r["rank"]) if r["rank"] else "—"),
-               *_place(base, lang),
-               Column("level", "level", in_table=False), *fact_columns(base, lang, metric_of=lambda r: meta["metric"]),
-               Column("comparable", "comparable", "bool", in_table=False), Column("reason", "reason", in_table=False),
-               Column("conflicts", "conflicts", in_table=False),
-               Column("why", word(lang, "why"), atomic=True, cell=why, value=lambda r: why(r, False) or None)]
+
+    columns = [
+        Column("rank", "#", "number", atomic=True, cell=lambda r: str(r["rank"]) if r["rank"] else "—"),
+        *_place(base, lang),
+        Column("level", "level", in_table=False),
+        *fact_columns(base, lang, metric_of=lambda r: meta["metric"]),
+        Column("comparable", "comparable", "bool", in_table=False),
+        Column("reason", "reason", in_table=False),
+        Column("conflicts", "conflicts", in_table=False),
+        Column("why", word(lang, "why"), atomic=True, cell=why, value=lambda r: why(r, False) or None),
+    ]
     kind = "" if meta["kind"] == "actual" else f" ({word(lang, 'kind.' + meta['kind'])})"
     level = word(lang, f"level.{meta['level']}") if meta["level"] else word(lang, "t.all_levels")
-    title = word(lang, "t.rank", metric=names.metric(base, meta["metric"], lang), kind=kind, level=level,
-                 ranked=meta["ranked"], others=meta["with_figure"] - meta["ranked"], without=meta["without"])
+    title = word(
+        lang,
+        "t.rank",
+        metric=names.metric(base, meta["metric"], lang),
+        kind=kind,
+        level=level,
+        ranked=meta["ranked"],
+        others=meta["with_figure"] - meta["ranked"],
+        without=meta["without"],
+    )
     if meta["levels_with_figure"]:
         title += word(lang, "t.rank_elsewhere", levels=", ".join(meta["levels_with_figure"]))
-    return [Table("rank", title + _as_of(result, lang), columns, result.rows, chart="_chart",
-                  empty=word(lang, "empty"), caption=legend(result.rows, lang))]
+    return [
+        Table(
+            "rank",
+            title + _as_of(result, lang),
+            columns,
+            result.rows,
+            chart="_chart",
+            empty=word(lang, "empty"),
+            caption=legend(result.rows, lang),
+        )
+    ]
 
 
 def _flag_text(base: Base, flag: Record, lang: str, metric: str, glue: bool = False) -> str:
@@ -58,12 +94,18 @@ def _flag_text(base: Base, flag: Record, lang: str, metric: str, glue: bool = Fa
     if code == "only_one":
         return word(lang, "flag.only_one", places=", ".join(names.place(base, p, lang) for p in flag["places"]))
     if code == "sources_disagree":
-        return word(lang, "flag.sources_disagree", place=names.place(base, flag["place"], lang),
-                    sources=", ".join(flag["sources"]), text=names.figure(flag["_quantity"], lang, glue),
-                    date=flag["date"])
+        return word(
+            lang,
+            "flag.sources_disagree",
+            place=names.place(base, flag["place"], lang),
+            sources=", ".join(flag["sources"]),
+            text=names.figure(flag["_quantity"], lang, glue),
+            date=flag["date"],
+        )
     if code in ("different_scope", "different_year", "no_deadline"):
-        show = ((lambda v: names.scope(base, metric, v, lang)) if code == "different_scope"
-                else (lambda v: str(v or "—")))
+        show = (
+            (lambda v: names.scope(base, metric, v, lang)) if code == "different_scope" else (lambda v: str(v or "—"))
+        )
         detail = "; ".join(f"{names.place(base, p, lang)} {show(v)}" for p, v in flag["places"].items())
         return word(lang, f"flag.{code}", detail=detail)
     return word(lang, f"flag.{code}")
@@ -72,20 +114,35 @@ def _flag_text(base: Base, flag: Record, lang: str, metric: str, glue: bool = Fa
 @builder("compare")
 def compare_table(base: Base, result, lang: str) -> List[Table]:
     keys = result.meta["keys"]
-    columns = [Column("metric", "metric", in_table=False), Column("kind", "kind", in_table=False),
-               Column("metric_label", word(lang, "metric"),
-                      cell=lambda r: names.metric(base, r["metric"], lang)
-                      + ("" if r["kind"] == "actual" else f" ({word(lang, 'kind.' + r['kind'])})"),
-                      value=lambda r: names.metric(base, r["metric"], lang))]
+    columns = [
+        Column("metric", "metric", in_table=False),
+        Column("kind", "kind", in_table=False),
+        Column(
+            "metric_label",
+            word(lang, "metric"),
+            cell=lambda r: (
+                names.metric(base, r["metric"], lang)
+                + ("" if r["kind"] == "actual" else f" ({word(lang, 'kind.' + r['kind'])})")
+            ),
+            value=lambda r: names.metric(base, r["metric"], lang),
+        ),
+    ]
     for name, key in keys.items():
         columns += [c for c in fact_columns(base, lang, prefix=key + "_", shown=False) if c.key != f"{key}_kind"]
-        columns.append(Column(f"{key}_leader", names.place(base, name, lang), "bool", atomic=True,
-                              cell=_cell(key, lang)))
-    columns += [Column("leader", "leader", in_table=False), Column("flags", "flags", in_table=False),
-                Column("notes", word(lang, "why"), atomic=True,
-                       cell=lambda r: "; ".join(_flag_text(base, f, lang, r["metric"], True) for f in r["flags"] or []),
-                       value=lambda r: "; ".join(_flag_text(base, f, lang, r["metric"])
-                                                 for f in r["flags"] or []) or None)]
+        columns.append(
+            Column(f"{key}_leader", names.place(base, name, lang), "bool", atomic=True, cell=_cell(key, lang))
+        )
+    columns += [
+        Column("leader", "leader", in_table=False),
+        Column("flags", "flags", in_table=False),
+        Column(
+            "notes",
+            word(lang, "why"),
+            atomic=True,
+            cell=lambda r: "; ".join(_flag_text(base, f, lang, r["metric"], True) for f in r["flags"] or []),
+            value=lambda r: "; ".join(_flag_text(base, f, lang, r["metric"]) for f in r["flags"] or []) or None,
+        ),
+    ]
     places = result.meta["places"]
     title = " vs ".join(names.place(base, p, lang) for p in places) + _as_of(result, lang)
     empty = word(lang, "empty.compare", places=" / ".join(names.place(base, p, lang) for p in places), first=places[0])
@@ -98,8 +155,11 @@ def _cell(key: str, lang: str):
         if quantity is None:
             return "—"
         star = " " + word(lang, "leader") if record.get(f"{key}_leader") else ""
-        return (f"{names.figure(quantity, lang, True)}{star}\n"
-                f"{names.date(record[f'{key}_date'], record[f'{key}_date_basis'])}")
+        return (
+            f"{names.figure(quantity, lang, True)}{star}\n"
+            f"{names.date(record[f'{key}_date'], record[f'{key}_date_basis'])}"
+        )
+
     return cell
 
 
@@ -110,48 +170,102 @@ def targets_table(base: Base, result, lang: str) -> List[Table]:
             return f"{r['progress'] * 100:.0f}%"
         scope = names.scope(base, r["metric"], r["actual_scope"], lang) if r["actual_scope"] else ""
         return word(lang, f"progress.{r['progress_reason']}", scope=scope)
+
     def latest(r: Record) -> str:
         if r["_actual_quantity"] is None:
             return "—"
-        return (f"{names.figure(r['_actual_quantity'], lang, True)} "
-                f"({names.date(r['actual_date'], r['actual_date_basis'])})")
-    columns = [*_place(base, lang), *_metric(base, lang), *fact_columns(base, lang, header="target"),
-               Column("set_on", "set_on", in_table=False), *fact_columns(base, lang, prefix="actual_", shown=False),
-               Column("actual_shown", word(lang, "latest_actual"), atomic=True, cell=latest,
-                      value=lambda r: names.figure(r["_actual_quantity"], lang) if r["_actual_quantity"] else None),
-               Column("progress", word(lang, "progress"), "number", cell=progress),
-               Column("progress_reason", "progress_reason", in_table=False)]
-    return [Table("targets", word(lang, "t.targets", n=len(result.rows)), columns, result.rows,
-                  empty=word(lang, "empty"), caption=legend(result.rows, lang))]
+        return (
+            f"{names.figure(r['_actual_quantity'], lang, True)} "
+            f"({names.date(r['actual_date'], r['actual_date_basis'])})"
+        )
+
+    columns = [
+        *_place(base, lang),
+        *_metric(base, lang),
+        *fact_columns(base, lang, header="target"),
+        Column("set_on", "set_on", in_table=False),
+        *fact_columns(base, lang, prefix="actual_", shown=False),
+        Column(
+            "actual_shown",
+            word(lang, "latest_actual"),
+            atomic=True,
+            cell=latest,
+            value=lambda r: names.figure(r["_actual_quantity"], lang) if r["_actual_quantity"] else None,
+        ),
+        Column("progress", word(lang, "progress"), "number", cell=progress),
+        Column("progress_reason", "progress_reason", in_table=False),
+    ]
+    return [
+        Table(
+            "targets",
+            word(lang, "t.targets", n=len(result.rows)),
+            columns,
+            result.rows,
+            empty=word(lang, "empty"),
+            caption=legend(result.rows, lang),
+        )
+    ]
 
 
 @builder("conflicts")
 def conflicts_table(base: Base, result, lang: str) -> List[Table]:
-    columns = [*_place(base, lang), *_metric(base, lang), Column("kind", "kind", in_table=False),
-               Column("scope", "scope", in_table=False),
-               Column("scope_label", word(lang, "scope"),
-                      cell=lambda r: names.scope(base, r["metric"], r["scope"], lang),
-                      value=lambda r: names.scope(base, r["metric"], r["scope"], lang))]
+    columns = [
+        *_place(base, lang),
+        *_metric(base, lang),
+        Column("kind", "kind", in_table=False),
+        Column("scope", "scope", in_table=False),
+        Column(
+            "scope_label",
+            word(lang, "scope"),
+            cell=lambda r: names.scope(base, r["metric"], r["scope"], lang),
+            value=lambda r: names.scope(base, r["metric"], r["scope"], lang),
+        ),
+    ]
     for side in ("a", "b"):
-        columns += [Column(f"{side}_{k}", f"{side}_{k}", "number" if k in ("value", "value_max") else "text",
-                           in_table=False)
-                    for k in ("value", "value_max", "unit", "bound", "text", "date", "date_basis", "sources",
-                              "citations")]
-        columns.append(Column(f"{side}_shown", side.upper(), atomic=True, cell=_side_cell(side, lang),
-                              value=_side_cell(side, lang, machine=True)))
-    columns.append(Column("difference", word(lang, "difference"), "number",
-                          cell=lambda r: f"{r['difference'] * 100:.0f}%" if r["difference"] is not None else "—"))
-    return [Table("conflicts", word(lang, "t.conflicts", n=len(result.rows)), columns, result.rows,
-                  empty=word(lang, "empty"), caption=legend(result.rows, lang))]
+        columns += [
+            Column(f"{side}_{k}", f"{side}_{k}", "number" if k in ("value", "value_max") else "text", in_table=False)
+            for k in ("value", "value_max", "unit", "bound", "text", "date", "date_basis", "sources", "citations")
+        ]
+        columns.append(
+            Column(
+                f"{side}_shown",
+                side.upper(),
+                atomic=True,
+                cell=_side_cell(side, lang),
+                value=_side_cell(side, lang, machine=True),
+            )
+        )
+    columns.append(
+        Column(
+            "difference",
+            word(lang, "difference"),
+            "number",
+            cell=lambda r: f"{r['difference'] * 100:.0f}%" if r["difference"] is not None else "—",
+        )
+    )
+    return [
+        Table(
+            "conflicts",
+            word(lang, "t.conflicts", n=len(result.rows)),
+            columns,
+            result.rows,
+            empty=word(lang, "empty"),
+            caption=legend(result.rows, lang),
+        )
+    ]
 
 
 def _side_cell(side: str, lang: str, machine: bool = False) -> Callable[[Record], Any]:
     """A side of a conflict: its figure, date and sources (machine: the figure's label)."""
+
     def cell(r: Record) -> Any:
         if machine:
             return names.figure(r[f"_{side}_quantity"], lang)
-        return (f"{names.figure(r[f'_{side}_quantity'], lang, True)} "
-                f"({names.date(r[f'{side}_date'], r[f'{side}_date_basis'])}, {', '.join(r[f'{side}_sources'])})")
+        return (
+            f"{names.figure(r[f'_{side}_quantity'], lang, True)} "
+            f"({names.date(r[f'{side}_date'], r[f'{side}_date_basis'])}, {', '.join(r[f'{side}_sources'])})"
+        )
+
     return cell
 
 
@@ -160,11 +274,13 @@ def _term_cell(name: str, lang: str, machine: bool = False) -> Callable[[Record]
         if machine and not r.get(f"_{name}"):
             return None
         return _term_text(r, name, lang)
+
     return cell
 
 
 def _headline_cell(prefix: str, lang: str, machine: bool = False) -> Callable[[Record], Any]:
     """A headline figure in `list`: figure (year); machine: the figure's label."""
+
     def cell(r: Record) -> Any:
         quantity = r.get(f"_{prefix}quantity")
         if quantity is None:
@@ -172,6 +288,7 @@ def _headline_cell(prefix: str, lang: str, machine: bool = False) -> Callable[[R
         if machine:
             return names.figure(quantity, lang)
         return f"{names.figure(quantity, lang, True)} ({r[prefix + 'date'][:4]})"
+
     return cell
 
 
@@ -184,47 +301,92 @@ def _term_text(record: Record, name: str, lang: str) -> str:
     if term is None:
         return "—"
     text = names.figure(term.value, lang)
-    period = {"zh": {"year": "/年", "project": "/项目", "total": "(总额)"},
-              "en": {"year": " a year", "project": " per project", "total": " in total"}}[lang].get(term.period, "")
+    period = {
+        "zh": {"year": "/年", "project": "/项目", "total": "(总额)"},
+        "en": {"year": " a year", "project": " per project", "total": " in total"},
+    }[lang].get(term.period, "")
     return text + period
 
 
 def programme_columns(base: Base, lang: str, estimated: bool = False) -> List[Column]:
-    columns = [*_place(base, lang), Column("type", "type", in_table=False),
-               Column("type_label", word(lang, "type"), cell=lambda r: names.subsidy_type(base, r["type"], lang),
-                      value=lambda r: names.subsidy_type(base, r["type"], lang)),
-               Column("category", "category", in_table=False), Column("name", word(lang, "name")),
-               Column("policy", "policy", in_table=False), Column("date", word(lang, "date"), in_table=False),
-               Column("date_basis", "date_basis", in_table=False)]
+    columns = [
+        *_place(base, lang),
+        Column("type", "type", in_table=False),
+        Column(
+            "type_label",
+            word(lang, "type"),
+            cell=lambda r: names.subsidy_type(base, r["type"], lang),
+            value=lambda r: names.subsidy_type(base, r["type"], lang),
+        ),
+        Column("category", "category", in_table=False),
+        Column("name", word(lang, "name")),
+        Column("policy", "policy", in_table=False),
+        Column("date", word(lang, "date"), in_table=False),
+        Column("date_basis", "date_basis", in_table=False),
+    ]
     for name in ("pool", "rate", "cap"):
-        columns += [Column(name, name, "number", in_table=False),
-                    *[Column(f"{name}_{k}", f"{name}_{k}", in_table=False)
-                      for k in ("bound", "text", "period", "source", "quote")],
-                    Column(f"{name}_shown", word(lang, name), atomic=True, in_table=not (estimated and name == "pool"),
-                           cell=_term_cell(name, lang), value=_term_cell(name, lang, machine=True))]
+        columns += [
+            Column(name, name, "number", in_table=False),
+            *[
+                Column(f"{name}_{k}", f"{name}_{k}", in_table=False)
+                for k in ("bound", "text", "period", "source", "quote")
+            ],
+            Column(
+                f"{name}_shown",
+                word(lang, name),
+                atomic=True,
+                in_table=not (estimated and name == "pool"),
+                cell=_term_cell(name, lang),
+                value=_term_cell(name, lang, machine=True),
+            ),
+        ]
         if name == "rate":
-            columns.append(Column("special_rates", word(lang, "special_rates"), atomic=True, in_table=not estimated,
-                                  cell=lambda r: "; ".join(f"{t['text']} [{t['flag']}]"
-                                                           for t in r["special_rates"] or []) or "—"))
-    columns += [Column("eligibility", word(lang, "eligibility"), in_table=False),
-                Column("sources", word(lang, "sources"), atomic=True, in_table=not estimated),
-                Column("citations", "citations", in_table=False), Column("note", "note", in_table=False)]
+            columns.append(
+                Column(
+                    "special_rates",
+                    word(lang, "special_rates"),
+                    atomic=True,
+                    in_table=not estimated,
+                    cell=lambda r: "; ".join(f"{t['text']} [{t['flag']}]" for t in r["special_rates"] or []) or "—",
+                )
+            )
+    columns += [
+        Column("eligibility", word(lang, "eligibility"), in_table=False),
+        Column("sources", word(lang, "sources"), atomic=True, in_table=not estimated),
+        Column("citations", "citations", in_table=False),
+        Column("note", "note", in_table=False),
+    ]
     if estimated:
+
         def rule(r: Record) -> str:
             code = r["estimate"]
             if code in ("fund", "rate_unknown"):
                 return word(lang, f"estimate.{code}")
-            return word(lang, f"estimate.{code}", rate=names.number_en(r["rate_used"], "ratio", "ratio"),
-                        spend=_money(r["spend"], lang), gross=_money(r["gross"], lang), cap=_term_text(r, "cap", lang))
-        columns += [Column("spend", "spend", "number", in_table=False), Column("estimate", "estimate", in_table=False),
-                    Column("rate_used", "rate_used", "number", in_table=False),
-                    Column("special_used", "special_used", in_table=False),
-                    Column("gross", "gross", "number", in_table=False),
-                    Column("payout", "payout", "number", in_table=False),
-                    Column("payout_shown", word(lang, "payout"), atomic=True,
-                           cell=lambda r: _money(r["payout"], lang) if r["payout"] is not None else "—",
-                           value=lambda r: _money(r["payout"], lang) if r["payout"] is not None else None),
-                    Column("rule", word(lang, "rule"), atomic=True, cell=rule, value=rule)]
+            return word(
+                lang,
+                f"estimate.{code}",
+                rate=names.number_en(r["rate_used"], "ratio", "ratio"),
+                spend=_money(r["spend"], lang),
+                gross=_money(r["gross"], lang),
+                cap=_term_text(r, "cap", lang),
+            )
+
+        columns += [
+            Column("spend", "spend", "number", in_table=False),
+            Column("estimate", "estimate", in_table=False),
+            Column("rate_used", "rate_used", "number", in_table=False),
+            Column("special_used", "special_used", in_table=False),
+            Column("gross", "gross", "number", in_table=False),
+            Column("payout", "payout", "number", in_table=False),
+            Column(
+                "payout_shown",
+                word(lang, "payout"),
+                atomic=True,
+                cell=lambda r: _money(r["payout"], lang) if r["payout"] is not None else "—",
+                value=lambda r: _money(r["payout"], lang) if r["payout"] is not None else None,
+            ),
+            Column("rule", word(lang, "rule"), atomic=True, cell=rule, value=rule),
+        ]
     return columns
 
 
@@ -237,101 +399,180 @@ def programmes_table(base: Base, result, lang: str) -> List[Table]:
         title += " · " + ", ".join(names.subsidy_type(base, t, lang) for t in result.meta["types"])
     if spend is not None:
         title += word(lang, "t.spend", spend=_money(spend, lang))
-    return [Table(result.name, title, programme_columns(base, lang, spend is not None), result.rows,
-                  empty=word(lang, "empty"))]
+    return [
+        Table(
+            result.name, title, programme_columns(base, lang, spend is not None), result.rows, empty=word(lang, "empty")
+        )
+    ]
 
 
 @builder("places")
 def places_table(base: Base, result, lang: str) -> List[Table]:
-    columns = [*_place(base, lang), Column("level", "level", in_table=False),
-               Column("level_label", word(lang, "level"), cell=lambda r: word(lang, f"level.{r['level']}"),
-                      value=lambda r: word(lang, f"level.{r['level']}")),
-               Column("province", word(lang, "province"), in_table=lang == "zh"),
-               Column("city", "city", in_table=False),
-               Column("regions", word(lang, "regions"), in_table=lang == "zh"),
-               Column("pinyin", "pinyin", in_table=False),
-               Column("english", "english", in_table=False)]
+    columns = [
+        *_place(base, lang),
+        Column("level", "level", in_table=False),
+        Column(
+            "level_label",
+            word(lang, "level"),
+            cell=lambda r: word(lang, f"level.{r['level']}"),
+            value=lambda r: word(lang, f"level.{r['level']}"),
+        ),
+        Column("province", word(lang, "province"), in_table=lang == "zh"),
+        Column("city", "city", in_table=False),
+        Column("regions", word(lang, "regions"), in_table=lang == "zh"),
+        Column("pinyin", "pinyin", in_table=False),
+        Column("english", "english", in_table=False),
+    ]
     for metric in result.meta["metrics"]:
         p = metric + "_"
-        columns += [Column(p + k, p + k, "number" if k in ("value", "value_max") else "text", in_table=False)
-                    for k in ("value", "value_max", "unit", "bound", "text", "date", "scope")]
-        columns.append(Column(p + "shown", names.metric(base, metric, lang), atomic=True,
-                              cell=_headline_cell(p, lang), value=_headline_cell(p, lang, machine=True)))
-    columns += [Column("facts", word(lang, "facts"), "number"),
-                Column("policies", "policies", "number", in_table=False),
-                Column("programmes", "programmes", "number", in_table=False)]
-    return [Table("places", word(lang, "t.places", n=len(result.rows)), columns, result.rows,
-                  empty=word(lang, "empty"))]
+        columns += [
+            Column(p + k, p + k, "number" if k in ("value", "value_max") else "text", in_table=False)
+            for k in ("value", "value_max", "unit", "bound", "text", "date", "scope")
+        ]
+        columns.append(
+            Column(
+                p + "shown",
+                names.metric(base, metric, lang),
+                atomic=True,
+                cell=_headline_cell(p, lang),
+                value=_headline_cell(p, lang, machine=True),
+            )
+        )
+    columns += [
+        Column("facts", word(lang, "facts"), "number"),
+        Column("policies", "policies", "number", in_table=False),
+        Column("programmes", "programmes", "number", in_table=False),
+    ]
+    return [
+        Table("places", word(lang, "t.places", n=len(result.rows)), columns, result.rows, empty=word(lang, "empty"))
+    ]
 
 
 @builder("place")
 def place_tables(base: Base, result, lang: str) -> List[Table]:
     name = result.meta["place"]
     shown = names.place(base, name, lang)
-    profile = [Column(k, word(lang, k), cell=(lambda r: word(lang, f"level.{r['level']}")) if k == "level" else None)
-               for k in ("place", "level", "province", "city", "regions", "traditional", "pinyin", "english")]
+    profile = [
+        Column(k, word(lang, k), cell=(lambda r: word(lang, f"level.{r['level']}")) if k == "level" else None)
+        for k in ("place", "level", "province", "city", "regions", "traditional", "pinyin", "english")
+    ]
     facts_section, policies_section, programmes_section = result.sections
-    facts = [*_place(base, lang, shown=False), *_metric(base, lang),
-             Column("kind_label", word(lang, "kind"), cell=lambda r: word(lang, f"kind.{r['kind']}"),
-                    value=lambda r: word(lang, f"kind.{r['kind']}")),
-             *fact_columns(base, lang), Column("set_on", "set_on", in_table=False),
-             Column("note", "note", in_table=False)]
+    facts = [
+        *_place(base, lang, shown=False),
+        *_metric(base, lang),
+        Column(
+            "kind_label",
+            word(lang, "kind"),
+            cell=lambda r: word(lang, f"kind.{r['kind']}"),
+            value=lambda r: word(lang, f"kind.{r['kind']}"),
+        ),
+        *fact_columns(base, lang),
+        Column("set_on", "set_on", in_table=False),
+        Column("note", "note", in_table=False),
+    ]
     policies = policy_columns(base, lang, with_place=False)
-    return [Table("place", shown + _as_of(result, lang), profile, result.rows),
-            Table("facts", word(lang, "t.place_facts", place=shown), facts, facts_section.rows,
-                  empty=word(lang, "empty"), caption=legend(facts_section.rows, lang)),
-            Table("policies", word(lang, "t.place_policies", place=shown), policies, policies_section.rows,
-                  empty=word(lang, "empty")),
-            Table("subsidies", word(lang, "t.place_subsidies", place=shown), programme_columns(base, lang),
-                  programmes_section.rows, empty=word(lang, "empty"))]
+    return [
+        Table("place", shown + _as_of(result, lang), profile, result.rows),
+        Table(
+            "facts",
+            word(lang, "t.place_facts", place=shown),
+            facts,
+            facts_section.rows,
+            empty=word(lang, "empty"),
+            caption=legend(facts_section.rows, lang),
+        ),
+        Table(
+            "policies",
+            word(lang, "t.place_policies", place=shown),
+            policies,
+            policies_section.rows,
+            empty=word(lang, "empty"),
+        ),
+        Table(
+            "subsidies",
+            word(lang, "t.place_subsidies", place=shown),
+            programme_columns(base, lang),
+            programmes_section.rows,
+            empty=word(lang, "empty"),
+        ),
+    ]
 
 
 def policy_columns(base: Base, lang: str, with_place: bool = True) -> List[Column]:
-    return [*_place(base, lang, shown=with_place), Column("title", word(lang, "title")),
-            Column("date", word(lang, "date"), atomic=True, cell=lambda r: names.date(r["date"], r["date_basis"])),
-            Column("date_basis", "date_basis", in_table=False), Column("period", word(lang, "period"), atomic=True),
-            Column("sources", word(lang, "sources"), atomic=True), Column("citations", "citations", in_table=False),
-            Column("note", "note", in_table=False)]
+    return [
+        *_place(base, lang, shown=with_place),
+        Column("title", word(lang, "title")),
+        Column("date", word(lang, "date"), atomic=True, cell=lambda r: names.date(r["date"], r["date_basis"])),
+        Column("date_basis", "date_basis", in_table=False),
+        Column("period", word(lang, "period"), atomic=True),
+        Column("sources", word(lang, "sources"), atomic=True),
+        Column("citations", "citations", in_table=False),
+        Column("note", "note", in_table=False),
+    ]
 
 
 @builder("policies")
 def policies_table(base: Base, result, lang: str) -> List[Table]:
-    return [Table("policies", word(lang, "t.policies", n=len(result.rows)), policy_columns(base, lang), result.rows,
-                  empty=word(lang, "empty"), caption=legend(result.rows, lang))]
+    return [
+        Table(
+            "policies",
+            word(lang, "t.policies", n=len(result.rows)),
+            policy_columns(base, lang),
+            result.rows,
+            empty=word(lang, "empty"),
+            caption=legend(result.rows, lang),
+        )
+    ]
 
 
 @builder("sources")
 def sources_table(base: Base, result, lang: str) -> List[Table]:
-    columns = [Column("source", word(lang, "sources"), atomic=True),
-               Column("title", word(lang, "title_source"), in_table=lang == "zh"),
-               Column("publisher", word(lang, "publisher"), in_table=lang == "zh"),
-               Column("published", word(lang, "published"), atomic=True),
-               Column("file", word(lang, "file"), in_table=False),
-               Column("sha256", "sha256", in_table=False), Column("url", "url", in_table=False),
-               Column("origin", word(lang, "origin"), atomic=True),
-               *[Column(k, word(lang, k), "number") for k in ("facts", "policies", "programmes")]]
-    return [Table("sources", word(lang, "t.sources", n=len(result.rows)), columns, result.rows,
-                  empty=word(lang, "empty"))]
+    columns = [
+        Column("source", word(lang, "sources"), atomic=True),
+        Column("title", word(lang, "title_source"), in_table=lang == "zh"),
+        Column("publisher", word(lang, "publisher"), in_table=lang == "zh"),
+        Column("published", word(lang, "published"), atomic=True),
+        Column("file", word(lang, "file"), in_table=False),
+        Column("sha256", "sha256", in_table=False),
+        Column("url", "url", in_table=False),
+        Column("origin", word(lang, "origin"), atomic=True),
+        *[Column(k, word(lang, k), "number") for k in ("facts", "policies", "programmes")],
+    ]
+    return [
+        Table("sources", word(lang, "t.sources", n=len(result.rows)), columns, result.rows, empty=word(lang, "empty"))
+    ]
 
 
 @builder("metrics")
 def metrics_table(base: Base, result, lang: str) -> List[Table]:
-    columns = [Column("metric", word(lang, "metric_key"), atomic=True),
-               Column("zh", word(lang, "zh"), in_table=lang == "zh"),
-               Column("en", word(lang, "en")), Column("unit", "unit", in_table=False),
-               Column("machine_unit", word(lang, "unit"), atomic=True),
-               Column("higher_is_better", "higher_is_better", "bool", in_table=False),
-               Column("scopes", word(lang, "scopes"), in_table=False), Column("places", word(lang, "places"), "number")]
+    columns = [
+        Column("metric", word(lang, "metric_key"), atomic=True),
+        Column("zh", word(lang, "zh"), in_table=lang == "zh"),
+        Column("en", word(lang, "en")),
+        Column("unit", "unit", in_table=False),
+        Column("machine_unit", word(lang, "unit"), atomic=True),
+        Column("higher_is_better", "higher_is_better", "bool", in_table=False),
+        Column("scopes", word(lang, "scopes"), in_table=False),
+        Column("places", word(lang, "places"), "number"),
+    ]
     return [Table("metrics", word(lang, "t.metrics", n=len(result.rows)), columns, result.rows)]
 
 
 @builder("types")
 def types_table(base: Base, result, lang: str) -> List[Table]:
-    columns = [Column("type", word(lang, "type"), in_table=lang == "zh"), Column("en", word(lang, "en")),
-               Column("pinyin", word(lang, "pinyin"), atomic=True), Column("category", "category", in_table=False),
-               Column("category_label", word(lang, "category"), cell=lambda r: word(lang, f"category.{r['category']}"),
-                      value=lambda r: word(lang, f"category.{r['category']}")),
-               Column("programmes", word(lang, "programmes"), "number")]
+    columns = [
+        Column("type", word(lang, "type"), in_table=lang == "zh"),
+        Column("en", word(lang, "en")),
+        Column("pinyin", word(lang, "pinyin"), atomic=True),
+        Column("category", "category", in_table=False),
+        Column(
+            "category_label",
+            word(lang, "category"),
+            cell=lambda r: word(lang, f"category.{r['category']}"),
+            value=lambda r: word(lang, f"category.{r['category']}"),
+        ),
+        Column("programmes", word(lang, "programmes"), "number"),
+    ]
     return [Table("types", word(lang, "t.types", n=len(result.rows)), columns, result.rows)]
 
 
@@ -339,21 +580,30 @@ def types_table(base: Base, result, lang: str) -> List[Table]:
 def candidates_table(base: Base, result, lang: str) -> List[Table]:
     def metric(r: Record) -> str:
         return names.metric(base, r["metric"], lang) if r["metric"] in base.metrics else r["metric"]
-    columns = [*_place(base, lang), Column("place_known", "place_known", "bool", in_table=False),
-               Column("metric", "metric", in_table=False),
-               Column("metric_label", word(lang, "metric"), cell=metric, value=metric),
-               Column("value", word(lang, "figure"), atomic=True),
-               Column("kind", "kind", in_table=False),
-               Column("kind_label", word(lang, "kind"), cell=lambda r: word(lang, f"kind.{r['kind']}"),
-                      value=lambda r: word(lang, f"kind.{r['kind']}")),
-               Column("date", word(lang, "date"), atomic=True, cell=lambda r: names.date(r["date"], r["date_basis"])),
-               Column("date_basis", "date_basis", in_table=False),
-               Column("confidence", word(lang, "confidence"), "number", atomic=True),
-               Column("known", word(lang, "known"), "bool", cell=lambda r: word(lang, "yes") if r["known"] else ""),
-               Column("quote", word(lang, "quote"))]
+
+    columns = [
+        *_place(base, lang),
+        Column("place_known", "place_known", "bool", in_table=False),
+        Column("metric", "metric", in_table=False),
+        Column("metric_label", word(lang, "metric"), cell=metric, value=metric),
+        Column("value", word(lang, "figure"), atomic=True),
+        Column("kind", "kind", in_table=False),
+        Column(
+            "kind_label",
+            word(lang, "kind"),
+            cell=lambda r: word(lang, f"kind.{r['kind']}"),
+            value=lambda r: word(lang, f"kind.{r['kind']}"),
+        ),
+        Column("date", word(lang, "date"), atomic=True, cell=lambda r: names.date(r["date"], r["date_basis"])),
+        Column("date_basis", "date_basis", in_table=False),
+        Column("confidence", word(lang, "confidence"), "number", atomic=True),
+        Column("known", word(lang, "known"), "bool", cell=lambda r: word(lang, "yes") if r["known"] else ""),
+        Column("quote", word(lang, "quote")),
+    ]
     title = word(lang, "t.candidates", n=len(result.rows))
-    return [Table("candidates", title, columns, result.rows, empty=word(lang, "empty"),
-                  caption=legend(result.rows, lang))]
+    return [
+        Table("candidates", title, columns, result.rows, empty=word(lang, "empty"), caption=legend(result.rows, lang))
+    ]
 
 
 @builder("cite")
@@ -361,24 +611,46 @@ def cite_table(base: Base, result, lang: str) -> List[Table]:
     is_fact = "metric" in result.meta
     columns = [*_place(base, lang)]
     if is_fact:
-        columns += [Column("metric", "metric", in_table=False),
-                    *[c for c in fact_columns(base, lang, metric_of=lambda r: result.meta["metric"])
-                      if c.key not in ("sources", "citations")],
-                    Column("kind_label", word(lang, "kind"), cell=lambda r: word(lang, f"kind.{r['kind']}"),
-                           value=lambda r: word(lang, f"kind.{r['kind']}"))]
+        columns += [
+            Column("metric", "metric", in_table=False),
+            *[
+                c
+                for c in fact_columns(base, lang, metric_of=lambda r: result.meta["metric"])
+                if c.key not in ("sources", "citations")
+            ],
+            Column(
+                "kind_label",
+                word(lang, "kind"),
+                cell=lambda r: word(lang, f"kind.{r['kind']}"),
+                value=lambda r: word(lang, f"kind.{r['kind']}"),
+            ),
+        ]
     else:
         columns += [Column("programme", word(lang, "name")), Column("role", word(lang, "term"))]
-    columns += [Column("source", word(lang, "sources"), atomic=True), Column("title", word(lang, "title_source")),
-                Column("publisher", word(lang, "publisher"), in_table=False),
-                Column("published", word(lang, "published"), atomic=True),
-                Column("quote", "quote", in_table=False),
-                Column("value_as_written", "value_as_written", in_table=False),
-                Column("note", word(lang, "note"), in_table=False),
-                Column("paragraph", word(lang, "paragraph"),
-                       cell=lambda r: r["paragraph"] if r["paragraph"] is not None else word(lang, "not_found"))]
+    columns += [
+        Column("source", word(lang, "sources"), atomic=True),
+        Column("title", word(lang, "title_source")),
+        Column("publisher", word(lang, "publisher"), in_table=False),
+        Column("published", word(lang, "published"), atomic=True),
+        Column("quote", "quote", in_table=False),
+        Column("value_as_written", "value_as_written", in_table=False),
+        Column("note", word(lang, "note"), in_table=False),
+        Column(
+            "paragraph",
+            word(lang, "paragraph"),
+            cell=lambda r: r["paragraph"] if r["paragraph"] is not None else word(lang, "not_found"),
+        ),
+    ]
     if is_fact:
         title = f"{names.place(base, result.meta['place'], lang)} · {names.metric(base, result.meta['metric'], lang)}"
     else:
         title = result.meta["programme"]
-    return [Table("cite", word(lang, "t.cite", title=title, n=len(result.rows)), columns, result.rows,
-                  caption=legend(result.rows, lang))]
+    return [
+        Table(
+            "cite",
+            word(lang, "t.cite", title=title, n=len(result.rows)),
+            columns,
+            result.rows,
+            caption=legend(result.rows, lang),
+        )
+    ]

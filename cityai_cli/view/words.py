@@ -3,6 +3,7 @@
 `word(lang, key)` is the only lookup; a missing English entry is a bug caught by the tests (every
 key exists in both languages).
 """
+
 from __future__ import annotations
 
 from typing import Dict
