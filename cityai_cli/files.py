@@ -6,6 +6,7 @@ knowledge-base files with the same guarantees on a warm run.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from pathlib import Path
@@ -86,3 +87,67 @@ def _position(text, offset: int) -> tuple:
     """(line, column), both from 1, of an offset into text or bytes."""
     newline = "\n" if isinstance(text, str) else b"\n"
     return text.count(newline, 0, offset) + 1, offset - (text.rfind(newline, 0, offset) + 1) + 1
+
+
+class WriteError(ValueError):
+    """Why a file cannot be written, worded to follow its name: "out.svg: is not a regular file"."""
+
+
+def existing_regular(path: Path) -> bool:
+    """Whether `path` is an existing regular file (False: nothing is there). Anything else is a
+    WriteError: a directory, and also a device, pipe, socket or symbolic link, which a write would
+    block on, write through, or destroy (replacing /dev/null with a file)."""
+    try:
+        status = os.lstat(path)
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError) as error:
+        raise WriteError(f"cannot write: {getattr(error, 'strerror', None) or error}") from None
+    if stat.S_ISDIR(status.st_mode):
+        raise WriteError("is a directory")
+    if stat.S_ISLNK(status.st_mode):
+        raise WriteError("is a symbolic link; give the file it points to")
+    if not stat.S_ISREG(status.st_mode):
+        raise WriteError("is not a regular file")
+    return True
+
+
+def write_atomically(path: Path, data: bytes, *, replace: bool = True) -> None:
+    """Write `data` to `path` (absent, or a regular file if `replace`) through a new file beside
+    it that is renamed over it: a full disk or a crash leaves the old file whole, never a torn
+    one. The new file is created exclusively and never through a link."""
+    if existing_regular(path) and not replace:
+        raise WriteError("already exists")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        descriptor = os.open(temporary, flags, 0o644)
+    except (OSError, ValueError) as error:
+        raise WriteError(f"cannot write: {getattr(error, 'strerror', None) or error}") from None
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise WriteError(f"cannot write: {error.strerror or error}") from None
+
+
+def create_exclusively(path: Path, data: bytes) -> None:
+    """Create `path` with `data`; never through a link, never over an existing file, and removed
+    again if the write fails (no empty file left to block a retry)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        descriptor = os.open(path, flags, 0o644)
+    except FileExistsError:
+        raise WriteError("already exists") from None
+    except (OSError, ValueError) as error:
+        raise WriteError(f"cannot write: {getattr(error, 'strerror', None) or error}") from None
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        raise WriteError(f"cannot write: {error.strerror or error}") from None

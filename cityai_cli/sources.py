@@ -7,14 +7,17 @@ it, so a silently edited source is caught. Nothing is written into the bundled b
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 from .dates import PartialDate
 from .errors import DataError, Problem, UsageError
-from .kb import PACKAGE_DIR, bundled_path, read_text
+from .files import WriteError, create_exclusively, existing_regular, write_atomically
+from .kb import PACKAGE_DIR, bundled_path, parse_toml, read_text
+from .text import CONTROL_IN_KEY, one_line, toml_key, toml_string
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _NEW_BASE = (
@@ -29,8 +32,13 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def check_source_id(source_id: str, option: str = "--id") -> None:
+    """A source id is also a TOML key and a file name in seeds/: a small safe alphabet."""
+    if not _ID.match(source_id) or len(source_id) > 100:
+        raise UsageError(
+            f"{option} {one_line(source_id)!r}: use lower-case letters, digits, - and _ "
+            "(at most 100), e.g. xinhua-2025-06"
+        )
 
 
 def add_source(
@@ -42,14 +50,20 @@ def add_source(
     published: str,
     url: Optional[str] = None,
 ) -> str:
-    """Copy `document` into `base_file`'s seeds/ and append its `[sources.ID]`; return the entry."""
+    """Copy `document` into `base_file`'s seeds/ and append its `[sources.ID]`; return the entry.
+
+    Nothing is written through a link, over a device, or outside the base's directory and its
+    seeds/; the base is rewritten whole (write_atomically), so a full disk leaves it as it was;
+    and the new text is parsed before it is written, so the base stays valid TOML."""
     from .query.extract import read_document
 
-    if not _ID.match(source_id):
-        raise UsageError(f"--id {source_id!r}: use lower-case letters, digits, - and _, e.g. xinhua-2025-06")
-    for option, value in (("--title", title), ("--publisher", publisher)):
-        if not value.strip():
+    check_source_id(source_id)
+    for option, value in (("--title", title), ("--publisher", publisher), ("--url", url or "")):
+        if option != "--url" and not value.strip():
             raise UsageError(f"{option} needs a value")
+        found = CONTROL_IN_KEY.search(value)
+        if found:
+            raise UsageError(f"{option} contains the control or invisible character U+{ord(found.group(0)):04X}")
     try:
         PartialDate.parse(published)
     except ValueError as error:
@@ -59,31 +73,48 @@ def add_source(
         raise UsageError(
             "sources add writes into your own knowledge base: give --data FILE (the bundled one is read-only)"
         )
+    try:
+        exists = existing_regular(base_file)
+    except WriteError as error:
+        raise DataError([Problem(str(base_file), str(error))]) from None
     # A new file is a new base of your own (used with --with, or --data alone).
-    text = read_text(base_file) if base_file.exists() else _NEW_BASE
-    if re.search(rf"^\[sources\.{re.escape(source_id)}\]", text, re.M) or re.search(
-        rf'^\[sources\."{re.escape(source_id)}"\]', text, re.M
-    ):
-        raise UsageError(f"source {source_id!r} already exists in {base_file}")
+    text = read_text(base_file) if exists else _NEW_BASE
+    known = parse_toml(text, str(base_file)).get("sources", {})
+    bundled = parse_toml(read_text(bundled_path("data", "cities.toml")), "cities.toml").get("sources", {})
+    if source_id in known or source_id in bundled:
+        where = base_file if source_id in known else "the bundled base"
+        raise UsageError(f"source {source_id!r} already exists in {where}; choose another --id")
     content = read_document(document).encode("utf-8")
+    entry = (
+        f"\n[sources.{toml_key(source_id)}]\nfile = {toml_string(source_id + '.txt')}\n"
+        f"publisher = {toml_string(publisher)}\ntitle = {toml_string(title)}\n"
+        f'published = {toml_string(published)}\nsha256 = "{sha256_of(content)}"\n'
+        + (f"url = {toml_string(url)}\n" if url else "")
+    )
+    updated = text + ("" if text.endswith("\n") else "\n") + entry
+    parse_toml(updated, str(base_file))  # raises DataError if the entry could not join the base
     seeds = base_file.parent / "seeds"
     target = seeds / f"{source_id}.txt"
-    try:
+    with _failing_as_data_error(seeds):
+        if seeds.is_symlink():
+            raise WriteError("is a symbolic link; seeds/ must be a directory of the base")
         seeds.mkdir(exist_ok=True)
-        if target.exists() and target.read_bytes() != content:
+    with _failing_as_data_error(target):
+        if not existing_regular(target):
+            create_exclusively(target, content)
+        elif target.read_bytes() != content:
             raise UsageError(f"{target} exists with other content; choose another --id")
-        target.write_bytes(content)
-        entry = (
-            f"\n[sources.{source_id}]\nfile = {_string(target.name)}\npublisher = {_string(publisher)}\n"
-            f'title = {_string(title)}\npublished = {_string(published)}\nsha256 = "{sha256_of(content)}"\n'
-            + (f"url = {_string(url)}\n" if url else "")
-        )
-        with base_file.open("a", encoding="utf-8") as out:
-            if not base_file.stat().st_size:
-                out.write(text)
-            out.write(("" if text.endswith("\n") else "\n") + entry)
-    except OSError as error:
-        raise DataError(
-            [Problem(str(error.filename or base_file), f"cannot write: {error.strerror or error}")]
-        ) from None
+    with _failing_as_data_error(base_file):
+        write_atomically(base_file, updated.encode("utf-8"))
     return entry
+
+
+@contextlib.contextmanager
+def _failing_as_data_error(path: Path) -> Iterator[None]:
+    """A failed write as a Problem naming the file it concerns."""
+    try:
+        yield
+    except WriteError as error:
+        raise DataError([Problem(str(path), str(error))]) from None
+    except OSError as error:
+        raise DataError([Problem(str(path), f"cannot write: {error.strerror or error}")]) from None

@@ -35,3 +35,21 @@ def one_line(text: str) -> str:
     if text.isprintable():
         return text
     return CONTROL_IN_KEY.sub(_escape, text)
+
+
+_TOML_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\b": "\\b", "\f": "\\f"}
+_TOML_SPECIAL = re.compile(f'[\\\\"\x00-\x1f\x7f-\x9f{_INVISIBLE}]')
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def toml_string(text: str) -> str:
+    """`text` as a TOML basic string that is valid whatever it holds: quotes and backslashes
+    escaped, and every control, bidi and zero-width character written as an escape, so that
+    generated TOML never carries a raw control character (to a terminal, or into a base, whose
+    loader would refuse it with a less helpful message)."""
+    return '"' + _TOML_SPECIAL.sub(lambda m: _TOML_ESCAPES.get(m.group(0)) or f"\\u{ord(m.group(0)):04x}", text) + '"'
+
+
+def toml_key(text: str) -> str:
+    """A bare TOML key where the text allows one, else a quoted one: never a table injection."""
+    return text if _BARE_KEY.fullmatch(text) else toml_string(text)

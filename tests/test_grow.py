@@ -45,11 +45,17 @@ def test_sources_add_copies_the_document_and_records_its_hash(cli, own):
     assert cli("validate", "my.toml").code == 0
     again = cli("sources", "add", "a.html", "--id", "yi-2025", "--title", "乙市", "--publisher", "测试",
                 "--published", "2025-05", "--data", "my.toml")
-    assert (again.code, again.stderr) == (2, "Error: source 'yi-2025' already exists in my.toml\n")
+    assert (again.code, again.stderr) == (2, "Error: source 'yi-2025' already exists in my.toml; choose another --id\n")
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--id", "Bad Id"], "Error: --id 'Bad Id': use lower-case letters, digits, - and _, e.g. xinhua-2025-06\n"),
+    (["--id", "Bad Id"],
+     "Error: --id 'Bad Id': use lower-case letters, digits, - and _ (at most 100), e.g. xinhua-2025-06\n"),
+    (["--id", "liaowang-2025-03"],
+     "Error: source 'liaowang-2025-03' already exists in the bundled base; choose another --id\n"),
+    (["--title", 'T"]\n[places.x]'], "Error: --title contains the control or invisible character U+000A\n"),
+    (["--publisher", "\x1b]0;pwned\x07"], "Error: --publisher contains the control or invisible character U+001B\n"),
+    (["--url", "https://e.x/\u202egpj"], "Error: --url contains the control or invisible character U+202E\n"),
     (["--id", "ok", "--published", "2025-13"], "Error: --published: '2025-13' is not a real date\n"),
 ])
 def test_sources_add_refuses_bad_options(cli, own, args, message):
@@ -59,6 +65,49 @@ def test_sources_add_refuses_bad_options(cli, own, args, message):
     flat = [item for pair in base.items() for item in pair]
     result = cli("sources", "add", "a.txt", *flat, "--data", "my.toml")
     assert (result.code, result.stderr) == (2, message)
+
+
+def test_sources_add_finds_an_existing_id_however_the_table_is_spelled(cli, own):
+    (own / "a.txt").write_text("文本\n", encoding="utf-8")
+    (own / "my.toml").write_text('[sources . s3]\nfile = "s3.txt"\npublisher = "p"\ntitle = "t"\npublished = "2025"\n',
+                                 encoding="utf-8")
+    before = (own / "my.toml").read_bytes()
+    result = cli("sources", "add", "a.txt", "--id", "s3", "--title", "t", "--publisher", "p", "--published", "2025",
+                 "--data", "my.toml")
+    assert (result.code, result.stderr) == (2, "Error: source 's3' already exists in my.toml; choose another --id\n")
+    assert (own / "my.toml").read_bytes() == before
+
+
+@pytest.mark.parametrize("plant", ["base_dangling", "base_to_file", "seed_dangling", "seeds_dir_link"])
+def test_sources_add_never_writes_through_a_link(cli, own, tmp_path_factory, plant):
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "victim.conf").write_text("keep = 1\n", encoding="utf-8")
+    (own / "a.txt").write_text("文本\n", encoding="utf-8")
+    base = own / "b" / "my.toml"
+    base.parent.mkdir()
+    if plant == "base_dangling":
+        base.symlink_to(outside / "planted.conf")
+    elif plant == "base_to_file":
+        base.symlink_to(outside / "victim.conf")
+    elif plant == "seed_dangling":
+        (base.parent / "seeds").mkdir()
+        (base.parent / "seeds" / "x2.txt").symlink_to(outside / "planted.sh")
+    else:
+        (base.parent / "seeds").symlink_to(outside)
+    result = cli("sources", "add", "a.txt", "--id", "x2", "--title", "t", "--publisher", "p", "--published", "2025",
+                 "--with", str(base))
+    assert result.code == 1 and "symbolic link" in result.stderr and "Traceback" not in result.stderr
+    assert sorted(p.name for p in outside.iterdir()) == ["victim.conf"]
+    assert (outside / "victim.conf").read_text(encoding="utf-8") == "keep = 1\n"
+
+
+def test_sources_add_writes_escaped_toml_that_validates(cli, own):
+    (own / "a.txt").write_text("乙市人工智能企业约2400家。\n", encoding="utf-8")
+    result = cli("sources", "add", "a.txt", "--id", "q1", "--title", 'say "hi" \\ there', "--publisher", "p",
+                 "--published", "2025", "--data", "my.toml")
+    assert result.code == 0
+    assert 'title = "say \\"hi\\" \\\\ there"' in result.stdout
+    assert cli("validate", "my.toml").code == 0
 
 
 def test_sources_add_never_writes_into_the_bundled_base(cli, own):
