@@ -293,11 +293,14 @@ def emit(
 
 
 def save(path: Path, text: str) -> None:
-    """Write a picture file, turning every way it can fail into a DataError."""
+    """Write a picture file, turning every way it can fail into a DataError. An existing regular
+    file is replaced whole (never left torn by a full disk); a device, pipe or link never."""
+    from .files import WriteError, write_atomically
+
     try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise DataError([Problem(str(path), f"cannot write: {error.strerror or error}")]) from None
+        write_atomically(path, text.encode("utf-8"))
+    except WriteError as error:
+        raise DataError([Problem(str(path), str(error))]) from None
 
 
 def write(text: str) -> None:
@@ -958,10 +961,11 @@ def export_command(
     """
     from .paths import data_files, default_data_path
     from .store import export
+    from .text import one_line
 
     chosen = data or _State.data
     export(load(data, with_).base, sqlite, data_files(default_data_path(str(chosen) if chosen else None)), force)
-    typer.echo(f"wrote {sqlite}", err=True)
+    typer.echo(f"wrote {one_line(str(sqlite))}", err=True)
 
 
 def main() -> None:

@@ -804,11 +804,14 @@ def _meta(key: str, files: List[Path]) -> Dict[str, str]:
 def export(base: AbstractBase, target: Path, files: List[Path], force: bool = False) -> None:
     """`cityai export --sqlite FILE`: the same schema as the cache, as a standalone file."""
     from .errors import DataError, Problem
+    from .files import WriteError, existing_regular
 
-    if target.exists() and not force:
+    try:  # only a regular file is ever replaced: never a device, a pipe or a link
+        exists = existing_regular(target)
+    except WriteError as error:
+        raise DataError([Problem(str(target), str(error))]) from None
+    if exists and not force:
         raise DataError([Problem(str(target), "already exists; add --force to overwrite it")])
-    if target.is_dir():
-        raise DataError([Problem(str(target), "is a directory")])
     try:
         temporary = target.with_name(f".{target.name}.tmp{os.getpid()}")
         _discard(temporary)

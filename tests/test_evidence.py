@@ -115,3 +115,19 @@ def test_an_unwritable_picture_is_a_data_error(cli, tmp_path):
 def test_checked_in_schema_is_the_generated_one(cli):
     assert json.loads(cli("schema").stdout) == json.loads((ROOT / "data" / "cities.schema.json").read_text(encoding="utf-8"))
     assert PROJECT_DATA.read_text(encoding="utf-8").startswith("#:schema ./cities.schema.json\n")
+
+
+def test_svg_onto_a_fifo_is_refused_without_blocking(cli, tmp_path):
+    import os
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    result = cli("rank", "--by", "产业规模", "--data", M, "-f", "csv", "--svg", str(fifo))
+    assert (result.code, result.stderr) == (1, f"Error: {fifo}: is not a regular file\n")
+    assert fifo.is_fifo()
+
+
+def test_svg_replaces_an_existing_picture_whole(cli, tmp_path):
+    svg = tmp_path / "r.svg"
+    svg.write_text("old", encoding="utf-8")
+    assert cli("rank", "--by", "产业规模", "--data", M, "-f", "csv", "--svg", str(svg)).code == 0
+    assert svg.read_text(encoding="utf-8").startswith("<svg") and [p.name for p in tmp_path.iterdir()] == ["r.svg"]

@@ -84,3 +84,29 @@ def test_refuses_to_overwrite_without_force(cli, tmp_path, project):
 def test_an_unwritable_target_is_a_clean_error(cli, tmp_path):
     result = cli("export", "--sqlite", str(tmp_path / "missing" / "kb.sqlite3"))
     assert result.code == 1 and result.stderr.startswith("Error: ") and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["fifo", "symlink", "directory"])
+def test_export_never_replaces_what_is_not_a_regular_file(cli, tmp_path, kind):
+    import os
+    target = tmp_path / "target"
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "symlink":
+        (tmp_path / "real.sqlite3").write_bytes(b"keep")
+        target.symlink_to(tmp_path / "real.sqlite3")
+    else:
+        target.mkdir()
+    result = cli("export", "--sqlite", str(target), "--force", "--data", str(PROJECT_DATA))
+    expected = {"fifo": "is not a regular file", "symlink": "is a symbolic link; give the file it points to",
+                "directory": "is a directory"}[kind]
+    assert (result.code, result.stderr) == (1, f"Error: {target}: {expected}\n")
+    assert {"fifo": target.is_fifo, "symlink": target.is_symlink, "directory": target.is_dir}[kind]()
+    assert kind != "symlink" or (tmp_path / "real.sqlite3").read_bytes() == b"keep"
+
+
+def test_export_names_the_file_without_its_control_characters(cli, tmp_path):
+    target = tmp_path / "x\x1b]0;t\x07.db"
+    result = cli("export", "--sqlite", str(target), "--data", str(PROJECT_DATA))
+    assert result.code == 0 and "\x1b" not in result.stderr
+    assert result.stderr.endswith("x\\x1b]0;t\\x07.db\n")
