@@ -878,7 +878,10 @@ def extract_command(
     Example: cityai extract article.txt --published 2025-03-17 --format toml > new.toml
     """
     from .query.extract import extract_candidates, read_document, source_id_for
+    from .sources import check_source_id
 
+    if source is not None:
+        check_source_id(source, "--source")
     loaded = load(data, with_)
     when = _as_of(published, "--published")
     text = read_document(file)
@@ -887,14 +890,15 @@ def extract_command(
         emit(loaded, result, Format(format.value) if format else None, lang)
         return
     from .extract.toml_out import to_toml
+    from .text import toml_key, toml_string
 
-    source_id = source or source_id_for(file)
+    source_id = source or source_id_for(file)[:100]
     head = ""
-    if source_id not in loaded.base.sources:
+    if source_id not in loaded.base.sources:  # what `sources add --id ID` would record
         head = (
             f"# confirm: the new source (copy the document into seeds/ with `cityai sources add`)\n"
-            f'[sources.{source_id}]\nfile = "{file.name}"\npublisher = "CHOOSE"\ntitle = "CHOOSE"\n'
-            f'published = "{when or "CHOOSE"}"\n\n'
+            f"[sources.{toml_key(source_id)}]\nfile = {toml_string(source_id + '.txt')}\n"
+            f'publisher = "CHOOSE"\ntitle = "CHOOSE"\npublished = {toml_string(str(when or "CHOOSE"))}\n\n'
         )
     scopes = {key: metric.scopes[0].key for key, metric in loaded.base.metrics.items()}
     write(head + to_toml([row["_candidate"] for row in result.rows], source_id, scopes))

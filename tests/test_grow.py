@@ -170,3 +170,22 @@ def test_the_walkthrough_from_a_new_document_to_a_fact_in_your_own_base(cli, tmp
     row = [r for r in json.loads(cli("compare", "深圳", "上海", "--with", "my.toml", "-f", "json").stdout)
            if r["metric"] == "ai_enterprises" and r["kind"] == "actual"][0]
     assert (row["shenzhen_text"], row["shenzhen_date"], row["shenzhen_sources"]) == ("超3500家", "2025-05-31", ["xinhua-2025-06"])
+
+
+def test_extract_toml_escapes_what_a_hostile_document_carries(cli, own):
+    from cityai_cli.kb import tomllib
+    (own / "esc.txt").write_text("乙市人工智能企业约\x1b[31m2400家\x1b[0m。\n丁市\u202e人工智能企业1200家。\n",
+                                 encoding="utf-8")
+    out = cli("extract", "esc.txt", "--published", "2025-06", "--data", "my.toml", "-f", "toml").stdout
+    assert "\x1b" not in out and "\u202e" not in out
+    quotes = [fact["citations"][0]["quote"] for place in tomllib.loads(out)["places"].values() for fact in place["facts"]]
+    assert quotes == ["乙市人工智能企业约\x1b[31m2400家\x1b[0m", "丁市\u202e人工智能企业1200家"]
+    assert "[sources.esc]" in out and 'file = "esc.txt"' in out
+
+
+@pytest.mark.parametrize("source", ["x]\nevil = 1\n[places.pwn", "\x1b]0;pwned\x07", "Upper"])
+def test_extract_refuses_a_source_id_that_is_not_an_id(cli, own, source):
+    (own / "a.txt").write_text("乙市人工智能企业约2400家。\n", encoding="utf-8")
+    result = cli("extract", "a.txt", "--source", source, "--data", "my.toml", "-f", "toml")
+    assert result.code == 2 and result.stdout == "" and "\x1b" not in result.stderr
+    assert result.stderr.startswith("Error: --source ") and "use lower-case letters" in result.stderr

@@ -11,15 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Optional
 
+from ..text import one_line, toml_string
 from .engine import Candidate
 
 LOW_CONFIDENCE = 0.7
 
 
-def _string(text: str) -> str:
-    """A TOML basic string."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
-    return f'"{escaped}"'
+# Every control, bidi and zero-width character escaped: a quote copied from a hostile document
+# can neither drive the terminal the TOML is printed to nor make the TOML invalid.
+_string = toml_string
 
 
 def _commented(line: str, comment: str) -> str:
@@ -54,7 +54,7 @@ def to_toml(candidates: Iterable[Candidate], source_id: str, main_scopes: Option
     which `validate` refuses until the curator picks one."""
     blocks = []
     for candidate in candidates:
-        lines = [f"# confirm: {note}" for note in confirmations(candidate)]
+        lines = [f"# confirm: {one_line(note)}" for note in confirmations(candidate)]
         lines += [
             f"[[places.{_string(candidate.place)}.facts]]",
             f"metric = {_string(candidate.metric)}",
