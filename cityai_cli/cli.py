@@ -138,6 +138,9 @@ AsOfOption = Annotated[
 ]
 
 
+MIN_WIDTH = 40  # the narrowest table layout (tests sweep 40-140 columns)
+
+
 class _Output:
     """The picture and spreadsheet options of the command being run (set by `output_options`)."""
 
@@ -158,7 +161,10 @@ _OUTPUT_EXTRA = {
     "width": (
         Optional[int],
         typer.Option(
-            "--width", min=40, metavar="COLUMNS", help="Width of the table, --svg and --html (default: the terminal's)."
+            "--width",
+            min=MIN_WIDTH,
+            metavar="COLUMNS",
+            help="Width of the table, --svg and --html (default: the terminal's).",
         ),
         None,
     ),
@@ -280,7 +286,9 @@ def emit(
         raise UsageError(f"--chart draws bars in the terminal table; it cannot be combined with --format {fmt.value}")
     chosen = fmt.value if fmt else ("table" if is_tty or chart else "csv")
     color = is_tty and bool(os.environ.get("NO_COLOR", "") == "") and chosen == "table"  # no-color.org
-    width = _Output.width or shutil.get_terminal_size((100, 24)).columns
+    # A terminal narrower than MIN_WIDTH (or COLUMNS=5) gets the narrowest layout that keeps
+    # every figure whole; the terminal wraps its lines.
+    width = _Output.width or max(MIN_WIDTH, shutil.get_terminal_size((100, 24)).columns)
     report = view(loaded.base, result, lang.value)
     report.primary = primary
     for kind, path in (("svg", _Output.svg), ("html", _Output.html)):

@@ -540,3 +540,11 @@ def test_machine_formats_hold_every_field_of_every_record(mini, command):
                 assert public - keys == NOT_WRITTEN.get(command, set()), (table.name, public - keys)
                 underived = {c.key for c in table.columns if c.key not in row and c.value is None and c.cell is None}
                 assert underived == set(), (table.name, underived)
+
+
+@pytest.mark.parametrize("columns", ["5", "1", "0", "-1", "abc"])
+def test_a_tiny_or_broken_terminal_width_gets_the_narrowest_whole_layout(cli, columns):
+    out = cli("rank", "--by", "产业规模", "-f", "table", "--lang", "en", "--data", MINI, env={"COLUMNS": columns}).stdout
+    lines = out.replace("\xa0", " ").splitlines()   # figures are glued with no-break spaces
+    assert any("over CNY 400 bn" in line for line in lines)
+    assert max(len(line.rstrip()) for line in lines) <= (40 if columns in ("5", "1") else 100)

@@ -131,3 +131,14 @@ def test_no_figure_date_or_id_is_split_at_any_width(mini, lang, width):
         text = render(report, "table", Options(width=width))
         assert _figures_whole(text, report, paths=str(mini.path.resolve())) == [], (result.name, width)
         assert max(len(line.rstrip()) for line in text.splitlines()) <= width or lang == "zh"
+
+
+@pytest.mark.parametrize("term", ["dumb", "xterm-256color"])
+def test_a_coloured_table_keeps_its_width_on_any_terminal(mini, monkeypatch, term):
+    """Rich measures a TERM=dumb terminal as 80 columns unless given a height: a table laid out
+    for 140 columns was squeezed into 80, its short cells folded one character per line."""
+    monkeypatch.setenv("TERM", term)
+    text = render(view(mini.base, list_places(mini.base, None), "zh"), "table", Options(width=140, color=True))
+    plain = [re.sub(r"\x1b\[[0-9;]*m", "", line).rstrip() for line in text.splitlines()]
+    assert plain[2].split() == ["地区", "级别", "省份", "区域", "人工智能企业数", "产业规模", "智能算力规模", "数据"]
+    assert max(len(line) for line in plain) > 80

@@ -24,6 +24,11 @@ BAR_WIDTH = 24  # at 120 columns; narrower terminals get shorter bars (never und
 NARROW = 72
 
 
+# Rich uses a given width only when a height is given too: otherwise, with TERM=dumb, it
+# measures an 80x25 terminal and squeezes the columns laid out here for `width` (empty cells).
+_HEIGHT = 25
+
+
 def render(report: Report, options) -> str:
     out = io.StringIO()
     width = options.width or 100
@@ -31,6 +36,7 @@ def render(report: Report, options) -> str:
     console = Console(
         file=out,
         width=width,
+        height=_HEIGHT,
         force_terminal=options.color or recording,
         record=recording,
         no_color=not (options.color or recording),
@@ -129,6 +135,7 @@ def _draw(grid, width: int) -> str:
     Console(
         file=out,
         width=width,
+        height=_HEIGHT,
         no_color=True,
         color_system=None,
         highlight=False,
