@@ -727,7 +727,7 @@ def open_base(path: Path, layers: Tuple[Path, ...] = ()) -> Opened:
     try:
         target = cache_file(path, key)
         if target.is_file():
-            base = _open_cached(target, key, path)
+            base = _open_cached(target, key, path, layers)
             if base is not None:
                 return Opened(base, path, layers)
     except (OSError, sqlite3.Error, ValueError, TypeError, IndexError):
@@ -737,7 +737,7 @@ def open_base(path: Path, layers: Tuple[Path, ...] = ()) -> Opened:
     return loaded
 
 
-def _open_cached(target: Path, key: str, path: Path) -> Optional[CachedBase]:
+def _open_cached(target: Path, key: str, path: Path, layers: Tuple[Path, ...] = ()) -> Optional[CachedBase]:
     if not _whole(target):
         return None
     connection = sqlite3.connect(str(target), check_same_thread=False)
@@ -751,7 +751,7 @@ def _open_cached(target: Path, key: str, path: Path) -> Optional[CachedBase]:
         def fallback() -> Base:
             connection.close()
             _discard(target)
-            return _full_load(path).base
+            return _full_load(path, layers).base  # the same base: its --with layers too
 
         return CachedBase(connection, fallback)
     except Exception:

@@ -95,3 +95,14 @@ def test_warm_and_cold_runs_with_a_layer_agree(cli, layer):
     (layer / "my.toml").write_text(LAYER.replace("3000家", "3100家").replace("企业3000家", "企业3000家"), encoding="utf-8")
     assert "3100家" in cli("rank", "--by", "企业数", "--data", M, "--with", "my.toml", "-f", "json").stdout or \
         cli("rank", "--by", "企业数", "--data", M, "--with", "my.toml", "-f", "json").code == 1
+
+
+def test_a_damaged_cache_falls_back_to_the_base_with_its_layers(cli, layer, tmp_path, monkeypatch):
+    import sqlite3
+    monkeypatch.setenv("CITYAI_CACHE_DIR", str(tmp_path / "cache"))
+    warm = cli("show", "甲", "--data", M, "--with", "my.toml", "-f", "json").stdout
+    assert "3000家" in warm
+    (cached,) = (tmp_path / "cache").glob("*.sqlite3")
+    with sqlite3.connect(cached) as db:  # the facts table gone: reading it fails after the key matched
+        db.execute("ALTER TABLE facts RENAME TO facts_gone")
+    assert cli("show", "甲", "--data", M, "--with", "my.toml", "-f", "json").stdout == warm
