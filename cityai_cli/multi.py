@@ -35,7 +35,7 @@ class FileLines:
             for first, index in reversed(ranges):
                 if location[3] >= first:
                     return index, location[:3] + (location[3] - first,) + tuple(location[4:])
-        return (self.owner.get(tuple(location[:2])) if len(location) >= 2 else None), location
+        return self.owner.get(tuple(location[:2])), location
 
     def line_of(self, location: tuple) -> Optional[int]:
         index, local = self._local(location)
@@ -127,6 +127,7 @@ def read_files(files: List[Tuple[Path, int]], name: str) -> Tuple[dict, FileLine
                 )
             else:
                 merged.setdefault(key, value)
+                lines.owner.setdefault((key,), index)  # a stray top-level key: blame its own file
     if failed:
         raise DataError(failed)
     return merged, lines, origins, problems

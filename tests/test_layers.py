@@ -82,6 +82,13 @@ def test_problems_in_a_layer_name_the_layers_file_and_line(cli, layer):
     assert result.stdout.splitlines()[0].startswith("my.toml:13: places.甲.facts[5].value: ")
 
 
+def test_a_stray_top_level_key_of_a_layer_is_blamed_on_the_layer(cli, layer):
+    (layer / "my.toml").write_text("bogus = 1\n" + LAYER, encoding="utf-8")
+    result = cli("validate", "--data", M, "--with", "my.toml")
+    assert result.code == 1
+    assert result.stdout.splitlines()[0].startswith("my.toml:1: bogus: unknown field")
+
+
 def test_a_missing_layer_is_a_clear_error(cli, layer):
     result = cli("list", "--data", M, "--with", "nope.toml")
     assert (result.code, result.stderr) == (1, "Error: nope.toml: no such file\n")
