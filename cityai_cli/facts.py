@@ -121,7 +121,10 @@ class MetricDef(Frozen):
         return next(s for s in self.scopes if s.key == key)
 
     def scope_order(self, key: str) -> int:
-        return next((i for i, s in enumerate(self.scopes) if s.key == key), len(self.scopes))
+        for index, scope in enumerate(self.scopes):  # a metric declares a handful of scopes
+            if scope.key == key:
+                return index
+        return len(self.scopes)
 
 
 class SubsidyTypeDef(Frozen):
