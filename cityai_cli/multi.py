@@ -26,7 +26,7 @@ class FileLines:
     def __init__(self, default: str):
         self.default = default
         self.maps: List[Tuple[str, object]] = []  # (display name, kb.LineMap)
-        self.owner: Dict[Tuple[str, str], int] = {}  # (table, key) -> index into maps
+        self.owner: Dict[Tuple[str, ...], int] = {}  # (table, key) -> index into maps
         self.items: Dict[Tuple[str, str], List[Tuple[int, int]]] = {}  # (place, kind) -> [(first index, map)]
 
     def _local(self, location: tuple) -> Tuple[Optional[int], tuple]:
