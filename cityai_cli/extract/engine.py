@@ -38,6 +38,7 @@ How a figure becomes a candidate:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -244,7 +245,7 @@ def extract(
             # the clause, reaching back to the place and the keyword when they fit in QUOTE_MAX
             quote_start = c_start
             for anchor in sorted((mention.start, keyword_span[0]), reverse=True):
-                if s_start <= anchor < quote_start and len(doc.slice(anchor, c_end)) <= QUOTE_MAX:
+                if s_start <= anchor < quote_start and doc.length(anchor, c_end) <= QUOTE_MAX:
                     quote_start = anchor
             quote = _quote(doc, quote_start, c_end, match.start(), match.end())
             value = _value(doc, match, figure_text, quote)
@@ -790,10 +791,16 @@ def _quote(doc: Normalised, start: int, end: int, figure_start: int, figure_end:
     """Verbatim original text of normalised [start, end), at most QUOTE_MAX characters,
     always containing the figure."""
     end = min(end, max(figure_end + 12, start + QUOTE_MAX))
-    while len(doc.slice(start, end)) > QUOTE_MAX and start < figure_start:
-        start += 1  # counted in original characters, inserted pinyin included
-    while len(doc.slice(start, end)) > QUOTE_MAX and end > figure_end:
-        end -= 1
+    # The length is counted in original characters, inserted pinyin included. The start moves up
+    # (not past the figure) and then the end back (not into it) to the first position where the
+    # quote fits: found by bisection on the offsets, which grow with the position, rather than a
+    # character at a time, which made a clause of a long unpunctuated text quadratic.
+    if start < figure_start and doc.length(start, end) > QUOTE_MAX:
+        fits_from = bisect_left(doc.offsets, doc.offsets[end - 1] + 1 - QUOTE_MAX, start)
+        start = min(figure_start, fits_from)
+    if end > figure_end and doc.length(start, end) > QUOTE_MAX:
+        fits_to = bisect_right(doc.offsets, doc.offsets[start] + QUOTE_MAX - 1, start, end)
+        end = max(figure_end, fits_to)
     while start < end and doc.text[start] in _CLAUSE_END + " “”\"'":
         start += 1
     return doc.slice(start, end).strip()

@@ -46,6 +46,10 @@ class Normalised:
         a, b = self.original_span(start, end)
         return self.original[a:b]
 
+    def length(self, start: int, end: int) -> int:
+        """len(self.slice(start, end)) without building the slice: a quote is measured many times."""
+        return max(0, self.offsets[end - 1] + 1 - self.offsets[start])
+
 
 def normalise(original: str) -> Normalised:
     chars: list[str] = []
