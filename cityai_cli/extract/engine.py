@@ -198,27 +198,31 @@ def extract(
     """
     doc = normalise(text)
     norm = doc.text
-    books = [(m.start(), m.end()) for m in _BOOK.finditer(norm)]
-    sentences = _spans(norm, _SENTENCE_END)
-    paragraphs = _spans(norm, "\n")
-    mentions = _place_mentions(norm, places, books)
+    books = _Spans([(m.start(), m.end()) for m in _BOOK.finditer(norm)])
+    breaks = _clause_breaks(norm)
+    sentences = _Spans(_spans(norm, _SENTENCE_END))
+    paragraphs = _Spans(_spans(norm, "\n"))
+    mentions = _Mentions(_place_mentions(norm, places, books))
     keywords = _keyword_hits(norm, metric_keywords)
-    frames = _frames(norm, keywords, _spans(norm, "。!?\n"))
+    frames = _frames(norm, keywords, _Spans(_spans(norm, "。!?\n")))
     date_hits = _date_hits(norm, books)
-    subject = _document_subject(mentions)
+    subject = _document_subject(mentions.all)
     candidates: list[Candidate] = []
     seen = set()
     for match, figure in _figures(norm, books, keywords, metric_dimensions, metric_units or {}):
         figure_text, quantity = figure
-        s_start, s_end = _containing(sentences, match.start())
-        c_start, c_end = _clause(norm, match.start(), match.end(), s_start, s_end)
+        sentence_index = sentences.index(match.start())
+        if sentence_index is None:
+            continue  # a figure always stands in a sentence (no figure contains a full stop)
+        s_start, s_end = sentences.spans[sentence_index]
+        c_start, c_end = _clause(breaks, match.start(), match.end(), s_start, s_end)
         metric = _metric(
             quantity,
             match,
             keywords,
             metric_dimensions,
             metric_units or {},
-            sentences,
+            sentences.spans[max(0, sentence_index - 2)][0],
             (s_start, s_end),
             (c_start, c_end),
             frames,
@@ -228,7 +232,7 @@ def extract(
         metric_key, metric_factor, keyword_span = metric
         if quantity.dimension == "money" and metric_factor < 0.9 and _OTHER_MONEY.search(norm[match.end() : c_end]):
             continue
-        p_start, _ = _containing(paragraphs, match.start())
+        p_start, _ = paragraphs.containing(match.start())
         resolved = _respectively(norm, mentions, match, (s_start, s_end)) or _places(
             mentions, match, (c_start, c_end), (s_start, s_end), p_start, quantity, sentences, places
         )
@@ -283,11 +287,11 @@ class _Implicit:
         return self.string[self._start : self._end] if name == 0 else self._groups.get(str(name))
 
 
-def _figures(norm: str, books, keywords, dimensions: Mapping[str, str], units: Mapping[str, str]):
+def _figures(norm: str, books: _Spans, keywords, dimensions: Mapping[str, str], units: Mapping[str, str]):
     """(match, (figure text, quantity)) for every figure, in document order."""
     found: list = []
     for match in _FIGURE.finditer(norm):
-        if _inside(match.start(), books) or _is_date(norm, match):
+        if books.inside(match.start()) or _is_date(norm, match):
             continue
         figure = _figure(norm, match)
         if figure is None:
@@ -304,7 +308,7 @@ def _figures(norm: str, books, keywords, dimensions: Mapping[str, str], units: M
     spans = [(m.start(), m.end()) for m in _FIGURE.finditer(norm)]
     for start, _, metric in keywords:
         unit = units.get(metric)
-        if dimensions.get(metric) != "count" or not unit or _inside(start, books):
+        if dimensions.get(metric) != "count" or not unit or books.inside(start):
             continue
         base = max(0, start - 20)
         head = _IMPLICIT.search(norm[base:start])  # a magnitude is required: 2025人工智能… is a year
@@ -384,7 +388,7 @@ def _value(doc: Normalised, match: re.Match, figure_text: str, quote: str) -> st
 # ---- places
 
 
-def _place_mentions(norm: str, places: Mapping[str, str], books) -> list[_Mention]:
+def _place_mentions(norm: str, places: Mapping[str, str], books: _Spans) -> list[_Mention]:
     forms: dict[str, tuple[str, bool]] = {}
     known_names = set(places.values())
     known_forms = {to_simplified(form): name for form, name in places.items()}
@@ -402,7 +406,7 @@ def _place_mentions(norm: str, places: Mapping[str, str], books) -> list[_Mentio
     pattern = re.compile("|".join(map(re.escape, sorted(forms, key=len, reverse=True))))
     mentions: list = []
     for match in pattern.finditer(norm):
-        if _inside(match.start(), books) or _ORGANISATION.match(norm[match.end() : match.end() + 5]):
+        if books.inside(match.start()) or _ORGANISATION.match(norm[match.end() : match.end() + 5]):
             continue
         name, known = forms[match.group(0)]
         mention = _Mention(match.start(), match.end(), name, known)
@@ -420,56 +424,77 @@ def _document_subject(mentions: list[_Mention]) -> _Mention | None:
     return next((m for m in mentions if m.name in country and m.known), None)
 
 
+class _Mentions:
+    """The place mentions in document order, which never overlap: the last one before a position
+    and the first one after it are found by bisection, not by a scan of them all for every figure."""
+
+    def __init__(self, mentions: list[_Mention]):
+        self.all = mentions
+        self.starts = [m.start for m in mentions]
+        self.ends = [m.end for m in mentions]
+        self.index_of = {m.start: index for index, m in enumerate(mentions)}
+
+    def last_ending_by(self, position: int, not_before: int) -> _Mention | None:
+        """The last mention ending at or before `position`, if it starts at or after `not_before`."""
+        index = bisect_right(self.ends, position) - 1
+        return self.all[index] if index >= 0 and self.all[index].start >= not_before else None
+
+    def first_starting_from(self, position: int, ending_by: int) -> _Mention | None:
+        """The first mention starting at or after `position`, if it ends at or before `ending_by`."""
+        index = bisect_left(self.starts, position)
+        return self.all[index] if index < len(self.all) and self.all[index].end <= ending_by else None
+
+    def within(self, start: int, end: int) -> list[_Mention]:
+        """The mentions inside [start, end), in order."""
+        return self.all[bisect_left(self.starts, start) : bisect_right(self.ends, end)]
+
+
 def _places(
-    mentions: list[_Mention],
+    mentions: _Mentions,
     match: re.Match,
     clause,
     sentence,
     paragraph_start: int,
     quantity: Quantity,
-    sentences,
+    sentences: _Spans,
     places: Mapping[str, str] | None = None,
 ) -> list[tuple[_Mention, float]]:
-    before_clause = [m for m in mentions if clause[0] <= m.start and m.end <= match.start()]
+    last_before = mentions.last_ending_by(match.start(), clause[0])  # the last place in the clause before it
     if quantity.dimension == "member":
-        return _leading_group(match, mentions, before_clause[-1] if before_clause else None, sentence)
-    if before_clause and quantity.dimension == "ratio" and _listed(match.string, mentions, before_clause[-1], sentence):
+        return _leading_group(match, mentions, last_before, sentence)
+    if last_before and quantity.dimension == "ratio" and _listed(match.string, mentions, last_before, sentence):
         # 珠三角…95家,深圳、广州占了7成以上: a share held by a list of places jointly is a share
         # of the whole they split, named before the list; none of them holds it alone.
-        head = mentions.index(before_clause[-1])
-        while head > 0 and _listed(match.string, mentions, mentions[head], sentence):
+        head = mentions.index_of[last_before.start]
+        while head > 0 and _listed(match.string, mentions, mentions.all[head], sentence):
             head -= 1
-        whole = [m for m in mentions[:head] if sentence[0] <= m.start]
-        return [(whole[-1], 0.75)] if whole else []
-    if before_clause:
-        chosen, factor = before_clause[-1], 1.0
+        whole = mentions.all[head - 1] if head > 0 and mentions.all[head - 1].start >= sentence[0] else None
+        return [(whole, 0.75)] if whole else []
+    if last_before:
+        chosen, factor = last_before, 1.0
     else:
-        after_clause = [m for m in mentions if match.end() <= m.start and m.end <= clause[1]]
-        before_sentence = [m for m in mentions if sentence[0] <= m.start and m.end <= clause[0]]
-        before_paragraph = [m for m in mentions if paragraph_start <= m.start and m.end <= sentence[0]]
+        after_clause = mentions.first_starting_from(match.end(), clause[1])
+        before_sentence = mentions.last_ending_by(clause[0], sentence[0])
+        before_paragraph = mentions.last_ending_by(sentence[0], paragraph_start)
         if after_clause:
-            chosen, factor = after_clause[0], 0.9
+            chosen, factor = after_clause, 0.9
         elif before_sentence:
-            chosen, factor = before_sentence[-1], 0.75
+            chosen, factor = before_sentence, 0.75
         elif before_paragraph:
-            chosen, factor = before_paragraph[-1], 0.6
+            chosen, factor = before_paragraph, 0.6
         else:
             # the subject of one of the three sentences before, if near (预期到2027年底… after 北京…)
-            index, earlier = sentences.index(sentence), []
-            for previous in reversed(sentences[max(0, index - 3) : index]):
-                earlier = [
-                    m
-                    for m in mentions
-                    if previous[0] <= m.start
-                    and m.end <= previous[1]
-                    and sentence[0] - m.start <= SUBJECT_REACH
-                    and "\n\n" not in match.string[m.end : sentence[0]]
-                ]
-                if earlier:
+            index, earlier = sentences.index(sentence[0]) or 0, None
+            for previous in reversed(sentences.spans[max(0, index - 3) : index]):
+                first = mentions.first_starting_from(max(previous[0], sentence[0] - SUBJECT_REACH), previous[1])
+                # a blank line (a new section) is never crossed; the sentence holds no line break,
+                # so what the first place of it fails, every later one fails too
+                if first and "\n\n" not in match.string[first.end : sentence[0]]:
+                    earlier = first
                     break
-            if not earlier:
+            if earlier is None:
                 return []
-            chosen, factor = earlier[0], 0.5
+            chosen, factor = earlier, 0.5
     members = _members(match.string[chosen.end : match.start()], chosen, places or {})
     if members:
         return [(member, factor) for member in members]
@@ -480,7 +505,7 @@ def _places(
 
 
 def _leading_group(
-    match: re.Match, mentions: list[_Mention], last: _Mention | None, sentence
+    match: re.Match, mentions: _Mentions, last: _Mention | None, sentence
 ) -> list[tuple[_Mention, float]]:
     """北京、广东、上海、浙江、安徽、江苏位居前列: a membership word said of a list of places makes each
     of them a member of the leading group, with the same value (a group has no order). Only of places
@@ -493,22 +518,23 @@ def _leading_group(
     return [(mention, 1.0) for mention in _list_ending(match.string, mentions, last, sentence)]
 
 
-def _list_ending(norm: str, mentions: list[_Mention], last: _Mention, sentence) -> list[_Mention]:
+def _list_ending(norm: str, mentions: _Mentions, last: _Mention, sentence) -> list[_Mention]:
     """The places of the sentence listed up to `last` (北京、上海和深圳), in order; `[last]` alone
     when it ends no list."""
-    head = mentions.index(last)
-    while _listed(norm, mentions, mentions[head], sentence):
+    end = mentions.index_of[last.start]
+    head = end
+    while _listed(norm, mentions, mentions.all[head], sentence):
         head -= 1
-    return mentions[head : mentions.index(last) + 1]
+    return mentions.all[head : end + 1]
 
 
-def _listed(norm: str, mentions: list[_Mention], mention: _Mention, sentence) -> bool:
+def _listed(norm: str, mentions: _Mentions, mention: _Mention, sentence) -> bool:
     """Whether `mention` follows another place of the sentence in a list (深圳、广州)."""
-    index = mentions.index(mention)
+    index = mentions.index_of[mention.start]
     return (
         index > 0
-        and mentions[index - 1].start >= sentence[0]
-        and bool(_LIST_JOIN.match(_between(norm, mentions[index - 1], mention)))
+        and mentions.all[index - 1].start >= sentence[0]
+        and bool(_LIST_JOIN.match(_between(norm, mentions.all[index - 1], mention)))
     )
 
 
@@ -535,14 +561,14 @@ def _members(between: str, region: _Mention, places: Mapping[str, str]) -> list[
     return [_Mention(region.start, region.end, known.get(member, member), member in known) for member in members]
 
 
-def _respectively(norm: str, mentions: list[_Mention], match: re.Match, sentence):
+def _respectively(norm: str, mentions: _Mentions, match: re.Match, sentence):
     """江苏、浙江、安徽…分别出现了7次、18次和11次: the n-th figure belongs to the n-th place."""
     head = norm[sentence[0] : match.start()]
     marker = _RESPECTIVELY.search(head)
     if not marker:
         return None
     marker_at = sentence[0] + marker.start()
-    listed = [m for m in mentions if sentence[0] <= m.start and m.end <= marker_at]
+    listed = mentions.within(sentence[0], marker_at)
     chain: list[_Mention] = []
     for mention in listed:
         if chain and not _LIST_JOIN.match(_between(norm, chain[-1], mention)):
@@ -573,13 +599,13 @@ def _keyword_hits(norm: str, metric_keywords: Mapping[str, Sequence[str]]) -> li
     return [(m.start(), m.end(), metric) for m in pattern.finditer(norm) for metric in owner[m.group(0)]]
 
 
-def _frames(norm: str, keywords, full_sentences) -> list[tuple[int, int, int, int, str]]:
+def _frames(norm: str, keywords, full_sentences: _Spans) -> list[tuple[int, int, int, int, str]]:
     """(keyword start, keyword end, reach start, reach end, metric) for each keyword inside a
     source that frames its sentence (据胡润研究院发布《…》显示,北京以20家…;上海9家): the frame
     governs every figure after it up to the sentence's full stop (a ; does not end it)."""
     frames: list = []
     for frame in _FRAME.finditer(norm):
-        _, reach_end = _containing(full_sentences, frame.start())
+        _, reach_end = full_sentences.containing(frame.start())
         frames.extend(
             (start, end, frame.end(), reach_end, metric)
             for start, end, metric in keywords
@@ -594,14 +620,13 @@ def _metric(
     keywords,
     dimensions: Mapping[str, str],
     units: Mapping[str, str],
-    sentences,
+    context_start: int,
     sentence,
     clause,
     frames=(),
 ):
-    """(metric, factor, keyword span) for the metric with the closest keyword, or None."""
-    index = sentences.index(sentence)
-    context_start = sentences[max(0, index - 2)][0]
+    """(metric, factor, keyword span) for the metric with the closest keyword, or None.
+    `context_start`: where the second sentence before the figure's starts."""
     best: dict[str, tuple[float, int, tuple[int, int]]] = {}
     for start, end, reach_start, reach_end, metric in frames:
         if dimensions.get(metric) == quantity.dimension and reach_start <= match.start() < reach_end:
@@ -642,13 +667,13 @@ def _metric(
 # ---- kind and date
 
 
-def _kind(norm: str, sentence_start: int, figure_start: int, published: str | None, books) -> str:
+def _kind(norm: str, sentence_start: int, figure_start: int, published: str | None, books: _Spans) -> str:
     before = norm[sentence_start:figure_start]
     year = _year(published)
     if _FORECAST.search(before) and _THIRD_PARTY.search(norm[sentence_start:figure_start]):
         return "forecast"
     for marker in _TARGET.finditer(before):
-        if _inside(sentence_start + marker.start(), books):
+        if books.inside(sentence_start + marker.start()):
             continue
         if marker.group(1):
             if year is None or int(marker.group(1)) >= year:
@@ -664,7 +689,7 @@ def _kind(norm: str, sentence_start: int, figure_start: int, published: str | No
     return "actual"
 
 
-def _date_hits(norm: str, books) -> list[tuple[int, int, str, tuple[str, ...]]]:
+def _date_hits(norm: str, books: _Spans) -> list[tuple[int, int, str, tuple[str, ...]]]:
     hits: list[tuple[int, int, str, tuple[str, ...]]] = []
     taken: list[tuple[int, int]] = []
     for pattern, form in _DATES:
@@ -673,7 +698,7 @@ def _date_hits(norm: str, books) -> list[tuple[int, int, str, tuple[str, ...]]]:
                 continue
             taken.append((m.start(), m.end()))
             hits.append((m.start(), m.end(), form, m.groups()))
-    hits = [h for h in hits if not _inside(h[0], books) or h[2] == "y"]
+    hits = [h for h in hits if not books.inside(h[0]) or h[2] == "y"]
     return sorted(hits)
 
 
@@ -750,32 +775,46 @@ def _year(published: str | None) -> int | None:
 # ---- spans and quotes
 
 
+class _Spans:
+    """Sorted, disjoint spans of the text (sentences, paragraphs, book titles): the one containing
+    a position is found by bisection, not by a scan of them all for every figure."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = spans
+        self.starts = [start for start, _ in spans]
+
+    def index(self, position: int) -> int | None:
+        """The index of the span containing `position`, or None."""
+        index = bisect_right(self.starts, position) - 1
+        return index if index >= 0 and position < self.spans[index][1] else None
+
+    def containing(self, position: int) -> tuple[int, int]:
+        """The span containing `position`; (position, position) when none does."""
+        index = self.index(position)
+        return (position, position) if index is None else self.spans[index]
+
+    def inside(self, position: int) -> bool:
+        return self.index(position) is not None
+
+
 def _spans(norm: str, ends: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for index, char in enumerate(norm):
-        if char in ends:
-            if index > start:
-                spans.append((start, index))
-            start = index + 1
-    if start < len(norm):
-        spans.append((start, len(norm)))
-    return spans
+    """The maximal stretches without any of the characters `ends`."""
+    return [(m.start(), m.end()) for m in re.finditer(f"[^{re.escape(ends)}]+", norm)]
 
 
-def _containing(spans: list[tuple[int, int]], index: int) -> tuple[int, int]:
-    for start, end in spans:
-        if start <= index < end:
-            return start, end
-    return index, index
+def _clause_breaks(norm: str) -> list[int]:
+    """The index of every clause break (`_clause_break`), in order: found once for the document, so
+    that a figure's clause is found by bisection rather than a walk to its ends."""
+    return [m.start() for m in re.finditer(f"[{re.escape(_CLAUSE_END)}]", norm) if _clause_break(norm, m.start())]
 
 
-def _clause(norm: str, start: int, end: int, s_start: int, s_end: int) -> tuple[int, int]:
-    left = start
-    while left > s_start and not _clause_break(norm, left - 1):
-        left -= 1
-    right = end
-    while right < s_end and not _clause_break(norm, right):
-        right += 1
+def _clause(breaks: list[int], start: int, end: int, s_start: int, s_end: int) -> tuple[int, int]:
+    """The clause of [start, end): from after the last clause break before it to the first one after
+    it, within the sentence [s_start, s_end)."""
+    before = bisect_left(breaks, start) - 1  # the last break before `start`
+    left = breaks[before] + 1 if before >= 0 and breaks[before] >= s_start else min(start, s_start)
+    after = bisect_left(breaks, end)  # the first break at or after `end`
+    right = breaks[after] if after < len(breaks) and breaks[after] < s_end else max(s_end, end)
     return left, right
 
 
