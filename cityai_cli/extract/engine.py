@@ -204,7 +204,9 @@ def extract(
     paragraphs = _Spans(_spans(norm, "\n"))
     mentions = _Mentions(_place_mentions(norm, places, books))
     keywords = _keyword_hits(norm, metric_keywords)
-    frames = _frames(norm, keywords, _Spans(_spans(norm, "。!?\n")))
+    keyword_index = _Keywords(keywords)
+    full_sentences = _Spans(_spans(norm, "。!?\n"))
+    frames = _Frames(norm, keywords, full_sentences)
     date_hits = _date_hits(norm, books)
     subject = _document_subject(mentions.all)
     candidates: list[Candidate] = []
@@ -219,13 +221,13 @@ def extract(
         metric = _metric(
             quantity,
             match,
-            keywords,
+            keyword_index,
             metric_dimensions,
             metric_units or {},
             sentences.spans[max(0, sentence_index - 2)][0],
             (s_start, s_end),
             (c_start, c_end),
-            frames,
+            frames.covering(match.start(), full_sentences.containing(match.start())[1]),
         )
         if metric is None:
             continue
@@ -599,69 +601,160 @@ def _keyword_hits(norm: str, metric_keywords: Mapping[str, Sequence[str]]) -> li
     return [(m.start(), m.end(), metric) for m in pattern.finditer(norm) for metric in owner[m.group(0)]]
 
 
-def _frames(norm: str, keywords, full_sentences: _Spans) -> list[tuple[int, int, int, int, str]]:
-    """(keyword start, keyword end, reach start, reach end, metric) for each keyword inside a
-    source that frames its sentence (据胡润研究院发布《…》显示,北京以20家…;上海9家): the frame
-    governs every figure after it up to the sentence's full stop (a ; does not end it)."""
-    frames: list = []
-    for frame in _FRAME.finditer(norm):
-        _, reach_end = full_sentences.containing(frame.start())
-        frames.extend(
-            (start, end, frame.end(), reach_end, metric)
-            for start, end, metric in keywords
-            if frame.start() <= start and end <= frame.end()
-        )
-    return frames
+class _Keywords:
+    """Each metric's keyword hits in document order, so that a figure looks, by bisection, at the few
+    hits of a metric that can be its best instead of at every hit of the document."""
+
+    def __init__(self, hits: list[tuple[int, int, str]]):
+        self.starts: dict[str, list[int]] = {}
+        self.entries: dict[str, list[tuple[int, int, int]]] = {}  # (start, end, index in `hits`)
+        for index, (start, end, metric) in enumerate(hits):
+            self.starts.setdefault(metric, []).append(start)
+            self.entries.setdefault(metric, []).append((start, end, index))
+
+
+class _Frames:
+    """The keywords inside a source that frames its sentence (据胡润研究院发布《…》显示,北京以20家…;
+    上海9家): the frame governs every figure after it up to the sentence's full stop (a ; does not
+    end it). Kept by sentence, and only the first keyword of each metric there: every frame scores
+    alike, so the first one a figure is in reach of decides."""
+
+    def __init__(self, norm: str, hits: list[tuple[int, int, str]], full_sentences: _Spans):
+        # sentence end -> (reach start, metric, keyword start, keyword end), in document order
+        self.by_sentence: dict[int, list[tuple[int, str, int, int]]] = {}
+        starts = [start for start, _, _ in hits]
+        for frame in _FRAME.finditer(norm):
+            _, reach_end = full_sentences.containing(frame.start())
+            firsts = self.by_sentence.setdefault(reach_end, [])
+            index = bisect_left(starts, frame.start())
+            while index < len(hits) and hits[index][0] <= frame.end():
+                start, end, metric = hits[index]
+                if end <= frame.end() and all(metric != known for _, known, _, _ in firsts):
+                    firsts.append((frame.end(), metric, start, end))
+                index += 1
+
+    def covering(self, position: int, sentence_end: int) -> list[tuple[str, int, int]]:
+        """(metric, keyword start, keyword end) of the frames in reach of `position`, whose full
+        sentence ends at `sentence_end`, first come first."""
+        reached = []
+        for reach_start, metric, start, end in self.by_sentence.get(sentence_end, ()):
+            if reach_start > position or position >= sentence_end:
+                break
+            reached.append((metric, start, end))
+        return reached
 
 
 def _metric(
     quantity: Quantity,
     match: re.Match,
-    keywords,
+    keywords: _Keywords,
     dimensions: Mapping[str, str],
     units: Mapping[str, str],
     context_start: int,
     sentence,
     clause,
-    frames=(),
+    frames: Iterable[tuple[str, int, int]] = (),
 ):
     """(metric, factor, keyword span) for the metric with the closest keyword, or None.
-    `context_start`: where the second sentence before the figure's starts."""
+    `context_start`: where the second sentence before the figure's starts; `frames`: the keywords
+    of the sources framing the figure (`_Frames.covering`)."""
     best: dict[str, tuple[float, int, tuple[int, int]]] = {}
-    for start, end, reach_start, reach_end, metric in frames:
-        if dimensions.get(metric) == quantity.dimension and reach_start <= match.start() < reach_end:
+    for metric, start, end in frames:
+        if dimensions.get(metric) == quantity.dimension:
             # the framing source outranks any keyword but one in the clause before the figure
-            score = (0.95, 0, (start, end))
-            if metric not in best or score[:2] > best[metric][:2]:
-                best[metric] = score
-    for start, end, metric in keywords:
-        if dimensions.get(metric) != quantity.dimension or start < context_start or start >= sentence[1]:
+            best.setdefault(metric, (0.95, 0, (start, end)))
+    # A metric first named by a keyword ranks after the framed ones, in the order of its first hit
+    # that counts: ties between metrics go to the one met first.
+    named: list[tuple[int, str, tuple[float, int, tuple[int, int]]]] = []
+    for metric, starts in keywords.starts.items():
+        if dimensions.get(metric) != quantity.dimension:
             continue
-        if start < match.end() and match.start() < end:
-            tier, distance = 1.0, 0  # the keyword contains the figure: 第一梯队
-        elif clause[0] <= start and end <= match.start():
-            tier, distance = 1.0, match.start() - end
-        elif match.end() <= start and end <= clause[1]:
-            tier, distance = 0.9, start - match.end()
-        elif start >= sentence[0] and not (match.start() <= start < match.end()):
-            tier, distance = 0.75, abs(match.start() - start)
-        elif start < sentence[0]:
-            tier, distance = 0.55, match.start() - start
-        else:
+        # 20家企业… 应用场景: a count in another unit than the metric's counts another noun, so
+        # only a keyword in the figure's clause names it
+        other_unit = quantity.dimension == "count" and units.get(metric, quantity.unit) != quantity.unit
+        found = _closest_hit(keywords.entries[metric], starts, match, context_start, sentence, clause, other_unit)
+        if found is None:
             continue
-        if quantity.dimension == "count" and units.get(metric, quantity.unit) != quantity.unit:
-            if tier < 0.9:
-                continue  # 20家企业… 应用场景: another noun is counted
-            tier *= 0.8
-        score = (tier, -distance, (start, end))
-        if metric not in best or score[:2] > best[metric][:2]:
+        first, score = found
+        if metric not in best:
+            named.append((first, metric, score))
+        elif score[:2] > best[metric][:2]:
             best[metric] = score
+    for _, metric, score in sorted(named):
+        best[metric] = score
     if not best:
         return None
     ranked = sorted(best.items(), key=lambda item: item[1][:2], reverse=True)
     metric, (tier, _, span) = ranked[0]
     ambiguous = len(ranked) > 1 and ranked[1][1][0] == tier
     return metric, tier * (0.8 if ambiguous else 1.0), span
+
+
+def _hit_score(start: int, end: int, match: re.Match, sentence, clause) -> tuple[float, int] | None:
+    """(tier, distance) of a keyword at [start, end) for the figure: the metric factor of `extract`."""
+    if start < match.end() and match.start() < end:
+        return 1.0, 0  # the keyword contains the figure: 第一梯队
+    if clause[0] <= start and end <= match.start():
+        return 1.0, match.start() - end
+    if match.end() <= start and end <= clause[1]:
+        return 0.9, start - match.end()
+    if start >= sentence[0] and not (match.start() <= start < match.end()):
+        return 0.75, abs(match.start() - start)
+    if start < sentence[0]:
+        return 0.55, match.start() - start
+    return None
+
+
+def _closest_hit(
+    entries: list[tuple[int, int, int]],
+    starts: list[int],
+    match: re.Match,
+    context_start: int,
+    sentence,
+    clause,
+    other_unit: bool,
+) -> tuple[int, tuple[float, int, tuple[int, int]]] | None:
+    """For one metric's hits (`_Keywords.entries`), those from `context_start` to the sentence's
+    end: the index of the first that counts and the (tier, -distance, span) of the best, the first
+    of the best on a tie; None when none counts (`other_unit`: only a hit of tier 0.9 or more counts,
+    at 0.8 of its tier).
+
+    Only a few hits are looked at: hits never overlap (the longest keyword wins) and a tier never
+    rises with the distance, so the best is one that overlaps the figure or the nearest before or
+    after it (with its copies: two keywords of a metric that read alike hit twice at one place)."""
+    in_reach, out_of_reach = bisect_left(starts, context_start), bisect_left(starts, sentence[1])
+    if in_reach >= out_of_reach:
+        return None
+
+    def first_of_copies(index: int) -> int:
+        while index > in_reach and entries[index - 1][:2] == entries[index][:2]:
+            index -= 1
+        return index
+
+    def score(entry: tuple[int, int, int]) -> tuple[float, int] | None:
+        scored = _hit_score(entry[0], entry[1], match, sentence, clause)
+        if scored is None or not other_unit:
+            return scored
+        return None if scored[0] < 0.9 else (scored[0] * 0.8, scored[1])
+
+    low = first_of_copies(max(in_reach, bisect_left(starts, match.start()) - 1))
+    high = bisect_left(starts, match.end(), low)
+    if high < out_of_reach:
+        high += 1
+        while high < out_of_reach and entries[high][:2] == entries[high - 1][:2]:
+            high += 1
+    best: tuple[float, int, tuple[int, int]] | None = None
+    for entry in entries[low : min(high, out_of_reach)]:
+        scored = score(entry)
+        if scored is not None and (best is None or (scored[0], -scored[1]) > best[:2]):
+            best = (scored[0], -scored[1], (entry[0], entry[1]))
+    if best is None:
+        return None
+    # the first hit that counts: any in reach; for another unit, the first in the figure's clause
+    first = in_reach if not other_unit else first_of_copies(max(in_reach, bisect_left(starts, clause[0]) - 1))
+    while score(entries[first]) is None:
+        first += 1
+    return entries[first][2], best
 
 
 # ---- kind and date
