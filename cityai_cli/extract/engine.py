@@ -207,7 +207,10 @@ def extract(
     keyword_index = _Keywords(keywords)
     full_sentences = _Spans(_spans(norm, "。!?\n"))
     frames = _Frames(norm, keywords, full_sentences)
-    date_hits = _date_hits(norm, books)
+    markers = _KindMarkers(norm, books, published)
+    dates = _Dates(_date_hits(norm, books), books)
+    other_money = _Occurrences(_OTHER_MONEY, norm)
+    respectively = _Respectively(norm, mentions)
     subject = _document_subject(mentions.all)
     candidates: list[Candidate] = []
     seen = set()
@@ -232,10 +235,10 @@ def extract(
         if metric is None:
             continue
         metric_key, metric_factor, keyword_span = metric
-        if quantity.dimension == "money" and metric_factor < 0.9 and _OTHER_MONEY.search(norm[match.end() : c_end]):
+        if quantity.dimension == "money" and metric_factor < 0.9 and other_money.first(match.end(), c_end):
             continue
         p_start, _ = paragraphs.containing(match.start())
-        resolved = _respectively(norm, mentions, match, (s_start, s_end)) or _places(
+        resolved = respectively.places(match, (s_start, s_end)) or _places(
             mentions, match, (c_start, c_end), (s_start, s_end), p_start, quantity, sentences, places
         )
         if not resolved and subject is not None and metric_factor >= 0.9 and quantity.dimension != "member":
@@ -245,8 +248,8 @@ def extract(
             resolved = [(subject, 0.4)]
         if not resolved:
             continue
-        kind = _kind(norm, s_start, match.start(), published, books)
-        date, basis = _date(norm, date_hits, s_start, match.start(), published, kind)
+        kind = _kind(norm, s_start, match.start(), markers)
+        date, basis = _date(norm, dates, books, s_start, match.start(), published)
         for mention, place_factor in resolved:
             # the clause, reaching back to the place and the keyword when they fit in QUOTE_MAX
             quote_start = c_start
@@ -563,24 +566,40 @@ def _members(between: str, region: _Mention, places: Mapping[str, str]) -> list[
     return [_Mention(region.start, region.end, known.get(member, member), member in known) for member in members]
 
 
-def _respectively(norm: str, mentions: _Mentions, match: re.Match, sentence):
-    """江苏、浙江、安徽…分别出现了7次、18次和11次: the n-th figure belongs to the n-th place."""
-    head = norm[sentence[0] : match.start()]
-    marker = _RESPECTIVELY.search(head)
-    if not marker:
-        return None
-    marker_at = sentence[0] + marker.start()
-    listed = mentions.within(sentence[0], marker_at)
-    chain: list[_Mention] = []
-    for mention in listed:
-        if chain and not _LIST_JOIN.match(_between(norm, chain[-1], mention)):
-            chain = []
-        chain.append(mention)
-    figures = [m for m in _FIGURE.finditer(norm, marker_at, sentence[1]) if _figure(norm, m)]
-    if len(chain) < 2 or len(figures) != len(chain):
-        return None
-    position = next((i for i, m in enumerate(figures) if m.start() == match.start()), None)
-    return None if position is None else [(chain[position], 0.9)]
+class _Respectively:
+    """江苏、浙江、安徽…分别出现了7次、18次和11次: the n-th figure belongs to the n-th place. A
+    sentence's list of places and figures after 分别 are read once, for all its figures."""
+
+    def __init__(self, norm: str, mentions: _Mentions):
+        self.norm, self.mentions = norm, mentions
+        self.markers = _Occurrences(_RESPECTIVELY, norm)
+        # (sentence start, marker, sentence end) -> the listed places, each figure's position
+        self.read: dict[tuple[int, int, int], tuple[list[_Mention], dict[int, int]]] = {}
+
+    def places(self, match: re.Match, sentence) -> list[tuple[_Mention, float]] | None:
+        marker = self.markers.first(sentence[0], match.start())
+        if not marker:
+            return None
+        key = (sentence[0], marker.start(), sentence[1])
+        if key not in self.read:
+            self.read[key] = self._list_and_figures(marker.start(), sentence)
+        chain, positions = self.read[key]
+        position = positions.get(match.start())
+        return None if position is None else [(chain[position], 0.9)]
+
+    def _list_and_figures(self, marker_at: int, sentence) -> tuple[list[_Mention], dict[int, int]]:
+        """The places listed last before the marker and the position of each figure after it; no
+        figure has one unless there are as many figures as places (two at least)."""
+        norm = self.norm
+        chain: list[_Mention] = []
+        for mention in self.mentions.within(sentence[0], marker_at):
+            if chain and not _LIST_JOIN.match(_between(norm, chain[-1], mention)):
+                chain = []
+            chain.append(mention)
+        figures = [m for m in _FIGURE.finditer(norm, marker_at, sentence[1]) if _figure(norm, m)]
+        if len(chain) < 2 or len(figures) != len(chain):
+            return chain, {}
+        return chain, {m.start(): position for position, m in enumerate(figures)}
 
 
 def _between(norm: str, first: _Mention, second: _Mention) -> str:
@@ -760,54 +779,115 @@ def _closest_hit(
 # ---- kind and date
 
 
-def _kind(norm: str, sentence_start: int, figure_start: int, published: str | None, books: _Spans) -> str:
-    before = norm[sentence_start:figure_start]
-    year = _year(published)
-    if _FORECAST.search(before) and _THIRD_PARTY.search(norm[sentence_start:figure_start]):
+class _KindMarkers:
+    """Where the words that make a figure a forecast or a target stand in the document, found once."""
+
+    def __init__(self, norm: str, books: _Spans, published: str | None):
+        self.forecasts = _Occurrences(_FORECAST, norm)
+        self.third_parties = _Occurrences(_THIRD_PARTY, norm)
+        year = _year(published)
+        self.targets = [m for m in _TARGET.finditer(norm) if _sets_a_target(norm, m, books, year)]
+        self.target_starts = [m.start() for m in self.targets]
+
+
+def _sets_a_target(norm: str, marker: re.Match, books: _Spans, year: int | None) -> bool:
+    """Whether a `_TARGET` marker makes the figures after it targets: not inside a book title, a
+    year not past (到2020年 in 2025 is history), and not a target reported met (完成…目标)."""
+    if books.inside(marker.start()):
+        return False
+    if marker.group(1):
+        return year is None or int(marker.group(1)) >= year
+    return not (marker.group(0) == "目标" and _DONE_TARGET.search(norm[marker.start() - 10 : marker.end()]))
+
+
+def _kind(norm: str, sentence_start: int, figure_start: int, markers: _KindMarkers) -> str:
+    """forecast, target or actual, from the markers in the sentence before the figure."""
+    forecast = markers.forecasts.first(sentence_start, figure_start) is not None
+    if forecast and markers.third_parties.first(sentence_start, figure_start):
         return "forecast"
-    for marker in _TARGET.finditer(before):
-        if books.inside(sentence_start + marker.start()):
-            continue
-        if marker.group(1):
-            if year is None or int(marker.group(1)) >= year:
-                return "target"
-            continue
-        if marker.group(0) == "目标" and _DONE_TARGET.search(
-            norm[sentence_start + marker.start() - 10 : sentence_start + marker.end()]
-        ):
-            continue
-        return "target"
-    if _FORECAST.search(before):
-        return "target"
-    return "actual"
+    index = bisect_left(markers.target_starts, sentence_start)
+    while index < len(markers.targets) and markers.targets[index].start() < figure_start:
+        marker = markers.targets[index]
+        # matched again up to the figure: 将 counts only before a verb the sentence gives before it
+        if marker.end() <= figure_start and _TARGET.match(norm, marker.start(), figure_start):
+            return "target"
+        index += 1
+    return "target" if forecast else "actual"
 
 
 def _date_hits(norm: str, books: _Spans) -> list[tuple[int, int, str, tuple[str, ...]]]:
+    """Every date, most specific pattern first: a less specific one overlapping it is not a date
+    of its own (2024年3月 is not also 3月)."""
     hits: list[tuple[int, int, str, tuple[str, ...]]] = []
-    taken: list[tuple[int, int]] = []
+    # the spans taken by the patterns before, sorted and disjoint: the one that could overlap a
+    # match is the last starting before its end
+    taken_starts: list[int] = []
+    taken_ends: list[int] = []
     for pattern, form in _DATES:
+        found = []
         for m in pattern.finditer(norm):
-            if any(a < m.end() and m.start() < b for a, b in taken):
+            before = bisect_left(taken_starts, m.end()) - 1
+            if before >= 0 and taken_ends[before] > m.start():
                 continue
-            taken.append((m.start(), m.end()))
-            hits.append((m.start(), m.end(), form, m.groups()))
+            found.append((m.start(), m.end(), form, m.groups()))
+        hits.extend(found)
+        taken = sorted([*zip(taken_starts, taken_ends), *((start, end) for start, end, _, _ in found)])
+        taken_starts, taken_ends = [start for start, _ in taken], [end for _, end in taken]
     hits = [h for h in hits if not books.inside(h[0]) or h[2] == "y"]
     return sorted(hits)
 
 
+class _Dates:
+    """The date hits (sorted, never overlapping) with, at each, the last plain date up to it (not
+    in a book title, not 当年), the last year (2024年) and the count of 当年: the date a sentence
+    gives before a figure is then found by bisection."""
+
+    def __init__(self, hits: list[tuple[int, int, str, tuple[str, ...]]], books: _Spans):
+        self.hits = hits
+        self.starts = [hit[0] for hit in hits]
+        self.ends = [hit[1] for hit in hits]
+        self.last_plain: list[int] = []
+        self.last_year: list[int] = []
+        self.that_years = [0]
+        plain = year = -1
+        for index, (start, _, form, _) in enumerate(hits):
+            if form != "that_year" and not books.inside(start):
+                plain = index
+            if form == "y":
+                year = index
+            self.last_plain.append(plain)
+            self.last_year.append(year)
+            self.that_years.append(self.that_years[-1] + (form == "that_year"))
+
+
 def _date(
-    norm: str, hits, sentence_start: int, figure_start: int, published: str | None, kind: str
+    norm: str, dates: _Dates, books: _Spans, sentence_start: int, figure_start: int, published: str | None
 ) -> tuple[str | None, str]:
     """The date the sentence gives before the figure, else the publication date."""
-    books = [(m.start(), m.end()) for m in _BOOK.finditer(norm[sentence_start:figure_start])]
-    in_sentence = [h for h in hits if sentence_start <= h[0] and h[1] <= figure_start]
-    plain = [h for h in in_sentence if not _inside(h[0] - sentence_start, books) and h[2] != "that_year"]
-    if plain:
-        return _resolve(plain[-1], published), "stated"
-    if any(h[2] == "that_year" for h in in_sentence):
-        years = [h for h in in_sentence if h[2] == "y"]
-        if years:
-            return years[-1][3][0], "inferred"
+    first, end = bisect_left(dates.starts, sentence_start), bisect_right(dates.ends, figure_start)
+    if first >= end:
+        return published, "published"
+    title = books.index(sentence_start)
+    if title is not None and books.spans[title][0] < sentence_start:
+        # the sentence starts inside a book title (《…?…》): the titles are those of the sentence
+        # itself, and a date after its cut-off opening is no longer in one
+        own = [(m.start(), m.end()) for m in _BOOK.finditer(norm, sentence_start, figure_start)]
+        in_sentence = dates.hits[first:end]
+        plain = [h for h in in_sentence if not _inside(h[0], own) and h[2] != "that_year"]
+        if plain:
+            return _resolve(plain[-1], published), "stated"
+        if any(h[2] == "that_year" for h in in_sentence):
+            years = [h for h in in_sentence if h[2] == "y"]
+            if years:
+                return years[-1][3][0], "inferred"
+        return published, "published"
+    last = dates.last_plain[end - 1]
+    if last >= first:
+        return _resolve(dates.hits[last], published), "stated"
+    if dates.that_years[end] > dates.that_years[first]:
+        year = dates.last_year[end - 1]
+        if year >= first:
+            return dates.hits[year][3][0], "inferred"
     return published, "published"
 
 
@@ -866,6 +946,31 @@ def _year(published: str | None) -> int | None:
 
 
 # ---- spans and quotes
+
+
+class _Occurrences:
+    """The matches of a pattern over the whole document, found once. `first(start, end)` is what
+    `pattern.search(text, start, end)` finds, by bisection instead of a search of the stretch for
+    every figure; the pattern has no lookaround or anchor, so a match inside a stretch is a match of
+    the whole text (or one that the stretch's end cuts short)."""
+
+    def __init__(self, pattern: re.Pattern, text: str):
+        self.pattern, self.text = pattern, text
+        self.matches = list(pattern.finditer(text))
+        self.starts = [m.start() for m in self.matches]
+
+    def first(self, start: int, end: int) -> re.Match | None:
+        index = bisect_left(self.starts, start)
+        if index > 0 and self.matches[index - 1].end() > start:
+            # the stretch starts inside a match: its rest is matched afresh
+            for position in range(start, min(end, self.matches[index - 1].end())):
+                found = self.pattern.match(self.text, position, end)
+                if found:
+                    return found
+        if index == len(self.matches) or self.matches[index].start() >= end:
+            return None
+        found = self.matches[index]
+        return found if found.end() <= end else self.pattern.search(self.text, found.start(), end)
 
 
 class _Spans:
