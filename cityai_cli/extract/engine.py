@@ -41,6 +41,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..lint import number_in_quote
 from ..quantity import _MEMBER_WORDS, _RANK_WORDS, FigureError, Quantity, parse_figure
@@ -74,6 +75,13 @@ _FIGURE = re.compile(
     rf"|(?P<bare>(?:{_ARABIC}|[一二三四五六七八九十百千]+)(?:万亿|亿))(?=级|基金))"
     rf"(?P<tail>以上|左右)?"
 )
+# A run of digits (thousands separators and decimals included) or of numeral characters longer than
+# this is no figure a document states (an identifier, a flattened table, an attack): the figure
+# pattern is not tried inside it. There it would read the rest of the run from every position of
+# it only to find no unit after it: quadratic in the run (万亿万亿…, 1111…).
+_RUN_MAX = 24
+_NUMERAL_RUN = re.compile(rf"\d+(?:,\d{{3}})*(?:\.\d+)?|[{_CN}]+")
+_NUMERAL = re.compile(f"[{_CN}]")
 _BOOK = re.compile(r"《[^《》\n]*》|\([^()\n]*\)")  # titles and asides: (每秒百亿亿次浮点运算)
 # A qualifier separated from its number: 约占全国四成, 约为1/3, 至少有29个.
 _DETACHED = re.compile(r"(约|近|超过|超|至少|不到)(?:为|有|占[^,。;:]{0,4}?)$")
@@ -99,7 +107,7 @@ _IMPLICIT = re.compile(
     r"|(?P<big>[二两三四五六七八九十])大)$"
 )
 # A collective for the members of a region: 三省一市, 九市.
-_COLLECTIVE = re.compile(r"(?:[一二两三四五六七八九十]+[省市]){1,2}")
+_COLLECTIVE = re.compile(rf"(?:[一二两三四五六七八九十]{{1,{_RUN_MAX}}}[省市]){{1,2}}")
 # Between the places and a membership word said of them: an adverb, a verb, the whole ranked
 # (北京、上海均跻身全国前列); a noun between makes the word another finding's (see `_leading_group`).
 _MEMBER_SUBJECT = re.compile(r"(?:均|都|也|皆|亦|同样)?(?:位居|位列|名列|跻身|走在|居于|处于|位于|居)?(?:全国|国内)?")
@@ -210,11 +218,13 @@ def extract(
     markers = _KindMarkers(norm, books, published)
     dates = _Dates(_date_hits(norm, books), books)
     other_money = _Occurrences(_OTHER_MONEY, norm)
-    respectively = _Respectively(norm, mentions)
+    collectives = _Occurrences(_COLLECTIVE, norm)
+    matches = _figure_matches(norm)
+    respectively = _Respectively(norm, mentions, matches)
     subject = _document_subject(mentions.all)
     candidates: list[Candidate] = []
     seen = set()
-    for match, figure in _figures(norm, books, keywords, metric_dimensions, metric_units or {}):
+    for match, figure in _figures(norm, matches, books, keywords, metric_dimensions, metric_units or {}):
         figure_text, quantity = figure
         sentence_index = sentences.index(match.start())
         if sentence_index is None:
@@ -239,7 +249,7 @@ def extract(
             continue
         p_start, _ = paragraphs.containing(match.start())
         resolved = respectively.places(match, (s_start, s_end)) or _places(
-            mentions, match, (c_start, c_end), (s_start, s_end), p_start, quantity, sentences, places
+            mentions, match, (c_start, c_end), (s_start, s_end), p_start, quantity, sentences, places, collectives
         )
         if not resolved and subject is not None and metric_factor >= 0.9 and quantity.dimension != "member":
             # nationwide figures (23个省份明确提及…): weak evidence, so only with the metric's
@@ -292,10 +302,25 @@ class _Implicit:
         return self.string[self._start : self._end] if name == 0 else self._groups.get(str(name))
 
 
-def _figures(norm: str, books: _Spans, keywords, dimensions: Mapping[str, str], units: Mapping[str, str]):
-    """(match, (figure text, quantity)) for every figure, in document order."""
+def _figure_matches(norm: str) -> list[re.Match]:
+    """Every match of `_FIGURE`, in order, but inside runs of more than _RUN_MAX digits or numerals."""
+    matches: list[re.Match] = []
+    start = 0
+    for run in _NUMERAL_RUN.finditer(norm):
+        if run.end() - run.start() > _RUN_MAX:
+            matches.extend(_FIGURE.finditer(norm, start, run.start()))
+            start = run.end()
+    matches.extend(_FIGURE.finditer(norm, start))
+    return matches
+
+
+def _figures(
+    norm: str, matches: list[re.Match], books: _Spans, keywords, dimensions: Mapping[str, str], units: Mapping[str, str]
+):
+    """(match, (figure text, quantity)) for every figure, in document order; `matches`: those of
+    the pattern (`_figure_matches`)."""
     found: list = []
-    for match in _FIGURE.finditer(norm):
+    for match in matches:
         if books.inside(match.start()) or _is_date(norm, match):
             continue
         figure = _figure(norm, match)
@@ -310,7 +335,10 @@ def _figures(norm: str, books: _Spans, keywords, dimensions: Mapping[str, str], 
         ):
             continue
         found.append((match, figure))
-    spans = [(m.start(), m.end()) for m in _FIGURE.finditer(norm)]
+    # an implicit figure overlaps no match of the pattern (the last one starting before its end
+    # ends before it: matches never overlap) and starts no figure
+    match_starts = [m.start() for m in matches]
+    figure_starts = {m.start() for m, _ in found}
     for start, _, metric in keywords:
         unit = units.get(metric)
         if dimensions.get(metric) != "count" or not unit or books.inside(start):
@@ -320,13 +348,13 @@ def _figures(norm: str, books: _Spans, keywords, dimensions: Mapping[str, str], 
         if not head or head.group("big") and re.search(f"[{_CN}]$", norm[base : base + head.start("big")]):
             continue  # 二十大 is a congress, not ten of anything
         begin, end = base + head.start(), start - 1 if head.group("big") else start
-        if any(a < end and begin < b for a, b in spans) or any(m.start() == begin for m, _ in found):
+        last = bisect_left(match_starts, end) - 1
+        if last >= 0 and matches[last].end() > begin or begin in figure_starts:
             continue
         number = head.group("big") or head.group("num")
         text = (head.group("prefix") or "") + number + (head.group("more") or "") + unit
-        try:
-            quantity = parse_figure(text)
-        except FigureError:
+        quantity = _parsed(text)
+        if quantity is None:
             continue
         groups = {
             "prefix": head.group("prefix"),
@@ -336,7 +364,18 @@ def _figures(norm: str, books: _Spans, keywords, dimensions: Mapping[str, str], 
             "implicit": unit,
         }
         found.append((_Implicit(norm, begin, end, groups), (text, quantity)))
+        figure_starts.add(begin)
     return sorted(found, key=lambda item: item[0].start())
+
+
+@lru_cache(maxsize=4096)
+def _parsed(text: str) -> Quantity | None:
+    """parse_figure(text), or None when the text is no figure. Cached: a document repeats its
+    figures' texts (every 第一 of a ranking), and parsing is the dearest step of a figure."""
+    try:
+        return parse_figure(text)
+    except FigureError:
+        return None
 
 
 def _figure(norm: str, match: re.Match) -> tuple[str, Quantity] | None:
@@ -349,8 +388,9 @@ def _figure(norm: str, match: re.Match) -> tuple[str, Quantity] | None:
     if number in ("一", "两") and not match.group("prefix") or number == "一":
         return None  # 一家, 一个, 两个: articles, not figures
     if (
-        _NOT_A_FIGURE_BEFORE.search(norm[: match.start()])
-        and re.match(f"[{_CN}]", text)
+        # [数几多]$ looks at the last character, or the one before a final line break
+        _NOT_A_FIGURE_BEFORE.search(norm[max(0, match.start() - 2) : match.start()])
+        and _NUMERAL.match(text)
         or _NOT_A_FIGURE_AFTER.match(norm[match.end() : match.end() + 2])
     ):
         return None  # 数十亿元, 四个方面
@@ -358,10 +398,9 @@ def _figure(norm: str, match: re.Match) -> tuple[str, Quantity] | None:
     if detached and not match.group("prefix"):
         text = detached.group(1) + text
     for attempt in (text, *(text[len(p) :] for p in _VERB_PREFIX if text.startswith(p))):
-        try:
-            return attempt, parse_figure(attempt)
-        except FigureError:
-            continue
+        quantity = _parsed(attempt)
+        if quantity is not None:
+            return attempt, quantity
     return None
 
 
@@ -374,7 +413,8 @@ def _is_date(norm: str, match: re.Match) -> bool:
 def _value(doc: Normalised, match: re.Match, figure_text: str, quote: str) -> str:
     """The figure in simplified characters, unless that hides its number from the quote check
     (100亿 is not in a quote that says 100億): then as the document writes it."""
-    if number_in_quote(parse_figure(figure_text), quote):
+    quantity = _parsed(figure_text)
+    if quantity is not None and number_in_quote(quantity, quote):
         return figure_text
     written = re.sub(r"\s+", "", PINYIN.sub("", doc.slice(match.start(), match.end())))
     suffix = "元" if match.group("bare") else match.group("implicit") if isinstance(match, _Implicit) else ""
@@ -382,11 +422,8 @@ def _value(doc: Normalised, match: re.Match, figure_text: str, quote: str) -> st
     prefix = match.group(0)[: len(match.group(0)) - len(written)] if len(written) < len(match.group(0)) else ""
     candidate = head + prefix + written + suffix
     for attempt in (candidate, *(candidate[len(p) :] for p in _VERB_PREFIX if candidate.startswith(p))):
-        try:
-            parse_figure(attempt)
+        if _parsed(attempt) is not None:
             return attempt
-        except FigureError:
-            continue
     return figure_text
 
 
@@ -462,7 +499,8 @@ def _places(
     paragraph_start: int,
     quantity: Quantity,
     sentences: _Spans,
-    places: Mapping[str, str] | None = None,
+    places: Mapping[str, str],
+    collectives: _Occurrences,
 ) -> list[tuple[_Mention, float]]:
     last_before = mentions.last_ending_by(match.start(), clause[0])  # the last place in the clause before it
     if quantity.dimension == "member":
@@ -500,7 +538,7 @@ def _places(
             if earlier is None:
                 return []
             chosen, factor = earlier, 0.5
-    members = _members(match.string[chosen.end : match.start()], chosen, places or {})
+    members = _members(chosen, match.start(), places, collectives)
     if members:
         return [(member, factor) for member in members]
     if quantity.dimension == "rank":
@@ -543,12 +581,17 @@ def _listed(norm: str, mentions: _Mentions, mention: _Mention, sentence) -> bool
     )
 
 
-def _members(between: str, region: _Mention, places: Mapping[str, str]) -> list[_Mention]:
-    """长三角…三省一市全部置身第一梯队: a collective that counts the region's members (as
-    provinces 省 and cities 市, a municipality being a 市) stands for each of them."""
+def _members(
+    region: _Mention, figure_start: int, places: Mapping[str, str], collectives: _Occurrences
+) -> list[_Mention]:
+    """长三角…三省一市全部置身第一梯队: a collective between the region and the figure that counts
+    the region's members (as provinces 省 and cities 市, a municipality being a 市) stands for each
+    of them."""
     members = gazetteer.REGIONS.get(region.name)
-    collective = _COLLECTIVE.search(between)
-    if not members or not collective:
+    if not members:
+        return []
+    collective = collectives.first(region.end, figure_start)
+    if not collective:
         return []
     counted = {"省": 0, "市": 0}
     for number, kind in re.findall(r"([一二两三四五六七八九十]+)([省市])", collective.group(0)):
@@ -570,8 +613,9 @@ class _Respectively:
     """江苏、浙江、安徽…分别出现了7次、18次和11次: the n-th figure belongs to the n-th place. A
     sentence's list of places and figures after 分别 are read once, for all its figures."""
 
-    def __init__(self, norm: str, mentions: _Mentions):
-        self.norm, self.mentions = norm, mentions
+    def __init__(self, norm: str, mentions: _Mentions, matches: list[re.Match]):
+        self.norm, self.mentions, self.matches = norm, mentions, matches
+        self.match_starts = [m.start() for m in matches]
         self.markers = _Occurrences(_RESPECTIVELY, norm)
         # (sentence start, marker, sentence end) -> the listed places, each figure's position
         self.read: dict[tuple[int, int, int], tuple[list[_Mention], dict[int, int]]] = {}
@@ -596,7 +640,8 @@ class _Respectively:
             if chain and not _LIST_JOIN.match(_between(norm, chain[-1], mention)):
                 chain = []
             chain.append(mention)
-        figures = [m for m in _FIGURE.finditer(norm, marker_at, sentence[1]) if _figure(norm, m)]
+        after = self.matches[bisect_left(self.match_starts, marker_at) : bisect_left(self.match_starts, sentence[1])]
+        figures = [m for m in after if m.end() <= sentence[1] and _figure(norm, m)]
         if len(chain) < 2 or len(figures) != len(chain):
             return chain, {}
         return chain, {m.start(): position for position, m in enumerate(figures)}
@@ -956,10 +1001,13 @@ class _Occurrences:
 
     def __init__(self, pattern: re.Pattern, text: str):
         self.pattern, self.text = pattern, text
-        self.matches = list(pattern.finditer(text))
-        self.starts = [m.start() for m in self.matches]
+        self.matches: list[re.Match] = []
+        self.starts: list[int] | None = None  # found when first asked for
 
     def first(self, start: int, end: int) -> re.Match | None:
+        if self.starts is None:
+            self.matches = list(self.pattern.finditer(self.text))
+            self.starts = [m.start() for m in self.matches]
         index = bisect_left(self.starts, start)
         if index > 0 and self.matches[index - 1].end() > start:
             # the stretch starts inside a match: its rest is matched afresh
