@@ -49,6 +49,11 @@ from . import gazetteer
 from .text import PINYIN, Normalised, normalise, to_simplified
 
 QUOTE_MAX = 60
+# A sentence longer than this (normalised characters: a text without full stops, such as a
+# flattened table or an attack) is read as consecutive sentences of at most this length, cut after
+# a clause break where there is one, so that the work for each figure stays bounded. No sentence a
+# document writes comes near it (the seeds' longest has 144 characters).
+SENTENCE_MAX = 1000
 # How far back (normalised characters) the subject of an earlier sentence may stand; a blank
 # line (a new section) is never crossed.
 SUBJECT_REACH = 160
@@ -102,6 +107,7 @@ _OTHER_MONEY = re.compile(r"融资|营收|收入|销售额|利润|市值|估值|
 # A source that frames the whole sentence: 据胡润研究院发布《…》显示, 根据榜单显示.
 _FRAME = re.compile(r"(?:据|根据|阐明)[^,。!?;\n]{0,60}?(?:显示|表明|统计)")
 # A number written straight before the noun it counts, without a unit: 超3200万开发者, 五大公共服务平台.
+_IMPLICIT_REACH = 20  # how far before the noun such a number is looked for
 _IMPLICIT = re.compile(
     rf"(?:(?P<prefix>{_PREFIX}))?(?:(?P<num>{_ARABIC}(?:{_MAG}))(?P<more>余|多)?"
     r"|(?P<big>[二两三四五六七八九十])大)$"
@@ -208,7 +214,7 @@ def extract(
     norm = doc.text
     books = _Spans([(m.start(), m.end()) for m in _BOOK.finditer(norm)])
     breaks = _clause_breaks(norm)
-    sentences = _Spans(_spans(norm, _SENTENCE_END))
+    sentences = _Spans(_cut(_spans(norm, _SENTENCE_END), breaks, SENTENCE_MAX))
     paragraphs = _Spans(_spans(norm, "\n"))
     mentions = _Mentions(_place_mentions(norm, places, books))
     keywords = _keyword_hits(norm, metric_keywords)
@@ -219,7 +225,7 @@ def extract(
     dates = _Dates(_date_hits(norm, books), books)
     other_money = _Occurrences(_OTHER_MONEY, norm)
     collectives = _Occurrences(_COLLECTIVE, norm)
-    matches = _figure_matches(norm)
+    matches = _figure_matches(norm, _reachable(sentences, keywords, frames, full_sentences))
     respectively = _Respectively(norm, mentions, matches)
     subject = _document_subject(mentions.all)
     candidates: list[Candidate] = []
@@ -302,15 +308,49 @@ class _Implicit:
         return self.string[self._start : self._end] if name == 0 else self._groups.get(str(name))
 
 
-def _figure_matches(norm: str) -> list[re.Match]:
-    """Every match of `_FIGURE`, in order, but inside runs of more than _RUN_MAX digits or numerals."""
+def _reachable(
+    sentences: _Spans, keywords: list[tuple[int, int, str]], frames: _Frames, full_sentences: _Spans
+) -> list[tuple[int, int]]:
+    """The stretches of text whose figures a metric can reach: the sentences with a keyword from the
+    second sentence before them to their end, or with a source framing them. A figure anywhere else
+    gets no metric and so is no candidate, and is not looked for: a long text with few keywords
+    costs no more than finding them (第一 x 700,000 in a document that names no metric). A sentence
+    with a keyword less than _IMPLICIT_REACH after its end is read too: a number written before the
+    keyword (`_Implicit`) may stand there, and any match it overlaps must be known.
+
+    A sentence cut from a longer one (`_cut`) is a stretch of its own, as if a full stop stood at
+    the cut; consecutive whole sentences are one stretch."""
+    hit_starts = [start for start, _, _ in keywords]
+    stretches: list[tuple[int, int]] = []
+    for index, (start, end) in enumerate(sentences.spans):
+        context_start = sentences.spans[max(0, index - 2)][0]
+        first_hit = bisect_left(hit_starts, context_start)
+        framed = frames.by_sentence.get(full_sentences.containing(start)[1])
+        if not (
+            first_hit < len(hit_starts)
+            and hit_starts[first_hit] < end + _IMPLICIT_REACH
+            or framed
+            and framed[0][0] < end
+        ):
+            continue
+        if stretches and stretches[-1][1] < start:
+            stretches[-1] = (stretches[-1][0], end)  # a full stop between: a match ends before it anyway
+        else:
+            stretches.append((start, end))
+    return stretches
+
+
+def _figure_matches(norm: str, stretches: list[tuple[int, int]]) -> list[re.Match]:
+    """Every match of `_FIGURE` in the stretches, in order, but inside runs of more than _RUN_MAX
+    digits or numerals."""
     matches: list[re.Match] = []
-    start = 0
-    for run in _NUMERAL_RUN.finditer(norm):
-        if run.end() - run.start() > _RUN_MAX:
-            matches.extend(_FIGURE.finditer(norm, start, run.start()))
-            start = run.end()
-    matches.extend(_FIGURE.finditer(norm, start))
+    for stretch_start, stretch_end in stretches:
+        start = stretch_start
+        for run in _NUMERAL_RUN.finditer(norm, stretch_start, stretch_end):
+            if run.end() - run.start() > _RUN_MAX:
+                matches.extend(_FIGURE.finditer(norm, start, run.start()))
+                start = run.end()
+        matches.extend(_FIGURE.finditer(norm, start, stretch_end))
     return matches
 
 
@@ -343,7 +383,7 @@ def _figures(
         unit = units.get(metric)
         if dimensions.get(metric) != "count" or not unit or books.inside(start):
             continue
-        base = max(0, start - 20)
+        base = max(0, start - _IMPLICIT_REACH)
         head = _IMPLICIT.search(norm[base:start])  # a magnitude is required: 2025人工智能… is a year
         if not head or head.group("big") and re.search(f"[{_CN}]$", norm[base : base + head.start("big")]):
             continue  # 二十大 is a congress, not ten of anything
@@ -1046,6 +1086,22 @@ class _Spans:
 def _spans(norm: str, ends: str) -> list[tuple[int, int]]:
     """The maximal stretches without any of the characters `ends`."""
     return [(m.start(), m.end()) for m in re.finditer(f"[^{re.escape(ends)}]+", norm)]
+
+
+def _cut(spans: list[tuple[int, int]], breaks: list[int], limit: int) -> list[tuple[int, int]]:
+    """`spans` with each one longer than `limit` cut into consecutive pieces of at most `limit`,
+    after the last clause break of the piece's second half where there is one."""
+    pieces = []
+    for start, end in spans:
+        while end - start > limit:
+            cut = start + limit
+            last_break = bisect_left(breaks, cut) - 1
+            if last_break >= 0 and breaks[last_break] >= start + limit // 2:
+                cut = breaks[last_break] + 1
+            pieces.append((start, cut))
+            start = cut
+        pieces.append((start, end))
+    return pieces
 
 
 def _clause_breaks(norm: str) -> list[int]:
