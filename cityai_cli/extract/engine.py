@@ -246,16 +246,15 @@ def extract(
             sentences.spans[max(0, sentence_index - 2)][0],
             (s_start, s_end),
             (c_start, c_end),
-            frames.covering(match.start(), full_sentences.containing(match.start())[1]),
+            frames.covering(match.start(), full_sentences.containing(match.start())[1]) if frames.by_sentence else (),
         )
         if metric is None:
             continue
         metric_key, metric_factor, keyword_span = metric
         if quantity.dimension == "money" and metric_factor < 0.9 and other_money.first(match.end(), c_end):
             continue
-        p_start, _ = paragraphs.containing(match.start())
         resolved = respectively.places(match, (s_start, s_end)) or _places(
-            mentions, match, (c_start, c_end), (s_start, s_end), p_start, quantity, sentences, places, collectives
+            mentions, match, (c_start, c_end), (s_start, s_end), paragraphs, quantity, sentences, places, collectives
         )
         if not resolved and subject is not None and metric_factor >= 0.9 and quantity.dimension != "member":
             # nationwide figures (23个省份明确提及…): weak evidence, so only with the metric's
@@ -269,7 +268,7 @@ def extract(
         for mention, place_factor in resolved:
             # the clause, reaching back to the place and the keyword when they fit in QUOTE_MAX
             quote_start = c_start
-            for anchor in sorted((mention.start, keyword_span[0]), reverse=True):
+            for anchor in (max(mention.start, keyword_span[0]), min(mention.start, keyword_span[0])):
                 if s_start <= anchor < quote_start and doc.length(anchor, c_end) <= QUOTE_MAX:
                     quote_start = anchor
             quote = _quote(doc, quote_start, c_end, match.start(), match.end())
@@ -450,11 +449,18 @@ def _is_date(norm: str, match: re.Match) -> bool:
     return bool(match.group("num")) and after in ("年", "月", "日")
 
 
+@lru_cache(maxsize=4096)
+def _number_in_quote(figure_text: str, quote: str) -> bool:
+    """Whether the figure's number is in the quote (lint's check): cached, a repeated sentence gives
+    the same figure and quote."""
+    quantity = _parsed(figure_text)
+    return quantity is not None and number_in_quote(quantity, quote)
+
+
 def _value(doc: Normalised, match: re.Match, figure_text: str, quote: str) -> str:
     """The figure in simplified characters, unless that hides its number from the quote check
     (100亿 is not in a quote that says 100億): then as the document writes it."""
-    quantity = _parsed(figure_text)
-    if quantity is not None and number_in_quote(quantity, quote):
+    if _number_in_quote(figure_text, quote):
         return figure_text
     written = re.sub(r"\s+", "", PINYIN.sub("", doc.slice(match.start(), match.end())))
     suffix = "元" if match.group("bare") else match.group("implicit") if isinstance(match, _Implicit) else ""
@@ -536,7 +542,7 @@ def _places(
     match: re.Match,
     clause,
     sentence,
-    paragraph_start: int,
+    paragraphs: _Spans,
     quantity: Quantity,
     sentences: _Spans,
     places: Mapping[str, str],
@@ -558,7 +564,7 @@ def _places(
     else:
         after_clause = mentions.first_starting_from(match.end(), clause[1])
         before_sentence = mentions.last_ending_by(clause[0], sentence[0])
-        before_paragraph = mentions.last_ending_by(sentence[0], paragraph_start)
+        before_paragraph = mentions.last_ending_by(sentence[0], paragraphs.containing(match.start())[0])
         if after_clause:
             chosen, factor = after_clause, 0.9
         elif before_sentence:
@@ -794,19 +800,28 @@ def _metric(
     return metric, tier * (0.8 if ambiguous else 1.0), span
 
 
-def _hit_score(start: int, end: int, match: re.Match, sentence, clause) -> tuple[float, int] | None:
-    """(tier, distance) of a keyword at [start, end) for the figure: the metric factor of `extract`."""
-    if start < match.end() and match.start() < end:
-        return 1.0, 0  # the keyword contains the figure: 第一梯队
-    if clause[0] <= start and end <= match.start():
-        return 1.0, match.start() - end
-    if match.end() <= start and end <= clause[1]:
-        return 0.9, start - match.end()
-    if start >= sentence[0] and not (match.start() <= start < match.end()):
-        return 0.75, abs(match.start() - start)
-    if start < sentence[0]:
-        return 0.55, match.start() - start
-    return None
+def _hit_score(
+    start: int, end: int, match: re.Match, sentence, clause, other_unit: bool = False
+) -> tuple[float, int] | None:
+    """(tier, distance) of a keyword at [start, end) for the figure: the metric factor of `extract`.
+    `other_unit`: the figure counts in another unit than the metric's, so the keyword counts only
+    in the figure's clause (20家企业… 应用场景: another noun is counted), and at 0.8 of its tier."""
+    figure_start, figure_end = match.start(), match.end()
+    if start < figure_end and figure_start < end:
+        tier, distance = 1.0, 0  # the keyword contains the figure: 第一梯队
+    elif clause[0] <= start and end <= figure_start:
+        tier, distance = 1.0, figure_start - end
+    elif figure_end <= start and end <= clause[1]:
+        tier, distance = 0.9, start - figure_end
+    elif other_unit:
+        return None
+    elif start >= sentence[0] and not (figure_start <= start < figure_end):
+        return 0.75, abs(figure_start - start)
+    elif start < sentence[0]:
+        return 0.55, figure_start - start
+    else:
+        return None
+    return (tier * 0.8, distance) if other_unit else (tier, distance)
 
 
 def _closest_hit(
@@ -829,36 +844,33 @@ def _closest_hit(
     in_reach, out_of_reach = bisect_left(starts, context_start), bisect_left(starts, sentence[1])
     if in_reach >= out_of_reach:
         return None
-
-    def first_of_copies(index: int) -> int:
-        while index > in_reach and entries[index - 1][:2] == entries[index][:2]:
-            index -= 1
-        return index
-
-    def score(entry: tuple[int, int, int]) -> tuple[float, int] | None:
-        scored = _hit_score(entry[0], entry[1], match, sentence, clause)
-        if scored is None or not other_unit:
-            return scored
-        return None if scored[0] < 0.9 else (scored[0] * 0.8, scored[1])
-
-    low = first_of_copies(max(in_reach, bisect_left(starts, match.start()) - 1))
+    low = max(in_reach, bisect_left(starts, match.start()) - 1)
+    while low > in_reach and entries[low - 1][:2] == entries[low][:2]:
+        low -= 1  # the first of the copies
     high = bisect_left(starts, match.end(), low)
     if high < out_of_reach:
         high += 1
         while high < out_of_reach and entries[high][:2] == entries[high - 1][:2]:
             high += 1
     best: tuple[float, int, tuple[int, int]] | None = None
-    for entry in entries[low : min(high, out_of_reach)]:
-        scored = score(entry)
+    for index in range(low, min(high, out_of_reach)):
+        start, end, _ = entries[index]
+        scored = _hit_score(start, end, match, sentence, clause, other_unit)
         if scored is not None and (best is None or (scored[0], -scored[1]) > best[:2]):
-            best = (scored[0], -scored[1], (entry[0], entry[1]))
+            best = (scored[0], -scored[1], (start, end))
     if best is None:
         return None
     # the first hit that counts: any in reach; for another unit, the first in the figure's clause
-    first = in_reach if not other_unit else first_of_copies(max(in_reach, bisect_left(starts, clause[0]) - 1))
-    while score(entries[first]) is None:
-        first += 1
-    return entries[first][2], best
+    if not other_unit:
+        first = entries[in_reach][2]
+    else:
+        index = max(in_reach, bisect_left(starts, clause[0]) - 1)
+        while index > in_reach and entries[index - 1][:2] == entries[index][:2]:
+            index -= 1
+        while _hit_score(entries[index][0], entries[index][1], match, sentence, clause, other_unit) is None:
+            index += 1
+        first = entries[index][2]
+    return first, best
 
 
 # ---- kind and date
