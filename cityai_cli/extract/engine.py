@@ -225,6 +225,7 @@ def extract(
     dates = _Dates(_date_hits(norm, books), books)
     other_money = _Occurrences(_OTHER_MONEY, norm)
     collectives = _Occurrences(_COLLECTIVE, norm)
+    known = {to_simplified(form): name for form, name in places.items()}  # the places, by simplified form
     matches = _figure_matches(norm, _reachable(sentences, keywords, frames, full_sentences))
     respectively = _Respectively(norm, mentions, matches)
     subject = _document_subject(mentions.all)
@@ -254,7 +255,7 @@ def extract(
         if quantity.dimension == "money" and metric_factor < 0.9 and other_money.first(match.end(), c_end):
             continue
         resolved = respectively.places(match, (s_start, s_end)) or _places(
-            mentions, match, (c_start, c_end), (s_start, s_end), paragraphs, quantity, sentences, places, collectives
+            mentions, match, (c_start, c_end), (s_start, s_end), paragraphs, quantity, sentences, known, collectives
         )
         if not resolved and subject is not None and metric_factor >= 0.9 and quantity.dimension != "member":
             # nationwide figures (23个省份明确提及…): weak evidence, so only with the metric's
@@ -545,7 +546,7 @@ def _places(
     paragraphs: _Spans,
     quantity: Quantity,
     sentences: _Spans,
-    places: Mapping[str, str],
+    known: Mapping[str, str],
     collectives: _Occurrences,
 ) -> list[tuple[_Mention, float]]:
     last_before = mentions.last_ending_by(match.start(), clause[0])  # the last place in the clause before it
@@ -584,7 +585,7 @@ def _places(
             if earlier is None:
                 return []
             chosen, factor = earlier, 0.5
-    members = _members(chosen, match.start(), places, collectives)
+    members = _members(chosen, match.start(), known, collectives)
     if members:
         return [(member, factor) for member in members]
     if quantity.dimension == "rank":
@@ -628,7 +629,7 @@ def _listed(norm: str, mentions: _Mentions, mention: _Mention, sentence) -> bool
 
 
 def _members(
-    region: _Mention, figure_start: int, places: Mapping[str, str], collectives: _Occurrences
+    region: _Mention, figure_start: int, known: Mapping[str, str], collectives: _Occurrences
 ) -> list[_Mention]:
     """长三角…三省一市全部置身第一梯队: a collective between the region and the figure that counts
     the region's members (as provinces 省 and cities 市, a municipality being a 市) stands for each
@@ -651,7 +652,6 @@ def _members(
         ] += 1
     if counted != kinds:
         return []
-    known = {to_simplified(form): name for form, name in places.items()}
     return [_Mention(region.start, region.end, known.get(member, member), member in known) for member in members]
 
 
