@@ -183,6 +183,16 @@ def test_a_collective_counting_a_regions_members_stands_for_each_member():
                     for place in ("上海", "江苏", "浙江", "安徽")]
 
 
+def test_a_collective_whose_number_is_no_numeral_counts_no_member():
+    # 二二省 looks like a collective but counts nothing: parse_figure raised, a traceback for the CLI
+    text = "长三角地区实力强劲,二二省一市全部置身人工智能第一梯队。"
+    found = extract(text, published="2025-03-17", places=RULE_PLACES,
+                    metric_keywords={k: v[2] for k, v in RULE_METRICS.items()},
+                    metric_dimensions={k: v[0] for k, v in RULE_METRICS.items()},
+                    metric_units={k: v[1] for k, v in RULE_METRICS.items()})
+    assert [(c.place, c.metric, c.value) for c in found] == [("长三角", "ai_development_tier", "第一")]
+
+
 def test_a_share_held_jointly_by_listed_places_belongs_to_the_whole_before_them():
     rows, _ = run_rule("joint_share.txt")
     assert rows == [

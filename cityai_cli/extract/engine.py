@@ -642,7 +642,10 @@ def _members(
         return []
     counted = {"省": 0, "市": 0}
     for number, kind in re.findall(r"([一二两三四五六七八九十]+)([省市])", collective.group(0)):
-        counted[kind] += int(parse_figure(number + "个").value)
+        count = _parsed(number + "个")
+        if count is None:
+            return []  # 二二省: no number, so no count of the members (it raised FigureError)
+        counted[kind] += int(count.value)
     divisions = gazetteer.divisions()
     kinds = {"省": 0, "市": 0}
     for member in members:
