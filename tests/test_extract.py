@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -182,6 +183,16 @@ def test_a_collective_counting_a_regions_members_stands_for_each_member():
                     for place in ("上海", "江苏", "浙江", "安徽")]
 
 
+def test_a_collective_whose_number_is_no_numeral_counts_no_member():
+    # 二二省 looks like a collective but counts nothing: parse_figure raised, a traceback for the CLI
+    text = "长三角地区实力强劲,二二省一市全部置身人工智能第一梯队。"
+    found = extract(text, published="2025-03-17", places=RULE_PLACES,
+                    metric_keywords={k: v[2] for k, v in RULE_METRICS.items()},
+                    metric_dimensions={k: v[0] for k, v in RULE_METRICS.items()},
+                    metric_units={k: v[1] for k, v in RULE_METRICS.items()})
+    assert [(c.place, c.metric, c.value) for c in found] == [("长三角", "ai_development_tier", "第一")]
+
+
 def test_a_share_held_jointly_by_listed_places_belongs_to_the_whole_before_them():
     rows, _ = run_rule("joint_share.txt")
     assert rows == [
@@ -325,3 +336,49 @@ def test_every_seed_candidate_quote_is_in_its_document(source_id):
         assert number_in_quote(parse_figure(candidate.value), candidate.quote), candidate
         assert candidate.quote in text[candidate.sentence_start:candidate.sentence_end + 1] or \
             squash(candidate.quote) in squash(text[candidate.sentence_start - 200:candidate.sentence_end + 1]), candidate
+
+
+# Documents an attacker wrote (the CLI promises never a hang on any input up to the 4 MiB limit):
+# each took the engine tens of seconds or more, quadratic in its length; they name their figures'
+# metric and place as a real document would, so the engine does all its work on every figure.
+HOSTILE_DOCUMENTS = {
+    # 608 KB of one sentence repeated: 40 s
+    "repeated_sentence": ("深圳人工智能企业超2800家。\n" * 16000, [("深圳", "ai_enterprises", "超2800家")]),
+    # 236 KB without punctuation, one sentence: over 5 minutes
+    "unpunctuated": (
+        "深圳人工智能企业超2800家产业规模达3600亿元" * 4000,
+        [("深圳", "ai_enterprises", "超2800家"), ("深圳", "industry_scale", "达3600亿元")],
+    ),
+    # numerals, digits and ranks with no unit after them: 30 s, 9 s (for 8000 digits), 15 s
+    "numerals": ("万亿" * 8000, []),
+    "digits": ("深圳人工智能企业超2800家。" + "1" * 100000, [("深圳", "ai_enterprises", "超2800家")]),
+    "ranks": ("第一" * 8000, []),
+    # one list of 8000 figures: 10 s
+    "list": ("深圳人工智能企业" + "超1家、" * 8000, [("深圳", "ai_enterprises", "超1家")]),
+}
+
+
+def test_hostile_documents_are_read_without_a_hang(tmp_path):
+    """The engine on each document, in a subprocess whose generous timeout only tells a hang from a
+    result (no timing is asserted): the candidates are those of a document of normal length."""
+    for name, (text, _) in HOSTILE_DOCUMENTS.items():
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    code = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "sys.path.insert(0, 'benchmarks')\n"
+        "import extract_quality as bench\n"
+        "from cityai_cli.extract.engine import extract\n"
+        "kb, keywords, dimensions, units = bench.load_inputs()\n"
+        "found = {}\n"
+        "for path in sorted(Path(sys.argv[1]).glob('*.txt')):\n"
+        "    candidates = extract(path.read_text(encoding='utf-8'), published=None, places=bench.place_forms(kb),\n"
+        "                         metric_keywords=keywords, metric_dimensions=dimensions, metric_units=units)\n"
+        "    found[path.stem] = [[c.place, c.metric, c.value] for c in candidates]\n"
+        "print(json.dumps(found, ensure_ascii=False))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], cwd=ROOT, capture_output=True, timeout=60, check=True
+    )
+    found = json.loads(result.stdout.decode("utf-8"))
+    assert found == {name: [list(c) for c in expected] for name, (_, expected) in HOSTILE_DOCUMENTS.items()}

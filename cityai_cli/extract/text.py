@@ -18,6 +18,7 @@ from functools import lru_cache
 # Pinyin that one source inserts after characters: 發(fā), 業(yè). Same pattern as cityai_cli.lint.
 PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
 _HSPACE = " \t\u3000\u00a0\r"
+_HSPACE_CHAR = re.compile(f"[{_HSPACE}]")
 
 
 @lru_cache(maxsize=1)
@@ -46,30 +47,45 @@ class Normalised:
         a, b = self.original_span(start, end)
         return self.original[a:b]
 
+    def length(self, start: int, end: int) -> int:
+        """len(self.slice(start, end)) without building the slice: a quote is measured many times."""
+        return max(0, self.offsets[end - 1] + 1 - self.offsets[start])
+
 
 def normalise(original: str) -> Normalised:
+    # Every character is folded alone (NFKC, kept when it folds to more than one) through a table
+    # of the document's distinct characters; only inserted pinyin and horizontal whitespace are
+    # dropped, so the text is copied in stretches between them rather than a character at a time.
+    folded = original.translate(_one_char_folds(original))
+    dropped = [(m.start(), m.end()) for m in PINYIN.finditer(original)]
+    dropped += [(m.start(), m.end()) for m in _HSPACE_CHAR.finditer(original)]
+    dropped.sort()
     chars: list[str] = []
     offsets: list[int] = []
-    pinyin_spans = {m.start(): m.end() for m in PINYIN.finditer(original)}
-    index, length = 0, len(original)
-    while index < length:
-        if index in pinyin_spans:
-            index = pinyin_spans[index]
-            continue
-        char = original[index]
-        if char in _HSPACE:
-            before = chars[-1] if chars else ""
-            after = original[index + 1 : index + 2]
-            if not (_latin(before) and _latin(after)):
-                index += 1
-                continue
-            char = " "
+    kept_up_to, last_kept = 0, ""
+    for start, end in dropped:
+        if start > kept_up_to:
+            chars.append(folded[kept_up_to:start])
+            offsets.extend(range(kept_up_to, start))
+            last_kept = folded[start - 1]
+        kept_up_to = end
+        if original[start] in _HSPACE and _latin(last_kept) and _latin(original[end : end + 1]):
+            chars.append(" ")  # between two Latin letters: "No need"
+            offsets.append(start)
+            last_kept = " "
+    chars.append(folded[kept_up_to:])
+    offsets.extend(range(kept_up_to, len(original)))
+    return Normalised(original, _convert_keeping_length("".join(chars)), offsets)
+
+
+def _one_char_folds(text: str) -> dict[int, str]:
+    """str.translate table: each distinct character of `text` whose NFKC form is one other character."""
+    table = {}
+    for char in set(text):
         folded = unicodedata.normalize("NFKC", char)
-        chars.append(folded if len(folded) == 1 else char)
-        offsets.append(index)
-        index += 1
-    folded_text = "".join(chars)
-    return Normalised(original, _convert_keeping_length(folded_text), offsets)
+        if len(folded) == 1 and folded != char:
+            table[ord(char)] = folded
+    return table
 
 
 def _latin(char: str) -> bool:
@@ -82,6 +98,8 @@ def _convert_keeping_length(text: str) -> str:
     for line in text.split("\n"):
         converted = to_simplified(line)
         if len(converted) != len(line):
-            converted = "".join(c if len(c) == 1 else o for o, c in ((ch, to_simplified(ch)) for ch in line))
+            # each distinct character converted once: a long line is not one call per character
+            single = {char: to_simplified(char) for char in set(line)}
+            converted = "".join(single[char] if len(single[char]) == 1 else char for char in line)
         out.append(converted)
     return "\n".join(out)
