@@ -33,6 +33,12 @@ How a figure becomes a candidate:
    to no place at all when a noun stands between (南京入围企业数目位居前列: the count leads).
 4. Kind, date and date basis from markers in the sentence before the figure (see `_kind`,
    `_date`).
+
+The work grows with the document's length, not faster (a document may have 4 MiB): the sentences,
+clauses, place mentions, keyword hits, dates and markers are found once and looked up by
+bisection, so a figure looks at a bounded neighbourhood. A sentence over SENTENCE_MAX characters
+is read in pieces of at most that length (`_cut`), figures are only looked for where a keyword
+can reach them (`_reachable`), and not inside a run of more than _RUN_MAX digits or numerals.
 """
 
 from __future__ import annotations
