@@ -33,6 +33,12 @@ How a figure becomes a candidate:
    to no place at all when a noun stands between (南京入围企业数目位居前列: the count leads).
 4. Kind, date and date basis from markers in the sentence before the figure (see `_kind`,
    `_date`).
+
+The work grows with the document's length, not faster (a document may have 4 MiB): the sentences,
+clauses, place mentions, keyword hits, dates and markers are found once and looked up by
+bisection, so a figure looks at a bounded neighbourhood. A sentence over SENTENCE_MAX characters
+is read in pieces of at most that length (`_cut`), figures are only looked for where a keyword
+can reach them (`_reachable`), and not inside a run of more than _RUN_MAX digits or numerals.
 """
 
 from __future__ import annotations
@@ -360,21 +366,19 @@ def _figures(
     """(match, (figure text, quantity)) for every figure, in document order; `matches`: those of
     the pattern (`_figure_matches`)."""
     found: list = []
+    # Whether a match is a figure depends on its groups and the text just around it, so a document
+    # that repeats its sentences repeats the verdicts: each is reached once.
+    verdicts: dict[tuple, tuple[str, Quantity] | None] = {}
     for match in matches:
-        if books.inside(match.start()) or _is_date(norm, match):
+        start, end = match.start(), match.end()
+        if books.inside(start):
             continue
-        figure = _figure(norm, match)
-        if figure is None:
-            continue
-        after = norm[match.end() : match.end() + 12]
-        if (
-            _DENOMINATOR_AFTER.match(after)
-            or match.group("rank")
-            and _ATTRIBUTIVE_AFTER.match(after)
-            or (after.startswith("级") and _CLASS_BEFORE.search(norm[max(0, match.start() - 4) : match.start()]))
-        ):
-            continue
-        found.append((match, figure))
+        around = (norm[max(0, start - _BEFORE_A_FIGURE) : start], match.groups(), norm[end : end + _AFTER_A_FIGURE])
+        if around not in verdicts:
+            verdicts[around] = _figure_in_context(norm, match)
+        figure = verdicts[around]
+        if figure is not None:
+            found.append((match, figure))
     # an implicit figure overlaps no match of the pattern (the last one starting before its end
     # ends before it: matches never overlap) and starts no figure
     match_starts = [m.start() for m in matches]
@@ -418,6 +422,31 @@ def _parsed(text: str) -> Quantity | None:
         return None
 
 
+# How far before and after a match `_figure_in_context` reads the text.
+_BEFORE_A_FIGURE = 8
+_AFTER_A_FIGURE = 12
+
+
+def _figure_in_context(norm: str, match: re.Match) -> tuple[str, Quantity] | None:
+    """(figure text, parsed) for a pattern match, or None when it is no figure: a date, or not a
+    figure by `_figure`, or one the words after it make something else (the whole a part is drawn
+    from, a rank describing a noun, the class of several items)."""
+    if _is_date(norm, match):
+        return None
+    figure = _figure(norm, match)
+    if figure is None:
+        return None
+    after = norm[match.end() : match.end() + _AFTER_A_FIGURE]
+    if (
+        _DENOMINATOR_AFTER.match(after)
+        or match.group("rank")
+        and _ATTRIBUTIVE_AFTER.match(after)
+        or (after.startswith("级") and _CLASS_BEFORE.search(norm[max(0, match.start() - 4) : match.start()]))
+    ):
+        return None
+    return figure
+
+
 def _figure(norm: str, match: re.Match) -> tuple[str, Quantity] | None:
     """(figure text, parsed) for a pattern match, or None when it is not a figure."""
     text, number = match.group(0), match.group("num") or ""
@@ -434,7 +463,7 @@ def _figure(norm: str, match: re.Match) -> tuple[str, Quantity] | None:
         or _NOT_A_FIGURE_AFTER.match(norm[match.end() : match.end() + 2])
     ):
         return None  # 数十亿元, 四个方面
-    detached = _DETACHED.search(norm[max(0, match.start() - 8) : match.start()])
+    detached = _DETACHED.search(norm[max(0, match.start() - _BEFORE_A_FIGURE) : match.start()])
     if detached and not match.group("prefix"):
         text = detached.group(1) + text
     for attempt in (text, *(text[len(p) :] for p in _VERB_PREFIX if text.startswith(p))):
