@@ -16,7 +16,7 @@ from typing import Iterator, Optional
 from .dates import PartialDate
 from .errors import DataError, Problem, UsageError
 from .files import WriteError, create_exclusively, existing_regular, write_atomically
-from .kb import PACKAGE_DIR, bundled_path, parse_toml, read_text
+from .kb import MAX_BYTES, PACKAGE_DIR, bundled_path, parse_toml, read_text
 from .text import CONTROL_IN_KEY, one_line, toml_key, toml_string
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -61,6 +61,10 @@ def add_source(
     for option, value in (("--title", title), ("--publisher", publisher), ("--url", url or "")):
         if option != "--url" and not value.strip():
             raise UsageError(f"{option} needs a value")
+        try:  # a shell can pass bytes that are not UTF-8 (they arrive as lone surrogates)
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UsageError(f"{option} is not valid UTF-8 text") from None
         found = CONTROL_IN_KEY.search(value)
         if found:
             raise UsageError(f"{option} contains the control or invisible character U+{ord(found.group(0)):04X}")
@@ -80,6 +84,8 @@ def add_source(
     # A new file is a new base of your own (used with --with, or --data alone).
     text = read_text(base_file) if exists else _NEW_BASE
     known = parse_toml(text, str(base_file)).get("sources", {})
+    if not isinstance(known, dict):
+        raise DataError([Problem(str(base_file), "sources: expected a table of [sources.ID] entries")])
     bundled = parse_toml(read_text(bundled_path("data", "cities.toml")), "cities.toml").get("sources", {})
     if source_id in known or source_id in bundled:
         where = base_file if source_id in known else "the bundled base"
@@ -92,7 +98,24 @@ def add_source(
         + (f"url = {toml_string(url)}\n" if url else "")
     )
     updated = text + ("" if text.endswith("\n") else "\n") + entry
-    parse_toml(updated, str(base_file))  # raises DataError if the entry could not join the base
+    # The entry must land as [sources.ID] of this base, and the base stay loadable: checked before
+    # anything is written (an inline `sources = {…}` or a [[sources]] array would take it elsewhere).
+    landed = _parsed_entry(updated, base_file, source_id)
+    if landed is None or landed.get("file") != source_id + ".txt":
+        raise DataError(
+            [Problem(str(base_file), f"cannot add [sources.{source_id}]: the base defines sources otherwise")]
+        )
+    encoded = updated.encode("utf-8")
+    if len(encoded) > MAX_BYTES:
+        raise DataError(
+            [
+                Problem(
+                    str(base_file),
+                    f"would be {len(encoded):,} bytes; a knowledge base may be at "
+                    f"most {MAX_BYTES:,} bytes (start another file and use --with for both)",
+                )
+            ]
+        )
     seeds = base_file.parent / "seeds"
     target = seeds / f"{source_id}.txt"
     with _failing_as_data_error(seeds):
@@ -105,7 +128,7 @@ def add_source(
         elif target.read_bytes() != content:
             raise UsageError(f"{target} exists with other content; choose another --id")
     with _failing_as_data_error(base_file):
-        write_atomically(base_file, updated.encode("utf-8"))
+        write_atomically(base_file, encoded)
     return entry
 
 
@@ -118,3 +141,16 @@ def _failing_as_data_error(path: Path) -> Iterator[None]:
         raise DataError([Problem(str(path), str(error))]) from None
     except OSError as error:
         raise DataError([Problem(str(path), f"cannot write: {error.strerror or error}")]) from None
+
+
+def _parsed_entry(text: str, base_file: Path, source_id: str) -> Optional[dict]:
+    """The [sources.ID] table of the base as it would be written, or None; a TOML error of the
+    generated text is the base's own problem (the entry itself is always valid)."""
+    try:
+        sources = parse_toml(text, str(base_file)).get("sources")
+    except DataError:
+        raise DataError(
+            [Problem(str(base_file), f"cannot add [sources.{source_id}]: the base defines sources otherwise")]
+        ) from None
+    entry = sources.get(source_id) if isinstance(sources, dict) else None
+    return entry if isinstance(entry, dict) else None

@@ -189,3 +189,34 @@ def test_extract_refuses_a_source_id_that_is_not_an_id(cli, own, source):
     result = cli("extract", "a.txt", "--source", source, "--data", "my.toml", "-f", "toml")
     assert result.code == 2 and result.stdout == "" and "\x1b" not in result.stderr
     assert result.stderr.startswith("Error: --source ") and "use lower-case letters" in result.stderr
+
+
+def test_sources_add_refuses_bytes_that_are_not_utf8_before_writing_anything(own):
+    from conftest import run_process
+    (own / "a.txt").write_text("文本\n", encoding="utf-8")
+    result = run_process("sources", "add", "a.txt", "--id", "a4", "--title", b"t\xff\xfe", "--publisher", "p",
+                         "--published", "2025", "--with", "b1/base.toml", cwd=own)
+    assert (result.returncode, result.stderr) == (2, b"Error: --title is not valid UTF-8 text\n")
+    assert not (own / "b1").exists()
+
+
+@pytest.mark.parametrize("sources", ["sources = 5\n", "sources = \"a4yz\"\n", "[[sources]]\na = 1\n",
+                                     "sources = {}\n"])
+def test_sources_add_refuses_a_base_whose_sources_are_no_table_of_entries(cli, own, sources):
+    (own / "a.txt").write_text("文本\n", encoding="utf-8")
+    (own / "b.toml").write_text(sources, encoding="utf-8")
+    result = cli("sources", "add", "a.txt", "--id", "a4", "--title", "t", "--publisher", "p", "--published", "2025",
+                 "--with", "b.toml")
+    assert result.code == 1 and result.stderr.startswith("Error: b.toml: ") and "sources" in result.stderr
+    assert (own / "b.toml").read_text(encoding="utf-8") == sources and not (own / "seeds" / "a4.txt").exists()
+
+
+def test_sources_add_never_grows_a_base_past_the_size_limit(cli, own, monkeypatch):
+    from cityai_cli import sources
+    monkeypatch.setattr(sources, "MAX_BYTES", 300)
+    (own / "a.txt").write_text("文本\n", encoding="utf-8")
+    (own / "b.toml").write_text("# " + "x" * 200 + "\n", encoding="utf-8")
+    result = cli("sources", "add", "a.txt", "--id", "a4", "--title", "t" * 100, "--publisher", "p",
+                 "--published", "2025", "--with", "b.toml")
+    assert result.code == 1 and "a knowledge base may be at most 300 bytes" in result.stderr
+    assert len((own / "b.toml").read_bytes()) == 203
