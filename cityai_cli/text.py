@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import re
 
-_INVISIBLE = "\u200b-\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069"
+# Zero-width and bidi controls, line/paragraph separators (U+2028/2029 break lines like \n), the
+# soft hyphen and Mongolian vowel separator, invisible operators, deprecated format controls,
+# interlinear annotations and tag characters: invisible, or able to reorder or break a line.
+_INVISIBLE = (
+    "\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f"
+)
 # Refused in keys (and in every message, where a line break would forge a line).
 CONTROL_IN_KEY = re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]")
 # Refused in string values: the same, except newline and tab, which multi-line text may hold.
@@ -19,7 +24,7 @@ CONTROL_IN_VALUE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
 
 def _escape(match: "re.Match") -> str:
     code = ord(match.group(0))
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def printable(text: str) -> str:
@@ -42,12 +47,18 @@ _TOML_SPECIAL = re.compile(f'[\\\\"\x00-\x1f\x7f-\x9f{_INVISIBLE}]')
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
+def _toml_escape(match: "re.Match") -> str:
+    char = match.group(0)
+    code = ord(char)
+    return _TOML_ESCAPES.get(char) or (f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+
+
 def toml_string(text: str) -> str:
     """`text` as a TOML basic string that is valid whatever it holds: quotes and backslashes
     escaped, and every control, bidi and zero-width character written as an escape, so that
     generated TOML never carries a raw control character (to a terminal, or into a base, whose
     loader would refuse it with a less helpful message)."""
-    return '"' + _TOML_SPECIAL.sub(lambda m: _TOML_ESCAPES.get(m.group(0)) or f"\\u{ord(m.group(0)):04x}", text) + '"'
+    return '"' + _TOML_SPECIAL.sub(_toml_escape, text) + '"'
 
 
 def toml_key(text: str) -> str:

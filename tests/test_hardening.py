@@ -509,3 +509,14 @@ def test_hostile_text_never_hangs_crashes_or_reaches_the_output_raw(tmp_path_fac
         if previous is not None:
             signal.alarm(0)
             signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\u200e", "\u200f", "\u061c", "\u00ad", "\u180e", "\u2061",
+                                  "\u206a", "\ufff9", "\U000e0041"])
+def test_invisible_and_line_breaking_characters_are_escaped_and_refused(char):
+    from cityai_cli.kb import tomllib
+    from cityai_cli.text import CONTROL_IN_VALUE, printable, toml_string
+    assert char not in printable(f"a{char}b") and printable(f"a{char}b").startswith("a\\")
+    written = toml_string(f"a{char}b")
+    assert char not in written and tomllib.loads(f"k = {written}")["k"] == f"a{char}b"
+    assert CONTROL_IN_VALUE.search(f"a{char}b")   # the loader refuses it in any string of a base
