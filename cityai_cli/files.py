@@ -118,7 +118,7 @@ def write_atomically(path: Path, data: bytes, *, replace: bool = True) -> None:
     one. The new file is created exclusively and never through a link."""
     if existing_regular(path) and not replace:
         raise WriteError("already exists")
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary = path.with_name(f".cityai-{os.getpid()}.tmp")  # short: the target name may be at the limit
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     try:
         descriptor = os.open(temporary, flags, 0o644)

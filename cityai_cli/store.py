@@ -813,7 +813,7 @@ def export(base: AbstractBase, target: Path, files: List[Path], force: bool = Fa
     if exists and not force:
         raise DataError([Problem(str(target), "already exists; add --force to overwrite it")])
     try:
-        temporary = target.with_name(f".{target.name}.tmp{os.getpid()}")
+        temporary = target.with_name(f".cityai-{os.getpid()}.tmp")  # short: the target name may be at the limit
         _discard(temporary)
         write(base, temporary, _meta(cache_key(files), files))
         os.replace(temporary, target)

@@ -110,3 +110,8 @@ def test_export_names_the_file_without_its_control_characters(cli, tmp_path):
     result = cli("export", "--sqlite", str(target), "--data", str(PROJECT_DATA))
     assert result.code == 0 and "\x1b" not in result.stderr
     assert result.stderr.endswith("x\\x1b]0;t\\x07.db\n")
+
+
+def test_export_to_a_name_at_the_length_limit(cli, tmp_path):
+    target = tmp_path / ("k" * 240 + ".db")
+    assert cli("export", "--sqlite", str(target), "--data", str(PROJECT_DATA)).code == 0 and target.is_file()
