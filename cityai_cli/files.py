@@ -102,7 +102,7 @@ def existing_regular(path: Path) -> bool:
     except FileNotFoundError:
         return False
     except (OSError, ValueError) as error:
-        raise WriteError(f"cannot write: {getattr(error, 'strerror', None) or error}") from None
+        raise _cannot_write(error) from None
     if stat.S_ISDIR(status.st_mode):
         raise WriteError("is a directory")
     if stat.S_ISLNK(status.st_mode):
@@ -112,26 +112,18 @@ def existing_regular(path: Path) -> bool:
     return True
 
 
-def write_atomically(path: Path, data: bytes, *, replace: bool = True) -> None:
-    """Write `data` to `path` (absent, or a regular file if `replace`) through a new file beside
-    it that is renamed over it: a full disk or a crash leaves the old file whole, never a torn
-    one. The new file is created exclusively and never through a link."""
-    if existing_regular(path) and not replace:
-        raise WriteError("already exists")
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` (absent, or a regular file) through a new file beside it that is
+    renamed over it: a full disk or a crash leaves the old file whole, never a torn one."""
+    existing_regular(path)
     temporary = path.with_name(f".cityai-{os.getpid()}.tmp")  # short: the target name may be at the limit
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    create_exclusively(temporary, data)
     try:
-        descriptor = os.open(temporary, flags, 0o644)
-    except (OSError, ValueError) as error:
-        raise WriteError(f"cannot write: {getattr(error, 'strerror', None) or error}") from None
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
         os.replace(temporary, path)
     except OSError as error:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
-        raise WriteError(f"cannot write: {error.strerror or error}") from None
+        raise _cannot_write(error) from None
 
 
 def create_exclusively(path: Path, data: bytes) -> None:
@@ -143,11 +135,15 @@ def create_exclusively(path: Path, data: bytes) -> None:
     except FileExistsError:
         raise WriteError("already exists") from None
     except (OSError, ValueError) as error:
-        raise WriteError(f"cannot write: {getattr(error, 'strerror', None) or error}") from None
+        raise _cannot_write(error) from None
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
     except OSError as error:
         with contextlib.suppress(OSError):
             os.unlink(path)
-        raise WriteError(f"cannot write: {error.strerror or error}") from None
+        raise _cannot_write(error) from None
+
+
+def _cannot_write(error: Exception) -> WriteError:
+    return WriteError(f"cannot write: {getattr(error, 'strerror', None) or error}")

@@ -36,7 +36,7 @@ def check_source_id(source_id: str, option: str = "--id") -> None:
     """A source id is also a TOML key and a file name in seeds/: a small safe alphabet."""
     if not _ID.match(source_id) or len(source_id) > 100:
         raise UsageError(
-            f"{option} {one_line(source_id)!r}: use lower-case letters, digits, - and _ "
+            f"{option} '{one_line(source_id)}': use lower-case letters, digits, - and _ "
             "(at most 100), e.g. xinhua-2025-06"
         )
 
@@ -77,10 +77,8 @@ def add_source(
         raise UsageError(
             "sources add writes into your own knowledge base: give --data FILE (the bundled one is read-only)"
         )
-    try:
+    with _failing_as_data_error(base_file):
         exists = existing_regular(base_file)
-    except WriteError as error:
-        raise DataError([Problem(str(base_file), str(error))]) from None
     # A new file is a new base of your own (used with --with, or --data alone).
     text = read_text(base_file) if exists else _NEW_BASE
     known = parse_toml(text, str(base_file)).get("sources", {})
@@ -100,11 +98,7 @@ def add_source(
     updated = text + ("" if text.endswith("\n") else "\n") + entry
     # The entry must land as [sources.ID] of this base, and the base stay loadable: checked before
     # anything is written (an inline `sources = {…}` or a [[sources]] array would take it elsewhere).
-    landed = _parsed_entry(updated, base_file, source_id)
-    if landed is None or landed.get("file") != source_id + ".txt":
-        raise DataError(
-            [Problem(str(base_file), f"cannot add [sources.{source_id}]: the base defines sources otherwise")]
-        )
+    _check_it_lands(updated, base_file, source_id)
     encoded = updated.encode("utf-8")
     if len(encoded) > MAX_BYTES:
         raise DataError(
@@ -143,14 +137,15 @@ def _failing_as_data_error(path: Path) -> Iterator[None]:
         raise DataError([Problem(str(path), f"cannot write: {error.strerror or error}")]) from None
 
 
-def _parsed_entry(text: str, base_file: Path, source_id: str) -> Optional[dict]:
-    """The [sources.ID] table of the base as it would be written, or None; a TOML error of the
-    generated text is the base's own problem (the entry itself is always valid)."""
+def _check_it_lands(text: str, base_file: Path, source_id: str) -> None:
+    """The base as it would be written parses and holds the new entry as its [sources.ID] (the
+    entry itself is always valid TOML: a failure is how the base defines its sources)."""
     try:
         sources = parse_toml(text, str(base_file)).get("sources")
     except DataError:
+        sources = None
+    entry = sources.get(source_id) if isinstance(sources, dict) else None
+    if not isinstance(entry, dict) or entry.get("file") != source_id + ".txt":
         raise DataError(
             [Problem(str(base_file), f"cannot add [sources.{source_id}]: the base defines sources otherwise")]
-        ) from None
-    entry = sources.get(source_id) if isinstance(sources, dict) else None
-    return entry if isinstance(entry, dict) else None
+        )

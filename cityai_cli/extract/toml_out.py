@@ -17,11 +17,6 @@ from .engine import Candidate
 LOW_CONFIDENCE = 0.7
 
 
-# Every control, bidi and zero-width character escaped: a quote copied from a hostile document
-# can neither drive the terminal the TOML is printed to nor make the TOML invalid.
-_string = toml_string
-
-
 def _commented(line: str, comment: str) -> str:
     """The line with its comment at column 28, as in the format's documentation."""
     return f"{line}{' ' * max(1, 28 - len(line))}# {comment}"
@@ -56,18 +51,22 @@ def to_toml(candidates: Iterable[Candidate], source_id: str, main_scopes: Option
     for candidate in candidates:
         lines = [f"# confirm: {one_line(note)}" for note in confirmations(candidate)]
         lines += [
-            f"[[places.{_string(candidate.place)}.facts]]",
-            f"metric = {_string(candidate.metric)}",
+            f"[[places.{toml_string(candidate.place)}.facts]]",
+            f"metric = {toml_string(candidate.metric)}",
             _commented(
-                f"scope = {_string((main_scopes or {}).get(candidate.metric, 'CHOOSE'))}",
+                f"scope = {toml_string((main_scopes or {}).get(candidate.metric, 'CHOOSE'))}",
                 f"a scope key declared under [metrics.{candidate.metric}.scopes]",
             ),
-            _commented(f"kind = {_string(candidate.kind)}", "actual | target | forecast"),
-            f"value = {_string(candidate.value)}",
+            _commented(f"kind = {toml_string(candidate.kind)}", "actual | target | forecast"),
+            f"value = {toml_string(candidate.value)}",
         ]
         if candidate.date:
-            lines.append(f"date = {_string(candidate.date)}")
-        lines.append(_commented(f"date_basis = {_string(candidate.date_basis)}", "stated | published | inferred"))
-        lines += ["citations = [", f"  {{ source = {_string(source_id)}, quote = {_string(candidate.quote)} }},", "]"]
+            lines.append(f"date = {toml_string(candidate.date)}")
+        lines.append(_commented(f"date_basis = {toml_string(candidate.date_basis)}", "stated | published | inferred"))
+        lines += [
+            "citations = [",
+            f"  {{ source = {toml_string(source_id)}, quote = {toml_string(candidate.quote)} }},",
+            "]",
+        ]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + ("\n" if blocks else "")
