@@ -981,12 +981,19 @@ def export_command(
 
 
 def main() -> None:
-    """Console-script entry point. Failing to write (stdout closed, full or gone) is a message
-    and exit 1 (exit 0 for a reader that left, as `head` does), never a traceback, also for
-    --help and for what Python would otherwise flush at exit."""
+    """Run the command line in this process and exit with its status (the `cityai` console
+    script and `python -m cityai_cli` use `__main__.run`, which ends the process faster)."""
+    sys.exit(run_command_line())
+
+
+def run_command_line() -> Union[str, int, None]:
+    """The command line's exit status, as `SystemExit.code` would carry it. Failing to write
+    (stdout closed, full or gone) is a message and exit 1 (exit 0 for a reader that left, as
+    `head` does), never a traceback, also for --help and for what Python would otherwise flush
+    at exit."""
     if sys.stdout is None:  # started with stdout closed (`cityai list >&-`)
         _say("Error: output: standard output is closed")
-        sys.exit(EXIT_DATA)
+        return EXIT_DATA
     code: Union[str, int, None] = 0
     try:
         with _only_the_command(sys.argv[1:]):
@@ -999,7 +1006,7 @@ def main() -> None:
         sys.stdout.flush()
     except (OSError, ValueError) as error:
         code = _output_failed(error) if code in (0, None) else code
-    sys.exit(code)
+    return code
 
 
 @contextlib.contextmanager
