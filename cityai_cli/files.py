@@ -26,12 +26,12 @@ def safe_read(path: Path, limit: int, what: str = "a knowledge base") -> bytes:
     """
     try:
         status = os.stat(path)
-        _check_regular(status, limit, what)
+        check_regular(status, limit, what)
         descriptor = os.open(
             path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
         )
         try:
-            _check_regular(os.fstat(descriptor), limit, what)
+            check_regular(os.fstat(descriptor), limit, what)
             chunks, remaining = [], limit + 1
             while remaining > 0:
                 chunk = os.read(descriptor, min(remaining, 1 << 20))
@@ -57,7 +57,8 @@ def safe_read(path: Path, limit: int, what: str = "a knowledge base") -> bytes:
     return raw
 
 
-def _check_regular(status: os.stat_result, limit: int, what: str) -> None:
+def check_regular(status: os.stat_result, limit: int, what: str) -> None:
+    """ReadError unless `status` is a regular file of at most `limit` bytes."""
     if stat.S_ISDIR(status.st_mode):
         raise ReadError("is a directory, not a knowledge-base file" if what == "a knowledge base" else "is a directory")
     if not stat.S_ISREG(status.st_mode):

@@ -39,7 +39,8 @@ words (aliases, keywords, regions) are JSON arrays. Rows keep curated order by i
 (facts: by position; a fact's citations are stored next to each other, in fact id order).
 
 Cache rules: the key is SHA-256 over every knowledge-base file's path and bytes, the schema
-version (`facts.SCHEMA_VERSION`), the cache format (`FORMAT`) and `cityai_cli.__version__`; the
+version (`facts.SCHEMA_VERSION`), the cache format (`FORMAT`) and `cityai_cli.__version__`
+(fingerprint.py, which also says when a file's remembered digest is reused); the
 file is named after the base's paths and the key, written to a temporary file and moved into
 place (`os.replace`), so a reader never sees half a file. A cache whose key differs, or that is
 truncated or not SQLite, is rebuilt, never trusted; a read failure in the middle of a command
@@ -71,6 +72,7 @@ from .facts import (
     SubsidyTypeDef,
     Term,
 )
+from .fingerprint import cache_key, sha256
 from .paths import data_files
 from .quantity import Quantity
 
@@ -323,89 +325,7 @@ def _headline_marks(base: AbstractBase) -> set:
     return marked
 
 
-# ---- the cache key and location ----------------------------------------------------------------
-
-
-def _size_limit() -> int:
-    """kb.MAX_BYTES (tests lower it) when kb is loaded, else the same constant from paths."""
-    import sys
-
-    from .paths import MAX_BYTES
-
-    return getattr(sys.modules.get(__package__ + ".kb"), "MAX_BYTES", MAX_BYTES)
-
-
-# The modules whose code decides what a compiled base holds. Their size and modification time
-# join the key, so that an edited checkout (an editable install) never reads a cache written by
-# other code; an installed release changes only with its version.
-_COMPILERS = (
-    "facts.py",
-    "store.py",
-    "kb.py",
-    "models.py",
-    "multi.py",
-    "lint.py",
-    "quantity.py",
-    "rules.py",
-    "dates.py",
-)
-
-
-def _code_stamp() -> str:
-    here = Path(__file__).resolve().parent
-    parts = []
-    for name in _COMPILERS:
-        try:
-            status = (here / name).stat()
-            parts.append(f"{name}:{status.st_size}:{status.st_mtime_ns}")
-        except OSError:
-            parts.append(f"{name}:-")
-    return "code=" + ";".join(parts)
-
-
-def _sha256(size: int):
-    """A SHA-256 object. For a small base, the interpreter's built-in implementation (loads in
-    ~0.3 ms); hashlib's OpenSSL one costs ~2.5 ms to import (libcrypto) but hashes 5x faster, so it
-    is used from 1 MB of knowledge base on. The digest is the same."""
-    if size < 1 << 20:
-        try:
-            from _sha2 import sha256  # Python >= 3.12
-
-            return sha256()
-        except ImportError:
-            try:
-                from _sha256 import sha256  # Python <= 3.11
-
-                return sha256()
-            except ImportError:
-                pass
-    import hashlib
-
-    return hashlib.sha256()
-
-
-def cache_key(files: List[Path]) -> str:
-    """SHA-256 over each file's path and bytes, the schema version, the cache format and cityai's version.
-
-    Raises OSError for a file that is missing or too big, so that it is never read here: the full
-    load reports it."""
-    from . import __version__
-    from .files import ReadError, safe_read
-
-    limit = _size_limit()
-    if not files:
-        raise OSError("no knowledge-base file")
-    digest = _sha256(sum(os.stat(path).st_size for path in files))
-    for part in (f"schema={_facts.SCHEMA_VERSION}", f"format={FORMAT}", f"cityai={__version__}", _code_stamp()):
-        digest.update(part.encode() + b"\0")
-    for path in files:
-        try:  # regular files within the limit only: a device or a FIFO is left to the full load to refuse
-            data = safe_read(path, limit)
-        except ReadError as error:
-            raise OSError(str(error)) from None
-        digest.update(str(path.resolve()).encode("utf-8", "surrogateescape") + b"\0")
-        digest.update(str(len(data)).encode() + b"\0" + data)
-    return digest.hexdigest()
+# ---- the cache location ----------------------------------------------------------------------
 
 
 def cache_dir() -> Path:
@@ -419,9 +339,16 @@ def cache_dir() -> Path:
 
 def cache_file(path: Path, key: str) -> Path:
     """<which base>-<which content>.sqlite3: one file per base, replaced when the base changes."""
-    which = _sha256(0)
-    which.update(str(path.resolve()).encode("utf-8", "surrogateescape"))
-    return cache_dir() / f"{which.hexdigest()[:16]}-{key[:32]}.sqlite3"
+    return cache_dir() / f"{_which(path)}-{key[:32]}.sqlite3"
+
+
+def memo_file(path: Path) -> Path:
+    """Where the digests of the base's files are remembered (fingerprint.py)."""
+    return cache_dir() / f"{_which(path)}.digests.json"
+
+
+def _which(path: Path) -> str:
+    return sha256(0, str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
 def _whole(path: Path) -> bool:
@@ -517,12 +444,16 @@ class CachedBase(AbstractBase):
                 "language, note, origin FROM sources ORDER BY position"
             )
         }
+        rows = db.execute(
+            "SELECT name, level, province, city, regions, traditional, pinyin, english, "
+            "aliases FROM places ORDER BY position"
+        ).fetchall()
+        # Every place's two word lists decoded in one call (a base may hold thousands of places):
+        # each is a JSON array as written by `write`, so joined they make one array of arrays.
+        lists = loads("[" + ",".join(f"{r[4]},{r[8]}" for r in rows) + "]")
         self.places = {
-            r[0]: PlaceDef(r[0], r[1], r[2], r[3], tuple(loads(r[4])), r[5], r[6], r[7], tuple(loads(r[8])))
-            for r in db.execute(
-                "SELECT name, level, province, city, regions, traditional, pinyin, english, "
-                "aliases FROM places ORDER BY position"
-            )
+            r[0]: PlaceDef(r[0], r[1], r[2], r[3], tuple(lists[2 * i]), r[5], r[6], r[7], tuple(lists[2 * i + 1]))
+            for i, r in enumerate(rows)
         }
 
     # -- citations, grouped by owner id
@@ -721,8 +652,8 @@ def open_base(path: Path, layers: Tuple[Path, ...] = ()) -> Opened:
         files = data_files(path) + [file for layer in layers for file in data_files(layer)]
         if any(not data_files(layer) for layer in layers):
             raise OSError("a layer without knowledge-base files")
-        key = cache_key(files)
-    except OSError:
+        key = cache_key(files, FORMAT, memo_file(path))
+    except (OSError, RuntimeError):  # RuntimeError: Path.resolve() in a link loop, before Python 3.13
         return _full_load(path, layers)  # kb.load turns the failure into a clear DataError
     try:
         target = cache_file(path, key)
@@ -815,7 +746,7 @@ def export(base: AbstractBase, target: Path, files: List[Path], force: bool = Fa
     try:
         temporary = target.with_name(f".cityai-{os.getpid()}.tmp")  # short: the target name may be at the limit
         _discard(temporary)
-        write(base, temporary, _meta(cache_key(files), files))
+        write(base, temporary, _meta(cache_key(files, FORMAT), files))
         os.replace(temporary, target)
     except (OSError, sqlite3.Error) as error:
         _discard(temporary)

@@ -179,6 +179,9 @@ def test_permission_denied(cli, here, monkeypatch):
 
 
 def test_other_read_error(cli, here, monkeypatch):
+    # A cold run: a warm one reads each file's status, not its bytes (fingerprint.py)
+    monkeypatch.setenv("CITYAI_CACHE_DIR", str(here / "cache"))
+
     def broken_disk(descriptor, size):
         raise OSError(errno.EIO, os.strerror(errno.EIO))
     monkeypatch.setattr(os, "read", broken_disk)   # kb.safe_read reads with os.read

@@ -1,0 +1,116 @@
+"""fingerprint.py: the cache key, and when a remembered digest may stand in for hashing a file.
+
+A forged digest in the memo shows whether it was used: the key then differs from the true one."""
+import json
+import os
+import time
+
+import pytest
+
+from cityai_cli import fingerprint
+from cityai_cli.fingerprint import RACY_NS, cache_key
+
+FORMAT = "test"
+T0 = 1_700_000_000 * 10**9  # a fixed modification time (ns)
+
+
+@pytest.fixture
+def base(tmp_path):
+    path = tmp_path / "base.toml"
+    path.write_text('title = "t"\n', encoding="utf-8")
+    os.utime(path, ns=(T0, T0))
+    return path
+
+
+def hashed_at(monkeypatch, when):
+    monkeypatch.setattr(fingerprint.time, "time_ns", lambda: when)
+
+
+def forge(memo, path):
+    found = json.loads(memo.read_text())
+    found["files"][str(path.resolve())][5] = "0" * 64
+    memo.write_text(json.dumps(found))
+
+
+def test_the_key_is_the_same_with_and_without_a_memo(base, tmp_path):
+    true_key = cache_key([base], FORMAT)
+    assert cache_key([base], FORMAT, tmp_path / "memo.json") == true_key
+    assert cache_key([base], FORMAT, tmp_path / "memo.json") == true_key   # now read from the memo
+    assert len(true_key) == 64
+
+
+@pytest.mark.parametrize("age, reused", [(RACY_NS + 1, True), (RACY_NS, False), (0, False)])
+def test_a_digest_is_reused_only_for_a_file_that_was_not_racily_clean(base, tmp_path, monkeypatch, age, reused):
+    memo = tmp_path / "memo.json"
+    true_key = cache_key([base], FORMAT)
+    hashed_at(monkeypatch, T0 + age)
+    cache_key([base], FORMAT, memo)
+    forge(memo, base)
+    assert (cache_key([base], FORMAT, memo) != true_key) is reused
+
+
+@pytest.mark.parametrize("change", ["content", "mtime", "replaced"])
+def test_a_changed_file_is_hashed_again(base, tmp_path, monkeypatch, change):
+    memo = tmp_path / "memo.json"
+    hashed_at(monkeypatch, T0 + 10 * RACY_NS)
+    cache_key([base], FORMAT, memo)
+    forge(memo, base)
+    if change == "content":
+        before = base.stat().st_ctime_ns
+        base.write_text('title = "u"\n', encoding="utf-8")        # the same size
+        os.utime(base, ns=(T0, T0))                                # and the same mtime: ctime differs
+        while base.stat().st_ctime_ns == before:                   # (once the clock has ticked)
+            time.sleep(0.005)
+            os.utime(base, ns=(T0, T0))
+    elif change == "mtime":
+        os.utime(base, ns=(T0 + 1, T0 + 1))
+    else:                                                          # another file renamed over it
+        other = base.with_name("other.toml")
+        other.write_text('title = "t"\n', encoding="utf-8")
+        os.utime(other, ns=(T0, T0))
+        os.replace(other, base)
+    assert cache_key([base], FORMAT, memo) == cache_key([base], FORMAT)
+
+
+@pytest.mark.parametrize("memo_text", [
+    "", "not json", "[]", '{"version": 1}', '{"version": 2, "files": {}}', '{"version": 1, "files": []}',
+    '{"version": 1, "files": {"x": [1, 2]}}',
+])
+def test_a_damaged_or_foreign_memo_is_ignored_and_replaced(base, tmp_path, memo_text):
+    memo = tmp_path / "memo.json"
+    memo.write_text(memo_text)
+    assert cache_key([base], FORMAT, memo) == cache_key([base], FORMAT)
+    assert list(json.loads(memo.read_text())["files"]) == [str(base.resolve())]
+
+
+def test_an_unchanged_memo_is_not_written_again(base, tmp_path, monkeypatch):
+    memo = tmp_path / "memo.json"
+    hashed_at(monkeypatch, T0 + 10 * RACY_NS)
+    cache_key([base], FORMAT, memo)
+    first = memo.stat()
+    cache_key([base], FORMAT, memo)
+    assert (memo.stat().st_ino, memo.stat().st_mtime_ns) == (first.st_ino, first.st_mtime_ns)
+
+
+def test_an_unwritable_memo_only_costs_speed(base, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert cache_key([base], FORMAT, blocker / "memo.json") == cache_key([base], FORMAT)
+
+
+@pytest.mark.parametrize("what", ["missing", "directory", "too big"])
+def test_a_file_that_cannot_be_a_base_raises_oserror(base, tmp_path, monkeypatch, what):
+    if what == "missing":
+        target = tmp_path / "missing.toml"
+    elif what == "directory":
+        target = tmp_path
+    else:
+        target = base
+        monkeypatch.setattr(fingerprint, "_size_limit", lambda: 4)
+    with pytest.raises(OSError):
+        cache_key([target], FORMAT, tmp_path / "memo.json")
+
+
+def test_no_files_is_an_error():
+    with pytest.raises(OSError, match="no knowledge-base file"):
+        cache_key([], FORMAT)
