@@ -392,8 +392,9 @@ class CachedBase(AbstractBase):
         self._by_key: Dict[Tuple[str, str], List[Fact]] = {}
         self._by_id: Dict[int, Fact] = {}  # every fact built, by row id (each is built once)
         self._marked: set = set()  # id() of the facts whose row says headline = 1
-        self._headlines: Dict[str, Dict[Tuple[str, str], List[Fact]]] = {}
+        self._headlines: Dict[Tuple[str, str], Dict[str, List[Fact]]] = {}  # (metric, kind) -> place -> facts
         self._metric_loaded: Dict[str, bool] = {}
+        self._place_loaded: set = set()
         self._asked: Dict[str, int] = {}
         self._lists: Dict[str, list] = {}
         self._read_definitions()
@@ -493,18 +494,30 @@ class CachedBase(AbstractBase):
                 self._by_key.setdefault((fact.place, metric), []).append(fact)
         self._metric_loaded[metric] = True
 
+    def _load_place(self, place: str) -> None:
+        complete = set(self._by_key)
+        for fact in self._facts("f.place = ?", (place,)):
+            if (place, fact.metric) not in complete:
+                self._by_key.setdefault((place, fact.metric), []).append(fact)
+        self._place_loaded.add(place)
+
     def facts_of(self, place: str, metric: str, kind: Optional[str] = None) -> List[Fact]:
         if self._full is not None:
             return self._full.facts_of(place, metric, kind)
         key = (place, metric)
-        if key not in self._by_key and not self._metric_loaded.get(metric) and "facts" not in self._lists:
+        if (
+            key not in self._by_key
+            and not self._metric_loaded.get(metric)
+            and place not in self._place_loaded
+            and "facts" not in self._lists
+        ):
 
             def read() -> None:
                 self._asked[metric] = self._asked.get(metric, 0) + 1
                 if self._asked[metric] > 3:  # rank: every place of one metric
                     self._load_metric(metric)
-                else:  # compare, show: a few places
-                    self._by_key[key] = self._facts("f.place = ? AND f.metric = ?", key)
+                else:  # compare, show: every metric of a few places, one query each
+                    self._load_place(place)
 
             self._guard(read)
             if self._full is not None:
@@ -516,21 +529,26 @@ class CachedBase(AbstractBase):
         if self._full is not None or as_of is not None:
             return self.facts_of(place, metric, kind)
         key = (place, metric)
-        if key in self._by_key or self._metric_loaded.get(metric) or "facts" in self._lists:
+        if (
+            key in self._by_key
+            or self._metric_loaded.get(metric)
+            or place in self._place_loaded
+            or "facts" in self._lists
+        ):
             marked = self._marked
             return [f for f in self.facts_of(place, metric, kind) if id(f) in marked]
-        if metric not in self._headlines:
+        if (metric, kind) not in self._headlines:
 
             def read() -> None:
-                found: Dict[Tuple[str, str], List[Fact]] = {}
-                for fact in self._facts("f.metric = ? AND f.headline = 1", (metric,)):
-                    found.setdefault((fact.place, metric), []).append(fact)
-                self._headlines[metric] = found
+                found: Dict[str, List[Fact]] = {}
+                for fact in self._facts("f.metric = ? AND f.headline = 1 AND f.kind = ?", (metric, kind)):
+                    found.setdefault(fact.place, []).append(fact)
+                self._headlines[(metric, kind)] = found
 
             self._guard(read)
             if self._full is not None:
                 return self._full.facts_of(place, metric, kind)
-        return [f for f in self._headlines[metric].get(key, ()) if f.kind == kind]
+        return list(self._headlines[(metric, kind)].get(place, ()))
 
     def count_by_place(self, kind: str) -> Dict[str, int]:
         if self._full is not None or kind in self._lists:

@@ -32,32 +32,38 @@ def rank(
         for name, place in base.places.items()
         if (level is None or place.level == level) and in_region(base, name, region)
     ]
-    picked = {name: headline(base.headline_facts(name, metric, kind, as_of), definition, as_of) for name in places}
+    candidates = {name: base.headline_facts(name, metric, kind, as_of) for name in places}
+    picked = {name: headline(facts, definition, as_of) for name, facts in candidates.items()}
     present = {name: fact for name, fact in picked.items() if fact is not None}
     reference = _reference(present, definition)
     ranked: List[tuple] = []
     others: List[tuple] = []
     for name, fact in present.items():
-        # Prefer the place's fact in the reference scope when it has one.
-        in_scope = [
-            f
-            for f in base.headline_facts(name, metric, kind, as_of)
-            if reference
-            and f.scope == reference.scope
-            and (as_of is None or f.known_by is None or f.known_by.at_or_before(as_of))
-        ]
-        if in_scope:
-            fact = headline(in_scope, definition, as_of) or fact
+        # Prefer the place's fact in the reference scope when it has one (the headline already is
+        # when it is in that scope: it is the best of all, so also of those in the scope).
+        if reference and fact.scope != reference.scope:
+            in_scope = [
+                f
+                for f in candidates[name]
+                if f.scope == reference.scope
+                and (as_of is None or f.known_by is None or f.known_by.at_or_before(as_of))
+            ]
+            if in_scope:
+                fact = headline(in_scope, definition, as_of) or fact
         reason = comparable(fact, reference) if reference else None
         (ranked if reason is None else others).append((fact, reason))
     ranked.sort(key=lambda pair: better(definition, pair[0]) + (pair[0].place,))
     others.sort(key=lambda pair: (definition.scope_order(pair[0].scope), better(definition, pair[0]), pair[0].place))
+    # A row's conflicts are among all its place's headline facts, whatever --as-of keeps.
+    known = candidates if as_of is None else {name: base.headline_facts(name, metric, kind) for name in present}
     rows: List[Record] = []
+    previous = None
     for position, (fact, _) in enumerate(ranked, start=1):
-        tied = rows and better(definition, ranked[position - 2][0]) == better(definition, fact)
-        rows.append(_row(base, fact, rows[-1]["rank"] if tied else position, True, None))
-    rows += [_row(base, fact, None, False, reason) for fact, reason in others]
-    rows += [_row(base, None, None, False, None, name) for name in sorted(set(places) - set(present))]
+        key = better(definition, fact)
+        rows.append(_row(base, fact, known[fact.place], rows[-1]["rank"] if key == previous else position, True, None))
+        previous = key
+    rows += [_row(base, fact, known[fact.place], None, False, reason) for fact, reason in others]
+    rows += [_row(base, None, [], None, False, None, name) for name in sorted(set(places) - set(present))]
     if top is not None:
         rows = rows[:top]
     elsewhere = (
@@ -93,19 +99,18 @@ def _reference(present, definition) -> Optional[Fact]:
 
 
 def _row(
-    base: Base, fact: Optional[Fact], position, is_comparable: bool, reason: Optional[str], name: Optional[str] = None
+    base: Base,
+    fact: Optional[Fact],
+    siblings: List[Fact],
+    position,
+    is_comparable: bool,
+    reason: Optional[str],
+    name: Optional[str] = None,
 ) -> Record:
+    """siblings: the place's headline facts of the metric and kind, among which `fact` may conflict."""
     place = fact.place if fact else name
     assert place is not None, "a row names its place"
-    disagreeing = (
-        [
-            b if a is fact else a
-            for a, b in conflicts(base.headline_facts(place, fact.metric, fact.kind))
-            if fact in (a, b)
-        ]
-        if fact
-        else []
-    )
+    disagreeing = [b if a is fact else a for a, b in conflicts(siblings) if fact in (a, b)] if fact else []
     return {
         "rank": position,
         "place": place,
