@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Optional
+from typing import Dict, Optional
 
 from .record import Frozen, _set
 
@@ -494,10 +494,19 @@ def format_number(
     return f"{plain(value)}{unit if with_unit else ''}"
 
 
+_PLAIN: Dict[Decimal, str] = {}  # value -> text: a table repeats its amounts, rates and caps row after row
+
+
 def plain(value: Decimal) -> str:
-    """A Decimal without exponent or trailing zeros: 3600, 1.7, 0.035."""
-    text = format(_normalise(Decimal(value)), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    """A Decimal without exponent or trailing zeros: 3600, 1.7, 0.035. (Equal values, 1.0 and 1,
+    are one key of the memo, and print the same.)"""
+    found = _PLAIN.get(value)
+    if found is None:
+        text = format(_normalise(Decimal(value)), "f")
+        found = text.rstrip("0").rstrip(".") if "." in text else text
+        if value and len(_PLAIN) < 100_000:  # not zero: -0 equals 0 but prints "-0"
+            _PLAIN[value] = found
+    return found
 
 
 def parse_amount(text: str) -> Decimal:

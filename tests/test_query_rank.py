@@ -73,3 +73,17 @@ def test_equal_figures_share_a_rank_and_the_next_skips(mini):
                   for f in mini.base.facts]
     base._by_place = {}
     assert [(r["rank"], r["place"]) for r in rank(base, "industry_scale").rows][:2] == [(1, "乙"), (1, "甲")]
+
+
+def test_equal_figures_share_a_rank_and_top_counts_rows(tmp_path):
+    from conftest import MINI
+    from cityai_cli.kb import load
+
+    text = MINI.read_text(encoding="utf-8").replace('value = "突破4000亿元"', 'value = "3600亿元"', 1)
+    (tmp_path / "tied.toml").write_text(text.replace('quote = "产业规模突破4000亿元"', 'quote = "产业规模3600亿元"', 1),
+                                        encoding="utf-8")
+    base = load(tmp_path / "tied.toml").base
+    assert summary(rank(base, "industry_scale")) == [
+        (1, "乙", "3600亿元", True, None), (1, "甲", "3600亿元", True, None), (None, "丁", "5000亿元", False, "different_scope")]
+    assert summary(rank(base, "industry_scale", top=2)) == summary(rank(base, "industry_scale"))[:2]
+    assert summary(rank(base, "ai_enterprises", level=None, top=3)) == summary(rank(base, "ai_enterprises", level=None))[:3]

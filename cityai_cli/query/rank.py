@@ -52,20 +52,22 @@ def rank(
                 fact = headline(in_scope, definition, as_of) or fact
         reason = comparable(fact, reference) if reference else None
         (ranked if reason is None else others).append((fact, reason))
-    ranked.sort(key=lambda pair: better(definition, pair[0]) + (pair[0].place,))
+    keyed = sorted(((better(definition, fact) + (fact.place,), fact) for fact, _ in ranked), key=lambda pair: pair[0])
     others.sort(key=lambda pair: (definition.scope_order(pair[0].scope), better(definition, pair[0]), pair[0].place))
+    # Ranks first (equal figures share one: 1, 1, 1, 4), then rows for only the first `top`.
+    positions: List[int] = []
+    for position, (key, _) in enumerate(keyed, start=1):
+        tied = positions and key[:-1] == keyed[position - 2][0][:-1]
+        positions.append(positions[-1] if tied else position)
+    missing = sorted(set(places) - set(present))
+    limit = len(keyed) + len(others) + len(missing) if top is None else top
     # A row's conflicts are among all its place's headline facts, whatever --as-of keeps.
     known = candidates if as_of is None else {name: base.headline_facts(name, metric, kind) for name in present}
-    rows: List[Record] = []
-    previous = None
-    for position, (fact, _) in enumerate(ranked, start=1):
-        key = better(definition, fact)
-        rows.append(_row(base, fact, known[fact.place], rows[-1]["rank"] if key == previous else position, True, None))
-        previous = key
-    rows += [_row(base, fact, known[fact.place], None, False, reason) for fact, reason in others]
-    rows += [_row(base, None, [], None, False, None, name) for name in sorted(set(places) - set(present))]
-    if top is not None:
-        rows = rows[:top]
+    rows: List[Record] = [
+        _row(base, fact, known[fact.place], rank_, True, None) for (_, fact), rank_ in zip(keyed[:limit], positions)
+    ]
+    rows += [_row(base, fact, known[fact.place], None, False, reason) for fact, reason in others[: limit - len(rows)]]
+    rows += [_row(base, None, [], None, False, None, name) for name in missing[: limit - len(rows)]]
     elsewhere = (
         sorted({place.level for name, place in base.places.items() if base.headline_facts(name, metric, kind)})
         if not present

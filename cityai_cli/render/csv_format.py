@@ -36,18 +36,23 @@ def render(report: Report, options) -> str:
     writer.writerow([text_cell(key) for key in (["table"] if multi else []) + [column.key for column in columns]])
     for table in report.tables:
         own = {column.key for column in table.columns}
-        # Column.get, unrolled for speed (a 3,000-row table has ~100,000 cells): a plain text is
-        # escaped directly, anything else goes through public() and cell() as before.
-        specs = [(column.key, column.value, column.kind, column.key in own) for column in columns]
+        # Column.get then cell(), unrolled for speed (a 3,000-row table has ~100,000 cells): text
+        # and numbers, most cells, are converted directly; anything else goes through cell().
+        specs = [
+            (column.key, column.value, column.kind == "number", column.kind, column.key in own) for column in columns
+        ]
         head = [text_cell(table.name)] if multi else []
         for row in table.rows:
             cells = list(head)
-            for key, value_of, kind, present in specs:
+            for key, value_of, numeric, kind, present in specs:
                 value = (value_of(row) if value_of is not None else row.get(key)) if present else None
+                cls = value.__class__
                 if value is None:
                     cells.append("")
-                elif value.__class__ is str:
+                elif cls is str:
                     cells.append(text_cell(value))
+                elif cls is Decimal or cls is int:
+                    cells.append(plain(value) if numeric else text_cell(plain(value) if cls is Decimal else str(value)))
                 else:
                     cells.append(cell(public(value), kind))
             writer.writerow(cells)
