@@ -99,10 +99,17 @@ class Report:
 def public(value: Any) -> Any:
     """A machine value without the view-only entries (keys starting with "_") of nested records."""
     if isinstance(value, dict):
-        return {key: public(item) for key, item in value.items() if not str(key).startswith("_")}
+        return {
+            key: item if item is None or item.__class__ in _SCALARS else public(item)
+            for key, item in value.items()
+            if not str(key).startswith("_")
+        }
     if isinstance(value, list):
-        return [public(item) for item in value]
+        return [item if item.__class__ in _SCALARS else public(item) for item in value]
     return value
+
+
+_SCALARS = frozenset((str, int, float, bool, Decimal))  # nothing to drop inside: returned as they are
 
 
 def show_value(value: Any) -> str:

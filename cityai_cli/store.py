@@ -373,8 +373,16 @@ def _q(row, start: int = 0) -> Quantity:
     )
 
 
+_DATES: Dict[str, PartialDate] = {}  # a base repeats a few dates ("2024") thousands of times
+
+
 def _date(text: Optional[str]) -> Optional[PartialDate]:
-    return None if text is None else PartialDate(text)
+    if text is None:
+        return None
+    found = _DATES.get(text)
+    if found is None:
+        found = _DATES[text] = PartialDate(text)
+    return found
 
 
 class CachedBase(AbstractBase):
@@ -470,22 +478,24 @@ class CachedBase(AbstractBase):
 
     def _facts(self, where: str, params: tuple, order: str = "f.id") -> List[Fact]:
         """The facts matching `where`, each built once: a fact read again is the same object."""
-        known = self._by_id
-        wanted = self._db.execute(f"SELECT f.id FROM facts f WHERE {where} ORDER BY {order}", params).fetchall()
-        if any(number not in known for (number,) in wanted):
-            cited = self._citations("fact", f"JOIN facts f ON f.id = c.fact WHERE {where}", params)
-            for r in self._db.execute(
-                f"SELECT f.id, f.place, f.metric, f.scope, f.kind, {_QCOLS}, f.date, "
-                f"f.date_basis, f.set_on, f.note, f.headline FROM facts f WHERE {where}",
-                params,
-            ):
-                if r[0] not in known:
-                    fact = known[r[0]] = Fact(
-                        r[1], r[2], r[3], r[4], _q(r, 5), _date(r[12]), r[13], _date(r[14]), r[15], cited.get(r[0], ())
-                    )
-                    if r[16]:
-                        self._marked.add(id(fact))
-        return [known[number] for (number,) in wanted]
+        known, marked, found = self._by_id, self._marked, []
+        cited: Optional[Dict[int, Tuple[Citation, ...]]] = None
+        for r in self._db.execute(
+            f"SELECT f.id, f.place, f.metric, f.scope, f.kind, {_QCOLS}, f.date, "
+            f"f.date_basis, f.set_on, f.note, f.headline FROM facts f WHERE {where} ORDER BY {order}",
+            params,
+        ):
+            fact = known.get(r[0])
+            if fact is None:
+                if cited is None:  # the citations of every matching fact, in one query
+                    cited = self._citations("fact", f"JOIN facts f ON f.id = c.fact WHERE {where}", params)
+                fact = known[r[0]] = Fact(
+                    r[1], r[2], r[3], r[4], _q(r, 5), _date(r[12]), r[13], _date(r[14]), r[15], cited.get(r[0], ())
+                )
+                if r[16]:
+                    marked.add(id(fact))
+            found.append(fact)
+        return found
 
     def _load_metric(self, metric: str) -> None:
         complete = set(self._by_key)  # _by_key holds only whole groups

@@ -1,7 +1,7 @@
 """CSV (RFC 4180, CRLF line ends, UTF-8), one header of stable English keys.
 
-A command with several tables writes one CSV whose first column, `table`, names each row's table
-and whose header is the union of the tables' keys. Text that a spreadsheet would execute as a
+A command with several tables (show) writes its primary one: one rectangular table per file.
+Text that a spreadsheet would execute as a
 formula (starting with = + - @ tab or CR) is prefixed with ' (OWASP), in every cell, header
 included; control characters are escaped (\x1b) as in the other formats; numeric columns stay numbers.
 """
@@ -14,7 +14,7 @@ import json
 from decimal import Decimal
 
 from ..quantity import plain
-from ..report import Report, public
+from ..report import Column, Report, public
 from ..text import printable
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -23,40 +23,33 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def render(report: Report, options) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    columns, seen = [], set()
     # One rectangular table per file: a command with several tables writes its primary one
     # (show: the facts; its policies and programmes have their own commands).
-    report = Report([report.tables[report.primary]])
-    for table in report.tables:
-        for column in table.columns:
-            if column.key not in seen:
-                seen.add(column.key)
-                columns.append(column)
-    multi = not report.single
-    writer.writerow([text_cell(key) for key in (["table"] if multi else []) + [column.key for column in columns]])
-    for table in report.tables:
-        own = {column.key for column in table.columns}
-        # Column.get then cell(), unrolled for speed (a 3,000-row table has ~100,000 cells): text
-        # and numbers, most cells, are converted directly; anything else goes through cell().
-        specs = [
-            (column.key, column.value, column.kind == "number", column.kind, column.key in own) for column in columns
-        ]
-        head = [text_cell(table.name)] if multi else []
-        for row in table.rows:
-            cells = list(head)
-            for key, value_of, numeric, kind, present in specs:
-                value = (value_of(row) if value_of is not None else row.get(key)) if present else None
-                cls = value.__class__
-                if value is None:
-                    cells.append("")
-                elif cls is str:
-                    cells.append(text_cell(value))
-                elif cls is Decimal or cls is int:
-                    cells.append(plain(value) if numeric else text_cell(plain(value) if cls is Decimal else str(value)))
-                else:
-                    cells.append(cell(public(value), kind))
-            writer.writerow(cells)
+    table = report.tables[report.primary]
+    writer.writerow([text_cell(column.key) for column in table.columns])
+    # Column by column (a 3,000-row table has ~100,000 cells): text and numbers, most cells, are
+    # converted directly; anything else goes through public() and cell().
+    cells = [_column(column, table.rows) for column in table.columns]
+    writer.writerows(zip(*cells))
     return out.getvalue()
+
+
+def _column(column: Column, rows: list) -> list:
+    """The cells of one column, as Column.get then cell() would write them."""
+    values = [column.value(row) for row in rows] if column.value is not None else [row.get(column.key) for row in rows]
+    numeric, kind, known = column.kind == "number", column.kind, _SEEN.get
+    return [
+        ""
+        if value is None
+        else (known(value) or text_cell(value))
+        if value.__class__ is str
+        else (plain(value) if numeric else text_cell(plain(value)))
+        if value.__class__ is Decimal
+        else (str(value) if numeric else text_cell(str(value)))
+        if value.__class__ is int
+        else cell(public(value), kind)
+        for value in values
+    ]
 
 
 def cell(value, kind: str) -> str:
