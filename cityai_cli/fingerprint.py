@@ -97,9 +97,10 @@ def _entry(path: Path, status: os.stat_result, known: Optional[list], hashed_at:
 
 
 def _read_memo(memo: Path) -> Dict[str, list]:
-    try:
-        with open(memo, "rb") as handle:
-            found = json.loads(handle.read(1 << 20))
+    from .files import ReadError, safe_read
+
+    try:  # a regular file only (a FIFO put there would block a plain open), and a small one
+        found = json.loads(safe_read(memo, 1 << 22, "a digest memo"))
         entries = found["files"] if found.get("version") == _MEMO_VERSION else {}
         return {
             name: entry
@@ -109,7 +110,7 @@ def _read_memo(memo: Path) -> Dict[str, list]:
             and all(isinstance(number, int) for number in entry[:5])
             and isinstance(entry[5], str)
         }
-    except (OSError, ValueError, TypeError, AttributeError, KeyError):
+    except (ReadError, ValueError, TypeError, AttributeError, KeyError):
         return {}
 
 

@@ -3,6 +3,7 @@
 A forged digest in the memo shows whether it was used: the key then differs from the true one."""
 import json
 import os
+import threading
 import time
 
 import pytest
@@ -114,3 +115,21 @@ def test_a_file_that_cannot_be_a_base_raises_oserror(base, tmp_path, monkeypatch
 def test_no_files_is_an_error():
     with pytest.raises(OSError, match="no knowledge-base file"):
         cache_key([], FORMAT)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory", "too big"])
+def test_a_memo_that_is_no_small_regular_file_is_ignored_without_blocking(base, tmp_path, kind):
+    memo = tmp_path / "memo.json"
+    if kind == "fifo":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no FIFOs here")
+        os.mkfifo(memo)              # opening it for reading would wait for a writer forever
+    elif kind == "directory":
+        memo.mkdir()
+    else:
+        memo.write_text(" " * (4 << 20) + "{}")
+    found = []
+    worker = threading.Thread(target=lambda: found.append(cache_key([base], FORMAT, memo)), daemon=True)
+    worker.start()
+    worker.join(20)                  # a blocked open fails the test instead of hanging the suite
+    assert found == [cache_key([base], FORMAT)]
