@@ -26,11 +26,17 @@ from .paths import MAX_BYTES
 
 RACY_NS = 2_000_000_000  # the coarsest common timestamp tick (FAT: 2 s)
 _MEMO_VERSION = 1
+_MEMO_LIMIT = 64 << 20  # ~200,000 files
 
 # The modules whose code decides what a compiled base holds. Their size and modification time
 # join the key, so that an edited checkout (an editable install) never reads a cache written by
 # other code; an installed release changes only with its version.
 _COMPILERS = (
+    "record.py",
+    "text.py",
+    "names.py",
+    "files.py",
+    "paths.py",
     "facts.py",
     "fingerprint.py",
     "store.py",
@@ -44,9 +50,11 @@ _COMPILERS = (
 )
 
 
-def cache_key(files: List[Path], cache_format: str, memo: Optional[Path] = None) -> str:
-    """The key of a base made of `files`. With `memo`, digests of unchanged files are read from
-    it and the memo is brought up to date (any failure to write it is ignored).
+def cache_key(files: List[Path], cache_format: str, memo: Optional[Path] = None, layout: str = "") -> str:
+    """The key of a base made of `files` (`layout`: how they split into layers). Each file joins
+    it by the path given (a source's `origin` shows it), the path resolved and its digest. With
+    `memo`, digests of unchanged files are read from it and the memo is brought up to date (any
+    failure to write it is ignored).
 
     Raises OSError for a file that is missing, not a regular file or too big, so that it is never
     read here: the full load reports it."""
@@ -61,6 +69,7 @@ def cache_key(files: List[Path], cache_format: str, memo: Optional[Path] = None)
         f"format={cache_format}",
         f"cityai={cityai_cli.__version__}",
         _code_stamp(),
+        f"layout={layout}",
     ):
         digest.update(part.encode() + b"\0")
     for path in files:
@@ -68,7 +77,8 @@ def cache_key(files: List[Path], cache_format: str, memo: Optional[Path] = None)
         name = str(path.resolve())
         entry = _entry(path, status, remembered.get(name), hashed_at)
         current[name] = entry
-        digest.update(name.encode("utf-8", "surrogateescape") + b"\0" + entry[-1].encode() + b"\0")
+        given = os.path.abspath(path)
+        digest.update(f"{given}\0{name}\0{entry[-1]}\0".encode("utf-8", "surrogateescape"))
     if memo is not None and current != remembered:
         _write_memo(memo, current)
     return digest.hexdigest()
@@ -100,7 +110,7 @@ def _read_memo(memo: Path) -> Dict[str, list]:
     from .files import ReadError, safe_read
 
     try:  # a regular file only (a FIFO put there would block a plain open), and a small one
-        found = json.loads(safe_read(memo, 1 << 22, "a digest memo"))
+        found = json.loads(safe_read(memo, _MEMO_LIMIT, "a digest memo"))
         entries = found["files"] if found.get("version") == _MEMO_VERSION else {}
         return {
             name: entry
@@ -110,7 +120,7 @@ def _read_memo(memo: Path) -> Dict[str, list]:
             and all(isinstance(number, int) for number in entry[:5])
             and isinstance(entry[5], str)
         }
-    except (ReadError, ValueError, TypeError, AttributeError, KeyError):
+    except (ReadError, ValueError, TypeError, AttributeError, KeyError, RecursionError):  # [[[[…]]]]
         return {}
 
 
@@ -119,7 +129,9 @@ def _write_memo(memo: Path, entries: Dict[str, list]) -> None:
 
     try:
         memo.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(memo, json.dumps({"version": _MEMO_VERSION, "files": entries}).encode())
+        data = json.dumps({"version": _MEMO_VERSION, "files": entries}).encode()
+        if len(data) <= _MEMO_LIMIT:  # one that could not be read back would be rewritten on every run
+            write_atomically(memo, data)
     except (OSError, WriteError):
         pass
 

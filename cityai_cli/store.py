@@ -337,18 +337,20 @@ def cache_dir() -> Path:
     return Path(user_cache_dir("cityai", appauthor=False))
 
 
-def cache_file(path: Path, key: str) -> Path:
-    """<which base>-<which content>.sqlite3: one file per base, replaced when the base changes."""
-    return cache_dir() / f"{_which(path)}-{key[:32]}.sqlite3"
+def cache_file(path: Path, key: str, layers: Tuple[Path, ...] = ()) -> Path:
+    """<which base>-<which content>.sqlite3: one file per base (with its --with layers, so that
+    runs with and without them do not replace each other's), replaced when the base changes."""
+    return cache_dir() / f"{_which(path, layers)}-{key[:32]}.sqlite3"
 
 
-def memo_file(path: Path) -> Path:
+def memo_file(path: Path, layers: Tuple[Path, ...] = ()) -> Path:
     """Where the digests of the base's files are remembered (fingerprint.py)."""
-    return cache_dir() / f"{_which(path)}.digests.json"
+    return cache_dir() / f"{_which(path, layers)}.digests.json"
 
 
-def _which(path: Path) -> str:
-    return sha256(0, str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+def _which(path: Path, layers: Tuple[Path, ...] = ()) -> str:
+    names = "\0".join(str(each.resolve()) for each in (path, *layers))
+    return sha256(0, names.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
 def _whole(path: Path) -> bool:
@@ -675,16 +677,15 @@ def _full_load(path: Path, layers: Tuple[Path, ...] = ()):
 
 def open_base(path: Path, layers: Tuple[Path, ...] = ()) -> Opened:
     """The base at `path` (with `layers` added, `--with`): from the cache when it is current, else
-    loaded in full and cached. The key covers every file of every layer."""
+    loaded in full and cached. The key covers every file of every layer, and which layer it is in."""
     try:
-        files = data_files(path) + [file for layer in layers for file in data_files(layer)]
-        if any(not data_files(layer) for layer in layers):
-            raise OSError("a layer without knowledge-base files")
-        key = cache_key(files, FORMAT, memo_file(path))
+        files, layout = _files(path, layers)
+        memo = memo_file(path, layers)
+        key = cache_key(files, FORMAT, memo, layout)
     except (OSError, RuntimeError):  # RuntimeError: Path.resolve() in a link loop, before Python 3.13
         return _full_load(path, layers)  # kb.load turns the failure into a clear DataError
     try:
-        target = cache_file(path, key)
+        target = cache_file(path, key, layers)
         if target.is_file():
             base = _open_cached(target, key, path, layers)
             if base is not None:
@@ -692,8 +693,24 @@ def open_base(path: Path, layers: Tuple[Path, ...] = ()) -> Opened:
     except (OSError, sqlite3.Error, ValueError, TypeError, IndexError):
         pass
     loaded = _full_load(path, layers)
-    save(loaded.base, path, key, files)
+    # Cached only if the files are still those the key describes: a file saved (by an editor)
+    # while it was loaded must not be stored under the key of what it held before.
+    try:
+        unchanged = _files(path, layers) == (files, layout) and cache_key(files, FORMAT, memo, layout) == key
+    except (OSError, RuntimeError):
+        unchanged = False
+    if unchanged:
+        save(loaded.base, path, key, files, layers)
     return loaded
+
+
+def _files(path: Path, layers: Tuple[Path, ...]) -> Tuple[List[Path], str]:
+    """Every knowledge-base file of the base and its layers, and how many each holds: the merge
+    rules differ between the files of one layer and those of two, so the split joins the key."""
+    groups = [data_files(path)] + [data_files(layer) for layer in layers]
+    if any(not group for group in groups[1:]):
+        raise OSError("a layer without knowledge-base files")
+    return [file for group in groups for file in group], ",".join(str(len(group)) for group in groups)
 
 
 def _open_cached(target: Path, key: str, path: Path, layers: Tuple[Path, ...] = ()) -> Optional[CachedBase]:
@@ -725,12 +742,12 @@ def _discard(target: Path) -> None:
         pass
 
 
-def save(base: AbstractBase, path: Path, key: str, files: List[Path]) -> None:
+def save(base: AbstractBase, path: Path, key: str, files: List[Path], layers: Tuple[Path, ...] = ()) -> None:
     """Write the cache for `path` atomically; any failure only means the next run is cold too."""
     import tempfile
 
     try:
-        target = cache_file(path, key)
+        target = cache_file(path, key, layers)
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".sqlite3", dir=str(target.parent))
         os.close(handle)

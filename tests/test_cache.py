@@ -174,3 +174,57 @@ def test_a_warm_csv_query_imports_no_pydantic_toml_or_rich(tmp_path):
     assert "cityai_cli.store" in imported
     for banned in ("pydantic", "tomllib", "tomli", "rich"):
         assert not {m for m in imported if m == banned or m.startswith(banned + ".")}, banned
+
+
+# --- found by attacking the cache: each was a warm run that differed from a cold one -------------
+
+def test_a_base_reached_through_a_link_is_cached_apart_from_its_target(cache, base, tmp_path):
+    # A source's origin is the path as given: the same files under another name are another base.
+    link = tmp_path / "link"
+    link.symlink_to(base.parent, target_is_directory=True)
+    via_link = store.open_base(link / base.name).base.sources["mini"].origin
+    direct = store.open_base(base).base.sources["mini"].origin
+    assert (via_link, direct) == (str(link / base.name), str(base))
+
+
+def test_how_files_split_into_layers_is_part_of_the_key(cache, base, tmp_path):
+    # A place defined in one layer file and added to in another is a merge of two layers, but
+    # two definitions in one layer: the same files must not share a cache across the two.
+    folder = tmp_path / "layer"
+    folder.mkdir()
+    (folder / "l1.toml").write_text('[places."戊"]\nlevel = "city"\nprovince = "测省"\n', encoding="utf-8")
+    (folder / "l2.toml").write_text(
+        '[[places."戊".facts]]\nmetric = "industry_scale"\nscope = "ai_industry"\nkind = "actual"\n'
+        'value = "3600亿元"\ndate = "2024"\ndate_basis = "stated"\n'
+        'citations = [{ source = "mini", quote = "产业规模3600亿元" }]\n', encoding="utf-8")
+    from cityai_cli.errors import DataError
+    with pytest.raises(DataError, match="also defined in"):
+        store.open_base(base, (folder,))
+    assert "戊" in store.open_base(base, (folder / "l1.toml", folder / "l2.toml")).base.places
+    assert isinstance(store.open_base(base, (folder / "l1.toml", folder / "l2.toml")).base, store.CachedBase)
+    with pytest.raises(DataError, match="also defined in"):
+        store.open_base(base, (folder,))
+
+
+def test_runs_with_and_without_a_layer_keep_their_own_caches(cache, base, tmp_path):
+    layer = tmp_path / "layer.toml"
+    layer.write_text('[places."戊"]\nlevel = "city"\nprovince = "测省"\n', encoding="utf-8")
+    store.open_base(base), store.open_base(base, (layer,))
+    assert isinstance(store.open_base(base).base, store.CachedBase)
+    assert isinstance(store.open_base(base, (layer,)).base, store.CachedBase)
+
+
+def test_a_file_saved_while_it_is_loaded_is_not_cached_under_the_old_key(cache, base, monkeypatch):
+    original = base.read_text(encoding="utf-8")
+    real_load = store._full_load
+
+    def load_during_a_save(path, layers=()):
+        base.write_text(original.replace("产业规模3600亿元", "产业规模3600亿元 ") + "\n", encoding="utf-8")
+        return real_load(path, layers)
+
+    monkeypatch.setattr(store, "_full_load", load_during_a_save)
+    store.open_base(base)
+    assert files(cache) == []                     # what was loaded matches no key: nothing is kept
+    monkeypatch.setattr(store, "_full_load", real_load)
+    store.open_base(base)                         # the file as it is now: cached
+    assert isinstance(store.open_base(base).base, store.CachedBase)

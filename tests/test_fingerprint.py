@@ -117,19 +117,36 @@ def test_no_files_is_an_error():
         cache_key([], FORMAT)
 
 
-@pytest.mark.parametrize("kind", ["fifo", "directory", "too big"])
-def test_a_memo_that_is_no_small_regular_file_is_ignored_without_blocking(base, tmp_path, kind):
+@pytest.mark.parametrize("kind", ["fifo", "directory", "too big", "nested"])
+def test_a_memo_that_is_no_small_regular_file_is_ignored_without_blocking(base, tmp_path, monkeypatch, kind):
     memo = tmp_path / "memo.json"
-    if kind == "fifo":
+    monkeypatch.setattr(fingerprint, "_MEMO_LIMIT", 1000)
+    if kind == "nested":
+        memo.write_text("[" * 100_000 + "]" * 100_000)   # json.loads: RecursionError
+        monkeypatch.setattr(fingerprint, "_MEMO_LIMIT", 1 << 20)
+    elif kind == "fifo":
         if not hasattr(os, "mkfifo"):
             pytest.skip("no FIFOs here")
         os.mkfifo(memo)              # opening it for reading would wait for a writer forever
     elif kind == "directory":
         memo.mkdir()
     else:
-        memo.write_text(" " * (4 << 20) + "{}")
+        memo.write_text(" " * 1000 + '{"version": 1, "files": {}}')
     found = []
     worker = threading.Thread(target=lambda: found.append(cache_key([base], FORMAT, memo)), daemon=True)
     worker.start()
     worker.join(20)                  # a blocked open fails the test instead of hanging the suite
     assert found == [cache_key([base], FORMAT)]
+
+
+def test_a_memo_too_big_to_be_read_back_is_not_written(base, tmp_path, monkeypatch):
+    memo = tmp_path / "memo.json"
+    monkeypatch.setattr(fingerprint, "_MEMO_LIMIT", 100)
+    cache_key([base], FORMAT, memo)
+    assert not memo.exists()
+
+
+def test_the_layout_and_the_path_as_given_are_part_of_the_key(base, tmp_path):
+    link = tmp_path / "link.toml"
+    link.symlink_to(base)
+    assert len({cache_key([base], FORMAT), cache_key([base], FORMAT, layout="1"), cache_key([link], FORMAT)}) == 3
