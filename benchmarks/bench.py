@@ -149,6 +149,27 @@ def main() -> None:
     print(f"| `validate` of the whole base (exit {code}) | {validate:.1f} s | ≤ {TARGETS['validate']} s | "
           f"{verdict(validate, TARGETS['validate'])} |")
     print(f"| peak memory: cold run / validate | {cold_peak:.0f} / {validate_peak:.0f} MiB | | |")
+    growth(folder, data, env, args, cold, validate)
+
+
+def growth(folder: Path, data: list, env: dict, args, cold: float, validate: float) -> None:
+    """The same measures on a base of half the places: a cost that grows linearly doubles (less,
+    with the fixed start-up); a quadratic step would show as 4x."""
+    half = folder.with_name("kb-half")
+    subprocess.run([PYTHON, str(HERE / "generate.py"), "--places", str(args.places // 2), "--figures",
+                    str(args.figures), "--out", str(half)], check=True)
+    small = ["--data", str(half)]
+    half_cold = run(CITYAI + small + ["rank", "--by", "industry_scale", "-f", "csv"], env)[0]
+    print(f"\nGrowth: {args.places // 2:,} against {args.places:,} places (linear: at most 2x)\n")
+    print("| measure | half | full | full / half |\n|---|---:|---:|---:|")
+    for label, argv in [("warm `rank -f csv`", ["rank", "--by", "industry_scale", "-f", "csv"]),
+                        ("warm `subsidies -f csv`", ["subsidies", "--spend", "300万", "-f", "csv"]),
+                        ("warm `list -f csv`", ["list", "-f", "csv"])]:
+        full_ms, half_ms = medians([CITYAI + data + argv, CITYAI + small + argv], env, max(5, args.pairs // 3))
+        print(f"| {label} | {half_ms:.0f} ms | {full_ms:.0f} ms | {full_ms / half_ms:.2f} |")
+    half_validate = run(CITYAI + ["validate", str(half)], env)[0]
+    print(f"| cold first run | {half_cold:.1f} s | {cold:.1f} s | {cold / half_cold:.2f} |")
+    print(f"| `validate` | {half_validate:.1f} s | {validate:.1f} s | {validate / half_validate:.2f} |")
 
 
 if __name__ == "__main__":
