@@ -195,7 +195,7 @@ def test_funds_list_only_funds(cli):
             for r in found] == [("丁", "基金", "fund", "丁市人工智能产业基金", "10000000000", "total", "100亿元(总额)")]
     assert rows(run(cli, "funds", "--city", "甲", "-f", "csv").stdout) == []
     assert run(cli, "funds", "-f", "markdown", "--lang", "en").stdout == (
-        "### 1 funds\n\n"
+        "### 1 fund\n\n"
         "| place | type | name | pool | rate | special rates | cap per recipient | sources |\n"
         "|---|---|---|---|---|---|---|---|\n"
         "| Delta | fund | 丁市人工智能产业基金 | CNY 10 bn in total | — | — | — | mini-late |\n")

@@ -142,3 +142,10 @@ def test_a_coloured_table_keeps_its_width_on_any_terminal(mini, monkeypatch, ter
     plain = [re.sub(r"\x1b\[[0-9;]*m", "", line).rstrip() for line in text.splitlines()]
     assert plain[2].split() == ["地区", "级别", "省份", "区域", "人工智能企业数", "产业规模", "智能算力规模", "数据"]
     assert max(len(line) for line in plain) > 80
+
+
+@pytest.mark.parametrize("n, en", [(0, "0 funds"), (1, "1 fund"), (2, "2 funds")])
+def test_english_counts_agree_with_their_noun(n, en):
+    from cityai_cli.view.words import word
+    assert word("en", "t.funds", n=n) == en
+    assert word("zh", "t.funds", n=n) == f"{n}个基金"

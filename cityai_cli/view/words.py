@@ -93,18 +93,18 @@ WORDS: Dict[str, Dict[str, str]] = {
         "estimate.within_cap": "{rate} × {spend} = {gross}, within the cap of {cap}",
         "t.rank": "{metric}{kind} · {level} · {ranked} ranked, {others} not comparable, {without} without the figure",
         "t.rank_elsewhere": " (figures exist for: {levels}; use --level)", "t.all_levels": "all levels",
-        "t.compare": "{places}", "t.as_of": " · as of {as_of}", "t.targets": "{n} targets",
-        "t.conflicts": "{n} disagreements between sources", "t.subsidies": "{n} subsidy programmes",
-        "t.funds": "{n} funds", "t.spend": " · spend {spend}", "t.places": "{n} places",
+        "t.compare": "{places}", "t.as_of": " · as of {as_of}", "t.targets": "{n} target{s}",
+        "t.conflicts": "{n} disagreement{s} between sources", "t.subsidies": "{n} subsidy programme{s}",
+        "t.funds": "{n} fund{s}", "t.spend": " · spend {spend}", "t.places": "{n} place{s}",
         "t.place_facts": "{place}: facts", "t.place_policies": "{place}: policy documents",
-        "t.place_subsidies": "{place}: programmes and funds", "t.sources": "{n} source documents",
-        "t.metrics": "{n} metrics", "t.types": "{n} subsidy types", "t.policies": "{n} policy documents",
+        "t.place_subsidies": "{place}: programmes and funds", "t.sources": "{n} source document{s}",
+        "t.metrics": "{n} metric{s}", "t.types": "{n} subsidy type{s}", "t.policies": "{n} policy document{s}",
         "empty": "(none)", "empty.compare": "no figures for {places}; cityai show {first} lists its policy documents",
         "legend.published": "* publication date standing for 'now'", "legend.inferred": "~ inferred date (see note)",
-        "leader": "★", "yes": "yes", "no": "no", "n_sources": "{n} sources",
+        "leader": "★", "yes": "yes", "no": "no", "n_sources": "{n} source{s}",
         "term": "term", "title_source": "source title", "paragraph": "paragraph ([[quote]])",
-        "not_found": "(quote not found in the document)", "t.cite": "{title}: {n} citations",
-        "confidence": "confidence", "known": "in base", "t.candidates": "{n} candidate facts",
+        "not_found": "(quote not found in the document)", "t.cite": "{title}: {n} citation{s}",
+        "confidence": "confidence", "known": "in base", "t.candidates": "{n} candidate fact{s}",
     },
 }
 # fmt: on
@@ -113,5 +113,9 @@ LANGS = tuple(WORDS)
 
 
 def word(lang: str, key: str, **params: object) -> str:
+    """The wording of `key` in `lang`, filled with `params`; "{s}" is the English plural ending
+    for the count `n` ("1 target", "2 targets")."""
     text = WORDS[lang][key]
+    if "{s}" in text:
+        params = {**params, "s": "" if params.get("n") == 1 else "s"}
     return text.format(**params) if params else text
