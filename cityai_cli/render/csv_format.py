@@ -1,9 +1,9 @@
 """CSV (RFC 4180, CRLF line ends, UTF-8), one header of stable English keys.
 
 A command with several tables (show) writes its primary one: one rectangular table per file.
-Text that a spreadsheet would execute as a
-formula (starting with = + - @ tab or CR) is prefixed with ' (OWASP), in every cell, header
-included; control characters are escaped (\x1b) as in the other formats; numeric columns stay numbers.
+Text that a spreadsheet would execute as a formula (starting with = + - @ tab or CR) is prefixed
+with ' (OWASP), in every cell, header included; control characters are escaped (\x1b) as in the
+other formats; numeric columns stay numbers.
 """
 
 from __future__ import annotations
