@@ -23,15 +23,7 @@ def list_places(
             continue
         if province and place.province != province and name != province:
             continue
-        row: Record = {
-            "place": name,
-            "level": place.level,
-            "province": place.province or None,
-            "city": place.city or None,
-            "regions": list(place.regions),
-            "pinyin": place.pinyin or None,
-            "english": place.english or None,
-        }
+        row: Record = place_fields(name, place)
         for metric in HEADLINE_METRICS:
             if metric in base.metrics:
                 fact = headline(base.headline_facts(name, metric, "actual"), base.metrics[metric])
@@ -61,20 +53,22 @@ def list_places(
     )
 
 
+def place_fields(name: str, place, traditional: bool = False) -> Record:
+    """Who a place is, as `list` (and, with its traditional name, `show`) writes it."""
+    fields: Record = {
+        "place": name,
+        "level": place.level,
+        "province": place.province or None,
+        "city": place.city or None,
+        "regions": list(place.regions),
+    }
+    if traditional:
+        fields["traditional"] = place.traditional or None
+    return {**fields, "pinyin": place.pinyin or None, "english": place.english or None}
+
+
 def show_place(base: Base, name: str, as_of: Optional[PartialDate] = None) -> Result:
-    place = base.places[name]
-    profile = [
-        {
-            "place": name,
-            "level": place.level,
-            "province": place.province or None,
-            "city": place.city or None,
-            "regions": list(place.regions),
-            "traditional": place.traditional or None,
-            "pinyin": place.pinyin or None,
-            "english": place.english or None,
-        }
-    ]
+    profile = [place_fields(name, base.places[name], traditional=True)]
     facts = sorted(
         (
             f
