@@ -130,3 +130,19 @@ def test_no_cell_loses_a_character_at_any_width(project, command, width):
                             for t in report.tables))
     missing = expected - printed
     assert not missing, "".join(sorted(missing.elements()))
+
+
+def test_csv_lists_of_words_are_joined_then_guarded_like_any_text():
+    from cityai_cli.render.csv_format import cell
+
+    assert cell(["=cmd", "b"], "text") == "'=cmd;b"
+    assert cell(["a\x1b[2J", "b"], "text") == "a\\x1b[2J;b"
+    assert cell(["-1", "2"], "number") == "'-1;2"  # a joined list is text, whatever the column
+    assert cell([Decimal("1.50"), 2, "x"], "text") == "1.5;2;x"
+
+
+def test_csv_nested_records_are_one_json_document_with_controls_escaped():
+    from cityai_cli.render.csv_format import cell
+
+    assert cell([{"quote": "a\u202eb", "value": Decimal("2.50")}], "text") == '[{"quote": "a\\u202eb", "value": 2.5}]'
+    assert cell({"n": Decimal("3")}, "text") == '{"n": 3}'

@@ -34,6 +34,17 @@ def test_figures_read_as_each_language_expects(text, zh, en):
     assert (figure(quantity, "zh"), figure(quantity, "en")) == (zh, en)
 
 
+def test_figures_that_share_a_number_read_apart_in_any_order():
+    # The wording of a figure is remembered per quantity: the same number with another qualifier,
+    # unit or literal is another figure, whichever was shown first.
+    texts = ["2800家", "超2800家", "约2800家", "2800个", "第2800", "2800万元", "最高2800万元"]
+    zh = ["2800家", "超2800家", "约2800家", "2800个", "第2800", "2800万元", "最高2800万元"]
+    en = ["2,800", "over 2,800", "about 2,800", "2,800", "No. 2,800", "CNY 28 m", "up to CNY 28 m"]
+    for order in (texts, texts[::-1]):
+        shown = {t: (figure(parse_figure(t), "zh"), figure(parse_figure(t), "en")) for t in order}
+        assert [shown[t] for t in texts] == list(zip(zh, en))
+
+
 def test_a_date_shows_its_basis():
     assert (date("2024", "stated"), date("2025-03", "published"), date("2024", "inferred"), date(None, None)) == (
         "2024", "2025-03*", "2024~", "—")

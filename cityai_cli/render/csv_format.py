@@ -55,6 +55,8 @@ def cell(value, kind: str) -> str:
     if cls is Decimal or cls is int:  # the common cases first, by exact class (bool is an int)
         text = plain(value) if cls is Decimal else str(value)
         return text if kind == "number" else text_cell(text)
+    if cls is list and all(item.__class__ is str for item in value):  # sources, flags: the common list
+        return text_cell(";".join(value))
     value = public(value)
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -64,20 +66,21 @@ def cell(value, kind: str) -> str:
         return cell(";".join(plain(item) if isinstance(item, Decimal) else str(item) for item in value), kind)
     if isinstance(value, (list, dict)):
         # nested records (citations, flags) stay structured: one JSON document in the cell
-        return text_cell(json.dumps(value, ensure_ascii=False, default=_json_number))
+        return text_cell(_to_json(value), memo=False)
     return text_cell(plain(value) if isinstance(value, Decimal) else str(value))
 
 
 _SEEN: dict = {}  # text -> its cell: a column repeats its words (levels, units, sources) row after row
 
 
-def text_cell(text: str) -> str:
-    """Controls escaped, and a leading formula character defused with '."""
-    found = _SEEN.get(text)
+def text_cell(text: str, memo: bool = True) -> str:
+    """Controls escaped, and a leading formula character defused with '. (memo: False for text
+    that never repeats, a record's JSON, which would only fill the memo.)"""
+    found = _SEEN.get(text) if memo else None
     if found is None:
         shown = printable(text)
         found = "'" + shown if shown.startswith(_FORMULA_START) else shown
-        if len(_SEEN) < 100_000:
+        if memo and len(_SEEN) < 100_000:
             _SEEN[text] = found
     return found
 
@@ -86,3 +89,8 @@ def _json_number(value):
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+# One encoder for every cell (json.dumps with options builds a new one per call); records are
+# trees built by the queries, never cyclic.
+_to_json = json.JSONEncoder(ensure_ascii=False, default=_json_number, check_circular=False).encode

@@ -7,7 +7,7 @@ reader expects ("over 2,800", "CNY 360 bn", "about 35%").
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Optional
+from typing import Dict, Optional, Tuple
 
 from ..facts import Base
 from ..quantity import Quantity, plain
@@ -49,8 +49,18 @@ GLUE = "\u00a0"  # a no-break space: "over CNY 450 bn" never breaks across lines
 
 def figure(quantity: Optional[Quantity], lang: str, glue: bool = False) -> str:
     """The figure as the language reads it; `glue` joins its words for table cells."""
-    text = _figure(quantity, lang)
+    key = (quantity, lang)
+    text = _FIGURES.get(key)
+    if text is None:
+        text = _figure(quantity, lang)
+        if len(_FIGURES) < 100_000:
+            _FIGURES[key] = text
     return text.replace(" ", GLUE) if glue else text
+
+
+# (quantity, lang) -> text: equal quantities read the same (every field that `_figure` reads is
+# part of a Quantity's equality), and a table repeats its caps, rates and amounts row after row.
+_FIGURES: Dict[Tuple[Optional[Quantity], str], str] = {}
 
 
 def _figure(quantity: Optional[Quantity], lang: str) -> str:
