@@ -45,6 +45,9 @@ def conflicts(facts: Iterable[Fact]) -> List[Tuple[Fact, Fact]]:
     Facts are grouped by (place, metric, scope, kind, year) first, so the cost grows with the size
     of a group (a handful), not with the square of all facts.
     """
+    facts = facts if isinstance(facts, list) else list(facts)
+    if len(facts) < 2:  # most places state a metric once: no pair to compare
+        return []
     groups: Dict[tuple, List[Fact]] = {}
     for fact in facts:
         if fact.date is not None:
@@ -63,8 +66,8 @@ def headline(facts: Iterable[Fact], metric: MetricDef, as_of: Optional[PartialDa
     latest date, then the most citations. With `as_of`, only facts known at or before it count
     (an actual by its date, a target by when it was set; "2024" is known at the end of 2024)."""
     candidates = [f for f in facts if as_of is None or f.known_by is None or f.known_by.at_or_before(as_of)]
-    if not candidates:
-        return None
+    if len(candidates) < 2:  # nothing to choose between (most places state a metric once)
+        return candidates[0] if candidates else None
 
     def key(fact: Fact) -> tuple:
         year, month, day, precision = fact.refers_to.sort_key()

@@ -51,6 +51,8 @@ def test_forecast_is_never_comparable_with_target_of_the_same_year():
 def test_disagreeing_comparable_facts_are_one_conflict():
     a, b = fact("超2800家", sources=("x",)), fact("2600余家", sources=("y",))
     assert conflicts([a, b]) == [(a, b)]
+    assert conflicts(f for f in (a, b)) == [(a, b)]  # any iterable, read once
+    assert conflicts([a]) == [] and conflicts(iter([])) == []
 
 
 def test_agreeing_writings_are_not_a_conflict():
