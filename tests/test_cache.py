@@ -109,6 +109,33 @@ def test_a_damaged_cache_is_rebuilt_not_trusted(cache, base, how):
     assert isinstance(opened(base), store.CachedBase)     # and it was rewritten
 
 
+@pytest.mark.parametrize("table", ["places", "programmes", "policies", "facts"])
+def test_a_part_read_after_opening_falls_back_when_damaged(cache, base, table):
+    # places, facts, policies and programmes are read on first use, after the cache was opened
+    expected = opened(base)
+    (path,) = cache.glob("*.sqlite3")
+    import sqlite3
+    with sqlite3.connect(path) as db:
+        db.execute(f"DROP TABLE {table}")
+    again = opened(base)
+    assert isinstance(again, store.CachedBase)
+    assert again.places == expected.places and again.facts == expected.facts
+    assert again.programmes == expected.programmes and again.policies == expected.policies
+
+
+def test_subsidies_in_chinese_never_read_the_places(cache, base):
+    from decimal import Decimal
+
+    from cityai_cli.query.subsidies import list_programmes
+    from cityai_cli.render import render
+    from cityai_cli.view import view
+
+    opened(base)
+    cached = opened(base)
+    render(view(cached, list_programmes(cached, spend=Decimal(3_000_000)), "zh"), "csv")
+    assert "places" not in cached._parts and cached._full is None
+
+
 @pytest.mark.parametrize("how", ["garbage", "truncated", "foreign", "pages"])
 def test_a_damaged_cache_costs_no_traceback(cache, base, how):
     env = {store.CACHE_ENV: str(cache)}
