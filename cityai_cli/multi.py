@@ -69,8 +69,15 @@ def read_files(files: List[Tuple[Path, int]], name: str) -> Tuple[dict, FileLine
     layer_of: Dict[Tuple[str, str], int] = {}
     problems: List[Problem] = []
     failed: List[Problem] = []
+    given: Dict[Tuple[int, int], str] = {}  # (device, inode) -> the file as first shown
     for file, layer in files:
         shown = display(file)
+        first = _same_file(file, shown, given)
+        if first is not None:
+            # one line, not one "also defined in" per key of a file read twice
+            also = "" if first == shown else f" (the same file as {first})"
+            failed.append(Problem(shown, f"is given twice{also}; give each file once"))
+            continue
         try:
             text = read_text(file)
             data = parse_toml(text, shown)
@@ -131,6 +138,20 @@ def read_files(files: List[Tuple[Path, int]], name: str) -> Tuple[dict, FileLine
     if failed:
         raise DataError(failed)
     return merged, lines, origins, problems
+
+
+def _same_file(file: Path, shown: str, given: Dict[Tuple[int, int], str]) -> Optional[str]:
+    """How an earlier argument named this same file (as --data and --with, twice with --with, or
+    through a link), else None; records the file. A file that cannot be read is left to the read."""
+    try:
+        status = file.stat()
+    except OSError:
+        return None
+    identity = (status.st_dev, status.st_ino)
+    if identity in given:
+        return given[identity]
+    given[identity] = shown
+    return None
 
 
 def _extend_place(existing: dict, added: dict, name: str, shown: str, index: int, lines: FileLines) -> List[Problem]:

@@ -94,6 +94,18 @@ def test_a_missing_layer_is_a_clear_error(cli, layer):
     assert (result.code, result.stderr) == (1, "Error: nope.toml: no such file\n")
 
 
+def test_a_file_given_twice_is_one_clear_line(cli, layer):
+    (layer / "link.toml").symlink_to(layer / "my.toml")
+    twice = cli("list", "--data", M, "--with", "my.toml", "--with", "my.toml")
+    assert (twice.code, twice.stderr) == (1, "Error: my.toml: is given twice; give each file once\n")
+    linked = cli("list", "--data", M, "--with", "my.toml", "--with", "link.toml")
+    assert (linked.code, linked.stderr) == (
+        1, "Error: link.toml: is given twice (the same file as my.toml); give each file once\n")
+    base_again = cli("validate", "--data", M, "--with", M)
+    assert (base_again.code, base_again.stdout.splitlines()) == (
+        1, [f"{M}: is given twice; give each file once", f"{M} + {M}: 1 problem"])
+
+
 def test_warm_and_cold_runs_with_a_layer_agree(cli, layer):
     first = cli("rank", "--by", "企业数", "--data", M, "--with", "my.toml", "-f", "json").stdout
     second = cli("rank", "--by", "企业数", "--data", M, "--with", "my.toml", "-f", "json").stdout
