@@ -378,6 +378,35 @@ class AbstractBase:
         same order) when `as_of` is None, so that `rank` and `list` read a fraction of the facts."""
         return self.facts_of(place, metric, kind)
 
+    def conflicting_facts(self) -> List[Fact]:
+        """Every fact in a pair of `rules.conflicts`, in curated order: what `conflicts` needs (the
+        compiled cache marks them when it is compiled, and reads only those)."""
+        from .rules import conflicts  # rules is built on this module
+
+        paired = {id(fact) for pair in conflicts(self.facts) for fact in pair}
+        return [f for f in self.facts if id(f) in paired]
+
+    def facts_of_kind(self, kind: str) -> List[Fact]:
+        """Every fact of one kind (actual, target …), in curated order."""
+        return [f for f in self.facts if f.kind == kind]
+
+    def places_by_metric(self) -> Dict[str, int]:
+        """How many places have a fact of each metric (metrics without any left out)."""
+        places: Dict[str, set] = {}
+        for fact in self.facts:
+            places.setdefault(fact.metric, set()).add(fact.place)
+        return {metric: len(names) for metric, names in places.items()}
+
+    def count_by_source(self) -> Dict[Tuple[str, str], int]:
+        """(source, kind) -> how many facts, policies or programmes (kind) cite the source; an item
+        citing one source twice counts once (sources cited by nothing left out)."""
+        counts: Dict[Tuple[str, str], int] = {}
+        for kind in ("facts", "policies", "programmes"):
+            for item in getattr(self, kind):
+                for source in dict.fromkeys(c.source for c in item.citations):
+                    counts[(source, kind)] = counts.get((source, kind), 0) + 1
+        return counts
+
     def count_by_place(self, kind: str) -> Dict[str, int]:
         """How many facts, policies or programmes (`kind`) each place has (places with none left out)."""
         counts: Dict[str, int] = {}

@@ -40,10 +40,14 @@ def same_value(a: Fact, b: Fact) -> bool:
 
 
 def conflicts(facts: Iterable[Fact]) -> List[Tuple[Fact, Fact]]:
-    """Every pair of facts about one place that are comparable but disagree, each pair once.
+    """Every pair of facts about one place that are comparable but disagree, each pair once: group
+    by group (place, metric, scope, kind, year) in the order their first facts come, and in each
+    group in the order of the first fact of a pair, then the second.
 
-    Facts are grouped by (place, metric, scope, kind, year) first, so the cost grows with the size
-    of a group (a handful), not with the square of all facts.
+    The first fact of a group that holds a pair disagrees with some other (two values at least), so
+    it is in a pair itself: any list in the same order holding both facts of every pair gives the
+    same answer (the compiled cache reads only the facts in a conflict). Grouping first keeps the
+    cost to the size of a group (a handful), not the square of all facts.
     """
     facts = facts if isinstance(facts, list) else list(facts)
     if len(facts) < 2:  # most places state a metric once: no pair to compare

@@ -18,12 +18,14 @@ Schema (one schema for the cache and for `export`; values are never parsed again
     places(name PK, position, level, province, city, regions JSON, traditional, pinyin, english,
            aliases JSON)
     facts(id PK, position, place FK places, metric FK metrics, scope, kind, <quantity value_*>, date,
-          date_basis, set_on, note, headline)    indexes: (place, metric), (metric, headline)
+          date_basis, set_on, note, headline, conflict)
+                                        indexes: (place, metric), (metric, headline), conflict
                                         id numbers a metric's facts together, by place (so one
                                         metric is one stretch of the file); position is the
                                         curated order. headline = 1: the fact is its (place,
                                         metric, kind, scope)'s headline (`rules.headline`) or in a
                                         conflict (`rules.conflicts`); what rank and list read.
+                                        conflict = 1: in a conflict; what `conflicts` reads.
     policies(id PK, place FK, title, date, date_basis, period, note)
     programmes(id PK, place FK, type FK subsidy_types, name, policy, date, date_basis,
                eligibility, note)
@@ -54,7 +56,7 @@ import os
 import sqlite3
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Set, Tuple
 
 from . import facts as _facts
 from .dates import PartialDate
@@ -76,7 +78,7 @@ from .fingerprint import cache_key, sha256
 from .paths import data_files
 from .quantity import Quantity
 
-FORMAT = "2"  # bump when the tables below change
+FORMAT = "3"  # bump when the tables below change
 CACHE_ENV = "CITYAI_CACHE_DIR"
 
 _Q = (
@@ -102,9 +104,11 @@ CREATE TABLE places (name TEXT PRIMARY KEY, position INTEGER NOT NULL, level TEX
     english TEXT NOT NULL, aliases TEXT NOT NULL);
 CREATE TABLE facts (id INTEGER PRIMARY KEY, position INTEGER NOT NULL, place TEXT NOT NULL REFERENCES places(name),
     metric TEXT NOT NULL REFERENCES metrics(key), scope TEXT NOT NULL, kind TEXT NOT NULL, {_Q},
-    date TEXT, date_basis TEXT, set_on TEXT, note TEXT NOT NULL, headline INTEGER NOT NULL);
+    date TEXT, date_basis TEXT, set_on TEXT, note TEXT NOT NULL, headline INTEGER NOT NULL,
+    conflict INTEGER NOT NULL);
 CREATE INDEX facts_place_metric ON facts (place, metric);
 CREATE INDEX facts_metric ON facts (metric, headline);
+CREATE INDEX facts_conflict ON facts (position) WHERE conflict = 1;
 CREATE TABLE policies (id INTEGER PRIMARY KEY, place TEXT NOT NULL REFERENCES places(name), title TEXT NOT NULL,
     date TEXT, date_basis TEXT, period TEXT NOT NULL, note TEXT NOT NULL);
 CREATE INDEX policies_place ON policies (place);
@@ -239,7 +243,7 @@ def _fill(db: sqlite3.Connection, base: AbstractBase, meta: Dict[str, str]) -> N
 
     rows = []
     facts = base.facts
-    marked = _headline_marks(base)
+    marked, paired = _marks(base)
     order = sorted(range(len(facts)), key=lambda i: (facts[i].metric, facts[i].place, i))
     for number, i in enumerate(order, start=1):
         f = facts[i]
@@ -257,10 +261,11 @@ def _fill(db: sqlite3.Connection, base: AbstractBase, meta: Dict[str, str]) -> N
                 _text(f.set_on),
                 f.note,
                 int(i in marked),
+                int(i in paired),
             )
         )
         cite(0, number, f.citations)
-    db.executemany(f"INSERT INTO facts VALUES (?,?,?,?,?,?,{'?,' * 7}?,?,?,?,?)", rows)
+    db.executemany(f"INSERT INTO facts VALUES (?,?,?,?,?,?,{'?,' * 7}?,?,?,?,?,?)", rows)
     rows = []
     for number, p in enumerate(base.policies, start=1):
         rows.append((number, p.place, p.title, _text(p.date), p.date_basis, p.period, p.note))
@@ -299,9 +304,10 @@ def _fill(db: sqlite3.Connection, base: AbstractBase, meta: Dict[str, str]) -> N
     )
 
 
-def _headline_marks(base: AbstractBase) -> set:
+def _marks(base: AbstractBase) -> Tuple[Set[int], Set[int]]:
     """Indexes (in base.facts) of the facts `headline_facts` returns: each (place, metric, kind,
-    scope)'s headline by `rules.headline` and both facts of every pair of `rules.conflicts`.
+    scope)'s headline by `rules.headline` and both facts of every pair of `rules.conflicts`; and
+    of those in a pair alone (`conflicting_facts`).
 
     Enough for any headline of the group (the headline key orders by scope first, and the first
     minimal fact of the whole group is the first minimal one of its scope, so the marked facts,
@@ -311,7 +317,9 @@ def _headline_marks(base: AbstractBase) -> set:
     groups: Dict[tuple, List[int]] = {}
     for i, f in enumerate(base.facts):
         groups.setdefault((f.place, f.metric, f.kind), []).append(i)
-    facts, marked = base.facts, set()
+    facts = base.facts
+    marked: Set[int] = set()
+    paired: Set[int] = set()
     position = {id(f): i for i, f in enumerate(facts)}
     for (_, metric, _), members in groups.items():
         definition = base.metrics[metric]
@@ -321,8 +329,8 @@ def _headline_marks(base: AbstractBase) -> set:
         for same_scope in scopes.values():
             marked.add(position[id(headline(same_scope, definition))])
         for pair in conflicts(facts[i] for i in members):
-            marked.update(position[id(f)] for f in pair)
-    return marked
+            paired.update(position[id(f)] for f in pair)
+    return marked | paired, paired
 
 
 # ---- the cache location ----------------------------------------------------------------------
@@ -583,6 +591,34 @@ class CachedBase(AbstractBase):
         table = {"facts": "facts", "policies": "policies", "programmes": "programmes"}[kind]
         found = self._guard(lambda: dict(self._db.execute(f"SELECT place, count(*) FROM {table} GROUP BY place")))
         return super().count_by_place(kind) if found is None else found
+
+    # -- what a command needs across the base: the rows it needs, or counted by SQLite. Each
+    # falls back to AbstractBase's definition (over the full base) once a read has failed.
+    def conflicting_facts(self) -> List[Fact]:
+        found = self._guard(lambda: self._facts("f.conflict = 1", (), "f.position"))
+        return super().conflicting_facts() if found is None else found
+
+    def facts_of_kind(self, kind: str) -> List[Fact]:
+        found = self._guard(lambda: self._facts("f.kind = ?", (kind,), "f.position"))
+        return super().facts_of_kind(kind) if found is None else found
+
+    def places_by_metric(self) -> Dict[str, int]:
+        sql = "SELECT metric, count(DISTINCT place) FROM facts GROUP BY metric"
+        found = self._guard(lambda: dict(self._db.execute(sql)))
+        return super().places_by_metric() if found is None else found
+
+    def count_by_source(self) -> Dict[Tuple[str, str], int]:
+        def read() -> Dict[Tuple[str, str], int]:
+            counts: Dict[Tuple[str, str], int] = {}
+            for kind, owner in (("facts", "fact"), ("policies", "policy"), ("programmes", "programme")):
+                for source, n in self._db.execute(
+                    f"SELECT source, count(DISTINCT {owner}) FROM citations WHERE {owner} IS NOT NULL GROUP BY source"
+                ):
+                    counts[(source, kind)] = n
+            return counts
+
+        found = self._guard(read)
+        return super().count_by_source() if found is None else found
 
     @property
     def facts(self) -> List[Fact]:  # type: ignore[override]

@@ -123,6 +123,28 @@ def test_a_part_read_after_opening_falls_back_when_damaged(cache, base, table):
     assert again.programmes == expected.programmes and again.policies == expected.policies
 
 
+def test_what_the_cache_selects_and_counts_is_what_the_full_base_gives(cache, base):
+    # One fact cites its source twice: it still counts once for that source.
+    text = base.read_text(encoding="utf-8")
+    once = '[{ source = "mini", quote = "产业规模3600亿元" }]'
+    base.write_text(text.replace(once, once[:-1] + ', { source = "mini", quote = "产业规模3600亿元" }]'), encoding="utf-8")
+    full = opened(base)
+    cached = opened(base)
+    assert isinstance(cached, store.CachedBase) and not isinstance(full, store.CachedBase)
+    from cityai_cli.rules import conflicts
+
+    paired = [f for f in full.facts if any(f in pair for pair in conflicts(full.facts))]
+    assert cached.conflicting_facts() == full.conflicting_facts() == paired != []
+    assert conflicts(cached.conflicting_facts()) == conflicts(full.facts)
+    for kind in ("actual", "target"):
+        assert cached.facts_of_kind(kind) == full.facts_of_kind(kind) == [f for f in full.facts if f.kind == kind]
+    assert cached.places_by_metric() == full.places_by_metric() == {
+        m: len({f.place for f in full.facts if f.metric == m}) for m in {f.metric for f in full.facts}}
+    counted = full.count_by_source()
+    assert cached.count_by_source() == counted
+    assert counted[("mini", "facts")] == sum(1 for f in full.facts if "mini" in {c.source for c in f.citations})
+
+
 def test_subsidies_in_chinese_never_read_the_places(cache, base):
     from decimal import Decimal
 

@@ -73,6 +73,19 @@ def test_three_disagreeing_facts_are_three_pairs_each_once():
     assert len(conflicts(facts + [fact("3家", sources=("t",))])) == 5  # the fourth agrees with the third
 
 
+def test_conflicts_come_group_by_group_and_need_only_the_facts_in_them():
+    # Two groups whose facts interleave: 甲 2024 (a, c, e, f) and 乙 2024 (b, d); g can be compared
+    # with nothing (2025), and f agrees with c.
+    a, b, c = fact("1家", sources=("a",)), fact("5家", place="乙"), fact("2家", sources=("c",))
+    d, e, f = fact("6家", place="乙"), fact("3家", sources=("e",)), fact("2家", sources=("f",))
+    g = fact("9家", date="2025")
+    everything = [g, a, b, c, d, e, f]
+    assert conflicts(everything) == [(a, c), (a, e), (a, f), (c, e), (e, f), (b, d)]
+    # Any list in the same order that holds both facts of every pair gives the same answer.
+    paired = [x for x in everything if any(x in pair for pair in conflicts(everything))]
+    assert paired == [a, b, c, d, e, f] and conflicts(paired) == conflicts(everything)
+
+
 def test_conflict_pairs_are_ordered_by_date():
     late, early = fact("2家", date="2024-12"), fact("1家", date="2024-01")
     assert conflicts([late, early]) == [(early, late)]

@@ -12,7 +12,7 @@ from .common import Record, Result, citation_records, quantity_fields
 
 def list_conflicts(base: Base, places: Optional[List[str]] = None) -> Result:
     rows: List[Record] = []
-    facts = [f for f in base.facts if not places or f.place in places]
+    facts = [f for f in base.conflicting_facts() if not places or f.place in places]
     for a, b in conflicts(facts):
         larger = max(a.value.value, b.value.value)
         rows.append(

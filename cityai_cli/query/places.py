@@ -145,11 +145,7 @@ def _origin(path: str) -> str:
 
 
 def list_sources(base: Base) -> Result:
-    cited: dict = {}
-    for kind in ("facts", "policies", "programmes"):
-        for item in getattr(base, kind):
-            for source in dict.fromkeys(c.source for c in item.citations):
-                cited[(source, kind)] = cited.get((source, kind), 0) + 1
+    cited = base.count_by_source()
     rows = [
         {
             "source": key,
@@ -171,8 +167,8 @@ def list_sources(base: Base) -> Result:
 
 def list_metrics(base: Base) -> Result:
     rows = []
+    places = base.places_by_metric()
     for key, metric in base.metrics.items():
-        places = {f.place for f in base.facts if f.metric == key}
         rows.append(
             {
                 "metric": key,
@@ -182,7 +178,7 @@ def list_metrics(base: Base) -> Result:
                 "machine_unit": MACHINE_UNITS[metric.dimension],
                 "higher_is_better": metric.higher_is_better,
                 "scopes": [s.key for s in metric.scopes],
-                "places": len(places),
+                "places": places.get(key, 0),
             }
         )
     return Result("metrics", rows)

@@ -32,16 +32,15 @@ def list_targets(
     base: Base, places: Optional[List[str]] = None, metric: Optional[str] = None, region: Optional[str] = None
 ) -> Result:
     rows: List[Record] = []
-    for target in base.facts:
-        if target.kind != "target" or (metric and target.metric != metric):
+    for target in base.facts_of_kind("target"):
+        if metric and target.metric != metric:
             continue
         if (places and target.place not in places) or not in_region(base, target.place, region):
             continue
         definition = base.metrics[target.metric]
-        same_scope = [f for f in base.facts_of(target.place, target.metric, "actual") if f.scope == target.scope]
-        actual = headline(same_scope, definition) or headline(
-            base.facts_of(target.place, target.metric, "actual"), definition
-        )
+        # headline_facts: enough for the headline of every scope (see AbstractBase)
+        actuals = base.headline_facts(target.place, target.metric, "actual")
+        actual = headline([f for f in actuals if f.scope == target.scope], definition) or headline(actuals, definition)
         ratio, reason = progress(target, actual)
         rows.append(
             {
