@@ -16,6 +16,9 @@ which prints as many rows on both), the cold first run (validate + compile + wri
 peak memory of a warm run (ru_maxrss of the child) and `validate` of the whole base (schema,
 structure and every quote against its seed).
 
+Growth: warm rank, subsidies, list, targets, conflicts, metrics and sources, the cold run and
+validate on a base of half the places against the full one: linear growth shows as about 2x.
+
 Children are the installed `cityai` console script (else `python -m cityai_cli`), with bytecode
 caching on (PYTHONDONTWRITEBYTECODE removed), as an installed cityai would run, and with
 CITYAI_CACHE_DIR in a temporary directory.
@@ -164,7 +167,11 @@ def growth(folder: Path, data: list, env: dict, args, cold: float, validate: flo
     print("| measure | half | full | full / half |\n|---|---:|---:|---:|")
     for label, argv in [("warm `rank -f csv`", ["rank", "--by", "industry_scale", "-f", "csv"]),
                         ("warm `subsidies -f csv`", ["subsidies", "--spend", "300万", "-f", "csv"]),
-                        ("warm `list -f csv`", ["list", "-f", "csv"])]:
+                        ("warm `list -f csv`", ["list", "-f", "csv"]),
+                        ("warm `targets -f csv`", ["targets", "-f", "csv"]),
+                        ("warm `conflicts -f csv`", ["conflicts", "-f", "csv"]),
+                        ("warm `metrics -f csv`", ["metrics", "-f", "csv"]),
+                        ("warm `sources -f csv`", ["sources", "-f", "csv"])]:
         full_ms, half_ms = medians([CITYAI + data + argv, CITYAI + small + argv], env, max(5, args.pairs // 3))
         print(f"| {label} | {half_ms:.0f} ms | {full_ms:.0f} ms | {full_ms / half_ms:.2f} |")
     half_validate = run(CITYAI + ["validate", str(half)], env)[0]
