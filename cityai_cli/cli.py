@@ -579,10 +579,11 @@ def _programmes(funds: bool):
         except FigureError as error:
             raise UsageError(str(error)) from None
         loaded = load(data, with_)
-        known = sorted({t.flag for p in loaded.base.programmes for t in p.special_rates})
-        unknown = [flag for flag in flags if flag not in known]
-        if unknown:
-            raise UsageError(f"unknown --eligible flag {unknown[0]!r}; known flags: {', '.join(known) or 'none'}")
+        if flags:  # checking them reads every programme: only when there are some
+            known = sorted({t.flag for p in loaded.base.programmes for t in p.special_rates})
+            unknown = [flag for flag in flags if flag not in known]
+            if unknown:
+                raise UsageError(f"unknown --eligible flag {unknown[0]!r}; known flags: {', '.join(known) or 'none'}")
         kinds = [subsidy_type_index(loaded.base).resolve(t) for t in _nonempty("--type", type)]
         places = _places(loaded, _nonempty("--city", city)) or None
         emit(

@@ -386,6 +386,18 @@ class AbstractBase:
         paired = {id(fact) for pair in conflicts(self.facts) for fact in pair}
         return [f for f in self.facts if id(f) in paired]
 
+    def facts_of_place(self, place: str) -> List[Fact]:
+        """Every fact of one place, in curated order."""
+        return [f for f in self.facts if f.place == place]
+
+    def policies_of_place(self, place: str) -> List[Policy]:
+        """Every policy of one place, in curated order."""
+        return [p for p in self.policies if p.place == place]
+
+    def programmes_of_place(self, place: str) -> List[Programme]:
+        """Every programme of one place, in curated order."""
+        return [p for p in self.programmes if p.place == place]
+
     def facts_of_kind(self, kind: str) -> List[Fact]:
         """Every fact of one kind (actual, target …), in curated order."""
         return [f for f in self.facts if f.kind == kind]

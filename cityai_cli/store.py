@@ -86,6 +86,7 @@ _Q = (
     "value_qualifier TEXT NOT NULL, value_upper TEXT, value_literal TEXT NOT NULL"
 )
 _QCOLS = "value_text, value, value_unit, value_dimension, value_qualifier, value_upper, value_literal"
+_QCOLS_OF_TERMS = ", ".join(f"t.{column}" for column in _QCOLS.split(", "))
 
 SCHEMA = f"""
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
@@ -529,12 +530,16 @@ class CachedBase(AbstractBase):
                 self._by_key.setdefault((fact.place, metric), []).append(fact)
         self._metric_loaded[metric] = True
 
-    def _load_place(self, place: str) -> None:
+    def _load_place(self, place: str) -> List[Fact]:
+        """Every fact of the place, in curated order (which, within a metric, is id order), kept
+        for facts_of and headline_facts."""
         complete = set(self._by_key)
-        for fact in self._facts("f.place = ?", (place,)):
+        found = self._facts("f.place = ?", (place,), "f.position")
+        for fact in found:
             if (place, fact.metric) not in complete:
                 self._by_key.setdefault((place, fact.metric), []).append(fact)
         self._place_loaded.add(place)
+        return found
 
     def facts_of(self, place: str, metric: str, kind: Optional[str] = None) -> List[Fact]:
         if self._full is not None:
@@ -598,6 +603,10 @@ class CachedBase(AbstractBase):
         found = self._guard(lambda: self._facts("f.conflict = 1", (), "f.position"))
         return super().conflicting_facts() if found is None else found
 
+    def facts_of_place(self, place: str) -> List[Fact]:
+        found = self._guard(lambda: self._load_place(place))
+        return super().facts_of_place(place) if found is None else found
+
     def facts_of_kind(self, kind: str) -> List[Fact]:
         found = self._guard(lambda: self._facts("f.kind = ?", (kind,), "f.position"))
         return super().facts_of_kind(kind) if found is None else found
@@ -636,31 +645,47 @@ class CachedBase(AbstractBase):
     def policies(self) -> List[Policy]:  # type: ignore[override]
         return self._part("policies", self._read_policies)
 
-    def _read_policies(self) -> List[Policy]:
-        cited = self._citations("policy", "WHERE c.policy IS NOT NULL", ())
+    def _read_policies(self, place: Optional[str] = None) -> List[Policy]:
+        """Every policy, or one place's (curated order either way)."""
+        where, params = ("WHERE p.place = ?", (place,)) if place is not None else ("", ())
+        cited = self._citations("policy", f"JOIN policies p ON p.id = c.policy {where or 'WHERE 1'}", params)
         return [
             Policy(r[1], r[2], _date(r[3]), r[4], r[5], r[6], cited.get(r[0], ()))
             for r in self._db.execute(
-                "SELECT id, place, title, date, date_basis, period, note FROM policies ORDER BY id"
+                f"SELECT id, place, title, date, date_basis, period, note FROM policies p {where} ORDER BY id", params
             )
         ]
+
+    def policies_of_place(self, place: str) -> List[Policy]:
+        found = self._guard(lambda: self._read_policies(place))
+        return super().policies_of_place(place) if found is None else found
+
+    def programmes_of_place(self, place: str) -> List[Programme]:
+        found = self._guard(lambda: self._read_programmes(place))
+        return super().programmes_of_place(place) if found is None else found
 
     @property
     def programmes(self) -> List[Programme]:  # type: ignore[override]
         return self._part("programmes", self._read_programmes)
 
-    def _read_programmes(self) -> List[Programme]:
-        cited = self._citations("programme", "WHERE c.programme IS NOT NULL", ())
+    def _read_programmes(self, place: Optional[str] = None) -> List[Programme]:
+        """Every programme, or one place's (curated order either way)."""
+        where, params = ("WHERE g.place = ?", (place,)) if place is not None else ("", ())
+        cited = self._citations("programme", f"JOIN programmes g ON g.id = c.programme {where or 'WHERE 1'}", params)
         terms: Dict[int, Dict[str, list]] = {}
         for r in self._db.execute(
-            f"SELECT programme, role, {_QCOLS}, period, quote, source, note, applies_to, "
-            "flag FROM terms ORDER BY programme, role, position"
+            f"SELECT t.programme, t.role, {_QCOLS_OF_TERMS}, t.period, t.quote, t.source, t.note, t.applies_to, "
+            f"t.flag FROM terms t JOIN programmes g ON g.id = t.programme {where} "
+            "ORDER BY t.programme, t.role, t.position",
+            params,
         ):
             term = Term(_q(r, 2), r[9], r[10], r[11], r[12], r[13], r[14])
             terms.setdefault(r[0], {}).setdefault(r[1], []).append(term)
         items = []
         for r in self._db.execute(
-            "SELECT id, place, type, name, policy, date, date_basis, eligibility, note FROM programmes ORDER BY id"
+            f"SELECT id, place, type, name, policy, date, date_basis, eligibility, note FROM programmes g {where} "
+            "ORDER BY id",
+            params,
         ):
             own = terms.get(r[0], {})
             items.append(

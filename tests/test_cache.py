@@ -140,6 +140,11 @@ def test_what_the_cache_selects_and_counts_is_what_the_full_base_gives(cache, ba
         assert cached.facts_of_kind(kind) == full.facts_of_kind(kind) == [f for f in full.facts if f.kind == kind]
     assert cached.places_by_metric() == full.places_by_metric() == {
         m: len({f.place for f in full.facts if f.metric == m}) for m in {f.metric for f in full.facts}}
+    for place in full.places:
+        for kind, of_place in (("facts", "facts_of_place"), ("policies", "policies_of_place"),
+                               ("programmes", "programmes_of_place")):
+            expected = [item for item in getattr(full, kind) if item.place == place]
+            assert getattr(cached, of_place)(place) == getattr(full, of_place)(place) == expected
     counted = full.count_by_source()
     assert cached.count_by_source() == counted
     assert counted[("mini", "facts")] == sum(1 for f in full.facts if "mini" in {c.source for c in f.citations})

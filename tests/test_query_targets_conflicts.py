@@ -30,3 +30,15 @@ def test_one_conflict_per_disagreement(mini):
 
 def test_merged_citations_are_not_a_conflict(mini):
     assert [r["place"] for r in list_conflicts(mini.base, ["乙"]).rows] == []
+
+
+def test_places_asked_in_any_order_give_the_same_rows(mini):
+    from cityai_cli.query.places import list_policies
+
+    base = mini.base
+    names = list(base.places)[:3]
+    for query in (list_targets, list_policies):
+        rows = query(base, names).rows
+        assert rows and len(names) == 3
+        assert query(base, names[::-1]).rows == query(base, names + names).rows == rows
+        assert rows == [r for r in query(base).rows if r["place"] in names]

@@ -8,7 +8,7 @@ only write the columns a view declares, so such keys never reach CSV or JSON.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from ..facts import Base, Fact
 from ..quantity import Quantity
@@ -102,6 +102,20 @@ def fact_record(base: Base, fact: Fact) -> Record:
         "set_on": str(fact.set_on) if fact.set_on else None,
         "note": fact.note or None,
     }
+
+
+def items_of(base: Base, kind: str, places: Optional[List[str]]) -> list:
+    """Every fact, policy or programme (`kind`), or only those of `places` when given: read place by
+    place through the index, each place's in curated order (rows sorted by place keep the order
+    they had when every item was read)."""
+    if not places:
+        return getattr(base, kind)
+    one: Dict[str, Callable[[str], list]] = {
+        "facts": base.facts_of_place,
+        "policies": base.policies_of_place,
+        "programmes": base.programmes_of_place,
+    }
+    return [item for name in dict.fromkeys(places) for item in one[kind](name)]
 
 
 def in_region(base: Base, name: str, region: Optional[str]) -> bool:

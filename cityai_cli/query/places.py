@@ -7,7 +7,7 @@ from typing import List, Optional
 from ..dates import PartialDate
 from ..facts import Base
 from ..rules import headline
-from .common import MACHINE_UNITS, Record, Result, citation_records, fact_fields, fact_record, in_region
+from .common import MACHINE_UNITS, Record, Result, citation_records, fact_fields, fact_record, in_region, items_of
 from .subsidies import programme_record
 
 HEADLINE_METRICS = ("ai_enterprises", "industry_scale", "compute_capacity")
@@ -70,11 +70,7 @@ def place_fields(name: str, place, traditional: bool = False) -> Record:
 def show_place(base: Base, name: str, as_of: Optional[PartialDate] = None) -> Result:
     profile = [place_fields(name, base.places[name], traditional=True)]
     facts = sorted(
-        (
-            f
-            for f in base.facts
-            if f.place == name and (as_of is None or f.known_by is None or f.known_by.at_or_before(as_of))
-        ),
+        (f for f in base.facts_of_place(name) if as_of is None or f.known_by is None or f.known_by.at_or_before(as_of)),
         key=lambda f: (
             ("actual", "target", "forecast").index(f.kind),
             f.metric,
@@ -89,9 +85,7 @@ def show_place(base: Base, name: str, as_of: Optional[PartialDate] = None) -> Re
         sections=[
             Result("facts", [fact_record(base, f) for f in facts], {"place": name, "as_of": as_of}),
             list_policies(base, [name]),
-            Result(
-                "subsidies", [programme_record(base, p) for p in base.programmes if p.place == name], {"place": name}
-            ),
+            Result("subsidies", [programme_record(base, p) for p in base.programmes_of_place(name)], {"place": name}),
         ],
     )
 
@@ -105,7 +99,7 @@ def list_policies(
 ) -> Result:
     """Policy documents ordered by date (undated last), optionally within [since, until]."""
     rows = []
-    for policy in base.policies:
+    for policy in items_of(base, "policies", places):  # rows are sorted below, ties by place
         if (places and policy.place not in places) or not in_region(base, policy.place, region):
             continue
         if since and (policy.date is None or policy.date.sort_key()[:3] < since.start_key()):

@@ -11,7 +11,7 @@ from typing import Iterable, List, Optional
 
 from ..facts import Base, Programme, Term
 from ..rules import estimate
-from .common import Record, Result, citation_records, in_region
+from .common import Record, Result, citation_records, in_region, items_of
 
 
 def _term_fields(term: Optional[Term], name: str) -> Record:
@@ -61,7 +61,7 @@ def list_programmes(
 ) -> Result:
     wanted, rows = set(types), []
     flags = list(flags)
-    for programme in base.programmes:
+    for programme in items_of(base, "programmes", places):  # rows are sorted below, ties by place
         category = base.category(programme)
         if (category == "fund") != funds or (wanted and programme.type not in wanted):
             continue

@@ -11,7 +11,7 @@ from typing import List, Optional, Tuple
 
 from ..facts import Base, Fact
 from ..rules import headline
-from .common import Record, Result, fact_fields, in_region
+from .common import Record, Result, fact_fields, in_region, items_of
 
 
 def progress(target: Fact, actual: Optional[Fact]) -> Tuple[Optional[Decimal], Optional[str]]:
@@ -32,8 +32,8 @@ def list_targets(
     base: Base, places: Optional[List[str]] = None, metric: Optional[str] = None, region: Optional[str] = None
 ) -> Result:
     rows: List[Record] = []
-    for target in base.facts_of_kind("target"):
-        if metric and target.metric != metric:
+    for target in items_of(base, "facts", places) if places else base.facts_of_kind("target"):
+        if target.kind != "target" or (metric and target.metric != metric):
             continue
         if (places and target.place not in places) or not in_region(base, target.place, region):
             continue
