@@ -75,8 +75,8 @@ def read_files(files: List[Tuple[Path, int]], name: str) -> Tuple[dict, FileLine
         first = _same_file(file, shown, given)
         if first is not None:
             # one line, not one "also defined in" per key of a file read twice
-            also = "" if first == shown else f" (the same file as {first})"
-            failed.append(Problem(shown, f"is given twice{also}; give each file once"))
+            what = "is given twice" if first == shown else f"is the same file as {first}"
+            failed.append(Problem(shown, f"{what}; give each file once"))
             continue
         try:
             text = read_text(file)

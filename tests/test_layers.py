@@ -100,7 +100,7 @@ def test_a_file_given_twice_is_one_clear_line(cli, layer):
     assert (twice.code, twice.stderr) == (1, "Error: my.toml: is given twice; give each file once\n")
     linked = cli("list", "--data", M, "--with", "my.toml", "--with", "link.toml")
     assert (linked.code, linked.stderr) == (
-        1, "Error: link.toml: is given twice (the same file as my.toml); give each file once\n")
+        1, "Error: link.toml: is the same file as my.toml; give each file once\n")
     base_again = cli("validate", "--data", M, "--with", M)
     assert (base_again.code, base_again.stdout.splitlines()) == (
         1, [f"{M}: is given twice; give each file once", f"{M} + {M}: 1 problem"])
