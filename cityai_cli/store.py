@@ -54,7 +54,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional, Set, Tuple
 
@@ -388,12 +388,18 @@ _DATES: Dict[str, PartialDate] = {}  # a base repeats a few dates ("2024") thous
 
 
 def _date(text: Optional[str]) -> Optional[PartialDate]:
+    """A stored date, checked the first time it is seen (a damaged one raises ValueError here,
+    inside the read, not later in a query)."""
     if text is None:
         return None
     found = _DATES.get(text)
     if found is None:
-        found = _DATES[text] = PartialDate(text)
+        found = _DATES[text] = PartialDate.parse(text)
     return found
+
+
+# What reading a damaged cache raises: SQLite's errors, and a stored value that does not decode.
+_UNREADABLE = (sqlite3.Error, ValueError, TypeError, IndexError, KeyError, InvalidOperation)
 
 
 class CachedBase(AbstractBase):
@@ -420,11 +426,14 @@ class CachedBase(AbstractBase):
 
     # -- failure: never trust a file that breaks half-way
     def _guard(self, read: Callable):
+        """read(), or None once the file has failed: then the base is loaded in full and the file
+        discarded. A value that does not decode (a date, a JSON list, a number) is as much a
+        failure of the file as a SQLite error, as when the cache is opened (open_base)."""
         if self._full is not None:
             return None
         try:
             return read()
-        except sqlite3.Error:
+        except _UNREADABLE:
             self._full = self._fallback()
             return None
 
@@ -744,7 +753,7 @@ def open_base(path: Path, layers: Tuple[Path, ...] = ()) -> Opened:
             base = _open_cached(target, key, path, layers)
             if base is not None:
                 return Opened(base, path, layers)
-    except (OSError, sqlite3.Error, ValueError, TypeError, IndexError):
+    except (OSError, *_UNREADABLE):
         pass
     loaded = _full_load(path, layers)
     # Cached only if the files are still those the key describes: a file saved (by an editor)

@@ -123,6 +123,27 @@ def test_a_part_read_after_opening_falls_back_when_damaged(cache, base, table):
     assert again.programmes == expected.programmes and again.policies == expected.policies
 
 
+@pytest.mark.parametrize("edit, command", [
+    ("UPDATE places SET regions = '[oops' WHERE name = '甲'", ("list", "--lang", "en")),
+    ("UPDATE places SET aliases = 'x'", ("compare", "甲", "乙")),
+    ("UPDATE policies SET date = 'bad'", ("policies", "甲")),
+    ("UPDATE facts SET value = 'x'", ("show", "甲")),
+    ("UPDATE terms SET value = '1e'", ("subsidies", "--spend", "300万")),
+])
+def test_a_value_that_does_not_decode_falls_back_and_is_discarded(cache, base, edit, command):
+    import sqlite3
+
+    env = {store.CACHE_ENV: str(cache)}
+    good = run_process("--data", str(base), *command, "-f", "csv", env=env)
+    (path,) = cache.glob("*.sqlite3")
+    with sqlite3.connect(path) as db:
+        db.execute(edit)
+    for _ in range(2):  # the damaged file is discarded, and the next run caches afresh
+        bad = run_process("--data", str(base), *command, "-f", "csv", env=env)
+        assert (bad.returncode, bad.stdout, bad.stderr) == (0, good.stdout, b"")
+    assert good.stdout.count(b"\r\n") > 1
+
+
 def test_what_the_cache_selects_and_counts_is_what_the_full_base_gives(cache, base):
     # One fact cites its source twice: it still counts once for that source.
     text = base.read_text(encoding="utf-8")
