@@ -247,14 +247,14 @@ def _places(loaded: "Loaded", given: List[str]) -> List[str]:
     """Resolve place names; a region (长三角) or province stands for its member places."""
     from .names import group_index, place_index
 
-    base, index, regions = loaded.base, place_index(loaded.base), group_index(loaded.base, "regions", "region")
+    base, index = loaded.base, place_index(loaded.base)
     names: List[str] = []
     for text in given:
         try:
             name = index.resolve(text)
         except UsageError as not_a_place:
-            try:
-                region = regions.resolve(text)
+            try:  # the group index reads every place: only for a name that is not one
+                region = group_index(base, "regions", "region").resolve(text)
             except UsageError:
                 raise not_a_place from None  # the place message: suggestions, ambiguity
             members = [n for n, p in base.places.items() if region in p.regions]

@@ -11,7 +11,7 @@ pydantic nor TOML. It is pure data plus lookups: no wording, no rules (those liv
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
 from .dates import PartialDate
 from .quantity import Quantity
@@ -377,6 +377,12 @@ class AbstractBase:
         time, each scope's headline and every fact in a conflict, and returns only those (in the
         same order) when `as_of` is None, so that `rank` and `list` read a fraction of the facts."""
         return self.facts_of(place, metric, kind)
+
+    def place_keys(self) -> Dict[str, Set[str]]:
+        """What a user may type for a place (normalised) -> the places it names (`names.place_keys`)."""
+        from .names import place_keys
+
+        return place_keys(self.places)
 
     def conflicting_facts(self) -> List[Fact]:
         """Every fact in a pair of `rules.conflicts`, in curated order: what `conflicts` needs (the

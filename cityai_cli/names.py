@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from typing import Dict, Iterable, List, Set
+from typing import Any, Dict, Iterable, List, Mapping, Set
 
 from .errors import UsageError
 
@@ -62,16 +62,28 @@ def alias_keys(name: str, place) -> List[str]:
     return keys
 
 
+def inverted(entries: Dict[str, Iterable[str]]) -> Dict[str, Set[str]]:
+    """canonical -> its keys, turned into key -> the canonical names it names."""
+    keys: Dict[str, Set[str]] = {}
+    for canonical, names in entries.items():
+        for name in names:
+            keys.setdefault(name, set()).add(canonical)
+    return keys
+
+
+def place_keys(places: Mapping[str, Any]) -> Dict[str, Set[str]]:
+    """Every key a user may type for a place -> the places it names (the compiled cache stores
+    this, so that resolving a name does not compute every place's keys)."""
+    return inverted({name: alias_keys(name, place) for name, place in places.items()})
+
+
 class Index:
     """Normalised key -> canonical names, built once per loaded base."""
 
-    def __init__(self, entries: Dict[str, Iterable[str]], kind: str, listing: str = ""):
+    def __init__(self, entries: Dict[str, Iterable[str]], kind: str, listing: str = "", keys=None):
         self.kind = kind
         self.listing = listing  # the command that lists every valid name
-        self.keys: Dict[str, Set[str]] = {}
-        for canonical, names in entries.items():
-            for name in names:
-                self.keys.setdefault(name, set()).add(canonical)
+        self.keys: Dict[str, Set[str]] = inverted(entries) if keys is None else keys
 
     def resolve(self, text: str) -> str:
         found: Set[str] = set()
@@ -99,9 +111,7 @@ class Index:
 
 
 def place_index(kb) -> Index:
-    return Index(
-        {name: alias_keys(name, place) for name, place in kb.places.items()}, "place", "cityai list --level all"
-    )
+    return Index({}, "place", "cityai list --level all", keys=kb.place_keys())
 
 
 def metric_index(kb) -> Index:

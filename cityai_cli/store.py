@@ -56,7 +56,7 @@ import os
 import sqlite3
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Set, Tuple
 
 from . import facts as _facts
 from .dates import PartialDate
@@ -78,7 +78,7 @@ from .fingerprint import cache_key, sha256
 from .paths import data_files
 from .quantity import Quantity
 
-FORMAT = "3"  # bump when the tables below change
+FORMAT = "4"  # bump when the tables below change
 CACHE_ENV = "CITYAI_CACHE_DIR"
 
 _Q = (
@@ -103,6 +103,7 @@ CREATE TABLE sources (key TEXT PRIMARY KEY, position INTEGER NOT NULL, file TEXT
 CREATE TABLE places (name TEXT PRIMARY KEY, position INTEGER NOT NULL, level TEXT NOT NULL, province TEXT NOT NULL,
     city TEXT NOT NULL, regions TEXT NOT NULL, traditional TEXT NOT NULL, pinyin TEXT NOT NULL,
     english TEXT NOT NULL, aliases TEXT NOT NULL);
+CREATE TABLE place_keys (key TEXT NOT NULL, place TEXT NOT NULL REFERENCES places(name));
 CREATE TABLE facts (id INTEGER PRIMARY KEY, position INTEGER NOT NULL, place TEXT NOT NULL REFERENCES places(name),
     metric TEXT NOT NULL REFERENCES metrics(key), scope TEXT NOT NULL, kind TEXT NOT NULL, {_Q},
     date TEXT, date_basis TEXT, set_on TEXT, note TEXT NOT NULL, headline INTEGER NOT NULL,
@@ -233,6 +234,10 @@ def _fill(db: sqlite3.Connection, base: AbstractBase, meta: Dict[str, str]) -> N
             )
             for i, p in enumerate(base.places.values())
         ],
+    )
+    db.executemany(
+        "INSERT INTO place_keys VALUES (?,?)",
+        [(key, place) for key, places in base.place_keys().items() for place in sorted(places)],
     )
     citations: List[tuple] = []
 
@@ -422,6 +427,7 @@ class CachedBase(AbstractBase):
         self._place_loaded: set = set()
         self._asked: Dict[str, int] = {}
         self._parts: Dict[str, Any] = {}  # places, facts, policies, programmes: see _part
+        self._places = _Places(self)
         self._read_definitions()
 
     # -- failure: never trust a file that breaks half-way
@@ -482,15 +488,28 @@ class CachedBase(AbstractBase):
         return getattr(self._full, name) if self._full is not None else self._parts[name]
 
     @property
-    def places(self) -> Dict[str, PlaceDef]:  # type: ignore[override]
-        # Read on first use, not when opened: at 3,000 places that is ~14 ms, and `subsidies`,
-        # `funds` and `policies` in Chinese never look a place up.
-        return self._part("places", self._read_places)
+    def places(self) -> "Mapping[str, PlaceDef]":  # type: ignore[override]
+        # Read on first use, not when opened: at 3,000 places all of them take ~14 ms, and
+        # `compare` looks up two (`_Places`), `subsidies` in Chinese none.
+        return self._places
 
-    def _read_places(self) -> Dict[str, PlaceDef]:
+    def place_keys(self) -> Dict[str, Set[str]]:
+        def read() -> Dict[str, Set[str]]:
+            keys: Dict[str, Set[str]] = {}
+            for key, place in self._db.execute("SELECT key, place FROM place_keys"):
+                keys.setdefault(key, set()).add(place)
+            return keys
+
+        found = self._guard(read)
+        return super().place_keys() if found is None else found
+
+    def _read_places(self, name: Optional[str] = None) -> Dict[str, PlaceDef]:
+        """Every place, or the one named (none when there is no such place)."""
+        where, params = ("WHERE name = ?", (name,)) if name is not None else ("", ())
         rows = self._db.execute(
             "SELECT name, level, province, city, regions, traditional, pinyin, english, "
-            "aliases FROM places ORDER BY position"
+            f"aliases FROM places {where} ORDER BY position",
+            params,
         ).fetchall()
         # Every place's two word lists decoded in one call (a base may hold thousands of places):
         # each is a JSON array as written by `write`, so joined they make one array of arrays.
@@ -715,6 +734,47 @@ class CachedBase(AbstractBase):
                 )
             )
         return items
+
+
+class _Places(Mapping):
+    """`CachedBase.places`: a place looked up by name reads its row alone; iterating (or asking
+    for every item) reads them all, once, as a dict."""
+
+    def __init__(self, base: CachedBase):
+        self._base = base
+        self._one: Dict[str, Optional[PlaceDef]] = {}
+
+    def _all(self) -> Dict[str, PlaceDef]:
+        return self._base._part("places", self._base._read_places)
+
+    def __getitem__(self, name: str) -> PlaceDef:
+        base = self._base
+        if base._full is None and "places" not in base._parts:
+            if name not in self._one:
+                found = base._guard(lambda: base._read_places(name))
+                if found is not None:
+                    self._one[name] = found.get(name)
+            if name in self._one:
+                place = self._one[name]
+                if place is None:
+                    raise KeyError(name)
+                return place
+        return self._all()[name]  # everything read, or the file failed: the full base's
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def keys(self):  # type: ignore[override]
+        return self._all().keys()
+
+    def items(self):  # type: ignore[override]
+        return self._all().items()
+
+    def values(self):  # type: ignore[override]
+        return self._all().values()
 
 
 class Opened:

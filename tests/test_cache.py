@@ -109,7 +109,7 @@ def test_a_damaged_cache_is_rebuilt_not_trusted(cache, base, how):
     assert isinstance(opened(base), store.CachedBase)     # and it was rewritten
 
 
-@pytest.mark.parametrize("table", ["places", "programmes", "policies", "facts"])
+@pytest.mark.parametrize("table", ["places", "programmes", "policies", "facts", "place_keys"])
 def test_a_part_read_after_opening_falls_back_when_damaged(cache, base, table):
     # places, facts, policies and programmes are read on first use, after the cache was opened
     expected = opened(base)
@@ -166,9 +166,31 @@ def test_what_the_cache_selects_and_counts_is_what_the_full_base_gives(cache, ba
                                ("programmes", "programmes_of_place")):
             expected = [item for item in getattr(full, kind) if item.place == place]
             assert getattr(cached, of_place)(place) == getattr(full, of_place)(place) == expected
+    assert cached.place_keys() == full.place_keys() and full.place_keys()["jia"] == {"甲"}
     counted = full.count_by_source()
     assert cached.count_by_source() == counted
     assert counted[("mini", "facts")] == sum(1 for f in full.facts if "mini" in {c.source for c in f.citations})
+
+
+def test_compare_looks_up_two_places_and_reads_no_other(cache, base):
+    from cityai_cli.names import place_index
+    from cityai_cli.query.compare import compare
+    from cityai_cli.render import render
+    from cityai_cli.view import view
+
+    opened(base)
+    cached = opened(base)
+    index = place_index(cached)
+    names = [index.resolve("甲"), index.resolve("Beta")]
+    for lang in ("zh", "en"):
+        render(view(cached, compare(cached, names), lang), "csv")
+    assert "places" not in cached._parts and cached._full is None
+    assert "甲" in cached.places and "没有" not in cached.places and cached.places["乙"].level == "city"
+    with pytest.raises(KeyError):
+        cached.places["没有"]
+    assert "places" not in cached._parts
+    assert dict(cached.places) == opened(base).places  # iterating reads them all, in curated order
+    assert list(cached.places) == list(opened(base).places) and "places" in cached._parts
 
 
 def test_subsidies_in_chinese_never_read_the_places(cache, base):
