@@ -17,6 +17,8 @@ Schema (one schema for the cache and for `export`; values are never parsed again
             note, origin)                                      origin: the knowledge-base file
     places(name PK, position, level, province, city, regions JSON, traditional, pinyin, english,
            aliases JSON)
+    place_keys(key, place FK places)    what a user may type for a place, normalised
+                                        (`names.place_keys`): resolving a name reads these
     facts(id PK, position, place FK places, metric FK metrics, scope, kind, <quantity value_*>, date,
           date_basis, set_on, note, headline, conflict)
                                         indexes: (place, metric), (metric, headline), conflict
@@ -411,8 +413,9 @@ class CachedBase(AbstractBase):
     """A knowledge base read from the SQLite file on demand (interface: `facts.AbstractBase`).
 
     Definitions (metrics, subsidy types, sources) are read when opened; places, facts, policies
-    and programmes on first access (`_part`); `facts_of` asks the index for one place and metric, or, once
-    a command has asked for several places of one metric (rank), reads that metric at once.
+    and programmes on first access (`_part`; one place by name reads its row, `_Places`);
+    `facts_of` asks the index for one place and metric, or, once a command has asked for several
+    places of one metric (rank), reads that metric at once.
     """
 
     def __init__(self, connection: sqlite3.Connection, fallback: Callable[[], Base]):
