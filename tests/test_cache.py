@@ -129,6 +129,9 @@ def test_a_part_read_after_opening_falls_back_when_damaged(cache, base, table):
     ("UPDATE policies SET date = 'bad'", ("policies", "甲")),
     ("UPDATE facts SET value = 'x'", ("show", "甲")),
     ("UPDATE terms SET value = '1e'", ("subsidies", "--spend", "300万")),
+    ("DELETE FROM places WHERE name = '甲'", ("show", "甲")),
+    ("UPDATE place_keys SET place = 'nowhere' WHERE key = '乙'", ("compare", "甲", "乙")),
+    ("DELETE FROM place_keys", ("targets", "甲")),
 ])
 def test_a_value_that_does_not_decode_falls_back_and_is_discarded(cache, base, edit, command):
     import sqlite3
