@@ -248,13 +248,15 @@ def _places(loaded: "Loaded", given: List[str]) -> List[str]:
     from .names import group_index, place_index
 
     base, index = loaded.base, place_index(loaded.base)
+    regions = None  # the group index reads every place: built only for a name that is not one
     names: List[str] = []
     for text in given:
         try:
             name = index.resolve(text)
         except UsageError as not_a_place:
-            try:  # the group index reads every place: only for a name that is not one
-                region = group_index(base, "regions", "region").resolve(text)
+            regions = regions or group_index(base, "regions", "region")
+            try:
+                region = regions.resolve(text)
             except UsageError:
                 raise not_a_place from None  # the place message: suggestions, ambiguity
             members = [n for n, p in base.places.items() if region in p.regions]

@@ -37,6 +37,11 @@ class Citation(Frozen):
         _set(self, "note", note)
 
 
+def cited_sources(citations: Tuple[Citation, ...]) -> Tuple[str, ...]:
+    """The sources a fact, policy or programme cites, each once, in the order first cited."""
+    return tuple(dict.fromkeys(c.source for c in citations))
+
+
 @dataclass(frozen=True)
 class Fact:
     """A dataclass (not record.Frozen), so that `dataclasses.replace` works on facts, as on `Base`."""
@@ -65,7 +70,7 @@ class Fact:
 
     @property
     def sources(self) -> Tuple[str, ...]:
-        return tuple(dict.fromkeys(c.source for c in self.citations))
+        return cited_sources(self.citations)
 
 
 class ScopeDef(Frozen):
@@ -421,7 +426,7 @@ class AbstractBase:
         counts: Dict[Tuple[str, str], int] = {}
         for kind in ("facts", "policies", "programmes"):
             for item in getattr(self, kind):
-                for source in dict.fromkeys(c.source for c in item.citations):
+                for source in cited_sources(item.citations):
                     counts[(source, kind)] = counts.get((source, kind), 0) + 1
         return counts
 

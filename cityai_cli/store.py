@@ -446,6 +446,12 @@ class CachedBase(AbstractBase):
             self._full = self._fallback()
             return None
 
+    def _answer(self, read: Callable[[], Any], name: str, *args: Any) -> Any:
+        """read() from the file, or, once the file has failed, AbstractBase's `name` (its
+        definition, over the full base)."""
+        found = self._guard(read)
+        return getattr(AbstractBase, name)(self, *args) if found is None else found
+
     def _read_definitions(self) -> None:
         db = self._db
         self.title = db.execute("SELECT value FROM meta WHERE key = 'title'").fetchone()[0]
@@ -512,8 +518,7 @@ class CachedBase(AbstractBase):
                 raise ValueError("place_keys: a place without keys")
             return keys
 
-        found = self._guard(read)
-        return super().place_keys() if found is None else found
+        return self._answer(read, "place_keys")
 
     def _read_places(self, name: Optional[str] = None) -> Dict[str, PlaceDef]:
         """Every place, or the one named (none when there is no such place)."""
@@ -634,27 +639,26 @@ class CachedBase(AbstractBase):
         if self._full is not None or kind in self._parts:
             return super().count_by_place(kind)
         table = {"facts": "facts", "policies": "policies", "programmes": "programmes"}[kind]
-        found = self._guard(lambda: dict(self._db.execute(f"SELECT place, count(*) FROM {table} GROUP BY place")))
-        return super().count_by_place(kind) if found is None else found
+        return self._answer(
+            lambda: dict(self._db.execute(f"SELECT place, count(*) FROM {table} GROUP BY place")),
+            "count_by_place",
+            kind,
+        )
 
     # -- what a command needs across the base: the rows it needs, or counted by SQLite. Each
     # falls back to AbstractBase's definition (over the full base) once a read has failed.
     def conflicting_facts(self) -> List[Fact]:
-        found = self._guard(lambda: self._facts("f.conflict = 1", (), "f.position"))
-        return super().conflicting_facts() if found is None else found
+        return self._answer(lambda: self._facts("f.conflict = 1", (), "f.position"), "conflicting_facts")
 
     def facts_of_place(self, place: str) -> List[Fact]:
-        found = self._guard(lambda: self._load_place(place))
-        return super().facts_of_place(place) if found is None else found
+        return self._answer(lambda: self._load_place(place), "facts_of_place", place)
 
     def facts_of_kind(self, kind: str) -> List[Fact]:
-        found = self._guard(lambda: self._facts("f.kind = ?", (kind,), "f.position"))
-        return super().facts_of_kind(kind) if found is None else found
+        return self._answer(lambda: self._facts("f.kind = ?", (kind,), "f.position"), "facts_of_kind", kind)
 
     def places_by_metric(self) -> Dict[str, int]:
         sql = "SELECT metric, count(DISTINCT place) FROM facts GROUP BY metric"
-        found = self._guard(lambda: dict(self._db.execute(sql)))
-        return super().places_by_metric() if found is None else found
+        return self._answer(lambda: dict(self._db.execute(sql)), "places_by_metric")
 
     def count_by_source(self) -> Dict[Tuple[str, str], int]:
         def read() -> Dict[Tuple[str, str], int]:
@@ -666,8 +670,7 @@ class CachedBase(AbstractBase):
                     counts[(source, kind)] = n
             return counts
 
-        found = self._guard(read)
-        return super().count_by_source() if found is None else found
+        return self._answer(read, "count_by_source")
 
     @property
     def facts(self) -> List[Fact]:  # type: ignore[override]
@@ -697,12 +700,10 @@ class CachedBase(AbstractBase):
         ]
 
     def policies_of_place(self, place: str) -> List[Policy]:
-        found = self._guard(lambda: self._read_policies(place))
-        return super().policies_of_place(place) if found is None else found
+        return self._answer(lambda: self._read_policies(place), "policies_of_place", place)
 
     def programmes_of_place(self, place: str) -> List[Programme]:
-        found = self._guard(lambda: self._read_programmes(place))
-        return super().programmes_of_place(place) if found is None else found
+        return self._answer(lambda: self._read_programmes(place), "programmes_of_place", place)
 
     @property
     def programmes(self) -> List[Programme]:  # type: ignore[override]

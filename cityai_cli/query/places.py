@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import List, Optional
 
 from ..dates import PartialDate
-from ..facts import Base
+from ..facts import Base, cited_sources
 from ..rules import headline
 from .common import MACHINE_UNITS, Record, Result, citation_records, fact_fields, fact_record, in_region, items_of
 from .subsidies import programme_record
@@ -113,7 +113,7 @@ def list_policies(
                 "date": str(policy.date) if policy.date else None,
                 "date_basis": policy.date_basis,
                 "period": policy.period or None,
-                "sources": list(dict.fromkeys(c.source for c in policy.citations)),
+                "sources": list(cited_sources(policy.citations)),
                 "citations": citation_records(policy),
                 "note": policy.note or None,
             }

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterable, List, Optional
 
-from ..facts import Base, Programme, Term
+from ..facts import Base, Programme, Term, cited_sources
 from ..rules import estimate
 from .common import Record, Result, citation_records, in_region, items_of
 
@@ -44,7 +44,7 @@ def programme_record(base: Base, programme: Programme) -> Record:
         or None,
         **_term_fields(programme.cap, "cap"),
         "eligibility": programme.eligibility or None,
-        "sources": list(dict.fromkeys(c.source for c in programme.citations)),
+        "sources": list(cited_sources(programme.citations)),
         "citations": citation_records(programme),
         "note": programme.note or None,
     }
