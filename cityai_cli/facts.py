@@ -389,6 +389,10 @@ class AbstractBase:
 
         return place_keys(self.places)
 
+    def place_levels(self) -> Dict[str, str]:
+        """Every place's level, in curated order: what `rank` needs of all the places."""
+        return {name: place.level for name, place in self.places.items()}
+
     def conflicting_facts(self) -> List[Fact]:
         """Every fact in a pair of `rules.conflicts`, in curated order: what `conflicts` needs (the
         compiled cache marks them when it is compiled, and reads only those)."""

@@ -502,6 +502,12 @@ class CachedBase(AbstractBase):
         # `compare` looks up two (`_Places`), `subsidies` in Chinese none.
         return self._places
 
+    def place_levels(self) -> Dict[str, str]:
+        if self._full is not None or "places" in self._parts:
+            return super().place_levels()
+        sql = "SELECT name, level FROM places ORDER BY position"  # ~2 ms at 3,000 places, not ~14
+        return self._answer(lambda: dict(self._db.execute(sql)), "place_levels")
+
     def place_keys(self) -> Dict[str, Set[str]]:
         def read() -> Dict[str, Set[str]]:
             # Checked against the places, both ways (a few ms at 3,000 places): a name that

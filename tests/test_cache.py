@@ -132,6 +132,7 @@ def test_a_part_read_after_opening_falls_back_when_damaged(cache, base, table):
     ("DELETE FROM places WHERE name = '甲'", ("show", "甲")),
     ("UPDATE place_keys SET place = 'nowhere' WHERE key = '乙'", ("compare", "甲", "乙")),
     ("DELETE FROM place_keys", ("targets", "甲")),
+    ("DROP TABLE places", ("rank", "--by", "ai_enterprises")),
 ])
 def test_a_value_that_does_not_decode_falls_back_and_is_discarded(cache, base, edit, command):
     import sqlite3
@@ -170,6 +171,10 @@ def test_what_the_cache_selects_and_counts_is_what_the_full_base_gives(cache, ba
             expected = [item for item in getattr(full, kind) if item.place == place]
             assert getattr(cached, of_place)(place) == getattr(full, of_place)(place) == expected
     assert cached.place_keys() == full.place_keys() and full.place_keys()["jia"] == {"甲"}
+    levels = cached.place_levels()
+    assert list(levels.items()) == list(full.place_levels().items()) == [
+        (name, place.level) for name, place in full.places.items()]
+    assert "places" not in cached._parts  # read without building every place
     counted = full.count_by_source()
     assert cached.count_by_source() == counted
     assert counted[("mini", "facts")] == sum(1 for f in full.facts if "mini" in {c.source for c in f.citations})

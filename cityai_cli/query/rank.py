@@ -9,7 +9,7 @@ row is listed after them, unranked, with `comparable = false` and the reason cod
 from __future__ import annotations
 
 from collections import Counter
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from ..dates import PartialDate
 from ..facts import Base, Fact
@@ -27,10 +27,9 @@ def rank(
     as_of: Optional[PartialDate] = None,
 ) -> Result:
     definition = base.metrics[metric]
+    levels = base.place_levels()
     places = [
-        name
-        for name, place in base.places.items()
-        if (level is None or place.level == level) and in_region(base, name, region)
+        name for name, level_ in levels.items() if (level is None or level_ == level) and in_region(base, name, region)
     ]
     candidates = {name: base.headline_facts(name, metric, kind, as_of) for name in places}
     picked = {name: headline(facts, definition, as_of) for name, facts in candidates.items()}
@@ -64,12 +63,12 @@ def rank(
     # A row's conflicts are among all its place's headline facts, whatever --as-of keeps.
     known = candidates if as_of is None else {name: base.headline_facts(name, metric, kind) for name in present}
     rows: List[Record] = [
-        _row(base, fact, known[fact.place], rank_, True, None) for (_, fact), rank_ in zip(keyed[:limit], positions)
+        _row(levels, fact, known[fact.place], rank_, True, None) for (_, fact), rank_ in zip(keyed[:limit], positions)
     ]
-    rows += [_row(base, fact, known[fact.place], None, False, reason) for fact, reason in others[: limit - len(rows)]]
-    rows += [_row(base, None, [], None, False, None, name) for name in missing[: limit - len(rows)]]
+    rows += [_row(levels, fact, known[fact.place], None, False, reason) for fact, reason in others[: limit - len(rows)]]
+    rows += [_row(levels, None, [], None, False, None, name) for name in missing[: limit - len(rows)]]
     elsewhere = (
-        sorted({place.level for name, place in base.places.items() if base.headline_facts(name, metric, kind)})
+        sorted({level_ for name, level_ in levels.items() if base.headline_facts(name, metric, kind)})
         if not present
         else []
     )
@@ -101,7 +100,7 @@ def _reference(present, definition) -> Optional[Fact]:
 
 
 def _row(
-    base: Base,
+    levels: Dict[str, str],
     fact: Optional[Fact],
     siblings: List[Fact],
     position,
@@ -116,7 +115,7 @@ def _row(
     return {
         "rank": position,
         "place": place,
-        "level": base.places[place].level,
+        "level": levels[place],
         "comparable": is_comparable if fact else None,
         "reason": reason,
         **fact_fields(fact),

@@ -25,6 +25,20 @@ def _grouped(value: Decimal) -> str:
 
 
 def number_en(value: Decimal, dimension: str, unit: str) -> str:
+    key = (value, dimension, unit)
+    text = _NUMBERS_EN.get(key)
+    if text is None:
+        text = _number_en(value, dimension, unit)
+        if value and len(_NUMBERS_EN) < 100_000:  # not zero: -0 equals 0 but prints "-0"
+            _NUMBERS_EN[key] = text
+    return text
+
+
+# (value, dimension, unit) -> text: rates, spends and caps recur row after row.
+_NUMBERS_EN: Dict[Tuple[Decimal, str, str], str] = {}
+
+
+def _number_en(value: Decimal, dimension: str, unit: str) -> str:
     if dimension in ("money", "money_usd"):
         currency = "CNY" if dimension == "money" else "USD"
         for word, size in (("tn", 10**12), ("bn", 10**9), ("m", 10**6)):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, List
+from decimal import Decimal
+from typing import Any, Callable, Dict, List, Tuple
 
 from ..facts import Base
 from ..quantity import format_number
@@ -293,19 +294,28 @@ def _headline_cell(prefix: str, lang: str, machine: bool = False) -> Callable[[R
 
 
 def _money(value, lang: str) -> str:
-    return format_number(value, "money", "CNY") if lang == "zh" else names.number_en(value, "money", "CNY")
+    key = (value, lang)
+    text = _MONEY.get(key)
+    if text is None:
+        text = format_number(value, "money", "CNY") if lang == "zh" else names.number_en(value, "money", "CNY")
+        if value and len(_MONEY) < 100_000:  # not zero: -0 equals 0 but prints "-0"
+            _MONEY[key] = text
+    return text
+
+
+# (amount, lang) -> text: subsidies repeats its spend on every row, and payouts and caps recur.
+_MONEY: Dict[Tuple[Decimal, str], str] = {}
+_PERIODS = {
+    "zh": {"year": "/年", "project": "/项目", "total": "(总额)"},
+    "en": {"year": " a year", "project": " per project", "total": " in total"},
+}
 
 
 def _term_text(record: Record, name: str, lang: str) -> str:
     term = record.get(f"_{name}")
     if term is None:
         return "—"
-    text = names.figure(term.value, lang)
-    period = {
-        "zh": {"year": "/年", "project": "/项目", "total": "(总额)"},
-        "en": {"year": " a year", "project": " per project", "total": " in total"},
-    }[lang].get(term.period, "")
-    return text + period
+    return names.figure(term.value, lang) + _PERIODS[lang].get(term.period, "")
 
 
 def programme_columns(base: Base, lang: str, estimated: bool = False) -> List[Column]:
