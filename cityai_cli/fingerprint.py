@@ -159,10 +159,10 @@ def sha256(size: int, data: bytes = b""):
     faster, so it is used from 1 MB on. The digest is the same."""
     if size < 1 << 20:
         try:
-            from _sha2 import sha256 as builtin  # Python >= 3.12
+            from _sha2 import sha256 as builtin  # type: ignore[import-not-found,unused-ignore]  # Python >= 3.12
         except ImportError:
             try:
-                from _sha256 import sha256 as builtin  # type: ignore[no-redef]  # Python <= 3.11
+                from _sha256 import sha256 as builtin  # type: ignore[no-redef,import-not-found,unused-ignore]  # <= 3.11
             except ImportError:
                 builtin = None  # type: ignore[assignment]
         if builtin is not None:

@@ -24,7 +24,7 @@ from .text import CONTROL_IN_KEY, CONTROL_IN_VALUE
 try:
     import tomli as tomllib
 except ImportError:  # pragma: no cover - an install without tomli (it is a dependency)
-    import tomllib  # type: ignore[no-redef]
+    import tomllib  # type: ignore[no-redef,import-not-found,unused-ignore]
 
 if TYPE_CHECKING:  # imported lazily at run time: pydantic only on a cold run
     from .facts import Base

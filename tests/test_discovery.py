@@ -115,3 +115,11 @@ def test_completion_offers_places_metrics_types_and_commands():
     assert '"industry_scale"' in complete("cityai rank --by ind")
     assert '"算力券"' in complete("cityai subsidies --type 算")
     assert '"compare"' in complete("cityai com")
+
+
+def test_help_lists_the_commands_queries_first_then_the_knowledge_base_ones(cli):
+    # The order the cli package registers them in (cli/__init__.py): users read --help top down.
+    out = cli("--help", env={"COLUMNS": "120"}).stdout
+    listed = re.findall(r"^  ([a-z]+) ", out.split("Commands:")[1], flags=re.M)
+    assert listed == ["list", "show", "compare", "diff", "rank", "subsidies", "funds", "targets", "conflicts",
+                      "policies", "metrics", "types", "cite", "extract", "schema", "validate", "export", "sources"]

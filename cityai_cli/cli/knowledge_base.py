@@ -1,0 +1,296 @@
+"""The commands about the knowledge base itself: sources (and sources add), metrics, types, cite,
+extract, schema, validate and export.
+
+(No `from __future__ import annotations` here: Typer before 0.24, the newest on Python 3.9,
+reads `Annotated` option metadata only from evaluated annotations.)
+"""
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import EXIT_DATA, UsageError
+from .shell import (
+    DataOption,
+    Format,
+    FormatOption,
+    Lang,
+    LangOption,
+    State,
+    WithOption,
+    app,
+    completion,
+    emit,
+    handle_errors,
+    load,
+    output_options,
+    parse_date,
+    write,
+)
+
+sources_app = typer.Typer(
+    help="The source documents, with how many facts, policies and programmes cite each.\n\n"
+    "Example: cityai sources --format json"
+)
+app.add_typer(sources_app, name="sources")
+
+
+@sources_app.callback(invoke_without_command=True)
+@output_options
+@handle_errors
+def sources_command(
+    ctx: typer.Context,
+    format: FormatOption = None,
+    lang: LangOption = Lang.zh,
+    data: DataOption = None,
+    with_: WithOption = None,
+) -> None:
+    """The source documents, with how many facts, policies and programmes cite each.
+
+    Example: cityai sources --format json
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from ..query.places import list_sources
+
+    loaded = load(data, with_)
+    emit(loaded, list_sources(loaded.base), format, lang)
+
+
+@sources_app.command("add")
+@handle_errors
+def sources_add_command(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The document: UTF-8 text, Markdown or HTML.")],
+    id: Annotated[str, typer.Option("--id", metavar="ID", help="The new source's id, e.g. xinhua-2025-06.")],  # noqa: A002
+    title: Annotated[str, typer.Option(metavar="TITLE", help="The document's title.")],
+    publisher: Annotated[str, typer.Option(metavar="NAME", help="Who published it.")],
+    published: Annotated[str, typer.Option(metavar="DATE", help="When: 2025, 2025-06 or 2025-06-18.")],
+    url: Annotated[Optional[str], typer.Option(metavar="URL", help="Where it was published.")] = None,
+    data: DataOption = None,
+    with_: WithOption = None,
+) -> None:
+    (
+        """Copy a document into your base's seeds/ and record it with its SHA-256.
+
+    Example: cityai sources add article.txt --id xinhua-2025-06 --title 标题 --publisher 新华社 """
+        """--published 2025-06-18 --data my.toml
+    """
+    )
+    from ..sources import add_source
+
+    chosen = data or State.data or (with_[0] if with_ else (State.layers[0] if State.layers else None))
+    if chosen is None:
+        raise UsageError(
+            "sources add writes into your own knowledge base: give --with FILE or --data FILE "
+            "(the bundled one is read-only)"
+        )
+    entry = add_source(chosen, file, id, title, publisher, published, url)
+    write(entry.lstrip("\n"))
+
+
+@app.command("metrics")
+@output_options
+@handle_errors
+def metrics_command(
+    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None, with_: WithOption = None
+) -> None:
+    """Every metric: key, Chinese and English names, unit, and how many places have it.
+
+    Example: cityai metrics --lang en
+    """
+    from ..query.places import list_metrics
+
+    loaded = load(data, with_)
+    emit(loaded, list_metrics(loaded.base), format, lang)
+
+
+@app.command("types")
+@output_options
+@handle_errors
+def types_command(
+    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None, with_: WithOption = None
+) -> None:
+    """Subsidy types with their English and pinyin names and category (voucher, subsidy, prize, fund).
+
+    Example: cityai types
+    """
+    from ..query.places import list_types
+
+    loaded = load(data, with_)
+    emit(loaded, list_types(loaded.base), format, lang)
+
+
+@app.command("cite")
+@output_options
+@handle_errors
+def cite_command(
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="PLACE|PROGRAMME",
+            help="A place (with a metric), or a programme's name.",
+            autocompletion=completion("place"),
+        ),
+    ],
+    metric: Annotated[
+        Optional[str],
+        typer.Argument(metavar="[METRIC]", help="The metric of the place's fact.", autocompletion=completion("metric")),
+    ] = None,
+    format: FormatOption = None,
+    lang: LangOption = Lang.zh,
+    data: DataOption = None,
+    with_: WithOption = None,
+) -> None:
+    """The evidence: each citation's source and the paragraph around its quote, marked [[like this]].
+
+    Example: cityai cite 深圳 ai_enterprises
+    """
+    from ..names import metric_index, place_index
+    from ..query.cite import cite_fact, cite_programme
+
+    loaded = load(data, with_)
+    read = loaded.seed_text
+    if metric is None:
+        emit(loaded, cite_programme(loaded.base, name, read), format, lang)
+        return
+    place = place_index(loaded.base).resolve(name)
+    emit(loaded, cite_fact(loaded.base, place, metric_index(loaded.base).resolve(metric), read), format, lang)
+
+
+class ExtractFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    markdown = "markdown"
+    toml = "toml"
+
+
+@app.command("extract")
+@handle_errors
+def extract_command(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A document: UTF-8 text, Markdown or HTML.")],
+    published: Annotated[
+        Optional[str],
+        typer.Option(
+            metavar="DATE", help="When the document was published (dates 目前/现 and resolves 去年), e.g. 2025-03-17."
+        ),
+    ] = None,
+    source: Annotated[
+        Optional[str], typer.Option(metavar="ID", help="Source id for --format toml (default: from the file name).")
+    ] = None,
+    new_only: Annotated[
+        bool, typer.Option("--new-only", help="Hide candidates the knowledge base already holds.")
+    ] = False,
+    format: Annotated[
+        Optional[ExtractFormat],
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            metavar="FORMAT",
+            help="table, csv, json, markdown, or toml: entries to paste into a base.",
+        ),
+    ] = None,
+    lang: LangOption = Lang.zh,
+    data: DataOption = None,
+    with_: WithOption = None,
+) -> None:
+    """Candidate facts in a new document: place, metric, value, kind, date and a verbatim quote.
+
+    Example: cityai extract article.txt --published 2025-03-17 --format toml > new.toml
+    """
+    from ..query.extract import extract_candidates, read_document, source_id_for
+    from ..sources import check_source_id
+
+    if source is not None:
+        check_source_id(source, "--source")
+    loaded = load(data, with_)
+    when = parse_date(published, "--published")
+    text = read_document(file)
+    result = extract_candidates(loaded.base, text, when, new_only)
+    if format != ExtractFormat.toml:
+        emit(loaded, result, Format(format.value) if format else None, lang)
+        return
+    from ..extract.toml_out import to_toml
+    from ..text import toml_key, toml_string
+
+    source_id = source or source_id_for(file)[:100]
+    head = ""
+    if source_id not in loaded.base.sources:  # what `sources add --id ID` would record
+        head = (
+            f"# confirm: the new source (copy the document into seeds/ with `cityai sources add`)\n"
+            f"[sources.{toml_key(source_id)}]\nfile = {toml_string(source_id + '.txt')}\n"
+            f'publisher = "CHOOSE"\ntitle = "CHOOSE"\npublished = {toml_string(str(when or "CHOOSE"))}\n\n'
+        )
+    scopes = {key: metric.scopes[0].key for key, metric in loaded.base.metrics.items()}
+    write(head + to_toml([row["_candidate"] for row in result.rows], source_id, scopes))
+
+
+@app.command("schema")
+@handle_errors
+def schema_command() -> None:
+    """The JSON Schema of a knowledge-base file, for TOML editors (data/cities.schema.json).
+
+    Example: cityai schema > cities.schema.json
+    """
+    import json
+
+    from ..kb import import_models
+
+    write(json.dumps(import_models().json_schema(), ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command("validate")
+@handle_errors
+def validate_command(
+    path: Annotated[
+        Optional[Path],
+        typer.Argument(metavar="[FILE]", help="Knowledge base to check (default: --data or the bundled one)."),
+    ] = None,
+    format: FormatOption = None,
+    data: DataOption = None,
+    with_: WithOption = None,
+) -> None:
+    """Lint a knowledge base: schema, references, names, and every quote against its source.
+
+    Example: cityai validate data/cities.toml
+    """
+    from ..paths import layer_paths
+    from ..validate import validate
+
+    report, summary, ok = validate(path or data or State.data, tuple(layer_paths(with_ or State.layers)))
+    if format is None or format == Format.table:
+        for row in report.tables[0].rows:
+            typer.echo(row["problem"])
+    else:
+        from ..render import Options, render
+
+        write(render(report, format.value, Options()))
+    typer.echo(summary, err=format not in (None, Format.table))
+    if not ok:
+        raise typer.Exit(EXIT_DATA)
+
+
+@app.command("export")
+@handle_errors
+def export_command(
+    sqlite: Annotated[
+        Path, typer.Option("--sqlite", metavar="FILE", help="SQLite file to write (for Datasette, DuckDB, pandas).")
+    ],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+    data: DataOption = None,
+    with_: WithOption = None,
+) -> None:
+    """Write the whole knowledge base as one SQLite file: places, facts, citations, programmes …
+
+    Example: cityai export --sqlite cityai.sqlite3
+    """
+    from ..paths import data_files, default_data_path
+    from ..store import export
+    from ..text import one_line
+
+    chosen = data or State.data
+    export(load(data, with_).base, sqlite, data_files(default_data_path(str(chosen) if chosen else None)), force)
+    typer.echo(f"wrote {one_line(str(sqlite))}", err=True)

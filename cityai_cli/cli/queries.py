@@ -1,0 +1,382 @@
+"""The query commands: list, show, compare (diff), rank, subsidies, funds, targets, conflicts and
+policies. Each resolves the names it is given, calls one query, and emits its result.
+
+(No `from __future__ import annotations` here: Typer before 0.24, the newest on Python 3.9,
+reads `Annotated` option metadata only from evaluated annotations.)
+"""
+
+from typing import Annotated, List, Optional
+
+import typer
+
+from ..errors import UsageError
+from .shell import (
+    AsOfOption,
+    DataOption,
+    FormatOption,
+    Lang,
+    LangOption,
+    Level,
+    RegionOption,
+    WithOption,
+    app,
+    completion,
+    emit,
+    handle_errors,
+    load,
+    nonempty,
+    output_options,
+    parse_date,
+    resolve_places,
+    resolve_region,
+)
+
+
+@app.command("list")
+@output_options
+@handle_errors
+def list_command(
+    level: Annotated[
+        Optional[Level],
+        typer.Option(
+            metavar="LEVEL",
+            help="Only places of this level: city, district, county, zone, province, region, country or all.",
+        ),
+    ] = None,
+    region: RegionOption = None,
+    province: Annotated[
+        Optional[str], typer.Option(metavar="PROVINCE", help="Only places in this province, e.g. 广东.")
+    ] = None,
+    format: FormatOption = None,
+    lang: LangOption = Lang.zh,
+    data: DataOption = None,
+    with_: WithOption = None,
+) -> None:
+    """Every place with its level, province, regions and headline figures.
+
+    Example: cityai list --level region
+    """
+    from ..names import group_index
+    from ..query.places import list_places
+
+    loaded = load(data, with_)
+    province_name = group_index(loaded.base, "province", "province").resolve(province) if province else None
+    chosen = None if level is None or level is Level.all else level.value
+    emit(loaded, list_places(loaded.base, chosen, resolve_region(loaded, region), province_name), format, lang)
+
+
+@app.command("show")
+@output_options
+@handle_errors
+def show_command(
+    place: Annotated[
+        str,
+        typer.Argument(
+            metavar="PLACE",
+            help="A place: 深圳, 廣州, shenzhen, Shenzhen, 深圳市 …",
+            autocompletion=completion("place"),
+        ),
+    ],
+    as_of: AsOfOption = None,
+    format: FormatOption = None,
+    lang: LangOption = Lang.zh,
+    data: DataOption = None,
+    with_: WithOption = None,
+) -> None:
+    """One place's profile: facts, policy documents and programmes, with sources.
+
+    Example: cityai show 深圳 --as-of 2024
+    """
+    from ..names import place_index
+    from ..query.places import show_place
+
+    loaded = load(data, with_)
+    emit(
+        loaded,
+        show_place(loaded.base, place_index(loaded.base).resolve(place), parse_date(as_of)),
+        format,
+        lang,
+        primary=1,
+    )
+
+
+@output_options
+@handle_errors
+def compare_command(
+    places: Annotated[
+        List[str],
+        typer.Argument(
+            metavar="PLACE...", help="Two or more places, e.g. 深圳 上海.", autocompletion=completion("place")
+        ),
+    ],
+    metric: Annotated[
+        Optional[List[str]],
+        typer.Option(
+            "--metric",
+            metavar="METRIC",
+            help="Only this metric (repeatable): key, 中文 or English.",
+            autocompletion=completion("metric"),
+        ),
+    ] = None,
+    as_of: AsOfOption = None,
+    format: FormatOption = None,
+    lang: LangOption = Lang.zh,
+    data: DataOption = None,
+    with_: WithOption = None,
+) -> None:
+    """Places side by side: one row per metric, the leader marked, incomparable rows flagged.
+
+    Example: cityai compare 深圳 上海 --metric 产业规模 --lang en
+    """
+    from ..names import metric_index, place_index
+    from ..query.compare import compare
+
+    loaded = load(data, with_)
+    index = place_index(loaded.base)
+    chosen = [metric_index(loaded.base).resolve(m) for m in nonempty("--metric", metric)] or None
+    emit(loaded, compare(loaded.base, [index.resolve(p) for p in places], chosen, parse_date(as_of)), format, lang)
+
+
+app.command("compare")(compare_command)
+app.command("diff", help="Same as compare.\n\nExample: cityai diff 深圳 上海")(compare_command)
+
+
+@app.command("rank")
+@output_options
+@handle_errors
+def rank_command(
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by",
+            metavar="METRIC",
+            help="Metric: key, 中文 or English (see cityai metrics).",
+            autocompletion=completion("metric"),
+        ),
+    ],
+    top: Annotated[Optional[int], typer.Option(min=1, metavar="N", help="Show only the first N rows.")] = None,
+    level: Annotated[
+        Level, typer.Option(metavar="LEVEL", help="Rank places of this level ('all' mixes levels).")
+    ] = Level.city,
+    region: RegionOption = None,
+    targets: Annotated[bool, typer.Option("--targets", help="Rank targets instead of actual figures.")] = False,
+    forecasts: Annotated[bool, typer.Option("--forecasts", help="Rank third-party forecasts.")] = False,
+    chart: Annotated[bool, typer.Option("--chart", help="Draw horizontal bars (terminal table).")] = False,
+    as_of: AsOfOption = None,
+    format: FormatOption = None,
+    lang: LangOption = Lang.zh,
+    data: DataOption = None,
+    with_: WithOption = None,
+) -> None:
+    """Places ordered by a metric; only comparable figures are ranked, the rest say why.
+
+    Example: cityai rank --by industry_scale --lang en
+    """
+    from ..names import metric_index
+    from ..query.rank import rank
+
+    if targets and forecasts:
+        raise UsageError("--targets and --forecasts exclude each other")
+    loaded = load(data, with_)
+    metric = metric_index(loaded.base).resolve(by)
+    if chart and not loaded.base.metrics[metric].higher_is_better:
+        # A longer bar for a worse figure (第2 twice 第1) would read backwards.
+        raise UsageError(f"--chart draws bars where larger is better; {metric} ranks smaller first")
+    kind = "target" if targets else "forecast" if forecasts else "actual"
+    chosen = None if level == Level.all else level.value
+    emit(
+        loaded,
+        rank(loaded.base, metric, chosen, top, kind, resolve_region(loaded, region), parse_date(as_of)),
+        format,
+        lang,
+        chart,
+    )
+
+
+def _programmes(funds: bool):
+    def command(
+        type: Annotated[
+            Optional[List[str]],
+            typer.Option(
+                "--type",
+                metavar="TYPE",
+                autocompletion=completion("type"),
+                help="算力券, 训力券, 模型券, 语料券 … or English/pinyin (repeatable; see cityai types).",
+            ),
+        ] = None,
+        city: Annotated[
+            Optional[List[str]],
+            typer.Option(
+                "--city",
+                metavar="PLACE",
+                autocompletion=completion("place"),
+                help="Only this place (repeatable; a region means its members).",
+            ),
+        ] = None,
+        region: RegionOption = None,
+        spend: Annotated[
+            Optional[str],
+            typer.Option(
+                metavar="AMOUNT", help="Contract size to estimate the payout for: 300万, 3,000,000, 0.03亿, 3e6."
+            ),
+        ] = None,
+        startup: Annotated[bool, typer.Option("--startup", help="Apply startup (初创企业) special rates.")] = False,
+        eligible: Annotated[
+            Optional[List[str]],
+            typer.Option("--eligible", metavar="FLAG", help="Apply the special rates with this flag (repeatable)."),
+        ] = None,
+        format: FormatOption = None,
+        lang: LangOption = Lang.zh,
+        data: DataOption = None,
+        with_: WithOption = None,
+    ) -> None:
+        from ..names import subsidy_type_index
+        from ..quantity import FigureError, parse_amount
+        from ..query.subsidies import list_programmes
+
+        flags = nonempty("--eligible", eligible) + (["startup"] if startup else [])
+        if funds and (spend is not None or flags):
+            raise UsageError(
+                "a fund is an investment vehicle: it has no payout to estimate (--spend, --startup, --eligible)"
+            )
+        if flags and spend is None:
+            raise UsageError("--startup/--eligible change the --spend estimate; add --spend AMOUNT")
+        try:
+            amount = parse_amount(spend) if spend is not None else None
+        except FigureError as error:
+            raise UsageError(str(error)) from None
+        loaded = load(data, with_)
+        if flags:  # checking them reads every programme: only when there are some
+            known = sorted({t.flag for p in loaded.base.programmes for t in p.special_rates})
+            unknown = [flag for flag in flags if flag not in known]
+            if unknown:
+                raise UsageError(f"unknown --eligible flag {unknown[0]!r}; known flags: {', '.join(known) or 'none'}")
+        kinds = [subsidy_type_index(loaded.base).resolve(t) for t in nonempty("--type", type)]
+        places = resolve_places(loaded, nonempty("--city", city)) or None
+        emit(
+            loaded,
+            list_programmes(loaded.base, kinds, places, amount, flags, funds, resolve_region(loaded, region)),
+            format,
+            lang,
+        )
+
+    return command
+
+
+subsidies_command = _programmes(False)
+subsidies_command.__doc__ = (
+    "Programmes a recipient can claim, by per-recipient cap; with --spend, what a contract gets back.\n"
+    "\n"
+    "    Example: cityai subsidies --type 算力券 --spend 300万\n"
+    "    "
+)
+app.command("subsidies")(output_options(handle_errors(subsidies_command)))
+funds_command = _programmes(True)
+funds_command.__doc__ = """Investment funds (never a payout estimate).
+
+    Example: cityai funds --city 深圳
+    """
+app.command("funds")(output_options(handle_errors(funds_command)))
+
+
+@app.command("targets")
+@output_options
+@handle_errors
+def targets_command(
+    places: Annotated[
+        Optional[List[str]],
+        typer.Argument(
+            metavar="[PLACE]...", help="Only these places (default: all).", autocompletion=completion("place")
+        ),
+    ] = None,
+    metric: Annotated[
+        Optional[str],
+        typer.Option(
+            metavar="METRIC", help="Only this metric (key, 中文 or English).", autocompletion=completion("metric")
+        ),
+    ] = None,
+    region: RegionOption = None,
+    format: FormatOption = None,
+    lang: LangOption = Lang.zh,
+    data: DataOption = None,
+    with_: WithOption = None,
+) -> None:
+    """Targets with their deadlines, and progress of the latest actual figure of the same scope.
+
+    Example: cityai targets 深圳
+    """
+    from ..names import metric_index
+    from ..query.targets import list_targets
+
+    loaded = load(data, with_)
+    names = resolve_places(loaded, places) if places else None
+    chosen = metric_index(loaded.base).resolve(metric) if metric else None
+    emit(loaded, list_targets(loaded.base, names, chosen, resolve_region(loaded, region)), format, lang)
+
+
+@app.command("conflicts")
+@output_options
+@handle_errors
+def conflicts_command(
+    places: Annotated[
+        Optional[List[str]],
+        typer.Argument(
+            metavar="[PLACE]...", help="Only these places (default: all).", autocompletion=completion("place")
+        ),
+    ] = None,
+    format: FormatOption = None,
+    lang: LangOption = Lang.zh,
+    data: DataOption = None,
+    with_: WithOption = None,
+) -> None:
+    """Where sources disagree: same place, metric, scope, kind and year, different figures.
+
+    Example: cityai conflicts 深圳
+    """
+    from ..query.conflicts import list_conflicts
+
+    loaded = load(data, with_)
+    emit(loaded, list_conflicts(loaded.base, resolve_places(loaded, places) if places else None), format, lang)
+
+
+@app.command("policies")
+@output_options
+@handle_errors
+def policies_command(
+    places: Annotated[
+        Optional[List[str]],
+        typer.Argument(
+            metavar="[PLACE]...", help="Only these places (default: all).", autocompletion=completion("place")
+        ),
+    ] = None,
+    since: Annotated[
+        Optional[str], typer.Option(metavar="YEAR|YYYY-MM", help="Only documents dated from this point on.")
+    ] = None,
+    until: Annotated[
+        Optional[str], typer.Option(metavar="YEAR|YYYY-MM", help="Only documents dated up to this point.")
+    ] = None,
+    region: RegionOption = None,
+    format: FormatOption = None,
+    lang: LangOption = Lang.zh,
+    data: DataOption = None,
+    with_: WithOption = None,
+) -> None:
+    """The policy documents the sources name, ordered by date.
+
+    Example: cityai policies 深圳 --since 2024
+    """
+    from ..query.places import list_policies
+
+    loaded = load(data, with_)
+    emit(
+        loaded,
+        list_policies(
+            loaded.base,
+            resolve_places(loaded, places) if places else None,
+            parse_date(since, "--since"),
+            parse_date(until, "--until"),
+            resolve_region(loaded, region),
+        ),
+        format,
+        lang,
+    )

@@ -1,0 +1,89 @@
+"""Running the command line in this process: one command registered per call, and output that
+fails to write ending as a message and an exit status, never a traceback."""
+
+import contextlib
+import os
+import sys
+from typing import List, Union
+
+from ..errors import EXIT_DATA
+from .shell import app, discard_stdout
+
+
+def main() -> None:
+    """Run the command line in this process and exit with its status (the `cityai` console
+    script and `python -m cityai_cli` use `__main__.run`, which ends the process faster)."""
+    sys.exit(run_command_line())
+
+
+def run_command_line() -> Union[str, int, None]:
+    """The command line's exit status, as `SystemExit.code` would carry it. Failing to write
+    (stdout closed, full or gone) is a message and exit 1 (exit 0 for a reader that left, as
+    `head` does), never a traceback, also for --help and for what Python would otherwise flush
+    at exit."""
+    if sys.stdout is None:  # started with stdout closed (`cityai list >&-`)
+        _say("Error: output: standard output is closed")
+        return EXIT_DATA
+    code: Union[str, int, None] = 0
+    try:
+        with _only_the_command(sys.argv[1:]):
+            app(prog_name="cityai")
+    except SystemExit as done:
+        code = done.code
+    except OSError as error:
+        code = _output_failed(error)
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError) as error:
+        code = _output_failed(error) if code in (0, None) else code
+    return code
+
+
+@contextlib.contextmanager
+def _only_the_command(argv: List[str]):
+    """Typer builds the parameters of every registered command on each call (~9 ms for all 18);
+    when the command line names one, register only that one for this call (the same definition,
+    so the same parsing, help and errors). Anything else (--help, --version, an unknown name,
+    shell completion) leaves the whole app as it is."""
+    name, position = None, 0
+    while position < len(argv):
+        word = argv[position]
+        if word in ("--data", "--with"):  # the global options taking a value
+            position += 2
+        elif word.startswith(("--data=", "--with=")):
+            position += 1
+        elif word.startswith("-"):
+            break
+        else:
+            name = word
+            break
+    commands, groups = app.registered_commands, app.registered_groups
+    keep_commands = [info for info in commands if info.name == name]
+    keep_groups = [info for info in groups if info.name == name]
+    if (
+        name is None
+        or any(key.startswith("_CITYAI_COMPLETE") for key in os.environ)
+        or len(keep_commands) + len(keep_groups) != 1
+    ):
+        yield
+        return
+    app.registered_commands, app.registered_groups = keep_commands, keep_groups
+    try:
+        yield
+    finally:
+        app.registered_commands, app.registered_groups = commands, groups
+
+
+def _output_failed(error: Exception) -> int:
+    discard_stdout()
+    if isinstance(error, BrokenPipeError):
+        return 0
+    _say(f"Error: output: cannot write: {getattr(error, 'strerror', None) or error}")
+    return EXIT_DATA
+
+
+def _say(message: str) -> None:
+    """A message on stderr if there is one that works."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.write(message + "\n")
+        sys.stderr.flush()
