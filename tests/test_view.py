@@ -160,3 +160,15 @@ def test_english_counts_agree_with_their_noun(n, en):
     from cityai_cli.view.words import word
     assert word("en", "t.funds", n=n) == en
     assert word("zh", "t.funds", n=n) == f"{n}个基金"
+
+
+def test_legend_explains_each_mark_the_rows_carry_in_any_date_basis_field():
+    from cityai_cli.view import legend
+
+    published, inferred = WORDS["en"]["legend.published"], WORDS["en"]["legend.inferred"]
+    assert legend([{"date_basis": "stated"}, {"date_basis": None}], "en") == ""
+    # a prefixed field counts, rows need not share their fields, and published comes first
+    rows = [{"place": "甲", "a_date_basis": "inferred"}, {"place": "乙", "b_date_basis": "published", "note": "x"}]
+    assert legend(rows, "en") == f"{published}  {inferred}"
+    assert legend([{"basis": "published", "date_basis": "stated"}], "en") == ""  # only *date_basis fields
+    assert legend([], "en") == ""

@@ -83,16 +83,11 @@ def fact_columns(
 
 
 def legend(rows: List[Record], lang: str, keys=("date_basis",)) -> str:
+    """The marks the rows' dates carry (* published, ~ inferred), explained: read from every field
+    whose name ends with one of `keys` (date_basis, a_date_basis …)."""
     suffixes = tuple(keys)
-    wanted: dict = {}  # field name -> whether it ends with one of keys (rows share their fields)
-    bases = set()
-    for r in rows:
-        for k, value in r.items():
-            hit = wanted.get(k)
-            if hit is None:
-                hit = wanted[k] = k.endswith(suffixes)
-            if hit:
-                bases.add(value)
+    fields = [k for k in set().union(*rows) if k.endswith(suffixes)]  # the union of keys is built in C
+    bases = {r.get(k) for r in rows for k in fields}
     parts = [word(lang, f"legend.{basis}") for basis in ("published", "inferred") if basis in bases]
     return "  ".join(parts)
 
