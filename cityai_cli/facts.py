@@ -358,7 +358,7 @@ class Programme(Frozen):
 class AbstractBase:
     """What queries, views and renderers may read of a knowledge base, however it is held.
 
-    `Base` (below) holds everything in memory; `store.CachedBase` reads the compiled SQLite cache
+    `Base` (below) holds everything in memory; `cached_base.CachedBase` reads the compiled SQLite cache
     lazily. `metrics`, `subsidy_types`, `sources` and `places` are dicts in curated order;
     `facts`, `policies` and `programmes` are lists in curated order; `facts_of` is the indexed
     accessor (it returns the same objects on every call, so identity comparisons hold).

@@ -40,6 +40,8 @@ _COMPILERS = (
     "facts.py",
     "fingerprint.py",
     "store.py",
+    "compiled.py",
+    "cached_base.py",
     "kb.py",
     "models.py",
     "multi.py",
