@@ -150,3 +150,25 @@ def test_the_layout_and_the_path_as_given_are_part_of_the_key(base, tmp_path):
     link = tmp_path / "link.toml"
     link.symlink_to(base)
     assert len({cache_key([base], FORMAT), cache_key([base], FORMAT, layout="1"), cache_key([link], FORMAT)}) == 3
+
+
+def test_the_code_stamp_names_every_module_that_compiles_a_base(tmp_path):
+    # A compiled base is only as current as the code that built it: every cityai module a cold
+    # load imports must join the key (errors.py only words messages; __init__ is the version).
+    import subprocess
+    import sys
+
+    from conftest import MINI
+
+    script = (
+        "import sys; from pathlib import Path; from cityai_cli import store; "
+        f"store.open_base(Path({str(MINI)!r})); "
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('cityai_cli.'))))"
+    )
+    env = {**os.environ, "CITYAI_CACHE_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    assert list(tmp_path.glob("*.sqlite3")), "the run was cold: it compiled and wrote the base"
+    loaded = {name.split(".", 1)[1] + ".py" for name in done.stdout.split()}
+    here = os.path.dirname(fingerprint.__file__)
+    assert all(os.path.isfile(os.path.join(here, name)) for name in fingerprint._COMPILERS)
+    assert loaded - {"errors.py"} <= set(fingerprint._COMPILERS)
