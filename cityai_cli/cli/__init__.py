@@ -5,6 +5,9 @@
 - `knowledge_base`: sources, metrics, types, cite, extract, schema, validate, export;
 - `run`: the command line in this process, with its exit status.
 
+No module here has `from __future__ import annotations`: Typer before 0.24, the newest on
+Python 3.9, reads `Annotated` option metadata only from evaluated annotations.
+
 The two command modules register their commands on `app` when imported, in the order `--help`
 lists them.
 """

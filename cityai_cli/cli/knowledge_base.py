@@ -1,8 +1,7 @@
 """The commands about the knowledge base itself: sources (and sources add), metrics, types, cite,
 extract, schema, validate and export.
 
-(No `from __future__ import annotations` here: Typer before 0.24, the newest on Python 3.9,
-reads `Annotated` option metadata only from evaluated annotations.)
+(No `from __future__ import annotations`: see cli/__init__.py.)
 """
 
 from enum import Enum

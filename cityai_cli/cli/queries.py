@@ -1,8 +1,7 @@
 """The query commands: list, show, compare (diff), rank, subsidies, funds, targets, conflicts and
 policies. Each resolves the names it is given, calls one query, and emits its result.
 
-(No `from __future__ import annotations` here: Typer before 0.24, the newest on Python 3.9,
-reads `Annotated` option metadata only from evaluated annotations.)
+(No `from __future__ import annotations`: see cli/__init__.py.)
 """
 
 from typing import Annotated, List, Optional
@@ -17,6 +16,7 @@ from .shell import (
     Lang,
     LangOption,
     Level,
+    PlacesArgument,
     RegionOption,
     WithOption,
     app,
@@ -283,12 +283,7 @@ app.command("funds")(output_options(handle_errors(funds_command)))
 @output_options
 @handle_errors
 def targets_command(
-    places: Annotated[
-        Optional[List[str]],
-        typer.Argument(
-            metavar="[PLACE]...", help="Only these places (default: all).", autocompletion=completion("place")
-        ),
-    ] = None,
+    places: PlacesArgument = None,
     metric: Annotated[
         Optional[str],
         typer.Option(
@@ -318,12 +313,7 @@ def targets_command(
 @output_options
 @handle_errors
 def conflicts_command(
-    places: Annotated[
-        Optional[List[str]],
-        typer.Argument(
-            metavar="[PLACE]...", help="Only these places (default: all).", autocompletion=completion("place")
-        ),
-    ] = None,
+    places: PlacesArgument = None,
     format: FormatOption = None,
     lang: LangOption = Lang.zh,
     data: DataOption = None,
@@ -343,12 +333,7 @@ def conflicts_command(
 @output_options
 @handle_errors
 def policies_command(
-    places: Annotated[
-        Optional[List[str]],
-        typer.Argument(
-            metavar="[PLACE]...", help="Only these places (default: all).", autocompletion=completion("place")
-        ),
-    ] = None,
+    places: PlacesArgument = None,
     since: Annotated[
         Optional[str], typer.Option(metavar="YEAR|YYYY-MM", help="Only documents dated from this point on.")
     ] = None,

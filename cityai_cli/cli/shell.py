@@ -1,7 +1,6 @@
 """What every command shares: the app, its options, loading the base, and writing the output.
 
-(No `from __future__ import annotations` here: Typer before 0.24, the newest on Python 3.9,
-reads `Annotated` option metadata only from evaluated annotations.)
+(No `from __future__ import annotations`: see cli/__init__.py.)
 
 Errors never escape as tracebacks: `UsageError` exits 2, `DataError` exits 1, each printed as
 "Error: …" on stderr (`handle_errors`). Only what a command uses is imported, because the tool is
@@ -129,6 +128,10 @@ GlobalDataOption = Annotated[
         metavar="FILE",
         help="Knowledge base to use instead of the bundled one.",
     ),
+]
+PlacesArgument = Annotated[
+    Optional[List[str]],
+    typer.Argument(metavar="[PLACE]...", help="Only these places (default: all).", autocompletion=completion("place")),
 ]
 RegionOption = Annotated[Optional[str], typer.Option(metavar="REGION", help="Only places in this region, e.g. 长三角.")]
 AsOfOption = Annotated[
