@@ -172,3 +172,12 @@ def test_legend_explains_each_mark_the_rows_carry_in_any_date_basis_field():
     assert legend(rows, "en") == f"{published}  {inferred}"
     assert legend([{"basis": "published", "date_basis": "stated"}], "en") == ""  # only *date_basis fields
     assert legend([], "en") == ""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("name", ["metrics", "types", "sources", "places"])
+def test_an_empty_listing_says_so_in_the_chosen_language(mini, name, lang):
+    from cityai_cli.query.common import Result
+
+    (table,) = view(mini.base, Result(name, [], {"metrics": []}), lang).tables
+    assert (table.rows, table.empty, table.caption) == ([], WORDS[lang]["empty"], "")

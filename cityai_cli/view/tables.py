@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from ..facts import Base
 from ..quantity import format_number
@@ -42,6 +42,29 @@ def _as_of(result, lang: str) -> str:
     return word(lang, "t.as_of", as_of=result.meta["as_of"]) if result.meta.get("as_of") else ""
 
 
+def _table(
+    name: str,
+    title: str,
+    columns: List[Column],
+    rows: List[Record],
+    lang: str,
+    dated: bool = False,
+    chart: Optional[str] = None,
+    empty: Optional[str] = None,
+) -> Table:
+    """A table as every command shows it: the language's word when there are no rows (or `empty`),
+    and, when the rows carry dates (`dated`), the legend of the marks on them."""
+    return Table(
+        name,
+        title,
+        columns,
+        rows,
+        chart=chart,
+        empty=word(lang, "empty") if empty is None else empty,
+        caption=legend(rows, lang) if dated else "",
+    )
+
+
 @builder("rank")
 def rank_table(base: Base, result, lang: str) -> List[Table]:
     meta = result.meta
@@ -77,17 +100,7 @@ def rank_table(base: Base, result, lang: str) -> List[Table]:
     )
     if meta["levels_with_figure"]:
         title += word(lang, "t.rank_elsewhere", levels=", ".join(meta["levels_with_figure"]))
-    return [
-        Table(
-            "rank",
-            title + _as_of(result, lang),
-            columns,
-            result.rows,
-            chart="_chart",
-            empty=word(lang, "empty"),
-            caption=legend(result.rows, lang),
-        )
-    ]
+    return [_table("rank", title + _as_of(result, lang), columns, result.rows, lang, dated=True, chart="_chart")]
 
 
 def _flag_text(base: Base, flag: Record, lang: str, metric: str, glue: bool = False) -> str:
@@ -147,7 +160,7 @@ def compare_table(base: Base, result, lang: str) -> List[Table]:
     places = result.meta["places"]
     title = " vs ".join(names.place(base, p, lang) for p in places) + _as_of(result, lang)
     empty = word(lang, "empty.compare", places=" / ".join(names.place(base, p, lang) for p in places), first=places[0])
-    return [Table("compare", title, columns, result.rows, empty=empty, caption=legend(result.rows, lang))]
+    return [_table("compare", title, columns, result.rows, lang, dated=True, empty=empty)]
 
 
 def _cell(key: str, lang: str):
@@ -196,16 +209,7 @@ def targets_table(base: Base, result, lang: str) -> List[Table]:
         Column("progress", word(lang, "progress"), "number", cell=progress),
         Column("progress_reason", "progress_reason", in_table=False),
     ]
-    return [
-        Table(
-            "targets",
-            word(lang, "t.targets", n=len(result.rows)),
-            columns,
-            result.rows,
-            empty=word(lang, "empty"),
-            caption=legend(result.rows, lang),
-        )
-    ]
+    return [_table("targets", word(lang, "t.targets", n=len(result.rows)), columns, result.rows, lang, dated=True)]
 
 
 @builder("conflicts")
@@ -244,16 +248,7 @@ def conflicts_table(base: Base, result, lang: str) -> List[Table]:
             cell=lambda r: f"{r['difference'] * 100:.0f}%" if r["difference"] is not None else "—",
         )
     )
-    return [
-        Table(
-            "conflicts",
-            word(lang, "t.conflicts", n=len(result.rows)),
-            columns,
-            result.rows,
-            empty=word(lang, "empty"),
-            caption=legend(result.rows, lang),
-        )
-    ]
+    return [_table("conflicts", word(lang, "t.conflicts", n=len(result.rows)), columns, result.rows, lang, dated=True)]
 
 
 def _side_cell(side: str, lang: str, machine: bool = False) -> Callable[[Record], Any]:
@@ -409,11 +404,7 @@ def programmes_table(base: Base, result, lang: str) -> List[Table]:
         title += " · " + ", ".join(names.subsidy_type(base, t, lang) for t in result.meta["types"])
     if spend is not None:
         title += word(lang, "t.spend", spend=_money(spend, lang))
-    return [
-        Table(
-            result.name, title, programme_columns(base, lang, spend is not None), result.rows, empty=word(lang, "empty")
-        )
-    ]
+    return [_table(result.name, title, programme_columns(base, lang, spend is not None), result.rows, lang)]
 
 
 @builder("places")
@@ -453,9 +444,7 @@ def places_table(base: Base, result, lang: str) -> List[Table]:
         Column("policies", "policies", "number", in_table=False),
         Column("programmes", "programmes", "number", in_table=False),
     ]
-    return [
-        Table("places", word(lang, "t.places", n=len(result.rows)), columns, result.rows, empty=word(lang, "empty"))
-    ]
+    return [_table("places", word(lang, "t.places", n=len(result.rows)), columns, result.rows, lang)]
 
 
 @builder("place")
@@ -482,28 +471,15 @@ def place_tables(base: Base, result, lang: str) -> List[Table]:
     ]
     policies = policy_columns(base, lang, with_place=False)
     return [
-        Table("place", shown + _as_of(result, lang), profile, result.rows),
-        Table(
-            "facts",
-            word(lang, "t.place_facts", place=shown),
-            facts,
-            facts_section.rows,
-            empty=word(lang, "empty"),
-            caption=legend(facts_section.rows, lang),
-        ),
-        Table(
-            "policies",
-            word(lang, "t.place_policies", place=shown),
-            policies,
-            policies_section.rows,
-            empty=word(lang, "empty"),
-        ),
-        Table(
+        _table("place", shown + _as_of(result, lang), profile, result.rows, lang),
+        _table("facts", word(lang, "t.place_facts", place=shown), facts, facts_section.rows, lang, dated=True),
+        _table("policies", word(lang, "t.place_policies", place=shown), policies, policies_section.rows, lang),
+        _table(
             "subsidies",
             word(lang, "t.place_subsidies", place=shown),
             programme_columns(base, lang),
             programmes_section.rows,
-            empty=word(lang, "empty"),
+            lang,
         ),
     ]
 
@@ -524,13 +500,13 @@ def policy_columns(base: Base, lang: str, with_place: bool = True) -> List[Colum
 @builder("policies")
 def policies_table(base: Base, result, lang: str) -> List[Table]:
     return [
-        Table(
+        _table(
             "policies",
             word(lang, "t.policies", n=len(result.rows)),
             policy_columns(base, lang),
             result.rows,
-            empty=word(lang, "empty"),
-            caption=legend(result.rows, lang),
+            lang,
+            dated=True,
         )
     ]
 
@@ -548,9 +524,7 @@ def sources_table(base: Base, result, lang: str) -> List[Table]:
         Column("origin", word(lang, "origin"), atomic=True),
         *[Column(k, word(lang, k), "number") for k in ("facts", "policies", "programmes")],
     ]
-    return [
-        Table("sources", word(lang, "t.sources", n=len(result.rows)), columns, result.rows, empty=word(lang, "empty"))
-    ]
+    return [_table("sources", word(lang, "t.sources", n=len(result.rows)), columns, result.rows, lang)]
 
 
 @builder("metrics")
@@ -565,7 +539,7 @@ def metrics_table(base: Base, result, lang: str) -> List[Table]:
         Column("scopes", word(lang, "scopes"), in_table=False),
         Column("places", word(lang, "places"), "number"),
     ]
-    return [Table("metrics", word(lang, "t.metrics", n=len(result.rows)), columns, result.rows)]
+    return [_table("metrics", word(lang, "t.metrics", n=len(result.rows)), columns, result.rows, lang)]
 
 
 @builder("types")
@@ -583,7 +557,7 @@ def types_table(base: Base, result, lang: str) -> List[Table]:
         ),
         Column("programmes", word(lang, "programmes"), "number"),
     ]
-    return [Table("types", word(lang, "t.types", n=len(result.rows)), columns, result.rows)]
+    return [_table("types", word(lang, "t.types", n=len(result.rows)), columns, result.rows, lang)]
 
 
 @builder("candidates")
@@ -611,9 +585,7 @@ def candidates_table(base: Base, result, lang: str) -> List[Table]:
         Column("quote", word(lang, "quote")),
     ]
     title = word(lang, "t.candidates", n=len(result.rows))
-    return [
-        Table("candidates", title, columns, result.rows, empty=word(lang, "empty"), caption=legend(result.rows, lang))
-    ]
+    return [_table("candidates", title, columns, result.rows, lang, dated=True)]
 
 
 @builder("cite")
@@ -656,11 +628,5 @@ def cite_table(base: Base, result, lang: str) -> List[Table]:
     else:
         title = result.meta["programme"]
     return [
-        Table(
-            "cite",
-            word(lang, "t.cite", title=title, n=len(result.rows)),
-            columns,
-            result.rows,
-            caption=legend(result.rows, lang),
-        )
+        _table("cite", word(lang, "t.cite", title=title, n=len(result.rows)), columns, result.rows, lang, dated=True)
     ]
