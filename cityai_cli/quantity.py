@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Dict, Optional
+from typing import Any, Dict, Optional
 
 from .record import Frozen, _set
 
@@ -503,10 +503,20 @@ def plain(value: Decimal) -> str:
     found = _PLAIN.get(value)
     if found is None:
         text = format(_normalise(Decimal(value)), "f")
-        found = text.rstrip("0").rstrip(".") if "." in text else text
-        if value and len(_PLAIN) < 100_000:  # not zero: -0 equals 0 but prints "-0"
-            _PLAIN[value] = found
+        found = remembered(_PLAIN, value, value, text.rstrip("0").rstrip(".") if "." in text else text)
     return found
+
+
+MEMO_LIMIT = 100_000
+
+
+def remembered(memo: dict, key: Any, value: Decimal, text: str) -> str:
+    """`text`, kept in `memo` under `key` (how a number reads, looked up again by its value): not
+    for zero, because -0 equals 0 but prints "-0"; and no more than MEMO_LIMIT entries, so that
+    the memory of a long run stays bounded."""
+    if value and len(memo) < MEMO_LIMIT:
+        memo[key] = text
+    return text
 
 
 def parse_amount(text: str) -> Decimal:

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from cityai_cli.quantity import FigureError, format_number, parse_amount, parse_figure
+from cityai_cli.quantity import FigureError, format_number, parse_amount, parse_figure, plain
 
 
 @pytest.mark.parametrize("text, value, unit, qualifier, literal", [
@@ -128,3 +128,24 @@ def test_numbers_beyond_any_real_figure_are_refused(text):
     with pytest.raises(FigureError) as error:
         parse_figure(text)
     assert str(error.value) == f"cannot parse figure {text!r}: the number is too large (10^20 or more)"
+
+
+def test_a_remembered_wording_is_never_zeros_and_the_memo_stays_bounded(monkeypatch):
+    from cityai_cli import quantity
+    from cityai_cli.quantity import remembered
+
+    memo: dict = {}
+    assert remembered(memo, "k", Decimal("2"), "two") == "two" and memo == {"k": "two"}
+    assert remembered(memo, "z", Decimal("-0"), "-0") == "-0" and "z" not in memo  # -0 == 0: never kept
+    monkeypatch.setattr(quantity, "MEMO_LIMIT", 1)
+    assert remembered(memo, "m", Decimal("3"), "three") == "three" and "m" not in memo
+
+
+def test_zero_and_minus_zero_read_as_they_are_whichever_comes_first():
+    from cityai_cli.view.names import number_en
+
+    for first, second in ((Decimal("0"), Decimal("-0")), (Decimal("-0.0"), Decimal("0.00"))):
+        assert plain(first) == ("-0" if first.is_signed() else "0")
+        assert plain(second) == ("-0" if second.is_signed() else "0")
+        assert number_en(first, "ratio", "ratio") == ("-0%" if first.is_signed() else "0%")
+        assert number_en(second, "ratio", "ratio") == ("-0%" if second.is_signed() else "0%")

@@ -13,7 +13,7 @@ import io
 import json
 from decimal import Decimal
 
-from ..quantity import plain
+from ..quantity import MEMO_LIMIT, plain
 from ..report import Column, Report, public
 from ..text import printable
 
@@ -80,7 +80,7 @@ def text_cell(text: str, memo: bool = True) -> str:
     if found is None:
         shown = printable(text)
         found = "'" + shown if shown.startswith(_FORMULA_START) else shown
-        if memo and len(_SEEN) < 100_000:
+        if memo and len(_SEEN) < MEMO_LIMIT:
             _SEEN[text] = found
     return found
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Dict, Optional, Tuple
 
 from ..facts import Base
-from ..quantity import Quantity, plain
+from ..quantity import MEMO_LIMIT, Quantity, plain, remembered
 
 _BOUND_EN = {"lower": "over ", "at_least": "at least ", "upper": "up to ", "approx": "about ", "exact": "", "range": ""}
 _MARKS = {"published": "*", "inferred": "~"}
@@ -27,11 +27,7 @@ def _grouped(value: Decimal) -> str:
 def number_en(value: Decimal, dimension: str, unit: str) -> str:
     key = (value, dimension, unit)
     text = _NUMBERS_EN.get(key)
-    if text is None:
-        text = _number_en(value, dimension, unit)
-        if value and len(_NUMBERS_EN) < 100_000:  # not zero: -0 equals 0 but prints "-0"
-            _NUMBERS_EN[key] = text
-    return text
+    return remembered(_NUMBERS_EN, key, value, _number_en(value, dimension, unit)) if text is None else text
 
 
 # (value, dimension, unit) -> text: rates, spends and caps recur row after row.
@@ -67,7 +63,7 @@ def figure(quantity: Optional[Quantity], lang: str, glue: bool = False) -> str:
     text = _FIGURES.get(key)
     if text is None:
         text = _figure(quantity, lang)
-        if len(_FIGURES) < 100_000:
+        if len(_FIGURES) < MEMO_LIMIT:
             _FIGURES[key] = text
     return text.replace(" ", GLUE) if glue else text
 

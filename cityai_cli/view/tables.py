@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from ..facts import Base
-from ..quantity import format_number
+from ..quantity import format_number, remembered
 from ..report import Column, Record, Table
 from . import builder, fact_columns, label, legend, names
 from .words import word
@@ -293,8 +293,7 @@ def _money(value, lang: str) -> str:
     text = _MONEY.get(key)
     if text is None:
         text = format_number(value, "money", "CNY") if lang == "zh" else names.number_en(value, "money", "CNY")
-        if value and len(_MONEY) < 100_000:  # not zero: -0 equals 0 but prints "-0"
-            _MONEY[key] = text
+        remembered(_MONEY, key, value, text)
     return text
 
 
