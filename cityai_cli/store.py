@@ -20,7 +20,7 @@ import json
 import os
 import sqlite3
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from . import facts as _facts
 from .cached_base import UNREADABLE, CachedBase
@@ -74,10 +74,11 @@ def _whole(path: Path) -> bool:
 class Opened:
     """What a query command needs of a loaded base: the base and where it came from."""
 
-    def __init__(self, base: AbstractBase, path: Path, layers: Tuple[Path, ...] = ()):
+    def __init__(self, base: AbstractBase, path: Path, layers: Tuple[Path, ...] = (), cache: Optional[Path] = None):
         self.base = base
         self.path = path
         self.layers = layers
+        self.cache = cache  # the compiled file the base is read from (None: loaded in full)
 
     def seed_text(self, source_id: str) -> Optional[str]:
         """A source document's text (cite): read as a full load would, with the same containment."""
@@ -106,7 +107,7 @@ def open_base(path: Path, layers: Tuple[Path, ...] = ()) -> Opened:
         if target.is_file():
             base = _open_cached(target, key, path, layers)
             if base is not None:
-                return Opened(base, path, layers)
+                return Opened(base, path, layers, target)
     except (OSError, *UNREADABLE):
         pass
     loaded = _full_load(path, layers)
@@ -150,6 +151,18 @@ def _open_cached(target: Path, key: str, path: Path, layers: Tuple[Path, ...] = 
     except Exception:
         connection.close()
         raise
+
+
+def discard_cache(opened: Any, error: BaseException) -> bool:
+    """Whether `error`, raised by a command that read `opened`, may come from a compiled file that
+    decodes but holds what no validated base can (a level or a dimension no rule knows, NaN, a
+    missing metric): an error of the kinds a damaged file raises, from a base read from the cache.
+    Then the file is discarded (if the read had not already done so), and the caller runs the
+    command again: from the knowledge-base files, which compiles the cache afresh."""
+    if not isinstance(opened, Opened) or opened.cache is None or not isinstance(error, UNREADABLE):
+        return False
+    _discard(opened.cache)
+    return True
 
 
 def _discard(target: Path) -> None:

@@ -148,6 +148,57 @@ def test_a_value_that_does_not_decode_falls_back_and_is_discarded(cache, base, e
     assert good.stdout.count(b"\r\n") > 1
 
 
+@pytest.mark.parametrize("edit, command", [
+    ("UPDATE places SET level = 'bogus'", ("list",)),
+    ("UPDATE facts SET value = 'NaN'", ("rank", "--by", "产业规模")),
+    ("UPDATE facts SET value = 'sNaN'", ("show", "甲")),
+    ("UPDATE facts SET value_dimension = 'bogus'", ("compare", "甲", "乙")),
+    ("UPDATE facts SET kind = 'bogus'", ("show", "甲")),
+    ("UPDATE metrics SET dimension = 'bogus'", ("metrics",)),
+    ("DELETE FROM metrics", ("targets",)),
+])
+def test_a_value_that_decodes_but_breaks_a_command_reruns_it_from_the_files(cache, base, edit, command):
+    # Values no validated base holds: the command fails on them (KeyError, InvalidOperation …),
+    # is run again from the knowledge-base files, and the file is discarded and compiled afresh.
+    import sqlite3
+
+    env = {store.CACHE_ENV: str(cache)}
+    good = run_process("--data", str(base), *command, "-f", "csv", env=env)
+    (path,) = cache.glob("*.sqlite3")
+    with sqlite3.connect(path) as db:
+        db.execute(edit)
+    bad = run_process("--data", str(base), *command, "-f", "csv", env=env)
+    assert (bad.returncode, bad.stdout, bad.stderr) == (0, good.stdout, b"")
+    with sqlite3.connect(path) as db:  # compiled afresh: the edit is gone
+        assert db.execute("SELECT count(*) FROM metrics WHERE dimension = 'bogus'").fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM places WHERE level = 'bogus'").fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM facts WHERE value IN ('NaN', 'sNaN')").fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM metrics").fetchone()[0] > 0
+    assert good.stdout.count(b"\r\n") > 1
+
+
+@pytest.mark.parametrize("cached, runs", [(False, 1), (True, 2)])
+def test_a_failing_command_runs_again_only_once_and_only_after_reading_a_cache(cli, base, monkeypatch, tmp_path,
+                                                                                cached, runs):
+    # A bug is still a bug: the second run is only for a base read from the cache, and it is the last.
+    from cityai_cli.query import places
+
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(store.CACHE_ENV, str(folder) if cached else "/dev/null/nowhere")
+    assert cli("metrics", "--data", str(base), "-f", "csv").code == 0  # compiles the cache, if it can
+    assert bool(list(folder.glob("*.sqlite3"))) is cached
+    calls = []
+
+    def broken(*args, **kwargs):
+        calls.append(1)
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(places, "list_metrics", broken)
+    with pytest.raises(KeyError):
+        cli("metrics", "--data", str(base), "-f", "csv")
+    assert len(calls) == runs
+
+
 def test_what_the_cache_selects_and_counts_is_what_the_full_base_gives(cache, base):
     # One fact cites its source twice: it still counts once for that source.
     text = base.read_text(encoding="utf-8")

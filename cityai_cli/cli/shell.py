@@ -69,6 +69,7 @@ class Level(str, Enum):
 class State:
     data: Optional[Path] = None  # --data given before the command name
     layers: List[Path] = []  # --with given before the command name
+    opened: list = []  # the bases the running command has loaded (see handle_errors)
 
 
 def completion(kind: str):
@@ -201,11 +202,21 @@ def output_options(command: Callable) -> Callable:
 
 
 def handle_errors(command: Callable) -> Callable:
-    """Turn the two error kinds into a message on stderr and the documented exit code."""
+    """Turn the two error kinds into a message on stderr and the documented exit code.
+
+    A compiled cache can decode and still hold what no validated base does (a damaged or edited
+    file): a command that fails on one is run once more, from the knowledge-base files, after the
+    cache it read is discarded (`store.discard_cache`). A failure of the second run is a failure."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
+        State.opened = []
         try:
+            try:
+                return command(*args, **kwargs)
+            except Exception as error:
+                if not _discard_caches(error):
+                    raise
             return command(*args, **kwargs)
         except UsageError as error:
             typer.echo(f"Error: {error}", err=True)
@@ -218,6 +229,18 @@ def handle_errors(command: Callable) -> Callable:
     return wrapper
 
 
+def _discard_caches(error: Exception) -> bool:
+    """Whether the running command read a compiled cache that may have caused `error`; if so, it
+    is discarded and the command forgets what it loaded."""
+    if not State.opened:
+        return False  # nothing loaded: store (and sqlite3) need not be imported
+    from ..store import discard_cache
+
+    discarded = [discard_cache(opened, error) for opened in State.opened]
+    State.opened = []
+    return any(discarded)
+
+
 def load(data: Optional[Path], layers: Optional[List[Path]] = None) -> "Loaded":
     """The base for a query command: from the compiled cache when current (no TOML, no pydantic),
     else validated in full and cached (store.py). `validate` never comes here: it always loads in full."""
@@ -226,7 +249,9 @@ def load(data: Optional[Path], layers: Optional[List[Path]] = None) -> "Loaded":
 
     chosen = data or State.data
     added = tuple(layer_paths(layers or State.layers))
-    return open_base(default_data_path(str(chosen) if chosen else None), added)  # type: ignore[return-value]
+    opened = open_base(default_data_path(str(chosen) if chosen else None), added)
+    State.opened.append(opened)
+    return opened  # type: ignore[return-value]
 
 
 def parse_date(text: Optional[str], option: str = "--as-of"):
