@@ -103,11 +103,16 @@ def test_validate_reports_every_stage_and_its_summary_on_stdout(cli, tmp_path):
         0, "OK — 5 places, 13 facts (14 citations), 1 policy, 4 programmes; every quote found in its source (2 documents)")
 
 
-def complete(words: str, shell: str = "zsh") -> str:
+def complete(words: str, shell: str = "zsh", data: str = M, cwd=None) -> str:
     env = {**os.environ, "_CITYAI_COMPLETE": f"complete_{shell}", "_TYPER_COMPLETE_ARGS": words,
-           "CITYAI_DATA": M, "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - 1)}
-    return subprocess.run([sys.executable, "-m", "cityai_cli"], capture_output=True, text=True, env=env,
-                          timeout=60).stdout
+           "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - 1)}
+    env.pop("CITYAI_DATA", None)
+    if data:
+        env["CITYAI_DATA"] = data
+    done = subprocess.run([sys.executable, "-m", "cityai_cli"], capture_output=True, text=True, env=env,
+                          timeout=60, cwd=cwd)
+    assert (done.returncode, done.stderr) == (0, "")
+    return done.stdout
 
 
 def test_completion_offers_places_metrics_types_and_commands():
@@ -115,6 +120,19 @@ def test_completion_offers_places_metrics_types_and_commands():
     assert '"industry_scale"' in complete("cityai rank --by ind")
     assert '"算力券"' in complete("cityai subsidies --type 算")
     assert '"compare"' in complete("cityai com")
+
+
+def test_completion_offers_the_names_of_the_base_the_command_line_names(tmp_path):
+    # --data after or before the command name, and --with adding a place, as the command would load
+    (tmp_path / "my.toml").write_text('[places."甲乙"]\nlevel = "city"\n', encoding="utf-8")
+    assert complete(f"cityai compare --data {M} 甲", "bash", data="").split() == ["甲"]
+    assert complete(f"cityai --data {M} compare 甲", "bash", data="").split() == ["甲"]
+    assert complete(f"cityai --data={M} rank --by ind", "bash", data="").split() == ["industry_scale"]
+    assert complete("cityai compare --with my.toml 甲", "bash", cwd=tmp_path).split() == ["甲", "甲乙"]
+    assert complete("cityai --with my.toml compare 甲", "bash", cwd=tmp_path).split() == ["甲", "甲乙"]
+    # a base that does not load offers nothing, and never a traceback
+    assert complete("cityai compare --data /nonexistent 甲", "bash", data="").split() == []
+    assert complete("cityai compare --with missing.toml 甲", "bash", cwd=tmp_path).split() == []
 
 
 def test_help_lists_the_commands_queries_first_then_the_knowledge_base_ones(cli):

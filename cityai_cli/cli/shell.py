@@ -73,12 +73,17 @@ class State:
 
 
 def completion(kind: str):
-    """Shell completion for place names, metric keys and subsidy types (from the loaded base)."""
+    """Shell completion for place names, metric keys and subsidy types, from the base the command
+    line names (--data and --with, before or after the command name; else CITYAI_DATA or the
+    bundled base)."""
 
-    def complete(incomplete: str) -> List[str]:
+    def complete(ctx: typer.Context, incomplete: str) -> List[str]:
+        given = [ctx.params, ctx.parent.params if ctx.parent is not None else {}]
+        data = next((Path(params["data"]) for params in given if params.get("data")), None)
+        layers = next(([Path(p) for p in params["with_"]] for params in given if params.get("with_")), None)
         try:
-            base = load(None).base
-        except DataError:
+            base = load(data, layers).base
+        except Exception:  # a base that does not load offers nothing: completion never fails
             return []
         words = {"place": list(base.places), "metric": list(base.metrics), "type": list(base.subsidy_types)}[kind]
         return [word for word in words if word.startswith(incomplete) or word.lower().startswith(incomplete.lower())]
