@@ -78,12 +78,13 @@ def place_keys(places: Mapping[str, Any]) -> Dict[str, Set[str]]:
 
 
 class Index:
-    """Normalised key -> canonical names, built once per loaded base."""
+    """Normalised key -> canonical names, built once per loaded base (`inverted` makes the keys
+    from canonical -> its keys; a compiled cache stores the places' keys made)."""
 
-    def __init__(self, entries: Dict[str, Iterable[str]], kind: str, listing: str = "", keys=None):
+    def __init__(self, keys: Dict[str, Set[str]], kind: str, listing: str = ""):
         self.kind = kind
         self.listing = listing  # the command that lists every valid name
-        self.keys: Dict[str, Set[str]] = inverted(entries) if keys is None else keys
+        self.keys = keys
 
     def resolve(self, text: str) -> str:
         found: Set[str] = set()
@@ -111,15 +112,17 @@ class Index:
 
 
 def place_index(kb) -> Index:
-    return Index({}, "place", "cityai list --level all", keys=kb.place_keys())
+    return Index(kb.place_keys(), "place", "cityai list --level all")
 
 
 def metric_index(kb) -> Index:
     return Index(
-        {
-            key: [normalise(word) for word in (key, metric.zh, metric.en, *metric.aliases)]
-            for key, metric in kb.metrics.items()
-        },
+        inverted(
+            {
+                key: [normalise(word) for word in (key, metric.zh, metric.en, *metric.aliases)]
+                for key, metric in kb.metrics.items()
+            }
+        ),
         "metric",
         "cityai metrics",
     )
@@ -127,10 +130,12 @@ def metric_index(kb) -> Index:
 
 def subsidy_type_index(kb) -> Index:
     return Index(
-        {
-            key: [normalise(word) for word in (key, kind.en, kind.pinyin, *kind.aliases) if word]
-            for key, kind in kb.subsidy_types.items()
-        },
+        inverted(
+            {
+                key: [normalise(word) for word in (key, kind.en, kind.pinyin, *kind.aliases) if word]
+                for key, kind in kb.subsidy_types.items()
+            }
+        ),
         "subsidy type",
         "cityai types",
     )
@@ -147,6 +152,11 @@ def group_index(kb, field: str, level: str) -> Index:
         if place.level == level:
             groups.setdefault(name, [])
     return Index(
-        {name: [*_stems(name), *(alias_keys(name, kb.places[name]) if name in kb.places else [])] for name in groups},
+        inverted(
+            {
+                name: [*_stems(name), *(alias_keys(name, kb.places[name]) if name in kb.places else [])]
+                for name in groups
+            }
+        ),
         level,
     )

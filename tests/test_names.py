@@ -33,8 +33,8 @@ def test_unknown_pinyin_suggests_the_closest(project):
 
 
 def test_ambiguous_name_lists_candidates():
-    from cityai_cli.names import Index
-    index = Index({"台州": ["taizhou"], "泰州": ["taizhou"]}, "place")
+    from cityai_cli.names import Index, inverted
+    index = Index(inverted({"台州": ["taizhou"], "泰州": ["taizhou"]}), "place")
     with pytest.raises(UsageError) as error:
         index.resolve("Taizhou")
     assert str(error.value) == "place 'Taizhou' is ambiguous: it names 台州, 泰州; use the Chinese name"
