@@ -135,6 +135,19 @@ def test_completion_offers_the_names_of_the_base_the_command_line_names(tmp_path
     assert complete("cityai compare --with missing.toml 甲", "bash", cwd=tmp_path).split() == []
 
 
+@pytest.mark.parametrize(("request_", "why"), [
+    ({"COMP_WORDS": "cityai compare 甲", "COMP_CWORD": "two"}, "ValueError: invalid literal for int() with base 10: 'two'"),
+    ({"COMP_CWORD": "1"}, "KeyError: 'COMP_WORDS'"),
+])
+def test_a_malformed_completion_request_is_a_message_not_a_traceback(request_, why):
+    # Typer parses these before cityai's code runs; a shell never sends them malformed
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COMP_")}
+    env.update({"_CITYAI_COMPLETE": "complete_bash", "CITYAI_DATA": M, **request_})
+    done = subprocess.run([sys.executable, "-m", "cityai_cli"], capture_output=True, text=True, env=env, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (
+        2, "", f"Error: shell completion: malformed request ({why})\n")
+
+
 def test_help_lists_the_commands_queries_first_then_the_knowledge_base_ones(cli):
     # The order the cli package registers them in (cli/__init__.py): users read --help top down.
     out = cli("--help", env={"COLUMNS": "120"}).stdout

@@ -6,7 +6,7 @@ import os
 import sys
 from typing import List, Union
 
-from ..errors import EXIT_DATA
+from ..errors import EXIT_DATA, EXIT_USAGE
 from .shell import app, discard_stdout
 
 
@@ -32,6 +32,13 @@ def run_command_line() -> Union[str, int, None]:
         code = done.code
     except OSError as error:
         code = _output_failed(error)
+    except Exception as error:
+        if not _completing():
+            raise
+        # Typer reads the shell's request (COMP_WORDS, COMP_CWORD …) before any of cityai's code
+        # runs, and a malformed one raises there; a shell never sends one, a person trying may.
+        _say(f"Error: shell completion: malformed request ({type(error).__name__}: {error})")
+        code = EXIT_USAGE
     try:
         sys.stdout.flush()
     except (OSError, ValueError) as error:
@@ -60,11 +67,7 @@ def _only_the_command(argv: List[str]):
     commands, groups = app.registered_commands, app.registered_groups
     keep_commands = [info for info in commands if info.name == name]
     keep_groups = [info for info in groups if info.name == name]
-    if (
-        name is None
-        or any(key.startswith("_CITYAI_COMPLETE") for key in os.environ)
-        or len(keep_commands) + len(keep_groups) != 1
-    ):
+    if name is None or _completing() or len(keep_commands) + len(keep_groups) != 1:
         yield
         return
     app.registered_commands, app.registered_groups = keep_commands, keep_groups
@@ -72,6 +75,11 @@ def _only_the_command(argv: List[str]):
         yield
     finally:
         app.registered_commands, app.registered_groups = commands, groups
+
+
+def _completing() -> bool:
+    """Whether the shell asked for completions (Typer reads _CITYAI_COMPLETE) rather than a command."""
+    return any(key.startswith("_CITYAI_COMPLETE") for key in os.environ)
 
 
 def _output_failed(error: Exception) -> int:
