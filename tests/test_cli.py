@@ -189,6 +189,24 @@ def test_subsidies_are_ordered_by_cap_and_never_list_funds(cli):
         ("乙", "模型券", "voucher", "2000000"), ("甲", "算力券", "voucher", "1000000"), ("丙", "语料券", "voucher", "")]
 
 
+@pytest.mark.parametrize(("lang", "title"), [
+    ("zh", "3个补贴项目 · 合同金额300万元 · 前1个"), ("en", "3 subsidy programmes · spend CNY 3 m · top 1")])
+def test_subsidies_top_prints_the_first_rows_and_says_of_how_many(cli, lang, title):
+    table = run(cli, "subsidies", "--spend", "300万", "--top", "1", "-f", "markdown", "--lang", lang).stdout
+    assert table.splitlines()[0] == f"### {title}"
+    assert [r["name"] for r in rows(run(cli, "subsidies", "--spend", "300万", "--top", "1", "-f", "csv").stdout)] == [
+        "甲市算力券"]
+    whole = run(cli, "subsidies", "--spend", "300万", "--top", "3", "-f", "markdown", "--lang", lang).stdout
+    assert whole.splitlines()[0] == "### " + title.rsplit(" · ", 1)[0]  # nothing cut: no "top"
+
+
+@pytest.mark.parametrize("command", ["subsidies", "funds"])
+def test_programmes_top_must_be_positive(cli, command):
+    result = run(cli, command, "--top", "0")
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr.splitlines()[-1].startswith("Error: Invalid value for '--top': ")
+
+
 def test_funds_list_only_funds(cli):
     found = rows(run(cli, "funds", "-f", "csv").stdout)
     assert [(r["place"], r["type"], r["category"], r["name"], r["pool"], r["pool_period"], r["pool_shown"])

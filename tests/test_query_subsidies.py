@@ -35,3 +35,25 @@ def test_terms_keep_their_quotes_and_sources(mini):
         "最高100万元", "year", "每年最高100万元", "mini")
     assert row["special_rates"] == [{"value": Decimal("0.6"), "text": "60%", "applies_to": "初创企业", "flag": "startup",
                                      "quote": "初创企业可按60%"}]
+
+
+def test_top_keeps_the_first_rows_of_the_order_and_counts_them_all(mini):
+    full = list_programmes(mini.base, spend=Decimal(3_000_000))
+    cut = list_programmes(mini.base, spend=Decimal(3_000_000), top=2)
+    assert [r["name"] for r in cut.rows] == [r["name"] for r in full.rows][:2] == ["甲市算力券", "乙市模型券"]
+    assert cut.rows == full.rows[:2]
+    assert (cut.meta["matched"], cut.meta["top"], full.meta["matched"], full.meta["top"]) == (3, 2, 3, None)
+    assert list_programmes(mini.base, top=5).rows == list_programmes(mini.base).rows  # more than there are
+
+
+def test_order_is_payout_then_cap_then_pool_largest_first_unknown_last(mini):
+    from cityai_cli.query.subsidies import order
+    from cityai_cli.rules import Estimate
+
+    programme = mini.base.programmes[1]  # 乙市模型券: cap 200万, pool unknown
+    assert programme.name == "乙市模型券"
+    assert order(programme, None) == (False, -Decimal(2_000_000), True, 0, "乙", "乙市模型券")
+    assert order(programme, Estimate("capped", Decimal(5))) == (
+        False, -Decimal(5), False, -Decimal(2_000_000), True, 0, "乙", "乙市模型券")
+    assert order(programme, Estimate("rate_unknown")) == (
+        True, 0, False, -Decimal(2_000_000), True, 0, "乙", "乙市模型券")

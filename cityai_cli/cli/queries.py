@@ -18,6 +18,7 @@ from .shell import (
     Level,
     PlacesArgument,
     RegionOption,
+    TopOption,
     WithOption,
     app,
     completion,
@@ -154,7 +155,7 @@ def rank_command(
             autocompletion=completion("metric"),
         ),
     ],
-    top: Annotated[Optional[int], typer.Option(min=1, metavar="N", help="Show only the first N rows.")] = None,
+    top: TopOption = None,
     level: Annotated[
         Level, typer.Option(metavar="LEVEL", help="Rank places of this level ('all' mixes levels).")
     ] = Level.city,
@@ -225,6 +226,7 @@ def _programmes(funds: bool):
             Optional[List[str]],
             typer.Option("--eligible", metavar="FLAG", help="Apply the special rates with this flag (repeatable)."),
         ] = None,
+        top: TopOption = None,
         format: FormatOption = None,
         lang: LangOption = Lang.zh,
         data: DataOption = None,
@@ -255,7 +257,7 @@ def _programmes(funds: bool):
         places = resolve_places(loaded, nonempty("--city", city)) or None
         emit(
             loaded,
-            list_programmes(loaded.base, kinds, places, amount, flags, funds, resolve_region(loaded, region)),
+            list_programmes(loaded.base, kinds, places, amount, flags, funds, resolve_region(loaded, region), top),
             format,
             lang,
         )

@@ -140,6 +140,7 @@ PlacesArgument = Annotated[
     typer.Argument(metavar="[PLACE]...", help="Only these places (default: all).", autocompletion=completion("place")),
 ]
 RegionOption = Annotated[Optional[str], typer.Option(metavar="REGION", help="Only places in this region, e.g. 长三角.")]
+TopOption = Annotated[Optional[int], typer.Option(min=1, metavar="N", help="Show only the first N rows.")]
 AsOfOption = Annotated[
     Optional[str],
     typer.Option(

@@ -7,10 +7,10 @@ investment funds, which never get a payout estimate. The payout rule is `rules.e
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Iterable, List, Optional
+from typing import Iterable, List, Optional, Tuple
 
 from ..facts import Base, Programme, Term, cited_sources
-from ..rules import estimate
+from ..rules import Estimate, estimate
 from .common import Record, Result, citation_records, in_region, items_of
 
 
@@ -58,18 +58,23 @@ def list_programmes(
     flags: Iterable[str] = (),
     funds: bool = False,
     region: Optional[str] = None,
+    top: Optional[int] = None,
 ) -> Result:
-    wanted, rows = set(types), []
-    flags = list(flags)
+    """top: the first `top` rows only (meta["matched"] counts them all); only those are made records."""
+    wanted, flags = set(types), list(flags)
+    chosen: List[Tuple[Programme, Optional[Estimate]]] = []
     for programme in items_of(base, "programmes", places):  # rows are sorted below, ties by place
         category = base.category(programme)
         if (category == "fund") != funds or (wanted and programme.type not in wanted):
             continue
         if (places and programme.place not in places) or not in_region(base, programme.place, region):
             continue
+        chosen.append((programme, estimate(programme, category, spend, flags) if spend is not None else None))
+    chosen.sort(key=lambda item: order(*item))
+    rows = []
+    for programme, result in chosen[:top]:
         row = programme_record(base, programme)
-        if spend is not None:
-            result = estimate(programme, category, spend, flags)
+        if result is not None:
             row.update(
                 spend=spend,
                 estimate=result.code,
@@ -79,22 +84,28 @@ def list_programmes(
                 special_used=result.special.flag if result.special else None,
             )
         rows.append(row)
-    rows.sort(key=_order(spend is not None))
     return Result(
         "funds" if funds else "subsidies",
         rows,
-        {"types": sorted(wanted), "spend": spend, "flags": flags, "places": places, "region": region},
+        {
+            "types": sorted(wanted),
+            "spend": spend,
+            "flags": flags,
+            "places": places,
+            "region": region,
+            "top": top,
+            "matched": len(chosen),
+        },
     )
 
 
-def _order(by_payout: bool):
-    """Largest first, unknown last: by payout (when estimating), then per-recipient cap, then pool."""
-
-    def key(row: Record):
-        parts = (["payout"] if by_payout else []) + ["cap", "pool"]
-        return tuple(item for part in parts for item in (row[part] is None, -(row[part] or 0))) + (
-            row["place"],
-            row["name"],
-        )
-
-    return key
+def order(programme: Programme, result: Optional[Estimate]) -> tuple:
+    """The rows' order: largest first, unknown last: by payout (when estimating), then
+    per-recipient cap, then pool; ties by place, then name."""
+    amounts = ([result.payout] if result is not None else []) + [
+        term.value.value if term else None for term in (programme.cap, programme.pool)
+    ]
+    return tuple(item for amount in amounts for item in (amount is None, -(amount or 0))) + (
+        programme.place,
+        programme.name,
+    )

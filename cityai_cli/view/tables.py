@@ -397,12 +397,14 @@ def programme_columns(base: Base, lang: str, estimated: bool = False) -> List[Co
 @builder("subsidies")
 @builder("funds")
 def programmes_table(base: Base, result, lang: str) -> List[Table]:
-    spend = result.meta.get("spend")
-    title = word(lang, f"t.{result.name}", n=len(result.rows))
+    spend, matched = result.meta.get("spend"), result.meta["matched"]
+    title = word(lang, f"t.{result.name}", n=matched)
     if result.meta.get("types"):
         title += " · " + ", ".join(names.subsidy_type(base, t, lang) for t in result.meta["types"])
     if spend is not None:
         title += word(lang, "t.spend", spend=_money(spend, lang))
+    if len(result.rows) < matched:  # --top cut the list
+        title += word(lang, "t.top", n=len(result.rows))
     return [_table(result.name, title, programme_columns(base, lang, spend is not None), result.rows, lang)]
 
 
