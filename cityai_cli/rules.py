@@ -88,14 +88,17 @@ def better(metric: MetricDef, fact: Fact) -> tuple:
 
 class Estimate(Frozen):
     """What a contract would get back. `code` says which rule applied (fund | rate_unknown |
-    cap_unknown | capped | within_cap); amounts are CNY; `special` is the special rate used, if any."""
+    cap_unknown | capped | within_cap); amounts are CNY; `special` is the special rate used, if any;
+    `rate_bound` qualifies the rate used and `bound` the payout (quantity bounds: exact, upper …)."""
 
-    __slots__ = ("code", "payout", "rate", "gross", "special")
+    __slots__ = ("code", "payout", "rate", "gross", "special", "rate_bound", "bound")
     code: str
     payout: Optional[Decimal]
     rate: Optional[Decimal]
     gross: Optional[Decimal]
     special: Optional[Term]
+    rate_bound: Optional[str]
+    bound: Optional[str]
 
     def __init__(
         self,
@@ -104,12 +107,16 @@ class Estimate(Frozen):
         rate: Optional[Decimal] = None,
         gross: Optional[Decimal] = None,
         special: Optional[Term] = None,
+        rate_bound: Optional[str] = None,
+        bound: Optional[str] = None,
     ):
         _set(self, "code", code)
         _set(self, "payout", payout)
         _set(self, "rate", rate)
         _set(self, "gross", gross)
         _set(self, "special", special)
+        _set(self, "rate_bound", rate_bound)
+        _set(self, "bound", bound)
 
 
 def estimate(programme: Programme, category: str, spend: Decimal, flags: Iterable[str] = ()) -> Estimate:
@@ -123,11 +130,24 @@ def estimate(programme: Programme, category: str, spend: Decimal, flags: Iterabl
     term = special or programme.rate
     if term is None:
         return Estimate("rate_unknown")
-    rate = term.value.value
+    rate, rate_bound = term.value.value, term.value.bound
     gross = rate * spend
     if programme.cap is None:
-        return Estimate("cap_unknown", None, rate, gross, special)
+        return Estimate("cap_unknown", None, rate, gross, special, rate_bound)
     cap = programme.cap.value.value
     if gross > cap:
-        return Estimate("capped", cap, rate, gross, special)
-    return Estimate("within_cap", gross, rate, gross, special)
+        return Estimate("capped", cap, rate, gross, special, rate_bound, payout_bound(rate_bound, True))
+    return Estimate("within_cap", gross, rate, gross, special, rate_bound, payout_bound(rate_bound, False))
+
+
+def payout_bound(rate_bound: str, capped: bool) -> str:
+    """How exact a payout is, from how its rate is qualified. A rate of at most r (最高/不超过) or
+    about r gives at most, or about, the payout, capped or not. Otherwise the rate is r or more
+    (exact, 超, 不低于, a range from r): when the cap binds at r it binds at any rate above, so the
+    payout is the cap exactly; below the cap the payout is qualified as its rate (a range's low
+    end: at least)."""
+    if rate_bound in ("upper", "approx"):
+        return rate_bound
+    if capped:
+        return "exact"
+    return "at_least" if rate_bound == "range" else rate_bound

@@ -147,21 +147,23 @@ def test_rank_chart_draws_bars(cli):
 
 def test_subsidy_estimate_json_exact(cli):
     records = json.loads(run(cli, "subsidies", "--type", "compute voucher", "--spend", "300万", "-f", "json").stdout)
-    assert [(r["place"], r["spend"], r["estimate"], r["rate_used"], r["gross"], r["payout"], r["payout_shown"],
-             r["special_used"], r["rule"]) for r in records] == [
-        ("甲", 3000000, "capped", 0.5, 1500000, 1000000, "100万元", None, "50% × 300万元 = 150万元, 受上限 最高100万元/年 限制")]
+    assert [(r["place"], r["spend"], r["estimate"], r["rate_used"], r["rate_used_bound"], r["gross"], r["payout"],
+             r["payout_bound"], r["payout_shown"], r["special_used"], r["rule"]) for r in records] == [
+        ("甲", 3000000, "capped", 0.5, "upper", 1500000, 1000000, "upper", "最高100万元", None,
+         "最高50% × 300万元 = 150万元, 受上限 最高100万元/年 限制")]
 
 
 def test_subsidy_estimate_in_english(cli):
     records = json.loads(run(cli, "subsidies", "--type", "算力券", "--spend", "300万", "-f", "json", "--lang", "en").stdout)
     assert [(r["payout"], r["payout_shown"], r["rule"]) for r in records] == [
-        (1000000, "CNY 1 m", "50% × CNY 3 m = CNY 1.5 m, capped at up to CNY 1 m a year")]
+        (1000000, "up to CNY 1 m", "up to 50% × CNY 3 m = CNY 1.5 m, over the cap of up to CNY 1 m a year")]
 
 
 def test_subsidy_startup_rate(cli):
     records = json.loads(run(cli, "subsidies", "--type", "suanliquan", "--spend", "1,000,000", "--startup", "-f", "json").stdout)
-    assert [(r["estimate"], r["payout"], r["rate_used"], r["special_used"], r["rule"]) for r in records] == [
-        ("within_cap", 600000, 0.6, "startup", "60% × 100万元 = 60万元, 未超上限 最高100万元/年")]
+    assert [(r["estimate"], r["payout"], r["rate_used"], r["special_used"], r["payout_bound"], r["payout_shown"],
+             r["rule"]) for r in records] == [  # the special rate is exact: so is the payout
+        ("within_cap", 600000, 0.6, "startup", "exact", "60万元", "60% × 100万元 = 60万元, 未超上限 最高100万元/年")]
     same = json.loads(run(cli, "subsidies", "--type", "suanliquan", "--spend", "1,000,000", "--eligible", "startup",
                           "-f", "json").stdout)
     assert same == records
@@ -170,7 +172,7 @@ def test_subsidy_startup_rate(cli):
 def test_estimate_without_a_rate_is_no_estimate(cli):
     records = json.loads(run(cli, "subsidies", "--spend", "300万", "-f", "json").stdout)
     assert [(r["place"], r["estimate"], r["payout"], r["rule"]) for r in records] == [
-        ("甲", "capped", 1000000, "50% × 300万元 = 150万元, 受上限 最高100万元/年 限制"),
+        ("甲", "capped", 1000000, "最高50% × 300万元 = 150万元, 受上限 最高100万元/年 限制"),
         ("乙", "rate_unknown", None, "无法估算: 补贴比例未知"),
         ("丙", "rate_unknown", None, "无法估算: 补贴比例未知")]
 
@@ -506,7 +508,7 @@ def _headline(metric):
     (["rank", "--by", "产业规模"], "rank,place,place_label,level," + _fact() + ",comparable,reason,conflicts,why"),
     (["subsidies"], PROGRAMME_KEYS),
     (["funds"], PROGRAMME_KEYS),
-    (["subsidies", "--spend", "300万"], PROGRAMME_KEYS + ",spend,estimate,rate_used,special_used,gross,payout,payout_shown,rule"),
+    (["subsidies", "--spend", "300万"], PROGRAMME_KEYS + ",spend,estimate,rate_used,rate_used_bound,special_used,gross,payout,payout_bound,payout_shown,rule"),
     (["targets"], "place,place_label,metric,metric_label," + _fact() + ",set_on," + _fact("actual_")
      + ",actual_shown,progress,progress_reason"),
     (["conflicts"], "place,place_label,metric,metric_label,kind,scope,scope_label,"

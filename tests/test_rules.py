@@ -159,6 +159,31 @@ def test_unknown_terms_are_never_zero():
     assert (unknown_cap.code, unknown_cap.payout, unknown_cap.gross) == ("cap_unknown", None, Decimal(50))
 
 
+@pytest.mark.parametrize(("rate", "spend", "code", "payout", "bound"), [
+    ("50%", 1_000_000, "within_cap", 500_000, "exact"),
+    ("50%", 3_000_000, "capped", 1_000_000, "exact"),
+    ("最高50%", 1_000_000, "within_cap", 500_000, "upper"),     # the rate may be lower: so may the payout
+    ("不超过50%", 3_000_000, "capped", 1_000_000, "upper"),     # a lower rate may stay under the cap
+    ("约50%", 1_000_000, "within_cap", 500_000, "approx"),
+    ("约50%", 3_000_000, "capped", 1_000_000, "approx"),
+    ("超50%", 1_000_000, "within_cap", 500_000, "lower"),       # more than 50%: more than 50万
+    ("超50%", 3_000_000, "capped", 1_000_000, "exact"),         # any rate above 50% hits the cap too
+    ("不低于50%", 1_000_000, "within_cap", 500_000, "at_least"),
+    ("不低于50%", 3_000_000, "capped", 1_000_000, "exact"),
+    ("10-30%", 1_000_000, "within_cap", 100_000, "at_least"),  # a range's low end is used
+    ("10-30%", 20_000_000, "capped", 1_000_000, "exact"),
+])
+def test_the_payout_is_qualified_by_its_rate(rate, spend, code, payout, bound):
+    result = estimate(programme(rate, "最高100万元"), "voucher", Decimal(spend))
+    assert (result.code, result.payout, result.rate_bound, result.bound) == (
+        code, Decimal(payout), parse_figure(rate).bound, bound)
+
+
+def test_no_payout_has_no_bound():
+    assert estimate(programme("最高50%"), "voucher", Decimal(100)).bound is None  # cap unknown
+    assert estimate(programme(cap="最高100万元"), "voucher", Decimal(100)).bound is None
+
+
 def test_a_fund_never_gets_an_estimate():
     result = estimate(programme("50%", "最高100万元"), "fund", Decimal(100))
     assert (result.code, result.payout) == ("fund", None)

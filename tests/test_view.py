@@ -181,3 +181,16 @@ def test_an_empty_listing_says_so_in_the_chosen_language(mini, name, lang):
 
     (table,) = view(mini.base, Result(name, [], {"metrics": []}), lang).tables
     assert (table.rows, table.empty, table.caption) == ([], WORDS[lang]["empty"], "")
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 120])
+def test_english_amounts_rates_and_payouts_stay_whole_in_a_table(mini, width):
+    # "CNY 1.5 m" is three words: glued in table cells, it never wraps as "CNY 1.5" / "m"
+    from decimal import Decimal
+
+    from cityai_cli.view.names import GLUE
+
+    report = view(mini.base, list_programmes(mini.base, spend=Decimal(3_000_000)), "en")
+    lines = render(report, "table", Options(width=width)).replace(GLUE, " ").splitlines()
+    for amount in ("up to CNY 1 m", "up to 50%", "CNY 3 m", "CNY 1.5 m", "up to CNY 2 m"):
+        assert any(amount in line for line in lines), amount

@@ -79,9 +79,11 @@ def list_programmes(
                 spend=spend,
                 estimate=result.code,
                 rate_used=result.rate,
+                rate_used_bound=result.rate_bound,
+                special_used=result.special.flag if result.special else None,
                 gross=result.gross,
                 payout=result.payout,
-                special_used=result.special.flag if result.special else None,
+                payout_bound=result.bound,
             )
         rows.append(row)
     return Result(

@@ -13,6 +13,8 @@ from ..facts import Base
 from ..quantity import MEMO_LIMIT, Quantity, plain, remembered
 
 _BOUND_EN = {"lower": "over ", "at_least": "at least ", "upper": "up to ", "approx": "about ", "exact": "", "range": ""}
+# the qualifier a computed amount carries (a figure's own is the text its source wrote)
+_BOUND_ZH = {"lower": "超", "at_least": "不低于", "upper": "最高", "approx": "约", "exact": "", "range": ""}
 _MARKS = {"published": "*", "inferred": "~"}
 
 
@@ -82,6 +84,12 @@ def _figure(quantity: Optional[Quantity], lang: str) -> str:
         low = number_en(quantity.value, quantity.dimension, quantity.unit)
         return f"{low} to {number_en(quantity.upper, quantity.dimension, quantity.unit)}"
     return _BOUND_EN[quantity.bound] + number_en(quantity.value, quantity.dimension, quantity.unit)
+
+
+def qualified(text: str, bound: Optional[str], lang: str) -> str:
+    """A computed amount (a payout, a rate used) with the qualifier its bound gives it:
+    最高150万元, up to CNY 1.5 m."""
+    return (_BOUND_ZH if lang == "zh" else _BOUND_EN)[bound or "exact"] + text
 
 
 def date(value: Optional[str], basis: Optional[str]) -> str:

@@ -269,7 +269,7 @@ def _term_cell(name: str, lang: str, machine: bool = False) -> Callable[[Record]
     def cell(r: Record) -> Any:
         if machine and not r.get(f"_{name}"):
             return None
-        return _term_text(r, name, lang)
+        return _term_text(r, name, lang, glue=not machine)
 
     return cell
 
@@ -305,11 +305,11 @@ _PERIODS = {
 }
 
 
-def _term_text(record: Record, name: str, lang: str) -> str:
+def _term_text(record: Record, name: str, lang: str, glue: bool = False) -> str:
     term = record.get(f"_{name}")
     if term is None:
         return "—"
-    return names.figure(term.value, lang) + _PERIODS[lang].get(term.period, "")
+    return names.figure(term.value, lang, glue) + _PERIODS[lang].get(term.period, "")
 
 
 def programme_columns(base: Base, lang: str, estimated: bool = False) -> List[Column]:
@@ -362,34 +362,46 @@ def programme_columns(base: Base, lang: str, estimated: bool = False) -> List[Co
     ]
     if estimated:
 
-        def rule(r: Record) -> str:
-            code = r["estimate"]
-            if code in ("fund", "rate_unknown"):
-                return word(lang, f"estimate.{code}")
-            return word(
-                lang,
-                f"estimate.{code}",
-                rate=names.number_en(r["rate_used"], "ratio", "ratio"),
-                spend=_money(r["spend"], lang),
-                gross=_money(r["gross"], lang),
-                cap=_term_text(r, "cap", lang),
-            )
+        def rule(glue: bool) -> Callable[[Record], str]:
+            def sentence(r: Record) -> str:
+                code = r["estimate"]
+                if code in ("fund", "rate_unknown"):
+                    return word(lang, f"estimate.{code}")
+                rate = names.qualified(names.number_en(r["rate_used"], "ratio", "ratio"), r["rate_used_bound"], lang)
+                amounts = {
+                    "rate": rate,
+                    "spend": _money(r["spend"], lang),
+                    "gross": _money(r["gross"], lang),
+                    "cap": _term_text(r, "cap", lang),
+                }
+                if glue:  # each amount stays whole in a table cell; the sentence wraps between them
+                    amounts = {key: text.replace(" ", names.GLUE) for key, text in amounts.items()}
+                return word(lang, f"estimate.{code}", **amounts)
+
+            return sentence
+
+        def payout(r: Record) -> Optional[str]:
+            if r["payout"] is None:
+                return None
+            return names.qualified(_money(r["payout"], lang), r["payout_bound"], lang)
 
         columns += [
             Column("spend", "spend", "number", in_table=False),
             Column("estimate", "estimate", in_table=False),
             Column("rate_used", "rate_used", "number", in_table=False),
+            Column("rate_used_bound", "rate_used_bound", in_table=False),
             Column("special_used", "special_used", in_table=False),
             Column("gross", "gross", "number", in_table=False),
             Column("payout", "payout", "number", in_table=False),
+            Column("payout_bound", "payout_bound", in_table=False),
             Column(
                 "payout_shown",
                 word(lang, "payout"),
                 atomic=True,
-                cell=lambda r: _money(r["payout"], lang) if r["payout"] is not None else "—",
-                value=lambda r: _money(r["payout"], lang) if r["payout"] is not None else None,
+                cell=lambda r: (payout(r) or "—").replace(" ", names.GLUE),
+                value=payout,
             ),
-            Column("rule", word(lang, "rule"), atomic=True, cell=rule, value=rule),
+            Column("rule", word(lang, "rule"), atomic=True, cell=rule(glue=True), value=rule(glue=False)),
         ]
     return columns
 

@@ -89,7 +89,7 @@ WORDS: Dict[str, Dict[str, str]] = {
         "progress.target_zero": "target is zero", "progress.out_of_range": "cannot compute",
         "estimate.fund": "a fund: no estimate", "estimate.rate_unknown": "cannot estimate: subsidy rate unknown",
         "estimate.cap_unknown": "{rate} × {spend} = {gross}; cannot estimate: cap per recipient unknown",
-        "estimate.capped": "{rate} × {spend} = {gross}, capped at {cap}",
+        "estimate.capped": "{rate} × {spend} = {gross}, over the cap of {cap}",
         "estimate.within_cap": "{rate} × {spend} = {gross}, within the cap of {cap}",
         "t.rank": "{metric}{kind} · {level} · {ranked} ranked, {others} not comparable, {without} without the figure",
         "t.rank_elsewhere": " (figures exist for: {levels}; use --level)", "t.all_levels": "all levels",
