@@ -1,6 +1,8 @@
 """targets (progress only within one scope) and conflicts (one row per disagreement)."""
 from decimal import Decimal
 
+import pytest
+
 from cityai_cli.query.conflicts import list_conflicts
 from cityai_cli.query.targets import list_targets
 
@@ -42,3 +44,26 @@ def test_places_asked_in_any_order_give_the_same_rows(mini):
         assert rows and len(names) == 3
         assert query(base, names[::-1]).rows == query(base, names + names).rows == rows
         assert rows == [r for r in query(base).rows if r["place"] in names]
+
+
+@pytest.mark.parametrize(("dimension", "higher_is_better", "target", "actual", "expected"), [
+    ("count", True, "100家", "30家", (Decimal("0.3"), None)),
+    ("money", True, "100亿元", "150亿元", (Decimal("1.5"), None)),
+    ("ratio", True, "超20%", "约35%", (None, "not_an_amount")),   # a growth rate is met or not
+    ("rank", False, "第二", "第三", (None, "not_an_amount")),
+    ("count", False, "100家", "30家", (None, "not_an_amount")),   # fewer is better: a ratio misleads
+    ("count", True, "0家", "30家", (None, "target_zero")),
+])
+def test_progress_only_for_amounts_that_grow_toward_their_target(dimension, higher_is_better, target, actual,
+                                                                expected):
+    from cityai_cli.dates import PartialDate
+    from cityai_cli.facts import Fact, MetricDef, ScopeDef
+    from cityai_cli.quantity import parse_figure
+    from cityai_cli.query.targets import progress
+
+    metric = MetricDef("m", "指标", "metric", dimension, "", higher_is_better, (), (), (ScopeDef("main", "主", "main"),))
+
+    def fact(text, kind):
+        return Fact("甲", "m", "main", kind, parse_figure(text), PartialDate("2024"), "stated", None, "", ())
+
+    assert progress(fact(target, "target"), fact(actual, "actual"), metric) == expected

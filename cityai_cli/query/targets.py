@@ -1,7 +1,8 @@
 """`targets`: every stated target with its deadline, and the progress of the latest actual figure.
 
-Progress is computed whenever the actual figure shares the target's metric and scope key (the one
-rule in `progress`); otherwise the record carries why not as a code.
+Progress is computed whenever the actual figure shares the target's metric and scope key and the
+metric is an amount that grows toward its target (the one rule in `progress`); otherwise the
+record carries why not as a code.
 """
 
 from __future__ import annotations
@@ -9,13 +10,20 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import List, Optional, Tuple
 
-from ..facts import Base, Fact
+from ..facts import Base, Fact, MetricDef
 from ..rules import headline
 from .common import Record, Result, fact_fields, in_region, items_of
 
+# A rate, a rank or a membership is met or not; actual ÷ target of one says nothing (a growth of
+# 35% against a target of 20% is not "175% done", a rank 3 against a target of 2 not "150%").
+_NOT_AMOUNTS = frozenset(("ratio", "rank", "member"))
 
-def progress(target: Fact, actual: Optional[Fact]) -> Tuple[Optional[Decimal], Optional[str]]:
-    """(actual ÷ target, None) when they share metric and scope, else (None, reason code)."""
+
+def progress(target: Fact, actual: Optional[Fact], metric: MetricDef) -> Tuple[Optional[Decimal], Optional[str]]:
+    """(actual ÷ target, None) when they share metric and scope and the metric is an amount where
+    more is better, else (None, reason code)."""
+    if metric.dimension in _NOT_AMOUNTS or not metric.higher_is_better:
+        return None, "not_an_amount"
     if actual is None:
         return None, "no_actual"
     if (actual.metric, actual.scope) != (target.metric, target.scope):
@@ -41,7 +49,7 @@ def list_targets(
         # headline_facts: enough for the headline of every scope (see AbstractBase)
         actuals = base.headline_facts(target.place, target.metric, "actual")
         actual = headline([f for f in actuals if f.scope == target.scope], definition) or headline(actuals, definition)
-        ratio, reason = progress(target, actual)
+        ratio, reason = progress(target, actual, definition)
         rows.append(
             {
                 "place": target.place,
