@@ -194,3 +194,16 @@ def test_english_amounts_rates_and_payouts_stay_whole_in_a_table(mini, width):
     lines = render(report, "table", Options(width=width)).replace(GLUE, " ").splitlines()
     for amount in ("up to CNY 1 m", "up to 50%", "CNY 3 m", "CNY 1.5 m", "up to CNY 2 m"):
         assert any(amount in line for line in lines), amount
+
+
+def test_an_english_number_that_does_not_end_reads_to_two_decimals():
+    from decimal import Decimal
+
+    from cityai_cli.view.names import number_en
+
+    third = parse_figure("约1/3")
+    assert figure(third, "en") == "about 33.33%" and figure(third, "zh") == "约1/3"
+    assert number_en(Decimal(2) / Decimal(3), "ratio", "ratio") == "66.67%"
+    # what sources write, however many decimals, reads exactly
+    assert number_en(Decimal("6172839.5"), "money", "CNY") == "CNY 6.1728395 m"
+    assert number_en(Decimal("0.12345678"), "number", "") == "0.12345678"

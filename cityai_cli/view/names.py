@@ -18,8 +18,15 @@ _BOUND_ZH = {"lower": "超", "at_least": "不低于", "upper": "最高", "approx
 _MARKS = {"published": "*", "inferred": "~"}
 
 
+# Sources write at most a few decimals; more is a fraction that does not end (约1/3 is
+# 0.3333…): such a number reads to two decimals (33.33%), the machine value stays exact.
+_MAX_DECIMALS = 8
+
+
 def _grouped(value: Decimal) -> str:
     text = plain(value)
+    if len(text.partition(".")[2]) > _MAX_DECIMALS:
+        text = plain(value.quantize(Decimal("0.01")))
     whole, _, fraction = text.partition(".")
     sign = "-" if whole.startswith("-") else ""
     whole = f"{int(whole.lstrip('-')):,}"
