@@ -64,6 +64,11 @@ def test_as_of_uses_facts_dated_at_or_before(mini):
 def test_an_empty_level_names_the_levels_that_have_the_figure(mini):
     meta = rank(mini.base, "ai_enterprises", level="province").meta
     assert (meta["with_figure"], meta["levels_with_figure"]) == (0, ["city", "district"])
+    # the level asked for is never named, and --as-of counts only what was known by then
+    assert rank(mini.base, "industry_scale", level="district").meta["levels_with_figure"] == ["city"]
+    assert rank(mini.base, "industry_scale", level="district", as_of=PartialDate("2024-06")).meta[
+        "levels_with_figure"] == []
+    assert rank(mini.base, "industry_scale", level="city", as_of=PartialDate("2020")).meta["levels_with_figure"] == []
 
 
 def test_equal_figures_share_a_rank_and_the_next_skips(mini):

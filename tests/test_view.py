@@ -207,3 +207,10 @@ def test_an_english_number_that_does_not_end_reads_to_two_decimals():
     # what sources write, however many decimals, reads exactly
     assert number_en(Decimal("6172839.5"), "money", "CNY") == "CNY 6.1728395 m"
     assert number_en(Decimal("0.12345678"), "number", "") == "0.12345678"
+
+
+@pytest.mark.parametrize(("lang", "hint"), [("zh", " (该指标数据见于: 市, 区; 用 --level)"),
+                                            ("en", " (figures exist for: city, district; use --level)")])
+def test_an_empty_rank_names_the_levels_with_the_figure_in_the_language(mini, lang, hint):
+    title = view(mini.base, rank(mini.base, "ai_enterprises", level="province"), lang).tables[0].title
+    assert title.endswith(hint)

@@ -67,8 +67,15 @@ def rank(
     ]
     rows += [_row(levels, fact, known[fact.place], None, False, reason) for fact, reason in others[: limit - len(rows)]]
     rows += [_row(levels, None, [], None, False, None, name) for name in missing[: limit - len(rows)]]
+    # Nothing to rank: the other levels that have a figure (known by --as-of), for the title's hint.
     elsewhere = (
-        sorted({level_ for name, level_ in levels.items() if base.headline_facts(name, metric, kind)})
+        sorted(
+            {
+                level_
+                for name, level_ in levels.items()
+                if level_ != level and headline(base.headline_facts(name, metric, kind, as_of), definition, as_of)
+            }
+        )
         if not present
         else []
     )

@@ -99,7 +99,8 @@ def rank_table(base: Base, result, lang: str) -> List[Table]:
         without=meta["without"],
     )
     if meta["levels_with_figure"]:
-        title += word(lang, "t.rank_elsewhere", levels=", ".join(meta["levels_with_figure"]))
+        levels = ", ".join(word(lang, f"level.{level}") for level in meta["levels_with_figure"])
+        title += word(lang, "t.rank_elsewhere", levels=levels)
     return [_table("rank", title + _as_of(result, lang), columns, result.rows, lang, dated=True, chart="_chart")]
 
 
