@@ -14,6 +14,7 @@ from cityai_cli.extract.engine import extract
 from cityai_cli.extract.toml_out import to_toml
 from cityai_cli.lint import number_in_quote, squash
 from cityai_cli.quantity import parse_figure
+from cityai_cli.query.extract import html_to_text
 
 try:
     import tomllib
@@ -382,3 +383,47 @@ def test_hostile_documents_are_read_without_a_hang(tmp_path):
     )
     found = json.loads(result.stdout.decode("utf-8"))
     assert found == {name: [list(c) for c in expected] for name, (_, expected) in HOSTILE_DOCUMENTS.items()}
+
+
+# ---- HTML pages, read by our own linear scan: html.parser raised AssertionError on `<![ x` and was
+# quadratic on a construct left open (320 KB of `<!--` took 57 s)
+
+@pytest.mark.parametrize("markup, text", [
+    ("<p>AT&amp;T &#20154;工&#x667a;能&nbsp;5 &lt; 6 &copy 2025</p>", "AT&T 人工智能\xa05 < 6 © 2025\n"),
+    ("a < b <3 c<", "a < b <3 c<\n"),                              # a `<` that starts no tag is text
+    ("<a title=\"x > y\" href='>'>链接</a>文字", "链接文字\n"),     # a quoted `>` does not end the tag
+    ("<style>p > a {}</style><p>正文</p><script>if (a < b) document.write('<p>x</p>')</script>尾", "正文\n尾\n"),
+    ("<div><h1>标题</h1><p>一</p><p>二<br>三<br/>四</p></div><ul><li>甲</li><li>乙</li></ul>",
+     "标题\n\n一\n\n二\n三\n\n四\n\n甲\n\n乙\n"),                  # <br/> is a start and an end tag, as before
+    ("正文<!-- <p>注释</p> -->续<!-- 未闭合 <p>不见</p>", "正文续\n"),   # a comment left open runs to the end
+    ("a<!-->b<!-- c -->d", "abd\n"),                                  # <!--> is an empty comment
+    ("<p>深圳<![ x</p>后文", "深圳后文\n"),                              # `<![` that is no CDATA: to the next `>`
+    ("a<![CDATA[ <p> ]]>b<!DOCTYPE html><?xml version='1.0'?>c", "abc\n"),
+    ("正文<a href='x>", "正文\n"),                                       # a tag or quote left open runs to the end
+    ("<script/>可见<SCRIPT type=x>不见</script >可见", "可见可见\n"),
+])
+def test_html_to_text(markup, text):
+    assert html_to_text(markup) == text
+
+
+def test_extract_reads_markup_html_parser_raised_on(cli, tmp_path):
+    bare, page = tmp_path / "bare.html", tmp_path / "page.html"
+    bare.write_text("<p>深圳<![ x</p>", encoding="utf-8")
+    page.write_text("<p>深圳<![ x</p><p>深圳人工智能企业超2800家。</p>", encoding="utf-8")
+    result = cli("extract", str(bare), "-f", "json")
+    assert (result.code, result.stdout, result.stderr) == (0, "[]\n", "")
+    result = cli("extract", str(page), "--published", "2025-06", "-f", "json")
+    assert (result.code, result.stderr) == (0, "")
+    assert [(r["place"], r["metric"], r["value"], r["quote"]) for r in json.loads(result.stdout)] == [
+        ("深圳", "ai_enterprises", "超2800家", "深圳人工智能企业超2800家")]
+
+
+def test_html_left_open_is_read_in_linear_time():
+    """No timing asserted: html.parser took minutes on each of these, the scan reads each once."""
+    assert html_to_text("正文" + "<!--" * 200000) == "正文\n"
+    assert html_to_text("正文" + "<a " * 200000) == "正文\n"
+    assert html_to_text("正文" + "</" * 200000) == "正文\n"
+    assert html_to_text("正文" + "<?" * 200000) == "正文\n"
+    assert html_to_text("正文" + "<![ " * 200000) == "正文\n"
+    assert html_to_text("正文" + "<script>" * 100000) == "正文\n"
+    assert html_to_text("<" * 400000) == "<" * 400000 + "\n"
