@@ -42,6 +42,26 @@ def test_directory(cli, here):
     assert_clean_failure(cli("list", "--data", "adir"), 1, "Error: adir: is a directory without *.toml knowledge-base files\n")
 
 
+def test_a_directory_base_reports_every_toml_entry_it_cannot_read(cli, here):
+    """A *.toml entry of a directory is part of the base whatever it is: one that is not a regular
+    file after following links is named with the reason it would have given alone as --data."""
+    (here / "kb").mkdir()
+    (here / "kb" / "a.toml").write_bytes(MINI.read_bytes())
+    os.symlink("y.toml", here / "kb" / "x.toml")
+    os.symlink("x.toml", here / "kb" / "y.toml")
+    os.symlink(os.devnull, here / "kb" / "z.toml")
+    os.symlink("nowhere.toml", here / "kb" / "w.toml")
+    (here / "kb" / "d.toml").mkdir()
+    loop = os.strerror(errno.ELOOP)
+    problems = ["kb/d.toml: is a directory, not a knowledge-base file", "kb/w.toml: no such file",
+                f"kb/x.toml: cannot read: {loop}", f"kb/y.toml: cannot read: {loop}", "kb/z.toml: is not a regular file"]
+    expected = "".join(f"Error: {problem}\n" for problem in problems)
+    assert_clean_failure(cli("list", "--data", "kb"), 1, expected)
+    assert_clean_failure(cli("list", "--data", M, "--with", "kb"), 1, expected)
+    result = cli("validate", "kb")
+    assert (result.code, result.stdout) == (1, "".join(f"{problem}\n" for problem in problems) + "kb: 5 problems\n")
+
+
 @pytest.mark.parametrize("content", [b"", b"  \n\t\n"])
 def test_empty_file(cli, here, content):
     (here / "empty.toml").write_bytes(content)
