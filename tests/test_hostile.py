@@ -299,6 +299,31 @@ def test_usage_errors(cli, args, stderr):
     assert_clean_failure(cli(*args, "--data", M), 2, stderr)
 
 
+@pytest.mark.parametrize("args, name", [
+    (["--data", "", "list"], "--data"), (["list", "--data", ""], "--data"), (["list", "--data="], "--data"),
+    (["--with", "", "list"], "--with"), (["list", "--data", M, "--with", M, "--with", ""], "--with"),
+    (["cite", "甲", "企业数", "--data", ""], "--data"), (["validate", "--data", ""], "--data"),
+    (["export", "--sqlite", "", "--force", "--data", M], "--sqlite"),
+    (["rank", "--by", "企业数", "-f", "table", "--svg", "", "--data", M], "--svg"),
+    (["rank", "--by", "企业数", "-f", "table", "--html", "", "--data", M], "--html"),
+    (["extract", "", "--data", M], "FILE"), (["validate", ""], "FILE"),
+    (["sources", "add", "", "--id", "x", "--title", "t", "--publisher", "p", "--published", "2025", "--data", "my.toml"],
+     "FILE"),
+], ids=lambda value: " ".join(value) if isinstance(value, list) else "")
+def test_an_empty_path_is_a_usage_error(cli, here, args, name):
+    """An empty path would mean the working directory (`--data ''` read ./pyproject.toml)."""
+    assert_clean_failure(cli(*args), 2, f"Error: {name} needs a value, got an empty one\n")
+    assert list(here.iterdir()) == []
+
+
+def test_empty_environment_variables_mean_the_bundled_base(cli, here):
+    bundled = cli("list", "-f", "csv")
+    assert bundled.code == 0
+    for name in ("CITYAI_DATA", "CITYAI_WITH"):
+        result = cli("list", "-f", "csv", env={name: ""})
+        assert (result.code, result.stdout, result.stderr) == (0, bundled.stdout, "")
+
+
 @pytest.mark.parametrize("amount, reason", [
     ("abc", "expected an amount in yuan such as 300万, 3,000,000, 0.03亿 or 3e6"),
     ("-5万", "expected an amount in yuan such as 300万, 3,000,000, 0.03亿 or 3e6"),
