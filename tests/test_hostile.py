@@ -324,6 +324,23 @@ def test_empty_environment_variables_mean_the_bundled_base(cli, here):
         assert (result.code, result.stdout, result.stderr) == (0, bundled.stdout, "")
 
 
+@pytest.mark.parametrize("width", ["1001", "1000000000", "9223372036854775807", "99999999999999999999"])
+def test_a_width_beyond_the_widest_layout_is_a_usage_error(cli, here, width):
+    """Rich lays out every column of the width it is given: 10**20 raised OverflowError, 10**9 hung."""
+    result = cli("rank", "--by", "企业数", "-f", "table", "--width", width, "--svg", "r.svg", "--data", M)
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr.splitlines()[-1] == f"Error: Invalid value for '--width': {width} is not in the range 40<=x<=1000."
+    assert list(here.iterdir()) == []
+
+
+def test_a_huge_terminal_width_gets_the_widest_layout(cli, here):
+    widest = cli("rank", "--by", "企业数", "-f", "table", "--width", "1000", "--svg", "widest.svg", "--data", M)
+    huge = cli("rank", "--by", "企业数", "-f", "table", "--svg", "huge.svg", "--data", M,
+               env={"COLUMNS": "99999999999999999999"})
+    assert (huge.code, huge.stdout, huge.stderr) == (0, widest.stdout, "")
+    assert (here / "huge.svg").read_bytes() == (here / "widest.svg").read_bytes()
+
+
 @pytest.mark.parametrize("amount, reason", [
     ("abc", "expected an amount in yuan such as 300万, 3,000,000, 0.03亿 or 3e6"),
     ("-5万", "expected an amount in yuan such as 300万, 3,000,000, 0.03亿 or 3e6"),

@@ -177,6 +177,9 @@ AsOfOption = Annotated[
 
 
 MIN_WIDTH = 40  # the narrowest table layout (tests sweep 40-140 columns)
+# The widest: --width above it is refused, a larger COLUMNS is taken as it. Rich lays out and
+# records every column of the width it is given (--width 10**20 --svg: OverflowError; 10**9: a hang).
+MAX_WIDTH = 1000
 
 
 class Output:
@@ -210,6 +213,7 @@ _OUTPUT_EXTRA = {
         typer.Option(
             "--width",
             min=MIN_WIDTH,
+            max=MAX_WIDTH,
             metavar="COLUMNS",
             help="Width of the table, --svg and --html (default: the terminal's).",
         ),
@@ -360,8 +364,8 @@ def emit(
     chosen = fmt.value if fmt else ("table" if is_tty or chart else "csv")
     color = is_tty and bool(os.environ.get("NO_COLOR", "") == "") and chosen == "table"  # no-color.org
     # A terminal narrower than MIN_WIDTH (or COLUMNS=5) gets the narrowest layout that keeps
-    # every figure whole; the terminal wraps its lines.
-    width = Output.width or max(MIN_WIDTH, shutil.get_terminal_size((100, 24)).columns)
+    # every figure whole; the terminal wraps its lines. One wider than MAX_WIDTH gets MAX_WIDTH.
+    width = Output.width or min(MAX_WIDTH, max(MIN_WIDTH, shutil.get_terminal_size((100, 24)).columns))
     report = view(loaded.base, result, lang.value)
     report.primary = primary
     for kind, path in (("svg", Output.svg), ("html", Output.html)):
