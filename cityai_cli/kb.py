@@ -56,7 +56,8 @@ class Loaded:
         """Where a source's file is: beside the base (seeds/ or ../seeds/), else the bundled seeds.
 
         ReadError when the name could reach outside a seeds directory: an absolute path, a `..`
-        part, or a link that resolves outside it.
+        part, a link that resolves outside it, or a seeds directory beside a base that is itself a
+        link (`seeds -> /`: everything would resolve inside it). The bundled seeds are cityai's own.
         """
         relative = Path(filename)
         if (
@@ -71,15 +72,13 @@ class Loaded:
         inside_base = [self.path / "seeds"] if self.path.is_dir() else []  # a directory base's own seeds/
         for layer in self.layers:
             inside_base.append(layer / "seeds" if layer.is_dir() else layer.parent / "seeds")
-        for folder in (
-            *inside_base,
-            self.path.parent / "seeds",
-            self.path.parent.parent / "seeds",
-            bundled_path("seeds"),
-        ):
+        bundled = bundled_path("seeds")
+        for folder in (*inside_base, self.path.parent / "seeds", self.path.parent.parent / "seeds", bundled):
             candidate = folder / relative
             if not os.path.lexists(candidate):
                 continue
+            if folder is not bundled and folder.is_symlink():
+                raise ReadError(f"is in {display(folder)}, a symbolic link; seeds/ must be a directory of the base")
             try:
                 inside = candidate.resolve().is_relative_to(folder.resolve())
             except (OSError, RuntimeError):  # a link loop

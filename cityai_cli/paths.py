@@ -28,10 +28,14 @@ def default_data_path(explicit: Optional[str] = None) -> Path:
 
 
 def data_files(path: Path) -> List[Path]:
-    """The knowledge-base files of `path`: itself, or a directory's *.toml files in sorted order
-    (not recursive: seeds/ and anything else below it are not part of the base)."""
+    """The knowledge-base files of `path`: itself, or a directory's *.toml entries in sorted order
+    (not recursive: seeds/ and anything else below it are not part of the base).
+
+    Every *.toml entry is part of the base, whatever it is: one that is not a regular file after
+    following links (a directory, a device, a link loop or a dangling link) is reported by the
+    read, as it would be given alone as --data, never skipped without a word."""
     if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.suffix == ".toml" and p.is_file())
+        return sorted(p for p in path.iterdir() if p.suffix == ".toml")
     return [path]
 
 

@@ -168,6 +168,22 @@ def test_seed_link_leaving_the_seeds_directory(cli, seeded, here):
         "base.toml:49: sources.mini.file: source document 'link.txt' leaves the seeds directory seeds (a link?)")
 
 
+def test_a_seeds_directory_that_is_a_link_is_refused(cli, here):
+    """`seeds -> /` would hold every file of the machine inside it: the link itself is refused,
+    by validate's quote check and by cite, which reads the document as validate does."""
+    (here / "elsewhere").mkdir()
+    (here / "elsewhere" / "mini.txt").write_bytes((MINI.parent / "seeds" / "mini.txt").read_bytes())
+    (here / "a").mkdir()
+    (here / "a" / "base.toml").write_text(MINI_TEXT, encoding="utf-8")
+    os.symlink(here / "elsewhere", here / "a" / "seeds")
+    result = cli("validate", "a/base.toml")
+    assert result.code == 1 and result.stdout.splitlines()[0] == (
+        "a/base.toml:49: sources.mini.file: source document 'mini.txt' is in a/seeds, a symbolic link; "
+        "seeds/ must be a directory of the base")
+    rows = json.loads(cli("cite", "乙", "企业数", "--data", "a/base.toml", "-f", "json").stdout)
+    assert [row["paragraph"] for row in rows] == [None, None]
+
+
 def test_seed_not_utf8_or_not_regular_or_too_big(cli, seeded, here, monkeypatch):
     seeded("latin.txt")
     (here / "seeds" / "latin.txt").write_bytes("甲市".encode("utf-8") + b"\n\xff")

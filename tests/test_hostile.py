@@ -42,6 +42,26 @@ def test_directory(cli, here):
     assert_clean_failure(cli("list", "--data", "adir"), 1, "Error: adir: is a directory without *.toml knowledge-base files\n")
 
 
+def test_a_directory_base_reports_every_toml_entry_it_cannot_read(cli, here):
+    """A *.toml entry of a directory is part of the base whatever it is: one that is not a regular
+    file after following links is named with the reason it would have given alone as --data."""
+    (here / "kb").mkdir()
+    (here / "kb" / "a.toml").write_bytes(MINI.read_bytes())
+    os.symlink("y.toml", here / "kb" / "x.toml")
+    os.symlink("x.toml", here / "kb" / "y.toml")
+    os.symlink(os.devnull, here / "kb" / "z.toml")
+    os.symlink("nowhere.toml", here / "kb" / "w.toml")
+    (here / "kb" / "d.toml").mkdir()
+    loop = os.strerror(errno.ELOOP)
+    problems = ["kb/d.toml: is a directory, not a knowledge-base file", "kb/w.toml: no such file",
+                f"kb/x.toml: cannot read: {loop}", f"kb/y.toml: cannot read: {loop}", "kb/z.toml: is not a regular file"]
+    expected = "".join(f"Error: {problem}\n" for problem in problems)
+    assert_clean_failure(cli("list", "--data", "kb"), 1, expected)
+    assert_clean_failure(cli("list", "--data", M, "--with", "kb"), 1, expected)
+    result = cli("validate", "kb")
+    assert (result.code, result.stdout) == (1, "".join(f"{problem}\n" for problem in problems) + "kb: 5 problems\n")
+
+
 @pytest.mark.parametrize("content", [b"", b"  \n\t\n"])
 def test_empty_file(cli, here, content):
     (here / "empty.toml").write_bytes(content)
@@ -277,6 +297,48 @@ DATE = 'expected a date such as "2024", "2024-12" or "2024-12-31"'
 ], ids=lambda value: " ".join(value) if isinstance(value, list) else "")
 def test_usage_errors(cli, args, stderr):
     assert_clean_failure(cli(*args, "--data", M), 2, stderr)
+
+
+@pytest.mark.parametrize("args, name", [
+    (["--data", "", "list"], "--data"), (["list", "--data", ""], "--data"), (["list", "--data="], "--data"),
+    (["--with", "", "list"], "--with"), (["list", "--data", M, "--with", M, "--with", ""], "--with"),
+    (["cite", "甲", "企业数", "--data", ""], "--data"), (["validate", "--data", ""], "--data"),
+    (["export", "--sqlite", "", "--force", "--data", M], "--sqlite"),
+    (["rank", "--by", "企业数", "-f", "table", "--svg", "", "--data", M], "--svg"),
+    (["rank", "--by", "企业数", "-f", "table", "--html", "", "--data", M], "--html"),
+    (["extract", "", "--data", M], "FILE"), (["validate", ""], "FILE"),
+    (["sources", "add", "", "--id", "x", "--title", "t", "--publisher", "p", "--published", "2025", "--data", "my.toml"],
+     "FILE"),
+], ids=lambda value: " ".join(value) if isinstance(value, list) else "")
+def test_an_empty_path_is_a_usage_error(cli, here, args, name):
+    """An empty path would mean the working directory (`--data ''` read ./pyproject.toml)."""
+    assert_clean_failure(cli(*args), 2, f"Error: {name} needs a value, got an empty one\n")
+    assert list(here.iterdir()) == []
+
+
+def test_empty_environment_variables_mean_the_bundled_base(cli, here):
+    bundled = cli("list", "-f", "csv")
+    assert bundled.code == 0
+    for name in ("CITYAI_DATA", "CITYAI_WITH"):
+        result = cli("list", "-f", "csv", env={name: ""})
+        assert (result.code, result.stdout, result.stderr) == (0, bundled.stdout, "")
+
+
+@pytest.mark.parametrize("width", ["1001", "1000000000", "9223372036854775807", "99999999999999999999"])
+def test_a_width_beyond_the_widest_layout_is_a_usage_error(cli, here, width):
+    """Rich lays out every column of the width it is given: 10**20 raised OverflowError, 10**9 hung."""
+    result = cli("rank", "--by", "企业数", "-f", "table", "--width", width, "--svg", "r.svg", "--data", M)
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr.splitlines()[-1] == f"Error: Invalid value for '--width': {width} is not in the range 40<=x<=1000."
+    assert list(here.iterdir()) == []
+
+
+def test_a_huge_terminal_width_gets_the_widest_layout(cli, here):
+    widest = cli("rank", "--by", "企业数", "-f", "table", "--width", "1000", "--svg", "widest.svg", "--data", M)
+    huge = cli("rank", "--by", "企业数", "-f", "table", "--svg", "huge.svg", "--data", M,
+               env={"COLUMNS": "99999999999999999999"})
+    assert (huge.code, huge.stdout, huge.stderr) == (0, widest.stdout, "")
+    assert (here / "huge.svg").read_bytes() == (here / "widest.svg").read_bytes()
 
 
 @pytest.mark.parametrize("amount, reason", [

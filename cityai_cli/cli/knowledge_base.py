@@ -26,6 +26,7 @@ from .shell import (
     load,
     output_options,
     parse_date,
+    path_of,
     write,
 )
 
@@ -61,7 +62,9 @@ def sources_command(
 @sources_app.command("add")
 @handle_errors
 def sources_add_command(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="The document: UTF-8 text, Markdown or HTML.")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", parser=path_of("FILE"), help="The document: UTF-8 text, Markdown or HTML.")
+    ],
     id: Annotated[str, typer.Option("--id", metavar="ID", help="The new source's id, e.g. xinhua-2025-06.")],  # noqa: A002
     title: Annotated[str, typer.Option(metavar="TITLE", help="The document's title.")],
     publisher: Annotated[str, typer.Option(metavar="NAME", help="Who published it.")],
@@ -169,7 +172,9 @@ class ExtractFormat(str, Enum):
 @app.command("extract")
 @handle_errors
 def extract_command(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="A document: UTF-8 text, Markdown or HTML.")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", parser=path_of("FILE"), help="A document: UTF-8 text, Markdown or HTML.")
+    ],
     published: Annotated[
         Optional[str],
         typer.Option(
@@ -246,7 +251,11 @@ def schema_command() -> None:
 def validate_command(
     path: Annotated[
         Optional[Path],
-        typer.Argument(metavar="[FILE]", help="Knowledge base to check (default: --data or the bundled one)."),
+        typer.Argument(
+            metavar="[FILE]",
+            parser=path_of("FILE"),
+            help="Knowledge base to check (default: --data or the bundled one).",
+        ),
     ] = None,
     format: FormatOption = None,
     data: DataOption = None,
@@ -276,7 +285,13 @@ def validate_command(
 @handle_errors
 def export_command(
     sqlite: Annotated[
-        Path, typer.Option("--sqlite", metavar="FILE", help="SQLite file to write (for Datasette, DuckDB, pandas).")
+        Path,
+        typer.Option(
+            "--sqlite",
+            metavar="FILE",
+            parser=path_of("--sqlite"),
+            help="SQLite file to write (for Datasette, DuckDB, pandas).",
+        ),
     ],
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
     data: DataOption = None,

@@ -14,7 +14,7 @@ import shutil
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Callable, List, Optional
+from typing import IO, TYPE_CHECKING, Annotated, Any, Callable, List, Optional
 
 import typer
 
@@ -72,6 +72,26 @@ class State:
     opened: list = []  # the bases the running command has loaded (see handle_errors)
 
 
+class EmptyPath(typer.BadParameter):
+    """An empty path (`--data ''`), which would mean the working directory: refused while the
+    command line is parsed, in the one-line form of cityai's other usage errors (exit 2)."""
+
+    def show(self, file: Optional[IO[Any]] = None) -> None:
+        typer.echo(f"Error: {self.message}", file=file, err=True)
+
+
+def path_of(name: str) -> Callable[[str], Path]:
+    """The parser of the path parameter `name` (every one cityai takes): any path but the empty
+    one. An empty CITYAI_DATA is no value at all (the bundled base), as Click reads it."""
+
+    def parse(text: str) -> Path:
+        if text == "":
+            raise EmptyPath(f"{name} needs a value, got an empty one")
+        return Path(text)
+
+    return parse
+
+
 def completion(kind: str):
     """Shell completion for place names, metric keys and subsidy types, from the base the command
     line names (--data and --with, before or after the command name; else CITYAI_DATA or the
@@ -115,13 +135,19 @@ LangOption = Annotated[
 # `cityai --data X cmd` and `cityai cmd --data X` both beat CITYAI_DATA.
 DataOption = Annotated[
     Optional[Path],
-    typer.Option("--data", metavar="FILE", help="Knowledge base to use instead of the bundled one (also CITYAI_DATA)."),
+    typer.Option(
+        "--data",
+        metavar="FILE",
+        parser=path_of("--data"),
+        help="Knowledge base to use instead of the bundled one (also CITYAI_DATA).",
+    ),
 ]
 WithOption = Annotated[
     Optional[List[Path]],
     typer.Option(
         "--with",
         metavar="BASE",
+        parser=path_of("--with"),
         help="Add your own base (a file or a directory) to the one used (repeatable; also CITYAI_WITH).",
     ),
 ]
@@ -132,6 +158,7 @@ GlobalDataOption = Annotated[
         envvar="CITYAI_DATA",
         show_envvar=True,
         metavar="FILE",
+        parser=path_of("--data"),
         help="Knowledge base to use instead of the bundled one.",
     ),
 ]
@@ -150,6 +177,9 @@ AsOfOption = Annotated[
 
 
 MIN_WIDTH = 40  # the narrowest table layout (tests sweep 40-140 columns)
+# The widest: --width above it is refused, a larger COLUMNS is taken as it. Rich lays out and
+# records every column of the width it is given (--width 10**20 --svg: OverflowError; 10**9: a hang).
+MAX_WIDTH = 1000
 
 
 class Output:
@@ -165,15 +195,25 @@ _OUTPUT_EXTRA = {
     "bom": (bool, typer.Option("--bom", help="Start CSV with a UTF-8 byte-order mark (Excel on Windows)."), False),
     "svg": (
         Optional[Path],
-        typer.Option("--svg", metavar="FILE", help="Also save the table as it shows in a terminal, as SVG."),
+        typer.Option(
+            "--svg",
+            metavar="FILE",
+            parser=path_of("--svg"),
+            help="Also save the table as it shows in a terminal, as SVG.",
+        ),
         None,
     ),
-    "html": (Optional[Path], typer.Option("--html", metavar="FILE", help="Also save the table as HTML."), None),
+    "html": (
+        Optional[Path],
+        typer.Option("--html", metavar="FILE", parser=path_of("--html"), help="Also save the table as HTML."),
+        None,
+    ),
     "width": (
         Optional[int],
         typer.Option(
             "--width",
             min=MIN_WIDTH,
+            max=MAX_WIDTH,
             metavar="COLUMNS",
             help="Width of the table, --svg and --html (default: the terminal's).",
         ),
@@ -324,8 +364,8 @@ def emit(
     chosen = fmt.value if fmt else ("table" if is_tty or chart else "csv")
     color = is_tty and bool(os.environ.get("NO_COLOR", "") == "") and chosen == "table"  # no-color.org
     # A terminal narrower than MIN_WIDTH (or COLUMNS=5) gets the narrowest layout that keeps
-    # every figure whole; the terminal wraps its lines.
-    width = Output.width or max(MIN_WIDTH, shutil.get_terminal_size((100, 24)).columns)
+    # every figure whole; the terminal wraps its lines. One wider than MAX_WIDTH gets MAX_WIDTH.
+    width = Output.width or min(MAX_WIDTH, max(MIN_WIDTH, shutil.get_terminal_size((100, 24)).columns))
     report = view(loaded.base, result, lang.value)
     report.primary = primary
     for kind, path in (("svg", Output.svg), ("html", Output.html)):
@@ -396,7 +436,10 @@ def main_options(
     with_: Annotated[
         Optional[List[Path]],
         typer.Option(
-            "--with", metavar="BASE", help="Add your own base (a file or a directory) to the one used (repeatable)."
+            "--with",
+            metavar="BASE",
+            parser=path_of("--with"),
+            help="Add your own base (a file or a directory) to the one used (repeatable).",
         ),
     ] = None,
 ) -> None:
