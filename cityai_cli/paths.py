@@ -33,9 +33,17 @@ def data_files(path: Path) -> List[Path]:
 
     Every *.toml entry is part of the base, whatever it is: one that is not a regular file after
     following links (a directory, a device, a link loop or a dangling link) is reported by the
-    read, as it would be given alone as --data, never skipped without a word."""
+    read, as it would be given alone as --data, never skipped without a word. Hidden entries
+    (".#x.toml", an editor's lock while a file is edited; "._x.toml", macOS metadata on a copied
+    drive) are not part of the base. A directory that cannot be listed is a DataError."""
     if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.suffix == ".toml")
+        try:
+            entries = list(path.iterdir())
+        except OSError as error:
+            from .errors import DataError, Problem
+
+            raise DataError([Problem(str(path), f"cannot list: {error.strerror or error}")]) from None
+        return sorted(p for p in entries if p.suffix == ".toml" and not p.name.startswith("."))
     return [path]
 
 

@@ -52,6 +52,8 @@ def test_a_directory_base_reports_every_toml_entry_it_cannot_read(cli, here):
     os.symlink(os.devnull, here / "kb" / "z.toml")
     os.symlink("nowhere.toml", here / "kb" / "w.toml")
     (here / "kb" / "d.toml").mkdir()
+    os.symlink("user@host.1234", here / "kb" / ".#a.toml")  # hidden, not part of the base: an editor's lock
+    (here / "kb" / "._a.toml").write_bytes(b"\x00\x05\x16\x07")  # and macOS metadata on a copied drive
     loop = os.strerror(errno.ELOOP)
     problems = ["kb/d.toml: is a directory, not a knowledge-base file", "kb/w.toml: no such file",
                 f"kb/x.toml: cannot read: {loop}", f"kb/y.toml: cannot read: {loop}", "kb/z.toml: is not a regular file"]
@@ -60,6 +62,23 @@ def test_a_directory_base_reports_every_toml_entry_it_cannot_read(cli, here):
     assert_clean_failure(cli("list", "--data", M, "--with", "kb"), 1, expected)
     result = cli("validate", "kb")
     assert (result.code, result.stdout) == (1, "".join(f"{problem}\n" for problem in problems) + "kb: 5 problems\n")
+
+
+def test_a_directory_that_cannot_be_listed_is_a_data_error(here, monkeypatch):
+    # as root no mode makes a directory unlistable: the refusal is simulated
+    from pathlib import Path
+
+    from cityai_cli.errors import DataError
+    from cityai_cli.paths import data_files
+
+    def refuse(self):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+
+    (here / "kb").mkdir()
+    monkeypatch.setattr(Path, "iterdir", refuse)
+    with pytest.raises(DataError) as raised:
+        data_files(Path("kb"))
+    assert str(raised.value) == f"kb: cannot list: {os.strerror(errno.EACCES)}"
 
 
 @pytest.mark.parametrize("content", [b"", b"  \n\t\n"])
