@@ -63,3 +63,19 @@ def test_the_console_script_is_the_fast_entry():
     found = metadata.entry_points()
     scripts = found.select(group="console_scripts") if hasattr(found, "select") else found["console_scripts"]
     assert [entry.value for entry in scripts if entry.name == "cityai"] == ["cityai_cli.__main__:run"]
+
+
+def test_a_file_error_no_command_anticipated_names_the_file_not_the_output(monkeypatch, capsys):
+    import errno
+    import os
+
+    import cityai_cli.store
+    from cityai_cli.cli.run import run_command_line
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), "/kb/places.toml")
+
+    monkeypatch.setattr(cityai_cli.store, "open_base", refuse)
+    monkeypatch.setattr(sys, "argv", ["cityai", "list", "-f", "csv", "--data", M])
+    assert run_command_line() == 1
+    assert capsys.readouterr() == ("", f"Error: /kb/places.toml: {os.strerror(errno.EACCES)}\n")

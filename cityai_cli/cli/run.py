@@ -31,7 +31,9 @@ def run_command_line() -> Union[str, int, None]:
     except SystemExit as done:
         code = done.code
     except OSError as error:
-        code = _output_failed(error)
+        # A failed write to stdout names no file; a file that fails to open or list does (one no
+        # command anticipated): say which, rather than blame the output.
+        code = _output_failed(error) if error.filename is None else _file_failed(error)
     except Exception as error:
         if not _completing():
             raise
@@ -80,6 +82,11 @@ def _only_the_command(argv: List[str]):
 def _completing() -> bool:
     """Whether the shell asked for completions (Typer reads _CITYAI_COMPLETE) rather than a command."""
     return any(key.startswith("_CITYAI_COMPLETE") for key in os.environ)
+
+
+def _file_failed(error: OSError) -> int:
+    _say(f"Error: {error.filename}: {error.strerror or error}")
+    return EXIT_DATA
 
 
 def _output_failed(error: Exception) -> int:
