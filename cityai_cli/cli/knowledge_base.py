@@ -257,7 +257,17 @@ def validate_command(
             help="Knowledge base to check (default: --data or the bundled one).",
         ),
     ] = None,
-    format: FormatOption = None,
+    format: Annotated[
+        Optional[Format],
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            metavar="FORMAT",
+            help="csv, json or markdown. Default (and table): a line per problem (FILE:LINE: problem), "
+            "as linters print, on a terminal and piped alike.",
+        ),
+    ] = None,
     data: DataOption = None,
     with_: WithOption = None,
 ) -> None:
