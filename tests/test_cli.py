@@ -209,6 +209,17 @@ def test_programmes_top_must_be_positive(cli, command):
     assert result.stderr.splitlines()[-1].startswith("Error: Invalid value for '--top': ")
 
 
+@pytest.mark.parametrize(("args", "message"), [
+    (["subsidies", "--type", "基金", "--spend", "300万"], "Error: 基金: a fund; see cityai funds --type 基金\n"),
+    (["funds", "--type", "算力券"], "Error: 算力券: not a fund; see cityai subsidies --type 算力券\n"),
+])
+def test_a_type_the_other_command_lists_points_to_it(cli, args, message):
+    result = run(cli, *args)
+    assert (result.code, result.stdout, result.stderr) == (2, "", message)
+    # one type of each: the command lists its own, as before
+    assert run(cli, "subsidies", "--type", "基金", "--type", "算力券", "-f", "csv").code == 0
+
+
 def test_funds_list_only_funds(cli):
     found = rows(run(cli, "funds", "-f", "csv").stdout)
     assert [(r["place"], r["type"], r["category"], r["name"], r["pool"], r["pool_period"], r["pool_shown"])

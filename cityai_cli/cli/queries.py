@@ -254,6 +254,11 @@ def _programmes(funds: bool):
             if unknown:
                 raise UsageError(f"unknown --eligible flag {unknown[0]!r}; known flags: {', '.join(known) or 'none'}")
         kinds = [subsidy_type_index(loaded.base).resolve(t) for t in nonempty("--type", type)]
+        elsewhere = [k for k in kinds if (loaded.base.subsidy_types[k].category == "fund") != funds]
+        if kinds and elsewhere == kinds:  # every type asked for is listed by the other command
+            other = "subsidies" if funds else "funds"
+            what = "not a fund" if funds else "a fund"
+            raise UsageError(f"{', '.join(kinds)}: {what}; see cityai {other} --type {kinds[0]}")
         places = resolve_places(loaded, nonempty("--city", city)) or None
         emit(
             loaded,
