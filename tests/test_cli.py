@@ -220,6 +220,19 @@ def test_a_type_the_other_command_lists_points_to_it(cli, args, message):
     assert run(cli, "subsidies", "--type", "基金", "--type", "算力券", "-f", "csv").code == 0
 
 
+@pytest.mark.parametrize(("since", "until", "refused"), [
+    ("2026", "2024", True), ("2024-02", "2024-01", True), ("2024-06", "2024", False), ("2024", "2024-01", False),
+    ("2024-12-31", "2024", False),
+])
+def test_policies_refuse_a_range_with_no_date_in_it(cli, since, until, refused):
+    result = run(cli, "policies", "--since", since, "--until", until, "-f", "csv")
+    if refused:
+        assert (result.code, result.stdout, result.stderr) == (
+            2, "", f"Error: --since {since} is after --until {until}: no date falls between them\n")
+    else:
+        assert (result.code, result.stderr) == (0, "")
+
+
 def test_funds_list_only_funds(cli):
     found = rows(run(cli, "funds", "-f", "csv").stdout)
     assert [(r["place"], r["type"], r["category"], r["name"], r["pool"], r["pool_period"], r["pool_shown"])

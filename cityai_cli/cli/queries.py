@@ -359,15 +359,14 @@ def policies_command(
     """
     from ..query.places import list_policies
 
+    start, end = parse_date(since, "--since"), parse_date(until, "--until")
+    if start and end and start.start_key() > end.sort_key()[:3]:  # a year or month until its end
+        raise UsageError(f"--since {start} is after --until {end}: no date falls between them")
     loaded = load(data, with_)
     emit(
         loaded,
         list_policies(
-            loaded.base,
-            resolve_places(loaded, places) if places else None,
-            parse_date(since, "--since"),
-            parse_date(until, "--until"),
-            resolve_region(loaded, region),
+            loaded.base, resolve_places(loaded, places) if places else None, start, end, resolve_region(loaded, region)
         ),
         format,
         lang,
