@@ -214,35 +214,28 @@ def check_provenance(loaded: Loaded) -> List[Problem]:
                     format_path(where),
                 )
             )
+
+    def problem(location: tuple, message: str) -> Problem:
+        # Where a quote is (file, line, path) is looked up only for a problem: the lookups build
+        # each file's line index, seconds for a large base whose quotes are all found.
+        where = location + ("quote",)
+        return Problem(loaded.file_of(location), message, loaded.lines.line_of(where), None, format_path(where))
+
     for location, item in entries(loaded):
         if not hasattr(item, "quote"):
             continue
         cited = item.source or _owner_source(kb, location)
         if cited not in documents:
             continue
-        file, line, path = (
-            loaded.file_of(location),
-            loaded.lines.line_of(location + ("quote",)),
-            format_path(location + ("quote",)),
-        )
         if squash(item.quote) not in documents[cited]:
-            problems.append(
-                Problem(file, f"quote not found in {kb.sources[cited].file}: {item.quote!r}", line, None, path)
-            )
+            problems.append(problem(location, f"quote not found in {kb.sources[cited].file}: {item.quote!r}"))
             continue
         value: Optional[Quantity] = getattr(item, "value", None)
         if value is None and location[2] == "facts" and location[-2] == "citations":
             value = kb.places[location[1]].facts[location[3]].value  # a citation checks its fact's number
         if value is not None and not number_in_quote(value, item.quote):
-            problems.append(
-                Problem(
-                    file,
-                    f"number {value.literal!r} of {value.text!r} does not occur in the quote {item.quote!r}",
-                    line,
-                    None,
-                    path,
-                )
-            )
+            message = f"number {value.literal!r} of {value.text!r} does not occur in the quote {item.quote!r}"
+            problems.append(problem(location, message))
     return problems
 
 

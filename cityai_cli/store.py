@@ -88,9 +88,19 @@ class Opened:
 
 
 def _full_load(path: Path, layers: Tuple[Path, ...] = ()):
+    """The base validated in full, as `validate` does, before any command prints from it (and
+    before it is compiled): every source document read, every quote found in it, every number in
+    its quote. A base that fails is refused with validate's messages: no number is printed that
+    its own document does not back."""
+    from .errors import DataError
     from .kb import load
+    from .lint import check_provenance
 
-    return load(path, layers=layers)
+    loaded = load(path, layers=layers)
+    problems = check_provenance(loaded)
+    if problems:
+        raise DataError(problems)
+    return loaded
 
 
 def open_base(path: Path, layers: Tuple[Path, ...] = ()) -> Opened:

@@ -133,6 +133,8 @@ def test_rank_as_of_uses_what_was_known_then(cli):
 def test_rank_chart_refuses_metrics_where_smaller_is_better(cli, tmp_path):
     text = MINI.read_text(encoding="utf-8").replace('unit = "元"\n', 'unit = "元"\nhigher_is_better = false\n')
     (tmp_path / "smaller.toml").write_text(text, encoding="utf-8")
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "mini.txt").write_bytes((MINI.parent / "seeds" / "mini.txt").read_bytes())
     result = cli("rank", "--by", "产业规模", "--chart", "--data", str(tmp_path / "smaller.toml"))
     assert (result.code, result.stdout, result.stderr) == (
         2, "", "Error: --chart draws bars where larger is better; industry_scale ranks smaller first\n")

@@ -27,6 +27,19 @@ def here(tmp_path, monkeypatch):
     return tmp_path
 
 
+def write_base(here, name: str, text: str) -> None:
+    """A base in `here`, with the documents the bases of these tests quote in its seeds/ (every
+    command refuses a base whose quotes are not in their documents)."""
+    (here / name).write_text(text, encoding="utf-8")
+    (here / "seeds").mkdir(exist_ok=True)
+    (here / "seeds" / "mini.txt").write_bytes((MINI.parent / "seeds" / "mini.txt").read_bytes())
+    (here / "seeds" / "hostile.txt").write_text(HOSTILE_DOCUMENT, encoding="utf-8")
+
+
+# What the injection bases below quote: markup, formulas and HTML, verbatim.
+HOSTILE_DOCUMENT = "+回车2800家\n-2\n<img src=x onerror=alert(1)> 2800家\n[bold]q[/bold]\n"
+
+
 def assert_clean_failure(result, code, stderr):
     assert (result.code, result.stdout, result.stderr) == (code, "", stderr)
 
@@ -117,6 +130,7 @@ def test_utf16_is_not_utf8(cli, here):
 
 
 def test_utf8_bom_is_accepted(cli, here):
+    write_base(here, "bom.toml", "")
     (here / "bom.toml").write_bytes(b"\xef\xbb\xbf" + MINI.read_bytes())
     assert cli("list", "--data", "bom.toml", "-f", "csv").stdout == cli("list", "--data", M, "-f", "csv").stdout
 
@@ -392,7 +406,7 @@ def test_top_must_be_a_number(cli):
 def test_ambiguous_name(cli, here):
     """Pinyin and English may be shared (台州 and 泰州 are both Taizhou): typing one lists both."""
     text = MINI.read_text(encoding="utf-8").replace('pinyin = "Yi"', 'pinyin = "Jia"')
-    (here / "twice.toml").write_text(text, encoding="utf-8")
+    write_base(here, "twice.toml", text)
     assert_clean_failure(cli("show", "jia", "--data", "twice.toml"), 2,
                          "Error: place 'jia' is ambiguous: it names 乙, 甲; use the Chinese name\n")
     assert cli("show", "甲", "--data", "twice.toml", "-f", "csv").code == 0
@@ -402,7 +416,7 @@ def test_ambiguous_name(cli, here):
 def test_ambiguous_name_where_a_region_is_also_accepted(cli, here, args):
     """--city and the place arguments also take a region; an ambiguous place stays ambiguous."""
     text = MINI.read_text(encoding="utf-8").replace('pinyin = "Yi"', 'pinyin = "Jia"')
-    (here / "twice.toml").write_text(text, encoding="utf-8")
+    write_base(here, "twice.toml", text)
     assert_clean_failure(cli(*args, "--data", "twice.toml"), 2,
                          "Error: place 'jia' is ambiguous: it names 乙, 甲; use the Chinese name\n")
 
@@ -411,7 +425,7 @@ def test_metrics_may_not_share_an_alias(cli, here):
     text = MINI.read_text(encoding="utf-8").replace(
         'unit = "元"\n', 'unit = "元"\naliases = ["规模"]\n').replace(
         'unit = "PFLOPS"\n', 'unit = "PFLOPS"\naliases = ["规模"]\n')
-    (here / "twice.toml").write_text(text, encoding="utf-8")
+    write_base(here, "twice.toml", text)
     result = cli("list", "--data", "twice.toml")
     assert_clean_failure(result, 1, "Error: twice.toml:24: metrics.compute_capacity: metric name or alias '规模' "
                                     "also names 'industry_scale'\n")
@@ -436,7 +450,7 @@ unit = "家"
 scopes.ai = { zh = "\t制表", en = "=1+2" }
 
 [sources.s]
-file = "none.txt"
+file = "hostile.txt"
 publisher = "@测试"
 title = "=cmd|' /C calc'!A0"
 published = "2025"
@@ -454,7 +468,7 @@ value = "2800家"
 date = "2024"
 date_basis = "stated"
 note = "-1+1"
-citations = [{ source = "s", quote = "+回车", note = "@note" }]
+citations = [{ source = "s", quote = "+回车2800家", note = "@note" }]
 
 [[places."=HYPERLINK(\"http://e.vil\",\"x\")".policies]]
 title = "=1+1"
@@ -474,7 +488,7 @@ def read_csv(text):
 
 
 def test_csv_formula_injection_list(cli, here):
-    (here / "inject.toml").write_text(INJECT, encoding="utf-8")
+    write_base(here, "inject.toml", INJECT)
     result = cli("list", "-f", "csv", "--data", "inject.toml")
     assert result.code == 0, result.stderr
     rows = read_csv(result.stdout)
@@ -487,14 +501,14 @@ def test_csv_formula_injection_list(cli, here):
 
 
 def test_csv_formula_injection_show_policies_and_sources(cli, here):
-    (here / "inject.toml").write_text(INJECT, encoding="utf-8")
+    write_base(here, "inject.toml", INJECT)
     result = cli("show", NAME, "-f", "csv", "--data", "inject.toml")
     assert result.code == 0, result.stderr
     facts = read_csv(result.stdout)
     assert [(r["place"], r["value"], r["scope"], r["scope_label"], r["note"], r["sources"]) for r in facts] == [
         ("'" + NAME, "2800", "ai", "'\t制表", "'-1+1", "s")]
     # The citations are one JSON document per cell: it starts with [ and is never a formula.
-    assert json.loads(facts[0]["citations"]) == [{"source": "s", "quote": "+回车", "value": "2800家", "note": "@note"}]
+    assert json.loads(facts[0]["citations"]) == [{"source": "s", "quote": "+回车2800家", "value": "2800家", "note": "@note"}]
     english = read_csv(cli("show", NAME, "-f", "csv", "--lang", "en", "--data", "inject.toml").stdout)
     assert [r["scope_label"] for r in english] == ["'=1+2"]
     policies = read_csv(cli("policies", "-f", "csv", "--data", "inject.toml").stdout)
@@ -506,7 +520,7 @@ def test_csv_formula_injection_show_policies_and_sources(cli, here):
 
 def test_json_keeps_the_text_as_written(cli, here):
     # The formula guard is for spreadsheets: JSON consumers get the curated text unchanged.
-    (here / "inject.toml").write_text(INJECT, encoding="utf-8")
+    write_base(here, "inject.toml", INJECT)
     records = json.loads(cli("list", "-f", "json", "--data", "inject.toml").stdout)
     assert [(r["place"], r["province"], r["city"], r["regions"]) for r in records] == [
         (NAME, "+测省", None, ["-测区"]), ("乙", "\t省", NAME, ["=1+1", "正常"])]
@@ -529,7 +543,7 @@ unit = "家"
 scopes.ai = { zh = "]8;;http://e.vil z", en = "[red]AI[/red]" }
 
 [sources.s]
-file = "none.txt"
+file = "hostile.txt"
 publisher = "[bold]x[/bold]"
 title = "[link=http://e.vil]y[/link]"
 published = "2025"
@@ -547,7 +561,7 @@ kind = "actual"
 value = "2800家"
 date = "2024"
 date_basis = "stated"
-citations = [{ source = "s", quote = "<img src=x onerror=alert(1)>" }]
+citations = [{ source = "s", quote = "<img src=x onerror=alert(1)> 2800家" }]
 
 [[places."甲".policies]]
 title = "<img src=x onerror=alert(1)>"
@@ -565,7 +579,7 @@ LITERAL = {
 
 @pytest.mark.parametrize("command", [["show", "甲"], ["sources"], ["list"], ["policies"]])
 def test_terminal_injection_table(cli, here, command):
-    (here / "markup.toml").write_text(MARKUP, encoding="utf-8")
+    write_base(here, "markup.toml", MARKUP)
     result = cli(*command, "-f", "table", "--data", "markup.toml", env={"COLUMNS": "250"})
     assert result.code == 0, result.stderr
     out = result.stdout
@@ -574,20 +588,20 @@ def test_terminal_injection_table(cli, here, command):
 
 
 def test_terminal_injection_english_table(cli, here):
-    (here / "markup.toml").write_text(MARKUP, encoding="utf-8")
+    write_base(here, "markup.toml", MARKUP)
     out = cli("show", "甲", "-f", "table", "--lang", "en", "--data", "markup.toml", env={"COLUMNS": "250"}).stdout
     assert "[red]AI[/red]" in out and "\x1b" not in out
 
 
 def test_terminal_injection_stacked_table(cli, here):
-    (here / "markup.toml").write_text(MARKUP, encoding="utf-8")
+    write_base(here, "markup.toml", MARKUP)
     out = cli("show", "甲", "-f", "table", "--data", "markup.toml", env={"COLUMNS": "60"}).stdout
     assert "\x1b" not in out and "\x07" not in out
     assert "[bold]x[/bold]" in out and "<img src=x onerror=alert(1)>" in out
 
 
 def test_terminal_injection_markdown(cli, here):
-    (here / "markup.toml").write_text(MARKUP, encoding="utf-8")
+    write_base(here, "markup.toml", MARKUP)
     out = cli("show", "甲", "-f", "markdown", "--data", "markup.toml").stdout
     assert "\x1b" not in out and "\x07" not in out
     assert "&lt;img src=x onerror=alert(1)&gt;" in out and "<img" not in out

@@ -59,7 +59,7 @@ STRUCTURAL = {
                        "above 0% and at most 100%"],
     "city_not_a_place": ["broken/city_not_a_place.toml:200: places.丙.city: city '戊' is not a place of the knowledge base"],
 }
-# Provenance defects: only `validate` reads the source documents.
+# Provenance defects: the quotes against the source documents (validate, and every first load).
 PROVENANCE = {
     "quote_not_found": ["broken/quote_not_found.toml:157: places.乙.facts[0].citations[0].quote: "
                         "quote not found in mini.txt: '乙市人工智能企业约2500家'"],
@@ -162,14 +162,14 @@ def test_broken_base_in_a_subprocess_has_no_traceback(name):
 
 
 @pytest.mark.parametrize("name", sorted(PROVENANCE))
-def test_provenance_is_checked_by_validate_only(cli, name):
-    """Quotes are matched against the documents by `validate` (and the data tests), not on every
-    load: a base whose quote is wrong still loads, and validate is the gate that catches it."""
-    result = cli("list", "--data", f"broken/{name}.toml", "-f", "csv")
-    assert result.code == 0
-    assert result.stderr == ""
-    places = [line.split(",")[0] for line in result.stdout.splitlines()[1:]]
-    assert places == ["测区", "甲", "乙", "丙", "丁"]
+@pytest.mark.parametrize("command", [["list"], ["cite", "乙", "企业数"], ["subsidies", "--spend", "300万"]])
+def test_every_command_refuses_a_base_whose_quotes_its_documents_do_not_back(name, command):
+    """The quotes are checked when a base is first loaded (then compiled: once per content), as
+    validate checks them: a number that its document does not back is never printed."""
+    from conftest import run_process
+    result = run_process(*command, "--data", f"broken/{name}.toml", "-f", "csv", cwd=FIXTURES)
+    assert (result.returncode, result.stdout) == (1, b"")
+    assert result.stderr.decode("utf-8").splitlines() == [f"Error: {problem}" for problem in PROVENANCE[name]]
 
 
 def test_validate_reports_every_stage_in_one_run(cli, tmp_path):
