@@ -22,6 +22,7 @@ from .shell import (
     app,
     completion,
     emit,
+    format_flag,
     handle_errors,
     load,
     output_options,
@@ -259,13 +260,9 @@ def validate_command(
     ] = None,
     format: Annotated[
         Optional[Format],
-        typer.Option(
-            "--format",
-            "-f",
-            case_sensitive=False,
-            metavar="FORMAT",
-            help="csv, json or markdown. Default (and table): a line per problem (FILE:LINE: problem), "
-            "as linters print, on a terminal and piped alike.",
+        format_flag(
+            "csv, json or markdown. Default (and table): a line per problem (FILE:LINE: problem), "
+            "as linters print, on a terminal and piped alike."
         ),
     ] = None,
     data: DataOption = None,

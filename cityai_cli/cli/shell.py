@@ -111,15 +111,13 @@ def completion(kind: str):
     return complete
 
 
+def format_flag(help: str) -> Any:
+    """The --format/-f option, its help saying what the command's default is."""
+    return typer.Option("--format", "-f", case_sensitive=False, metavar="FORMAT", help=help)
+
+
 FormatOption = Annotated[
-    Optional[Format],
-    typer.Option(
-        "--format",
-        "-f",
-        case_sensitive=False,
-        metavar="FORMAT",
-        help="table, csv, json or markdown. Default: table on a terminal, csv when piped.",
-    ),
+    Optional[Format], format_flag("table, csv, json or markdown. Default: table on a terminal, csv when piped.")
 ]
 LangOption = Annotated[
     Lang,
