@@ -21,6 +21,10 @@ class FigureError(ValueError):
     """A figure's text could not be parsed; the message says what was expected."""
 
 
+class FigureTooLarge(FigureError):
+    """A figure's number is too large to hold exactly (MAX_MAGNITUDE or more)."""
+
+
 # Canonical qualifier -> bound. Traditional and long forms map onto these canonical words.
 QUALIFIER_BOUND = {
     "约": "approx",
@@ -452,7 +456,7 @@ MAX_MAGNITUDE = Decimal(10) ** 20
 def _exact(value: Decimal, text: str) -> Decimal:
     """A parsed value, refused when too large to hold exactly, else normalised."""
     if abs(value) >= MAX_MAGNITUDE:
-        raise FigureError(f"cannot parse figure {text!r}: the number is too large (10^20 or more)")
+        raise FigureTooLarge(f"cannot parse figure {text!r}: the number is too large (10^20 or more)")
     return _normalise(value)
 
 
@@ -519,10 +523,18 @@ def remembered(memo: dict, key: Any, value: Decimal, text: str) -> str:
     return text
 
 
+# A contract amount: from 1分 to 10000万亿元 (10^16 yuan, far above any contract, and below where a
+# figure stops being exact); outside it, an amount is a slip of the keyboard, not a contract.
+MIN_AMOUNT, MAX_AMOUNT = Decimal("0.01"), Decimal(10) ** 16
+_AMOUNT_RANGE = "the amount must be from 0.01元 to 10000万亿元 (10^16)"
+
+
 def parse_amount(text: str) -> Decimal:
     """A contract amount for `subsidies --spend`: 300万, 3,000,000, 0.03亿, 3e6, 300万元."""
     try:
         quantity = parse_figure(text, default_unit="元")
+    except FigureTooLarge:
+        raise FigureError(f"invalid amount {text!r}: {_AMOUNT_RANGE}") from None
     except FigureError:
         quantity = None
     if quantity is None or quantity.dimension != "money" or quantity.qualifier or quantity.upper is not None:
@@ -531,4 +543,6 @@ def parse_amount(text: str) -> Decimal:
         )
     if quantity.value <= 0:
         raise FigureError(f"invalid amount {text!r}: the amount must be greater than zero")
+    if not MIN_AMOUNT <= quantity.value <= MAX_AMOUNT:
+        raise FigureError(f"invalid amount {text!r}: {_AMOUNT_RANGE}")
     return quantity.value

@@ -383,6 +383,11 @@ def test_a_huge_terminal_width_gets_the_widest_layout(cli, here):
     ("", "expected an amount in yuan such as 300万, 3,000,000, 0.03亿 or 3e6"),
     ("0", "the amount must be greater than zero"),
     ("0万元", "the amount must be greater than zero"),
+    ("0.001", "the amount must be from 0.01元 to 10000万亿元 (10^16)"),
+    ("10000000000000001", "the amount must be from 0.01元 to 10000万亿元 (10^16)"),
+    ("99999999999999999999", "the amount must be from 0.01元 to 10000万亿元 (10^16)"),
+    ("1e20", "the amount must be from 0.01元 to 10000万亿元 (10^16)"),
+    ("1e6万亿", "the amount must be from 0.01元 to 10000万亿元 (10^16)"),
 ])
 def test_malformed_spend(cli, amount, reason):
     assert_clean_failure(cli("subsidies", f"--spend={amount}", "--data", M), 2,

@@ -149,3 +149,9 @@ def test_zero_and_minus_zero_read_as_they_are_whichever_comes_first():
         assert plain(second) == ("-0" if second.is_signed() else "0")
         assert number_en(first, "ratio", "ratio") == ("-0%" if first.is_signed() else "0%")
         assert number_en(second, "ratio", "ratio") == ("-0%" if second.is_signed() else "0%")
+
+
+def test_an_amount_may_be_from_one_fen_to_ten_thousand_wan_yi_yuan():
+    from cityai_cli.quantity import MAX_AMOUNT, MIN_AMOUNT, parse_amount
+    assert (parse_amount("0.01"), parse_amount("1e16"), parse_amount("10000万亿")) == (MIN_AMOUNT, MAX_AMOUNT, MAX_AMOUNT)
+    assert (MIN_AMOUNT, MAX_AMOUNT) == (Decimal("0.01"), Decimal(10) ** 16)
