@@ -679,13 +679,15 @@ def _run_on_terminal(*args, env):
 
 
 def test_colour_on_a_terminal_and_no_color():
-    code, coloured, _ = _run_on_terminal("list", "--data", M, env={})
+    term = {"TERM": "xterm-256color"}
+    code, coloured, _ = _run_on_terminal("list", "--data", M, env=term)
     assert code == 0 and b"\x1b[" in coloured           # the test can fail: colour is really used
-    code, plain, stderr = _run_on_terminal("list", "--data", M, env={"NO_COLOR": "1"})
-    assert (code, stderr) == (0, b"")
-    assert b"\x1b" not in plain
-    assert "甲".encode() in plain
-    code, empty, _ = _run_on_terminal("list", "--data", M, env={"NO_COLOR": ""})
+    for quiet in ({"NO_COLOR": "1"}, {"TERM": "dumb"}):   # no-color.org; a terminal that says it is dumb
+        code, plain, stderr = _run_on_terminal("list", "--data", M, env={**term, **quiet})
+        assert (code, stderr) == (0, b"")
+        assert b"\x1b" not in plain
+        assert "甲".encode() in plain
+    code, empty, _ = _run_on_terminal("list", "--data", M, env={**term, "NO_COLOR": ""})
     assert code == 0 and b"\x1b[" in empty            # no-color.org: an empty NO_COLOR is ignored
 
 

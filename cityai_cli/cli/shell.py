@@ -360,7 +360,8 @@ def emit(
     if chart and fmt is not None and fmt is not Format.table:
         raise UsageError(f"--chart draws bars in the terminal table; it cannot be combined with --format {fmt.value}")
     chosen = fmt.value if fmt else ("table" if is_tty or chart else "csv")
-    color = is_tty and bool(os.environ.get("NO_COLOR", "") == "") and chosen == "table"  # no-color.org
+    # no-color.org; and a terminal that says it is dumb gets no escapes (as ls and git do)
+    color = is_tty and os.environ.get("NO_COLOR", "") == "" and os.environ.get("TERM") != "dumb" and chosen == "table"
     # A terminal narrower than MIN_WIDTH (or COLUMNS=5) gets the narrowest layout that keeps
     # every figure whole; the terminal wraps its lines. One wider than MAX_WIDTH gets MAX_WIDTH.
     width = Output.width or min(MAX_WIDTH, max(MIN_WIDTH, shutil.get_terminal_size((100, 24)).columns))
