@@ -710,3 +710,14 @@ def test_forty_columns(args, lang):
     assert len(lines) > 5
     too_wide = [line for line in lines if cell_len(line) > 40]
     assert too_wide == []
+
+
+@pytest.mark.parametrize(("typed", "shown"), [
+    ("--\u202eabc", "--\\u202eabc"), ("--q\u200bq", "--q\\u200bq"), ("--\u2066x", "--\\u2066x"),
+    ("--\x1b[31mx", "--\\x1b[31mx"),
+])
+def test_a_usage_error_of_click_shows_invisible_characters_escaped(typed, shown):
+    # Click escapes C0 and C1 in what it echoes, not bidi or zero-width characters
+    result = run_process("list", typed)
+    assert result.returncode == 2
+    assert result.stderr.decode("utf-8").splitlines()[-1] == f"Error: No such option: {shown}"

@@ -7,6 +7,7 @@ import sys
 from typing import List, Union
 
 from ..errors import EXIT_DATA, EXIT_USAGE
+from ..text import printable
 from .shell import app, discard_stdout
 
 
@@ -26,7 +27,7 @@ def run_command_line() -> Union[str, int, None]:
         return EXIT_DATA
     code: Union[str, int, None] = 0
     try:
-        with _only_the_command(sys.argv[1:]):
+        with _only_the_command(sys.argv[1:]), _visible_stderr():
             app(prog_name="cityai")
     except SystemExit as done:
         code = done.code
@@ -77,6 +78,37 @@ def _only_the_command(argv: List[str]):
         yield
     finally:
         app.registered_commands, app.registered_groups = commands, groups
+
+
+class _Visible:
+    """A text stream that writes what it is given with control, bidi and zero-width characters
+    as visible escapes (`text.printable`; newlines and tabs kept), and is the stream otherwise."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text):
+        return self._stream.write(printable(text) if isinstance(text, str) else text)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _visible_stderr():
+    """stderr while the command line runs: Click's usage errors echo what was typed ("No such
+    option: --\u202eabc") escaping C0 and C1 only, so a bidi override or a zero-width character
+    would reach the terminal raw. cityai's own messages are escaped already (printable leaves
+    them as they are)."""
+    stream = sys.stderr
+    if stream is None:
+        yield
+        return
+    sys.stderr = _Visible(stream)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stderr = stream
 
 
 def _completing() -> bool:
