@@ -16,7 +16,16 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Protocol, Tuple
 
 from .errors import DataError, Problem
 from .files import ReadError, _position, decode_utf8, safe_read, utf8_without_bom  # noqa: F401 - re-exported
-from .paths import ENV_VAR, MAX_BYTES, PACKAGE_DIR, bundled_path, data_files, default_data_path  # noqa: F401 - re-exported
+from .paths import (  # noqa: F401 - re-exported
+    ENV_VAR,
+    MAX_BYTES,
+    PACKAGE_DIR,
+    bundled_path,
+    data_files,
+    declaring_root,
+    default_data_path,
+    seed_folders,
+)
 from .text import CONTROL_IN_KEY, CONTROL_IN_VALUE
 
 # tomli >= 2.1 ships wheels compiled with mypyc: twice as fast as the standard library's tomllib
@@ -52,8 +61,10 @@ class Loaded:
         """The file that defines a location (a directory base has many)."""
         return self.lines.file_of(location) if hasattr(self.lines, "file_of") else self.display_path
 
-    def seed_path(self, filename: str) -> Optional[Path]:
-        """Where a source's file is: beside the base (seeds/ or ../seeds/), else the bundled seeds.
+    def seed_path(self, filename: str, origin: str = "") -> Optional[Path]:
+        """Where a source's file is: in the seeds of the base or layer that declares the source
+        (`origin`, its knowledge-base file; paths.seed_folders), else the bundled seeds. Never in
+        another layer's: two layers may each hold a doc.txt.
 
         ReadError when the name could reach outside a seeds directory: an absolute path, a `..`
         part, a link that resolves outside it, or a seeds directory beside a base that is itself a
@@ -69,11 +80,9 @@ class Loaded:
             or "\0" in filename
         ):
             raise ReadError("must be a plain file name inside seeds/ (no absolute path, no ..)")
-        inside_base = [self.path / "seeds"] if self.path.is_dir() else []  # a directory base's own seeds/
-        for layer in self.layers:
-            inside_base.append(layer / "seeds" if layer.is_dir() else layer.parent / "seeds")
+        root = declaring_root((self.path, *self.layers), origin) if origin else self.path
         bundled = bundled_path("seeds")
-        for folder in (*inside_base, self.path.parent / "seeds", self.path.parent.parent / "seeds", bundled):
+        for folder in (*seed_folders(root), bundled):
             candidate = folder / relative
             if not os.path.lexists(candidate):
                 continue
@@ -88,10 +97,10 @@ class Loaded:
             return candidate
         return None
 
-    def read_seed(self, filename: str) -> str:
+    def read_seed(self, filename: str, origin: str = "") -> str:
         """The text of a source document; ReadError (not found, outside seeds/, not a regular
         file, too large, not UTF-8) otherwise."""
-        path = self.seed_path(filename)
+        path = self.seed_path(filename, origin)
         if path is None:
             raise ReadError("not found in seeds/")
         return decode_utf8(safe_read(path, MAX_SEED_BYTES, "a source document"))
@@ -102,7 +111,7 @@ class Loaded:
         if source is None:
             return None
         try:
-            return self.read_seed(source.file)
+            return self.read_seed(source.file, source.origin)
         except ReadError:
             return None
 

@@ -188,7 +188,7 @@ def check_provenance(loaded: Loaded) -> List[Problem]:
     for source_id, source in kb.sources.items():
         field: tuple = ("sources", source_id, "file")
         try:
-            text = loaded.read_seed(source.file)
+            text = loaded.read_seed(source.file, loaded.base.sources[source_id].origin)
         except ReadError as error:
             problems.append(
                 Problem(

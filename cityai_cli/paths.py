@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 ENV_VAR = "CITYAI_DATA"
 WITH_VAR = "CITYAI_WITH"  # bases added over the chosen one, separated like PATH
@@ -45,6 +45,24 @@ def data_files(path: Path) -> List[Path]:
             raise DataError([Problem(str(path), f"cannot list: {error.strerror or error}")]) from None
         return sorted(p for p in entries if p.suffix == ".toml" and not p.name.startswith("."))
     return [path]
+
+
+def seed_folders(root: Path) -> List[Path]:
+    """Where the documents of a base (`--data` or a `--with` layer: a file or a directory) are:
+    its own seeds/ (a directory base), then seeds/ beside it and one level up (a checkout's
+    data/cities.toml and seeds/). The bundled seeds come after every base's own."""
+    own = [root / "seeds"] if root.is_dir() else []
+    return own + [root.parent / "seeds", root.parent.parent / "seeds"]
+
+
+def declaring_root(roots: Tuple[Path, ...], origin: str) -> Path:
+    """Which of `roots` (the base, then its layers) holds the knowledge-base file `origin` (an
+    absolute path, as a source records where it is declared); the base when none does."""
+    for root in reversed(roots):
+        whole = os.path.abspath(root)
+        if origin == whole or (os.path.dirname(origin) == whole and os.path.isdir(root)):
+            return root
+    return roots[0]
 
 
 def layer_paths(given: Optional[List[Path]] = None) -> List[Path]:

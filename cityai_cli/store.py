@@ -27,7 +27,7 @@ from .cached_base import UNREADABLE, CachedBase
 from .compiled import FORMAT, write
 from .facts import AbstractBase, Base
 from .fingerprint import cache_key, sha256
-from .paths import data_files
+from .paths import MAX_BYTES, bundled_path, data_files, seed_folders
 
 CACHE_ENV = "CITYAI_CACHE_DIR"
 
@@ -133,12 +133,30 @@ def open_base(path: Path, layers: Tuple[Path, ...] = ()) -> Opened:
 
 
 def _files(path: Path, layers: Tuple[Path, ...]) -> Tuple[List[Path], str]:
-    """Every knowledge-base file of the base and its layers, and how many each holds: the merge
-    rules differ between the files of one layer and those of two, so the split joins the key."""
+    """Every knowledge-base file of the base and its layers, and how many each holds (the merge
+    rules differ between the files of one layer and those of two, so the split joins the key);
+    then every document in the seeds folders they may read (the quotes are checked against them
+    before a base is compiled: an edited document must compile it afresh)."""
     groups = [data_files(path)] + [data_files(layer) for layer in layers]
     if any(not group for group in groups[1:]):
         raise OSError("a layer without knowledge-base files")
-    return [file for group in groups for file in group], ",".join(str(len(group)) for group in groups)
+    documents = _seed_documents((path, *layers))
+    layout = ",".join(str(len(group)) for group in groups) + f";{len(documents)} documents"
+    return [file for group in groups for file in group] + documents, layout
+
+
+def _seed_documents(roots: Tuple[Path, ...]) -> List[Path]:
+    """The regular files, not links and within the size limit, in every folder that
+    `Loaded.seed_path` may read a document from (paths.seed_folders, then the bundled seeds), each
+    once. A link, a FIFO or a file too large is left out: the full load refuses one a source names."""
+    found: Dict[str, Path] = {}
+    for folder in [folder for root in roots for folder in seed_folders(root)] + [bundled_path("seeds")]:
+        if folder.is_symlink() or not folder.is_dir():
+            continue
+        for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):
+            if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_size <= MAX_BYTES:
+                found.setdefault(os.path.abspath(entry.path), Path(entry.path))
+    return list(found.values())
 
 
 def _open_cached(target: Path, key: str, path: Path, layers: Tuple[Path, ...] = ()) -> Optional[CachedBase]:

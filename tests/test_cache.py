@@ -70,6 +70,27 @@ def test_a_changed_source_file_rebuilds(cache, base):
     assert opened(base).metrics["ai_enterprises"].zh == "人工智能企业数量"
 
 
+def test_an_edited_or_removed_source_document_is_checked_again(cache, base):
+    """The quotes are checked against the documents before a base is compiled; a document edited
+    after that must not leave a cache vouching for quotes it no longer holds."""
+    from cityai_cli.errors import DataError
+
+    document = base.parent / "seeds" / "mini.txt"
+    text = document.read_text(encoding="utf-8")
+    opened(base)
+    assert isinstance(opened(base), store.CachedBase)
+    document.write_text(text.replace("2600余家", "若干家"), encoding="utf-8")
+    with pytest.raises(DataError) as refused:
+        opened(base)
+    assert "quote not found in mini.txt" in str(refused.value)
+    document.unlink()
+    with pytest.raises(DataError) as missing:
+        opened(base)
+    assert "source document 'mini.txt' not found in seeds/" in str(missing.value)
+    document.write_text(text, encoding="utf-8")  # as it was: the same key, the cache compiled for it
+    assert isinstance(opened(base), store.CachedBase)
+
+
 @pytest.mark.parametrize("what", ["schema", "version"])
 def test_schema_or_cityai_version_rebuilds(cache, base, monkeypatch, what):
     opened(base)

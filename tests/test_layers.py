@@ -125,3 +125,31 @@ def test_a_damaged_cache_falls_back_to_the_base_with_its_layers(cli, layer, tmp_
     with sqlite3.connect(cached) as db:  # the facts table gone: reading it fails after the key matched
         db.execute("ALTER TABLE facts RENAME TO facts_gone")
     assert cli("show", "甲", "--data", M, "--with", "my.toml", "-f", "json").stdout == warm
+
+
+def test_each_layer_reads_its_sources_in_its_own_seeds(cli, tmp_path, monkeypatch):
+    """Two layers may each hold a seeds/doc.txt: a source is read in the seeds of the layer that
+    declares it, so one layer's document never vouches for, or against, another's quote."""
+    monkeypatch.chdir(tmp_path)
+
+    def layer(name: str, figure: str, document: str) -> str:
+        (tmp_path / name / "seeds").mkdir(parents=True, exist_ok=True)
+        (tmp_path / name / "seeds" / "doc.txt").write_text(document, encoding="utf-8")
+        (tmp_path / name / f"{name}.toml").write_text(
+            LAYER.replace("mine", f"{name}-doc").replace('"{name}-doc.txt"', '"doc.txt"')
+            .replace(f'"{name}-doc.txt"', '"doc.txt"').replace("3000家", figure), encoding="utf-8")
+        return f"{name}/{name}.toml"
+
+    a, b = layer("a", "3000家", "甲市人工智能企业3000家。\n"), layer("b", "3100家", "甲市人工智能企业3100家。\n")
+    for first, second in ((a, b), (b, a)):  # each quote is in its own layer's doc.txt: both pass
+        result = cli("list", "--data", M, "--with", first, "--with", second, "-f", "csv")
+        assert (result.code, result.stderr) == (0, ""), (first, second)
+    # b's doc.txt no longer holds b's quote, a's holds both: b is refused, whichever comes first
+    layer("a", "3000家", "甲市人工智能企业3000家。甲市人工智能企业3100家。\n")
+    layer("b", "3100家", "无关内容。\n")
+    for first, second in ((a, b), (b, a)):
+        result = cli("list", "--data", M, "--with", first, "--with", second, "-f", "csv")
+        assert (result.code, result.stdout) == (1, "")
+        (line,) = result.stderr.splitlines()  # the fact's index in the merged base depends on the order
+        assert line.startswith(f"Error: {b}:16: places.甲.facts[") and line.endswith(
+            "].citations[0].quote: quote not found in doc.txt: '甲市人工智能企业3100家'")
