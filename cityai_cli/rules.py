@@ -134,20 +134,22 @@ def estimate(programme: Programme, category: str, spend: Decimal, flags: Iterabl
     gross = rate * spend
     if programme.cap is None:
         return Estimate("cap_unknown", None, rate, gross, special, rate_bound)
-    cap = programme.cap.value.value
+    cap, cap_bound = programme.cap.value.value, programme.cap.value.bound
+    bound = payout_bound(rate_bound, gross >= cap, cap_bound)
     if gross > cap:
-        return Estimate("capped", cap, rate, gross, special, rate_bound, payout_bound(rate_bound, True))
-    return Estimate("within_cap", gross, rate, gross, special, rate_bound, payout_bound(rate_bound, False))
+        return Estimate("capped", cap, rate, gross, special, rate_bound, bound)
+    return Estimate("within_cap", gross, rate, gross, special, rate_bound, bound)
 
 
-def payout_bound(rate_bound: str, capped: bool) -> str:
-    """How exact a payout is, from how its rate is qualified. A rate of at most r (最高/不超过) or
-    about r gives at most, or about, the payout, capped or not. Otherwise the rate is r or more
-    (exact, 超, 不低于, a range from r): when the cap binds at r it binds at any rate above, so the
-    payout is the cap exactly; below the cap the payout is qualified as its rate (a range's low
-    end: at least)."""
+def payout_bound(rate_bound: str, at_cap: bool, cap_bound: str = "upper") -> str:
+    """How exact a payout is, from how its rate and its cap are qualified. A rate of at most r
+    (最高/不超过) or about r gives at most, or about, the payout, capped or not. Otherwise the rate
+    is r or more (exact, 超, 不低于, a range from r): when r reaches the cap (`at_cap`: rate × spend
+    at or above it), any rate above does too, so the payout is the cap, as exact as the cap is (a
+    cap of 最高100万元 is 100万元 exactly; one of 约100万元, about); below the cap the payout is
+    qualified as its rate (a range's low end: at least)."""
     if rate_bound in ("upper", "approx"):
         return rate_bound
-    if capped:
-        return "exact"
+    if at_cap:
+        return "approx" if cap_bound == "approx" else "exact"
     return "at_least" if rate_bound == "range" else rate_bound

@@ -172,11 +172,25 @@ def test_unknown_terms_are_never_zero():
     ("不低于50%", 3_000_000, "capped", 1_000_000, "exact"),
     ("10-30%", 1_000_000, "within_cap", 100_000, "at_least"),  # a range's low end is used
     ("10-30%", 20_000_000, "capped", 1_000_000, "exact"),
+    # rate × spend exactly at the cap: a rate above it cannot pay more than the cap
+    ("超50%", 2_000_000, "within_cap", 1_000_000, "exact"),
+    ("不低于50%", 2_000_000, "within_cap", 1_000_000, "exact"),
+    ("10-30%", 10_000_000, "within_cap", 1_000_000, "exact"),
+    ("最高50%", 2_000_000, "within_cap", 1_000_000, "upper"),
 ])
 def test_the_payout_is_qualified_by_its_rate(rate, spend, code, payout, bound):
     result = estimate(programme(rate, "最高100万元"), "voucher", Decimal(spend))
     assert (result.code, result.payout, result.rate_bound, result.bound) == (
         code, Decimal(payout), parse_figure(rate).bound, bound)
+
+
+@pytest.mark.parametrize(("rate", "cap", "bound"), [
+    ("50%", "约100万元", "approx"), ("50%", "100万元", "exact"), ("超50%", "约100万元", "approx"),
+    ("最高50%", "约100万元", "upper"),
+])
+def test_a_payout_at_the_cap_is_as_exact_as_the_cap(rate, cap, bound):
+    result = estimate(programme(rate, cap), "voucher", Decimal(3_000_000))
+    assert (result.code, result.payout, result.bound) == ("capped", Decimal(1_000_000), bound)
 
 
 def test_no_payout_has_no_bound():

@@ -214,3 +214,14 @@ def test_an_english_number_that_does_not_end_reads_to_two_decimals():
 def test_an_empty_rank_names_the_levels_with_the_figure_in_the_language(mini, lang, hint):
     title = view(mini.base, rank(mini.base, "ai_enterprises", level="province"), lang).tables[0].title
     assert title.endswith(hint)
+
+
+@pytest.mark.parametrize(("bound", "zh", "en"), [
+    ("upper", "最高150万元", "up to 150万元"), ("approx", "约150万元", "about 150万元"), ("lower", "超150万元", "over 150万元"),
+    ("at_least", "不低于150万元", "at least 150万元"), ("range", "不低于150万元", "at least 150万元"),
+    ("exact", "150万元", "150万元"), (None, "150万元", "150万元"),
+])
+def test_a_computed_amount_reads_with_its_bound(bound, zh, en):
+    # a range's low end (the rate used of 10-30%) is at least it
+    from cityai_cli.view.names import qualified
+    assert (qualified("150万元", bound, "zh"), qualified("150万元", bound, "en")) == (zh, en)

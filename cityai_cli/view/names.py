@@ -95,8 +95,8 @@ def _figure(quantity: Optional[Quantity], lang: str) -> str:
 
 def qualified(text: str, bound: Optional[str], lang: str) -> str:
     """A computed amount (a payout, a rate used) with the qualifier its bound gives it:
-    最高150万元, up to CNY 1.5 m."""
-    return (_BOUND_ZH if lang == "zh" else _BOUND_EN)[bound or "exact"] + text
+    最高150万元, up to CNY 1.5 m; a range's low end (the rate used of 10-30%) is at least it."""
+    return (_BOUND_ZH if lang == "zh" else _BOUND_EN)["at_least" if bound == "range" else bound or "exact"] + text
 
 
 def date(value: Optional[str], basis: Optional[str]) -> str:
