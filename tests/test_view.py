@@ -225,3 +225,21 @@ def test_a_computed_amount_reads_with_its_bound(bound, zh, en):
     # a range's low end (the rate used of 10-30%) is at least it
     from cityai_cli.view.names import qualified
     assert (qualified("150万元", bound, "zh"), qualified("150万元", bound, "en")) == (zh, en)
+
+
+@pytest.mark.parametrize("width", range(40, 62))
+@pytest.mark.parametrize(("types", "top", "expected"), [
+    (["算力券"], None, "1 subsidy programme · compute voucher · spend CNY 1.5 m"),
+    ([], 1, "3 subsidy programmes · spend CNY 1.5 m · top 1"),
+])
+def test_a_title_folds_between_words_and_keeps_its_figures_whole(mini, width, types, top, expected):
+    from decimal import Decimal
+
+    from cityai_cli.view.names import GLUE
+
+    report = view(mini.base, list_programmes(mini.base, types, spend=Decimal(1_500_000), top=top), "en")
+    lines = render(report, "table", Options(width=width)).replace(GLUE, " ").splitlines()
+    title = lines[:next(i for i, line in enumerate(lines) if not line.strip() or line.startswith("─"))]
+    assert " ".join(line.strip() for line in title) == expected
+    assert any("CNY 1.5 m" in line for line in title)
+    assert max(len(line.rstrip()) for line in title) <= width

@@ -53,14 +53,7 @@ def render(report: Report, options) -> str:
         if width < NARROW or not table.rows:
             _stacked(console, table, columns, bar)
             continue
-        grid = RichTable(
-            title=Text(printable(table.title), style="bold"),
-            box=box.SIMPLE_HEAD,
-            show_lines=False,
-            title_justify="left",
-            pad_edge=False,
-            collapse_padding=True,
-        )
+        grid = RichTable(box=box.SIMPLE_HEAD, show_lines=False, pad_edge=False, collapse_padding=True)
         widths = _widths(table, columns, width - (bar_width + 2 if bar else 0))
         for column, column_width in zip(columns, widths or [None] * len(columns)):
             grid.add_column(
@@ -87,6 +80,7 @@ def render(report: Report, options) -> str:
             # Squeezed below its words, Rich would crop or break a figure; stacking loses nothing.
             _stacked(console, table, columns, bar)
             continue
+        _title(console, table, width)
         if recording:
             console.print(grid)  # drawn again, so that the recording holds it
         else:
@@ -250,9 +244,15 @@ def _bars(table, width: int):
     return bar
 
 
+def _title(console: Console, table, width: int) -> None:
+    """The table's title, folded here between words to the console's width (Rich would fold it
+    to the table's, and break at a no-break space: "spend CNY 1.5" / "m")."""
+    console.print(Text(_fold(printable(table.title), width, atomic=True), style="bold"), no_wrap=True, crop=False)
+
+
 def _stacked(console: Console, table, columns, bar=None) -> None:
     """One block per record, a "header  value" line per column: legible at 40 columns."""
-    console.print(Text(printable(table.title), style="bold"))
+    _title(console, table, console.width)
     if not table.rows:
         console.print(Text(printable(table.empty)))
     for row in table.rows:

@@ -415,7 +415,7 @@ def programmes_table(base: Base, result, lang: str) -> List[Table]:
     if result.meta.get("types"):
         title += " · " + ", ".join(names.subsidy_type(base, t, lang) for t in result.meta["types"])
     if spend is not None:
-        title += word(lang, "t.spend", spend=_money(spend, lang))
+        title += word(lang, "t.spend", spend=_money(spend, lang).replace(" ", names.GLUE))  # whole when folded
     if len(result.rows) < matched:  # --top cut the list
         title += word(lang, "t.top", n=len(result.rows))
     return [_table(result.name, title, programme_columns(base, lang, spend is not None), result.rows, lang)]

@@ -97,7 +97,7 @@ WORDS: Dict[str, Dict[str, str]] = {
         "t.rank_elsewhere": " (figures exist for: {levels}; use --level)", "t.all_levels": "all levels",
         "t.compare": "{places}", "t.as_of": " · as of {as_of}", "t.targets": "{n} target{s}",
         "t.conflicts": "{n} disagreement{s} between sources", "t.subsidies": "{n} subsidy programme{s}",
-        "t.funds": "{n} fund{s}", "t.spend": " · spend {spend}", "t.top": " · top {n}", "t.places": "{n} place{s}",
+        "t.funds": "{n} fund{s}", "t.spend": " · spend {spend}", "t.top": " · top\u00a0{n}", "t.places": "{n} place{s}",
         "t.place_facts": "{place}: facts", "t.place_policies": "{place}: policy documents",
         "t.place_subsidies": "{place}: programmes and funds", "t.sources": "{n} source document{s}",
         "t.metrics": "{n} metric{s}", "t.types": "{n} subsidy type{s}", "t.policies": "{n} policy document{s}",
