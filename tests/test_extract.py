@@ -401,6 +401,10 @@ def test_hostile_documents_are_read_without_a_hang(tmp_path):
     ("a<![CDATA[ <p> ]]>b<!DOCTYPE html><?xml version='1.0'?>c", "abc\n"),
     ("正文<a href='x>", "正文\n"),                                       # a tag or quote left open runs to the end
     ("<script/>可见<SCRIPT type=x>不见</script >可见", "可见可见\n"),
+    # as browsers end them: a script at </script and a blank or /, a comment at --!>
+    ("<p>甲<script>x</script foo>乙</p><p>丙<style>y</style/>丁</p>", "甲乙\n\n丙丁\n"),
+    ("<p>甲<script>x</scriptx>y</script>乙</p>", "甲乙\n"),
+    ("<p>甲<!-- c --!>乙</p>", "甲乙\n"),
 ])
 def test_html_to_text(markup, text):
     assert html_to_text(markup) == text
@@ -423,6 +427,7 @@ def test_html_left_open_is_read_in_linear_time():
     assert html_to_text("正文" + "<!--" * 200000) == "正文\n"
     assert html_to_text("正文" + "<a " * 200000) == "正文\n"
     assert html_to_text("正文" + "</" * 200000) == "正文\n"
+    assert html_to_text("正文<script>" + "</script " * 200000) == "正文\n"
     assert html_to_text("正文" + "<?" * 200000) == "正文\n"
     assert html_to_text("正文" + "<![ " * 200000) == "正文\n"
     assert html_to_text("正文" + "<script>" * 100000) == "正文\n"

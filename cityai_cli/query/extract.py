@@ -35,9 +35,11 @@ _START_TAG = re.compile(
 _END_TAG = re.compile(r"</\s*([a-zA-Z][^\t\n\r\f />\x00]*)")
 _MARKED_SECTION = re.compile(r"<!\[(?:cdata|temp|ignore|include|rcdata)(?![-_.a-zA-Z0-9])", re.I)
 _GREATER_THAN = re.compile(">")
-_COMMENT_END = re.compile(r"--\s*>")
+_COMMENT_END = re.compile(r"--\s*!?>")  # --> and, as browsers read it, --!>
 _MARKED_SECTION_END = re.compile(r"]\s*]\s*>")
-_RAW_TEXT_END = {name: re.compile(rf"</\s*{name}\s*>", re.I) for name in ("script", "style")}
+# A script or style ends at its end tag: </script followed by a blank, / or > (</script foo>,
+# </script/>), up to the next > (found apart from the pattern, so that no search rescans).
+_RAW_TEXT_END = {name: re.compile(rf"</\s*{name}(?=[\s/>])", re.I) for name in ("script", "style")}
 
 
 def html_to_text(markup: str) -> str:
@@ -86,6 +88,7 @@ def html_to_text(markup: str) -> str:
                 parts.append("\n\n" if self_closing else "\n")  # <br/>: a start and an end tag
             elif name in _RAW_TEXT_END and not self_closing:
                 position = past(_RAW_TEXT_END[name], position)  # the script's text dropped
+                position = past(_GREATER_THAN, position) if position < end else end  # and its end tag
     return re.sub(r"\n\s*\n+", "\n\n", "".join(parts)).strip() + "\n"
 
 
