@@ -16,6 +16,18 @@ from .text import one_line
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
 
+# A message quotes what it was given (a quote of the base, an argument): one of 1 MB would fill
+# the terminal, so a message longer than this keeps its start and end and says what it left out.
+MESSAGE_LIMIT = 1000
+
+
+def bounded(message: str) -> str:
+    if len(message) <= MESSAGE_LIMIT:
+        return message
+    keep = MESSAGE_LIMIT // 2
+    return f"{message[:keep]} … ({len(message) - 2 * keep} characters left out) … {message[-keep:]}"
+
+
 class Problem(Frozen):
     __slots__ = ("file", "message", "line", "column", "path")
     file: str
@@ -41,7 +53,7 @@ class Problem(Frozen):
                 where += f":{self.column}"
         # Every part may quote the data or the command line: escaped, so a message is one line
         # that cannot drive the terminal.
-        return one_line(f"{where}: {self.path + ': ' if self.path else ''}{self.message}")
+        return bounded(one_line(f"{where}: {self.path + ': ' if self.path else ''}{self.message}"))
 
 
 class DataError(Exception):
@@ -55,4 +67,4 @@ class UsageError(Exception):
         self.message = message
         self.suggestions = list(suggestions)
         hint = f" (did you mean: {', '.join(self.suggestions)}?)" if self.suggestions else ""
-        super().__init__(one_line(message + hint))
+        super().__init__(bounded(one_line(message + hint)))

@@ -541,3 +541,14 @@ def test_invisible_and_line_breaking_characters_are_escaped_and_refused(char):
     written = toml_string(f"a{char}b")
     assert char not in written and tomllib.loads(f"k = {written}")["k"] == f"a{char}b"
     assert CONTROL_IN_VALUE.search(f"a{char}b")   # the loader refuses it in any string of a base
+
+
+def test_a_message_quoting_something_huge_keeps_its_start_and_end():
+    from cityai_cli.errors import MESSAGE_LIMIT, Problem, UsageError
+    quote = "甲" * 1_000_000
+    text = str(Problem("kb.toml", f"quote not found in mini.txt: {quote!r}", 3, None, "places.甲"))
+    whole = f"kb.toml:3: places.甲: quote not found in mini.txt: {quote!r}"
+    assert text == f"{whole[:500]} … ({len(whole) - 1000} characters left out) … {whole[-500:]}"
+    assert text.startswith("kb.toml:3: places.甲: quote not found in mini.txt: '甲甲") and text.endswith("甲'")
+    assert len(str(UsageError("x" * 5000))) < MESSAGE_LIMIT + 50
+    assert str(UsageError("unknown place '甲'")) == "unknown place '甲'"  # short ones whole
