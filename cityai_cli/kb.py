@@ -24,6 +24,8 @@ from .paths import (  # noqa: F401 - re-exported
     data_files,
     declaring_root,
     default_data_path,
+    plain_seed_name,
+    seed_candidate,
     seed_folders,
 )
 from .text import CONTROL_IN_KEY, CONTROL_IN_VALUE
@@ -70,32 +72,21 @@ class Loaded:
         part, a link that resolves outside it, or a seeds directory beside a base that is itself a
         link (`seeds -> /`: everything would resolve inside it). The bundled seeds are cityai's own.
         """
-        relative = Path(filename)
-        if (
-            not filename
-            or relative.is_absolute()
-            or relative.anchor
-            or ".." in relative.parts
-            or "\\" in filename
-            or "\0" in filename
-        ):
+        if not plain_seed_name(filename):
             raise ReadError("must be a plain file name inside seeds/ (no absolute path, no ..)")
-        root = declaring_root((self.path, *self.layers), origin) if origin else self.path
-        bundled = bundled_path("seeds")
-        for folder in (*seed_folders(root), bundled):
-            candidate = folder / relative
-            if not os.path.lexists(candidate):
-                continue
-            if folder is not bundled and folder.is_symlink():
-                raise ReadError(f"is in {display(folder)}, a symbolic link; seeds/ must be a directory of the base")
-            try:
-                inside = candidate.resolve().is_relative_to(folder.resolve())
-            except (OSError, RuntimeError):  # a link loop
-                inside = False
-            if not inside:
-                raise ReadError(f"leaves the seeds directory {display(folder)} (a link?)")
-            return candidate
-        return None
+        candidate = seed_candidate(filename, (self.path, *self.layers), origin)
+        if candidate is None:
+            return None
+        folder = _seeds_of(candidate, filename)
+        if folder != bundled_path("seeds") and folder.is_symlink():
+            raise ReadError(f"is in {display(folder)}, a symbolic link; seeds/ must be a directory of the base")
+        try:
+            inside = candidate.resolve().is_relative_to(folder.resolve())
+        except (OSError, RuntimeError):  # a link loop
+            inside = False
+        if not inside:
+            raise ReadError(f"leaves the seeds directory {display(folder)} (a link?)")
+        return candidate
 
     def read_seed(self, filename: str, origin: str = "") -> str:
         """The text of a source document; ReadError (not found, outside seeds/, not a regular
@@ -114,6 +105,14 @@ class Loaded:
             return self.read_seed(source.file, source.origin)
         except ReadError:
             return None
+
+
+def _seeds_of(candidate: Path, filename: str) -> Path:
+    """The seeds folder a candidate was found in, for a file name with folders (sub/doc.txt)."""
+    folder = candidate
+    for _ in Path(filename).parts:
+        folder = folder.parent
+    return folder
 
 
 def display(path: Path) -> str:

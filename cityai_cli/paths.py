@@ -50,9 +50,67 @@ def data_files(path: Path) -> List[Path]:
 def seed_folders(root: Path) -> List[Path]:
     """Where the documents of a base (`--data` or a `--with` layer: a file or a directory) are:
     its own seeds/ (a directory base), then seeds/ beside it and one level up (a checkout's
-    data/cities.toml and seeds/). The bundled seeds come after every base's own."""
+    data/cities.toml and seeds/; `..` also for a relative path). The bundled seeds come after
+    every base's own."""
     own = [root / "seeds"] if root.is_dir() else []
-    return own + [root.parent / "seeds", root.parent.parent / "seeds"]
+    return own + [root.parent / "seeds", Path(os.path.normpath(root.parent / ".." / "seeds"))]
+
+
+def plain_seed_name(filename: str) -> bool:
+    """A source's file is named inside its seeds folder: no absolute path, no `..`."""
+    relative = Path(filename)
+    return not (
+        not filename
+        or relative.is_absolute()
+        or relative.anchor
+        or ".." in relative.parts
+        or "\\" in filename
+        or "\0" in filename
+    )
+
+
+def seed_candidate(filename: str, roots: Tuple[Path, ...], origin: str = "") -> Optional[Path]:
+    """The first path a source's document is looked for at that exists (as anything): in the
+    seeds of the base or layer that declares the source (`origin`), then the bundled seeds. What
+    it may be (a link, outside, not a file) is for the reader to judge."""
+    if not plain_seed_name(filename):
+        return None
+    for folder in _document_folders(roots, origin):
+        if os.path.lexists(folder / filename):
+            return folder / filename
+    return None
+
+
+def _document_folders(roots: Tuple[Path, ...], origin: str) -> List[Path]:
+    return [*seed_folders(declaring_root(roots, origin) if origin else roots[0]), bundled_path("seeds")]
+
+
+def seed_signatures(sources: List[Tuple[str, str]], roots: Tuple[Path, ...]) -> List[list]:
+    """What a compiled base's check of its sources' documents depended on, per (file name,
+    origin): which path each document is read from (seed_candidate) and that file's status (size,
+    modification and change times, inode, following links). A warm run compares them (store.py):
+    a document edited, replaced, repointed or shadowed by one found earlier changes them, and the
+    base is loaded and checked again. The folders are worked out once per declaring file."""
+    folders: dict = {}
+    signatures: List[list] = []
+    for filename, origin in sources:
+        candidate = None
+        if plain_seed_name(filename):
+            if origin not in folders:
+                folders[origin] = _document_folders(roots, origin)
+            candidate = next((f / filename for f in folders[origin] if os.path.lexists(f / filename)), None)
+        if candidate is None:
+            signatures.append([filename, origin, None])
+            continue
+        try:
+            status = os.stat(candidate)
+        except OSError as error:
+            signatures.append([filename, origin, str(candidate), error.errno])
+            continue
+        signatures.append(
+            [filename, origin, str(candidate), status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
+        )
+    return signatures
 
 
 def declaring_root(roots: Tuple[Path, ...], origin: str) -> Path:

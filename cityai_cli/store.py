@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -26,8 +27,8 @@ from . import facts as _facts
 from .cached_base import UNREADABLE, CachedBase
 from .compiled import FORMAT, write
 from .facts import AbstractBase, Base
-from .fingerprint import cache_key, sha256
-from .paths import MAX_BYTES, bundled_path, data_files, seed_folders
+from .fingerprint import RACY_NS, cache_key, sha256
+from .paths import data_files, seed_signatures
 
 CACHE_ENV = "CITYAI_CACHE_DIR"
 
@@ -133,30 +134,27 @@ def open_base(path: Path, layers: Tuple[Path, ...] = ()) -> Opened:
 
 
 def _files(path: Path, layers: Tuple[Path, ...]) -> Tuple[List[Path], str]:
-    """Every knowledge-base file of the base and its layers, and how many each holds (the merge
-    rules differ between the files of one layer and those of two, so the split joins the key);
-    then every document in the seeds folders they may read (the quotes are checked against them
-    before a base is compiled: an edited document must compile it afresh)."""
+    """Every knowledge-base file of the base and its layers, and how many each holds: the merge
+    rules differ between the files of one layer and those of two, so the split joins the key."""
     groups = [data_files(path)] + [data_files(layer) for layer in layers]
     if any(not group for group in groups[1:]):
         raise OSError("a layer without knowledge-base files")
-    documents = _seed_documents((path, *layers))
-    layout = ",".join(str(len(group)) for group in groups) + f";{len(documents)} documents"
-    return [file for group in groups for file in group] + documents, layout
+    return [file for group in groups for file in group], ",".join(str(len(group)) for group in groups)
 
 
-def _seed_documents(roots: Tuple[Path, ...]) -> List[Path]:
-    """The regular files, not links and within the size limit, in every folder that
-    `Loaded.seed_path` may read a document from (paths.seed_folders, then the bundled seeds), each
-    once. A link, a FIFO or a file too large is left out: the full load refuses one a source names."""
-    found: Dict[str, Path] = {}
-    for folder in [folder for root in roots for folder in seed_folders(root)] + [bundled_path("seeds")]:
-        if folder.is_symlink() or not folder.is_dir():
-            continue
-        for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):
-            if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_size <= MAX_BYTES:
-                found.setdefault(os.path.abspath(entry.path), Path(entry.path))
-    return list(found.values())
+def _documents(base: AbstractBase, roots: Tuple[Path, ...]) -> List[list]:
+    """The signature of every source's document (paths.seed_signatures): the quotes were checked
+    against these files before the base was compiled, so a warm run serves it only while each is
+    the same file, unchanged, found at the same place."""
+    return seed_signatures([(source.file, source.origin) for source in base.sources.values()], roots)
+
+
+def _documents_unchanged(connection: sqlite3.Connection, roots: Tuple[Path, ...]) -> bool:
+    found = connection.execute("SELECT value FROM meta WHERE key = 'documents'").fetchone()
+    if not found:
+        return False
+    recorded = json.loads(found[0])
+    return recorded == seed_signatures([(entry[0], entry[1]) for entry in recorded], roots)
 
 
 def _open_cached(target: Path, key: str, path: Path, layers: Tuple[Path, ...] = ()) -> Optional[CachedBase]:
@@ -166,7 +164,7 @@ def _open_cached(target: Path, key: str, path: Path, layers: Tuple[Path, ...] = 
     try:
         connection.execute("PRAGMA query_only = ON")
         found = connection.execute("SELECT value FROM meta WHERE key = 'key'").fetchone()
-        if not found or found[0] != key:
+        if not found or found[0] != key or not _documents_unchanged(connection, (path, *layers)):
             connection.close()
             return None
 
@@ -204,6 +202,11 @@ def save(base: AbstractBase, path: Path, key: str, files: List[Path], layers: Tu
     """Write the cache for `path` atomically; any failure only means the next run is cold too."""
     import tempfile
 
+    documents = _documents(base, (path, *layers))
+    # A document changed within the timestamp tick could change again unseen (fingerprint's
+    # racily-clean rule): such a base is not cached until its documents are older.
+    if any(len(entry) == 7 and time.time_ns() - entry[4] < RACY_NS for entry in documents):
+        return
     try:
         target = cache_file(path, key, layers)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -211,7 +214,7 @@ def save(base: AbstractBase, path: Path, key: str, files: List[Path], layers: Tu
         os.close(handle)
         os.unlink(temporary)
         try:
-            write(base, Path(temporary), _meta(key, files))
+            write(base, Path(temporary), {**_meta(key, files), "documents": json.dumps(documents, ensure_ascii=False)})
             os.replace(temporary, target)
         finally:
             _discard(Path(temporary))

@@ -87,8 +87,53 @@ def test_an_edited_or_removed_source_document_is_checked_again(cache, base):
     with pytest.raises(DataError) as missing:
         opened(base)
     assert "source document 'mini.txt' not found in seeds/" in str(missing.value)
-    document.write_text(text, encoding="utf-8")  # as it was: the same key, the cache compiled for it
+    document.write_text(text, encoding="utf-8")  # as it was: checked again, and served
+    assert not isinstance(opened(base), store.CachedBase)  # changed within the timestamp tick: not cached yet
+    os.utime(document, ns=(10**18, 10**18))  # older than the tick now (2001)
+    assert not isinstance(opened(base), store.CachedBase) and isinstance(opened(base), store.CachedBase)
+
+
+def _aged(path) -> None:
+    os.utime(path, ns=(10**18, 10**18), follow_symlinks=False)
+
+
+@pytest.mark.parametrize("change", ["repointed link", "shadowed", "in a subfolder"])
+def test_a_document_read_from_elsewhere_is_checked_again(cache, base, change):
+    """What a warm run compares is the document each source reads: where it is found and that
+    file's status (paths.seed_signatures), whatever the file is."""
+    from cityai_cli.errors import DataError
+
+    seeds = base.parent / "seeds"
+    text = (seeds / "mini.txt").read_text(encoding="utf-8")
+    bad = text.replace("2600余家", "若干家")
+    if change == "repointed link":
+        (seeds / "good.txt").write_text(text, encoding="utf-8")
+        (seeds / "bad.txt").write_text(bad, encoding="utf-8")
+        (seeds / "mini.txt").unlink()
+        os.symlink("good.txt", seeds / "mini.txt")
+    elif change == "shadowed":  # a directory base, kb/, whose document is in seeds/ beside it
+        (base.parent / "kb").mkdir()
+        base = base.rename(base.parent / "kb" / "kb.toml").parent
+    elif change == "in a subfolder":
+        (seeds / "sub").mkdir()
+        (seeds / "mini.txt").rename(seeds / "sub" / "mini.txt")
+        base.write_text(base.read_text(encoding="utf-8").replace('file = "mini.txt"', 'file = "sub/mini.txt"'),
+                        encoding="utf-8")
+    for path in seeds.rglob("*"):
+        _aged(path)
+    opened(base)
     assert isinstance(opened(base), store.CachedBase)
+    if change == "repointed link":
+        (seeds / "mini.txt").unlink()
+        os.symlink("bad.txt", seeds / "mini.txt")
+    elif change == "shadowed":  # a document put where it is looked for first: the directory base's own seeds/
+        (base.parent / "kb" / "seeds").mkdir()
+        (base.parent / "kb" / "seeds" / "mini.txt").write_text(bad, encoding="utf-8")
+    else:
+        (seeds / "sub" / "mini.txt").write_text(bad, encoding="utf-8")
+    with pytest.raises(DataError) as refused:
+        opened(base)
+    assert "quote not found in" in str(refused.value)
 
 
 @pytest.mark.parametrize("what", ["schema", "version"])
@@ -320,6 +365,8 @@ def test_a_directory_base_is_cached_and_any_file_change_rebuilds(cache, tmp_path
     folder = tmp_path / "many"
     subprocess.run([sys.executable, str(PROJECT_DATA.parent.parent / "benchmarks" / "generate.py"), "--places", "12",
                     "--figures", "4", "--per-file", "5", "--out", str(folder)], check=True)
+    for document in (folder / "seeds").iterdir():
+        _aged(document)  # just written: within the timestamp tick, a base is not cached yet
     cold = opened(folder)
     assert len(cold.places) == 12 and isinstance(opened(folder), store.CachedBase)
     last = sorted(folder.glob("*.toml"))[-1]

@@ -552,3 +552,15 @@ def test_a_message_quoting_something_huge_keeps_its_start_and_end():
     assert text.startswith("kb.toml:3: places.甲: quote not found in mini.txt: '甲甲") and text.endswith("甲'")
     assert len(str(UsageError("x" * 5000))) < MESSAGE_LIMIT + 50
     assert str(UsageError("unknown place '甲'")) == "unknown place '甲'"  # short ones whole
+
+
+def test_seeds_one_level_up_are_found_from_a_relative_path_too(here):
+    # the checkout's layout, data/cities.toml and seeds/, run from inside data/: `..` is one level up
+    from conftest import run_process
+    (here / "data").mkdir()
+    (here / "data" / "base.toml").write_text(MINI_TEXT, encoding="utf-8")
+    (here / "seeds").mkdir()
+    (here / "seeds" / "mini.txt").write_bytes((MINI.parent / "seeds" / "mini.txt").read_bytes())
+    for cwd, path in ((here / "data", "base.toml"), (here, "data/base.toml"), (here, str(here / "data" / "base.toml"))):
+        result = run_process("validate", path, cwd=cwd)
+        assert (result.returncode, result.stderr) == (0, b""), (cwd, path, result.stdout)

@@ -1,6 +1,7 @@
 """--with: a user's own base over the chosen one (issue 13), on the mini fixture."""
 import csv
 import io
+import os
 import shutil
 
 import pytest
@@ -32,6 +33,7 @@ def layer(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "seeds").mkdir()
     (tmp_path / "seeds" / "mine.txt").write_text("据统计,甲市人工智能企业3000家。\n", encoding="utf-8")
+    os.utime(tmp_path / "seeds" / "mine.txt", ns=(10**18, 10**18))  # older than the timestamp tick: cached
     (tmp_path / "my.toml").write_text(LAYER, encoding="utf-8")
     return tmp_path
 
