@@ -721,3 +721,19 @@ def test_a_usage_error_of_click_shows_invisible_characters_escaped(typed, shown)
     result = run_process("list", typed)
     assert result.returncode == 2
     assert result.stderr.decode("utf-8").splitlines()[-1] == f"Error: No such option: {shown}"
+
+
+def test_a_file_error_from_the_system_is_escaped_and_cut():
+    # ENAMETOOLONG comes from the system, not from cityai's checks: still one escaped, bounded line
+    name = "/tmp/\x1b[31m\u202e" + "a" * 3000
+    result = run_process("list", "--data", name)
+    (line,) = result.stderr.decode("utf-8").splitlines()
+    assert result.returncode == 1 and line.startswith("Error: /tmp/\\x1b[31m\\u202eaaa") and len(line) < 1100
+    assert "characters left out" in line and "\x1b" not in line and "\u202e" not in line
+
+
+def test_a_usage_error_of_click_is_cut_too():
+    result = run_process("list", "--" + "a" * 20000)
+    assert result.returncode == 2
+    line = result.stderr.decode("utf-8").splitlines()[-1]
+    assert line.startswith("Error: No such option: --aaa") and len(line) < 1100 and "characters left out" in line

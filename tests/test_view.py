@@ -243,3 +243,19 @@ def test_a_title_folds_between_words_and_keeps_its_figures_whole(mini, width, ty
     assert " ".join(line.strip() for line in title) == expected
     assert any("CNY 1.5 m" in line for line in title)
     assert max(len(line.rstrip()) for line in title) <= width
+
+
+def test_a_title_word_wider_than_the_table_is_folded_not_cut(mini):
+    import dataclasses
+
+    long = "Averyveryverylongplacenamewithoutanyspacesatallthatgoesonandon"  # 62 characters
+    from cityai_cli.facts import PlaceDef
+
+    places = dict(mini.base.places)
+    old = places["甲"]
+    places["甲"] = PlaceDef(*[long if name == "english" else getattr(old, name) for name in PlaceDef._fields])
+    base = dataclasses.replace(mini.base, places=places)
+    for width in (40, 50):
+        text = render(view(base, compare(base, ["甲", "乙"]), "en"), "table", Options(width=width))
+        assert long in "".join(line.strip() for line in text.splitlines()[:4]), width
+        assert max(len(line.rstrip()) for line in text.splitlines()) <= width

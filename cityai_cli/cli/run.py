@@ -6,8 +6,8 @@ import os
 import sys
 from typing import List, Union
 
-from ..errors import EXIT_DATA, EXIT_USAGE
-from ..text import printable
+from ..errors import EXIT_DATA, EXIT_USAGE, bounded
+from ..text import one_line, printable
 from .shell import app, discard_stdout
 
 
@@ -88,7 +88,9 @@ class _Visible:
         self._stream = stream
 
     def write(self, text):
-        return self._stream.write(printable(text) if isinstance(text, str) else text)
+        if isinstance(text, str):  # each line escaped and, if longer than a message may be, cut
+            text = "\n".join(bounded(printable(line)) for line in text.split("\n"))
+        return self._stream.write(text)
 
     def __getattr__(self, name: str):
         return getattr(self._stream, name)
@@ -117,7 +119,7 @@ def _completing() -> bool:
 
 
 def _file_failed(error: OSError) -> int:
-    _say(f"Error: {error.filename}: {error.strerror or error}")
+    _say(f"Error: {bounded(one_line(f'{error.filename}: {error.strerror or error}'))}")
     return EXIT_DATA
 
 

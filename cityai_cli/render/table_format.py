@@ -247,7 +247,9 @@ def _bars(table, width: int):
 def _title(console: Console, table, width: int) -> None:
     """The table's title, folded here between words to the console's width (Rich would fold it
     to the table's, and break at a no-break space: "spend CNY 1.5" / "m")."""
-    console.print(Text(_fold(printable(table.title), width, atomic=True), style="bold"), no_wrap=True, crop=False)
+    # A word wider than the whole width (a long name without spaces) is folded by Rich where it
+    # must; every other line already fits.
+    console.print(Text(_fold(printable(table.title), width, atomic=True), style="bold"), overflow="fold")
 
 
 def _stacked(console: Console, table, columns, bar=None) -> None:
