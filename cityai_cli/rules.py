@@ -88,7 +88,7 @@ def better(metric: MetricDef, fact: Fact) -> tuple:
 
 class Estimate(Frozen):
     """What a contract would get back. `code` says which rule applied (fund | rate_unknown |
-    cap_unknown | capped | within_cap); amounts are CNY; `special` is the special rate used, if any;
+    cap_unknown | cap_unclear | capped | within_cap); amounts are CNY; `special` is the special rate used, if any;
     `rate_bound` qualifies the rate used and `bound` the payout (quantity bounds: exact, upper …)."""
 
     __slots__ = ("code", "payout", "rate", "gross", "special", "rate_bound", "bound")
@@ -136,18 +136,24 @@ def estimate(programme: Programme, category: str, spend: Decimal, flags: Iterabl
         return Estimate("cap_unknown", None, rate, gross, special, rate_bound)
     cap, cap_bound = programme.cap.value.value, programme.cap.value.bound
     bound = payout_bound(rate_bound, gross >= cap, cap_bound)
+    if bound is None:
+        return Estimate("cap_unclear", None, rate, gross, special, rate_bound)
     if gross > cap:
         return Estimate("capped", cap, rate, gross, special, rate_bound, bound)
     return Estimate("within_cap", gross, rate, gross, special, rate_bound, bound)
 
 
-def payout_bound(rate_bound: str, at_cap: bool, cap_bound: str = "upper") -> str:
-    """How exact a payout is, from how its rate and its cap are qualified. A rate of at most r
-    (最高/不超过) or about r gives at most, or about, the payout, capped or not. Otherwise the rate
-    is r or more (exact, 超, 不低于, a range from r): when r reaches the cap (`at_cap`: rate × spend
-    at or above it), any rate above does too, so the payout is the cap, as exact as the cap is (a
-    cap of 最高100万元 is 100万元 exactly; one of 约100万元, about); below the cap the payout is
-    qualified as its rate (a range's low end: at least)."""
+def payout_bound(rate_bound: str, at_cap: bool, cap_bound: str = "upper") -> Optional[str]:
+    """How exact a payout is, from how its rate and its cap are qualified; None when nothing true
+    can be said. A rate of at most r (最高/不超过) or about r gives at most, or about, the payout.
+    Otherwise the rate is r or more (exact, 超, 不低于, a range from r): when r reaches the cap
+    (`at_cap`: rate × spend at or above it), any rate above does too, so the payout is the cap, as
+    exact as the cap is (最高100万元: 100万元 exactly; 约100万元: about); below the cap the payout is
+    qualified as its rate (a range's low end: at least). A cap that is no ceiling (不少于100万元, a
+    range 100-200万元) pays at least its value when reached, and with a rate of at most or about r
+    the payout is unknown (None: no estimate)."""
+    if at_cap and cap_bound in ("lower", "at_least", "range"):
+        return None if rate_bound in ("upper", "approx") else "at_least"
     if rate_bound in ("upper", "approx"):
         return rate_bound
     if at_cap:

@@ -184,6 +184,19 @@ def test_the_payout_is_qualified_by_its_rate(rate, spend, code, payout, bound):
         code, Decimal(payout), parse_figure(rate).bound, bound)
 
 
+@pytest.mark.parametrize(("rate", "cap", "spend", "code", "payout", "bound"), [
+    ("50%", "不少于100万元", 3_000_000, "capped", 1_000_000, "at_least"),   # the cap may pay more
+    ("50%", "100-200万元", 3_000_000, "capped", 1_000_000, "at_least"),
+    ("超50%", "不少于100万元", 2_000_000, "within_cap", 1_000_000, "at_least"),
+    ("不超过50%", "100-200万元", 3_000_000, "cap_unclear", None, None),    # up to 150万 or less: unknown
+    ("约50%", "不少于100万元", 3_000_000, "cap_unclear", None, None),
+    ("50%", "不少于100万元", 1_000_000, "within_cap", 500_000, "exact"),     # below the cap's least value
+])
+def test_a_cap_that_is_no_ceiling(rate, cap, spend, code, payout, bound):
+    result = estimate(programme(rate, cap), "voucher", Decimal(spend))
+    assert (result.code, result.payout, result.bound) == (code, None if payout is None else Decimal(payout), bound)
+
+
 @pytest.mark.parametrize(("rate", "cap", "bound"), [
     ("50%", "约100万元", "approx"), ("50%", "100万元", "exact"), ("超50%", "约100万元", "approx"),
     ("最高50%", "约100万元", "upper"),

@@ -43,6 +43,7 @@ WORDS: Dict[str, Dict[str, str]] = {
         "progress.not_an_amount": "不适用",
         "estimate.fund": "基金, 不估算", "estimate.rate_unknown": "无法估算: 补贴比例未知",
         "estimate.cap_unknown": "{rate} × {spend} = {gross}; 无法估算: 单个上限未知",
+        "estimate.cap_unclear": "{rate} × {spend} = {gross}; 无法估算: 单个上限 {cap} 不是确定的上限",
         "estimate.capped": "{rate} × {spend} = {gross}, 受上限 {cap} 限制",
         "estimate.within_cap": "{rate} × {spend} = {gross}, 未超上限 {cap}",
         # titles
@@ -91,6 +92,8 @@ WORDS: Dict[str, Dict[str, str]] = {
         "progress.not_an_amount": "not applicable",
         "estimate.fund": "a fund: no estimate", "estimate.rate_unknown": "cannot estimate: subsidy rate unknown",
         "estimate.cap_unknown": "{rate} × {spend} = {gross}; cannot estimate: cap per recipient unknown",
+        "estimate.cap_unclear":
+            "{rate} × {spend} = {gross}; cannot estimate: the cap per recipient {cap} is no ceiling",
         "estimate.capped": "{rate} × {spend} = {gross}, over the cap of {cap}",
         "estimate.within_cap": "{rate} × {spend} = {gross}, within the cap of {cap}",
         "t.rank": "{metric}{kind} · {level} · {ranked} ranked, {others} not comparable, {without} without the figure",
