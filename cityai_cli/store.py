@@ -153,8 +153,11 @@ def _documents_unchanged(connection: sqlite3.Connection, roots: Tuple[Path, ...]
     found = connection.execute("SELECT value FROM meta WHERE key = 'documents'").fetchone()
     if not found:
         return False
-    recorded = json.loads(found[0])
-    return recorded == seed_signatures([(entry[0], entry[1]) for entry in recorded], roots)
+    try:
+        recorded = json.loads(found[0])
+        return recorded == seed_signatures([(entry[0], entry[1]) for entry in recorded], roots)
+    except (ValueError, TypeError, IndexError, KeyError, RecursionError):  # an edited file: [[[[…]]]]
+        return False
 
 
 def _open_cached(target: Path, key: str, path: Path, layers: Tuple[Path, ...] = ()) -> Optional[CachedBase]:

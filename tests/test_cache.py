@@ -200,6 +200,9 @@ UNDECODABLE = [
     ("UPDATE place_keys SET place = 'nowhere' WHERE key = '乙'", ("compare", "甲", "乙")),
     ("DELETE FROM place_keys", ("targets", "甲")),
     ("DROP TABLE places", ("rank", "--by", "ai_enterprises")),
+    ("UPDATE meta SET value = '5' WHERE key = 'documents'", ("list",)),
+    ("UPDATE meta SET value = replace(hex(zeroblob(50000)), '00', '[') WHERE key = 'documents'", ("list",)),
+    ("DELETE FROM meta WHERE key = 'documents'", ("list",)),
 ]
 # … and values that decode but no validated base holds: the command fails on them (KeyError,
 # InvalidOperation …) and is run once more from the knowledge-base files (cli.shell.handle_errors).
