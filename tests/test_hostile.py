@@ -713,14 +713,14 @@ def test_forty_columns(args, lang):
 
 
 @pytest.mark.parametrize(("typed", "shown"), [
-    ("--\u202eabc", "--\\u202eabc"), ("--q\u200bq", "--q\\u200bq"), ("--\u2066x", "--\\u2066x"),
-    ("--\x1b[31mx", "--\\x1b[31mx"),
+    ("--\u202eabc", ["--\\u202eabc"]), ("--q\u200bq", ["--q\\u200bq"]), ("--\u2066x", ["--\\u2066x"]),
+    ("--\x1b[31mx", ["--\\x1b[31mx", "--x"]),  # Click 8.1 (Python 3.9) strips the colour code off a pipe
 ])
 def test_a_usage_error_of_click_shows_invisible_characters_escaped(typed, shown):
     # Click escapes C0 and C1 in what it echoes, not bidi or zero-width characters
     result = run_process("list", typed)
     assert result.returncode == 2
-    assert result.stderr.decode("utf-8").splitlines()[-1] == f"Error: No such option: {shown}"
+    assert result.stderr.decode("utf-8").splitlines()[-1] in [f"Error: No such option: {s}" for s in shown]
 
 
 def test_a_file_error_from_the_system_is_escaped_and_cut():
