@@ -135,7 +135,7 @@ def estimate(programme: Programme, category: str, spend: Decimal, flags: Iterabl
     if programme.cap is None:
         return Estimate("cap_unknown", None, rate, gross, special, rate_bound)
     cap, cap_bound = programme.cap.value.value, programme.cap.value.bound
-    bound = payout_bound(rate_bound, gross >= cap, cap_bound)
+    bound = payout_bound(rate_bound, gross >= cap, cap_bound, programme.cap.value.qualifier == "不到")
     if bound is None:
         return Estimate("cap_unclear", None, rate, gross, special, rate_bound)
     if gross > cap:
@@ -143,19 +143,32 @@ def estimate(programme: Programme, category: str, spend: Decimal, flags: Iterabl
     return Estimate("within_cap", gross, rate, gross, special, rate_bound, bound)
 
 
-def payout_bound(rate_bound: str, at_cap: bool, cap_bound: str = "upper") -> Optional[str]:
+def payout_bound(rate_bound: str, at_cap: bool, cap_bound: str = "upper", cap_below: bool = False) -> Optional[str]:
     """How exact a payout is, from how its rate and its cap are qualified; None when nothing true
-    can be said. A rate of at most r (最高/不超过) or about r gives at most, or about, the payout.
-    Otherwise the rate is r or more (exact, 超, 不低于, a range from r): when r reaches the cap
-    (`at_cap`: rate × spend at or above it), any rate above does too, so the payout is the cap, as
-    exact as the cap is (最高100万元: 100万元 exactly; 约100万元: about); below the cap the payout is
-    qualified as its rate (a range's low end: at least). A cap that is no ceiling (不少于100万元, a
-    range 100-200万元) pays at least its value when reached, and with a rate of at most or about r
-    the payout is unknown (None: no estimate)."""
-    if at_cap and cap_bound in ("lower", "at_least", "range"):
-        return None if rate_bound in ("upper", "approx") else "at_least"
+    can be said (no estimate). `at_cap`: rate × spend at or above the cap's value; `cap_below`: a
+    cap of 不到X (less than X).
+
+    - A cap of exactly X (最高X, X): a rate of at most or about r gives at most or about the
+      payout; a rate of r or more (exact, 超, 不低于, a range from r) that reaches X gives X exactly
+      (any rate above reaches it too), and below X is qualified as its rate (a range: at least).
+    - A cap that is no ceiling (不少于X, a range from X): reached, it pays at least X, unknown with a
+      rate of at most or about r; below X the payout is qualified as its rate.
+    - A cap of only about X, or less than X: the ceiling itself is uncertain, so an exact or about
+      rate gives about (less than X: at most) the payout; a rate of at most r gives at most the
+      payout below the cap and nothing at it; a rate of r or more, nothing.
+    """
+    rate_more = rate_bound in ("lower", "at_least", "range")
+    as_rate = "at_least" if rate_bound == "range" else rate_bound
+    if cap_bound in ("lower", "at_least", "range"):
+        if at_cap:
+            return None if rate_bound in ("upper", "approx") else "at_least"
+        return as_rate
+    if cap_bound == "approx" or cap_below:
+        if rate_bound == "upper":
+            return None if at_cap else "upper"
+        if rate_more:
+            return None
+        return "upper" if cap_below else "approx"
     if rate_bound in ("upper", "approx"):
         return rate_bound
-    if at_cap:
-        return "approx" if cap_bound == "approx" else "exact"
-    return "at_least" if rate_bound == "range" else rate_bound
+    return "exact" if at_cap else as_rate

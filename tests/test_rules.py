@@ -197,13 +197,20 @@ def test_a_cap_that_is_no_ceiling(rate, cap, spend, code, payout, bound):
     assert (result.code, result.payout, result.bound) == (code, None if payout is None else Decimal(payout), bound)
 
 
-@pytest.mark.parametrize(("rate", "cap", "bound"), [
-    ("50%", "约100万元", "approx"), ("50%", "100万元", "exact"), ("超50%", "约100万元", "approx"),
-    ("最高50%", "约100万元", "upper"),
+@pytest.mark.parametrize(("rate", "cap", "spend", "code", "payout", "bound"), [
+    ("50%", "约100万元", 3_000_000, "capped", 1_000_000, "approx"),
+    ("50%", "100万元", 3_000_000, "capped", 1_000_000, "exact"),
+    ("50%", "约100万元", 1_900_000, "within_cap", 950_000, "approx"),   # the real cap may be lower
+    ("最高50%", "约100万元", 1_900_000, "within_cap", 950_000, "upper"),  # at most 95万 whatever the cap
+    ("最高50%", "约100万元", 3_000_000, "cap_unclear", None, None),       # at most about 100万: unsayable
+    ("超50%", "约100万元", 3_000_000, "cap_unclear", None, None),
+    ("50%", "不到100万元", 3_000_000, "capped", 1_000_000, "upper"),      # less than 100万
+    ("50%", "不到100万元", 1_000_000, "within_cap", 500_000, "upper"),
+    ("不低于50%", "不到100万元", 1_000_000, "cap_unclear", None, None),
 ])
-def test_a_payout_at_the_cap_is_as_exact_as_the_cap(rate, cap, bound):
-    result = estimate(programme(rate, cap), "voucher", Decimal(3_000_000))
-    assert (result.code, result.payout, result.bound) == ("capped", Decimal(1_000_000), bound)
+def test_a_cap_of_about_or_less_than_x_is_no_exact_ceiling(rate, cap, spend, code, payout, bound):
+    result = estimate(programme(rate, cap), "voucher", Decimal(spend))
+    assert (result.code, result.payout, result.bound) == (code, None if payout is None else Decimal(payout), bound)
 
 
 def test_no_payout_has_no_bound():

@@ -93,6 +93,8 @@ class _Visible:
         return self._stream.write(text)
 
     def __getattr__(self, name: str):
+        if name == "buffer":  # Click writes bytes to it when the text stream's encoding is ASCII
+            raise AttributeError(name)
         return getattr(self._stream, name)
 
 
