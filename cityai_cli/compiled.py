@@ -6,7 +6,9 @@ reads it) and what `cityai export --sqlite` writes.
 Schema (one schema for the cache and for `export`; values are never parsed again when read):
 
     meta(key PRIMARY KEY, value)        key: the cache key; format, schema_version, cityai_version,
-                                        title, files (JSON list of the knowledge-base files)
+                                        title, files (JSON list of the knowledge-base files);
+                                        the cache also: documents (JSON, each source's
+                                        document signature: paths.seed_signatures)
     metrics(key PK, position, zh, en, dimension, unit, higher_is_better, aliases JSON,
             keywords JSON, note)
     scopes(metric FK metrics, key, position, zh, en)           PK (metric, key); position 0 = main scope

@@ -25,7 +25,7 @@ from .paths import (  # noqa: F401 - re-exported
     declaring_root,
     default_data_path,
     plain_seed_name,
-    seed_candidate,
+    seed_folder,
     seed_folders,
 )
 from .text import CONTROL_IN_KEY, CONTROL_IN_VALUE
@@ -74,10 +74,10 @@ class Loaded:
         """
         if not plain_seed_name(filename):
             raise ReadError("must be a plain file name inside seeds/ (no absolute path, no ..)")
-        candidate = seed_candidate(filename, (self.path, *self.layers), origin)
-        if candidate is None:
+        folder = seed_folder(filename, (self.path, *self.layers), origin)
+        if folder is None:
             return None
-        folder = _seeds_of(candidate, filename)
+        candidate = folder / filename
         if folder != bundled_path("seeds") and folder.is_symlink():
             raise ReadError(f"is in {display(folder)}, a symbolic link; seeds/ must be a directory of the base")
         try:
@@ -105,14 +105,6 @@ class Loaded:
             return self.read_seed(source.file, source.origin)
         except ReadError:
             return None
-
-
-def _seeds_of(candidate: Path, filename: str) -> Path:
-    """The seeds folder a candidate was found in, for a file name with folders (sub/doc.txt)."""
-    folder = candidate
-    for _ in Path(filename).parts:
-        folder = folder.parent
-    return folder
 
 
 def display(path: Path) -> str:

@@ -69,16 +69,15 @@ def plain_seed_name(filename: str) -> bool:
     )
 
 
-def seed_candidate(filename: str, roots: Tuple[Path, ...], origin: str = "") -> Optional[Path]:
-    """The first path a source's document is looked for at that exists (as anything): in the
-    seeds of the base or layer that declares the source (`origin`), then the bundled seeds. What
-    it may be (a link, outside, not a file) is for the reader to judge."""
-    if not plain_seed_name(filename):
-        return None
-    for folder in _document_folders(roots, origin):
-        if os.path.lexists(folder / filename):
-            return folder / filename
-    return None
+def seed_folder(filename: str, roots: Tuple[Path, ...], origin: str = "") -> Optional[Path]:
+    """The folder a source's document is read from: the first of the seeds of the base or layer
+    that declares the source (`origin`), then the bundled seeds, where the name exists (as
+    anything: what it is, a link, outside, not a file, is for the reader to judge)."""
+    return _holding(filename, _document_folders(roots, origin)) if plain_seed_name(filename) else None
+
+
+def _holding(filename: str, folders: List[Path]) -> Optional[Path]:
+    return next((folder for folder in folders if os.path.lexists(folder / filename)), None)
 
 
 def _document_folders(roots: Tuple[Path, ...], origin: str) -> List[Path]:
@@ -87,21 +86,22 @@ def _document_folders(roots: Tuple[Path, ...], origin: str) -> List[Path]:
 
 def seed_signatures(sources: List[Tuple[str, str]], roots: Tuple[Path, ...]) -> List[list]:
     """What a compiled base's check of its sources' documents depended on, per (file name,
-    origin): which path each document is read from (seed_candidate) and that file's status (size,
+    origin): which path each document is read from (seed_folder) and that file's status (size,
     modification and change times, inode, following links). A warm run compares them (store.py):
     a document edited, replaced, repointed or shadowed by one found earlier changes them, and the
     base is loaded and checked again. The folders are worked out once per declaring file."""
     folders: dict = {}
     signatures: List[list] = []
     for filename, origin in sources:
-        candidate = None
+        folder = None
         if plain_seed_name(filename):
             if origin not in folders:
                 folders[origin] = _document_folders(roots, origin)
-            candidate = next((f / filename for f in folders[origin] if os.path.lexists(f / filename)), None)
-        if candidate is None:
+            folder = _holding(filename, folders[origin])
+        if folder is None:
             signatures.append([filename, origin, None])
             continue
+        candidate = folder / filename
         try:
             status = os.stat(candidate)
         except OSError as error:
