@@ -121,7 +121,7 @@ def _completing() -> bool:
 
 
 def _file_failed(error: OSError) -> int:
-    _say(f"Error: {bounded(one_line(f'{error.filename}: {error.strerror or error}'))}")
+    _say(f"Error: {error.filename}: {error.strerror or error}")
     return EXIT_DATA
 
 
@@ -134,7 +134,8 @@ def _output_failed(error: Exception) -> int:
 
 
 def _say(message: str) -> None:
-    """A message on stderr if there is one that works."""
+    """A message on stderr if there is one that works: one line, escaped and cut as every message
+    is (it may quote a file name or the shell's request; the stderr guard has ended)."""
     with contextlib.suppress(OSError, ValueError, AttributeError):
-        sys.stderr.write(message + "\n")
+        sys.stderr.write(bounded(one_line(message)) + "\n")
         sys.stderr.flush()
