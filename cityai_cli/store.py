@@ -208,7 +208,9 @@ def save(base: AbstractBase, path: Path, key: str, files: List[Path], layers: Tu
     documents = _documents(base, (path, *layers))
     # A document changed within the timestamp tick could change again unseen (fingerprint's
     # racily-clean rule): such a base is not cached until its documents are older.
-    if any(len(entry) == 7 and time.time_ns() - entry[4] < RACY_NS for entry in documents):
+    now = time.time_ns()
+    modified = [entry[4] for entry in documents if len(entry) == 7]  # [file, origin, path, size, mtime_ns, …]
+    if any(now - mtime < RACY_NS for mtime in modified):
         return
     try:
         target = cache_file(path, key, layers)

@@ -74,7 +74,12 @@ def figure(quantity: Optional[Quantity], lang: str, glue: bool = False) -> str:
         text = _figure(quantity, lang)
         if len(_FIGURES) < MEMO_LIMIT:
             _FIGURES[key] = text
-    return text.replace(" ", GLUE) if glue else text
+    return glued(text) if glue else text
+
+
+def glued(text: str) -> str:
+    """Words joined by no-break spaces: a table folds around them, never between them."""
+    return text.replace(" ", GLUE)
 
 
 # (quantity, lang) -> text: equal quantities read the same (every field that `_figure` reads is

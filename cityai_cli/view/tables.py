@@ -376,7 +376,7 @@ def programme_columns(base: Base, lang: str, estimated: bool = False) -> List[Co
                     "cap": _term_text(r, "cap", lang),
                 }
                 if glue:  # each amount stays whole in a table cell; the sentence wraps between them
-                    amounts = {key: text.replace(" ", names.GLUE) for key, text in amounts.items()}
+                    amounts = {key: names.glued(text) for key, text in amounts.items()}
                 return word(lang, f"estimate.{code}", **amounts)
 
             return sentence
@@ -399,7 +399,7 @@ def programme_columns(base: Base, lang: str, estimated: bool = False) -> List[Co
                 "payout_shown",
                 word(lang, "payout"),
                 atomic=True,
-                cell=lambda r: (payout(r) or "—").replace(" ", names.GLUE),
+                cell=lambda r: names.glued(payout(r) or "—"),
                 value=payout,
             ),
             Column("rule", word(lang, "rule"), atomic=True, cell=rule(glue=True), value=rule(glue=False)),
@@ -415,7 +415,7 @@ def programmes_table(base: Base, result, lang: str) -> List[Table]:
     if result.meta.get("types"):
         title += " · " + ", ".join(names.subsidy_type(base, t, lang) for t in result.meta["types"])
     if spend is not None:
-        title += word(lang, "t.spend", spend=_money(spend, lang).replace(" ", names.GLUE))  # whole when folded
+        title += word(lang, "t.spend", spend=names.glued(_money(spend, lang)))  # whole when folded
     if len(result.rows) < matched:  # --top cut the list
         title += word(lang, "t.top", n=len(result.rows))
     return [_table(result.name, title, programme_columns(base, lang, spend is not None), result.rows, lang)]
