@@ -1,9 +1,9 @@
 """The compiled knowledge base as SQLite: its schema, and writing a validated base into it.
 
-The same file is the warm-run cache (store.py decides when to write and trust it; cached_base.py
-reads it) and what `cityai export --sqlite` writes.
+This file is the warm-run cache (store.py decides when to write and trust it; cached_base.py
+reads it). `cityai export --sqlite` writes a typed form derived from the same base (export.py).
 
-Schema (one schema for the cache and for `export`; values are never parsed again when read):
+Schema (values are never parsed again when read):
 
     meta(key PRIMARY KEY, value)        key: the cache key; format, schema_version, cityai_version,
                                         title, files (JSON list of the knowledge-base files);

@@ -64,3 +64,21 @@ def _sort_key(date: PartialDate) -> tuple:
     thousands of places sorts by the same few hundred dates tens of thousands of times."""
     year, month, day = date._parts()
     return (year, month or 12, day or 31, -date.count("-"))
+
+
+PRECISIONS = ("year", "month", "day")
+
+
+def span(date: str) -> tuple:
+    """(precision, first day, last day) of a partial date as ISO text: "2024-02" ->
+    ("month", "2024-02-01", "2024-02-29"). What the export and tidy CSV write beside each date."""
+    parts = [int(part) for part in date.split("-")]
+    year, month, day = parts + [0] * (3 - len(parts))
+    first = _dt.date(year, month or 1, day or 1)
+    if day:
+        last = first
+    elif month:
+        last = _dt.date(year + month // 12, month % 12 + 1, 1) - _dt.timedelta(days=1)
+    else:
+        last = _dt.date(year, 12, 31)
+    return PRECISIONS[len(parts) - 1], first.isoformat(), last.isoformat()

@@ -244,21 +244,26 @@ def _meta(key: str, files: List[Path]) -> Dict[str, str]:
 
 
 def export(base: AbstractBase, target: Path, files: List[Path], force: bool = False) -> None:
-    """`cityai export --sqlite FILE`: the same schema as the cache, as a standalone file."""
+    """`cityai export --sqlite FILE`: the typed schema (export.py) as a standalone file, and
+    Datasette's metadata beside it (FILE.metadata.json)."""
+    from . import export as typed
     from .errors import DataError, Problem
-    from .files import WriteError, existing_regular
+    from .files import WriteError, existing_regular, write_atomically
 
-    try:  # only a regular file is ever replaced: never a device, a pipe or a link
-        exists = existing_regular(target)
-    except WriteError as error:
-        raise DataError([Problem(str(target), str(error))]) from None
-    if exists and not force:
-        raise DataError([Problem(str(target), "already exists; add --force to overwrite it")])
+    metadata = typed.metadata_path(target)
+    for path in (target, metadata):
+        try:  # only a regular file is ever replaced: never a device, a pipe or a link
+            exists = existing_regular(path)
+        except WriteError as error:
+            raise DataError([Problem(str(path), str(error))]) from None
+        if exists and not force:
+            raise DataError([Problem(str(path), "already exists; add --force to overwrite it")])
     try:
         temporary = target.with_name(f".cityai-{os.getpid()}.tmp")  # short: the target name may be at the limit
         _discard(temporary)
-        write(base, temporary, _meta(cache_key(files, FORMAT), files))
+        typed.write(base, temporary, _meta(cache_key(files, FORMAT), files))
         os.replace(temporary, target)
-    except (OSError, sqlite3.Error) as error:
+        write_atomically(metadata, typed.metadata_text(target, base.title).encode("utf-8"))
+    except (OSError, WriteError, sqlite3.Error) as error:
         _discard(temporary)
         raise DataError([Problem(str(target), f"cannot write: {getattr(error, 'strerror', None) or error}")]) from None

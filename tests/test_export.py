@@ -1,4 +1,4 @@
-"""`cityai export --sqlite FILE`: the compiled schema as a standalone file, queryable with SQL."""
+"""`cityai export --sqlite FILE`: the typed schema (export.py) as a standalone file, queryable with SQL."""
 from __future__ import annotations
 
 import csv
@@ -60,7 +60,7 @@ def test_rank_matches_a_join(cli, exported):
 def test_subsidies_match_a_join(cli, exported):
     shown = rows(cli("subsidies", "-f", "csv", "--data", str(PROJECT_DATA)).stdout)
     found = exported.execute("""
-        SELECT g.place, g.name, cap.value, rate.value
+        SELECT g.place, g.name, cap.value_exact, rate.value_exact
         FROM programmes g JOIN subsidy_types t ON t.key = g.type
         LEFT JOIN terms cap ON cap.programme = g.id AND cap.role = 'cap'
         LEFT JOIN terms rate ON rate.programme = g.id AND rate.role = 'rate'
@@ -115,3 +115,99 @@ def test_export_names_the_file_without_its_control_characters(cli, tmp_path):
 def test_export_to_a_name_at_the_length_limit(cli, tmp_path):
     target = tmp_path / ("k" * 240 + ".db")
     assert cli("export", "--sqlite", str(target), "--data", str(PROJECT_DATA)).code == 0 and target.is_file()
+
+
+# ---- the typed schema, on the small fixture -------------------------------------------------------
+
+@pytest.fixture
+def mini_export(cli, tmp_path):
+    from conftest import MINI
+    target = tmp_path / "mini.sqlite3"
+    result = cli("export", "--sqlite", str(target), "--data", str(MINI))
+    assert result.code == 0, result.stderr
+    connection = sqlite3.connect(target)
+    yield connection
+    connection.close()
+
+
+NUMERIC = {"facts": ("value", "value_max"), "terms": ("value", "value_max"),
+           "latest_facts": ("value", "value_max"), "programme_terms": ("pool", "rate", "cap")}
+
+
+@pytest.mark.parametrize("table", sorted(NUMERIC))
+def test_every_figure_is_a_number(mini_export, exported, table):
+    for db in (mini_export, exported):
+        for column in NUMERIC[table]:
+            types = {t for (t,) in db.execute(f"SELECT DISTINCT typeof({column}) FROM {table}")}
+            assert types <= {"real", "integer", "null"}, (table, column, types)
+        if table in ("facts", "terms", "latest_facts"):  # a figure always has a value
+            assert db.execute(f"SELECT DISTINCT typeof(value) FROM {table}").fetchall() == [("real",)]
+
+
+def test_max_and_order_are_numeric(mini_export):
+    # As text, '50000' (乙, 50EFLOPS) would beat '200000' (丁, 200EFLOPS).
+    assert mini_export.execute(
+        "SELECT place, max(value), unit FROM facts WHERE metric = 'compute_capacity'").fetchone() == (
+        "丁", 200000.0, "PFLOPS")
+    assert mini_export.execute(
+        "SELECT place, value FROM facts WHERE metric = 'compute_capacity' ORDER BY value DESC").fetchall() == [
+        ("丁", 200000.0), ("甲", 100000.0), ("乙", 50000.0), ("甲", 30000.0), ("乙", 20000.0)]
+
+
+def test_units_are_the_machine_vocabulary(mini_export):
+    assert mini_export.execute("SELECT DISTINCT metric, unit, unit_word FROM facts ORDER BY metric, unit_word"
+                               ).fetchall() == [("ai_enterprises", "count", "家"),
+                                                ("compute_capacity", "PFLOPS", "PFLOPS"),
+                                                ("industry_scale", "CNY", "CNY")]
+
+
+def test_dates_carry_precision_and_span(mini_export):
+    found = mini_export.execute(
+        "SELECT DISTINCT date, date_precision, date_start, date_end FROM facts ORDER BY date").fetchall()
+    assert found == [("2024", "year", "2024-01-01", "2024-12-31"), ("2024-12-31", "day", "2024-12-31", "2024-12-31"),
+                     ("2025", "year", "2025-01-01", "2025-12-31"), ("2025-04-01", "day", "2025-04-01", "2025-04-01"),
+                     ("2026", "year", "2026-01-01", "2026-12-31"), ("2027", "year", "2027-01-01", "2027-12-31")]
+
+
+def test_foreign_keys_are_declared_and_hold(mini_export):
+    declared = {(table, target) for table in ("facts", "terms", "citations", "programmes")
+                for (_, _, target, *_) in mini_export.execute(f"PRAGMA foreign_key_list({table})")}
+    assert {("facts", "places"), ("facts", "metrics"), ("terms", "programmes"), ("terms", "sources"),
+            ("citations", "facts"), ("programmes", "subsidy_types")} <= declared
+    assert mini_export.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_latest_facts_holds_each_headline(mini_export):
+    # 甲 states two ai_enterprises figures for the same day: the headline has the most citations.
+    assert mini_export.execute(
+        "SELECT place, value, date FROM latest_facts WHERE metric = 'ai_enterprises' AND kind = 'actual' "
+        "AND scope = 'ai' ORDER BY place").fetchall() == [("丁", 1200.0, "2025-04-01"), ("乙", 2400.0, "2024-12-31"),
+                                                       ("甲", 2800.0, "2024-12-31")]
+    assert mini_export.execute("SELECT count(*) FROM latest_facts").fetchone()[0] == len(
+        {row for row in mini_export.execute("SELECT place, metric, kind, scope FROM facts")})
+
+
+def test_programme_terms_puts_pool_rate_and_cap_side_by_side(mini_export):
+    assert mini_export.execute(
+        "SELECT place, name, pool, pool_period, rate, cap, cap_period, special_rates FROM programme_terms "
+        "ORDER BY id").fetchall() == [
+        ("甲", "甲市算力券", 50000000.0, "year", 0.5, 1000000.0, "year", 1),
+        ("乙", "乙市模型券", None, None, None, 2000000.0, "year", 0),
+        ("丙", "丙市语料券", None, None, None, None, None, 0),
+        ("丁", "丁市人工智能产业基金", 10000000000.0, "total", None, None, None, 0)]
+
+
+def test_datasette_metadata_is_written_beside(mini_export, tmp_path):
+    import json
+    metadata = json.loads((tmp_path / "mini.metadata.json").read_text(encoding="utf-8"))
+    tables = metadata["databases"]["mini"]["tables"]
+    assert tables["places"]["label_column"] == "name"
+    assert tables["facts"]["columns"]["date_precision"] == "year, month or day"
+    assert set(tables) >= {"facts", "latest_facts", "programme_terms"}
+
+
+def test_pandas_reads_numbers_without_casting(mini_export):
+    pandas = pytest.importorskip("pandas")
+    frame = pandas.read_sql("SELECT place, value, date_end FROM facts WHERE metric = 'industry_scale'", mini_export)
+    assert frame["value"].dtype.kind == "f" and frame["value"].max() == 5e11
+    assert pandas.to_datetime(frame["date_end"]).dt.year.tolist() == [2024, 2024, 2024]

@@ -304,7 +304,8 @@ def export_command(
     data: DataOption = None,
     with_: WithOption = None,
 ) -> None:
-    """Write the whole knowledge base as one SQLite file: places, facts, citations, programmes …
+    """Write the whole knowledge base as one typed SQLite file (numbers as numbers, ISO dates with
+    their precision, views latest_facts and programme_terms) and FILE.metadata.json for Datasette.
 
     Example: cityai export --sqlite cityai.sqlite3
     """
