@@ -56,7 +56,7 @@ def test_cite_shows_the_right_paragraph_for_every_fact_of_the_bundled_base(proje
 def test_policies_are_ordered_by_date_and_filtered(cli):
     rows = list(csv.DictReader(io.StringIO(cli("policies", "--data", M, "-f", "csv").stdout)))
     assert [(r["place"], r["date"], r["date_basis"], r["sources"]) for r in rows] == [
-        ("甲", "2025", "inferred", "mini;mini-late")]
+        ("甲", "2025-12-31", "inferred", "mini;mini-late")]
     assert cli("policies", "--data", M, "--since", "2026", "-f", "csv").stdout.splitlines()[1:] == []
     assert len(cli("policies", "--data", M, "--until", "2025", "-f", "csv").stdout.splitlines()) == 2
 

@@ -262,8 +262,8 @@ def test_environment_variable_in_a_subprocess(here):
     result = run_process("sources", "-f", "csv", env={"CITYAI_DATA": M}, cwd=here)
     assert result.returncode == 0
     assert result.stdout.decode("utf-8").splitlines()[1:] == [
-        f"mini,三城数据,测试,2025-03-01,mini.txt,,,{M},6,1,3",
-        f"mini-late,三城数据(再版),测试,2025-04-01,mini.txt,,,{M},8,1,1"]
+        f"mini,三城数据,测试,2025-03-01,day,mini.txt,,,{M},6,1,3",
+        f"mini-late,三城数据(再版),测试,2025-04-01,day,mini.txt,,,{M},8,1,1"]
 
 
 # --- bad arguments (exit 2) ------------------------------------------------------------------------
@@ -512,8 +512,10 @@ def test_csv_formula_injection_show_policies_and_sources(cli, here):
     facts = read_csv(result.stdout)
     assert [(r["place"], r["value"], r["scope"], r["scope_label"], r["note"], r["sources"]) for r in facts] == [
         ("'" + NAME, "2800", "ai", "'\t制表", "'-1+1", "s")]
-    # The citations are one JSON document per cell: it starts with [ and is never a formula.
-    assert json.loads(facts[0]["citations"]) == [{"source": "s", "quote": "+回车2800家", "value": "2800家", "note": "@note"}]
+    # One row per citation: each of its cells is defused like any text.
+    cited = read_csv(cli("show", NAME, "-f", "csv", "--citations", "--data", "inject.toml").stdout)
+    assert [(r["citation_source"], r["citation_quote"], r["citation_value"], r["citation_note"]) for r in cited] == [
+        ("s", "'+回车2800家", "2800家", "'@note")]
     english = read_csv(cli("show", NAME, "-f", "csv", "--lang", "en", "--data", "inject.toml").stdout)
     assert [r["scope_label"] for r in english] == ["'=1+2"]
     policies = read_csv(cli("policies", "-f", "csv", "--data", "inject.toml").stdout)
@@ -632,7 +634,7 @@ def test_head_one():
     assert result.stdout.decode("utf-8") == (
         "place,place_label,level,level_label,province,city,regions,pinyin,english,"
         + ",".join(f"{m}_{k}" for m in ("ai_enterprises", "industry_scale", "compute_capacity")
-                   for k in ("value", "value_max", "unit", "bound", "text", "date", "scope", "shown"))
+                   for k in ("value", "value_max", "unit", "bound", "text", "date", "date_precision", "scope", "shown"))
         + ",facts,policies,programmes\r\n")
     assert result.stdout.count(b"\n") == 1
 

@@ -44,7 +44,7 @@ def test_nested_values_are_lists_in_csv_and_objects_in_json():
     columns = [Column("sources", "来源"), Column("citations", "引文"), Column("_hidden", "x", in_table=False)]
     rows = [{"sources": ["a", "b"], "citations": [{"source": "a", "quote": "=1", "_quantity": object()}]}]
     text = render(report(Table("t", "T", columns, rows)), "csv")
-    assert list(csv.reader(io.StringIO(text)))[1] == ["a;b", '[{"source": "a", "quote": "=1"}]', ""]
+    assert list(csv.reader(io.StringIO(text))) == [["sources", "citation_count", "_hidden"], ["a;b", "1", ""]]
     assert json.loads(render(report(Table("t", "T", columns, rows)), "json")) == [
         {"sources": ["a", "b"], "citations": [{"source": "a", "quote": "=1"}], "_hidden": None}]
 

@@ -187,6 +187,8 @@ class Output:
     svg: Optional[Path] = None
     html: Optional[Path] = None
     width: Optional[int] = None
+    long: bool = False
+    citations: bool = False
 
 
 _OUTPUT_EXTRA = {
@@ -217,12 +219,18 @@ _OUTPUT_EXTRA = {
         ),
         None,
     ),
+    "long": (
+        bool,
+        typer.Option("--long", help="One row per place and metric (compare, list); other tables are already."),
+        False,
+    ),
+    "citations": (bool, typer.Option("--citations", help="CSV: one row per citation."), False),
 }
 _OUTPUT_PARAMETERS: list = []  # the inspect.Parameters of _OUTPUT_EXTRA, built once for every command
 
 
 def output_options(command: Callable) -> Callable:
-    """Give a table command --bom, --svg, --html and --width, once for all of them."""
+    """Give a table command --bom, --svg, --html, --width, --long and --citations, once for all."""
     import inspect
 
     extra = _OUTPUT_EXTRA
@@ -365,6 +373,12 @@ def emit(
     # A terminal narrower than MIN_WIDTH (or COLUMNS=5) gets the narrowest layout that keeps
     # every figure whole; the terminal wraps its lines. One wider than MAX_WIDTH gets MAX_WIDTH.
     width = Output.width or min(MAX_WIDTH, max(MIN_WIDTH, shutil.get_terminal_size((100, 24)).columns))
+    if Output.long:
+        from ..query.long import long_form
+
+        result = long_form(result)
+    if Output.citations and chosen != "csv":
+        raise UsageError("--citations writes one row per citation in CSV; add --format csv")
     report = view(loaded.base, result, lang.value)
     report.primary = primary
     for kind, path in (("svg", Output.svg), ("html", Output.html)):
@@ -372,7 +386,7 @@ def emit(
             save(path, render(report, "table", Options(width=width, chart=chart, record=kind)))
     if Output.bom and chosen != "csv":
         raise UsageError("--bom marks CSV output for spreadsheets; add --format csv")
-    text = render(report, chosen, Options(width=width, color=color, chart=chart))
+    text = render(report, chosen, Options(width=width, color=color, chart=chart, citations=Output.citations))
     write(("\ufeff" if Output.bom else "") + text)
 
 

@@ -19,19 +19,28 @@ FORMATS = ("table", "csv", "json", "markdown")
 
 class Options(Frozen):
     """width: terminal columns for the table renderer; record: "svg" or "html", the table renderer
-    then returns the recorded page."""
+    then returns the recorded page; citations: CSV writes one row per citation."""
 
-    __slots__ = ("width", "color", "chart", "record")
+    __slots__ = ("width", "color", "chart", "record", "citations")
     width: Optional[int]
     color: bool
     chart: bool
     record: str
+    citations: bool
 
-    def __init__(self, width: Optional[int] = None, color: bool = False, chart: bool = False, record: str = ""):
+    def __init__(
+        self,
+        width: Optional[int] = None,
+        color: bool = False,
+        chart: bool = False,
+        record: str = "",
+        citations: bool = False,
+    ):
         _set(self, "width", width)
         _set(self, "color", color)
         _set(self, "chart", chart)
         _set(self, "record", record)
+        _set(self, "citations", citations)
 
 
 DEFAULT_OPTIONS = Options()  # immutable, so one shared default is safe

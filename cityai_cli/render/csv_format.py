@@ -1,9 +1,12 @@
-"""CSV (RFC 4180, CRLF line ends, UTF-8), one header of stable English keys.
+"""CSV (RFC 4180, CRLF line ends, UTF-8), one header of stable English keys, tidy by default.
 
 A command with several tables (show) writes its primary one: one rectangular table per file.
-Text that a spreadsheet would execute as a formula (starting with = + - @ tab or CR) is prefixed
-with ' (OWASP), in every cell, header included; control characters are escaped (\x1b) as in the
-other formats; numeric columns stay numbers.
+No JSON in a cell: a list of records becomes a count (`citations` -> `citation_count`) or its
+codes or figures joined with ";", and `--citations` writes one row per citation instead. A date
+is the last day it covers (YYYY-MM-DD) with `<date>_precision` beside it. docs/columns.md lists
+the columns. Text that a spreadsheet would execute as a formula (starting with = + - @ tab or
+CR) is prefixed with ' (OWASP), in every cell, header included; control characters are escaped
+(\x1b) as in the other formats; numeric columns stay numbers.
 """
 
 from __future__ import annotations
@@ -12,12 +15,16 @@ import csv
 import io
 import json
 from decimal import Decimal
+from typing import Any, Callable, List, Optional, Tuple
 
+from ..dates import span
+from ..errors import UsageError
 from ..quantity import MEMO_LIMIT, plain
 from ..report import Column, Report, public
 from ..text import printable
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CITATION_FIELDS = ("source", "quote", "value", "note")
 
 
 def render(report: Report, options) -> str:
@@ -26,18 +33,76 @@ def render(report: Report, options) -> str:
     # One rectangular table per file: a command with several tables writes its primary one
     # (show: the facts; its policies and programmes have their own commands).
     table = report.tables[report.primary]
-    writer.writerow([text_cell(column.key) for column in table.columns])
+    rows = table.rows
+    fields = [field for column in table.columns for field in tidy_fields(column)]
+    if options.citations:
+        fields, rows = _per_citation(fields, rows)
+    writer.writerow([text_cell(header) for header, _, _ in fields])
     # Column by column (a 3,000-row table has ~100,000 cells); text, most cells, is looked up in
     # text_cell's memo directly, anything else goes through cell().
-    cells = [_column(column, table.rows) for column in table.columns]
+    cells = [_cells([get(row) for row in rows], kind) for _, get, kind in fields]
     writer.writerows(zip(*cells))
     return out.getvalue()
 
 
-def _column(column: Column, rows: list) -> list:
-    """The cells of one column, as Column.get then cell() would write them."""
-    values = [column.value(row) for row in rows] if column.value is not None else [row.get(column.key) for row in rows]
-    kind, known = column.kind, _SEEN.get
+Field = Tuple[str, Callable[[dict], Any], str]  # (header, the value of a row, kind)
+
+
+def tidy_fields(column: Column) -> List[Field]:
+    """The CSV columns one table column becomes: most stay one; a list of records becomes its
+    count or its codes joined; a date becomes its last day and its precision."""
+    key = column.key
+    get: Callable[[dict], Any] = column.value or (lambda r: r.get(key))
+    name = key.rsplit("_", 1)[-1] if key.endswith(("_citations", "_flags")) else key
+    prefix = key[: len(key) - len(name)]
+    if name == "citations":
+        return [(f"{prefix}citation_count", lambda r: _count(get(r)), "number")]
+    if name == "conflicts":
+        return [(f"{prefix}conflict_count", lambda r: len(get(r) or ()), "number")]  # None: no conflict
+    if name == "flags":
+        return [(key, lambda r: [f["code"] for f in get(r) or []] or None, "text")]
+    if name == "special_rates":
+        return [(key, lambda r: [f"{t['text']} [{t['flag']}]" for t in get(r) or []] or None, "text")]
+    if is_date(key):
+        return [(key, lambda r: _day(get(r), 2), "text"), (f"{key}_precision", lambda r: _day(get(r), 0), "text")]
+    return [(key, get, column.kind)]
+
+
+def is_date(key: str) -> bool:
+    return key in ("date", "set_on", "published") or key.endswith(("_date", "_set_on"))
+
+
+def _count(records: Optional[list]) -> Optional[int]:
+    return None if records is None else len(records)
+
+
+def _day(date: Optional[str], part: int) -> Optional[str]:
+    """span(date)[part] (0: precision, 2: last day); a date that is no partial date as it is."""
+    if not date:
+        return None
+    try:
+        return span(date)[part]
+    except ValueError:
+        return date if part else None
+
+
+def _per_citation(fields: List[Field], rows: list) -> Tuple[List[Field], list]:
+    """One row per citation: the row's fields, then the citation's (citation_source …)."""
+    if not any(header == "citation_count" for header, _, _ in fields):
+        raise UsageError("--citations: this table has no citations column (with compare or list, add --long)")
+    kept = [field for field in fields if field[0] != "citation_count"]
+    extra: List[Field] = [(f"citation_{name}", itemgetter_of(name), "text") for name in _CITATION_FIELDS]
+    split = [{**row, "_citation": c} for row in rows for c in row.get("citations") or ()]
+    return kept + extra, split
+
+
+def itemgetter_of(name: str) -> Callable[[dict], Any]:
+    return lambda row: row["_citation"][name]
+
+
+def _cells(values: list, kind: str) -> list:
+    """The cells of one column."""
+    known = _SEEN.get
     return [
         "" if value is None else (known(value) or text_cell(value)) if value.__class__ is str else cell(value, kind)
         for value in values

@@ -30,7 +30,7 @@ def builder(name: str) -> Callable[[Builder], Builder]:
 
 
 def view(base: Base, result: Result, lang: str = "zh", **options) -> Report:
-    from . import tables  # noqa: F401 - registers the builders
+    from . import long, tables  # noqa: F401 - registers the builders
 
     built = _BUILDERS[result.name](base, result, lang, **options)
     return Report(built)
