@@ -160,3 +160,37 @@ def group_index(kb, field: str, level: str) -> Index:
         ),
         level,
     )
+
+
+def resolve_places(kb, given: List[str]) -> List[str]:
+    """Resolve place names; a region (长三角) or province stands for its member places."""
+    index = place_index(kb)
+    regions = None  # the group index reads every place: built only for a name that is not one
+    names: List[str] = []
+    for text in given:
+        try:
+            name = index.resolve(text)
+        except UsageError as not_a_place:
+            regions = regions or group_index(kb, "regions", "region")
+            try:
+                region = regions.resolve(text)
+            except UsageError:
+                raise not_a_place from None  # the place message: suggestions, ambiguity
+            members = [n for n, p in kb.places.items() if region in p.regions]
+            names += [m for m in members if m not in names]
+            continue
+        if kb.places[name].level == "region":
+            members = [n for n, p in kb.places.items() if name in p.regions]
+            names += [m for m in members if m not in names] or [name]
+        elif name not in names:
+            names.append(name)
+    return names
+
+
+def check_flags(kb, flags: List[str], option: str) -> None:
+    """UsageError unless every special-rate flag (startup …) is one some programme has."""
+    if flags:  # checking them reads every programme: only when there are some
+        known = sorted({t.flag for p in kb.programmes for t in p.special_rates})
+        unknown = [flag for flag in flags if flag not in known]
+        if unknown:
+            raise UsageError(f"unknown {option} flag {unknown[0]!r}; known flags: {', '.join(known) or 'none'}")

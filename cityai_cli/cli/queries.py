@@ -232,7 +232,7 @@ def _programmes(funds: bool):
         data: DataOption = None,
         with_: WithOption = None,
     ) -> None:
-        from ..names import subsidy_type_index
+        from ..names import check_flags, subsidy_type_index
         from ..quantity import FigureError, parse_amount
         from ..query.subsidies import list_programmes
 
@@ -248,11 +248,7 @@ def _programmes(funds: bool):
         except FigureError as error:
             raise UsageError(str(error)) from None
         loaded = load(data, with_)
-        if flags:  # checking them reads every programme: only when there are some
-            known = sorted({t.flag for p in loaded.base.programmes for t in p.special_rates})
-            unknown = [flag for flag in flags if flag not in known]
-            if unknown:
-                raise UsageError(f"unknown --eligible flag {unknown[0]!r}; known flags: {', '.join(known) or 'none'}")
+        check_flags(loaded.base, flags, "--eligible")
         kinds = [subsidy_type_index(loaded.base).resolve(t) for t in nonempty("--type", type)]
         elsewhere = [k for k in kinds if (loaded.base.subsidy_types[k].category == "fund") != funds]
         if kinds and elsewhere == kinds:  # every type asked for is listed by the other command

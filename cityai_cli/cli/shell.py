@@ -325,30 +325,9 @@ def nonempty(option: str, values: Optional[List[str]]) -> List[str]:
 
 
 def resolve_places(loaded: "Loaded", given: List[str]) -> List[str]:
-    """Resolve place names; a region (长三角) or province stands for its member places."""
-    from ..names import group_index, place_index
+    from ..names import resolve_places
 
-    base, index = loaded.base, place_index(loaded.base)
-    regions = None  # the group index reads every place: built only for a name that is not one
-    names: List[str] = []
-    for text in given:
-        try:
-            name = index.resolve(text)
-        except UsageError as not_a_place:
-            regions = regions or group_index(base, "regions", "region")
-            try:
-                region = regions.resolve(text)
-            except UsageError:
-                raise not_a_place from None  # the place message: suggestions, ambiguity
-            members = [n for n, p in base.places.items() if region in p.regions]
-            names += [m for m in members if m not in names]
-            continue
-        if base.places[name].level == "region":
-            members = [n for n, p in base.places.items() if name in p.regions]
-            names += [m for m in members if m not in names] or [name]
-        elif name not in names:
-            names.append(name)
-    return names
+    return resolve_places(loaded.base, given)
 
 
 def resolve_region(loaded: "Loaded", region: Optional[str]) -> Optional[str]:

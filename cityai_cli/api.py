@@ -1,0 +1,264 @@
+"""The Python API, for notebooks and scripts: the same queries as the commands, as records.
+
+    >>> from cityai_cli import api
+    >>> table = api.rank("产业规模")            # the bundled base; api.load(path, with_=[…]) for another
+    >>> table.rows[0]["unit"]                     # the records `cityai rank … -f json` writes
+    'CNY'
+
+Each call returns a `Table`: `.rows` are the records the CLI's JSON holds (machine keys, numbers
+as int or float, citations nested); `.to_rows()` the flat rows its CSV holds (no nesting; a
+date as its last day with its precision), for `pandas.DataFrame`. Names are resolved as on the
+command line (深圳, shenzhen; 产业规模, industry_scale). Nothing exits the process: a bad name or
+argument raises `UsageError`, a bad base `DataError` (both in cityai_cli.errors).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Union
+
+from .errors import DataError, UsageError
+from .query.common import Result
+
+__all__ = [
+    "DataError",
+    "KnowledgeBase",
+    "Table",
+    "UsageError",
+    "cite",
+    "compare",
+    "conflicts",
+    "load",
+    "rank",
+    "subsidies",
+    "targets",
+]
+
+PathLike = Union[str, Path]
+LEVELS = ("country", "province", "city", "district", "all")
+
+
+class Table:
+    """One table of records: `rows` as the CLI's JSON, `to_rows()` as its CSV; `name` and
+    `title` as the command shows them."""
+
+    def __init__(self, name: str, title: str, rows: List[Dict[str, Any]], flat: List[Dict[str, Any]]):
+        self.name = name
+        self.title = title
+        self.rows = rows
+        self._flat = flat
+
+    def to_rows(self) -> List[Dict[str, Any]]:
+        return [dict(row) for row in self._flat]
+
+    def __iter__(self) -> Iterator[Dict[str, Any]]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __repr__(self) -> str:
+        return f"Table({self.name!r}, {len(self.rows)} rows)"
+
+
+def _number(value: Any) -> Any:
+    """A value as JSON gives it back: a Decimal as int or float, nested lists and dicts likewise."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, list):
+        return [_number(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _number(item) for key, item in value.items()}
+    return value
+
+
+def _flat(value: Any) -> Any:
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return ";".join(value)
+    return _number(value)
+
+
+class KnowledgeBase:
+    """A loaded base (`load`); each method is the command of the same name."""
+
+    def __init__(self, opened: Any, lang: str = "zh"):
+        self._opened = opened
+        self.base = opened.base
+        self.lang = lang
+
+    # -- the queries
+    def rank(
+        self,
+        metric: str,
+        top: Optional[int] = None,
+        level: str = "city",
+        region: Optional[str] = None,
+        as_of: Optional[str] = None,
+        kind: str = "actual",
+    ) -> Table:
+        from .names import metric_index
+        from .query.rank import rank
+
+        if level not in LEVELS:
+            raise UsageError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
+        if kind not in ("actual", "target", "forecast"):
+            raise UsageError(f"kind must be actual, target or forecast, got {kind!r}")
+        chosen = metric_index(self.base).resolve(metric)
+        result = rank(
+            self.base, chosen, None if level == "all" else level, top, kind, self._region(region), _date(as_of)
+        )
+        return self._table(result)
+
+    def compare(
+        self, *places: str, metrics: Sequence[str] = (), as_of: Optional[str] = None, long: bool = False
+    ) -> Table:
+        from .names import metric_index, place_index
+        from .query.compare import compare
+        from .query.long import long_form
+
+        index, metric_names = place_index(self.base), metric_index(self.base)
+        chosen = [metric_names.resolve(m) for m in metrics] or None
+        result = compare(self.base, [index.resolve(p) for p in places], chosen, _date(as_of))
+        return self._table(long_form(result) if long else result)
+
+    def subsidies(
+        self,
+        spend: Union[str, int, Decimal, None] = None,
+        types: Sequence[str] = (),
+        cities: Sequence[str] = (),
+        region: Optional[str] = None,
+        eligible: Sequence[str] = (),
+        top: Optional[int] = None,
+        funds: bool = False,
+    ) -> Table:
+        """spend: an amount in yuan (300万, "3000000" or 3000000); eligible: special-rate flags
+        (startup …); funds: the investment funds instead (`cityai funds`)."""
+        from .names import check_flags, resolve_places, subsidy_type_index
+        from .query.subsidies import list_programmes
+
+        if funds and (spend is not None or eligible):
+            raise UsageError("a fund is an investment vehicle: it has no payout to estimate (spend, eligible)")
+        check_flags(self.base, list(eligible), "eligible")
+        kinds = [subsidy_type_index(self.base).resolve(t) for t in types]
+        places = resolve_places(self.base, list(cities)) or None
+        result = list_programmes(
+            self.base, kinds, places, _amount(spend), list(eligible), funds, self._region(region), top
+        )
+        return self._table(result)
+
+    def targets(self, places: Sequence[str] = (), metric: Optional[str] = None, region: Optional[str] = None) -> Table:
+        from .names import metric_index, resolve_places
+        from .query.targets import list_targets
+
+        names = resolve_places(self.base, list(places)) or None
+        chosen = metric_index(self.base).resolve(metric) if metric else None
+        return self._table(list_targets(self.base, names, chosen, self._region(region)))
+
+    def conflicts(self, places: Sequence[str] = ()) -> Table:
+        from .names import resolve_places
+        from .query.conflicts import list_conflicts
+
+        return self._table(list_conflicts(self.base, resolve_places(self.base, list(places)) or None))
+
+    def cite(self, name: str, metric: Optional[str] = None) -> Table:
+        """The evidence of a place's metric, or (no metric) of a programme by its name."""
+        from .names import metric_index, place_index
+        from .query.cite import cite_fact, cite_programme
+
+        read = self._opened.seed_text
+        if metric is None:
+            return self._table(cite_programme(self.base, name, read))
+        place = place_index(self.base).resolve(name)
+        return self._table(cite_fact(self.base, place, metric_index(self.base).resolve(metric), read))
+
+    # -- records as the renderers write them
+    def _region(self, region: Optional[str]) -> Optional[str]:
+        from .names import group_index
+
+        return group_index(self.base, "regions", "region").resolve(region) if region else None
+
+    def _table(self, result: Result) -> Table:
+        from .render.csv_format import tidy_fields
+        from .view import view
+
+        table = view(self.base, result, self.lang).tables[0]
+        rows = [{column.key: _number(column.get(row)) for column in table.columns} for row in table.rows]
+        fields = [field for column in table.columns for field in tidy_fields(column)]
+        flat = [{header: _flat(get(row)) for header, get, _ in fields} for row in table.rows]
+        return Table(table.name, table.title, rows, flat)
+
+
+def _date(text: Optional[str]):
+    if text is None:
+        return None
+    from .dates import PartialDate
+
+    try:
+        return PartialDate.parse(text)
+    except ValueError as error:
+        raise UsageError(f"as_of: {error}") from None
+
+
+def _amount(spend: Union[str, int, Decimal, None]) -> Optional[Decimal]:
+    if spend is None:
+        return None
+    from .quantity import FigureError, parse_amount
+
+    try:
+        return parse_amount(str(spend))
+    except FigureError as error:
+        raise UsageError(str(error)) from None
+
+
+def load(data: Optional[PathLike] = None, with_: Sequence[PathLike] = (), lang: str = "zh") -> KnowledgeBase:
+    """The bundled base (or `data`, a file or directory; CITYAI_DATA when set), with the bases of
+    `with_` added, as `--data` and `--with` do; from the compiled cache when it is current.
+    lang: "zh" or "en", the language of the label columns."""
+    from .paths import default_data_path, layer_paths
+    from .store import open_base
+    from .view.words import LANGS
+
+    if lang not in LANGS:
+        raise UsageError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
+    layers = tuple(layer_paths([Path(p) for p in with_] or None))
+    return KnowledgeBase(open_base(default_data_path(str(data) if data is not None else None), layers), lang)
+
+
+_DEFAULT: List[KnowledgeBase] = []  # the bundled base, loaded on the first module-level call
+
+
+def _default() -> KnowledgeBase:
+    if not _DEFAULT:
+        _DEFAULT.append(load())
+    return _DEFAULT[0]
+
+
+def rank(metric: str, **options: Any) -> Table:
+    """`KnowledgeBase.rank` on the bundled base."""
+    return _default().rank(metric, **options)
+
+
+def compare(*places: str, **options: Any) -> Table:
+    """`KnowledgeBase.compare` on the bundled base."""
+    return _default().compare(*places, **options)
+
+
+def subsidies(spend: Union[str, int, Decimal, None] = None, **options: Any) -> Table:
+    """`KnowledgeBase.subsidies` on the bundled base."""
+    return _default().subsidies(spend, **options)
+
+
+def targets(places: Sequence[str] = (), **options: Any) -> Table:
+    """`KnowledgeBase.targets` on the bundled base."""
+    return _default().targets(places, **options)
+
+
+def conflicts(places: Sequence[str] = ()) -> Table:
+    """`KnowledgeBase.conflicts` on the bundled base."""
+    return _default().conflicts(places)
+
+
+def cite(name: str, metric: Optional[str] = None) -> Table:
+    """`KnowledgeBase.cite` on the bundled base."""
+    return _default().cite(name, metric)

@@ -1,0 +1,91 @@
+"""cityai_cli.api: the same records as the CLI's JSON (and CSV), domain errors raised, not exits."""
+from __future__ import annotations
+
+import csv
+import doctest
+import io
+import json
+
+import pytest
+
+from conftest import MINI, ROOT
+from cityai_cli import api
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return api.load(MINI)
+
+
+CASES = [
+    (("rank", "--by", "ai_enterprises"), lambda kb: kb.rank("ai_enterprises")),
+    (("rank", "--by", "产业规模", "--level", "all", "--as-of", "2024"),
+     lambda kb: kb.rank("产业规模", level="all", as_of="2024")),
+    (("rank", "--by", "compute_capacity", "--targets"), lambda kb: kb.rank("compute_capacity", kind="target")),
+    (("compare", "甲", "乙"), lambda kb: kb.compare("甲", "乙")),
+    (("compare", "甲", "乙", "--long", "--metric", "企业数"), lambda kb: kb.compare("甲", "乙", metrics=["企业数"], long=True)),
+    (("subsidies",), lambda kb: kb.subsidies()),
+    (("subsidies", "--spend", "300万", "--eligible", "startup"), lambda kb: kb.subsidies("300万", eligible=["startup"])),
+    (("funds",), lambda kb: kb.subsidies(funds=True)),
+    (("targets", "甲"), lambda kb: kb.targets(["甲"])),
+    (("conflicts",), lambda kb: kb.conflicts()),
+    (("cite", "甲", "ai_enterprises"), lambda kb: kb.cite("甲", "ai_enterprises")),
+    (("cite", "甲市算力券"), lambda kb: kb.cite("甲市算力券")),
+]
+
+
+@pytest.mark.parametrize("args, call", CASES, ids=[" ".join(args) for args, _ in CASES])
+def test_rows_are_the_cli_json(cli, kb, args, call):
+    result = cli(*args, "--data", str(MINI), "-f", "json")
+    assert result.code == 0, result.stderr
+    table = call(kb)
+    assert table.rows == json.loads(result.stdout) and len(table.rows) > 0
+
+
+@pytest.mark.parametrize("args, call", CASES, ids=[" ".join(args) for args, _ in CASES])
+def test_to_rows_are_the_cli_csv(cli, kb, args, call):
+    text = cli(*args, "--data", str(MINI), "-f", "csv").stdout
+    as_csv = list(csv.DictReader(io.StringIO(text)))
+    flat = call(kb).to_rows()
+    assert [list(row) for row in flat] == [list(row) for row in as_csv]
+    shown = [{k: "" if v is None else str(v).lower() if isinstance(v, bool) else str(v) for k, v in row.items()}
+             for row in flat]
+    assert [{k: v for k, v in row.items() if k != "rank" and "value" not in k and k not in ("progress", "difference")}
+            for row in shown] == [{k: v for k, v in row.items() if k != "rank" and "value" not in k
+                                   and k not in ("progress", "difference")} for row in as_csv]
+
+
+def test_numbers_are_numbers_for_pandas(kb):
+    rows = kb.rank("compute_capacity", kind="target").to_rows()
+    assert [(r["place"], r["value"], r["unit"], r["date"], r["date_precision"]) for r in rows] == [
+        ("甲", 100000, "PFLOPS", "2027-12-31", "year"), ("乙", 50000, "PFLOPS", "2026-12-31", "year"),
+        ("丁", None, None, None, None)]  # a forecast only: no target
+
+
+def test_errors_are_raised_not_exits(kb):
+    with pytest.raises(api.UsageError, match="unknown metric 'nonsense'"):
+        kb.rank("nonsense")
+    with pytest.raises(api.UsageError, match="compare needs at least two places"):
+        kb.compare("甲")
+    with pytest.raises(api.UsageError, match="as_of: "):
+        kb.rank("ai_enterprises", as_of="soon")
+    with pytest.raises(api.UsageError, match="level must be one of"):
+        kb.rank("ai_enterprises", level="planet")
+    with pytest.raises(api.UsageError, match="a fund is an investment vehicle"):
+        kb.subsidies("100万", funds=True)
+    with pytest.raises(api.UsageError, match="unknown eligible flag 'nobody'; known flags: startup"):
+        kb.subsidies("100万", eligible=["nobody"])
+    with pytest.raises(api.DataError):
+        api.load(ROOT / "tests" / "no-such-base.toml").rank("ai_enterprises")
+
+
+def test_english_labels(cli):
+    rows = api.load(MINI, lang="en").rank("ai_enterprises").rows
+    assert rows == json.loads(cli("rank", "--by", "ai_enterprises", "--data", str(MINI), "-f", "json", "--lang", "en").stdout)
+
+
+def test_the_documented_examples_run():
+    import cityai_cli.api as module
+    assert doctest.testmod(module).failed == 0
+    notes = doctest.testfile(str(ROOT / "docs" / "notes" / "interchange.md"), module_relative=False)
+    assert notes.failed == 0 and notes.attempted >= 5
