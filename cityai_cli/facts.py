@@ -2,7 +2,8 @@
     """The compiled knowledge base: plain, immutable records that every query reads.
 
 `compile_base` turns a validated pydantic `KnowledgeBase` (models.py) into a `Base` of immutable
-records (record.Frozen; `Fact` and `Base` stay dataclasses, for `dataclasses.replace`). """
+records, each declared once (record.Record; `Fact` and `Base` stay dataclasses, for
+`dataclasses.replace`): compiled.py derives the cache's tables, writes and reads from them. """
     """Queries, views and the cache work on this form only, so a warm run needs neither
 pydantic nor TOML. It is pure data plus lookups: no wording, no rules (those live in rules.py).
 """
@@ -15,26 +16,18 @@ from typing import Dict, List, Optional, Set, Tuple
 
 from .dates import PartialDate
 from .quantity import Quantity
-from .record import Frozen, _set
+from .record import Record
 
 # The version of the knowledge-base schema (models.KnowledgeBase) that this release reads. It is
 # defined here, in a module without pydantic, because the compiled cache's key includes it.
 SCHEMA_VERSION = 2
 
 
-class Citation(Frozen):
-    __slots__ = ("source", "quote", "text", "note")
+class Citation(Record):
     source: str
     quote: str
-    text: str
-    note: str
-    # text: the figure as this source writes it ("" for policies and programmes)
-
-    def __init__(self, source: str, quote: str, text: str, note: str = ""):
-        _set(self, "source", source)
-        _set(self, "quote", quote)
-        _set(self, "text", text)
-        _set(self, "note", note)
+    text: str  # the figure as this source writes it ("" for policies and programmes)
+    note: str = ""
 
 
 def cited_sources(citations: Tuple[Citation, ...]) -> Tuple[str, ...]:
@@ -73,20 +66,13 @@ class Fact:
         return cited_sources(self.citations)
 
 
-class ScopeDef(Frozen):
-    __slots__ = ("key", "zh", "en")
+class ScopeDef(Record):
     key: str
     zh: str
     en: str
 
-    def __init__(self, key: str, zh: str, en: str):
-        _set(self, "key", key)
-        _set(self, "zh", zh)
-        _set(self, "en", en)
 
-
-class MetricDef(Frozen):
-    __slots__ = ("key", "zh", "en", "dimension", "unit", "higher_is_better", "aliases", "keywords", "scopes", "note")
+class MetricDef(Record):
     key: str
     zh: str
     en: str
@@ -95,32 +81,8 @@ class MetricDef(Frozen):
     higher_is_better: bool
     aliases: Tuple[str, ...]
     keywords: Tuple[str, ...]
-    note: str
     scopes: Tuple[ScopeDef, ...]  # the first is the metric's main scope
-
-    def __init__(
-        self,
-        key: str,
-        zh: str,
-        en: str,
-        dimension: str,
-        unit: str,
-        higher_is_better: bool,
-        aliases: Tuple[str, ...],
-        keywords: Tuple[str, ...],
-        scopes: Tuple[ScopeDef, ...],
-        note: str = "",
-    ):
-        _set(self, "key", key)
-        _set(self, "zh", zh)
-        _set(self, "en", en)
-        _set(self, "dimension", dimension)
-        _set(self, "unit", unit)
-        _set(self, "higher_is_better", higher_is_better)
-        _set(self, "aliases", aliases)
-        _set(self, "keywords", keywords)
-        _set(self, "scopes", scopes)
-        _set(self, "note", note)
+    note: str = ""
 
     def scope(self, key: str) -> ScopeDef:
         return next(s for s in self.scopes if s.key == key)
@@ -132,36 +94,15 @@ class MetricDef(Frozen):
         return len(self.scopes)
 
 
-class SubsidyTypeDef(Frozen):
-    __slots__ = ("key", "en", "pinyin", "category", "aliases")
+class SubsidyTypeDef(Record):
     key: str
     en: str
     pinyin: str
-    aliases: Tuple[str, ...]
     category: str  # voucher | subsidy | prize | fund
-
-    def __init__(self, key: str, en: str, pinyin: str, category: str, aliases: Tuple[str, ...]):
-        _set(self, "key", key)
-        _set(self, "en", en)
-        _set(self, "pinyin", pinyin)
-        _set(self, "category", category)
-        _set(self, "aliases", aliases)
+    aliases: Tuple[str, ...]
 
 
-class SourceDef(Frozen):
-    __slots__ = (
-        "key",
-        "file",
-        "publisher",
-        "title",
-        "published",
-        "sha256",
-        "url",
-        "author",
-        "language",
-        "note",
-        "origin",
-    )
+class SourceDef(Record):
     key: str
     file: str
     publisher: str
@@ -172,37 +113,10 @@ class SourceDef(Frozen):
     author: str
     language: str
     note: str
-    origin: str  # the knowledge-base file that declares it
-
-    def __init__(
-        self,
-        key: str,
-        file: str,
-        publisher: str,
-        title: str,
-        published: PartialDate,
-        sha256: Optional[str],
-        url: str,
-        author: str,
-        language: str,
-        note: str,
-        origin: str = "",
-    ):
-        _set(self, "key", key)
-        _set(self, "file", file)
-        _set(self, "publisher", publisher)
-        _set(self, "title", title)
-        _set(self, "published", published)
-        _set(self, "sha256", sha256)
-        _set(self, "url", url)
-        _set(self, "author", author)
-        _set(self, "language", language)
-        _set(self, "note", note)
-        _set(self, "origin", origin)
+    origin: str = ""  # the knowledge-base file that declares it
 
 
-class PlaceDef(Frozen):
-    __slots__ = ("name", "level", "province", "city", "regions", "traditional", "pinyin", "english", "aliases")
+class PlaceDef(Record):
     name: str
     level: str
     province: str
@@ -213,31 +127,8 @@ class PlaceDef(Frozen):
     english: str
     aliases: Tuple[str, ...]
 
-    def __init__(
-        self,
-        name: str,
-        level: str,
-        province: str,
-        city: str,
-        regions: Tuple[str, ...],
-        traditional: str,
-        pinyin: str,
-        english: str,
-        aliases: Tuple[str, ...],
-    ):
-        _set(self, "name", name)
-        _set(self, "level", level)
-        _set(self, "province", province)
-        _set(self, "city", city)
-        _set(self, "regions", regions)
-        _set(self, "traditional", traditional)
-        _set(self, "pinyin", pinyin)
-        _set(self, "english", english)
-        _set(self, "aliases", aliases)
 
-
-class Policy(Frozen):
-    __slots__ = ("place", "title", "date", "date_basis", "period", "note", "citations")
+class Policy(Record):
     place: str
     title: str
     date: Optional[PartialDate]
@@ -246,70 +137,18 @@ class Policy(Frozen):
     note: str
     citations: Tuple[Citation, ...]
 
-    def __init__(
-        self,
-        place: str,
-        title: str,
-        date: Optional[PartialDate],
-        date_basis: Optional[str],
-        period: str,
-        note: str,
-        citations: Tuple[Citation, ...],
-    ):
-        _set(self, "place", place)
-        _set(self, "title", title)
-        _set(self, "date", date)
-        _set(self, "date_basis", date_basis)
-        _set(self, "period", period)
-        _set(self, "note", note)
-        _set(self, "citations", citations)
 
-
-class Term(Frozen):
-    __slots__ = ("value", "period", "quote", "source", "note", "applies_to", "flag")
+class Term(Record):
     value: Quantity
     period: str
     quote: str
     source: str
-    note: str
-    applies_to: str
-    flag: str
-
-    def __init__(
-        self,
-        value: Quantity,
-        period: str,
-        quote: str,
-        source: str,
-        note: str = "",
-        applies_to: str = "",
-        flag: str = "",
-    ):
-        _set(self, "value", value)
-        _set(self, "period", period)
-        _set(self, "quote", quote)
-        _set(self, "source", source)
-        _set(self, "note", note)
-        _set(self, "applies_to", applies_to)
-        _set(self, "flag", flag)
+    note: str = ""
+    applies_to: str = ""
+    flag: str = ""
 
 
-class Programme(Frozen):
-    __slots__ = (
-        "place",
-        "type",
-        "name",
-        "policy",
-        "date",
-        "date_basis",
-        "eligibility",
-        "pool",
-        "rate",
-        "cap",
-        "special_rates",
-        "note",
-        "citations",
-    )
+class Programme(Record):
     place: str
     type: str
     name: str
@@ -323,36 +162,6 @@ class Programme(Frozen):
     special_rates: Tuple[Term, ...]
     note: str
     citations: Tuple[Citation, ...]
-
-    def __init__(
-        self,
-        place: str,
-        type: str,
-        name: str,
-        policy: str,
-        date: Optional[PartialDate],  # noqa: A002
-        date_basis: Optional[str],
-        eligibility: str,
-        pool: Optional[Term],
-        rate: Optional[Term],
-        cap: Optional[Term],
-        special_rates: Tuple[Term, ...],
-        note: str,
-        citations: Tuple[Citation, ...],
-    ):
-        _set(self, "place", place)
-        _set(self, "type", type)
-        _set(self, "name", name)
-        _set(self, "policy", policy)
-        _set(self, "date", date)
-        _set(self, "date_basis", date_basis)
-        _set(self, "eligibility", eligibility)
-        _set(self, "pool", pool)
-        _set(self, "rate", rate)
-        _set(self, "cap", cap)
-        _set(self, "special_rates", special_rates)
-        _set(self, "note", note)
-        _set(self, "citations", citations)
 
 
 class AbstractBase:

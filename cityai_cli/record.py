@@ -2,15 +2,16 @@
 hash and repr over their fields, like `@dataclass(frozen=True)`.
 
 A dataclass writes and compiles its methods with `exec` when its module is imported (~0.5 ms per
-class; cityai had ~20 of them on the path of every command, ~10 ms of a ~100 ms run). Here each
-class lists its fields in `__slots__` and writes its `__init__` by hand (setting fields with
-`object.__setattr__`, as a frozen dataclass does); this base adds the rest once.
+class; cityai had ~20 of them on the path of every command, ~10 ms of a ~100 ms run). Here a
+class either lists its fields in `__slots__` and writes its `__init__` by hand, or (`Record`) is
+declared like a dataclass, annotations and defaults, and gets `__slots__` and one shared
+`__init__` from that declaration without `exec`.
 """
 
 from __future__ import annotations
 
 from operator import attrgetter
-from typing import ClassVar, Tuple
+from typing import TYPE_CHECKING, Any, ClassVar, Dict, Tuple
 
 _set = object.__setattr__
 
@@ -52,3 +53,58 @@ class Frozen:
         return (
             f"{type(self).__qualname__}(" + ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields) + ")"
         )
+
+
+class _Declared(type):
+    """Turns a class body of annotations (and defaults) into `__slots__`, `_fields`, `_types`
+    (each field's annotation, as text) and `_defaults`, before the class is made (slots must
+    be known then)."""
+
+    def __new__(mcs, name: str, bases: tuple, namespace: Dict[str, Any], **kwargs: Any):
+        annotations = namespace.get("__annotations__", {})
+        if "__slots__" not in namespace:
+            fields = tuple(field for field, kind in annotations.items() if not str(kind).startswith("ClassVar"))
+            namespace["_defaults"] = {field: namespace.pop(field) for field in fields if field in namespace}
+            namespace["_types"] = {field: str(annotations[field]) for field in fields}
+            namespace["__slots__"] = fields
+        return super().__new__(mcs, name, bases, namespace, **kwargs)
+
+
+def _declared_init(self, *args: Any, **kwargs: Any) -> None:
+    """Fields in declared order, positionally or by name; a missing one takes its default."""
+    fields = self._fields
+    if len(args) > len(fields):
+        raise TypeError(f"{type(self).__name__} takes {len(fields)} fields, got {len(args)}")
+    for name, value in zip(fields, args):
+        _set(self, name, value)
+    if len(args) < len(fields) or kwargs:
+        defaults = self._defaults
+        for name in fields[len(args) :]:
+            if name in kwargs:
+                _set(self, name, kwargs.pop(name))
+            elif name in defaults:
+                _set(self, name, defaults[name])
+            else:
+                raise TypeError(f"{type(self).__name__} needs the field {name!r}")
+        if kwargs:
+            raise TypeError(f"{type(self).__name__} has no field {next(iter(kwargs))!r}")
+
+
+if TYPE_CHECKING:  # mypy reads the declaration as a frozen dataclass's (PEP 681)
+    from typing_extensions import dataclass_transform
+else:
+
+    def dataclass_transform(**_options):
+        return lambda cls: cls
+
+
+@dataclass_transform(frozen_default=True)
+class Record(Frozen, metaclass=_Declared):
+    """A record declared once, like a frozen dataclass: `name: type` and `name: type = default`
+    lines. The compiled cache (compiled.py) derives its tables, writes and reads from the same
+    declaration (`_fields`, `_types`)."""
+
+    __slots__ = ()
+    _defaults: ClassVar[Dict[str, Any]] = {}
+    _types: ClassVar[Dict[str, str]] = {}
+    __init__ = _declared_init
