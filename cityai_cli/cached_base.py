@@ -8,50 +8,24 @@ the base falls back to the full load (`_guard`), and store.py discards the file.
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Set, Tuple
 
-from .compiled import QUANTITY_COLUMNS, QUANTITY_COLUMNS_OF_TERMS
-from .dates import PartialDate
-from .facts import (
-    AbstractBase,
-    Base,
-    Citation,
-    Fact,
-    MetricDef,
-    PlaceDef,
-    Policy,
-    Programme,
-    ScopeDef,
-    SourceDef,
-    SubsidyTypeDef,
-    Term,
+from .compiled import (
+    CITATIONS,
+    FACTS,
+    METRICS,
+    PLACES,
+    POLICIES,
+    PROGRAMMES,
+    SCOPES,
+    SOURCES,
+    SUBSIDY_TYPES,
+    TERM_ROLES,
+    TERMS,
 )
-from .quantity import Quantity
-
-
-def _q(row, start: int = 0) -> Quantity:
-    text, value, unit, dimension, qualifier, upper, literal = row[start : start + 7]
-    return Quantity(
-        text, Decimal(value), unit, dimension, qualifier, None if upper is None else Decimal(upper), literal
-    )
-
-
-_DATES: Dict[str, PartialDate] = {}  # a base repeats a few dates ("2024") thousands of times
-
-
-def _date(text: Optional[str]) -> Optional[PartialDate]:
-    """A stored date, checked the first time it is seen (a damaged one raises ValueError here,
-    inside the read, not later in a query)."""
-    if text is None:
-        return None
-    found = _DATES.get(text)
-    if found is None:
-        found = _DATES[text] = PartialDate.parse(text)
-    return found
-
+from .facts import AbstractBase, Base, Citation, Fact, PlaceDef, Policy, Programme, ScopeDef, Term
 
 # What reading a damaged cache raises: SQLite's errors, and a stored value that does not decode.
 UNREADABLE = (sqlite3.Error, ValueError, TypeError, IndexError, KeyError, InvalidOperation)
@@ -104,37 +78,19 @@ class CachedBase(AbstractBase):
         db = self._db
         self.title = db.execute("SELECT value FROM meta WHERE key = 'title'").fetchone()[0]
         scopes: Dict[str, List[ScopeDef]] = {}
-        for metric, key, zh, en in db.execute("SELECT metric, key, zh, en FROM scopes ORDER BY metric, position"):
-            scopes.setdefault(metric, []).append(ScopeDef(key, zh, en))
-        loads = json.loads
+        for r in db.execute(f"SELECT metric, {SCOPES.select()} FROM scopes ORDER BY metric, position"):
+            scopes.setdefault(r[0], []).append(SCOPES.read(r, 1))
         self.metrics = {
-            r[0]: MetricDef(
-                r[0],
-                r[1],
-                r[2],
-                r[3],
-                r[4],
-                bool(r[5]),
-                tuple(loads(r[6])),
-                tuple(loads(r[7])),
-                tuple(scopes.get(r[0], ())),
-                r[8],
-            )
-            for r in db.execute(
-                "SELECT key, zh, en, dimension, unit, higher_is_better, aliases, keywords, "
-                "note FROM metrics ORDER BY position"
-            )
+            r[0]: METRICS.read(r, 1, scopes=tuple(scopes.get(r[0], ())))
+            for r in db.execute(f"SELECT key, {METRICS.select()} FROM metrics ORDER BY position")
         }
         self.subsidy_types = {
-            r[0]: SubsidyTypeDef(r[0], r[1], r[2], r[3], tuple(loads(r[4])))
-            for r in db.execute("SELECT key, en, pinyin, category, aliases FROM subsidy_types ORDER BY position")
+            r[0]: SUBSIDY_TYPES.read(r, 1)
+            for r in db.execute(f"SELECT key, {SUBSIDY_TYPES.select()} FROM subsidy_types ORDER BY position")
         }
         self.sources = {
-            r[0]: SourceDef(r[0], r[1], r[2], r[3], PartialDate(r[4]), r[5], r[6], r[7], r[8], r[9], r[10])
-            for r in db.execute(
-                "SELECT key, file, publisher, title, published, sha256, url, author, "
-                "language, note, origin FROM sources ORDER BY position"
-            )
+            r[0]: SOURCES.read(r, 1)
+            for r in db.execute(f"SELECT key, {SOURCES.select()} FROM sources ORDER BY position")
         }
 
     def _part(self, name: str, read: Callable[[], Any]) -> Any:
@@ -177,28 +133,15 @@ class CachedBase(AbstractBase):
     def _read_places(self, name: Optional[str] = None) -> Dict[str, PlaceDef]:
         """Every place, or the one named (none when there is no such place)."""
         where, params = ("WHERE name = ?", (name,)) if name is not None else ("", ())
-        rows = self._db.execute(
-            "SELECT name, level, province, city, regions, traditional, pinyin, english, "
-            f"aliases FROM places {where} ORDER BY position",
-            params,
-        ).fetchall()
-        # Every place's two word lists decoded in one call (a base may hold thousands of places):
-        # each is a JSON array as written by `write`, so joined they make one array of arrays.
-        lists = json.loads("[" + ",".join(f"{r[4]},{r[8]}" for r in rows) + "]")
-        return {
-            r[0]: PlaceDef(r[0], r[1], r[2], r[3], tuple(lists[2 * i]), r[5], r[6], r[7], tuple(lists[2 * i + 1]))
-            for i, r in enumerate(rows)
-        }
+        sql = f"SELECT name, {PLACES.select()} FROM places {where} ORDER BY position"
+        return {r[0]: PLACES.read(r, 1) for r in self._db.execute(sql, params)}
 
     # -- citations, grouped by owner id
     def _citations(self, column: str, where: str, params: tuple) -> Dict[int, Tuple[Citation, ...]]:
         found: Dict[int, list] = {}
-        sql = (
-            f"SELECT c.{column}, c.source, c.quote, c.text, c.note FROM citations c "
-            f"{where} ORDER BY c.{column}, c.position"
-        )
-        for owner, source, quote, text, note in self._db.execute(sql, params):
-            found.setdefault(owner, []).append(Citation(source, quote, text, note))
+        sql = f"SELECT c.{column}, {CITATIONS.select('c')} FROM citations c {where} ORDER BY c.{column}, c.position"
+        for r in self._db.execute(sql, params):
+            found.setdefault(r[0], []).append(CITATIONS.read(r, 1))
         return {owner: tuple(items) for owner, items in found.items()}
 
     def _facts(self, where: str, params: tuple, order: str = "f.id") -> List[Fact]:
@@ -206,18 +149,14 @@ class CachedBase(AbstractBase):
         known, marked, found = self._by_id, self._marked, []
         cited: Optional[Dict[int, Tuple[Citation, ...]]] = None
         for r in self._db.execute(
-            f"SELECT f.id, f.place, f.metric, f.scope, f.kind, {QUANTITY_COLUMNS}, f.date, "
-            f"f.date_basis, f.set_on, f.note, f.headline FROM facts f WHERE {where} ORDER BY {order}",
-            params,
+            f"SELECT f.id, f.headline, {FACTS.select('f')} FROM facts f WHERE {where} ORDER BY {order}", params
         ):
             fact = known.get(r[0])
             if fact is None:
                 if cited is None:  # the citations of every matching fact, in one query
                     cited = self._citations("fact", f"JOIN facts f ON f.id = c.fact WHERE {where}", params)
-                fact = known[r[0]] = Fact(
-                    r[1], r[2], r[3], r[4], _q(r, 5), _date(r[12]), r[13], _date(r[14]), r[15], cited.get(r[0], ())
-                )
-                if r[16]:
+                fact = known[r[0]] = FACTS.read(r, 2, citations=cited.get(r[0], ()))
+                if r[1]:
                     marked.add(id(fact))
             found.append(fact)
         return found
@@ -346,12 +285,8 @@ class CachedBase(AbstractBase):
         """Every policy, or one place's (curated order either way)."""
         where, params = ("WHERE p.place = ?", (place,)) if place is not None else ("", ())
         cited = self._citations("policy", f"JOIN policies p ON p.id = c.policy {where or 'WHERE 1'}", params)
-        return [
-            Policy(r[1], r[2], _date(r[3]), r[4], r[5], r[6], cited.get(r[0], ()))
-            for r in self._db.execute(
-                f"SELECT id, place, title, date, date_basis, period, note FROM policies p {where} ORDER BY id", params
-            )
-        ]
+        sql = f"SELECT p.id, {POLICIES.select('p')} FROM policies p {where} ORDER BY id"
+        return [POLICIES.read(r, 1, citations=cited.get(r[0], ())) for r in self._db.execute(sql, params)]
 
     def policies_of_place(self, place: str) -> List[Policy]:
         return self._answer(lambda: self._read_policies(place), "policies_of_place", place)
@@ -367,37 +302,21 @@ class CachedBase(AbstractBase):
         """Every programme, or one place's (curated order either way)."""
         where, params = ("WHERE g.place = ?", (place,)) if place is not None else ("", ())
         cited = self._citations("programme", f"JOIN programmes g ON g.id = c.programme {where or 'WHERE 1'}", params)
-        terms: Dict[int, Dict[str, list]] = {}
+        terms: Dict[int, Dict[str, List[Term]]] = {}
         for r in self._db.execute(
-            f"SELECT t.programme, t.role, {QUANTITY_COLUMNS_OF_TERMS}, t.period, t.quote, t.source, t.note, "
-            f"t.applies_to, t.flag FROM terms t JOIN programmes g ON g.id = t.programme {where} "
-            "ORDER BY t.programme, t.role, t.position",
+            f"SELECT t.programme, t.role, {TERMS.select('t')} FROM terms t JOIN programmes g ON g.id = t.programme "
+            f"{where} ORDER BY t.programme, t.role, t.position",
             params,
         ):
-            term = Term(_q(r, 2), r[9], r[10], r[11], r[12], r[13], r[14])
-            terms.setdefault(r[0], {}).setdefault(r[1], []).append(term)
+            terms.setdefault(r[0], {}).setdefault(r[1], []).append(TERMS.read(r, 2))
         items = []
-        for r in self._db.execute(
-            f"SELECT id, place, type, name, policy, date, date_basis, eligibility, note FROM programmes g {where} "
-            "ORDER BY id",
-            params,
-        ):
+        sql = f"SELECT g.id, {PROGRAMMES.select('g')} FROM programmes g {where} ORDER BY id"
+        for r in self._db.execute(sql, params):
             own = terms.get(r[0], {})
+            held = {role: own[role][0] if own.get(role) else None for role in TERM_ROLES}
             items.append(
-                Programme(
-                    r[1],
-                    r[2],
-                    r[3],
-                    r[4],
-                    _date(r[5]),
-                    r[6],
-                    r[7],
-                    (own.get("pool") or [None])[0],
-                    (own.get("rate") or [None])[0],
-                    (own.get("cap") or [None])[0],
-                    tuple(own.get("special", ())),
-                    r[8],
-                    cited.get(r[0], ()),
+                PROGRAMMES.read(
+                    r, 1, special_rates=tuple(own.get("special", ())), citations=cited.get(r[0], ()), **held
                 )
             )
         return items
