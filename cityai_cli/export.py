@@ -3,9 +3,10 @@
 A derived form of the compiled base, not the cache: the cache keeps exact decimals as text (the
 figure grammar is Decimal-based and is read back unchanged); here figures are REAL (and also
 `value_exact`, the decimal as text), units are the machine vocabulary, each date has its
-precision, first and last day. Every table is declared once below (column, SQL type,
-description): the DDL, the inserts and Datasette's metadata.json are derived from it.
-docs/design.md ("Typed export") says why.
+precision, first and last day, lists are joined with ";". Each table is derived from its
+record's declaration in facts.py (`Exported`: typed columns per declared type, `TYPED`), with
+the ids, positions and counts it adds; the DDL, the inserts and Datasette's metadata.json all
+come from there. docs/design.md ("Typed export") says why.
 """
 
 from __future__ import annotations
@@ -13,142 +14,177 @@ from __future__ import annotations
 import json
 import sqlite3
 from decimal import Decimal
+from operator import attrgetter
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Set, Tuple
 
+from .compiled import HELD, QUANTITY, _declared
 from .dates import span
-from .facts import AbstractBase, Citation, Fact, Term
+from .facts import (
+    AbstractBase,
+    Citation,
+    Fact,
+    MetricDef,
+    PlaceDef,
+    Policy,
+    Programme,
+    ScopeDef,
+    SourceDef,
+    SubsidyTypeDef,
+    Term,
+)
 from .quantity import Quantity, plain
 from .query.common import MACHINE_UNITS
 from .rules import headline
 
-Columns = Tuple[Tuple[str, str, str], ...]  # (name, SQL type and constraints, description)
-
-_QUANTITY: Columns = (
-    ("value", "REAL NOT NULL", "the figure in `unit` (a range: its lower end; a ratio: 0.5 for 50%)"),
-    ("value_max", "REAL", "a range's upper end, else NULL"),
-    ("value_exact", "TEXT NOT NULL", "`value` as an exact decimal"),
-    ("unit", "TEXT NOT NULL", "count, CNY, USD, PFLOPS, ratio, rank, parameters, number or member"),
-    ("bound", "TEXT NOT NULL", "exact, approx, lower (超), at_least (不少于), upper (最高) or range"),
-    ("text", "TEXT NOT NULL", "the figure as the source writes it"),
-    ("unit_word", "TEXT NOT NULL", "the unit as the source counts it (家, 个 …; CNY, PFLOPS, ratio otherwise)"),
-)
+Column = Tuple[str, str]  # (name, SQL type and constraints)
 
 
-def _date_columns(name: str, what: str) -> Columns:
-    return (
-        (name, "TEXT", f"{what}: ISO date as precise as the source (2024, 2024-12, 2024-12-31)"),
-        (f"{name}_precision", "TEXT", "year, month or day"),
-        (f"{name}_start", "TEXT", f"first day {name} covers (YYYY-MM-DD)"),
-        (f"{name}_end", "TEXT", f"last day {name} covers (YYYY-MM-DD)"),
-    )
+def number(value: Optional[Decimal]) -> Optional[float]:
+    return None if value is None else float(value)
 
 
-_PLACE = "TEXT NOT NULL REFERENCES places(name)"
-_SOURCE = "TEXT NOT NULL REFERENCES sources(key)"
-TABLES: Dict[str, Columns] = {
-    "meta": (("key", "TEXT PRIMARY KEY", "name"), ("value", "TEXT", "value")),
-    "metrics": (
-        ("key", "TEXT PRIMARY KEY", "metric key (industry_scale …)"),
-        ("position", "INTEGER NOT NULL", "curated order"),
-        ("zh", "TEXT NOT NULL", "Chinese name"),
-        ("en", "TEXT NOT NULL", "English name"),
-        ("dimension", "TEXT NOT NULL", "what is measured: count, money, compute, ratio …"),
-        ("unit", "TEXT NOT NULL", "the machine unit of its figures"),
-        ("higher_is_better", "INTEGER NOT NULL", "1 when a larger figure ranks first"),
-        ("aliases", "TEXT NOT NULL", "other names, joined with ;"),
-        ("note", "TEXT NOT NULL", "curator's note"),
+def quantity_row(q: Quantity) -> tuple:
+    return (number(q.value), number(q.upper), plain(q.value), MACHINE_UNITS[q.dimension], q.bound, q.text, q.unit)
+
+
+def date_row(date: Optional[str]) -> tuple:
+    return (None, None, None, None) if date is None else (str(date), *span(date))
+
+
+_QUANTITY_PARTS = (("", "REAL NOT NULL"), ("_max", "REAL"), ("_exact", "TEXT NOT NULL"))
+_QUANTITY_WORDS = ("unit", "bound", "text", "unit_word")  # named alone for a field named value
+_DATE_PARTS = ("", "_precision", "_start", "_end")
+
+
+def _quantity_columns(name: str) -> List[Column]:
+    words = _QUANTITY_WORDS if name == "value" else tuple(f"{name}_{word}" for word in _QUANTITY_WORDS)
+    return [(name + suffix, kind) for suffix, kind in _QUANTITY_PARTS] + [(word, "TEXT NOT NULL") for word in words]
+
+
+# declared type -> (its columns, the values of one field)
+TYPED: Dict[str, Tuple[Callable[[str], List[Column]], Callable[[Any], tuple]]] = {
+    "str": (lambda name: [(name, "TEXT NOT NULL")], lambda value: (value,)),
+    "Optional[str]": (lambda name: [(name, "TEXT")], lambda value: (value,)),
+    "bool": (lambda name: [(name, "INTEGER NOT NULL")], lambda value: (int(value),)),
+    "int": (lambda name: [(name, "INTEGER NOT NULL")], lambda value: (value,)),
+    "Optional[int]": (lambda name: [(name, "INTEGER")], lambda value: (value,)),
+    "Tuple[str, ...]": (lambda name: [(name, "TEXT NOT NULL")], lambda words: (";".join(words),)),
+    "PartialDate": (lambda name: [(name + part, "TEXT") for part in _DATE_PARTS], date_row),
+    "Optional[PartialDate]": (lambda name: [(name + part, "TEXT") for part in _DATE_PARTS], date_row),
+    QUANTITY: (_quantity_columns, quantity_row),
+}
+
+
+class Exported:
+    """A record type as an export table: `head` columns (ids, positions, owners), one or more
+    typed columns per declared field (held records have tables of their own), `tail` columns
+    (what the export adds: counts, marks). `keys`: a column's constraint."""
+
+    def __init__(
+        self,
+        table: str,
+        record: type,
+        head: Tuple[Column, ...] = (),
+        tail: Tuple[Column, ...] = (),
+        keys: Optional[Dict[str, str]] = None,
+    ):
+        self.table, keys = table, keys or {}
+        fields = [(name, kind) for name, kind in _declared(record) if kind not in HELD]
+        own = [column for name, kind in fields for column in TYPED[kind][0](name)]
+        self.columns: List[Column] = [
+            (name, f"{kind} {keys[name]}" if name in keys else kind) for name, kind in (*head, *own, *tail)
+        ]
+        self._fields = [(attrgetter(name), TYPED[kind][1]) for name, kind in fields]
+
+    def row(self, item: Any, head: tuple = (), tail: tuple = ()) -> tuple:
+        values: List[Any] = list(head)
+        for get, typed in self._fields:
+            values.extend(typed(get(item)))
+        return (*values, *tail)
+
+
+_ID = ("id", "INTEGER PRIMARY KEY")
+_POSITION = ("position", "INTEGER NOT NULL")
+_PLACE = {"place": "REFERENCES places(name)"}
+_SOURCE = {"source": "REFERENCES sources(key)"}
+_CITED = (("citation_count", "INTEGER NOT NULL"), ("sources", "TEXT NOT NULL"))
+EXPORTED: Dict[str, Exported] = {
+    "metrics": Exported(
+        "metrics", MetricDef, (_POSITION,), (("machine_unit", "TEXT NOT NULL"),), keys={"key": "PRIMARY KEY"}
     ),
-    "scopes": (
-        ("metric", "TEXT NOT NULL REFERENCES metrics(key)", "metric"),
-        ("key", "TEXT NOT NULL", "scope key (what exactly is counted)"),
-        ("position", "INTEGER NOT NULL", "0: the metric's main scope"),
-        ("zh", "TEXT NOT NULL", "Chinese label"),
-        ("en", "TEXT NOT NULL", "English label"),
+    "scopes": Exported(
+        "scopes", ScopeDef, (("metric", "TEXT NOT NULL"), _POSITION), keys={"metric": "REFERENCES metrics(key)"}
     ),
-    "subsidy_types": (
-        ("key", "TEXT PRIMARY KEY", "subsidy type (算力券 …)"),
-        ("position", "INTEGER NOT NULL", "curated order"),
-        ("en", "TEXT NOT NULL", "English name"),
-        ("pinyin", "TEXT NOT NULL", "pinyin"),
-        ("category", "TEXT NOT NULL", "voucher, subsidy, prize or fund"),
+    "subsidy_types": Exported("subsidy_types", SubsidyTypeDef, (_POSITION,), keys={"key": "PRIMARY KEY"}),
+    "sources": Exported("sources", SourceDef, (_POSITION,), keys={"key": "PRIMARY KEY"}),
+    "places": Exported("places", PlaceDef, (_POSITION,), keys={"name": "PRIMARY KEY"}),
+    "facts": Exported(
+        "facts",
+        Fact,
+        (_ID,),
+        (("latest", "INTEGER NOT NULL"), *_CITED),
+        keys={**_PLACE, "metric": "REFERENCES metrics(key)"},
     ),
-    "sources": (
-        ("key", "TEXT PRIMARY KEY", "source id, as cited"),
-        ("position", "INTEGER NOT NULL", "curated order"),
-        ("file", "TEXT NOT NULL", "the saved document (seeds/)"),
-        ("publisher", "TEXT NOT NULL", "publisher"),
-        ("title", "TEXT NOT NULL", "title"),
-        *_date_columns("published", "publication date"),
-        ("url", "TEXT NOT NULL", "where it was found"),
-        ("language", "TEXT NOT NULL", "language"),
+    "policies": Exported("policies", Policy, (_ID,), _CITED, keys=_PLACE),
+    "programmes": Exported(
+        "programmes", Programme, (_ID,), _CITED, keys={**_PLACE, "type": "REFERENCES subsidy_types(key)"}
     ),
-    "places": (
-        ("name", "TEXT PRIMARY KEY", "place (Chinese name)"),
-        ("position", "INTEGER NOT NULL", "curated order"),
-        ("level", "TEXT NOT NULL", "country, province, city or district"),
-        ("province", "TEXT NOT NULL", "province"),
-        ("city", "TEXT NOT NULL", "city"),
-        ("english", "TEXT NOT NULL", "English name"),
-        ("pinyin", "TEXT NOT NULL", "pinyin"),
-        ("regions", "TEXT NOT NULL", "regions it belongs to, joined with ;"),
+    "terms": Exported(
+        "terms",
+        Term,
+        (_ID, ("programme", "INTEGER NOT NULL"), ("role", "TEXT NOT NULL"), _POSITION),
+        keys={**_SOURCE, "programme": "REFERENCES programmes(id)"},
     ),
-    "facts": (
-        ("id", "INTEGER PRIMARY KEY", "fact id"),
-        ("place", _PLACE, "place"),
-        ("metric", "TEXT NOT NULL REFERENCES metrics(key)", "metric"),
-        ("scope", "TEXT NOT NULL", "what exactly is counted (scopes.key)"),
-        ("kind", "TEXT NOT NULL", "actual, target or forecast"),
-        *_QUANTITY,
-        *_date_columns("date", "what the figure refers to (a target: its deadline)"),
-        ("date_basis", "TEXT", "stated, published or inferred"),
-        *_date_columns("set_on", "a target: when it was set"),
-        ("latest", "INTEGER NOT NULL", "1: the place's headline figure of its metric, kind and scope"),
-        ("citation_count", "INTEGER NOT NULL", "how many quotes support it"),
-        ("sources", "TEXT NOT NULL", "cited source ids, joined with ;"),
-        ("note", "TEXT NOT NULL", "curator's note"),
-    ),
-    "policies": (
-        ("id", "INTEGER PRIMARY KEY", "policy id"),
-        ("place", _PLACE, "place"),
-        ("title", "TEXT NOT NULL", "title"),
-        *_date_columns("date", "issued"),
-        ("period", "TEXT NOT NULL", "period it covers, as written"),
-        ("note", "TEXT NOT NULL", "curator's note"),
-    ),
-    "programmes": (
-        ("id", "INTEGER PRIMARY KEY", "programme id"),
-        ("place", _PLACE, "place"),
-        ("type", "TEXT NOT NULL REFERENCES subsidy_types(key)", "subsidy type"),
-        ("name", "TEXT NOT NULL", "name"),
-        ("policy", "TEXT NOT NULL", "the policy that sets it up"),
-        *_date_columns("date", "issued"),
-        ("eligibility", "TEXT NOT NULL", "who may claim it"),
-        ("note", "TEXT NOT NULL", "curator's note"),
-    ),
-    "terms": (
-        ("id", "INTEGER PRIMARY KEY", "term id"),
-        ("programme", "INTEGER NOT NULL REFERENCES programmes(id)", "programme"),
-        ("role", "TEXT NOT NULL", "pool (CNY), rate (ratio), cap (CNY) or special (a special rate)"),
-        ("position", "INTEGER NOT NULL", "order among special rates"),
-        *_QUANTITY,
-        ("period", "TEXT NOT NULL", "the period the amount is per, as written"),
-        ("applies_to", "TEXT NOT NULL", "a special rate: to whom"),
-        ("quote", "TEXT NOT NULL", "verbatim quote"),
-        ("source", _SOURCE, "source id"),
-    ),
-    "citations": (
-        ("id", "INTEGER PRIMARY KEY", "citation id"),
-        ("fact", "INTEGER REFERENCES facts(id)", "the fact cited (or NULL)"),
-        ("policy", "INTEGER REFERENCES policies(id)", "the policy cited (or NULL)"),
-        ("programme", "INTEGER REFERENCES programmes(id)", "the programme cited (or NULL)"),
-        ("position", "INTEGER NOT NULL", "order within its owner"),
-        ("source", _SOURCE, "source id"),
-        ("quote", "TEXT NOT NULL", "verbatim quote from the source"),
-        ("text", "TEXT NOT NULL", "the figure as this source writes it"),
-        ("note", "TEXT NOT NULL", "curator's note"),
+    "citations": Exported(
+        "citations",
+        Citation,
+        (_ID, ("fact", "INTEGER"), ("policy", "INTEGER"), ("programme", "INTEGER"), _POSITION),
+        keys={
+            **_SOURCE,
+            "fact": "REFERENCES facts(id)",
+            "policy": "REFERENCES policies(id)",
+            "programme": "REFERENCES programmes(id)",
+        },
     ),
 }
+TABLES: Dict[str, List[Column]] = {"meta": [("key", "TEXT PRIMARY KEY"), ("value", "TEXT")]}
+TABLES.update((name, exported.columns) for name, exported in EXPORTED.items())
+
+# What a column means (Datasette shows it): by name, the same in every table that has it.
+ABOUT = {
+    "value": "the figure in `unit` (a range: its lower end; a ratio: 0.5 for 50%)",
+    "value_max": "a range's upper end, else NULL",
+    "value_exact": "`value` as an exact decimal",
+    "unit": "count, CNY, USD, PFLOPS, ratio, rank, parameters, number or member",
+    "bound": "exact, approx, lower (超), at_least (不少于), upper (最高) or range",
+    "text": "the figure as the source writes it",
+    "unit_word": "the unit as the source counts it (家, 个 …; CNY, PFLOPS, ratio otherwise)",
+    "date": "ISO date as precise as the source (2024, 2024-12, 2024-12-31); a target: its deadline",
+    "set_on": "a target: when it was set (ISO, as precise as the source)",
+    "published": "publication date (ISO, as precise as the source)",
+    "date_basis": "stated, published or inferred",
+    "latest": "1: the place's headline figure of its metric, kind and scope (rules.headline)",
+    "citation_count": "how many quotes support it",
+    "sources": "cited source ids, joined with ;",
+    "kind": "actual, target or forecast",
+    "scope": "what exactly is counted (scopes.key)",
+    "role": "pool (CNY), rate (ratio), cap (CNY) or special (a special rate)",
+    "position": "curated order (scopes: 0 is the metric's main scope)",
+    "period": "the period it is per or covers, as written",
+    "quote": "verbatim quote from the source",
+    "regions": "regions it belongs to, joined with ;",
+    "aliases": "other names, joined with ;",
+    "keywords": "words that find it, joined with ;",
+    "higher_is_better": "1 when a larger figure ranks first",
+    "machine_unit": "the unit of its figures in `value` (count, CNY, PFLOPS, ratio …)",
+    "category": "voucher, subsidy, prize or fund",
+    "level": "country, province, city or district",
+}
+for _stem in ("date", "set_on", "published"):
+    ABOUT[f"{_stem}_precision"] = "year, month or day"
+    ABOUT[f"{_stem}_start"] = f"first day {_stem} covers (YYYY-MM-DD)"
+    ABOUT[f"{_stem}_end"] = f"last day {_stem} covers (YYYY-MM-DD)"
 LABELS = {"metrics": "zh", "scopes": "zh", "subsidy_types": "key", "sources": "title", "places": "name"}
 
 VIEWS = {
@@ -181,7 +217,7 @@ _INDEXES = (
 def schema() -> str:
     """The DDL, from TABLES and VIEWS."""
     statements = [
-        f"CREATE TABLE {name} ({', '.join(f'{column} {kind}' for column, kind, _ in columns)})"
+        f"CREATE TABLE {name} ({', '.join(f'{column} {kind}' for column, kind in columns)})"
         for name, columns in TABLES.items()
     ]
     statements += list(_INDEXES)
@@ -194,7 +230,7 @@ def datasette_metadata(database: str, title: str) -> dict:
     description, and the column that labels a row where another table points to it."""
     tables: Dict[str, dict] = {}
     for name, columns in TABLES.items():
-        tables[name] = {"columns": {column: about for column, _, about in columns}}
+        tables[name] = {"columns": {column: ABOUT[column] for column, _ in columns if column in ABOUT}}
         if name in LABELS:
             tables[name]["label_column"] = LABELS[name]
     for name, (about, _) in VIEWS.items():
@@ -219,105 +255,40 @@ def write(base: AbstractBase, target: Path, meta: Dict[str, str]) -> None:
 # ---- rows, in TABLES' column order ----------------------------------------------------------------
 
 
-def number(value: Optional[Decimal]) -> Optional[float]:
-    return None if value is None else float(value)
-
-
-def quantity_row(q: Quantity) -> tuple:
-    return (number(q.value), number(q.upper), plain(q.value), MACHINE_UNITS[q.dimension], q.bound, q.text, q.unit)
-
-
-def date_row(date: Optional[str]) -> tuple:
-    return (None, None, None, None) if date is None else (str(date), *span(date))
-
-
-def _joined(words: Iterable[str]) -> str:
-    return ";".join(words)
-
-
 def _rows(base: AbstractBase, meta: Dict[str, str]) -> Iterator[Tuple[str, List[tuple]]]:
     yield "meta", sorted(meta.items())
-    metrics = base.metrics.values()
-    yield (
-        "metrics",
-        [
-            (
-                m.key,
-                i,
-                m.zh,
-                m.en,
-                m.dimension,
-                MACHINE_UNITS[m.dimension],
-                int(m.higher_is_better),
-                _joined(m.aliases),
-                m.note,
-            )
-            for i, m in enumerate(metrics)
-        ],
-    )
-    yield "scopes", [(m.key, s.key, i, s.zh, s.en) for m in metrics for i, s in enumerate(m.scopes)]
-    yield "subsidy_types", [(t.key, i, t.en, t.pinyin, t.category) for i, t in enumerate(base.subsidy_types.values())]
-    yield (
-        "sources",
-        [
-            (s.key, i, s.file, s.publisher, s.title, *date_row(s.published), s.url, s.language)
-            for i, s in enumerate(base.sources.values())
-        ],
-    )
-    yield (
-        "places",
-        [
-            (p.name, i, p.level, p.province, p.city, p.english, p.pinyin, _joined(p.regions))
-            for i, p in enumerate(base.places.values())
-        ],
-    )
+    metrics, row = base.metrics.values(), lambda table: EXPORTED[table].row
+    yield "metrics", [row("metrics")(m, (i,), (MACHINE_UNITS[m.dimension],)) for i, m in enumerate(metrics)]
+    yield "scopes", [row("scopes")(s, (m.key, i)) for m in metrics for i, s in enumerate(m.scopes)]
+    yield "subsidy_types", [row("subsidy_types")(t, (i,)) for i, t in enumerate(base.subsidy_types.values())]
+    yield "sources", [row("sources")(s, (i,)) for i, s in enumerate(base.sources.values())]
+    yield "places", [row("places")(p, (i,)) for i, p in enumerate(base.places.values())]
     citations: List[tuple] = []
-    yield "facts", list(_fact_rows(base, citations))
+    latest = _latest(base)
     yield (
-        "policies",
-        [(n, p.place, p.title, *date_row(p.date), p.period, p.note) for n, p in _cited(base.policies, 1, citations)],
+        "facts",
+        [row("facts")(f, (n,), (int(id(f) in latest), *_cited_tail(f))) for n, f in _cited(base.facts, 0, citations)],
     )
+    yield "policies", [row("policies")(p, (n,), _cited_tail(p)) for n, p in _cited(base.policies, 1, citations)]
     programmes = list(_cited(base.programmes, 2, citations))
-    yield (
-        "programmes",
-        [(n, g.place, g.type, g.name, g.policy, *date_row(g.date), g.eligibility, g.note) for n, g in programmes],
-    )
-    yield "terms", [(i, *row) for i, row in enumerate(_term_rows(programmes), start=1)]
-    yield "citations", [(i, *row) for i, row in enumerate(citations, start=1)]
+    yield "programmes", [row("programmes")(g, (n,), _cited_tail(g)) for n, g in programmes]
+    yield "terms", list(_term_rows(programmes))
+    yield "citations", citations
+
+
+def _cited_tail(item: Any) -> tuple:
+    return (len(item.citations), ";".join(dict.fromkeys(c.source for c in item.citations)))
 
 
 def _cited(items: list, column: int, citations: List[tuple]) -> Iterator[tuple]:
     """(id, item) for each item, noting its citations (owner in `column`: fact, policy, programme)."""
+    cite = EXPORTED["citations"].row
     for number_, item in enumerate(items, start=1):
-        _cite(citations, column, number_, item.citations)
+        for position, c in enumerate(item.citations):
+            owners: List[Optional[int]] = [None, None, None]
+            owners[column] = number_
+            citations.append(cite(c, (len(citations) + 1, *owners, position)))
         yield number_, item
-
-
-def _cite(citations: List[tuple], column: int, owner: int, items: Tuple[Citation, ...]) -> None:
-    for position, c in enumerate(items):
-        owners: List[Optional[int]] = [None, None, None]
-        owners[column] = owner
-        citations.append((*owners, position, c.source, c.quote, c.text, c.note))
-
-
-def _fact_rows(base: AbstractBase, citations: List[tuple]) -> Iterator[tuple]:
-    latest = _latest(base)
-    for n, f in _cited(base.facts, 0, citations):
-        yield (
-            n,
-            f.place,
-            f.metric,
-            f.scope,
-            f.kind,
-            *quantity_row(f.value),
-            *date_row(f.date),
-            f.date_basis,
-            *date_row(f.set_on),
-            int(id(f) in latest),
-            len(f.citations),
-            _joined(f.sources),
-            f.note,
-        )
 
 
 def _latest(base: AbstractBase) -> Set[int]:
@@ -329,20 +300,14 @@ def _latest(base: AbstractBase) -> Set[int]:
 
 
 def _term_rows(programmes: List[tuple]) -> Iterator[tuple]:
+    term = EXPORTED["terms"].row
+    number_ = 0
     for n, g in programmes:
         named: List[Tuple[str, int, Optional[Term]]] = [("pool", 0, g.pool), ("rate", 0, g.rate), ("cap", 0, g.cap)]
-        for role, position, term in named + [("special", i, t) for i, t in enumerate(g.special_rates)]:
-            if term is not None:
-                yield (
-                    n,
-                    role,
-                    position,
-                    *quantity_row(term.value),
-                    term.period,
-                    term.applies_to,
-                    term.quote,
-                    term.source,
-                )
+        for role, position, t in named + [("special", i, t) for i, t in enumerate(g.special_rates)]:
+            if t is not None:
+                number_ += 1
+                yield term(t, (number_, n, role, position))
 
 
 def metadata_path(target: Path) -> Path:

@@ -211,3 +211,14 @@ def test_pandas_reads_numbers_without_casting(mini_export):
     frame = pandas.read_sql("SELECT place, value, date_end FROM facts WHERE metric = 'industry_scale'", mini_export)
     assert frame["value"].dtype.kind == "f" and frame["value"].max() == 5e11
     assert pandas.to_datetime(frame["date_end"]).dt.year.tolist() == [2024, 2024, 2024]
+
+
+def test_every_field_of_a_record_is_exported():
+    # The export tables come from facts.py's declarations: a field added there is a column here.
+    from cityai_cli.export import TABLES
+    from cityai_cli.facts import Programme, Term
+    for table, record in (("programmes", Programme), ("terms", Term)):
+        columns = {name for name, _ in TABLES[table]}
+        stored = [name for name, kind in record._types.items() if "Term" not in kind and "Citation" not in kind]
+        assert all(name in columns for name in stored), (table, set(stored) - columns)
+    assert ("machine_unit", "TEXT NOT NULL") in TABLES["metrics"]
