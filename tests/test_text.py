@@ -3,7 +3,14 @@ import unicodedata
 
 import pytest
 
-from cityai_cli.text import CONTROL_IN_KEY, CONTROL_IN_VALUE, DEFAULT_IGNORABLE, is_default_ignorable, one_line, printable
+from cityai_cli.text import (
+    CONTROL_IN_KEY,
+    CONTROL_IN_VALUE,
+    DEFAULT_IGNORABLE,
+    is_default_ignorable,
+    one_line,
+    printable,
+)
 
 # Every character the issue names, and one of each range of Unicode's Default_Ignorable_Code_Point.
 LOOK_ALIKES = ["\ufe00", "\ufe0f", "\U000e0100", "\U000e01ef", "\u3164", "\u115f", "\u1160", "\uffa0", "\u034f",
