@@ -594,3 +594,24 @@ def test_a_tiny_or_broken_terminal_width_gets_the_narrowest_whole_layout(cli, co
     lines = out.replace("\xa0", " ").splitlines()   # figures are glued with no-break spaces
     assert any("over CNY 400 bn" in line for line in lines)
     assert max(len(line.rstrip()) for line in lines) <= (40 if columns in ("5", "1") else 100)
+
+
+def test_a_real_city_without_figures_is_no_typing_mistake(cli):
+    result = cli("compare", "Chengdu", "Alpha", "--data", str(MINI), "--lang", "en")
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr.startswith("Error: 成都 (Chengdu) has no figures in the knowledge base yet; to add a document")
+    assert "did you mean" not in result.stderr
+
+
+def test_suggestions_are_english_under_lang_en(cli):
+    result = cli("show", "Alpah", "--data", str(MINI), "--lang", "en")
+    assert (result.code, result.stderr) == (
+        2, "Error: unknown place 'Alpah'; see cityai list --level all (did you mean: Alpha?)\n")
+    result = cli("subsidies", "--type", "算力卷", "--data", str(MINI), "--lang", "en")
+    assert result.stderr == "Error: unknown subsidy type '算力卷'; see cityai types (did you mean: compute voucher?)\n"
+
+
+def test_cite_takes_a_metrics_scope_label(cli):
+    by_label = cli("cite", "甲", "人工智能企业", "--data", str(MINI), "-f", "csv")
+    by_key = cli("cite", "甲", "ai_enterprises", "--data", str(MINI), "-f", "csv")
+    assert by_label.code == 0 and by_label.stdout == by_key.stdout

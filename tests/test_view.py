@@ -259,3 +259,45 @@ def test_a_title_word_wider_than_the_table_is_folded_not_cut(mini):
         text = render(view(base, compare(base, ["甲", "乙"]), "en"), "table", Options(width=width))
         assert long in "".join(line.strip() for line in text.splitlines()[:4]), width
         assert max(len(line.rstrip()) for line in text.splitlines()) <= width
+
+
+# --- messages of coded errors (view/messages.py) ---------------------------------------------------
+
+def _coded(code, **params):
+    from cityai_cli.errors import UsageError
+    return UsageError("default", code=code, params=params)
+
+
+def test_an_unknown_names_suggestions_read_in_the_language():
+    from cityai_cli.view.messages import usage_message
+    error = _coded("name.unknown", kind="place", text="Chengdx", listing="cityai list --level all",
+                   suggestions=[("常州", "Changzhou"), ("中国", "China")])
+    assert usage_message(error, "en") == (
+        "unknown place 'Chengdx'; see cityai list --level all (did you mean: Changzhou, China?)")
+    assert usage_message(error, "zh") == "unknown place 'Chengdx'; see cityai list --level all (did you mean: 常州, 中国?)"
+
+
+def test_an_ambiguous_name_in_english_shows_what_to_type():
+    from cityai_cli.view.messages import usage_message
+    error = _coded("name.ambiguous", kind="place", text="Taizhou", names=[("台州", "Taizhou"), ("泰州", "Taizhou")])
+    assert usage_message(error, "en") == (
+        "place 'Taizhou' is ambiguous: it names 台州 (Taizhou), 泰州 (Taizhou); use the Chinese name")
+    assert usage_message(error, "zh") == "place 'Taizhou' is ambiguous: it names 台州, 泰州; use the Chinese name"
+
+
+def test_a_place_without_figures_says_how_to_add_a_document():
+    from cityai_cli.view.messages import usage_message
+    error = _coded("place.no_figures", text="Chengdu", places=[("成都", "Chengdu")])
+    assert usage_message(error, "en") == (
+        "成都 (Chengdu) has no figures in the knowledge base yet; to add a document about it: cityai sources add FILE"
+        " --id ID --title TITLE --publisher NAME --published DATE --data my.toml, then cityai extract FILE"
+        " --format toml and paste its facts into my.toml")
+    assert usage_message(error, "zh") == (
+        "成都 (Chengdu) 在知识库中尚无数据; 添加一份有关文件: cityai sources add FILE --id ID --title 标题"
+        " --publisher 发布者 --published 日期 --data my.toml, 再用 cityai extract FILE --format toml 把候选数据加入 my.toml")
+
+
+def test_a_message_without_a_code_is_the_cores():
+    from cityai_cli.errors import UsageError
+    from cityai_cli.view.messages import usage_message
+    assert usage_message(UsageError("bad \x1b", ["x"]), "en") == "bad \\x1b (did you mean: x?)"

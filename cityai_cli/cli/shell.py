@@ -263,7 +263,7 @@ def handle_errors(command: Callable) -> Callable:
                     raise
             return command(*args, **kwargs)
         except UsageError as error:
-            typer.echo(f"Error: {error}", err=True)
+            typer.echo(f"Error: {usage_message(error, kwargs.get('lang'))}", err=True)
             raise typer.Exit(EXIT_USAGE) from None
         except DataError as error:
             for problem in error.problems:
@@ -271,6 +271,15 @@ def handle_errors(command: Callable) -> Callable:
             raise typer.Exit(EXIT_DATA) from None
 
     return wrapper
+
+
+def usage_message(error: UsageError, lang: Any) -> str:
+    """The message in the command's language (a command without --lang: zh's wording)."""
+    if not error.code:
+        return str(error)
+    from ..view.messages import usage_message as worded
+
+    return worded(error, getattr(lang, "value", None) or "zh")
 
 
 def _discard_caches(error: Exception) -> bool:
