@@ -209,11 +209,20 @@ def test_an_english_number_that_does_not_end_reads_to_two_decimals():
     assert number_en(Decimal("0.12345678"), "number", "") == "0.12345678"
 
 
-@pytest.mark.parametrize(("lang", "hint"), [("zh", " (该指标数据见于: 市, 区; 用 --level)"),
-                                            ("en", " (figures exist for: city, district; use --level)")])
+@pytest.mark.parametrize(("lang", "hint"), [("zh", " (该指标数据见于: 市 --level city, 区 --level district)"),
+                                            ("en", " (figures exist for: --level city, --level district)")])
 def test_an_empty_rank_names_the_levels_with_the_figure_in_the_language(mini, lang, hint):
     title = view(mini.base, rank(mini.base, "ai_enterprises", level="province"), lang).tables[0].title
     assert title.endswith(hint)
+
+
+def test_the_level_option_accepts_every_level_a_hint_can_name():
+    # the hint writes --level VALUE for each level with the figure: each is a value --level takes
+    import typing
+
+    from cityai_cli.cli.shell import Level
+    from cityai_cli.models import Level as PlaceLevel
+    assert set(typing.get_args(PlaceLevel)) <= {level.value for level in Level}
 
 
 @pytest.mark.parametrize(("bound", "zh", "en"), [

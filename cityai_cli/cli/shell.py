@@ -56,6 +56,8 @@ class Lang(str, Enum):
 
 
 class Level(str, Enum):
+    """Every level a place may have (models.Level), and all: `rank` hints name these values."""
+
     city = "city"
     district = "district"
     county = "county"
@@ -63,6 +65,7 @@ class Level(str, Enum):
     province = "province"
     region = "region"
     country = "country"
+    world = "world"
     all = "all"
 
 

@@ -99,7 +99,10 @@ def rank_table(base: Base, result, lang: str) -> List[Table]:
         without=meta["without"],
     )
     if meta["levels_with_figure"]:
-        levels = ", ".join(word(lang, f"level.{level}") for level in meta["levels_with_figure"])
+        levels = ", ".join(
+            word(lang, "t.level_option", level=word(lang, f"level.{level}"), value=level)
+            for level in meta["levels_with_figure"]
+        )
         title += word(lang, "t.rank_elsewhere", levels=levels)
     return [_table("rank", title + _as_of(result, lang), columns, result.rows, lang, dated=True, chart="_chart")]
 
