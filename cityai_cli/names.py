@@ -283,3 +283,30 @@ def _english_of_group(kb, name: str) -> str:
 
     division = divisions().get(name)
     return division.english if division is not None else name
+
+
+def completions(forms: Mapping[str, Iterable[str]], typed: str) -> List[str]:
+    """What shell completion offers for `typed`: for each name, the first of its written forms
+    (canonical first, then pinyin, English …) that starts with what was typed, compared as the
+    resolver compares (case, spaces and tone marks aside): "shen" offers Shenzhen, "深" 深圳."""
+    if not typed:
+        return list(forms)
+    start = normalise(typed)
+    offered: List[str] = []
+    for canonical, written in forms.items():
+        match = next((form for form in (canonical, *written) if form and normalise(form).startswith(start)), None)
+        if match is not None and match not in offered:
+            offered.append(match)
+    return offered
+
+
+def place_forms(place) -> List[str]:
+    return [place.traditional, place.pinyin, place.english, *place.aliases]
+
+
+def metric_forms(metric) -> List[str]:
+    return [metric.zh, metric.en, *metric.aliases]
+
+
+def subsidy_type_forms(kind) -> List[str]:
+    return [kind.en, kind.pinyin, *kind.aliases]

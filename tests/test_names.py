@@ -194,3 +194,25 @@ def test_a_name_no_division_has_gets_suggestions(mini):
     with pytest.raises(UsageError) as error:
         place_index(mini.base).resolve("Alpah")
     assert (error.value.code, error.value.params["suggestions"]) == ("name.unknown", [("甲", "Alpha")])
+
+
+# --- completion ------------------------------------------------------------------------------------
+
+def test_completion_offers_names_in_the_script_typed(mini):
+    from cityai_cli.names import completions, place_forms
+    forms = {name: place_forms(place) for name, place in mini.base.places.items()}
+    assert completions(forms, "甲") == ["甲"]
+    assert completions(forms, "al") == ["Alpha"]
+    assert completions(forms, "J") == ["Jia"]
+    assert completions(forms, "Jiā") == ["Jia"]      # tone marks aside
+    assert completions(forms, "test r") == ["Test Region"]  # spaces aside
+    assert completions(forms, "") == list(mini.base.places)
+    assert completions(forms, "x") == []
+
+
+def test_completion_offers_one_form_per_name_the_canonical_first():
+    from cityai_cli.names import completions
+    forms = {"industry_scale": ["产业规模", "industry scale"], "算力券": ["compute voucher", "suanliquan"]}
+    assert completions(forms, "indus") == ["industry_scale"]
+    assert completions(forms, "comp") == ["compute voucher"]
+    assert completions(forms, "suan") == ["suanliquan"]

@@ -96,7 +96,8 @@ def path_of(name: str) -> Callable[[str], Path]:
 
 
 def completion(kind: str):
-    """Shell completion for place names, metric keys and subsidy types, from the base the command
+    """Shell completion for place names, metric keys and subsidy types, in the script typed
+    (pinyin or English names for Latin letters: `names.completions`), from the base the command
     line names (--data and --with, before or after the command name; else CITYAI_DATA or the
     bundled base)."""
 
@@ -108,8 +109,15 @@ def completion(kind: str):
             base = load(data, layers).base
         except Exception:  # a base that does not load offers nothing: completion never fails
             return []
-        words = {"place": list(base.places), "metric": list(base.metrics), "type": list(base.subsidy_types)}[kind]
-        return [word for word in words if word.startswith(incomplete) or word.lower().startswith(incomplete.lower())]
+        from ..names import completions, metric_forms, place_forms, subsidy_type_forms
+
+        if kind == "place":
+            forms = {name: place_forms(place) for name, place in base.places.items()}
+        elif kind == "metric":
+            forms = {key: metric_forms(metric) for key, metric in base.metrics.items()}
+        else:
+            forms = {key: subsidy_type_forms(entry) for key, entry in base.subsidy_types.items()}
+        return completions(forms, incomplete)
 
     return complete
 
