@@ -615,3 +615,20 @@ def test_cite_takes_a_metrics_scope_label(cli):
     by_label = cli("cite", "甲", "人工智能企业", "--data", str(MINI), "-f", "csv")
     by_key = cli("cite", "甲", "ai_enterprises", "--data", str(MINI), "-f", "csv")
     assert by_label.code == 0 and by_label.stdout == by_key.stdout
+
+
+@pytest.mark.parametrize("spend", ["3m", "3 million", "CNY 3 m", "0.003bn"])
+def test_spend_takes_the_english_forms(cli, spend):
+    english = cli("subsidies", "--spend", spend, "--data", str(MINI), "-f", "csv")
+    chinese = cli("subsidies", "--spend", "300万", "--data", str(MINI), "-f", "csv")
+    assert english.code == 0 and english.stdout == chinese.stdout
+
+
+@pytest.mark.parametrize("spend, reason", [
+    ("3 mm", "expected an amount in yuan such as 3m, 3 million, CNY 1.5 bn or 3,000,000"),
+    ("0.001", "the amount must be from CNY 0.01 to CNY 10,000 tn (10^16)"),
+    ("0m", "the amount must be greater than zero"),
+])
+def test_an_invalid_amount_reads_in_english_under_lang_en(cli, spend, reason):
+    result = cli("subsidies", "--spend", spend, "--data", str(MINI), "--lang", "en")
+    assert (result.code, result.stderr) == (2, f"Error: invalid amount {spend!r}: {reason}\n")

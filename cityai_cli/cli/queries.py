@@ -246,7 +246,7 @@ def _programmes(funds: bool):
         try:
             amount = parse_amount(spend) if spend is not None else None
         except FigureError as error:
-            raise UsageError(str(error)) from None
+            raise UsageError(str(error), code=getattr(error, "code", ""), params=getattr(error, "params", {})) from None
         loaded = load(data, with_)
         if flags:  # checking them reads every programme: only when there are some
             known = sorted({t.flag for p in loaded.base.programmes for t in p.special_rates})

@@ -47,7 +47,25 @@ def _no_figures(params: Dict[str, Any], lang: str) -> str:
     return f"{shown} 在知识库中尚无数据; {_ADD_ZH}"
 
 
+def _amount(reason: Dict[str, str]) -> Callable[[Dict[str, Any], str], str]:
+    return lambda params, lang: f"invalid amount {params['text']!r}: {reason[lang]}"
+
+
+# zh's wording is the core's (its examples are Chinese amounts); en's has none
+_AMOUNT_INVALID = {
+    "zh": "expected an amount in yuan such as 300万, 3,000,000, 0.03亿 or 3e6",
+    "en": "expected an amount in yuan such as 3m, 3 million, CNY 1.5 bn or 3,000,000",
+}
+_AMOUNT_RANGE = {
+    "zh": "the amount must be from 0.01元 to 10000万亿元 (10^16)",
+    "en": "the amount must be from CNY 0.01 to CNY 10,000 tn (10^16)",
+}
+_AMOUNT_POSITIVE = {"zh": "the amount must be greater than zero", "en": "the amount must be greater than zero"}
+
 _MESSAGES: Dict[str, Callable[[Dict[str, Any], str], str]] = {
+    "amount.invalid": _amount(_AMOUNT_INVALID),
+    "amount.range": _amount(_AMOUNT_RANGE),
+    "amount.not_positive": _amount(_AMOUNT_POSITIVE),
     "name.unknown": _unknown,
     "name.ambiguous": _ambiguous,
     "place.no_figures": _no_figures,
