@@ -320,7 +320,12 @@ def test_show_profile_level_is_worded_in_the_language(cli):
     en = run(cli, "show", "甲", "-f", "markdown", "--lang", "en").stdout.splitlines()
     assert zh[2] == "| 地区 | 级别 | 省份 | 所属城市 | 区域 | 繁体 | 拼音 | English |"
     assert zh[4] == "| 甲 | 市 | 测省 | — | 测区 | 甲 | Jia | Alpha |"
-    assert en[4] == "| 甲 | city | 测省 | — | 测区 | 甲 | Jia | Alpha |"
+    # in English the profile names places in English (测省 has no English name anywhere: as written),
+    # and the Chinese forms are in CSV and JSON only
+    assert en[2] == "| place | level | province | city | regions | pinyin |"
+    assert en[4] == "| Alpha | city | 测省 | — | Test Region | Jia |"
+    profile = json.loads(run(cli, "show", "甲", "-f", "json", "--lang", "en").stdout)["place"]
+    assert profile[0]["traditional"] == "甲" and profile[0]["province"] == "测省" and profile[0]["place"] == "甲"
 
 
 def test_show_as_of(cli):

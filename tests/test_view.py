@@ -27,7 +27,8 @@ def test_every_word_exists_in_both_languages():
     ("超2800家", "超2800家", "over 2,800"), ("3600亿元", "3600亿元", "CNY 360 bn"), ("约35%", "约35%", "about 35%"),
     ("最高100万元", "最高100万元", "up to CNY 1 m"), ("1.7万亿元", "1.7万亿元", "CNY 1.7 tn"),
     ("不少于10项", "不少于10项", "at least 10"), ("80EFLOPS", "80EFLOPS", "80 EFLOPS"), ("第一", "第1", "No. 1"),
-    ("3-5个", "3-5个", "3 to 5"),
+    ("3-5个", "3-5个", "3 to 5"), ("近200个", "近200个", "nearly 200"), ("20%以上", "20%以上", "20% or more"),
+    ("不到一半", "不到一半", "under 50%"), ("约200个", "约200个", "about 200"), ("将近3000亿元", "近3000亿元", "nearly CNY 300 bn"),
 ])
 def test_figures_read_as_each_language_expects(text, zh, en):
     quantity = parse_figure(text)

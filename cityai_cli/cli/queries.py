@@ -258,7 +258,11 @@ def _programmes(funds: bool):
         if kinds and elsewhere == kinds:  # every type asked for is listed by the other command
             other = "subsidies" if funds else "funds"
             what = "not a fund" if funds else "a fund"
-            raise UsageError(f"{', '.join(kinds)}: {what}; see cityai {other} --type {kinds[0]}")
+            raise UsageError(
+                f"{', '.join(kinds)}: {what}; see cityai {other} --type {kinds[0]}",
+                code="type.elsewhere",
+                params={"kinds": [(k, loaded.base.subsidy_types[k].en) for k in kinds], "funds": funds},
+            )
         places = resolve_places(loaded, nonempty("--city", city)) or None
         emit(
             loaded,

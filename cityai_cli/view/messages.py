@@ -62,7 +62,23 @@ _AMOUNT_RANGE = {
 }
 _AMOUNT_POSITIVE = {"zh": "the amount must be greater than zero", "en": "the amount must be greater than zero"}
 
+
+def _two_places(params: Dict[str, Any], lang: str) -> str:
+    example = "Shenzhen Shanghai" if lang == "en" else "深圳 上海"
+    return f"compare needs at least two places, e.g. cityai compare {example}"
+
+
+def _type_elsewhere(params: Dict[str, Any], lang: str) -> str:
+    """A subsidy type asked of the command that does not list it (a fund of `subsidies`)."""
+    shown = _named(params["kinds"], lang)
+    first = f'"{shown[0]}"' if " " in shown[0] else shown[0]
+    what, other = ("not a fund", "subsidies") if params["funds"] else ("a fund", "funds")
+    return f"{', '.join(shown)}: {what}; see cityai {other} --type {first}"
+
+
 _MESSAGES: Dict[str, Callable[[Dict[str, Any], str], str]] = {
+    "compare.two_places": _two_places,
+    "type.elsewhere": _type_elsewhere,
     "amount.invalid": _amount(_AMOUNT_INVALID),
     "amount.range": _amount(_AMOUNT_RANGE),
     "amount.not_positive": _amount(_AMOUNT_POSITIVE),
