@@ -272,6 +272,8 @@ def group_index(kb, field: str, level: str) -> Index:
         ),
         level,
         english=lambda name: _english_of_group(kb, name),
+        # a province of China that no place of the base is in has no figures (regions are not divisions)
+        elsewhere=_not_in_base(kb) if field == "province" else None,
     )
 
 

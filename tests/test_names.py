@@ -216,3 +216,10 @@ def test_completion_offers_one_form_per_name_the_canonical_first():
     assert completions(forms, "indus") == ["industry_scale"]
     assert completions(forms, "comp") == ["compute voucher"]
     assert completions(forms, "suan") == ["suanliquan"]
+
+
+def test_a_province_without_places_in_the_base_says_so(mini):
+    index = group_index(mini.base, "province", "province")
+    with pytest.raises(UsageError) as error:
+        index.resolve("Henan")
+    assert (error.value.code, error.value.params["places"]) == ("place.no_figures", [("河南", "Henan")])
