@@ -96,7 +96,8 @@ class Index:
     from canonical -> its keys; a compiled cache stores the places' keys made).
 
     `english` names a canonical name in English (suggestions under --lang en); `elsewhere` is
-    asked about a name the base does not know, and raises if it knows better (the gazetteer)."""
+    asked about a name the base's keys do not know: it may return the name it means or raise
+    what it knows (the gazetteer: a real place without figures)."""
 
     def __init__(
         self,
@@ -104,7 +105,7 @@ class Index:
         kind: str,
         listing: str = "",
         english: Optional[Callable[[str], str]] = None,
-        elsewhere: Optional[Callable[[str], None]] = None,
+        elsewhere: Optional[Callable[[str], Optional[str]]] = None,
     ):
         self.kind = kind
         self.listing = listing  # the command that lists every valid name
@@ -141,8 +142,9 @@ class Index:
                 code="name.ambiguous",
                 params={"kind": self.kind, "text": text, "names": [(n, self.english(n)) for n in names]},
             )
-        if self.elsewhere is not None:
-            self.elsewhere(text)
+        known = self.elsewhere(text) if self.elsewhere is not None else None
+        if known is not None:
+            return known
         listed = f"; see {self.listing}" if self.listing else ""
         suggestions = self.suggest(text)
         raise UsageError(
@@ -180,23 +182,28 @@ def _gazetteer_keys() -> Dict[str, Set[str]]:
     )
 
 
-def _not_in_base(base) -> Callable[[str], None]:
-    """For a name the base does not know: a division of China that it has no place for is not a
-    typing mistake, and no other city is suggested for it."""
+def _not_in_base(base) -> Callable[[str], Optional[str]]:
+    """For a name the base's keys do not know, what China's gazetteer says: a division the base
+    has a place for is that place (the gazetteer knows more forms: 呂梁市), one it has no place
+    for is not a typing mistake, and no other city is suggested for it."""
 
-    def check(text: str) -> None:
+    def check(text: str) -> Optional[str]:
         from .extract.gazetteer import divisions
 
         found = Index(_gazetteer_keys(), "place").lookup(text)
-        missing = sorted(name for name in found if name not in base.places)
-        if found and len(missing) == len(found):
-            known = divisions()
-            shown = ", ".join(f"{name} ({known[name].english})" for name in missing)
-            raise UsageError(
-                f"{shown} has no figures in the knowledge base yet",
-                code="place.no_figures",
-                params={"text": text, "places": [(name, known[name].english) for name in missing]},
-            )
+        present = sorted(name for name in found if name in base.places)
+        if len(present) == 1 and len(found) == 1:
+            return present[0]
+        if not found or present:
+            return None
+        known = divisions()
+        missing = sorted(found)
+        shown = ", ".join(f"{name} ({known[name].english})" for name in missing)
+        raise UsageError(
+            f"{shown} has no figures in the knowledge base yet",
+            code="place.no_figures",
+            params={"text": text, "places": [(name, known[name].english) for name in missing]},
+        )
 
     return check
 

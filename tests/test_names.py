@@ -223,3 +223,11 @@ def test_a_province_without_places_in_the_base_says_so(mini):
     with pytest.raises(UsageError) as error:
         index.resolve("Henan")
     assert (error.value.code, error.value.params["places"]) == ("place.no_figures", [("河南", "Henan")])
+
+
+def test_a_gazetteer_form_of_a_place_in_the_base_finds_it():
+    # the base knows 吕梁 by its Chinese name only; the gazetteer knows its pinyin Lüliang
+    from types import SimpleNamespace as NS
+    kb = NS(places={"吕梁": NS(english="", pinyin="")}, place_keys=lambda: {"吕梁": {"吕梁"}})
+    assert place_index(kb).resolve("Lüliang") == "吕梁"
+    assert place_index(kb).resolve("luliang shi") == "吕梁"
