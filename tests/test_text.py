@@ -49,3 +49,16 @@ def test_every_format_character_python_knows_in_the_ranges_is_in_the_table():
                and code not in visible_format and not is_default_ignorable(chr(code))
                and not 0x13430 <= code <= 0x1345F and not 0x1BCA0 <= code <= 0x1BCA3]
     assert missing == []
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json", "markdown"])
+def test_every_renderer_escapes_look_alikes(fmt):
+    import json
+
+    from cityai_cli.render import render
+    from cityai_cli.report import Column, Report, Table
+    text = "深\ufe00圳\U000e0100 \u3164\u034f"
+    out = render(Report([Table("t", "title", [Column("name", "name")], [{"name": text}])]), fmt)
+    assert not any(char in out for char in "\ufe00\U000e0100\u3164\u034f")
+    if fmt == "json":  # a character beyond the BMP is a surrogate pair: the JSON decodes to the same text
+        assert "\\udb40\\udd00" in out and json.loads(out)[0]["name"] == text
