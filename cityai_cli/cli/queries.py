@@ -218,7 +218,9 @@ def _programmes(funds: bool):
         spend: Annotated[
             Optional[str],
             typer.Option(
-                metavar="AMOUNT", help="Contract size to estimate the payout for: 300万, 3,000,000, 0.03亿, 3e6."
+                metavar="AMOUNT",
+                help="Contract size to estimate the payout for, in yuan: 300万, 0.03亿, 3,000,000, 3e6, 3m, "
+                "'3 million', 'CNY 3 m', 1.5bn.",
             ),
         ] = None,
         startup: Annotated[bool, typer.Option("--startup", help="Apply startup (初创企业) special rates.")] = False,
