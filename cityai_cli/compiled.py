@@ -108,7 +108,7 @@ QUANTITY = "Quantity"  # seven columns: value_text, value (exact decimal as text
 HELD = frozenset(("Tuple[Citation, ...]", "Tuple[ScopeDef, ...]", "Optional[Term]", "Tuple[Term, ...]"))
 
 
-def _declared(record: type) -> List[Tuple[str, str]]:
+def declared(record: type) -> List[Tuple[str, str]]:
     """(field, declared type) in order: a Record's `_types`, a dataclass's annotations."""
     types = getattr(record, "_types", None) or record.__annotations__
     return [(name, str(kind)) for name, kind in types.items() if not str(kind).startswith("ClassVar")]
@@ -130,7 +130,7 @@ class Stored:
     ):
         self.table, self.record = table, record
         keys = keys or {}
-        fields = _declared(record)
+        fields = declared(record)
         unknown = [kind for _, kind in fields if kind != QUANTITY and kind not in CODECS and kind not in HELD]
         if unknown:
             raise TypeError(f"{record.__name__}: no column type for {unknown[0]}; add it to compiled.CODECS")

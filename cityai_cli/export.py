@@ -18,7 +18,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Optional, Set, Tuple
 
-from .compiled import HELD, QUANTITY, _declared
+from .compiled import HELD, QUANTITY, declared
 from .dates import span
 from .facts import (
     AbstractBase,
@@ -90,7 +90,7 @@ class Exported:
         keys: Optional[Dict[str, str]] = None,
     ):
         self.table, keys = table, keys or {}
-        fields = [(name, kind) for name, kind in _declared(record) if kind not in HELD]
+        fields = [(name, kind) for name, kind in declared(record) if kind not in HELD]
         own = [column for name, kind in fields for column in TYPED[kind][0](name)]
         self.columns: List[Column] = [
             (name, f"{kind} {keys[name]}" if name in keys else kind) for name, kind in (*head, *own, *tail)

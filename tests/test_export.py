@@ -222,3 +222,13 @@ def test_every_field_of_a_record_is_exported():
         stored = [name for name, kind in record._types.items() if "Term" not in kind and "Citation" not in kind]
         assert all(name in columns for name in stored), (table, set(stored) - columns)
     assert ("machine_unit", "TEXT NOT NULL") in TABLES["metrics"]
+
+
+def test_every_numeric_column_holds_numbers_in_every_row(exported):
+    from cityai_cli.export import TABLES
+    for table, columns in TABLES.items():
+        for column, kind in columns:
+            if kind.startswith(("INTEGER", "REAL")):
+                found = {t for (t,) in exported.execute(f"SELECT DISTINCT typeof({column}) FROM {table}")}
+                allowed = {"integer", "real"} | ({"null"} if "NOT NULL" not in kind else set())
+                assert found <= allowed, (table, column, found)
