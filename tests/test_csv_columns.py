@@ -78,7 +78,7 @@ def test_one_row_per_citation(cli):
         cli("rank", "--by", "ai_enterprises", "--citations", "--data", str(MINI), "-f", "csv").stdout)))
     plain = list(csv.DictReader(io.StringIO(
         cli("rank", "--by", "ai_enterprises", "--data", str(MINI), "-f", "csv").stdout)))
-    assert len(rows) == sum(int(r["citation_count"]) for r in plain)
+    assert len(rows) == sum(max(1, int(r["citation_count"] or 0)) for r in plain)
     assert [(r["place"], r["citation_source"], r["citation_quote"]) for r in rows if r["place"] == "乙"] == [
         ("乙", "mini", "乙市人工智能企业约2400家"), ("乙", "mini-late", "再版补充:乙市人工智能企业约2400家")]
 
@@ -127,3 +127,11 @@ def test_list_long_is_one_row_per_place_and_headline_metric(cli):
 def test_long_leaves_a_long_table_as_it_is(cli):
     plain = cli("rank", "--by", "ai_enterprises", "--data", str(MINI), "-f", "csv").stdout
     assert cli("rank", "--by", "ai_enterprises", "--long", "--data", str(MINI), "-f", "csv").stdout == plain
+
+
+def test_a_row_without_citations_stays_once_with_empty_citation_cells(cli):
+    rows = list(csv.DictReader(io.StringIO(
+        cli("rank", "--by", "compute_capacity", "--citations", "--data", str(MINI), "-f", "csv").stdout)))
+    assert [(r["place"], r["value"], r["citation_source"], r["citation_quote"]) for r in rows] == [
+        ("甲", "30000", "mini-late", "甲市智能算力规模现达30EFLOPS"), ("乙", "20000", "mini-late", "乙市实时可用智能算力20EFLOPS"),
+        ("丁", "", "", "")]

@@ -87,17 +87,19 @@ def _day(date: Optional[str], part: int) -> Optional[str]:
 
 
 def _per_citation(fields: List[Field], rows: list) -> Tuple[List[Field], list]:
-    """One row per citation: the row's fields, then the citation's (citation_source …)."""
+    """One row per citation: the row's fields, then the citation's (citation_source …); a row
+    without citations once, with empty citation cells."""
     if not any(header == "citation_count" for header, _, _ in fields):
         raise UsageError("--citations: this table has no citations column (with compare or list, add --long)")
     kept = [field for field in fields if field[0] != "citation_count"]
     extra: List[Field] = [(f"citation_{name}", itemgetter_of(name), "text") for name in _CITATION_FIELDS]
-    split = [{**row, "_citation": c} for row in rows for c in row.get("citations") or ()]
+    # a row without citations (a place without the figure) stays, its citation cells empty
+    split = [{**row, "_citation": c} for row in rows for c in row.get("citations") or ({},)]
     return kept + extra, split
 
 
 def itemgetter_of(name: str) -> Callable[[dict], Any]:
-    return lambda row: row["_citation"][name]
+    return lambda row: row["_citation"].get(name)
 
 
 def _cells(values: list, kind: str) -> list:
