@@ -94,7 +94,8 @@ def _per_citation(fields: List[Field], rows: list) -> Tuple[List[Field], list]:
     kept = [field for field in fields if field[0] != "citation_count"]
     extra: List[Field] = [(f"citation_{name}", itemgetter_of(name), "text") for name in _CITATION_FIELDS]
     # a row without citations (a place without the figure) stays, its citation cells empty
-    split = [{**row, "_citation": c} for row in rows for c in row.get("citations") or ({},)]
+    none: Tuple[dict, ...] = ({},)
+    split = [{**row, "_citation": c} for row in rows for c in row.get("citations") or none]
     return kept + extra, split
 
 
