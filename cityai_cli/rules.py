@@ -5,6 +5,8 @@ these functions; tests pin each on a small fixture.
 
 from __future__ import annotations
 
+import calendar
+import datetime as _dt
 from decimal import Decimal
 from typing import Dict, Iterable, List, Optional, Tuple
 
@@ -12,13 +14,54 @@ from .dates import PartialDate
 from .facts import Fact, MetricDef, Programme, Term
 from .record import Frozen, _set
 
+# The time rule: figures of one metric, scope and kind are compared (ranked, given a leader) when
+# their reference dates are at most this many months apart. Stated here once; `--window` changes it.
+WINDOW_MONTHS = 12
 
-def comparable(a: Fact, b: Fact) -> Optional[str]:
+
+def date_span(date: PartialDate) -> Tuple[_dt.date, _dt.date]:
+    """The first and last day a partial date covers: "2024" is 2024-01-01..2024-12-31, "2024-02"
+    is 2024-02-01..2024-02-29, a day is itself."""
+    year, month, day = (int(part) for part in (date.split("-") + ["0", "0"])[:3])
+    if day:
+        return _dt.date(year, month, day), _dt.date(year, month, day)
+    if month:
+        return _dt.date(year, month, 1), _dt.date(year, month, calendar.monthrange(year, month)[1])
+    return _dt.date(year, 1, 1), _dt.date(year, 12, 31)
+
+
+def add_months(day: _dt.date, months: int) -> _dt.date:
+    """The same day `months` calendar months later, clamped to the month's end (01-31 + 1 = 02-29)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return _dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def within_window(a: PartialDate, b: PartialDate, months: int = WINDOW_MONTHS) -> bool:
+    """Whether two reference dates are at most `months` calendar months apart.
+
+    A partial date stands for the interval it covers (a year, a month, a day), and the distance is
+    the gap between the two intervals: the later one must start no later than `months` months
+    after the earlier one ends. So with 12, 2024-12-31 and 2025-12-31 are comparable, 2026-01-01
+    is not; "2024" (ending 2024-12-31) and "2025-12" are; "2023" and "2025" are not. With 0 only
+    overlapping dates are: the same day, or a day, month or year and the year or month holding it.
+    """
+    first_a, last_a = date_span(a)
+    first_b, last_b = date_span(b)
+    if last_a < first_b:
+        return first_b <= add_months(last_a, months)
+    if last_b < first_a:
+        return first_a <= add_months(last_b, months)
+    return True  # the intervals overlap
+
+
+def comparable(a: Fact, b: Fact, window: int = WINDOW_MONTHS) -> Optional[str]:
     """None when `a` and `b` may be ranked against each other, else why not (a stable code).
 
-    Two facts are comparable only with the same metric, scope key and kind, and dates in the same
-    calendar year. A target without a deadline is comparable with nothing. So 北京's 核心产业 is
-    never ranked against 深圳's 人工智能产业, a forecast never against a target, 2025 never against 2026.
+    Two facts are comparable only with the same metric, scope key and kind, and reference dates at
+    most `window` months apart (`within_window`; a `published` date counts as the date the figure
+    was current). A target without a deadline is comparable with nothing. So 北京's 核心产业 is
+    never ranked against 深圳's 人工智能产业, a forecast never against a target, 2023 never against 2025.
     """
     if a.metric != b.metric:
         return "different_metric"
@@ -28,9 +71,22 @@ def comparable(a: Fact, b: Fact) -> Optional[str]:
         return "different_kind"
     if a.date is None or b.date is None:
         return "no_deadline"
-    if a.date.year != b.date.year:
-        return "different_year"
+    if not within_window(a.date, b.date, window):
+        return "outside_window"
     return None
+
+
+def newest(facts: Iterable[Fact]) -> Optional[Fact]:
+    """The fact with the latest reference date (a year or month read as its end; the first of equals):
+    the anchor of the window that `rank` and `compare` compare within. Undated facts never are."""
+    dated = [f for f in facts if f.date is not None]
+    return max(dated, key=lambda f: date_span(f.date)[1]) if dated else None  # type: ignore[arg-type]
+
+
+def conflict_group(fact: Fact) -> tuple:
+    """Facts that may contradict each other: one place, metric, scope and kind, the same calendar
+    year. (Not the comparison window: two figures of one place months apart may both be true.)"""
+    return (fact.place, fact.metric, fact.scope, fact.kind, fact.date.year if fact.date else None)
 
 
 def same_value(a: Fact, b: Fact) -> bool:
@@ -55,12 +111,12 @@ def conflicts(facts: Iterable[Fact]) -> List[Tuple[Fact, Fact]]:
     groups: Dict[tuple, List[Fact]] = {}
     for fact in facts:
         if fact.date is not None:
-            groups.setdefault((fact.place, fact.metric, fact.scope, fact.kind, fact.date.year), []).append(fact)
+            groups.setdefault(conflict_group(fact), []).append(fact)
     found = []
     for group in groups.values():
         for i, first in enumerate(group):
             for second in group[i + 1 :]:
-                if comparable(first, second) is None and not same_value(first, second):
+                if not same_value(first, second):
                     found.append(tuple(sorted((first, second), key=lambda f: f.refers_to.sort_key())))
     return found  # type: ignore[return-value]
 

@@ -91,7 +91,7 @@ def test_rank_csv_keys_and_codes_do_not_change_with_the_language(cli):
 
 def test_rank_markdown_exact(cli):
     assert run(cli, "rank", "--by", "产业规模", "-f", "markdown").stdout == (
-        "### 产业规模 · 市 · 2个可比排名, 1个口径或年份不同, 0个无数据\n\n"
+        "### 产业规模 · 市 · 2个可比排名(12个月内), 1个未排名, 0个无数据\n\n"
         "| # | 地区 | 数值 | 日期 | 口径 | 来源 | 说明 |\n"
         "|---:|---|---|---|---|---|---|\n"
         "| 1 | 乙 | 突破4000亿元 | 2024 | 人工智能产业 | mini |  |\n"
@@ -101,7 +101,7 @@ def test_rank_markdown_exact(cli):
 
 def test_rank_markdown_exact_in_english(cli):
     assert run(cli, "rank", "--by", "产业规模", "-f", "markdown", "--lang", "en").stdout == (
-        "### industry scale · city · 2 ranked, 1 not comparable, 0 without the figure\n\n"
+        "### industry scale · city · 2 ranked (within 12 months), 1 unranked, 0 without the figure\n\n"
         "| # | place | figure | date | scope | sources | note |\n"
         "|---:|---|---|---|---|---|---|\n"
         "| 1 | Beta | over CNY 400 bn | 2024 | AI industry | mini |  |\n"
@@ -113,8 +113,10 @@ def test_rank_targets_and_forecasts(cli):
     def ranked(*args):
         return [(r["rank"], r["place"], r["text"], r["reason"])
                 for r in rows(run(cli, "rank", "--by", "compute_capacity", *args, "-f", "csv").stdout)]
-    assert ranked("--targets") == [("1", "甲", "突破100EFLOPS", ""), ("", "乙", "50EFLOPS", "different_year"),
-                                   ("", "丁", "", "")]
+    # deadlines 2027 and 2026 are within 12 months; --window 0 leaves the earlier one unranked
+    assert ranked("--targets") == [("1", "甲", "突破100EFLOPS", ""), ("2", "乙", "50EFLOPS", ""), ("", "丁", "", "")]
+    assert ranked("--targets", "--window", "0") == [("1", "甲", "突破100EFLOPS", ""),
+                                                    ("", "乙", "50EFLOPS", "outside_window"), ("", "丁", "", "")]
     assert ranked("--forecasts") == [("1", "丁", "200EFLOPS", ""), ("", "乙", "", ""), ("", "甲", "", "")]
     result = run(cli, "rank", "--by", "compute_capacity", "--targets", "--forecasts")
     assert (result.code, result.stdout, result.stderr) == (2, "", "Error: --targets and --forecasts exclude each other\n")
@@ -127,7 +129,10 @@ def test_rank_as_of_uses_what_was_known_then(cli):
     # 丁's 1200家 is dated 2025-04-01: not yet known at the end of 2024.
     assert ranked("--as-of", "2024") == [("1", "甲", "超2800家", "2024-12-31"), ("2", "乙", "约2400家", "2024-12-31"),
                                          ("", "丁", "", ""), ("", "丙", "", ""), ("", "测区", "", "")]
-    assert ("", "丁", "1200家", "2025-04-01") in ranked()
+    # Known by now, and within 12 months of the others: ranked with them; not with --window 3
+    assert ("3", "丁", "1200家", "2025-04-01") in ranked()
+    assert ranked("--window", "3")[:3] == [("1", "丁", "1200家", "2025-04-01"), ("", "甲", "超2800家", "2024-12-31"),
+                                           ("", "乙", "约2400家", "2024-12-31")]
 
 
 def test_rank_chart_refuses_metrics_where_smaller_is_better(cli, tmp_path):
@@ -339,7 +344,9 @@ def test_compare_exact(cli):
         ("industry_scale", "actual", "3600亿元", "突破4000亿元", "false", "true", "乙", ""),
         ("compute_capacity", "actual", "30EFLOPS", "20EFLOPS", "false", "false", "",
          "口径不同: 甲 全市智能算力; 乙 实时可用智能算力"),
-        ("compute_capacity", "target", "突破100EFLOPS", "50EFLOPS", "false", "false", "", "年份不同: 甲 2027; 乙 2026")]
+        ("compute_capacity", "target", "突破100EFLOPS", "50EFLOPS", "true", "false", "甲", "日期不同: 甲 2027; 乙 2026")]
+    outside = rows(run(cli, "compare", "甲", "乙", "--metric", "compute_capacity", "--window", "0", "-f", "csv").stdout)
+    assert [(r["leader"], r["notes"]) for r in outside][1] == ("", "相隔超过0个月, 不比较: 甲 2027; 乙 2026")
     assert json.loads(run(cli, "compare", "甲", "乙", "-f", "json").stdout)[2]["flags"] == [
         {"code": "different_scope", "places": {"甲": "citywide", "乙": "realtime"}}]
 
@@ -349,13 +356,13 @@ def test_compare_in_english(cli):
         "### Alpha vs Beta vs Delta\n\n"
         "| metric | Alpha | Beta | Delta | note |\n"
         "|---|---|---|---|---|\n"
-        "| AI enterprises | over 2,800<br>2024-12-31 | about 2,400<br>2024-12-31 | 1,200<br>2025-04-01* | "
-        "different year: Alpha 2024; Beta 2024; Delta 2025; Alpha: mini-late gives over 2,600 (2024-12-31) |\n"
+        "| AI enterprises | over 2,800 ★<br>2024-12-31 | about 2,400<br>2024-12-31 | 1,200<br>2025-04-01* | "
+        "dates differ: Alpha 2024-12-31; Beta 2024-12-31; Delta 2025-04-01; Alpha: mini-late gives over 2,600 (2024-12-31) |\n"
         "| industry scale | CNY 360 bn<br>2024 | over CNY 400 bn<br>2024 | CNY 500 bn<br>2024 | "
         "different scope: Alpha AI industry; Beta AI industry; Delta core AI industry |\n"
         "| compute capacity | 30 EFLOPS<br>2025-04-01* | 20 EFLOPS<br>2025 | — | "
         "different scope: Alpha citywide compute; Beta compute available in real time |\n"
-        "| compute capacity (target) | over 100 EFLOPS<br>2027 | 50 EFLOPS<br>2026 | — | different year: Alpha 2027; Beta 2026 |\n"
+        "| compute capacity (target) | over 100 EFLOPS ★<br>2027 | 50 EFLOPS<br>2026 | — | dates differ: Alpha 2027; Beta 2026 |\n"
         "| compute capacity (forecast) | — | — | 200 EFLOPS<br>2027 | only Delta |\n")
 
 

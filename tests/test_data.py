@@ -180,3 +180,12 @@ def test_mini_is_the_fixture_these_checks_also_run_on(mini):
     assert mini.path == MINI
     # 14 fact citations, 2 policy citations, 4 programme citations, 6 programme terms
     assert len(list(quoted(mini))) == 26
+
+
+def test_shenzhen_and_beijing_enterprises_are_ranked_together_with_their_dates(project):
+    # 2600余家 at the end of 2024 and 约2400家 current at the 2025-03 publication: 3 months apart
+    from cityai_cli.query.rank import rank
+
+    ranked = [(r["place"], r["date"]) for r in rank(project.base, "ai_enterprises").rows if r["rank"]]
+    assert {place for place, _ in ranked} >= {"深圳", "北京"}
+    assert all(date for _, date in ranked)

@@ -21,13 +21,21 @@ def test_different_scope_is_flagged_with_each_place_scope_and_no_leader(mini):
     assert row["flags"] == [{"code": "different_scope", "places": {"甲": "ai_industry", "丁": "ai_core_industry"}}]
 
 
-def test_different_year_and_disagreeing_sources(mini):
+def test_dates_within_the_window_differ_in_a_footnote_and_keep_the_leader(mini):
     row = by_metric(compare(mini.base, ["甲", "丁"]))[("ai_enterprises", "actual")]
-    assert row["leader"] is None
-    assert [f["code"] for f in row["flags"]] == ["different_year", "sources_disagree"]
-    assert row["flags"][0]["places"] == {"甲": 2024, "丁": 2025}
+    assert row["leader"] == ["甲"]
+    assert [f["code"] for f in row["flags"]] == ["dates_differ", "sources_disagree"]
+    assert row["flags"][0]["places"] == {"甲": "2024-12-31", "丁": "2025-04-01"}
     assert {k: row["flags"][1][k] for k in ("place", "text", "date", "sources")} == {
         "place": "甲", "text": "2600余家", "date": "2024-12-31", "sources": ["mini-late"]}
+
+
+def test_dates_outside_the_window_have_no_leader(mini):
+    row = by_metric(compare(mini.base, ["甲", "丁"], window=2))[("ai_enterprises", "actual")]
+    assert (row["leader"], row["flags"][0]) == (
+        None, {"code": "outside_window", "places": {"甲": "2024-12-31", "丁": "2025-04-01"}, "window": 2})
+    same = by_metric(compare(mini.base, ["甲", "乙"], window=0))[("ai_enterprises", "actual")]
+    assert (same["leader"], [f["code"] for f in same["flags"]]) == (["甲"], ["sources_disagree"])
 
 
 def test_targets_and_forecasts_are_separate_rows(mini):

@@ -6,7 +6,8 @@ import pytest
 from cityai_cli.dates import PartialDate
 from cityai_cli.facts import Citation, Fact, MetricDef, Programme, ScopeDef, Term
 from cityai_cli.quantity import parse_figure
-from cityai_cli.rules import better, comparable, conflicts, estimate, headline, same_value
+from cityai_cli.rules import (WINDOW_MONTHS, add_months, better, comparable, conflicts, date_span, estimate, headline,
+                               newest, same_value, within_window)
 
 METRIC = MetricDef("m", "指标", "metric", "count", "家", True, (), (),
                    (ScopeDef("main", "主", "main"), ScopeDef("other", "另", "other")))
@@ -25,12 +26,74 @@ def test_same_metric_scope_kind_and_year_are_comparable():
     assert comparable(fact(date="2024-03"), fact(date="2024-12-31", place="乙")) is None
 
 
+def test_figures_months_apart_across_a_new_year_are_comparable():
+    # 深圳 2600余家 at 2024-12-31 and 北京 约2400家 current at the 2025-03 publication
+    assert comparable(fact(date="2024-12-31"), fact(date="2025-03", basis="published", place="乙")) is None
+
+
+# --- the time rule (WINDOW_MONTHS) ----------------------------------------------------------------
+
+def test_the_window_is_twelve_months():
+    assert WINDOW_MONTHS == 12
+    assert within_window(PartialDate("2024-12-31"), PartialDate("2025-12-31"))
+    assert not within_window(PartialDate("2024-12-31"), PartialDate("2026-01-01"))
+    # 13 would take 2026-01-15 in; 11 would leave 2025-12-31 out
+    assert not within_window(PartialDate("2024-12-31"), PartialDate("2026-01-15"))
+    assert within_window(PartialDate("2024-12-31"), PartialDate("2026-01-15"), 13)
+    assert not within_window(PartialDate("2024-12-31"), PartialDate("2025-12-31"), 11)
+
+
+@pytest.mark.parametrize("a, b, months, expected", [
+    # a partial date is the interval it covers; the gap between the intervals is what counts
+    ("2024", "2025-12", 12, True),        # 2024 ends 2024-12-31; 2025-12 starts 2025-12-01
+    ("2024", "2026-01", 12, False),
+    ("2023", "2025", 12, False),          # 2023-12-31 .. 2025-01-01: a year and a day
+    ("2024", "2025", 12, True),
+    ("2024-06", "2025-06-30", 12, True),  # 2024-06 ends on the 30th
+    ("2024-06", "2025-07-01", 12, False),
+    ("2025-03", "2024-12-31", 2, False),  # in either order: 2025-03-01 is 2 months and a day on
+    ("2025-03", "2024-12-31", 3, True),
+    # 0: the same date, or a date and the month or year holding it
+    ("2024", "2024-06-30", 0, True),
+    ("2024-12", "2024-12-31", 0, True),
+    ("2024-12-30", "2024-12-31", 0, False),
+    ("2024", "2025", 0, False),
+])
+def test_distance_between_partial_dates_is_the_gap_between_their_intervals(a, b, months, expected):
+    assert within_window(PartialDate(a), PartialDate(b), months) is expected
+    assert within_window(PartialDate(b), PartialDate(a), months) is expected
+
+
+def test_months_are_calendar_months_clamped_at_the_month_end():
+    import datetime as dt
+    assert add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)
+    assert add_months(dt.date(2023, 12, 31), 2) == dt.date(2024, 2, 29)
+    assert add_months(dt.date(2024, 2, 29), 12) == dt.date(2025, 2, 28)
+    assert within_window(PartialDate("2024-01-31"), PartialDate("2024-02-29"), 1)
+    assert not within_window(PartialDate("2024-01-31"), PartialDate("2024-03-01"), 1)
+    assert date_span(PartialDate("2024-02")) == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
+    assert date_span(PartialDate("2023")) == (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+
+
+def test_a_window_passed_to_comparable_replaces_the_twelve_months():
+    old, new = fact(date="2023-06"), fact(date="2024-12", place="乙")
+    assert comparable(old, new) == "outside_window"
+    assert comparable(old, new, 18) is None
+    assert comparable(fact(date="2024"), fact(date="2024-05", place="乙"), 0) is None
+
+
+def test_newest_is_the_latest_end_and_ignores_undated_facts():
+    year, month = fact(date="2025"), fact(date="2025-03")
+    assert newest([month, year]) is year
+    assert newest([fact(kind="target", date=None, set_on="2030")]) is None
+
+
 @pytest.mark.parametrize("other, reason", [
     (fact(metric="n"), "different_metric"),
     (fact(scope="other"), "different_scope"),
     (fact(kind="target"), "different_kind"),
     (fact(kind="forecast"), "different_kind"),
-    (fact(date="2025"), "different_year"),
+    (fact(date="2026"), "outside_window"),
 ])
 def test_each_difference_has_its_reason(other, reason):
     assert comparable(fact(), other) == reason

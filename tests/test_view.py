@@ -78,7 +78,7 @@ def test_english_compare_and_rank_tables_have_no_chinese(mini):
 def test_english_rank_reads_in_english(mini):
     text = render(view(mini.base, rank(mini.base, "industry_scale"), "en"), "table", Options(width=120))
     lines = [line.rstrip() for line in text.splitlines()]
-    assert lines[0] == "industry scale · city · 2 ranked, 1 not comparable, 0 without the figure"
+    assert lines[0] == "industry scale · city · 2 ranked (within 12 months), 1 unranked, 0 without the figure"
     delta = next(line for line in lines if "Delta" in line)
     assert re.sub(r"\s+", " ", delta).strip() == "— Delta CNY 500 bn 2024 core AI industry mini-late different scope"
 

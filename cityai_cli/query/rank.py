@@ -1,9 +1,11 @@
 """`rank --by METRIC`: places ordered by their figure, ranked only where comparable.
 
-The reference group is the (scope, year) most places share (ties: the metric's main scope, then
-the latest year); rows in it are ranked, equal figures sharing a rank (1, 1, 1, 4). Every other
-row is listed after them, unranked, with `comparable = false` and the reason code from
-`rules.comparable`. Places without the figure come last.
+The reference scope is the one most places have a figure in (ties: the metric's main scope); the
+reference fact is its newest figure (`rules.newest`), and every figure comparable with it
+(`rules.comparable`: same scope and kind, dated within `window` months) is ranked, equal figures
+sharing a rank (1, 1, 1, 4). Every other row is listed after them, unranked, with
+`comparable = false` and the reason code (older figures: `outside_window`). Places without the
+figure come last.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Dict, List, Optional
 
 from ..dates import PartialDate
 from ..facts import Base, Fact
-from ..rules import better, comparable, conflicts, headline
+from ..rules import WINDOW_MONTHS, better, comparable, conflicts, headline, newest
 from .common import Record, Result, fact_fields, in_region, quantity_fields
 
 
@@ -25,6 +27,7 @@ def rank(
     kind: str = "actual",
     region: Optional[str] = None,
     as_of: Optional[PartialDate] = None,
+    window: int = WINDOW_MONTHS,
 ) -> Result:
     definition = base.metrics[metric]
     levels = base.place_levels()
@@ -49,7 +52,7 @@ def rank(
             ]
             if in_scope:
                 fact = headline(in_scope, definition, as_of) or fact
-        reason = comparable(fact, reference) if reference else None
+        reason = comparable(fact, reference, window) if reference else None
         (ranked if reason is None else others).append((fact, reason))
     keyed = sorted(((better(definition, fact) + (fact.place,), fact) for fact, _ in ranked), key=lambda pair: pair[0])
     others.sort(key=lambda pair: (definition.scope_order(pair[0].scope), better(definition, pair[0]), pair[0].place))
@@ -92,18 +95,20 @@ def rank(
             "without": len(places) - len(present),
             "ranked": len(ranked),
             "levels_with_figure": elsewhere,
+            "window": window,
+            "newest": str(reference.date) if reference and reference.date else None,
         },
     )
 
 
-def _reference(present, definition) -> Optional[Fact]:
-    """The best fact of the (scope, year) group that most places share."""
+def _reference(present: Dict[str, Fact], definition) -> Optional[Fact]:
+    """The newest fact of the scope that most places have a figure in (ties: the main scope)."""
     if not present:
         return None
-    groups = Counter((f.scope, f.date.year if f.date else None) for f in present.values())
-    scope, year = max(groups, key=lambda g: (g[1] is not None, groups[g], -definition.scope_order(g[0]), g[1] or 0))
-    members = [f for f in present.values() if f.scope == scope and (f.date.year if f.date else None) == year]
-    return min(members, key=lambda f: better(definition, f))
+    counts = Counter(f.scope for f in present.values())
+    scope = max(counts, key=lambda s: (counts[s], -definition.scope_order(s)))
+    members = [f for f in present.values() if f.scope == scope]
+    return newest(members) or members[0]
 
 
 def _row(

@@ -8,7 +8,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from ..facts import Base
 from ..quantity import format_number, remembered
 from ..report import Column, Record, Table
-from . import builder, fact_columns, label, legend, names
+from . import builder, fact_columns, legend, names
 from .words import word
 
 
@@ -70,7 +70,8 @@ def rank_table(base: Base, result, lang: str) -> List[Table]:
     meta = result.meta
 
     def why(r: Record, glue: bool = True) -> str:
-        parts = [label(lang, "reason", r["reason"])] if r["reason"] else []
+        year = (r["date"] or "")[:4]
+        parts = [word(lang, f"reason.{r['reason']}", year=year)] if r["reason"] else []
         parts += [
             f"{names.figure(c['_quantity'], lang, glue)} ({', '.join(c['sources'])})" for c in r["conflicts"] or []
         ]
@@ -95,6 +96,7 @@ def rank_table(base: Base, result, lang: str) -> List[Table]:
         kind=kind,
         level=level,
         ranked=meta["ranked"],
+        window=meta["window"],
         others=meta["with_figure"] - meta["ranked"],
         without=meta["without"],
     )
@@ -117,12 +119,12 @@ def _flag_text(base: Base, flag: Record, lang: str, metric: str, glue: bool = Fa
             text=names.figure(flag["_quantity"], lang, glue),
             date=flag["date"],
         )
-    if code in ("different_scope", "different_year", "no_deadline"):
+    if code in ("different_scope", "outside_window", "dates_differ", "no_deadline"):
         show = (
             (lambda v: names.scope(base, metric, v, lang)) if code == "different_scope" else (lambda v: str(v or "—"))
         )
         detail = "; ".join(f"{names.place(base, p, lang)} {show(v)}" for p, v in flag["places"].items())
-        return word(lang, f"flag.{code}", detail=detail)
+        return word(lang, f"flag.{code}", detail=detail, window=flag.get("window"))
     return word(lang, f"flag.{code}")
 
 
