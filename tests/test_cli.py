@@ -11,7 +11,7 @@ COMMANDS = {
     "list": ["list"], "show": ["show", "甲"], "compare": ["compare", "甲", "乙"], "diff": ["diff", "甲", "乙"],
     "rank": ["rank", "--by", "产业规模"], "subsidies": ["subsidies"],
     "estimate": ["subsidies", "--type", "算力券", "--spend", "300万"], "funds": ["funds"], "sources": ["sources"],
-    "targets": ["targets"], "conflicts": ["conflicts", "甲"], "policies": ["policies"], "metrics": ["metrics"],
+    "targets": ["targets"], "conflicts": ["conflicts", "甲", "--all"], "policies": ["policies"], "metrics": ["metrics"],
     "types": ["types"],
 }
 FORMATS = ["table", "csv", "json", "markdown"]
@@ -66,16 +66,16 @@ def test_rank_csv_exact(cli):
     # (CliRunner folds CRLF to LF; test_render checks the CRLF line ends themselves.)
     assert run(cli, "rank", "--by", "industry_scale", "-f", "csv").stdout == (
         "rank,place,place_label,level,value,value_max,unit,bound,text,display,kind,date,date_basis,scope,scope_label,"
-        "sources,citations,comparable,reason,conflicts,why\n"
+        "sources,citations,comparable,reason,tie,conflicts,why\n"
         '1,乙,乙,city,400000000000,,CNY,lower,突破4000亿元,突破4000亿元,actual,2024,stated,ai_industry,人工智能产业,mini,'
         '"[{""source"": ""mini"", ""quote"": ""产业规模突破4000亿元"", ""value"": ""突破4000亿元"", ""note"": null}]",'
-        "true,,,\n"
+        "true,,,,\n"
         '2,甲,甲,city,360000000000,,CNY,exact,3600亿元,3600亿元,actual,2024,stated,ai_industry,人工智能产业,mini,'
         '"[{""source"": ""mini"", ""quote"": ""产业规模3600亿元"", ""value"": ""3600亿元"", ""note"": null}]",'
-        "true,,,\n"
+        "true,,,,\n"
         ",丁,丁,city,500000000000,,CNY,exact,5000亿元,5000亿元,actual,2024,stated,ai_core_industry,人工智能核心产业,"
         'mini-late,"[{""source"": ""mini-late"", ""quote"": ""丁市人工智能核心产业规模5000亿元"", ""value"": ""5000亿元"", '
-        '""note"": null}]",false,different_scope,,口径不同\n')
+        '""note"": null}]",false,different_scope,,,口径不同\n')
 
 
 def test_rank_csv_keys_and_codes_do_not_change_with_the_language(cli):
@@ -340,7 +340,7 @@ def test_compare_exact(cli):
     found = rows(run(cli, "compare", "甲", "乙", "-f", "csv").stdout)
     assert [(r["metric"], r["kind"], r["jia_text"], r["yi_text"], r["jia_leader"], r["yi_leader"], r["leader"], r["notes"])
             for r in found] == [
-        ("ai_enterprises", "actual", "超2800家", "约2400家", "true", "false", "甲", "甲: mini-late 另给 2600余家 (2024-12-31)"),
+        ("ai_enterprises", "actual", "超2800家", "约2400家", "true", "false", "甲", ""),
         ("industry_scale", "actual", "3600亿元", "突破4000亿元", "false", "true", "乙", ""),
         ("compute_capacity", "actual", "30EFLOPS", "20EFLOPS", "false", "false", "",
          "口径不同: 甲 全市智能算力; 乙 实时可用智能算力"),
@@ -357,7 +357,7 @@ def test_compare_in_english(cli):
         "| metric | Alpha | Beta | Delta | note |\n"
         "|---|---|---|---|---|\n"
         "| AI enterprises | over 2,800 ★<br>2024-12-31 | about 2,400<br>2024-12-31 | 1,200<br>2025-04-01* | "
-        "dates differ: Alpha 2024-12-31; Beta 2024-12-31; Delta 2025-04-01; Alpha: mini-late gives over 2,600 (2024-12-31) |\n"
+        "dates differ: Alpha 2024-12-31; Beta 2024-12-31; Delta 2025-04-01 |\n"
         "| industry scale | CNY 360 bn<br>2024 | over CNY 400 bn<br>2024 | CNY 500 bn<br>2024 | "
         "different scope: Alpha AI industry; Beta AI industry; Delta core AI industry |\n"
         "| compute capacity | 30 EFLOPS<br>2025-04-01* | 20 EFLOPS<br>2025 | — | "
@@ -399,11 +399,18 @@ def test_targets_filters(cli):
     assert places("丁") == []
 
 
-def test_conflicts_exact(cli):
-    found = rows(run(cli, "conflicts", "-f", "csv").stdout)
-    assert [(r["place"], r["metric"], r["kind"], r["scope"], r["a_text"], r["a_sources"], r["b_text"], r["b_sources"],
-             r["difference"]) for r in found] == [
-        ("甲", "ai_enterprises", "actual", "ai", "超2800家", "mini", "2600余家", "mini-late", "0.0714")]
+def test_conflicts_exact(cli, contradicting):
+    def found(*args, data=MINI):
+        return [(r["place"], r["metric"], r["kind"], r["scope"], r["a_text"], r["a_sources"], r["b_text"],
+                 r["b_sources"], r["relation"], r["difference"])
+                for r in rows(cli("conflicts", *args, "--data", str(data)).stdout)]
+    assert found("-f", "csv", data=contradicting) == [
+        ("甲", "ai_enterprises", "actual", "ai", "超2800家", "mini", "2600家", "mini-late", "contradiction", "0.0714")]
+    # mini's 超2800家 and 2600余家 are two lower bounds: they agree, listed only with --all
+    assert found("-f", "csv") == []
+    assert found("--all", "-f", "csv") == [
+        ("甲", "ai_enterprises", "actual", "ai", "超2800家", "mini", "2600余家", "mini-late", "consistent", "0.0714")]
+    assert run(cli, "conflicts", "--all", "-f", "markdown").stdout.splitlines()[0] == "### 0处来源不一致, 1处写法不同但可同时成立"
     assert rows(run(cli, "conflicts", "乙", "-f", "csv").stdout) == []
     assert run(cli, "conflicts", "乙", "-f", "markdown").stdout == "### 0处来源不一致\n\n_(无)_\n"
 
@@ -538,15 +545,15 @@ def _headline(metric):
                + ",".join(_headline(m) for m in ("ai_enterprises", "industry_scale", "compute_capacity"))
                + ",facts,policies,programmes"),
     (["show", "甲"], "place,place_label,metric,metric_label,kind_label," + _fact() + ",set_on,note"),
-    (["rank", "--by", "产业规模"], "rank,place,place_label,level," + _fact() + ",comparable,reason,conflicts,why"),
+    (["rank", "--by", "产业规模"], "rank,place,place_label,level," + _fact() + ",comparable,reason,tie,conflicts,why"),
     (["subsidies"], PROGRAMME_KEYS),
     (["funds"], PROGRAMME_KEYS),
     (["subsidies", "--spend", "300万"], PROGRAMME_KEYS + ",spend,estimate,rate_used,rate_used_bound,special_used,gross,payout,payout_bound,payout_shown,rule"),
     (["targets"], "place,place_label,metric,metric_label," + _fact() + ",set_on," + _fact("actual_")
-     + ",actual_shown,progress,progress_reason"),
+     + ",actual_shown,progress,progress_reason,met"),
     (["conflicts"], "place,place_label,metric,metric_label,kind,scope,scope_label,"
      + ",".join(f"{s}_{k}" for s in "ab" for k in ("value", "value_max", "unit", "bound", "text", "date", "date_basis",
-                                                    "sources", "citations", "shown")) + ",difference"),
+                                                    "sources", "citations", "shown")) + ",relation,difference"),
     (["policies"], "place,place_label,title,date,date_basis,period,sources,citations,note"),
     (["sources"], "source,title,publisher,published,file,sha256,url,origin,facts,policies,programmes"),
     (["metrics"], "metric,zh,en,unit,machine_unit,higher_is_better,scopes,places"),
@@ -569,7 +576,7 @@ def _results(base):
         "estimate": lambda: subsidies.list_programmes(base, spend=Decimal(3000000)),
         "funds": lambda: subsidies.list_programmes(base, funds=True),
         "sources": lambda: places.list_sources(base), "targets": lambda: targets.list_targets(base),
-        "conflicts": lambda: conflicts.list_conflicts(base), "policies": lambda: places.list_policies(base),
+        "conflicts": lambda: conflicts.list_conflicts(base, everything=True), "policies": lambda: places.list_policies(base),
         "metrics": lambda: places.list_metrics(base), "types": lambda: places.list_types(base),
     }
 

@@ -153,10 +153,17 @@ def test_two_sources_of_one_figure_are_one_fact(project):
     assert fact.sources == ("newsweek-2025-03-17", "liaowang-2025-03")
 
 
-def test_disagreeing_sources_are_both_kept(project):
-    shanghai = [(a.value.display(), a.sources, b.value.display(), b.sources) for a, b in conflicts(project.base.facts)
+def test_differing_sources_are_both_kept_and_the_tighter_bound_shown(project):
+    # 突破4500亿元 and 突破4000亿元 are two lower bounds: both can hold, so a variant, not a conflict
+    from cityai_cli.rules import variants
+
+    def of_shanghai(pairs):
+        return [(a.value.display(), a.sources, b.value.display(), b.sources) for a, b in pairs
                 if (a.place, a.metric, a.scope) == ("上海", "industry_scale", "ai_industry")]
-    assert len(shanghai) == 1
+
+    assert of_shanghai(conflicts(project.base.facts)) == []
+    shanghai = of_shanghai(variants(project.base.facts))
+    assert shanghai[0][0] == "突破4500亿元" and len(shanghai) == 1
     a_text, a_sources, b_text, b_sources = shanghai[0]
     assert {a_text: a_sources, b_text: b_sources} == {"突破4000亿元": ("chinanews-2025-02-14",),
                                                       "突破4500亿元": ("liaowang-2025-03",)}

@@ -51,9 +51,28 @@ def test_machine_fields_carry_scope_kind_date_basis_and_citations(mini):
                                  "note": None}]
 
 
-def test_a_disagreeing_source_is_attached_to_the_row(mini):
-    row = rank(mini.base, "ai_enterprises").rows[0]
-    assert [(c["text"], c["date"], c["sources"]) for c in row["conflicts"]] == [("2600余家", "2024-12-31", ["mini-late"])]
+def test_a_contradicting_source_is_attached_to_the_row(mini, contradicting):
+    from cityai_cli.kb import load
+
+    row = rank(load(contradicting).base, "ai_enterprises").rows[0]
+    assert [(c["text"], c["date"], c["sources"]) for c in row["conflicts"]] == [("2600家", "2024-12-31", ["mini-late"])]
+    # 超2800家 and 2600余家 can both hold: nothing attached
+    assert rank(mini.base, "ai_enterprises").rows[0]["conflicts"] is None
+
+
+def test_figures_the_bounds_cannot_order_share_a_rank_and_say_so(tmp_path):
+    from conftest import MINI
+    from cityai_cli.kb import load
+
+    # 乙 约2400家 (2280..2520) against 甲 2500家: neither certainly beats the other
+    text = MINI.read_text(encoding="utf-8").replace('value = "超2800家"', 'value = "2500家"')
+    (tmp_path / "seeds").mkdir()
+    seed = (MINI.parent / "seeds" / "mini.txt").read_text(encoding="utf-8").replace("超2800家", "2500家")
+    (tmp_path / "seeds" / "mini.txt").write_text(seed, encoding="utf-8")
+    (tmp_path / "t.toml").write_text(text.replace("企业超2800家", "企业2500家"), encoding="utf-8")
+    rows = rank(load(tmp_path / "t.toml").base, "ai_enterprises", level=None).rows
+    assert [(r["rank"], r["place"], r["text"], r["tie"]) for r in rows][:3] == [
+        (1, "甲", "2500家", "bounds"), (1, "乙", "约2400家", "bounds"), (3, "丁", "1200家", None)]
 
 
 def test_top_cuts_and_region_filters(mini):

@@ -340,19 +340,27 @@ def targets_command(
 @handle_errors
 def conflicts_command(
     places: PlacesArgument = None,
+    all_: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Also list figures that differ but can all hold (约2400家 beside 超2400家), marked consistent.",
+        ),
+    ] = False,
     format: FormatOption = None,
     lang: LangOption = Lang.zh,
     data: DataOption = None,
     with_: WithOption = None,
 ) -> None:
-    """Where sources disagree: same place, metric, scope, kind and year, different figures.
+    """Where sources contradict each other: same place, metric, scope, kind and year, figures that cannot both hold.
 
-    Example: cityai conflicts 深圳
+    Example: cityai conflicts 深圳 --all
     """
     from ..query.conflicts import list_conflicts
 
     loaded = load(data, with_)
-    emit(loaded, list_conflicts(loaded.base, resolve_places(loaded, places) if places else None), format, lang)
+    names = resolve_places(loaded, places) if places else None
+    emit(loaded, list_conflicts(loaded.base, names, all_), format, lang)
 
 
 @app.command("policies")

@@ -9,12 +9,12 @@ it carries flags, each a code with its parameters (`{"code": "different_scope", 
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from ..dates import PartialDate
 from ..errors import UsageError
 from ..facts import Base, Fact
-from ..rules import WINDOW_MONTHS, better, comparable, conflicts, headline, newest
+from ..rules import WINDOW_MONTHS, comparable, contradicting, headline, newest, positions, same_value
 from .common import Record, Result, fact_fields, quantity_fields
 
 KINDS = ("actual", "target", "forecast")
@@ -74,24 +74,21 @@ def _row(
     else:
         flags += _time_and_scope_flags(present, window)
     for name, fact in present.items():
-        for a, b in conflicts(base.facts_of(name, metric, kind)):
-            if fact in (a, b):
-                other = b if a is fact else a
-                flags.append(
-                    {
-                        "code": "sources_disagree",
-                        "place": name,
-                        **quantity_fields(other.value),
-                        "date": str(other.date),
-                        "sources": list(other.sources),
-                    }
-                )
+        for other in contradicting(fact, base.facts_of(name, metric, kind)):
+            flags.append(
+                {
+                    "code": "sources_disagree",
+                    "place": name,
+                    **quantity_fields(other.value),
+                    "date": str(other.date),
+                    "sources": list(other.sources),
+                }
+            )
     leaders: List[str] = []
     if len(present) > 1 and not any(f["code"] in _BLOCKING for f in flags):
-        best = min(better(definition, f) for f in present.values())
-        leaders = [n for n, f in present.items() if better(definition, f) == best]
-        if len(leaders) == len(present):
-            leaders = []  # all equal: nobody leads
+        leaders, tie = _leaders(present, definition.higher_is_better)
+        if tie:
+            flags.append(tie)
     for name in picked:
         row[keys[name] + "_leader"] = name in leaders
     row["leader"] = leaders or None
@@ -119,3 +116,13 @@ def _time_and_scope_flags(present: Dict[str, Fact], window: int) -> List[Record]
     elif not reasons and any(comparable(fact, anchor, 0) for fact in present.values()):  # 2024 holds 2024-12-31
         flags.append({"code": "dates_differ", "places": dates})
     return flags
+
+
+def _leaders(present: Dict[str, Fact], higher_is_better: bool) -> Tuple[List[str], Optional[Record]]:
+    """The places no other certainly beats (`rules.positions`), and a `tie` flag when their bounds
+    cannot order different figures. Nobody leads when all are first: all equal, or all tied."""
+    names = list(present)
+    first = [n for n, rank in zip(names, positions([present[n].value for n in names], higher_is_better)) if rank == 1]
+    differ = any(not same_value(present[first[0]], present[n]) for n in first)
+    tie = {"code": "tie", "places": first} if len(first) > 1 and differ else None
+    return ([] if len(first) == len(present) else first), tie

@@ -72,6 +72,7 @@ def rank_table(base: Base, result, lang: str) -> List[Table]:
     def why(r: Record, glue: bool = True) -> str:
         year = (r["date"] or "")[:4]
         parts = [word(lang, f"reason.{r['reason']}", year=year)] if r["reason"] else []
+        parts += [word(lang, "tie.bounds")] if r.get("tie") == "bounds" else []
         parts += [
             f"{names.figure(c['_quantity'], lang, glue)} ({', '.join(c['sources'])})" for c in r["conflicts"] or []
         ]
@@ -84,6 +85,7 @@ def rank_table(base: Base, result, lang: str) -> List[Table]:
         *fact_columns(base, lang, metric_of=lambda r: meta["metric"]),
         Column("comparable", "comparable", "bool", in_table=False),
         Column("reason", "reason", in_table=False),
+        Column("tie", "tie", in_table=False),
         Column("conflicts", "conflicts", in_table=False),
         Column("why", word(lang, "why"), atomic=True, cell=why, value=lambda r: why(r, False) or None),
     ]
@@ -108,8 +110,8 @@ def rank_table(base: Base, result, lang: str) -> List[Table]:
 
 def _flag_text(base: Base, flag: Record, lang: str, metric: str, glue: bool = False) -> str:
     code = flag["code"]
-    if code == "only_one":
-        return word(lang, "flag.only_one", places=", ".join(names.place(base, p, lang) for p in flag["places"]))
+    if code in ("only_one", "tie"):
+        return word(lang, f"flag.{code}", places=", ".join(names.place(base, p, lang) for p in flag["places"]))
     if code == "sources_disagree":
         return word(
             lang,
@@ -185,6 +187,8 @@ def targets_table(base: Base, result, lang: str) -> List[Table]:
     def progress(r: Record) -> str:
         if r["progress"] is not None:
             return f"{r['progress'] * 100:.0f}%"
+        if r["progress_reason"] == "not_an_amount" and r.get("met"):
+            return word(lang, f"met.{r['met']}")
         scope = names.scope(base, r["metric"], r["actual_scope"], lang) if r["actual_scope"] else ""
         return word(lang, f"progress.{r['progress_reason']}", scope=scope)
 
@@ -211,6 +215,7 @@ def targets_table(base: Base, result, lang: str) -> List[Table]:
         ),
         Column("progress", word(lang, "progress"), "number", cell=progress),
         Column("progress_reason", "progress_reason", in_table=False),
+        Column("met", "met", in_table=False),
     ]
     return [_table("targets", word(lang, "t.targets", n=len(result.rows)), columns, result.rows, lang, dated=True)]
 
@@ -243,15 +248,26 @@ def conflicts_table(base: Base, result, lang: str) -> List[Table]:
                 value=_side_cell(side, lang, machine=True),
             )
         )
+    columns.append(Column("relation", "relation", in_table=False))
     columns.append(
         Column(
             "difference",
             word(lang, "difference"),
             "number",
-            cell=lambda r: f"{r['difference'] * 100:.0f}%" if r["difference"] is not None else "—",
+            cell=lambda r: (
+                word(lang, "relation.consistent")
+                if r["relation"] == "consistent"
+                else f"{r['difference'] * 100:.0f}%"
+                if r["difference"] is not None
+                else "—"
+            ),
         )
     )
-    return [_table("conflicts", word(lang, "t.conflicts", n=len(result.rows)), columns, result.rows, lang, dated=True)]
+    contradictions = sum(r["relation"] == "contradiction" for r in result.rows)
+    title = word(lang, "t.conflicts", n=contradictions)
+    if result.meta.get("all"):
+        title += word(lang, "t.variants", n=len(result.rows) - contradictions)
+    return [_table("conflicts", title, columns, result.rows, lang, dated=True)]
 
 
 def _side_cell(side: str, lang: str, machine: bool = False) -> Callable[[Record], Any]:
