@@ -53,7 +53,8 @@ WORDS: Dict[str, Dict[str, str]] = {
         "estimate.within_cap": "{rate} × {spend} = {gross}, 未超上限 {cap}",
         # titles
         "t.rank": "{metric}{kind} · {level} · {ranked}个可比排名({window}个月内), {others}个未排名, {without}个无数据",
-        "t.rank_elsewhere": " (该指标数据见于: {levels}; 用 --level)", "t.all_levels": "全部级别",
+        "t.rank_elsewhere": " (该指标数据见于: {levels})", "t.all_levels": "全部级别",
+        "t.level_option": "{level} --level {value}",
         "t.compare": "{places}", "t.as_of": " · 截至{as_of}", "t.targets": "{n}个目标",
         "t.conflicts": "{n}处来源不一致",
         "t.subsidies": "{n}个补贴项目", "t.funds": "{n}个基金", "t.spend": " · 合同金额{spend}", "t.top": " · 前{n}个",
@@ -109,7 +110,8 @@ WORDS: Dict[str, Dict[str, str]] = {
         "t.rank":
             "{metric}{kind} · {level} · {ranked} ranked (within {window} months), {others} unranked, "
             "{without} without the figure",
-        "t.rank_elsewhere": " (figures exist for: {levels}; use --level)", "t.all_levels": "all levels",
+        "t.rank_elsewhere": " (figures exist for: {levels})", "t.all_levels": "all levels",
+        "t.level_option": "--level {value}",
         "t.compare": "{places}", "t.as_of": " · as of {as_of}", "t.targets": "{n} target{s}",
         "t.conflicts": "{n} disagreement{s} between sources", "t.subsidies": "{n} subsidy programme{s}",
         "t.funds": "{n} fund{s}", "t.spend": " · spend {spend}", "t.top": " · top\u00a0{n}", "t.places": "{n} place{s}",
