@@ -652,3 +652,12 @@ def test_spend_takes_the_english_forms(cli, spend):
 def test_an_invalid_amount_reads_in_english_under_lang_en(cli, spend, reason):
     result = cli("subsidies", "--spend", spend, "--data", str(MINI), "--lang", "en")
     assert (result.code, result.stderr) == (2, f"Error: invalid amount {spend!r}: {reason}\n")
+
+
+@pytest.mark.parametrize("command", [["rank", "--by", "企业数"], ["compare", "甲", "乙"]])
+@pytest.mark.parametrize("window, shown", [("-1", "-1 is not in the range 0<=x<=1200"),
+                                           ("1201", "1201 is not in the range 0<=x<=1200"),
+                                           ("12m", "'12m' is not a valid")])
+def test_a_bad_window_is_a_usage_error(cli, command, window, shown):
+    result = run(cli, *command, "--window", window)
+    assert result.code == 2 and shown in result.stderr and result.stdout == ""
