@@ -96,7 +96,9 @@ class KnowledgeBase:
         region: Optional[str] = None,
         as_of: Optional[str] = None,
         kind: str = "actual",
+        window: int = 12,
     ) -> Table:
+        """window: compare figures dated at most this many months apart (`--window`)."""
         from .names import metric_index
         from .query.rank import rank
 
@@ -105,13 +107,17 @@ class KnowledgeBase:
         if kind not in ("actual", "target", "forecast"):
             raise UsageError(f"kind must be actual, target or forecast, got {kind!r}")
         chosen = metric_index(self.base).resolve(metric)
-        result = rank(
-            self.base, chosen, None if level == "all" else level, top, kind, self._region(region), _date(as_of)
-        )
+        level_ = None if level == "all" else level
+        result = rank(self.base, chosen, level_, top, kind, self._region(region), _date(as_of), _window(window))
         return self._table(result)
 
     def compare(
-        self, *places: str, metrics: Sequence[str] = (), as_of: Optional[str] = None, long: bool = False
+        self,
+        *places: str,
+        metrics: Sequence[str] = (),
+        as_of: Optional[str] = None,
+        window: int = 12,
+        long: bool = False,
     ) -> Table:
         from .names import metric_index, place_index
         from .query.compare import compare
@@ -119,7 +125,7 @@ class KnowledgeBase:
 
         index, metric_names = place_index(self.base), metric_index(self.base)
         chosen = [metric_names.resolve(m) for m in metrics] or None
-        result = compare(self.base, [index.resolve(p) for p in places], chosen, _date(as_of))
+        result = compare(self.base, [index.resolve(p) for p in places], chosen, _date(as_of), _window(window))
         return self._table(long_form(result) if long else result)
 
     def subsidies(
@@ -155,11 +161,12 @@ class KnowledgeBase:
         chosen = metric_index(self.base).resolve(metric) if metric else None
         return self._table(list_targets(self.base, names, chosen, self._region(region)))
 
-    def conflicts(self, places: Sequence[str] = ()) -> Table:
+    def conflicts(self, places: Sequence[str] = (), everything: bool = False) -> Table:
+        """everything: also the figures that differ but may both hold (`--all`)."""
         from .names import resolve_places
         from .query.conflicts import list_conflicts
 
-        return self._table(list_conflicts(self.base, resolve_places(self.base, list(places)) or None))
+        return self._table(list_conflicts(self.base, resolve_places(self.base, list(places)) or None, everything))
 
     def cite(self, name: str, metric: Optional[str] = None) -> Table:
         """The evidence of a place's metric, or (no metric) of a programme by its name."""
@@ -198,6 +205,12 @@ def _date(text: Optional[str]):
         return PartialDate.parse(text)
     except ValueError as error:
         raise UsageError(f"as_of: {error}") from None
+
+
+def _window(months: int) -> int:
+    if isinstance(months, bool) or not isinstance(months, int) or not 0 <= months <= 1200:
+        raise UsageError(f"window: a number of months from 0 to 1200, got {months!r}")
+    return months
 
 
 def _amount(spend: Union[str, int, Decimal, None]) -> Optional[Decimal]:
@@ -254,9 +267,9 @@ def targets(places: Sequence[str] = (), **options: Any) -> Table:
     return _default().targets(places, **options)
 
 
-def conflicts(places: Sequence[str] = ()) -> Table:
+def conflicts(places: Sequence[str] = (), everything: bool = False) -> Table:
     """`KnowledgeBase.conflicts` on the bundled base."""
-    return _default().conflicts(places)
+    return _default().conflicts(places, everything)
 
 
 def cite(name: str, metric: Optional[str] = None) -> Table:

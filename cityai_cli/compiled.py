@@ -34,7 +34,7 @@ from .facts import (
 from .quantity import Quantity
 from .record import COMPILE_AFTER
 
-FORMAT = "5"  # bump when the tables below change
+FORMAT = "6"  # bump when the tables below change, or what their marks mean (5: conflict = contradicted)
 
 # ---- how a field of each declared type is stored and read back ------------------------------
 
@@ -241,7 +241,8 @@ SOURCES = Stored("sources", SourceDef, ("position INTEGER NOT NULL",), keys={"ke
 PLACES = Stored("places", PlaceDef, ("position INTEGER NOT NULL",), keys={"name": "PRIMARY KEY"})
 # Facts: id numbers a metric's facts together, by place (one metric is one stretch of the file);
 # position is the curated order. headline = 1: its (place, metric, kind, scope)'s headline
-# (`rules.headline`) or in a conflict, what rank and list read; conflict = 1: in a conflict.
+# (`rules.headline`) or in a conflict (`rules.contradicted`), what rank and list read;
+# conflict = 1: in a conflict.
 FACTS = Stored(
     "facts",
     Fact,
@@ -375,13 +376,14 @@ def _term_rows(programmes: List[tuple]) -> List[tuple]:
 
 def _marks(base: AbstractBase) -> Tuple[Set[int], Set[int]]:
     """Indexes (in base.facts) of the facts `headline_facts` returns: each (place, metric, kind,
-    scope)'s headline by `rules.headline` and both facts of every pair of `rules.conflicts`; and
-    of those in a pair alone (`conflicting_facts`).
+    scope)'s headline by `rules.headline` and every fact that contradicts another
+    (`rules.contradicted`, found by a sweep: n log n in a group, never every pair); and of those
+    contradicted alone (`conflicting_facts`).
 
     Enough for any headline of the group (the headline key orders by scope first, and the first
     minimal fact of the whole group is the first minimal one of its scope, so the marked facts,
     kept in curated order, give the same pick) and for every conflict of any fact."""
-    from .rules import conflicts, headline
+    from .rules import contradicted, headline
 
     groups: Dict[tuple, List[int]] = {}
     for i, f in enumerate(base.facts):
@@ -397,6 +399,5 @@ def _marks(base: AbstractBase) -> Tuple[Set[int], Set[int]]:
             scopes.setdefault(facts[i].scope, []).append(facts[i])
         for same_scope in scopes.values():
             marked.add(position[id(headline(same_scope, definition))])
-        for pair in conflicts(facts[i] for i in members):
-            paired.update(position[id(f)] for f in pair)
+        paired.update(position[id(f)] for f in contradicted([facts[i] for i in members]))
     return marked | paired, paired

@@ -28,7 +28,10 @@ CASES = [
     (("subsidies", "--spend", "300万", "--eligible", "startup"), lambda kb: kb.subsidies("300万", eligible=["startup"])),
     (("funds",), lambda kb: kb.subsidies(funds=True)),
     (("targets", "甲"), lambda kb: kb.targets(["甲"])),
-    (("conflicts",), lambda kb: kb.conflicts()),
+    (("conflicts", "甲", "--all"), lambda kb: kb.conflicts(["甲"], everything=True)),
+    (("conflicts", "--all"), lambda kb: kb.conflicts(everything=True)),
+    (("rank", "--by", "ai_enterprises", "--window", "0"), lambda kb: kb.rank("ai_enterprises", window=0)),
+    (("compare", "甲", "乙", "--window", "24"), lambda kb: kb.compare("甲", "乙", window=24)),
     (("cite", "甲", "ai_enterprises"), lambda kb: kb.cite("甲", "ai_enterprises")),
     (("cite", "甲市算力券"), lambda kb: kb.cite("甲市算力券")),
 ]
@@ -69,6 +72,8 @@ def test_errors_are_raised_not_exits(kb):
         kb.compare("甲")
     with pytest.raises(api.UsageError, match="as_of: "):
         kb.rank("ai_enterprises", as_of="soon")
+    with pytest.raises(api.UsageError, match="window: a number of months from 0 to 1200, got -1"):
+        kb.rank("ai_enterprises", window=-1)
     with pytest.raises(api.UsageError, match="level must be one of"):
         kb.rank("ai_enterprises", level="planet")
     with pytest.raises(api.UsageError, match="a fund is an investment vehicle"):

@@ -39,10 +39,15 @@ def render(report: Report, options) -> str:
         fields, rows = _per_citation(fields, rows)
     writer.writerow([text_cell(header) for header, _, _ in fields])
     # Column by column (a 3,000-row table has ~100,000 cells); text, most cells, is looked up in
-    # text_cell's memo directly, anything else goes through cell().
-    cells = [_cells([get(row) for row in rows], kind) for _, get, kind in fields]
-    writer.writerows(zip(*cells))
+    # text_cell's memo directly, anything else goes through cell(). In chunks of rows, so that
+    # the cells of a long table (conflicts at scale: 100,000 rows) are never all held at once.
+    for start in range(0, len(rows), _CHUNK):
+        chunk = rows[start : start + _CHUNK]
+        writer.writerows(zip(*[_cells([get(row) for row in chunk], kind) for _, get, kind in fields]))
     return out.getvalue()
+
+
+_CHUNK = 4096
 
 
 Field = Tuple[str, Callable[[dict], Any], str]  # (header, the value of a row, kind)
