@@ -18,8 +18,23 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Union
 
+from .dates import PartialDate
 from .errors import DataError, UsageError
+from .names import check_flags, group_index, metric_index, place_index, resolve_places, subsidy_type_index
+from .paths import default_data_path, layer_paths
+from .quantity import FigureError, parse_amount
+from .query.cite import cite_fact, cite_programme
 from .query.common import Result
+from .query.compare import compare as _compare
+from .query.conflicts import list_conflicts
+from .query.long import long_form
+from .query.rank import rank as _rank
+from .query.subsidies import list_programmes
+from .query.targets import list_targets
+from .render.csv_format import tidy_fields
+from .store import open_base
+from .view import view
+from .view.words import LANGS
 
 __all__ = [
     "DataError",
@@ -99,16 +114,13 @@ class KnowledgeBase:
         window: int = 12,
     ) -> Table:
         """window: compare figures dated at most this many months apart (`--window`)."""
-        from .names import metric_index
-        from .query.rank import rank
-
         if level not in LEVELS:
             raise UsageError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
         if kind not in ("actual", "target", "forecast"):
             raise UsageError(f"kind must be actual, target or forecast, got {kind!r}")
         chosen = metric_index(self.base).resolve(metric)
         level_ = None if level == "all" else level
-        result = rank(self.base, chosen, level_, top, kind, self._region(region), _date(as_of), _window(window))
+        result = _rank(self.base, chosen, level_, top, kind, self._region(region), _date(as_of), _window(window))
         return self._table(result)
 
     def compare(
@@ -119,13 +131,10 @@ class KnowledgeBase:
         window: int = 12,
         long: bool = False,
     ) -> Table:
-        from .names import metric_index, place_index
-        from .query.compare import compare
-        from .query.long import long_form
 
         index, metric_names = place_index(self.base), metric_index(self.base)
         chosen = [metric_names.resolve(m) for m in metrics] or None
-        result = compare(self.base, [index.resolve(p) for p in places], chosen, _date(as_of), _window(window))
+        result = _compare(self.base, [index.resolve(p) for p in places], chosen, _date(as_of), _window(window))
         return self._table(long_form(result) if long else result)
 
     def subsidies(
@@ -140,9 +149,6 @@ class KnowledgeBase:
     ) -> Table:
         """spend: an amount in yuan (300万, "3000000" or 3000000); eligible: special-rate flags
         (startup …); funds: the investment funds instead (`cityai funds`)."""
-        from .names import check_flags, resolve_places, subsidy_type_index
-        from .query.subsidies import list_programmes
-
         if funds and (spend is not None or eligible):
             raise UsageError("a fund is an investment vehicle: it has no payout to estimate (spend, eligible)")
         check_flags(self.base, list(eligible), "eligible")
@@ -154,8 +160,6 @@ class KnowledgeBase:
         return self._table(result)
 
     def targets(self, places: Sequence[str] = (), metric: Optional[str] = None, region: Optional[str] = None) -> Table:
-        from .names import metric_index, resolve_places
-        from .query.targets import list_targets
 
         names = resolve_places(self.base, list(places)) or None
         chosen = metric_index(self.base).resolve(metric) if metric else None
@@ -163,16 +167,10 @@ class KnowledgeBase:
 
     def conflicts(self, places: Sequence[str] = (), everything: bool = False) -> Table:
         """everything: also the figures that differ but may both hold (`--all`)."""
-        from .names import resolve_places
-        from .query.conflicts import list_conflicts
-
         return self._table(list_conflicts(self.base, resolve_places(self.base, list(places)) or None, everything))
 
     def cite(self, name: str, metric: Optional[str] = None) -> Table:
         """The evidence of a place's metric, or (no metric) of a programme by its name."""
-        from .names import metric_index, place_index
-        from .query.cite import cite_fact, cite_programme
-
         read = self._opened.seed_text
         if metric is None:
             return self._table(cite_programme(self.base, name, read))
@@ -181,13 +179,10 @@ class KnowledgeBase:
 
     # -- records as the renderers write them
     def _region(self, region: Optional[str]) -> Optional[str]:
-        from .names import group_index
 
         return group_index(self.base, "regions", "region").resolve(region) if region else None
 
     def _table(self, result: Result) -> Table:
-        from .render.csv_format import tidy_fields
-        from .view import view
 
         table = view(self.base, result, self.lang).tables[0]
         rows = [{column.key: _number(column.get(row)) for column in table.columns} for row in table.rows]
@@ -199,7 +194,6 @@ class KnowledgeBase:
 def _date(text: Optional[str]):
     if text is None:
         return None
-    from .dates import PartialDate
 
     try:
         return PartialDate.parse(text)
@@ -216,7 +210,6 @@ def _window(months: int) -> int:
 def _amount(spend: Union[str, int, Decimal, None]) -> Optional[Decimal]:
     if spend is None:
         return None
-    from .quantity import FigureError, parse_amount
 
     try:
         return parse_amount(str(spend))
@@ -228,9 +221,6 @@ def load(data: Optional[PathLike] = None, with_: Sequence[PathLike] = (), lang: 
     """The bundled base (or `data`, a file or directory; CITYAI_DATA when set), with the bases of
     `with_` added, as `--data` and `--with` do; from the compiled cache when it is current.
     lang: "zh" or "en", the language of the label columns."""
-    from .paths import default_data_path, layer_paths
-    from .store import open_base
-    from .view.words import LANGS
 
     if lang not in LANGS:
         raise UsageError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
