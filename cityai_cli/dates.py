@@ -71,7 +71,11 @@ PRECISIONS = ("year", "month", "day")
 
 def span(date: str) -> tuple:
     """(precision, first day, last day) of a partial date as ISO text: "2024-02" ->
-    ("month", "2024-02-01", "2024-02-29"). What the export and tidy CSV write beside each date."""
+    ("month", "2024-02-01", "2024-02-29"); a period "2020/2024" -> ("period", "2020-01-01",
+    "2024-12-31"). What the export and tidy CSV write beside each date."""
+    if "/" in date:
+        start, end = date.split("/", 1)
+        return "period", span(start)[1], span(end)[2]
     parts = [int(part) for part in date.split("-")]
     year, month, day = parts + [0] * (3 - len(parts))
     first = _dt.date(year, month or 1, day or 1)
