@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as _dt
 import functools
 import re
+from typing import Tuple
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 EXPECTED = 'expected a date such as "2024", "2024-12" or "2024-12-31"'
@@ -69,20 +71,25 @@ def _sort_key(date: PartialDate) -> tuple:
 PRECISIONS = ("year", "month", "day")
 
 
+def bounds(date: str) -> Tuple[_dt.date, _dt.date]:
+    """The first and last day a partial date covers: "2024" is 2024-01-01..2024-12-31, "2024-02"
+    is 2024-02-01..2024-02-29, a day is itself; a period "2020/2024" from its start's first day
+    to its end's last."""
+    if "/" in date:
+        start, end = date.split("/", 1)
+        return bounds(start)[0], bounds(end)[1]
+    year, month, day = (int(part) for part in (date.split("-") + ["0", "0"])[:3])
+    if day:
+        return _dt.date(year, month, day), _dt.date(year, month, day)
+    if month:
+        return _dt.date(year, month, 1), _dt.date(year, month, calendar.monthrange(year, month)[1])
+    return _dt.date(year, 1, 1), _dt.date(year, 12, 31)
+
+
 def span(date: str) -> tuple:
     """(precision, first day, last day) of a partial date as ISO text: "2024-02" ->
     ("month", "2024-02-01", "2024-02-29"); a period "2020/2024" -> ("period", "2020-01-01",
     "2024-12-31"). What the export and tidy CSV write beside each date."""
-    if "/" in date:
-        start, end = date.split("/", 1)
-        return "period", span(start)[1], span(end)[2]
-    parts = [int(part) for part in date.split("-")]
-    year, month, day = parts + [0] * (3 - len(parts))
-    first = _dt.date(year, month or 1, day or 1)
-    if day:
-        last = first
-    elif month:
-        last = _dt.date(year + month // 12, month % 12 + 1, 1) - _dt.timedelta(days=1)
-    else:
-        last = _dt.date(year, 12, 31)
-    return PRECISIONS[len(parts) - 1], first.isoformat(), last.isoformat()
+    first, last = bounds(date)
+    precision = "period" if "/" in date else PRECISIONS[date.count("-")]
+    return precision, first.isoformat(), last.isoformat()

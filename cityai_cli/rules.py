@@ -10,7 +10,7 @@ import datetime as _dt
 from decimal import Decimal
 from typing import Dict, Iterable, List, Optional, Set, Tuple
 
-from .dates import PartialDate
+from .dates import PartialDate, bounds
 from .facts import Fact, MetricDef, Programme, Term
 from .quantity import Quantity
 from .record import Frozen, _set
@@ -21,14 +21,9 @@ WINDOW_MONTHS = 12
 
 
 def date_span(date: PartialDate) -> Tuple[_dt.date, _dt.date]:
-    """The first and last day a partial date covers: "2024" is 2024-01-01..2024-12-31, "2024-02"
-    is 2024-02-01..2024-02-29, a day is itself."""
-    year, month, day = (int(part) for part in (date.split("-") + ["0", "0"])[:3])
-    if day:
-        return _dt.date(year, month, day), _dt.date(year, month, day)
-    if month:
-        return _dt.date(year, month, 1), _dt.date(year, month, calendar.monthrange(year, month)[1])
-    return _dt.date(year, 1, 1), _dt.date(year, 12, 31)
+    """The first and last day a partial date covers (`dates.bounds`: one rule for the time rule,
+    the export and the CSV)."""
+    return bounds(date)
 
 
 def add_months(day: _dt.date, months: int) -> _dt.date:

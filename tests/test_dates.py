@@ -17,3 +17,11 @@ from cityai_cli.dates import span
 ])
 def test_span(date, expected):
     assert span(date) == expected
+
+
+def test_bounds_are_dates_and_a_period_runs_from_its_start_to_its_end():
+    import datetime as dt
+
+    from cityai_cli.dates import bounds
+    assert bounds("2024-02") == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
+    assert bounds("2020/2024-06") == (dt.date(2020, 1, 1), dt.date(2024, 6, 30))
