@@ -51,9 +51,11 @@ def _table(
     dated: bool = False,
     chart: Optional[str] = None,
     empty: Optional[str] = None,
+    absent: Optional[Callable[[Record], Optional[str]]] = None,
 ) -> Table:
     """A table as every command shows it: the language's word when there are no rows (or `empty`),
-    and, when the rows carry dates (`dated`), the legend of the marks on them."""
+    when the rows carry dates (`dated`) the legend of the marks on them, and `absent` (a row's
+    name when it has no data) listed after "无数据"."""
     return Table(
         name,
         title,
@@ -62,6 +64,8 @@ def _table(
         chart=chart,
         empty=word(lang, "empty") if empty is None else empty,
         caption=legend(rows, lang) if dated else "",
+        absent=absent,
+        absent_label=word(lang, "no_data"),
     )
 
 
@@ -84,7 +88,7 @@ def rank_table(base: Base, result, lang: str) -> List[Table]:
         Column("comparable", "comparable", "bool", in_table=False),
         Column("reason", "reason", in_table=False),
         Column("conflicts", "conflicts", in_table=False),
-        Column("why", word(lang, "why"), atomic=True, cell=why, value=lambda r: why(r, False) or None),
+        Column("why", word(lang, "why"), atomic=True, cell=why, value=lambda r: why(r, False) or None, role="note"),
     ]
     kind = "" if meta["kind"] == "actual" else f" ({word(lang, 'kind.' + meta['kind'])})"
     level = word(lang, f"level.{meta['level']}") if meta["level"] else word(lang, "t.all_levels")
@@ -101,7 +105,18 @@ def rank_table(base: Base, result, lang: str) -> List[Table]:
     if meta["levels_with_figure"]:
         levels = ", ".join(word(lang, f"level.{level}") for level in meta["levels_with_figure"])
         title += word(lang, "t.rank_elsewhere", levels=levels)
-    return [_table("rank", title + _as_of(result, lang), columns, result.rows, lang, dated=True, chart="_chart")]
+    return [
+        _table(
+            "rank",
+            title + _as_of(result, lang),
+            columns,
+            result.rows,
+            lang,
+            dated=True,
+            chart="_chart",
+            absent=lambda r: None if r.get("_quantity") is not None else names.place(base, r["place"], lang),
+        )
+    ]
 
 
 def _flag_text(base: Base, flag: Record, lang: str, metric: str, glue: bool = False) -> str:
@@ -156,6 +171,7 @@ def compare_table(base: Base, result, lang: str) -> List[Table]:
             atomic=True,
             cell=lambda r: "; ".join(_flag_text(base, f, lang, r["metric"], True) for f in r["flags"] or []),
             value=lambda r: "; ".join(_flag_text(base, f, lang, r["metric"]) for f in r["flags"] or []) or None,
+            role="note",
         ),
     ]
     places = result.meta["places"]
@@ -169,9 +185,12 @@ def _cell(key: str, lang: str):
         quantity = record.get(f"_{key}_quantity")
         if quantity is None:
             return "—"
-        star = " " + word(lang, "leader") if record.get(f"{key}_leader") else ""
+        # The mark stays with its figure (glued); the date follows on the same line when it fits.
+        star = names.glued(" " + word(lang, "leader")) if record.get(f"{key}_leader") else ""
+        # A figure with a number is one word; one in words alone ("in the leading group") may fold.
+        text = names.figure(quantity, lang)
         return (
-            f"{names.figure(quantity, lang, True)}{star}\n"
+            f"{names.glued(text) if any(ch.isdigit() for ch in text) else text}{star} "
             f"{names.date(record[f'{key}_date'], record[f'{key}_date_basis'])}"
         )
 
@@ -339,7 +358,6 @@ def programme_columns(base: Base, lang: str, estimated: bool = False) -> List[Co
             Column(
                 f"{name}_shown",
                 word(lang, name),
-                atomic=True,
                 in_table=not (estimated and name == "pool"),
                 cell=_term_cell(name, lang),
                 value=_term_cell(name, lang, machine=True),
@@ -353,11 +371,12 @@ def programme_columns(base: Base, lang: str, estimated: bool = False) -> List[Co
                     atomic=True,
                     in_table=not estimated,
                     cell=lambda r: "; ".join(f"{t['text']} [{t['flag']}]" for t in r["special_rates"] or []) or "—",
+                    role="note",
                 )
             )
     columns += [
         Column("eligibility", word(lang, "eligibility"), in_table=False),
-        Column("sources", word(lang, "sources"), atomic=True, in_table=not estimated),
+        Column("sources", word(lang, "sources"), atomic=True, in_table=not estimated, role="sources"),
         Column("citations", "citations", in_table=False),
         Column("note", "note", in_table=False),
     ]
@@ -505,7 +524,7 @@ def policy_columns(base: Base, lang: str, with_place: bool = True) -> List[Colum
         Column("date", word(lang, "date"), atomic=True, cell=lambda r: names.date(r["date"], r["date_basis"])),
         Column("date_basis", "date_basis", in_table=False),
         Column("period", word(lang, "period"), atomic=True),
-        Column("sources", word(lang, "sources"), atomic=True),
+        Column("sources", word(lang, "sources"), atomic=True, role="sources"),
         Column("citations", "citations", in_table=False),
         Column("note", "note", in_table=False),
     ]
