@@ -20,9 +20,10 @@ class Column(Frozen):
     terminal table / markdown; atomic: its words (figures, dates, ids) are never broken across
     lines; value: a derived (label) column's machine value. role (terminal table only): "sources",
     its ids become footnote markers [1] [2] with a legend under the table; "note", its prose
-    becomes a numbered footnote under the table and the cell shows the marker."""
+    becomes a numbered footnote under the table and the cell shows the marker; beside: the key of
+    the column whose cell carries this column's markers (then it has no column of its own)."""
 
-    __slots__ = ("key", "header", "kind", "in_table", "cell", "atomic", "value", "role")
+    __slots__ = ("key", "header", "kind", "in_table", "cell", "atomic", "value", "role", "beside")
     key: str
     header: str
     kind: str
@@ -31,6 +32,7 @@ class Column(Frozen):
     atomic: bool
     value: Optional[Callable[[Record], Any]]
     role: str
+    beside: str
 
     def __init__(
         self,
@@ -42,6 +44,7 @@ class Column(Frozen):
         atomic: bool = False,
         value: Optional[Callable[[Record], Any]] = None,
         role: str = "",
+        beside: str = "",
     ):
         _set(self, "key", key)
         _set(self, "header", header)
@@ -51,6 +54,7 @@ class Column(Frozen):
         _set(self, "atomic", atomic)
         _set(self, "value", value)
         _set(self, "role", role)
+        _set(self, "beside", beside)
 
     def get(self, record: Record) -> Any:
         """The value CSV and JSON write: the record's field, or the derived label."""

@@ -80,7 +80,8 @@ def test_english_rank_reads_in_english(mini):
     lines = [line.rstrip() for line in text.splitlines()]
     assert lines[0] == "industry scale · city · 2 ranked, 1 not comparable, 0 without the figure"
     delta = next(line for line in lines if "Delta" in line)
-    assert re.sub(r"\s+", " ", delta).strip() == "— Delta CNY 500 bn 2024 core AI industry mini-late different scope"
+    assert re.sub(r"\s+", " ", delta).strip() == "— Delta CNY 500 bn [2] 2024 core AI industry [3]"
+    assert lines[-2:] == ["[1] mini  [2] mini-late", "[3] different scope"]
 
 
 def test_rank_marks_a_publication_date_and_explains_it(mini):
@@ -151,7 +152,7 @@ def test_a_coloured_table_keeps_its_width_on_any_terminal(mini, monkeypatch, ter
     monkeypatch.setenv("TERM", term)
     text = render(view(mini.base, list_places(mini.base, None), "zh"), "table", Options(width=140, color=True))
     plain = [re.sub(r"\x1b\[[0-9;]*m", "", line).rstrip() for line in text.splitlines()]
-    assert plain[2].split() == ["地区", "级别", "省份", "区域", "人工智能企业数", "产业规模", "智能算力规模", "数据"]
+    assert plain[1].split() == ["地区", "级别", "省份", "区域", "人工智能企业数", "产业规模", "智能算力规模", "数据"]
     assert max(len(line) for line in plain) > 80
 
 

@@ -163,6 +163,10 @@ def rank_command(
     targets: Annotated[bool, typer.Option("--targets", help="Rank targets instead of actual figures.")] = False,
     forecasts: Annotated[bool, typer.Option("--forecasts", help="Rank third-party forecasts.")] = False,
     chart: Annotated[bool, typer.Option("--chart", help="Draw horizontal bars (terminal table).")] = False,
+    all_rows: Annotated[
+        bool,
+        typer.Option("--all", help="List places without the figure as rows (by default: one line under the table)."),
+    ] = False,
     as_of: AsOfOption = None,
     format: FormatOption = None,
     lang: LangOption = Lang.zh,
@@ -191,6 +195,7 @@ def rank_command(
         format,
         lang,
         chart,
+        all_rows=all_rows,
     )
 
 

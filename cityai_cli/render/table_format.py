@@ -100,7 +100,9 @@ class _Shown:
     source ids and notes replaced by footnote markers), the footnotes and the absent names."""
 
     def __init__(self, table, all_rows: bool = False) -> None:
-        self.columns = [column for column in table.columns if column.in_table]
+        listed = [column for column in table.columns if column.in_table]
+        keys = {column.key for column in listed}
+        self.columns = [column for column in listed if not (column.role and column.beside in keys)]
         self.headers = [printable(column.header) for column in self.columns]
         absent = None if all_rows else table.absent
         names = [absent(row) if absent is not None else None for row in table.rows]
@@ -112,21 +114,25 @@ class _Shown:
         # Sources are numbered first, in order of appearance, then notes: the legend reads 1, 2, 3 …
         for role, entries in (("sources", self.sources), ("note", self.notes)):
             for row in self.rows:
-                for column in self.columns:
+                for column in listed:
                     if column.role == role:
                         for text in _footnoted(column, row):
                             if (role, text) not in numbers:
                                 numbers[(role, text)] = len(numbers) + 1
                                 entries.append(text)
-        self.cells = [
-            [
-                " ".join(f"[{n}]" for n in sorted({numbers[(column.role, text)] for text in _footnoted(column, row)}))
-                if column.role
-                else printable(column.show(row))
-                for column in self.columns
-            ]
-            for row in self.rows
-        ]
+
+        def markers(column, row) -> str:
+            return " ".join(f"[{n}]" for n in sorted({numbers[(column.role, t)] for t in _footnoted(column, row)}))
+
+        beside = [(column, column.beside) for column in listed if column.role and column.beside in keys]
+        self.cells = []
+        for row in self.rows:
+            cells = []
+            for column in self.columns:
+                cell = markers(column, row) if column.role else printable(column.show(row))
+                extra = " ".join(filter(None, (markers(note, row) for note, key in beside if key == column.key)))
+                cells.append(f"{cell} {extra}" if extra else cell)
+            self.cells.append(cells)
         self.first_note = len(self.sources) + 1
 
 
@@ -137,7 +143,10 @@ def _footnoted(column, row) -> List[str]:
         ids = value if isinstance(value, list) else str(value or "").split(",")
         return [printable(str(i).strip()) for i in ids if str(i).strip()]
     text = printable(column.show(row)).strip()
-    return [] if text in ("", "—") else [text]
+    if text in ("", "—"):
+        return []
+    # A note beside another column's cell says what it is: "[5] 特殊比例: 60% [startup]".
+    return [f"{printable(column.header)}: {text}" if column.beside else text]
 
 
 def _notes(console: Console, table, shown: "_Shown") -> None:
@@ -147,7 +156,7 @@ def _notes(console: Console, table, shown: "_Shown") -> None:
         console.print(Text(printable(table.caption), style="dim"))
     if shown.sources:
         legend = "  ".join(_GLUE.join((f"[{n}]", source)) for n, source in enumerate(shown.sources, 1))
-        console.print(Text(_fold(legend, width, atomic=True), style="dim"), overflow="fold")
+        console.print(Text(_unglued(_fold(legend, width, atomic=True)), style="dim"), overflow="fold")
     for n, note in enumerate(shown.notes, shown.first_note):
         mark = f"[{n}] "
         body = _fold(note, max(8, width - cell_len(mark)))
@@ -157,10 +166,15 @@ def _notes(console: Console, table, shown: "_Shown") -> None:
         line = f"{printable(table.absent_label)} ({len(shown.absent)}): " + ", ".join(
             name.replace(" ", _GLUE) for name in shown.absent
         )
-        console.print(Text(_fold(line, width, atomic=True)), overflow="fold")
+        console.print(Text(_unglued(_fold(line, width, atomic=True))), overflow="fold")
 
 
 _GLUE = "\u00a0"  # a no-break space: a legend entry or a name folds whole
+
+
+def _unglued(text: str) -> str:
+    """Folded lines with plain spaces again (each already fits: nothing wraps them after)."""
+    return text.replace(_GLUE, " ")
 
 
 # Prose folds between characters, but never inside a figure (超2800家, 最高100万元/年, 2025-02-14),
@@ -265,11 +279,13 @@ def _widths(shown: "_Shown", width: int) -> Optional[List[int]]:
         # A header folds between characters, but into pieces of two at least ("特殊/比例", never "来/源").
         header = max(header_token, min(cell_len(shown.headers[i]), 4))
         cell = cell_token if column.atomic else max(cell_token, min(natural[i], _PIECE))
+        if not column.atomic and natural[i] > 2 * _PARAGRAPH:
+            cell = max(cell, _PARAGRAPH)  # a quoted paragraph in a narrow column reads as a list of words
         floor.append(max(header, cell))
     available = width - 2 * (len(shown.columns) - 1)  # two spaces between columns, none at the edges
     if sum(floor) > available:
         return None
-    widths = list(floor)
+    widths = _fair(shown, texts, floor, natural, available)
     spare = available - sum(widths)
     cache: Dict[Tuple[int, int], List[int]] = {}
 
@@ -307,6 +323,43 @@ def _widths(shown: "_Shown", width: int) -> Optional[List[int]]:
         counts[i] = lines(i, step)
         current = cost(counts)
     return widths
+
+
+def _fair(shown: "_Shown", texts: List[List[str]], floor: List[int], natural: List[int], available: int) -> List[int]:
+    """The floors raised, where the room allows, until no name or scope folds into a piece of
+    Chinese shorter than _PIECE cells ("东莞算力/券" becomes "东莞算力券"); cheapest first."""
+    raised = []
+    for i, column in enumerate(shown.columns):
+        width = floor[i]
+        if not column.atomic:
+            while width < natural[i] and _short_piece(texts[i][1:], width):
+                width += 1
+        raised.append(width)
+    widths = list(floor)
+    for extra, i in sorted((raised[i] - floor[i], i) for i in range(len(floor))):
+        if extra and sum(widths) + extra <= available:
+            widths[i] += extra
+    return widths
+
+
+def _short_piece(cells: List[str], width: int) -> bool:
+    """Whether a run of Chinese characters folds into a piece shorter than _PIECE cells at `width`."""
+    for cell in cells:
+        for paragraph in cell.split("\n"):
+            lines = _fold(paragraph, width).split("\n")
+            if len(lines) > 1:
+                whole = cell_len(_HAN.sub("", paragraph))
+                if any(0 < cell_len(_HAN.sub("", line)) < min(_PIECE, whole) for line in lines):
+                    return True
+    return False
+
+
+# What is not part of a name's run of characters: markers, bracketed words, figures, Latin, blanks.
+_HAN = re.compile(r"\[[0-9]+\]|[(（][^()（）]*[)）]|[^\u3400-\u9fff]")
+
+
+# A column of quoted paragraphs gets this many cells at least, or the records are stacked.
+_PARAGRAPH = 40
 
 
 def _sizes(text: str, atomic: bool) -> List[List[Tuple[int, bool]]]:

@@ -38,6 +38,11 @@ def _metric(base: Base, lang: str, shown: bool = True) -> List[Column]:
     ]
 
 
+def _with(columns: List[Column], key: str, **changes: Any) -> List[Column]:
+    """The columns with the one named `key` changed (a Column is immutable: a new one)."""
+    return [Column(**{**{f: getattr(c, f) for f in c._fields}, **changes}) if c.key == key else c for c in columns]
+
+
 def _as_of(result, lang: str) -> str:
     return word(lang, "t.as_of", as_of=result.meta["as_of"]) if result.meta.get("as_of") else ""
 
@@ -84,7 +89,7 @@ def rank_table(base: Base, result, lang: str) -> List[Table]:
         Column("rank", "#", "number", atomic=True, cell=lambda r: str(r["rank"]) if r["rank"] else "—"),
         *_place(base, lang),
         Column("level", "level", in_table=False),
-        *fact_columns(base, lang, metric_of=lambda r: meta["metric"]),
+        *_with(fact_columns(base, lang, metric_of=lambda r: meta["metric"]), "sources", beside="display"),
         Column("comparable", "comparable", "bool", in_table=False),
         Column("reason", "reason", in_table=False),
         Column("conflicts", "conflicts", in_table=False),
@@ -213,10 +218,28 @@ def targets_table(base: Base, result, lang: str) -> List[Table]:
             f"({names.date(r['actual_date'], r['actual_date_basis'])})"
         )
 
+    def metric(r: Record) -> str:
+        shown = names.metric(base, r["metric"], lang)
+        scope = names.scope(base, r["metric"], r.get("scope"), lang) if r.get("scope") else ""
+        return f"{shown}\n{scope}" if scope and scope != shown else shown
+
+    def target(r: Record) -> str:
+        quantity = r.get("_quantity")
+        return f"{names.figure(quantity, lang, True)} {names.date(r.get('date'), r.get('date_basis'))}"
+
+    # Four columns in one at 80 columns: the metric over its scope, the target beside its deadline
+    # and its sources' markers. Scope and deadline keep their own (machine) columns.
+    figure = fact_columns(base, lang, header="target")
+    figure = _with(figure, "display", cell=target)
+    figure = _with(figure, "date", in_table=False)
+    figure = _with(figure, "scope_label", in_table=False)
+    figure = _with(figure, "sources", beside="display")
     columns = [
         *_place(base, lang),
-        *_metric(base, lang),
-        *fact_columns(base, lang, header="target"),
+        *_with(
+            _metric(base, lang), "metric_label", cell=metric, header=f"{word(lang, 'metric')} / {word(lang, 'scope')}"
+        ),
+        *figure,
         Column("set_on", "set_on", in_table=False),
         *fact_columns(base, lang, prefix="actual_", shown=False),
         Column(
@@ -372,11 +395,12 @@ def programme_columns(base: Base, lang: str, estimated: bool = False) -> List[Co
                     in_table=not estimated,
                     cell=lambda r: "; ".join(f"{t['text']} [{t['flag']}]" for t in r["special_rates"] or []) or "—",
                     role="note",
+                    beside="rate_shown",
                 )
             )
     columns += [
         Column("eligibility", word(lang, "eligibility"), in_table=False),
-        Column("sources", word(lang, "sources"), atomic=True, in_table=not estimated, role="sources"),
+        Column("sources", word(lang, "sources"), atomic=True, in_table=not estimated, role="sources", beside="name"),
         Column("citations", "citations", in_table=False),
         Column("note", "note", in_table=False),
     ]
@@ -421,7 +445,15 @@ def programme_columns(base: Base, lang: str, estimated: bool = False) -> List[Co
                 cell=lambda r: names.glued(payout(r) or "—"),
                 value=payout,
             ),
-            Column("rule", word(lang, "rule"), atomic=True, cell=rule(glue=True), value=rule(glue=False)),
+            Column(
+                "rule",
+                word(lang, "rule"),
+                atomic=True,
+                cell=rule(glue=True),
+                value=rule(glue=False),
+                role="note",
+                beside="payout_shown",
+            ),
         ]
     return columns
 
@@ -643,7 +675,7 @@ def cite_table(base: Base, result, lang: str) -> List[Table]:
     else:
         columns += [Column("programme", word(lang, "name")), Column("role", word(lang, "term"))]
     columns += [
-        Column("source", word(lang, "sources"), atomic=True),
+        Column("source", word(lang, "sources"), atomic=True, role="sources", beside="published"),
         Column("title", word(lang, "title_source")),
         Column("publisher", word(lang, "publisher"), in_table=False),
         Column("published", word(lang, "published"), atomic=True),
