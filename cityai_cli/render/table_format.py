@@ -19,6 +19,7 @@ from ..report import Report
 from . import printable
 
 BAR_WIDTH = 24  # at 120 columns; narrower terminals get shorter bars (never under 8)
+_BAR_MIN = 8
 
 
 # Below this width a table of 6-10 columns cannot keep its words whole; records are stacked instead.
@@ -49,7 +50,7 @@ def render(report: Report, options) -> str:
     )
     for table in report.tables:
         shown = _Shown(table, options.all_rows)
-        bar_width = max(8, min(BAR_WIDTH, width // 5))
+        bar_width = max(_BAR_MIN, min(BAR_WIDTH, width // 5))
         bar = _bars(table, bar_width) if options.chart and table.chart else None
         if width < NARROW or not shown.rows:
             _stacked(console, table, shown, bar)
@@ -68,6 +69,10 @@ def _grid(console: Console, out, table, shown: "_Shown", bar, bar_width: int, op
     """The table with one header row, when every word fits whole; False when it cannot."""
     width = console.width
     widths = _widths(shown, width - (bar_width + 2 if bar else 0))
+    if widths is None and bar and bar_width > _BAR_MIN:
+        bar_width = _BAR_MIN  # shorter bars rather than stacked records
+        bar = _bars(table, bar_width)
+        widths = _widths(shown, width - (bar_width + 2))
     if widths is None:
         return False
     grid = RichTable(box=box.SIMPLE_HEAD, show_edge=False, show_lines=False, pad_edge=False, collapse_padding=True)
@@ -159,7 +164,7 @@ def _notes(console: Console, table, shown: "_Shown") -> None:
         console.print(Text(_unglued(_fold(legend, width, atomic=True)), style="dim"), overflow="fold")
     for n, note in enumerate(shown.notes, shown.first_note):
         mark = f"[{n}] "
-        body = _fold(note, max(8, width - cell_len(mark)))
+        body = _fold(note, max(8, width - cell_len(mark)), pattern=_NOTE_TOKEN)
         indent = "\n" + " " * cell_len(mark)
         console.print(Text(mark + body.replace("\n", indent)), overflow="fold")
     if shown.absent:
@@ -179,28 +184,31 @@ def _unglued(text: str) -> str:
 
 # Prose folds between characters, but never inside a figure (超2800家, 最高100万元/年, 2025-02-14),
 # a Latin word or an id: each of those is one token.
-_TOKEN = re.compile(
+_FIGURE = (
     r"\[\[|\]\]|\[[0-9]+\]|[(（][^()（）\s]{1,4}[)）]|"  # a quote's marks, a footnote marker, (总额)
     r"(?:约|超过|超|近|逾|突破|最高|最多|不超过|不少于|不低于|不到|达|第)?"
     r"[0-9０-９][0-9０-９.,，/:\-]*(?:万亿|亿|万|千)?(?:余|多)?"
     r"(?:EFLOPS|PFLOPS|TFLOPS|亿元|万元|[%％元家个款台项名人所座条件次位只倍年月日卡张宗成])?(?:以上|左右)?"
     r"(?:/年|/项目)?[*~]?"  # a date's mark: 2025-03*
-    r"|[^ \t\n\u3000-\u9fff\uff00-\uffef]*[A-Za-z0-9][^ \t\n\u3000-\u9fff\uff00-\uffef]*|[ \t]+|.",
-    re.S,
 )
+_LATIN = r"|[^ \t\n\u3000-\u9fff\uff00-\uffef]*[A-Za-z0-9][^ \t\n\u3000-\u9fff\uff00-\uffef]*|[ \t]+|."
+_NOTE_TOKEN = re.compile(_FIGURE + _LATIN, re.S)
+# In a cell, a compound of letters folds after its hyphen or slash (corpus-/opening,
+# enterprise/industry); under the table a note may name an id (mini-late), which never folds.
+_TOKEN = re.compile(_FIGURE + r"|[A-Za-z]+[-/](?=[A-Za-z]+(?:[-/][A-Za-z]+)*(?![^ \t\n\u3000-\u9fff]))" + _LATIN, re.S)
 
 
 # Only ASCII blanks separate words: a no-break space (U+00A0) keeps "over CNY 450 bn" whole.
 _WORDS = re.compile(r"[^ \t\n]+|[ \t]+")
 
 
-def _fold(text: str, width: int, atomic: bool = False) -> str:
+def _fold(text: str, width: int, atomic: bool = False, pattern=_TOKEN) -> str:
     """Wrap to `width` cells between tokens (between words in a never-split column); a token
     wider than the column stays whole."""
     lines = []
     for paragraph in text.split("\n"):
         line, used = "", 0
-        for token in (_WORDS if atomic else _TOKEN).findall(paragraph):
+        for token in (_WORDS if atomic else pattern).findall(paragraph):
             size = cell_len(token)
             if used + size > width and line.strip(" \t"):  # a line of ink: not blanks alone
                 lines.append(line.rstrip())
@@ -262,129 +270,127 @@ _PIECE = 8
 def _widths(shown: "_Shown", width: int) -> Optional[List[int]]:
     """Column widths that fit `width`, given by need: each column starts at the narrowest it can
     fold to (a never-split column as wide as its longest word, prose to _PIECE cells or its
-    longest figure), then the spare cells go, a few at a time, where they save the most lines
-    (rows first, then cells). None when even the narrowest does not fit."""
+    longest figure); then the spare cells go, a few at a time, where they save the most: rows
+    first, then pieces of names under _PIECE cells, then cell lines. None when even the
+    narrowest does not fit."""
     texts = [[header] + [cells[i] for cells in shown.cells] for i, header in enumerate(shown.headers)]
+    # The header is prose (it folds between characters); cells of a never-split column between words.
     tokens = [
         [_sizes(text, column.atomic and row > 0) for row, text in enumerate(column_texts)]
         for column, column_texts in zip(shown.columns, texts)
     ]
     natural = [max(cell_len(line) for text in column_texts for line in text.split("\n")) for column_texts in texts]
-    floor = []
-    for i, column in enumerate(shown.columns):
-        header_token, cell_token = (
-            max((size for text in texts for paragraph in text for size, _ in paragraph), default=1)
-            for texts in (tokens[i][:1], tokens[i][1:])
-        )
-        # A header folds between characters, but into pieces of two at least ("特殊/比例", never "来/源").
-        header = max(header_token, min(cell_len(shown.headers[i]), 4))
-        cell = cell_token if column.atomic else max(cell_token, min(natural[i], _PIECE))
-        if not column.atomic and natural[i] > 2 * _PARAGRAPH:
-            cell = max(cell, _PARAGRAPH)  # a quoted paragraph in a narrow column reads as a list of words
-        floor.append(max(header, cell))
+    floor = [_floor(column, tokens[i], shown.headers[i], natural[i]) for i, column in enumerate(shown.columns)]
     available = width - 2 * (len(shown.columns) - 1)  # two spaces between columns, none at the edges
     if sum(floor) > available:
         return None
-    widths = _fair(shown, texts, floor, natural, available)
-    spare = available - sum(widths)
-    cache: Dict[Tuple[int, int], List[int]] = {}
+    cache: Dict[Tuple[int, int], Tuple[List[int], int]] = {}
 
-    def lines(i: int, w: int) -> List[int]:
+    def measure(i: int, w: int) -> Tuple[List[int], int]:
+        """Each cell's lines (the header first) and the pieces of names under _PIECE, at width w."""
         if (i, w) not in cache:
-            cache[(i, w)] = [_count(text, w) for text in tokens[i]]
+            counted = [_count(text, w) for text in tokens[i]]
+            shorts = 0 if shown.columns[i].atomic else sum(short for _, short in counted[1:])
+            cache[(i, w)] = ([lines for lines, _ in counted], shorts)
         return cache[(i, w)]
 
-    def cost(counts: List[List[int]]) -> int:
-        height = sum(max(row) for row in zip(*counts))
-        return height * 10_000 + sum(map(sum, counts))
+    return _spread(floor, natural, available - sum(floor), measure)
 
-    counts = [lines(i, w) for i, w in enumerate(widths)]
-    current = cost(counts)
+
+def _floor(column, tokens, header: str, natural: int) -> int:
+    """The narrowest a column can fold to: its longest token (word, in a never-split column),
+    prose at least _PIECE cells (when longer), paragraphs _PARAGRAPH, a header in pieces of two."""
+    header_token, cell_token = (
+        max((size for text in texts for paragraph in text for size, _, _ in paragraph), default=1)
+        for texts in (tokens[:1], tokens[1:])
+    )
+    header_floor = max(header_token, min(cell_len(header), 4))  # "特殊/比例", never "来/源"
+    if column.atomic:
+        return max(header_floor, cell_token)
+    cell = max(cell_token, min(natural, _PIECE))
+    if natural > 3 * _PARAGRAPH:
+        cell = max(cell, _PARAGRAPH)  # a quoted paragraph in a narrow column reads as a list of words
+    return max(header_floor, cell)
+
+
+def _spread(widths: List[int], natural: List[int], spare: int, measure) -> List[int]:
+    """Spare cells given where they save the most per cell: at each step every column's every
+    wider width is tried (a long title saves its lines only once it is much wider)."""
+    widths = list(widths)
+    measures = [measure(i, w) for i, w in enumerate(widths)]
     while spare > 0:
+        rows = list(zip(*(lines for lines, _ in measures)))
         best: Optional[Tuple[float, int, int]] = None
         for i in range(len(widths)):
-            now = sum(counts[i])
-            # the next width at which this column's cells take fewer lines
-            step = next(
-                (w for w in range(widths[i] + 1, min(natural[i], widths[i] + spare) + 1) if sum(lines(i, w)) < now),
-                None,
-            )
-            if step is None:
-                continue
-            trial = counts[:i] + [lines(i, step)] + counts[i + 1 :]
-            gain = (current - cost(trial)) / (step - widths[i])
-            if best is None or gain > best[0]:
-                best = (gain, i, step)
+            # each row's height without this column, so that a trial costs one pass over the rows
+            others = [max(row[:i] + row[i + 1 :], default=0) for row in rows]
+            base = sum(max(o, row[i]) for o, row in zip(others, rows))
+            before = measures[i]
+            previous = before
+            for w in range(widths[i] + 1, min(natural[i], widths[i] + spare) + 1):
+                trial = measure(i, w)
+                if trial == previous:
+                    continue
+                previous = trial
+                lines, short = trial
+                saved = (
+                    (base - sum(max(o, n) for o, n in zip(others, lines))) * 10_000
+                    + (before[1] - short) * 5_000
+                    + (sum(before[0]) - sum(lines))
+                )
+                gain = saved / (w - widths[i])
+                if saved > 0 and (best is None or gain > best[0]):
+                    best = (gain, i, w)
         if best is None:
             break
-        _, i, step = best
-        spare -= step - widths[i]
-        widths[i] = step
-        counts[i] = lines(i, step)
-        current = cost(counts)
+        _, i, w = best
+        spare -= w - widths[i]
+        widths[i] = w
+        measures[i] = measure(i, w)
     return widths
 
 
-def _fair(shown: "_Shown", texts: List[List[str]], floor: List[int], natural: List[int], available: int) -> List[int]:
-    """The floors raised, where the room allows, until no name or scope folds into a piece of
-    Chinese shorter than _PIECE cells ("东莞算力/券" becomes "东莞算力券"); cheapest first."""
-    raised = []
-    for i, column in enumerate(shown.columns):
-        width = floor[i]
-        if not column.atomic:
-            while width < natural[i] and _short_piece(texts[i][1:], width):
-                width += 1
-        raised.append(width)
-    widths = list(floor)
-    for extra, i in sorted((raised[i] - floor[i], i) for i in range(len(floor))):
-        if extra and sum(widths) + extra <= available:
-            widths[i] += extra
-    return widths
-
-
-def _short_piece(cells: List[str], width: int) -> bool:
-    """Whether a run of Chinese characters folds into a piece shorter than _PIECE cells at `width`."""
-    for cell in cells:
-        for paragraph in cell.split("\n"):
-            lines = _fold(paragraph, width).split("\n")
-            if len(lines) > 1:
-                whole = cell_len(_HAN.sub("", paragraph))
-                if any(0 < cell_len(_HAN.sub("", line)) < min(_PIECE, whole) for line in lines):
-                    return True
-    return False
-
-
-# What is not part of a name's run of characters: markers, bracketed words, figures, Latin, blanks.
-_HAN = re.compile(r"\[[0-9]+\]|[(（][^()（）]*[)）]|[^\u3400-\u9fff]")
-
-
-# A column of quoted paragraphs gets this many cells at least, or the records are stacked.
+# A column of paragraphs (a line over three times this) gets this many cells at least, or the
+# records are stacked: a quote folded into 22 cells reads as a list of words.
 _PARAGRAPH = 40
 
 
-def _sizes(text: str, atomic: bool) -> List[List[Tuple[int, bool]]]:
-    """Each paragraph's tokens as (cells, blank): what _fold wraps, measured once."""
+def _sizes(text: str, atomic: bool) -> List[List[Tuple[int, bool, int]]]:
+    """Each paragraph's tokens as (cells, blank, cells of Chinese name characters): what _fold
+    wraps, measured once."""
     pattern = _WORDS if atomic else _TOKEN
     return [
-        [(cell_len(token), not token.strip(" \t")) for token in pattern.findall(paragraph)]
+        [
+            (cell_len(token), not token.strip(" \t"), cell_len(_HAN.sub("", token)))
+            for token in pattern.findall(paragraph)
+        ]
         for paragraph in text.split("\n")
     ]
 
 
-def _count(paragraphs: List[List[Tuple[int, bool]]], width: int) -> int:
-    """How many lines _fold makes of these tokens at `width` (the same rule, without the text)."""
-    total = 0
+def _count(paragraphs: List[List[Tuple[int, bool, int]]], width: int) -> Tuple[int, int]:
+    """How many lines _fold makes of these tokens at `width` (the same rule, without the text),
+    and how many of them hold a piece of a name shorter than _PIECE cells (of a longer name)."""
+    total, shorts = 0, 0
     for tokens in paragraphs:
-        lines, used, ink = 1, 0, False
-        for size, blank in tokens:
+        whole = min(_PIECE, sum(han for _, _, han in tokens))
+        lines, used, ink, han_in_line = 1, 0, False, 0
+        for size, blank, han in tokens:
             if used + size > width and ink:
                 lines += 1
-                used, ink = (0, False) if blank else (size, True)
+                shorts += 0 < han_in_line < whole
+                used, ink, han_in_line = (0, False, 0) if blank else (size, True, han)
                 continue
             used += size
             ink = ink or not blank
+            han_in_line += han
         total += lines
-    return total
+        shorts += lines > 1 and 0 < han_in_line < whole
+    return total, shorts
+
+
+# What is not part of a name's run of characters: markers, bracketed words, figures, Latin, blanks.
+_HAN = re.compile(r"\[[0-9]+\]|[(（][^()（）]*[)）]|[^\u3400-\u9fff]")
 
 
 def _bars(table, width: int):

@@ -177,6 +177,7 @@ def compare_table(base: Base, result, lang: str) -> List[Table]:
             cell=lambda r: "; ".join(_flag_text(base, f, lang, r["metric"], True) for f in r["flags"] or []),
             value=lambda r: "; ".join(_flag_text(base, f, lang, r["metric"]) for f in r["flags"] or []) or None,
             role="note",
+            beside="metric_label",  # a column of markers would take the room the figures need
         ),
     ]
     places = result.meta["places"]
