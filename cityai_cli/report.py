@@ -20,7 +20,8 @@ class Column(Frozen):
     terminal table / markdown; atomic: its words (figures, dates, ids) are never broken across
     lines; value: a derived (label) column's machine value. role (terminal table only): "sources",
     its ids become footnote markers [1] [2] with a legend under the table; "note", its prose
-    becomes a numbered footnote under the table and the cell shows the marker; beside: the key of
+    becomes a numbered footnote under the table and the cell shows the marker; "labelled", a note
+    that starts with its header ("特殊比例: 60% [startup]"); beside: the key of
     the column whose cell carries this column's markers (then it has no column of its own)."""
 
     __slots__ = ("key", "header", "kind", "in_table", "cell", "atomic", "value", "role", "beside")

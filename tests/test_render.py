@@ -152,3 +152,114 @@ def test_csv_nested_records_are_one_json_document_with_controls_escaped():
 
     assert cell([{"quote": "a\u202eb", "value": Decimal("2.50")}], "text") == '[{"quote": "a\\u202eb", "value": 2.5}]'
     assert cell({"n": Decimal("3")}, "text") == '{"n": 3}'
+
+
+# Footnotes, the no-data line and widths, on small synthetic tables: each rule pinned on its own.
+def _footnoted_table(**table):
+    columns = [Column("name", "名称"), Column("value", "数值", "number"),
+               Column("sources", "来源", atomic=True, role="sources"), Column("why", "说明", role="note")]
+    rows = [{"name": "甲", "value": Decimal(3), "sources": ["s-b", "s-a"], "why": "年份不同"},
+            {"name": "乙", "value": Decimal(2), "sources": ["s-a"], "why": ""},
+            {"name": "丙", "value": Decimal(1), "sources": ["s-c"], "why": "年份不同"},
+            {"name": "丁", "value": None, "sources": [], "why": None}]
+    return Table("t", "T", columns, rows, **table)
+
+
+def _lines(text):
+    return [line.rstrip() for line in text.splitlines()]
+
+
+def test_source_ids_become_markers_numbered_in_order_of_appearance_with_a_legend():
+    lines = _lines(render(report(_footnoted_table()), "table", Options(width=80)))
+    assert lines[0] == "T"
+    assert lines[1].split() == ["名称", "数值", "来源", "说明"]          # one header row
+    assert lines[3].split() == ["甲", "3", "[1]", "[2]", "[4]"]        # the cell's markers in order
+    assert lines[4].split() == ["乙", "2", "[2]"]
+    assert lines[5].split() == ["丙", "1", "[3]", "[4]"]               # one note, one number
+    assert lines[6].split() == ["丁", "—"]
+    assert lines[7:] == ["[1] s-b  [2] s-a  [3] s-c", "[4] 年份不同"]
+
+
+def test_machine_formats_keep_full_ids_and_notes():
+    data = json.loads(render(report(_footnoted_table()), "json"))
+    assert data[0]["sources"] == ["s-b", "s-a"] and data[0]["why"] == "年份不同"
+    assert "[1]" not in render(report(_footnoted_table()), "csv")
+    assert "| 甲 | 3 | s-b, s-a | 年份不同 |" in render(report(_footnoted_table()), "markdown")
+
+
+def test_rows_without_data_are_one_line_under_the_table_unless_all_rows():
+    table = _footnoted_table(absent=lambda r: r["name"] if r["value"] is None else None, absent_label="无数据")
+    lines = _lines(render(report(table), "table", Options(width=80)))
+    assert lines[-1] == "无数据 (1): 丁"
+    assert not any(line.startswith("丁") for line in lines)
+    every = _lines(render(report(table), "table", Options(width=80, all_rows=True)))
+    assert every[6].split() == ["丁", "—"] and not any("无数据" in line for line in every)
+    assert len(json.loads(render(report(table), "json"))) == 4      # machine formats: every record
+
+
+def test_the_no_data_line_folds_between_names_never_inside_one():
+    rows = [{"name": f"Place {i}", "value": None} for i in range(12)] + [{"name": "Shown", "value": Decimal(1)}]
+    table = Table("t", "T", COLUMNS[:2], rows, absent=lambda r: r["name"] if r["value"] is None else None,
+                  absent_label="No data")
+    lines = _lines(render(report(table), "table", Options(width=40)))
+    tail = lines[lines.index(next(line for line in lines if line.startswith("No data"))):]
+    assert tail[0].startswith("No data (12): Place 0, Place 1,")
+    assert all(len(line) <= 40 for line in tail)
+    assert " ".join(tail).count("Place ") == 12 and all(not line.startswith(tuple("0123456789")) for line in tail)
+
+
+def test_a_labelled_note_beside_a_cell_says_what_it_is():
+    columns = [Column("name", "名称"), Column("rate", "比例", atomic=True),
+               Column("special", "特殊比例", role="labelled", beside="rate"),
+               Column("sources", "来源", atomic=True, role="sources", beside="name")]
+    rows = [{"name": "甲券", "rate": "不超过50%", "special": "60% [startup]", "sources": ["s"]},
+            {"name": "乙券", "rate": "—", "special": "", "sources": ["s"]}]
+    lines = _lines(render(report(Table("t", "T", columns, rows)), "table", Options(width=80)))
+    assert lines[1].split() == ["名称", "比例"]                       # no column of its own
+    assert lines[3].split() == ["甲券", "[1]", "不超过50%", "[2]"]
+    assert lines[-2:] == ["[1] s", "[2] 特殊比例: 60% [startup]"]
+
+
+def test_a_table_stacks_only_under_60_columns():
+    table = _footnoted_table()
+    assert _lines(render(report(table), "table", Options(width=60)))[1].split() == ["名称", "数值", "来源", "说明"]
+    stacked = _lines(render(report(table), "table", Options(width=59)))
+    assert stacked[1].startswith("─") and stacked[2].split() == ["名称", "甲"]
+
+
+def test_a_name_is_not_cut_into_short_pieces_while_another_column_has_room():
+    # The note column could fold to 8 cells; the name takes the room instead of folding 东莞算力/券.
+    columns = [Column("name", "名称"), Column("note", "备注")]
+    rows = [{"name": "东莞算力券", "note": "a b c d e f g h i j k l m n"}]
+    lines = _lines(render(report(Table("t", "T", columns, rows)), "table", Options(width=60)))
+    assert lines[3].startswith("东莞算力券  ")
+
+
+def test_widths_go_where_they_save_lines():
+    # A short prose column fits whole; the long one takes the rest instead of both folding.
+    columns = [Column("a", "甲"), Column("b", "乙")]
+    rows = [{"a": "人工智能产业", "b": "一二三四五六七八九十" * 8}]
+    lines = _lines(render(report(Table("t", "T", columns, rows)), "table", Options(width=60)))
+    assert lines[3].startswith("人工智能产业  一二三四")
+    assert len(lines) == 3 + 4                                        # 160 cells in 46: four lines
+
+
+def test_a_compound_word_folds_after_its_hyphen_in_a_cell_but_an_id_in_a_note_never():
+    from cityai_cli.render.table_format import _NOTE_TOKEN, _TOKEN, _fold
+
+    assert _fold("corpus-opening reward", 8) == "corpus-\nopening\nreward"
+    assert _fold("from mini-late", 6, pattern=_NOTE_TOKEN) == "from\nmini-late"
+    assert _TOKEN.findall("newsweek-2025-03-17") == ["newsweek-2025-03-17"]
+    assert _TOKEN.findall("[[引文]]") == ["[[", "引", "文", "]]"]
+    assert _TOKEN.findall("2025-03*") == ["2025-03*"]
+
+
+def test_a_piece_of_a_name_under_four_characters_is_counted_where_widths_are_weighed():
+    from cityai_cli.render.table_format import _count, _sizes
+
+    assert _count(_sizes("东莞算力券", False), 8) == (2, 1)          # 东莞算力 / 券
+    assert _count(_sizes("东莞算力券", False), 10) == (1, 0)
+    assert _count(_sizes("人工智能核心产业", False), 12) == (2, 1)    # 人工智能核心 / 产业
+    assert _count(_sizes("人工智能核心产业", False), 8) == (2, 0)     # 人工智能 / 核心产业
+    assert _count(_sizes("最高5000万元(总额)", False), 12) == (2, 0)  # a figure and (总额) are no name
+    assert _count(_sizes("深圳训力券 [1] [2]", False), 12) == (2, 0)

@@ -117,17 +117,17 @@ class _Shown:
         self.sources: List[str] = []
         self.notes: List[str] = []
         # Sources are numbered first, in order of appearance, then notes: the legend reads 1, 2, 3 …
-        for role, entries in (("sources", self.sources), ("note", self.notes)):
+        for kind, entries in (("sources", self.sources), ("note", self.notes)):
             for row in self.rows:
                 for column in listed:
-                    if column.role == role:
+                    if _kind(column) == kind:
                         for text in _footnoted(column, row):
-                            if (role, text) not in numbers:
-                                numbers[(role, text)] = len(numbers) + 1
+                            if (kind, text) not in numbers:
+                                numbers[(kind, text)] = len(numbers) + 1
                                 entries.append(text)
 
         def markers(column, row) -> str:
-            return " ".join(f"[{n}]" for n in sorted({numbers[(column.role, t)] for t in _footnoted(column, row)}))
+            return " ".join(f"[{n}]" for n in sorted({numbers[(_kind(column), t)] for t in _footnoted(column, row)}))
 
         beside = [(column, column.beside) for column in listed if column.role and column.beside in keys]
         self.cells = []
@@ -141,6 +141,11 @@ class _Shown:
         self.first_note = len(self.sources) + 1
 
 
+def _kind(column) -> str:
+    """Which footnotes a column's cells go to: "sources" (the legend) or "note" (numbered notes)."""
+    return "note" if column.role == "labelled" else column.role
+
+
 def _footnoted(column, row) -> List[str]:
     """The footnote texts of a cell: each source id of a sources column, the prose of a note column."""
     if column.role == "sources":
@@ -150,8 +155,8 @@ def _footnoted(column, row) -> List[str]:
     text = printable(column.show(row)).strip()
     if text in ("", "—"):
         return []
-    # A note beside another column's cell says what it is: "[5] 特殊比例: 60% [startup]".
-    return [f"{printable(column.header)}: {text}" if column.beside else text]
+    # A labelled note says what it is: "[5] 特殊比例: 60% [startup]".
+    return [f"{printable(column.header)}: {text}" if column.role == "labelled" else text]
 
 
 def _notes(console: Console, table, shown: "_Shown") -> None:

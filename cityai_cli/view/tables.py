@@ -395,7 +395,7 @@ def programme_columns(base: Base, lang: str, estimated: bool = False) -> List[Co
                     atomic=True,
                     in_table=not estimated,
                     cell=lambda r: "; ".join(f"{t['text']} [{t['flag']}]" for t in r["special_rates"] or []) or "—",
-                    role="note",
+                    role="labelled",
                     beside="rate_shown",
                 )
             )
@@ -452,7 +452,7 @@ def programme_columns(base: Base, lang: str, estimated: bool = False) -> List[Co
                 atomic=True,
                 cell=rule(glue=True),
                 value=rule(glue=False),
-                role="note",
+                role="labelled",
                 beside="payout_shown",
             ),
         ]
