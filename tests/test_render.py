@@ -263,3 +263,104 @@ def test_a_piece_of_a_name_under_four_characters_is_counted_where_widths_are_wei
     assert _count(_sizes("人工智能核心产业", False), 8) == (2, 0)     # 人工智能 / 核心产业
     assert _count(_sizes("最高5000万元(总额)", False), 12) == (2, 0)  # a figure and (总额) are no name
     assert _count(_sizes("深圳训力券 [1] [2]", False), 12) == (2, 0)
+
+
+# The tables as users meet them, on the bundled base: they fit 80 columns, and at any width from
+# 40 to 200 no figure, date, id or mark is split across lines.
+def _bundled(project, command: str):
+    from cityai_cli.query import compare, conflicts, places, rank, subsidies, targets
+    from cityai_cli.query.cite import cite_programme
+    base = project.base
+    return {
+        "rank": lambda: rank.rank(base, "ai_enterprises"),
+        "compare": lambda: compare.compare(base, ["深圳", "上海", "北京"]),
+        "subsidies": lambda: subsidies.list_programmes(base),
+        "spend": lambda: subsidies.list_programmes(base, spend=Decimal(3000000)),
+        "targets": lambda: targets.list_targets(base),
+        "conflicts": lambda: conflicts.list_conflicts(base),
+        "policies": lambda: places.list_policies(base),
+        "cite": lambda: cite_programme(base, "东莞算力券", project.seed_text),
+    }[command]()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("command, most", [("rank", 30), ("compare", 70), ("subsidies", 30), ("spend", 30),
+                                           ("targets", 70), ("conflicts", 30)])
+def test_main_tables_fit_80_columns_with_one_header_row(project, command, most, lang):
+    from cityai_cli.render.table_format import _Shown
+    from cityai_cli.view import view
+    if (command, lang) == ("compare", "en"):
+        most = 85  # English metric names are three times as long; still one table
+    report = view(project.base, _bundled(project, command), lang)
+    text = render(report, "table", Options(width=80))
+    lines = text.splitlines()
+    assert len(lines) <= most, text
+    first = _Shown(report.tables[0]).headers[0]
+    rules = [i for i, line in enumerate(lines) if line.startswith("─")]
+    assert len(rules) == 1, text                              # one header row, not a block per record
+    assert first in " ".join(lines[1 : rules[0]]).split() and rules[0] <= 3, text
+    assert max(len(line) for line in lines) <= 80
+
+
+def _atoms(report, lang: str):
+    """What no line may split: the figures, dates and source ids the table shows (in a cell or a
+    footnote under it)."""
+    import re
+
+    from cityai_cli.view import names
+    atoms = set()
+    for table in report.tables:
+        shown = [column for column in table.columns if column.in_table]
+        for row in table.rows:
+            cells = " ".join(printable(column.show(row)) for column in shown).replace("\u00a0", " ")
+            atoms.update(re.findall(r"\b[0-9]{4}(?:-[0-9]{2}){0,2}[*~]?", cells))
+            for key, value in row.items():
+                if key.startswith("_") and key.endswith("quantity") and value is not None:
+                    figure = names.figure(value, lang)  # one in words alone may fold between them
+                    atoms.update([figure] if figure in cells and re.search("[0-9]", figure) else [])
+            for column in shown:
+                if column.role == "sources":
+                    value = row.get(column.key)
+                    atoms.update(value if isinstance(value, list) else [value] if value else [])
+    return {atom.replace("\u00a0", " ") for atom in atoms}
+
+
+_SWEEP = sorted(set(range(40, 201, 10)) | {59, 60, 61, 79, 80, 81, 200})
+
+
+@pytest.mark.parametrize("command, lang", [("rank", "zh"), ("rank", "en"), ("compare", "zh"), ("compare", "en"),
+                                           ("spend", "zh"), ("spend", "en"), ("targets", "zh"), ("targets", "en"),
+                                           ("conflicts", "zh"), ("policies", "en"), ("cite", "zh")])
+def test_no_figure_id_or_mark_is_split_at_any_width(project, command, lang):
+    import re
+
+    from cityai_cli.view import view
+    report = view(project.base, _bundled(project, command), lang)
+    atoms = _atoms(report, lang)
+    quotes = "".join(str(row.get("paragraph") or "") for table in report.tables for row in table.rows)
+    headers = [column.header for table in report.tables for column in table.columns if "[[" in column.header]
+    for width in _SWEEP:
+        lines = render(report, "table", Options(width=width)).replace("\u00a0", " ").splitlines()
+        split = [atom for atom in atoms if not any(atom in line for line in lines)]
+        assert not split, (width, split)
+        assert not [line for line in lines if re.search(r"\[[0-9]+$|^ *[0-9]+\]", line)], width  # markers
+        text = "\n".join(lines)
+        for header in headers:  # printed once, or once a record when stacked
+            text = text.replace(header, "")
+        for mark in ("[[", "]]"):
+            assert text.count(mark) == quotes.count(mark), (width, mark)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_figure_id_or_mark_is_split_at_any_width_on_the_small_base(mini, lang):
+    """Every third width from 40 to 200, on the small base."""
+    from cityai_cli.query import compare, rank, subsidies, targets
+    from cityai_cli.view import view
+    base = mini.base
+    for result in (rank.rank(base, "ai_enterprises"), compare.compare(base, ["甲", "乙", "丁"]),
+                   subsidies.list_programmes(base, spend=Decimal(3000000)), targets.list_targets(base)):
+        report = view(base, result, lang)
+        atoms = _atoms(report, lang)
+        for width in range(40, 201, 3):
+            lines = render(report, "table", Options(width=width)).replace("\u00a0", " ").splitlines()
+            assert not [atom for atom in atoms if not any(atom in line for line in lines)], (result.name, width)

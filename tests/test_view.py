@@ -260,3 +260,31 @@ def test_a_title_word_wider_than_the_table_is_folded_not_cut(mini):
         text = render(view(base, compare(base, ["甲", "乙"]), "en"), "table", Options(width=width))
         assert long in "".join(line.strip() for line in text.splitlines()[:4]), width
         assert max(len(line.rstrip()) for line in text.splitlines()) <= width
+
+
+def test_rank_footnotes_and_no_data_line_on_the_small_base(mini):
+    text = render(view(mini.base, rank(mini.base, "compute_capacity"), "zh"), "table", Options(width=80))
+    assert [line.rstrip() for line in text.splitlines()] == [
+        "智能算力规模 · 市 · 1个可比排名, 1个口径或年份不同, 1个无数据",
+        "#  地区  数值          日期         口径              说明",
+        "─" * 58,
+        "1  甲    30EFLOPS [1]  2025-04-01*  全市智能算力",
+        "—  乙    20EFLOPS [1]  2025         实时可用智能算力  [2]",
+        "* 发布日期代替原文“目前/现”等",
+        "[1] mini-late",
+        "[2] 口径不同",
+        "无数据 (1): 丁",
+    ]
+    english = render(view(mini.base, rank(mini.base, "compute_capacity"), "en"), "table", Options(width=80))
+    assert english.splitlines()[-3:] == ["[1] mini-late", "[2] different scope", "No data (1): Delta"]
+
+
+def test_rank_all_lists_places_without_the_figure_as_rows(cli):
+    from tests.conftest import MINI
+
+    shown = cli("rank", "--by", "智能算力规模", "--all", "-f", "table", "--width", "80", "--data", str(MINI)).stdout
+    assert "—  丁    —" in shown and "无数据 (" not in shown
+    default = cli("rank", "--by", "智能算力规模", "-f", "table", "--width", "80", "--data", str(MINI)).stdout
+    assert "—  丁" not in default and default.splitlines()[-1] == "无数据 (1): 丁"
+    machine = cli("rank", "--by", "智能算力规模", "-f", "csv", "--data", str(MINI)).stdout
+    assert machine.splitlines()[-1].startswith(",丁,丁,city,")  # CSV keeps the row

@@ -273,8 +273,12 @@ def conflicts_table(base: Base, result, lang: str) -> List[Table]:
     for side in ("a", "b"):
         columns += [
             Column(f"{side}_{k}", f"{side}_{k}", "number" if k in ("value", "value_max") else "text", in_table=False)
-            for k in ("value", "value_max", "unit", "bound", "text", "date", "date_basis", "sources", "citations")
+            for k in ("value", "value_max", "unit", "bound", "text", "date", "date_basis", "citations")
         ]
+        # The side's sources: markers beside its figure in the terminal table, full ids elsewhere.
+        columns.append(
+            Column(f"{side}_sources", word(lang, "sources"), atomic=True, role="sources", beside=f"{side}_shown")
+        )
         columns.append(
             Column(
                 f"{side}_shown",
@@ -296,15 +300,13 @@ def conflicts_table(base: Base, result, lang: str) -> List[Table]:
 
 
 def _side_cell(side: str, lang: str, machine: bool = False) -> Callable[[Record], Any]:
-    """A side of a conflict: its figure, date and sources (machine: the figure's label)."""
+    """A side of a conflict: its figure and date (machine: the figure's label)."""
 
     def cell(r: Record) -> Any:
         if machine:
             return names.figure(r[f"_{side}_quantity"], lang)
-        return (
-            f"{names.figure(r[f'_{side}_quantity'], lang, True)} "
-            f"({names.date(r[f'{side}_date'], r[f'{side}_date_basis'])}, {', '.join(r[f'{side}_sources'])})"
-        )
+        date = names.date(r[f"{side}_date"], r[f"{side}_date_basis"])
+        return f"{names.figure(r[f'_{side}_quantity'], lang, True)} {date}"
 
     return cell
 
