@@ -274,6 +274,8 @@ def _bundled(project, command: str):
     return {
         "rank": lambda: rank.rank(base, "ai_enterprises"),
         "compare": lambda: compare.compare(base, ["深圳", "上海", "北京"]),
+        "compare2": lambda: compare.compare(base, ["深圳", "上海"]),
+        "funds": lambda: subsidies.list_programmes(base, funds=True),
         "subsidies": lambda: subsidies.list_programmes(base),
         "spend": lambda: subsidies.list_programmes(base, spend=Decimal(3000000)),
         "targets": lambda: targets.list_targets(base),
@@ -284,8 +286,9 @@ def _bundled(project, command: str):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("command, most", [("rank", 30), ("compare", 70), ("subsidies", 30), ("spend", 30),
-                                           ("targets", 70), ("conflicts", 30)])
+@pytest.mark.parametrize("command, most", [("rank", 30), ("compare", 70), ("compare2", 50), ("subsidies", 30),
+                                           ("spend", 30), ("funds", 30), ("targets", 70), ("conflicts", 30),
+                                           ("policies", 120)])
 def test_main_tables_fit_80_columns_with_one_header_row(project, command, most, lang):
     from cityai_cli.render.table_format import _Shown
     from cityai_cli.view import view
