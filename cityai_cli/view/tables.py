@@ -272,13 +272,14 @@ def conflicts_table(base: Base, result, lang: str) -> List[Table]:
     ]
     for side in ("a", "b"):
         columns += [
-            Column(f"{side}_{k}", f"{side}_{k}", "number" if k in ("value", "value_max") else "text", in_table=False)
-            for k in ("value", "value_max", "unit", "bound", "text", "date", "date_basis", "citations")
+            # The side's sources: markers beside its figure in the terminal table, full ids elsewhere.
+            Column(f"{side}_{k}", word(lang, "sources"), atomic=True, role="sources", beside=f"{side}_shown")
+            if k == "sources"
+            else Column(
+                f"{side}_{k}", f"{side}_{k}", "number" if k in ("value", "value_max") else "text", in_table=False
+            )
+            for k in ("value", "value_max", "unit", "bound", "text", "date", "date_basis", "sources", "citations")
         ]
-        # The side's sources: markers beside its figure in the terminal table, full ids elsewhere.
-        columns.append(
-            Column(f"{side}_sources", word(lang, "sources"), atomic=True, role="sources", beside=f"{side}_shown")
-        )
         columns.append(
             Column(
                 f"{side}_shown",
