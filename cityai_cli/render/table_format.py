@@ -279,13 +279,18 @@ def _widths(shown: "_Shown", width: int) -> Optional[List[int]]:
     first, then pieces of names under _PIECE cells, then cell lines. None when even the
     narrowest does not fit."""
     texts = [[header] + [cells[i] for cells in shown.cells] for i, header in enumerate(shown.headers)]
-    # The header is prose (it folds between characters); cells of a never-split column between words.
-    tokens = [
-        [_sizes(text, column.atomic and row > 0) for row, text in enumerate(column_texts)]
+    # The header is prose (it folds between characters); cells of a never-split column between
+    # words. Equal cells ("—", "[1]", a place) are measured once.
+    headers = [_sizes(header, False) for header in shown.headers]
+    sizes = [
+        {text: _sizes(text, column.atomic) for text in column_texts[1:]}
         for column, column_texts in zip(shown.columns, texts)
     ]
     natural = [max(cell_len(line) for text in column_texts for line in text.split("\n")) for column_texts in texts]
-    floor = [_floor(column, tokens[i], shown.headers[i], natural[i]) for i, column in enumerate(shown.columns)]
+    floor = [
+        _floor(column, [headers[i], *sizes[i].values()], shown.headers[i], natural[i])
+        for i, column in enumerate(shown.columns)
+    ]
     available = width - 2 * (len(shown.columns) - 1)  # two spaces between columns, none at the edges
     if sum(floor) > available:
         return None
@@ -294,9 +299,10 @@ def _widths(shown: "_Shown", width: int) -> Optional[List[int]]:
     def measure(i: int, w: int) -> Tuple[List[int], int]:
         """Each cell's lines (the header first) and the pieces of names under _PIECE, at width w."""
         if (i, w) not in cache:
-            counted = [_count(text, w) for text in tokens[i]]
-            shorts = 0 if shown.columns[i].atomic else sum(short for _, short in counted[1:])
-            cache[(i, w)] = ([lines for lines, _ in counted], shorts)
+            counted = {text: _count(measured, w) for text, measured in sizes[i].items()}
+            lines = [_count(headers[i], w)[0]] + [counted[text][0] for text in texts[i][1:]]
+            shorts = 0 if shown.columns[i].atomic else sum(counted[text][1] for text in texts[i][1:])
+            cache[(i, w)] = (lines, shorts)
         return cache[(i, w)]
 
     return _spread(floor, natural, available - sum(floor), measure)
@@ -306,7 +312,7 @@ def _floor(column, tokens, header: str, natural: int) -> int:
     """The narrowest a column can fold to: its longest token (word, in a never-split column),
     prose at least _PIECE cells (when longer), paragraphs _PARAGRAPH, a header in pieces of two."""
     header_token, cell_token = (
-        max((size for text in texts for paragraph in text for size, _, _ in paragraph), default=1)
+        max((size for text in texts for _, paragraph in text for size, _, _ in paragraph), default=1)
         for texts in (tokens[:1], tokens[1:])
     )
     header_floor = max(header_token, min(cell_len(header), 4))  # "特殊/比例", never "来/源"
@@ -360,24 +366,31 @@ def _spread(widths: List[int], natural: List[int], spare: int, measure) -> List[
 _PARAGRAPH = 40
 
 
-def _sizes(text: str, atomic: bool) -> List[List[Tuple[int, bool, int]]]:
-    """Each paragraph's tokens as (cells, blank, cells of Chinese name characters): what _fold
-    wraps, measured once."""
+Tokens = List[Tuple[int, bool, int]]
+
+
+def _sizes(text: str, atomic: bool) -> List[Tuple[int, Tokens]]:
+    """Each paragraph's cells and tokens as (cells, blank, cells of Chinese name characters):
+    what _fold wraps, measured once."""
     pattern = _WORDS if atomic else _TOKEN
-    return [
-        [
+    paragraphs = []
+    for paragraph in text.split("\n"):
+        tokens = [
             (cell_len(token), not token.strip(" \t"), cell_len(_HAN.sub("", token)))
             for token in pattern.findall(paragraph)
         ]
-        for paragraph in text.split("\n")
-    ]
+        paragraphs.append((sum(size for size, _, _ in tokens), tokens))
+    return paragraphs
 
 
-def _count(paragraphs: List[List[Tuple[int, bool, int]]], width: int) -> Tuple[int, int]:
+def _count(paragraphs: List[Tuple[int, Tokens]], width: int) -> Tuple[int, int]:
     """How many lines _fold makes of these tokens at `width` (the same rule, without the text),
     and how many of them hold a piece of a name shorter than _PIECE cells (of a longer name)."""
     total, shorts = 0, 0
-    for tokens in paragraphs:
+    for cells, tokens in paragraphs:
+        if cells <= width:  # one line: nothing folds
+            total += 1
+            continue
         whole = min(_PIECE, sum(han for _, _, han in tokens))
         lines, used, ink, han_in_line = 1, 0, False, 0
         for size, blank, han in tokens:
