@@ -367,3 +367,15 @@ def test_no_figure_id_or_mark_is_split_at_any_width_on_the_small_base(mini, lang
         for width in range(40, 201, 3):
             lines = render(report, "table", Options(width=width)).replace("\u00a0", " ").splitlines()
             assert not [atom for atom in atoms if not any(atom in line for line in lines)], (result.name, width)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_rank_chart_draws_its_bars_in_the_table_at_80_columns(project, lang):
+    from cityai_cli.query import rank
+    from cityai_cli.view import view
+    report = view(project.base, rank.rank(project.base, "industry_scale"), lang)
+    lines = render(report, "table", Options(width=80, chart=True)).splitlines()
+    assert sum(1 for line in lines if line.startswith("─")) == 1          # one table, not a block per place
+    ranked = [line for line in lines if line[:1] in "12"]
+    assert len(ranked) == 2 and all("█" * 8 in line for line in ranked)  # each bar on its place's row
+    assert max(len(line) for line in lines) <= 80
