@@ -340,3 +340,16 @@ def test_a_message_without_a_code_is_the_cores():
     from cityai_cli.errors import UsageError
     from cityai_cli.view.messages import usage_message
     assert usage_message(UsageError("bad \x1b", ["x"]), "en") == "bad \\x1b (did you mean: x?)"
+
+
+def test_compare_names_metrics_no_place_has_under_the_table(cli):
+    from tests.conftest import MINI
+
+    args = ("compare", "丙", "丁", "--metric", "智能算力规模", "-f", "table", "--width", "80", "--data", str(MINI))
+    lines = [line.rstrip() for line in cli(*args).stdout.splitlines()]
+    assert lines[-1] == "无数据 (1): 智能算力规模"
+    assert [line.split()[0] for line in lines[3:-2]] == ["智能算力规模"]  # the forecast row alone
+    every = cli(*args, "--all").stdout
+    assert "均无数据" in every and "无数据 (" not in every
+    english = cli(*args, "--lang", "en").stdout.splitlines()
+    assert english[-1] == "No data (1): compute capacity"

@@ -119,6 +119,9 @@ def compare_command(
             autocompletion=completion("metric"),
         ),
     ] = None,
+    all_rows: Annotated[
+        bool, typer.Option("--all", help="List metrics none of the places has as rows (by default: one line under).")
+    ] = False,
     as_of: AsOfOption = None,
     format: FormatOption = None,
     lang: LangOption = Lang.zh,
@@ -135,7 +138,8 @@ def compare_command(
     loaded = load(data, with_)
     index = place_index(loaded.base)
     chosen = [metric_index(loaded.base).resolve(m) for m in nonempty("--metric", metric)] or None
-    emit(loaded, compare(loaded.base, [index.resolve(p) for p in places], chosen, parse_date(as_of)), format, lang)
+    result = compare(loaded.base, [index.resolve(p) for p in places], chosen, parse_date(as_of))
+    emit(loaded, result, format, lang, all_rows=all_rows)
 
 
 app.command("compare")(compare_command)

@@ -434,7 +434,7 @@ def _title(console: Console, table, width: int) -> None:
 def _stacked(console: Console, table, shown: "_Shown", bar=None) -> None:
     """One block per record, a "header  value" line per column: legible at 40 columns."""
     _title(console, table, console.width)
-    if not shown.rows:
+    if not shown.rows and not shown.absent:  # else the no-data line says it
         console.print(Text(printable(table.empty)))
     room = max(8, console.width - max((cell_len(h) for h in shown.headers), default=0) - 2)
     for row, cells in zip(shown.rows, shown.cells):

@@ -191,7 +191,15 @@ def compare_table(base: Base, result, lang: str) -> List[Table]:
         places=" / ".join(names.place(base, p, lang) for p in places),
         first=names.typeable(base, places[0], lang),
     )
-    return [_table("compare", title, columns, result.rows, lang, dated=True, empty=empty)]
+
+    def absent(r: Record) -> Optional[str]:
+        """A metric none of the places has a figure for: named under the table (--all: a row)."""
+        if any(r.get(f"_{key}_quantity") is not None for key in keys.values()):
+            return None
+        kind = "" if r["kind"] == "actual" else f" ({word(lang, 'kind.' + r['kind'])})"
+        return names.metric(base, r["metric"], lang) + kind
+
+    return [_table("compare", title, columns, result.rows, lang, dated=True, empty=empty, absent=absent)]
 
 
 def _cell(key: str, lang: str):
