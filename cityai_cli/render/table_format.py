@@ -48,7 +48,9 @@ def render(report: Report, options) -> str:
         markup=False,
         legacy_windows=False,
     )
-    for table in report.tables:
+    for number, table in enumerate(report.tables):
+        if number:
+            console.print()  # a blank line between tables: each has its own footnotes
         shown = _Shown(table, options.all_rows)
         bar_width = max(_BAR_MIN, min(BAR_WIDTH, width // 5))
         bar = _bars(table, bar_width) if options.chart and table.chart else None
