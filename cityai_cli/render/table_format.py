@@ -175,10 +175,28 @@ def _notes(console: Console, table, shown: "_Shown") -> None:
         indent = "\n" + " " * cell_len(mark)
         console.print(Text(mark + body.replace("\n", indent)), overflow="fold")
     if shown.absent:
-        line = f"{printable(table.absent_label)} ({len(shown.absent)}): " + ", ".join(
-            name.replace(" ", _GLUE) for name in shown.absent
-        )
-        console.print(Text(_unglued(_fold(line, width, atomic=True))), overflow="fold")
+        console.print(Text(_unglued(_absent_line(table.absent_label, shown.absent, width))), overflow="fold")
+
+
+# The no-data line names at most this many lines of places, then "…" (its count says how many;
+# --all or CSV lists them all): a base of 3,000 places would otherwise print pages of names.
+_ABSENT_LINES = 3
+
+
+def _absent_line(label: str, names: List[str], width: int) -> str:
+    """ "无数据 (15): 上海, 东莞, …", folded between names to `width`."""
+    prefix = f"{printable(label)} ({len(names)}): "
+    glued = [name.replace(" ", _GLUE) for name in names]
+    whole = _fold(prefix + ", ".join(glued), width, atomic=True)
+    if whole.count("\n") < _ABSENT_LINES:
+        return whole
+    shown = ""
+    for count in range(1, len(glued)):
+        trial = _fold(prefix + ", ".join(glued[:count]) + ", …", width, atomic=True)
+        if trial.count("\n") >= _ABSENT_LINES:
+            break
+        shown = trial
+    return shown or _fold(prefix + "…", width, atomic=True)
 
 
 _GLUE = "\u00a0"  # a no-break space: a legend entry or a name folds whole
