@@ -32,6 +32,18 @@ from .shell import (
     resolve_region,
 )
 
+# The comparison window (rules.WINDOW_MONTHS): a literal here, so that --help needs no import of rules.
+WindowOption = Annotated[
+    int,
+    typer.Option(
+        "--window",
+        min=0,
+        max=1200,
+        metavar="MONTHS",
+        help="Compare figures dated at most this many months apart (0: the same date or year only).",
+    ),
+]
+
 
 @app.command("list")
 @output_options
@@ -123,6 +135,7 @@ def compare_command(
         bool, typer.Option("--all", help="List metrics none of the places has as rows (by default: one line under).")
     ] = False,
     as_of: AsOfOption = None,
+    window: WindowOption = 12,
     format: FormatOption = None,
     lang: LangOption = Lang.zh,
     data: DataOption = None,
@@ -138,7 +151,7 @@ def compare_command(
     loaded = load(data, with_)
     index = place_index(loaded.base)
     chosen = [metric_index(loaded.base).resolve(m) for m in nonempty("--metric", metric)] or None
-    result = compare(loaded.base, [index.resolve(p) for p in places], chosen, parse_date(as_of))
+    result = compare(loaded.base, [index.resolve(p) for p in places], chosen, parse_date(as_of), window)
     emit(loaded, result, format, lang, all_rows=all_rows)
 
 
@@ -172,6 +185,7 @@ def rank_command(
         typer.Option("--all", help="List places without the figure as rows (by default: one line under the table)."),
     ] = False,
     as_of: AsOfOption = None,
+    window: WindowOption = 12,
     format: FormatOption = None,
     lang: LangOption = Lang.zh,
     data: DataOption = None,
@@ -195,7 +209,7 @@ def rank_command(
     chosen = None if level == Level.all else level.value
     emit(
         loaded,
-        rank(loaded.base, metric, chosen, top, kind, resolve_region(loaded, region), parse_date(as_of)),
+        rank(loaded.base, metric, chosen, top, kind, resolve_region(loaded, region), parse_date(as_of), window),
         format,
         lang,
         chart,
@@ -336,19 +350,27 @@ def targets_command(
 @handle_errors
 def conflicts_command(
     places: PlacesArgument = None,
+    all_: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Also list figures that differ but can all hold (约2400家 beside 超2400家), marked consistent.",
+        ),
+    ] = False,
     format: FormatOption = None,
     lang: LangOption = Lang.zh,
     data: DataOption = None,
     with_: WithOption = None,
 ) -> None:
-    """Where sources disagree: same place, metric, scope, kind and year, different figures.
+    """Where sources contradict each other: same place, metric, scope, kind and year, figures that cannot both hold.
 
-    Example: cityai conflicts 深圳
+    Example: cityai conflicts 深圳 --all
     """
     from ..query.conflicts import list_conflicts
 
     loaded = load(data, with_)
-    emit(loaded, list_conflicts(loaded.base, resolve_places(loaded, places) if places else None), format, lang)
+    names = resolve_places(loaded, places) if places else None
+    emit(loaded, list_conflicts(loaded.base, names, all_), format, lang)
 
 
 @app.command("policies")
