@@ -289,7 +289,7 @@ def _bundled(project, command: str):
         "subsidies": lambda: subsidies.list_programmes(base),
         "spend": lambda: subsidies.list_programmes(base, spend=Decimal(3000000)),
         "targets": lambda: targets.list_targets(base),
-        "conflicts": lambda: conflicts.list_conflicts(base),
+        "conflicts": lambda: conflicts.list_conflicts(base, everything=True),  # the bundled base agrees
         "policies": lambda: places.list_policies(base),
         "cite": lambda: cite_programme(base, "东莞算力券", project.seed_text),
     }[command]()

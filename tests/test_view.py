@@ -275,7 +275,7 @@ def test_a_title_word_wider_than_the_table_is_folded_not_cut(mini):
 def test_rank_footnotes_and_no_data_line_on_the_small_base(mini):
     text = render(view(mini.base, rank(mini.base, "compute_capacity"), "zh"), "table", Options(width=80))
     assert [line.rstrip() for line in text.splitlines()] == [
-        "智能算力规模 · 市 · 1个可比排名, 1个口径或年份不同, 1个无数据",
+        "智能算力规模 · 市 · 1个可比排名(12个月内), 1个未排名, 1个无数据",
         "#  地区  数值          日期         口径              说明",
         "─" * 58,
         "1  甲    30EFLOPS [1]  2025-04-01*  全市智能算力",
