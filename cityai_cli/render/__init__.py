@@ -19,13 +19,15 @@ FORMATS = ("table", "csv", "json", "markdown")
 
 class Options(Frozen):
     """width: terminal columns for the table renderer; record: "svg" or "html", the table renderer
-    then returns the recorded page; citations: CSV writes one row per citation."""
+    then returns the recorded page; all_rows: the table lists records without data as rows too
+    (by default they are named in one line under it); citations: CSV writes one row per citation."""
 
-    __slots__ = ("width", "color", "chart", "record", "citations")
+    __slots__ = ("width", "color", "chart", "record", "all_rows", "citations")
     width: Optional[int]
     color: bool
     chart: bool
     record: str
+    all_rows: bool
     citations: bool
 
     def __init__(
@@ -34,12 +36,14 @@ class Options(Frozen):
         color: bool = False,
         chart: bool = False,
         record: str = "",
+        all_rows: bool = False,
         citations: bool = False,
     ):
         _set(self, "width", width)
         _set(self, "color", color)
         _set(self, "chart", chart)
         _set(self, "record", record)
+        _set(self, "all_rows", all_rows)
         _set(self, "citations", citations)
 
 
