@@ -28,7 +28,7 @@ def _columns(base: Base, lang: str) -> List[Column]:
 @builder("compare_long")
 def compare_long_table(base: Base, result, lang: str) -> List[Table]:
     columns = _columns(base, lang) + [
-        Column("leader", word(lang, "leader"), "bool"),
+        Column("leader", word(lang, "leader"), "bool", cell=lambda r: word(lang, "leader") if r["leader"] else ""),
         Column("flags", "flags", in_table=False),
         Column(
             "notes",
