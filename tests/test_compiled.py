@@ -64,3 +64,19 @@ def test_the_written_reader_reads_as_the_loop_does():
     rows = [stored.row(thing, (i,)) for i, thing in enumerate(things)]
     assert [stored.read(row, 1, parts=()) for row in rows] == things
     assert stored._reader is not None  # the later rows were read by the written reader
+
+
+@pytest.mark.parametrize("command", [
+    ("compare", "深圳", "上海", "--long", "-f", "csv"), ("list", "--long", "-f", "json"),
+    ("rank", "--by", "企业数", "--citations", "-f", "csv"), ("cite", "深圳", "ai_enterprises", "-f", "json"),
+    ("subsidies", "--spend", "300万", "-f", "markdown"), ("show", "上海", "-f", "json", "--lang", "en"),
+])
+def test_the_cache_reads_back_what_was_compiled(tmp_path, command):
+    """Cold (compiled from the TOML, then written) and warm (read from the cache) print the same."""
+    from conftest import PROJECT_DATA, run_process
+    env = {"CITYAI_CACHE_DIR": str(tmp_path / "cache"), "PYTHONIOENCODING": "utf-8"}
+    cold = run_process("--data", str(PROJECT_DATA), *command, env=env)
+    warm = run_process("--data", str(PROJECT_DATA), *command, env=env)
+    assert list((tmp_path / "cache").glob("*.sqlite3")), "the cold run wrote the cache"
+    assert (cold.returncode, cold.stderr) == (0, b"") and cold.stdout
+    assert (warm.returncode, warm.stdout, warm.stderr) == (cold.returncode, cold.stdout, cold.stderr)
