@@ -12,7 +12,7 @@ pydantic nor TOML. It is pure data plus lookups: no wording, no rules (those liv
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Any, Dict, List, Optional, Set, Tuple
 
 from .dates import PartialDate
 from .quantity import Quantity
@@ -283,64 +283,37 @@ def _citations(items, default_text: str = "") -> Tuple[Citation, ...]:
     )
 
 
+def mapped(record: Any, model: Any, **given: Any) -> Any:
+    """A record from its validated pydantic model (models.py): each declared field is the model's
+    attribute of the same name (a list of words made a tuple; the record's default where the
+    model has no such attribute), unless `given`. A field added to both is mapped with no edit."""
+    defaults = record._defaults
+    args = []
+    for name, kind in record._types.items():
+        if name in given:
+            args.append(given[name])
+            continue
+        value = getattr(model, name, defaults[name]) if name in defaults else getattr(model, name)
+        args.append(tuple(value) if kind == "Tuple[str, ...]" else value)
+    return record(*args)
+
+
 def _optional_term(term, programme_source: str) -> Optional[Term]:
-    return None if term is None else _term(term, programme_source)
-
-
-def _term(term, programme_source: str) -> Term:
-    return Term(
-        term.value,
-        term.period,
-        term.quote,
-        term.source or programme_source,
-        term.note,
-        getattr(term, "applies_to", ""),
-        getattr(term, "flag", ""),
-    )
+    return None if term is None else mapped(Term, term, source=term.source or programme_source)
 
 
 def compile_base(kb, origins: Optional[Dict[str, str]] = None) -> Base:
     """A validated `models.KnowledgeBase` -> `Base` (no pydantic objects survive)."""
     origins = origins or {}
     metrics = {
-        key: MetricDef(
-            key,
-            m.zh,
-            m.en,
-            m.dimension,
-            m.unit,
-            m.higher_is_better,
-            tuple(m.aliases),
-            tuple(m.keywords),
-            tuple(ScopeDef(k, s.zh, s.en) for k, s in m.scopes.items()),
-            m.note,
-        )
+        key: mapped(MetricDef, m, key=key, scopes=tuple(ScopeDef(k, s.zh, s.en) for k, s in m.scopes.items()))
         for key, m in kb.metrics.items()
     }
-    types = {
-        key: SubsidyTypeDef(key, t.en, t.pinyin, t.category, tuple(t.aliases)) for key, t in kb.subsidy_types.items()
-    }
-    sources = {
-        key: SourceDef(
-            key,
-            s.file,
-            s.publisher,
-            s.title,
-            s.published,
-            s.sha256,
-            s.url,
-            s.author,
-            s.language,
-            s.note,
-            origins.get(key, ""),
-        )
-        for key, s in kb.sources.items()
-    }
+    types = {key: mapped(SubsidyTypeDef, t, key=key) for key, t in kb.subsidy_types.items()}
+    sources = {key: mapped(SourceDef, s, key=key, origin=origins.get(key, "")) for key, s in kb.sources.items()}
     places, facts, policies, programmes = {}, [], [], []
     for name, p in kb.places.items():
-        places[name] = PlaceDef(
-            name, p.level, p.province, p.city, tuple(p.regions), p.traditional, p.pinyin, p.english, tuple(p.aliases)
-        )
+        places[name] = mapped(PlaceDef, p, name=name)
         for f in p.facts:
             facts.append(
                 Fact(
@@ -357,26 +330,19 @@ def compile_base(kb, origins: Optional[Dict[str, str]] = None) -> Base:
                 )
             )
         for pol in p.policies:
-            policies.append(
-                Policy(name, pol.title, pol.date, pol.date_basis, pol.period, pol.note, _citations(pol.citations))
-            )
+            policies.append(mapped(Policy, pol, place=name, citations=_citations(pol.citations)))
         for g in p.programmes:
             first = g.citations[0].source
             programmes.append(
-                Programme(
-                    name,
-                    g.type,
-                    g.name,
-                    g.policy,
-                    g.date,
-                    g.date_basis,
-                    g.eligibility,
-                    _optional_term(g.pool, first),
-                    _optional_term(g.rate, first),
-                    _optional_term(g.cap, first),
-                    tuple(_term(t, first) for t in g.special_rates),
-                    g.note,
-                    _citations(g.citations),
+                mapped(
+                    Programme,
+                    g,
+                    place=name,
+                    pool=_optional_term(g.pool, first),
+                    rate=_optional_term(g.rate, first),
+                    cap=_optional_term(g.cap, first),
+                    special_rates=tuple(_optional_term(t, first) for t in g.special_rates),
+                    citations=_citations(g.citations),
                 )
             )
     return Base(kb.title, metrics, types, sources, places, facts, policies, programmes)
