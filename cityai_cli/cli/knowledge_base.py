@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import EXIT_DATA, UsageError
+from .params import App
 from .shell import (
     DataOption,
     Format,
@@ -31,7 +32,7 @@ from .shell import (
     write,
 )
 
-sources_app = typer.Typer(
+sources_app = App(
     help="The source documents, with how many facts, policies and programmes cite each.\n\n"
     "Example: cityai sources --format json"
 )

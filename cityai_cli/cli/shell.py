@@ -20,18 +20,14 @@ import typer
 
 from .. import __version__
 from ..errors import EXIT_DATA, EXIT_USAGE, DataError, Problem, UsageError
+from .params import App
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..kb import Loaded
     from ..query.common import Result
 
 
-# Typer >= 0.29 prints an argument's Python type in help ("PLACE... <list[str]>"); the metavar
-# and the help text say what to type, so the type is left out (older Typer never printed it).
-if hasattr(typer.core, "TyperArgument"):
-    typer.core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[attr-defined]
-
-app = typer.Typer(
+app = App(
     name="cityai",
     help="Compare Chinese cities' AI-industry figures, targets and subsidies. "
     "Every number is traced to a quote in its source document.\n\n"
