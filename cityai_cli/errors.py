@@ -1,4 +1,5 @@
-"""The two kinds of failure cityai reports, and how each maps to an exit code.
+"""The two kinds of failure cityai reports; each carries its exit code (the command line reports
+both in one place, cli.shell.report).
 
 `DataError` (exit 1): the knowledge base or the environment is at fault; it carries one
 `Problem` per fault, each naming the file, line and field where possible.
@@ -57,14 +58,25 @@ class Problem(Frozen):
 
 
 class DataError(Exception):
+    exit_code = EXIT_DATA
+
     def __init__(self, problems: Sequence[Problem]):
         self.problems: List[Problem] = list(problems)
         super().__init__("\n".join(map(str, self.problems)))
 
+    def lines(self) -> List[str]:
+        """What the user is told: one line per problem."""
+        return [str(problem) for problem in self.problems]
+
 
 class UsageError(Exception):
+    exit_code = EXIT_USAGE
+
     def __init__(self, message: str, suggestions: Sequence[str] = ()):
         self.message = message
         self.suggestions = list(suggestions)
         hint = f" (did you mean: {', '.join(self.suggestions)}?)" if self.suggestions else ""
         super().__init__(bounded(one_line(message + hint)))
+
+    def lines(self) -> List[str]:
+        return [str(self)]
