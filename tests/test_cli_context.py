@@ -44,3 +44,18 @@ def test_output_options_are_the_running_commands_only():
     again = Environment(stdout=io.StringIO(), stderr=io.StringIO())
     _invoke(again, "--data", str(MINI), "list", "-f", "csv")
     assert again.output == OutputOptions()
+
+
+def test_clicks_own_usage_errors_go_to_the_environments_stderr_escaped():
+    out, err = io.StringIO(), io.StringIO()
+    result = _invoke(Environment(stdout=out, stderr=err), "rank", "--\u202eabc")
+    assert (result.exit_code, result.stdout, result.stderr, out.getvalue()) == (2, "", "", "")
+    assert err.getvalue().splitlines()[-1].startswith("Error: No such option: --\u202eabc")  # as given: the
+    # Environment's stream is the caller's; the command line's own is VisibleStream (below)
+
+
+def test_the_visible_stream_escapes_bidi_and_control_characters_but_keeps_lines():
+    from cityai_cli.cli.context import VisibleStream
+    sink = io.StringIO()
+    VisibleStream(sink).write("Error: No such option: --\u202eabc\x1b[2J\n\tnext")
+    assert sink.getvalue() == "Error: No such option: --\\u202eabc\\x1b[2J\n\tnext"

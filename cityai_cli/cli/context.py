@@ -10,6 +10,29 @@ from typing import IO, Any, List, Optional
 
 import typer
 
+from ..errors import bounded
+from ..text import printable
+
+
+class VisibleStream:
+    """A text stream that writes what it is given with control, bidi and zero-width characters
+    as visible escapes (`text.printable`; newlines and tabs kept), each line cut as a message is,
+    and is the stream otherwise. cityai's own messages are escaped already; Click's usage errors
+    echo what was typed ("No such option: --\u202eabc") escaping C0 and C1 only."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        if isinstance(text, str):
+            text = "\n".join(bounded(printable(line)) for line in text.split("\n"))
+        return self._stream.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "buffer":  # Click writes bytes to it when the text stream's encoding is ASCII
+            raise AttributeError(name)
+        return getattr(self._stream, name)
+
 
 @dataclass
 class OutputOptions:

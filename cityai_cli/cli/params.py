@@ -1,4 +1,5 @@
-"""Converting cityai's parameters without pydantic, on every Typer.
+"""cityai's Typer app, group and commands: parameters converted without pydantic on every Typer,
+and Click's errors shown escaped on the Environment's stderr.
 
 Typer 0.29 converts each parameter with a pydantic `TypeAdapter` built on the call (importing
 pydantic and building adapters took a warm `rank -f csv` from ~108 to ~203 ms), and words range
@@ -10,13 +11,19 @@ Click's types and is left as it is. A parameter of another kind keeps Typer's co
 """
 
 import functools
+import sys
 from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, Optional, Union, get_args, get_origin
+from typing import Any, Callable, List, Optional, Union, get_args, get_origin
 
 import typer
 import typer.core
 
+from .context import Environment, VisibleStream
+
+# Typer >= 0.29 has its own copy of Click; older Typer uses Click.
+_CLICK_MODULE = "_click" if hasattr(typer.core, "_click") else "click"
+_ClickException = getattr(typer.core, _CLICK_MODULE).exceptions.ClickException
 # Typer >= 0.29: parameters convert through `get_runtime_param()`, cached in `_runtime_param`.
 _CONVERTS_ITSELF = hasattr(typer.core, "TyperArgument") and hasattr(typer.core.TyperArgument, "get_runtime_param")
 
@@ -153,7 +160,31 @@ class Command(typer.core.TyperCommand):
 
 
 class Group(typer.core.TyperGroup):
-    """The `cityai` group: its options (--data, --with) converted as a command's are."""
+    """The `cityai` group: its options (--data, --with) converted as a command's are, and Click's
+    own errors (usage errors, exit 2) shown on the Environment's stderr, escaped."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Optional[List[str]] = None,
+        prog_name: Optional[str] = None,
+        complete_var: Optional[str] = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        run = functools.partial(super().main, args=args, prog_name=prog_name, complete_var=complete_var)
+        if not standalone_mode:
+            return run(standalone_mode=False, **extra)
+        env = extra.get("obj")
+        stream = env.stderr if isinstance(env, Environment) else VisibleStream(sys.stderr)
+        try:
+            code = run(standalone_mode=False, **extra)
+        except _ClickException as error:
+            error.show(file=stream)  # type: ignore[arg-type]
+            sys.exit(error.exit_code)
+        except typer.Abort:
+            typer.echo("Aborted!", file=stream)  # type: ignore[arg-type]
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def get_params(self, ctx: Any) -> list:
         params = super().get_params(ctx)  # with --help, and the completion options of the group

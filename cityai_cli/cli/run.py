@@ -4,11 +4,11 @@ output that fails to write ending as a message and an exit status, never a trace
 import contextlib
 import os
 import sys
-from typing import List, Optional, Union
+from typing import IO, List, Optional, Union, cast
 
 from ..errors import EXIT_DATA, EXIT_USAGE, bounded
-from ..text import one_line, printable
-from .context import Environment
+from ..text import one_line
+from .context import Environment, VisibleStream
 from .shell import app_for, discard_stdout
 
 
@@ -28,10 +28,10 @@ def run_command_line() -> Union[str, int, None]:
         return EXIT_DATA
     code: Union[str, int, None] = 0
     try:
-        with _visible_stderr():
-            env = Environment()  # on the guarded stderr
-            app = app_for(None if _completing() else command_name(sys.argv[1:]))
-            app(prog_name="cityai", obj=env)
+        guarded = cast(IO[str], VisibleStream(sys.stderr)) if sys.stderr is not None else None
+        env = Environment(stderr=guarded) if guarded is not None else Environment()
+        app = app_for(None if _completing() else command_name(sys.argv[1:]))
+        app(prog_name="cityai", obj=env)
     except SystemExit as done:
         code = done.code
     except OSError as error:
@@ -68,41 +68,6 @@ def command_name(argv: List[str]) -> Optional[str]:
     return None
 
 
-class _Visible:
-    """A text stream that writes what it is given with control, bidi and zero-width characters
-    as visible escapes (`text.printable`; newlines and tabs kept), and is the stream otherwise."""
-
-    def __init__(self, stream) -> None:
-        self._stream = stream
-
-    def write(self, text):
-        if isinstance(text, str):  # each line escaped and, if longer than a message may be, cut
-            text = "\n".join(bounded(printable(line)) for line in text.split("\n"))
-        return self._stream.write(text)
-
-    def __getattr__(self, name: str):
-        if name == "buffer":  # Click writes bytes to it when the text stream's encoding is ASCII
-            raise AttributeError(name)
-        return getattr(self._stream, name)
-
-
-@contextlib.contextmanager
-def _visible_stderr():
-    """stderr while the command line runs: Click's usage errors echo what was typed ("No such
-    option: --\u202eabc") escaping C0 and C1 only, so a bidi override or a zero-width character
-    would reach the terminal raw. cityai's own messages are escaped already (printable leaves
-    them as they are)."""
-    stream = sys.stderr
-    if stream is None:
-        yield
-        return
-    sys.stderr = _Visible(stream)  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        sys.stderr = stream
-
-
 def _completing() -> bool:
     """Whether the shell asked for completions (Typer reads _CITYAI_COMPLETE) rather than a command."""
     return any(key.startswith("_CITYAI_COMPLETE") for key in os.environ)
@@ -123,7 +88,7 @@ def _output_failed(error: Exception) -> int:
 
 def _say(message: str) -> None:
     """A message on stderr if there is one that works: one line, escaped and cut as every message
-    is (it may quote a file name or the shell's request; the stderr guard has ended)."""
+    is (it may quote a file name or the shell's request)."""
     with contextlib.suppress(OSError, ValueError, AttributeError):
         sys.stderr.write(bounded(one_line(message)) + "\n")
         sys.stderr.flush()
