@@ -53,7 +53,7 @@ TARGETS = {"csv": 1.15, "table": 1.15, "scale": 1.5, "per_row": 25.0, "cold": 8.
 
 
 def run(argv, env) -> tuple:
-    """(seconds, peak resident MiB, exit code) of one child process."""
+    """(seconds, peak resident MiB, exit code, CPU seconds) of one child process."""
     start = time.perf_counter()
     child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(child.pid, 0)
@@ -61,7 +61,7 @@ def run(argv, env) -> tuple:
     child.returncode = os.waitstatus_to_exitcode(status)
     # ru_maxrss is KiB on Linux, bytes on macOS
     peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
-    return elapsed, peak, child.returncode
+    return elapsed, peak, child.returncode, usage.ru_utime + usage.ru_stime
 
 
 def medians(commands, env, count) -> list:
@@ -72,7 +72,7 @@ def medians(commands, env, count) -> list:
         run(command, env)                                  # unmeasured: bytecode and page cache warm
     for _ in range(count):
         for position, command in enumerate(commands):
-            elapsed, _, code = run(command, env)
+            elapsed, _, code, _ = run(command, env)
             if code != 0:
                 raise SystemExit(f"failed: {' '.join(command)}")
             times[position].append(elapsed)
@@ -113,16 +113,18 @@ def main() -> None:
     print(f"\nScale: {args.places:,} places x {args.figures} figures = {args.places * args.figures:,} facts, "
           f"{len(toml)} files, {size / 2 ** 20:.1f} MiB of TOML\n")
     data = ["--data", str(folder)]
-    cold, cold_peak, code = run(CITYAI + data + ["rank", "--by", "industry_scale", "-f", "csv"], env)
+    cold, cold_peak, code, cold_cpu = run(CITYAI + data + ["rank", "--by", "industry_scale", "-f", "csv"], env)
     assert code == 0, "cold run failed"
-    validate, validate_peak, code = run(CITYAI + ["validate", str(folder)], env)
+    validate, validate_peak, code, validate_cpu = run(CITYAI + ["validate", str(folder)], env)
     print("| measure | value | target | met |\n|---|---:|---:|:-:|")
     scale(data, env, args)
-    print(f"| cold first run (validate, compile, write cache; rank) | {cold:.1f} s | ≤ {TARGETS['cold']:.0f} s | "
-          f"{verdict(cold, TARGETS['cold'])} |")
+    # CPU time beside wall time: on a shared machine the wall time counts the other processes' turns
+    print(f"| cold first run (validate, compile, write cache; rank; CPU {cold_cpu:.1f} s) | {cold:.1f} s | "
+          f"≤ {TARGETS['cold']:.0f} s | {verdict(cold, TARGETS['cold'])} |")
     print(f"| peak memory of the cold first run | {cold_peak:.0f} MiB | ≤ {TARGETS['cold_memory']:.0f} MiB | "
           f"{verdict(cold_peak, TARGETS['cold_memory'])} |")
-    print(f"| `validate` of the whole base (exit {code}; peak {validate_peak:.0f} MiB) | {validate:.1f} s | "
+    print(f"| `validate` of the whole base (exit {code}; CPU {validate_cpu:.1f} s; peak {validate_peak:.0f} MiB) | "
+          f"{validate:.1f} s | "
           f"≤ {TARGETS['validate']:.0f} s | {verdict(validate, TARGETS['validate'])} |")
     growth(folder, data, env, args, cold, validate)
 
