@@ -47,7 +47,7 @@ def test_choice_matches_values_case_insensitively_only_when_asked():
     with pytest.raises(ValueError) as refused:
         choice("CITY", Level, case_sensitive=True)
     assert str(refused.value) == ("'CITY' is not one of 'city', 'district', 'county', 'zone', 'province', 'region', "
-                                  "'country', 'all'.")
+                                  "'country', 'world', 'all'.")
     with pytest.raises(ValueError) as refused:
         choice("xml", Format, case_sensitive=False)
     assert str(refused.value) == "'xml' is not one of 'table', 'csv', 'json', 'markdown'."

@@ -27,7 +27,8 @@ def test_every_word_exists_in_both_languages():
     ("超2800家", "超2800家", "over 2,800"), ("3600亿元", "3600亿元", "CNY 360 bn"), ("约35%", "约35%", "about 35%"),
     ("最高100万元", "最高100万元", "up to CNY 1 m"), ("1.7万亿元", "1.7万亿元", "CNY 1.7 tn"),
     ("不少于10项", "不少于10项", "at least 10"), ("80EFLOPS", "80EFLOPS", "80 EFLOPS"), ("第一", "第1", "No. 1"),
-    ("3-5个", "3-5个", "3 to 5"),
+    ("3-5个", "3-5个", "3 to 5"), ("近200个", "近200个", "nearly 200"), ("20%以上", "20%以上", "20% or more"),
+    ("不到一半", "不到一半", "under 50%"), ("约200个", "约200个", "about 200"), ("将近3000亿元", "近3000亿元", "nearly CNY 300 bn"),
 ])
 def test_figures_read_as_each_language_expects(text, zh, en):
     quantity = parse_figure(text)
@@ -78,7 +79,7 @@ def test_english_compare_and_rank_tables_have_no_chinese(mini):
 def test_english_rank_reads_in_english(mini):
     text = render(view(mini.base, rank(mini.base, "industry_scale"), "en"), "table", Options(width=120))
     lines = [line.rstrip() for line in text.splitlines()]
-    assert lines[0] == "industry scale · city · 2 ranked, 1 not comparable, 0 without the figure"
+    assert lines[0] == "industry scale · city · 2 ranked (within 12 months), 1 unranked, 0 without the figure"
     delta = next(line for line in lines if "Delta" in line)
     assert re.sub(r"\s+", " ", delta).strip() == "— Delta CNY 500 bn 2024 core AI industry mini-late different scope"
 
@@ -209,11 +210,20 @@ def test_an_english_number_that_does_not_end_reads_to_two_decimals():
     assert number_en(Decimal("0.12345678"), "number", "") == "0.12345678"
 
 
-@pytest.mark.parametrize(("lang", "hint"), [("zh", " (该指标数据见于: 市, 区; 用 --level)"),
-                                            ("en", " (figures exist for: city, district; use --level)")])
+@pytest.mark.parametrize(("lang", "hint"), [("zh", " (该指标数据见于: 市 --level city, 区 --level district)"),
+                                            ("en", " (figures exist for: --level city, --level district)")])
 def test_an_empty_rank_names_the_levels_with_the_figure_in_the_language(mini, lang, hint):
     title = view(mini.base, rank(mini.base, "ai_enterprises", level="province"), lang).tables[0].title
     assert title.endswith(hint)
+
+
+def test_the_level_option_accepts_every_level_a_hint_can_name():
+    # the hint writes --level VALUE for each level with the figure: each is a value --level takes
+    import typing
+
+    from cityai_cli.cli.shell import Level
+    from cityai_cli.models import Level as PlaceLevel
+    assert set(typing.get_args(PlaceLevel)) <= {level.value for level in Level}
 
 
 @pytest.mark.parametrize(("bound", "zh", "en"), [
@@ -259,3 +269,96 @@ def test_a_title_word_wider_than_the_table_is_folded_not_cut(mini):
         text = render(view(base, compare(base, ["甲", "乙"]), "en"), "table", Options(width=width))
         assert long in "".join(line.strip() for line in text.splitlines()[:4]), width
         assert max(len(line.rstrip()) for line in text.splitlines()) <= width
+
+
+# --- messages of coded errors (view/messages.py) ---------------------------------------------------
+
+def _coded(code, **params):
+    from cityai_cli.errors import UsageError
+    return UsageError("default", code=code, params=params)
+
+
+def test_an_unknown_names_suggestions_read_in_the_language():
+    from cityai_cli.view.messages import usage_message
+    error = _coded("name.unknown", kind="place", text="Chengdx", listing="cityai list --level all",
+                   suggestions=[("常州", "Changzhou"), ("中国", "China")])
+    assert usage_message(error, "en") == (
+        "unknown place 'Chengdx'; see cityai list --level all (did you mean: Changzhou, China?)")
+    assert usage_message(error, "zh") == "unknown place 'Chengdx'; see cityai list --level all (did you mean: 常州, 中国?)"
+
+
+def test_an_ambiguous_name_in_english_shows_what_to_type():
+    from cityai_cli.view.messages import usage_message
+    error = _coded("name.ambiguous", kind="place", text="Taizhou", names=[("台州", "Taizhou"), ("泰州", "Taizhou")])
+    assert usage_message(error, "en") == (
+        "place 'Taizhou' is ambiguous: it names 台州 (Taizhou), 泰州 (Taizhou); use the Chinese name")
+    assert usage_message(error, "zh") == "place 'Taizhou' is ambiguous: it names 台州, 泰州; use the Chinese name"
+
+
+def test_a_place_without_figures_says_how_to_add_a_document():
+    from cityai_cli.view.messages import usage_message
+    error = _coded("place.no_figures", text="Chengdu", places=[("成都", "Chengdu")])
+    assert usage_message(error, "en") == (
+        "成都 (Chengdu) has no figures in the knowledge base yet; to add a document about it: cityai sources add FILE"
+        " --id ID --title TITLE --publisher NAME --published DATE --data my.toml, then cityai extract FILE"
+        " --format toml and paste its facts into my.toml")
+    assert usage_message(error, "zh") == (
+        "成都 (Chengdu) 在知识库中尚无数据; 添加一份有关文件: cityai sources add FILE --id ID --title 标题"
+        " --publisher 发布者 --published 日期 --data my.toml, 再用 cityai extract FILE --format toml 把候选数据加入 my.toml")
+
+
+def test_a_message_without_a_code_is_the_cores():
+    from cityai_cli.errors import UsageError
+    from cityai_cli.view.messages import usage_message
+    assert usage_message(UsageError("bad \x1b", ["x"]), "en") == "bad \\x1b (did you mean: x?)"
+
+
+def _cells(text):
+    return [re.sub(r"\s+", " ", line).strip() for line in text.splitlines()]
+
+
+@pytest.mark.parametrize("lang, older, title", [
+    ("zh", "较早(2024), 未排名", "人工智能企业数 · 全部级别 · 1个可比排名(3个月内), 3个未排名, 1个无数据"),
+    ("en", "older (2024), unranked", "AI enterprises · all levels · 1 ranked (within 3 months), 3 unranked, 1 without the figure"),
+])
+def test_older_figures_are_marked_with_their_year_and_the_title_names_the_window(mini, lang, older, title):
+    text = render(view(mini.base, rank(mini.base, "ai_enterprises", level=None, window=3), lang), "markdown", Options())
+    assert text.splitlines()[0] == "### " + title
+    assert older in text  # 甲's and 乙's 2024-12-31: more than 3 months before 丁's 2025-04-01
+
+
+def test_a_tie_the_bounds_cannot_break_is_worded_in_both_languages(mini):
+    import dataclasses
+
+    base = dataclasses.replace(mini.base, _by_place={})
+    figures = {"超2800家": "2500家", "2600余家": "约2500家"}
+    base.facts = [dataclasses.replace(f, value=parse_figure(figures[f.value.text])) if f.value.text in figures else f
+                  for f in mini.base.facts]
+    zh = render(view(base, rank(base, "ai_enterprises"), "zh"), "markdown", Options())
+    assert "| 1 | 甲 | 2500家 | 2024-12-31 | 人工智能企业 | mini | 并列: 区间重叠, 无法分出先后 |" in zh
+    en = render(view(base, compare(base, ["甲", "乙"]), "en"), "markdown", Options())
+    assert "the bounds of Alpha, Beta overlap: no order" in en
+
+
+def test_dates_that_differ_and_variants_are_worded(mini):
+    en = render(view(mini.base, compare(mini.base, ["甲", "丁"]), "en"), "markdown", Options())
+    assert "dates differ: Alpha 2024-12-31; Delta 2025-04-01" in en
+    zh = render(view(mini.base, list_conflicts(mini.base, everything=True), "zh"), "markdown", Options())
+    assert zh.splitlines()[0] == "### 0处来源不一致, 1处写法不同但可同时成立" and "可同时成立 |" in zh
+    en = render(view(mini.base, list_conflicts(mini.base, everything=True), "en"), "markdown", Options())
+    assert en.splitlines()[0] == "### 0 disagreements between sources, 1 consistent variant"
+
+
+def test_targets_show_met_where_a_ratio_means_nothing(mini):
+    import dataclasses
+
+    from cityai_cli.facts import MetricDef
+
+    # compute capacity made a rate-like metric: 30EFLOPS against 突破100EFLOPS is not met
+    metrics = dict(mini.base.metrics)
+    m = metrics["compute_capacity"]
+    metrics["compute_capacity"] = MetricDef(m.key, m.zh, m.en, "ratio", m.unit, True, m.aliases, m.keywords, m.scopes)
+    base = dataclasses.replace(mini.base, metrics=metrics, _by_place={})
+    for lang, word_ in (("zh", "未达成"), ("en", "not yet met")):
+        text = render(view(base, list_targets(base, ["甲"]), lang), "markdown", Options())
+        assert text.rstrip().endswith(f"| {word_} |"), text

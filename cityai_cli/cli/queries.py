@@ -33,6 +33,18 @@ from .shell import (
     resolve_region,
 )
 
+# The comparison window (rules.WINDOW_MONTHS): a literal here, so that --help needs no import of rules.
+WindowOption = Annotated[
+    int,
+    typer.Option(
+        "--window",
+        min=0,
+        max=1200,
+        metavar="MONTHS",
+        help="Compare figures dated at most this many months apart (0: the same date or year only).",
+    ),
+]
+
 
 @app.command("list")
 @output_options
@@ -125,6 +137,7 @@ def compare_command(
         ),
     ] = None,
     as_of: AsOfOption = None,
+    window: WindowOption = 12,
     format: FormatOption = None,
     lang: LangOption = Lang.zh,
     data: DataOption = None,
@@ -140,7 +153,13 @@ def compare_command(
     loaded = load(env, data, with_)
     index = place_index(loaded.base)
     chosen = [metric_index(loaded.base).resolve(m) for m in nonempty("--metric", metric)] or None
-    emit(env, loaded, compare(loaded.base, [index.resolve(p) for p in places], chosen, parse_date(as_of)), format, lang)
+    emit(
+        env,
+        loaded,
+        compare(loaded.base, [index.resolve(p) for p in places], chosen, parse_date(as_of), window),
+        format,
+        lang,
+    )
 
 
 app.command("compare")(compare_command)
@@ -170,6 +189,7 @@ def rank_command(
     forecasts: Annotated[bool, typer.Option("--forecasts", help="Rank third-party forecasts.")] = False,
     chart: Annotated[bool, typer.Option("--chart", help="Draw horizontal bars (terminal table).")] = False,
     as_of: AsOfOption = None,
+    window: WindowOption = 12,
     format: FormatOption = None,
     lang: LangOption = Lang.zh,
     data: DataOption = None,
@@ -194,7 +214,7 @@ def rank_command(
     emit(
         env,
         loaded,
-        rank(loaded.base, metric, chosen, top, kind, resolve_region(loaded, region), parse_date(as_of)),
+        rank(loaded.base, metric, chosen, top, kind, resolve_region(loaded, region), parse_date(as_of), window),
         format,
         lang,
         chart,
@@ -226,7 +246,9 @@ def _programmes(funds: bool):
         spend: Annotated[
             Optional[str],
             typer.Option(
-                metavar="AMOUNT", help="Contract size to estimate the payout for: 300万, 3,000,000, 0.03亿, 3e6."
+                metavar="AMOUNT",
+                help="Contract size to estimate the payout for, in yuan: 300万, 0.03亿, 3,000,000, 3e6, 3m, "
+                "'3 million', 'CNY 3 m', 1.5bn.",
             ),
         ] = None,
         startup: Annotated[bool, typer.Option("--startup", help="Apply startup (初创企业) special rates.")] = False,
@@ -254,7 +276,7 @@ def _programmes(funds: bool):
         try:
             amount = parse_amount(spend) if spend is not None else None
         except FigureError as error:
-            raise UsageError(str(error)) from None
+            raise UsageError(str(error), code=getattr(error, "code", ""), params=getattr(error, "params", {})) from None
         loaded = load(env, data, with_)
         if flags:  # checking them reads every programme: only when there are some
             known = sorted({t.flag for p in loaded.base.programmes for t in p.special_rates})
@@ -266,7 +288,11 @@ def _programmes(funds: bool):
         if kinds and elsewhere == kinds:  # every type asked for is listed by the other command
             other = "subsidies" if funds else "funds"
             what = "not a fund" if funds else "a fund"
-            raise UsageError(f"{', '.join(kinds)}: {what}; see cityai {other} --type {kinds[0]}")
+            raise UsageError(
+                f"{', '.join(kinds)}: {what}; see cityai {other} --type {kinds[0]}",
+                code="type.elsewhere",
+                params={"kinds": [(k, loaded.base.subsidy_types[k].en) for k in kinds], "funds": funds},
+            )
         places = resolve_places(loaded, nonempty("--city", city)) or None
         emit(
             env,
@@ -332,19 +358,27 @@ def targets_command(
 def conflicts_command(
     env: Environment,
     places: PlacesArgument = None,
+    all_: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Also list figures that differ but can all hold (约2400家 beside 超2400家), marked consistent.",
+        ),
+    ] = False,
     format: FormatOption = None,
     lang: LangOption = Lang.zh,
     data: DataOption = None,
     with_: WithOption = None,
 ) -> None:
-    """Where sources disagree: same place, metric, scope, kind and year, different figures.
+    """Where sources contradict each other: same place, metric, scope, kind and year, figures that cannot both hold.
 
-    Example: cityai conflicts 深圳
+    Example: cityai conflicts 深圳 --all
     """
     from ..query.conflicts import list_conflicts
 
     loaded = load(env, data, with_)
-    emit(env, loaded, list_conflicts(loaded.base, resolve_places(loaded, places) if places else None), format, lang)
+    names = resolve_places(loaded, places) if places else None
+    emit(env, loaded, list_conflicts(loaded.base, names, all_), format, lang)
 
 
 @app.command("policies")

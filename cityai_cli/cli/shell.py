@@ -67,6 +67,8 @@ class Lang(str, Enum):
 
 
 class Level(str, Enum):
+    """Every level a place may have (models.Level), and all: `rank` hints name these values."""
+
     city = "city"
     district = "district"
     county = "county"
@@ -74,6 +76,7 @@ class Level(str, Enum):
     province = "province"
     region = "region"
     country = "country"
+    world = "world"
     all = "all"
 
 
@@ -98,7 +101,8 @@ def path_of(name: str) -> Callable[[str], Path]:
 
 
 def completion(kind: str):
-    """Shell completion for place names, metric keys and subsidy types, from the base the command
+    """Shell completion for place names, metric keys and subsidy types, in the script typed
+    (pinyin or English names for Latin letters: `names.completions`), from the base the command
     line names (--data and --with, before or after the command name; else CITYAI_DATA or the
     bundled base)."""
 
@@ -110,8 +114,15 @@ def completion(kind: str):
             base = load(environment(ctx), data, layers).base
         except Exception:  # a base that does not load offers nothing: completion never fails
             return []
-        words = {"place": list(base.places), "metric": list(base.metrics), "type": list(base.subsidy_types)}[kind]
-        return [word for word in words if word.startswith(incomplete) or word.lower().startswith(incomplete.lower())]
+        from ..names import completions, metric_forms, place_forms, subsidy_type_forms
+
+        if kind == "place":
+            forms = {name: place_forms(place) for name, place in base.places.items()}
+        elif kind == "metric":
+            forms = {key: metric_forms(metric) for key, metric in base.metrics.items()}
+        else:
+            forms = {key: subsidy_type_forms(entry) for key, entry in base.subsidy_types.items()}
+        return completions(forms, incomplete)
 
     return complete
 
@@ -267,7 +278,7 @@ def handle_errors(command: Callable) -> Callable:
                     raise
             return command(env, *args, **kwargs)
         except (UsageError, DataError) as error:
-            raise typer.Exit(report(env, error)) from None
+            raise typer.Exit(report(env, error, kwargs.get("lang"))) from None
 
     if not wants_context:
         own.append(inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context))
@@ -276,12 +287,23 @@ def handle_errors(command: Callable) -> Callable:
     return wrapper
 
 
-def report(env: Environment, error: Union[UsageError, DataError]) -> int:
+def report(env: Environment, error: Union[UsageError, DataError], lang: Any = None) -> int:
     """The one place where a failure becomes what the user sees and the exit status: each error
-    carries its exit code (DataError 1, UsageError 2) and its lines."""
-    for line in error.lines():
+    carries its exit code (DataError 1, UsageError 2); a usage error is worded in the command's
+    language where it carries a code (`usage_message`)."""
+    lines = [usage_message(error, lang)] if isinstance(error, UsageError) else error.lines()
+    for line in lines:
         env.say(f"Error: {line}")
     return error.exit_code
+
+
+def usage_message(error: UsageError, lang: Any) -> str:
+    """The message in the command's language (a command without --lang: zh's wording)."""
+    if not error.code:
+        return str(error)
+    from ..view.messages import usage_message as worded
+
+    return worded(error, getattr(lang, "value", None) or "zh")
 
 
 def _discard_caches(env: Environment, error: Exception) -> bool:

@@ -8,7 +8,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from ..facts import Base
 from ..quantity import format_number, remembered
 from ..report import Column, Record, Table
-from . import builder, fact_columns, label, legend, names
+from . import builder, fact_columns, legend, names
 from .words import word
 
 
@@ -70,7 +70,9 @@ def rank_table(base: Base, result, lang: str) -> List[Table]:
     meta = result.meta
 
     def why(r: Record, glue: bool = True) -> str:
-        parts = [label(lang, "reason", r["reason"])] if r["reason"] else []
+        year = (r["date"] or "")[:4]
+        parts = [word(lang, f"reason.{r['reason']}", year=year)] if r["reason"] else []
+        parts += [word(lang, "tie.bounds")] if r.get("tie") == "bounds" else []
         parts += [
             f"{names.figure(c['_quantity'], lang, glue)} ({', '.join(c['sources'])})" for c in r["conflicts"] or []
         ]
@@ -83,6 +85,7 @@ def rank_table(base: Base, result, lang: str) -> List[Table]:
         *fact_columns(base, lang, metric_of=lambda r: meta["metric"]),
         Column("comparable", "comparable", "bool", in_table=False),
         Column("reason", "reason", in_table=False),
+        Column("tie", "tie", in_table=False),
         Column("conflicts", "conflicts", in_table=False),
         Column("why", word(lang, "why"), atomic=True, cell=why, value=lambda r: why(r, False) or None),
     ]
@@ -95,19 +98,23 @@ def rank_table(base: Base, result, lang: str) -> List[Table]:
         kind=kind,
         level=level,
         ranked=meta["ranked"],
+        window=meta["window"],
         others=meta["with_figure"] - meta["ranked"],
         without=meta["without"],
     )
     if meta["levels_with_figure"]:
-        levels = ", ".join(word(lang, f"level.{level}") for level in meta["levels_with_figure"])
+        levels = ", ".join(
+            word(lang, "t.level_option", level=word(lang, f"level.{level}"), value=level)
+            for level in meta["levels_with_figure"]
+        )
         title += word(lang, "t.rank_elsewhere", levels=levels)
     return [_table("rank", title + _as_of(result, lang), columns, result.rows, lang, dated=True, chart="_chart")]
 
 
 def _flag_text(base: Base, flag: Record, lang: str, metric: str, glue: bool = False) -> str:
     code = flag["code"]
-    if code == "only_one":
-        return word(lang, "flag.only_one", places=", ".join(names.place(base, p, lang) for p in flag["places"]))
+    if code in ("only_one", "tie"):
+        return word(lang, f"flag.{code}", places=", ".join(names.place(base, p, lang) for p in flag["places"]))
     if code == "sources_disagree":
         return word(
             lang,
@@ -117,12 +124,12 @@ def _flag_text(base: Base, flag: Record, lang: str, metric: str, glue: bool = Fa
             text=names.figure(flag["_quantity"], lang, glue),
             date=flag["date"],
         )
-    if code in ("different_scope", "different_year", "no_deadline"):
+    if code in ("different_scope", "outside_window", "dates_differ", "no_deadline"):
         show = (
             (lambda v: names.scope(base, metric, v, lang)) if code == "different_scope" else (lambda v: str(v or "—"))
         )
         detail = "; ".join(f"{names.place(base, p, lang)} {show(v)}" for p, v in flag["places"].items())
-        return word(lang, f"flag.{code}", detail=detail)
+        return word(lang, f"flag.{code}", detail=detail, window=flag.get("window"))
     return word(lang, f"flag.{code}")
 
 
@@ -160,7 +167,12 @@ def compare_table(base: Base, result, lang: str) -> List[Table]:
     ]
     places = result.meta["places"]
     title = " vs ".join(names.place(base, p, lang) for p in places) + _as_of(result, lang)
-    empty = word(lang, "empty.compare", places=" / ".join(names.place(base, p, lang) for p in places), first=places[0])
+    empty = word(
+        lang,
+        "empty.compare",
+        places=" / ".join(names.place(base, p, lang) for p in places),
+        first=names.typeable(base, places[0], lang),
+    )
     return [_table("compare", title, columns, result.rows, lang, dated=True, empty=empty)]
 
 
@@ -183,6 +195,8 @@ def targets_table(base: Base, result, lang: str) -> List[Table]:
     def progress(r: Record) -> str:
         if r["progress"] is not None:
             return f"{r['progress'] * 100:.0f}%"
+        if r["progress_reason"] == "not_an_amount" and r.get("met"):
+            return word(lang, f"met.{r['met']}")
         scope = names.scope(base, r["metric"], r["actual_scope"], lang) if r["actual_scope"] else ""
         return word(lang, f"progress.{r['progress_reason']}", scope=scope)
 
@@ -209,6 +223,7 @@ def targets_table(base: Base, result, lang: str) -> List[Table]:
         ),
         Column("progress", word(lang, "progress"), "number", cell=progress),
         Column("progress_reason", "progress_reason", in_table=False),
+        Column("met", "met", in_table=False),
     ]
     return [_table("targets", word(lang, "t.targets", n=len(result.rows)), columns, result.rows, lang, dated=True)]
 
@@ -241,15 +256,26 @@ def conflicts_table(base: Base, result, lang: str) -> List[Table]:
                 value=_side_cell(side, lang, machine=True),
             )
         )
+    columns.append(Column("relation", "relation", in_table=False))
     columns.append(
         Column(
             "difference",
             word(lang, "difference"),
             "number",
-            cell=lambda r: f"{r['difference'] * 100:.0f}%" if r["difference"] is not None else "—",
+            cell=lambda r: (
+                word(lang, "relation.consistent")
+                if r["relation"] == "consistent"
+                else f"{r['difference'] * 100:.0f}%"
+                if r["difference"] is not None
+                else "—"
+            ),
         )
     )
-    return [_table("conflicts", word(lang, "t.conflicts", n=len(result.rows)), columns, result.rows, lang, dated=True)]
+    contradictions = sum(r["relation"] == "contradiction" for r in result.rows)
+    title = word(lang, "t.conflicts", n=contradictions)
+    if result.meta.get("all"):
+        title += word(lang, "t.variants", n=len(result.rows) - contradictions)
+    return [_table("conflicts", title, columns, result.rows, lang, dated=True)]
 
 
 def _side_cell(side: str, lang: str, machine: bool = False) -> Callable[[Record], Any]:
@@ -466,8 +492,19 @@ def place_tables(base: Base, result, lang: str) -> List[Table]:
     name = result.meta["place"]
     shown = names.place(base, name, lang)
     profile = [
-        Column(k, word(lang, k), cell=(lambda r: word(lang, f"level.{r['level']}")) if k == "level" else None)
-        for k in ("place", "level", "province", "city", "regions", "traditional", "pinyin", "english")
+        Column("place", word(lang, "place"), cell=lambda r: names.place(base, r["place"], lang)),
+        Column("level", word(lang, "level"), cell=lambda r: word(lang, f"level.{r['level']}")),
+        Column("province", word(lang, "province"), cell=lambda r: names.place(base, r.get("province"), lang)),
+        Column("city", word(lang, "city"), cell=lambda r: names.place(base, r.get("city"), lang)),
+        Column(
+            "regions",
+            word(lang, "regions"),
+            cell=lambda r: ", ".join(names.place(base, g, lang) for g in r.get("regions") or []) or "—",
+        ),
+        # in English the Chinese forms are CSV and JSON only (the place's name is the English one)
+        Column("traditional", word(lang, "traditional"), in_table=lang == "zh"),
+        Column("pinyin", word(lang, "pinyin")),
+        Column("english", word(lang, "english"), in_table=lang == "zh"),
     ]
     facts_section, policies_section, programmes_section = result.sections
     facts = [
@@ -584,7 +621,9 @@ def candidates_table(base: Base, result, lang: str) -> List[Table]:
         Column("place_known", "place_known", "bool", in_table=False),
         Column("metric", "metric", in_table=False),
         Column("metric_label", word(lang, "metric"), cell=metric, value=metric),
-        Column("value", word(lang, "figure"), atomic=True),
+        Column(
+            "value", word(lang, "figure"), atomic=True, cell=lambda r: names.as_written(r["value"], lang, glue=True)
+        ),
         Column("kind", "kind", in_table=False),
         Column(
             "kind_label",
