@@ -233,7 +233,8 @@ def _read(path: Path, name: str, keep_going: bool, layers: Tuple[Path, ...]) -> 
     elif path.is_dir():  # many files, one base (multi.py)
         from .multi import read_directory
 
-        data, lines, origins, merging = read_directory(path, name)
+        # each place validated as its file is read: one file's parsed text held at a time
+        data, lines, origins, merging = read_directory(path, name, import_models().Place.model_validate)
         if merging and not keep_going:
             raise DataError(merging)
     else:
@@ -248,8 +249,9 @@ def _read(path: Path, name: str, keep_going: bool, layers: Tuple[Path, ...]) -> 
 
 def _validate_freeing(data: dict) -> Optional[KnowledgeBase]:
     """The base validated place by place, each place's parsed text let go once validated, so that
-    the parsed tree and the models are never both held whole (half the peak memory of a cold
-    run). None at the first problem (the tree is then incomplete: the caller reads it again)."""
+    the parsed tree and the models are never both held whole (a place validated as its file was
+    read is taken as it is). None at the first problem (the tree is then incomplete: the caller
+    reads it again)."""
     models = import_models()
     places = data.get("places", {})
     if not isinstance(places, dict):

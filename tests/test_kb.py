@@ -40,3 +40,33 @@ def test_a_problem_stops_validating_place_by_place():
     first = next(iter(data["places"]))
     data["places"][first]["level"] = "planet"
     assert _validate_freeing(data) is None
+
+
+
+def test_a_directory_validates_each_place_as_its_file_is_read(tmp_path):
+    """multi.read_files with `early`: a valid place is a model as soon as its file is read (its
+    parsed text let go); a failing one stays as read, for the whole validation to report."""
+    from cityai_cli.kb import import_models
+    from cityai_cli.multi import read_directory
+
+    (tmp_path / "a.toml").write_text('[places."甲"]\nlevel = "city"\n', encoding="utf-8")
+    (tmp_path / "b.toml").write_text('[places."乙"]\nlevel = "planet"\n', encoding="utf-8")
+    Place = import_models().Place
+    data, _, _, problems = read_directory(tmp_path, "base", Place.model_validate)
+    assert problems == [] and isinstance(data["places"]["甲"], Place)
+    assert data["places"]["乙"] == {"level": "planet"}
+    plain, _, _, _ = read_directory(tmp_path, "base")
+    assert plain["places"]["甲"] == {"level": "city"}
+
+
+def test_a_directory_with_a_failing_place_reports_as_the_whole_validation_does(tmp_path):
+    from cityai_cli.errors import DataError
+    from cityai_cli.kb import load
+
+    (tmp_path / "a.toml").write_text('[places."甲"]\nlevel = "city"\n', encoding="utf-8")
+    (tmp_path / "b.toml").write_text('[places."乙"]\nlevel = "planet"\n', encoding="utf-8")
+    with pytest.raises(DataError) as failed:
+        load(tmp_path)
+    assert [str(problem) for problem in failed.value.problems] == [
+        f"{tmp_path}/b.toml:2: places.乙.level: Input should be 'city', 'district', 'county', 'zone', "
+        "'province', 'region', 'country' or 'world' (got 'planet')"]
