@@ -84,6 +84,3 @@ class UsageError(Exception):
         self.params: Dict[str, Any] = dict(params or {})
         hint = f" (did you mean: {', '.join(self.suggestions)}?)" if self.suggestions else ""
         super().__init__(bounded(one_line(message + hint)))
-
-    def lines(self) -> List[str]:
-        return [str(self)]

@@ -12,7 +12,11 @@ from cityai_cli.cli.context import Environment, OutputOptions
 
 
 def _invoke(env: Environment, *args: str):
-    return CliRunner().invoke(app, list(args), obj=env, catch_exceptions=False)
+    try:  # click < 8.2 (installed on Python 3.9) mixes stderr into stdout unless told not to
+        runner = CliRunner(mix_stderr=False)
+    except TypeError:
+        runner = CliRunner()
+    return runner.invoke(app, list(args), obj=env, catch_exceptions=False)
 
 
 def test_a_command_writes_to_the_environments_streams():

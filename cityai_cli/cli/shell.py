@@ -9,6 +9,7 @@ called from shells and loops.
 
 import contextlib
 import functools
+import inspect
 import os
 import shutil
 from enum import Enum
@@ -231,8 +232,6 @@ _OUTPUT_PARAMETERS: list = []  # the inspect.Parameters of _OUTPUT_EXTRA, built 
 def output_options(command: Callable) -> Callable:
     """Give a table command --bom, --svg, --html and --width, once for all of them: their values
     go to the command's Environment (`command` is one wrapped by `handle_errors`)."""
-    import inspect
-
     extra = _OUTPUT_EXTRA
     if not _OUTPUT_PARAMETERS:
         _OUTPUT_PARAMETERS.extend(
@@ -260,8 +259,6 @@ def handle_errors(command: Callable) -> Callable:
     A compiled cache can decode and still hold what no validated base does (a damaged or edited
     file): a command that fails on one is run once more, from the knowledge-base files, after the
     cache it read is discarded (`store.discard_cache`). A failure of the second run is a failure."""
-    import inspect
-
     signature = inspect.signature(command)
     own = list(signature.parameters.values())[1:]  # the Environment is passed, never parsed
     wants_context = "ctx" in signature.parameters
