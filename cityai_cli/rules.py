@@ -78,10 +78,14 @@ def comparable(a: Fact, b: Fact, window: int = WINDOW_MONTHS) -> Optional[str]:
 
 
 def newest(facts: Iterable[Fact]) -> Optional[Fact]:
-    """The fact with the latest reference date (a year or month read as its end; the first of equals):
-    the anchor of the window that `rank` and `compare` compare within. Undated facts never are."""
+    """The fact whose reference date starts last (then ends last; the first of equals): the anchor
+    of the window that `rank` and `compare` compare within. Undated facts never are.
+
+    By its start, not its end: every figure then starts no later than the anchor, so two figures
+    each within the window of the anchor are within it of each other. Anchored on a year ("2025",
+    ending 2025-12-31), 2025-01-01 and 2025-12-31 were both "within 0 months" of it."""
     dated = [f for f in facts if f.date is not None]
-    return max(dated, key=lambda f: date_span(f.date)[1]) if dated else None  # type: ignore[arg-type]
+    return max(dated, key=lambda f: date_span(f.date)) if dated else None  # type: ignore[arg-type]
 
 
 def conflict_group(fact: Fact) -> tuple:

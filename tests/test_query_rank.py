@@ -121,3 +121,21 @@ def test_equal_figures_share_a_rank_and_top_counts_rows(tmp_path):
         (1, "乙", "3600亿元", True, None), (1, "甲", "3600亿元", True, None), (None, "丁", "5000亿元", False, "different_scope")]
     assert summary(rank(base, "industry_scale", top=2)) == summary(rank(base, "industry_scale"))[:2]
     assert summary(rank(base, "ai_enterprises", level=None, top=3)) == summary(rank(base, "ai_enterprises", level=None))[:3]
+
+
+def test_ranked_figures_are_comparable_with_each_other_whatever_the_order_of_places(tmp_path):
+    # "2025" ends with 2025-12-31 but starts a year before it: anchored on the year, 2025-01-01 was
+    # ranked against 2025-12-31 under --window 0, and only when "2025"'s place came first.
+    from conftest import write_base
+    from cityai_cli.kb import load
+    from cityai_cli.rules import comparable
+
+    spec = {"A": ("A", "100家", "2025-01-01"), "B": ("B", "200家", "2025"), "C": ("C", "300家", "2025-12-31")}
+    for number, order in enumerate((["A", "B", "C"], ["C", "B", "A"])):
+        (tmp_path / str(number)).mkdir()
+        base = load(write_base(tmp_path / str(number), [spec[k] for k in order])).base
+        rows = rank(base, "ai_enterprises", window=0).rows
+        assert [(r["rank"], r["place"], r["reason"]) for r in rows] == [
+            (1, "C", None), (2, "B", None), (None, "A", "outside_window")]
+        ranked = [f for f in base.facts if f.place in ("B", "C")]
+        assert all(comparable(a, b, 0) is None for a in ranked for b in ranked)

@@ -83,9 +83,11 @@ def test_a_window_passed_to_comparable_replaces_the_twelve_months():
     assert comparable(fact(date="2024"), fact(date="2024-05", place="乙"), 0) is None
 
 
-def test_newest_is_the_latest_end_and_ignores_undated_facts():
-    year, month = fact(date="2025"), fact(date="2025-03")
-    assert newest([month, year]) is year
+def test_newest_is_the_latest_start_then_end_and_ignores_undated_facts():
+    year, month, day = fact(date="2025"), fact(date="2025-03"), fact(date="2025-12-31")
+    assert newest([year, month]) is month
+    assert newest([year, day]) is day and newest([day, year]) is day
+    assert newest([fact(date="2025-01-01"), year]) is year
     assert newest([fact(kind="target", date=None, set_on="2030")]) is None
 
 
