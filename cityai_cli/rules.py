@@ -162,6 +162,21 @@ def positions(quantities: List[Quantity], higher_is_better: bool = True) -> List
     return [1 + bisect_left(highs, low) for low, _ in ends]
 
 
+def undecided(quantities: List[Quantity]) -> List[bool]:
+    """Whether each figure can hold together with some other figure of a different interval: the
+    bounds cannot order the two, whatever their ranks (约105 against 100 and 110: 约105 shares
+    rank 1 with 110, yet may lie below 100 at rank 2, so 100 is undecided too). n log n: the
+    intervals meeting a figure's are those starting at or below its highest end less those
+    ending below its lowest end; identical intervals are the same figure, not a tie."""
+    from bisect import bisect_left, bisect_right
+    from collections import Counter
+
+    ends = [interval(q) for q in quantities]
+    lows, highs = sorted(low for low, _ in ends), sorted(high for _, high in ends)
+    same = Counter(ends)
+    return [bisect_right(lows, high) - bisect_left(highs, low) > same[(low, high)] for low, high in ends]
+
+
 def tightest(quantities: List[Quantity]) -> int:
     """The index of the narrowest of figures that can all hold together (突破4500亿 of 突破4000亿
     and 突破4500亿): bounded on both sides before one side, then the narrower, then the higher

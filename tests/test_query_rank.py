@@ -139,3 +139,15 @@ def test_ranked_figures_are_comparable_with_each_other_whatever_the_order_of_pla
             (1, "C", None), (2, "B", None), (None, "A", "outside_window")]
         ranked = [f for f in base.facts if f.place in ("B", "C")]
         assert all(comparable(a, b, 0) is None for a in ranked for b in ranked)
+
+
+def test_a_figure_the_bounds_cannot_order_against_another_rank_says_tied(tmp_path):
+    # 约105家 (99.75..110.25) may lie below 100家: A's row is as tied as B's, though their ranks differ
+    from conftest import write_base
+    from cityai_cli.kb import load
+
+    base = load(write_base(tmp_path, [("A", "100家", "2025"), ("B", "约105家", "2025"), ("C", "110家", "2025"),
+                                      ("D", "90家", "2025"), ("E", "90家", "2025")])).base
+    rows = rank(base, "ai_enterprises").rows
+    assert [(r["rank"], r["place"], r["tie"]) for r in rows] == [
+        (1, "C", "bounds"), (1, "B", "bounds"), (2, "A", "bounds"), (4, "D", "equal"), (4, "E", "equal")]

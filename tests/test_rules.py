@@ -8,7 +8,8 @@ from cityai_cli.facts import Citation, Fact, MetricDef, Programme, ScopeDef, Ter
 from cityai_cli.quantity import parse_figure
 from cityai_cli.rules import (APPROX_TOLERANCE, WINDOW_MONTHS, add_months, attainment, better, can_both_hold,
                                certainly_better, comparable, conflicts, contradicted, contradicting, date_span,
-                               estimate, headline, interval, newest, positions, tightest, variants, within_window)
+                               estimate, headline, interval, newest, positions, tightest, undecided, variants,
+                               within_window)
 
 METRIC = MetricDef("m", "指标", "metric", "count", "家", True, (), (),
                    (ScopeDef("main", "主", "main"), ScopeDef("other", "另", "other")))
@@ -420,3 +421,9 @@ def test_as_of_knows_a_target_from_when_it_was_set():
     assert headline([set_early], METRIC, PartialDate("2025")) is set_early
     assert headline([set_early], METRIC, PartialDate("2024")) is None
     assert headline([unknown], METRIC, PartialDate("2020")) is unknown
+
+
+def test_undecided_is_any_overlap_with_a_different_interval():
+    q = [parse_figure(v) for v in ("100家", "约105家", "110家", "90家", "90家", "超110家", "不到90家")]
+    assert undecided(q) == [True, True, True, False, False, True, False]  # 超110 may lie below 约105
+    assert undecided([parse_figure("2400家"), parse_figure("约2400家")]) == [True, True]

@@ -15,7 +15,7 @@ from typing import Dict, List, Optional
 
 from ..dates import PartialDate
 from ..facts import Base, Fact
-from ..rules import WINDOW_MONTHS, better, comparable, contradicting, headline, newest, positions, same_value
+from ..rules import WINDOW_MONTHS, better, comparable, contradicting, headline, newest, positions, same_value, undecided
 from .common import Record, Result, fact_fields, in_region, quantity_fields
 
 
@@ -61,14 +61,15 @@ def rank(
         zip(ranks, (fact for fact, _ in ranked)), key=lambda pair: (pair[0], better(definition, pair[1]), pair[1].place)
     )
     ties = _ties(keyed)
+    open_order = undecided([fact.value for _, fact in keyed])
     others.sort(key=lambda pair: (definition.scope_order(pair[0].scope), better(definition, pair[0]), pair[0].place))
     missing = sorted(set(places) - set(present))
     limit = len(keyed) + len(others) + len(missing) if top is None else top
     # A row's conflicts are among all its place's headline facts, whatever --as-of keeps.
     known = candidates if as_of is None else {name: base.headline_facts(name, metric, kind) for name in present}
     rows: List[Record] = [
-        {**_row(levels, fact, known[fact.place], rank_, True, None), "tie": ties.get(rank_)}
-        for rank_, fact in keyed[:limit]
+        {**_row(levels, fact, known[fact.place], rank_, True, None), "tie": "bounds" if open_ else ties.get(rank_)}
+        for (rank_, fact), open_ in zip(keyed[:limit], open_order)
     ]
     rows += [_row(levels, fact, known[fact.place], None, False, reason) for fact, reason in others[: limit - len(rows)]]
     rows += [_row(levels, None, [], None, False, None, name) for name in missing[: limit - len(rows)]]
@@ -115,7 +116,8 @@ def _reference(present: Dict[str, Fact], definition) -> Optional[Fact]:
 
 def _ties(keyed: List[tuple]) -> Dict[int, str]:
     """rank -> "equal" when the rows sharing it state one figure, "bounds" when the bounds of
-    different figures cannot order them (约2400 and 2500): the view says which."""
+    different figures cannot order them (约2400 and 2500): the view says which. A row whose
+    bounds meet another row's of a different rank is "bounds" too (`rules.undecided`)."""
     shared: Dict[int, List[Fact]] = {}
     for rank_, fact in keyed:
         shared.setdefault(rank_, []).append(fact)
