@@ -86,7 +86,7 @@ def contradicting(tmp_path_factory):
     return folder / "mini.toml"
 
 
-def write_base(folder: Path, facts, metric_extra: str = "") -> Path:
+def one_metric_base(folder: Path, facts, metric_extra: str = "") -> Path:
     """A one-metric base (ai_enterprises, 家, scopes ai / ai_related) for rule tests: `facts` are
     (place, value, date[, scope[, kind[, basis]]]) tuples, each quoted from one seed line. The path
     to the TOML."""

@@ -126,14 +126,14 @@ def test_equal_figures_share_a_rank_and_top_counts_rows(tmp_path):
 def test_ranked_figures_are_comparable_with_each_other_whatever_the_order_of_places(tmp_path):
     # "2025" ends with 2025-12-31 but starts a year before it: anchored on the year, 2025-01-01 was
     # ranked against 2025-12-31 under --window 0, and only when "2025"'s place came first.
-    from conftest import write_base
+    from conftest import one_metric_base
     from cityai_cli.kb import load
     from cityai_cli.rules import comparable
 
     spec = {"A": ("A", "100家", "2025-01-01"), "B": ("B", "200家", "2025"), "C": ("C", "300家", "2025-12-31")}
     for number, order in enumerate((["A", "B", "C"], ["C", "B", "A"])):
         (tmp_path / str(number)).mkdir()
-        base = load(write_base(tmp_path / str(number), [spec[k] for k in order])).base
+        base = load(one_metric_base(tmp_path / str(number), [spec[k] for k in order])).base
         rows = rank(base, "ai_enterprises", window=0).rows
         assert [(r["rank"], r["place"], r["reason"]) for r in rows] == [
             (1, "C", None), (2, "B", None), (None, "A", "outside_window")]
@@ -143,10 +143,10 @@ def test_ranked_figures_are_comparable_with_each_other_whatever_the_order_of_pla
 
 def test_a_figure_the_bounds_cannot_order_against_another_rank_says_tied(tmp_path):
     # 约105家 (99.75..110.25) may lie below 100家: A's row is as tied as B's, though their ranks differ
-    from conftest import write_base
+    from conftest import one_metric_base
     from cityai_cli.kb import load
 
-    base = load(write_base(tmp_path, [("A", "100家", "2025"), ("B", "约105家", "2025"), ("C", "110家", "2025"),
+    base = load(one_metric_base(tmp_path, [("A", "100家", "2025"), ("B", "约105家", "2025"), ("C", "110家", "2025"),
                                       ("D", "90家", "2025"), ("E", "90家", "2025")])).base
     rows = rank(base, "ai_enterprises").rows
     assert [(r["rank"], r["place"], r["tie"]) for r in rows] == [
