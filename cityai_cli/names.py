@@ -97,7 +97,8 @@ class Index:
 
     `english` names a canonical name in English (suggestions under --lang en); `elsewhere` is
     asked about a name the base's keys do not know: it may return the name it means or raise
-    what it knows (the gazetteer: a real place without figures)."""
+    what it knows (the gazetteer: a real place without figures). `homonyms` gives the names
+    outside the base that a known name also names: with any, the name is ambiguous."""
 
     def __init__(
         self,
@@ -106,8 +107,10 @@ class Index:
         listing: str = "",
         english: Optional[Callable[[str], str]] = None,
         elsewhere: Optional[Callable[[str], Optional[str]]] = None,
+        homonyms: Optional[Callable[[str], Set[str]]] = None,
     ):
         self.kind = kind
+        self.homonyms = homonyms
         self.listing = listing  # the command that lists every valid name
         self.keys = keys
         self.english = english or (lambda name: name)
@@ -133,6 +136,8 @@ class Index:
 
     def resolve(self, text: str) -> str:
         found = self.lookup(text)
+        if found and self.homonyms is not None:
+            found = found | self.homonyms(text)
         if len(found) == 1:
             return next(iter(found))
         if found:
@@ -208,15 +213,44 @@ def _not_in_base(base) -> Callable[[str], Optional[str]]:
     return check
 
 
+@lru_cache(maxsize=1)
+def _romanised_keys() -> Dict[str, Set[str]]:
+    from .extract.gazetteer import romanised
+
+    keys: Dict[str, Set[str]] = {}
+    for latin, names in romanised().items():
+        keys.setdefault(normalise(latin), set()).update(names)
+    return keys
+
+
+def _homonyms(base) -> Callable[[str], Set[str]]:
+    """The divisions without a place in the base that a romanised name also names: "Taizhou" is
+    台州 and 泰州, so the base's one Taizhou must not answer for both (unique_keys: Chinese names
+    are unique, pinyin and English are not)."""
+
+    def others(text: str) -> Set[str]:
+        if not normalise(text).isascii():
+            return set()
+        shared = _romanised_keys()
+        for key in _stems(text):
+            if key in shared:
+                return {name for name in shared[key] if name not in base.places}
+        return set()
+
+    return others
+
+
 def place_index(kb) -> Index:
     places = kb.places
-    return Index(
-        kb.place_keys(),
-        "place",
-        "cityai list --level all",
-        lambda name: places[name].english or places[name].pinyin or name,
-        _not_in_base(kb),
-    )
+
+    def english(name: str) -> str:
+        if name in places:
+            return places[name].english or places[name].pinyin or name
+        from .extract.gazetteer import divisions
+
+        return divisions()[name].english
+
+    return Index(kb.place_keys(), "place", "cityai list --level all", english, _not_in_base(kb), _homonyms(kb))
 
 
 def metric_words(key: str, metric) -> List[str]:
