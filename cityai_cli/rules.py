@@ -202,11 +202,14 @@ def consistent(quantities: List[Quantity]) -> bool:
 def attainment(target: Quantity, actual: Quantity, higher_is_better: bool = True) -> str:
     """met | not_met | undecided: whether every value the actual allows meets the target (超20%
     asks for more than 20%; 约35% is 33.25-36.75%: met), none does (not_met), or the bounds
-    cannot say. Where less is better (a rank), meeting is being at or below the target."""
+    cannot say. A target that is a ceiling (不超过 / 最高 / 不到X) is met at or below it, one that
+    is a floor (超 / 不少于X) at or above it, whichever way the metric grows; any other target
+    (X, 约X, a range) is met beyond it in the metric's direction (a rank: at or below)."""
     (t_low, t_high), (a_low, a_high) = interval(target), interval(actual)
-    if higher_is_better:
-        return "met" if a_low >= t_low else "not_met" if a_high < t_low else "undecided"
-    return "met" if a_high <= t_high else "not_met" if a_low > t_high else "undecided"
+    ceiling = t_low[0] == -_INFINITY or (t_high[0] != _INFINITY and not higher_is_better)
+    if ceiling:
+        return "met" if a_high <= t_high else "not_met" if a_low > t_high else "undecided"
+    return "met" if a_low >= t_low else "not_met" if a_high < t_low else "undecided"
 
 
 # ---- conflicts: contradictions found by sorting, never by building every pair ------------------

@@ -203,6 +203,14 @@ def test_tightest_of_agreeing_figures_is_the_narrowest():
     ("第二", "第三", False, "not_met"),
     ("第二", "第一", False, "met"),
     ("100家", "超100家", True, "met"),
+    # a target that is itself a ceiling (不超过 / 最高 / 不到) or a floor asks for that side, whichever
+    # way the metric grows: 10% against 不超过5% was "met" (every value is above minus infinity)
+    ("不超过5%", "10%", True, "not_met"),
+    ("不超过5%", "3%", True, "met"),
+    ("不超过5%", "约5%", True, "undecided"),
+    ("不到100家", "100家", True, "not_met"),
+    ("不少于3家", "5家", False, "met"),
+    ("不少于3家", "2家", False, "not_met"),
 ])
 def test_attainment_is_met_when_every_value_of_the_actual_meets_the_target(target, actual, higher, expected):
     assert attainment(q(target), q(actual), higher) == expected
