@@ -267,8 +267,19 @@ def test_conflicts_come_group_by_group_and_need_only_the_contradicted_facts():
 
 
 def test_conflict_pairs_are_ordered_by_date():
-    late, early = fact("2家", date="2024-12"), fact("1家", date="2024-01")
+    late, early = fact("2家", date="2024"), fact("1家", date="2024-01")
     assert conflicts([late, early]) == [(early, late)]
+
+
+def test_figures_of_one_year_but_different_moments_never_contradict():
+    # 2400家 in 2024-03 and 2600家 at 2024-12-31 are growth; each still contradicts the year's figure
+    march, year_end, year, day = fact("2400家", date="2024-03"), fact("2600家", date="2024-12-31"), \
+        fact("2500家", date="2024"), fact("2300家", date="2024-03-15")
+    assert conflicts([march, year_end]) == [] and contradicted([march, year_end]) == []
+    assert contradicting(march, [march, year_end]) == []
+    assert conflicts([march, year_end, year]) == [(march, year), (year_end, year)]
+    assert conflicts([march, day]) == [(day, march)] and contradicting(day, [year_end, march]) == [march]
+    assert conflicts([year_end, day]) == []
 
 
 def test_contradicting_lists_the_facts_of_the_group_that_cannot_hold_with_one():
@@ -435,3 +446,19 @@ def test_undecided_is_any_overlap_with_a_different_interval():
     q = [parse_figure(v) for v in ("100家", "约105家", "110家", "90家", "90家", "超110家", "不到90家")]
     assert undecided(q) == [True, True, True, False, False, True, False]  # 超110 may lie below 约105
     assert undecided([parse_figure("2400家"), parse_figure("约2400家")]) == [True, True]
+
+
+def test_contradicted_and_conflicts_agree_with_every_pair_of_the_same_time():
+    import random
+    from cityai_cli.rules import same_time
+    rng = random.Random(7)
+    dates = ["2024", "2024-03", "2024-06", "2024-03-15", "2024-03-20", "2024-06-01"]
+    shapes = ["{}家", "超{}家", "约{}家", "不到{}家", "{}余家", "最高{}家"]
+    for _ in range(200):
+        group = [fact(rng.choice(shapes).format(rng.randint(90, 110)), date=rng.choice(dates))
+                 for _ in range(rng.randint(2, 7))]
+        truth = [f for f in group if any(g is not f and same_time(f.date, g.date)
+                                         and not can_both_hold(f.value, g.value) for g in group)]
+        assert contradicted(group) == truth
+        assert {id(f) for pair in conflicts(group) for f in pair} == {id(f) for f in truth}
+        assert all(same_time(a.date, b.date) and not can_both_hold(a.value, b.value) for a, b in conflicts(group))
