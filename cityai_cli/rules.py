@@ -32,9 +32,12 @@ def date_span(date: PartialDate) -> Tuple[_dt.date, _dt.date]:
 
 
 def add_months(day: _dt.date, months: int) -> _dt.date:
-    """The same day `months` calendar months later, clamped to the month's end (01-31 + 1 = 02-29)."""
+    """The same day `months` calendar months later, clamped to the month's end (01-31 + 1 = 02-29)
+    and to the last representable day (later than any date a base may hold: 9999-12-31)."""
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
+    if year > _dt.MAXYEAR:
+        return _dt.date.max
     return _dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 

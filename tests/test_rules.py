@@ -462,3 +462,11 @@ def test_contradicted_and_conflicts_agree_with_every_pair_of_the_same_time():
         assert contradicted(group) == truth
         assert {id(f) for pair in conflicts(group) for f in pair} == {id(f) for f in truth}
         assert all(same_time(a.date, b.date) and not can_both_hold(a.value, b.value) for a, b in conflicts(group))
+
+
+def test_the_window_reaches_past_the_last_representable_year_without_failing():
+    # 9950 + 1200 months is year 10050, beyond datetime.date: rank --window 1200 raised ValueError
+    import datetime
+    assert add_months(datetime.date(9950, 12, 31), 1200) == datetime.date.max
+    assert within_window(PartialDate("9950"), PartialDate("9999-06"), 1200)
+    assert not within_window(PartialDate("9950"), PartialDate("9999-06"), 12)
