@@ -203,6 +203,13 @@ def consistent(quantities: List[Quantity]) -> bool:
     return max(low for low, _ in ends) <= min(high for _, high in ends)
 
 
+def is_ceiling(target: Quantity, higher_is_better: bool = True) -> bool:
+    """Whether a target is met at or below it: one stated as a ceiling (不超过 / 最高 / 不到X), or,
+    where less is better (a rank), any target but a floor (超 / 不少于X)."""
+    low, high = interval(target)
+    return low[0] == -_INFINITY or (high[0] != _INFINITY and not higher_is_better)
+
+
 def attainment(target: Quantity, actual: Quantity, higher_is_better: bool = True) -> str:
     """met | not_met | undecided: whether every value the actual allows meets the target (超20%
     asks for more than 20%; 约35% is 33.25-36.75%: met), none does (not_met), or the bounds
@@ -210,8 +217,7 @@ def attainment(target: Quantity, actual: Quantity, higher_is_better: bool = True
     is a floor (超 / 不少于X) at or above it, whichever way the metric grows; any other target
     (X, 约X, a range) is met beyond it in the metric's direction (a rank: at or below)."""
     (t_low, t_high), (a_low, a_high) = interval(target), interval(actual)
-    ceiling = t_low[0] == -_INFINITY or (t_high[0] != _INFINITY and not higher_is_better)
-    if ceiling:
+    if is_ceiling(target, higher_is_better):
         return "met" if a_high <= t_high else "not_met" if a_low > t_high else "undecided"
     return "met" if a_low >= t_low else "not_met" if a_high < t_low else "undecided"
 
