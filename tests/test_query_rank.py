@@ -151,3 +151,20 @@ def test_a_figure_the_bounds_cannot_order_against_another_rank_says_tied(tmp_pat
     rows = rank(base, "ai_enterprises").rows
     assert [(r["rank"], r["place"], r["tie"]) for r in rows] == [
         (1, "C", "bounds"), (1, "B", "bounds"), (2, "A", "bounds"), (4, "D", "equal"), (4, "E", "equal")]
+
+
+def test_the_anchor_is_the_newest_of_the_figures_ranked_also_those_taken_from_another_scope(tmp_path):
+    # X's headline is in the main scope; its figure in the reference scope (2026-06) was compared
+    # with an anchor chosen before it was taken (P, 2025-06): Q (2024-07) was ranked beside it,
+    # 23 months apart, and R (2025-01) 17 months apart.
+    from conftest import one_metric_base
+    from cityai_cli.kb import load
+
+    base = load(one_metric_base(tmp_path, [
+        ("P", "100家", "2025-06", "ai_related"), ("Q", "200家", "2024-07", "ai_related"),
+        ("R", "300家", "2025-01", "ai_related"), ("X", "50家", "2025", "ai"), ("X", "400家", "2026-06", "ai_related")])).base
+    rows = rank(base, "ai_enterprises").rows
+    assert [(r["rank"], r["place"], r["date"], r["reason"]) for r in rows] == [
+        (1, "X", "2026-06", None), (2, "P", "2025-06", None),
+        (None, "R", "2025-01", "outside_window"), (None, "Q", "2024-07", "outside_window")]
+    assert rows[0]["scope"] == "ai_related" and rank(base, "ai_enterprises").meta["newest"] == "2026-06"

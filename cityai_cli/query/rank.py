@@ -37,21 +37,26 @@ def rank(
     candidates = {name: base.headline_facts(name, metric, kind, as_of) for name in places}
     picked = {name: headline(facts, definition, as_of) for name, facts in candidates.items()}
     present = {name: fact for name, fact in picked.items() if fact is not None}
-    reference = _reference(present, definition)
-    ranked: List[tuple] = []
-    others: List[tuple] = []
+    scope = _reference_scope(present, definition)
+    # Each place's fact in the reference scope when it has one (the headline already is when it is
+    # in that scope: it is the best of all, so also of those in the scope); the anchor is the
+    # newest of these, so that every ranked figure lies within the window of every other.
+    chosen: Dict[str, Fact] = {}
     for name, fact in present.items():
-        # Prefer the place's fact in the reference scope when it has one (the headline already is
-        # when it is in that scope: it is the best of all, so also of those in the scope).
-        if reference and fact.scope != reference.scope:
+        if scope is not None and fact.scope != scope:
             in_scope = [
                 f
                 for f in candidates[name]
-                if f.scope == reference.scope
-                and (as_of is None or f.known_by is None or f.known_by.at_or_before(as_of))
+                if f.scope == scope and (as_of is None or f.known_by is None or f.known_by.at_or_before(as_of))
             ]
             if in_scope:
                 fact = headline(in_scope, definition, as_of) or fact
+        chosen[name] = fact
+    members = [f for f in chosen.values() if f.scope == scope]
+    reference = (newest(members) or members[0]) if members else None
+    ranked: List[tuple] = []
+    others: List[tuple] = []
+    for fact in chosen.values():
         reason = comparable(fact, reference, window) if reference else None
         (ranked if reason is None else others).append((fact, reason))
     # Ranks by the bounds (rules.positions: 1 + how many certainly beat a figure; figures the
@@ -104,14 +109,12 @@ def rank(
     )
 
 
-def _reference(present: Dict[str, Fact], definition) -> Optional[Fact]:
-    """The newest fact of the scope that most places have a figure in (ties: the main scope)."""
+def _reference_scope(present: Dict[str, Fact], definition) -> Optional[str]:
+    """The scope that most places have a headline figure in (ties: the metric's main scope)."""
     if not present:
         return None
     counts = Counter(f.scope for f in present.values())
-    scope = max(counts, key=lambda s: (counts[s], -definition.scope_order(s)))
-    members = [f for f in present.values() if f.scope == scope]
-    return newest(members) or members[0]
+    return max(counts, key=lambda s: (counts[s], -definition.scope_order(s)))
 
 
 def _ties(keyed: List[tuple]) -> Dict[int, str]:
