@@ -336,12 +336,20 @@ def _group_conflicts(group: List[Fact]) -> List[Tuple[Fact, Fact]]:
         own.setdefault(date, []).append(i)
         for prefix in {date, date[:7], date[:4]}:
             subtree.setdefault(prefix, []).append(i)
-    own_sorted = {date: _Sorted(members, ends) for date, members in own.items()}
-    subtree_sorted = {date: _Sorted(members, ends) for date, members in subtree.items()}
+    # sorted on first use: a group of one date needs its subtree's list only
+    own_sorted: Dict[str, _Sorted] = {}
+    subtree_sorted: Dict[str, _Sorted] = {}
+
+    def sorted_(table: Dict[str, _Sorted], members: Dict[str, List[int]], date: str) -> _Sorted:
+        if date not in table:
+            table[date] = _Sorted(members[date], ends)
+        return table[date]
+
     pairs = set()
     for i, fact in enumerate(group):
         date = str(fact.date)
-        lists = [subtree_sorted[date]] + [own_sorted[a] for a in {date[:7], date[:4]} - {date} if a in own_sorted]
+        ancestors = [a for a in {date[:7], date[:4]} - {date} if a in own]
+        lists = [sorted_(subtree_sorted, subtree, date)] + [sorted_(own_sorted, own, a) for a in ancestors]
         low, high = ends[i]
         above = [j for j in (each.above(high) for each in lists) if j is not None]
         if above:
