@@ -98,7 +98,8 @@ class Index:
     `english` names a canonical name in English (suggestions under --lang en); `elsewhere` is
     asked about a name the base's keys do not know: it may return the name it means or raise
     what it knows (the gazetteer: a real place without figures). `homonyms` gives the names
-    outside the base that a known name also names: with any, the name is ambiguous."""
+    outside the base that a key names exactly as written: with a base's name, the name is
+    ambiguous (Taizhou); alone, they are what was meant (吉林市, not the province 吉林)."""
 
     def __init__(
         self,
@@ -111,6 +112,7 @@ class Index:
     ):
         self.kind = kind
         self.homonyms = homonyms
+        self._names: Optional[Set[str]] = None
         self.listing = listing  # the command that lists every valid name
         self.keys = keys
         self.english = english or (lambda name: name)
@@ -128,16 +130,21 @@ class Index:
         return found
 
     def _lookup(self, text: str) -> Set[str]:
+        # The first form that names anything decides, in the base or (`homonyms`) outside it:
+        # 吉林市 names the city, never the province 吉林 that its stem names. A Chinese name the
+        # base knows is the base's (unique_keys), so only other forms ask the gazetteer.
         for key in _stems(text):
             found = self.keys.get(key, set())
+            if self.homonyms is not None and (key.isascii() or not found):
+                found = found | self.homonyms(key)
             if found:
                 return found
         return set()
 
     def resolve(self, text: str) -> str:
         found = self.lookup(text)
-        if found and self.homonyms is not None:
-            found = found | self.homonyms(text)
+        if found and self.homonyms is not None and not any(name in self._named() for name in found):
+            found = set()  # names only places outside the base: `elsewhere` says so
         if len(found) == 1:
             return next(iter(found))
         if found:
@@ -163,6 +170,12 @@ class Index:
                 "suggestions": [(n, self.english(n)) for n in suggestions],
             },
         )
+
+    def _named(self) -> Set[str]:
+        """Every canonical name the keys name (built on first use)."""
+        if self._names is None:
+            self._names = set().union(*self.keys.values()) if self.keys else set()
+        return self._names
 
     def suggest(self, text: str) -> List[str]:
         close = difflib.get_close_matches(normalise(text), list(self.keys), n=5, cutoff=0.5)
@@ -214,30 +227,24 @@ def _not_in_base(base) -> Callable[[str], Optional[str]]:
 
 
 @lru_cache(maxsize=1)
-def _romanised_keys() -> Dict[str, Set[str]]:
-    from .extract.gazetteer import romanised
+def _gazetteer_forms() -> Dict[str, Set[str]]:
+    from .extract.gazetteer import forms
 
+    # The table's Chinese forms are their own keys (tests/test_names.py checks it); Latin ones,
+    # Lüliang too, are normalised. Normalising
+    # 1,500 forms touches the Unicode database for each character, ~14 ms of a run.
     keys: Dict[str, Set[str]] = {}
-    for latin, names in romanised().items():
-        keys.setdefault(normalise(latin), set()).update(names)
+    for form, names in forms().items():
+        keys.setdefault(normalise(form) if max(form) < "\u0370" else form, set()).update(names)
     return keys
 
 
-def _homonyms(base) -> Callable[[str], Set[str]]:
-    """The divisions without a place in the base that a romanised name also names: "Taizhou" is
-    台州 and 泰州, so the base's one Taizhou must not answer for both (unique_keys: Chinese names
-    are unique, pinyin and English are not)."""
-
-    def others(text: str) -> Set[str]:
-        if not normalise(text).isascii():
-            return set()
-        shared = _romanised_keys()
-        for key in _stems(text):
-            if key in shared:
-                return {name for name in shared[key] if name not in base.places}
-        return set()
-
-    return others
+def _gazetteer_named(key: str) -> Set[str]:
+    """The divisions a key names as written in China's gazetteer (its names, pinyin, English
+    names and aliases, never their stems; a division the base has is its place): "Taizhou" is
+    台州 and 泰州, so the base's one Taizhou must not answer for both (unique_keys: pinyin and
+    English are shared), and 吉林市 is the city, not the province 吉林 its stem names."""
+    return _gazetteer_forms().get(key, set())
 
 
 def place_index(kb) -> Index:
@@ -250,7 +257,7 @@ def place_index(kb) -> Index:
 
         return divisions()[name].english
 
-    return Index(kb.place_keys(), "place", "cityai list --level all", english, _not_in_base(kb), _homonyms(kb))
+    return Index(kb.place_keys(), "place", "cityai list --level all", english, _not_in_base(kb), _gazetteer_named)
 
 
 def metric_words(key: str, metric) -> List[str]:

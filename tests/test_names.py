@@ -250,3 +250,27 @@ def test_a_romanisation_the_gazetteer_gives_other_divisions_too_is_ambiguous(tmp
     assert error.value.params["names"] == [("台州", "Taizhou"), ("泰州", "Taizhou"), ("甲", "Alpha")]
     assert place_index(load(tmp_path / "t.toml").base).resolve("甲") == "甲"
     assert place_index(load(tmp_path / "t.toml").base).resolve("Alpha") == "甲"
+
+
+def test_a_name_the_gazetteer_knows_as_typed_is_not_read_as_a_stem_of_another(tmp_path):
+    # 吉林市 is a city; with only the province 吉林 in the base, stripping 市 answered with the
+    # province's figures
+    from conftest import one_metric_base
+    from cityai_cli.kb import load
+
+    path = one_metric_base(tmp_path, [("吉林", "100家", "2025")])
+    path.write_text(path.read_text(encoding="utf-8").replace('level = "city"\nprovince = "测省"', 'level = "province"'),
+                    encoding="utf-8")
+    index = place_index(load(path).base)
+    assert index.resolve("吉林") == index.resolve("吉林省") == "吉林"
+    with pytest.raises(UsageError) as error:
+        index.resolve("吉林市")
+    assert (error.value.code, error.value.params["places"]) == ("place.no_figures", [("吉林市", "Jilin City")])
+    with pytest.raises(UsageError) as error:
+        index.resolve("Jilin")
+    assert error.value.params["names"] == [("吉林", "Placea"), ("吉林市", "Jilin City")]
+
+
+def test_the_gazetteer_chinese_forms_are_their_own_keys():
+    from cityai_cli.extract.gazetteer import forms
+    assert [form for form in forms() if max(form) >= "\u0370" and normalise(form) != form] == []
