@@ -19,7 +19,8 @@ from .facts import SCHEMA_VERSION  # noqa: E402,F401 - defined without pydantic,
 from .quantity import DIMENSIONS, FigureError, Quantity, parse_figure
 
 Level = Literal["city", "district", "county", "zone", "province", "region", "country", "world"]
-Period = Literal["year", "project", "total", ""]
+# "unknown": the text does not say whether an amount is per year, per project or in total.
+Period = Literal["year", "project", "total", "unknown", ""]
 Kind = Literal["actual", "target", "forecast"]
 DateBasis = Literal["stated", "published", "inferred"]
 Category = Literal["voucher", "subsidy", "prize", "fund"]
@@ -87,6 +88,7 @@ class SubsidyType(Strict):
     pinyin: str = ""
     category: Category = "voucher"  # a fund is an investment vehicle: never a payout estimate
     aliases: List[str] = []
+    keywords: List[str] = []  # words that name the type in a document (extract), as a metric's do
 
 
 class Source(Strict):
@@ -161,6 +163,7 @@ class Term(Strict):
 
     value: Figure_
     period: Period = ""
+    basis: str = ""  # a rate: what it is a share of as written (合同额, 租金, 合同费用)
     quote: NonEmpty
     source: Optional[str] = None  # default: the programme's first citation
     note: str = ""

@@ -1,8 +1,11 @@
 """Issue 22: the programme and policy patterns of `extract.programmes`, each pinned on a sentence."""
+from pathlib import Path
+
 import pytest
 
 from cityai_cli.extract.programmes import TermCandidate, carried_ceiling, extract_programmes, place_table
 
+FIXTURES = Path(__file__).parent / "fixtures" / "extract" / "programmes"
 TYPES = {"算力券": ["算力券"], "模型券": ["模型券"], "语料券": ["语料券"], "训力券": ["训力券"],
          "算力补贴": ["算力补贴"], "数据券": ["数据券"]}
 
@@ -161,3 +164,67 @@ def test_place_tables_from_the_gazetteer():
                                    "english": "Beijing"}
     assert place_table("四川")["level"] == "province"
     assert place_table("南山区") is None
+
+
+# ---- --format toml: programmes, policies and the tables of new places
+
+def test_programmes_to_toml_writes_terms_with_their_confirmations():
+    from cityai_cli.extract.toml_out import programmes_to_toml
+    found = one("成都市每年发放最高3亿元训力券,按不超过服务合同金额的50%给予资助,给予最高1000万元资助;"
+                "对初创企业提高资助比例至60%;市区协同给予最高80%的租金补贴。")
+    assert programmes_to_toml([found], "cd-2025") == (
+        "# confirm: programme 成都训力券: type, each term and eligibility against their quotes\n"
+        "# confirm: cap period unknown: the text does not say per year, per project or in total\n"
+        "# confirm: special rate 不超过60% for 初创企业 keeps the ceiling of the rate 不超过50% it raises\n"
+        "# confirm: date is the publication date: the document gives none\n"
+        '[[places."成都".programmes]]\n'
+        'type = "训力券"\n'
+        'name = "成都训力券"\n'
+        'date = "2025-07-01"\n'
+        'date_basis = "published"\n'
+        'pool = { value = "最高3亿元", period = "year", quote = "成都市每年发放最高3亿元训力券" }\n'
+        'rate = { value = "不超过50%", basis = "服务合同金额", quote = "按不超过服务合同金额的50%给予资助" }\n'
+        'cap = { value = "最高1000万元", period = "unknown", quote = "给予最高1000万元资助" }\n'
+        "special_rates = [\n"
+        '  { value = "不超过60%", applies_to = "初创企业", flag = "startup", quote = "对初创企业提高资助比例至60%" },\n'
+        '  { value = "最高80%", basis = "租金", applies_to = "市区协同", flag = "joint", '
+        'quote = "市区协同给予最高80%的租金补贴" },\n'
+        "]\n"
+        'citations = [{ source = "cd-2025", quote = "成都市每年发放最高3亿元训力券" }]\n'
+    )
+
+
+def test_place_tables_from_the_gazetteer_and_to_fill_in_for_a_district():
+    from cityai_cli.extract.toml_out import place_tables
+    assert place_tables([("成都", ""), ("成都", ""), ("南山区", "深圳")], known={"深圳"}) == (
+        "# confirm: place 成都 is new: its table is from the gazetteer\n"
+        '[places."成都"]\nlevel = "city"\nprovince = "四川"\npinyin = "Chengdu"\nenglish = "Chengdu"\n\n'
+        "# confirm: place 南山区 is in neither the base nor the gazetteer (provinces and prefecture-level\n"
+        "# confirm: cities only): fill in its table (level, pinyin, English)\n"
+        '[places."南山区"]\n'
+        'level = "district"          # district | county | zone\n'
+        'province = "广东"\ncity = "深圳"\n'
+        'pinyin = ""                 # e.g. Nanshan Qu\n'
+        'english = ""                # e.g. Nanshan District\n'
+    )
+    # the district's city is new too: its table comes first; a county reads as one
+    out = place_tables([("双流县", "成都")])
+    assert out.index('[places."成都"]') < out.index('[places."双流县"]') and 'level = "county"' in out
+    assert place_tables([("深圳", "")], known={"深圳"}) == ""
+
+
+def test_every_fixture_document_gives_toml_that_validates(cli, tmp_path, monkeypatch):
+    """The walk for each fixture policy: sources add, extract --format toml, validate: no hand edit."""
+    monkeypatch.chdir(tmp_path)
+    for path in sorted(FIXTURES.glob("*.txt")):
+        source = path.stem.replace("_", "-")
+        added = cli("sources", "add", str(path), "--id", source, "--title", path.stem, "--publisher", "测试",
+                    "--published", "2025-07-01", "--with", "my.toml")
+        assert added.code == 0, added.stderr
+        out = cli("extract", str(path), "--published", "2025-07-01", "--source", source, "-f", "toml",
+                  "--with", "my.toml")
+        assert out.code == 0 and "[[places." in out.stdout, out.stderr
+        with (tmp_path / "my.toml").open("a", encoding="utf-8") as handle:
+            handle.write("\n" + out.stdout)
+    checked = cli("validate", "--with", "my.toml")
+    assert checked.code == 0, checked.stdout + checked.stderr

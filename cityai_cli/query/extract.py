@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from ..dates import PartialDate
 from ..errors import DataError, Problem, UsageError
@@ -157,7 +157,73 @@ def extract_candidates(base: Base, text: str, published: Optional[PartialDate], 
                 "_candidate": candidate,
             }
         )
-    return Result("candidates", rows, {"new_only": new_only, "published": published})
+    programmes, policies = _programmes_and_policies(base, text, published, forms, new_only)
+    meta = {"new_only": new_only, "published": published, "programmes": programmes, "policies": policies}
+    return Result("candidates", rows, meta)
+
+
+def _programmes_and_policies(
+    base: Base, text: str, published: Optional[PartialDate], forms: dict, new_only: bool
+) -> Tuple[List[dict], List[dict]]:
+    """Programme and policy candidates as records (`programme_record`, `policy_record`); `known`
+    when the base has a programme of that place and type, or a policy of that place and title."""
+    from ..extract.programmes import extract_programmes
+
+    programmes, policies = extract_programmes(
+        text,
+        published=str(published) if published else None,
+        places=forms,
+        type_keywords={key: list(kind.keywords) for key, kind in base.subsidy_types.items()},
+    )
+    held = {(p.place, p.type) for p in base.programmes}
+    titles = {(p.place, p.title) for p in base.policies}
+    programme_rows = [programme_record(p, (p.place, p.type) in held) for p in programmes]
+    policy_rows = [policy_record(p, (p.place, p.title) in titles) for p in policies]
+    if new_only:
+        programme_rows = [r for r in programme_rows if not r["known"]]
+        policy_rows = [r for r in policy_rows if not r["known"]]
+    return programme_rows, policy_rows
+
+
+def programme_record(candidate, known: bool) -> dict:
+    """A programme candidate as a flat record: each term's value and period, the rate's basis,
+    the special rates as a list."""
+    record = {
+        "place": candidate.place,
+        "place_known": candidate.place_known,
+        "type": candidate.type,
+        "name": candidate.name,
+        "policy": candidate.policy or None,
+        "date": candidate.date,
+        "date_basis": candidate.date_basis,
+    }
+    for role in ("pool", "rate", "cap"):
+        term = getattr(candidate, role)
+        record[role] = term.value if term else None
+        record[f"{role}_period" if role != "rate" else "rate_basis"] = (
+            (term.period if role != "rate" else term.basis) or None if term else None
+        )
+    record["special_rates"] = [
+        {"value": t.value, "applies_to": t.applies_to, "flag": t.flag, "basis": t.basis or None}
+        for t in candidate.special_rates
+    ] or None
+    record.update(eligibility=candidate.eligibility or None, quote=candidate.quote, known=known, _candidate=candidate)
+    return record
+
+
+def policy_record(candidate, known: bool) -> dict:
+    return {
+        "place": candidate.place,
+        "place_known": candidate.place_known,
+        "title": candidate.title,
+        "date": candidate.date,
+        "date_basis": candidate.date_basis or None,
+        "period": candidate.period or None,
+        "issuer": candidate.issuer or None,
+        "quote": candidate.quote,
+        "known": known,
+        "_candidate": candidate,
+    }
 
 
 def source_id_for(path: Path) -> str:
