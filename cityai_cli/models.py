@@ -39,14 +39,34 @@ def _quantity(raw: object) -> Quantity:
         raise ValueError(str(error)) from None
 
 
+def _one_date(raw: object) -> PartialDate:
+    date = PartialDate.parse(raw)
+    if date.is_period:
+        raise ValueError(f"{raw!r} is a period: only a fact's date may cover one; write one date")
+    return date
+
+
 Date = Annotated[
     PartialDate,
-    BeforeValidator(PartialDate.parse),
+    BeforeValidator(_one_date),
     WithJsonSchema(
         {
             "type": "string",
             "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
             "description": "a date known to the year, month or day",
+        }
+    ),
+]
+# A fact's date may be a period, "2020/2024" (the source's 2020—2024年间): it orders and is known
+# by its end (dates.PartialDate).
+FactDate = Annotated[
+    PartialDate,
+    BeforeValidator(PartialDate.parse),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?$",
+            "description": "a date known to the year, month or day, or a period of two such dates (2020/2024)",
         }
     ),
 ]
@@ -132,6 +152,7 @@ class Dated(Strict):
 class Fact(Dated):
     """One figure about a place: (metric, scope, kind, date) and its value, with every citation."""
 
+    date: Optional[FactDate] = None  # a period (2020/2024) where the figure covers several years
     metric: NonEmpty
     scope: NonEmpty
     kind: Kind
@@ -187,6 +208,14 @@ class Programme(Dated):
     special_rates: List[SpecialRate] = []
     note: str = ""
     citations: List[Citation] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _pool_says_its_period(self) -> "Programme":
+        if self.pool is not None and self.pool.period not in ("year", "total", "unknown"):
+            raise ValueError(
+                f'pool.period is "year", "total" or "unknown" (where the text does not say), not {self.pool.period!r}'
+            )
+        return self
 
     @model_validator(mode="after")
     def _rates_are_fractions(self) -> "Programme":

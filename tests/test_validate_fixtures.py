@@ -57,6 +57,8 @@ STRUCTURAL = {
                            "or \"inferred\" (say how in note)"],
     "rate_above_100": ["broken/rate_above_100.toml:131: places.甲.programmes[0]: special_rates[0] '160%' must be "
                        "above 0% and at most 100%"],
+    "pool_without_period": ["broken/pool_without_period.toml:131: places.甲.programmes[0]: pool.period is \"year\", "
+                            "\"total\" or \"unknown\" (where the text does not say), not ''"],
     "city_not_a_place": ["broken/city_not_a_place.toml:200: places.丙.city: city '戊' is not a place of the knowledge base"],
 }
 # Provenance defects: the quotes against the source documents (validate, and every first load).

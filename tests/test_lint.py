@@ -1,0 +1,21 @@
+"""lint rules pinned on small terms (issue 22: a special rate that raises a ceiling keeps it)."""
+import pytest
+
+from cityai_cli.lint import _uncarried_ceiling
+from cityai_cli.models import SpecialRate, Term
+
+
+def special(value, quote):
+    return SpecialRate(value=value, quote=quote, applies_to="初创企业", flag="startup")
+
+
+@pytest.mark.parametrize("rate, value, quote, expected", [
+    ("不超过50%", "60%", "对初创企业提高资助比例至60%", "不超过60%"),
+    ("最高40%", "60%", "初创企业提升至 60%", "最高60%"),
+    ("不超過50%", "60%", "對初創(chuàng)企業(yè)提高資助比例至60%", "不超过60%"),
+    ("不超过50%", "不超过60%", "对初创企业提高资助比例至60%", ""),  # carried already
+    ("50%", "60%", "对初创企业提高资助比例至60%", ""),                # the rate raised is exact
+    ("不超过50%", "60%", "初创企业可按60%", ""),                       # a rate of its own, not a raise
+])
+def test_a_special_rate_that_raises_a_ceiling_keeps_it(rate, value, quote, expected):
+    assert _uncarried_ceiling(Term(value=rate, quote="q"), special(value, quote)) == expected
