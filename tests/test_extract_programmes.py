@@ -228,3 +228,30 @@ def test_every_fixture_document_gives_toml_that_validates(cli, tmp_path, monkeyp
             handle.write("\n" + out.stdout)
     checked = cli("validate", "--with", "my.toml")
     assert checked.code == 0, checked.stdout + checked.stderr
+
+
+def test_a_headline_names_no_programme_and_another_place_s_sentence_is_not_this_programme_s():
+    found = programmes("杭州再加码算力补贴 上海聚焦国产算力\n\n杭州今年将发放总额2.5亿元的算力券,单个企业每年不超过500万元。"
+                       "上海则提出,对使用国产算力的企业给予最高50%的补贴。", places={"杭州": "杭州", "上海": "上海"})
+    assert [(p.place, p.type, term(p.pool), term(p.cap), p.rate, p.special_rates) for p in found] == [
+        ("杭州", "算力券", ("2.5亿元", "unknown", "", "杭州今年将发放总额2.5亿元的算力券"),
+         ("不超过500万元", "year", "", "单个企业每年不超过500万元"), None, ())]
+
+
+def test_an_unknown_condition_gets_a_flag_to_confirm():
+    from cityai_cli.extract.toml_out import programme_confirmations
+    found = one("成都市算力券按合同额的30%给予补贴;重点行业企业补贴比例不超过40%。")
+    assert [(t.value, t.applies_to, t.flag) for t in found.special_rates] == [("不超过40%", "重点行业企业", "special1")]
+    assert "special rate 不超过40%: its condition and flag (a key for --flag)" in programme_confirmations(found)
+
+
+def test_the_notes_show_what_the_benchmark_prints():
+    import re
+    import subprocess
+    import sys
+    root = Path(__file__).resolve().parent.parent
+    shown = re.search(r"<!-- programme-quality -->\n```text\n(.*?)\n```",
+                      (root / "docs" / "notes" / "programmes.md").read_text(encoding="utf-8"), re.S)
+    printed = subprocess.run([sys.executable, str(root / "benchmarks" / "programme_quality.py")], capture_output=True,
+                             text=True, encoding="utf-8", check=True, cwd=root).stdout
+    assert printed.rstrip("\n") == shown.group(1)

@@ -186,7 +186,8 @@ def extract_programmes(
     if pattern is None or home is None and not mentions:
         return [], policies
     breaks = clause_breaks(norm)
-    books = Spans([(m.start(), m.end()) for m in BOOK.finditer(norm)])
+    headline = _FIRST_LINE.match(norm)  # 杭州再加码算力补贴: a headline names, the body states
+    books = Spans([(m.start(), m.end()) for m in BOOK.finditer(norm)] + ([headline.span(1)] if headline else []))
     sentences = Spans(spans_without(norm, "。!?;\n"))
     readings: dict[tuple[str, str], _Reading] = {}
     for paragraph in spans_without(norm, "\n"):
@@ -201,6 +202,7 @@ def extract_programmes(
             place = _place_of(mentions, keyword[0], sentence, paragraph) or home
             if place is None:
                 continue
+            stretch = _until_another_place(norm, mentions, parents, stretch, keyword, place.name)
             key, tells = (place.name, kind), _tells(norm, sentence)
             if key not in readings or tells and not readings[key].told:
                 clause = _wide_clause(norm, keyword[0], keyword[1], sentence)
@@ -247,6 +249,19 @@ def _stretches(anchors, breaks: list[int], paragraph: tuple[int, int]):
     for index, (start, kind, keywords) in enumerate(runs):
         end = runs[index + 1][0] if index + 1 < len(runs) else paragraph[1]
         yield (start, end), kind, keywords
+
+
+def _until_another_place(norm, mentions, parents, stretch, keyword, place: str) -> tuple[int, int]:
+    """The stretch up to where a sentence or clause names another place (…;上海则提出,对…给予最高50%
+    的补贴): what follows is said of that place, not of this programme."""
+    related = {place, parents.get(place, "")}
+    for mention in mentions:
+        if keyword[1] <= mention.start < stretch[1] and mention.name not in related:
+            if parents.get(mention.name) == place:
+                continue  # a district of the place
+            cut = max(norm.rfind(c, keyword[1], mention.start) for c in "。!?;,:")
+            return stretch[0], cut + 1 if cut >= 0 else mention.start
+    return stretch
 
 
 def _telling(norm: str, keywords: list[tuple[int, int]], sentences: Spans) -> tuple[int, int]:

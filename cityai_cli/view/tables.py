@@ -626,23 +626,28 @@ def _special_rates(r: Record) -> str:
     return "; ".join(f"{t['applies_to']}: {t['value']}" for t in r["special_rates"] or [])
 
 
+def _with_period(role: str, lang: str):
+    """A candidate term's cell: its value as written and its period (最高3亿元/年)."""
+    return lambda r: r[role] + _PERIODS[lang].get(r[f"{role}_period"] or "", "") if r[role] else "—"
+
+
 def programme_candidate_columns(base: Base, lang: str) -> List[Column]:
     """A programme `extract` proposes: its terms as written, each period and the rate's basis."""
     known = Column("known", word(lang, "known"), "bool", cell=lambda r: word(lang, "yes") if r["known"] else "")
     return [
         *_place(base, lang),
         Column("place_known", "place_known", "bool", in_table=False),
-        Column("type", word(lang, "type")),
+        Column("type", word(lang, "type"), cell=lambda r: names.subsidy_type(base, r["type"], lang)),
         Column("name", "name", in_table=False),
         Column("policy", word(lang, "title"), in_table=False),
         Column("date", word(lang, "date"), atomic=True, cell=lambda r: names.date(r["date"], r["date_basis"])),
         Column("date_basis", "date_basis", in_table=False),
-        Column("pool", word(lang, "pool"), atomic=True),
+        Column("pool", word(lang, "pool"), atomic=True, cell=_with_period("pool", lang)),
         Column("pool_period", "pool_period", in_table=False),
         Column("rate", word(lang, "rate"), atomic=True),
         Column("rate_basis", word(lang, "basis")),
         Column("special_rates", word(lang, "special_rates"), cell=_special_rates),
-        Column("cap", word(lang, "cap"), atomic=True),
+        Column("cap", word(lang, "cap"), atomic=True, cell=_with_period("cap", lang)),
         Column("cap_period", "cap_period", in_table=False),
         Column("eligibility", word(lang, "eligibility"), in_table=False),
         known,
