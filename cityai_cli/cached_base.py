@@ -49,7 +49,7 @@ def _date(text: Optional[str]) -> Optional[PartialDate]:
         return None
     found = _DATES.get(text)
     if found is None:
-        found = _DATES[text] = PartialDate.parse(text)
+        found = _DATES[text] = PartialDate.parse_span(text)
     return found
 
 

@@ -8,7 +8,8 @@ import functools
 import re
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-EXPECTED = 'expected a date such as "2024", "2024-12" or "2024-12-31", or a period such as "2020/2024"'
+EXPECTED = 'expected a date such as "2024", "2024-12" or "2024-12-31"'
+EXPECTED_SPAN = f'{EXPECTED}, or a period such as "2020/2024"'
 
 
 class PartialDate(str):
@@ -58,30 +59,42 @@ class PartialDate(str):
 
     @classmethod
     def parse(cls, raw: object) -> "PartialDate":
-        if isinstance(raw, bool):
-            raise ValueError(EXPECTED)
-        if isinstance(raw, int):
-            raw = str(raw)
-        elif isinstance(raw, (_dt.date, _dt.datetime)):
-            raw = raw.strftime("%Y-%m-%d")
-        if not isinstance(raw, str):
-            raise ValueError(EXPECTED)
-        text = raw.strip()
+        """One date (what every option and most fields take)."""
+        text = _text(raw, EXPECTED)
+        _check(text, raw, EXPECTED)
+        return cls(text)
+
+    @classmethod
+    def parse_span(cls, raw: object) -> "PartialDate":
+        """One date or a period of two ("2020/2024"): what a fact's date takes."""
+        text = _text(raw, EXPECTED_SPAN)
         ends = text.split("/")
         if len(ends) > 2:
-            raise ValueError(f"{EXPECTED}, got {raw!r}")
+            raise ValueError(f"{EXPECTED_SPAN}, got {raw!r}")
         for end in ends:
-            _check(end, raw)
+            _check(end, raw, EXPECTED_SPAN)
         date = cls(text)
         if date.is_period and date.start.start_key() >= date.end.start_key():
             raise ValueError(f"the period {raw!r} must end after it starts")
         return date
 
 
-def _check(text: str, raw: object) -> None:
+def _text(raw: object, expected: str) -> str:
+    if isinstance(raw, bool):
+        raise ValueError(expected)
+    if isinstance(raw, int):
+        raw = str(raw)
+    elif isinstance(raw, (_dt.date, _dt.datetime)):
+        raw = raw.strftime("%Y-%m-%d")
+    if not isinstance(raw, str):
+        raise ValueError(expected)
+    return raw.strip()
+
+
+def _check(text: str, raw: object, expected: str) -> None:
     match = _DATE.match(text)
     if not match:
-        raise ValueError(f"{EXPECTED}, got {raw!r}")
+        raise ValueError(f"{expected}, got {raw!r}")
     year, month, day = match.groups()
     try:
         _dt.date(int(year), int(month or 1), int(day or 1))

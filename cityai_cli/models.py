@@ -40,10 +40,9 @@ def _quantity(raw: object) -> Quantity:
 
 
 def _one_date(raw: object) -> PartialDate:
-    date = PartialDate.parse(raw)
-    if date.is_period:
+    if isinstance(raw, str) and "/" in raw:
         raise ValueError(f"{raw!r} is a period: only a fact's date may cover one; write one date")
-    return date
+    return PartialDate.parse(raw)
 
 
 Date = Annotated[
@@ -61,7 +60,7 @@ Date = Annotated[
 # by its end (dates.PartialDate).
 FactDate = Annotated[
     PartialDate,
-    BeforeValidator(PartialDate.parse),
+    BeforeValidator(PartialDate.parse_span),
     WithJsonSchema(
         {
             "type": "string",

@@ -7,14 +7,20 @@ from cityai_cli.dates import PartialDate
 
 
 def test_a_period_orders_and_is_known_by_its_end_and_starts_at_its_start():
-    period = PartialDate.parse("2020/2024")
+    period = PartialDate.parse_span("2020/2024")
     assert (period.is_period, period.start, period.end, period.year) == (True, "2020", "2024", 2024)
     assert period.sort_key() == PartialDate.parse("2024").sort_key() == (2024, 12, 31, 0)
     assert period.start_key() == (2020, 1, 1)
     assert not period.at_or_before(PartialDate.parse("2023-12"))
     assert period.at_or_before(PartialDate.parse("2024"))
-    assert sorted(["2024-06", "2020/2024", "2023"], key=lambda d: PartialDate.parse(d).sort_key()) == [
+    assert sorted(["2024-06", "2020/2024", "2023"], key=lambda d: PartialDate.parse_span(d).sort_key()) == [
         "2023", "2024-06", "2020/2024"]
+
+
+def test_an_option_or_field_of_one_date_takes_no_period():
+    with pytest.raises(ValueError) as caught:
+        PartialDate.parse("2020/2024")
+    assert str(caught.value) == 'expected a date such as "2024", "2024-12" or "2024-12-31", got \'2020/2024\''
 
 
 def test_a_date_is_its_own_start_and_end():
@@ -34,7 +40,7 @@ def test_a_date_is_its_own_start_and_end():
 ])
 def test_bad_periods_are_refused(raw, message):
     with pytest.raises(ValueError) as caught:
-        PartialDate.parse(raw)
+        PartialDate.parse_span(raw)
     assert str(caught.value) == message
 
 
