@@ -44,8 +44,12 @@ def entries(loaded: Loaded) -> Iterator[Tuple[tuple, Any]]:
 
 
 def _agree(a: Quantity, b: Quantity) -> bool:
-    """Two writings of one figure: 2600余家 and 2600多家 agree; 超2800家 and 2600余家 do not."""
-    return (a.value, a.upper, a.bound, a.unit) == (b.value, b.upper, b.bound, b.unit)
+    """Two writings of one figure: 2600余家 and 2600多家 agree; so do 约2400家 and 超2400家 (one
+    official count, about 2400 and more than 2400: both hold); 超2800家 and 2600余家 do not, nor
+    超2400家 and 不到2400家."""
+    if (a.value, a.upper, a.unit) != (b.value, b.upper, b.unit):
+        return False
+    return a.bound == b.bound or "approx" in (a.bound, b.bound)
 
 
 def check_structure(loaded: Loaded) -> List[Problem]:

@@ -19,3 +19,19 @@ def special(value, quote):
 ])
 def test_a_special_rate_that_raises_a_ceiling_keeps_it(rate, value, quote, expected):
     assert _uncarried_ceiling(Term(value=rate, quote="q"), special(value, quote)) == expected
+
+
+@pytest.mark.parametrize("a, b, agree", [
+    ("约2400家", "超2400家", True),     # one count written two ways: about 2400, more than 2400
+    ("2600余家", "2600多家", True),
+    ("约2400家", "2400家", True),
+    ("超2400家", "不到2400家", False),  # more than and less than: not both
+    ("超2800家", "2600余家", False),
+    ("约2400家", "约2400个", False),    # another unit
+])
+def test_two_writings_of_one_figure(a, b, agree):
+    from cityai_cli.lint import _agree
+    from cityai_cli.quantity import parse_figure
+    assert _agree(parse_figure(a), parse_figure(b)) is agree
+    assert _agree(parse_figure(b), parse_figure(a)) is agree
+
