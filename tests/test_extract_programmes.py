@@ -255,3 +255,16 @@ def test_the_notes_show_what_the_benchmark_prints():
     printed = subprocess.run([sys.executable, str(root / "benchmarks" / "programme_quality.py")], capture_output=True,
                              text=True, encoding="utf-8", check=True, cwd=root).stdout
     assert printed.rstrip("\n") == shown.group(1)
+
+
+@pytest.mark.parametrize("text", [
+    "成都发放2亿元算力券,武汉设立最高3000万元模型券。" * 8000,          # many programmes and places
+    "成都发放2亿元算力券武汉设立最高3000万元模型券" * 8000,            # no full stop at all
+    "《成都市算力券实施细则》" * 8000,                                 # titles only
+    "成都" + "算力券按不超过合同额的30%给予补贴,对企业提高资助比例至40%" * 8000,  # the same terms again and again
+])
+def test_long_hostile_documents_are_read_in_linear_time(text):
+    """No timing asserted: each took minutes before the lookups were bisections and clauses bounded."""
+    found, policies = extract_programmes(text, published="2025", places={}, type_keywords=TYPES)
+    assert len(found) <= 2 and len(policies) <= 1
+    assert all(len(p.special_rates) <= 8 for p in found)

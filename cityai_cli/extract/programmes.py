@@ -24,13 +24,15 @@ How a programme is read:
 
 from __future__ import annotations
 
+import functools
 import re
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Optional
 
 from . import gazetteer
-from .places import Mention, place_mentions
+from .places import Mention, Mentions, place_mentions
 from .spans import BOOK, QUOTE_MAX, Spans, clause_breaks, clause_of, quote_of, spans_without
 from .text import Normalised, normalise, to_simplified
 
@@ -62,6 +64,11 @@ _RECIPIENT = re.compile(r"单家|每家|同一|单个|单一|每个|每户|每�
 _AFTER_CAP = re.compile(r"^(?:的)?(?:补贴|资助|奖励|支持)")
 _RAISED = re.compile(r"(?:提高|提升|上调|上浮|增加)[^,;。]{0,8}?至$")
 _CONDITION_END = re.compile(r"提高|提升|上调|上浮|给予|补贴比例|资助比例|比例|按|可|最高|最多|不超过")
+# How far a term's clause reaches either way (normalised characters): no clause a document writes
+# is longer, and a text without punctuation (a flattened table, an attack) stays linear.
+_CLAUSE_REACH = 120
+# At most this many special rates for one programme (real policies state two or three).
+SPECIAL_MAX = 8
 _DISTRICT = re.compile(r"市?((?![各全本辖该其市城])[\u4e00-\u9fff]{2,3}(?:区|县))")
 _LEAD = re.compile(r"(?:其中|另外|同时|此外)?,?(?:对)?")
 _ELIGIBLE = re.compile(r"(?:对|面向|支持)([^,;。:]{2,40}?)(?:,|给予|按)")
@@ -181,7 +188,9 @@ def extract_programmes(
     mentions = _with_districts(norm, place_mentions(norm, places, Spans([])), parents)  # a title's place counts
     home = _home(mentions)
     date, basis = _document_date(norm, published)
-    policies = _policies(doc, mentions, home, date, basis, parents)
+    index = Mentions(mentions)
+    policies = _policies(doc, index, home, date, basis, parents)
+    titles = [(m.start(), m.group(1)) for m in _TITLE.finditer(norm) if _POLICY_WORDS.search(m.group(1))]
     pattern, owner = type_pattern(type_keywords)
     if pattern is None or home is None and not mentions:
         return [], policies
@@ -190,6 +199,7 @@ def extract_programmes(
     books = Spans([(m.start(), m.end()) for m in BOOK.finditer(norm)] + ([headline.span(1)] if headline else []))
     sentences = Spans(spans_without(norm, "。!?;\n"))
     readings: dict[tuple[str, str], _Reading] = {}
+    tells = functools.lru_cache(maxsize=None)(lambda sentence: _tells(norm, sentence))  # once a sentence
     for paragraph in spans_without(norm, "\n"):
         anchors = [
             (m.start(), m.end(), owner[m.group(0)])
@@ -197,21 +207,21 @@ def extract_programmes(
             if not books.inside(m.start())  # 《成都市算力券实施细则》 names a document, not a programme
         ]
         for stretch, kind, keywords in _stretches(anchors, breaks, paragraph):
-            keyword = _telling(norm, keywords, sentences)
+            keyword = next((k for k in keywords if tells(sentences.containing(k[0]))), keywords[0])
             sentence = sentences.containing(keyword[0])
-            place = _place_of(mentions, keyword[0], sentence, paragraph) or home
+            place = _place_of(index, keyword[0], sentence, paragraph) or home
             if place is None:
                 continue
-            stretch = _until_another_place(norm, mentions, parents, stretch, keyword, place.name)
-            key, tells = (place.name, kind), _tells(norm, sentence)
-            if key not in readings or tells and not readings[key].told:
+            stretch = _until_another_place(norm, index, parents, stretch, keyword, place.name)
+            key, told = (place.name, kind), tells(sentence)
+            if key not in readings or told and not readings[key].told:
                 clause = _wide_clause(norm, keyword[0], keyword[1], sentence)
                 quote = quote_of(doc, clause[0], clause[1], *keyword)
                 if key in readings:  # a heading (一、训力券) came first: quote the sentence with terms
                     readings[key].quote, readings[key].told = quote, True
                 else:
-                    policy = _policy_before(norm, keyword[0], policies)
-                    readings[key] = _Reading(place, kind, keyword[0], quote, policy, told=tells)
+                    policy = _policy_before(titles, keyword[0], policies)
+                    readings[key] = _Reading(place, kind, keyword[0], quote, policy, told=told)
             _read(doc, sentences, stretch, keywords, readings[key])
     programmes = [
         ProgrammeCandidate(
@@ -251,27 +261,21 @@ def _stretches(anchors, breaks: list[int], paragraph: tuple[int, int]):
         yield (start, end), kind, keywords
 
 
-def _until_another_place(norm, mentions, parents, stretch, keyword, place: str) -> tuple[int, int]:
+def _until_another_place(norm, mentions: Mentions, parents, stretch, keyword, place: str) -> tuple[int, int]:
     """The stretch up to where a sentence or clause names another place (…;上海则提出,对…给予最高50%
     的补贴): what follows is said of that place, not of this programme."""
     related = {place, parents.get(place, "")}
-    for mention in mentions:
-        if keyword[1] <= mention.start < stretch[1] and mention.name not in related:
-            if parents.get(mention.name) == place:
-                continue  # a district of the place
-            cut = max(norm.rfind(c, keyword[1], mention.start) for c in "。!?;,:")
+    for mention in mentions.within(keyword[1], stretch[1]):
+        if mention.name not in related and parents.get(mention.name) != place:  # a district of it is it
+            reach = max(keyword[1], mention.start - _CLAUSE_REACH)
+            cut = max(norm.rfind(c, reach, mention.start) for c in "。!?;,:")
             return stretch[0], cut + 1 if cut >= 0 else mention.start
     return stretch
 
 
-def _telling(norm: str, keywords: list[tuple[int, int]], sentences: Spans) -> tuple[int, int]:
-    """The keyword whose sentence states a term (发放2亿元算力券), not a heading (一、算力券): the
-    one the programme's citation quotes."""
-    return next((k for k in keywords if _tells(norm, sentences.containing(k[0]))), keywords[0])
-
-
 def _tells(norm: str, sentence: tuple[int, int]) -> bool:
-    """Whether a sentence states a term: a percentage or an amount of money."""
+    """Whether a sentence states a term: a percentage or an amount of money. (The keyword whose
+    sentence tells, 发放2亿元算力券, not a heading, 一、算力券, is the one a citation quotes.)"""
     return bool(_RATE.search(norm, *sentence)) or any(
         m.group("m") or m.group("u") for m in _MONEY.finditer(norm, *sentence)
     )
@@ -280,9 +284,10 @@ def _tells(norm: str, sentence: tuple[int, int]) -> bool:
 def _wide_clause(norm: str, start: int, end: int, sentence: tuple[int, int]) -> tuple[int, int]:
     """The clause between the commas, semicolons or colons around [start, end): 、 does not end it
     (市区协同给予最多6个月、最高80%的租金补贴 is one condition and its rate)."""
-    left = max([sentence[0]] + [norm.rfind(c, sentence[0], start) + 1 for c in ",:"])
-    rights = [norm.find(c, end, sentence[1]) for c in ",:"]
-    return left, min([r for r in rights if r >= 0] + [sentence[1]])
+    low, high = max(sentence[0], start - _CLAUSE_REACH), min(sentence[1], end + _CLAUSE_REACH)
+    left = max([low] + [norm.rfind(c, low, start) + 1 for c in ",:"])
+    rights = [norm.find(c, end, high) for c in ",:"]
+    return left, min([r for r in rights if r >= 0] + [high])
 
 
 def _read(doc: Normalised, sentences: Spans, stretch: tuple[int, int], keywords, reading: _Reading) -> None:
@@ -297,7 +302,8 @@ def _read(doc: Normalised, sentences: Spans, stretch: tuple[int, int], keywords,
         clause = _wide_clause(norm, money.start(), money.end(), sentences.containing(money.start()))
         before, after = norm[clause[0] : money.start()], norm[money.end() : clause[1]]
         term = _term(doc, money, clause, "元" if not money.group("u") else "")
-        if reading.pool is None and any(_is_pool(norm, money, keyword, clause) for keyword in keywords):
+        near = keywords[bisect_left(keywords, (clause[0], 0)) : bisect_left(keywords, (clause[1], 0))]
+        if reading.pool is None and any(_is_pool(norm, money, keyword, clause) for keyword in near):
             reading.pool = _with(term, period=_period(norm[clause[0] : money.end()], pool=True))
         elif reading.cap is None and (
             _qualifier(term.value) in _UPPER or _RECIPIENT.search(before) or _AFTER_CAP.match(after)
@@ -316,6 +322,10 @@ def _read(doc: Normalised, sentences: Spans, stretch: tuple[int, int], keywords,
             continue
         value, carried = carried_ceiling(reading.rate, term.value, raised)
         condition = _condition(doc, clause[0], rate.start())
+        if len(reading.special_rates) >= SPECIAL_MAX or any(
+            (t.value, t.applies_to) == (value, condition) for t in reading.special_rates
+        ):
+            continue  # said again, or a flattened table: a programme has a handful
         reading.special_rates.append(
             _with(
                 term,
@@ -404,21 +414,19 @@ def _flag(condition: str, index: int) -> str:
     return f"special{index + 1}"
 
 
-def _place_of(mentions: list[Mention], position: int, sentence, paragraph) -> Optional[Mention]:
-    """The last place named before the keyword in its sentence, else in its paragraph."""
-    before = [m for m in mentions if m.end <= position and m.start >= paragraph[0]]
-    in_sentence = [m for m in before if m.start >= sentence[0]]
-    chosen = in_sentence or before
-    return chosen[-1] if chosen else None
+def _place_of(mentions: Mentions, position: int, sentence, paragraph) -> Optional[Mention]:
+    """The last place named before the keyword in its sentence, else in its paragraph (the last
+    before it in the sentence is also the last in the paragraph)."""
+    return mentions.last_ending_by(position, paragraph[0])
 
 
 def _with_districts(norm: str, mentions: list[Mention], parents: dict[str, str]) -> list[Mention]:
     """深圳市南山区: a district or county named right after its city, which the gazetteer (provinces
     and prefecture-level cities only) does not know, is the place, to be confirmed."""
-    found = []
+    found, starts = [], {m.start for m in mentions}
     for mention in mentions:
         district = _DISTRICT.match(norm, mention.end)
-        if district and not any(m.start == district.start(1) for m in mentions):
+        if district and district.start(1) not in starts:
             found.append(Mention(mention.start, district.end(), district.group(1), False))
             parents[district.group(1)] = mention.name
         else:
@@ -441,13 +449,13 @@ def _document_date(norm: str, published: Optional[str]) -> tuple[Optional[str], 
     return (published, "published") if published else (None, "")
 
 
-def _policy_before(norm: str, position: int, policies: list[PolicyCandidate]) -> str:
+def _policy_before(titles: list[tuple[int, str]], position: int, policies: list[PolicyCandidate]) -> str:
     """The policy a programme belongs to: the last policy title before it, else the document's own."""
-    titles = [m.group(1) for m in _TITLE.finditer(norm, 0, position) if _POLICY_WORDS.search(m.group(1))]
-    return titles[-1] if titles else policies[0].title if policies else ""
+    before = bisect_left(titles, (position, ""))
+    return titles[before - 1][1] if before else policies[0].title if policies else ""
 
 
-def _policies(doc: Normalised, mentions: list[Mention], home, date, basis, parents) -> list[PolicyCandidate]:
+def _policies(doc: Normalised, mentions: Mentions, home, date, basis, parents) -> list[PolicyCandidate]:
     norm = doc.text
     found: list[PolicyCandidate] = []
     seen = set()
@@ -457,7 +465,7 @@ def _policies(doc: Normalised, mentions: list[Mention], home, date, basis, paren
             continue
         seen.add(name)
         period = _PERIOD_IN_TITLE.search(name)
-        inside = [m for m in mentions if start <= m.start < end]
+        inside = mentions.within(start, end)
         place = inside[0] if inside else home
         if place is None:
             continue
