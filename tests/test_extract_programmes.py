@@ -1,4 +1,5 @@
 """Issue 22: the programme and policy patterns of `extract.programmes`, each pinned on a sentence."""
+import json
 from pathlib import Path
 
 import pytest
@@ -7,7 +8,7 @@ from cityai_cli.extract.programmes import TermCandidate, carried_ceiling, extrac
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract" / "programmes"
 TYPES = {"算力券": ["算力券"], "模型券": ["模型券"], "语料券": ["语料券"], "训力券": ["训力券"],
-         "算力补贴": ["算力补贴"], "数据券": ["数据券"]}
+         "算力补贴": ["算力补贴"], "数据券": ["数据券"], "流片补贴": ["流片补贴"]}
 
 
 def programmes(text, published="2025-07-01", places=None):
@@ -268,3 +269,25 @@ def test_long_hostile_documents_are_read_in_linear_time(text):
     found, policies = extract_programmes(text, published="2025", places={}, type_keywords=TYPES)
     assert len(found) <= 2 and len(policies) <= 1
     assert all(len(p.special_rates) <= 8 for p in found)
+
+
+def test_a_place_compared_with_is_no_subject_and_a_generic_mention_is_no_programme():
+    found = programmes("中新网福建新闻\n\n地方政府普遍推出“算力券”“训力券”。\n\n"
+                       "相比之下,深圳“训力券”的规模比东莞多出一个数量级,每年发放最高5亿元“训力券”。"
+                       "对租用智能算力的企业,按不超过服务合同金额的50%,给予最高1000万元资助,对初创(chuàng)企业提高资助比例至60%。",
+                       places={"深圳": "深圳", "东莞": "东莞", "福建": "福建"})
+    assert [(p.place, p.type, p.pool.value, p.rate.value, p.cap.value) for p in found] == [
+        ("深圳", "训力券", "最高5亿元", "不超过50%", "最高1000万元")]
+    assert [(t.value, t.applies_to) for t in found[0].special_rates] == [("不超过60%", "初创企业")]  # no pinyin
+
+
+def test_a_percentage_that_grants_nothing_is_no_rate():
+    found = one("杭州市建立的人工智能芯片流片补贴池,承担了企业首款芯片80%的试错成本。")
+    assert (found.type, found.rate, found.special_rates) == ("流片补贴", None, ())
+
+
+def test_extract_leaves_funds_to_the_facts(cli, tmp_path):
+    (tmp_path / "a.txt").write_text("深圳提出设立100亿元人工智能和机器人产业基金。\n\n东莞设立最高5000万元算力券。\n", encoding="utf-8")
+    found = json.loads(cli("extract", str(tmp_path / "a.txt"), "--published", "2025-03", "-f", "json").stdout)
+    assert [(p["place"], p["type"]) for p in found["programmes"]] == [("东莞", "算力券")]
+    assert [(c["place"], c["metric"], c["value"]) for c in found["candidates"]] == [("深圳", "fund_size", "100亿元")]

@@ -70,6 +70,10 @@ _CLAUSE_REACH = 120
 # At most this many special rates for one programme (real policies state two or three).
 SPECIAL_MAX = 8
 _DISTRICT = re.compile(r"市?((?![各全本辖该其市城])[\u4e00-\u9fff]{2,3}(?:区|县))")
+# What may stand between a clause break and a place that is the clause's subject.
+_SUBJECT_LEAD = re.compile(r"(?:而|则|另外|此外|同时|相比之下|比如|例如|其中)?")
+# A percentage is a rate only in a clause that grants or sets one (not 承担了…80%的试错成本).
+_GRANTS = re.compile(r"按|给予|补贴|资助|补助|支持|比例|奖励|减免")
 _LEAD = re.compile(r"(?:其中|另外|同时|此外)?,?(?:对)?")
 _ELIGIBLE = re.compile(r"(?:对|面向|支持)([^,;。:]{2,40}?)(?:,|给予|按)")
 _YEAR = re.compile(r"每年|年度|每一年")
@@ -209,7 +213,9 @@ def extract_programmes(
         for stretch, kind, keywords in _stretches(anchors, breaks, paragraph):
             keyword = next((k for k in keywords if tells(sentences.containing(k[0]))), keywords[0])
             sentence = sentences.containing(keyword[0])
-            place = _place_of(index, keyword[0], sentence, paragraph) or home
+            place = _place_of(index, keyword[0], sentence, paragraph)
+            if place is None and _tells(norm, stretch):
+                place = home  # 每年发放2亿元算力券 in 成都's policy; not 地方政府…推出“算力券” in a news report
             if place is None:
                 continue
             stretch = _until_another_place(norm, index, parents, stretch, keyword, place.name)
@@ -266,10 +272,12 @@ def _until_another_place(norm, mentions: Mentions, parents, stretch, keyword, pl
     的补贴): what follows is said of that place, not of this programme."""
     related = {place, parents.get(place, "")}
     for mention in mentions.within(keyword[1], stretch[1]):
-        if mention.name not in related and parents.get(mention.name) != place:  # a district of it is it
-            reach = max(keyword[1], mention.start - _CLAUSE_REACH)
-            cut = max(norm.rfind(c, reach, mention.start) for c in "。!?;,:")
-            return stretch[0], cut + 1 if cut >= 0 else mention.start
+        if mention.name in related or parents.get(mention.name) == place:  # a district of it is it
+            continue
+        reach = max(keyword[1], mention.start - _CLAUSE_REACH)
+        cut = max(norm.rfind(c, reach, mention.start) for c in "。!?;,:")
+        if _SUBJECT_LEAD.fullmatch(norm, cut + 1, mention.start):  # not 规模比东莞多出一个数量级
+            return stretch[0], cut + 1
     return stretch
 
 
@@ -295,7 +303,7 @@ def _read(doc: Normalised, sentences: Spans, stretch: tuple[int, int], keywords,
     if not reading.eligibility:
         found = _ELIGIBLE.search(norm, *stretch)
         if found and not _RAISED.search(found.group(1) + "至"):
-            reading.eligibility = doc.slice(found.start(1), found.end(1))
+            reading.eligibility = _as_written(doc, found.start(1), found.end(1))
     for money in _MONEY.finditer(norm, *stretch):
         if not (money.group("m") or money.group("u")) or _is_year(norm, money):
             continue
@@ -313,6 +321,8 @@ def _read(doc: Normalised, sentences: Spans, stretch: tuple[int, int], keywords,
             reading.cap = _with(term, period=_period(before, pool=False))
     for rate in _RATE.finditer(norm, *stretch):
         clause = _wide_clause(norm, rate.start(), rate.end(), sentences.containing(rate.start()))
+        if not _GRANTS.search(norm, *clause):
+            continue
         before = norm[clause[0] : rate.start()]
         term = _term(doc, rate, clause, "")
         raised = bool(_RAISED.search(before))
@@ -403,7 +413,15 @@ def _condition(doc: Normalised, start: int, end: int) -> str:
     stop = cut.start() if cut and cut.start() > start else end
     while stop > start and norm[stop - 1] in "的,、":
         stop -= 1
-    return doc.slice(start, stop) if stop > start else "CHOOSE"
+    return _as_written(doc, start, stop) if stop > start else "CHOOSE"
+
+
+def _as_written(doc: Normalised, start: int, end: int) -> str:
+    """Words as the document writes them (traditional stays), without inserted pinyin: 初創(chuàng)企業
+    -> 初創企業. Not a quote, so nothing needs to match the document."""
+    from .text import PINYIN
+
+    return PINYIN.sub("", doc.slice(start, end))
 
 
 def _flag(condition: str, index: int) -> str:

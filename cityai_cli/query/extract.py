@@ -133,8 +133,14 @@ def extract_candidates(base: Base, text: str, published: Optional[PartialDate], 
         metric_dimensions={k: m.dimension for k, m in base.metrics.items()},
         metric_units={k: m.unit for k, m in base.metrics.items()},
     )
+    programmes, policies = _programmes_and_policies(base, text, published, forms)
+    terms = _term_quotes(programmes)  # all of them, known or not
+    if new_only:
+        programmes, policies = [r for r in programmes if not r["known"]], [r for r in policies if not r["known"]]
     rows = []
     for candidate in candidates:
+        if any(quote in candidate.quote or candidate.quote in quote for quote in terms.get(candidate.value, ())):
+            continue  # 设立最高5000万元算力券 is a programme's pool, not a fund's size
         known = (
             candidate.place_known
             and candidate.metric in base.metrics
@@ -157,13 +163,23 @@ def extract_candidates(base: Base, text: str, published: Optional[PartialDate], 
                 "_candidate": candidate,
             }
         )
-    programmes, policies = _programmes_and_policies(base, text, published, forms, new_only)
     meta = {"new_only": new_only, "published": published, "programmes": programmes, "policies": policies}
     return Result("candidates", rows, meta)
 
 
+def _term_quotes(programmes: List[dict]) -> dict:
+    """value as written -> the quotes of the programme terms that state it."""
+    found: dict = {}
+    for record in programmes:
+        candidate = record["_candidate"]
+        for term in (candidate.pool, candidate.rate, candidate.cap, *candidate.special_rates):
+            if term is not None:
+                found.setdefault(term.value, []).append(term.quote)
+    return found
+
+
 def _programmes_and_policies(
-    base: Base, text: str, published: Optional[PartialDate], forms: dict, new_only: bool
+    base: Base, text: str, published: Optional[PartialDate], forms: dict
 ) -> Tuple[List[dict], List[dict]]:
     """Programme and policy candidates as records (`programme_record`, `policy_record`); `known`
     when the base has a programme of that place and type, or a policy of that place and title."""
@@ -173,15 +189,13 @@ def _programmes_and_policies(
         text,
         published=str(published) if published else None,
         places=forms,
-        type_keywords={key: list(kind.keywords) for key, kind in base.subsidy_types.items()},
+        # a fund is an investment vehicle, not a programme anyone claims: its size is a fact (fund_size)
+        type_keywords={key: list(kind.keywords) for key, kind in base.subsidy_types.items() if kind.category != "fund"},
     )
     held = {(p.place, p.type) for p in base.programmes}
     titles = {(p.place, p.title) for p in base.policies}
     programme_rows = [programme_record(p, (p.place, p.type) in held) for p in programmes]
     policy_rows = [policy_record(p, (p.place, p.title) in titles) for p in policies]
-    if new_only:
-        programme_rows = [r for r in programme_rows if not r["known"]]
-        policy_rows = [r for r in policy_rows if not r["known"]]
     return programme_rows, policy_rows
 
 
