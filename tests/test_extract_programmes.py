@@ -291,3 +291,12 @@ def test_extract_leaves_funds_to_the_facts(cli, tmp_path):
     found = json.loads(cli("extract", str(tmp_path / "a.txt"), "--published", "2025-03", "-f", "json").stdout)
     assert [(p["place"], p["type"]) for p in found["programmes"]] == [("东莞", "算力券")]
     assert [(c["place"], c["metric"], c["value"]) for c in found["candidates"]] == [("深圳", "fund_size", "100亿元")]
+
+
+@pytest.mark.parametrize("text, place", [
+    ("深圳经济特区人工智能产业促进条例\n\n每年发放1亿元算力券。", "深圳"),
+    ("苏州工业园区关于支持人工智能的若干措施\n\n每年发放1亿元算力券。", "苏州"),
+    ("成都市双流区若干措施\n\n每年发放1亿元算力券。", "双流区"),
+])
+def test_a_zone_after_a_city_is_no_district(text, place):
+    assert one(text).place == place

@@ -69,6 +69,10 @@ _CONDITION_END = re.compile(r"提高|提升|上调|上浮|给予|补贴比例|�
 _CLAUSE_REACH = 120
 # At most this many special rates for one programme (real policies state two or three).
 SPECIAL_MAX = 8
+# 深圳经济特区, 苏州工业园区: a zone or an area, not a district or county of the city.
+_NOT_A_DISTRICT = re.compile(
+    r"(?:特|开发|园|保税|自贸|示范|试验|片|城|市|辖|社|景|街|业|能|心|先行|集聚|聚集|高新|新城)区$"
+)
 _DISTRICT = re.compile(r"市?((?![各全本辖该其市城])[\u4e00-\u9fff]{2,3}(?:区|县))")
 # What may stand between a clause break and a place that is the clause's subject.
 _SUBJECT_LEAD = re.compile(r"(?:而|则|另外|此外|同时|相比之下|比如|例如|其中)?")
@@ -444,7 +448,7 @@ def _with_districts(norm: str, mentions: list[Mention], parents: dict[str, str])
     found, starts = [], {m.start for m in mentions}
     for mention in mentions:
         district = _DISTRICT.match(norm, mention.end)
-        if district and district.start(1) not in starts:
+        if district and district.start(1) not in starts and not _NOT_A_DISTRICT.search(district.group(1)):
             found.append(Mention(mention.start, district.end(), district.group(1), False))
             parents[district.group(1)] = mention.name
         else:

@@ -321,6 +321,13 @@ def _term_text(record: Record, name: str, lang: str, glue: bool = False) -> str:
     return names.figure(term.value, lang, glue) + _PERIODS[lang].get(term.period, "")
 
 
+def _special(term: Record, lang: str) -> str:
+    """A special rate as the language reads it (不超过60% -> ≤60% in English), as the rate is, and its flag."""
+    from ..quantity import parse_figure
+
+    return f"{names.figure(parse_figure(term['text']), lang, glue=True)} [{term['flag']}]"
+
+
 def programme_columns(base: Base, lang: str, estimated: bool = False) -> List[Column]:
     columns = [
         *_place(base, lang),
@@ -361,7 +368,7 @@ def programme_columns(base: Base, lang: str, estimated: bool = False) -> List[Co
                     word(lang, "special_rates"),
                     atomic=True,
                     in_table=not estimated,
-                    cell=lambda r: "; ".join(f"{t['text']} [{t['flag']}]" for t in r["special_rates"] or []) or "—",
+                    cell=lambda r: "; ".join(_special(t, lang) for t in r["special_rates"] or ()) or "—",
                 )
             )
     columns += [
