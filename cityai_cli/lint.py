@@ -111,6 +111,11 @@ def check_structure(loaded: Loaded) -> List[Problem]:
         elif len(location) == 4 and kind == "programmes":
             if kb.subsidy_types and item.type not in kb.subsidy_types:
                 report(location + ("type",), f"unknown subsidy type {item.type!r}{_hint(item.type, kb.subsidy_types)}")
+            elif item.eligibility and kb.subsidy_types and kb.subsidy_types[item.type].category == "fund":
+                report(
+                    location + ("eligibility",),
+                    "a fund is claimed by no one: eligibility says who may claim; say how it invests in note",
+                )
             for number, special in enumerate(item.special_rates):
                 ceiling = _uncarried_ceiling(item.rate, special)
                 if ceiling:

@@ -97,3 +97,4 @@ def test_only_a_fact_s_date_may_be_a_period(cli, tmp_path):
     result = cli("validate", str(tmp_path / "b.toml"))
     assert result.code == 1
     assert "'2024/2025' is a period: only a fact's date may cover one; write one date" in result.stdout
+

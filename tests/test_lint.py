@@ -35,3 +35,24 @@ def test_two_writings_of_one_figure(a, b, agree):
     assert _agree(parse_figure(a), parse_figure(b)) is agree
     assert _agree(parse_figure(b), parse_figure(a)) is agree
 
+
+def test_a_fund_has_no_eligibility(cli, tmp_path):
+    """Issue 22: eligibility holds who may claim, not how a fund invests (lint)."""
+    from test_dates import BASE
+    text = BASE + """[subsidy_types."基金"]
+en = "fund"
+category = "fund"
+[[places."甲市".programmes]]
+type = "基金"
+name = "甲市基金"
+eligibility = "投早、投小"
+citations = [{ source = "s", quote = "专利转化率40%" }]
+"""
+    (tmp_path / "b.toml").write_text(text, encoding="utf-8")
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "s.txt").write_text("2020—2024年间专利转化率43%。专利转化率40%。\n", encoding="utf-8")
+    result = cli("validate", str(tmp_path / "b.toml"))
+    assert result.code == 1
+    assert result.stdout.splitlines()[0].endswith(
+        "places.甲市.programmes[0].eligibility: a fund is claimed by no one: eligibility says who may claim; "
+        "say how it invests in note")
