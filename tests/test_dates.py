@@ -98,3 +98,11 @@ def test_only_a_fact_s_date_may_be_a_period(cli, tmp_path):
     assert result.code == 1
     assert "'2024/2025' is a period: only a fact's date may cover one; write one date" in result.stdout
 
+
+
+def test_the_time_rule_reads_a_period_by_its_end():
+    from cityai_cli.rules import date_span, within_window
+    period = PartialDate.parse_span("2020/2024")
+    assert date_span(period) == date_span(PartialDate.parse("2024"))
+    assert within_window(period, PartialDate.parse("2025-06"))
+    assert not within_window(period, PartialDate.parse("2022"))
