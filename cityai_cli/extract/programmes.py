@@ -233,26 +233,28 @@ def extract_programmes(
                     policy = _policy_before(titles, keyword[0], policies)
                     readings[key] = _Reading(place, kind, keyword[0], quote, policy, told=told)
             _read(doc, sentences, stretch, keywords, readings[key])
-    programmes = [
-        ProgrammeCandidate(
-            r.place.name,
-            r.place.known,
-            r.type,
-            f"{r.place.name}{r.type}",
-            r.policy,
-            date,
-            basis,
-            r.eligibility,
-            r.quote,
-            r.pool,
-            r.rate,
-            r.cap,
-            tuple(r.special_rates),
-            parents.get(r.place.name, ""),
-        )
-        for r in sorted(readings.values(), key=lambda r: r.start)
-    ]
-    return programmes, policies
+    ordered = sorted(readings.values(), key=lambda r: r.start)
+    return [_candidate(r, date, basis, parents.get(r.place.name, "")) for r in ordered], policies
+
+
+def _candidate(r: _Reading, date: Optional[str], basis: str, parent: str) -> ProgrammeCandidate:
+    name = f"{r.place.name}{r.type}"
+    return ProgrammeCandidate(
+        r.place.name,
+        r.place.known,
+        r.type,
+        name,
+        r.policy,
+        date,
+        basis,
+        r.eligibility,
+        r.quote,
+        r.pool,
+        r.rate,
+        r.cap,
+        tuple(r.special_rates),
+        parent,
+    )
 
 
 def _stretches(anchors, breaks: list[int], paragraph: tuple[int, int]):
