@@ -34,7 +34,9 @@ from .facts import (
 from .quantity import Quantity
 from .record import COMPILE_AFTER
 
-FORMAT = "6"  # bump when the tables below change, or what their marks mean (5: conflict = contradicted)
+FORMAT = "8"  # bump when the tables below change, or what their marks mean (5: conflict = contradicted;
+# 6: contradicted at the same time, subsidy types' keywords, a term's basis; 7: both of 6's, merged;
+# 8: the tables derived from facts.py's declarations)
 
 # ---- how a field of each declared type is stored and read back ------------------------------
 
@@ -49,7 +51,7 @@ def _date(text: Optional[str]) -> Optional[PartialDate]:
         return None
     found = _DATES.get(text)
     if found is None:
-        found = _DATES[text] = PartialDate.parse(text)
+        found = _DATES[text] = PartialDate.parse_span(text)
     return found
 
 

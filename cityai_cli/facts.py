@@ -100,6 +100,7 @@ class SubsidyTypeDef(Record):
     pinyin: str
     category: str  # voucher | subsidy | prize | fund
     aliases: Tuple[str, ...]
+    keywords: Tuple[str, ...] = ()  # words that name the type in a document (extract)
 
 
 class SourceDef(Record):
@@ -146,6 +147,7 @@ class Term(Record):
     note: str = ""
     applies_to: str = ""
     flag: str = ""
+    basis: str = ""  # a rate: what it is a share of (合同额, 租金 …)
 
 
 class Programme(Record):
