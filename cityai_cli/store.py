@@ -219,7 +219,7 @@ def save(base: AbstractBase, path: Path, key: str, files: List[Path], layers: Tu
         os.close(handle)
         os.unlink(temporary)
         try:
-            write(base, Path(temporary), {**_meta(key, files), "documents": json.dumps(documents, ensure_ascii=False)})
+            write(base, Path(temporary), {**_meta(key, files), "documents": json.dumps(documents)})
             os.replace(temporary, target)
         finally:
             _discard(Path(temporary))
