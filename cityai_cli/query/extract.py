@@ -42,6 +42,23 @@ _MARKED_SECTION_END = re.compile(r"]\s*]\s*>")
 _RAW_TEXT_END = {name: re.compile(rf"</\s*{name}(?=[\s/>])", re.I) for name in ("script", "style")}
 
 
+# A numeric character reference with more digits than any code point needs (1114111: 7 digits;
+# leading zeros allowed): html.unescape converts its digits with int(), which raises ValueError
+# past 4,300 digits (Python's limit on str -> int), and no real page has one.
+_LONG_REFERENCE = re.compile(r"&#(?:[xX][0-9a-fA-F]{33,}|[0-9]{33,})")
+
+
+def unescape(text: str) -> str:
+    """html.unescape, except that a numeric reference of more than 32 digits is left as text."""
+    if "&#" not in text or not _LONG_REFERENCE.search(text):
+        return html.unescape(text)
+    kept, position = [], 0
+    for found in _LONG_REFERENCE.finditer(text):
+        kept += [html.unescape(text[position : found.start()]), found.group(0)]
+        position = found.end()
+    return "".join(kept) + html.unescape(text[position:])
+
+
 def html_to_text(markup: str) -> str:
     """The text of an HTML page, a line per block element; comments, scripts and styles dropped.
 
@@ -63,7 +80,7 @@ def html_to_text(markup: str) -> str:
         found = _MARKUP.search(markup, position)
         start = found.start() if found else end
         if start > position:
-            parts.append(html.unescape(markup[position:start]))
+            parts.append(unescape(markup[position:start]))
         if not found:
             break
         second = markup[start + 1]
