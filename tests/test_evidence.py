@@ -21,6 +21,33 @@ def test_the_quote_is_marked_inside_its_paragraph_whitespace_ignored():
     assert paragraph_of(document, "不存在") is None
 
 
+@pytest.mark.parametrize("before, after, shown", [
+    # no sentence boundary within 300 characters: 300 of them on each side
+    ("甲" * 1000, "乙" * 1000, "…" + "甲" * 300 + "[[Q]]" + "乙" * 300 + "…"),
+    # the whole sentences that fit within 300 characters on each side
+    ("甲" * 500 + "。" + "乙" * 100 + "。" + "丙" * 50, "丁" * 20 + "。" + "戊" * 400 + "。" + "己" * 10,
+     "…" + "乙" * 100 + "。" + "丙" * 50 + "[[Q]]" + "丁" * 20 + "。…"),
+    # 300 characters or fewer: the whole paragraph
+    ("甲" * 300, "乙" * 300, "甲" * 300 + "[[Q]]" + "乙" * 300),
+])
+def test_cite_shows_at_most_300_characters_each_side_of_the_quote(before, after, shown):
+    document = "第一段。\n  " + before + "Q" + after + "  \n第三段。"
+    assert marked(document, "Q") == shown
+
+
+def test_cite_into_a_long_document_without_line_breaks_prints_a_bounded_window(cli, tmp_path):
+    shutil.copy(MINI, tmp_path / "kb.toml")
+    (tmp_path / "seeds").mkdir()
+    text = (MINI.parent / "seeds" / "mini.txt").read_text(encoding="utf-8").replace("\n", "无换行" * 20000)
+    text = text.replace("。", "")  # no sentence boundary either
+    (tmp_path / "seeds" / "mini.txt").write_text(text, encoding="utf-8")
+    rows = json.loads(cli("cite", "甲", "产业规模", "--data", str(tmp_path / "kb.toml"), "-f", "json").stdout)
+    (row,) = rows
+    shown = row["paragraph"]
+    assert shown.startswith("甲市现有人工智能企业超2800家,[[产业规模3600亿元]]乙市") and shown.endswith("…")
+    assert len(shown.split("[[", 1)[0]) <= 301 and len(shown.split("]]", 1)[1]) == 301
+
+
 def test_cite_a_fact_lists_every_citation_with_its_paragraph(cli):
     rows = json.loads(cli("cite", "乙", "企业数", "--data", M, "-f", "json").stdout)
     assert [(r["source"], r["title"], r["published"], r["paragraph"]) for r in rows] == [
