@@ -10,6 +10,7 @@ import contextlib
 import os
 import stat
 from pathlib import Path
+from typing import Iterator, Optional
 
 
 class ReadError(ValueError):
@@ -113,12 +114,18 @@ def existing_regular(path: Path) -> bool:
     return True
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes, mode: Optional[int] = None) -> None:
     """Write `data` to `path` (absent, or a regular file) through a new file beside it that is
-    renamed over it: a full disk or a crash leaves the old file whole, never a torn one."""
-    existing_regular(path)
-    temporary = path.with_name(f".cityai-{os.getpid()}.tmp")  # short: the target name may be at the limit
-    create_exclusively(temporary, data)
+    renamed over it: a full disk or a crash leaves the old file whole, never a torn one. The new
+    file has `mode`, else the mode of the file it replaces (a 0600 base stays 0600), else the
+    usual one (0666 less the umask). It is created under a random name (a leftover of a killed run
+    or a PID used again cannot collide) and written through the descriptor that created it."""
+    exists = existing_regular(path)
+    if mode is None and exists:
+        with contextlib.suppress(OSError):
+            mode = stat.S_IMODE(os.stat(path).st_mode)
+    temporary = path.with_name(f".cityai-{os.urandom(6).hex()}.tmp")  # short: the target name may be at the limit
+    create_exclusively(temporary, data, mode)
     try:
         os.replace(temporary, path)
     except OSError as error:
@@ -127,23 +134,44 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise _cannot_write(error) from None
 
 
-def create_exclusively(path: Path, data: bytes) -> None:
-    """Create `path` with `data`; never through a link, never over an existing file, and removed
-    again if the write fails (no empty file left to block a retry)."""
+def create_exclusively(path: Path, data: bytes, mode: Optional[int] = None) -> None:
+    """Create `path` with `data` (and `mode`, else 0666 less the umask); never through a link,
+    never over an existing file, and removed again if the write fails (no empty file left to
+    block a retry)."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     try:
-        descriptor = os.open(path, flags, 0o644)
+        descriptor = os.open(path, flags, 0o600 if mode is not None else 0o666)
     except FileExistsError:
         raise WriteError("already exists") from None
     except (OSError, ValueError) as error:
         raise _cannot_write(error) from None
     try:
         with os.fdopen(descriptor, "wb") as handle:
+            if mode is not None and hasattr(os, "fchmod"):
+                os.fchmod(handle.fileno(), mode)
             handle.write(data)
     except OSError as error:
         with contextlib.suppress(OSError):
             os.unlink(path)
         raise _cannot_write(error) from None
+
+
+@contextlib.contextmanager
+def private_directory(parent: Path) -> Iterator[Path]:
+    """A new directory in `parent` that only this user may enter (0700, a random name), removed
+    with what it holds afterwards. A file that must be written by name (SQLite opens its database
+    by name) is built in one: no one else can plant a link where it is written."""
+    import shutil
+    import tempfile
+
+    made = Path(tempfile.mkdtemp(prefix=BUILDING, dir=str(parent)))
+    try:
+        yield made
+    finally:
+        shutil.rmtree(made, ignore_errors=True)
+
+
+BUILDING = ".cityai-build-"  # the prefix of private_directory's names
 
 
 def _cannot_write(error: Exception) -> WriteError:

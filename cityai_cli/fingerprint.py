@@ -133,7 +133,7 @@ def _write_memo(memo: Path, entries: Dict[str, list]) -> None:
         memo.parent.mkdir(parents=True, exist_ok=True)
         data = json.dumps({"version": _MEMO_VERSION, "files": entries}).encode()
         if len(data) <= _MEMO_LIMIT:  # one that could not be read back would be rewritten on every run
-            write_atomically(memo, data)
+            write_atomically(memo, data, 0o600)
     except (OSError, WriteError):
         pass
 

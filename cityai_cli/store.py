@@ -12,6 +12,14 @@ file is named after the base's paths and the key, written to a temporary file an
 place (`os.replace`), so a reader never sees half a file. A cache whose key differs, or that is
 truncated or not SQLite, is rebuilt, never trusted; a read failure in the middle of a command
 falls back to the full load. A missing, read-only or unwritable cache directory only costs speed.
+
+Trust (`trusted`): the cache decides what cityai prints, so it is read only from a directory and
+files that belong to the user running cityai and that no one else may write (as ssh, git's
+safe.directory and pip's cache do). A cache directory that others may write (CITYAI_CACHE_DIR on
+a shared /tmp) is replaced by a private directory inside it, made 0700, with one line on stderr;
+when that is not possible either, nothing is cached. A compiled file is built in a private
+directory of its own (0700, a random name: no one else can plant a link where it is written, and
+no PID is reused) and moved into place.
 """
 
 from __future__ import annotations
@@ -19,6 +27,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import stat
+import sys
 import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
@@ -36,6 +46,8 @@ CACHE_ENV = "CITYAI_CACHE_DIR"
 
 
 def cache_dir() -> Path:
+    """The cache directory chosen (CITYAI_CACHE_DIR, else the user's cache directory); whether it
+    is used is for `usable_cache_dir` to say."""
     chosen = os.environ.get(CACHE_ENV)
     if chosen:
         return Path(chosen)
@@ -44,15 +56,84 @@ def cache_dir() -> Path:
     return Path(user_cache_dir("cityai", appauthor=False))
 
 
-def cache_file(path: Path, key: str, layers: Tuple[Path, ...] = ()) -> Path:
+def trusted(status: os.stat_result, uid: Optional[int]) -> bool:
+    """Whether a cache directory or file with `status` may be believed by user `uid`: it belongs
+    to that user and neither group nor others may write it. `uid` None: a system without user ids
+    (Windows), where the check does not apply."""
+    return uid is None or (status.st_uid == uid and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
+
+
+def _uid() -> Optional[int]:
+    getuid = getattr(os, "geteuid", None)
+    return getuid() if getuid is not None else None
+
+
+def usable_cache_dir() -> Optional[Path]:
+    """The directory the cache is read from and written to, or None (nothing is cached): the chosen
+    one when it is trusted, else a private directory made in it (one line on stderr when it is
+    made, or when even that cannot be trusted). A folder that cannot be made only costs speed."""
+    chosen = cache_dir()
+    status = _directory(chosen)
+    if status is None:
+        return None
+    if trusted(status, _uid()):
+        return chosen
+    private = chosen / f"cityai-{_uid()}"
+    made = not os.path.lexists(private)
+    status = _directory(private)
+    if status is not None and trusted(status, _uid()):
+        if made:
+            warn(f"the cache directory {chosen} may be written by others; using {private}, made private")
+        return private
+    warn(f"the cache directory {chosen} may be written by others, and {private} is not private; nothing is cached")
+    return None
+
+
+def _directory(folder: Path) -> Optional[os.stat_result]:
+    """The status of `folder`, made (0700) if missing; None when it is not a directory or cannot be made."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        status = os.stat(folder)
+    except (OSError, RuntimeError, ValueError):
+        return None
+    return status if stat.S_ISDIR(status.st_mode) else None
+
+
+def _trusted_file(path: Path) -> bool:
+    """Whether the cache may read `path` (absent: nothing to distrust). One that is a link, not a
+    regular file, or not trusted is removed (the directory is ours), with one line on stderr."""
+    try:
+        status = os.lstat(path)
+    except OSError:
+        return True
+    if stat.S_ISREG(status.st_mode) and trusted(status, _uid()):
+        return True
+    warn(f"{path} is not a private file of this user; it is not read, and is replaced")
+    _discard(path)
+    return False
+
+
+def warn(message: str) -> None:
+    """One line on stderr, escaped and cut as every message is."""
+    from .errors import bounded
+    from .text import one_line
+
+    try:
+        sys.stderr.write(f"Warning: {bounded(one_line(message))}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):  # no stderr (closed, or pythonw)
+        pass
+
+
+def cache_file(folder: Path, path: Path, key: str, layers: Tuple[Path, ...] = ()) -> Path:
     """<which base>-<which content>.sqlite3: one file per base (with its --with layers, so that
     runs with and without them do not replace each other's), replaced when the base changes."""
-    return cache_dir() / f"{_which(path, layers)}-{key[:32]}.sqlite3"
+    return folder / f"{_which(path, layers)}-{key[:32]}.sqlite3"
 
 
-def memo_file(path: Path, layers: Tuple[Path, ...] = ()) -> Path:
+def memo_file(folder: Path, path: Path, layers: Tuple[Path, ...] = ()) -> Path:
     """Where the digests of the base's files are remembered (fingerprint.py)."""
-    return cache_dir() / f"{_which(path, layers)}.digests.json"
+    return folder / f"{_which(path, layers)}.digests.json"
 
 
 def _which(path: Path, layers: Tuple[Path, ...] = ()) -> str:
@@ -107,15 +188,18 @@ def _full_load(path: Path, layers: Tuple[Path, ...] = ()):
 def open_base(path: Path, layers: Tuple[Path, ...] = ()) -> Opened:
     """The base at `path` (with `layers` added, `--with`): from the cache when it is current, else
     loaded in full and cached. The key covers every file of every layer, and which layer it is in."""
+    folder = usable_cache_dir()
     try:
         files, layout = _files(path, layers)
-        memo = memo_file(path, layers)
-        key = cache_key(files, FORMAT, memo, layout)
+        memo = memo_file(folder, path, layers) if folder is not None else None
+        key = cache_key(files, FORMAT, memo if memo is not None and _trusted_file(memo) else None, layout)
     except (OSError, RuntimeError):  # RuntimeError: Path.resolve() in a link loop, before Python 3.13
         return _full_load(path, layers)  # kb.load turns the failure into a clear DataError
+    if folder is None:
+        return _full_load(path, layers)
+    target = cache_file(folder, path, key, layers)
     try:
-        target = cache_file(path, key, layers)
-        if target.is_file():
+        if target.is_file() and _trusted_file(target):
             base = _open_cached(target, key, path, layers)
             if base is not None:
                 return Opened(base, path, layers, target)
@@ -129,7 +213,7 @@ def open_base(path: Path, layers: Tuple[Path, ...] = ()) -> Opened:
     except (OSError, RuntimeError):
         unchanged = False
     if unchanged:
-        save(loaded.base, path, key, files, layers)
+        save(loaded.base, target, key, files, (path, *layers))
     return loaded
 
 
@@ -201,11 +285,11 @@ def _discard(target: Path) -> None:
         pass
 
 
-def save(base: AbstractBase, path: Path, key: str, files: List[Path], layers: Tuple[Path, ...] = ()) -> None:
-    """Write the cache for `path` atomically; any failure only means the next run is cold too."""
-    import tempfile
+def save(base: AbstractBase, target: Path, key: str, files: List[Path], roots: Tuple[Path, ...]) -> None:
+    """Write the cache file `target` atomically; any failure only means the next run is cold too."""
+    from .files import private_directory
 
-    documents = _documents(base, (path, *layers))
+    documents = _documents(base, roots)
     # A document changed within the timestamp tick could change again unseen (fingerprint's
     # racily-clean rule): such a base is not cached until its documents are older.
     now = time.time_ns()
@@ -213,16 +297,11 @@ def save(base: AbstractBase, path: Path, key: str, files: List[Path], layers: Tu
     if any(now - mtime < RACY_NS for mtime in modified):
         return
     try:
-        target = cache_file(path, key, layers)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".sqlite3", dir=str(target.parent))
-        os.close(handle)
-        os.unlink(temporary)
-        try:
-            write(base, Path(temporary), {**_meta(key, files), "documents": json.dumps(documents)})
-            os.replace(temporary, target)
-        finally:
-            _discard(Path(temporary))
+        with private_directory(target.parent) as building:
+            built = building / "base.sqlite3"
+            write(base, built, {**_meta(key, files), "documents": json.dumps(documents)})
+            os.chmod(built, 0o600)
+            os.replace(built, target)
         prefix = target.name.split("-")[0] + "-"
         for old in target.parent.glob(prefix + "*.sqlite3"):  # earlier versions of the same base
             if old != target:
@@ -255,10 +334,11 @@ def export(base: AbstractBase, target: Path, files: List[Path], force: bool = Fa
     if exists and not force:
         raise DataError([Problem(str(target), "already exists; add --force to overwrite it")])
     try:
-        temporary = target.with_name(f".cityai-{os.getpid()}.tmp")  # short: the target name may be at the limit
-        _discard(temporary)
-        write(base, temporary, _meta(cache_key(files, FORMAT), files))
-        os.replace(temporary, target)
+        from .files import private_directory
+
+        with private_directory(target.parent) as building:  # built by name where no one else can reach
+            built = building / "export.sqlite3"
+            write(base, built, _meta(cache_key(files, FORMAT), files))
+            os.replace(built, target)
     except (OSError, sqlite3.Error) as error:
-        _discard(temporary)
         raise DataError([Problem(str(target), f"cannot write: {getattr(error, 'strerror', None) or error}")]) from None

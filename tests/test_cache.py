@@ -444,3 +444,78 @@ def test_a_file_saved_while_it_is_loaded_is_not_cached_under_the_old_key(cache, 
     monkeypatch.setattr(store, "_full_load", real_load)
     store.open_base(base)                         # the file as it is now: cached
     assert isinstance(store.open_base(base).base, store.CachedBase)
+
+
+# ---- trust: a cache is read only from a directory and files of the user's own (issue 24, item 1) ----
+
+@pytest.mark.parametrize("uid, mode, believed", [
+    (1000, 0o100600, True), (1000, 0o100644, True), (1000, 0o040700, True), (1000, 0o040755, True),
+    (1001, 0o100600, False),                         # another user's file
+    (1000, 0o100620, False), (1000, 0o100602, False),  # group or others may write it
+    (1000, 0o041777, False), (1000, 0o040775, False),  # a shared /tmp; a group-writable folder
+    (None, 0o100666, True),                          # no user ids (Windows): the check does not apply
+])
+def test_trusted_only_when_the_users_own_and_no_one_else_may_write(uid, mode, believed):
+    status = os.stat_result((mode, 0, 0, 1, 1000, 1000, 0, 0, 0, 0))
+    assert store.trusted(status, uid) is believed
+
+
+def _forge(cache):
+    """Edit the compiled file as another user could: 甲's industry scale 3600亿元 -> 999万亿元."""
+    import sqlite3
+    (target,) = cache.glob("*.sqlite3")
+    with sqlite3.connect(str(target)) as db:
+        db.execute("UPDATE facts SET value = '999000000000000000', value_text = '999万亿元' "
+                   "WHERE place = '甲' AND metric = 'industry_scale'")
+    return target
+
+
+def test_a_forged_cache_in_a_directory_others_may_write_is_not_served(cli, cache, base, monkeypatch):
+    assert cli("--data", str(base), "list", "-f", "csv").code == 0   # compiled by its owner (this user)
+    _forge(cache)
+    cache.chmod(0o1777)                                              # a shared directory, as /tmp
+    monkeypatch.setattr(store, "_uid", lambda: 4242)                 # another user runs cityai there
+    result = cli("--data", str(base), "rank", "--by", "产业规模", "-f", "csv")
+    assert result.code == 0 and "3600" in result.stdout and "999" not in result.stdout
+    assert result.stderr == (f"Warning: the cache directory {cache} may be written by others, and "
+                             f"{cache / 'cityai-4242'} is not private; nothing is cached\n")
+
+
+def test_a_shared_cache_directory_is_replaced_by_a_private_one(capsys, cache, base):
+    cache.mkdir(mode=0o700)
+    cache.chmod(0o1777)
+    opened(base)
+    private = cache / f"cityai-{os.geteuid()}"
+    assert capsys.readouterr().err == (
+        f"Warning: the cache directory {cache} may be written by others; using {private}, made private\n")
+    assert files(cache) == [] and len(files(private)) == 1 and (private.stat().st_mode & 0o777) == 0o700
+    assert isinstance(opened(base), store.CachedBase) and capsys.readouterr().err == ""
+
+
+def test_a_cache_file_others_may_write_is_not_read_but_rebuilt(capsys, cli, cache, base):
+    opened(base)
+    target = _forge(cache)
+    target.chmod(0o666)
+    assert not isinstance(opened(base), store.CachedBase)
+    assert capsys.readouterr().err == f"Warning: {target} is not a private file of this user; it is not read, and is replaced\n"
+    assert (target.stat().st_mode & 0o777) == 0o600 and isinstance(opened(base), store.CachedBase)
+    assert "999" not in cli("--data", str(base), "rank", "--by", "产业规模", "-f", "csv").stdout
+
+
+def test_the_database_is_built_in_a_private_directory_never_by_a_name_in_the_cache_directory(cache, base,
+                                                                                              monkeypatch):
+    # Before: mkstemp made a name in the cache directory, unlinked it, and sqlite3 opened the name
+    # again; a link planted in that gap made cityai write its database through the link.
+    built = []
+    real = store.write
+
+    def spy(base_, path, meta):
+        folder = os.stat(path.parent)
+        built.append((path.parent != cache, path.parent.parent == cache, folder.st_mode & 0o777,
+                      os.path.lexists(path)))
+        real(base_, path, meta)
+
+    monkeypatch.setattr(store, "write", spy)
+    opened(base)
+    assert built == [(True, True, 0o700, False)]
+    assert sorted(p.name for p in cache.iterdir()) == [*files(cache), next(cache.glob("*.digests.json")).name]
