@@ -7,8 +7,11 @@ knowledge-base files with the same guarantees on a warm run.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
+import sys
+import time
 from pathlib import Path
 from typing import Iterator, Optional
 
@@ -172,6 +175,60 @@ def private_directory(parent: Path) -> Iterator[Path]:
 
 
 BUILDING = ".cityai-build-"  # the prefix of private_directory's names
+
+
+@contextlib.contextmanager
+def locked(path: Path, wait: float) -> Iterator[bool]:
+    """Hold the exclusive lock of the lock file `path` (made, 0600, when missing; never through a
+    link) while the block runs; wait for it at most `wait` seconds. Yields whether it is held:
+    the caller says what to do without it. The operating system drops the lock of a process that
+    ends, however it ends, so no lock is ever left behind. OSError when the file cannot be opened."""
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    descriptor = os.open(path, flags | getattr(os, "O_BINARY", 0), 0o600)
+    held = False
+    try:
+        deadline = time.monotonic() + wait
+        held = _lock(descriptor)
+        while not held and time.monotonic() < deadline:
+            time.sleep(0.05)
+            held = _lock(descriptor)
+        yield held
+    finally:
+        if held:
+            _unlock(descriptor)
+        os.close(descriptor)
+
+
+def _lock(descriptor: int) -> bool:
+    """Take the exclusive lock of an open file without waiting; whether it was taken. The one
+    place that knows how each system locks (fcntl.flock on POSIX, msvcrt.locking on Windows)."""
+    if sys.platform == "win32":
+        import msvcrt
+
+        try:
+            msvcrt.locking(descriptor, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as error:
+        if error.errno in (errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES):
+            return False
+        raise
+    return True
+
+
+def _unlock(descriptor: int) -> None:
+    if sys.platform == "win32":
+        import msvcrt
+
+        with contextlib.suppress(OSError):
+            os.lseek(descriptor, 0, os.SEEK_SET)
+            msvcrt.locking(descriptor, msvcrt.LK_UNLCK, 1)
+    # POSIX: closing the descriptor drops the lock
 
 
 def _cannot_write(error: Exception) -> WriteError:

@@ -15,7 +15,7 @@ from typing import Iterator, Optional
 
 from .dates import PartialDate
 from .errors import DataError, Problem, UsageError
-from .files import WriteError, create_exclusively, existing_regular, write_atomically
+from .files import WriteError, create_exclusively, existing_regular, locked, write_atomically
 from .kb import MAX_BYTES, PACKAGE_DIR, bundled_path, parse_toml, read_text
 from .text import CONTROL_IN_KEY, one_line, toml_key, toml_string
 
@@ -53,10 +53,9 @@ def add_source(
     """Copy `document` into `base_file`'s seeds/ and append its `[sources.ID]`; return the entry.
 
     Nothing is written through a link, over a device, or outside the base's directory and its
-    seeds/; the base is rewritten whole (write_atomically), so a full disk leaves it as it was;
-    and the new text is parsed before it is written, so the base stays valid TOML."""
-    from .query.extract import read_document
-
+    seeds/; the base is rewritten whole (write_atomically, keeping its mode), so a full disk
+    leaves it as it was; the new text is parsed before it is written, so the base stays valid
+    TOML; and one writer at a time reads and rewrites it (`writing`)."""
     check_source_id(source_id)
     for option, value in (("--title", title), ("--publisher", publisher), ("--url", url or "")):
         if option != "--url" and not value.strip():
@@ -77,6 +76,34 @@ def add_source(
         raise UsageError(
             "sources add writes into your own knowledge base: give --data FILE (the bundled one is read-only)"
         )
+    with writing(base_file):
+        return _append_source(base_file, document, source_id, title, publisher, published, url)
+
+
+WAIT_FOR_WRITER = 60.0  # seconds one writer of a base waits for another
+
+
+@contextlib.contextmanager
+def writing(base_file: Path) -> Iterator[None]:
+    """Be the only writer of `base_file` while the block runs: the read-modify-write of a base by
+    two processes at once kept only one's entry (8 concurrent `sources add`: 2 of 8 entries). The
+    lock is a hidden file beside the base (the base itself is replaced, so it cannot be locked)."""
+    lock = base_file.with_name(f".{base_file.name}.lock")  # beside the name given: a linked base is refused
+    with contextlib.ExitStack() as stack:
+        with _failing_as_data_error(base_file):  # the lock file cannot be made: the base cannot be written either
+            held = stack.enter_context(locked(lock, WAIT_FOR_WRITER))
+        if not held:
+            waited = f"another cityai has been writing it for {WAIT_FOR_WRITER:.0f} s; try again"
+            raise DataError([Problem(str(base_file), waited)])
+        yield
+
+
+def _append_source(
+    base_file: Path, document: Path, source_id: str, title: str, publisher: str, published: str, url: Optional[str]
+) -> str:
+    """add_source's read-modify-write of the base, done by the one writer of the base."""
+    from .query.extract import read_document
+
     with _failing_as_data_error(base_file):
         exists = existing_regular(base_file)
     # A new file is a new base of your own (used with --with, or --data alone).

@@ -220,3 +220,29 @@ def test_sources_add_never_grows_a_base_past_the_size_limit(cli, own, monkeypatc
                  "--published", "2025", "--with", "b.toml")
     assert result.code == 1 and "a knowledge base may be at most 300 bytes" in result.stderr
     assert len((own / "b.toml").read_bytes()) == 203
+
+
+def test_eight_concurrent_sources_add_keep_all_eight_entries(own):
+    # Issue 24, item 2: the read-modify-write had no lock; 8 concurrent runs left 2 (or 4) entries.
+    import os
+    import subprocess
+    import sys
+    for i in range(8):
+        (own / f"d{i}.txt").write_text(f"第{i}份文件。\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("CITYAI_DATA", "NO_COLOR")}
+    runs = [subprocess.Popen([sys.executable, "-m", "cityai_cli", "sources", "add", f"d{i}.txt", "--id", f"d{i}",
+                              "--title", "t", "--publisher", "p", "--published", "2025", "--data", "my.toml"],
+                             cwd=own, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for i in range(8)]
+    outcomes = [(run.wait(timeout=120), run.stderr.read()) for run in runs]
+    assert outcomes == [(0, b"")] * 8
+    from cityai_cli.kb import parse_toml
+    sources = parse_toml((own / "my.toml").read_text(encoding="utf-8"), "my.toml")["sources"]
+    assert sorted(k for k in sources if k.startswith("d")) == [f"d{i}" for i in range(8)]
+
+
+def test_sources_add_keeps_the_mode_of_the_base(cli, own):
+    (own / "my.toml").chmod(0o600)
+    (own / "a.txt").write_text("文本。\n", encoding="utf-8")
+    result = cli("sources", "add", "a.txt", "--id", "a1", "--title", "t", "--publisher", "p", "--published", "2025",
+                 "--data", "my.toml")
+    assert result.code == 0 and ((own / "my.toml").stat().st_mode & 0o777) == 0o600
