@@ -163,18 +163,47 @@ def create_exclusively(path: Path, data: bytes, mode: Optional[int] = None) -> N
 def private_directory(parent: Path) -> Iterator[Path]:
     """A new directory in `parent` that only this user may enter (0700, a random name), removed
     with what it holds afterwards. A file that must be written by name (SQLite opens its database
-    by name) is built in one: no one else can plant a link where it is written."""
+    by name) is built in one: no one else can plant a link where it is written. Its lock file is
+    held while it is used, so that a directory left by a killed process is known to be stale
+    (`remove_stale`)."""
     import shutil
     import tempfile
 
     made = Path(tempfile.mkdtemp(prefix=BUILDING, dir=str(parent)))
     try:
-        yield made
+        with locked(made / _IN_USE, 0):
+            yield made
     finally:
         shutil.rmtree(made, ignore_errors=True)
 
 
 BUILDING = ".cityai-build-"  # the prefix of private_directory's names
+_IN_USE = "in-use.lock"
+_YOUNG = 10.0  # seconds: a directory this new may not hold its lock yet (made, not yet locked)
+
+
+def remove_stale(parent: Path) -> None:
+    """Remove what killed runs left in `parent`: private directories whose lock no process holds
+    (SIGKILL or SIGTERM during a cold build left one, ~20 MB, for good), and the temporary files
+    of earlier versions (.tmp-*.sqlite3, .cityai-*.tmp) once an hour old. Failures are ignored."""
+    import shutil
+
+    now = time.time()
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(parent):
+            name = entry.name
+            try:
+                if name.startswith(BUILDING) and entry.is_dir(follow_symlinks=False):
+                    if now - entry.stat(follow_symlinks=False).st_mtime > _YOUNG:
+                        with locked(Path(entry.path) / _IN_USE, 0) as unused:
+                            pass
+                        if unused:  # no process holds it: no process can take it again (a random name)
+                            shutil.rmtree(entry.path, ignore_errors=True)
+                elif name.startswith((".tmp-", ".cityai-")) and name.endswith((".sqlite3", ".tmp")):
+                    if entry.is_file(follow_symlinks=False) and now - entry.stat(follow_symlinks=False).st_mtime > 3600:
+                        os.unlink(entry.path)
+            except OSError:
+                continue
 
 
 @contextlib.contextmanager

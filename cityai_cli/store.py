@@ -37,6 +37,7 @@ from . import facts as _facts
 from .cached_base import UNREADABLE, CachedBase
 from .compiled import FORMAT, write
 from .facts import AbstractBase, Base
+from .files import remove_stale
 from .fingerprint import RACY_NS, cache_key, sha256
 from .paths import data_files, seed_signatures
 
@@ -205,6 +206,7 @@ def open_base(path: Path, layers: Tuple[Path, ...] = ()) -> Opened:
                 return Opened(base, path, layers, target)
     except (OSError, *UNREADABLE):
         pass
+    remove_stale(folder)  # a cold run: what killed builds left is cleaned
     loaded = _full_load(path, layers)
     # Cached only if the files are still those the key describes: a file saved (by an editor)
     # while it was loaded must not be stored under the key of what it held before.

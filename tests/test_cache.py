@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -519,3 +521,47 @@ def test_the_database_is_built_in_a_private_directory_never_by_a_name_in_the_cac
     opened(base)
     assert built == [(True, True, 0o700, False)]
     assert sorted(p.name for p in cache.iterdir()) == [*files(cache), next(cache.glob("*.digests.json")).name]
+
+
+# ---- what killed runs leave (issue 24, item 9) ----------------------------------------------------
+
+KILLED_BUILD = """
+import sys, time
+from pathlib import Path
+from cityai_cli import store
+real = store.write
+def slow(*args):
+    real(*args)
+    print("built", flush=True)
+    time.sleep(60)
+store.write = slow
+store.open_base(Path(sys.argv[1]))
+"""
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+def test_what_a_killed_cold_build_leaves_is_removed_by_the_next_cold_run(cache, base, how):
+    build = subprocess.Popen([sys.executable, "-c", KILLED_BUILD, str(base)], stdout=subprocess.PIPE,
+                             env={**os.environ, store.CACHE_ENV: str(cache)})
+    assert build.stdout.readline() == b"built\n"
+    build.send_signal(how)
+    build.wait(timeout=30)
+    (left,) = [p for p in cache.iterdir() if p.name.startswith(".cityai-build-")]
+    assert list(left.glob("*.sqlite3"))                                       # the leak
+    legacy = cache / ".tmp-k2j4h1.sqlite3"                                     # left by an earlier version
+    legacy.write_bytes(b"x" * 1000)
+    for path in (left, legacy):
+        os.utime(path, (time.time() - 7200, time.time() - 7200))
+    opened(base)                                                               # the next cold run
+    assert sorted(p.name for p in cache.iterdir() if p.name.startswith(".")) == []
+    assert isinstance(opened(base), store.CachedBase)
+
+
+def test_a_build_directory_in_use_is_not_removed(cache, base):
+    from cityai_cli.files import private_directory
+    cache.mkdir(mode=0o700)
+    with private_directory(cache) as building:
+        os.utime(building, (time.time() - 7200, time.time() - 7200))
+        opened(base)                                                           # a cold run meanwhile
+        assert building.is_dir()
+    assert not building.exists()

@@ -246,3 +246,15 @@ def test_sources_add_keeps_the_mode_of_the_base(cli, own):
     result = cli("sources", "add", "a.txt", "--id", "a1", "--title", "t", "--publisher", "p", "--published", "2025",
                  "--data", "my.toml")
     assert result.code == 0 and ((own / "my.toml").stat().st_mode & 0o777) == 0o600
+
+
+def test_a_leftover_temporary_file_with_this_pid_does_not_make_sources_add_fail(cli, own):
+    # Issue 24, item 9: write_atomically named its file .cityai-<pid>.tmp; one left by a killed run
+    # whose PID came round again made sources add fail with "already exists" after the seed was written.
+    import os
+    (own / f".cityai-{os.getpid()}.tmp").write_text("left by a killed run", encoding="utf-8")
+    (own / "a.txt").write_text("文本。\n", encoding="utf-8")
+    result = cli("sources", "add", "a.txt", "--id", "a1", "--title", "t", "--publisher", "p", "--published", "2025",
+                 "--data", "my.toml")
+    assert (result.code, result.stderr) == (0, "")
+    assert "[sources.a1]" in (own / "my.toml").read_text(encoding="utf-8")
