@@ -24,6 +24,7 @@ no PID is reused) and moved into place.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -37,7 +38,7 @@ from . import facts as _facts
 from .cached_base import UNREADABLE, CachedBase
 from .compiled import FORMAT, write
 from .facts import AbstractBase, Base
-from .files import remove_stale
+from .files import locked, remove_stale
 from .fingerprint import RACY_NS, cache_key, sha256
 from .paths import data_files, seed_signatures
 
@@ -199,6 +200,36 @@ def open_base(path: Path, layers: Tuple[Path, ...] = ()) -> Opened:
     if folder is None:
         return _full_load(path, layers)
     target = cache_file(folder, path, key, layers)
+    cached = _cached(target, key, path, layers)
+    if cached is not None:
+        return cached
+    with contextlib.ExitStack() as stack:
+        _build_lock(stack, folder / f"{_which(path, layers)}.lock")
+        cached = _cached(target, key, path, layers)  # compiled by another process meanwhile
+        if cached is not None:
+            return cached
+        return _build(target, key, files, layout, memo, path, layers)
+
+
+BUILD_WAIT = 120.0  # seconds a cold run waits for another one compiling the same base (3,000 places: ~12 s)
+
+
+def _build_lock(stack: contextlib.ExitStack, lock: Path) -> None:
+    """Hold the base's build lock until `stack` ends, or wait (at most BUILD_WAIT) for the process
+    that holds it to end its build: eight cold starts at once compiled the base eight times. A
+    waiter does not keep the lock (when the build it waited for wrote no cache, the waiters each
+    load the base at once, not one after the other). A lock that cannot be taken at all only
+    means compiling without it."""
+    try:
+        if not stack.enter_context(locked(lock, 0)):
+            with locked(lock, BUILD_WAIT):
+                pass
+    except OSError:
+        pass
+
+
+def _cached(target: Path, key: str, path: Path, layers: Tuple[Path, ...]) -> Optional[Opened]:
+    """The base read from the cache file `target` when it is there, trusted and current."""
     try:
         if target.is_file() and _trusted_file(target):
             base = _open_cached(target, key, path, layers)
@@ -206,7 +237,14 @@ def open_base(path: Path, layers: Tuple[Path, ...] = ()) -> Opened:
                 return Opened(base, path, layers, target)
     except (OSError, *UNREADABLE):
         pass
-    remove_stale(folder)  # a cold run: what killed builds left is cleaned
+    return None
+
+
+def _build(
+    target: Path, key: str, files: List[Path], layout: str, memo: Optional[Path], path: Path, layers: Tuple[Path, ...]
+) -> Opened:
+    """The base loaded in full, and compiled into `target` (a cold run)."""
+    remove_stale(target.parent)  # what killed builds left is cleaned
     loaded = _full_load(path, layers)
     # Cached only if the files are still those the key describes: a file saved (by an editor)
     # while it was loaded must not be stored under the key of what it held before.

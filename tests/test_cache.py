@@ -565,3 +565,44 @@ def test_a_build_directory_in_use_is_not_removed(cache, base):
         opened(base)                                                           # a cold run meanwhile
         assert building.is_dir()
     assert not building.exists()
+
+
+# ---- concurrent cold starts (issue 25) ------------------------------------------------------------
+
+COUNTED_RUN = """
+import sys, time
+from cityai_cli import store
+real, log_name = store._full_load, sys.argv[1]
+def counted(*args, **kwargs):
+    with open(log_name, "a") as log:
+        log.write("loaded in full\\n")
+    time.sleep(1)                         # a build long enough for every start to overlap it
+    return real(*args, **kwargs)
+store._full_load = counted
+sys.argv = ["cityai", *sys.argv[2:]]
+from cityai_cli.__main__ import run
+run()
+"""
+
+
+def test_eight_concurrent_cold_starts_compile_the_base_once(cache, base, tmp_path):
+    log = tmp_path / "loads.log"
+    env = {**os.environ, store.CACHE_ENV: str(cache)}
+    runs = [subprocess.Popen([sys.executable, "-c", COUNTED_RUN, str(log), "--data", str(base), "rank", "--by",
+                              "ai_enterprises", "-f", "csv"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+            for _ in range(8)]
+    outcomes = [(run.wait(timeout=120), run.stdout.read(), run.stderr.read()) for run in runs]
+    assert len({outcome for outcome in outcomes}) == 1 and outcomes[0][0] == 0 and outcomes[0][2] == b""
+    assert log.read_text() == "loaded in full\n"
+    assert len(files(cache)) == 1
+
+
+def test_a_waiter_loads_the_base_itself_when_the_build_it_waited_for_wrote_nothing(cache, base, monkeypatch):
+    from cityai_cli.files import locked
+    monkeypatch.setattr(store, "BUILD_WAIT", 0.2)
+    opened(base)
+    (compiled,) = cache.glob("*.sqlite3")
+    compiled.unlink()
+    with locked(next(cache.glob("*.lock")), 0) as held:    # a build that never ends
+        assert held and not isinstance(opened(base), store.CachedBase)
+    assert isinstance(opened(base), store.CachedBase)
