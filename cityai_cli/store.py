@@ -43,6 +43,7 @@ from .fingerprint import RACY_NS, cache_key, sha256
 from .paths import data_files, seed_signatures
 
 CACHE_ENV = "CITYAI_CACHE_DIR"
+MAX_SEED_BYTES = 4 * 1024 * 1024  # kb.MAX_SEED_BYTES (kb imports a TOML parser, which a warm run does not)
 
 # ---- the cache location ----------------------------------------------------------------------
 
@@ -128,9 +129,18 @@ def warn(message: str) -> None:
 
 
 def cache_file(folder: Path, path: Path, key: str, layers: Tuple[Path, ...] = ()) -> Path:
-    """<which base>-<which content>.sqlite3: one file per base (with its --with layers, so that
-    runs with and without them do not replace each other's), replaced when the base changes."""
-    return folder / f"{_which(path, layers)}-{key[:32]}.sqlite3"
+    """<which base>-<which install>-<which content>.sqlite3: one file per base (with its --with
+    layers, so that runs with and without them do not replace each other's) and per install of
+    cityai (two installs sharing a cache directory deleted each other's: each run cold),
+    replaced when the base or the install changes."""
+    return folder / f"{_which(path, layers)}-{_install()}-{key[:32]}.sqlite3"
+
+
+def _install() -> str:
+    """Which install of cityai this is: where its code is (a release upgraded in place replaces
+    its own files; a checkout and a release, or two environments, keep theirs)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    return sha256(0, here.encode("utf-8", "surrogateescape")).hexdigest()[:8]
 
 
 def memo_file(folder: Path, path: Path, layers: Tuple[Path, ...] = ()) -> Path:
@@ -273,13 +283,51 @@ def _documents(base: AbstractBase, roots: Tuple[Path, ...]) -> List[list]:
     return seed_signatures([(source.file, source.origin) for source in base.sources.values()], roots)
 
 
+_BY_CONTENT = "sha256"  # [file, origin, path, "sha256", digest]: a document signed by its content
+
+
+def _by_content(documents: List[list], now: int) -> Tuple[Optional[List[list]], int]:
+    """`documents` with each dated in the future (a clock set wrong, a copy from a machine whose
+    clock is ahead) signed by its content instead, and how many they are; None when one was
+    modified within the timestamp tick (fingerprint's racily-clean rule: it could change again
+    unseen), which is cached once it is older. A document dated in the future stays so: before,
+    the base was never cached, every run cold without a word. Its status is taken after the base
+    was checked, so a change made meanwhile (dated now, not in the future) is seen as racy."""
+    signed, future = [], set()
+    for entry in documents:
+        if len(entry) == 7 and entry[4] > now:  # [file, origin, path, size, mtime_ns, …]
+            future.add(entry[2])
+            entry = [*entry[:3], _BY_CONTENT, _digest(entry[2])]
+        elif len(entry) == 7 and now - entry[4] < RACY_NS:
+            return None, len(future)
+        signed.append(entry)
+    return signed, len(future)
+
+
+def _digest(document: str) -> Optional[str]:
+    from .files import ReadError, safe_read
+
+    try:
+        data = safe_read(Path(document), MAX_SEED_BYTES, "a source document")
+    except ReadError:
+        return None
+    return sha256(len(data), data).hexdigest()
+
+
+def _same_document(recorded: list, current: list) -> bool:
+    if len(recorded) == 5 and recorded[3] == _BY_CONTENT:
+        return len(current) == 7 and current[:3] == recorded[:3] and _digest(current[2]) == recorded[4]
+    return recorded == current
+
+
 def _documents_unchanged(connection: sqlite3.Connection, roots: Tuple[Path, ...]) -> bool:
     found = connection.execute("SELECT value FROM meta WHERE key = 'documents'").fetchone()
     if not found:
         return False
     try:
         recorded = json.loads(found[0])
-        return recorded == seed_signatures([(entry[0], entry[1]) for entry in recorded], roots)
+        current = seed_signatures([(entry[0], entry[1]) for entry in recorded], roots)
+        return len(current) == len(recorded) and all(map(_same_document, recorded, current))
     except (ValueError, TypeError, IndexError, KeyError, RecursionError):  # an edited file: [[[[…]]]]
         return False
 
@@ -329,12 +377,11 @@ def save(base: AbstractBase, target: Path, key: str, files: List[Path], roots: T
     """Write the cache file `target` atomically; any failure only means the next run is cold too."""
     from .files import private_directory
 
-    documents = _documents(base, roots)
-    # A document changed within the timestamp tick could change again unseen (fingerprint's
-    # racily-clean rule): such a base is not cached until its documents are older.
-    now = time.time_ns()
-    modified = [entry[4] for entry in documents if len(entry) == 7]  # [file, origin, path, size, mtime_ns, …]
-    if any(now - mtime < RACY_NS for mtime in modified):
+    documents, future = _by_content(_documents(base, roots), time.time_ns())
+    if future:
+        some = "a source document is" if future == 1 else f"{future} source documents are"
+        warn(f"{some} dated in the future (a clock set wrong?); the cache checks them by their content")
+    if documents is None:
         return
     try:
         with private_directory(target.parent) as building:
@@ -342,10 +389,10 @@ def save(base: AbstractBase, target: Path, key: str, files: List[Path], roots: T
             write(base, built, {**_meta(key, files), "documents": json.dumps(documents)})
             os.chmod(built, 0o600)
             os.replace(built, target)
-        prefix = target.name.split("-")[0] + "-"
-        for old in target.parent.glob(prefix + "*.sqlite3"):  # earlier versions of the same base
-            if old != target:
-                _discard(old)
+        which, install, _ = target.name.split("-")
+        for old in target.parent.glob(f"{which}-*.sqlite3"):  # earlier versions of the same base, this install's
+            if old != target and (old.name.startswith(f"{which}-{install}-") or old.name.count("-") == 1):
+                _discard(old)  # (one "-": named before installs were told apart)
     except (OSError, sqlite3.Error):
         pass
 

@@ -606,3 +606,37 @@ def test_a_waiter_loads_the_base_itself_when_the_build_it_waited_for_wrote_nothi
     with locked(next(cache.glob("*.lock")), 0) as held:    # a build that never ends
         assert held and not isinstance(opened(base), store.CachedBase)
     assert isinstance(opened(base), store.CachedBase)
+
+
+# ---- a clock set wrong, and two installs sharing a cache directory (issue 24, item 7) -------------
+
+def test_a_document_dated_in_the_future_is_cached_and_checked_by_its_content(capsys, cache, base):
+    from cityai_cli.errors import DataError
+    document = base.parent / "seeds" / "mini.txt"
+    future = time.time() + 86400
+    os.utime(document, (future, future))
+    opened(base)
+    assert capsys.readouterr().err == (
+        "Warning: a source document is dated in the future (a clock set wrong?); the cache checks them by their content\n")
+    assert isinstance(opened(base), store.CachedBase) and capsys.readouterr().err == ""
+    # edited, same size, same (future) time: only its content tells
+    document.write_text(document.read_text(encoding="utf-8").replace("超2800家", "超2900家"), encoding="utf-8")
+    os.utime(document, (future, future))
+    with pytest.raises(DataError):
+        opened(base)
+
+
+def test_two_installs_sharing_a_cache_directory_keep_their_own_files(cache, base, monkeypatch):
+    import cityai_cli
+
+    def install(which):
+        monkeypatch.setattr(store, "_install", lambda: which, raising=False)
+        monkeypatch.setattr(cityai_cli, "__version__", {"aaaa1111": "1.0", "bbbb2222": "2.0"}[which])
+
+    for which in ("aaaa1111", "bbbb2222"):
+        install(which)
+        opened(base)
+    for which in ("aaaa1111", "bbbb2222", "aaaa1111"):
+        install(which)
+        assert isinstance(opened(base), store.CachedBase), which
+    assert len(files(cache)) == 2
