@@ -156,5 +156,38 @@ def test_svg_onto_a_fifo_is_refused_without_blocking(cli, tmp_path):
 def test_svg_replaces_an_existing_picture_whole(cli, tmp_path):
     svg = tmp_path / "r.svg"
     svg.write_text("old", encoding="utf-8")
-    assert cli("rank", "--by", "产业规模", "--data", M, "-f", "csv", "--svg", str(svg)).code == 0
+    assert cli("rank", "--by", "产业规模", "--data", M, "-f", "csv", "--svg", str(svg), "--force").code == 0
     assert svg.read_text(encoding="utf-8").startswith("<svg") and [p.name for p in tmp_path.iterdir()] == ["r.svg"]
+
+
+@pytest.mark.parametrize("option", ["--svg", "--html"])
+def test_a_picture_never_replaces_an_existing_file_without_force(cli, tmp_path, option):
+    picture = tmp_path / "r.out"
+    picture.write_text("keep", encoding="utf-8")
+    result = cli("rank", "--by", "产业规模", "--data", M, "-f", "csv", option, str(picture))
+    assert (result.code, result.stdout, result.stderr) == (
+        1, "", f"Error: {picture}: already exists; add --force to overwrite it\n")
+    assert picture.read_text(encoding="utf-8") == "keep"
+
+
+def test_nothing_is_written_before_every_option_is_checked(cli, tmp_path):
+    svg, page = tmp_path / "r.svg", tmp_path / "r.html"
+    result = cli("rank", "--by", "产业规模", "--data", M, "-f", "table", "--bom", "--svg", str(svg), "--html", str(page))
+    assert (result.code, result.stderr) == (2, "Error: --bom marks CSV output for spreadsheets; add --format csv\n")
+    existing = tmp_path / "old.svg"
+    existing.write_text("keep", encoding="utf-8")
+    result = cli("rank", "--by", "产业规模", "--data", M, "-f", "csv", "--svg", str(svg), "--html", str(existing))
+    assert result.code == 1 and "already exists" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.svg"]     # not the new r.svg either
+
+
+def test_a_picture_never_replaces_a_knowledge_base_file_of_the_run(cli, tmp_path):
+    layer = tmp_path / "l2.toml"
+    layer.write_text('schema_version = 2\n[places."戊"]\nlevel = "city"\npinyin = "Wu"\n', encoding="utf-8")
+    before = layer.read_bytes()
+    result = cli("--with", str(layer), "--data", M, "list", "-f", "csv", "--svg", str(layer), "--force")
+    assert (result.code, result.stderr) == (
+        1, f"Error: {layer}: is a knowledge-base file of this run; save the picture elsewhere\n")
+    assert layer.read_bytes() == before
+    result = cli("rank", "--by", "产业规模", "--data", M, "--svg", str(tmp_path / "a"), "--html", str(tmp_path / "a"))
+    assert (result.code, result.stderr) == (2, "Error: --svg and --html name the same file; give each its own\n")

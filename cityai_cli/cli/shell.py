@@ -186,6 +186,7 @@ class Output:
     bom: bool = False
     svg: Optional[Path] = None
     html: Optional[Path] = None
+    force: bool = False
     width: Optional[int] = None
 
 
@@ -206,6 +207,7 @@ _OUTPUT_EXTRA = {
         typer.Option("--html", metavar="FILE", parser=path_of("--html"), help="Also save the table as HTML."),
         None,
     ),
+    "force": (bool, typer.Option("--force", help="Overwrite the --svg or --html FILE if it exists."), False),
     "width": (
         Optional[int],
         typer.Option(
@@ -367,13 +369,42 @@ def emit(
     width = Output.width or min(MAX_WIDTH, max(MIN_WIDTH, shutil.get_terminal_size((100, 24)).columns))
     report = view(loaded.base, result, lang.value)
     report.primary = primary
-    for kind, path in (("svg", Output.svg), ("html", Output.html)):
-        if path is not None:
-            save(path, render(report, "table", Options(width=width, chart=chart, record=kind)))
     if Output.bom and chosen != "csv":
         raise UsageError("--bom marks CSV output for spreadsheets; add --format csv")
+    pictures = [(kind, path) for kind, path in (("svg", Output.svg), ("html", Output.html)) if path is not None]
+    check_pictures(loaded, [path for _, path in pictures])
     text = render(report, chosen, Options(width=width, color=color, chart=chart))
+    for kind, path in pictures:  # written once every option has been checked and the output made
+        save(path, render(report, "table", Options(width=width, chart=chart, record=kind)))
     write(("\ufeff" if Output.bom else "") + text)
+
+
+def check_pictures(loaded: "Loaded", paths: List[Path]) -> None:
+    """Refuse, before anything is written, a picture file that exists (unless --force; as export
+    does), that is not a regular file, that both --svg and --html name, or that is one of the
+    knowledge-base files being read (`--with l2.toml list --svg l2.toml` replaced the base)."""
+    from ..files import WriteError, existing_regular
+    from ..paths import data_files
+
+    if len(paths) == 2 and os.path.abspath(paths[0]) == os.path.abspath(paths[1]):
+        raise UsageError("--svg and --html name the same file; give each its own")
+    bases = [file for root in (loaded.path, *loaded.layers) for file in data_files(root)]
+    for path in paths:
+        try:
+            exists = existing_regular(path)
+        except WriteError as error:
+            raise DataError([Problem(str(path), str(error))]) from None
+        if exists and any(_same_file(path, base) for base in bases):
+            raise DataError([Problem(str(path), "is a knowledge-base file of this run; save the picture elsewhere")])
+        if exists and not Output.force:
+            raise DataError([Problem(str(path), "already exists; add --force to overwrite it")])
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return os.path.samefile(one, other)
+    except (OSError, ValueError):
+        return False
 
 
 def save(path: Path, text: str) -> None:
