@@ -81,14 +81,15 @@ def usable_cache_dir() -> Optional[Path]:
         return None
     if trusted(status, _uid()):
         return chosen
+    why = "belongs to another user" if status.st_uid != _uid() else "may be written by others"
     private = chosen / f"cityai-{_uid()}"
     made = not os.path.lexists(private)
     status = _directory(private)
     if status is not None and trusted(status, _uid()):
         if made:
-            warn(f"the cache directory {chosen} may be written by others; using {private}, made private")
+            warn(f"the cache directory {chosen} {why}; using {private}, made private")
         return private
-    warn(f"the cache directory {chosen} may be written by others, and {private} is not private; nothing is cached")
+    warn(f"the cache directory {chosen} {why}, and {private} is not private to you; nothing is cached")
     return None
 
 

@@ -479,8 +479,8 @@ def test_a_forged_cache_in_a_directory_others_may_write_is_not_served(cli, cache
     monkeypatch.setattr(store, "_uid", lambda: 4242)                 # another user runs cityai there
     result = cli("--data", str(base), "rank", "--by", "产业规模", "-f", "csv")
     assert result.code == 0 and "3600" in result.stdout and "999" not in result.stdout
-    assert result.stderr == (f"Warning: the cache directory {cache} may be written by others, and "
-                             f"{cache / 'cityai-4242'} is not private; nothing is cached\n")
+    assert result.stderr == (f"Warning: the cache directory {cache} belongs to another user, and "
+                             f"{cache / 'cityai-4242'} is not private to you; nothing is cached\n")
 
 
 def test_a_shared_cache_directory_is_replaced_by_a_private_one(capsys, cache, base):
