@@ -251,7 +251,11 @@ def output_options(command: Callable) -> Callable:
     def wrapper(*args, **kwargs):
         for name in extra:
             setattr(Output, name, kwargs.pop(name, extra[name][2]))
-        return command(*args, **kwargs)
+        try:
+            return command(*args, **kwargs)
+        finally:  # a later command in this process without these options (extract) must not see them
+            for name in extra:
+                setattr(Output, name, extra[name][2])
 
     wrapper.__signature__ = signature.replace(parameters=[*signature.parameters.values(), *added])  # type: ignore[attr-defined]
     wrapper.__annotations__ = {**command.__annotations__, **{p.name: p.annotation for p in added}}
