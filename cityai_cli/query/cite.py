@@ -1,5 +1,5 @@
 """`cite`: the evidence behind a fact or a programme — each citation's source and the paragraph
-of the document around its quote, the quote marked.
+of the document around its quote, the quote marked, cut to a bounded window (`window`).
 
 A quote matches its document ignoring whitespace (as `validate` checks it), so the paragraph is
 found on whitespace-free text and the marks are placed back in the original.
