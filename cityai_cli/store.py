@@ -8,10 +8,13 @@ compiled to SQLite. A warm run opens that file (`open_base`) and reads it throug
 Cache rules: the key is SHA-256 over every knowledge-base file's path and bytes, the schema
 version (`facts.SCHEMA_VERSION`), the cache format (`FORMAT`) and `cityai_cli.__version__`
 (fingerprint.py, which also says when a file's remembered digest is reused); the
-file is named after the base's paths and the key, written to a temporary file and moved into
-place (`os.replace`), so a reader never sees half a file. A cache whose key differs, or that is
-truncated or not SQLite, is rebuilt, never trusted; a read failure in the middle of a command
-falls back to the full load. A missing, read-only or unwritable cache directory only costs speed.
+file is named after the base's paths, the install of cityai and the key (`cache_file`), written
+to a temporary file and moved into place (`os.replace`), so a reader never sees half a file. A
+cache whose key differs, or that is truncated or not SQLite, is rebuilt, never trusted; a read
+failure in the middle of a command falls back to the full load. A missing, read-only or
+unwritable cache directory only costs speed. One process compiles a base at a time (its build
+lock); others started meanwhile wait and read what it wrote. A source document dated in the
+future is checked by its content (`_by_content`). Each cold run removes what killed builds left.
 
 Trust (`trusted`): the cache decides what cityai prints, so it is read only from a directory and
 files that belong to the user running cityai and that no one else may write (as ssh, git's
