@@ -79,9 +79,10 @@ def test_english_compare_and_rank_tables_have_no_chinese(mini):
 def test_english_rank_reads_in_english(mini):
     text = render(view(mini.base, rank(mini.base, "industry_scale"), "en"), "table", Options(width=120))
     lines = [line.rstrip() for line in text.splitlines()]
-    assert lines[0] == "industry scale · city · 2 ranked, 1 not comparable, 0 without the figure"
+    assert lines[0] == "industry scale · city · 2 ranked (within 12 months), 1 unranked, 0 without the figure"
     delta = next(line for line in lines if "Delta" in line)
-    assert re.sub(r"\s+", " ", delta).strip() == "— Delta CNY 500 bn 2024 core AI industry mini-late different scope"
+    assert re.sub(r"\s+", " ", delta).strip() == "— Delta CNY 500 bn [2] 2024 core AI industry [3]"
+    assert lines[-2:] == ["[1] mini  [2] mini-late", "[3] different scope"]
 
 
 def test_rank_marks_a_publication_date_and_explains_it(mini):
@@ -152,7 +153,7 @@ def test_a_coloured_table_keeps_its_width_on_any_terminal(mini, monkeypatch, ter
     monkeypatch.setenv("TERM", term)
     text = render(view(mini.base, list_places(mini.base, None), "zh"), "table", Options(width=140, color=True))
     plain = [re.sub(r"\x1b\[[0-9;]*m", "", line).rstrip() for line in text.splitlines()]
-    assert plain[2].split() == ["地区", "级别", "省份", "区域", "人工智能企业数", "产业规模", "智能算力规模", "数据"]
+    assert plain[1].split() == ["地区", "级别", "省份", "区域", "人工智能企业数", "产业规模", "智能算力规模", "数据"]
     assert max(len(line) for line in plain) > 80
 
 
@@ -271,6 +272,34 @@ def test_a_title_word_wider_than_the_table_is_folded_not_cut(mini):
         assert max(len(line.rstrip()) for line in text.splitlines()) <= width
 
 
+def test_rank_footnotes_and_no_data_line_on_the_small_base(mini):
+    text = render(view(mini.base, rank(mini.base, "compute_capacity"), "zh"), "table", Options(width=80))
+    assert [line.rstrip() for line in text.splitlines()] == [
+        "智能算力规模 · 市 · 1个可比排名(12个月内), 1个未排名, 1个无数据",
+        "#  地区  数值          日期         口径              说明",
+        "─" * 58,
+        "1  甲    30EFLOPS [1]  2025-04-01*  全市智能算力",
+        "—  乙    20EFLOPS [1]  2025         实时可用智能算力  [2]",
+        "* 发布日期代替原文“目前/现”等",
+        "[1] mini-late",
+        "[2] 口径不同",
+        "无数据 (1): 丁",
+    ]
+    english = render(view(mini.base, rank(mini.base, "compute_capacity"), "en"), "table", Options(width=80))
+    assert english.splitlines()[-3:] == ["[1] mini-late", "[2] different scope", "No data (1): Delta"]
+
+
+def test_rank_all_lists_places_without_the_figure_as_rows(cli):
+    from tests.conftest import MINI
+
+    shown = cli("rank", "--by", "智能算力规模", "--all", "-f", "table", "--width", "80", "--data", str(MINI)).stdout
+    assert "—  丁    —" in shown and "无数据 (" not in shown
+    default = cli("rank", "--by", "智能算力规模", "-f", "table", "--width", "80", "--data", str(MINI)).stdout
+    assert "—  丁" not in default and default.splitlines()[-1] == "无数据 (1): 丁"
+    machine = cli("rank", "--by", "智能算力规模", "-f", "csv", "--data", str(MINI)).stdout
+    assert machine.splitlines()[-1].startswith(",丁,丁,city,")  # CSV keeps the row
+
+
 # --- messages of coded errors (view/messages.py) ---------------------------------------------------
 
 def _coded(code, **params):
@@ -311,3 +340,67 @@ def test_a_message_without_a_code_is_the_cores():
     from cityai_cli.errors import UsageError
     from cityai_cli.view.messages import usage_message
     assert usage_message(UsageError("bad \x1b", ["x"]), "en") == "bad \\x1b (did you mean: x?)"
+
+
+def test_compare_names_metrics_no_place_has_under_the_table(cli):
+    from tests.conftest import MINI
+
+    args = ("compare", "丙", "丁", "--metric", "智能算力规模", "-f", "table", "--width", "80", "--data", str(MINI))
+    lines = [line.rstrip() for line in cli(*args).stdout.splitlines()]
+    assert lines[-1] == "无数据 (1): 智能算力规模"
+    assert [line.split()[0] for line in lines[3:-2]] == ["智能算力规模"]  # the forecast row alone
+    every = cli(*args, "--all").stdout
+    assert "均无数据" in every and "无数据 (" not in every
+    english = cli(*args, "--lang", "en").stdout.splitlines()
+    assert english[-1] == "No data (1): compute capacity"
+
+
+def _cells(text):
+    return [re.sub(r"\s+", " ", line).strip() for line in text.splitlines()]
+
+
+@pytest.mark.parametrize("lang, older, title", [
+    ("zh", "较早(2024), 未排名", "人工智能企业数 · 全部级别 · 1个可比排名(3个月内), 3个未排名, 1个无数据"),
+    ("en", "older (2024), unranked", "AI enterprises · all levels · 1 ranked (within 3 months), 3 unranked, 1 without the figure"),
+])
+def test_older_figures_are_marked_with_their_year_and_the_title_names_the_window(mini, lang, older, title):
+    text = render(view(mini.base, rank(mini.base, "ai_enterprises", level=None, window=3), lang), "markdown", Options())
+    assert text.splitlines()[0] == "### " + title
+    assert older in text  # 甲's and 乙's 2024-12-31: more than 3 months before 丁's 2025-04-01
+
+
+def test_a_tie_the_bounds_cannot_break_is_worded_in_both_languages(mini):
+    import dataclasses
+
+    base = dataclasses.replace(mini.base, _by_place={})
+    figures = {"超2800家": "2500家", "2600余家": "约2500家"}
+    base.facts = [dataclasses.replace(f, value=parse_figure(figures[f.value.text])) if f.value.text in figures else f
+                  for f in mini.base.facts]
+    zh = render(view(base, rank(base, "ai_enterprises"), "zh"), "markdown", Options())
+    assert "| 1 | 甲 | 2500家 | 2024-12-31 | 人工智能企业 | mini | 并列: 区间重叠, 无法分出先后 |" in zh
+    en = render(view(base, compare(base, ["甲", "乙"]), "en"), "markdown", Options())
+    assert "the bounds of Alpha, Beta overlap: no order" in en
+
+
+def test_dates_that_differ_and_variants_are_worded(mini):
+    en = render(view(mini.base, compare(mini.base, ["甲", "丁"]), "en"), "markdown", Options())
+    assert "dates differ: Alpha 2024-12-31; Delta 2025-04-01" in en
+    zh = render(view(mini.base, list_conflicts(mini.base, everything=True), "zh"), "markdown", Options())
+    assert zh.splitlines()[0] == "### 0处来源不一致, 1处写法不同但可同时成立" and "可同时成立 |" in zh
+    en = render(view(mini.base, list_conflicts(mini.base, everything=True), "en"), "markdown", Options())
+    assert en.splitlines()[0] == "### 0 disagreements between sources, 1 consistent variant"
+
+
+def test_targets_show_met_where_a_ratio_means_nothing(mini):
+    import dataclasses
+
+    from cityai_cli.facts import MetricDef
+
+    # compute capacity made a rate-like metric: 30EFLOPS against 突破100EFLOPS is not met
+    metrics = dict(mini.base.metrics)
+    m = metrics["compute_capacity"]
+    metrics["compute_capacity"] = MetricDef(m.key, m.zh, m.en, "ratio", m.unit, True, m.aliases, m.keywords, m.scopes)
+    base = dataclasses.replace(mini.base, metrics=metrics, _by_place={})
+    for lang, word_ in (("zh", "未达成"), ("en", "not yet met")):
+        text = render(view(base, list_targets(base, ["甲"]), lang), "markdown", Options())
+        assert text.rstrip().endswith(f"| {word_} |"), text

@@ -376,9 +376,16 @@ def resolve_region(loaded: "Loaded", region: Optional[str]) -> Optional[str]:
 
 
 def emit(
-    loaded: "Loaded", result: "Result", fmt: Optional[Format], lang: Lang, chart: bool = False, primary: int = 0
+    loaded: "Loaded",
+    result: "Result",
+    fmt: Optional[Format],
+    lang: Lang,
+    chart: bool = False,
+    primary: int = 0,
+    all_rows: bool = False,
 ) -> None:
-    """View in the chosen language, render in the chosen (or implied) format, write in one piece."""
+    """View in the chosen language, render in the chosen (or implied) format, write in one piece.
+    all_rows: the terminal table lists records without data as rows (machine formats always do)."""
     from ..render import Options, render
     from ..view import view
 
@@ -397,9 +404,9 @@ def emit(
         raise UsageError("--bom marks CSV output for spreadsheets; add --format csv")
     pictures = [(kind, path) for kind, path in (("svg", Output.svg), ("html", Output.html)) if path is not None]
     check_pictures(loaded, [path for _, path in pictures])
-    text = render(report, chosen, Options(width=width, color=color, chart=chart))
+    text = render(report, chosen, Options(width=width, color=color, chart=chart, all_rows=all_rows))
     for kind, path in pictures:  # written once every option has been checked and the output made
-        save(path, render(report, "table", Options(width=width, chart=chart, record=kind)))
+        save(path, render(report, "table", Options(width=width, chart=chart, record=kind, all_rows=all_rows)))
     write(("\ufeff" if Output.bom else "") + text)
 
 
