@@ -290,22 +290,23 @@ def _documents(base: AbstractBase, roots: Tuple[Path, ...]) -> List[list]:
 _BY_CONTENT = "sha256"  # [file, origin, path, "sha256", digest]: a document signed by its content
 
 
-def _by_content(documents: List[list], now: int) -> Tuple[Optional[List[list]], int]:
+def _by_content(documents: List[list], now: int) -> Tuple[Optional[List[list]], List[str]]:
     """`documents` with each dated in the future (a clock set wrong, a copy from a machine whose
-    clock is ahead) signed by its content instead, and how many they are; None when one was
+    clock is ahead) signed by its content instead, and their paths; None when one was
     modified within the timestamp tick (fingerprint's racily-clean rule: it could change again
     unseen), which is cached once it is older. A document dated in the future stays so: before,
     the base was never cached, every run cold without a word. Its status is taken after the base
     was checked, so a change made meanwhile (dated now, not in the future) is seen as racy."""
-    signed, future = [], set()
+    signed: List[list] = []
+    future: Dict[str, None] = {}  # in order, once each (two sources may share a document)
     for entry in documents:
         if len(entry) == 7 and entry[4] > now:  # [file, origin, path, size, mtime_ns, …]
-            future.add(entry[2])
+            future[entry[2]] = None
             entry = [*entry[:3], _BY_CONTENT, _digest(entry[2])]
         elif len(entry) == 7 and now - entry[4] < RACY_NS:
-            return None, len(future)
+            return None, list(future)
         signed.append(entry)
-    return signed, len(future)
+    return signed, list(future)
 
 
 def _digest(document: str) -> Optional[str]:
@@ -383,8 +384,8 @@ def save(base: AbstractBase, target: Path, key: str, files: List[Path], roots: T
 
     documents, future = _by_content(_documents(base, roots), time.time_ns())
     if future:
-        some = "a source document is" if future == 1 else f"{future} source documents are"
-        warn(f"{some} dated in the future (a clock set wrong?); the cache checks them by their content")
+        some = f"{future[0]} is" if len(future) == 1 else f"{len(future)} source documents ({future[0]}, …) are"
+        warn(f"{some} dated in the future (a clock set wrong?); the cache checks content instead of times")
     if documents is None:
         return
     try:

@@ -617,8 +617,8 @@ def test_a_document_dated_in_the_future_is_cached_and_checked_by_its_content(cap
     future = time.time() + 86400
     os.utime(document, (future, future))
     opened(base)
-    assert capsys.readouterr().err == (
-        "Warning: a source document is dated in the future (a clock set wrong?); the cache checks them by their content\n")
+    assert capsys.readouterr().err == (f"Warning: {document} is dated in the future (a clock set wrong?); "
+                                       "the cache checks content instead of times\n")
     assert isinstance(opened(base), store.CachedBase) and capsys.readouterr().err == ""
     # edited, same size, same (future) time: only its content tells
     document.write_text(document.read_text(encoding="utf-8").replace("超2800家", "超2900家"), encoding="utf-8")
