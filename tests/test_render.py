@@ -389,3 +389,11 @@ def test_rank_chart_draws_its_bars_in_the_table_at_80_columns(project, lang):
     ranked = [line for line in lines if line[:1] in "12"]
     assert len(ranked) == 2 and all("█" * 8 in line for line in ranked)  # each bar on its place's row
     assert max(len(line) for line in lines) <= 80
+
+
+def test_a_never_split_word_is_drawn_whole_only_as_a_word_not_inside_a_longer_one():
+    from cityai_cli.render.table_format import _intact, _Shown
+    shown = _Shown(Table("t", "t", [Column("id", "id", atomic=True)], [{"id": "ab-1"}, {"id": "ab-12"}]))
+    assert _intact("id\nab-1\nab-12\n", shown, 80)
+    # "ab-1" folded as "ab-" / "1" is split, though "ab-12" on another line contains it
+    assert not _intact("id\nab-\n1\nab-12\n", shown, 80)
