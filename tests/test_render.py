@@ -397,3 +397,14 @@ def test_a_never_split_word_is_drawn_whole_only_as_a_word_not_inside_a_longer_on
     assert _intact("id\nab-1\nab-12\n", shown, 80)
     # "ab-1" folded as "ab-" / "1" is split, though "ab-12" on another line contains it
     assert not _intact("id\nab-\n1\nab-12\n", shown, 80)
+
+
+def test_a_stacked_header_wider_than_half_the_terminal_folds_and_leaves_the_value_its_room():
+    """compare's headers are place names: a 76-letter one left each value one column."""
+    name = "Delta-Supercalifragilisticexpialidocious-Metropolitan-Area-of-Extreme-Length"
+    table = Table("t", "T", [Column("metric", "metric"), Column("d", name, atomic=True)],
+                  [{"metric": "AI enterprises", "d": "1,200 2025-04-01*"}])
+    lines = render(report(table), "table", Options(width=50)).splitlines()
+    assert max(len(line) for line in lines) <= 50
+    assert any(line.startswith("Delta-") and line.rstrip().endswith("1,200 2025-04-01*") for line in lines)
+    assert "metric  " in "\n".join(lines) and any(line.rstrip().endswith("AI enterprises") for line in lines)

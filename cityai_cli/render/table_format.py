@@ -459,14 +459,17 @@ def _stacked(console: Console, table, shown: "_Shown", bar=None) -> None:
     _title(console, table, console.width)
     if not shown.rows and not shown.absent:  # else the no-data line says it
         console.print(Text(printable(table.empty)))
-    room = max(8, console.width - max((cell_len(h) for h in shown.headers), default=0) - 2)
+    # A header may be data (compare's place names): past half the width it folds, so that the
+    # values keep room (a 76-letter name left them one column: a character a line).
+    label = min(max((cell_len(h) for h in shown.headers), default=0), max(8, console.width // 2 - 2))
+    room = max(8, console.width - label - 2)
     for row, cells in zip(shown.rows, shown.cells):
         console.rule(style="dim")
         block = RichTable.grid(padding=(0, 2))
-        block.add_column(style="bold", no_wrap=True)
+        block.add_column(style="bold", width=label, overflow="fold")
         block.add_column(overflow="fold")
         for column, header, cell in zip(shown.columns, shown.headers, cells):
-            block.add_row(Text(header), Text(_fold(cell, room, column.atomic)))
+            block.add_row(Text(_fold(header, label)), Text(_fold(cell, room, column.atomic)))
         if bar:
             block.add_row(Text(""), bar(row))
         console.print(block)
