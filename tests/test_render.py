@@ -408,3 +408,12 @@ def test_a_stacked_header_wider_than_half_the_terminal_folds_and_leaves_the_valu
     assert max(len(line) for line in lines) <= 50
     assert any(line.startswith("Delta-") and line.rstrip().endswith("1,200 2025-04-01*") for line in lines)
     assert "metric  " in "\n".join(lines) and any(line.rstrip().endswith("AI enterprises") for line in lines)
+
+
+def test_markdown_never_turns_data_into_a_link_or_an_image():
+    rows = [{"name": "[y](http://e.vil) ![p](http://e.vil/p.png)", "value": None, "note": "[[引文]] [startup]"}]
+    text = render(report(Table("t", "T", COLUMNS, rows), Table("u", "U", COLUMNS, [], empty="[z](http://e.vil)")),
+                  "markdown")
+    assert "](" not in text
+    assert "| [y]\\(http://e.vil) ![p]\\(http://e.vil/p.png) | — | [[引文]] [startup] |" in text
+    assert "_[z]\\(http://e.vil)_" in text
