@@ -417,3 +417,12 @@ def test_markdown_never_turns_data_into_a_link_or_an_image():
     assert "](" not in text
     assert "| [y]\\(http://e.vil) ![p]\\(http://e.vil/p.png) | — | [[引文]] [startup] |" in text
     assert "_[z]\\(http://e.vil)_" in text
+
+
+def test_one_source_id_holding_a_comma_is_one_marker_pointing_to_that_id():
+    """cite's source column holds one id; split at its comma it pointed to a source "mini" it
+    does not cite and to one ("late") that does not exist."""
+    columns = [Column("name", "名称"), Column("source", "来源", atomic=True, role="sources")]
+    rows = [{"name": "一", "source": "mini"}, {"name": "二", "source": "mini,late"}]
+    lines = render(report(Table("t", "T", columns, rows)), "table", Options(width=80)).splitlines()
+    assert [line.split() for line in lines[3:]] == [["一", "[1]"], ["二", "[2]"], ["[1]", "mini", "[2]", "mini,late"]]

@@ -152,8 +152,9 @@ def _footnoted(column, row) -> List[str]:
     """The footnote texts of a cell: each source id of a sources column, the prose of a note column."""
     if column.role == "sources":
         value = row.get(column.key)
-        ids = value if isinstance(value, list) else str(value or "").split(",")
-        return [printable(str(i).strip()) for i in ids if str(i).strip()]
+        # A list of ids, or one id (cite's): never split at a comma, which an id may hold.
+        ids = value if isinstance(value, (list, tuple)) else [value]
+        return [printable(str(i).strip()) for i in ids if i is not None and str(i).strip()]
     text = printable(column.show(row)).strip()
     if text in ("", "—"):
         return []
