@@ -426,3 +426,9 @@ def test_one_source_id_holding_a_comma_is_one_marker_pointing_to_that_id():
     rows = [{"name": "一", "source": "mini"}, {"name": "二", "source": "mini,late"}]
     lines = render(report(Table("t", "T", columns, rows)), "table", Options(width=80)).splitlines()
     assert [line.split() for line in lines[3:]] == [["一", "[1]"], ["二", "[2]"], ["[1]", "mini", "[2]", "mini,late"]]
+
+
+def test_a_run_of_signs_folds_between_them_and_a_word_led_by_a_few_signs_stays_whole():
+    from cityai_cli.render.table_format import _TOKEN
+    assert _TOKEN.findall("--(c)2024-abc 🚀🚀") == ["--(c)2024-abc", " ", "🚀", "🚀"]
+    assert _TOKEN.findall("-" * 40 + "a") == ["-"] * 8 + ["-" * 32 + "a"]   # at most 32 signs lead a word
