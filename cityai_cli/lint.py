@@ -58,7 +58,7 @@ def check_structure(loaded: Loaded) -> List[Problem]:
 
     seen: Dict[tuple, tuple] = {}
     for location, item in entries(loaded):
-        source = getattr(item, "source", None)
+        source = item.__dict__.get("source")  # a field, or none: __dict__ skips pydantic's slow miss
         if source and source not in kb.sources:
             report(location + ("source",), f"unknown source {source!r}{_hint(source, kb.sources)}")
         kind = location[2]
@@ -215,7 +215,7 @@ def check_provenance(loaded: Loaded) -> List[Problem]:
         return Problem(loaded.file_of(location), message, loaded.lines.line_of(where), None, format_path(where))
 
     for location, item in entries(loaded):
-        if not hasattr(item, "quote"):
+        if "quote" not in item.__dict__:  # the entry's fields (pydantic's attribute miss is slow)
             continue
         cited = item.source or _owner_source(kb, location)
         if cited not in documents:
@@ -223,7 +223,7 @@ def check_provenance(loaded: Loaded) -> List[Problem]:
         if squash(item.quote) not in documents[cited]:
             problems.append(problem(location, f"quote not found in {kb.sources[cited].file}: {item.quote!r}"))
             continue
-        value: Optional[Quantity] = getattr(item, "value", None)
+        value: Optional[Quantity] = item.__dict__.get("value")
         if value is None and location[2] == "facts" and location[-2] == "citations":
             value = kb.places[location[1]].facts[location[3]].value  # a citation checks its fact's number
         if value is not None and not number_in_quote(value, item.quote):
