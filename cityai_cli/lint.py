@@ -16,7 +16,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 from .errors import Problem
 from .kb import Loaded, ReadError, format_path
 from .names import metric_words, normalise, subsidy_type_words, unique_keys
-from .quantity import Quantity
+from .quantity import Quantity, canonical_unit
 
 # Which dimensions each subsidy term may have.
 TERM_DIMENSIONS = {"pool": ("money",), "cap": ("money",), "rate": ("ratio",), "special_rates": ("ratio",)}
@@ -72,6 +72,12 @@ def check_structure(loaded: Loaded) -> List[Problem]:
                     location + ("value",),
                     f"{item.value.text!r} is {_describe(item.value)}, but metric "
                     f"{item.metric!r} is measured in {metric.dimension} ({metric.unit or 'no unit'})",
+                )
+            elif metric.dimension == "count" and item.value.unit != canonical_unit(metric.unit):
+                # counts of different things share a dimension: 3倍 or 2500名 are no number of 家
+                report(
+                    location + ("value",),
+                    f"{item.value.text!r} counts {item.value.unit}, but metric {item.metric!r} counts {metric.unit}",
                 )
             if item.scope not in metric.scopes:
                 report(
