@@ -63,6 +63,8 @@ _POOL_WORD = re.compile(r"总额|总规模|资金池|资金规模")
 _RECIPIENT = re.compile(r"单家|每家|同一|单个|单一|每个|每户|每项|单项|每一")
 _AFTER_CAP = re.compile(r"^(?:的)?(?:补贴|资助|奖励|支持)")
 _RAISED = re.compile(r"(?:提高|提升|上调|上浮|增加)[^,;。]{0,8}?至$")
+# A ceiling written before the basis of a rate (按不超过…的25%, 比例不超过…的40%): only words between.
+_QUALIFIER_BEFORE_BASIS = re.compile(r"(不超过|不高于|最高)[^\d%,;。、]{0,20}$")
 _CONDITION_END = re.compile(r"提高|提升|上调|上浮|给予|补贴比例|资助比例|比例|按|可|最高|最多|不超过")
 # How far a term's clause reaches either way (normalised characters): no clause a document writes
 # is longer, and a text without punctuation (a flattened table, an attack) stays linear.
@@ -397,8 +399,9 @@ def _period(before: str, pool: bool) -> str:
 
 
 def _written_before(before: str) -> str:
-    """按不超过算力合同费用的25%: the qualifier written before the basis."""
-    found = re.search(r"(?:按|给予)(不超过|不高于|最高)", before)
+    """按不超过算力合同费用的25%, 补贴比例不超过合同额的40%: the qualifier written before the basis,
+    with no other figure between it and the rate."""
+    found = _QUALIFIER_BEFORE_BASIS.search(before)
     return _QUALIFIER_WRITTEN.get(found.group(1), found.group(1)) if found else ""
 
 
