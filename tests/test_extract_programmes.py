@@ -58,6 +58,8 @@ def test_rate_patterns(text, rate):
     ("成都市算力券,同一企业每年最高150万元。", ("最高150万元", "year", "", "同一企业每年最高150万元")),
     ("成都市算力补贴,单个项目最高100万元。", ("最高100万元", "project", "", "单个项目最高100万元")),
     ("成都市算力券,每家企业最高50万。", ("最高50万元", "unknown", "", "每家企业最高50万")),
+    # the period written after the amount
+    ("成都市算力券,单家企业最高100万元/年。", ("最高100万元", "year", "", "单家企业最高100万元/年")),
 ])
 def test_cap_patterns(text, cap):
     found = one(text)

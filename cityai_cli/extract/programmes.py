@@ -83,6 +83,7 @@ _GRANTS = re.compile(r"按|给予|补贴|资助|补助|支持|比例|奖励|减�
 _LEAD = re.compile(r"(?:其中|另外|同时|此外)?,?(?:对)?")
 _ELIGIBLE = re.compile(r"(?:对|面向|支持)([^,;。:]{2,40}?)(?:,|给予|按)")
 _YEAR = re.compile(r"每年|年度|每一年")
+_PER_YEAR_AFTER = re.compile(r"\s*(?:/|每)年")  # 最高100万元/年
 _TOTAL = re.compile(r"累计|总计|合计|共计|总共")
 _PROJECT = re.compile(r"每个项目|单个项目|每项|单项|每个合同")
 _POLICY_WORDS = re.compile(r"措施|方案|办法|细则|计划|政策|通知|意见|规定|指南|条例|规划")
@@ -320,13 +321,13 @@ def _read(doc: Normalised, sentences: Spans, stretch: tuple[int, int], keywords,
         term = _term(doc, money, clause, "元" if not money.group("u") else "")
         near = keywords[bisect_left(keywords, (clause[0], 0)) : bisect_left(keywords, (clause[1], 0))]
         if reading.pool is None and any(_is_pool(norm, money, keyword, clause) for keyword in near):
-            reading.pool = _with(term, period=_period(norm[clause[0] : money.end()], pool=True))
+            reading.pool = _with(term, period=_period(norm[clause[0] : money.end()], pool=True, after=after))
         elif reading.cap is None and (
             _qualifier(term.value) in _UPPER or _RECIPIENT.search(before) or _AFTER_CAP.match(after)
         ):
             if _qualifier(term.value) in ("不低于", "超过"):
                 continue  # a threshold of eligibility (注册资本不低于1000万元)
-            reading.cap = _with(term, period=_period(before, pool=False))
+            reading.cap = _with(term, period=_period(before, pool=False, after=after))
     for rate in _RATE.finditer(norm, *stretch):
         clause = _wide_clause(norm, rate.start(), rate.end(), sentences.containing(rate.start()))
         if not _GRANTS.search(norm, *clause):
@@ -388,8 +389,9 @@ def _is_pool(norm: str, money: re.Match, keyword: tuple[int, int], clause: tuple
     return bool(_POOL_WORD.search(before)) and not _RECIPIENT.search(before)
 
 
-def _period(before: str, pool: bool) -> str:
-    if _YEAR.search(before):
+def _period(before: str, pool: bool, after: str = "") -> str:
+    """The period of a pool or a cap, from the clause before the amount or a /年 right after it."""
+    if _YEAR.search(before) or _PER_YEAR_AFTER.match(after):
         return "year"
     if pool and _TOTAL.search(before):
         return "total"
