@@ -112,6 +112,15 @@ def test_two_types_in_one_paragraph_are_two_programmes():
     ]
 
 
+def test_a_type_in_the_next_sentence_takes_no_term_of_the_sentence_before():
+    found = programmes("深圳市南山区发放5000万元算力券,给予核定合同额最高40%的补贴。深圳市此前已发放5亿元训力券。")
+    assert [(p.place, p.type, term(p.pool), term(p.rate)) for p in found] == [
+        ("南山区", "算力券", ("5000万元", "unknown", "", "深圳市南山区发放5000万元算力券"),
+         ("最高40%", "", "合同额", "给予核定合同额最高40%的补贴")),
+        ("深圳", "训力券", ("5亿元", "unknown", "", "深圳市此前已发放5亿元训力券"), None),
+    ]
+
+
 def test_eligibility_as_written_and_a_heading_is_not_the_citation():
     found = one("(一)训力券。\n深圳市每年发放最高5亿元训力券,对租用智能算力开展大模型训练的企业,按合同金额的50%给予资助。")
     assert (found.place, found.eligibility, found.quote) == ("深圳", "租用智能算力开展大模型训练的企业", "深圳市每年发放最高5亿元训力券")

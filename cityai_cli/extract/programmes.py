@@ -84,6 +84,7 @@ _LEAD = re.compile(r"(?:其中|另外|同时|此外)?,?(?:对)?")
 _ELIGIBLE = re.compile(r"(?:对|面向|支持)([^,;。:]{2,40}?)(?:,|给予|按)")
 _YEAR = re.compile(r"每年|年度|每一年")
 _PER_YEAR_AFTER = re.compile(r"\s*(?:/|每)年")  # 最高100万元/年
+_SENTENCE_END = re.compile(r"[。!?]")
 _TOTAL = re.compile(r"累计|总计|合计|共计|总共")
 _PROJECT = re.compile(r"每个项目|单个项目|每项|单项|每个合同")
 _POLICY_WORDS = re.compile(r"措施|方案|办法|细则|计划|政策|通知|意见|规定|指南|条例|规划")
@@ -205,7 +206,9 @@ def extract_programmes(
     pattern, owner = type_pattern(type_keywords)
     if pattern is None or home is None and not mentions:
         return [], policies
-    breaks = clause_breaks(norm)
+    # A run of another type starts no earlier than its sentence: 。!? are no clause breaks, so
+    # without them 深圳市此前已发放5亿元训力券 would take the rate of the 算力券 sentence before it.
+    breaks = sorted(set(clause_breaks(norm)).union(m.start() for m in _SENTENCE_END.finditer(norm)))
     headline = _FIRST_LINE.match(norm)  # 杭州再加码算力补贴: a headline names, the body states
     books = Spans([(m.start(), m.end()) for m in BOOK.finditer(norm)] + ([headline.span(1)] if headline else []))
     sentences = Spans(spans_without(norm, "。!?;\n"))
