@@ -121,6 +121,15 @@ def test_a_type_in_the_next_sentence_takes_no_term_of_the_sentence_before():
     ]
 
 
+@pytest.mark.parametrize("text", [
+    "成都市算力券实施细则\n根据《四川省算力发展规划》,发放2亿元算力券。",  # a place in a cited title
+    "成都市算力券实施细则\n为贯彻落实四川省有关部署,发放2亿元算力券。",  # a place whose policy is followed
+    "成都市算力券实施细则\n参照上海市做法,本市发放2亿元算力券。",  # 本市 is the document's place
+])
+def test_a_place_named_in_passing_is_not_the_programme_s(text):
+    assert [(p.place, p.pool.value) for p in programmes(text)] == [("成都", "2亿元")]
+
+
 def test_eligibility_as_written_and_a_heading_is_not_the_citation():
     found = one("(一)训力券。\n深圳市每年发放最高5亿元训力券,对租用智能算力开展大模型训练的企业,按合同金额的50%给予资助。")
     assert (found.place, found.eligibility, found.quote) == ("深圳", "租用智能算力开展大模型训练的企业", "深圳市每年发放最高5亿元训力券")

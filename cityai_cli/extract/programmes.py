@@ -85,6 +85,10 @@ _ELIGIBLE = re.compile(r"(?:对|面向|支持)([^,;。:]{2,40}?)(?:,|给予|按)
 _YEAR = re.compile(r"每年|年度|每一年")
 _PER_YEAR_AFTER = re.compile(r"\s*(?:/|每)年")  # 最高100万元/年
 _SENTENCE_END = re.compile(r"[。!?]")
+# A place named in passing: the policy followed (参照上海市做法), not the subject of the sentence.
+_FOLLOWS = re.compile(r"(?:根据|依据|按照|参照|对照|借鉴|学习|落实|贯彻|对标)$")
+_FOLLOWED = re.compile(r"市?(?:有关|相关|的有关|的相关)?(?:部署|做法|经验|要求|规定|精神)")
+_HOME_WORD = re.compile(r"本市|我市|本区|我区|本县|我县")
 _TOTAL = re.compile(r"累计|总计|合计|共计|总共")
 _PROJECT = re.compile(r"每个项目|单个项目|每项|单项|每个合同")
 _POLICY_WORDS = re.compile(r"措施|方案|办法|细则|计划|政策|通知|意见|规定|指南|条例|规划")
@@ -200,7 +204,11 @@ def extract_programmes(
     mentions = _with_districts(norm, place_mentions(norm, places, Spans([])), parents)  # a title's place counts
     home = _home(mentions)
     date, basis = _document_date(norm, published)
+    headline = _FIRST_LINE.match(norm)  # 杭州再加码算力补贴: a headline names, the body states
+    books = Spans([(m.start(), m.end()) for m in BOOK.finditer(norm)] + ([headline.span(1)] if headline else []))
     index = Mentions(mentions)
+    cited = Spans([(m.start(), m.end()) for m in BOOK.finditer(norm)])  # 根据《四川省…规划》: not a subject
+    subjects = Mentions([m for m in mentions if not cited.inside(m.start) and not _in_passing(norm, m)])
     policies = _policies(doc, index, home, date, basis, parents)
     titles = [(m.start(), m.group(1)) for m in _TITLE.finditer(norm) if _POLICY_WORDS.search(m.group(1))]
     pattern, owner = type_pattern(type_keywords)
@@ -209,8 +217,6 @@ def extract_programmes(
     # A run of another type starts no earlier than its sentence: 。!? are no clause breaks, so
     # without them 深圳市此前已发放5亿元训力券 would take the rate of the 算力券 sentence before it.
     breaks = sorted(set(clause_breaks(norm)).union(m.start() for m in _SENTENCE_END.finditer(norm)))
-    headline = _FIRST_LINE.match(norm)  # 杭州再加码算力补贴: a headline names, the body states
-    books = Spans([(m.start(), m.end()) for m in BOOK.finditer(norm)] + ([headline.span(1)] if headline else []))
     sentences = Spans(spans_without(norm, "。!?;\n"))
     readings: dict[tuple[str, str], _Reading] = {}
     tells = functools.lru_cache(maxsize=None)(lambda sentence: _tells(norm, sentence))  # once a sentence
@@ -223,7 +229,7 @@ def extract_programmes(
         for stretch, kind, keywords in _stretches(anchors, breaks, paragraph):
             keyword = next((k for k in keywords if tells(sentences.containing(k[0]))), keywords[0])
             sentence = sentences.containing(keyword[0])
-            place = _place_of(index, keyword[0], sentence, paragraph)
+            place = _place_of(norm, subjects, keyword[0], paragraph, home)
             if place is None and _tells(norm, stretch):
                 place = home  # 每年发放2亿元算力券 in 成都's policy; not 地方政府…推出“算力券” in a news report
             if place is None:
@@ -446,10 +452,19 @@ def _flag(condition: str, index: int) -> str:
     return f"special{index + 1}"
 
 
-def _place_of(mentions: Mentions, position: int, sentence, paragraph) -> Optional[Mention]:
-    """The last place named before the keyword in its sentence, else in its paragraph (the last
-    before it in the sentence is also the last in the paragraph)."""
-    return mentions.last_ending_by(position, paragraph[0])
+def _place_of(norm: str, subjects: Mentions, position: int, paragraph, home) -> Optional[Mention]:
+    """The last place named as a subject before the keyword in its paragraph (the last before it
+    in the sentence is also the last in the paragraph); 本市 after it is the document's place."""
+    place = subjects.last_ending_by(position, paragraph[0])
+    if place is not None and _HOME_WORD.search(norm, place.end, position):
+        return home
+    return place
+
+
+def _in_passing(norm: str, mention: Mention) -> bool:
+    """根据四川省…, 参照上海市做法, 落实四川省有关部署: a place whose policy is followed, not the subject."""
+    before = norm[max(0, mention.start - 6) : mention.start]
+    return bool(_FOLLOWS.search(before) or _FOLLOWED.match(norm, mention.end))
 
 
 def _with_districts(norm: str, mentions: list[Mention], parents: dict[str, str]) -> list[Mention]:
