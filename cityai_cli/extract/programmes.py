@@ -49,7 +49,8 @@ _UPPER = ("最高", "不超过", "最多")
 _MONEY = re.compile(
     rf"(?P<q>{_QUALIFIER})?(?P<n>\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)(?P<m>万亿|亿|万)?(?P<u>元)?"
 )
-_RATE = re.compile(rf"(?P<q>{_QUALIFIER})?(?P<n>\d+(?:\.\d+)?)%")
+# 30%—50%, 30%至50%: one rate given as a range (its upper end is no special rate).
+_RATE = re.compile(rf"(?P<q>{_QUALIFIER})?(?P<n>\d+(?:\.\d+)?)(?:%?(?:[—–~-]{{1,2}}|至)(?P<hi>\d+(?:\.\d+)?))?%")
 _BASES = re.compile(
     r"服务合同金额|合同金额|合同额|合同费用|实际服务额|服务额|服务费用|实际支付金额|实际支付费用|租赁费用|租金|采购金额|采购费用"
 )
@@ -345,7 +346,7 @@ def _read(doc: Normalised, sentences: Spans, stretch: tuple[int, int], keywords,
         term = _term(doc, rate, clause, "")
         raised = bool(_RAISED.search(before))
         if reading.rate is None and not raised:
-            qualifier = "" if _qualifier(term.value) else _written_before(before)
+            qualifier = "" if _qualifier(term.value) or "—" in term.value else _written_before(before)
             reading.rate = _with(term, value=qualifier + term.value, basis=_basis(norm, clause, rate))
             continue
         value, carried = carried_ceiling(reading.rate, term.value, raised)
@@ -376,6 +377,8 @@ def _term(doc: Normalised, match: re.Match, clause: tuple[int, int], suffix: str
     qualifier = match.group("q") or ""
     number_start = match.start("n")
     written = re.sub(r"\s+", "", doc.slice(number_start, match.end()))
+    if "hi" in match.re.groupindex and match.group("hi"):  # 30%至50% -> 30—50%, as the figure grammar reads it
+        written, qualifier = f"{match.group('n')}—{match.group('hi')}%", ""  # a range takes no qualifier
     from .text import PINYIN
 
     value = _QUALIFIER_WRITTEN.get(qualifier, qualifier) + PINYIN.sub("", written) + suffix
