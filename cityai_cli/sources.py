@@ -15,6 +15,7 @@ from typing import Iterator, Optional
 
 from .dates import PartialDate
 from .errors import DataError, Problem, UsageError
+from .extract.document import read_document
 from .files import WriteError, create_exclusively, existing_regular, write_atomically
 from .kb import MAX_BYTES, PACKAGE_DIR, bundled_path, parse_toml, read_text
 from .text import CONTROL_IN_KEY, one_line, toml_key, toml_string
@@ -55,8 +56,6 @@ def add_source(
     Nothing is written through a link, over a device, or outside the base's directory and its
     seeds/; the base is rewritten whole (write_atomically), so a full disk leaves it as it was;
     and the new text is parsed before it is written, so the base stays valid TOML."""
-    from .query.extract import read_document
-
     check_source_id(source_id)
     for option, value in (("--title", title), ("--publisher", publisher), ("--url", url or "")):
         if option != "--url" and not value.strip():

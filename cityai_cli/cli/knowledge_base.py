@@ -219,7 +219,8 @@ def extract_command(
 
     Example: cityai extract article.txt --published 2025-03-17 --format toml > new.toml
     """
-    from ..query.extract import extract_candidates, read_document, source_id_for
+    from ..extract.document import read_document
+    from ..query.extract import extract_candidates, source_id_for
     from ..sources import check_source_id
 
     if source is not None:
