@@ -108,7 +108,7 @@ class Index:
         elsewhere: Optional[Callable[[str], Optional[str]]] = None,
     ):
         self.kind = kind
-        self.listing = listing  # the command that lists every valid name
+        self.listing = listing  # which listing holds every valid name (the view names its command)
         self.keys = keys
         self.english = english or (lambda name: name)
         self.elsewhere = elsewhere
@@ -145,10 +145,9 @@ class Index:
         known = self.elsewhere(text) if self.elsewhere is not None else None
         if known is not None:
             return known
-        listed = f"; see {self.listing}" if self.listing else ""
         suggestions = self.suggest(text)
         raise UsageError(
-            f"unknown {self.kind} {text!r}{listed}",
+            f"unknown {self.kind} {text!r}",
             suggestions,
             code="name.unknown",
             params={
@@ -213,7 +212,7 @@ def place_index(kb) -> Index:
     return Index(
         kb.place_keys(),
         "place",
-        "cityai list --level all",
+        "places",
         lambda name: places[name].english or places[name].pinyin or name,
         _not_in_base(kb),
     )
@@ -245,7 +244,7 @@ def metric_index(kb) -> Index:
     return Index(
         {**labels, **inverted({key: metric_words(key, metric) for key, metric in metrics.items()})},
         "metric",
-        "cityai metrics",
+        "metrics",
         lambda key: metrics[key].en,
     )
 
@@ -255,7 +254,7 @@ def subsidy_type_index(kb) -> Index:
     return Index(
         inverted({key: subsidy_type_words(key, kind) for key, kind in kinds.items()}),
         "subsidy type",
-        "cityai types",
+        "types",
         lambda key: kinds[key].en,
     )
 

@@ -76,7 +76,9 @@ def extract_candidates(base: Base, text: str, published: Optional[PartialDate], 
 def source_id_for(path: Path) -> str:
     stem = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
     if not stem:
-        raise UsageError(f"cannot derive a source id from {path.name!r}; give --source ID")
+        raise UsageError(
+            f"cannot derive a source id from {path.name!r}", code="extract.no_source_id", params={"file": path.name}
+        )
     return stem
 
 
