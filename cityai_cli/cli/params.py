@@ -132,10 +132,10 @@ def _own_conversions(params: list) -> None:
             # Typer >= 0.29 would print an argument's Python type in help ("PLACE... <list[str]>")
             # and bracket its metavar again in the usage line ("[[PLACE]...]..."); the metavar says
             # what to type, as it does on older Typer.
-            param.display_type_rich = _no_type  # type: ignore[method-assign]
+            param.display_type_rich = _no_type  # type: ignore[method-assign,attr-defined,unused-ignore]  # Typer < 0.29 lacks it
             if param.metavar is not None:
                 usage = functools.partial(usage_name, param.metavar, param.required)
-                param._usage_display_name = usage  # type: ignore[method-assign]
+                param._usage_display_name = usage  # type: ignore[method-assign,attr-defined,unused-ignore]
 
 
 def _no_type(ctx: Any = None) -> None:
