@@ -88,8 +88,8 @@ class DataError(Exception):
 
 
 class UsageError(Exception):
-    """`message` is the default wording; `code` and `params`, where given, let the view word it in
-    the command's language (view/messages.py: an unknown name's suggestions in English)."""
+    """`message` states the fault; `code` and `params`, where given, let the view word it in the
+    command's language and say what to type (view/messages.py): the core names no command or flag."""
 
     exit_code = EXIT_USAGE
 
