@@ -149,6 +149,8 @@ _COUNT_UNITS = {
     "张": "张",
     "張": "张",
     "宗": "宗",
+    # 五大公共服务平台: "the five major …", a count of 个 as the source writes it
+    "大": "个",
 }
 for _written, _canonical in _COUNT_UNITS.items():
     _UNITS[_written] = (_canonical, "count", Decimal(1))
@@ -275,6 +277,12 @@ class Quantity(Frozen):
         if self.qualifier in ("以上", "左右"):
             return f"{number}{self.qualifier}"
         return f"{self.qualifier}{number}"
+
+
+def canonical_unit(written: Optional[str]) -> Optional[str]:
+    """The unit a figure written with `written` is stored in (個 -> 个, 元 -> CNY); None if unknown."""
+    entry = _UNITS.get(written or "") or _UNITS.get((written or "").upper())
+    return entry[0] if entry else None
 
 
 def parse_figure(text: str, *, default_unit: Optional[str] = None) -> Quantity:
