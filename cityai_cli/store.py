@@ -427,7 +427,7 @@ def export(base: AbstractBase, target: Path, files: List[Path], force: bool = Fa
     except WriteError as error:
         raise DataError([Problem(str(target), str(error))]) from None
     if exists and not force:
-        raise DataError([Problem(str(target), "already exists; add --force to overwrite it")])
+        raise DataError([Problem(str(target), "already exists", code="export.exists")])
     try:
         from .files import private_directory
 

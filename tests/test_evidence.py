@@ -69,6 +69,8 @@ def test_cite_unknown_programme_and_missing_fact_are_usage_errors(cli):
     assert (cli("cite", "无此券", "--data", M).code, cli("cite", "丙", "industry_scale", "--data", M).code) == (2, 2)
     assert cli("cite", "丙", "industry_scale", "--data", M).stderr == (
         "Error: 丙 has no industry_scale figure; cityai show 丙 lists its facts\n")
+    assert cli("cite", "算力", "--data", M).stderr == (
+        "Error: no programme named '算力'; cityai subsidies and cityai funds list them (did you mean: 甲市算力券?)\n")
 
 
 def test_cite_shows_the_right_paragraph_for_every_fact_of_the_bundled_base(project):

@@ -14,7 +14,7 @@ from cityai_cli.extract.engine import extract
 from cityai_cli.extract.toml_out import to_toml
 from cityai_cli.lint import number_in_quote, squash
 from cityai_cli.quantity import parse_figure
-from cityai_cli.query.extract import html_to_text
+from cityai_cli.extract.document import html_to_text
 
 try:
     import tomllib

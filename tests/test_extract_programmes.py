@@ -268,7 +268,7 @@ def test_an_unknown_condition_gets_a_flag_to_confirm():
     from cityai_cli.extract.toml_out import programme_confirmations
     found = one("成都市算力券按合同额的30%给予补贴;重点行业企业补贴比例不超过40%。")
     assert [(t.value, t.applies_to, t.flag) for t in found.special_rates] == [("不超过40%", "重点行业企业", "special1")]
-    assert "special rate 不超过40%: its condition and flag (a key for --flag)" in programme_confirmations(found)
+    assert "special rate 不超过40%: its condition and flag (the key that applies it to a contract)" in programme_confirmations(found)
 
 
 def test_the_notes_show_what_the_benchmark_prints():

@@ -67,6 +67,42 @@ def test_sources_add_refuses_bad_options(cli, own, args, message):
     assert (result.code, result.stderr) == (2, message)
 
 
+def test_sources_add_starts_a_new_base_with_the_schema_line_and_how_to_use_it(cli, own):
+    (own / "a.txt").write_text("文本\n", encoding="utf-8")
+    result = cli("sources", "add", "a.txt", "--id", "s9", "--title", "t", "--publisher", "p", "--published", "2025",
+                 "--data", "new.toml")
+    assert result.code == 0, result.stderr
+    assert (own / "new.toml").read_text(encoding="utf-8").startswith(
+        "#:schema ./cities.schema.json\n"
+        "# Your own cityai knowledge base, used with `--with FILE` over the bundled one.\n"
+        "# Check it with `cityai validate --with FILE`; `cityai schema > cities.schema.json` lets\n"
+        "# TOML editors complete and check entries.\n\n[sources.s9]\n")
+
+
+def test_sources_add_refuses_a_seed_of_that_id_with_other_content(cli, own):
+    (own / "a.txt").write_text("文本\n", encoding="utf-8")
+    (own / "seeds" / "s9.txt").write_text("另一份\n", encoding="utf-8")
+    result = cli("sources", "add", "a.txt", "--id", "s9", "--title", "t", "--publisher", "p", "--published", "2025",
+                 "--data", "my.toml")
+    assert (result.code, result.stderr) == (
+        2, "Error: seeds/s9.txt exists with other content; choose another --id\n")
+
+
+def test_extract_toml_asks_for_a_source_id_it_cannot_derive(cli, own):
+    (own / "——.txt").write_text("到2027年,丁市人工智能企业将超2000家。\n", encoding="utf-8")
+    result = cli("extract", "——.txt", "--published", "2025-06", "--data", "my.toml", "-f", "toml")
+    assert (result.code, result.stderr) == (2, "Error: cannot derive a source id from '——.txt'; give --source ID\n")
+
+
+def test_sources_add_refuses_the_bundled_base(cli, own):
+    from cityai_cli.kb import bundled_path
+    (own / "a.txt").write_text("文本\n", encoding="utf-8")
+    result = cli("sources", "add", "a.txt", "--id", "s9", "--title", "t", "--publisher", "p", "--published", "2025",
+                 "--data", str(bundled_path("data", "cities.toml")))
+    assert (result.code, result.stderr) == (
+        2, "Error: sources add writes into your own knowledge base: give --data FILE (the bundled one is read-only)\n")
+
+
 def test_sources_add_finds_an_existing_id_however_the_table_is_spelled(cli, own):
     (own / "a.txt").write_text("文本\n", encoding="utf-8")
     (own / "my.toml").write_text('[sources . s3]\nfile = "s3.txt"\npublisher = "p"\ntitle = "t"\npublished = "2025"\n',

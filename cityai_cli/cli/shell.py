@@ -287,9 +287,9 @@ def handle_errors(command: Callable) -> Callable:
 
 def report(env: Environment, error: Union[UsageError, DataError], lang: Any = None) -> int:
     """The one place where a failure becomes what the user sees and the exit status: each error
-    carries its exit code (DataError 1, UsageError 2); a usage error is worded in the command's
-    language where it carries a code (`usage_message`)."""
-    lines = [usage_message(error, lang)] if isinstance(error, UsageError) else error.lines()
+    carries its exit code (DataError 1, UsageError 2); an error or problem that carries a code is
+    worded in the command's language (view/messages.py)."""
+    lines = [usage_message(error, lang)] if isinstance(error, UsageError) else problem_lines(error, lang)
     for line in lines:
         env.say(f"Error: {line}")
     return error.exit_code
@@ -300,6 +300,15 @@ def usage_message(error: UsageError, lang: Any) -> str:
     if not error.code:
         return str(error)
     from ..view.messages import usage_message as worded
+
+    return worded(error, getattr(lang, "value", None) or "zh")
+
+
+def problem_lines(error: DataError, lang: Any) -> List[str]:
+    """A data error's lines, those with a code in the command's language."""
+    if not any(problem.code for problem in error.problems):
+        return error.lines()
+    from ..view.messages import problem_lines as worded
 
     return worded(error, getattr(lang, "value", None) or "zh")
 

@@ -120,7 +120,7 @@ class TermCandidate:
     period: str = ""  # pool and cap: year | total | project | unknown
     basis: str = ""  # a rate: what it is a share of (合同额, 租金 …)
     applies_to: str = ""  # a special rate: its condition as written
-    flag: str = ""  # a special rate: a key for `--flag`
+    flag: str = ""  # a special rate: the key `subsidies --eligible` applies it by
     carried: bool = False  # a special rate that took the base rate's ceiling
 
 

@@ -95,7 +95,9 @@ def cite_fact(base: Base, place: str, metric: str, read: Callable[[str], Optiona
     rows = []
     facts = base.facts_of(place, metric)
     if not facts:
-        raise UsageError(f"{place} has no {metric} figure; cityai show {place} lists its facts")
+        raise UsageError(
+            f"{place} has no {metric} figure", code="cite.no_figure", params={"place": place, "metric": metric}
+        )
     for fact in facts:
         for citation in fact.citations:
             rows.append(
@@ -109,7 +111,12 @@ def cite_programme(base: Base, name: str, read: Callable[[str], Optional[str]]) 
     matches = [p for p in base.programmes if p.name == name]
     if not matches:
         close = [p.name for p in base.programmes if name in p.name or p.name in name]
-        raise UsageError(f"no programme named {name!r}; cityai subsidies and cityai funds list them", close[:3])
+        raise UsageError(
+            f"no programme named {name!r}",
+            close[:3],
+            code="cite.no_programme",
+            params={"name": name, "suggestions": close[:3]},
+        )
     rows: List[Record] = []
     for programme in matches:
         for citation in programme.citations:
