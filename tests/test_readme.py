@@ -100,7 +100,7 @@ def coverage(cli) -> str:
     kinds = Counter(f["kind"] for p in with_figures for f in rows("show", p["place"])["facts"])
     assert sum(kinds.values()) == counts["facts"]
     metrics = rows("metrics")
-    categories = Counter()
+    categories: Counter = Counter()
     for row in rows("types"):
         categories[row["category"]] += row["programmes"]
     sources = sorted(rows("sources"), key=lambda s: (s["published"], s["source"]))
