@@ -8,7 +8,7 @@ names, the closest valid ones.
 
 from __future__ import annotations
 
-from typing import List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 from .record import Frozen, _set
 from .text import one_line
@@ -63,8 +63,15 @@ class DataError(Exception):
 
 
 class UsageError(Exception):
-    def __init__(self, message: str, suggestions: Sequence[str] = ()):
+    """`message` is the default wording; `code` and `params`, where given, let the view word it in
+    the command's language (view/messages.py: an unknown name's suggestions in English)."""
+
+    def __init__(
+        self, message: str, suggestions: Sequence[str] = (), code: str = "", params: Optional[Dict[str, Any]] = None
+    ):
         self.message = message
         self.suggestions = list(suggestions)
+        self.code = code
+        self.params: Dict[str, Any] = dict(params or {})
         hint = f" (did you mean: {', '.join(self.suggestions)}?)" if self.suggestions else ""
         super().__init__(bounded(one_line(message + hint)))

@@ -315,10 +315,11 @@ def _validate(data: dict, name: str, lines: "Lines", keep_going: bool) -> tuple:
 
 def check_characters(data: dict, name: str, lines: "Lines") -> List[Problem]:
     """Every key and string of a parsed base, whatever the schema: no control characters (newline
-    and tab allowed in values), no bidi overrides or isolates, no zero-width characters.
+    and tab allowed in values) and no default-ignorable code points (bidi controls, zero-width
+    characters, variation selectors, Hangul fillers …: the one rule, `text.CONTROL_IN_KEY/VALUE`).
 
     Such text can drive a terminal (ESC, CR), forge lines in messages (a newline in a key),
-    disguise a name (RLO) or make two names look the same (U+200B).
+    disguise a name (RLO) or make two names look the same (U+200B, 深\ufe00圳).
     """
     problems: List[Problem] = []
     stack: list = [((), data)]

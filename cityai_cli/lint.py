@@ -15,7 +15,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from .errors import Problem
 from .kb import Loaded, ReadError, format_path
-from .names import normalise, unique_keys
+from .names import metric_words, normalise, subsidy_type_words, unique_keys
 from .quantity import Quantity
 
 # Which dimensions each subsidy term may have.
@@ -136,17 +136,10 @@ def _duplicate_names(loaded: Loaded) -> List[Problem]:
     kb = loaded.kb
     groups = [
         ("places", {name: unique_keys(name, place) for name, place in kb.places.items()}, "name or alias"),
-        (
-            "metrics",
-            {key: [normalise(w) for w in (key, m.zh, m.en, *m.aliases)] for key, m in kb.metrics.items()},
-            "metric name or alias",
-        ),
+        ("metrics", {key: metric_words(key, m) for key, m in kb.metrics.items()}, "metric name or alias"),
         (
             "subsidy_types",
-            {
-                key: [normalise(w) for w in (key, s.en, s.pinyin, *s.aliases) if w]
-                for key, s in kb.subsidy_types.items()
-            },
+            {key: subsidy_type_words(key, s) for key, s in kb.subsidy_types.items()},
             "subsidy type name or alias",
         ),
     ]

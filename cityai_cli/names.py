@@ -1,9 +1,16 @@
 """Resolve what users type to places, metrics and subsidy types.
 
-Places answer to their simplified name, traditional name, pinyin (any case, any spacing),
-English name and curated aliases, each with or without the 市/省/区 suffix (Qu/Shi/Xian in pinyin,
-District/City/County in English: "Longgang" finds 龙岗区 as 龙岗 does). A name two places
-share (Taizhou: 台州 and 泰州) is ambiguous and lists both; an unknown one suggests the closest.
+Places answer to their simplified name, traditional name, pinyin (any case, any spacing, with
+or without tone marks: Guǎngzhōu), English name and curated aliases, each with or without the
+市/省/区 suffix (Qu/Shi/Xian in pinyin, District/City/County in English: "Longgang" finds 龙岗区 as
+龙岗 does); traditional text that names nothing as typed is converted to simplified (臺州 -> 台州).
+Metrics answer to their key, Chinese and English names, aliases and scope labels; subsidy types
+to their key (the Chinese name), English name, pinyin and aliases.
+
+A name two places share (Taizhou: 台州 and 泰州) is ambiguous and lists both. A place that
+China's gazetteer knows but the base does not (成都) says that the base has no figures for it
+yet; any other unknown name suggests the closest. Each failure carries a code and parameters
+(the view words them in zh or en).
 """
 
 from __future__ import annotations
@@ -11,7 +18,8 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from typing import Any, Dict, Iterable, List, Mapping, Set
+from functools import lru_cache
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Set
 
 from .errors import UsageError
 
@@ -21,8 +29,14 @@ _SEPARATORS = re.compile(r"[\s'’\-_.·]+")
 
 
 def normalise(text: str) -> str:
-    """NFKC + casefold + no spaces/apostrophes/hyphens: "Shen Zhen" == "shenzhen"."""
-    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", text)).casefold()
+    """NFKC + casefold + no spaces/apostrophes/hyphens: "Shen Zhen" == "shenzhen"; Latin text
+    without its accents (pinyin's tone marks: "Guǎngzhōu" == "guangzhou")."""
+    key = _SEPARATORS.sub("", unicodedata.normalize("NFKC", text)).casefold()
+    if key and not key.isascii() and max(key) < "\u0370":  # Latin letters and combining marks only
+        bare = "".join(c for c in unicodedata.normalize("NFD", key) if not unicodedata.combining(c))
+        if bare.isascii():
+            return bare
+    return key
 
 
 def _stems(text: str) -> Iterable[str]:
@@ -79,27 +93,71 @@ def place_keys(places: Mapping[str, Any]) -> Dict[str, Set[str]]:
 
 class Index:
     """Normalised key -> canonical names, built once per loaded base (`inverted` makes the keys
-    from canonical -> its keys; a compiled cache stores the places' keys made)."""
+    from canonical -> its keys; a compiled cache stores the places' keys made).
 
-    def __init__(self, keys: Dict[str, Set[str]], kind: str, listing: str = ""):
+    `english` names a canonical name in English (suggestions under --lang en); `elsewhere` is
+    asked about a name the base's keys do not know: it may return the name it means or raise
+    what it knows (the gazetteer: a real place without figures)."""
+
+    def __init__(
+        self,
+        keys: Dict[str, Set[str]],
+        kind: str,
+        listing: str = "",
+        english: Optional[Callable[[str], str]] = None,
+        elsewhere: Optional[Callable[[str], Optional[str]]] = None,
+    ):
         self.kind = kind
         self.listing = listing  # the command that lists every valid name
         self.keys = keys
+        self.english = english or (lambda name: name)
+        self.elsewhere = elsewhere
 
-    def resolve(self, text: str) -> str:
-        found: Set[str] = set()
+    def lookup(self, text: str) -> Set[str]:
+        """The canonical names `text` names as typed or, failing that, in simplified characters."""
+        found = self._lookup(text)
+        if not found and not text.isascii():
+            from .extract.text import to_simplified  # OpenCC: loaded only for a name not found
+
+            simplified = to_simplified(text)
+            if simplified != text:
+                found = self._lookup(simplified)
+        return found
+
+    def _lookup(self, text: str) -> Set[str]:
         for key in _stems(text):
             found = self.keys.get(key, set())
             if found:
-                break
+                return found
+        return set()
+
+    def resolve(self, text: str) -> str:
+        found = self.lookup(text)
         if len(found) == 1:
             return next(iter(found))
         if found:
+            names = sorted(found)
             raise UsageError(
-                f"{self.kind} {text!r} is ambiguous: it names {', '.join(sorted(found))}; use the Chinese name"
+                f"{self.kind} {text!r} is ambiguous: it names {', '.join(names)}; use the Chinese name",
+                code="name.ambiguous",
+                params={"kind": self.kind, "text": text, "names": [(n, self.english(n)) for n in names]},
             )
+        known = self.elsewhere(text) if self.elsewhere is not None else None
+        if known is not None:
+            return known
         listed = f"; see {self.listing}" if self.listing else ""
-        raise UsageError(f"unknown {self.kind} {text!r}{listed}", self.suggest(text))
+        suggestions = self.suggest(text)
+        raise UsageError(
+            f"unknown {self.kind} {text!r}{listed}",
+            suggestions,
+            code="name.unknown",
+            params={
+                "kind": self.kind,
+                "text": text,
+                "listing": self.listing,
+                "suggestions": [(n, self.english(n)) for n in suggestions],
+            },
+        )
 
     def suggest(self, text: str) -> List[str]:
         close = difflib.get_close_matches(normalise(text), list(self.keys), n=5, cutoff=0.5)
@@ -111,33 +169,94 @@ class Index:
         return seen[:3]
 
 
+@lru_cache(maxsize=1)
+def _gazetteer_keys() -> Dict[str, Set[str]]:
+    """Every key of China's divisions (gazetteer.tsv) -> the divisions it names."""
+    from .extract.gazetteer import divisions
+
+    return inverted(
+        {
+            name: [key for text in (name, d.pinyin, d.english, *d.aliases) if text for key in _stems(text)]
+            for name, d in divisions().items()
+        }
+    )
+
+
+def _not_in_base(base) -> Callable[[str], Optional[str]]:
+    """For a name the base's keys do not know, what China's gazetteer says: a division the base
+    has a place for is that place (the gazetteer knows more forms: 呂梁市), one it has no place
+    for is not a typing mistake, and no other city is suggested for it."""
+
+    def check(text: str) -> Optional[str]:
+        from .extract.gazetteer import divisions
+
+        found = Index(_gazetteer_keys(), "place").lookup(text)
+        present = sorted(name for name in found if name in base.places)
+        if len(present) == 1 and len(found) == 1:
+            return present[0]
+        if not found or present:
+            return None
+        known = divisions()
+        missing = sorted(found)
+        shown = ", ".join(f"{name} ({known[name].english})" for name in missing)
+        raise UsageError(
+            f"{shown} has no figures in the knowledge base yet",
+            code="place.no_figures",
+            params={"text": text, "places": [(name, known[name].english) for name in missing]},
+        )
+
+    return check
+
+
 def place_index(kb) -> Index:
-    return Index(kb.place_keys(), "place", "cityai list --level all")
+    places = kb.places
+    return Index(
+        kb.place_keys(),
+        "place",
+        "cityai list --level all",
+        lambda name: places[name].english or places[name].pinyin or name,
+        _not_in_base(kb),
+    )
+
+
+def metric_words(key: str, metric) -> List[str]:
+    """What names a metric (normalised): its key, Chinese and English names and aliases. Lint
+    refuses one naming two metrics."""
+    return list(dict.fromkeys(normalise(word) for word in (key, metric.zh, metric.en, *metric.aliases)))
+
+
+def scope_words(metric) -> List[str]:
+    """The labels of a metric's scopes (人工智能企业, AI enterprises), normalised: they name the
+    metric too, unless they are another metric's own name (a rank's scope 生成式人工智能应用登记数
+    is what it ranks: typed, it means that metric)."""
+    scopes = metric.scopes.values() if isinstance(metric.scopes, dict) else metric.scopes  # model or compiled
+    return list(dict.fromkeys(normalise(label) for scope in scopes for label in (scope.zh, scope.en)))
+
+
+def subsidy_type_words(key: str, kind) -> List[str]:
+    """What names a subsidy type (normalised): its key (the Chinese name), English name, pinyin
+    and aliases. Lint refuses one naming two types."""
+    return list(dict.fromkeys(normalise(word) for word in (key, kind.en, kind.pinyin, *kind.aliases) if word))
 
 
 def metric_index(kb) -> Index:
+    metrics = kb.metrics
+    labels = inverted({key: scope_words(metric) for key, metric in metrics.items()})
     return Index(
-        inverted(
-            {
-                key: [normalise(word) for word in (key, metric.zh, metric.en, *metric.aliases)]
-                for key, metric in kb.metrics.items()
-            }
-        ),
+        {**labels, **inverted({key: metric_words(key, metric) for key, metric in metrics.items()})},
         "metric",
         "cityai metrics",
+        lambda key: metrics[key].en,
     )
 
 
 def subsidy_type_index(kb) -> Index:
+    kinds = kb.subsidy_types
     return Index(
-        inverted(
-            {
-                key: [normalise(word) for word in (key, kind.en, kind.pinyin, *kind.aliases) if word]
-                for key, kind in kb.subsidy_types.items()
-            }
-        ),
+        inverted({key: subsidy_type_words(key, kind) for key, kind in kinds.items()}),
         "subsidy type",
         "cityai types",
+        lambda key: kinds[key].en,
     )
 
 
@@ -159,4 +278,44 @@ def group_index(kb, field: str, level: str) -> Index:
             }
         ),
         level,
+        english=lambda name: _english_of_group(kb, name),
+        # a province of China that no place of the base is in has no figures (regions are not divisions)
+        elsewhere=_not_in_base(kb) if field == "province" else None,
     )
+
+
+def _english_of_group(kb, name: str) -> str:
+    place = kb.places.get(name)
+    if place is not None:
+        return place.english or place.pinyin or name
+    from .extract.gazetteer import divisions
+
+    division = divisions().get(name)
+    return division.english if division is not None else name
+
+
+def completions(forms: Mapping[str, Iterable[str]], typed: str) -> List[str]:
+    """What shell completion offers for `typed`: for each name, the first of its written forms
+    (canonical first, then pinyin, English …) that starts with what was typed, compared as the
+    resolver compares (case, spaces and tone marks aside): "shen" offers Shenzhen, "深" 深圳."""
+    if not typed:
+        return list(forms)
+    start = normalise(typed)
+    offered: List[str] = []
+    for canonical, written in forms.items():
+        match = next((form for form in (canonical, *written) if form and normalise(form).startswith(start)), None)
+        if match is not None and match not in offered:
+            offered.append(match)
+    return offered
+
+
+def place_forms(place) -> List[str]:
+    return [place.traditional, place.pinyin, place.english, *place.aliases]
+
+
+def metric_forms(metric) -> List[str]:
+    return [metric.zh, metric.en, *metric.aliases]
+
+
+def subsidy_type_forms(kind) -> List[str]:
+    return [kind.en, kind.pinyin, *kind.aliases]

@@ -529,20 +529,69 @@ MIN_AMOUNT, MAX_AMOUNT = Decimal("0.01"), Decimal(10) ** 16
 _AMOUNT_RANGE = "the amount must be from 0.01元 to 10000万亿元 (10^16)"
 
 
+class AmountError(FigureError):
+    """An amount refused; `code` and `params` let the view word it in the command's language."""
+
+    def __init__(self, message: str, code: str, text: str):
+        super().__init__(message)
+        self.code = code
+        self.params = {"text": text}
+
+
+# An amount as English tables print it and English readers type it: 3m, 3 million, CNY 3 m,
+# 1.5bn, RMB 2,000,000 (the currency, where written, is yuan: CNY, RMB, ¥ or yuan).
+_ENGLISH_MAGNITUDES = {
+    "k": 10**3, "thousand": 10**3, "m": 10**6, "mn": 10**6, "mio": 10**6, "million": 10**6,
+    "b": 10**9, "bn": 10**9, "billion": 10**9, "tn": 10**12, "trillion": 10**12,
+}  # fmt: skip
+_ENGLISH_AMOUNT = (
+    rf"(?:(?:cny|rmb|[¥￥])\s*)?(?P<number>{_ARABIC})\s*"
+    rf"(?P<mag>{'|'.join(sorted(_ENGLISH_MAGNITUDES, key=len, reverse=True))})?\s*(?:cny|rmb|yuan)?"
+)
+
+
+_TINY = Decimal("1e-20")
+
+
+def _english_amount(text: str) -> Optional[Decimal]:
+    """The value of an amount written the English way, or None when it is not one."""
+    found = re.fullmatch(_ENGLISH_AMOUNT, text.strip(), re.IGNORECASE)  # compiled on first use (re's cache)
+    if found is None:
+        return None
+    magnitude = found.group("mag")
+    try:
+        number = Decimal(found.group("number").replace(",", ""))
+    except InvalidOperation:
+        return None
+    if not magnitude or not _TINY <= number <= MAX_AMOUNT:  # 1e999999999 m would overflow: out of range
+        return number
+    return number * _ENGLISH_MAGNITUDES[magnitude.lower()]
+
+
 def parse_amount(text: str) -> Decimal:
-    """A contract amount for `subsidies --spend`: 300万, 3,000,000, 0.03亿, 3e6, 300万元."""
+    """A contract amount for `subsidies --spend`: 300万, 3,000,000, 0.03亿, 3e6, 300万元, and the
+    English forms 3m, 3 million, CNY 3 m, 1.5bn. One amount, in yuan, within MIN/MAX_AMOUNT."""
+    english = _english_amount(text) if isinstance(text, str) and len(text) < 100 else None
+    if english is not None:
+        return _within_range(english, text)
     try:
         quantity = parse_figure(text, default_unit="元")
     except FigureTooLarge:
-        raise FigureError(f"invalid amount {text!r}: {_AMOUNT_RANGE}") from None
+        raise AmountError(f"invalid amount {text!r}: {_AMOUNT_RANGE}", "amount.range", text) from None
     except FigureError:
         quantity = None
     if quantity is None or quantity.dimension != "money" or quantity.qualifier or quantity.upper is not None:
-        raise FigureError(
-            f"invalid amount {text!r}: expected an amount in yuan such as 300万, 3,000,000, 0.03亿 or 3e6"
+        raise AmountError(
+            f"invalid amount {text!r}: expected an amount in yuan such as 300万, 3,000,000, 0.03亿 or 3e6",
+            "amount.invalid",
+            text,
         )
-    if quantity.value <= 0:
-        raise FigureError(f"invalid amount {text!r}: the amount must be greater than zero")
-    if not MIN_AMOUNT <= quantity.value <= MAX_AMOUNT:
-        raise FigureError(f"invalid amount {text!r}: {_AMOUNT_RANGE}")
-    return quantity.value
+    return _within_range(quantity.value, text)
+
+
+def _within_range(value: Decimal, text: str) -> Decimal:
+    if value <= 0:
+        raise AmountError(f"invalid amount {text!r}: the amount must be greater than zero", "amount.not_positive", text)
+    if not MIN_AMOUNT <= value <= MAX_AMOUNT:
+        raise AmountError(f"invalid amount {text!r}: {_AMOUNT_RANGE}", "amount.range", text)
+    return _normalise(value)

@@ -320,7 +320,12 @@ def test_show_profile_level_is_worded_in_the_language(cli):
     en = run(cli, "show", "甲", "-f", "markdown", "--lang", "en").stdout.splitlines()
     assert zh[2] == "| 地区 | 级别 | 省份 | 所属城市 | 区域 | 繁体 | 拼音 | English |"
     assert zh[4] == "| 甲 | 市 | 测省 | — | 测区 | 甲 | Jia | Alpha |"
-    assert en[4] == "| 甲 | city | 测省 | — | 测区 | 甲 | Jia | Alpha |"
+    # in English the profile names places in English (测省 has no English name anywhere: as written),
+    # and the Chinese forms are in CSV and JSON only
+    assert en[2] == "| place | level | province | city | regions | pinyin |"
+    assert en[4] == "| Alpha | city | 测省 | — | Test Region | Jia |"
+    profile = json.loads(run(cli, "show", "甲", "-f", "json", "--lang", "en").stdout)["place"]
+    assert profile[0]["traditional"] == "甲" and profile[0]["province"] == "测省" and profile[0]["place"] == "甲"
 
 
 def test_show_as_of(cli):
@@ -594,3 +599,42 @@ def test_a_tiny_or_broken_terminal_width_gets_the_narrowest_whole_layout(cli, co
     lines = out.replace("\xa0", " ").splitlines()   # figures are glued with no-break spaces
     assert any("over CNY 400 bn" in line for line in lines)
     assert max(len(line.rstrip()) for line in lines) <= (40 if columns in ("5", "1") else 100)
+
+
+def test_a_real_city_without_figures_is_no_typing_mistake(cli):
+    result = cli("compare", "Chengdu", "Alpha", "--data", str(MINI), "--lang", "en")
+    assert (result.code, result.stdout, result.stderr) == (2, "", (
+        "Error: 成都 (Chengdu) has no figures in the knowledge base yet; to add a document about it:"
+        " cityai sources add FILE --id ID --title TITLE --publisher NAME --published DATE --data my.toml,"
+        " then cityai extract FILE --format toml and paste its facts into my.toml\n"))
+
+
+def test_suggestions_are_english_under_lang_en(cli):
+    result = cli("show", "Alpah", "--data", str(MINI), "--lang", "en")
+    assert (result.code, result.stderr) == (
+        2, "Error: unknown place 'Alpah'; see cityai list --level all (did you mean: Alpha?)\n")
+    result = cli("subsidies", "--type", "算力卷", "--data", str(MINI), "--lang", "en")
+    assert result.stderr == "Error: unknown subsidy type '算力卷'; see cityai types (did you mean: compute voucher?)\n"
+
+
+def test_cite_takes_a_metrics_scope_label(cli):
+    by_label = cli("cite", "甲", "人工智能企业", "--data", str(MINI), "-f", "csv")
+    by_key = cli("cite", "甲", "ai_enterprises", "--data", str(MINI), "-f", "csv")
+    assert by_label.code == 0 and by_label.stdout == by_key.stdout
+
+
+@pytest.mark.parametrize("spend", ["3m", "3 million", "CNY 3 m", "0.003bn"])
+def test_spend_takes_the_english_forms(cli, spend):
+    english = cli("subsidies", "--spend", spend, "--data", str(MINI), "-f", "csv")
+    chinese = cli("subsidies", "--spend", "300万", "--data", str(MINI), "-f", "csv")
+    assert english.code == 0 and english.stdout == chinese.stdout
+
+
+@pytest.mark.parametrize("spend, reason", [
+    ("3 mm", "expected an amount in yuan such as 3m, 3 million, CNY 1.5 bn or 3,000,000"),
+    ("0.001", "the amount must be from CNY 0.01 to CNY 10,000 tn (10^16)"),
+    ("0m", "the amount must be greater than zero"),
+])
+def test_an_invalid_amount_reads_in_english_under_lang_en(cli, spend, reason):
+    result = cli("subsidies", "--spend", spend, "--data", str(MINI), "--lang", "en")
+    assert (result.code, result.stderr) == (2, f"Error: invalid amount {spend!r}: {reason}\n")

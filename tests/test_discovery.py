@@ -120,6 +120,8 @@ def test_completion_offers_places_metrics_types_and_commands():
     assert '"industry_scale"' in complete("cityai rank --by ind")
     assert '"算力券"' in complete("cityai subsidies --type 算")
     assert '"compare"' in complete("cityai com")
+    assert complete("cityai compare Al", "bash").split() == ["Alpha"]
+    assert complete("cityai subsidies --type comp", "bash").splitlines() == ["compute voucher"]
 
 
 def test_completion_offers_the_names_of_the_base_the_command_line_names(tmp_path):

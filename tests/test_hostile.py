@@ -282,7 +282,9 @@ DATE = 'expected a date such as "2024", "2024-12" or "2024-12-31"'
 
 @pytest.mark.parametrize("args, stderr", [
     (["show", "Alpah"], f"Error: unknown place 'Alpah'{PLACES} (did you mean: 甲?)\n"),
-    (["show", "深圳"], f"Error: unknown place '深圳'{PLACES}\n"),
+    (["show", "深圳"], "Error: 深圳 (Shenzhen) 在知识库中尚无数据; 添加一份有关文件: cityai sources add FILE --id ID"
+                      " --title 标题 --publisher 发布者 --published 日期 --data my.toml,"
+                      " 再用 cityai extract FILE --format toml 把候选数据加入 my.toml\n"),
     (["show", "   "], f"Error: unknown place '   '{PLACES}\n"),
     (["compare", "甲", "深川"], f"Error: unknown place '深川'{PLACES}\n"),
     (["rank", "--by", "industry_scal"], f"Error: unknown metric 'industry_scal'{METRICS} (did you mean: industry_scale?)\n"),

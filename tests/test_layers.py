@@ -160,3 +160,22 @@ def test_each_layer_reads_its_sources_in_its_own_seeds(cli, tmp_path, monkeypatc
         (line,) = result.stderr.splitlines()  # the fact's index in the merged base depends on the order
         assert line.startswith(f"Error: {b}:16: places.甲.facts[") and line.endswith(
             "].citations[0].quote: quote not found in doc.txt: '甲市人工智能企业3100家'")
+
+
+def test_a_layer_naming_a_place_with_a_variation_selector_is_refused(cli, layer):
+    # 深\ufe00圳 looks like 深圳 on a terminal: refused at load, the selector escaped in the message
+    (layer / "look.toml").write_text(LAYER.replace('"甲"', '"深\\uFE00圳"'), encoding="utf-8")
+    result = cli("rank", "--by", "企业数", "--data", M, "--with", "look.toml")
+    assert (result.code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "Error: look.toml:7: places.深\\ufe00圳: key contains the control or invisible character U+FE00 at position 2;"
+        " remove it\n")
+
+
+def test_a_layer_naming_a_place_that_is_another_after_nfkc_is_refused(cli, layer):
+    # U+2F04 KANGXI RADICAL SECOND looks like 乙 and is 乙 after NFKC: a second 乙 is refused
+    text = LAYER.replace('[places."甲"]', '[places."\u2f04"]\nlevel = "city"\nprovince = "测省"')
+    (layer / "look.toml").write_text(text.replace('"甲"', '"\u2f04"'), encoding="utf-8")
+    result = cli("validate", "--data", M, "--with", "look.toml")
+    assert result.code == 1
+    assert "look.toml:7: places.\u2f04: name or alias '乙' also names '乙'" in result.stdout.splitlines()

@@ -117,3 +117,117 @@ def test_provinces_resolve_and_suggest(mini):
     with pytest.raises(UsageError) as error:
         index.resolve("测")
     assert str(error.value) == "unknown province '测' (did you mean: 测省?)"
+
+
+# --- tone marks, traditional characters, scope labels (issue 20) ------------------------------------
+
+@pytest.mark.parametrize("typed, place", [("Jiā", "甲"), ("JIĀ", "甲"), ("Jiǎ Shì", "甲"), ("Bǐng", "丙")])
+def test_pinyin_with_tone_marks_resolves(mini, typed, place):
+    assert place_index(mini.base).resolve(typed) == place
+
+
+def test_tone_marks_fold_only_in_latin_text():
+    assert normalise("Guǎngzhōu") == normalise("GUĂNGZHŌU") == "guangzhou"
+    assert normalise("深圳") == "深圳" and normalise("Ｇｕǎｎｇ") == "guang"
+
+
+@pytest.mark.parametrize("typed, metric", [("產業規模", "industry_scale"), ("智慧算力規模", None),
+                                           ("智能算力規模", "compute_capacity")])
+def test_traditional_text_resolves_through_simplified(mini, typed, metric):
+    # OpenCC converts characters (規 -> 规), not vocabulary: 智慧 stays 智慧, unknown
+    index = metric_index(mini.base)
+    if metric is None:
+        with pytest.raises(UsageError):
+            index.resolve(typed)
+    else:
+        assert index.resolve(typed) == metric
+
+
+def test_traditional_subsidy_type_resolves(mini):
+    assert subsidy_type_index(mini.base).resolve("語料券") == "语料券"
+
+
+@pytest.mark.parametrize("typed, metric", [
+    ("人工智能企业", "ai_enterprises"), ("AI-related enterprises", "ai_enterprises"), ("人工智能相关企业", "ai_enterprises"),
+    ("core AI industry", "industry_scale"), ("实时可用智能算力", "compute_capacity"), ("citywide compute", "compute_capacity"),
+])
+def test_metrics_resolve_by_scope_label(mini, typed, metric):
+    assert metric_index(mini.base).resolve(typed) == metric
+
+
+def test_a_metrics_own_name_beats_another_metrics_scope_label():
+    from types import SimpleNamespace as NS
+    scope = NS(zh="应用登记数", en="app registrations")
+    kb = NS(metrics={
+        "apps": NS(zh="应用登记数", en="apps", aliases=(), scopes=(NS(zh="应用登记", en="apps registered"),)),
+        "rank": NS(zh="全国排名", en="national rank", aliases=(), scopes=(scope, NS(zh="排名口径", en="ranked"))),
+        "other": NS(zh="其他", en="other", aliases=(), scopes=(NS(zh="排名口径", en="ranked too"),)),
+    })
+    index = metric_index(kb)
+    assert index.resolve("应用登记数") == "apps"       # the metric's name, not the rank's scope
+    assert index.resolve("app registrations") == "rank"  # a label no metric is named by
+    with pytest.raises(UsageError) as error:
+        index.resolve("排名口径")                        # a label of two metrics: ambiguous
+    assert error.value.code == "name.ambiguous"
+    assert error.value.params["names"] == [("other", "other"), ("rank", "national rank")]
+
+
+# --- places the gazetteer knows and the base does not --------------------------------------------
+
+@pytest.mark.parametrize("typed", ["Chengdu", "成都", "成都市", "Chéngdū", "chengdu shi"])
+def test_a_real_city_without_figures_says_so(mini, typed):
+    with pytest.raises(UsageError) as error:
+        place_index(mini.base).resolve(typed)
+    assert (error.value.code, error.value.params) == ("place.no_figures", {"text": typed, "places": [("成都", "Chengdu")]})
+    assert error.value.suggestions == []
+    assert error.value.message == "成都 (Chengdu) has no figures in the knowledge base yet"
+
+
+def test_a_shared_pinyin_of_two_cities_without_figures_names_both(mini):
+    with pytest.raises(UsageError) as error:
+        place_index(mini.base).resolve("Taizhou")
+    assert error.value.params["places"] == [("台州", "Taizhou"), ("泰州", "Taizhou")]
+
+
+def test_a_name_no_division_has_gets_suggestions(mini):
+    # 甲 is no division of China: an unknown name that is nowhere still gets suggestions
+    with pytest.raises(UsageError) as error:
+        place_index(mini.base).resolve("Alpah")
+    assert (error.value.code, error.value.params["suggestions"]) == ("name.unknown", [("甲", "Alpha")])
+
+
+# --- completion ------------------------------------------------------------------------------------
+
+def test_completion_offers_names_in_the_script_typed(mini):
+    from cityai_cli.names import completions, place_forms
+    forms = {name: place_forms(place) for name, place in mini.base.places.items()}
+    assert completions(forms, "甲") == ["甲"]
+    assert completions(forms, "al") == ["Alpha"]
+    assert completions(forms, "J") == ["Jia"]
+    assert completions(forms, "Jiā") == ["Jia"]      # tone marks aside
+    assert completions(forms, "test r") == ["Test Region"]  # spaces aside
+    assert completions(forms, "") == list(mini.base.places)
+    assert completions(forms, "x") == []
+
+
+def test_completion_offers_one_form_per_name_the_canonical_first():
+    from cityai_cli.names import completions
+    forms = {"industry_scale": ["产业规模", "industry scale"], "算力券": ["compute voucher", "suanliquan"]}
+    assert completions(forms, "indus") == ["industry_scale"]
+    assert completions(forms, "comp") == ["compute voucher"]
+    assert completions(forms, "suan") == ["suanliquan"]
+
+
+def test_a_province_without_places_in_the_base_says_so(mini):
+    index = group_index(mini.base, "province", "province")
+    with pytest.raises(UsageError) as error:
+        index.resolve("Henan")
+    assert (error.value.code, error.value.params["places"]) == ("place.no_figures", [("河南", "Henan")])
+
+
+def test_a_gazetteer_form_of_a_place_in_the_base_finds_it():
+    # the base knows 吕梁 by its Chinese name only; the gazetteer knows its pinyin Lüliang
+    from types import SimpleNamespace as NS
+    kb = NS(places={"吕梁": NS(english="", pinyin="")}, place_keys=lambda: {"吕梁": {"吕梁"}})
+    assert place_index(kb).resolve("Lüliang") == "吕梁"
+    assert place_index(kb).resolve("luliang shi") == "吕梁"

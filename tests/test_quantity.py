@@ -101,6 +101,37 @@ def test_amounts_in_every_accepted_form(text):
     assert parse_amount(text) == Decimal(3000000)
 
 
+@pytest.mark.parametrize("text", ["3m", "3M", "3 m", "3 million", "3 Million", "CNY 3 m", "CNY 3m", "cny 3 million",
+                                  "RMB 3,000,000", "¥3m", "3m yuan", "3 m CNY", "0.003bn", "3000k", "3000 thousand",
+                                  "3,000,000 CNY"])
+def test_amounts_written_the_english_way(text):
+    assert parse_amount(text) == Decimal(3000000)
+
+
+@pytest.mark.parametrize("text, value", [("1.5bn", "1500000000"), ("1.5 billion", "1500000000"), ("2tn", "2e12"),
+                                         ("CNY 1.5 bn", "1500000000"), ("0.5mn", "500000"), ("1k", "1000")])
+def test_english_magnitudes(text, value):
+    assert parse_amount(text) == Decimal(value)
+
+
+@pytest.mark.parametrize("text, code, reason", [
+    ("3 mm", "amount.invalid", "expected an amount in yuan such as 300万, 3,000,000, 0.03亿 or 3e6"),
+    ("USD 3m", "amount.invalid", "expected an amount in yuan such as 300万, 3,000,000, 0.03亿 or 3e6"),
+    ("3m USD", "amount.invalid", "expected an amount in yuan such as 300万, 3,000,000, 0.03亿 or 3e6"),
+    ("-3m", "amount.invalid", "expected an amount in yuan such as 300万, 3,000,000, 0.03亿 or 3e6"),
+    ("0m", "amount.not_positive", "the amount must be greater than zero"),
+    ("0.001", "amount.range", "the amount must be from 0.01元 to 10000万亿元 (10^16)"),
+    ("20000tn", "amount.range", "the amount must be from 0.01元 to 10000万亿元 (10^16)"),
+    ("1e999999999 m", "amount.range", "the amount must be from 0.01元 to 10000万亿元 (10^16)"),
+    ("1e-999999999 bn", "amount.range", "the amount must be from 0.01元 to 10000万亿元 (10^16)"),
+])
+def test_english_amounts_keep_the_range_rules(text, code, reason):
+    from cityai_cli.quantity import AmountError
+    with pytest.raises(AmountError) as error:
+        parse_amount(text)
+    assert (str(error.value), error.value.code) == (f"invalid amount {text!r}: {reason}", code)
+
+
 @pytest.mark.parametrize("text, reason", [
     ("abc", "expected an amount in yuan such as 300万"), ("-5万", "expected an amount in yuan"),
     ("超300万", "expected an amount in yuan"), ("50%", "expected an amount in yuan"),

@@ -27,7 +27,8 @@ def test_every_word_exists_in_both_languages():
     ("超2800家", "超2800家", "over 2,800"), ("3600亿元", "3600亿元", "CNY 360 bn"), ("约35%", "约35%", "about 35%"),
     ("最高100万元", "最高100万元", "up to CNY 1 m"), ("1.7万亿元", "1.7万亿元", "CNY 1.7 tn"),
     ("不少于10项", "不少于10项", "at least 10"), ("80EFLOPS", "80EFLOPS", "80 EFLOPS"), ("第一", "第1", "No. 1"),
-    ("3-5个", "3-5个", "3 to 5"),
+    ("3-5个", "3-5个", "3 to 5"), ("近200个", "近200个", "nearly 200"), ("20%以上", "20%以上", "20% or more"),
+    ("不到一半", "不到一半", "under 50%"), ("约200个", "约200个", "about 200"), ("将近3000亿元", "近3000亿元", "nearly CNY 300 bn"),
 ])
 def test_figures_read_as_each_language_expects(text, zh, en):
     quantity = parse_figure(text)
@@ -209,11 +210,20 @@ def test_an_english_number_that_does_not_end_reads_to_two_decimals():
     assert number_en(Decimal("0.12345678"), "number", "") == "0.12345678"
 
 
-@pytest.mark.parametrize(("lang", "hint"), [("zh", " (该指标数据见于: 市, 区; 用 --level)"),
-                                            ("en", " (figures exist for: city, district; use --level)")])
+@pytest.mark.parametrize(("lang", "hint"), [("zh", " (该指标数据见于: 市 --level city, 区 --level district)"),
+                                            ("en", " (figures exist for: --level city, --level district)")])
 def test_an_empty_rank_names_the_levels_with_the_figure_in_the_language(mini, lang, hint):
     title = view(mini.base, rank(mini.base, "ai_enterprises", level="province"), lang).tables[0].title
     assert title.endswith(hint)
+
+
+def test_the_level_option_accepts_every_level_a_hint_can_name():
+    # the hint writes --level VALUE for each level with the figure: each is a value --level takes
+    import typing
+
+    from cityai_cli.cli.shell import Level
+    from cityai_cli.models import Level as PlaceLevel
+    assert set(typing.get_args(PlaceLevel)) <= {level.value for level in Level}
 
 
 @pytest.mark.parametrize(("bound", "zh", "en"), [
@@ -259,3 +269,45 @@ def test_a_title_word_wider_than_the_table_is_folded_not_cut(mini):
         text = render(view(base, compare(base, ["甲", "乙"]), "en"), "table", Options(width=width))
         assert long in "".join(line.strip() for line in text.splitlines()[:4]), width
         assert max(len(line.rstrip()) for line in text.splitlines()) <= width
+
+
+# --- messages of coded errors (view/messages.py) ---------------------------------------------------
+
+def _coded(code, **params):
+    from cityai_cli.errors import UsageError
+    return UsageError("default", code=code, params=params)
+
+
+def test_an_unknown_names_suggestions_read_in_the_language():
+    from cityai_cli.view.messages import usage_message
+    error = _coded("name.unknown", kind="place", text="Chengdx", listing="cityai list --level all",
+                   suggestions=[("常州", "Changzhou"), ("中国", "China")])
+    assert usage_message(error, "en") == (
+        "unknown place 'Chengdx'; see cityai list --level all (did you mean: Changzhou, China?)")
+    assert usage_message(error, "zh") == "unknown place 'Chengdx'; see cityai list --level all (did you mean: 常州, 中国?)"
+
+
+def test_an_ambiguous_name_in_english_shows_what_to_type():
+    from cityai_cli.view.messages import usage_message
+    error = _coded("name.ambiguous", kind="place", text="Taizhou", names=[("台州", "Taizhou"), ("泰州", "Taizhou")])
+    assert usage_message(error, "en") == (
+        "place 'Taizhou' is ambiguous: it names 台州 (Taizhou), 泰州 (Taizhou); use the Chinese name")
+    assert usage_message(error, "zh") == "place 'Taizhou' is ambiguous: it names 台州, 泰州; use the Chinese name"
+
+
+def test_a_place_without_figures_says_how_to_add_a_document():
+    from cityai_cli.view.messages import usage_message
+    error = _coded("place.no_figures", text="Chengdu", places=[("成都", "Chengdu")])
+    assert usage_message(error, "en") == (
+        "成都 (Chengdu) has no figures in the knowledge base yet; to add a document about it: cityai sources add FILE"
+        " --id ID --title TITLE --publisher NAME --published DATE --data my.toml, then cityai extract FILE"
+        " --format toml and paste its facts into my.toml")
+    assert usage_message(error, "zh") == (
+        "成都 (Chengdu) 在知识库中尚无数据; 添加一份有关文件: cityai sources add FILE --id ID --title 标题"
+        " --publisher 发布者 --published 日期 --data my.toml, 再用 cityai extract FILE --format toml 把候选数据加入 my.toml")
+
+
+def test_a_message_without_a_code_is_the_cores():
+    from cityai_cli.errors import UsageError
+    from cityai_cli.view.messages import usage_message
+    assert usage_message(UsageError("bad \x1b", ["x"]), "en") == "bad \\x1b (did you mean: x?)"

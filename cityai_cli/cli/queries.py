@@ -218,7 +218,9 @@ def _programmes(funds: bool):
         spend: Annotated[
             Optional[str],
             typer.Option(
-                metavar="AMOUNT", help="Contract size to estimate the payout for: 300万, 3,000,000, 0.03亿, 3e6."
+                metavar="AMOUNT",
+                help="Contract size to estimate the payout for, in yuan: 300万, 0.03亿, 3,000,000, 3e6, 3m, "
+                "'3 million', 'CNY 3 m', 1.5bn.",
             ),
         ] = None,
         startup: Annotated[bool, typer.Option("--startup", help="Apply startup (初创企业) special rates.")] = False,
@@ -246,7 +248,7 @@ def _programmes(funds: bool):
         try:
             amount = parse_amount(spend) if spend is not None else None
         except FigureError as error:
-            raise UsageError(str(error)) from None
+            raise UsageError(str(error), code=getattr(error, "code", ""), params=getattr(error, "params", {})) from None
         loaded = load(data, with_)
         if flags:  # checking them reads every programme: only when there are some
             known = sorted({t.flag for p in loaded.base.programmes for t in p.special_rates})
@@ -258,7 +260,11 @@ def _programmes(funds: bool):
         if kinds and elsewhere == kinds:  # every type asked for is listed by the other command
             other = "subsidies" if funds else "funds"
             what = "not a fund" if funds else "a fund"
-            raise UsageError(f"{', '.join(kinds)}: {what}; see cityai {other} --type {kinds[0]}")
+            raise UsageError(
+                f"{', '.join(kinds)}: {what}; see cityai {other} --type {kinds[0]}",
+                code="type.elsewhere",
+                params={"kinds": [(k, loaded.base.subsidy_types[k].en) for k in kinds], "funds": funds},
+            )
         places = resolve_places(loaded, nonempty("--city", city)) or None
         emit(
             loaded,

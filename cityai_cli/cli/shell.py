@@ -56,6 +56,8 @@ class Lang(str, Enum):
 
 
 class Level(str, Enum):
+    """Every level a place may have (models.Level), and all: `rank` hints name these values."""
+
     city = "city"
     district = "district"
     county = "county"
@@ -63,6 +65,7 @@ class Level(str, Enum):
     province = "province"
     region = "region"
     country = "country"
+    world = "world"
     all = "all"
 
 
@@ -93,7 +96,8 @@ def path_of(name: str) -> Callable[[str], Path]:
 
 
 def completion(kind: str):
-    """Shell completion for place names, metric keys and subsidy types, from the base the command
+    """Shell completion for place names, metric keys and subsidy types, in the script typed
+    (pinyin or English names for Latin letters: `names.completions`), from the base the command
     line names (--data and --with, before or after the command name; else CITYAI_DATA or the
     bundled base)."""
 
@@ -105,8 +109,15 @@ def completion(kind: str):
             base = load(data, layers).base
         except Exception:  # a base that does not load offers nothing: completion never fails
             return []
-        words = {"place": list(base.places), "metric": list(base.metrics), "type": list(base.subsidy_types)}[kind]
-        return [word for word in words if word.startswith(incomplete) or word.lower().startswith(incomplete.lower())]
+        from ..names import completions, metric_forms, place_forms, subsidy_type_forms
+
+        if kind == "place":
+            forms = {name: place_forms(place) for name, place in base.places.items()}
+        elif kind == "metric":
+            forms = {key: metric_forms(metric) for key, metric in base.metrics.items()}
+        else:
+            forms = {key: subsidy_type_forms(entry) for key, entry in base.subsidy_types.items()}
+        return completions(forms, incomplete)
 
     return complete
 
@@ -263,7 +274,7 @@ def handle_errors(command: Callable) -> Callable:
                     raise
             return command(*args, **kwargs)
         except UsageError as error:
-            typer.echo(f"Error: {error}", err=True)
+            typer.echo(f"Error: {usage_message(error, kwargs.get('lang'))}", err=True)
             raise typer.Exit(EXIT_USAGE) from None
         except DataError as error:
             for problem in error.problems:
@@ -271,6 +282,15 @@ def handle_errors(command: Callable) -> Callable:
             raise typer.Exit(EXIT_DATA) from None
 
     return wrapper
+
+
+def usage_message(error: UsageError, lang: Any) -> str:
+    """The message in the command's language (a command without --lang: zh's wording)."""
+    if not error.code:
+        return str(error)
+    from ..view.messages import usage_message as worded
+
+    return worded(error, getattr(lang, "value", None) or "zh")
 
 
 def _discard_caches(error: Exception) -> bool:

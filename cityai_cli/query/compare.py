@@ -36,7 +36,7 @@ def compare(
     base: Base, names: List[str], metrics: Optional[List[str]] = None, as_of: Optional[PartialDate] = None
 ) -> Result:
     if len(names) < 2:
-        raise UsageError("compare needs at least two places, e.g. cityai compare 深圳 上海")
+        raise UsageError("compare needs at least two places, e.g. cityai compare 深圳 上海", code="compare.two_places")
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
         raise UsageError(f"{', '.join(repeated)} given more than once")

@@ -32,4 +32,6 @@ def render(report: Report, options) -> str:
         data = {table.name: records(table) for table in report.tables}
     text = json.dumps(data, ensure_ascii=False, indent=2, default=_plain)
     # Outside strings JSON is ASCII punctuation and blanks, so every such character is in a string.
-    return CONTROL_IN_VALUE.sub(lambda match: f"\\u{ord(match.group(0)):04x}", text) + "\n"
+    # json.dumps of the one character writes \uXXXX, or a surrogate pair beyond the BMP
+    # (U+E0100, a variation selector, is \udb40\udd00: "\ue0100" would decode as another text).
+    return CONTROL_IN_VALUE.sub(lambda match: json.dumps(match.group(0))[1:-1], text) + "\n"

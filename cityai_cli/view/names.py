@@ -16,6 +16,9 @@ _BOUND_EN = {"lower": "over ", "at_least": "at least ", "upper": "up to ", "appr
 # the qualifier a computed amount carries (a figure's own is the text its source wrote)
 _BOUND_ZH = {"lower": "超", "at_least": "不低于", "upper": "最高", "approx": "约", "exact": "", "range": ""}
 _MARKS = {"published": "*", "inferred": "~"}
+# Qualifiers whose English is more exact than their bound's: 近200 is nearly 200 (below it, not
+# "about"), 20%以上 is 20% or more (it includes 20%), 不到一半 is under half.
+_QUALIFIER_EN = {"近": ("nearly ", ""), "以上": ("", " or more"), "不到": ("under ", "")}
 
 
 # Sources write at most a few decimals; more is a fraction that does not end (约1/3 is
@@ -77,6 +80,20 @@ def figure(quantity: Optional[Quantity], lang: str, glue: bool = False) -> str:
     return glued(text) if glue else text
 
 
+def as_written(text: str, lang: str, glue: bool = False) -> str:
+    """A figure known only as text (an extracted candidate's 100億元): in English, read as the
+    figure it is; text that is no figure stays as written."""
+    if lang == "zh":
+        return text
+    from ..quantity import FigureError, parse_figure
+
+    try:
+        quantity = parse_figure(text)
+    except FigureError:
+        return text
+    return figure(quantity, lang, glue)
+
+
 def glued(text: str) -> str:
     """Words joined by no-break spaces: a table folds around them, never between them."""
     return text.replace(" ", GLUE)
@@ -95,7 +112,11 @@ def _figure(quantity: Optional[Quantity], lang: str) -> str:
     if quantity.upper is not None:
         low = number_en(quantity.value, quantity.dimension, quantity.unit)
         return f"{low} to {number_en(quantity.upper, quantity.dimension, quantity.unit)}"
-    return _BOUND_EN[quantity.bound] + number_en(quantity.value, quantity.dimension, quantity.unit)
+    number = number_en(quantity.value, quantity.dimension, quantity.unit)
+    worded = _QUALIFIER_EN.get(quantity.qualifier)
+    if worded is not None:
+        return worded[0] + number + worded[1]
+    return _BOUND_EN[quantity.bound] + number
 
 
 def qualified(text: str, bound: Optional[str], lang: str) -> str:
@@ -112,12 +133,49 @@ def date(value: Optional[str], basis: Optional[str]) -> str:
 
 
 def place(base: Base, name: Optional[str], lang: str) -> str:
+    """A place (or a province or region a place belongs to) in the language: in English, the
+    base's English name, else the gazetteer's, else the region's; the Chinese name only when none
+    is known."""
     if not name:
         return "—"
-    if lang == "zh" or name not in base.places:
+    if lang == "zh":
         return name
-    entry = base.places[name]
-    return entry.english or entry.pinyin or name
+    entry = base.places.get(name)
+    if entry is not None and (entry.english or entry.pinyin):
+        return entry.english or entry.pinyin
+    return _english_elsewhere(name)
+
+
+# Regions that places belong to without being places of the base themselves.
+_REGIONS_EN = {
+    "长三角": "Yangtze River Delta",
+    "珠三角": "Pearl River Delta",
+    "京津冀": "Beijing-Tianjin-Hebei",
+    "成渝": "Chengdu-Chongqing",
+    "粤港澳大湾区": "Guangdong-Hong Kong-Macao Greater Bay Area",
+}
+
+
+def _english_elsewhere(name: str) -> str:
+    if name in _REGIONS_EN:
+        return _REGIONS_EN[name]
+    from ..extract.gazetteer import divisions  # read on first use: most names are the base's
+
+    division = divisions().get(name)
+    return division.english if division is not None and division.english else name
+
+
+def typeable(base: Base, name: str, lang: str) -> str:
+    """A place as a user may type it back in a command: in English, its English name where that
+    names this place only (quoted when it has spaces), else the Chinese name."""
+    if lang == "zh":
+        return name
+    from ..names import normalise
+
+    english = place(base, name, lang)
+    if base.place_keys().get(normalise(english)) != {name}:
+        return name
+    return f'"{english}"' if " " in english else english
 
 
 def metric(base: Base, key: str, lang: str) -> str:

@@ -99,7 +99,10 @@ def rank_table(base: Base, result, lang: str) -> List[Table]:
         without=meta["without"],
     )
     if meta["levels_with_figure"]:
-        levels = ", ".join(word(lang, f"level.{level}") for level in meta["levels_with_figure"])
+        levels = ", ".join(
+            word(lang, "t.level_option", level=word(lang, f"level.{level}"), value=level)
+            for level in meta["levels_with_figure"]
+        )
         title += word(lang, "t.rank_elsewhere", levels=levels)
     return [_table("rank", title + _as_of(result, lang), columns, result.rows, lang, dated=True, chart="_chart")]
 
@@ -160,7 +163,12 @@ def compare_table(base: Base, result, lang: str) -> List[Table]:
     ]
     places = result.meta["places"]
     title = " vs ".join(names.place(base, p, lang) for p in places) + _as_of(result, lang)
-    empty = word(lang, "empty.compare", places=" / ".join(names.place(base, p, lang) for p in places), first=places[0])
+    empty = word(
+        lang,
+        "empty.compare",
+        places=" / ".join(names.place(base, p, lang) for p in places),
+        first=names.typeable(base, places[0], lang),
+    )
     return [_table("compare", title, columns, result.rows, lang, dated=True, empty=empty)]
 
 
@@ -466,8 +474,19 @@ def place_tables(base: Base, result, lang: str) -> List[Table]:
     name = result.meta["place"]
     shown = names.place(base, name, lang)
     profile = [
-        Column(k, word(lang, k), cell=(lambda r: word(lang, f"level.{r['level']}")) if k == "level" else None)
-        for k in ("place", "level", "province", "city", "regions", "traditional", "pinyin", "english")
+        Column("place", word(lang, "place"), cell=lambda r: names.place(base, r["place"], lang)),
+        Column("level", word(lang, "level"), cell=lambda r: word(lang, f"level.{r['level']}")),
+        Column("province", word(lang, "province"), cell=lambda r: names.place(base, r.get("province"), lang)),
+        Column("city", word(lang, "city"), cell=lambda r: names.place(base, r.get("city"), lang)),
+        Column(
+            "regions",
+            word(lang, "regions"),
+            cell=lambda r: ", ".join(names.place(base, g, lang) for g in r.get("regions") or []) or "—",
+        ),
+        # in English the Chinese forms are CSV and JSON only (the place's name is the English one)
+        Column("traditional", word(lang, "traditional"), in_table=lang == "zh"),
+        Column("pinyin", word(lang, "pinyin")),
+        Column("english", word(lang, "english"), in_table=lang == "zh"),
     ]
     facts_section, policies_section, programmes_section = result.sections
     facts = [
@@ -584,7 +603,9 @@ def candidates_table(base: Base, result, lang: str) -> List[Table]:
         Column("place_known", "place_known", "bool", in_table=False),
         Column("metric", "metric", in_table=False),
         Column("metric_label", word(lang, "metric"), cell=metric, value=metric),
-        Column("value", word(lang, "figure"), atomic=True),
+        Column(
+            "value", word(lang, "figure"), atomic=True, cell=lambda r: names.as_written(r["value"], lang, glue=True)
+        ),
         Column("kind", "kind", in_table=False),
         Column(
             "kind_label",
