@@ -26,7 +26,7 @@ Schema (one schema for the cache and for `export`; values are never parsed again
                                         metric is one stretch of the file); position is the
                                         curated order. headline = 1: the fact is its (place,
                                         metric, kind, scope)'s headline (`rules.headline`) or in a
-                                        conflict (`rules.conflicts`); what rank and list read.
+                                        conflict (`rules.contradicted`); what rank and list read.
                                         conflict = 1: in a conflict; what `conflicts` reads.
     policies(id PK, place FK, title, date, date_basis, period, note)
     programmes(id PK, place FK, type FK subsidy_types, name, policy, date, date_basis,
@@ -53,7 +53,7 @@ from typing import Dict, Iterable, List, Optional, Set, Tuple
 from .facts import AbstractBase, Citation, Fact
 from .quantity import Quantity
 
-FORMAT = "4"  # bump when the tables below change
+FORMAT = "5"  # bump when the tables below change, or what their marks mean (5: conflict = contradicted)
 _Q = (
     "value_text TEXT NOT NULL, value TEXT NOT NULL, value_unit TEXT NOT NULL, value_dimension TEXT NOT NULL, "
     "value_qualifier TEXT NOT NULL, value_upper TEXT, value_literal TEXT NOT NULL"
@@ -285,13 +285,14 @@ def _fill(db: sqlite3.Connection, base: AbstractBase, meta: Dict[str, str]) -> N
 
 def _marks(base: AbstractBase) -> Tuple[Set[int], Set[int]]:
     """Indexes (in base.facts) of the facts `headline_facts` returns: each (place, metric, kind,
-    scope)'s headline by `rules.headline` and both facts of every pair of `rules.conflicts`; and
-    of those in a pair alone (`conflicting_facts`).
+    scope)'s headline by `rules.headline` and every fact that contradicts another
+    (`rules.contradicted`, found by a sweep: n log n in a group, never every pair); and of those
+    contradicted alone (`conflicting_facts`).
 
     Enough for any headline of the group (the headline key orders by scope first, and the first
     minimal fact of the whole group is the first minimal one of its scope, so the marked facts,
     kept in curated order, give the same pick) and for every conflict of any fact."""
-    from .rules import conflicts, headline
+    from .rules import contradicted, headline
 
     groups: Dict[tuple, List[int]] = {}
     for i, f in enumerate(base.facts):
@@ -307,6 +308,5 @@ def _marks(base: AbstractBase) -> Tuple[Set[int], Set[int]]:
             scopes.setdefault(facts[i].scope, []).append(facts[i])
         for same_scope in scopes.values():
             marked.add(position[id(headline(same_scope, definition))])
-        for pair in conflicts(facts[i] for i in members):
-            paired.update(position[id(f)] for f in pair)
+        paired.update(position[id(f)] for f in contradicted([facts[i] for i in members]))
     return marked | paired, paired

@@ -378,7 +378,7 @@ class AbstractBase:
 
     def headline_facts(self, place: str, metric: str, kind: str, as_of: Optional[PartialDate] = None) -> List[Fact]:
         """The facts of `facts_of(place, metric, kind)` that `rules.headline` can pick, in any scope,
-        and `rules.conflicts` can pair: here all of them. The compiled cache marks, at compile
+        and `rules.contradicting` can name: here all of them. The compiled cache marks, at compile
         time, each scope's headline and every fact in a conflict, and returns only those (in the
         same order) when `as_of` is None, so that `rank` and `list` read a fraction of the facts."""
         return self.facts_of(place, metric, kind)
@@ -394,12 +394,11 @@ class AbstractBase:
         return {name: place.level for name, place in self.places.items()}
 
     def conflicting_facts(self) -> List[Fact]:
-        """Every fact in a pair of `rules.conflicts`, in curated order: what `conflicts` needs (the
-        compiled cache marks them when it is compiled, and reads only those)."""
-        from .rules import conflicts  # rules is built on this module
+        """Every fact that contradicts another (`rules.contradicted`), in curated order: what
+        `conflicts` needs (the compiled cache marks them when it is compiled, and reads only those)."""
+        from .rules import contradicted  # rules is built on this module
 
-        paired = {id(fact) for pair in conflicts(self.facts) for fact in pair}
-        return [f for f in self.facts if id(f) in paired]
+        return contradicted(self.facts)
 
     def facts_of_place(self, place: str) -> List[Fact]:
         """Every fact of one place, in curated order."""

@@ -5,20 +5,64 @@ these functions; tests pin each on a small fixture.
 
 from __future__ import annotations
 
+import calendar
+import datetime as _dt
 from decimal import Decimal
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 from .dates import PartialDate
 from .facts import Fact, MetricDef, Programme, Term
+from .quantity import Quantity
 from .record import Frozen, _set
 
+# The time rule: figures of one metric, scope and kind are compared (ranked, given a leader) when
+# their reference dates are at most this many months apart. Stated here once; `--window` changes it.
+WINDOW_MONTHS = 12
 
-def comparable(a: Fact, b: Fact) -> Optional[str]:
+
+def date_span(date: PartialDate) -> Tuple[_dt.date, _dt.date]:
+    """The first and last day a partial date covers: "2024" is 2024-01-01..2024-12-31, "2024-02"
+    is 2024-02-01..2024-02-29, a day is itself."""
+    year, month, day = (int(part) for part in (date.split("-") + ["0", "0"])[:3])
+    if day:
+        return _dt.date(year, month, day), _dt.date(year, month, day)
+    if month:
+        return _dt.date(year, month, 1), _dt.date(year, month, calendar.monthrange(year, month)[1])
+    return _dt.date(year, 1, 1), _dt.date(year, 12, 31)
+
+
+def add_months(day: _dt.date, months: int) -> _dt.date:
+    """The same day `months` calendar months later, clamped to the month's end (01-31 + 1 = 02-29)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return _dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def within_window(a: PartialDate, b: PartialDate, months: int = WINDOW_MONTHS) -> bool:
+    """Whether two reference dates are at most `months` calendar months apart.
+
+    A partial date stands for the interval it covers (a year, a month, a day), and the distance is
+    the gap between the two intervals: the later one must start no later than `months` months
+    after the earlier one ends. So with 12, 2024-12-31 and 2025-12-31 are comparable, 2026-01-01
+    is not; "2024" (ending 2024-12-31) and "2025-12" are; "2023" and "2025" are not. With 0 only
+    overlapping dates are: the same day, or a day, month or year and the year or month holding it.
+    """
+    first_a, last_a = date_span(a)
+    first_b, last_b = date_span(b)
+    if last_a < first_b:
+        return first_b <= add_months(last_a, months)
+    if last_b < first_a:
+        return first_a <= add_months(last_b, months)
+    return True  # the intervals overlap
+
+
+def comparable(a: Fact, b: Fact, window: int = WINDOW_MONTHS) -> Optional[str]:
     """None when `a` and `b` may be ranked against each other, else why not (a stable code).
 
-    Two facts are comparable only with the same metric, scope key and kind, and dates in the same
-    calendar year. A target without a deadline is comparable with nothing. So 北京's 核心产业 is
-    never ranked against 深圳's 人工智能产业, a forecast never against a target, 2025 never against 2026.
+    Two facts are comparable only with the same metric, scope key and kind, and reference dates at
+    most `window` months apart (`within_window`; a `published` date counts as the date the figure
+    was current). A target without a deadline is comparable with nothing. So 北京's 核心产业 is
+    never ranked against 深圳's 人工智能产业, a forecast never against a target, 2023 never against 2025.
     """
     if a.metric != b.metric:
         return "different_metric"
@@ -28,9 +72,22 @@ def comparable(a: Fact, b: Fact) -> Optional[str]:
         return "different_kind"
     if a.date is None or b.date is None:
         return "no_deadline"
-    if a.date.year != b.date.year:
-        return "different_year"
+    if not within_window(a.date, b.date, window):
+        return "outside_window"
     return None
+
+
+def newest(facts: Iterable[Fact]) -> Optional[Fact]:
+    """The fact with the latest reference date (a year or month read as its end; the first of equals):
+    the anchor of the window that `rank` and `compare` compare within. Undated facts never are."""
+    dated = [f for f in facts if f.date is not None]
+    return max(dated, key=lambda f: date_span(f.date)[1]) if dated else None  # type: ignore[arg-type]
+
+
+def conflict_group(fact: Fact) -> tuple:
+    """Facts that may contradict each other: one place, metric, scope and kind, the same calendar
+    year. (Not the comparison window: two figures of one place months apart may both be true.)"""
+    return (fact.place, fact.metric, fact.scope, fact.kind, fact.date.year if fact.date else None)
 
 
 def same_value(a: Fact, b: Fact) -> bool:
@@ -39,45 +96,231 @@ def same_value(a: Fact, b: Fact) -> bool:
     return (x.value, x.upper, x.bound) == (y.value, y.upper, y.bound)
 
 
-def conflicts(facts: Iterable[Fact]) -> List[Tuple[Fact, Fact]]:
-    """Every pair of facts about one place that are comparable but disagree, each pair once: group
-    by group (place, metric, scope, kind, year) in the order their first facts come, and in each
-    group in the order of the first fact of a pair, then the second.
+# ---- bounds as intervals -------------------------------------------------------------------------
+# 约X / X左右 stand for X give or take this share (约2400家: 2280..2520家); 近X for up to it (近200个:
+# 190..200). Stated once; `interval` is the only reader.
+APPROX_TOLERANCE = Decimal("0.05")
+_INFINITY = Decimal("Infinity")
 
-    The first fact of a group that holds a pair disagrees with some other (two values at least), so
-    it is in a pair itself: any list in the same order holding both facts of every pair gives the
-    same answer (the compiled cache reads only the facts in a conflict). Grouping first keeps the
-    cost to the size of a group (a handful), not the square of all facts.
-    """
-    facts = facts if isinstance(facts, list) else list(facts)
-    if len(facts) < 2:  # most places state a metric once: no pair to compare
-        return []
+# An end of an interval is (value, side): side -1 just below the value (an open upper end), 0 the
+# value itself (closed), +1 just above it (an open lower end). Tuples order them: (2400, 0) <
+# (2400, 1), so 超2400 (lower end (2400, +1)) lies wholly above 2400 (upper end (2400, 0)).
+End = Tuple[Decimal, int]
+
+
+def interval(quantity: Quantity) -> Tuple[End, End]:
+    """The values a figure allows, as (lowest, highest) ends.
+
+    超X / 逾X / 突破X / X余 / X多: more than X; X以上 / 不少于X / 不低于X: X or more; 最高X / 不超过X /
+    最多X: X or less; 不到X: less than X; 约X / X左右: X ± APPROX_TOLERANCE; 近X: up to X from
+    X − APPROX_TOLERANCE; a range a-b: a to b; a plain or 达 figure: exactly X."""
+    x, qualifier = quantity.value, quantity.qualifier
+    bound = quantity.bound
+    if bound == "range":
+        return (x, 0), (quantity.upper, 0)  # type: ignore[return-value]
+    if bound == "lower":
+        return (x, 0 if qualifier == "以上" else 1), (_INFINITY, 0)
+    if bound == "at_least":
+        return (x, 0), (_INFINITY, 0)
+    if bound == "upper":
+        return (-_INFINITY, 0), (x, -1 if qualifier == "不到" else 0)
+    if bound == "approx":
+        low, high = sorted((x * (1 - APPROX_TOLERANCE), x if qualifier == "近" else x * (1 + APPROX_TOLERANCE)))
+        return (low, 0), (high, 0)
+    return (x, 0), (x, 0)
+
+
+def can_both_hold(a: Quantity, b: Quantity) -> bool:
+    """Whether two figures of one thing can both be true: their intervals meet (超2400 and 约2400
+    do; 突破4500亿 and 突破4000亿 do; 2400 and 超2400 do not)."""
+    (a_low, a_high), (b_low, b_high) = interval(a), interval(b)
+    return a_low <= b_high and b_low <= a_high
+
+
+def certainly_better(a: Quantity, b: Quantity, higher_is_better: bool = True) -> bool:
+    """Whether every value `a` allows beats every value `b` allows: the one rule of order that
+    `rank` and `compare` use (超2800 beats 约2400; 2800 and 约2800 cannot be told apart)."""
+    if higher_is_better:
+        return interval(a)[0] > interval(b)[1]
+    return interval(a)[1] < interval(b)[0]
+
+
+def positions(quantities: List[Quantity], higher_is_better: bool = True) -> List[int]:
+    """Each figure's rank: 1 + how many figures certainly beat it (`certainly_better`), so figures
+    the bounds cannot tell apart share a rank. Sorted ends and bisection: n log n."""
+    from bisect import bisect_left, bisect_right
+
+    ends = [interval(q) for q in quantities]
+    if higher_is_better:  # g beats f when g's lowest end is above f's highest
+        lows = sorted(low for low, _ in ends)
+        return [1 + len(lows) - bisect_right(lows, high) for _, high in ends]
+    highs = sorted(high for _, high in ends)
+    return [1 + bisect_left(highs, low) for low, _ in ends]
+
+
+def tightest(quantities: List[Quantity]) -> int:
+    """The index of the narrowest of figures that can all hold together (突破4500亿 of 突破4000亿
+    and 突破4500亿): bounded on both sides before one side, then the narrower, then the higher
+    lower bound or the lower upper bound; the first of equals."""
+
+    def key(index: int) -> tuple:
+        (low, _), (high, _) = interval(quantities[index])
+        open_ends = (low == -_INFINITY) + (high == _INFINITY)
+        if open_ends == 0:
+            return (0, high - low, 0, index)
+        return (open_ends, 0, -low if high == _INFINITY else high, index)
+
+    return min(range(len(quantities)), key=key)
+
+
+def consistent(quantities: List[Quantity]) -> bool:
+    """Whether figures can all hold together (on a line, when every pair can: the highest lowest
+    end is at most the lowest highest end)."""
+    ends = [interval(q) for q in quantities]
+    return max(low for low, _ in ends) <= min(high for _, high in ends)
+
+
+def attainment(target: Quantity, actual: Quantity, higher_is_better: bool = True) -> str:
+    """met | not_met | undecided: whether every value the actual allows meets the target (超20%
+    asks for more than 20%; 约35% is 33.25-36.75%: met), none does (not_met), or the bounds
+    cannot say. Where less is better (a rank), meeting is being at or below the target."""
+    (t_low, t_high), (a_low, a_high) = interval(target), interval(actual)
+    if higher_is_better:
+        return "met" if a_low >= t_low else "not_met" if a_high < t_low else "undecided"
+    return "met" if a_high <= t_high else "not_met" if a_low > t_high else "undecided"
+
+
+# ---- conflicts: contradictions found by sorting, never by building every pair ------------------
+
+
+def contradicting(fact: Fact, others: Iterable[Fact]) -> List[Fact]:
+    """The facts of `others` in `fact`'s conflict group whose figure cannot hold with its (one pass)."""
+    group = conflict_group(fact)
+    return [
+        other
+        for other in others
+        if other is not fact
+        and other.date is not None
+        and conflict_group(other) == group
+        and not can_both_hold(fact.value, other.value)
+    ]
+
+
+def _groups(facts: Iterable[Fact]) -> Dict[tuple, List[Fact]]:
     groups: Dict[tuple, List[Fact]] = {}
     for fact in facts:
         if fact.date is not None:
-            groups.setdefault((fact.place, fact.metric, fact.scope, fact.kind, fact.date.year), []).append(fact)
-    found = []
-    for group in groups.values():
-        for i, first in enumerate(group):
-            for second in group[i + 1 :]:
-                if comparable(first, second) is None and not same_value(first, second):
-                    found.append(tuple(sorted((first, second), key=lambda f: f.refers_to.sort_key())))
-    return found  # type: ignore[return-value]
+            groups.setdefault(conflict_group(fact), []).append(fact)
+    return groups
+
+
+def contradicted(facts: Iterable[Fact]) -> List[Fact]:
+    """Every fact whose figure cannot hold with some other of its conflict group, in the order
+    given. A fact is contradicted when its highest end lies below the group's highest lowest end,
+    or its lowest end above the lowest highest end: two passes over each group."""
+    facts = facts if isinstance(facts, list) else list(facts)
+    found: Set[int] = set()
+    for group in _groups(facts).values():
+        if len(group) < 2:
+            continue
+        ends = [interval(f.value) for f in group]
+        top_low, bottom_high = max(low for low, _ in ends), min(high for _, high in ends)
+        found.update(id(f) for f, (low, high) in zip(group, ends) if high < top_low or low > bottom_high)
+    return [f for f in facts if id(f) in found]
+
+
+def conflicts(facts: Iterable[Fact]) -> List[Tuple[Fact, Fact]]:
+    """Contradictions among facts (figures of one conflict group that cannot both hold), as pairs
+    that name every contradicted fact at least once, at most one pair per fact: each fact is paired
+    with its nearest contradicting figure above (the lowest lowest end above its highest end), or,
+    with none above, below. So 1, 2 and 3 give (1, 2) and (2, 3): 1 against 3 follows. Sorting
+    and bisection keep a group of n facts to n log n, whatever the number of contradicting pairs.
+
+    Groups come in the order of their first facts, pairs in each group in the order of their
+    first fact, then their second; each pair is ordered by date (earlier first). Facts in no
+    contradiction change nothing, so the compiled cache may read only `contradicted` ones."""
+    found: List[Tuple[Fact, Fact]] = []
+    for group in _groups(facts).values():
+        if len(group) > 1:
+            found += _group_conflicts(group)
+    return found
+
+
+def _group_conflicts(group: List[Fact]) -> List[Tuple[Fact, Fact]]:
+    from bisect import bisect_left, bisect_right
+
+    ends = [interval(f.value) for f in group]
+    by_low = sorted(range(len(group)), key=lambda i: (ends[i][0], i))
+    lows = [ends[i][0] for i in by_low]
+    by_high = sorted(range(len(group)), key=lambda i: (ends[i][1], -i))
+    highs = [ends[i][1] for i in by_high]
+    pairs = set()
+    for i, (low, high) in enumerate(ends):
+        above = bisect_right(lows, high)
+        if above < len(lows):
+            j = by_low[above]
+        else:
+            below = bisect_left(highs, low)
+            if below == 0:
+                continue
+            j = by_high[below - 1]
+        pairs.add((min(i, j), max(i, j)))
+    ordered = []
+    for i, j in sorted(pairs):
+        first, second = group[i], group[j]
+        ordered.append(
+            (first, second) if first.refers_to.sort_key() <= second.refers_to.sort_key() else (second, first)
+        )
+    return ordered
+
+
+def variants(facts: Iterable[Fact]) -> List[Tuple[Fact, Fact]]:
+    """Figures that differ but can all hold (超2400 and 约2400), as (shown, variant) pairs.
+
+    Each conflict group is swept in order of lowest end into clusters that share a value (a
+    cluster closes when the next lowest end passes the smallest highest end so far); in each,
+    the `tightest` figure is the one shown, paired with every member stating another figure."""
+    found: List[Tuple[Fact, Fact]] = []
+    for group in _groups(facts).values():
+        if len(group) < 2:
+            continue
+        ends = [interval(f.value) for f in group]
+        cluster: List[int] = []
+        ceiling: Optional[End] = None
+        for i in sorted(range(len(group)), key=lambda i: (ends[i][0], i)):
+            if cluster and ceiling is not None and ends[i][0] > ceiling:
+                found += _cluster_variants(group, cluster)
+                cluster, ceiling = [], None
+            cluster.append(i)
+            ceiling = ends[i][1] if ceiling is None else min(ceiling, ends[i][1])
+        found += _cluster_variants(group, cluster)
+    return found
+
+
+def _cluster_variants(group: List[Fact], cluster: List[int]) -> List[Tuple[Fact, Fact]]:
+    members = [group[i] for i in sorted(cluster)]
+    shown = members[tightest([f.value for f in members])]
+    return [(shown, f) for f in members if not same_value(f, shown)]
 
 
 def headline(facts: Iterable[Fact], metric: MetricDef, as_of: Optional[PartialDate] = None) -> Optional[Fact]:
     """The fact that stands for a place's metric: the metric's main scope before others, then the
-    latest date, then the most citations. With `as_of`, only facts known at or before it count
-    (an actual by its date, a target by when it was set; "2024" is known at the end of 2024)."""
+    latest date, then, among figures of that date that can all hold, the tightest (突破4500亿 over
+    突破4000亿), else the most citations. With `as_of`, only facts known at or before it count (an
+    actual by its date, a target by when it was set; "2024" is known at the end of 2024)."""
     candidates = [f for f in facts if as_of is None or f.known_by is None or f.known_by.at_or_before(as_of)]
     if len(candidates) < 2:  # nothing to choose between (most places state a metric once)
         return candidates[0] if candidates else None
 
     def key(fact: Fact) -> tuple:
         year, month, day, precision = fact.refers_to.sort_key()
-        return (metric.scope_order(fact.scope), -year, -month, -day, precision, -len(fact.citations))
+        return (metric.scope_order(fact.scope), -year, -month, -day, precision)
 
-    return min(candidates, key=key)
+    best = min(key(f) for f in candidates)
+    tied = [f for f in candidates if key(f) == best]
+    if len(tied) > 1 and consistent([f.value for f in tied]):
+        return tied[tightest([f.value for f in tied])]
+    return min(tied, key=lambda f: -len(f.citations))
 
 
 def better(metric: MetricDef, fact: Fact) -> tuple:

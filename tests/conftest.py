@@ -70,3 +70,17 @@ def run_process(*args: str, env=None, cwd=None, input=None) -> subprocess.Comple
     full_env.update(env or {})
     return subprocess.run([sys.executable, "-m", "cityai_cli", *args], capture_output=True, env=full_env,
                           cwd=cwd, input=input, timeout=60)
+
+
+@pytest.fixture(scope="session")
+def contradicting(tmp_path_factory):
+    """mini.toml with 甲's 2600余家 made 2600家, which cannot hold with 超2800家 of the same date:
+    a contradiction (mini's own pair are two lower bounds, which agree). The path to the copy."""
+    import shutil
+
+    folder = tmp_path_factory.mktemp("contradicting")
+    shutil.copytree(FIXTURES / "seeds", folder / "seeds")
+    text = MINI.read_text(encoding="utf-8")
+    assert 'value = "2600余家"' in text
+    (folder / "mini.toml").write_text(text.replace('value = "2600余家"', 'value = "2600家"'), encoding="utf-8")
+    return folder / "mini.toml"

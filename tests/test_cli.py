@@ -11,7 +11,7 @@ COMMANDS = {
     "list": ["list"], "show": ["show", "甲"], "compare": ["compare", "甲", "乙"], "diff": ["diff", "甲", "乙"],
     "rank": ["rank", "--by", "产业规模"], "subsidies": ["subsidies"],
     "estimate": ["subsidies", "--type", "算力券", "--spend", "300万"], "funds": ["funds"], "sources": ["sources"],
-    "targets": ["targets"], "conflicts": ["conflicts", "甲"], "policies": ["policies"], "metrics": ["metrics"],
+    "targets": ["targets"], "conflicts": ["conflicts", "甲", "--all"], "policies": ["policies"], "metrics": ["metrics"],
     "types": ["types"],
 }
 FORMATS = ["table", "csv", "json", "markdown"]
@@ -66,16 +66,16 @@ def test_rank_csv_exact(cli):
     # (CliRunner folds CRLF to LF; test_render checks the CRLF line ends themselves.)
     assert run(cli, "rank", "--by", "industry_scale", "-f", "csv").stdout == (
         "rank,place,place_label,level,value,value_max,unit,bound,text,display,kind,date,date_basis,scope,scope_label,"
-        "sources,citations,comparable,reason,conflicts,why\n"
+        "sources,citations,comparable,reason,tie,conflicts,why\n"
         '1,乙,乙,city,400000000000,,CNY,lower,突破4000亿元,突破4000亿元,actual,2024,stated,ai_industry,人工智能产业,mini,'
         '"[{""source"": ""mini"", ""quote"": ""产业规模突破4000亿元"", ""value"": ""突破4000亿元"", ""note"": null}]",'
-        "true,,,\n"
+        "true,,,,\n"
         '2,甲,甲,city,360000000000,,CNY,exact,3600亿元,3600亿元,actual,2024,stated,ai_industry,人工智能产业,mini,'
         '"[{""source"": ""mini"", ""quote"": ""产业规模3600亿元"", ""value"": ""3600亿元"", ""note"": null}]",'
-        "true,,,\n"
+        "true,,,,\n"
         ",丁,丁,city,500000000000,,CNY,exact,5000亿元,5000亿元,actual,2024,stated,ai_core_industry,人工智能核心产业,"
         'mini-late,"[{""source"": ""mini-late"", ""quote"": ""丁市人工智能核心产业规模5000亿元"", ""value"": ""5000亿元"", '
-        '""note"": null}]",false,different_scope,,口径不同\n')
+        '""note"": null}]",false,different_scope,,,口径不同\n')
 
 
 def test_rank_csv_keys_and_codes_do_not_change_with_the_language(cli):
@@ -91,7 +91,7 @@ def test_rank_csv_keys_and_codes_do_not_change_with_the_language(cli):
 
 def test_rank_markdown_exact(cli):
     assert run(cli, "rank", "--by", "产业规模", "-f", "markdown").stdout == (
-        "### 产业规模 · 市 · 2个可比排名, 1个口径或年份不同, 0个无数据\n\n"
+        "### 产业规模 · 市 · 2个可比排名(12个月内), 1个未排名, 0个无数据\n\n"
         "| # | 地区 | 数值 | 日期 | 口径 | 来源 | 说明 |\n"
         "|---:|---|---|---|---|---|---|\n"
         "| 1 | 乙 | 突破4000亿元 | 2024 | 人工智能产业 | mini |  |\n"
@@ -101,7 +101,7 @@ def test_rank_markdown_exact(cli):
 
 def test_rank_markdown_exact_in_english(cli):
     assert run(cli, "rank", "--by", "产业规模", "-f", "markdown", "--lang", "en").stdout == (
-        "### industry scale · city · 2 ranked, 1 not comparable, 0 without the figure\n\n"
+        "### industry scale · city · 2 ranked (within 12 months), 1 unranked, 0 without the figure\n\n"
         "| # | place | figure | date | scope | sources | note |\n"
         "|---:|---|---|---|---|---|---|\n"
         "| 1 | Beta | over CNY 400 bn | 2024 | AI industry | mini |  |\n"
@@ -113,8 +113,10 @@ def test_rank_targets_and_forecasts(cli):
     def ranked(*args):
         return [(r["rank"], r["place"], r["text"], r["reason"])
                 for r in rows(run(cli, "rank", "--by", "compute_capacity", *args, "-f", "csv").stdout)]
-    assert ranked("--targets") == [("1", "甲", "突破100EFLOPS", ""), ("", "乙", "50EFLOPS", "different_year"),
-                                   ("", "丁", "", "")]
+    # deadlines 2027 and 2026 are within 12 months; --window 0 leaves the earlier one unranked
+    assert ranked("--targets") == [("1", "甲", "突破100EFLOPS", ""), ("2", "乙", "50EFLOPS", ""), ("", "丁", "", "")]
+    assert ranked("--targets", "--window", "0") == [("1", "甲", "突破100EFLOPS", ""),
+                                                    ("", "乙", "50EFLOPS", "outside_window"), ("", "丁", "", "")]
     assert ranked("--forecasts") == [("1", "丁", "200EFLOPS", ""), ("", "乙", "", ""), ("", "甲", "", "")]
     result = run(cli, "rank", "--by", "compute_capacity", "--targets", "--forecasts")
     assert (result.code, result.stdout, result.stderr) == (2, "", "Error: --targets and --forecasts exclude each other\n")
@@ -127,7 +129,10 @@ def test_rank_as_of_uses_what_was_known_then(cli):
     # 丁's 1200家 is dated 2025-04-01: not yet known at the end of 2024.
     assert ranked("--as-of", "2024") == [("1", "甲", "超2800家", "2024-12-31"), ("2", "乙", "约2400家", "2024-12-31"),
                                          ("", "丁", "", ""), ("", "丙", "", ""), ("", "测区", "", "")]
-    assert ("", "丁", "1200家", "2025-04-01") in ranked()
+    # Known by now, and within 12 months of the others: ranked with them; not with --window 3
+    assert ("3", "丁", "1200家", "2025-04-01") in ranked()
+    assert ranked("--window", "3")[:3] == [("1", "丁", "1200家", "2025-04-01"), ("", "甲", "超2800家", "2024-12-31"),
+                                           ("", "乙", "约2400家", "2024-12-31")]
 
 
 def test_rank_chart_refuses_metrics_where_smaller_is_better(cli, tmp_path):
@@ -340,11 +345,13 @@ def test_compare_exact(cli):
     found = rows(run(cli, "compare", "甲", "乙", "-f", "csv").stdout)
     assert [(r["metric"], r["kind"], r["jia_text"], r["yi_text"], r["jia_leader"], r["yi_leader"], r["leader"], r["notes"])
             for r in found] == [
-        ("ai_enterprises", "actual", "超2800家", "约2400家", "true", "false", "甲", "甲: mini-late 另给 2600余家 (2024-12-31)"),
+        ("ai_enterprises", "actual", "超2800家", "约2400家", "true", "false", "甲", ""),
         ("industry_scale", "actual", "3600亿元", "突破4000亿元", "false", "true", "乙", ""),
         ("compute_capacity", "actual", "30EFLOPS", "20EFLOPS", "false", "false", "",
          "口径不同: 甲 全市智能算力; 乙 实时可用智能算力"),
-        ("compute_capacity", "target", "突破100EFLOPS", "50EFLOPS", "false", "false", "", "年份不同: 甲 2027; 乙 2026")]
+        ("compute_capacity", "target", "突破100EFLOPS", "50EFLOPS", "true", "false", "甲", "日期不同: 甲 2027; 乙 2026")]
+    outside = rows(run(cli, "compare", "甲", "乙", "--metric", "compute_capacity", "--window", "0", "-f", "csv").stdout)
+    assert [(r["leader"], r["notes"]) for r in outside][1] == ("", "相隔超过0个月, 不比较: 甲 2027; 乙 2026")
     assert json.loads(run(cli, "compare", "甲", "乙", "-f", "json").stdout)[2]["flags"] == [
         {"code": "different_scope", "places": {"甲": "citywide", "乙": "realtime"}}]
 
@@ -354,13 +361,13 @@ def test_compare_in_english(cli):
         "### Alpha vs Beta vs Delta\n\n"
         "| metric | Alpha | Beta | Delta | note |\n"
         "|---|---|---|---|---|\n"
-        "| AI enterprises | over 2,800<br>2024-12-31 | about 2,400<br>2024-12-31 | 1,200<br>2025-04-01* | "
-        "different year: Alpha 2024; Beta 2024; Delta 2025; Alpha: mini-late gives over 2,600 (2024-12-31) |\n"
+        "| AI enterprises | over 2,800 ★<br>2024-12-31 | about 2,400<br>2024-12-31 | 1,200<br>2025-04-01* | "
+        "dates differ: Alpha 2024-12-31; Beta 2024-12-31; Delta 2025-04-01 |\n"
         "| industry scale | CNY 360 bn<br>2024 | over CNY 400 bn<br>2024 | CNY 500 bn<br>2024 | "
         "different scope: Alpha AI industry; Beta AI industry; Delta core AI industry |\n"
         "| compute capacity | 30 EFLOPS<br>2025-04-01* | 20 EFLOPS<br>2025 | — | "
         "different scope: Alpha citywide compute; Beta compute available in real time |\n"
-        "| compute capacity (target) | over 100 EFLOPS<br>2027 | 50 EFLOPS<br>2026 | — | different year: Alpha 2027; Beta 2026 |\n"
+        "| compute capacity (target) | over 100 EFLOPS ★<br>2027 | 50 EFLOPS<br>2026 | — | dates differ: Alpha 2027; Beta 2026 |\n"
         "| compute capacity (forecast) | — | — | 200 EFLOPS<br>2027 | only Delta |\n")
 
 
@@ -397,11 +404,18 @@ def test_targets_filters(cli):
     assert places("丁") == []
 
 
-def test_conflicts_exact(cli):
-    found = rows(run(cli, "conflicts", "-f", "csv").stdout)
-    assert [(r["place"], r["metric"], r["kind"], r["scope"], r["a_text"], r["a_sources"], r["b_text"], r["b_sources"],
-             r["difference"]) for r in found] == [
-        ("甲", "ai_enterprises", "actual", "ai", "超2800家", "mini", "2600余家", "mini-late", "0.0714")]
+def test_conflicts_exact(cli, contradicting):
+    def found(*args, data=MINI):
+        return [(r["place"], r["metric"], r["kind"], r["scope"], r["a_text"], r["a_sources"], r["b_text"],
+                 r["b_sources"], r["relation"], r["difference"])
+                for r in rows(cli("conflicts", *args, "--data", str(data)).stdout)]
+    assert found("-f", "csv", data=contradicting) == [
+        ("甲", "ai_enterprises", "actual", "ai", "超2800家", "mini", "2600家", "mini-late", "contradiction", "0.0714")]
+    # mini's 超2800家 and 2600余家 are two lower bounds: they agree, listed only with --all
+    assert found("-f", "csv") == []
+    assert found("--all", "-f", "csv") == [
+        ("甲", "ai_enterprises", "actual", "ai", "超2800家", "mini", "2600余家", "mini-late", "consistent", "0.0714")]
+    assert run(cli, "conflicts", "--all", "-f", "markdown").stdout.splitlines()[0] == "### 0处来源不一致, 1处写法不同但可同时成立"
     assert rows(run(cli, "conflicts", "乙", "-f", "csv").stdout) == []
     assert run(cli, "conflicts", "乙", "-f", "markdown").stdout == "### 0处来源不一致\n\n_(无)_\n"
 
@@ -536,15 +550,15 @@ def _headline(metric):
                + ",".join(_headline(m) for m in ("ai_enterprises", "industry_scale", "compute_capacity"))
                + ",facts,policies,programmes"),
     (["show", "甲"], "place,place_label,metric,metric_label,kind_label," + _fact() + ",set_on,note"),
-    (["rank", "--by", "产业规模"], "rank,place,place_label,level," + _fact() + ",comparable,reason,conflicts,why"),
+    (["rank", "--by", "产业规模"], "rank,place,place_label,level," + _fact() + ",comparable,reason,tie,conflicts,why"),
     (["subsidies"], PROGRAMME_KEYS),
     (["funds"], PROGRAMME_KEYS),
     (["subsidies", "--spend", "300万"], PROGRAMME_KEYS + ",spend,estimate,rate_used,rate_used_bound,special_used,gross,payout,payout_bound,payout_shown,rule"),
     (["targets"], "place,place_label,metric,metric_label," + _fact() + ",set_on," + _fact("actual_")
-     + ",actual_shown,progress,progress_reason"),
+     + ",actual_shown,progress,progress_reason,met"),
     (["conflicts"], "place,place_label,metric,metric_label,kind,scope,scope_label,"
      + ",".join(f"{s}_{k}" for s in "ab" for k in ("value", "value_max", "unit", "bound", "text", "date", "date_basis",
-                                                    "sources", "citations", "shown")) + ",difference"),
+                                                    "sources", "citations", "shown")) + ",relation,difference"),
     (["policies"], "place,place_label,title,date,date_basis,period,sources,citations,note"),
     (["sources"], "source,title,publisher,published,file,sha256,url,origin,facts,policies,programmes"),
     (["metrics"], "metric,zh,en,unit,machine_unit,higher_is_better,scopes,places"),
@@ -567,7 +581,7 @@ def _results(base):
         "estimate": lambda: subsidies.list_programmes(base, spend=Decimal(3000000)),
         "funds": lambda: subsidies.list_programmes(base, funds=True),
         "sources": lambda: places.list_sources(base), "targets": lambda: targets.list_targets(base),
-        "conflicts": lambda: conflicts.list_conflicts(base), "policies": lambda: places.list_policies(base),
+        "conflicts": lambda: conflicts.list_conflicts(base, everything=True), "policies": lambda: places.list_policies(base),
         "metrics": lambda: places.list_metrics(base), "types": lambda: places.list_types(base),
     }
 
@@ -638,3 +652,12 @@ def test_spend_takes_the_english_forms(cli, spend):
 def test_an_invalid_amount_reads_in_english_under_lang_en(cli, spend, reason):
     result = cli("subsidies", "--spend", spend, "--data", str(MINI), "--lang", "en")
     assert (result.code, result.stderr) == (2, f"Error: invalid amount {spend!r}: {reason}\n")
+
+
+@pytest.mark.parametrize("command", [["rank", "--by", "企业数"], ["compare", "甲", "乙"]])
+@pytest.mark.parametrize("window, shown", [("-1", "-1 is not in the range 0<=x<=1200"),
+                                           ("1201", "1201 is not in the range 0<=x<=1200"),
+                                           ("12m", "'12m' is not a valid")])
+def test_a_bad_window_is_a_usage_error(cli, command, window, shown):
+    result = run(cli, *command, "--window", window)
+    assert result.code == 2 and shown in result.stderr and result.stdout == ""

@@ -153,10 +153,17 @@ def test_two_sources_of_one_figure_are_one_fact(project):
     assert fact.sources == ("newsweek-2025-03-17", "liaowang-2025-03")
 
 
-def test_disagreeing_sources_are_both_kept(project):
-    shanghai = [(a.value.display(), a.sources, b.value.display(), b.sources) for a, b in conflicts(project.base.facts)
+def test_differing_sources_are_both_kept_and_the_tighter_bound_shown(project):
+    # 突破4500亿元 and 突破4000亿元 are two lower bounds: both can hold, so a variant, not a conflict
+    from cityai_cli.rules import variants
+
+    def of_shanghai(pairs):
+        return [(a.value.display(), a.sources, b.value.display(), b.sources) for a, b in pairs
                 if (a.place, a.metric, a.scope) == ("上海", "industry_scale", "ai_industry")]
-    assert len(shanghai) == 1
+
+    assert of_shanghai(conflicts(project.base.facts)) == []
+    shanghai = of_shanghai(variants(project.base.facts))
+    assert shanghai[0][0] == "突破4500亿元" and len(shanghai) == 1
     a_text, a_sources, b_text, b_sources = shanghai[0]
     assert {a_text: a_sources, b_text: b_sources} == {"突破4000亿元": ("chinanews-2025-02-14",),
                                                       "突破4500亿元": ("liaowang-2025-03",)}
@@ -180,3 +187,12 @@ def test_mini_is_the_fixture_these_checks_also_run_on(mini):
     assert mini.path == MINI
     # 14 fact citations, 2 policy citations, 4 programme citations, 6 programme terms
     assert len(list(quoted(mini))) == 26
+
+
+def test_shenzhen_and_beijing_enterprises_are_ranked_together_with_their_dates(project):
+    # 2600余家 at the end of 2024 and 约2400家 current at the 2025-03 publication: 3 months apart
+    from cityai_cli.query.rank import rank
+
+    ranked = [(r["place"], r["date"]) for r in rank(project.base, "ai_enterprises").rows if r["rank"]]
+    assert {place for place, _ in ranked} >= {"深圳", "北京"}
+    assert all(date for _, date in ranked)

@@ -63,7 +63,7 @@ def test_policies_are_ordered_by_date_and_filtered(cli):
 
 def test_as_of_is_said_in_the_title(cli):
     out = cli("rank", "--by", "compute_capacity", "--as-of", "2025", "--data", M, "-f", "markdown").stdout
-    assert out.splitlines()[0] == "### 智能算力规模 · 市 · 1个可比排名, 1个口径或年份不同, 1个无数据 · 截至2025"
+    assert out.splitlines()[0] == "### 智能算力规模 · 市 · 1个可比排名(12个月内), 1个未排名, 1个无数据 · 截至2025"
     assert cli("rank", "--by", "compute_capacity", "--as-of", "2025-13", "--data", M).code == 2
 
 

@@ -701,7 +701,7 @@ def test_no_color_when_piped():
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("args", [
     ["list"], ["show", "深圳"], ["compare", "深圳", "上海"], ["rank", "--by", "产业规模", "--chart"],
-    ["subsidies", "--spend", "300万"], ["funds"], ["targets"], ["conflicts"], ["policies"], ["sources"],
+    ["subsidies", "--spend", "300万"], ["funds"], ["targets"], ["conflicts", "--all"], ["policies"], ["sources"],
     ["metrics"], ["types"],
 ])
 def test_forty_columns(args, lang):

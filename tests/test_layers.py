@@ -49,16 +49,18 @@ def test_a_layer_adds_facts_and_sources_to_the_base(cli, layer):
         ("mini", str(MINI)), ("mini-late", str(MINI)), ("mine", str(layer / "my.toml"))]
 
 
-def test_a_disagreeing_fact_of_the_layer_is_a_conflict_like_any_other(cli, layer):
-    found = rows(cli("conflicts", "甲", "--data", M, "--with", "my.toml"))
-    assert sorted(tuple(sorted((r["a_text"], r["b_text"]))) for r in found) == [
-        ("2600余家", "3000家"), ("2600余家", "超2800家"), ("3000家", "超2800家")]
+def test_a_differing_fact_of_the_layer_is_a_variant_like_any_other(cli, layer):
+    # 3000家 can hold with 超2800家 and 2600余家: no contradiction, two variants of it under --all
+    assert rows(cli("conflicts", "甲", "--data", M, "--with", "my.toml")) == []
+    found = rows(cli("conflicts", "甲", "--all", "--data", M, "--with", "my.toml"))
+    assert [(r["a_text"], r["b_text"], r["relation"]) for r in found] == [
+        ("3000家", "超2800家", "consistent"), ("3000家", "2600余家", "consistent")]
 
 
 def test_the_environment_names_layers_too(cli, layer):
-    via_env = cli("conflicts", "甲", "--data", M, env={"CITYAI_WITH": "my.toml"})
-    via_option = cli("conflicts", "甲", "--data", M, "--with", "my.toml")
-    assert via_env.stdout == via_option.stdout and len(rows(via_env)) == 3
+    via_env = cli("conflicts", "甲", "--all", "--data", M, env={"CITYAI_WITH": "my.toml"})
+    via_option = cli("conflicts", "甲", "--all", "--data", M, "--with", "my.toml")
+    assert via_env.stdout == via_option.stdout and len(rows(via_env)) == 2
 
 
 def test_cite_finds_the_layers_seed(cli, layer):

@@ -21,13 +21,44 @@ def test_different_scope_is_flagged_with_each_place_scope_and_no_leader(mini):
     assert row["flags"] == [{"code": "different_scope", "places": {"甲": "ai_industry", "丁": "ai_core_industry"}}]
 
 
-def test_different_year_and_disagreeing_sources(mini):
+def test_dates_within_the_window_differ_in_a_footnote_and_keep_the_leader(mini):
     row = by_metric(compare(mini.base, ["甲", "丁"]))[("ai_enterprises", "actual")]
-    assert row["leader"] is None
-    assert [f["code"] for f in row["flags"]] == ["different_year", "sources_disagree"]
-    assert row["flags"][0]["places"] == {"甲": 2024, "丁": 2025}
+    assert row["leader"] == ["甲"]
+    assert row["flags"] == [{"code": "dates_differ", "places": {"甲": "2024-12-31", "丁": "2025-04-01"}}]
+
+
+def test_a_contradicting_source_is_flagged(contradicting):
+    from cityai_cli.kb import load
+
+    row = by_metric(compare(load(contradicting).base, ["甲", "丁"]))[("ai_enterprises", "actual")]
+    assert [f["code"] for f in row["flags"]] == ["dates_differ", "sources_disagree"]
     assert {k: row["flags"][1][k] for k in ("place", "text", "date", "sources")} == {
-        "place": "甲", "text": "2600余家", "date": "2024-12-31", "sources": ["mini-late"]}
+        "place": "甲", "text": "2600家", "date": "2024-12-31", "sources": ["mini-late"]}
+
+
+def test_a_tie_the_bounds_cannot_break_has_no_leader_and_says_so(mini):
+    import dataclasses
+
+    from cityai_cli.quantity import parse_figure
+
+    # 乙 约2400家 against 甲 2500家 (2280..2520 holds 2500)
+    base = dataclasses.replace(mini.base, _by_place={})
+    figures = {"超2800家": "2500家", "2600余家": "约2500家"}
+    base.facts = [dataclasses.replace(f, value=parse_figure(figures[f.value.text])) if f.value.text in figures else f
+                  for f in mini.base.facts]
+    row = by_metric(compare(base, ["甲", "乙"]))[("ai_enterprises", "actual")]
+    assert (row["leader"], row["flags"]) == (None, [{"code": "tie", "places": ["甲", "乙"]}])
+    # a third place certainly behind them: the two lead together, still tied
+    row = by_metric(compare(base, ["甲", "乙", "丁"]))[("ai_enterprises", "actual")]
+    assert (row["leader"], row["flags"][-1]) == (["甲", "乙"], {"code": "tie", "places": ["甲", "乙"]})
+
+
+def test_dates_outside_the_window_have_no_leader(mini):
+    row = by_metric(compare(mini.base, ["甲", "丁"], window=2))[("ai_enterprises", "actual")]
+    assert (row["leader"], row["flags"][0]) == (
+        None, {"code": "outside_window", "places": {"甲": "2024-12-31", "丁": "2025-04-01"}, "window": 2})
+    same = by_metric(compare(mini.base, ["甲", "乙"], window=0))[("ai_enterprises", "actual")]
+    assert (same["leader"], same["flags"]) == (["甲"], None)
 
 
 def test_targets_and_forecasts_are_separate_rows(mini):

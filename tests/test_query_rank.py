@@ -16,19 +16,29 @@ def test_another_scope_is_listed_unranked_even_when_larger(mini):
         (None, "丁", "5000亿元", False, "different_scope")]
 
 
-def test_targets_of_another_year_are_not_ranked_and_forecasts_are_not_targets(mini):
+def test_targets_outside_the_window_are_not_ranked_and_forecasts_are_not_targets(mini):
+    # deadlines 2027 and 2026: within 12 months, not within 0
     assert summary(rank(mini.base, "compute_capacity", kind="target")) == [
-        (1, "甲", "突破100EFLOPS", True, None), (None, "乙", "50EFLOPS", False, "different_year"),
+        (1, "甲", "突破100EFLOPS", True, None), (2, "乙", "50EFLOPS", True, None), (None, "丁", None, None, None)]
+    assert summary(rank(mini.base, "compute_capacity", kind="target", window=0)) == [
+        (1, "甲", "突破100EFLOPS", True, None), (None, "乙", "50EFLOPS", False, "outside_window"),
         (None, "丁", None, None, None)]
     assert summary(rank(mini.base, "compute_capacity", kind="forecast")) == [
         (1, "丁", "200EFLOPS", True, None), (None, "乙", None, None, None), (None, "甲", None, None, None)]
 
 
-def test_reference_group_is_the_scope_and_year_most_places_share(mini):
-    rows = summary(rank(mini.base, "ai_enterprises", level=None))
-    assert rows == [(1, "甲", "超2800家", True, None), (2, "乙", "约2400家", True, None),
-                    (None, "丁", "1200家", False, "different_year"), (None, "丙", "约3000家", False, "different_scope"),
-                    (None, "测区", None, None, None)]
+def test_reference_is_the_newest_figure_of_the_scope_most_places_share(mini):
+    # 丁's 1200家 (2025-04-01) is the newest of scope ai: 甲 and 乙 (2024-12-31) are 3 months older
+    result = rank(mini.base, "ai_enterprises", level=None)
+    assert summary(result) == [(1, "甲", "超2800家", True, None), (2, "乙", "约2400家", True, None),
+                               (3, "丁", "1200家", True, None), (None, "丙", "约3000家", False, "different_scope"),
+                               (None, "测区", None, None, None)]
+    assert (result.meta["window"], result.meta["newest"]) == (12, "2025-04-01")
+    # 2024-12-31 + 3 months is 2025-03-31, a day short of 2025-04-01: 4 months hold them, 3 do not
+    assert [r["rank"] for r in rank(mini.base, "ai_enterprises", level=None, window=4).rows][:3] == [1, 2, 3]
+    assert summary(rank(mini.base, "ai_enterprises", level=None, window=3))[:3] == [
+        (1, "丁", "1200家", True, None), (None, "甲", "超2800家", False, "outside_window"),
+        (None, "乙", "约2400家", False, "outside_window")]
 
 
 def test_machine_fields_carry_scope_kind_date_basis_and_citations(mini):
@@ -41,9 +51,28 @@ def test_machine_fields_carry_scope_kind_date_basis_and_citations(mini):
                                  "note": None}]
 
 
-def test_a_disagreeing_source_is_attached_to_the_row(mini):
-    row = rank(mini.base, "ai_enterprises").rows[0]
-    assert [(c["text"], c["date"], c["sources"]) for c in row["conflicts"]] == [("2600余家", "2024-12-31", ["mini-late"])]
+def test_a_contradicting_source_is_attached_to_the_row(mini, contradicting):
+    from cityai_cli.kb import load
+
+    row = rank(load(contradicting).base, "ai_enterprises").rows[0]
+    assert [(c["text"], c["date"], c["sources"]) for c in row["conflicts"]] == [("2600家", "2024-12-31", ["mini-late"])]
+    # 超2800家 and 2600余家 can both hold: nothing attached
+    assert rank(mini.base, "ai_enterprises").rows[0]["conflicts"] is None
+
+
+def test_figures_the_bounds_cannot_order_share_a_rank_and_say_so(tmp_path):
+    from conftest import MINI
+    from cityai_cli.kb import load
+
+    # 乙 约2400家 (2280..2520) against 甲 2500家: neither certainly beats the other
+    text = MINI.read_text(encoding="utf-8").replace('value = "超2800家"', 'value = "2500家"')
+    (tmp_path / "seeds").mkdir()
+    seed = (MINI.parent / "seeds" / "mini.txt").read_text(encoding="utf-8").replace("超2800家", "2500家")
+    (tmp_path / "seeds" / "mini.txt").write_text(seed, encoding="utf-8")
+    (tmp_path / "t.toml").write_text(text.replace("企业超2800家", "企业2500家"), encoding="utf-8")
+    rows = rank(load(tmp_path / "t.toml").base, "ai_enterprises", level=None).rows
+    assert [(r["rank"], r["place"], r["text"], r["tie"]) for r in rows][:3] == [
+        (1, "甲", "2500家", "bounds"), (1, "乙", "约2400家", "bounds"), (3, "丁", "1200家", None)]
 
 
 def test_top_cuts_and_region_filters(mini):

@@ -24,10 +24,30 @@ def test_forecasts_are_not_targets(mini):
     assert "丁" not in {r["place"] for r in list_targets(mini.base).rows}
 
 
-def test_one_conflict_per_disagreement(mini):
-    rows = list_conflicts(mini.base).rows
-    assert [(r["place"], r["metric"], r["scope"], r["a_text"], r["a_sources"], r["b_text"], r["b_sources"], r["difference"])
-            for r in rows] == [("甲", "ai_enterprises", "ai", "超2800家", ["mini"], "2600余家", ["mini-late"], Decimal("0.0714"))]
+def summary(rows):
+    return [(r["place"], r["metric"], r["scope"], r["a_text"], r["a_sources"], r["b_text"], r["b_sources"],
+             r["relation"], r["difference"]) for r in rows]
+
+
+def test_one_row_per_contradiction(contradicting):
+    from cityai_cli.kb import load
+
+    assert summary(list_conflicts(load(contradicting).base).rows) == [
+        ("甲", "ai_enterprises", "ai", "超2800家", ["mini"], "2600家", ["mini-late"], "contradiction", Decimal("0.0714"))]
+
+
+def test_consistent_variants_only_when_asked(mini):
+    # 超2800家 and 2600余家: two lower bounds, both true at once; the tighter is shown first
+    assert list_conflicts(mini.base).rows == []
+    assert summary(list_conflicts(mini.base, everything=True).rows) == [
+        ("甲", "ai_enterprises", "ai", "超2800家", ["mini"], "2600余家", ["mini-late"], "consistent", Decimal("0.0714"))]
+    assert list_conflicts(mini.base, everything=True).meta == {"places": None, "all": True}
+
+
+def test_targets_say_met_where_a_ratio_means_nothing(mini):
+    rows = {r["place"]: r for r in list_targets(mini.base).rows}
+    # 甲: 30EFLOPS against 突破100EFLOPS, same scope; 乙: the actual is of another scope
+    assert (rows["甲"]["met"], rows["乙"]["met"]) == ("not_met", None)
 
 
 def test_merged_citations_are_not_a_conflict(mini):

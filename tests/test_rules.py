@@ -6,7 +6,9 @@ import pytest
 from cityai_cli.dates import PartialDate
 from cityai_cli.facts import Citation, Fact, MetricDef, Programme, ScopeDef, Term
 from cityai_cli.quantity import parse_figure
-from cityai_cli.rules import better, comparable, conflicts, estimate, headline, same_value
+from cityai_cli.rules import (APPROX_TOLERANCE, WINDOW_MONTHS, add_months, attainment, better, can_both_hold,
+                               certainly_better, comparable, conflicts, contradicted, contradicting, date_span,
+                               estimate, headline, interval, newest, positions, tightest, variants, within_window)
 
 METRIC = MetricDef("m", "指标", "metric", "count", "家", True, (), (),
                    (ScopeDef("main", "主", "main"), ScopeDef("other", "另", "other")))
@@ -25,12 +27,74 @@ def test_same_metric_scope_kind_and_year_are_comparable():
     assert comparable(fact(date="2024-03"), fact(date="2024-12-31", place="乙")) is None
 
 
+def test_figures_months_apart_across_a_new_year_are_comparable():
+    # 深圳 2600余家 at 2024-12-31 and 北京 约2400家 current at the 2025-03 publication
+    assert comparable(fact(date="2024-12-31"), fact(date="2025-03", basis="published", place="乙")) is None
+
+
+# --- the time rule (WINDOW_MONTHS) ----------------------------------------------------------------
+
+def test_the_window_is_twelve_months():
+    assert WINDOW_MONTHS == 12
+    assert within_window(PartialDate("2024-12-31"), PartialDate("2025-12-31"))
+    assert not within_window(PartialDate("2024-12-31"), PartialDate("2026-01-01"))
+    # 13 would take 2026-01-15 in; 11 would leave 2025-12-31 out
+    assert not within_window(PartialDate("2024-12-31"), PartialDate("2026-01-15"))
+    assert within_window(PartialDate("2024-12-31"), PartialDate("2026-01-15"), 13)
+    assert not within_window(PartialDate("2024-12-31"), PartialDate("2025-12-31"), 11)
+
+
+@pytest.mark.parametrize("a, b, months, expected", [
+    # a partial date is the interval it covers; the gap between the intervals is what counts
+    ("2024", "2025-12", 12, True),        # 2024 ends 2024-12-31; 2025-12 starts 2025-12-01
+    ("2024", "2026-01", 12, False),
+    ("2023", "2025", 12, False),          # 2023-12-31 .. 2025-01-01: a year and a day
+    ("2024", "2025", 12, True),
+    ("2024-06", "2025-06-30", 12, True),  # 2024-06 ends on the 30th
+    ("2024-06", "2025-07-01", 12, False),
+    ("2025-03", "2024-12-31", 2, False),  # in either order: 2025-03-01 is 2 months and a day on
+    ("2025-03", "2024-12-31", 3, True),
+    # 0: the same date, or a date and the month or year holding it
+    ("2024", "2024-06-30", 0, True),
+    ("2024-12", "2024-12-31", 0, True),
+    ("2024-12-30", "2024-12-31", 0, False),
+    ("2024", "2025", 0, False),
+])
+def test_distance_between_partial_dates_is_the_gap_between_their_intervals(a, b, months, expected):
+    assert within_window(PartialDate(a), PartialDate(b), months) is expected
+    assert within_window(PartialDate(b), PartialDate(a), months) is expected
+
+
+def test_months_are_calendar_months_clamped_at_the_month_end():
+    import datetime as dt
+    assert add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)
+    assert add_months(dt.date(2023, 12, 31), 2) == dt.date(2024, 2, 29)
+    assert add_months(dt.date(2024, 2, 29), 12) == dt.date(2025, 2, 28)
+    assert within_window(PartialDate("2024-01-31"), PartialDate("2024-02-29"), 1)
+    assert not within_window(PartialDate("2024-01-31"), PartialDate("2024-03-01"), 1)
+    assert date_span(PartialDate("2024-02")) == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
+    assert date_span(PartialDate("2023")) == (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+
+
+def test_a_window_passed_to_comparable_replaces_the_twelve_months():
+    old, new = fact(date="2023-06"), fact(date="2024-12", place="乙")
+    assert comparable(old, new) == "outside_window"
+    assert comparable(old, new, 18) is None
+    assert comparable(fact(date="2024"), fact(date="2024-05", place="乙"), 0) is None
+
+
+def test_newest_is_the_latest_end_and_ignores_undated_facts():
+    year, month = fact(date="2025"), fact(date="2025-03")
+    assert newest([month, year]) is year
+    assert newest([fact(kind="target", date=None, set_on="2030")]) is None
+
+
 @pytest.mark.parametrize("other, reason", [
     (fact(metric="n"), "different_metric"),
     (fact(scope="other"), "different_scope"),
     (fact(kind="target"), "different_kind"),
     (fact(kind="forecast"), "different_kind"),
-    (fact(date="2025"), "different_year"),
+    (fact(date="2026"), "outside_window"),
 ])
 def test_each_difference_has_its_reason(other, reason):
     assert comparable(fact(), other) == reason
@@ -46,18 +110,117 @@ def test_forecast_is_never_comparable_with_target_of_the_same_year():
     assert comparable(fact(kind="forecast", date="2027"), fact(kind="target", date="2027")) == "different_kind"
 
 
+# --- bounds as intervals -------------------------------------------------------------------------
+
+def q(text):
+    return parse_figure(text)
+
+
+@pytest.mark.parametrize("text, low, high", [
+    ("2400家", (Decimal(2400), 0), (Decimal(2400), 0)),
+    ("达2400家", (Decimal(2400), 0), (Decimal(2400), 0)),
+    ("超2400家", (Decimal(2400), 1), (Decimal("Infinity"), 0)),
+    ("突破2400家", (Decimal(2400), 1), (Decimal("Infinity"), 0)),
+    ("2400余家", (Decimal(2400), 1), (Decimal("Infinity"), 0)),
+    ("2400家以上", (Decimal(2400), 0), (Decimal("Infinity"), 0)),
+    ("不少于2400家", (Decimal(2400), 0), (Decimal("Infinity"), 0)),
+    ("最高2400家", (Decimal("-Infinity"), 0), (Decimal(2400), 0)),
+    ("不超过2400家", (Decimal("-Infinity"), 0), (Decimal(2400), 0)),
+    ("不到2400家", (Decimal("-Infinity"), 0), (Decimal(2400), -1)),
+    ("约2400家", (Decimal(2280), 0), (Decimal(2520), 0)),       # ± 5%
+    ("2400家左右", (Decimal(2280), 0), (Decimal(2520), 0)),
+    ("近2400家", (Decimal(2280), 0), (Decimal(2400), 0)),
+    ("3-5个", (Decimal(3), 0), (Decimal(5), 0)),
+])
+def test_each_qualifier_is_an_interval(text, low, high):
+    assert interval(q(text)) == (low, high)
+
+
+def test_the_approximate_tolerance_is_five_percent():
+    assert APPROX_TOLERANCE == Decimal("0.05")
+    assert can_both_hold(q("约2400家"), q("2520家")) and not can_both_hold(q("约2400家"), q("2521家"))
+    assert can_both_hold(q("约2400家"), q("2280家")) and not can_both_hold(q("约2400家"), q("2279家"))
+
+
+@pytest.mark.parametrize("a, b, expected", [
+    ("超2400家", "约2400家", True),
+    ("突破4500亿元", "突破4000亿元", True),
+    ("2600余家", "超2800家", True),         # two lower bounds never contradict
+    ("最高100万元", "不超过50万元", True),
+    ("超2400家", "2400家", False),          # more than 2400 is not 2400
+    ("2400家以上", "2400家", True),         # X以上 holds X
+    ("不到100家", "100家", False),
+    ("最高100家", "100家", True),
+    ("超2800家", "最高2800家", False),
+    ("约2400家", "2600家", False),
+    ("3-5个", "5个", True),
+    ("3-5个", "超5个", False),
+    ("1家", "2家", False),
+])
+def test_two_figures_conflict_only_when_their_intervals_cannot_both_hold(a, b, expected):
+    assert can_both_hold(q(a), q(b)) is expected
+    assert can_both_hold(q(b), q(a)) is expected
+
+
+@pytest.mark.parametrize("a, b, higher, expected", [
+    ("超2800家", "约2400家", True, True),
+    ("2600余家", "约2400家", True, True),     # 2600+ against at most 2520
+    ("超2800家", "2800家", True, True),
+    ("2800家", "约2800家", True, False),     # the bounds cannot tell them apart
+    ("约2800家", "2800家", True, False),
+    ("2800家", "2800家", True, False),
+    ("第二", "第三", False, True),           # where less is better
+    ("第三", "第二", False, False),
+])
+def test_certainly_better_needs_every_value_to_beat_every_value(a, b, higher, expected):
+    assert certainly_better(q(a), q(b), higher) is expected
+
+
+def test_positions_share_a_rank_where_the_bounds_cannot_break_the_tie():
+    figures = [q("超2800家"), q("约2400家"), q("2500家"), q("2000家"), q("2000家")]
+    # 约2400 (2280..2520) and 2500 overlap: both second; 2000 twice: fourth
+    assert positions(figures) == [1, 2, 2, 4, 4]
+    assert positions([q("第一"), q("第三"), q("第三")], higher_is_better=False) == [1, 2, 2]
+    assert positions([]) == []
+
+
+def test_tightest_of_agreeing_figures_is_the_narrowest():
+    assert tightest([q("突破4000亿元"), q("突破4500亿元")]) == 1
+    assert tightest([q("超2400家"), q("约2400家")]) == 1          # bounded both sides
+    assert tightest([q("最高100万元"), q("不超过50万元")]) == 1
+    assert tightest([q("约2400家"), q("2400家")]) == 1            # no width
+    assert tightest([q("2400家"), q("2400家")]) == 0               # the first of equals
+
+
+@pytest.mark.parametrize("target, actual, higher, expected", [
+    ("超20%", "约35%", True, "met"),
+    ("超20%", "20%", True, "not_met"),
+    ("超20%", "约20%", True, "undecided"),
+    ("20%", "20%", True, "met"),
+    ("第二", "第三", False, "not_met"),
+    ("第二", "第一", False, "met"),
+    ("100家", "超100家", True, "met"),
+])
+def test_attainment_is_met_when_every_value_of_the_actual_meets_the_target(target, actual, higher, expected):
+    assert attainment(q(target), q(actual), higher) == expected
+
+
 # --- conflicts ----------------------------------------------------------------------------------
 
-def test_disagreeing_comparable_facts_are_one_conflict():
-    a, b = fact("超2800家", sources=("x",)), fact("2600余家", sources=("y",))
+def test_contradicting_comparable_facts_are_one_conflict():
+    a, b = fact("最高2800家", sources=("x",)), fact("超2800家", sources=("y",))
     assert conflicts([a, b]) == [(a, b)]
     assert conflicts(f for f in (a, b)) == [(a, b)]  # any iterable, read once
     assert conflicts([a]) == [] and conflicts(iter([])) == []
 
 
-def test_agreeing_writings_are_not_a_conflict():
-    assert same_value(fact("2600余家"), fact("2600多家"))
-    assert conflicts([fact("2600余家"), fact("2600多家")]) == []
+def test_agreeing_bounds_are_not_a_conflict_but_a_variant():
+    both = [fact("约2400家", sources=("x",)), fact("超2400家", sources=("y",))]
+    assert conflicts(both) == [] and contradicted(both) == []
+    assert variants(both) == [(both[0], both[1])]            # 约2400 is bounded both sides: shown
+    lower = [fact("突破4000亿元"), fact("突破4500亿元")]
+    assert variants(lower) == [(lower[1], lower[0])]       # the tighter bound is the one shown
+    assert conflicts([fact("2600余家"), fact("2600多家")]) == variants([fact("2600余家"), fact("2600多家")]) == []
 
 
 def test_other_place_scope_or_year_is_not_a_conflict():
@@ -67,28 +230,46 @@ def test_other_place_scope_or_year_is_not_a_conflict():
     assert conflicts([base, fact("200家", date="2025")]) == []
 
 
-def test_three_disagreeing_facts_are_three_pairs_each_once():
-    facts = [fact("1家"), fact("2家"), fact("3家")]
-    assert len(conflicts(facts)) == 3
-    assert len(conflicts(facts + [fact("3家", sources=("t",))])) == 5  # the fourth agrees with the third
+def test_each_contradicted_fact_is_paired_with_its_nearest_contradiction_once():
+    one, two, three = fact("1家"), fact("2家"), fact("3家")
+    # 1 against 3 follows from (1, 2) and (2, 3): pairs grow with the facts, not their square
+    assert conflicts([one, two, three]) == [(one, two), (two, three)]
+    again = fact("3家", sources=("t",))  # agrees with three: paired with 2 below it
+    assert conflicts([one, two, three, again]) == [(one, two), (two, three), (two, again)]
+    wide, inner = fact("2-10家"), fact("3-4家")
+    low = fact("0-1家")
+    # inner (3-4) contradicts low (0-1) though wide (2-10) lies between them: inner is still named
+    assert set(map(frozenset, conflicts([low, wide, inner]))) == {frozenset((low, wide)), frozenset((low, inner))}
+    assert contradicted([low, wide, inner]) == [low, wide, inner]
 
 
-def test_conflicts_come_group_by_group_and_need_only_the_facts_in_them():
+def test_conflicts_come_group_by_group_and_need_only_the_contradicted_facts():
     # Two groups whose facts interleave: 甲 2024 (a, c, e, f) and 乙 2024 (b, d); g can be compared
     # with nothing (2025), and f agrees with c.
     a, b, c = fact("1家", sources=("a",)), fact("5家", place="乙"), fact("2家", sources=("c",))
     d, e, f = fact("6家", place="乙"), fact("3家", sources=("e",)), fact("2家", sources=("f",))
     g = fact("9家", date="2025")
     everything = [g, a, b, c, d, e, f]
-    assert conflicts(everything) == [(a, c), (a, e), (a, f), (c, e), (e, f), (b, d)]
-    # Any list in the same order that holds both facts of every pair gives the same answer.
-    paired = [x for x in everything if any(x in pair for pair in conflicts(everything))]
+    assert conflicts(everything) == [(a, c), (c, e), (e, f), (b, d)]
+    paired = contradicted(everything)
     assert paired == [a, b, c, d, e, f] and conflicts(paired) == conflicts(everything)
 
 
 def test_conflict_pairs_are_ordered_by_date():
     late, early = fact("2家", date="2024-12"), fact("1家", date="2024-01")
     assert conflicts([late, early]) == [(early, late)]
+
+
+def test_contradicting_lists_the_facts_of_the_group_that_cannot_hold_with_one():
+    one, two, bound, other_year = fact("1家"), fact("2家"), fact("超1家"), fact("5家", date="2025")
+    assert contradicting(one, [one, two, bound, other_year]) == [two, bound]
+    assert contradicting(two, [one, two, bound, other_year]) == [one]
+
+
+def test_a_large_group_is_swept_not_paired():
+    # 2,000 distinct figures in one group: 1,999 pairs, not 1,999,000
+    many = [fact(f"{n}家") for n in range(2000)]
+    assert len(conflicts(many)) == 1999 and len(contradicted(many)) == 2000
 
 
 # --- headline -----------------------------------------------------------------------------------
@@ -103,6 +284,14 @@ def test_latest_date_then_most_citations_win():
     assert headline([new, old], METRIC) is new
     one, two = fact("1家"), fact("2家", sources=("a", "b"))
     assert headline([one, two], METRIC) is two
+
+
+def test_of_agreeing_figures_of_one_date_the_tighter_bound_is_shown_whatever_the_citations():
+    loose, tight = fact("突破4000亿元", sources=("a", "b")), fact("突破4500亿元")
+    assert headline([loose, tight], METRIC) is tight
+    # contradicting figures: the most cited stands
+    cited, other = fact("1家", sources=("a", "b")), fact("2家")
+    assert headline([other, cited], METRIC) is cited
 
 
 def test_a_day_is_more_precise_than_its_year():

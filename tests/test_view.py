@@ -79,7 +79,7 @@ def test_english_compare_and_rank_tables_have_no_chinese(mini):
 def test_english_rank_reads_in_english(mini):
     text = render(view(mini.base, rank(mini.base, "industry_scale"), "en"), "table", Options(width=120))
     lines = [line.rstrip() for line in text.splitlines()]
-    assert lines[0] == "industry scale · city · 2 ranked, 1 not comparable, 0 without the figure"
+    assert lines[0] == "industry scale · city · 2 ranked (within 12 months), 1 unranked, 0 without the figure"
     delta = next(line for line in lines if "Delta" in line)
     assert re.sub(r"\s+", " ", delta).strip() == "— Delta CNY 500 bn 2024 core AI industry mini-late different scope"
 
@@ -311,3 +311,54 @@ def test_a_message_without_a_code_is_the_cores():
     from cityai_cli.errors import UsageError
     from cityai_cli.view.messages import usage_message
     assert usage_message(UsageError("bad \x1b", ["x"]), "en") == "bad \\x1b (did you mean: x?)"
+
+
+def _cells(text):
+    return [re.sub(r"\s+", " ", line).strip() for line in text.splitlines()]
+
+
+@pytest.mark.parametrize("lang, older, title", [
+    ("zh", "较早(2024), 未排名", "人工智能企业数 · 全部级别 · 1个可比排名(3个月内), 3个未排名, 1个无数据"),
+    ("en", "older (2024), unranked", "AI enterprises · all levels · 1 ranked (within 3 months), 3 unranked, 1 without the figure"),
+])
+def test_older_figures_are_marked_with_their_year_and_the_title_names_the_window(mini, lang, older, title):
+    text = render(view(mini.base, rank(mini.base, "ai_enterprises", level=None, window=3), lang), "markdown", Options())
+    assert text.splitlines()[0] == "### " + title
+    assert older in text  # 甲's and 乙's 2024-12-31: more than 3 months before 丁's 2025-04-01
+
+
+def test_a_tie_the_bounds_cannot_break_is_worded_in_both_languages(mini):
+    import dataclasses
+
+    base = dataclasses.replace(mini.base, _by_place={})
+    figures = {"超2800家": "2500家", "2600余家": "约2500家"}
+    base.facts = [dataclasses.replace(f, value=parse_figure(figures[f.value.text])) if f.value.text in figures else f
+                  for f in mini.base.facts]
+    zh = render(view(base, rank(base, "ai_enterprises"), "zh"), "markdown", Options())
+    assert "| 1 | 甲 | 2500家 | 2024-12-31 | 人工智能企业 | mini | 并列: 区间重叠, 无法分出先后 |" in zh
+    en = render(view(base, compare(base, ["甲", "乙"]), "en"), "markdown", Options())
+    assert "the bounds of Alpha, Beta overlap: no order" in en
+
+
+def test_dates_that_differ_and_variants_are_worded(mini):
+    en = render(view(mini.base, compare(mini.base, ["甲", "丁"]), "en"), "markdown", Options())
+    assert "dates differ: Alpha 2024-12-31; Delta 2025-04-01" in en
+    zh = render(view(mini.base, list_conflicts(mini.base, everything=True), "zh"), "markdown", Options())
+    assert zh.splitlines()[0] == "### 0处来源不一致, 1处写法不同但可同时成立" and "可同时成立 |" in zh
+    en = render(view(mini.base, list_conflicts(mini.base, everything=True), "en"), "markdown", Options())
+    assert en.splitlines()[0] == "### 0 disagreements between sources, 1 consistent variant"
+
+
+def test_targets_show_met_where_a_ratio_means_nothing(mini):
+    import dataclasses
+
+    from cityai_cli.facts import MetricDef
+
+    # compute capacity made a rate-like metric: 30EFLOPS against 突破100EFLOPS is not met
+    metrics = dict(mini.base.metrics)
+    m = metrics["compute_capacity"]
+    metrics["compute_capacity"] = MetricDef(m.key, m.zh, m.en, "ratio", m.unit, True, m.aliases, m.keywords, m.scopes)
+    base = dataclasses.replace(mini.base, metrics=metrics, _by_place={})
+    for lang, word_ in (("zh", "未达成"), ("en", "not yet met")):
+        text = render(view(base, list_targets(base, ["甲"]), lang), "markdown", Options())
+        assert text.rstrip().endswith(f"| {word_} |"), text

@@ -32,6 +32,18 @@ from .shell import (
     resolve_region,
 )
 
+# The comparison window (rules.WINDOW_MONTHS): a literal here, so that --help needs no import of rules.
+WindowOption = Annotated[
+    int,
+    typer.Option(
+        "--window",
+        min=0,
+        max=1200,
+        metavar="MONTHS",
+        help="Compare figures dated at most this many months apart (0: the same date or year only).",
+    ),
+]
+
 
 @app.command("list")
 @output_options
@@ -120,6 +132,7 @@ def compare_command(
         ),
     ] = None,
     as_of: AsOfOption = None,
+    window: WindowOption = 12,
     format: FormatOption = None,
     lang: LangOption = Lang.zh,
     data: DataOption = None,
@@ -135,7 +148,12 @@ def compare_command(
     loaded = load(data, with_)
     index = place_index(loaded.base)
     chosen = [metric_index(loaded.base).resolve(m) for m in nonempty("--metric", metric)] or None
-    emit(loaded, compare(loaded.base, [index.resolve(p) for p in places], chosen, parse_date(as_of)), format, lang)
+    emit(
+        loaded,
+        compare(loaded.base, [index.resolve(p) for p in places], chosen, parse_date(as_of), window),
+        format,
+        lang,
+    )
 
 
 app.command("compare")(compare_command)
@@ -164,6 +182,7 @@ def rank_command(
     forecasts: Annotated[bool, typer.Option("--forecasts", help="Rank third-party forecasts.")] = False,
     chart: Annotated[bool, typer.Option("--chart", help="Draw horizontal bars (terminal table).")] = False,
     as_of: AsOfOption = None,
+    window: WindowOption = 12,
     format: FormatOption = None,
     lang: LangOption = Lang.zh,
     data: DataOption = None,
@@ -187,7 +206,7 @@ def rank_command(
     chosen = None if level == Level.all else level.value
     emit(
         loaded,
-        rank(loaded.base, metric, chosen, top, kind, resolve_region(loaded, region), parse_date(as_of)),
+        rank(loaded.base, metric, chosen, top, kind, resolve_region(loaded, region), parse_date(as_of), window),
         format,
         lang,
         chart,
@@ -327,19 +346,27 @@ def targets_command(
 @handle_errors
 def conflicts_command(
     places: PlacesArgument = None,
+    all_: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Also list figures that differ but can all hold (约2400家 beside 超2400家), marked consistent.",
+        ),
+    ] = False,
     format: FormatOption = None,
     lang: LangOption = Lang.zh,
     data: DataOption = None,
     with_: WithOption = None,
 ) -> None:
-    """Where sources disagree: same place, metric, scope, kind and year, different figures.
+    """Where sources contradict each other: same place, metric, scope, kind and year, figures that cannot both hold.
 
-    Example: cityai conflicts 深圳
+    Example: cityai conflicts 深圳 --all
     """
     from ..query.conflicts import list_conflicts
 
     loaded = load(data, with_)
-    emit(loaded, list_conflicts(loaded.base, resolve_places(loaded, places) if places else None), format, lang)
+    names = resolve_places(loaded, places) if places else None
+    emit(loaded, list_conflicts(loaded.base, names, all_), format, lang)
 
 
 @app.command("policies")

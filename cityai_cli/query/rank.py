@@ -1,9 +1,11 @@
 """`rank --by METRIC`: places ordered by their figure, ranked only where comparable.
 
-The reference group is the (scope, year) most places share (ties: the metric's main scope, then
-the latest year); rows in it are ranked, equal figures sharing a rank (1, 1, 1, 4). Every other
-row is listed after them, unranked, with `comparable = false` and the reason code from
-`rules.comparable`. Places without the figure come last.
+The reference scope is the one most places have a figure in (ties: the metric's main scope); the
+reference fact is its newest figure (`rules.newest`), and every figure comparable with it
+(`rules.comparable`: same scope and kind, dated within `window` months) is ranked, equal figures
+sharing a rank (1, 1, 1, 4). Every other row is listed after them, unranked, with
+`comparable = false` and the reason code (older figures: `outside_window`). Places without the
+figure come last.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Dict, List, Optional
 
 from ..dates import PartialDate
 from ..facts import Base, Fact
-from ..rules import better, comparable, conflicts, headline
+from ..rules import WINDOW_MONTHS, better, comparable, contradicting, headline, newest, positions, same_value
 from .common import Record, Result, fact_fields, in_region, quantity_fields
 
 
@@ -25,6 +27,7 @@ def rank(
     kind: str = "actual",
     region: Optional[str] = None,
     as_of: Optional[PartialDate] = None,
+    window: int = WINDOW_MONTHS,
 ) -> Result:
     definition = base.metrics[metric]
     levels = base.place_levels()
@@ -49,21 +52,23 @@ def rank(
             ]
             if in_scope:
                 fact = headline(in_scope, definition, as_of) or fact
-        reason = comparable(fact, reference) if reference else None
+        reason = comparable(fact, reference, window) if reference else None
         (ranked if reason is None else others).append((fact, reason))
-    keyed = sorted(((better(definition, fact) + (fact.place,), fact) for fact, _ in ranked), key=lambda pair: pair[0])
+    # Ranks by the bounds (rules.positions: 1 + how many certainly beat a figure; figures the
+    # bounds cannot tell apart share one: 1, 1, 1, 4), then rows for only the first `top`.
+    ranks = positions([fact.value for fact, _ in ranked], definition.higher_is_better)
+    keyed = sorted(
+        zip(ranks, (fact for fact, _ in ranked)), key=lambda pair: (pair[0], better(definition, pair[1]), pair[1].place)
+    )
+    ties = _ties(keyed)
     others.sort(key=lambda pair: (definition.scope_order(pair[0].scope), better(definition, pair[0]), pair[0].place))
-    # Ranks first (equal figures share one: 1, 1, 1, 4), then rows for only the first `top`.
-    positions: List[int] = []
-    for position, (key, _) in enumerate(keyed, start=1):
-        tied = positions and key[:-1] == keyed[position - 2][0][:-1]
-        positions.append(positions[-1] if tied else position)
     missing = sorted(set(places) - set(present))
     limit = len(keyed) + len(others) + len(missing) if top is None else top
     # A row's conflicts are among all its place's headline facts, whatever --as-of keeps.
     known = candidates if as_of is None else {name: base.headline_facts(name, metric, kind) for name in present}
     rows: List[Record] = [
-        _row(levels, fact, known[fact.place], rank_, True, None) for (_, fact), rank_ in zip(keyed[:limit], positions)
+        {**_row(levels, fact, known[fact.place], rank_, True, None), "tie": ties.get(rank_)}
+        for rank_, fact in keyed[:limit]
     ]
     rows += [_row(levels, fact, known[fact.place], None, False, reason) for fact, reason in others[: limit - len(rows)]]
     rows += [_row(levels, None, [], None, False, None, name) for name in missing[: limit - len(rows)]]
@@ -92,18 +97,33 @@ def rank(
             "without": len(places) - len(present),
             "ranked": len(ranked),
             "levels_with_figure": elsewhere,
+            "window": window,
+            "newest": str(reference.date) if reference and reference.date else None,
         },
     )
 
 
-def _reference(present, definition) -> Optional[Fact]:
-    """The best fact of the (scope, year) group that most places share."""
+def _reference(present: Dict[str, Fact], definition) -> Optional[Fact]:
+    """The newest fact of the scope that most places have a figure in (ties: the main scope)."""
     if not present:
         return None
-    groups = Counter((f.scope, f.date.year if f.date else None) for f in present.values())
-    scope, year = max(groups, key=lambda g: (g[1] is not None, groups[g], -definition.scope_order(g[0]), g[1] or 0))
-    members = [f for f in present.values() if f.scope == scope and (f.date.year if f.date else None) == year]
-    return min(members, key=lambda f: better(definition, f))
+    counts = Counter(f.scope for f in present.values())
+    scope = max(counts, key=lambda s: (counts[s], -definition.scope_order(s)))
+    members = [f for f in present.values() if f.scope == scope]
+    return newest(members) or members[0]
+
+
+def _ties(keyed: List[tuple]) -> Dict[int, str]:
+    """rank -> "equal" when the rows sharing it state one figure, "bounds" when the bounds of
+    different figures cannot order them (约2400 and 2500): the view says which."""
+    shared: Dict[int, List[Fact]] = {}
+    for rank_, fact in keyed:
+        shared.setdefault(rank_, []).append(fact)
+    return {
+        rank_: "equal" if all(same_value(facts[0], f) for f in facts) else "bounds"
+        for rank_, facts in shared.items()
+        if len(facts) > 1
+    }
 
 
 def _row(
@@ -118,13 +138,14 @@ def _row(
     """siblings: the place's headline facts of the metric and kind, among which `fact` may conflict."""
     place = fact.place if fact else name
     assert place is not None, "a row names its place"
-    disagreeing = [b if a is fact else a for a, b in conflicts(siblings) if fact in (a, b)] if fact else []
+    disagreeing = contradicting(fact, siblings) if fact else []
     return {
         "rank": position,
         "place": place,
         "level": levels[place],
         "comparable": is_comparable if fact else None,
         "reason": reason,
+        "tie": None,
         **fact_fields(fact),
         "_chart": fact.value.value if fact and is_comparable else None,  # bars only for ranked rows
         "conflicts": [

@@ -2,7 +2,9 @@
 
 Progress is computed whenever the actual figure shares the target's metric and scope key and the
 metric is an amount that grows toward its target (the one rule in `progress`); otherwise the
-record carries why not as a code.
+record carries why not as a code. Where the scope is shared, `met` says whether the actual's
+bounds meet the target's (`rules.attainment`: met | not_met | undecided): what a rate or a
+rank, where a ratio means nothing, shows instead.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import List, Optional, Tuple
 
 from ..facts import Base, Fact, MetricDef
-from ..rules import headline
+from ..rules import attainment, headline
 from .common import Record, Result, fact_fields, in_region, items_of
 
 # A rate, a rank or a membership is met or not; actual ÷ target of one says nothing (a growth of
@@ -50,6 +52,8 @@ def list_targets(
         actuals = base.headline_facts(target.place, target.metric, "actual")
         actual = headline([f for f in actuals if f.scope == target.scope], definition) or headline(actuals, definition)
         ratio, reason = progress(target, actual, definition)
+        shared = actual is not None and (actual.metric, actual.scope) == (target.metric, target.scope)
+        met = attainment(target.value, actual.value, definition.higher_is_better) if shared else None  # type: ignore[union-attr]
         rows.append(
             {
                 "place": target.place,
@@ -59,6 +63,7 @@ def list_targets(
                 **fact_fields(actual, "actual_"),
                 "progress": ratio,
                 "progress_reason": reason,
+                "met": met,
             }
         )
     rows.sort(key=lambda r: (r["date"] or "9999", r["place"], r["metric"]))

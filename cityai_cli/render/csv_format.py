@@ -28,10 +28,16 @@ def render(report: Report, options) -> str:
     table = report.tables[report.primary]
     writer.writerow([text_cell(column.key) for column in table.columns])
     # Column by column (a 3,000-row table has ~100,000 cells); text, most cells, is looked up in
-    # text_cell's memo directly, anything else goes through cell().
-    cells = [_column(column, table.rows) for column in table.columns]
-    writer.writerows(zip(*cells))
+    # text_cell's memo directly, anything else goes through cell(). In chunks of rows, so that
+    # the cells of a long table (conflicts at scale: 100,000 rows) are never all held at once.
+    rows = table.rows
+    for start in range(0, len(rows), _CHUNK):
+        chunk = rows[start : start + _CHUNK]
+        writer.writerows(zip(*[_column(column, chunk) for column in table.columns]))
     return out.getvalue()
+
+
+_CHUNK = 4096
 
 
 def _column(column: Column, rows: list) -> list:

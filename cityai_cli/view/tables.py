@@ -8,7 +8,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from ..facts import Base
 from ..quantity import format_number, remembered
 from ..report import Column, Record, Table
-from . import builder, fact_columns, label, legend, names
+from . import builder, fact_columns, legend, names
 from .words import word
 
 
@@ -70,7 +70,9 @@ def rank_table(base: Base, result, lang: str) -> List[Table]:
     meta = result.meta
 
     def why(r: Record, glue: bool = True) -> str:
-        parts = [label(lang, "reason", r["reason"])] if r["reason"] else []
+        year = (r["date"] or "")[:4]
+        parts = [word(lang, f"reason.{r['reason']}", year=year)] if r["reason"] else []
+        parts += [word(lang, "tie.bounds")] if r.get("tie") == "bounds" else []
         parts += [
             f"{names.figure(c['_quantity'], lang, glue)} ({', '.join(c['sources'])})" for c in r["conflicts"] or []
         ]
@@ -83,6 +85,7 @@ def rank_table(base: Base, result, lang: str) -> List[Table]:
         *fact_columns(base, lang, metric_of=lambda r: meta["metric"]),
         Column("comparable", "comparable", "bool", in_table=False),
         Column("reason", "reason", in_table=False),
+        Column("tie", "tie", in_table=False),
         Column("conflicts", "conflicts", in_table=False),
         Column("why", word(lang, "why"), atomic=True, cell=why, value=lambda r: why(r, False) or None),
     ]
@@ -95,6 +98,7 @@ def rank_table(base: Base, result, lang: str) -> List[Table]:
         kind=kind,
         level=level,
         ranked=meta["ranked"],
+        window=meta["window"],
         others=meta["with_figure"] - meta["ranked"],
         without=meta["without"],
     )
@@ -109,8 +113,8 @@ def rank_table(base: Base, result, lang: str) -> List[Table]:
 
 def _flag_text(base: Base, flag: Record, lang: str, metric: str, glue: bool = False) -> str:
     code = flag["code"]
-    if code == "only_one":
-        return word(lang, "flag.only_one", places=", ".join(names.place(base, p, lang) for p in flag["places"]))
+    if code in ("only_one", "tie"):
+        return word(lang, f"flag.{code}", places=", ".join(names.place(base, p, lang) for p in flag["places"]))
     if code == "sources_disagree":
         return word(
             lang,
@@ -120,12 +124,12 @@ def _flag_text(base: Base, flag: Record, lang: str, metric: str, glue: bool = Fa
             text=names.figure(flag["_quantity"], lang, glue),
             date=flag["date"],
         )
-    if code in ("different_scope", "different_year", "no_deadline"):
+    if code in ("different_scope", "outside_window", "dates_differ", "no_deadline"):
         show = (
             (lambda v: names.scope(base, metric, v, lang)) if code == "different_scope" else (lambda v: str(v or "—"))
         )
         detail = "; ".join(f"{names.place(base, p, lang)} {show(v)}" for p, v in flag["places"].items())
-        return word(lang, f"flag.{code}", detail=detail)
+        return word(lang, f"flag.{code}", detail=detail, window=flag.get("window"))
     return word(lang, f"flag.{code}")
 
 
@@ -191,6 +195,8 @@ def targets_table(base: Base, result, lang: str) -> List[Table]:
     def progress(r: Record) -> str:
         if r["progress"] is not None:
             return f"{r['progress'] * 100:.0f}%"
+        if r["progress_reason"] == "not_an_amount" and r.get("met"):
+            return word(lang, f"met.{r['met']}")
         scope = names.scope(base, r["metric"], r["actual_scope"], lang) if r["actual_scope"] else ""
         return word(lang, f"progress.{r['progress_reason']}", scope=scope)
 
@@ -217,6 +223,7 @@ def targets_table(base: Base, result, lang: str) -> List[Table]:
         ),
         Column("progress", word(lang, "progress"), "number", cell=progress),
         Column("progress_reason", "progress_reason", in_table=False),
+        Column("met", "met", in_table=False),
     ]
     return [_table("targets", word(lang, "t.targets", n=len(result.rows)), columns, result.rows, lang, dated=True)]
 
@@ -249,15 +256,26 @@ def conflicts_table(base: Base, result, lang: str) -> List[Table]:
                 value=_side_cell(side, lang, machine=True),
             )
         )
+    columns.append(Column("relation", "relation", in_table=False))
     columns.append(
         Column(
             "difference",
             word(lang, "difference"),
             "number",
-            cell=lambda r: f"{r['difference'] * 100:.0f}%" if r["difference"] is not None else "—",
+            cell=lambda r: (
+                word(lang, "relation.consistent")
+                if r["relation"] == "consistent"
+                else f"{r['difference'] * 100:.0f}%"
+                if r["difference"] is not None
+                else "—"
+            ),
         )
     )
-    return [_table("conflicts", word(lang, "t.conflicts", n=len(result.rows)), columns, result.rows, lang, dated=True)]
+    contradictions = sum(r["relation"] == "contradiction" for r in result.rows)
+    title = word(lang, "t.conflicts", n=contradictions)
+    if result.meta.get("all"):
+        title += word(lang, "t.variants", n=len(result.rows) - contradictions)
+    return [_table("conflicts", title, columns, result.rows, lang, dated=True)]
 
 
 def _side_cell(side: str, lang: str, machine: bool = False) -> Callable[[Record], Any]:
