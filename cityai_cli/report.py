@@ -18,9 +18,13 @@ Record = Dict[str, Any]
 class Column(Frozen):
     """kind: text | number | bool (numbers stay numbers in CSV/JSON); in_table: shown in the
     terminal table / markdown; atomic: its words (figures, dates, ids) are never broken across
-    lines; value: a derived (label) column's machine value."""
+    lines; value: a derived (label) column's machine value. role (terminal table only): "sources",
+    its ids become footnote markers [1] [2] with a legend under the table; "note", its prose
+    becomes a numbered footnote under the table and the cell shows the marker; "labelled", a note
+    that starts with its header ("特殊比例: 60% [startup]"); beside: the key of
+    the column whose cell carries this column's markers (then it has no column of its own)."""
 
-    __slots__ = ("key", "header", "kind", "in_table", "cell", "atomic", "value")
+    __slots__ = ("key", "header", "kind", "in_table", "cell", "atomic", "value", "role", "beside")
     key: str
     header: str
     kind: str
@@ -28,6 +32,8 @@ class Column(Frozen):
     cell: Optional[Callable[[Record], str]]
     atomic: bool
     value: Optional[Callable[[Record], Any]]
+    role: str
+    beside: str
 
     def __init__(
         self,
@@ -38,6 +44,8 @@ class Column(Frozen):
         cell: Optional[Callable[[Record], str]] = None,
         atomic: bool = False,
         value: Optional[Callable[[Record], Any]] = None,
+        role: str = "",
+        beside: str = "",
     ):
         _set(self, "key", key)
         _set(self, "header", header)
@@ -46,6 +54,8 @@ class Column(Frozen):
         _set(self, "cell", cell)
         _set(self, "atomic", atomic)
         _set(self, "value", value)
+        _set(self, "role", role)
+        _set(self, "beside", beside)
 
     def get(self, record: Record) -> Any:
         """The value CSV and JSON write: the record's field, or the derived label."""
@@ -59,7 +69,9 @@ class Column(Frozen):
 
 class Table:
     """chart: a numeric key to draw as bars (terminal table only); caption: a legend under the
-    terminal table (marks used in cells)."""
+    terminal table (marks used in cells). absent: a record's name when the terminal table lists
+    it in one line under the table ("无数据 (15): 上海, 东莞") instead of as a row, None when it
+    is a row; absent_label starts that line. CSV and JSON keep every record as a row."""
 
     def __init__(
         self,
@@ -70,6 +82,8 @@ class Table:
         chart: Optional[str] = None,
         empty: str = "(none)",
         caption: str = "",
+        absent: Optional[Callable[[Record], Optional[str]]] = None,
+        absent_label: str = "",
     ):
         self.name = name
         self.title = title
@@ -78,6 +92,8 @@ class Table:
         self.chart = chart
         self.empty = empty
         self.caption = caption
+        self.absent = absent
+        self.absent_label = absent_label
 
     def __repr__(self) -> str:
         return f"Table(name={self.name!r}, title={self.title!r}, {len(self.columns)} columns, {len(self.rows)} rows)"

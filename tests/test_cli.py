@@ -361,14 +361,14 @@ def test_compare_in_english(cli):
         "### Alpha vs Beta vs Delta\n\n"
         "| metric | Alpha | Beta | Delta | note |\n"
         "|---|---|---|---|---|\n"
-        "| AI enterprises | over 2,800 ★<br>2024-12-31 | about 2,400<br>2024-12-31 | 1,200<br>2025-04-01* | "
+        "| AI enterprises | over 2,800 ★ 2024-12-31 | about 2,400 2024-12-31 | 1,200 2025-04-01* | "
         "dates differ: Alpha 2024-12-31; Beta 2024-12-31; Delta 2025-04-01 |\n"
-        "| industry scale | CNY 360 bn<br>2024 | over CNY 400 bn<br>2024 | CNY 500 bn<br>2024 | "
+        "| industry scale | CNY 360 bn 2024 | over CNY 400 bn 2024 | CNY 500 bn 2024 | "
         "different scope: Alpha AI industry; Beta AI industry; Delta core AI industry |\n"
-        "| compute capacity | 30 EFLOPS<br>2025-04-01* | 20 EFLOPS<br>2025 | — | "
+        "| compute capacity | 30 EFLOPS 2025-04-01* | 20 EFLOPS 2025 | — | "
         "different scope: Alpha citywide compute; Beta compute available in real time |\n"
-        "| compute capacity (target) | over 100 EFLOPS ★<br>2027 | 50 EFLOPS<br>2026 | — | dates differ: Alpha 2027; Beta 2026 |\n"
-        "| compute capacity (forecast) | — | — | 200 EFLOPS<br>2027 | only Delta |\n")
+        "| compute capacity (target) | over 100 EFLOPS ★ 2027 | 50 EFLOPS 2026 | — | dates differ: Alpha 2027; Beta 2026 |\n"
+        "| compute capacity (forecast) | — | — | 200 EFLOPS 2027 | only Delta |\n")
 
 
 def test_compare_metric_option_is_repeatable(cli):
@@ -390,9 +390,9 @@ def test_targets_exact(cli):
         ("甲", "compute_capacity", "突破100EFLOPS", "2027", "30EFLOPS", "citywide", "0.3", "")]
     assert run(cli, "targets", "甲", "-f", "markdown").stdout == (
         "### 1个目标\n\n"
-        "| 地区 | 指标 | 目标 | 日期 | 口径 | 来源 | 最新实际 | 完成度 |\n"
-        "|---|---|---|---|---|---|---|---:|\n"
-        "| 甲 | 智能算力规模 | 突破100EFLOPS | 2027 | 全市智能算力 | mini | 30EFLOPS (2025-04-01*) | 30% |\n")
+        "| 地区 | 指标 / 口径 | 目标 | 来源 | 最新实际 | 完成度 |\n"
+        "|---|---|---|---|---|---:|\n"
+        "| 甲 | 智能算力规模<br>全市智能算力 | 突破100EFLOPS 2027 | mini | 30EFLOPS (2025-04-01*) | 30% |\n")
 
 
 def test_targets_filters(cli):

@@ -23,7 +23,7 @@ def test_exit_status_is_what_sys_exit_would_make_of_it(capsys, code, status, sai
     ("list", "--level", "all", "-f", "json"),
     ("policies", "-f", "csv"),
     ("show", "深圳", "-f", "markdown"),
-    ("rank", "--by", "产业规模", "-f", "table", "--width", "100"),
+    ("rank", "--by", "产业规模", "--all", "-f", "table", "--width", "100"),
 ])
 def test_a_process_writes_everything_the_command_line_does_in_process(cli, args):
     expected = cli(*args)

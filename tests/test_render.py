@@ -125,9 +125,15 @@ def test_no_cell_loses_a_character_at_any_width(project, command, width):
               "subsidies": lambda: subsidies.list_programmes(project.base, spend=Decimal(3000000))}[command]()
     report = view(project.base, result, "zh")
     printed = _ink(render(report, "table", Options(width=width)))
-    expected = _ink("".join(printable(t.title) + "".join(printable(c.header) for c in t.columns if c.in_table)
-                            + "".join(printable(c.show(r)) for r in t.rows for c in t.columns if c.in_table)
-                            for t in report.tables))
+    # A source id or a note is printed once under its table, however many rows carry its marker.
+    footnotes = {text for t in report.tables for r in t.rows for c in t.columns if c.in_table and c.role
+                 for text in (printable(c.show(r)).split(", ") if c.role == "sources" else [printable(c.show(r))])
+                 if text != "—"}  # a cell without a note is left blank
+    expected = _ink("".join(printable(t.title) + "".join(printable(c.header) for c in t.columns
+                                                         if c.in_table and not (c.role and c.beside))
+                            + "".join(printable(c.show(r)) for r in t.rows for c in t.columns
+                                      if c.in_table and not c.role)
+                            for t in report.tables) + "".join(footnotes))
     missing = expected - printed
     assert not missing, "".join(sorted(missing.elements()))
 
@@ -146,3 +152,240 @@ def test_csv_nested_records_are_one_json_document_with_controls_escaped():
 
     assert cell([{"quote": "a\u202eb", "value": Decimal("2.50")}], "text") == '[{"quote": "a\\u202eb", "value": 2.5}]'
     assert cell({"n": Decimal("3")}, "text") == '{"n": 3}'
+
+
+# Footnotes, the no-data line and widths, on small synthetic tables: each rule pinned on its own.
+def _footnoted_table(**table):
+    columns = [Column("name", "名称"), Column("value", "数值", "number"),
+               Column("sources", "来源", atomic=True, role="sources"), Column("why", "说明", role="note")]
+    rows = [{"name": "甲", "value": Decimal(3), "sources": ["s-b", "s-a"], "why": "年份不同"},
+            {"name": "乙", "value": Decimal(2), "sources": ["s-a"], "why": ""},
+            {"name": "丙", "value": Decimal(1), "sources": ["s-c"], "why": "年份不同"},
+            {"name": "丁", "value": None, "sources": [], "why": None}]
+    return Table("t", "T", columns, rows, **table)
+
+
+def _lines(text):
+    return [line.rstrip() for line in text.splitlines()]
+
+
+def test_source_ids_become_markers_numbered_in_order_of_appearance_with_a_legend():
+    lines = _lines(render(report(_footnoted_table()), "table", Options(width=80)))
+    assert lines[0] == "T"
+    assert lines[1].split() == ["名称", "数值", "来源", "说明"]          # one header row
+    assert lines[3].split() == ["甲", "3", "[1]", "[2]", "[4]"]        # the cell's markers in order
+    assert lines[4].split() == ["乙", "2", "[2]"]
+    assert lines[5].split() == ["丙", "1", "[3]", "[4]"]               # one note, one number
+    assert lines[6].split() == ["丁", "—"]
+    assert lines[7:] == ["[1] s-b  [2] s-a  [3] s-c", "[4] 年份不同"]
+
+
+def test_machine_formats_keep_full_ids_and_notes():
+    data = json.loads(render(report(_footnoted_table()), "json"))
+    assert data[0]["sources"] == ["s-b", "s-a"] and data[0]["why"] == "年份不同"
+    assert "[1]" not in render(report(_footnoted_table()), "csv")
+    assert "| 甲 | 3 | s-b, s-a | 年份不同 |" in render(report(_footnoted_table()), "markdown")
+
+
+def test_rows_without_data_are_one_line_under_the_table_unless_all_rows():
+    table = _footnoted_table(absent=lambda r: r["name"] if r["value"] is None else None, absent_label="无数据")
+    lines = _lines(render(report(table), "table", Options(width=80)))
+    assert lines[-1] == "无数据 (1): 丁"
+    assert not any(line.startswith("丁") for line in lines)
+    every = _lines(render(report(table), "table", Options(width=80, all_rows=True)))
+    assert every[6].split() == ["丁", "—"] and not any("无数据" in line for line in every)
+    assert len(json.loads(render(report(table), "json"))) == 4      # machine formats: every record
+
+
+def test_the_no_data_line_folds_between_names_never_inside_one():
+    rows = [{"name": f"Place {i}", "value": None} for i in range(8)] + [{"name": "Shown", "value": Decimal(1)}]
+    table = Table("t", "T", COLUMNS[:2], rows, absent=lambda r: r["name"] if r["value"] is None else None,
+                  absent_label="No data")
+    lines = _lines(render(report(table), "table", Options(width=40)))
+    tail = lines[lines.index(next(line for line in lines if line.startswith("No data"))):]
+    assert tail == ["No data (8): Place 0, Place 1, Place 2,", "Place 3, Place 4, Place 5, Place 6,",
+                    "Place 7"]
+
+
+def test_the_no_data_line_names_three_lines_of_places_then_an_ellipsis():
+    rows = [{"name": f"Place {i}", "value": None} for i in range(3000)] + [{"name": "Shown", "value": Decimal(1)}]
+    table = Table("t", "T", COLUMNS[:2], rows, absent=lambda r: r["name"] if r["value"] is None else None,
+                  absent_label="No data")
+    lines = _lines(render(report(table), "table", Options(width=40)))
+    tail = lines[lines.index(next(line for line in lines if line.startswith("No data"))):]
+    assert tail == ["No data (3000): Place 0, Place 1,", "Place 2, Place 3, Place 4, Place 5,",
+                    "Place 6, Place 7, Place 8, Place 9, …"]
+    assert len(json.loads(render(report(table), "json"))) == 3001
+
+
+def test_a_labelled_note_beside_a_cell_says_what_it_is():
+    columns = [Column("name", "名称"), Column("rate", "比例", atomic=True),
+               Column("special", "特殊比例", role="labelled", beside="rate"),
+               Column("sources", "来源", atomic=True, role="sources", beside="name")]
+    rows = [{"name": "甲券", "rate": "不超过50%", "special": "60% [startup]", "sources": ["s"]},
+            {"name": "乙券", "rate": "—", "special": "", "sources": ["s"]}]
+    lines = _lines(render(report(Table("t", "T", columns, rows)), "table", Options(width=80)))
+    assert lines[1].split() == ["名称", "比例"]                       # no column of its own
+    assert lines[3].split() == ["甲券", "[1]", "不超过50%", "[2]"]
+    assert lines[-2:] == ["[1] s", "[2] 特殊比例: 60% [startup]"]
+
+
+def test_a_table_stacks_only_under_60_columns():
+    table = _footnoted_table()
+    assert _lines(render(report(table), "table", Options(width=60)))[1].split() == ["名称", "数值", "来源", "说明"]
+    stacked = _lines(render(report(table), "table", Options(width=59)))
+    assert stacked[1].startswith("─") and stacked[2].split() == ["名称", "甲"]
+
+
+def test_a_name_is_not_cut_into_short_pieces_while_another_column_has_room():
+    # The note column could fold to 8 cells; the name takes the room instead of folding 东莞算力/券.
+    columns = [Column("name", "名称"), Column("note", "备注")]
+    rows = [{"name": "东莞算力券", "note": "a b c d e f g h i j k l m n"}]
+    lines = _lines(render(report(Table("t", "T", columns, rows)), "table", Options(width=60)))
+    assert lines[3].startswith("东莞算力券  ")
+
+
+def test_widths_go_where_they_save_lines():
+    # A short prose column fits whole; the long one takes the rest instead of both folding.
+    columns = [Column("a", "甲"), Column("b", "乙")]
+    rows = [{"a": "人工智能产业", "b": "一二三四五六七八九十" * 8}]
+    lines = _lines(render(report(Table("t", "T", columns, rows)), "table", Options(width=60)))
+    assert lines[3].startswith("人工智能产业  一二三四")
+    assert len(lines) == 3 + 4                                        # 160 cells in 46: four lines
+
+
+def test_a_compound_word_folds_after_its_hyphen_in_a_cell_but_an_id_in_a_note_never():
+    from cityai_cli.render.table_format import _NOTE_TOKEN, _TOKEN, _fold
+
+    assert _fold("corpus-opening reward", 8) == "corpus-\nopening\nreward"
+    assert _fold("from mini-late", 6, pattern=_NOTE_TOKEN) == "from\nmini-late"
+    assert _TOKEN.findall("newsweek-2025-03-17") == ["newsweek-2025-03-17"]
+    assert _TOKEN.findall("[[引文]]") == ["[[", "引", "文", "]]"]
+    assert _TOKEN.findall("2025-03*") == ["2025-03*"]
+
+
+def test_a_piece_of_a_name_under_four_characters_is_counted_where_widths_are_weighed():
+    from cityai_cli.render.table_format import _count, _sizes
+
+    assert _count(_sizes("东莞算力券", False), 8) == (2, 1)          # 东莞算力 / 券
+    assert _count(_sizes("东莞算力券", False), 10) == (1, 0)
+    assert _count(_sizes("人工智能核心产业", False), 12) == (2, 1)    # 人工智能核心 / 产业
+    assert _count(_sizes("人工智能核心产业", False), 8) == (2, 0)     # 人工智能 / 核心产业
+    assert _count(_sizes("最高5000万元(总额)", False), 12) == (2, 0)  # a figure and (总额) are no name
+    assert _count(_sizes("深圳训力券 [1] [2]", False), 12) == (2, 0)
+
+
+# The tables as users meet them, on the bundled base: they fit 80 columns, and at any width from
+# 40 to 200 no figure, date, id or mark is split across lines.
+def _bundled(project, command: str):
+    from cityai_cli.query import compare, conflicts, places, rank, subsidies, targets
+    from cityai_cli.query.cite import cite_programme
+    base = project.base
+    return {
+        "rank": lambda: rank.rank(base, "ai_enterprises"),
+        "compare": lambda: compare.compare(base, ["深圳", "上海", "北京"]),
+        "compare2": lambda: compare.compare(base, ["深圳", "上海"]),
+        "funds": lambda: subsidies.list_programmes(base, funds=True),
+        "subsidies": lambda: subsidies.list_programmes(base),
+        "spend": lambda: subsidies.list_programmes(base, spend=Decimal(3000000)),
+        "targets": lambda: targets.list_targets(base),
+        "conflicts": lambda: conflicts.list_conflicts(base, everything=True),  # the bundled base agrees
+        "policies": lambda: places.list_policies(base),
+        "cite": lambda: cite_programme(base, "东莞算力券", project.seed_text),
+    }[command]()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("command, most", [("rank", 30), ("compare", 70), ("compare2", 50), ("subsidies", 30),
+                                           ("spend", 30), ("funds", 30), ("targets", 70), ("conflicts", 30),
+                                           ("policies", 120)])
+def test_main_tables_fit_80_columns_with_one_header_row(project, command, most, lang):
+    from cityai_cli.render.table_format import _Shown
+    from cityai_cli.view import view
+    if (command, lang) == ("compare", "en"):
+        most = 85  # English metric names are three times as long; still one table
+    report = view(project.base, _bundled(project, command), lang)
+    text = render(report, "table", Options(width=80))
+    lines = text.splitlines()
+    assert len(lines) <= most, text
+    first = _Shown(report.tables[0]).headers[0]
+    rules = [i for i, line in enumerate(lines) if line.startswith("─")]
+    assert len(rules) == 1, text                              # one header row, not a block per record
+    assert first in " ".join(lines[1 : rules[0]]).split() and rules[0] <= 3, text
+    assert max(len(line) for line in lines) <= 80
+
+
+def _atoms(report, lang: str):
+    """What no line may split: the figures, dates and source ids the table shows (in a cell or a
+    footnote under it)."""
+    import re
+
+    from cityai_cli.view import names
+    atoms = set()
+    for table in report.tables:
+        shown = [column for column in table.columns if column.in_table]
+        for row in table.rows:
+            cells = " ".join(printable(column.show(row)) for column in shown).replace("\u00a0", " ")
+            atoms.update(re.findall(r"\b[0-9]{4}(?:-[0-9]{2}){0,2}[*~]?", cells))
+            for key, value in row.items():
+                if key.startswith("_") and key.endswith("quantity") and value is not None:
+                    figure = names.figure(value, lang)  # one in words alone may fold between them
+                    atoms.update([figure] if figure in cells and re.search("[0-9]", figure) else [])
+            for column in shown:
+                if column.role == "sources":
+                    value = row.get(column.key)
+                    atoms.update(value if isinstance(value, list) else [value] if value else [])
+    return {atom.replace("\u00a0", " ") for atom in atoms}
+
+
+_SWEEP = sorted(set(range(40, 201, 10)) | {59, 60, 61, 79, 80, 81, 200})
+
+
+@pytest.mark.parametrize("command, lang", [("rank", "zh"), ("rank", "en"), ("compare", "zh"), ("compare", "en"),
+                                           ("spend", "zh"), ("spend", "en"), ("targets", "zh"), ("targets", "en"),
+                                           ("conflicts", "zh"), ("policies", "en"), ("cite", "zh")])
+def test_no_figure_id_or_mark_is_split_at_any_width(project, command, lang):
+    import re
+
+    from cityai_cli.view import view
+    report = view(project.base, _bundled(project, command), lang)
+    atoms = _atoms(report, lang)
+    quotes = "".join(str(row.get("paragraph") or "") for table in report.tables for row in table.rows)
+    headers = [column.header for table in report.tables for column in table.columns if "[[" in column.header]
+    for width in _SWEEP:
+        lines = render(report, "table", Options(width=width)).replace("\u00a0", " ").splitlines()
+        split = [atom for atom in atoms if not any(atom in line for line in lines)]
+        assert not split, (width, split)
+        assert not [line for line in lines if re.search(r"\[[0-9]+$|^ *[0-9]+\]", line)], width  # markers
+        text = "\n".join(lines)
+        for header in headers:  # printed once, or once a record when stacked
+            text = text.replace(header, "")
+        for mark in ("[[", "]]"):
+            assert text.count(mark) == quotes.count(mark), (width, mark)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_figure_id_or_mark_is_split_at_any_width_on_the_small_base(mini, lang):
+    """Every third width from 40 to 200, on the small base."""
+    from cityai_cli.query import compare, rank, subsidies, targets
+    from cityai_cli.view import view
+    base = mini.base
+    for result in (rank.rank(base, "ai_enterprises"), compare.compare(base, ["甲", "乙", "丁"]),
+                   subsidies.list_programmes(base, spend=Decimal(3000000)), targets.list_targets(base)):
+        report = view(base, result, lang)
+        atoms = _atoms(report, lang)
+        for width in range(40, 201, 3):
+            lines = render(report, "table", Options(width=width)).replace("\u00a0", " ").splitlines()
+            assert not [atom for atom in atoms if not any(atom in line for line in lines)], (result.name, width)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_rank_chart_draws_its_bars_in_the_table_at_80_columns(project, lang):
+    from cityai_cli.query import rank
+    from cityai_cli.view import view
+    report = view(project.base, rank.rank(project.base, "industry_scale"), lang)
+    lines = render(report, "table", Options(width=80, chart=True)).splitlines()
+    assert sum(1 for line in lines if line.startswith("─")) == 1          # one table, not a block per place
+    ranked = [line for line in lines if line[:1] in "12"]
+    assert len(ranked) == 2 and all("█" * 8 in line for line in ranked)  # each bar on its place's row
+    assert max(len(line) for line in lines) <= 80

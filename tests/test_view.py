@@ -81,7 +81,8 @@ def test_english_rank_reads_in_english(mini):
     lines = [line.rstrip() for line in text.splitlines()]
     assert lines[0] == "industry scale · city · 2 ranked (within 12 months), 1 unranked, 0 without the figure"
     delta = next(line for line in lines if "Delta" in line)
-    assert re.sub(r"\s+", " ", delta).strip() == "— Delta CNY 500 bn 2024 core AI industry mini-late different scope"
+    assert re.sub(r"\s+", " ", delta).strip() == "— Delta CNY 500 bn [2] 2024 core AI industry [3]"
+    assert lines[-2:] == ["[1] mini  [2] mini-late", "[3] different scope"]
 
 
 def test_rank_marks_a_publication_date_and_explains_it(mini):
@@ -152,7 +153,7 @@ def test_a_coloured_table_keeps_its_width_on_any_terminal(mini, monkeypatch, ter
     monkeypatch.setenv("TERM", term)
     text = render(view(mini.base, list_places(mini.base, None), "zh"), "table", Options(width=140, color=True))
     plain = [re.sub(r"\x1b\[[0-9;]*m", "", line).rstrip() for line in text.splitlines()]
-    assert plain[2].split() == ["地区", "级别", "省份", "区域", "人工智能企业数", "产业规模", "智能算力规模", "数据"]
+    assert plain[1].split() == ["地区", "级别", "省份", "区域", "人工智能企业数", "产业规模", "智能算力规模", "数据"]
     assert max(len(line) for line in plain) > 80
 
 
@@ -271,6 +272,34 @@ def test_a_title_word_wider_than_the_table_is_folded_not_cut(mini):
         assert max(len(line.rstrip()) for line in text.splitlines()) <= width
 
 
+def test_rank_footnotes_and_no_data_line_on_the_small_base(mini):
+    text = render(view(mini.base, rank(mini.base, "compute_capacity"), "zh"), "table", Options(width=80))
+    assert [line.rstrip() for line in text.splitlines()] == [
+        "智能算力规模 · 市 · 1个可比排名(12个月内), 1个未排名, 1个无数据",
+        "#  地区  数值          日期         口径              说明",
+        "─" * 58,
+        "1  甲    30EFLOPS [1]  2025-04-01*  全市智能算力",
+        "—  乙    20EFLOPS [1]  2025         实时可用智能算力  [2]",
+        "* 发布日期代替原文“目前/现”等",
+        "[1] mini-late",
+        "[2] 口径不同",
+        "无数据 (1): 丁",
+    ]
+    english = render(view(mini.base, rank(mini.base, "compute_capacity"), "en"), "table", Options(width=80))
+    assert english.splitlines()[-3:] == ["[1] mini-late", "[2] different scope", "No data (1): Delta"]
+
+
+def test_rank_all_lists_places_without_the_figure_as_rows(cli):
+    from tests.conftest import MINI
+
+    shown = cli("rank", "--by", "智能算力规模", "--all", "-f", "table", "--width", "80", "--data", str(MINI)).stdout
+    assert "—  丁    —" in shown and "无数据 (" not in shown
+    default = cli("rank", "--by", "智能算力规模", "-f", "table", "--width", "80", "--data", str(MINI)).stdout
+    assert "—  丁" not in default and default.splitlines()[-1] == "无数据 (1): 丁"
+    machine = cli("rank", "--by", "智能算力规模", "-f", "csv", "--data", str(MINI)).stdout
+    assert machine.splitlines()[-1].startswith(",丁,丁,city,")  # CSV keeps the row
+
+
 # --- messages of coded errors (view/messages.py) ---------------------------------------------------
 
 def _coded(code, **params):
@@ -311,6 +340,19 @@ def test_a_message_without_a_code_is_the_cores():
     from cityai_cli.errors import UsageError
     from cityai_cli.view.messages import usage_message
     assert usage_message(UsageError("bad \x1b", ["x"]), "en") == "bad \\x1b (did you mean: x?)"
+
+
+def test_compare_names_metrics_no_place_has_under_the_table(cli):
+    from tests.conftest import MINI
+
+    args = ("compare", "丙", "丁", "--metric", "智能算力规模", "-f", "table", "--width", "80", "--data", str(MINI))
+    lines = [line.rstrip() for line in cli(*args).stdout.splitlines()]
+    assert lines[-1] == "无数据 (1): 智能算力规模"
+    assert [line.split()[0] for line in lines[3:-2]] == ["智能算力规模"]  # the forecast row alone
+    every = cli(*args, "--all").stdout
+    assert "均无数据" in every and "无数据 (" not in every
+    english = cli(*args, "--lang", "en").stdout.splitlines()
+    assert english[-1] == "No data (1): compute capacity"
 
 
 def _cells(text):

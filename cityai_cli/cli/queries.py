@@ -131,6 +131,9 @@ def compare_command(
             autocompletion=completion("metric"),
         ),
     ] = None,
+    all_rows: Annotated[
+        bool, typer.Option("--all", help="List metrics none of the places has as rows (by default: one line under).")
+    ] = False,
     as_of: AsOfOption = None,
     window: WindowOption = 12,
     format: FormatOption = None,
@@ -148,12 +151,8 @@ def compare_command(
     loaded = load(data, with_)
     index = place_index(loaded.base)
     chosen = [metric_index(loaded.base).resolve(m) for m in nonempty("--metric", metric)] or None
-    emit(
-        loaded,
-        compare(loaded.base, [index.resolve(p) for p in places], chosen, parse_date(as_of), window),
-        format,
-        lang,
-    )
+    result = compare(loaded.base, [index.resolve(p) for p in places], chosen, parse_date(as_of), window)
+    emit(loaded, result, format, lang, all_rows=all_rows)
 
 
 app.command("compare")(compare_command)
@@ -181,6 +180,10 @@ def rank_command(
     targets: Annotated[bool, typer.Option("--targets", help="Rank targets instead of actual figures.")] = False,
     forecasts: Annotated[bool, typer.Option("--forecasts", help="Rank third-party forecasts.")] = False,
     chart: Annotated[bool, typer.Option("--chart", help="Draw horizontal bars (terminal table).")] = False,
+    all_rows: Annotated[
+        bool,
+        typer.Option("--all", help="List places without the figure as rows (by default: one line under the table)."),
+    ] = False,
     as_of: AsOfOption = None,
     window: WindowOption = 12,
     format: FormatOption = None,
@@ -210,6 +213,7 @@ def rank_command(
         format,
         lang,
         chart,
+        all_rows=all_rows,
     )
 
 

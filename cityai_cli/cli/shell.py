@@ -370,9 +370,16 @@ def resolve_region(loaded: "Loaded", region: Optional[str]) -> Optional[str]:
 
 
 def emit(
-    loaded: "Loaded", result: "Result", fmt: Optional[Format], lang: Lang, chart: bool = False, primary: int = 0
+    loaded: "Loaded",
+    result: "Result",
+    fmt: Optional[Format],
+    lang: Lang,
+    chart: bool = False,
+    primary: int = 0,
+    all_rows: bool = False,
 ) -> None:
-    """View in the chosen language, render in the chosen (or implied) format, write in one piece."""
+    """View in the chosen language, render in the chosen (or implied) format, write in one piece.
+    all_rows: the terminal table lists records without data as rows (machine formats always do)."""
     from ..render import Options, render
     from ..view import view
 
@@ -389,10 +396,10 @@ def emit(
     report.primary = primary
     for kind, path in (("svg", Output.svg), ("html", Output.html)):
         if path is not None:
-            save(path, render(report, "table", Options(width=width, chart=chart, record=kind)))
+            save(path, render(report, "table", Options(width=width, chart=chart, record=kind, all_rows=all_rows)))
     if Output.bom and chosen != "csv":
         raise UsageError("--bom marks CSV output for spreadsheets; add --format csv")
-    text = render(report, chosen, Options(width=width, color=color, chart=chart))
+    text = render(report, chosen, Options(width=width, color=color, chart=chart, all_rows=all_rows))
     write(("\ufeff" if Output.bom else "") + text)
 
 

@@ -19,19 +19,29 @@ FORMATS = ("table", "csv", "json", "markdown")
 
 class Options(Frozen):
     """width: terminal columns for the table renderer; record: "svg" or "html", the table renderer
-    then returns the recorded page."""
+    then returns the recorded page; all_rows: the table lists records without data as rows too
+    (by default they are named in one line under it)."""
 
-    __slots__ = ("width", "color", "chart", "record")
+    __slots__ = ("width", "color", "chart", "record", "all_rows")
     width: Optional[int]
     color: bool
     chart: bool
     record: str
+    all_rows: bool
 
-    def __init__(self, width: Optional[int] = None, color: bool = False, chart: bool = False, record: str = ""):
+    def __init__(
+        self,
+        width: Optional[int] = None,
+        color: bool = False,
+        chart: bool = False,
+        record: str = "",
+        all_rows: bool = False,
+    ):
         _set(self, "width", width)
         _set(self, "color", color)
         _set(self, "chart", chart)
         _set(self, "record", record)
+        _set(self, "all_rows", all_rows)
 
 
 DEFAULT_OPTIONS = Options()  # immutable, so one shared default is safe

@@ -77,7 +77,7 @@ def fact_columns(
             cell=lambda r: names.scope(base, metric_of(r), r.get(f"{p}scope"), lang) if r.get(f"{p}scope") else "—",
             value=lambda r: names.scope(base, metric_of(r), r.get(f"{p}scope"), lang) if r.get(f"{p}scope") else None,
         ),
-        Column(f"{p}sources", word(lang, "sources"), in_table=shown, atomic=True),
+        Column(f"{p}sources", word(lang, "sources"), in_table=shown, atomic=True, role="sources"),
         Column(f"{p}citations", f"{p}citations", in_table=False),
     ]
 

@@ -38,6 +38,11 @@ def _metric(base: Base, lang: str, shown: bool = True) -> List[Column]:
     ]
 
 
+def _with(columns: List[Column], key: str, **changes: Any) -> List[Column]:
+    """The columns with the one named `key` changed (a Column is immutable: a new one)."""
+    return [Column(**{**{f: getattr(c, f) for f in c._fields}, **changes}) if c.key == key else c for c in columns]
+
+
 def _as_of(result, lang: str) -> str:
     return word(lang, "t.as_of", as_of=result.meta["as_of"]) if result.meta.get("as_of") else ""
 
@@ -51,9 +56,11 @@ def _table(
     dated: bool = False,
     chart: Optional[str] = None,
     empty: Optional[str] = None,
+    absent: Optional[Callable[[Record], Optional[str]]] = None,
 ) -> Table:
     """A table as every command shows it: the language's word when there are no rows (or `empty`),
-    and, when the rows carry dates (`dated`), the legend of the marks on them."""
+    when the rows carry dates (`dated`) the legend of the marks on them, and `absent` (a row's
+    name when it has no data) listed after "无数据"."""
     return Table(
         name,
         title,
@@ -62,6 +69,8 @@ def _table(
         chart=chart,
         empty=word(lang, "empty") if empty is None else empty,
         caption=legend(rows, lang) if dated else "",
+        absent=absent,
+        absent_label=word(lang, "no_data"),
     )
 
 
@@ -82,12 +91,12 @@ def rank_table(base: Base, result, lang: str) -> List[Table]:
         Column("rank", "#", "number", atomic=True, cell=lambda r: str(r["rank"]) if r["rank"] else "—"),
         *_place(base, lang),
         Column("level", "level", in_table=False),
-        *fact_columns(base, lang, metric_of=lambda r: meta["metric"]),
+        *_with(fact_columns(base, lang, metric_of=lambda r: meta["metric"]), "sources", beside="display"),
         Column("comparable", "comparable", "bool", in_table=False),
         Column("reason", "reason", in_table=False),
         Column("tie", "tie", in_table=False),
         Column("conflicts", "conflicts", in_table=False),
-        Column("why", word(lang, "why"), atomic=True, cell=why, value=lambda r: why(r, False) or None),
+        Column("why", word(lang, "why"), atomic=True, cell=why, value=lambda r: why(r, False) or None, role="note"),
     ]
     kind = "" if meta["kind"] == "actual" else f" ({word(lang, 'kind.' + meta['kind'])})"
     level = word(lang, f"level.{meta['level']}") if meta["level"] else word(lang, "t.all_levels")
@@ -108,7 +117,18 @@ def rank_table(base: Base, result, lang: str) -> List[Table]:
             for level in meta["levels_with_figure"]
         )
         title += word(lang, "t.rank_elsewhere", levels=levels)
-    return [_table("rank", title + _as_of(result, lang), columns, result.rows, lang, dated=True, chart="_chart")]
+    return [
+        _table(
+            "rank",
+            title + _as_of(result, lang),
+            columns,
+            result.rows,
+            lang,
+            dated=True,
+            chart="_chart",
+            absent=lambda r: None if r.get("_quantity") is not None else names.place(base, r["place"], lang),
+        )
+    ]
 
 
 def _flag_text(base: Base, flag: Record, lang: str, metric: str, glue: bool = False) -> str:
@@ -163,6 +183,8 @@ def compare_table(base: Base, result, lang: str) -> List[Table]:
             atomic=True,
             cell=lambda r: "; ".join(_flag_text(base, f, lang, r["metric"], True) for f in r["flags"] or []),
             value=lambda r: "; ".join(_flag_text(base, f, lang, r["metric"]) for f in r["flags"] or []) or None,
+            role="note",
+            beside="metric_label",  # a column of markers would take the room the figures need
         ),
     ]
     places = result.meta["places"]
@@ -173,7 +195,15 @@ def compare_table(base: Base, result, lang: str) -> List[Table]:
         places=" / ".join(names.place(base, p, lang) for p in places),
         first=names.typeable(base, places[0], lang),
     )
-    return [_table("compare", title, columns, result.rows, lang, dated=True, empty=empty)]
+
+    def absent(r: Record) -> Optional[str]:
+        """A metric none of the places has a figure for: named under the table (--all: a row)."""
+        if any(r.get(f"_{key}_quantity") is not None for key in keys.values()):
+            return None
+        kind = "" if r["kind"] == "actual" else f" ({word(lang, 'kind.' + r['kind'])})"
+        return names.metric(base, r["metric"], lang) + kind
+
+    return [_table("compare", title, columns, result.rows, lang, dated=True, empty=empty, absent=absent)]
 
 
 def _cell(key: str, lang: str):
@@ -181,9 +211,12 @@ def _cell(key: str, lang: str):
         quantity = record.get(f"_{key}_quantity")
         if quantity is None:
             return "—"
-        star = " " + word(lang, "leader") if record.get(f"{key}_leader") else ""
+        # The mark stays with its figure (glued); the date follows on the same line when it fits.
+        star = names.glued(" " + word(lang, "leader")) if record.get(f"{key}_leader") else ""
+        # A figure with a number is one word; one in words alone ("in the leading group") may fold.
+        text = names.figure(quantity, lang)
         return (
-            f"{names.figure(quantity, lang, True)}{star}\n"
+            f"{names.glued(text) if any(ch.isdigit() for ch in text) else text}{star} "
             f"{names.date(record[f'{key}_date'], record[f'{key}_date_basis'])}"
         )
 
@@ -208,10 +241,28 @@ def targets_table(base: Base, result, lang: str) -> List[Table]:
             f"({names.date(r['actual_date'], r['actual_date_basis'])})"
         )
 
+    def metric(r: Record) -> str:
+        shown = names.metric(base, r["metric"], lang)
+        scope = names.scope(base, r["metric"], r.get("scope"), lang) if r.get("scope") else ""
+        return f"{shown}\n{scope}" if scope and scope != shown else shown
+
+    def target(r: Record) -> str:
+        quantity = r.get("_quantity")
+        return f"{names.figure(quantity, lang, True)} {names.date(r.get('date'), r.get('date_basis'))}"
+
+    # Four columns in one at 80 columns: the metric over its scope, the target beside its deadline
+    # and its sources' markers. Scope and deadline keep their own (machine) columns.
+    figure = fact_columns(base, lang, header="target")
+    figure = _with(figure, "display", cell=target)
+    figure = _with(figure, "date", in_table=False)
+    figure = _with(figure, "scope_label", in_table=False)
+    figure = _with(figure, "sources", beside="display")
     columns = [
         *_place(base, lang),
-        *_metric(base, lang),
-        *fact_columns(base, lang, header="target"),
+        *_with(
+            _metric(base, lang), "metric_label", cell=metric, header=f"{word(lang, 'metric')} / {word(lang, 'scope')}"
+        ),
+        *figure,
         Column("set_on", "set_on", in_table=False),
         *fact_columns(base, lang, prefix="actual_", shown=False),
         Column(
@@ -244,7 +295,12 @@ def conflicts_table(base: Base, result, lang: str) -> List[Table]:
     ]
     for side in ("a", "b"):
         columns += [
-            Column(f"{side}_{k}", f"{side}_{k}", "number" if k in ("value", "value_max") else "text", in_table=False)
+            # The side's sources: markers beside its figure in the terminal table, full ids elsewhere.
+            Column(f"{side}_{k}", word(lang, "sources"), atomic=True, role="sources", beside=f"{side}_shown")
+            if k == "sources"
+            else Column(
+                f"{side}_{k}", f"{side}_{k}", "number" if k in ("value", "value_max") else "text", in_table=False
+            )
             for k in ("value", "value_max", "unit", "bound", "text", "date", "date_basis", "sources", "citations")
         ]
         columns.append(
@@ -279,15 +335,13 @@ def conflicts_table(base: Base, result, lang: str) -> List[Table]:
 
 
 def _side_cell(side: str, lang: str, machine: bool = False) -> Callable[[Record], Any]:
-    """A side of a conflict: its figure, date and sources (machine: the figure's label)."""
+    """A side of a conflict: its figure and date (machine: the figure's label)."""
 
     def cell(r: Record) -> Any:
         if machine:
             return names.figure(r[f"_{side}_quantity"], lang)
-        return (
-            f"{names.figure(r[f'_{side}_quantity'], lang, True)} "
-            f"({names.date(r[f'{side}_date'], r[f'{side}_date_basis'])}, {', '.join(r[f'{side}_sources'])})"
-        )
+        date = names.date(r[f"{side}_date"], r[f"{side}_date_basis"])
+        return f"{names.figure(r[f'_{side}_quantity'], lang, True)} {date}"
 
     return cell
 
@@ -365,7 +419,6 @@ def programme_columns(base: Base, lang: str, estimated: bool = False) -> List[Co
             Column(
                 f"{name}_shown",
                 word(lang, name),
-                atomic=True,
                 in_table=not (estimated and name == "pool"),
                 cell=_term_cell(name, lang),
                 value=_term_cell(name, lang, machine=True),
@@ -379,11 +432,13 @@ def programme_columns(base: Base, lang: str, estimated: bool = False) -> List[Co
                     atomic=True,
                     in_table=not estimated,
                     cell=lambda r: "; ".join(f"{t['text']} [{t['flag']}]" for t in r["special_rates"] or []) or "—",
+                    role="labelled",
+                    beside="rate_shown",
                 )
             )
     columns += [
         Column("eligibility", word(lang, "eligibility"), in_table=False),
-        Column("sources", word(lang, "sources"), atomic=True, in_table=not estimated),
+        Column("sources", word(lang, "sources"), atomic=True, in_table=not estimated, role="sources", beside="name"),
         Column("citations", "citations", in_table=False),
         Column("note", "note", in_table=False),
     ]
@@ -428,7 +483,15 @@ def programme_columns(base: Base, lang: str, estimated: bool = False) -> List[Co
                 cell=lambda r: names.glued(payout(r) or "—"),
                 value=payout,
             ),
-            Column("rule", word(lang, "rule"), atomic=True, cell=rule(glue=True), value=rule(glue=False)),
+            Column(
+                "rule",
+                word(lang, "rule"),
+                atomic=True,
+                cell=rule(glue=True),
+                value=rule(glue=False),
+                role="labelled",
+                beside="payout_shown",
+            ),
         ]
     return columns
 
@@ -542,7 +605,7 @@ def policy_columns(base: Base, lang: str, with_place: bool = True) -> List[Colum
         Column("date", word(lang, "date"), atomic=True, cell=lambda r: names.date(r["date"], r["date_basis"])),
         Column("date_basis", "date_basis", in_table=False),
         Column("period", word(lang, "period"), atomic=True),
-        Column("sources", word(lang, "sources"), atomic=True),
+        Column("sources", word(lang, "sources"), atomic=True, role="sources"),
         Column("citations", "citations", in_table=False),
         Column("note", "note", in_table=False),
     ]
@@ -663,7 +726,7 @@ def cite_table(base: Base, result, lang: str) -> List[Table]:
     else:
         columns += [Column("programme", word(lang, "name")), Column("role", word(lang, "term"))]
     columns += [
-        Column("source", word(lang, "sources"), atomic=True),
+        Column("source", word(lang, "sources"), atomic=True, role="sources", beside="published"),
         Column("title", word(lang, "title_source")),
         Column("publisher", word(lang, "publisher"), in_table=False),
         Column("published", word(lang, "published"), atomic=True),
