@@ -53,7 +53,7 @@ from typing import Dict, Iterable, List, Optional, Set, Tuple
 from .facts import AbstractBase, Citation, Fact
 from .quantity import Quantity
 
-FORMAT = "5"  # bump when the tables below change, or what their marks mean (5: conflict = contradicted)
+FORMAT = "6"  # bump when the tables below change, or what their marks mean (6: contradicted at the same time)
 _Q = (
     "value_text TEXT NOT NULL, value TEXT NOT NULL, value_unit TEXT NOT NULL, value_dimension TEXT NOT NULL, "
     "value_qualifier TEXT NOT NULL, value_upper TEXT, value_literal TEXT NOT NULL"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import re
+import unicodedata
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 EXPECTED = 'expected a date such as "2024", "2024-12" or "2024-12-31"'
@@ -47,15 +48,18 @@ class PartialDate(str):
             raw = raw.strftime("%Y-%m-%d")
         if not isinstance(raw, str):
             raise ValueError(EXPECTED)
-        match = _DATE.match(raw.strip())
-        if not match:
+        # NFKC: an IME's full-width ２０２４－０３ is 2024-03; the date is then ASCII, so that it
+        # prefixes, sorts and prints like every other (and \d takes no other script's digits).
+        text = unicodedata.normalize("NFKC", raw.strip())
+        match = _DATE.match(text)
+        if not match or not text.isascii():
             raise ValueError(f"{EXPECTED}, got {raw!r}")
         year, month, day = match.groups()
         try:
             _dt.date(int(year), int(month or 1), int(day or 1))
         except ValueError:
             raise ValueError(f"{raw!r} is not a real date") from None
-        return cls(raw.strip())
+        return cls(text)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -1,4 +1,5 @@
-"""The two kinds of failure cityai reports, and how each maps to an exit code.
+"""The two kinds of failure cityai reports; each carries its exit code (the command line reports
+both in one place, cli.shell.report).
 
 `DataError` (exit 1): the knowledge base or the environment is at fault; it carries one
 `Problem` per fault, each naming the file, line and field where possible.
@@ -57,14 +58,22 @@ class Problem(Frozen):
 
 
 class DataError(Exception):
+    exit_code = EXIT_DATA
+
     def __init__(self, problems: Sequence[Problem]):
         self.problems: List[Problem] = list(problems)
         super().__init__("\n".join(map(str, self.problems)))
+
+    def lines(self) -> List[str]:
+        """What the user is told: one line per problem."""
+        return [str(problem) for problem in self.problems]
 
 
 class UsageError(Exception):
     """`message` is the default wording; `code` and `params`, where given, let the view word it in
     the command's language (view/messages.py: an unknown name's suggestions in English)."""
+
+    exit_code = EXIT_USAGE
 
     def __init__(
         self, message: str, suggestions: Sequence[str] = (), code: str = "", params: Optional[Dict[str, Any]] = None

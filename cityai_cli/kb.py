@@ -194,6 +194,30 @@ def load(path: Path, keep_going: bool = False, layers: Tuple[Path, ...] = ()) ->
     from . import lint  # deferred: pydantic is imported only when a base is actually loaded
 
     name = display(path)
+    data, lines, origins, merging = _read(path, name, keep_going, layers)
+    kb = _validate_freeing(data)
+    if kb is None:  # a problem: validated again, whole, from the files, for the same messages
+        data, lines, origins, merging = _read(path, name, keep_going, layers)
+        kb, problems = _validate(data, name, lines, keep_going)
+    else:
+        problems = []
+    del data
+    loaded = Loaded(kb, path, lines, layers=tuple(layers))
+    problems = merging + problems + lint.check_structure(loaded)
+    if problems and not keep_going:
+        raise DataError(problems)
+    loaded.problems = problems
+    from .facts import compile_base
+
+    # where each source is declared, as an absolute path: the compiled base must not depend on the
+    # directory cityai was run from (it is cached and read from anywhere)
+    loaded.base = compile_base(kb, {key: os.path.abspath(origins.get(key, path)) for key in kb.sources})
+    return loaded
+
+
+def _read(path: Path, name: str, keep_going: bool, layers: Tuple[Path, ...]) -> tuple:
+    """(parsed data, line lookup, source key -> file, problems of the merge) of a base: a file, a
+    directory of files, or either with layers (multi.py)."""
     merging: List[Problem] = []
     lines: Lines
     origins: Dict[str, str]
@@ -209,7 +233,8 @@ def load(path: Path, keep_going: bool = False, layers: Tuple[Path, ...] = ()) ->
     elif path.is_dir():  # many files, one base (multi.py)
         from .multi import read_directory
 
-        data, lines, origins, merging = read_directory(path, name)
+        # each place validated as its file is read: one file's parsed text held at a time
+        data, lines, origins, merging = read_directory(path, name, import_models().Place.model_validate)
         if merging and not keep_going:
             raise DataError(merging)
     else:
@@ -219,18 +244,27 @@ def load(path: Path, keep_going: bool = False, layers: Tuple[Path, ...] = ()) ->
         problems = check_characters(data, name, lines)
         if problems:
             raise DataError(problems)
-    kb, problems = _validate(data, name, lines, keep_going)
-    loaded = Loaded(kb, path, lines, layers=tuple(layers))
-    problems = merging + problems + lint.check_structure(loaded)
-    if problems and not keep_going:
-        raise DataError(problems)
-    loaded.problems = problems
-    from .facts import compile_base
+    return data, lines, origins, merging
 
-    # where each source is declared, as an absolute path: the compiled base must not depend on the
-    # directory cityai was run from (it is cached and read from anywhere)
-    loaded.base = compile_base(kb, {key: os.path.abspath(origins.get(key, path)) for key in kb.sources})
-    return loaded
+
+def _validate_freeing(data: dict) -> Optional[KnowledgeBase]:
+    """The base validated place by place, each place's parsed text let go once validated, so that
+    the parsed tree and the models are never both held whole (a place validated as its file was
+    read is taken as it is). None at the first problem (the tree is then incomplete: the caller
+    reads it again)."""
+    models = import_models()
+    places = data.get("places", {})
+    if not isinstance(places, dict):
+        return None
+    try:
+        head = models.KnowledgeBase.model_validate({key: value for key, value in data.items() if key != "places"})
+        validated = {}
+        while places:
+            key = next(iter(places))
+            validated[key] = models.Place.model_validate(places.pop(key))
+    except Exception:  # pydantic.ValidationError (imported lazily), RecursionError
+        return None
+    return head.model_copy(update={"places": validated})
 
 
 def _layer_files(layer: Path) -> List[Path]:
@@ -321,6 +355,8 @@ def check_characters(data: dict, name: str, lines: "Lines") -> List[Problem]:
     Such text can drive a terminal (ESC, CR), forge lines in messages (a newline in a key),
     disguise a name (RLO) or make two names look the same (U+200B, 深\ufe00圳).
     """
+    if _all_clean(data):
+        return []
     problems: List[Problem] = []
     stack: list = [((), data)]
     while stack:
@@ -338,6 +374,25 @@ def check_characters(data: dict, name: str, lines: "Lines") -> List[Problem]:
             if found:
                 problems.append(_character_problem(name, lines, location, "text", found, value))
     return sorted(problems, key=lambda problem: (problem.line or 0, problem.path))
+
+
+def _all_clean(data: dict) -> bool:
+    """Whether no key and no string holds a refused character: the first pass, ~5x faster than
+    locating every node (the located pass runs only when something is found)."""
+    keys: List[str] = []
+    texts: List[str] = []
+    stack: list = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            keys.extend(value)
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str):
+            texts.append(value)
+    # One character is refused on its own: joining cannot make or hide one.
+    return CONTROL_IN_KEY.search("".join(keys)) is None and CONTROL_IN_VALUE.search("".join(texts)) is None
 
 
 def _character_problem(name: str, lines: "Lines", location: Tuple, what: str, found, text: str) -> Problem:

@@ -16,7 +16,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 from .errors import Problem
 from .kb import Loaded, ReadError, format_path
 from .names import metric_words, normalise, subsidy_type_words, unique_keys
-from .quantity import Quantity
+from .quantity import Quantity, canonical_unit
 
 # Which dimensions each subsidy term may have.
 TERM_DIMENSIONS = {"pool": ("money",), "cap": ("money",), "rate": ("ratio",), "special_rates": ("ratio",)}
@@ -58,7 +58,7 @@ def check_structure(loaded: Loaded) -> List[Problem]:
 
     seen: Dict[tuple, tuple] = {}
     for location, item in entries(loaded):
-        source = getattr(item, "source", None)
+        source = item.__dict__.get("source")  # a field, or none: __dict__ skips pydantic's slow miss
         if source and source not in kb.sources:
             report(location + ("source",), f"unknown source {source!r}{_hint(source, kb.sources)}")
         kind = location[2]
@@ -72,6 +72,12 @@ def check_structure(loaded: Loaded) -> List[Problem]:
                     location + ("value",),
                     f"{item.value.text!r} is {_describe(item.value)}, but metric "
                     f"{item.metric!r} is measured in {metric.dimension} ({metric.unit or 'no unit'})",
+                )
+            elif metric.dimension == "count" and item.value.unit != canonical_unit(metric.unit):
+                # counts of different things share a dimension: 3倍 or 2500名 are no number of 家
+                report(
+                    location + ("value",),
+                    f"{item.value.text!r} counts {item.value.unit}, but metric {item.metric!r} counts {metric.unit}",
                 )
             if item.scope not in metric.scopes:
                 report(
@@ -215,7 +221,7 @@ def check_provenance(loaded: Loaded) -> List[Problem]:
         return Problem(loaded.file_of(location), message, loaded.lines.line_of(where), None, format_path(where))
 
     for location, item in entries(loaded):
-        if not hasattr(item, "quote"):
+        if "quote" not in item.__dict__:  # the entry's fields (pydantic's attribute miss is slow)
             continue
         cited = item.source or _owner_source(kb, location)
         if cited not in documents:
@@ -223,7 +229,7 @@ def check_provenance(loaded: Loaded) -> List[Problem]:
         if squash(item.quote) not in documents[cited]:
             problems.append(problem(location, f"quote not found in {kb.sources[cited].file}: {item.quote!r}"))
             continue
-        value: Optional[Quantity] = getattr(item, "value", None)
+        value: Optional[Quantity] = item.__dict__.get("value")
         if value is None and location[2] == "facts" and location[-2] == "citations":
             value = kb.places[location[1]].facts[location[3]].value  # a citation checks its fact's number
         if value is not None and not number_in_quote(value, item.quote):

@@ -7,8 +7,9 @@ sources, metrics, subsidy_types) are merged; a key defined in two files is an er
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from .errors import DataError, Problem
 
@@ -46,21 +47,29 @@ class FileLines:
         return self.maps[index][0] if index is not None else self.default
 
 
-def read_directory(path: Path, name: str) -> Tuple[dict, FileLines, Dict[str, str], List[Problem]]:
-    """(merged data, line lookup, source key -> file, problems of the merge)."""
+def read_directory(
+    path: Path, name: str, early: Optional[Callable[[dict], Any]] = None
+) -> Tuple[dict, FileLines, Dict[str, str], List[Problem]]:
+    """(merged data, line lookup, source key -> file, problems of the merge); `early` as read_files."""
     from .paths import data_files
 
     files = data_files(path)
     if not files:
         raise DataError([Problem(name, "is a directory without *.toml knowledge-base files")])
-    return read_files([(file, 0) for file in files], name)
+    return read_files([(file, 0) for file in files], name, early)
 
 
-def read_files(files: List[Tuple[Path, int]], name: str) -> Tuple[dict, FileLines, Dict[str, str], List[Problem]]:
+def read_files(
+    files: List[Tuple[Path, int]], name: str, early: Optional[Callable[[dict], Any]] = None
+) -> Tuple[dict, FileLines, Dict[str, str], List[Problem]]:
     """Files as one base. Each file comes with its layer: 0 is the base (`--data`, a file or a
     directory), 1, 2 … the bases added with `--with`. A layer may add facts, policies and
     programmes to a place an earlier layer defines; any other key defined twice is an error
-    naming both files."""
+    naming both files.
+
+    `early` (one layer only: no later file can extend a place) validates each place as its file
+    is read, so that a file's parsed text is let go before the next is read; a place that fails
+    stays as read, to be validated (and reported) with the whole base."""
     from .kb import LineMap, check_characters, display, parse_toml, read_text
 
     merged: dict = {}
@@ -126,6 +135,9 @@ def read_files(files: List[Tuple[Path, int]], name: str) -> Tuple[dict, FileLine
                                 lines.items[(entry, kind)] = [(0, index)]
                     if key == "sources":
                         origins[entry] = str(file)
+                    if key == "places" and early is not None:
+                        with contextlib.suppress(Exception):  # pydantic.ValidationError, RecursionError
+                            table[entry] = early(content)
             elif key in merged and merged[key] != value and layer == 0:
                 problems.append(
                     Problem(

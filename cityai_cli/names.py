@@ -97,7 +97,9 @@ class Index:
 
     `english` names a canonical name in English (suggestions under --lang en); `elsewhere` is
     asked about a name the base's keys do not know: it may return the name it means or raise
-    what it knows (the gazetteer: a real place without figures)."""
+    what it knows (the gazetteer: a real place without figures). `homonyms` gives the names
+    outside the base that a key names exactly as written: with a base's name, the name is
+    ambiguous (Taizhou); alone, they are what was meant (吉林市, not the province 吉林)."""
 
     def __init__(
         self,
@@ -106,8 +108,11 @@ class Index:
         listing: str = "",
         english: Optional[Callable[[str], str]] = None,
         elsewhere: Optional[Callable[[str], Optional[str]]] = None,
+        homonyms: Optional[Callable[[str], Set[str]]] = None,
     ):
         self.kind = kind
+        self.homonyms = homonyms
+        self._names: Optional[Set[str]] = None
         self.listing = listing  # the command that lists every valid name
         self.keys = keys
         self.english = english or (lambda name: name)
@@ -125,14 +130,21 @@ class Index:
         return found
 
     def _lookup(self, text: str) -> Set[str]:
+        # The first form that names anything decides, in the base or (`homonyms`) outside it:
+        # 吉林市 names the city, never the province 吉林 that its stem names. A Chinese name the
+        # base knows is the base's (unique_keys), so only other forms ask the gazetteer.
         for key in _stems(text):
             found = self.keys.get(key, set())
+            if self.homonyms is not None and (key.isascii() or not found):
+                found = found | self.homonyms(key)
             if found:
                 return found
         return set()
 
     def resolve(self, text: str) -> str:
         found = self.lookup(text)
+        if found and self.homonyms is not None and not any(name in self._named() for name in found):
+            found = set()  # names only places outside the base: `elsewhere` says so
         if len(found) == 1:
             return next(iter(found))
         if found:
@@ -158,6 +170,12 @@ class Index:
                 "suggestions": [(n, self.english(n)) for n in suggestions],
             },
         )
+
+    def _named(self) -> Set[str]:
+        """Every canonical name the keys name (built on first use)."""
+        if self._names is None:
+            self._names = set().union(*self.keys.values()) if self.keys else set()
+        return self._names
 
     def suggest(self, text: str) -> List[str]:
         close = difflib.get_close_matches(normalise(text), list(self.keys), n=5, cutoff=0.5)
@@ -208,15 +226,38 @@ def _not_in_base(base) -> Callable[[str], Optional[str]]:
     return check
 
 
+@lru_cache(maxsize=1)
+def _gazetteer_forms() -> Dict[str, Set[str]]:
+    from .extract.gazetteer import forms
+
+    # The table's Chinese forms are their own keys (tests/test_names.py checks it); Latin ones,
+    # Lüliang too, are normalised. Normalising
+    # 1,500 forms touches the Unicode database for each character, ~14 ms of a run.
+    keys: Dict[str, Set[str]] = {}
+    for form, names in forms().items():
+        keys.setdefault(normalise(form) if max(form) < "\u0370" else form, set()).update(names)
+    return keys
+
+
+def _gazetteer_named(key: str) -> Set[str]:
+    """The divisions a key names as written in China's gazetteer (its names, pinyin, English
+    names and aliases, never their stems; a division the base has is its place): "Taizhou" is
+    台州 and 泰州, so the base's one Taizhou must not answer for both (unique_keys: pinyin and
+    English are shared), and 吉林市 is the city, not the province 吉林 its stem names."""
+    return _gazetteer_forms().get(key, set())
+
+
 def place_index(kb) -> Index:
     places = kb.places
-    return Index(
-        kb.place_keys(),
-        "place",
-        "cityai list --level all",
-        lambda name: places[name].english or places[name].pinyin or name,
-        _not_in_base(kb),
-    )
+
+    def english(name: str) -> str:
+        if name in places:
+            return places[name].english or places[name].pinyin or name
+        from .extract.gazetteer import divisions
+
+        return divisions()[name].english
+
+    return Index(kb.place_keys(), "place", "cityai list --level all", english, _not_in_base(kb), _gazetteer_named)
 
 
 def metric_words(key: str, metric) -> List[str]:

@@ -277,6 +277,12 @@ class Quantity(Frozen):
         return f"{self.qualifier}{number}"
 
 
+def canonical_unit(written: Optional[str]) -> Optional[str]:
+    """The unit a figure written with `written` is stored in (個 -> 个, 元 -> CNY); None if unknown."""
+    entry = _UNITS.get(written or "") or _UNITS.get((written or "").upper())
+    return entry[0] if entry else None
+
+
 def parse_figure(text: str, *, default_unit: Optional[str] = None) -> Quantity:
     """Parse one figure. `default_unit` (e.g. "元") applies when the text has no unit."""
     if not isinstance(text, str):

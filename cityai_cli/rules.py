@@ -32,9 +32,12 @@ def date_span(date: PartialDate) -> Tuple[_dt.date, _dt.date]:
 
 
 def add_months(day: _dt.date, months: int) -> _dt.date:
-    """The same day `months` calendar months later, clamped to the month's end (01-31 + 1 = 02-29)."""
+    """The same day `months` calendar months later, clamped to the month's end (01-31 + 1 = 02-29)
+    and to the last representable day (later than any date a base may hold: 9999-12-31)."""
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
+    if year > _dt.MAXYEAR:
+        return _dt.date.max
     return _dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
@@ -78,15 +81,20 @@ def comparable(a: Fact, b: Fact, window: int = WINDOW_MONTHS) -> Optional[str]:
 
 
 def newest(facts: Iterable[Fact]) -> Optional[Fact]:
-    """The fact with the latest reference date (a year or month read as its end; the first of equals):
-    the anchor of the window that `rank` and `compare` compare within. Undated facts never are."""
+    """The fact whose reference date starts last (then ends last; the first of equals): the anchor
+    of the window that `rank` and `compare` compare within. Undated facts never are.
+
+    By its start, not its end: every figure then starts no later than the anchor, so two figures
+    each within the window of the anchor are within it of each other. Anchored on a year ("2025",
+    ending 2025-12-31), 2025-01-01 and 2025-12-31 were both "within 0 months" of it."""
     dated = [f for f in facts if f.date is not None]
-    return max(dated, key=lambda f: date_span(f.date)[1]) if dated else None  # type: ignore[arg-type]
+    return max(dated, key=lambda f: date_span(f.date)) if dated else None  # type: ignore[arg-type]
 
 
 def conflict_group(fact: Fact) -> tuple:
     """Facts that may contradict each other: one place, metric, scope and kind, the same calendar
-    year. (Not the comparison window: two figures of one place months apart may both be true.)"""
+    year; within it, only figures of the same time do (`same_time`). (Not the comparison window:
+    two figures of one place months apart may both be true.)"""
     return (fact.place, fact.metric, fact.scope, fact.kind, fact.date.year if fact.date else None)
 
 
@@ -158,6 +166,21 @@ def positions(quantities: List[Quantity], higher_is_better: bool = True) -> List
     return [1 + bisect_left(highs, low) for low, _ in ends]
 
 
+def undecided(quantities: List[Quantity]) -> List[bool]:
+    """Whether each figure can hold together with some other figure of a different interval: the
+    bounds cannot order the two, whatever their ranks (约105 against 100 and 110: 约105 shares
+    rank 1 with 110, yet may lie below 100 at rank 2, so 100 is undecided too). n log n: the
+    intervals meeting a figure's are those starting at or below its highest end less those
+    ending below its lowest end; identical intervals are the same figure, not a tie."""
+    from bisect import bisect_left, bisect_right
+    from collections import Counter
+
+    ends = [interval(q) for q in quantities]
+    lows, highs = sorted(low for low, _ in ends), sorted(high for _, high in ends)
+    same = Counter(ends)
+    return [bisect_right(lows, high) - bisect_left(highs, low) > same[(low, high)] for low, high in ends]
+
+
 def tightest(quantities: List[Quantity]) -> int:
     """The index of the narrowest of figures that can all hold together (突破4500亿 of 突破4000亿
     and 突破4500亿): bounded on both sides before one side, then the narrower, then the higher
@@ -180,21 +203,38 @@ def consistent(quantities: List[Quantity]) -> bool:
     return max(low for low, _ in ends) <= min(high for _, high in ends)
 
 
+def is_ceiling(target: Quantity, higher_is_better: bool = True) -> bool:
+    """Whether a target is met at or below it: one stated as a ceiling (不超过 / 最高 / 不到X), or,
+    where less is better (a rank), any target but a floor (超 / 不少于X)."""
+    low, high = interval(target)
+    return low[0] == -_INFINITY or (high[0] != _INFINITY and not higher_is_better)
+
+
 def attainment(target: Quantity, actual: Quantity, higher_is_better: bool = True) -> str:
     """met | not_met | undecided: whether every value the actual allows meets the target (超20%
     asks for more than 20%; 约35% is 33.25-36.75%: met), none does (not_met), or the bounds
-    cannot say. Where less is better (a rank), meeting is being at or below the target."""
+    cannot say. A target that is a ceiling (不超过 / 最高 / 不到X) is met at or below it, one that
+    is a floor (超 / 不少于X) at or above it, whichever way the metric grows; any other target
+    (X, 约X, a range) is met beyond it in the metric's direction (a rank: at or below)."""
     (t_low, t_high), (a_low, a_high) = interval(target), interval(actual)
-    if higher_is_better:
-        return "met" if a_low >= t_low else "not_met" if a_high < t_low else "undecided"
-    return "met" if a_high <= t_high else "not_met" if a_low > t_high else "undecided"
+    if is_ceiling(target, higher_is_better):
+        return "met" if a_high <= t_high else "not_met" if a_low > t_high else "undecided"
+    return "met" if a_low >= t_low else "not_met" if a_high < t_low else "undecided"
 
 
 # ---- conflicts: contradictions found by sorting, never by building every pair ------------------
 
 
+def same_time(a: PartialDate, b: PartialDate) -> bool:
+    """Whether two reference dates may name the same moment: one holds the other ("2024" and
+    "2024-06-30", "2024-06" and "2024-06-30") or they are equal. Figures at different moments
+    may both be true (2400家 in 2024-03, 2600家 at 2024-12-31: growth, not a contradiction)."""
+    return within_window(a, b, 0)
+
+
 def contradicting(fact: Fact, others: Iterable[Fact]) -> List[Fact]:
-    """The facts of `others` in `fact`'s conflict group whose figure cannot hold with its (one pass)."""
+    """The facts of `others` in `fact`'s conflict group, of the same time (`same_time`), whose
+    figure cannot hold with its (one pass)."""
     group = conflict_group(fact)
     return [
         other
@@ -202,6 +242,7 @@ def contradicting(fact: Fact, others: Iterable[Fact]) -> List[Fact]:
         if other is not fact
         and other.date is not None
         and conflict_group(other) == group
+        and same_time(fact.date, other.date)  # type: ignore[arg-type]
         and not can_both_hold(fact.value, other.value)
     ]
 
@@ -215,26 +256,39 @@ def _groups(facts: Iterable[Fact]) -> Dict[tuple, List[Fact]]:
 
 
 def contradicted(facts: Iterable[Fact]) -> List[Fact]:
-    """Every fact whose figure cannot hold with some other of its conflict group, in the order
-    given. A fact is contradicted when its highest end lies below the group's highest lowest end,
-    or its lowest end above the lowest highest end: two passes over each group."""
+    """Every fact whose figure cannot hold with some other of its conflict group and time, in the
+    order given: its highest end lies below the highest lowest end of the figures of its time, or
+    its lowest end above their lowest highest end. Those figures are the ones dated at its date's
+    ancestors or in its date's subtree (`_group_conflicts`), so one pass gathers each date's own
+    and subtree extremes and a second tests each fact: linear in the group."""
     facts = facts if isinstance(facts, list) else list(facts)
     found: Set[int] = set()
     for group in _groups(facts).values():
         if len(group) < 2:
             continue
         ends = [interval(f.value) for f in group]
-        top_low, bottom_high = max(low for low, _ in ends), min(high for _, high in ends)
-        found.update(id(f) for f, (low, high) in zip(group, ends) if high < top_low or low > bottom_high)
+        own: Dict[str, List[End]] = {}
+        subtree: Dict[str, List[End]] = {}
+        for fact, (low, high) in zip(group, ends):
+            date = str(fact.date)
+            for table, keys in ((own, (date,)), (subtree, {date, date[:7], date[:4]})):
+                for key in keys:
+                    top_low, bottom_high = table.setdefault(key, [low, high])
+                    table[key] = [max(top_low, low), min(bottom_high, high)]
+        for fact, (low, high) in zip(group, ends):
+            date = str(fact.date)
+            extremes = [subtree[date]] + [own[a] for a in {date[:7], date[:4]} - {date} if a in own]
+            if high < max(e[0] for e in extremes) or low > min(e[1] for e in extremes):
+                found.add(id(fact))
     return [f for f in facts if id(f) in found]
 
 
 def conflicts(facts: Iterable[Fact]) -> List[Tuple[Fact, Fact]]:
-    """Contradictions among facts (figures of one conflict group that cannot both hold), as pairs
-    that name every contradicted fact at least once, at most one pair per fact: each fact is paired
-    with its nearest contradicting figure above (the lowest lowest end above its highest end), or,
-    with none above, below. So 1, 2 and 3 give (1, 2) and (2, 3): 1 against 3 follows. Sorting
-    and bisection keep a group of n facts to n log n, whatever the number of contradicting pairs.
+    """Contradictions among facts (figures of one conflict group and time that cannot both hold),
+    as pairs that name every contradicted fact at least once, at most one pair per fact: each fact
+    is paired with its nearest contradicting figure above (the lowest lowest end above its highest
+    end), or, with none above, below. So 1, 2 and 3 give (1, 2) and (2, 3): 1 against 3 follows.
+    Sorting and bisection keep a group of n facts to n log n, whatever the number of pairs.
 
     Groups come in the order of their first facts, pairs in each group in the order of their
     first fact, then their second; each pair is ordered by date (earlier first). Facts in no
@@ -246,24 +300,65 @@ def conflicts(facts: Iterable[Fact]) -> List[Tuple[Fact, Fact]]:
     return found
 
 
-def _group_conflicts(group: List[Fact]) -> List[Tuple[Fact, Fact]]:
-    from bisect import bisect_left, bisect_right
+class _Sorted:
+    """Facts of a conflict group sorted by lowest and by highest end, for the nearest figure
+    entirely above or below a value."""
 
+    def __init__(self, members: List[int], ends: List[Tuple[End, End]]):
+        self.by_low = sorted(members, key=lambda i: (ends[i][0], i))
+        self.lows = [ends[i][0] for i in self.by_low]
+        self.by_high = sorted(members, key=lambda i: (ends[i][1], -i))
+        self.highs = [ends[i][1] for i in self.by_high]
+
+    def above(self, high: End) -> Optional[int]:
+        from bisect import bisect_right
+
+        at = bisect_right(self.lows, high)
+        return self.by_low[at] if at < len(self.lows) else None
+
+    def below(self, low: End) -> Optional[int]:
+        from bisect import bisect_left
+
+        at = bisect_left(self.highs, low)
+        return self.by_high[at - 1] if at else None
+
+
+def _group_conflicts(group: List[Fact]) -> List[Tuple[Fact, Fact]]:
+    # Partial dates of one year nest (year > month > day), so the figures of the same time as a
+    # fact are those dated by its date's ancestors, and those in its date's subtree (itself
+    # included): a sorted list per date for its own facts and one for its subtree, each fact in
+    # at most three subtrees, keep the group to n log n.
     ends = [interval(f.value) for f in group]
-    by_low = sorted(range(len(group)), key=lambda i: (ends[i][0], i))
-    lows = [ends[i][0] for i in by_low]
-    by_high = sorted(range(len(group)), key=lambda i: (ends[i][1], -i))
-    highs = [ends[i][1] for i in by_high]
+    own: Dict[str, List[int]] = {}
+    subtree: Dict[str, List[int]] = {}
+    for i, fact in enumerate(group):
+        date = str(fact.date)
+        own.setdefault(date, []).append(i)
+        for prefix in {date, date[:7], date[:4]}:
+            subtree.setdefault(prefix, []).append(i)
+    # sorted on first use: a group of one date needs its subtree's list only
+    own_sorted: Dict[str, _Sorted] = {}
+    subtree_sorted: Dict[str, _Sorted] = {}
+
+    def sorted_(table: Dict[str, _Sorted], members: Dict[str, List[int]], date: str) -> _Sorted:
+        if date not in table:
+            table[date] = _Sorted(members[date], ends)
+        return table[date]
+
     pairs = set()
-    for i, (low, high) in enumerate(ends):
-        above = bisect_right(lows, high)
-        if above < len(lows):
-            j = by_low[above]
+    for i, fact in enumerate(group):
+        date = str(fact.date)
+        ancestors = [a for a in {date[:7], date[:4]} - {date} if a in own]
+        lists = [sorted_(subtree_sorted, subtree, date)] + [sorted_(own_sorted, own, a) for a in ancestors]
+        low, high = ends[i]
+        above = [j for j in (each.above(high) for each in lists) if j is not None]
+        if above:
+            j = min(above, key=lambda j: (ends[j][0], j))
         else:
-            below = bisect_left(highs, low)
-            if below == 0:
+            below = [j for j in (each.below(low) for each in lists) if j is not None]
+            if not below:
                 continue
-            j = by_high[below - 1]
+            j = max(below, key=lambda j: (ends[j][1], -j))
         pairs.add((min(i, j), max(i, j)))
     ordered = []
     for i, j in sorted(pairs):

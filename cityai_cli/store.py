@@ -101,6 +101,9 @@ def _full_load(path: Path, layers: Tuple[Path, ...] = ()):
     problems = check_provenance(loaded)
     if problems:
         raise DataError(problems)
+    # The pydantic models have served (the compiled base is what commands read): freed before the
+    # cache is written, which would otherwise add to a cold run's peak memory.
+    loaded.kb = None  # type: ignore[assignment]
     return loaded
 
 

@@ -84,3 +84,36 @@ def contradicting(tmp_path_factory):
     assert 'value = "2600余家"' in text
     (folder / "mini.toml").write_text(text.replace('value = "2600余家"', 'value = "2600家"'), encoding="utf-8")
     return folder / "mini.toml"
+
+
+def one_metric_base(folder: Path, facts, metric_extra: str = "") -> Path:
+    """A one-metric base (ai_enterprises, 家, scopes ai / ai_related) for rule tests: `facts` are
+    (place, value, date[, scope[, kind[, basis]]]) tuples, each quoted from one seed line. The path
+    to the TOML."""
+    (folder / "seeds").mkdir(exist_ok=True)
+    lines, parts = [], [
+        "schema_version = 2\n",
+        '[metrics.ai_enterprises]\nzh = "人工智能企业数"\nen = "AI enterprises"\ndimension = "count"\n'
+        'unit = "家"\naliases = ["企业数"]\n' + metric_extra +
+        'scopes.ai = { zh = "人工智能企业", en = "AI enterprises" }\n'
+        'scopes.ai_related = { zh = "人工智能相关企业", en = "AI-related enterprises" }\n',
+        '[sources.s]\nfile = "s.txt"\npublisher = "测试"\ntitle = "数据"\npublished = "2026-01-01"\n',
+    ]
+    places = {}
+    for number, row in enumerate(facts):
+        place, value, date = row[:3]
+        scope, kind, basis = (list(row[3:]) + ["ai", "actual", "stated"][len(row) - 3:])[:3]
+        quote = f"第{number}条:{place}市人工智能企业{value}"
+        lines.append(quote)
+        places.setdefault(place, []).append(
+            f'[[places."{place}".facts]]\nmetric = "ai_enterprises"\nscope = "{scope}"\nkind = "{kind}"\n'
+            f'value = "{value}"\n' + (f'date = "{date}"\ndate_basis = "{basis}"\n' if date else "")
+            + f'citations = [{{ source = "s", quote = "{quote}" }}]\n')
+    for index, (place, blocks) in enumerate(places.items()):
+        latin = "Place" + "abcdefghijklmnopqrstuvwxyz"[index]
+        parts.append(f'[places."{place}"]\nlevel = "city"\nprovince = "测省"\npinyin = "{latin}"\n'
+                     f'english = "{latin}"\n' + "".join(blocks))
+    (folder / "seeds" / "s.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = folder / "base.toml"
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path

@@ -525,9 +525,11 @@ def test_data_from_environment(cli):
     assert result.stdout.splitlines()[1].startswith("1,乙,")
 
 
-def test_version(cli):
+@pytest.mark.parametrize("flag", ["--version", "-V"])
+def test_version(cli, flag):
     from cityai_cli import __version__
-    assert cli("--version").stdout == f"cityai {__version__}\n"
+    result = cli(flag)
+    assert (result.code, result.stdout, result.stderr) == (0, f"cityai {__version__}\n", "")
 
 
 def _fact(p=""):

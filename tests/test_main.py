@@ -79,3 +79,11 @@ def test_a_file_error_no_command_anticipated_names_the_file_not_the_output(monke
     monkeypatch.setattr(sys, "argv", ["cityai", "list", "-f", "csv", "--data", M])
     assert run_command_line() == 1
     assert capsys.readouterr() == ("", f"Error: /kb/places.toml: {os.strerror(errno.EACCES)}\n")
+
+
+@pytest.mark.parametrize(("argv", "name"), [
+    (["rank", "--by", "x"], "rank"), (["--data", "a.toml", "list"], "list"), (["--with=b", "show", "深圳"], "show"),
+    (["--version"], None), (["--data", "a.toml"], None), ([], None), (["-h", "rank"], None)])
+def test_the_command_a_command_line_names(argv, name):
+    from cityai_cli.cli.run import command_name
+    assert command_name(argv) == name

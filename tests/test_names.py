@@ -11,7 +11,7 @@ from cityai_cli.names import group_index, metric_index, normalise, place_index, 
     ("dongguan", "东莞"), ("北京", "北京"), ("Beijing", "北京"), ("福田区", "福田区"), ("福田", "福田区"),
     ("亦庄", "北京经济技术开发区"), ("Yizhuang", "北京经济技术开发区"), ("安徽省", "安徽"), ("长三角", "长三角"),
     ("Yangtze River Delta", "长三角"), ("Futian Qu", "福田区"), ("futian", "福田区"), ("Futian District", "福田区"),
-    ("Longgang", "龙岗区"), ("龍崗區", "龙岗区"), ("Suzhou Shi", "苏州"), ("Suzhou City", "苏州"),
+    ("Longgang", "龙岗区"), ("龍崗區", "龙岗区"), ("Shenzhen Shi", "深圳"), ("Shenzhen City", "深圳"),
     ("Anhui Province", "安徽"), ("广西壮族自治区", "广西"),
 ])
 def test_resolves_every_alias_kind(project, typed, place):
@@ -231,3 +231,46 @@ def test_a_gazetteer_form_of_a_place_in_the_base_finds_it():
     kb = NS(places={"吕梁": NS(english="", pinyin="")}, place_keys=lambda: {"吕梁": {"吕梁"}})
     assert place_index(kb).resolve("Lüliang") == "吕梁"
     assert place_index(kb).resolve("luliang shi") == "吕梁"
+
+
+@pytest.mark.parametrize("typed", ["Taizhou", "Tàizhōu", "taizhou shi"])
+def test_a_romanisation_the_gazetteer_gives_other_divisions_too_is_ambiguous(tmp_path, typed):
+    # The base knows one Taizhou; 泰州 (Jiangsu) and 台州 (Zhejiang) are Taizhou too. Resolving it to
+    # the base's place showed one city's figures to a reader who meant another.
+    from conftest import MINI, FIXTURES
+    import shutil
+    from cityai_cli.kb import load
+
+    shutil.copytree(FIXTURES / "seeds", tmp_path / "seeds")
+    text = MINI.read_text(encoding="utf-8").replace('pinyin = "Jia"', 'pinyin = "Taizhou"')
+    (tmp_path / "t.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(UsageError) as error:
+        place_index(load(tmp_path / "t.toml").base).resolve(typed)
+    assert error.value.code == "name.ambiguous"
+    assert error.value.params["names"] == [("台州", "Taizhou"), ("泰州", "Taizhou"), ("甲", "Alpha")]
+    assert place_index(load(tmp_path / "t.toml").base).resolve("甲") == "甲"
+    assert place_index(load(tmp_path / "t.toml").base).resolve("Alpha") == "甲"
+
+
+def test_a_name_the_gazetteer_knows_as_typed_is_not_read_as_a_stem_of_another(tmp_path):
+    # 吉林市 is a city; with only the province 吉林 in the base, stripping 市 answered with the
+    # province's figures
+    from conftest import one_metric_base
+    from cityai_cli.kb import load
+
+    path = one_metric_base(tmp_path, [("吉林", "100家", "2025")])
+    path.write_text(path.read_text(encoding="utf-8").replace('level = "city"\nprovince = "测省"', 'level = "province"'),
+                    encoding="utf-8")
+    index = place_index(load(path).base)
+    assert index.resolve("吉林") == index.resolve("吉林省") == "吉林"
+    with pytest.raises(UsageError) as error:
+        index.resolve("吉林市")
+    assert (error.value.code, error.value.params["places"]) == ("place.no_figures", [("吉林市", "Jilin City")])
+    with pytest.raises(UsageError) as error:
+        index.resolve("Jilin")
+    assert error.value.params["names"] == [("吉林", "Placea"), ("吉林市", "Jilin City")]
+
+
+def test_the_gazetteer_chinese_forms_are_their_own_keys():
+    from cityai_cli.extract.gazetteer import forms
+    assert [form for form in forms() if max(form) >= "\u0370" and normalise(form) != form] == []

@@ -121,3 +121,50 @@ def test_equal_figures_share_a_rank_and_top_counts_rows(tmp_path):
         (1, "乙", "3600亿元", True, None), (1, "甲", "3600亿元", True, None), (None, "丁", "5000亿元", False, "different_scope")]
     assert summary(rank(base, "industry_scale", top=2)) == summary(rank(base, "industry_scale"))[:2]
     assert summary(rank(base, "ai_enterprises", level=None, top=3)) == summary(rank(base, "ai_enterprises", level=None))[:3]
+
+
+def test_ranked_figures_are_comparable_with_each_other_whatever_the_order_of_places(tmp_path):
+    # "2025" ends with 2025-12-31 but starts a year before it: anchored on the year, 2025-01-01 was
+    # ranked against 2025-12-31 under --window 0, and only when "2025"'s place came first.
+    from conftest import one_metric_base
+    from cityai_cli.kb import load
+    from cityai_cli.rules import comparable
+
+    spec = {"A": ("A", "100家", "2025-01-01"), "B": ("B", "200家", "2025"), "C": ("C", "300家", "2025-12-31")}
+    for number, order in enumerate((["A", "B", "C"], ["C", "B", "A"])):
+        (tmp_path / str(number)).mkdir()
+        base = load(one_metric_base(tmp_path / str(number), [spec[k] for k in order])).base
+        rows = rank(base, "ai_enterprises", window=0).rows
+        assert [(r["rank"], r["place"], r["reason"]) for r in rows] == [
+            (1, "C", None), (2, "B", None), (None, "A", "outside_window")]
+        ranked = [f for f in base.facts if f.place in ("B", "C")]
+        assert all(comparable(a, b, 0) is None for a in ranked for b in ranked)
+
+
+def test_a_figure_the_bounds_cannot_order_against_another_rank_says_tied(tmp_path):
+    # 约105家 (99.75..110.25) may lie below 100家: A's row is as tied as B's, though their ranks differ
+    from conftest import one_metric_base
+    from cityai_cli.kb import load
+
+    base = load(one_metric_base(tmp_path, [("A", "100家", "2025"), ("B", "约105家", "2025"), ("C", "110家", "2025"),
+                                      ("D", "90家", "2025"), ("E", "90家", "2025")])).base
+    rows = rank(base, "ai_enterprises").rows
+    assert [(r["rank"], r["place"], r["tie"]) for r in rows] == [
+        (1, "C", "bounds"), (1, "B", "bounds"), (2, "A", "bounds"), (4, "D", "equal"), (4, "E", "equal")]
+
+
+def test_the_anchor_is_the_newest_of_the_figures_ranked_also_those_taken_from_another_scope(tmp_path):
+    # X's headline is in the main scope; its figure in the reference scope (2026-06) was compared
+    # with an anchor chosen before it was taken (P, 2025-06): Q (2024-07) was ranked beside it,
+    # 23 months apart, and R (2025-01) 17 months apart.
+    from conftest import one_metric_base
+    from cityai_cli.kb import load
+
+    base = load(one_metric_base(tmp_path, [
+        ("P", "100家", "2025-06", "ai_related"), ("Q", "200家", "2024-07", "ai_related"),
+        ("R", "300家", "2025-01", "ai_related"), ("X", "50家", "2025", "ai"), ("X", "400家", "2026-06", "ai_related")])).base
+    rows = rank(base, "ai_enterprises").rows
+    assert [(r["rank"], r["place"], r["date"], r["reason"]) for r in rows] == [
+        (1, "X", "2026-06", None), (2, "P", "2025-06", None),
+        (None, "R", "2025-01", "outside_window"), (None, "Q", "2024-07", "outside_window")]
+    assert rows[0]["scope"] == "ai_related" and rank(base, "ai_enterprises").meta["newest"] == "2026-06"

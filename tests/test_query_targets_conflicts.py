@@ -87,3 +87,14 @@ def test_progress_only_for_amounts_that_grow_toward_their_target(dimension, high
         return Fact("甲", "m", "main", kind, parse_figure(text), PartialDate("2024"), "stated", None, "", ())
 
     assert progress(fact(target, "target"), fact(actual, "actual"), metric) == expected
+
+
+def test_a_ceiling_target_says_met_or_not_never_a_share_of_it(tmp_path):
+    # 150家 against 不超过100家 read "150%" done; it is a target not met
+    from conftest import one_metric_base
+    from cityai_cli.kb import load
+
+    base = load(one_metric_base(tmp_path, [("A", "不超过100家", "2027", "ai", "target"), ("A", "150家", "2025"),
+                                           ("B", "最高100家", "2027", "ai", "target"), ("B", "80家", "2025")])).base
+    assert [(r["place"], r["progress"], r["progress_reason"], r["met"]) for r in list_targets(base).rows] == [
+        ("A", None, "not_an_amount", "not_met"), ("B", None, "not_an_amount", "met")]

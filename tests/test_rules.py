@@ -8,7 +8,8 @@ from cityai_cli.facts import Citation, Fact, MetricDef, Programme, ScopeDef, Ter
 from cityai_cli.quantity import parse_figure
 from cityai_cli.rules import (APPROX_TOLERANCE, WINDOW_MONTHS, add_months, attainment, better, can_both_hold,
                                certainly_better, comparable, conflicts, contradicted, contradicting, date_span,
-                               estimate, headline, interval, newest, positions, tightest, variants, within_window)
+                               estimate, headline, interval, newest, positions, tightest, undecided, variants,
+                               within_window)
 
 METRIC = MetricDef("m", "指标", "metric", "count", "家", True, (), (),
                    (ScopeDef("main", "主", "main"), ScopeDef("other", "另", "other")))
@@ -83,9 +84,11 @@ def test_a_window_passed_to_comparable_replaces_the_twelve_months():
     assert comparable(fact(date="2024"), fact(date="2024-05", place="乙"), 0) is None
 
 
-def test_newest_is_the_latest_end_and_ignores_undated_facts():
-    year, month = fact(date="2025"), fact(date="2025-03")
-    assert newest([month, year]) is year
+def test_newest_is_the_latest_start_then_end_and_ignores_undated_facts():
+    year, month, day = fact(date="2025"), fact(date="2025-03"), fact(date="2025-12-31")
+    assert newest([year, month]) is month
+    assert newest([year, day]) is day and newest([day, year]) is day
+    assert newest([fact(date="2025-01-01"), year]) is year
     assert newest([fact(kind="target", date=None, set_on="2030")]) is None
 
 
@@ -200,6 +203,14 @@ def test_tightest_of_agreeing_figures_is_the_narrowest():
     ("第二", "第三", False, "not_met"),
     ("第二", "第一", False, "met"),
     ("100家", "超100家", True, "met"),
+    # a target that is itself a ceiling (不超过 / 最高 / 不到) or a floor asks for that side, whichever
+    # way the metric grows: 10% against 不超过5% was "met" (every value is above minus infinity)
+    ("不超过5%", "10%", True, "not_met"),
+    ("不超过5%", "3%", True, "met"),
+    ("不超过5%", "约5%", True, "undecided"),
+    ("不到100家", "100家", True, "not_met"),
+    ("不少于3家", "5家", False, "met"),
+    ("不少于3家", "2家", False, "not_met"),
 ])
 def test_attainment_is_met_when_every_value_of_the_actual_meets_the_target(target, actual, higher, expected):
     assert attainment(q(target), q(actual), higher) == expected
@@ -256,8 +267,19 @@ def test_conflicts_come_group_by_group_and_need_only_the_contradicted_facts():
 
 
 def test_conflict_pairs_are_ordered_by_date():
-    late, early = fact("2家", date="2024-12"), fact("1家", date="2024-01")
+    late, early = fact("2家", date="2024"), fact("1家", date="2024-01")
     assert conflicts([late, early]) == [(early, late)]
+
+
+def test_figures_of_one_year_but_different_moments_never_contradict():
+    # 2400家 in 2024-03 and 2600家 at 2024-12-31 are growth; each still contradicts the year's figure
+    march, year_end, year, day = fact("2400家", date="2024-03"), fact("2600家", date="2024-12-31"), \
+        fact("2500家", date="2024"), fact("2300家", date="2024-03-15")
+    assert conflicts([march, year_end]) == [] and contradicted([march, year_end]) == []
+    assert contradicting(march, [march, year_end]) == []
+    assert conflicts([march, year_end, year]) == [(march, year), (year_end, year)]
+    assert conflicts([march, day]) == [(day, march)] and contradicting(day, [year_end, march]) == [march]
+    assert conflicts([year_end, day]) == []
 
 
 def test_contradicting_lists_the_facts_of_the_group_that_cannot_hold_with_one():
@@ -418,3 +440,33 @@ def test_as_of_knows_a_target_from_when_it_was_set():
     assert headline([set_early], METRIC, PartialDate("2025")) is set_early
     assert headline([set_early], METRIC, PartialDate("2024")) is None
     assert headline([unknown], METRIC, PartialDate("2020")) is unknown
+
+
+def test_undecided_is_any_overlap_with_a_different_interval():
+    q = [parse_figure(v) for v in ("100家", "约105家", "110家", "90家", "90家", "超110家", "不到90家")]
+    assert undecided(q) == [True, True, True, False, False, True, False]  # 超110 may lie below 约105
+    assert undecided([parse_figure("2400家"), parse_figure("约2400家")]) == [True, True]
+
+
+def test_contradicted_and_conflicts_agree_with_every_pair_of_the_same_time():
+    import random
+    from cityai_cli.rules import same_time
+    rng = random.Random(7)
+    dates = ["2024", "2024-03", "2024-06", "2024-03-15", "2024-03-20", "2024-06-01"]
+    shapes = ["{}家", "超{}家", "约{}家", "不到{}家", "{}余家", "最高{}家"]
+    for _ in range(200):
+        group = [fact(rng.choice(shapes).format(rng.randint(90, 110)), date=rng.choice(dates))
+                 for _ in range(rng.randint(2, 7))]
+        truth = [f for f in group if any(g is not f and same_time(f.date, g.date)
+                                         and not can_both_hold(f.value, g.value) for g in group)]
+        assert contradicted(group) == truth
+        assert {id(f) for pair in conflicts(group) for f in pair} == {id(f) for f in truth}
+        assert all(same_time(a.date, b.date) and not can_both_hold(a.value, b.value) for a, b in conflicts(group))
+
+
+def test_the_window_reaches_past_the_last_representable_year_without_failing():
+    # 9950 + 1200 months is year 10050, beyond datetime.date: rank --window 1200 raised ValueError
+    import datetime
+    assert add_months(datetime.date(9950, 12, 31), 1200) == datetime.date.max
+    assert within_window(PartialDate("9950"), PartialDate("9999-06"), 1200)
+    assert not within_window(PartialDate("9950"), PartialDate("9999-06"), 12)

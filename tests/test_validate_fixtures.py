@@ -206,3 +206,17 @@ def test_validate_via_data_option_and_env(cli):
     # An explicit argument wins over the option and the environment.
     assert cli("validate", "mini.toml", env={"CITYAI_DATA": "broken/unknown_metric.toml"}).stdout == MINI_OK + "\n"
     assert cli("validate", "mini.toml", "--data", "broken/unknown_metric.toml").code == 0
+
+
+def test_a_count_in_another_unit_than_the_metric_counts_is_refused(tmp_path, cli):
+    # 3倍 (times), 5年 (years) and 2500名 (people) were ranked as enterprises; the English table
+    # drops a count's unit, so nothing showed they were not.
+    from conftest import one_metric_base
+
+    path = one_metric_base(tmp_path, [("A", "3倍", "2025"), ("B", "2000家", "2025"), ("C", "2500名", "2025")])
+    result = cli("validate", str(path))
+    assert result.code == 1
+    assert [line.split(": ", 1)[1] for line in result.stdout.splitlines()[:2]] == [
+        "places.A.facts[0].value: '3倍' counts 倍, but metric 'ai_enterprises' counts 家",
+        "places.C.facts[0].value: '2500名' counts 名, but metric 'ai_enterprises' counts 家",
+    ]

@@ -3,7 +3,10 @@
 - `shell`: the app, the options every command shares, loading the base, emitting the output;
 - `queries`: list, show, compare, rank, subsidies, funds, targets, conflicts, policies;
 - `knowledge_base`: sources, metrics, types, cite, extract, schema, validate, export;
-- `run`: the command line in this process, with its exit status.
+- `run`: the command line in this process, with its exit status;
+- `context`: the Environment a command receives (streams, options, the bases it opened);
+- `params`: the app, group and command classes (parameters converted without pydantic on every
+  Typer, Click's errors shown escaped on the Environment's stderr).
 
 No module here has `from __future__ import annotations`: Typer before 0.24, the newest on
 Python 3.9, reads `Annotated` option metadata only from evaluated annotations.

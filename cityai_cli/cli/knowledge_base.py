@@ -11,13 +11,14 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import EXIT_DATA, UsageError
+from .context import Environment
+from .params import App
 from .shell import (
     DataOption,
     Format,
     FormatOption,
     Lang,
     LangOption,
-    State,
     WithOption,
     app,
     completion,
@@ -31,7 +32,7 @@ from .shell import (
     write,
 )
 
-sources_app = typer.Typer(
+sources_app = App(
     help="The source documents, with how many facts, policies and programmes cite each.\n\n"
     "Example: cityai sources --format json"
 )
@@ -42,6 +43,7 @@ app.add_typer(sources_app, name="sources")
 @output_options
 @handle_errors
 def sources_command(
+    env: Environment,
     ctx: typer.Context,
     format: FormatOption = None,
     lang: LangOption = Lang.zh,
@@ -56,13 +58,14 @@ def sources_command(
         return
     from ..query.places import list_sources
 
-    loaded = load(data, with_)
-    emit(loaded, list_sources(loaded.base), format, lang)
+    loaded = load(env, data, with_)
+    emit(env, loaded, list_sources(loaded.base), format, lang)
 
 
 @sources_app.command("add")
 @handle_errors
 def sources_add_command(
+    env: Environment,
     file: Annotated[
         Path, typer.Argument(metavar="FILE", parser=path_of("FILE"), help="The document: UTF-8 text, Markdown or HTML.")
     ],
@@ -83,21 +86,25 @@ def sources_add_command(
     )
     from ..sources import add_source
 
-    chosen = data or State.data or (with_[0] if with_ else (State.layers[0] if State.layers else None))
+    chosen = data or env.data or (with_[0] if with_ else (env.layers[0] if env.layers else None))
     if chosen is None:
         raise UsageError(
             "sources add writes into your own knowledge base: give --with FILE or --data FILE "
             "(the bundled one is read-only)"
         )
     entry = add_source(chosen, file, id, title, publisher, published, url)
-    write(entry.lstrip("\n"))
+    write(env, entry.lstrip("\n"))
 
 
 @app.command("metrics")
 @output_options
 @handle_errors
 def metrics_command(
-    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None, with_: WithOption = None
+    env: Environment,
+    format: FormatOption = None,
+    lang: LangOption = Lang.zh,
+    data: DataOption = None,
+    with_: WithOption = None,
 ) -> None:
     """Every metric: key, Chinese and English names, unit, and how many places have it.
 
@@ -105,15 +112,19 @@ def metrics_command(
     """
     from ..query.places import list_metrics
 
-    loaded = load(data, with_)
-    emit(loaded, list_metrics(loaded.base), format, lang)
+    loaded = load(env, data, with_)
+    emit(env, loaded, list_metrics(loaded.base), format, lang)
 
 
 @app.command("types")
 @output_options
 @handle_errors
 def types_command(
-    format: FormatOption = None, lang: LangOption = Lang.zh, data: DataOption = None, with_: WithOption = None
+    env: Environment,
+    format: FormatOption = None,
+    lang: LangOption = Lang.zh,
+    data: DataOption = None,
+    with_: WithOption = None,
 ) -> None:
     """Subsidy types with their English and pinyin names and category (voucher, subsidy, prize, fund).
 
@@ -121,14 +132,15 @@ def types_command(
     """
     from ..query.places import list_types
 
-    loaded = load(data, with_)
-    emit(loaded, list_types(loaded.base), format, lang)
+    loaded = load(env, data, with_)
+    emit(env, loaded, list_types(loaded.base), format, lang)
 
 
 @app.command("cite")
 @output_options
 @handle_errors
 def cite_command(
+    env: Environment,
     name: Annotated[
         str,
         typer.Argument(
@@ -153,13 +165,13 @@ def cite_command(
     from ..names import metric_index, place_index
     from ..query.cite import cite_fact, cite_programme
 
-    loaded = load(data, with_)
+    loaded = load(env, data, with_)
     read = loaded.seed_text
     if metric is None:
-        emit(loaded, cite_programme(loaded.base, name, read), format, lang)
+        emit(env, loaded, cite_programme(loaded.base, name, read), format, lang)
         return
     place = place_index(loaded.base).resolve(name)
-    emit(loaded, cite_fact(loaded.base, place, metric_index(loaded.base).resolve(metric), read), format, lang)
+    emit(env, loaded, cite_fact(loaded.base, place, metric_index(loaded.base).resolve(metric), read), format, lang)
 
 
 class ExtractFormat(str, Enum):
@@ -173,6 +185,7 @@ class ExtractFormat(str, Enum):
 @app.command("extract")
 @handle_errors
 def extract_command(
+    env: Environment,
     file: Annotated[
         Path, typer.Argument(metavar="FILE", parser=path_of("FILE"), help="A document: UTF-8 text, Markdown or HTML.")
     ],
@@ -211,12 +224,12 @@ def extract_command(
 
     if source is not None:
         check_source_id(source, "--source")
-    loaded = load(data, with_)
+    loaded = load(env, data, with_)
     when = parse_date(published, "--published")
     text = read_document(file)
     result = extract_candidates(loaded.base, text, when, new_only)
     if format != ExtractFormat.toml:
-        emit(loaded, result, Format(format.value) if format else None, lang)
+        emit(env, loaded, result, Format(format.value) if format else None, lang)
         return
     from ..extract.toml_out import to_toml
     from ..text import toml_key, toml_string
@@ -230,12 +243,12 @@ def extract_command(
             f'publisher = "CHOOSE"\ntitle = "CHOOSE"\npublished = {toml_string(str(when or "CHOOSE"))}\n\n'
         )
     scopes = {key: metric.scopes[0].key for key, metric in loaded.base.metrics.items()}
-    write(head + to_toml([row["_candidate"] for row in result.rows], source_id, scopes))
+    write(env, head + to_toml([row["_candidate"] for row in result.rows], source_id, scopes))
 
 
 @app.command("schema")
 @handle_errors
-def schema_command() -> None:
+def schema_command(env: Environment) -> None:
     """The JSON Schema of a knowledge-base file, for TOML editors (data/cities.schema.json).
 
     Example: cityai schema > cities.schema.json
@@ -244,12 +257,13 @@ def schema_command() -> None:
 
     from ..kb import import_models
 
-    write(json.dumps(import_models().json_schema(), ensure_ascii=False, indent=2) + "\n")
+    write(env, json.dumps(import_models().json_schema(), ensure_ascii=False, indent=2) + "\n")
 
 
 @app.command("validate")
 @handle_errors
 def validate_command(
+    env: Environment,
     path: Annotated[
         Optional[Path],
         typer.Argument(
@@ -275,15 +289,15 @@ def validate_command(
     from ..paths import layer_paths
     from ..validate import validate
 
-    report, summary, ok = validate(path or data or State.data, tuple(layer_paths(with_ or State.layers)))
+    report, summary, ok = validate(path or data or env.data, tuple(layer_paths(with_ or env.layers)))
     if format is None or format == Format.table:
         for row in report.tables[0].rows:
-            typer.echo(row["problem"])
+            typer.echo(row["problem"], file=env.stdout)
     else:
         from ..render import Options, render
 
-        write(render(report, format.value, Options()))
-    typer.echo(summary, err=format not in (None, Format.table))
+        write(env, render(report, format.value, Options()))
+    typer.echo(summary, file=env.stdout if format in (None, Format.table) else env.stderr)
     if not ok:
         raise typer.Exit(EXIT_DATA)
 
@@ -291,6 +305,7 @@ def validate_command(
 @app.command("export")
 @handle_errors
 def export_command(
+    env: Environment,
     sqlite: Annotated[
         Path,
         typer.Option(
@@ -312,6 +327,6 @@ def export_command(
     from ..store import export
     from ..text import one_line
 
-    chosen = data or State.data
-    export(load(data, with_).base, sqlite, data_files(default_data_path(str(chosen) if chosen else None)), force)
-    typer.echo(f"wrote {one_line(str(sqlite))}", err=True)
+    chosen = data or env.data
+    export(load(env, data, with_).base, sqlite, data_files(default_data_path(str(chosen) if chosen else None)), force)
+    env.say(f"wrote {one_line(str(sqlite))}")

@@ -9,6 +9,7 @@ from typing import Annotated, List, Optional
 import typer
 
 from ..errors import UsageError
+from .context import Environment
 from .shell import (
     AsOfOption,
     DataOption,
@@ -49,6 +50,7 @@ WindowOption = Annotated[
 @output_options
 @handle_errors
 def list_command(
+    env: Environment,
     level: Annotated[
         Optional[Level],
         typer.Option(
@@ -72,16 +74,17 @@ def list_command(
     from ..names import group_index
     from ..query.places import list_places
 
-    loaded = load(data, with_)
+    loaded = load(env, data, with_)
     province_name = group_index(loaded.base, "province", "province").resolve(province) if province else None
     chosen = None if level is None or level is Level.all else level.value
-    emit(loaded, list_places(loaded.base, chosen, resolve_region(loaded, region), province_name), format, lang)
+    emit(env, loaded, list_places(loaded.base, chosen, resolve_region(loaded, region), province_name), format, lang)
 
 
 @app.command("show")
 @output_options
 @handle_errors
 def show_command(
+    env: Environment,
     place: Annotated[
         str,
         typer.Argument(
@@ -103,8 +106,9 @@ def show_command(
     from ..names import place_index
     from ..query.places import show_place
 
-    loaded = load(data, with_)
+    loaded = load(env, data, with_)
     emit(
+        env,
         loaded,
         show_place(loaded.base, place_index(loaded.base).resolve(place), parse_date(as_of)),
         format,
@@ -116,6 +120,7 @@ def show_command(
 @output_options
 @handle_errors
 def compare_command(
+    env: Environment,
     places: Annotated[
         List[str],
         typer.Argument(
@@ -148,11 +153,11 @@ def compare_command(
     from ..names import metric_index, place_index
     from ..query.compare import compare
 
-    loaded = load(data, with_)
+    loaded = load(env, data, with_)
     index = place_index(loaded.base)
     chosen = [metric_index(loaded.base).resolve(m) for m in nonempty("--metric", metric)] or None
     result = compare(loaded.base, [index.resolve(p) for p in places], chosen, parse_date(as_of), window)
-    emit(loaded, result, format, lang, all_rows=all_rows)
+    emit(env, loaded, result, format, lang, all_rows=all_rows)
 
 
 app.command("compare")(compare_command)
@@ -163,6 +168,7 @@ app.command("diff", help="Same as compare.\n\nExample: cityai diff 深圳 上海
 @output_options
 @handle_errors
 def rank_command(
+    env: Environment,
     by: Annotated[
         str,
         typer.Option(
@@ -200,7 +206,7 @@ def rank_command(
 
     if targets and forecasts:
         raise UsageError("--targets and --forecasts exclude each other")
-    loaded = load(data, with_)
+    loaded = load(env, data, with_)
     metric = metric_index(loaded.base).resolve(by)
     if chart and not loaded.base.metrics[metric].higher_is_better:
         # A longer bar for a worse figure (第2 twice 第1) would read backwards.
@@ -208,6 +214,7 @@ def rank_command(
     kind = "target" if targets else "forecast" if forecasts else "actual"
     chosen = None if level == Level.all else level.value
     emit(
+        env,
         loaded,
         rank(loaded.base, metric, chosen, top, kind, resolve_region(loaded, region), parse_date(as_of), window),
         format,
@@ -219,6 +226,7 @@ def rank_command(
 
 def _programmes(funds: bool):
     def command(
+        env: Environment,
         type: Annotated[
             Optional[List[str]],
             typer.Option(
@@ -272,7 +280,7 @@ def _programmes(funds: bool):
             amount = parse_amount(spend) if spend is not None else None
         except FigureError as error:
             raise UsageError(str(error), code=getattr(error, "code", ""), params=getattr(error, "params", {})) from None
-        loaded = load(data, with_)
+        loaded = load(env, data, with_)
         if flags:  # checking them reads every programme: only when there are some
             known = sorted({t.flag for p in loaded.base.programmes for t in p.special_rates})
             unknown = [flag for flag in flags if flag not in known]
@@ -290,6 +298,7 @@ def _programmes(funds: bool):
             )
         places = resolve_places(loaded, nonempty("--city", city)) or None
         emit(
+            env,
             loaded,
             list_programmes(loaded.base, kinds, places, amount, flags, funds, resolve_region(loaded, region), top),
             format,
@@ -319,6 +328,7 @@ app.command("funds")(output_options(handle_errors(funds_command)))
 @output_options
 @handle_errors
 def targets_command(
+    env: Environment,
     places: PlacesArgument = None,
     metric: Annotated[
         Optional[str],
@@ -339,16 +349,17 @@ def targets_command(
     from ..names import metric_index
     from ..query.targets import list_targets
 
-    loaded = load(data, with_)
+    loaded = load(env, data, with_)
     names = resolve_places(loaded, places) if places else None
     chosen = metric_index(loaded.base).resolve(metric) if metric else None
-    emit(loaded, list_targets(loaded.base, names, chosen, resolve_region(loaded, region)), format, lang)
+    emit(env, loaded, list_targets(loaded.base, names, chosen, resolve_region(loaded, region)), format, lang)
 
 
 @app.command("conflicts")
 @output_options
 @handle_errors
 def conflicts_command(
+    env: Environment,
     places: PlacesArgument = None,
     all_: Annotated[
         bool,
@@ -368,15 +379,16 @@ def conflicts_command(
     """
     from ..query.conflicts import list_conflicts
 
-    loaded = load(data, with_)
+    loaded = load(env, data, with_)
     names = resolve_places(loaded, places) if places else None
-    emit(loaded, list_conflicts(loaded.base, names, all_), format, lang)
+    emit(env, loaded, list_conflicts(loaded.base, names, all_), format, lang)
 
 
 @app.command("policies")
 @output_options
 @handle_errors
 def policies_command(
+    env: Environment,
     places: PlacesArgument = None,
     since: Annotated[
         Optional[str], typer.Option(metavar="YEAR|YYYY-MM", help="Only documents dated from this point on.")
@@ -399,8 +411,9 @@ def policies_command(
     start, end = parse_date(since, "--since"), parse_date(until, "--until")
     if start and end and start.start_key() > end.sort_key()[:3]:  # a year or month until its end
         raise UsageError(f"--since {start} is after --until {end}: no date falls between them")
-    loaded = load(data, with_)
+    loaded = load(env, data, with_)
     emit(
+        env,
         loaded,
         list_policies(
             loaded.base, resolve_places(loaded, places) if places else None, start, end, resolve_region(loaded, region)

@@ -1,14 +1,15 @@
-"""Running the command line in this process: one command registered per call, and output that
-fails to write ending as a message and an exit status, never a traceback."""
+"""Running the command line in this process: only the command named built (`shell.app_for`), and
+output that fails to write ending as a message and an exit status, never a traceback."""
 
 import contextlib
 import os
 import sys
-from typing import List, Union
+from typing import IO, List, Optional, Union, cast
 
 from ..errors import EXIT_DATA, EXIT_USAGE, bounded
-from ..text import one_line, printable
-from .shell import app, discard_stdout
+from ..text import one_line
+from .context import Environment, VisibleStream
+from .shell import app_for, discard_stdout
 
 
 def main() -> None:
@@ -27,8 +28,10 @@ def run_command_line() -> Union[str, int, None]:
         return EXIT_DATA
     code: Union[str, int, None] = 0
     try:
-        with _only_the_command(sys.argv[1:]), _visible_stderr():
-            app(prog_name="cityai")
+        guarded = cast(IO[str], VisibleStream(sys.stderr)) if sys.stderr is not None else None
+        env = Environment(stderr=guarded) if guarded is not None else Environment()
+        app = app_for(None if _completing() else command_name(sys.argv[1:]))
+        app(prog_name="cityai", obj=env)
     except SystemExit as done:
         code = done.code
     except OSError as error:
@@ -49,13 +52,9 @@ def run_command_line() -> Union[str, int, None]:
     return code
 
 
-@contextlib.contextmanager
-def _only_the_command(argv: List[str]):
-    """Typer builds the parameters of every registered command on each call (~9 ms for all 18);
-    when the command line names one, register only that one for this call (the same definition,
-    so the same parsing, help and errors). Anything else (--help, --version, an unknown name,
-    shell completion) leaves the whole app as it is."""
-    name, position = None, 0
+def command_name(argv: List[str]) -> Optional[str]:
+    """The command a command line names, if it names one before any option of its own."""
+    position = 0
     while position < len(argv):
         word = argv[position]
         if word in ("--data", "--with"):  # the global options taking a value
@@ -63,56 +62,10 @@ def _only_the_command(argv: List[str]):
         elif word.startswith(("--data=", "--with=")):
             position += 1
         elif word.startswith("-"):
-            break
+            return None
         else:
-            name = word
-            break
-    commands, groups = app.registered_commands, app.registered_groups
-    keep_commands = [info for info in commands if info.name == name]
-    keep_groups = [info for info in groups if info.name == name]
-    if name is None or _completing() or len(keep_commands) + len(keep_groups) != 1:
-        yield
-        return
-    app.registered_commands, app.registered_groups = keep_commands, keep_groups
-    try:
-        yield
-    finally:
-        app.registered_commands, app.registered_groups = commands, groups
-
-
-class _Visible:
-    """A text stream that writes what it is given with control, bidi and zero-width characters
-    as visible escapes (`text.printable`; newlines and tabs kept), and is the stream otherwise."""
-
-    def __init__(self, stream) -> None:
-        self._stream = stream
-
-    def write(self, text):
-        if isinstance(text, str):  # each line escaped and, if longer than a message may be, cut
-            text = "\n".join(bounded(printable(line)) for line in text.split("\n"))
-        return self._stream.write(text)
-
-    def __getattr__(self, name: str):
-        if name == "buffer":  # Click writes bytes to it when the text stream's encoding is ASCII
-            raise AttributeError(name)
-        return getattr(self._stream, name)
-
-
-@contextlib.contextmanager
-def _visible_stderr():
-    """stderr while the command line runs: Click's usage errors echo what was typed ("No such
-    option: --\u202eabc") escaping C0 and C1 only, so a bidi override or a zero-width character
-    would reach the terminal raw. cityai's own messages are escaped already (printable leaves
-    them as they are)."""
-    stream = sys.stderr
-    if stream is None:
-        yield
-        return
-    sys.stderr = _Visible(stream)  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        sys.stderr = stream
+            return word
+    return None
 
 
 def _completing() -> bool:
@@ -126,7 +79,7 @@ def _file_failed(error: OSError) -> int:
 
 
 def _output_failed(error: Exception) -> int:
-    discard_stdout()
+    discard_stdout(sys.stdout)
     if isinstance(error, BrokenPipeError):
         return 0
     _say(f"Error: output: cannot write: {getattr(error, 'strerror', None) or error}")
@@ -135,7 +88,7 @@ def _output_failed(error: Exception) -> int:
 
 def _say(message: str) -> None:
     """A message on stderr if there is one that works: one line, escaped and cut as every message
-    is (it may quote a file name or the shell's request; the stderr guard has ended)."""
+    is (it may quote a file name or the shell's request)."""
     with contextlib.suppress(OSError, ValueError, AttributeError):
         sys.stderr.write(bounded(one_line(message)) + "\n")
         sys.stderr.flush()

@@ -9,29 +9,26 @@ called from shells and loops.
 
 import contextlib
 import functools
+import inspect
 import os
 import shutil
-import sys
 from enum import Enum
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Annotated, Any, Callable, List, Optional
+from typing import IO, TYPE_CHECKING, Annotated, Any, Callable, List, Optional, Union
 
 import typer
 
 from .. import __version__
-from ..errors import EXIT_DATA, EXIT_USAGE, DataError, Problem, UsageError
+from ..errors import DataError, Problem, UsageError
+from .context import Environment, OutputOptions, environment
+from .params import App
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..kb import Loaded
     from ..query.common import Result
 
 
-# Typer >= 0.29 prints an argument's Python type in help ("PLACE... <list[str]>"); the metavar
-# and the help text say what to type, so the type is left out (older Typer never printed it).
-if hasattr(typer.core, "TyperArgument"):
-    typer.core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[attr-defined]
-
-app = typer.Typer(
+SETTINGS = dict(
     name="cityai",
     help="Compare Chinese cities' AI-industry figures, targets and subsidies. "
     "Every number is traced to a quote in its source document.\n\n"
@@ -41,6 +38,21 @@ app = typer.Typer(
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+app = App(**SETTINGS)
+
+
+def app_for(name: Optional[str]) -> App:
+    """The app with only the command `name` registered (the same definitions: the same parsing,
+    help and errors), for a command line that names one: Typer builds the parameters of every
+    registered command on each call. The whole app for anything else (--help, an unknown name)."""
+    commands = [info for info in app.registered_commands if info.name == name]
+    groups = [info for info in app.registered_groups if info.name == name]
+    if name is None or len(commands) + len(groups) != 1:
+        return app
+    chosen = App(**SETTINGS)
+    chosen.registered_callback = app.registered_callback
+    chosen.registered_commands, chosen.registered_groups = commands, groups
+    return chosen
 
 
 class Format(str, Enum):
@@ -67,12 +79,6 @@ class Level(str, Enum):
     country = "country"
     world = "world"
     all = "all"
-
-
-class State:
-    data: Optional[Path] = None  # --data given before the command name
-    layers: List[Path] = []  # --with given before the command name
-    opened: list = []  # the bases the running command has loaded (see handle_errors)
 
 
 class EmptyPath(typer.BadParameter):
@@ -106,7 +112,7 @@ def completion(kind: str):
         data = next((Path(params["data"]) for params in given if params.get("data")), None)
         layers = next(([Path(p) for p in params["with_"]] for params in given if params.get("with_")), None)
         try:
-            base = load(data, layers).base
+            base = load(environment(ctx), data, layers).base
         except Exception:  # a base that does not load offers nothing: completion never fails
             return []
         from ..names import completions, metric_forms, place_forms, subsidy_type_forms
@@ -191,15 +197,6 @@ MIN_WIDTH = 40  # the narrowest table layout (tests sweep 40-140 columns)
 MAX_WIDTH = 1000
 
 
-class Output:
-    """The picture and spreadsheet options of the command being run (set by `output_options`)."""
-
-    bom: bool = False
-    svg: Optional[Path] = None
-    html: Optional[Path] = None
-    width: Optional[int] = None
-
-
 _OUTPUT_EXTRA = {
     "bom": (bool, typer.Option("--bom", help="Start CSV with a UTF-8 byte-order mark (Excel on Windows)."), False),
     "svg": (
@@ -233,9 +230,8 @@ _OUTPUT_PARAMETERS: list = []  # the inspect.Parameters of _OUTPUT_EXTRA, built 
 
 
 def output_options(command: Callable) -> Callable:
-    """Give a table command --bom, --svg, --html and --width, once for all of them."""
-    import inspect
-
+    """Give a table command --bom, --svg, --html and --width, once for all of them: their values
+    go to the command's Environment (`command` is one wrapped by `handle_errors`)."""
     extra = _OUTPUT_EXTRA
     if not _OUTPUT_PARAMETERS:
         _OUTPUT_PARAMETERS.extend(
@@ -247,8 +243,8 @@ def output_options(command: Callable) -> Callable:
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        for name in extra:
-            setattr(Output, name, kwargs.pop(name, extra[name][2]))
+        given = {name: kwargs.pop(name, extra[name][2]) for name in extra}
+        environment(kwargs["ctx"]).output = OutputOptions(**given)
         return command(*args, **kwargs)
 
     wrapper.__signature__ = signature.replace(parameters=[*signature.parameters.values(), *added])  # type: ignore[attr-defined]
@@ -257,31 +253,45 @@ def output_options(command: Callable) -> Callable:
 
 
 def handle_errors(command: Callable) -> Callable:
-    """Turn the two error kinds into a message on stderr and the documented exit code.
+    """Run a command with its Environment (its first parameter, in place of Typer's context) and
+    turn the two error kinds into messages on stderr and their exit codes (`report`).
 
     A compiled cache can decode and still hold what no validated base does (a damaged or edited
     file): a command that fails on one is run once more, from the knowledge-base files, after the
     cache it read is discarded (`store.discard_cache`). A failure of the second run is a failure."""
+    signature = inspect.signature(command)
+    own = list(signature.parameters.values())[1:]  # the Environment is passed, never parsed
+    wants_context = "ctx" in signature.parameters
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        State.opened = []
+        env = environment(kwargs["ctx"] if wants_context else kwargs.pop("ctx"))
+        env.opened = []
         try:
             try:
-                return command(*args, **kwargs)
+                return command(env, *args, **kwargs)
             except Exception as error:
-                if not _discard_caches(error):
+                if not _discard_caches(env, error):
                     raise
-            return command(*args, **kwargs)
-        except UsageError as error:
-            typer.echo(f"Error: {usage_message(error, kwargs.get('lang'))}", err=True)
-            raise typer.Exit(EXIT_USAGE) from None
-        except DataError as error:
-            for problem in error.problems:
-                typer.echo(f"Error: {problem}", err=True)
-            raise typer.Exit(EXIT_DATA) from None
+            return command(env, *args, **kwargs)
+        except (UsageError, DataError) as error:
+            raise typer.Exit(report(env, error, kwargs.get("lang"))) from None
 
+    if not wants_context:
+        own.append(inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context))
+    wrapper.__signature__ = signature.replace(parameters=own)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {**{k: v for k, v in command.__annotations__.items() if k != "env"}, "ctx": typer.Context}
     return wrapper
+
+
+def report(env: Environment, error: Union[UsageError, DataError], lang: Any = None) -> int:
+    """The one place where a failure becomes what the user sees and the exit status: each error
+    carries its exit code (DataError 1, UsageError 2); a usage error is worded in the command's
+    language where it carries a code (`usage_message`)."""
+    lines = [usage_message(error, lang)] if isinstance(error, UsageError) else error.lines()
+    for line in lines:
+        env.say(f"Error: {line}")
+    return error.exit_code
 
 
 def usage_message(error: UsageError, lang: Any) -> str:
@@ -293,28 +303,28 @@ def usage_message(error: UsageError, lang: Any) -> str:
     return worded(error, getattr(lang, "value", None) or "zh")
 
 
-def _discard_caches(error: Exception) -> bool:
+def _discard_caches(env: Environment, error: Exception) -> bool:
     """Whether the running command read a compiled cache that may have caused `error`; if so, it
     is discarded and the command forgets what it loaded."""
-    if not State.opened:
+    if not env.opened:
         return False  # nothing loaded: store (and sqlite3) need not be imported
     from ..store import discard_cache
 
-    discarded = [discard_cache(opened, error) for opened in State.opened]
-    State.opened = []
+    discarded = [discard_cache(opened, error) for opened in env.opened]
+    env.opened = []
     return any(discarded)
 
 
-def load(data: Optional[Path], layers: Optional[List[Path]] = None) -> "Loaded":
+def load(env: Environment, data: Optional[Path], layers: Optional[List[Path]] = None) -> "Loaded":
     """The base for a query command: from the compiled cache when current (no TOML, no pydantic),
     else validated in full and cached (store.py). `validate` never comes here: it always loads in full."""
     from ..paths import default_data_path, layer_paths
     from ..store import open_base
 
-    chosen = data or State.data
-    added = tuple(layer_paths(layers or State.layers))
+    chosen = data or env.data
+    added = tuple(layer_paths(layers or env.layers))
     opened = open_base(default_data_path(str(chosen) if chosen else None), added)
-    State.opened.append(opened)
+    env.opened.append(opened)
     return opened  # type: ignore[return-value]
 
 
@@ -370,6 +380,7 @@ def resolve_region(loaded: "Loaded", region: Optional[str]) -> Optional[str]:
 
 
 def emit(
+    env: Environment,
     loaded: "Loaded",
     result: "Result",
     fmt: Optional[Format],
@@ -383,7 +394,8 @@ def emit(
     from ..render import Options, render
     from ..view import view
 
-    is_tty = sys.stdout.isatty()
+    is_tty = env.stdout.isatty()
+    output = env.output
     if chart and fmt is not None and fmt is not Format.table:
         raise UsageError(f"--chart draws bars in the terminal table; it cannot be combined with --format {fmt.value}")
     chosen = fmt.value if fmt else ("table" if is_tty or chart else "csv")
@@ -391,16 +403,16 @@ def emit(
     color = is_tty and os.environ.get("NO_COLOR", "") == "" and os.environ.get("TERM") != "dumb" and chosen == "table"
     # A terminal narrower than MIN_WIDTH (or COLUMNS=5) gets the narrowest layout that keeps
     # every figure whole; the terminal wraps its lines. One wider than MAX_WIDTH gets MAX_WIDTH.
-    width = Output.width or min(MAX_WIDTH, max(MIN_WIDTH, shutil.get_terminal_size((100, 24)).columns))
+    width = output.width or min(MAX_WIDTH, max(MIN_WIDTH, shutil.get_terminal_size((100, 24)).columns))
     report = view(loaded.base, result, lang.value)
     report.primary = primary
-    for kind, path in (("svg", Output.svg), ("html", Output.html)):
+    for kind, path in (("svg", output.svg), ("html", output.html)):
         if path is not None:
             save(path, render(report, "table", Options(width=width, chart=chart, record=kind, all_rows=all_rows)))
-    if Output.bom and chosen != "csv":
+    if output.bom and chosen != "csv":
         raise UsageError("--bom marks CSV output for spreadsheets; add --format csv")
     text = render(report, chosen, Options(width=width, color=color, chart=chart, all_rows=all_rows))
-    write(("\ufeff" if Output.bom else "") + text)
+    write(env, ("\ufeff" if output.bom else "") + text)
 
 
 def save(path: Path, text: str) -> None:
@@ -414,8 +426,8 @@ def save(path: Path, text: str) -> None:
         raise DataError([Problem(str(path), str(error))]) from None
 
 
-def write(text: str) -> None:
-    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+def write(env: Environment, text: str) -> None:
+    encoding = getattr(env.stdout, "encoding", None) or "utf-8"
     try:
         text.encode(encoding)
     except UnicodeEncodeError:
@@ -429,22 +441,22 @@ def write(text: str) -> None:
             ]
         ) from None
     try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        env.stdout.write(text)
+        env.stdout.flush()
     except BrokenPipeError:
         # The reader (e.g. `head -1`) has gone: stop quietly, and keep Python's own final
         # flush of stdout from raising again at exit.
-        discard_stdout()
+        discard_stdout(env.stdout)
         raise typer.Exit(0) from None
     except OSError as error:  # a full disk (> /dev/full), an I/O error
-        discard_stdout()
+        discard_stdout(env.stdout)
         raise DataError([Problem("output", f"cannot write: {error.strerror or error}")]) from None
 
 
-def discard_stdout() -> None:
+def discard_stdout(stdout: IO[str]) -> None:
     """Point stdout at the null device, so that what is still buffered cannot fail again at exit."""
     with contextlib.suppress(OSError, ValueError, AttributeError):  # no real file descriptor (tests)
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
 
 
 def _version(value: bool) -> None:
@@ -455,8 +467,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+        bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
     data: GlobalDataOption = None,
     with_: Annotated[
@@ -473,5 +486,6 @@ def main_options(
 
     Example: cityai compare 深圳 上海 --lang en
     """
-    State.data = data
-    State.layers = list(with_ or [])
+    env = environment(ctx)
+    env.data = data
+    env.layers = list(with_ or [])

@@ -15,7 +15,7 @@ from typing import Dict, List, Optional
 
 from ..dates import PartialDate
 from ..facts import Base, Fact
-from ..rules import WINDOW_MONTHS, better, comparable, contradicting, headline, newest, positions, same_value
+from ..rules import WINDOW_MONTHS, better, comparable, contradicting, headline, newest, positions, same_value, undecided
 from .common import Record, Result, fact_fields, in_region, quantity_fields
 
 
@@ -37,21 +37,26 @@ def rank(
     candidates = {name: base.headline_facts(name, metric, kind, as_of) for name in places}
     picked = {name: headline(facts, definition, as_of) for name, facts in candidates.items()}
     present = {name: fact for name, fact in picked.items() if fact is not None}
-    reference = _reference(present, definition)
-    ranked: List[tuple] = []
-    others: List[tuple] = []
+    scope = _reference_scope(present, definition)
+    # Each place's fact in the reference scope when it has one (the headline already is when it is
+    # in that scope: it is the best of all, so also of those in the scope); the anchor is the
+    # newest of these, so that every ranked figure lies within the window of every other.
+    chosen: Dict[str, Fact] = {}
     for name, fact in present.items():
-        # Prefer the place's fact in the reference scope when it has one (the headline already is
-        # when it is in that scope: it is the best of all, so also of those in the scope).
-        if reference and fact.scope != reference.scope:
+        if scope is not None and fact.scope != scope:
             in_scope = [
                 f
                 for f in candidates[name]
-                if f.scope == reference.scope
-                and (as_of is None or f.known_by is None or f.known_by.at_or_before(as_of))
+                if f.scope == scope and (as_of is None or f.known_by is None or f.known_by.at_or_before(as_of))
             ]
             if in_scope:
                 fact = headline(in_scope, definition, as_of) or fact
+        chosen[name] = fact
+    members = [f for f in chosen.values() if f.scope == scope]
+    reference = (newest(members) or members[0]) if members else None
+    ranked: List[tuple] = []
+    others: List[tuple] = []
+    for fact in chosen.values():
         reason = comparable(fact, reference, window) if reference else None
         (ranked if reason is None else others).append((fact, reason))
     # Ranks by the bounds (rules.positions: 1 + how many certainly beat a figure; figures the
@@ -61,14 +66,15 @@ def rank(
         zip(ranks, (fact for fact, _ in ranked)), key=lambda pair: (pair[0], better(definition, pair[1]), pair[1].place)
     )
     ties = _ties(keyed)
+    open_order = undecided([fact.value for _, fact in keyed])
     others.sort(key=lambda pair: (definition.scope_order(pair[0].scope), better(definition, pair[0]), pair[0].place))
     missing = sorted(set(places) - set(present))
     limit = len(keyed) + len(others) + len(missing) if top is None else top
     # A row's conflicts are among all its place's headline facts, whatever --as-of keeps.
     known = candidates if as_of is None else {name: base.headline_facts(name, metric, kind) for name in present}
     rows: List[Record] = [
-        {**_row(levels, fact, known[fact.place], rank_, True, None), "tie": ties.get(rank_)}
-        for rank_, fact in keyed[:limit]
+        {**_row(levels, fact, known[fact.place], rank_, True, None), "tie": "bounds" if open_ else ties.get(rank_)}
+        for (rank_, fact), open_ in zip(keyed[:limit], open_order)
     ]
     rows += [_row(levels, fact, known[fact.place], None, False, reason) for fact, reason in others[: limit - len(rows)]]
     rows += [_row(levels, None, [], None, False, None, name) for name in missing[: limit - len(rows)]]
@@ -103,19 +109,18 @@ def rank(
     )
 
 
-def _reference(present: Dict[str, Fact], definition) -> Optional[Fact]:
-    """The newest fact of the scope that most places have a figure in (ties: the main scope)."""
+def _reference_scope(present: Dict[str, Fact], definition) -> Optional[str]:
+    """The scope that most places have a headline figure in (ties: the metric's main scope)."""
     if not present:
         return None
     counts = Counter(f.scope for f in present.values())
-    scope = max(counts, key=lambda s: (counts[s], -definition.scope_order(s)))
-    members = [f for f in present.values() if f.scope == scope]
-    return newest(members) or members[0]
+    return max(counts, key=lambda s: (counts[s], -definition.scope_order(s)))
 
 
 def _ties(keyed: List[tuple]) -> Dict[int, str]:
     """rank -> "equal" when the rows sharing it state one figure, "bounds" when the bounds of
-    different figures cannot order them (约2400 and 2500): the view says which."""
+    different figures cannot order them (约2400 and 2500): the view says which. A row whose
+    bounds meet another row's of a different rank is "bounds" too (`rules.undecided`)."""
     shared: Dict[int, List[Fact]] = {}
     for rank_, fact in keyed:
         shared.setdefault(rank_, []).append(fact)

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import List, Optional, Tuple
 
 from ..facts import Base, Fact, MetricDef
-from ..rules import attainment, headline
+from ..rules import attainment, headline, is_ceiling
 from .common import Record, Result, fact_fields, in_region, items_of
 
 # A rate, a rank or a membership is met or not; actual ÷ target of one says nothing (a growth of
@@ -23,8 +23,9 @@ _NOT_AMOUNTS = frozenset(("ratio", "rank", "member"))
 
 def progress(target: Fact, actual: Optional[Fact], metric: MetricDef) -> Tuple[Optional[Decimal], Optional[str]]:
     """(actual ÷ target, None) when they share metric and scope and the metric is an amount where
-    more is better, else (None, reason code)."""
-    if metric.dimension in _NOT_AMOUNTS or not metric.higher_is_better:
+    more is better and the target no ceiling (`rules.is_ceiling`: 150家 is not "150%" of 不超过100家),
+    else (None, reason code)."""
+    if metric.dimension in _NOT_AMOUNTS or not metric.higher_is_better or is_ceiling(target.value):
         return None, "not_an_amount"
     if actual is None:
         return None, "no_actual"

@@ -1,0 +1,63 @@
+"""What a command takes from outside, in one object passed down (as httpie's `Environment`): the
+streams it writes to, the options given before the command name, the output options, and the
+bases it has opened. Tests give their own (`app(obj=Environment(stdout=…))`); nothing is set on
+classes or modules."""
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, List, Optional
+
+import typer
+
+from ..errors import bounded
+from ..text import printable
+
+
+class VisibleStream:
+    """A text stream that writes what it is given with control, bidi and zero-width characters
+    as visible escapes (`text.printable`; newlines and tabs kept), each line cut as a message is,
+    and is the stream otherwise. cityai's own messages are escaped already; Click's usage errors
+    echo what was typed ("No such option: --\u202eabc") escaping C0 and C1 only."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        if isinstance(text, str):
+            text = "\n".join(bounded(printable(line)) for line in text.split("\n"))
+        return self._stream.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "buffer":  # Click writes bytes to it when the text stream's encoding is ASCII
+            raise AttributeError(name)
+        return getattr(self._stream, name)
+
+
+@dataclass
+class OutputOptions:
+    """The picture and spreadsheet options of a table command (--bom, --svg, --html, --width)."""
+
+    bom: bool = False
+    svg: Optional[Path] = None
+    html: Optional[Path] = None
+    width: Optional[int] = None
+
+
+@dataclass
+class Environment:
+    stdout: IO[str] = field(default_factory=lambda: sys.stdout)
+    stderr: IO[str] = field(default_factory=lambda: sys.stderr)
+    data: Optional[Path] = None  # --data given before the command name
+    layers: List[Path] = field(default_factory=list)  # --with given before the command name
+    output: OutputOptions = field(default_factory=OutputOptions)
+    opened: List[Any] = field(default_factory=list)  # the bases the running command has loaded
+
+    def say(self, message: str) -> None:
+        """A line on stderr (a message, or a summary that must not mix with machine output)."""
+        typer.echo(message, file=self.stderr)
+
+
+def environment(ctx: typer.Context) -> Environment:
+    """The command line's Environment: the one it was started with, else one on sys's streams."""
+    return ctx.find_root().ensure_object(Environment)
