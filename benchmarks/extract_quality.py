@@ -39,11 +39,11 @@ class Curated(NamedTuple):
 
 
 def curated_figures(kb: dict) -> Iterator[Curated]:
-    """Every curated fact once per citing source."""
+    """Every curated fact once per citing source, as that source writes it (a citation's value)."""
     for name, place in kb.get("places", {}).items():
         for fact in place.get("facts", []):
             for citation in fact.get("citations", []):
-                yield Curated(citation["source"], name, fact["metric"], fact["value"])
+                yield Curated(citation["source"], name, fact["metric"], citation.get("value", fact["value"]))
 
 
 def place_forms(kb: dict) -> dict[str, str]:

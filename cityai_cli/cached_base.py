@@ -49,7 +49,7 @@ def _date(text: Optional[str]) -> Optional[PartialDate]:
         return None
     found = _DATES.get(text)
     if found is None:
-        found = _DATES[text] = PartialDate.parse(text)
+        found = _DATES[text] = PartialDate.parse_span(text)
     return found
 
 
@@ -126,8 +126,10 @@ class CachedBase(AbstractBase):
             )
         }
         self.subsidy_types = {
-            r[0]: SubsidyTypeDef(r[0], r[1], r[2], r[3], tuple(loads(r[4])))
-            for r in db.execute("SELECT key, en, pinyin, category, aliases FROM subsidy_types ORDER BY position")
+            r[0]: SubsidyTypeDef(r[0], r[1], r[2], r[3], tuple(loads(r[4])), tuple(loads(r[5])))
+            for r in db.execute(
+                "SELECT key, en, pinyin, category, aliases, keywords FROM subsidy_types ORDER BY position"
+            )
         }
         self.sources = {
             r[0]: SourceDef(r[0], r[1], r[2], r[3], PartialDate(r[4]), r[5], r[6], r[7], r[8], r[9], r[10])
@@ -370,11 +372,11 @@ class CachedBase(AbstractBase):
         terms: Dict[int, Dict[str, list]] = {}
         for r in self._db.execute(
             f"SELECT t.programme, t.role, {QUANTITY_COLUMNS_OF_TERMS}, t.period, t.quote, t.source, t.note, "
-            f"t.applies_to, t.flag FROM terms t JOIN programmes g ON g.id = t.programme {where} "
+            f"t.applies_to, t.flag, t.basis FROM terms t JOIN programmes g ON g.id = t.programme {where} "
             "ORDER BY t.programme, t.role, t.position",
             params,
         ):
-            term = Term(_q(r, 2), r[9], r[10], r[11], r[12], r[13], r[14])
+            term = Term(_q(r, 2), r[9], r[10], r[11], r[12], r[13], r[14], r[15])
             terms.setdefault(r[0], {}).setdefault(r[1], []).append(term)
         items = []
         for r in self._db.execute(

@@ -12,7 +12,7 @@ Schema (one schema for the cache and for `export`; values are never parsed again
     metrics(key PK, position, zh, en, dimension, unit, higher_is_better, aliases JSON,
             keywords JSON, note)
     scopes(metric FK metrics, key, position, zh, en)           PK (metric, key); position 0 = main scope
-    subsidy_types(key PK, position, en, pinyin, category, aliases JSON)
+    subsidy_types(key PK, position, en, pinyin, category, aliases JSON, keywords JSON)
     sources(key PK, position, file, publisher, title, published, sha256, url, author, language,
             note, origin)                                      origin: the knowledge-base file
     places(name PK, position, level, province, city, regions JSON, traditional, pinyin, english,
@@ -32,7 +32,7 @@ Schema (one schema for the cache and for `export`; values are never parsed again
     programmes(id PK, place FK, type FK subsidy_types, name, policy, date, date_basis,
                eligibility, note)
     terms(id PK, programme FK programmes, role pool|rate|cap|special, position, <quantity value_*>,
-          period, quote, source FK sources, note, applies_to, flag)
+          period, quote, source FK sources, note, applies_to, flag, basis)
     citations(id PK, fact FK facts | policy FK policies | programme FK programmes (exactly one),
               position, source FK sources, quote, text, note)
 
@@ -53,7 +53,8 @@ from typing import Dict, Iterable, List, Optional, Set, Tuple
 from .facts import AbstractBase, Citation, Fact
 from .quantity import Quantity
 
-FORMAT = "6"  # bump when the tables below change, or what their marks mean (6: contradicted at the same time)
+FORMAT = "7"  # bump when the tables below change, or what their marks mean (5: conflict = contradicted;
+# 6: contradicted at the same time, subsidy types' keywords, a term's basis; 7: both of 6's, merged)
 _Q = (
     "value_text TEXT NOT NULL, value TEXT NOT NULL, value_unit TEXT NOT NULL, value_dimension TEXT NOT NULL, "
     "value_qualifier TEXT NOT NULL, value_upper TEXT, value_literal TEXT NOT NULL"
@@ -69,7 +70,7 @@ CREATE TABLE metrics (key TEXT PRIMARY KEY, position INTEGER NOT NULL, zh TEXT N
 CREATE TABLE scopes (metric TEXT NOT NULL REFERENCES metrics(key), key TEXT NOT NULL, position INTEGER NOT NULL,
     zh TEXT NOT NULL, en TEXT NOT NULL, PRIMARY KEY (metric, key));
 CREATE TABLE subsidy_types (key TEXT PRIMARY KEY, position INTEGER NOT NULL, en TEXT NOT NULL, pinyin TEXT NOT NULL,
-    category TEXT NOT NULL, aliases TEXT NOT NULL);
+    category TEXT NOT NULL, aliases TEXT NOT NULL, keywords TEXT NOT NULL);
 CREATE TABLE sources (key TEXT PRIMARY KEY, position INTEGER NOT NULL, file TEXT NOT NULL, publisher TEXT NOT NULL,
     title TEXT NOT NULL, published TEXT NOT NULL, sha256 TEXT, url TEXT NOT NULL, author TEXT NOT NULL,
     language TEXT NOT NULL, note TEXT NOT NULL, origin TEXT NOT NULL);
@@ -94,7 +95,7 @@ CREATE INDEX programmes_place ON programmes (place);
 CREATE TABLE terms (id INTEGER PRIMARY KEY, programme INTEGER NOT NULL REFERENCES programmes(id),
     role TEXT NOT NULL CHECK (role IN ('pool', 'rate', 'cap', 'special')), position INTEGER NOT NULL, {_Q},
     period TEXT NOT NULL, quote TEXT NOT NULL, source TEXT NOT NULL REFERENCES sources(key), note TEXT NOT NULL,
-    applies_to TEXT NOT NULL, flag TEXT NOT NULL);
+    applies_to TEXT NOT NULL, flag TEXT NOT NULL, basis TEXT NOT NULL);
 CREATE INDEX terms_programme ON terms (programme);
 CREATE TABLE citations (id INTEGER PRIMARY KEY, fact INTEGER REFERENCES facts(id),
     policy INTEGER REFERENCES policies(id), programme INTEGER REFERENCES programmes(id),
@@ -164,9 +165,17 @@ def _fill(db: sqlite3.Connection, base: AbstractBase, meta: Dict[str, str]) -> N
         [(m.key, s.key, i, s.zh, s.en) for m in base.metrics.values() for i, s in enumerate(m.scopes)],
     )
     db.executemany(
-        "INSERT INTO subsidy_types VALUES (?,?,?,?,?,?)",
+        "INSERT INTO subsidy_types VALUES (?,?,?,?,?,?,?)",
         [
-            (t.key, i, t.en, t.pinyin, t.category, dumps(list(t.aliases), ensure_ascii=False))
+            (
+                t.key,
+                i,
+                t.en,
+                t.pinyin,
+                t.category,
+                dumps(list(t.aliases), ensure_ascii=False),
+                dumps(list(t.keywords), ensure_ascii=False),
+            )
             for i, t in enumerate(base.subsidy_types.values())
         ],
     )
@@ -269,12 +278,13 @@ def _fill(db: sqlite3.Connection, base: AbstractBase, meta: Dict[str, str]) -> N
                         term.note,
                         term.applies_to,
                         term.flag,
+                        term.basis,
                     )
                 )
     db.executemany("INSERT INTO programmes VALUES (?,?,?,?,?,?,?,?,?)", rows)
     db.executemany(
         f"INSERT INTO terms (programme, role, position, {QUANTITY_COLUMNS}, period, quote, source, note, "
-        f"applies_to, flag) VALUES ({'?,' * 15}?)",
+        f"applies_to, flag, basis) VALUES ({'?,' * 16}?)",
         terms,
     )
     db.executemany(

@@ -1,4 +1,5 @@
-"""Partial dates ("2024", "2024-12", "2024-12-31"): parsing and chronological order. Pure."""
+"""Partial dates ("2024", "2024-12", "2024-12-31") and periods ("2020/2024"): parsing and
+chronological order. Pure."""
 
 from __future__ import annotations
 
@@ -9,62 +10,105 @@ import unicodedata
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 EXPECTED = 'expected a date such as "2024", "2024-12" or "2024-12-31"'
+EXPECTED_SPAN = f'{EXPECTED}, or a period such as "2020/2024"'
 
 
 class PartialDate(str):
-    """A date known to the year, month or day: "2024", "2024-12", "2024-12-31".
+    """A date known to the year, month or day: "2024", "2024-12", "2024-12-31"; or a period of
+    two such dates, "2020/2024" (ISO 8601's interval: a figure over 2020—2024年间).
 
     It stays a string (so it prints and serialises as curated) and orders chronologically, a
-    year or month standing for its end: "2024" sorts with "2024-12-31".
+    year or month standing for its end: "2024" sorts with "2024-12-31". A period stands for its
+    end wherever one date is needed: its order, its `year`, when it is known (`at_or_before`,
+    so `--as-of`) and a date distance (`end`); `start` and `start_key` give where it begins.
     """
 
+    @property
+    def is_period(self) -> bool:
+        return "/" in self
+
+    @property
+    def start(self) -> "PartialDate":
+        """The first date a period covers (the date itself when it is no period)."""
+        return PartialDate(self.split("/")[0]) if self.is_period else self
+
+    @property
+    def end(self) -> "PartialDate":
+        """The last date a period covers (the date itself when it is no period)."""
+        return PartialDate(self.split("/")[1]) if self.is_period else self
+
     def _parts(self) -> tuple:
-        parts = self.split("-")
+        parts = self.end.split("-")
         return int(parts[0]), int(parts[1]) if len(parts) > 1 else None, int(parts[2]) if len(parts) > 2 else None
 
     def sort_key(self) -> tuple:
         return _sort_key(self)
 
     def start_key(self) -> tuple:
-        """(year, month, day) of the first day the date covers: "2024" starts on 2024-01-01."""
-        year, month, day = self._parts()
-        return (year, month or 1, day or 1)
+        """(year, month, day) of the first day the date covers: "2024" and "2024/2025" start on 2024-01-01."""
+        parts = self.start.split("-")
+        return (int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, int(parts[2]) if len(parts) > 2 else 1)
 
     @property
     def year(self) -> int:
-        return int(self[:4])
+        return int(self.end[:4])
 
     def at_or_before(self, point: "PartialDate") -> bool:
-        """Whether this date falls at or before `point`, read as the end of its year or month."""
+        """Whether this date (a period: its end) falls at or before `point`, read as the end of its
+        year or month."""
         return self.sort_key()[:3] <= point.sort_key()[:3]
 
     @classmethod
     def parse(cls, raw: object) -> "PartialDate":
-        if isinstance(raw, bool):
-            raise ValueError(EXPECTED)
-        if isinstance(raw, int):
-            raw = str(raw)
-        elif isinstance(raw, (_dt.date, _dt.datetime)):
-            raw = raw.strftime("%Y-%m-%d")
-        if not isinstance(raw, str):
-            raise ValueError(EXPECTED)
-        # NFKC: an IME's full-width ２０２４－０３ is 2024-03; the date is then ASCII, so that it
-        # prefixes, sorts and prints like every other (and \d takes no other script's digits).
-        text = unicodedata.normalize("NFKC", raw.strip())
-        match = _DATE.match(text)
-        if not match or not text.isascii():
-            raise ValueError(f"{EXPECTED}, got {raw!r}")
-        year, month, day = match.groups()
-        try:
-            _dt.date(int(year), int(month or 1), int(day or 1))
-        except ValueError:
-            raise ValueError(f"{raw!r} is not a real date") from None
+        """One date (what every option and most fields take)."""
+        text = _text(raw, EXPECTED)
+        _check(text, raw, EXPECTED)
         return cls(text)
+
+    @classmethod
+    def parse_span(cls, raw: object) -> "PartialDate":
+        """One date or a period of two ("2020/2024"): what a fact's date takes."""
+        text = _text(raw, EXPECTED_SPAN)
+        ends = text.split("/")
+        if len(ends) > 2:
+            raise ValueError(f"{EXPECTED_SPAN}, got {raw!r}")
+        for end in ends:
+            _check(end, raw, EXPECTED_SPAN)
+        date = cls(text)
+        if date.is_period and date.start.start_key() >= date.end.start_key():
+            raise ValueError(f"the period {raw!r} must end after it starts")
+        return date
+
+
+def _text(raw: object, expected: str) -> str:
+    if isinstance(raw, bool):
+        raise ValueError(expected)
+    if isinstance(raw, int):
+        raw = str(raw)
+    elif isinstance(raw, (_dt.date, _dt.datetime)):
+        raw = raw.strftime("%Y-%m-%d")
+    if not isinstance(raw, str):
+        raise ValueError(expected)
+    # NFKC: an IME's full-width ２０２４－０３ is 2024-03; the date is then ASCII, so that it
+    # prefixes, sorts and prints like every other (and \d takes no other script's digits).
+    return unicodedata.normalize("NFKC", raw.strip())
+
+
+def _check(text: str, raw: object, expected: str) -> None:
+    match = _DATE.match(text)
+    if not match or not text.isascii():
+        raise ValueError(f"{expected}, got {raw!r}")
+    year, month, day = match.groups()
+    try:
+        _dt.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        raise ValueError(f"{raw!r} is not a real date") from None
 
 
 @functools.lru_cache(maxsize=4096)
 def _sort_key(date: PartialDate) -> tuple:
-    """(year, month, day, -precision), a year or month standing for its end. Cached: ranking
-    thousands of places sorts by the same few hundred dates tens of thousands of times."""
+    """(year, month, day, -precision), a year or month standing for its end (a period: its end's).
+    Cached: ranking thousands of places sorts by the same few hundred dates tens of thousands of
+    times."""
     year, month, day = date._parts()
-    return (year, month or 12, day or 31, -date.count("-"))
+    return (year, month or 12, day or 31, -date.end.count("-"))

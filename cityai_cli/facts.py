@@ -133,19 +133,23 @@ class MetricDef(Frozen):
 
 
 class SubsidyTypeDef(Frozen):
-    __slots__ = ("key", "en", "pinyin", "category", "aliases")
+    __slots__ = ("key", "en", "pinyin", "category", "aliases", "keywords")
     key: str
     en: str
     pinyin: str
     aliases: Tuple[str, ...]
     category: str  # voucher | subsidy | prize | fund
+    keywords: Tuple[str, ...]  # words that name the type in a document (extract)
 
-    def __init__(self, key: str, en: str, pinyin: str, category: str, aliases: Tuple[str, ...]):
+    def __init__(
+        self, key: str, en: str, pinyin: str, category: str, aliases: Tuple[str, ...], keywords: Tuple[str, ...] = ()
+    ):
         _set(self, "key", key)
         _set(self, "en", en)
         _set(self, "pinyin", pinyin)
         _set(self, "category", category)
         _set(self, "aliases", aliases)
+        _set(self, "keywords", keywords)
 
 
 class SourceDef(Frozen):
@@ -266,7 +270,7 @@ class Policy(Frozen):
 
 
 class Term(Frozen):
-    __slots__ = ("value", "period", "quote", "source", "note", "applies_to", "flag")
+    __slots__ = ("value", "period", "quote", "source", "note", "applies_to", "flag", "basis")
     value: Quantity
     period: str
     quote: str
@@ -274,6 +278,7 @@ class Term(Frozen):
     note: str
     applies_to: str
     flag: str
+    basis: str  # a rate: what it is a share of (合同额, 租金 …)
 
     def __init__(
         self,
@@ -284,6 +289,7 @@ class Term(Frozen):
         note: str = "",
         applies_to: str = "",
         flag: str = "",
+        basis: str = "",
     ):
         _set(self, "value", value)
         _set(self, "period", period)
@@ -292,6 +298,7 @@ class Term(Frozen):
         _set(self, "note", note)
         _set(self, "applies_to", applies_to)
         _set(self, "flag", flag)
+        _set(self, "basis", basis)
 
 
 class Programme(Frozen):
@@ -487,6 +494,7 @@ def _term(term, programme_source: str) -> Term:
         term.note,
         getattr(term, "applies_to", ""),
         getattr(term, "flag", ""),
+        term.basis,
     )
 
 
@@ -509,7 +517,8 @@ def compile_base(kb, origins: Optional[Dict[str, str]] = None) -> Base:
         for key, m in kb.metrics.items()
     }
     types = {
-        key: SubsidyTypeDef(key, t.en, t.pinyin, t.category, tuple(t.aliases)) for key, t in kb.subsidy_types.items()
+        key: SubsidyTypeDef(key, t.en, t.pinyin, t.category, tuple(t.aliases), tuple(t.keywords))
+        for key, t in kb.subsidy_types.items()
     }
     sources = {
         key: SourceDef(

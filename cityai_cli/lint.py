@@ -44,8 +44,12 @@ def entries(loaded: Loaded) -> Iterator[Tuple[tuple, Any]]:
 
 
 def _agree(a: Quantity, b: Quantity) -> bool:
-    """Two writings of one figure: 2600余家 and 2600多家 agree; 超2800家 and 2600余家 do not."""
-    return (a.value, a.upper, a.bound, a.unit) == (b.value, b.upper, b.bound, b.unit)
+    """Two writings of one figure: 2600余家 and 2600多家 agree; so do 约2400家 and 超2400家 (one
+    official count, about 2400 and more than 2400: both hold); 超2800家 and 2600余家 do not, nor
+    超2400家 and 不到2400家."""
+    if (a.value, a.upper, a.unit) != (b.value, b.upper, b.unit):
+        return False
+    return a.bound == b.bound or "approx" in (a.bound, b.bound)
 
 
 def check_structure(loaded: Loaded) -> List[Problem]:
@@ -113,6 +117,19 @@ def check_structure(loaded: Loaded) -> List[Problem]:
         elif len(location) == 4 and kind == "programmes":
             if kb.subsidy_types and item.type not in kb.subsidy_types:
                 report(location + ("type",), f"unknown subsidy type {item.type!r}{_hint(item.type, kb.subsidy_types)}")
+            elif item.eligibility and kb.subsidy_types and kb.subsidy_types[item.type].category == "fund":
+                report(
+                    location + ("eligibility",),
+                    "a fund is claimed by no one: eligibility says who may claim; say how it invests in note",
+                )
+            for number, special in enumerate(item.special_rates):
+                ceiling = _uncarried_ceiling(item.rate, special)
+                if ceiling:
+                    report(
+                        location + ("special_rates", number, "value"),
+                        f"{special.value.text!r} raises the rate {item.rate.value.text!r}, a ceiling, and keeps its "
+                        f"qualifier: write {ceiling!r}",
+                    )
         term_kind = location[4] if len(location) > 4 and kind == "programmes" else None
         if term_kind in TERM_DIMENSIONS and item.value.dimension not in TERM_DIMENSIONS[term_kind]:
             expected = " or ".join(TERM_DIMENSIONS[term_kind])
@@ -282,6 +299,21 @@ def _occurs_whole(literal: str, text: str) -> bool:
             return True
         start = text.find(literal, start + 1)
     return False
+
+
+_CEILINGS = ("最高", "不超过", "最多")
+_RAISED = re.compile(r"(?:提高|提升|上调|上浮|增加)[^,;。,;]{0,8}?至\s*\d")
+
+
+def _uncarried_ceiling(rate, special) -> str:
+    """What a special rate should read when its quote raises the base rate (提高资助比例至60%) and
+    the base rate is a ceiling (不超过50%) but the special rate is written without one (60%): the
+    raised rate is a ceiling too (不超过60%), so an estimate with it is an upper bound. "" when fine."""
+    if rate is None or rate.value.qualifier not in _CEILINGS or special.value.bound != "exact":
+        return ""
+    if not _RAISED.search(_PINYIN.sub("", squash(special.quote))):
+        return ""
+    return f"{rate.value.qualifier}{special.value.text}"
 
 
 def _owner_source(kb, location: tuple) -> Optional[str]:

@@ -19,7 +19,8 @@ from .facts import SCHEMA_VERSION  # noqa: E402,F401 - defined without pydantic,
 from .quantity import DIMENSIONS, FigureError, Quantity, parse_figure
 
 Level = Literal["city", "district", "county", "zone", "province", "region", "country", "world"]
-Period = Literal["year", "project", "total", ""]
+# "unknown": the text does not say whether an amount is per year, per project or in total.
+Period = Literal["year", "project", "total", "unknown", ""]
 Kind = Literal["actual", "target", "forecast"]
 DateBasis = Literal["stated", "published", "inferred"]
 Category = Literal["voucher", "subsidy", "prize", "fund"]
@@ -38,14 +39,33 @@ def _quantity(raw: object) -> Quantity:
         raise ValueError(str(error)) from None
 
 
+def _one_date(raw: object) -> PartialDate:
+    if isinstance(raw, str) and "/" in raw:
+        raise ValueError(f"{raw!r} is a period: only a fact's date may cover one; write one date")
+    return PartialDate.parse(raw)
+
+
 Date = Annotated[
     PartialDate,
-    BeforeValidator(PartialDate.parse),
+    BeforeValidator(_one_date),
     WithJsonSchema(
         {
             "type": "string",
             "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
             "description": "a date known to the year, month or day",
+        }
+    ),
+]
+# A fact's date may be a period, "2020/2024" (the source's 2020—2024年间): it orders and is known
+# by its end (dates.PartialDate).
+FactDate = Annotated[
+    PartialDate,
+    BeforeValidator(PartialDate.parse_span),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?$",
+            "description": "a date known to the year, month or day, or a period of two such dates (2020/2024)",
         }
     ),
 ]
@@ -87,6 +107,7 @@ class SubsidyType(Strict):
     pinyin: str = ""
     category: Category = "voucher"  # a fund is an investment vehicle: never a payout estimate
     aliases: List[str] = []
+    keywords: List[str] = []  # words that name the type in a document (extract), as a metric's do
 
 
 class Source(Strict):
@@ -130,6 +151,7 @@ class Dated(Strict):
 class Fact(Dated):
     """One figure about a place: (metric, scope, kind, date) and its value, with every citation."""
 
+    date: Optional[FactDate] = None  # a period (2020/2024) where the figure covers several years
     metric: NonEmpty
     scope: NonEmpty
     kind: Kind
@@ -161,6 +183,7 @@ class Term(Strict):
 
     value: Figure_
     period: Period = ""
+    basis: str = ""  # a rate: what it is a share of as written (合同额, 租金, 合同费用)
     quote: NonEmpty
     source: Optional[str] = None  # default: the programme's first citation
     note: str = ""
@@ -184,6 +207,14 @@ class Programme(Dated):
     special_rates: List[SpecialRate] = []
     note: str = ""
     citations: List[Citation] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _pool_says_its_period(self) -> "Programme":
+        if self.pool is not None and self.pool.period not in ("year", "total", "unknown"):
+            raise ValueError(
+                f'pool.period is "year", "total" or "unknown" (where the text does not say), not {self.pool.period!r}'
+            )
+        return self
 
     @model_validator(mode="after")
     def _rates_are_fractions(self) -> "Programme":

@@ -149,6 +149,8 @@ _COUNT_UNITS = {
     "张": "张",
     "張": "张",
     "宗": "宗",
+    # 五大公共服务平台: "the five major …", a count of 个 as the source writes it
+    "大": "个",
 }
 for _written, _canonical in _COUNT_UNITS.items():
     _UNITS[_written] = (_canonical, "count", Decimal(1))

@@ -22,8 +22,9 @@ WINDOW_MONTHS = 12
 
 def date_span(date: PartialDate) -> Tuple[_dt.date, _dt.date]:
     """The first and last day a partial date covers: "2024" is 2024-01-01..2024-12-31, "2024-02"
-    is 2024-02-01..2024-02-29, a day is itself."""
-    year, month, day = (int(part) for part in (date.split("-") + ["0", "0"])[:3])
+    is 2024-02-01..2024-02-29, a day is itself. A period ("2020/2024", a figure over 2020—2024年间)
+    stands for its end, when the figure was current: "2024"."""
+    year, month, day = (int(part) for part in (date.end.split("-") + ["0", "0"])[:3])
     if day:
         return _dt.date(year, month, day), _dt.date(year, month, day)
     if month:

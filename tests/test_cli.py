@@ -539,7 +539,7 @@ def _fact(p=""):
 
 PROGRAMME_KEYS = ("place,place_label,type,type_label,category,name,policy,date,date_basis,"
                   "pool,pool_bound,pool_text,pool_period,pool_source,pool_quote,pool_shown,"
-                  "rate,rate_bound,rate_text,rate_period,rate_source,rate_quote,rate_shown,special_rates,"
+                  "rate,rate_bound,rate_text,rate_period,rate_source,rate_quote,rate_shown,rate_basis,special_rates,"
                   "cap,cap_bound,cap_text,cap_period,cap_source,cap_quote,cap_shown,eligibility,sources,citations,note")
 
 

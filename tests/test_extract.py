@@ -268,7 +268,6 @@ def test_to_toml_writes_the_fact_format_with_confirm_notes():
     out = to_toml(found, "example-2025")
     assert out == (
         "# confirm: scope key for ai_enterprises (declared under [metrics.ai_enterprises.scopes])\n"
-        "# confirm: place 绵阳 is not in the base yet (gazetteer only): add [places.\"绵阳\"]\n"
         "[[places.\"绵阳\".facts]]\n"
         "metric = \"ai_enterprises\"\n"
         "scope = \"CHOOSE\"            # a scope key declared under [metrics.ai_enterprises.scopes]\n"
@@ -415,10 +414,11 @@ def test_extract_reads_markup_html_parser_raised_on(cli, tmp_path):
     bare.write_text("<p>深圳<![ x</p>", encoding="utf-8")
     page.write_text("<p>深圳<![ x</p><p>深圳人工智能企业超2800家。</p>", encoding="utf-8")
     result = cli("extract", str(bare), "-f", "json")
-    assert (result.code, result.stdout, result.stderr) == (0, "[]\n", "")
+    assert (result.code, json.loads(result.stdout), result.stderr) == (
+        0, {"candidates": [], "programmes": [], "policies": []}, "")
     result = cli("extract", str(page), "--published", "2025-06", "-f", "json")
     assert (result.code, result.stderr) == (0, "")
-    assert [(r["place"], r["metric"], r["value"], r["quote"]) for r in json.loads(result.stdout)] == [
+    assert [(r["place"], r["metric"], r["value"], r["quote"]) for r in json.loads(result.stdout)["candidates"]] == [
         ("深圳", "ai_enterprises", "超2800家", "深圳人工智能企业超2800家")]
 
 

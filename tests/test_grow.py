@@ -122,12 +122,13 @@ def test_sources_add_never_writes_into_the_bundled_base(cli, own):
 
 def test_extract_marks_what_the_base_already_holds(cli, own):
     (own / "new.txt").write_text("乙市人工智能企业约2400家。到2027年,丁市人工智能企业将超2000家。\n", encoding="utf-8")
-    rows = json.loads(cli("extract", "new.txt", "--published", "2025-06", "--data", "my.toml", "-f", "json").stdout)
+    rows = json.loads(cli("extract", "new.txt", "--published", "2025-06", "--data", "my.toml", "-f", "json").stdout)[
+        "candidates"]
     assert [(r["place"], r["metric"], r["value"], r["kind"], r["date"], r["date_basis"], r["known"]) for r in rows] == [
         ("乙", "ai_enterprises", "约2400家", "actual", "2025-06", "published", True),
         ("丁", "ai_enterprises", "超2000家", "target", "2027", "stated", False)]
     fresh = json.loads(cli("extract", "new.txt", "--published", "2025-06", "--data", "my.toml", "-f", "json",
-                           "--new-only").stdout)
+                           "--new-only").stdout)["candidates"]
     assert [r["value"] for r in fresh] == ["超2000家"]
 
 
@@ -153,7 +154,8 @@ def test_the_walkthrough_from_a_new_document_to_a_fact_in_your_own_base(cli, tmp
     monkeypatch.chdir(tmp_path)
     (tmp_path / "article.html").write_text(
         "<html><body><p>截至2025年5月底,深圳人工智能企业超3500家。</p></body></html>", encoding="utf-8")
-    first = json.loads(cli("extract", "article.html", "--published", "2025-06-18", "--new-only", "-f", "json").stdout)
+    first = json.loads(cli("extract", "article.html", "--published", "2025-06-18", "--new-only", "-f", "json").stdout)[
+        "candidates"]
     assert [(r["place"], r["metric"], r["value"], r["date"], r["known"]) for r in first] == [
         ("深圳", "ai_enterprises", "超3500家", "2025-05-31", False)]
     added = cli("sources", "add", "article.html", "--id", "xinhua-2025-06", "--title", "深圳", "--publisher", "新华社",
@@ -223,3 +225,34 @@ def test_sources_add_never_grows_a_base_past_the_size_limit(cli, own, monkeypatc
                  "--published", "2025", "--with", "b.toml")
     assert result.code == 1 and "a knowledge base may be at most 300 bytes" in result.stderr
     assert len((own / "b.toml").read_bytes()) == 203
+
+
+def test_the_walk_from_a_new_policy_document_to_its_programme_in_subsidies(cli, tmp_path, monkeypatch):
+    """Issue 22: a voucher policy of a city the base does not hold (成都). extract proposes the
+    programme, sources add pins the document, extract --format toml writes the place table from the
+    gazetteer, the policy and the programme; validate accepts it with no hand edit; subsidies lists it."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "policy.txt").write_text(
+        "成都市经济和信息化局关于印发《成都市算力券实施细则(2025—2027年)》的通知\n\n"
+        "每年发放2亿元算力券。对租用本市智算中心算力的企业,给予核定合同额最高40%的补贴,单家企业每年申领不超过600万元。\n\n"
+        "成都市经济和信息化局\n2025年6月18日\n", encoding="utf-8")
+    first = json.loads(cli("extract", "policy.txt", "--published", "2025-06-20", "--new-only", "-f", "json").stdout)
+    assert [(r["place"], r["type"], r["pool"], r["rate"], r["cap"]) for r in first["programmes"]] == [
+        ("成都", "算力券", "2亿元", "最高40%", "不超过600万元")]
+    assert cli("sources", "add", "policy.txt", "--id", "chengdu-2025-06", "--title", "成都市算力券实施细则",
+               "--publisher", "成都市经济和信息化局", "--published", "2025-06-20", "--with", "my.toml").code == 0
+    entries = cli("extract", "policy.txt", "--published", "2025-06-20", "--new-only", "--source", "chengdu-2025-06",
+                  "-f", "toml", "--with", "my.toml").stdout
+    assert '[places."成都"]\nlevel = "city"\nprovince = "四川"\npinyin = "Chengdu"\nenglish = "Chengdu"\n' in entries
+    with (tmp_path / "my.toml").open("a", encoding="utf-8") as out:
+        out.write("\n" + entries)
+    checked = cli("validate", "--with", "my.toml")
+    assert checked.code == 0, checked.stdout
+    rows = json.loads(cli("subsidies", "--type", "算力券", "--with", "my.toml", "-f", "json").stdout)
+    mine = [r for r in rows if r["place"] == "成都"]
+    assert [(r["name"], r["pool_text"], r["pool_period"], r["rate_text"], r["rate_basis"], r["cap_text"],
+             r["cap_period"], r["policy"], r["date"], r["sources"]) for r in mine] == [
+        ("成都算力券", "2亿元", "year", "最高40%", "合同额", "不超过600万元", "year",
+         "成都市算力券实施细则(2025—2027年)", "2025-06-18", ["chengdu-2025-06"])]
+    again = json.loads(cli("extract", "policy.txt", "--new-only", "--with", "my.toml", "-f", "json").stdout)
+    assert (again["programmes"], again["policies"]) == ([], [])

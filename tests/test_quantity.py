@@ -186,3 +186,8 @@ def test_an_amount_may_be_from_one_fen_to_ten_thousand_wan_yi_yuan():
     from cityai_cli.quantity import MAX_AMOUNT, MIN_AMOUNT, parse_amount
     assert (parse_amount("0.01"), parse_amount("1e16"), parse_amount("10000万亿")) == (MIN_AMOUNT, MAX_AMOUNT, MAX_AMOUNT)
     assert (MIN_AMOUNT, MAX_AMOUNT) == (Decimal("0.01"), Decimal(10) ** 16)
+
+
+def test_n_da_is_a_count_as_written():
+    five = parse_figure("五大")
+    assert (five.value, five.unit, five.dimension, five.text, five.literal) == (5, "个", "count", "五大", "五")

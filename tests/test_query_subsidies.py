@@ -33,8 +33,8 @@ def test_terms_keep_their_quotes_and_sources(mini):
     row = list_programmes(mini.base).rows[1]
     assert (row["cap_text"], row["cap_period"], row["cap_quote"], row["cap_source"]) == (
         "最高100万元", "year", "每年最高100万元", "mini")
-    assert row["special_rates"] == [{"value": Decimal("0.6"), "text": "60%", "applies_to": "初创企业", "flag": "startup",
-                                     "quote": "初创企业可按60%"}]
+    assert row["special_rates"] == [{"value": Decimal("0.6"), "text": "60%", "bound": "exact", "basis": None,
+                                     "applies_to": "初创企业", "flag": "startup", "quote": "初创企业可按60%"}]
 
 
 def test_top_keeps_the_first_rows_of_the_order_and_counts_them_all(mini):

@@ -111,12 +111,17 @@ def coverage(cli) -> str:
         f"{len(with_figures)} of them have figures, among them the cities "
         f"{named} (figures each).",
         f"- **{counts['facts']} facts** with {counts['citations']} citations: {tally(kinds, KINDS)}, over "
-        f"{sum(1 for m in metrics if m['places'])} metrics.",
+        f"{metrics_covered(metrics)}.",
         f"- **{counts['policies']} policy documents** and **{counts['programmes']} programmes**: "
         f"{tally(categories, CATEGORIES)}.",
         f"- **{len(sources)} source documents**, published {sources[0]['published']} to {sources[-1]['published']}: "
         + "; ".join(f"`{s['source']}`, {s['publisher']}, {s['published']}" for s in sources) + ".",
     ])
+
+
+def metrics_covered(metrics: list) -> str:
+    covered = sum(1 for m in metrics if m["places"])
+    return f"all {covered} metrics" if covered == len(metrics) else f"{covered} of the {len(metrics)} metrics"
 
 
 def tally(counts: Counter, words: dict) -> str:

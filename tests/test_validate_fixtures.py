@@ -50,13 +50,15 @@ STRUCTURAL = {
     "unmerged_facts": ["broken/unmerged_facts.toml:83: places.甲.facts[1]: the same fact as places.甲.facts[0] "
                        "(same place, metric, scope, kind, date and value): merge them into one fact with both citations"],
     "citation_value_disagrees": ["broken/citation_value_disagrees.toml:157: places.乙.facts[0].citations[1].value: "
-                                 "'2400余家' disagrees with the fact's value '约2400家': a source that gives another "
+                                 "'约3000家' disagrees with the fact's value '约2400家': a source that gives another "
                                  "figure is another fact (a conflict), not a citation of this one"],
     "date_without_basis": ["broken/date_without_basis.toml:247: places.丁.facts[2]: date_basis is required with date: "
                            "\"stated\" (the source says it), \"published\" (the publication date standing for 目前/现) "
                            "or \"inferred\" (say how in note)"],
     "rate_above_100": ["broken/rate_above_100.toml:131: places.甲.programmes[0]: special_rates[0] '160%' must be "
                        "above 0% and at most 100%"],
+    "pool_without_period": ["broken/pool_without_period.toml:131: places.甲.programmes[0]: pool.period is \"year\", "
+                            "\"total\" or \"unknown\" (where the text does not say), not ''"],
     "city_not_a_place": ["broken/city_not_a_place.toml:200: places.丙.city: city '戊' is not a place of the knowledge base"],
 }
 # Provenance defects: the quotes against the source documents (validate, and every first load).

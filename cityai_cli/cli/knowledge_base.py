@@ -215,7 +215,7 @@ def extract_command(
     data: DataOption = None,
     with_: WithOption = None,
 ) -> None:
-    """Candidate facts in a new document: place, metric, value, kind, date and a verbatim quote.
+    """Candidate facts, programmes and policy documents in a new document, each with a verbatim quote.
 
     Example: cityai extract article.txt --published 2025-03-17 --format toml > new.toml
     """
@@ -231,7 +231,7 @@ def extract_command(
     if format != ExtractFormat.toml:
         emit(env, loaded, result, Format(format.value) if format else None, lang)
         return
-    from ..extract.toml_out import to_toml
+    from ..extract.toml_out import document_toml
     from ..text import toml_key, toml_string
 
     source_id = source or source_id_for(file)[:100]
@@ -243,7 +243,9 @@ def extract_command(
             f'publisher = "CHOOSE"\ntitle = "CHOOSE"\npublished = {toml_string(str(when or "CHOOSE"))}\n\n'
         )
     scopes = {key: metric.scopes[0].key for key, metric in loaded.base.metrics.items()}
-    write(env, head + to_toml([row["_candidate"] for row in result.rows], source_id, scopes))
+    found = (result.rows, result.meta["programmes"], result.meta["policies"])
+    facts, programmes, policies = ([row["_candidate"] for row in rows] for rows in found)
+    write(env, head + document_toml(facts, programmes, policies, source_id, scopes, loaded.base.places))
 
 
 @app.command("schema")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from ..dates import PartialDate
 from ..errors import DataError, Problem, UsageError
@@ -133,8 +133,14 @@ def extract_candidates(base: Base, text: str, published: Optional[PartialDate], 
         metric_dimensions={k: m.dimension for k, m in base.metrics.items()},
         metric_units={k: m.unit for k, m in base.metrics.items()},
     )
+    programmes, policies = _programmes_and_policies(base, text, published, forms)
+    terms = _term_quotes(programmes)  # all of them, known or not
+    if new_only:
+        programmes, policies = [r for r in programmes if not r["known"]], [r for r in policies if not r["known"]]
     rows = []
     for candidate in candidates:
+        if any(quote in candidate.quote or candidate.quote in quote for quote in terms.get(candidate.value, ())):
+            continue  # 设立最高5000万元算力券 is a programme's pool, not a fund's size
         known = (
             candidate.place_known
             and candidate.metric in base.metrics
@@ -157,7 +163,81 @@ def extract_candidates(base: Base, text: str, published: Optional[PartialDate], 
                 "_candidate": candidate,
             }
         )
-    return Result("candidates", rows, {"new_only": new_only, "published": published})
+    meta = {"new_only": new_only, "published": published, "programmes": programmes, "policies": policies}
+    return Result("candidates", rows, meta)
+
+
+def _term_quotes(programmes: List[dict]) -> dict:
+    """value as written -> the quotes of the programme terms that state it."""
+    found: dict = {}
+    for record in programmes:
+        candidate = record["_candidate"]
+        for term in (candidate.pool, candidate.rate, candidate.cap, *candidate.special_rates):
+            if term is not None:
+                found.setdefault(term.value, []).append(term.quote)
+    return found
+
+
+def _programmes_and_policies(
+    base: Base, text: str, published: Optional[PartialDate], forms: dict
+) -> Tuple[List[dict], List[dict]]:
+    """Programme and policy candidates as records (`programme_record`, `policy_record`); `known`
+    when the base has a programme of that place and type, or a policy of that place and title."""
+    from ..extract.programmes import extract_programmes
+
+    programmes, policies = extract_programmes(
+        text,
+        published=str(published) if published else None,
+        places=forms,
+        # a fund is an investment vehicle, not a programme anyone claims: its size is a fact (fund_size)
+        type_keywords={key: list(kind.keywords) for key, kind in base.subsidy_types.items() if kind.category != "fund"},
+    )
+    held = {(p.place, p.type) for p in base.programmes}
+    titles = {(p.place, p.title) for p in base.policies}
+    programme_rows = [programme_record(p, (p.place, p.type) in held) for p in programmes]
+    policy_rows = [policy_record(p, (p.place, p.title) in titles) for p in policies]
+    return programme_rows, policy_rows
+
+
+def programme_record(candidate, known: bool) -> dict:
+    """A programme candidate as a flat record: each term's value and period, the rate's basis,
+    the special rates as a list."""
+    record = {
+        "place": candidate.place,
+        "place_known": candidate.place_known,
+        "type": candidate.type,
+        "name": candidate.name,
+        "policy": candidate.policy or None,
+        "date": candidate.date,
+        "date_basis": candidate.date_basis,
+    }
+    for role in ("pool", "rate", "cap"):
+        term = getattr(candidate, role)
+        record[role] = term.value if term else None
+        record[f"{role}_period" if role != "rate" else "rate_basis"] = (
+            (term.period if role != "rate" else term.basis) or None if term else None
+        )
+    record["special_rates"] = [
+        {"value": t.value, "applies_to": t.applies_to, "flag": t.flag, "basis": t.basis or None}
+        for t in candidate.special_rates
+    ] or None
+    record.update(eligibility=candidate.eligibility or None, quote=candidate.quote, known=known, _candidate=candidate)
+    return record
+
+
+def policy_record(candidate, known: bool) -> dict:
+    return {
+        "place": candidate.place,
+        "place_known": candidate.place_known,
+        "title": candidate.title,
+        "date": candidate.date,
+        "date_basis": candidate.date_basis or None,
+        "period": candidate.period or None,
+        "issuer": candidate.issuer or None,
+        "quote": candidate.quote,
+        "known": known,
+        "_candidate": candidate,
+    }
 
 
 def source_id_for(path: Path) -> str:

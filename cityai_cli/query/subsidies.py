@@ -37,8 +37,17 @@ def programme_record(base: Base, programme: Programme) -> Record:
         "date_basis": programme.date_basis,
         **_term_fields(programme.pool, "pool"),
         **_term_fields(programme.rate, "rate"),
+        "rate_basis": (programme.rate.basis or None) if programme.rate else None,
         "special_rates": [
-            {"value": t.value.value, "text": t.value.text, "applies_to": t.applies_to, "flag": t.flag, "quote": t.quote}
+            {
+                "value": t.value.value,
+                "text": t.value.text,
+                "bound": t.value.bound,
+                "basis": t.basis or None,
+                "applies_to": t.applies_to,
+                "flag": t.flag,
+                "quote": t.quote,
+            }
             for t in programme.special_rates
         ]
         or None,

@@ -393,6 +393,13 @@ def _term_text(record: Record, name: str, lang: str, glue: bool = False) -> str:
     return names.figure(term.value, lang, glue) + _PERIODS[lang].get(term.period, "")
 
 
+def _special(term: Record, lang: str) -> str:
+    """A special rate as the language reads it (不超过60% -> ≤60% in English), as the rate is, and its flag."""
+    from ..quantity import parse_figure
+
+    return f"{names.figure(parse_figure(term['text']), lang, glue=True)} [{term['flag']}]"
+
+
 def programme_columns(base: Base, lang: str, estimated: bool = False) -> List[Column]:
     columns = [
         *_place(base, lang),
@@ -425,13 +432,14 @@ def programme_columns(base: Base, lang: str, estimated: bool = False) -> List[Co
             ),
         ]
         if name == "rate":
+            columns.append(Column("rate_basis", "rate_basis", in_table=False))
             columns.append(
                 Column(
                     "special_rates",
                     word(lang, "special_rates"),
                     atomic=True,
                     in_table=not estimated,
-                    cell=lambda r: "; ".join(f"{t['text']} [{t['flag']}]" for t in r["special_rates"] or []) or "—",
+                    cell=lambda r: "; ".join(_special(t, lang) for t in r["special_rates"] or ()) or "—",
                     role="labelled",
                     beside="rate_shown",
                 )
@@ -701,7 +709,73 @@ def candidates_table(base: Base, result, lang: str) -> List[Table]:
         Column("quote", word(lang, "quote")),
     ]
     title = word(lang, "t.candidates", n=len(result.rows))
-    return [_table("candidates", title, columns, result.rows, lang, dated=True)]
+    programmes, policies = result.meta.get("programmes", []), result.meta.get("policies", [])
+    return [
+        _table("candidates", title, columns, result.rows, lang, dated=True),
+        _table(
+            "programmes",
+            word(lang, "t.programme_candidates", n=len(programmes)),
+            programme_candidate_columns(base, lang),
+            programmes,
+            lang,
+            dated=True,
+        ),
+        _table(
+            "policies",
+            word(lang, "t.policy_candidates", n=len(policies)),
+            policy_candidate_columns(base, lang),
+            policies,
+            lang,
+            dated=True,
+        ),
+    ]
+
+
+def _special_rates(r: Record) -> str:
+    return "; ".join(f"{t['applies_to']}: {t['value']}" for t in r["special_rates"] or [])
+
+
+def _with_period(role: str, lang: str):
+    """A candidate term's cell: its value as written and its period (最高3亿元/年)."""
+    return lambda r: r[role] + _PERIODS[lang].get(r[f"{role}_period"] or "", "") if r[role] else "—"
+
+
+def programme_candidate_columns(base: Base, lang: str) -> List[Column]:
+    """A programme `extract` proposes: its terms as written, each period and the rate's basis."""
+    known = Column("known", word(lang, "known"), "bool", cell=lambda r: word(lang, "yes") if r["known"] else "")
+    return [
+        *_place(base, lang),
+        Column("place_known", "place_known", "bool", in_table=False),
+        Column("type", word(lang, "type"), cell=lambda r: names.subsidy_type(base, r["type"], lang)),
+        Column("name", "name", in_table=False),
+        Column("policy", word(lang, "title"), in_table=False),
+        Column("date", word(lang, "date"), atomic=True, cell=lambda r: names.date(r["date"], r["date_basis"])),
+        Column("date_basis", "date_basis", in_table=False),
+        Column("pool", word(lang, "pool"), atomic=True, cell=_with_period("pool", lang)),
+        Column("pool_period", "pool_period", in_table=False),
+        Column("rate", word(lang, "rate"), atomic=True),
+        Column("rate_basis", word(lang, "basis")),
+        Column("special_rates", word(lang, "special_rates"), cell=_special_rates),
+        Column("cap", word(lang, "cap"), atomic=True, cell=_with_period("cap", lang)),
+        Column("cap_period", "cap_period", in_table=False),
+        Column("eligibility", word(lang, "eligibility"), in_table=False),
+        known,
+        Column("quote", word(lang, "quote"), in_table=False),
+    ]
+
+
+def policy_candidate_columns(base: Base, lang: str) -> List[Column]:
+    return [
+        *_place(base, lang),
+        Column("place_known", "place_known", "bool", in_table=False),
+        Column("title", word(lang, "title")),
+        Column("date", word(lang, "date"), atomic=True, cell=lambda r: names.date(r["date"], r["date_basis"])),
+        Column("date_basis", "date_basis", in_table=False),
+        Column("period", word(lang, "period"), atomic=True),
+        Column("issuer", word(lang, "issuer")),
+        Column("known", word(lang, "known"), "bool", cell=lambda r: word(lang, "yes") if r["known"] else ""),
+        Column("quote", "quote", in_table=False),
+    ]
 
 
 @builder("cite")

@@ -67,6 +67,8 @@ WORDS: Dict[str, Dict[str, str]] = {
         "term": "条款", "title_source": "来源标题", "paragraph": "原文段落([[引文]])", "not_found": "(原文未找到引文)",
         "t.cite": "{title}: {n}条引证",
         "confidence": "置信度", "known": "已收录", "t.candidates": "{n}条候选数据",
+        "t.programme_candidates": "{n}个候选补贴项目", "t.policy_candidates": "{n}份候选政策文件",
+        "basis": "基数", "issuer": "发布单位", "applies_to": "适用条件",
     },
     "en": {
         "place": "place", "level": "level", "province": "province", "city": "city", "regions": "regions",
@@ -125,6 +127,9 @@ WORDS: Dict[str, Dict[str, str]] = {
         "term": "term", "title_source": "source title", "paragraph": "paragraph ([[quote]])",
         "not_found": "(quote not found in the document)", "t.cite": "{title}: {n} citation{s}",
         "confidence": "confidence", "known": "in base", "t.candidates": "{n} candidate fact{s}",
+        "t.programme_candidates": "{n} candidate programme{s}",
+        "t.policy_candidates": "{n} candidate policy document{s}",
+        "basis": "basis", "issuer": "issuer", "applies_to": "condition",
     },
 }
 # fmt: on

@@ -1,0 +1,58 @@
+"""lint rules pinned on small terms (issue 22: a special rate that raises a ceiling keeps it)."""
+import pytest
+
+from cityai_cli.lint import _uncarried_ceiling
+from cityai_cli.models import SpecialRate, Term
+
+
+def special(value, quote):
+    return SpecialRate(value=value, quote=quote, applies_to="初创企业", flag="startup")
+
+
+@pytest.mark.parametrize("rate, value, quote, expected", [
+    ("不超过50%", "60%", "对初创企业提高资助比例至60%", "不超过60%"),
+    ("最高40%", "60%", "初创企业提升至 60%", "最高60%"),
+    ("不超過50%", "60%", "對初創(chuàng)企業(yè)提高資助比例至60%", "不超过60%"),
+    ("不超过50%", "不超过60%", "对初创企业提高资助比例至60%", ""),  # carried already
+    ("50%", "60%", "对初创企业提高资助比例至60%", ""),                # the rate raised is exact
+    ("不超过50%", "60%", "初创企业可按60%", ""),                       # a rate of its own, not a raise
+])
+def test_a_special_rate_that_raises_a_ceiling_keeps_it(rate, value, quote, expected):
+    assert _uncarried_ceiling(Term(value=rate, quote="q"), special(value, quote)) == expected
+
+
+@pytest.mark.parametrize("a, b, agree", [
+    ("约2400家", "超2400家", True),     # one count written two ways: about 2400, more than 2400
+    ("2600余家", "2600多家", True),
+    ("约2400家", "2400家", True),
+    ("超2400家", "不到2400家", False),  # more than and less than: not both
+    ("超2800家", "2600余家", False),
+    ("约2400家", "约2400个", False),    # another unit
+])
+def test_two_writings_of_one_figure(a, b, agree):
+    from cityai_cli.lint import _agree
+    from cityai_cli.quantity import parse_figure
+    assert _agree(parse_figure(a), parse_figure(b)) is agree
+    assert _agree(parse_figure(b), parse_figure(a)) is agree
+
+
+def test_a_fund_has_no_eligibility(cli, tmp_path):
+    """Issue 22: eligibility holds who may claim, not how a fund invests (lint)."""
+    from test_dates import BASE
+    text = BASE + """[subsidy_types."基金"]
+en = "fund"
+category = "fund"
+[[places."甲市".programmes]]
+type = "基金"
+name = "甲市基金"
+eligibility = "投早、投小"
+citations = [{ source = "s", quote = "专利转化率40%" }]
+"""
+    (tmp_path / "b.toml").write_text(text, encoding="utf-8")
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "s.txt").write_text("2020—2024年间专利转化率43%。专利转化率40%。\n", encoding="utf-8")
+    result = cli("validate", str(tmp_path / "b.toml"))
+    assert result.code == 1
+    assert result.stdout.splitlines()[0].endswith(
+        "places.甲市.programmes[0].eligibility: a fund is claimed by no one: eligibility says who may claim; "
+        "say how it invests in note")
