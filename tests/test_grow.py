@@ -4,6 +4,7 @@ import json
 import shutil
 
 import pytest
+import tomli
 
 from conftest import FIXTURES, PROJECT_SEEDS
 
@@ -173,8 +174,10 @@ def test_extract_toml_adds_to_a_base_that_then_validates(cli, own):
                "--published", "2025-06", "--data", "my.toml").code == 0
     entries = cli("extract", "new.txt", "--published", "2025-06", "--source", "ding-2025", "--data", "my.toml",
                   "-f", "toml").stdout
-    assert "[sources." not in entries          # the source is already in the base
-    assert 'quote = "到2027年,丁市人工智能企业将超2000家" }' in entries or "丁市人工智能企业将超2000家" in entries
+    # The source is already in the base, so only the fact is proposed, its quote the sentence's clause.
+    assert tomli.loads(entries) == {"places": {"丁": {"facts": [{
+        "metric": "ai_enterprises", "scope": "ai", "kind": "target", "value": "超2000家", "date": "2027",
+        "date_basis": "stated", "citations": [{"source": "ding-2025", "quote": "丁市人工智能企业将超2000家"}]}]}}}
     with (own / "my.toml").open("a", encoding="utf-8") as out:
         out.write("\n" + entries)
     result = cli("validate", "my.toml")

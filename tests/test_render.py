@@ -2,6 +2,7 @@
 import csv
 import io
 import json
+from collections import Counter
 from decimal import Decimal
 
 import pytest
@@ -108,9 +109,8 @@ def test_chart_bar_is_never_cropped(width):
     assert "█" * max(8, min(24, width // 5)) in text and "…" not in text
 
 
-def _ink(text: str) -> "Counter":
+def _ink(text: str) -> Counter:
     """Characters that carry content: no spaces, no box drawing, no wrapping artefacts."""
-    from collections import Counter
     return Counter(ch for ch in text if not ch.isspace() and not ("\u2500" <= ch <= "\u257f"))
 
 
