@@ -2,6 +2,7 @@
 
     python benchmarks/bench.py                 # ~10 minutes on 2 cores (most of it the 3,000-place base)
     python benchmarks/bench.py --only startup  # the start-up table alone (~1 minute)
+    python benchmarks/bench.py --only cold     # the cold first run and validate at scale (~1 minute)
     python benchmarks/bench.py --pairs 25 --places 3000 --figures 40
 
 Start-up: each warm command (served from the compiled cache) is run in turn with its baseline,
@@ -94,7 +95,8 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=15)
     parser.add_argument("--places", type=int, default=3000)
     parser.add_argument("--figures", type=int, default=40)
-    parser.add_argument("--only", choices=["startup"], help="only the start-up ratios (~1 minute)")
+    parser.add_argument("--only", choices=["startup", "cold"], help="only the start-up ratios, or only the cold "
+                        "first run and validate at scale (~1 minute each)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="cityai-bench-"))
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "CITYAI_DATA")}
@@ -103,7 +105,8 @@ def main() -> None:
                                    text=True, check=True).stdout.strip()
     print(f"Python {sys.version.split()[0]}, Typer {typer_version}, {os.cpu_count()} CPUs; "
           f"median of {args.pairs} alternating runs\n")
-    startup(env, args)
+    if args.only != "cold":
+        startup(env, args)
     if args.only == "startup":
         return
     folder = work / "kb"
@@ -117,7 +120,8 @@ def main() -> None:
     assert code == 0, "cold run failed"
     validate, validate_peak, code, validate_cpu = run(CITYAI + ["validate", str(folder)], env)
     print("| measure | value | target | met |\n|---|---:|---:|:-:|")
-    scale(data, env, args)
+    if args.only != "cold":
+        scale(data, env, args)
     # CPU time beside wall time: on a shared machine the wall time counts the other processes' turns
     print(f"| cold first run (validate, compile, write cache; rank; CPU {cold_cpu:.1f} s) | {cold:.1f} s | "
           f"≤ {TARGETS['cold']:.0f} s | {verdict(cold, TARGETS['cold'])} |")
@@ -126,6 +130,8 @@ def main() -> None:
     print(f"| `validate` of the whole base (exit {code}; CPU {validate_cpu:.1f} s; peak {validate_peak:.0f} MiB) | "
           f"{validate:.1f} s | "
           f"≤ {TARGETS['validate']:.0f} s | {verdict(validate, TARGETS['validate'])} |")
+    if args.only == "cold":
+        return
     growth(folder, data, env, args, cold, validate)
 
 

@@ -30,23 +30,41 @@ def bounded(message: str) -> str:
 
 
 class Problem(Frozen):
-    __slots__ = ("file", "message", "line", "column", "path")
+    """A fault at a place in a file. `code` and `params`, where given, let the view word it and
+    add what to type (view/messages.py); `message` states the fault alone."""
+
+    __slots__ = ("file", "message", "line", "column", "path", "code", "params")
     file: str
     message: str
     line: Optional[int]
     column: Optional[int]
     path: str
+    code: str
+    params: Dict[str, Any]
 
     def __init__(
-        self, file: str, message: str, line: Optional[int] = None, column: Optional[int] = None, path: str = ""
+        self,
+        file: str,
+        message: str,
+        line: Optional[int] = None,
+        column: Optional[int] = None,
+        path: str = "",
+        code: str = "",
+        params: Optional[Dict[str, Any]] = None,
     ):
         _set(self, "file", file)
         _set(self, "message", message)
         _set(self, "line", line)
         _set(self, "column", column)
         _set(self, "path", path)
+        _set(self, "code", code)
+        _set(self, "params", dict(params or {}))
 
     def __str__(self) -> str:
+        return self.located(self.message)
+
+    def located(self, message: str) -> str:
+        """`message` after where the problem is, as one line."""
         where = self.file
         if self.line is not None:
             where += f":{self.line}"
@@ -54,7 +72,7 @@ class Problem(Frozen):
                 where += f":{self.column}"
         # Every part may quote the data or the command line: escaped, so a message is one line
         # that cannot drive the terminal.
-        return bounded(one_line(f"{where}: {self.path + ': ' if self.path else ''}{self.message}"))
+        return bounded(one_line(f"{where}: {self.path + ': ' if self.path else ''}{message}"))
 
 
 class DataError(Exception):
@@ -70,8 +88,8 @@ class DataError(Exception):
 
 
 class UsageError(Exception):
-    """`message` is the default wording; `code` and `params`, where given, let the view word it in
-    the command's language (view/messages.py: an unknown name's suggestions in English)."""
+    """`message` states the fault; `code` and `params`, where given, let the view word it in the
+    command's language and say what to type (view/messages.py): the core names no command or flag."""
 
     exit_code = EXIT_USAGE
 

@@ -7,9 +7,13 @@ knowledge-base files with the same guarantees on a warm run.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
+import sys
+import time
 from pathlib import Path
+from typing import Iterator, Optional
 
 
 class ReadError(ValueError):
@@ -113,12 +117,18 @@ def existing_regular(path: Path) -> bool:
     return True
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes, mode: Optional[int] = None) -> None:
     """Write `data` to `path` (absent, or a regular file) through a new file beside it that is
-    renamed over it: a full disk or a crash leaves the old file whole, never a torn one."""
-    existing_regular(path)
-    temporary = path.with_name(f".cityai-{os.getpid()}.tmp")  # short: the target name may be at the limit
-    create_exclusively(temporary, data)
+    renamed over it: a full disk or a crash leaves the old file whole, never a torn one. The new
+    file has `mode`, else the mode of the file it replaces (a 0600 base stays 0600), else the
+    usual one (0666 less the umask). It is created under a random name (a leftover of a killed run
+    or a PID used again cannot collide) and written through the descriptor that created it."""
+    exists = existing_regular(path)
+    if mode is None and exists:
+        with contextlib.suppress(OSError):
+            mode = stat.S_IMODE(os.stat(path).st_mode)
+    temporary = path.with_name(f".cityai-{os.urandom(6).hex()}.tmp")  # short: the target name may be at the limit
+    create_exclusively(temporary, data, mode)
     try:
         os.replace(temporary, path)
     except OSError as error:
@@ -127,23 +137,127 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise _cannot_write(error) from None
 
 
-def create_exclusively(path: Path, data: bytes) -> None:
-    """Create `path` with `data`; never through a link, never over an existing file, and removed
-    again if the write fails (no empty file left to block a retry)."""
+def create_exclusively(path: Path, data: bytes, mode: Optional[int] = None) -> None:
+    """Create `path` with `data` (and `mode`, else 0666 less the umask); never through a link,
+    never over an existing file, and removed again if the write fails (no empty file left to
+    block a retry)."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     try:
-        descriptor = os.open(path, flags, 0o644)
+        descriptor = os.open(path, flags, 0o600 if mode is not None else 0o666)
     except FileExistsError:
         raise WriteError("already exists") from None
     except (OSError, ValueError) as error:
         raise _cannot_write(error) from None
     try:
         with os.fdopen(descriptor, "wb") as handle:
+            if mode is not None and hasattr(os, "fchmod"):
+                os.fchmod(handle.fileno(), mode)
             handle.write(data)
     except OSError as error:
         with contextlib.suppress(OSError):
             os.unlink(path)
         raise _cannot_write(error) from None
+
+
+@contextlib.contextmanager
+def private_directory(parent: Path) -> Iterator[Path]:
+    """A new directory in `parent` that only this user may enter (0700, a random name), removed
+    with what it holds afterwards. A file that must be written by name (SQLite opens its database
+    by name) is built in one: no one else can plant a link where it is written. Its lock file is
+    held while it is used, so that a directory left by a killed process is known to be stale
+    (`remove_stale`)."""
+    import shutil
+    import tempfile
+
+    made = Path(tempfile.mkdtemp(prefix=BUILDING, dir=str(parent)))
+    try:
+        with locked(made / _IN_USE, 0):
+            yield made
+    finally:
+        shutil.rmtree(made, ignore_errors=True)
+
+
+BUILDING = ".cityai-build-"  # the prefix of private_directory's names
+_IN_USE = "in-use.lock"
+_YOUNG = 10.0  # seconds: a directory this new may not hold its lock yet (made, not yet locked)
+
+
+def remove_stale(parent: Path) -> None:
+    """Remove what killed runs left in `parent`: private directories whose lock no process holds
+    (SIGKILL or SIGTERM during a cold build left one, ~20 MB, for good), and the temporary files
+    of earlier versions (.tmp-*.sqlite3, .cityai-*.tmp) once an hour old. Failures are ignored."""
+    import shutil
+
+    now = time.time()
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(parent):
+            name = entry.name
+            try:
+                if name.startswith(BUILDING) and entry.is_dir(follow_symlinks=False):
+                    if now - entry.stat(follow_symlinks=False).st_mtime > _YOUNG:
+                        with locked(Path(entry.path) / _IN_USE, 0) as unused:
+                            pass
+                        if unused:  # no process holds it: no process can take it again (a random name)
+                            shutil.rmtree(entry.path, ignore_errors=True)
+                elif name.startswith((".tmp-", ".cityai-")) and name.endswith((".sqlite3", ".tmp")):
+                    if entry.is_file(follow_symlinks=False) and now - entry.stat(follow_symlinks=False).st_mtime > 3600:
+                        os.unlink(entry.path)
+            except OSError:
+                continue
+
+
+@contextlib.contextmanager
+def locked(path: Path, wait: float) -> Iterator[bool]:
+    """Hold the exclusive lock of the lock file `path` (made, 0600, when missing; never through a
+    link) while the block runs; wait for it at most `wait` seconds. Yields whether it is held:
+    the caller says what to do without it. The operating system drops the lock of a process that
+    ends, however it ends, so no lock is ever left behind. OSError when the file cannot be opened."""
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    descriptor = os.open(path, flags | getattr(os, "O_BINARY", 0), 0o600)
+    held = False
+    try:
+        deadline = time.monotonic() + wait
+        held = _lock(descriptor)
+        while not held and time.monotonic() < deadline:
+            time.sleep(0.05)
+            held = _lock(descriptor)
+        yield held
+    finally:
+        if held:
+            _unlock(descriptor)
+        os.close(descriptor)
+
+
+def _lock(descriptor: int) -> bool:
+    """Take the exclusive lock of an open file without waiting; whether it was taken. The one
+    place that knows how each system locks (fcntl.flock on POSIX, msvcrt.locking on Windows)."""
+    if sys.platform == "win32":
+        import msvcrt
+
+        try:
+            msvcrt.locking(descriptor, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as error:
+        if error.errno in (errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES):
+            return False
+        raise
+    return True
+
+
+def _unlock(descriptor: int) -> None:
+    if sys.platform == "win32":
+        import msvcrt
+
+        with contextlib.suppress(OSError):
+            os.lseek(descriptor, 0, os.SEEK_SET)
+            msvcrt.locking(descriptor, msvcrt.LK_UNLCK, 1)
+    # POSIX: closing the descriptor drops the lock
 
 
 def _cannot_write(error: Exception) -> WriteError:

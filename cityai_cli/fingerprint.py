@@ -133,7 +133,7 @@ def _write_memo(memo: Path, entries: Dict[str, list]) -> None:
         memo.parent.mkdir(parents=True, exist_ok=True)
         data = json.dumps({"version": _MEMO_VERSION, "files": entries}).encode()
         if len(data) <= _MEMO_LIMIT:  # one that could not be read back would be rewritten on every run
-            write_atomically(memo, data)
+            write_atomically(memo, data, 0o600)
     except (OSError, WriteError):
         pass
 
@@ -160,6 +160,21 @@ def sha256(size: int, data: bytes = b""):
     (loads in ~0.3 ms); hashlib's OpenSSL one costs ~2.5 ms to import (libcrypto) but hashes 5x
     faster, so it is used from 1 MB on. The digest is the same."""
     if size < 1 << 20:
+        builtin = _builtin_sha256()
+        if builtin is not None:
+            return builtin(data)
+    import hashlib
+
+    return hashlib.sha256(data)
+
+
+_BUILTIN: list = []  # [the built-in constructor, or None]: looked up once per process
+
+
+def _builtin_sha256():
+    """The interpreter's own SHA-256 constructor, or None. Looked up once: a failing import is
+    not remembered by Python (on 3.11, `from _sha2 import` failed again for every file hashed)."""
+    if not _BUILTIN:
         try:
             from _sha2 import sha256 as builtin  # type: ignore[import-not-found,unused-ignore]  # Python >= 3.12
         except ImportError:
@@ -167,8 +182,5 @@ def sha256(size: int, data: bytes = b""):
                 from _sha256 import sha256 as builtin  # type: ignore[no-redef,import-not-found,unused-ignore]  # <= 3.11
             except ImportError:
                 builtin = None  # type: ignore[assignment]
-        if builtin is not None:
-            return builtin(data)
-    import hashlib
-
-    return hashlib.sha256(data)
+        _BUILTIN.append(builtin)
+    return _BUILTIN[0]

@@ -74,10 +74,10 @@ class Loaded:
         """
         if not plain_seed_name(filename):
             raise ReadError("must be a plain file name inside seeds/ (no absolute path, no ..)")
-        folder = seed_folder(filename, (self.path, *self.layers), origin)
-        if folder is None:
+        found = seed_folder(filename, (self.path, *self.layers), origin)
+        if found is None:
             return None
-        candidate = folder / filename
+        folder, candidate = found
         if folder != bundled_path("seeds") and folder.is_symlink():
             raise ReadError(f"is in {display(folder)}, a symbolic link; seeds/ must be a directory of the base")
         try:

@@ -113,7 +113,7 @@ class Index:
         self.kind = kind
         self.homonyms = homonyms
         self._names: Optional[Set[str]] = None
-        self.listing = listing  # the command that lists every valid name
+        self.listing = listing  # which listing holds every valid name (the view names its command)
         self.keys = keys
         self.english = english or (lambda name: name)
         self.elsewhere = elsewhere
@@ -157,10 +157,9 @@ class Index:
         known = self.elsewhere(text) if self.elsewhere is not None else None
         if known is not None:
             return known
-        listed = f"; see {self.listing}" if self.listing else ""
         suggestions = self.suggest(text)
         raise UsageError(
-            f"unknown {self.kind} {text!r}{listed}",
+            f"unknown {self.kind} {text!r}",
             suggestions,
             code="name.unknown",
             params={
@@ -257,7 +256,7 @@ def place_index(kb) -> Index:
 
         return divisions()[name].english
 
-    return Index(kb.place_keys(), "place", "cityai list --level all", english, _not_in_base(kb), _gazetteer_named)
+    return Index(kb.place_keys(), "place", "places", english, _not_in_base(kb), _gazetteer_named)
 
 
 def metric_words(key: str, metric) -> List[str]:
@@ -286,7 +285,7 @@ def metric_index(kb) -> Index:
     return Index(
         {**labels, **inverted({key: metric_words(key, metric) for key, metric in metrics.items()})},
         "metric",
-        "cityai metrics",
+        "metrics",
         lambda key: metrics[key].en,
     )
 
@@ -296,7 +295,7 @@ def subsidy_type_index(kb) -> Index:
     return Index(
         inverted({key: subsidy_type_words(key, kind) for key, kind in kinds.items()}),
         "subsidy type",
-        "cityai types",
+        "types",
         lambda key: kinds[key].en,
     )
 

@@ -69,15 +69,28 @@ def plain_seed_name(filename: str) -> bool:
     )
 
 
-def seed_folder(filename: str, roots: Tuple[Path, ...], origin: str = "") -> Optional[Path]:
-    """The folder a source's document is read from: the first of the seeds of the base or layer
-    that declares the source (`origin`), then the bundled seeds, where the name exists (as
-    anything: what it is, a link, outside, not a file, is for the reader to judge)."""
+def seed_folder(filename: str, roots: Tuple[Path, ...], origin: str = "") -> Optional[Tuple[Path, Path]]:
+    """(folder, path) of a source's document: the first of the seeds of the base or layer that
+    declares the source (`origin`), then the bundled seeds, where the name exists (as anything:
+    what it is, a link, outside, not a file, is for the reader to judge)."""
     return _holding(filename, _document_folders(roots, origin)) if plain_seed_name(filename) else None
 
 
-def _holding(filename: str, folders: List[Path]) -> Optional[Path]:
-    return next((folder for folder in folders if os.path.lexists(folder / filename)), None)
+def _holding(filename: str, folders: List[Path]) -> Optional[Tuple[Path, Path]]:
+    names = names_on_disk(filename)
+    for folder in folders:
+        for name in names:
+            if os.path.lexists(folder / name):
+                return folder, folder / name
+    return None
+
+
+def names_on_disk(filename: str) -> List[str]:
+    """The names a document's file may have on disk: as the file system encoding gives it, then
+    the name's UTF-8 bytes (how seeds are written). They differ under an ASCII locale (LC_ALL=C
+    without UTF-8 mode), where "报告.txt" cannot be encoded at all and was never found."""
+    utf8 = os.fsdecode(filename.encode("utf-8", "surrogateescape"))
+    return [filename] if utf8 == filename else [filename, utf8]
 
 
 def _document_folders(roots: Tuple[Path, ...], origin: str) -> List[Path]:
@@ -93,15 +106,15 @@ def seed_signatures(sources: List[Tuple[str, str]], roots: Tuple[Path, ...]) -> 
     folders: dict = {}
     signatures: List[list] = []
     for filename, origin in sources:
-        folder = None
+        found = None
         if plain_seed_name(filename):
             if origin not in folders:
                 folders[origin] = _document_folders(roots, origin)
-            folder = _holding(filename, folders[origin])
-        if folder is None:
+            found = _holding(filename, folders[origin])
+        if found is None:
             signatures.append([filename, origin, None])
             continue
-        candidate = folder / filename
+        candidate = found[1]
         try:
             status = os.stat(candidate)
         except OSError as error:

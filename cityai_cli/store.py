@@ -8,17 +8,31 @@ compiled to SQLite. A warm run opens that file (`open_base`) and reads it throug
 Cache rules: the key is SHA-256 over every knowledge-base file's path and bytes, the schema
 version (`facts.SCHEMA_VERSION`), the cache format (`FORMAT`) and `cityai_cli.__version__`
 (fingerprint.py, which also says when a file's remembered digest is reused); the
-file is named after the base's paths and the key, written to a temporary file and moved into
-place (`os.replace`), so a reader never sees half a file. A cache whose key differs, or that is
-truncated or not SQLite, is rebuilt, never trusted; a read failure in the middle of a command
-falls back to the full load. A missing, read-only or unwritable cache directory only costs speed.
+file is named after the base's paths, the install of cityai and the key (`cache_file`), written
+to a temporary file and moved into place (`os.replace`), so a reader never sees half a file. A
+cache whose key differs, or that is truncated or not SQLite, is rebuilt, never trusted; a read
+failure in the middle of a command falls back to the full load. A missing, read-only or
+unwritable cache directory only costs speed. One process compiles a base at a time (its build
+lock); others started meanwhile wait and read what it wrote. A source document dated in the
+future is checked by its content (`_by_content`). Each cold run removes what killed builds left.
+
+Trust (`trusted`): the cache decides what cityai prints, so it is read only from a directory and
+files that belong to the user running cityai and that no one else may write (as ssh, git's
+safe.directory and pip's cache do). A cache directory that others may write (CITYAI_CACHE_DIR on
+a shared /tmp) is replaced by a private directory inside it, made 0700, with one line on stderr;
+when that is not possible either, nothing is cached. A compiled file is built in a private
+directory of its own (0700, a random name: no one else can plant a link where it is written, and
+no PID is reused) and moved into place.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
+import stat
+import sys
 import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
@@ -27,15 +41,19 @@ from . import facts as _facts
 from .cached_base import UNREADABLE, CachedBase
 from .compiled import FORMAT, write
 from .facts import AbstractBase, Base
+from .files import locked, remove_stale
 from .fingerprint import RACY_NS, cache_key, sha256
 from .paths import data_files, seed_signatures
 
 CACHE_ENV = "CITYAI_CACHE_DIR"
+MAX_SEED_BYTES = 4 * 1024 * 1024  # kb.MAX_SEED_BYTES (kb imports a TOML parser, which a warm run does not)
 
 # ---- the cache location ----------------------------------------------------------------------
 
 
 def cache_dir() -> Path:
+    """The cache directory chosen (CITYAI_CACHE_DIR, else the user's cache directory); whether it
+    is used is for `usable_cache_dir` to say."""
     chosen = os.environ.get(CACHE_ENV)
     if chosen:
         return Path(chosen)
@@ -44,15 +62,94 @@ def cache_dir() -> Path:
     return Path(user_cache_dir("cityai", appauthor=False))
 
 
-def cache_file(path: Path, key: str, layers: Tuple[Path, ...] = ()) -> Path:
-    """<which base>-<which content>.sqlite3: one file per base (with its --with layers, so that
-    runs with and without them do not replace each other's), replaced when the base changes."""
-    return cache_dir() / f"{_which(path, layers)}-{key[:32]}.sqlite3"
+def trusted(status: os.stat_result, uid: Optional[int]) -> bool:
+    """Whether a cache directory or file with `status` may be believed by user `uid`: it belongs
+    to that user and neither group nor others may write it. `uid` None: a system without user ids
+    (Windows), where the check does not apply."""
+    return uid is None or (status.st_uid == uid and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
 
 
-def memo_file(path: Path, layers: Tuple[Path, ...] = ()) -> Path:
+def _uid() -> Optional[int]:
+    getuid = getattr(os, "geteuid", None)
+    return getuid() if getuid is not None else None
+
+
+def usable_cache_dir() -> Optional[Path]:
+    """The directory the cache is read from and written to, or None (nothing is cached): the chosen
+    one when it is trusted, else a private directory made in it (one line on stderr when it is
+    made, or when even that cannot be trusted). A folder that cannot be made only costs speed."""
+    chosen = cache_dir()
+    status = _directory(chosen)
+    if status is None:
+        return None
+    if trusted(status, _uid()):
+        return chosen
+    why = "belongs to another user" if status.st_uid != _uid() else "may be written by others"
+    private = chosen / f"cityai-{_uid()}"
+    made = not os.path.lexists(private)
+    status = _directory(private)
+    if status is not None and trusted(status, _uid()):
+        if made:
+            warn(f"the cache directory {chosen} {why}; using {private}, made private")
+        return private
+    warn(f"the cache directory {chosen} {why}, and {private} is not private to you; nothing is cached")
+    return None
+
+
+def _directory(folder: Path) -> Optional[os.stat_result]:
+    """The status of `folder`, made (0700) if missing; None when it is not a directory or cannot be made."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        status = os.stat(folder)
+    except (OSError, RuntimeError, ValueError):
+        return None
+    return status if stat.S_ISDIR(status.st_mode) else None
+
+
+def _trusted_file(path: Path) -> bool:
+    """Whether the cache may read `path` (absent: nothing to distrust). One that is a link, not a
+    regular file, or not trusted is removed (the directory is ours), with one line on stderr."""
+    try:
+        status = os.lstat(path)
+    except OSError:
+        return True
+    if stat.S_ISREG(status.st_mode) and trusted(status, _uid()):
+        return True
+    warn(f"{path} is not a private file of this user; it is not read, and is replaced")
+    _discard(path)
+    return False
+
+
+def warn(message: str) -> None:
+    """One line on stderr, escaped and cut as every message is."""
+    from .errors import bounded
+    from .text import one_line
+
+    try:
+        sys.stderr.write(f"Warning: {bounded(one_line(message))}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):  # no stderr (closed, or pythonw)
+        pass
+
+
+def cache_file(folder: Path, path: Path, key: str, layers: Tuple[Path, ...] = ()) -> Path:
+    """<which base>-<which install>-<which content>.sqlite3: one file per base (with its --with
+    layers, so that runs with and without them do not replace each other's) and per install of
+    cityai (two installs sharing a cache directory deleted each other's: each run cold),
+    replaced when the base or the install changes."""
+    return folder / f"{_which(path, layers)}-{_install()}-{key[:32]}.sqlite3"
+
+
+def _install() -> str:
+    """Which install of cityai this is: where its code is (a release upgraded in place replaces
+    its own files; a checkout and a release, or two environments, keep theirs)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    return sha256(0, here.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+
+
+def memo_file(folder: Path, path: Path, layers: Tuple[Path, ...] = ()) -> Path:
     """Where the digests of the base's files are remembered (fingerprint.py)."""
-    return cache_dir() / f"{_which(path, layers)}.digests.json"
+    return folder / f"{_which(path, layers)}.digests.json"
 
 
 def _which(path: Path, layers: Tuple[Path, ...] = ()) -> str:
@@ -110,20 +207,61 @@ def _full_load(path: Path, layers: Tuple[Path, ...] = ()):
 def open_base(path: Path, layers: Tuple[Path, ...] = ()) -> Opened:
     """The base at `path` (with `layers` added, `--with`): from the cache when it is current, else
     loaded in full and cached. The key covers every file of every layer, and which layer it is in."""
+    folder = usable_cache_dir()
     try:
         files, layout = _files(path, layers)
-        memo = memo_file(path, layers)
-        key = cache_key(files, FORMAT, memo, layout)
+        memo = memo_file(folder, path, layers) if folder is not None else None
+        key = cache_key(files, FORMAT, memo if memo is not None and _trusted_file(memo) else None, layout)
     except (OSError, RuntimeError):  # RuntimeError: Path.resolve() in a link loop, before Python 3.13
         return _full_load(path, layers)  # kb.load turns the failure into a clear DataError
+    if folder is None:
+        return _full_load(path, layers)
+    target = cache_file(folder, path, key, layers)
+    cached = _cached(target, key, path, layers)
+    if cached is not None:
+        return cached
+    with contextlib.ExitStack() as stack:
+        _build_lock(stack, folder / f"{_which(path, layers)}.lock")
+        cached = _cached(target, key, path, layers)  # compiled by another process meanwhile
+        if cached is not None:
+            return cached
+        return _build(target, key, files, layout, memo, path, layers)
+
+
+BUILD_WAIT = 120.0  # seconds a cold run waits for another one compiling the same base (3,000 places: ~12 s)
+
+
+def _build_lock(stack: contextlib.ExitStack, lock: Path) -> None:
+    """Hold the base's build lock until `stack` ends, or wait (at most BUILD_WAIT) for the process
+    that holds it to end its build: eight cold starts at once compiled the base eight times. A
+    waiter does not keep the lock (when the build it waited for wrote no cache, the waiters each
+    load the base at once, not one after the other). A lock that cannot be taken at all only
+    means compiling without it."""
     try:
-        target = cache_file(path, key, layers)
-        if target.is_file():
+        if not stack.enter_context(locked(lock, 0)):
+            with locked(lock, BUILD_WAIT):
+                pass
+    except OSError:
+        pass
+
+
+def _cached(target: Path, key: str, path: Path, layers: Tuple[Path, ...]) -> Optional[Opened]:
+    """The base read from the cache file `target` when it is there, trusted and current."""
+    try:
+        if target.is_file() and _trusted_file(target):
             base = _open_cached(target, key, path, layers)
             if base is not None:
                 return Opened(base, path, layers, target)
     except (OSError, *UNREADABLE):
         pass
+    return None
+
+
+def _build(
+    target: Path, key: str, files: List[Path], layout: str, memo: Optional[Path], path: Path, layers: Tuple[Path, ...]
+) -> Opened:
+    """The base loaded in full, and compiled into `target` (a cold run)."""
+    remove_stale(target.parent)  # what killed builds left is cleaned
     loaded = _full_load(path, layers)
     # Cached only if the files are still those the key describes: a file saved (by an editor)
     # while it was loaded must not be stored under the key of what it held before.
@@ -132,7 +270,7 @@ def open_base(path: Path, layers: Tuple[Path, ...] = ()) -> Opened:
     except (OSError, RuntimeError):
         unchanged = False
     if unchanged:
-        save(loaded.base, path, key, files, layers)
+        save(loaded.base, target, key, files, (path, *layers))
     return loaded
 
 
@@ -152,13 +290,52 @@ def _documents(base: AbstractBase, roots: Tuple[Path, ...]) -> List[list]:
     return seed_signatures([(source.file, source.origin) for source in base.sources.values()], roots)
 
 
+_BY_CONTENT = "sha256"  # [file, origin, path, "sha256", digest]: a document signed by its content
+
+
+def _by_content(documents: List[list], now: int) -> Tuple[Optional[List[list]], List[str]]:
+    """`documents` with each dated in the future (a clock set wrong, a copy from a machine whose
+    clock is ahead) signed by its content instead, and their paths; None when one was
+    modified within the timestamp tick (fingerprint's racily-clean rule: it could change again
+    unseen), which is cached once it is older. A document dated in the future stays so: before,
+    the base was never cached, every run cold without a word. Its status is taken after the base
+    was checked, so a change made meanwhile (dated now, not in the future) is seen as racy."""
+    signed: List[list] = []
+    future: Dict[str, None] = {}  # in order, once each (two sources may share a document)
+    for entry in documents:
+        if len(entry) == 7 and entry[4] > now:  # [file, origin, path, size, mtime_ns, …]
+            future[entry[2]] = None
+            entry = [*entry[:3], _BY_CONTENT, _digest(entry[2])]
+        elif len(entry) == 7 and now - entry[4] < RACY_NS:
+            return None, list(future)
+        signed.append(entry)
+    return signed, list(future)
+
+
+def _digest(document: str) -> Optional[str]:
+    from .files import ReadError, safe_read
+
+    try:
+        data = safe_read(Path(document), MAX_SEED_BYTES, "a source document")
+    except ReadError:
+        return None
+    return sha256(len(data), data).hexdigest()
+
+
+def _same_document(recorded: list, current: list) -> bool:
+    if len(recorded) == 5 and recorded[3] == _BY_CONTENT:
+        return len(current) == 7 and current[:3] == recorded[:3] and _digest(current[2]) == recorded[4]
+    return recorded == current
+
+
 def _documents_unchanged(connection: sqlite3.Connection, roots: Tuple[Path, ...]) -> bool:
     found = connection.execute("SELECT value FROM meta WHERE key = 'documents'").fetchone()
     if not found:
         return False
     try:
         recorded = json.loads(found[0])
-        return recorded == seed_signatures([(entry[0], entry[1]) for entry in recorded], roots)
+        current = seed_signatures([(entry[0], entry[1]) for entry in recorded], roots)
+        return len(current) == len(recorded) and all(map(_same_document, recorded, current))
     except (ValueError, TypeError, IndexError, KeyError, RecursionError):  # an edited file: [[[[…]]]]
         return False
 
@@ -204,32 +381,26 @@ def _discard(target: Path) -> None:
         pass
 
 
-def save(base: AbstractBase, path: Path, key: str, files: List[Path], layers: Tuple[Path, ...] = ()) -> None:
-    """Write the cache for `path` atomically; any failure only means the next run is cold too."""
-    import tempfile
+def save(base: AbstractBase, target: Path, key: str, files: List[Path], roots: Tuple[Path, ...]) -> None:
+    """Write the cache file `target` atomically; any failure only means the next run is cold too."""
+    from .files import private_directory
 
-    documents = _documents(base, (path, *layers))
-    # A document changed within the timestamp tick could change again unseen (fingerprint's
-    # racily-clean rule): such a base is not cached until its documents are older.
-    now = time.time_ns()
-    modified = [entry[4] for entry in documents if len(entry) == 7]  # [file, origin, path, size, mtime_ns, …]
-    if any(now - mtime < RACY_NS for mtime in modified):
+    documents, future = _by_content(_documents(base, roots), time.time_ns())
+    if future:
+        some = f"{future[0]} is" if len(future) == 1 else f"{len(future)} source documents ({future[0]}, …) are"
+        warn(f"{some} dated in the future (a clock set wrong?); the cache checks content instead of times")
+    if documents is None:
         return
     try:
-        target = cache_file(path, key, layers)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".sqlite3", dir=str(target.parent))
-        os.close(handle)
-        os.unlink(temporary)
-        try:
-            write(base, Path(temporary), {**_meta(key, files), "documents": json.dumps(documents, ensure_ascii=False)})
-            os.replace(temporary, target)
-        finally:
-            _discard(Path(temporary))
-        prefix = target.name.split("-")[0] + "-"
-        for old in target.parent.glob(prefix + "*.sqlite3"):  # earlier versions of the same base
-            if old != target:
-                _discard(old)
+        with private_directory(target.parent) as building:
+            built = building / "base.sqlite3"
+            write(base, built, {**_meta(key, files), "documents": json.dumps(documents)})
+            os.chmod(built, 0o600)
+            os.replace(built, target)
+        which, install, _ = target.name.split("-")
+        for old in target.parent.glob(f"{which}-*.sqlite3"):  # earlier versions of the same base, this install's
+            if old != target and (old.name.startswith(f"{which}-{install}-") or old.name.count("-") == 1):
+                _discard(old)  # (one "-": named before installs were told apart)
     except (OSError, sqlite3.Error):
         pass
 
@@ -260,13 +431,14 @@ def export(base: AbstractBase, target: Path, files: List[Path], force: bool = Fa
         except WriteError as error:
             raise DataError([Problem(str(path), str(error))]) from None
         if exists and not force:
-            raise DataError([Problem(str(path), "already exists; add --force to overwrite it")])
+            raise DataError([Problem(str(path), "already exists", code="export.exists")])
     try:
-        temporary = target.with_name(f".cityai-{os.getpid()}.tmp")  # short: the target name may be at the limit
-        _discard(temporary)
-        typed.write(base, temporary, _meta(cache_key(files, FORMAT), files))
-        os.replace(temporary, target)
+        from .files import private_directory
+
+        with private_directory(target.parent) as building:  # built by name where no one else can reach
+            built = building / "export.sqlite3"
+            typed.write(base, built, _meta(cache_key(files, FORMAT), files))
+            os.replace(built, target)
         write_atomically(metadata, typed.metadata_text(target, base.title).encode("utf-8"))
     except (OSError, WriteError, sqlite3.Error) as error:
-        _discard(temporary)
         raise DataError([Problem(str(target), f"cannot write: {getattr(error, 'strerror', None) or error}")]) from None

@@ -68,7 +68,7 @@ def test_numbers_are_numbers_for_pandas(kb):
 def test_errors_are_raised_not_exits(kb):
     with pytest.raises(api.UsageError, match="unknown metric 'nonsense'"):
         kb.rank("nonsense")
-    with pytest.raises(api.UsageError, match="compare needs at least two places"):
+    with pytest.raises(api.UsageError, match="at least two places are needed"):
         kb.compare("甲")
     with pytest.raises(api.UsageError, match="as_of: "):
         kb.rank("ai_enterprises", as_of="soon")

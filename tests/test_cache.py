@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -445,3 +447,197 @@ def test_a_file_saved_while_it_is_loaded_is_not_cached_under_the_old_key(cache, 
     monkeypatch.setattr(store, "_full_load", real_load)
     store.open_base(base)                         # the file as it is now: cached
     assert isinstance(store.open_base(base).base, store.CachedBase)
+
+
+# ---- trust: a cache is read only from a directory and files of the user's own (issue 24, item 1) ----
+
+@pytest.mark.parametrize("uid, mode, believed", [
+    (1000, 0o100600, True), (1000, 0o100644, True), (1000, 0o040700, True), (1000, 0o040755, True),
+    (1001, 0o100600, False),                         # another user's file
+    (1000, 0o100620, False), (1000, 0o100602, False),  # group or others may write it
+    (1000, 0o041777, False), (1000, 0o040775, False),  # a shared /tmp; a group-writable folder
+    (None, 0o100666, True),                          # no user ids (Windows): the check does not apply
+])
+def test_trusted_only_when_the_users_own_and_no_one_else_may_write(uid, mode, believed):
+    status = os.stat_result((mode, 0, 0, 1, 1000, 1000, 0, 0, 0, 0))
+    assert store.trusted(status, uid) is believed
+
+
+def _forge(cache):
+    """Edit the compiled file as another user could: 甲's industry scale 3600亿元 -> 999万亿元."""
+    import sqlite3
+    (target,) = cache.glob("*.sqlite3")
+    with sqlite3.connect(str(target)) as db:
+        db.execute("UPDATE facts SET value = '999000000000000000', value_text = '999万亿元' "
+                   "WHERE place = '甲' AND metric = 'industry_scale'")
+    return target
+
+
+def test_a_forged_cache_in_a_directory_others_may_write_is_not_served(cli, cache, base, monkeypatch):
+    assert cli("--data", str(base), "list", "-f", "csv").code == 0   # compiled by its owner (this user)
+    _forge(cache)
+    cache.chmod(0o1777)                                              # a shared directory, as /tmp
+    monkeypatch.setattr(store, "_uid", lambda: 4242)                 # another user runs cityai there
+    result = cli("--data", str(base), "rank", "--by", "产业规模", "-f", "csv")
+    assert result.code == 0 and "3600" in result.stdout and "999" not in result.stdout
+    assert result.stderr == (f"Warning: the cache directory {cache} belongs to another user, and "
+                             f"{cache / 'cityai-4242'} is not private to you; nothing is cached\n")
+
+
+def test_a_shared_cache_directory_is_replaced_by_a_private_one(capsys, cache, base):
+    cache.mkdir(mode=0o700)
+    cache.chmod(0o1777)
+    opened(base)
+    private = cache / f"cityai-{os.geteuid()}"
+    assert capsys.readouterr().err == (
+        f"Warning: the cache directory {cache} may be written by others; using {private}, made private\n")
+    assert files(cache) == [] and len(files(private)) == 1 and (private.stat().st_mode & 0o777) == 0o700
+    assert isinstance(opened(base), store.CachedBase) and capsys.readouterr().err == ""
+
+
+def test_a_cache_file_others_may_write_is_not_read_but_rebuilt(capsys, cli, cache, base):
+    opened(base)
+    target = _forge(cache)
+    target.chmod(0o666)
+    assert not isinstance(opened(base), store.CachedBase)
+    assert capsys.readouterr().err == f"Warning: {target} is not a private file of this user; it is not read, and is replaced\n"
+    assert (target.stat().st_mode & 0o777) == 0o600 and isinstance(opened(base), store.CachedBase)
+    assert "999" not in cli("--data", str(base), "rank", "--by", "产业规模", "-f", "csv").stdout
+
+
+def test_the_database_is_built_in_a_private_directory_never_by_a_name_in_the_cache_directory(cache, base,
+                                                                                              monkeypatch):
+    # Before: mkstemp made a name in the cache directory, unlinked it, and sqlite3 opened the name
+    # again; a link planted in that gap made cityai write its database through the link.
+    built = []
+    real = store.write
+
+    def spy(base_, path, meta):
+        folder = os.stat(path.parent)
+        built.append((path.parent != cache, path.parent.parent == cache, folder.st_mode & 0o777,
+                      os.path.lexists(path)))
+        real(base_, path, meta)
+
+    monkeypatch.setattr(store, "write", spy)
+    opened(base)
+    assert built == [(True, True, 0o700, False)]
+    assert sorted(p.suffix for p in cache.iterdir()) == [".json", ".lock", ".sqlite3"]  # nothing else left
+
+
+# ---- what killed runs leave (issue 24, item 9) ----------------------------------------------------
+
+KILLED_BUILD = """
+import sys, time
+from pathlib import Path
+from cityai_cli import store
+real = store.write
+def slow(*args):
+    real(*args)
+    print("built", flush=True)
+    time.sleep(60)
+store.write = slow
+store.open_base(Path(sys.argv[1]))
+"""
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+def test_what_a_killed_cold_build_leaves_is_removed_by_the_next_cold_run(cache, base, how):
+    build = subprocess.Popen([sys.executable, "-c", KILLED_BUILD, str(base)], stdout=subprocess.PIPE,
+                             env={**os.environ, store.CACHE_ENV: str(cache)})
+    assert build.stdout.readline() == b"built\n"
+    build.send_signal(how)
+    build.wait(timeout=30)
+    (left,) = [p for p in cache.iterdir() if p.name.startswith(".cityai-build-")]
+    assert list(left.glob("*.sqlite3"))                                       # the leak
+    legacy = cache / ".tmp-k2j4h1.sqlite3"                                     # left by an earlier version
+    legacy.write_bytes(b"x" * 1000)
+    for path in (left, legacy):
+        os.utime(path, (time.time() - 7200, time.time() - 7200))
+    opened(base)                                                               # the next cold run
+    assert sorted(p.name for p in cache.iterdir() if p.name.startswith(".")) == []
+    assert isinstance(opened(base), store.CachedBase)
+
+
+def test_a_build_directory_in_use_is_not_removed(cache, base):
+    from cityai_cli.files import private_directory
+    cache.mkdir(mode=0o700)
+    with private_directory(cache) as building:
+        os.utime(building, (time.time() - 7200, time.time() - 7200))
+        opened(base)                                                           # a cold run meanwhile
+        assert building.is_dir()
+    assert not building.exists()
+
+
+# ---- concurrent cold starts (issue 25) ------------------------------------------------------------
+
+COUNTED_RUN = """
+import sys, time
+from cityai_cli import store
+real, log_name = store._full_load, sys.argv[1]
+def counted(*args, **kwargs):
+    with open(log_name, "a") as log:
+        log.write("loaded in full\\n")
+    time.sleep(1)                         # a build long enough for every start to overlap it
+    return real(*args, **kwargs)
+store._full_load = counted
+sys.argv = ["cityai", *sys.argv[2:]]
+from cityai_cli.__main__ import run
+run()
+"""
+
+
+def test_eight_concurrent_cold_starts_compile_the_base_once(cache, base, tmp_path):
+    log = tmp_path / "loads.log"
+    env = {**os.environ, store.CACHE_ENV: str(cache)}
+    runs = [subprocess.Popen([sys.executable, "-c", COUNTED_RUN, str(log), "--data", str(base), "rank", "--by",
+                              "ai_enterprises", "-f", "csv"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+            for _ in range(8)]
+    outcomes = [(run.wait(timeout=120), run.stdout.read(), run.stderr.read()) for run in runs]
+    assert len({outcome for outcome in outcomes}) == 1 and outcomes[0][0] == 0 and outcomes[0][2] == b""
+    assert log.read_text() == "loaded in full\n"
+    assert len(files(cache)) == 1
+
+
+def test_a_waiter_loads_the_base_itself_when_the_build_it_waited_for_wrote_nothing(cache, base, monkeypatch):
+    from cityai_cli.files import locked
+    monkeypatch.setattr(store, "BUILD_WAIT", 0.2)
+    opened(base)
+    (compiled,) = cache.glob("*.sqlite3")
+    compiled.unlink()
+    with locked(next(cache.glob("*.lock")), 0) as held:    # a build that never ends
+        assert held and not isinstance(opened(base), store.CachedBase)
+    assert isinstance(opened(base), store.CachedBase)
+
+
+# ---- a clock set wrong, and two installs sharing a cache directory (issue 24, item 7) -------------
+
+def test_a_document_dated_in_the_future_is_cached_and_checked_by_its_content(capsys, cache, base):
+    from cityai_cli.errors import DataError
+    document = base.parent / "seeds" / "mini.txt"
+    future = time.time() + 86400
+    os.utime(document, (future, future))
+    opened(base)
+    assert capsys.readouterr().err == (f"Warning: {document} is dated in the future (a clock set wrong?); "
+                                       "the cache checks content instead of times\n")
+    assert isinstance(opened(base), store.CachedBase) and capsys.readouterr().err == ""
+    # edited, same size, same (future) time: only its content tells
+    document.write_text(document.read_text(encoding="utf-8").replace("超2800家", "超2900家"), encoding="utf-8")
+    os.utime(document, (future, future))
+    with pytest.raises(DataError):
+        opened(base)
+
+
+def test_two_installs_sharing_a_cache_directory_keep_their_own_files(cache, base, monkeypatch):
+    import cityai_cli
+
+    def install(which):
+        monkeypatch.setattr(store, "_install", lambda: which, raising=False)
+        monkeypatch.setattr(cityai_cli, "__version__", {"aaaa1111": "1.0", "bbbb2222": "2.0"}[which])
+
+    for which in ("aaaa1111", "bbbb2222"):
+        install(which)
+        opened(base)
+    for which in ("aaaa1111", "bbbb2222", "aaaa1111"):
+        install(which)
+        assert isinstance(opened(base), store.CachedBase), which
+    assert len(files(cache)) == 2

@@ -21,6 +21,33 @@ def test_the_quote_is_marked_inside_its_paragraph_whitespace_ignored():
     assert paragraph_of(document, "不存在") is None
 
 
+@pytest.mark.parametrize("before, after, shown", [
+    # no sentence boundary within 300 characters: 300 of them on each side
+    ("甲" * 1000, "乙" * 1000, "…" + "甲" * 300 + "[[Q]]" + "乙" * 300 + "…"),
+    # the whole sentences that fit within 300 characters on each side
+    ("甲" * 500 + "。" + "乙" * 100 + "。" + "丙" * 50, "丁" * 20 + "。" + "戊" * 400 + "。" + "己" * 10,
+     "…" + "乙" * 100 + "。" + "丙" * 50 + "[[Q]]" + "丁" * 20 + "。…"),
+    # 300 characters or fewer: the whole paragraph
+    ("甲" * 300, "乙" * 300, "甲" * 300 + "[[Q]]" + "乙" * 300),
+])
+def test_cite_shows_at_most_300_characters_each_side_of_the_quote(before, after, shown):
+    document = "第一段。\n  " + before + "Q" + after + "  \n第三段。"
+    assert marked(document, "Q") == shown
+
+
+def test_cite_into_a_long_document_without_line_breaks_prints_a_bounded_window(cli, tmp_path):
+    shutil.copy(MINI, tmp_path / "kb.toml")
+    (tmp_path / "seeds").mkdir()
+    text = (MINI.parent / "seeds" / "mini.txt").read_text(encoding="utf-8").replace("\n", "无换行" * 20000)
+    text = text.replace("。", "")  # no sentence boundary either
+    (tmp_path / "seeds" / "mini.txt").write_text(text, encoding="utf-8")
+    rows = json.loads(cli("cite", "甲", "产业规模", "--data", str(tmp_path / "kb.toml"), "-f", "json").stdout)
+    (row,) = rows
+    shown = row["paragraph"]
+    assert shown.startswith("甲市现有人工智能企业超2800家,[[产业规模3600亿元]]乙市") and shown.endswith("…")
+    assert len(shown.split("[[", 1)[0]) <= 301 and len(shown.split("]]", 1)[1]) == 301
+
+
 def test_cite_a_fact_lists_every_citation_with_its_paragraph(cli):
     rows = json.loads(cli("cite", "乙", "企业数", "--data", M, "-f", "json").stdout)
     assert [(r["source"], r["title"], r["published"], r["paragraph"]) for r in rows] == [
@@ -42,6 +69,8 @@ def test_cite_unknown_programme_and_missing_fact_are_usage_errors(cli):
     assert (cli("cite", "无此券", "--data", M).code, cli("cite", "丙", "industry_scale", "--data", M).code) == (2, 2)
     assert cli("cite", "丙", "industry_scale", "--data", M).stderr == (
         "Error: 丙 has no industry_scale figure; cityai show 丙 lists its facts\n")
+    assert cli("cite", "算力", "--data", M).stderr == (
+        "Error: no programme named '算力'; cityai subsidies and cityai funds list them (did you mean: 甲市算力券?)\n")
 
 
 def test_cite_shows_the_right_paragraph_for_every_fact_of_the_bundled_base(project):
@@ -129,5 +158,38 @@ def test_svg_onto_a_fifo_is_refused_without_blocking(cli, tmp_path):
 def test_svg_replaces_an_existing_picture_whole(cli, tmp_path):
     svg = tmp_path / "r.svg"
     svg.write_text("old", encoding="utf-8")
-    assert cli("rank", "--by", "产业规模", "--data", M, "-f", "csv", "--svg", str(svg)).code == 0
+    assert cli("rank", "--by", "产业规模", "--data", M, "-f", "csv", "--svg", str(svg), "--force").code == 0
     assert svg.read_text(encoding="utf-8").startswith("<svg") and [p.name for p in tmp_path.iterdir()] == ["r.svg"]
+
+
+@pytest.mark.parametrize("option", ["--svg", "--html"])
+def test_a_picture_never_replaces_an_existing_file_without_force(cli, tmp_path, option):
+    picture = tmp_path / "r.out"
+    picture.write_text("keep", encoding="utf-8")
+    result = cli("rank", "--by", "产业规模", "--data", M, "-f", "csv", option, str(picture))
+    assert (result.code, result.stdout, result.stderr) == (
+        1, "", f"Error: {picture}: already exists; add --force to overwrite it\n")
+    assert picture.read_text(encoding="utf-8") == "keep"
+
+
+def test_nothing_is_written_before_every_option_is_checked(cli, tmp_path):
+    svg, page = tmp_path / "r.svg", tmp_path / "r.html"
+    result = cli("rank", "--by", "产业规模", "--data", M, "-f", "table", "--bom", "--svg", str(svg), "--html", str(page))
+    assert (result.code, result.stderr) == (2, "Error: --bom marks CSV output for spreadsheets; add --format csv\n")
+    existing = tmp_path / "old.svg"
+    existing.write_text("keep", encoding="utf-8")
+    result = cli("rank", "--by", "产业规模", "--data", M, "-f", "csv", "--svg", str(svg), "--html", str(existing))
+    assert result.code == 1 and "already exists" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.svg"]     # not the new r.svg either
+
+
+def test_a_picture_never_replaces_a_knowledge_base_file_of_the_run(cli, tmp_path):
+    layer = tmp_path / "l2.toml"
+    layer.write_text('schema_version = 2\n[places."戊"]\nlevel = "city"\npinyin = "Wu"\n', encoding="utf-8")
+    before = layer.read_bytes()
+    result = cli("--with", str(layer), "--data", M, "list", "-f", "csv", "--svg", str(layer), "--force")
+    assert (result.code, result.stderr) == (
+        1, f"Error: {layer}: is a knowledge-base file of this run; save the picture elsewhere\n")
+    assert layer.read_bytes() == before
+    result = cli("rank", "--by", "产业规模", "--data", M, "--svg", str(tmp_path / "a"), "--html", str(tmp_path / "a"))
+    assert (result.code, result.stderr) == (2, "Error: --svg and --html name the same file; give each its own\n")

@@ -75,7 +75,7 @@ def test_refuses_to_overwrite_without_force(cli, tmp_path, project):
     target = tmp_path / "kb.sqlite3"
     target.write_bytes(b"keep me")
     result = cli("export", "--sqlite", str(target))
-    assert result.code == 1 and "already exists; add --force" in result.stderr
+    assert (result.code, result.stderr) == (1, f"Error: {target}: already exists; add --force to overwrite it\n")
     assert target.read_bytes() == b"keep me"
     assert cli("export", "--sqlite", str(target), "--force").code == 0
     assert sqlite3.connect(target).execute("SELECT count(*) FROM facts").fetchone()[0] == len(project.base.facts)

@@ -14,7 +14,7 @@ from cityai_cli.extract.engine import extract
 from cityai_cli.extract.toml_out import to_toml
 from cityai_cli.lint import number_in_quote, squash
 from cityai_cli.quantity import parse_figure
-from cityai_cli.query.extract import html_to_text
+from cityai_cli.extract.document import html_to_text
 
 try:
     import tomllib
@@ -420,6 +420,30 @@ def test_extract_reads_markup_html_parser_raised_on(cli, tmp_path):
     assert (result.code, result.stderr) == (0, "")
     assert [(r["place"], r["metric"], r["value"], r["quote"]) for r in json.loads(result.stdout)["candidates"]] == [
         ("深圳", "ai_enterprises", "超2800家", "深圳人工智能企业超2800家")]
+
+
+LONG_REFERENCE = "&#" + "1" * 4301 + ";"  # html.unescape: ValueError (Python's 4,300-digit limit)
+
+
+@pytest.mark.parametrize("markup, text", [
+    (f"<p>甲{LONG_REFERENCE}乙&#20154;</p>", f"甲{LONG_REFERENCE}乙人\n"),
+    ("<p>&#x" + "6" * 33 + ";&#x" + "0" * 26 + "667a;</p>", "&#x" + "6" * 33 + ";智\n"),  # 32 digits: converted
+    ("<p>&#" + "0" * 40 + "65</p>", "&#" + "0" * 40 + "65\n"),
+])
+def test_a_numeric_reference_longer_than_any_code_point_is_left_as_text(markup, text):
+    assert html_to_text(markup) == text
+
+
+def test_extract_and_sources_add_read_a_page_with_a_huge_numeric_reference(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "page.html").write_text(f"<p>{LONG_REFERENCE}</p><p>深圳人工智能企业超2800家。</p>", encoding="utf-8")
+    result = cli("extract", "page.html", "--published", "2025-06", "-f", "json")
+    assert (result.code, result.stderr) == (0, "")
+    assert [r["quote"] for r in json.loads(result.stdout)["candidates"]] == ["深圳人工智能企业超2800家"]
+    result = cli("sources", "add", "page.html", "--id", "page", "--title", "t", "--publisher", "p",
+                 "--published", "2025", "--data", "my.toml")
+    assert (result.code, result.stderr) == (0, "")
+    assert (tmp_path / "seeds" / "page.txt").read_text(encoding="utf-8") == f"{LONG_REFERENCE}\n\n深圳人工智能企业超2800家。\n"
 
 
 def test_html_left_open_is_read_in_linear_time():

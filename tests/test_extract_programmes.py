@@ -44,6 +44,11 @@ def test_pool_patterns(text, pool):
      ("不超过25%", "", "合同费用", "成都市算力券按不超过算力合同费用的25%给予补贴")),
     ("成都市算力补贴,市级给予最高20%租金补贴。", ("最高20%", "", "租金", "市级给予最高20%租金补贴")),
     ("成都市语料券按语料采购合同金额的20%给予补贴。", ("20%", "", "合同金额", "成都市语料券按语料采购合同金额的20%给予补贴")),
+    # a range is one rate, as the figure grammar reads it; its upper end is no special rate
+    ("成都市算力券,给予合同额30%—50%的补贴。", ("30—50%", "", "合同额", "给予合同额30%—50%的补贴")),
+    ("成都市算力券,按合同额的30%至50%给予补贴。", ("30—50%", "", "合同额", "按合同额的30%至50%给予补贴")),
+    # the ceiling written after 比例, before the basis: still a ceiling (not an exact 40%)
+    ("成都市算力券补贴比例不超过合同额的40%。", ("不超过40%", "", "合同额", "成都市算力券补贴比例不超过合同额的40%")),
 ])
 def test_rate_patterns(text, rate):
     found = one(text)
@@ -56,6 +61,8 @@ def test_rate_patterns(text, rate):
     ("成都市算力券,同一企业每年最高150万元。", ("最高150万元", "year", "", "同一企业每年最高150万元")),
     ("成都市算力补贴,单个项目最高100万元。", ("最高100万元", "project", "", "单个项目最高100万元")),
     ("成都市算力券,每家企业最高50万。", ("最高50万元", "unknown", "", "每家企业最高50万")),
+    # the period written after the amount
+    ("成都市算力券,单家企业最高100万元/年。", ("最高100万元", "year", "", "单家企业最高100万元/年")),
 ])
 def test_cap_patterns(text, cap):
     found = one(text)
@@ -106,6 +113,24 @@ def test_two_types_in_one_paragraph_are_two_programmes():
         ("武汉", "算力券", "1.5亿元", "year", "不超过30%", "最高200万元", "year"),
         ("武汉", "语料券", "5000万元", "unknown", "20%", "最高50万元", "unknown"),
     ]
+
+
+def test_a_type_in_the_next_sentence_takes_no_term_of_the_sentence_before():
+    found = programmes("深圳市南山区发放5000万元算力券,给予核定合同额最高40%的补贴。深圳市此前已发放5亿元训力券。")
+    assert [(p.place, p.type, term(p.pool), term(p.rate)) for p in found] == [
+        ("南山区", "算力券", ("5000万元", "unknown", "", "深圳市南山区发放5000万元算力券"),
+         ("最高40%", "", "合同额", "给予核定合同额最高40%的补贴")),
+        ("深圳", "训力券", ("5亿元", "unknown", "", "深圳市此前已发放5亿元训力券"), None),
+    ]
+
+
+@pytest.mark.parametrize("text", [
+    "成都市算力券实施细则\n根据《四川省算力发展规划》,发放2亿元算力券。",  # a place in a cited title
+    "成都市算力券实施细则\n为贯彻落实四川省有关部署,发放2亿元算力券。",  # a place whose policy is followed
+    "成都市算力券实施细则\n参照上海市做法,本市发放2亿元算力券。",  # 本市 is the document's place
+])
+def test_a_place_named_in_passing_is_not_the_programme_s(text):
+    assert [(p.place, p.pool.value) for p in programmes(text)] == [("成都", "2亿元")]
 
 
 def test_eligibility_as_written_and_a_heading_is_not_the_citation():
@@ -243,7 +268,7 @@ def test_an_unknown_condition_gets_a_flag_to_confirm():
     from cityai_cli.extract.toml_out import programme_confirmations
     found = one("成都市算力券按合同额的30%给予补贴;重点行业企业补贴比例不超过40%。")
     assert [(t.value, t.applies_to, t.flag) for t in found.special_rates] == [("不超过40%", "重点行业企业", "special1")]
-    assert "special rate 不超过40%: its condition and flag (a key for --flag)" in programme_confirmations(found)
+    assert "special rate 不超过40%: its condition and flag (the key that applies it to a contract)" in programme_confirmations(found)
 
 
 def test_the_notes_show_what_the_benchmark_prints():

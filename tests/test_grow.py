@@ -4,6 +4,7 @@ import json
 import shutil
 
 import pytest
+import tomli
 
 from conftest import FIXTURES, PROJECT_SEEDS
 
@@ -65,6 +66,42 @@ def test_sources_add_refuses_bad_options(cli, own, args, message):
     flat = [item for pair in base.items() for item in pair]
     result = cli("sources", "add", "a.txt", *flat, "--data", "my.toml")
     assert (result.code, result.stderr) == (2, message)
+
+
+def test_sources_add_starts_a_new_base_with_the_schema_line_and_how_to_use_it(cli, own):
+    (own / "a.txt").write_text("文本\n", encoding="utf-8")
+    result = cli("sources", "add", "a.txt", "--id", "s9", "--title", "t", "--publisher", "p", "--published", "2025",
+                 "--data", "new.toml")
+    assert result.code == 0, result.stderr
+    assert (own / "new.toml").read_text(encoding="utf-8").startswith(
+        "#:schema ./cities.schema.json\n"
+        "# Your own cityai knowledge base, used with `--with FILE` over the bundled one.\n"
+        "# Check it with `cityai validate --with FILE`; `cityai schema > cities.schema.json` lets\n"
+        "# TOML editors complete and check entries.\n\n[sources.s9]\n")
+
+
+def test_sources_add_refuses_a_seed_of_that_id_with_other_content(cli, own):
+    (own / "a.txt").write_text("文本\n", encoding="utf-8")
+    (own / "seeds" / "s9.txt").write_text("另一份\n", encoding="utf-8")
+    result = cli("sources", "add", "a.txt", "--id", "s9", "--title", "t", "--publisher", "p", "--published", "2025",
+                 "--data", "my.toml")
+    assert (result.code, result.stderr) == (
+        2, "Error: seeds/s9.txt exists with other content; choose another --id\n")
+
+
+def test_extract_toml_asks_for_a_source_id_it_cannot_derive(cli, own):
+    (own / "——.txt").write_text("到2027年,丁市人工智能企业将超2000家。\n", encoding="utf-8")
+    result = cli("extract", "——.txt", "--published", "2025-06", "--data", "my.toml", "-f", "toml")
+    assert (result.code, result.stderr) == (2, "Error: cannot derive a source id from '——.txt'; give --source ID\n")
+
+
+def test_sources_add_refuses_the_bundled_base(cli, own):
+    from cityai_cli.kb import bundled_path
+    (own / "a.txt").write_text("文本\n", encoding="utf-8")
+    result = cli("sources", "add", "a.txt", "--id", "s9", "--title", "t", "--publisher", "p", "--published", "2025",
+                 "--data", str(bundled_path("data", "cities.toml")))
+    assert (result.code, result.stderr) == (
+        2, "Error: sources add writes into your own knowledge base: give --data FILE (the bundled one is read-only)\n")
 
 
 def test_sources_add_finds_an_existing_id_however_the_table_is_spelled(cli, own):
@@ -137,8 +174,10 @@ def test_extract_toml_adds_to_a_base_that_then_validates(cli, own):
                "--published", "2025-06", "--data", "my.toml").code == 0
     entries = cli("extract", "new.txt", "--published", "2025-06", "--source", "ding-2025", "--data", "my.toml",
                   "-f", "toml").stdout
-    assert "[sources." not in entries          # the source is already in the base
-    assert 'quote = "到2027年,丁市人工智能企业将超2000家" }' in entries or "丁市人工智能企业将超2000家" in entries
+    # The source is already in the base, so only the fact is proposed, its quote the sentence's clause.
+    assert tomli.loads(entries) == {"places": {"丁": {"facts": [{
+        "metric": "ai_enterprises", "scope": "ai", "kind": "target", "value": "超2000家", "date": "2027",
+        "date_basis": "stated", "citations": [{"source": "ding-2025", "quote": "丁市人工智能企业将超2000家"}]}]}}}
     with (own / "my.toml").open("a", encoding="utf-8") as out:
         out.write("\n" + entries)
     result = cli("validate", "my.toml")
@@ -222,6 +261,44 @@ def test_sources_add_never_grows_a_base_past_the_size_limit(cli, own, monkeypatc
                  "--published", "2025", "--with", "b.toml")
     assert result.code == 1 and "a knowledge base may be at most 300 bytes" in result.stderr
     assert len((own / "b.toml").read_bytes()) == 203
+
+
+def test_eight_concurrent_sources_add_keep_all_eight_entries(own):
+    # Issue 24, item 2: the read-modify-write had no lock; 8 concurrent runs left 2 (or 4) entries.
+    import os
+    import subprocess
+    import sys
+    for i in range(8):
+        (own / f"d{i}.txt").write_text(f"第{i}份文件。\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("CITYAI_DATA", "NO_COLOR")}
+    runs = [subprocess.Popen([sys.executable, "-m", "cityai_cli", "sources", "add", f"d{i}.txt", "--id", f"d{i}",
+                              "--title", "t", "--publisher", "p", "--published", "2025", "--data", "my.toml"],
+                             cwd=own, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for i in range(8)]
+    outcomes = [(run.wait(timeout=120), run.stderr.read()) for run in runs]
+    assert outcomes == [(0, b"")] * 8
+    from cityai_cli.kb import parse_toml
+    sources = parse_toml((own / "my.toml").read_text(encoding="utf-8"), "my.toml")["sources"]
+    assert sorted(k for k in sources if k.startswith("d")) == [f"d{i}" for i in range(8)]
+
+
+def test_sources_add_keeps_the_mode_of_the_base(cli, own):
+    (own / "my.toml").chmod(0o600)
+    (own / "a.txt").write_text("文本。\n", encoding="utf-8")
+    result = cli("sources", "add", "a.txt", "--id", "a1", "--title", "t", "--publisher", "p", "--published", "2025",
+                 "--data", "my.toml")
+    assert result.code == 0 and ((own / "my.toml").stat().st_mode & 0o777) == 0o600
+
+
+def test_a_leftover_temporary_file_with_this_pid_does_not_make_sources_add_fail(cli, own):
+    # Issue 24, item 9: write_atomically named its file .cityai-<pid>.tmp; one left by a killed run
+    # whose PID came round again made sources add fail with "already exists" after the seed was written.
+    import os
+    (own / f".cityai-{os.getpid()}.tmp").write_text("left by a killed run", encoding="utf-8")
+    (own / "a.txt").write_text("文本。\n", encoding="utf-8")
+    result = cli("sources", "add", "a.txt", "--id", "a1", "--title", "t", "--publisher", "p", "--published", "2025",
+                 "--data", "my.toml")
+    assert (result.code, result.stderr) == (0, "")
+    assert "[sources.a1]" in (own / "my.toml").read_text(encoding="utf-8")
 
 
 def test_the_walk_from_a_new_policy_document_to_its_programme_in_subsidies(cli, tmp_path, monkeypatch):

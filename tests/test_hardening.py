@@ -564,3 +564,25 @@ def test_seeds_one_level_up_are_found_from_a_relative_path_too(here):
     for cwd, path in ((here / "data", "base.toml"), (here, "data/base.toml"), (here, str(here / "data" / "base.toml"))):
         result = run_process("validate", path, cwd=cwd)
         assert (result.returncode, result.stderr) == (0, b""), (cwd, path, result.stdout)
+
+
+def test_a_seed_with_a_chinese_name_is_found_under_an_ascii_locale(here):
+    # LC_ALL=C without UTF-8 mode: the file system encoding is ASCII, "报告.txt" cannot be
+    # encoded, and the document was "not found in seeds/" although seeds/ holds it (UTF-8 bytes).
+    (here / "seeds").mkdir()
+    (here / "seeds" / "报告.txt").write_bytes((MINI.parent / "seeds" / "mini.txt").read_bytes())
+    os.utime(here / "seeds" / "报告.txt", (1e9, 1e9))  # not racily new: the base is cached
+    (here / "base.toml").write_text(MINI_TEXT.replace('file = "mini.txt"', 'file = "报告.txt"'), encoding="utf-8")
+    env = {**os.environ, "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": "utf-8",
+           "CITYAI_CACHE_DIR": str(here / "cache")}
+
+    def ascii_run(*args):  # the arguments are ASCII too: the locale decodes them
+        return subprocess.run([sys.executable, "-m", "cityai_cli", *args], capture_output=True, env=env, cwd=here,
+                              timeout=HANG_TIMEOUT)
+
+    for _ in range(2):  # cold, then from the cache
+        done = ascii_run("--data", "base.toml", "cite", "Jia", "industry_scale", "-f", "csv")
+        assert_clean(done, 0)
+        assert "[[产业规模3600亿元]]" in done.stdout.decode("utf-8")
+    assert list((here / "cache").glob("*.sqlite3"))
+    assert_clean(ascii_run("validate", "base.toml"), 0)

@@ -70,3 +70,24 @@ def test_a_directory_with_a_failing_place_reports_as_the_whole_validation_does(t
     assert [str(problem) for problem in failed.value.problems] == [
         f"{tmp_path}/b.toml:2: places.乙.level: Input should be 'city', 'district', 'county', 'zone', "
         "'province', 'region', 'country' or 'world' (got 'planet')"]
+
+
+def test_models_share_one_frozen_set_of_given_fields_per_distinct_set():
+    """A large base holds ~120,000 models: each keeps which fields it was given (pydantic's
+    model_fields_set) in one shared frozenset, not a set of its own (~1 KB a fact)."""
+    from cityai_cli.models import Citation
+
+    first = Citation.model_validate({"source": "a", "quote": "甲"})
+    second = Citation.model_validate({"source": "b", "quote": "乙"})
+    noted = Citation.model_validate({"source": "c", "quote": "丙", "note": "n"})
+    assert first.model_fields_set == {"source", "quote"}
+    assert noted.model_fields_set == {"source", "quote", "note"}
+    assert first.model_fields_set is second.model_fields_set
+    assert isinstance(first.model_fields_set, frozenset)
+
+
+def test_the_whole_base_keeps_a_set_of_its_own_for_model_copy():
+    from cityai_cli.models import KnowledgeBase
+
+    head = KnowledgeBase.model_validate({"title": "t"})
+    assert head.model_copy(update={"places": {}}).model_fields_set == {"title", "places"}

@@ -21,9 +21,11 @@ def test_resolves_every_alias_kind(project, typed, place):
 def test_unknown_place_suggests_the_closest(project):
     with pytest.raises(UsageError) as error:
         place_index(project.base).resolve("深川")
-    assert error.value.message == "unknown place '深川'; see cityai list --level all"
+    # the core states the fact and which listing holds the valid names; the view names the command
+    assert error.value.message == "unknown place '深川'"
+    assert (error.value.code, error.value.params["listing"]) == ("name.unknown", "places")
     assert error.value.suggestions == ["深圳", "四川"]
-    assert str(error.value) == "unknown place '深川'; see cityai list --level all (did you mean: 深圳, 四川?)"
+    assert str(error.value) == "unknown place '深川' (did you mean: 深圳, 四川?)"
 
 
 def test_unknown_pinyin_suggests_the_closest(project):
@@ -74,7 +76,7 @@ def test_a_stem_keeps_two_characters(mini, typed, suggestions):
     with pytest.raises(UsageError) as error:
         place_index(mini.base).resolve(typed)
     assert (error.value.message, error.value.suggestions) == (
-        f"unknown place '{typed}'; see cityai list --level all", suggestions)
+        f"unknown place '{typed}'", suggestions)
 
 
 @pytest.mark.parametrize("typed, metric", [
@@ -88,7 +90,8 @@ def test_fixture_metrics_resolve(mini, typed, metric):
 def test_unknown_metric_lists_where_to_look(mini):
     with pytest.raises(UsageError) as error:
         metric_index(mini.base).resolve("产业")
-    assert (error.value.message, error.value.suggestions) == ("unknown metric '产业'; see cityai metrics", ["industry_scale"])
+    assert (error.value.message, error.value.suggestions) == ("unknown metric '产业'", ["industry_scale"])
+    assert error.value.params["listing"] == "metrics"
 
 
 @pytest.mark.parametrize("typed, kind", [
@@ -103,7 +106,8 @@ def test_unknown_subsidy_type_suggests_the_closest(mini):
     with pytest.raises(UsageError) as error:
         subsidy_type_index(mini.base).resolve("算力卷")
     assert (error.value.message, error.value.suggestions) == (
-        "unknown subsidy type '算力卷'; see cityai types", ["算力券"])
+        "unknown subsidy type '算力卷'", ["算力券"])
+    assert error.value.params["listing"] == "types"
 
 
 @pytest.mark.parametrize("typed, region", [("测区", "测区"), ("Test Region", "测区"), ("ceqv", "测区")])

@@ -2,6 +2,7 @@
 import csv
 import io
 import json
+from collections import Counter
 from decimal import Decimal
 
 import pytest
@@ -108,9 +109,8 @@ def test_chart_bar_is_never_cropped(width):
     assert "█" * max(8, min(24, width // 5)) in text and "…" not in text
 
 
-def _ink(text: str) -> "Counter":
+def _ink(text: str) -> Counter:
     """Characters that carry content: no spaces, no box drawing, no wrapping artefacts."""
-    from collections import Counter
     return Counter(ch for ch in text if not ch.isspace() and not ("\u2500" <= ch <= "\u257f"))
 
 
@@ -389,3 +389,46 @@ def test_rank_chart_draws_its_bars_in_the_table_at_80_columns(project, lang):
     ranked = [line for line in lines if line[:1] in "12"]
     assert len(ranked) == 2 and all("█" * 8 in line for line in ranked)  # each bar on its place's row
     assert max(len(line) for line in lines) <= 80
+
+
+def test_a_never_split_word_is_drawn_whole_only_as_a_word_not_inside_a_longer_one():
+    from cityai_cli.render.table_format import _intact, _Shown
+    shown = _Shown(Table("t", "t", [Column("id", "id", atomic=True)], [{"id": "ab-1"}, {"id": "ab-12"}]))
+    assert _intact("id\nab-1\nab-12\n", shown, 80)
+    # "ab-1" folded as "ab-" / "1" is split, though "ab-12" on another line contains it
+    assert not _intact("id\nab-\n1\nab-12\n", shown, 80)
+
+
+def test_a_stacked_header_wider_than_half_the_terminal_folds_and_leaves_the_value_its_room():
+    """compare's headers are place names: a 76-letter one left each value one column."""
+    name = "Delta-Supercalifragilisticexpialidocious-Metropolitan-Area-of-Extreme-Length"
+    table = Table("t", "T", [Column("metric", "metric"), Column("d", name, atomic=True)],
+                  [{"metric": "AI enterprises", "d": "1,200 2025-04-01*"}])
+    lines = render(report(table), "table", Options(width=50)).splitlines()
+    assert max(len(line) for line in lines) <= 50
+    assert any(line.startswith("Delta-") and line.rstrip().endswith("1,200 2025-04-01*") for line in lines)
+    assert "metric  " in "\n".join(lines) and any(line.rstrip().endswith("AI enterprises") for line in lines)
+
+
+def test_markdown_never_turns_data_into_a_link_or_an_image():
+    rows = [{"name": "[y](http://e.vil) ![p](http://e.vil/p.png)", "value": None, "note": "[[引文]] [startup]"}]
+    text = render(report(Table("t", "T", COLUMNS, rows), Table("u", "U", COLUMNS, [], empty="[z](http://e.vil)")),
+                  "markdown")
+    assert "](" not in text
+    assert "| [y]\\(http://e.vil) ![p]\\(http://e.vil/p.png) | — | [[引文]] [startup] |" in text
+    assert "_[z]\\(http://e.vil)_" in text
+
+
+def test_one_source_id_holding_a_comma_is_one_marker_pointing_to_that_id():
+    """cite's source column holds one id; split at its comma it pointed to a source "mini" it
+    does not cite and to one ("late") that does not exist."""
+    columns = [Column("name", "名称"), Column("source", "来源", atomic=True, role="sources")]
+    rows = [{"name": "一", "source": "mini"}, {"name": "二", "source": "mini,late"}]
+    lines = render(report(Table("t", "T", columns, rows)), "table", Options(width=80)).splitlines()
+    assert [line.split() for line in lines[3:]] == [["一", "[1]"], ["二", "[2]"], ["[1]", "mini", "[2]", "mini,late"]]
+
+
+def test_a_run_of_signs_folds_between_them_and_a_word_led_by_a_few_signs_stays_whole():
+    from cityai_cli.render.table_format import _TOKEN
+    assert _TOKEN.findall("--(c)2024-abc 🚀🚀") == ["--(c)2024-abc", " ", "🚀", "🚀"]
+    assert _TOKEN.findall("-" * 40 + "a") == ["-"] * 8 + ["-" * 32 + "a"]   # at most 32 signs lead a word

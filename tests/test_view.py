@@ -309,7 +309,7 @@ def _coded(code, **params):
 
 def test_an_unknown_names_suggestions_read_in_the_language():
     from cityai_cli.view.messages import usage_message
-    error = _coded("name.unknown", kind="place", text="Chengdx", listing="cityai list --level all",
+    error = _coded("name.unknown", kind="place", text="Chengdx", listing="places",
                    suggestions=[("常州", "Changzhou"), ("中国", "China")])
     assert usage_message(error, "en") == (
         "unknown place 'Chengdx'; see cityai list --level all (did you mean: Changzhou, China?)")
@@ -334,6 +334,46 @@ def test_a_place_without_figures_says_how_to_add_a_document():
     assert usage_message(error, "zh") == (
         "成都 (Chengdu) 在知识库中尚无数据; 添加一份有关文件: cityai sources add FILE --id ID --title 标题"
         " --publisher 发布者 --published 日期 --data my.toml, 再用 cityai extract FILE --format toml 把候选数据加入 my.toml")
+
+
+@pytest.mark.parametrize("code, params, message", [
+    ("cite.no_figure", {"place": "丙", "metric": "industry_scale"},
+     "丙 has no industry_scale figure; cityai show 丙 lists its facts"),
+    ("cite.no_programme", {"name": "券", "suggestions": ["算力券"]},
+     "no programme named '券'; cityai subsidies and cityai funds list them (did you mean: 算力券?)"),
+    ("cite.no_programme", {"name": "x", "suggestions": []}, "no programme named 'x'; cityai subsidies and cityai funds list them"),
+    ("extract.no_source_id", {"file": "...txt"}, "cannot derive a source id from '...txt'; give --source ID"),
+    ("source.bad_id", {"field": "source", "id": "A\x1b"},
+     "--source 'A\\x1b': use lower-case letters, digits, - and _ (at most 100), e.g. xinhua-2025-06"),
+    ("source.empty", {"field": "title"}, "--title needs a value"),
+    ("source.not_utf8", {"field": "publisher"}, "--publisher is not valid UTF-8 text"),
+    ("source.control", {"field": "url", "codepoint": 0x202E}, "--url contains the control or invisible character U+202E"),
+    ("source.bad_date", {"reason": "'2025-13' is not a real date"}, "--published: '2025-13' is not a real date"),
+    ("source.bundled", {}, "sources add writes into your own knowledge base: give --data FILE (the bundled one is read-only)"),
+    ("source.exists", {"id": "s", "base": "my.toml"}, "source 's' already exists in my.toml; choose another --id"),
+    ("source.exists", {"id": "s", "base": ""}, "source 's' already exists in the bundled base; choose another --id"),
+    ("source.seed_differs", {"seed": "seeds/s.txt"}, "seeds/s.txt exists with other content; choose another --id"),
+])
+def test_a_core_fact_is_worded_with_what_to_type(code, params, message):
+    # the core names no command or flag (tests/test_core_messages.py): the view adds them, alike in zh and en
+    from cityai_cli.view.messages import usage_message
+    assert usage_message(_coded(code, **params), "zh") == usage_message(_coded(code, **params), "en") == message
+
+
+def test_a_coded_problem_is_worded_after_its_file():
+    from cityai_cli.errors import DataError, Problem
+    from cityai_cli.view.messages import problem_lines
+    error = DataError([
+        Problem("out.sqlite3", "already exists", code="export.exists"),
+        Problem("my.toml", "would be 9 bytes", code="source.base_full", params={"size": 9000, "limit": 8000}),
+        Problem("k.toml", "invalid TOML", 3),
+    ])
+    assert problem_lines(error, "en") == [
+        "out.sqlite3: already exists; add --force to overwrite it",
+        "my.toml: would be 9,000 bytes; a knowledge base may be at most 8,000 bytes (start another file and use --with for both)",
+        "k.toml:3: invalid TOML",
+    ]
+    assert error.lines()[0] == "out.sqlite3: already exists"  # the core's own words name no flag
 
 
 def test_a_message_without_a_code_is_the_cores():

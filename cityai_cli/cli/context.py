@@ -36,12 +36,13 @@ class VisibleStream:
 
 @dataclass
 class OutputOptions:
-    """The picture and spreadsheet options of a table command (--bom, --svg, --html, --width;
+    """The picture and spreadsheet options of a table command (--bom, --svg, --html, --force, --width;
     --long: compare and list one row per place and metric; --citations: CSV one row per citation)."""
 
     bom: bool = False
     svg: Optional[Path] = None
     html: Optional[Path] = None
+    force: bool = False  # --svg/--html may replace an existing file
     width: Optional[int] = None
     long: bool = False
     citations: bool = False

@@ -85,6 +85,7 @@ def sources_add_command(
     """
     )
     from ..sources import add_source
+    from ..view.messages import NEW_BASE_COMMENT
 
     chosen = data or env.data or (with_[0] if with_ else (env.layers[0] if env.layers else None))
     if chosen is None:
@@ -92,7 +93,7 @@ def sources_add_command(
             "sources add writes into your own knowledge base: give --with FILE or --data FILE "
             "(the bundled one is read-only)"
         )
-    entry = add_source(chosen, file, id, title, publisher, published, url)
+    entry = add_source(chosen, file, id, title, publisher, published, url, NEW_BASE_COMMENT)
     write(env, entry.lstrip("\n"))
 
 
@@ -219,11 +220,12 @@ def extract_command(
 
     Example: cityai extract article.txt --published 2025-03-17 --format toml > new.toml
     """
-    from ..query.extract import extract_candidates, read_document, source_id_for
+    from ..extract.document import read_document
+    from ..query.extract import extract_candidates, source_id_for
     from ..sources import check_source_id
 
     if source is not None:
-        check_source_id(source, "--source")
+        check_source_id(source, "source")
     loaded = load(env, data, with_)
     when = parse_date(published, "--published")
     text = read_document(file)

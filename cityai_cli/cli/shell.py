@@ -214,6 +214,7 @@ _OUTPUT_EXTRA = {
         typer.Option("--html", metavar="FILE", parser=path_of("--html"), help="Also save the table as HTML."),
         None,
     ),
+    "force": (bool, typer.Option("--force", help="Overwrite the --svg or --html FILE if it exists."), False),
     "width": (
         Optional[int],
         typer.Option(
@@ -292,9 +293,9 @@ def handle_errors(command: Callable) -> Callable:
 
 def report(env: Environment, error: Union[UsageError, DataError], lang: Any = None) -> int:
     """The one place where a failure becomes what the user sees and the exit status: each error
-    carries its exit code (DataError 1, UsageError 2); a usage error is worded in the command's
-    language where it carries a code (`usage_message`)."""
-    lines = [usage_message(error, lang)] if isinstance(error, UsageError) else error.lines()
+    carries its exit code (DataError 1, UsageError 2); an error or problem that carries a code is
+    worded in the command's language (view/messages.py)."""
+    lines = [usage_message(error, lang)] if isinstance(error, UsageError) else problem_lines(error, lang)
     for line in lines:
         env.say(f"Error: {line}")
     return error.exit_code
@@ -305,6 +306,15 @@ def usage_message(error: UsageError, lang: Any) -> str:
     if not error.code:
         return str(error)
     from ..view.messages import usage_message as worded
+
+    return worded(error, getattr(lang, "value", None) or "zh")
+
+
+def problem_lines(error: DataError, lang: Any) -> List[str]:
+    """A data error's lines, those with a code in the command's language."""
+    if not any(problem.code for problem in error.problems):
+        return error.lines()
+    from ..view.messages import problem_lines as worded
 
     return worded(error, getattr(lang, "value", None) or "zh")
 
@@ -397,14 +407,43 @@ def emit(
         raise UsageError("--citations writes one row per citation in CSV; add --format csv")
     report = view(loaded.base, result, lang.value)
     report.primary = primary
-    for kind, path in (("svg", output.svg), ("html", output.html)):
-        if path is not None:
-            save(path, render(report, "table", Options(width=width, chart=chart, record=kind, all_rows=all_rows)))
     if output.bom and chosen != "csv":
         raise UsageError("--bom marks CSV output for spreadsheets; add --format csv")
+    pictures = [(kind, path) for kind, path in (("svg", output.svg), ("html", output.html)) if path is not None]
+    check_pictures(loaded, [path for _, path in pictures], output.force)
     options = Options(width=width, color=color, chart=chart, all_rows=all_rows, citations=output.citations)
     text = render(report, chosen, options)
+    for kind, path in pictures:  # written once every option has been checked and the output made
+        save(path, render(report, "table", Options(width=width, chart=chart, record=kind, all_rows=all_rows)))
     write(env, ("\ufeff" if output.bom else "") + text)
+
+
+def check_pictures(loaded: "Loaded", paths: List[Path], force: bool) -> None:
+    """Refuse, before anything is written, a picture file that exists (unless --force; as export
+    does), that is not a regular file, that both --svg and --html name, or that is one of the
+    knowledge-base files being read (`--with l2.toml list --svg l2.toml` replaced the base)."""
+    from ..files import WriteError, existing_regular
+    from ..paths import data_files
+
+    if len(paths) == 2 and os.path.abspath(paths[0]) == os.path.abspath(paths[1]):
+        raise UsageError("--svg and --html name the same file; give each its own")
+    bases = [file for root in (loaded.path, *loaded.layers) for file in data_files(root)]
+    for path in paths:
+        try:
+            exists = existing_regular(path)
+        except WriteError as error:
+            raise DataError([Problem(str(path), str(error))]) from None
+        if exists and any(_same_file(path, base) for base in bases):
+            raise DataError([Problem(str(path), "is a knowledge-base file of this run; save the picture elsewhere")])
+        if exists and not force:
+            raise DataError([Problem(str(path), "already exists; add --force to overwrite it")])
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return os.path.samefile(one, other)
+    except (OSError, ValueError):
+        return False
 
 
 def save(path: Path, text: str) -> None:

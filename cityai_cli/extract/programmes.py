@@ -49,7 +49,8 @@ _UPPER = ("最高", "不超过", "最多")
 _MONEY = re.compile(
     rf"(?P<q>{_QUALIFIER})?(?P<n>\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)(?P<m>万亿|亿|万)?(?P<u>元)?"
 )
-_RATE = re.compile(rf"(?P<q>{_QUALIFIER})?(?P<n>\d+(?:\.\d+)?)%")
+# 30%—50%, 30%至50%: one rate given as a range (its upper end is no special rate).
+_RATE = re.compile(rf"(?P<q>{_QUALIFIER})?(?P<n>\d+(?:\.\d+)?)(?:%?(?:[—–~-]{{1,2}}|至)(?P<hi>\d+(?:\.\d+)?))?%")
 _BASES = re.compile(
     r"服务合同金额|合同金额|合同额|合同费用|实际服务额|服务额|服务费用|实际支付金额|实际支付费用|租赁费用|租金|采购金额|采购费用"
 )
@@ -63,6 +64,8 @@ _POOL_WORD = re.compile(r"总额|总规模|资金池|资金规模")
 _RECIPIENT = re.compile(r"单家|每家|同一|单个|单一|每个|每户|每项|单项|每一")
 _AFTER_CAP = re.compile(r"^(?:的)?(?:补贴|资助|奖励|支持)")
 _RAISED = re.compile(r"(?:提高|提升|上调|上浮|增加)[^,;。]{0,8}?至$")
+# A ceiling written before the basis of a rate (按不超过…的25%, 比例不超过…的40%): only words between.
+_QUALIFIER_BEFORE_BASIS = re.compile(r"(不超过|不高于|最高)[^\d%,;。、]{0,20}$")
 _CONDITION_END = re.compile(r"提高|提升|上调|上浮|给予|补贴比例|资助比例|比例|按|可|最高|最多|不超过")
 # How far a term's clause reaches either way (normalised characters): no clause a document writes
 # is longer, and a text without punctuation (a flattened table, an attack) stays linear.
@@ -81,6 +84,12 @@ _GRANTS = re.compile(r"按|给予|补贴|资助|补助|支持|比例|奖励|减�
 _LEAD = re.compile(r"(?:其中|另外|同时|此外)?,?(?:对)?")
 _ELIGIBLE = re.compile(r"(?:对|面向|支持)([^,;。:]{2,40}?)(?:,|给予|按)")
 _YEAR = re.compile(r"每年|年度|每一年")
+_PER_YEAR_AFTER = re.compile(r"\s*(?:/|每)年")  # 最高100万元/年
+_SENTENCE_END = re.compile(r"[。!?]")
+# A place named in passing: the policy followed (参照上海市做法), not the subject of the sentence.
+_FOLLOWS = re.compile(r"(?:根据|依据|按照|参照|对照|借鉴|学习|落实|贯彻|对标)$")
+_FOLLOWED = re.compile(r"市?(?:有关|相关|的有关|的相关)?(?:部署|做法|经验|要求|规定|精神)")
+_HOME_WORD = re.compile(r"本市|我市|本区|我区|本县|我县")
 _TOTAL = re.compile(r"累计|总计|合计|共计|总共")
 _PROJECT = re.compile(r"每个项目|单个项目|每项|单项|每个合同")
 _POLICY_WORDS = re.compile(r"措施|方案|办法|细则|计划|政策|通知|意见|规定|指南|条例|规划")
@@ -111,7 +120,7 @@ class TermCandidate:
     period: str = ""  # pool and cap: year | total | project | unknown
     basis: str = ""  # a rate: what it is a share of (合同额, 租金 …)
     applies_to: str = ""  # a special rate: its condition as written
-    flag: str = ""  # a special rate: a key for `--flag`
+    flag: str = ""  # a special rate: the key `subsidies --eligible` applies it by
     carried: bool = False  # a special rate that took the base rate's ceiling
 
 
@@ -196,15 +205,19 @@ def extract_programmes(
     mentions = _with_districts(norm, place_mentions(norm, places, Spans([])), parents)  # a title's place counts
     home = _home(mentions)
     date, basis = _document_date(norm, published)
+    headline = _FIRST_LINE.match(norm)  # 杭州再加码算力补贴: a headline names, the body states
+    books = Spans([(m.start(), m.end()) for m in BOOK.finditer(norm)] + ([headline.span(1)] if headline else []))
     index = Mentions(mentions)
+    cited = Spans([(m.start(), m.end()) for m in BOOK.finditer(norm)])  # 根据《四川省…规划》: not a subject
+    subjects = Mentions([m for m in mentions if not cited.inside(m.start) and not _in_passing(norm, m)])
     policies = _policies(doc, index, home, date, basis, parents)
     titles = [(m.start(), m.group(1)) for m in _TITLE.finditer(norm) if _POLICY_WORDS.search(m.group(1))]
     pattern, owner = type_pattern(type_keywords)
     if pattern is None or home is None and not mentions:
         return [], policies
-    breaks = clause_breaks(norm)
-    headline = _FIRST_LINE.match(norm)  # 杭州再加码算力补贴: a headline names, the body states
-    books = Spans([(m.start(), m.end()) for m in BOOK.finditer(norm)] + ([headline.span(1)] if headline else []))
+    # A run of another type starts no earlier than its sentence: 。!? are no clause breaks, so
+    # without them 深圳市此前已发放5亿元训力券 would take the rate of the 算力券 sentence before it.
+    breaks = sorted(set(clause_breaks(norm)).union(m.start() for m in _SENTENCE_END.finditer(norm)))
     sentences = Spans(spans_without(norm, "。!?;\n"))
     readings: dict[tuple[str, str], _Reading] = {}
     tells = functools.lru_cache(maxsize=None)(lambda sentence: _tells(norm, sentence))  # once a sentence
@@ -217,7 +230,7 @@ def extract_programmes(
         for stretch, kind, keywords in _stretches(anchors, breaks, paragraph):
             keyword = next((k for k in keywords if tells(sentences.containing(k[0]))), keywords[0])
             sentence = sentences.containing(keyword[0])
-            place = _place_of(index, keyword[0], sentence, paragraph)
+            place = _place_of(norm, subjects, keyword[0], paragraph, home)
             if place is None and _tells(norm, stretch):
                 place = home  # 每年发放2亿元算力券 in 成都's policy; not 地方政府…推出“算力券” in a news report
             if place is None:
@@ -318,13 +331,13 @@ def _read(doc: Normalised, sentences: Spans, stretch: tuple[int, int], keywords,
         term = _term(doc, money, clause, "元" if not money.group("u") else "")
         near = keywords[bisect_left(keywords, (clause[0], 0)) : bisect_left(keywords, (clause[1], 0))]
         if reading.pool is None and any(_is_pool(norm, money, keyword, clause) for keyword in near):
-            reading.pool = _with(term, period=_period(norm[clause[0] : money.end()], pool=True))
+            reading.pool = _with(term, period=_period(norm[clause[0] : money.end()], pool=True, after=after))
         elif reading.cap is None and (
             _qualifier(term.value) in _UPPER or _RECIPIENT.search(before) or _AFTER_CAP.match(after)
         ):
             if _qualifier(term.value) in ("不低于", "超过"):
                 continue  # a threshold of eligibility (注册资本不低于1000万元)
-            reading.cap = _with(term, period=_period(before, pool=False))
+            reading.cap = _with(term, period=_period(before, pool=False, after=after))
     for rate in _RATE.finditer(norm, *stretch):
         clause = _wide_clause(norm, rate.start(), rate.end(), sentences.containing(rate.start()))
         if not _GRANTS.search(norm, *clause):
@@ -333,7 +346,7 @@ def _read(doc: Normalised, sentences: Spans, stretch: tuple[int, int], keywords,
         term = _term(doc, rate, clause, "")
         raised = bool(_RAISED.search(before))
         if reading.rate is None and not raised:
-            qualifier = "" if _qualifier(term.value) else _written_before(before)
+            qualifier = "" if _qualifier(term.value) or "—" in term.value else _written_before(before)
             reading.rate = _with(term, value=qualifier + term.value, basis=_basis(norm, clause, rate))
             continue
         value, carried = carried_ceiling(reading.rate, term.value, raised)
@@ -364,6 +377,8 @@ def _term(doc: Normalised, match: re.Match, clause: tuple[int, int], suffix: str
     qualifier = match.group("q") or ""
     number_start = match.start("n")
     written = re.sub(r"\s+", "", doc.slice(number_start, match.end()))
+    if "hi" in match.re.groupindex and match.group("hi"):  # 30%至50% -> 30—50%, as the figure grammar reads it
+        written, qualifier = f"{match.group('n')}—{match.group('hi')}%", ""  # a range takes no qualifier
     from .text import PINYIN
 
     value = _QUALIFIER_WRITTEN.get(qualifier, qualifier) + PINYIN.sub("", written) + suffix
@@ -386,8 +401,9 @@ def _is_pool(norm: str, money: re.Match, keyword: tuple[int, int], clause: tuple
     return bool(_POOL_WORD.search(before)) and not _RECIPIENT.search(before)
 
 
-def _period(before: str, pool: bool) -> str:
-    if _YEAR.search(before):
+def _period(before: str, pool: bool, after: str = "") -> str:
+    """The period of a pool or a cap, from the clause before the amount or a /年 right after it."""
+    if _YEAR.search(before) or _PER_YEAR_AFTER.match(after):
         return "year"
     if pool and _TOTAL.search(before):
         return "total"
@@ -397,8 +413,9 @@ def _period(before: str, pool: bool) -> str:
 
 
 def _written_before(before: str) -> str:
-    """按不超过算力合同费用的25%: the qualifier written before the basis."""
-    found = re.search(r"(?:按|给予)(不超过|不高于|最高)", before)
+    """按不超过算力合同费用的25%, 补贴比例不超过合同额的40%: the qualifier written before the basis,
+    with no other figure between it and the rate."""
+    found = _QUALIFIER_BEFORE_BASIS.search(before)
     return _QUALIFIER_WRITTEN.get(found.group(1), found.group(1)) if found else ""
 
 
@@ -438,10 +455,19 @@ def _flag(condition: str, index: int) -> str:
     return f"special{index + 1}"
 
 
-def _place_of(mentions: Mentions, position: int, sentence, paragraph) -> Optional[Mention]:
-    """The last place named before the keyword in its sentence, else in its paragraph (the last
-    before it in the sentence is also the last in the paragraph)."""
-    return mentions.last_ending_by(position, paragraph[0])
+def _place_of(norm: str, subjects: Mentions, position: int, paragraph, home) -> Optional[Mention]:
+    """The last place named as a subject before the keyword in its paragraph (the last before it
+    in the sentence is also the last in the paragraph); 本市 after it is the document's place."""
+    place = subjects.last_ending_by(position, paragraph[0])
+    if place is not None and _HOME_WORD.search(norm, place.end, position):
+        return home
+    return place
+
+
+def _in_passing(norm: str, mention: Mention) -> bool:
+    """根据四川省…, 参照上海市做法, 落实四川省有关部署: a place whose policy is followed, not the subject."""
+    before = norm[max(0, mention.start - 6) : mention.start]
+    return bool(_FOLLOWS.search(before) or _FOLLOWED.match(norm, mention.end))
 
 
 def _with_districts(norm: str, mentions: list[Mention], parents: dict[str, str]) -> list[Mention]:

@@ -139,7 +139,7 @@ def programme_confirmations(candidate: ProgrammeCandidate) -> List[str]:
                 " it raises"
             )
         if term.flag.startswith("special") or term.applies_to == "CHOOSE":
-            notes.append(f"special rate {term.value}: its condition and flag (a key for --flag)")
+            notes.append(f"special rate {term.value}: its condition and flag (the key that applies it to a contract)")
     if candidate.date_basis == "published":
         notes.append("date is the publication date: the document gives none")
     elif candidate.date is None:

@@ -42,7 +42,7 @@ def compare(
     window: int = WINDOW_MONTHS,
 ) -> Result:
     if len(names) < 2:
-        raise UsageError("compare needs at least two places, e.g. cityai compare 深圳 上海", code="compare.two_places")
+        raise UsageError("at least two places are needed", code="compare.two_places")
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
         raise UsageError(f"{', '.join(repeated)} given more than once")

@@ -1,7 +1,8 @@
 """Markdown pipe tables (GitHub flavour), the columns the terminal table shows.
 
 Cells are text, never markup: controls are escaped as in the terminal table, and `&`, `<`, `>`
-(raw HTML such as <img onerror=…>), `|` and line breaks are escaped for Markdown.
+(raw HTML such as <img onerror=…>), `|`, line breaks and the `](` of a link or image are
+escaped for Markdown.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ def _escape(text: str) -> str:
         .replace("<", "&lt;")
         .replace(">", "&gt;")
     )
-    return text.replace("|", "\\|").replace("\n", "<br>")
+    # "](" would make [text](url) a link and ![x](url) an image fetched when the table is viewed:
+    # escaped, they read as written (a viewer shows "]\\(" as "](").
+    return text.replace("|", "\\|").replace("\n", "<br>").replace("](", "]\\(")
 
 
 def render(report: Report, options) -> str:
@@ -28,7 +31,7 @@ def render(report: Report, options) -> str:
         columns = [column for column in table.columns if column.in_table]
         parts.append(f"### {_escape(table.title)}\n")
         if not table.rows:
-            parts.append(f"_{table.empty}_\n")
+            parts.append(f"_{_escape(table.empty)}_\n")
             continue
         lines = [
             "| " + " | ".join(_escape(column.header) for column in columns) + " |",

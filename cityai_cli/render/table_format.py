@@ -152,8 +152,9 @@ def _footnoted(column, row) -> List[str]:
     """The footnote texts of a cell: each source id of a sources column, the prose of a note column."""
     if column.role == "sources":
         value = row.get(column.key)
-        ids = value if isinstance(value, list) else str(value or "").split(",")
-        return [printable(str(i).strip()) for i in ids if str(i).strip()]
+        # A list of ids, or one id (cite's): never split at a comma, which an id may hold.
+        ids = value if isinstance(value, (list, tuple)) else [value]
+        return [printable(str(i).strip()) for i in ids if i is not None and str(i).strip()]
     text = printable(column.show(row)).strip()
     if text in ("", "—"):
         return []
@@ -216,7 +217,10 @@ _FIGURE = (
     r"(?:EFLOPS|PFLOPS|TFLOPS|亿元|万元|[%％元家个款台项名人所座条件次位只倍年月日卡张宗成])?(?:以上|左右)?"
     r"(?:/年|/项目)?[*~]?"  # a date's mark: 2025-03*
 )
-_LATIN = r"|[^ \t\n\u3000-\u9fff\uff00-\uffef]*[A-Za-z0-9][^ \t\n\u3000-\u9fff\uff00-\uffef]*|[ \t]+|."
+# A run of Latin letters, digits and signs is one token when it holds a letter or digit. Only a
+# few signs may lead the first letter: "[^…]*[A-Za-z0-9]" tried the whole run from each of its
+# positions, and a 60,000-character name without a letter took 100 s to fold (quadratic).
+_LATIN = r"|[^ \t\n\u3000-\u9fff\uff00-\uffefA-Za-z0-9]{0,32}[A-Za-z0-9][^ \t\n\u3000-\u9fff\uff00-\uffef]*|[ \t]+|."
 _NOTE_TOKEN = re.compile(_FIGURE + _LATIN, re.S)
 # In a cell, a compound of letters folds after its hyphen or slash (corpus-/opening,
 # enterprise/industry); under the table a note may name an id (mini-late), which never folds.
@@ -277,12 +281,15 @@ def _intact(text: str, shown: "_Shown", width: int) -> bool:
         return False
     if _ink("".join(cell for cells in shown.cells for cell in cells)) - _ink(text):
         return False
+    # The drawn words, gathered once: looking each cell's words up line by line took time in
+    # rows × lines (12 s for 6,000 places), and a piece of a word ("[1]" of "[11]") passed for it.
+    drawn = {word for line in lines for word in _WORDS.findall(line)}
     for i, column in enumerate(shown.columns):
         if not column.atomic:
             continue
         for cells in shown.cells:
             for word in _WORDS.findall(cells[i]):
-                if not word.isspace() and not any(word in line for line in lines):
+                if not word.isspace() and word not in drawn:
                     return False
     return True
 
@@ -456,14 +463,17 @@ def _stacked(console: Console, table, shown: "_Shown", bar=None) -> None:
     _title(console, table, console.width)
     if not shown.rows and not shown.absent:  # else the no-data line says it
         console.print(Text(printable(table.empty)))
-    room = max(8, console.width - max((cell_len(h) for h in shown.headers), default=0) - 2)
+    # A header may be data (compare's place names): past half the width it folds, so that the
+    # values keep room (a 76-letter name left them one column: a character a line).
+    label = min(max((cell_len(h) for h in shown.headers), default=0), max(8, console.width // 2 - 2))
+    room = max(8, console.width - label - 2)
     for row, cells in zip(shown.rows, shown.cells):
         console.rule(style="dim")
         block = RichTable.grid(padding=(0, 2))
-        block.add_column(style="bold", no_wrap=True)
+        block.add_column(style="bold", width=label, overflow="fold")
         block.add_column(overflow="fold")
         for column, header, cell in zip(shown.columns, shown.headers, cells):
-            block.add_row(Text(header), Text(_fold(cell, room, column.atomic)))
+            block.add_row(Text(_fold(header, label)), Text(_fold(cell, room, column.atomic)))
         if bar:
             block.add_row(Text(""), bar(row))
         console.print(block)

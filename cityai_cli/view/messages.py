@@ -1,6 +1,7 @@
-"""Messages of the errors that carry a code (`UsageError.code`), in zh or en.
+"""Messages of the errors that carry a code (`UsageError.code`, `Problem.code`), in zh or en.
 
-Errors without a code keep the message the core wrote. Under --lang en a name is shown in English
+The core states the fault (a code and its parameters); the wording here says what to type: the
+commands and flags. Errors without a code keep the message the core wrote. Under --lang en a name is shown in English
 (suggestions: "did you mean: Changzhou?"); the Chinese name is added where it is what to type.
 """
 
@@ -8,9 +9,17 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Tuple
 
-from ..errors import UsageError
+from ..errors import DataError, UsageError, bounded
+from ..text import one_line
 
 Pairs = List[Tuple[str, str]]  # (canonical name, English name)
+
+# The comment a new base of your own starts with (`sources add` creating it)
+NEW_BASE_COMMENT = (
+    "# Your own cityai knowledge base, used with `--with FILE` over the bundled one.\n"
+    "# Check it with `cityai validate --with FILE`; `cityai schema > cities.schema.json` lets\n"
+    "# TOML editors complete and check entries.\n"
+)
 
 # How to add a document about a place: the steps `cityai sources add` and `extract` take.
 _ADD_EN = (
@@ -27,11 +36,17 @@ def _named(pairs: Pairs, lang: str) -> List[str]:
     return [english or name for name, english in pairs] if lang == "en" else [name for name, _ in pairs]
 
 
+# The command that lists every valid name of a kind (an Index's `listing`)
+_LISTINGS = {"places": "cityai list --level all", "metrics": "cityai metrics", "types": "cityai types"}
+
+
+def _hint(suggestions: List[str]) -> str:
+    return f" (did you mean: {', '.join(suggestions)}?)" if suggestions else ""
+
+
 def _unknown(params: Dict[str, Any], lang: str) -> str:
-    listed = f"; see {params['listing']}" if params["listing"] else ""
-    suggestions = _named(params["suggestions"], lang)
-    hint = f" (did you mean: {', '.join(suggestions)}?)" if suggestions else ""
-    return f"unknown {params['kind']} {params['text']!r}{listed}{hint}"
+    listed = f"; see {_LISTINGS[params['listing']]}" if params["listing"] else ""
+    return f"unknown {params['kind']} {params['text']!r}{listed}{_hint(_named(params['suggestions'], lang))}"
 
 
 def _ambiguous(params: Dict[str, Any], lang: str) -> str:
@@ -76,6 +91,22 @@ def _type_elsewhere(params: Dict[str, Any], lang: str) -> str:
     return f"{', '.join(shown)}: {what}; see cityai {other} --type {first}"
 
 
+def _same(wording: Callable[[Dict[str, Any]], str]) -> Callable[[Dict[str, Any], str], str]:
+    """A message worded alike in zh and en (it quotes no name that has an English form)."""
+    return lambda params, lang: wording(params)
+
+
+def _bad_source_id(params: Dict[str, Any]) -> str:
+    return (
+        f"--{params['field']} '{one_line(params['id'])}': use lower-case letters, digits, - and _ "
+        "(at most 100), e.g. xinhua-2025-06"
+    )
+
+
+def _source_exists(params: Dict[str, Any]) -> str:
+    return f"source {params['id']!r} already exists in {params['base'] or 'the bundled base'}; choose another --id"
+
+
 _MESSAGES: Dict[str, Callable[[Dict[str, Any], str], str]] = {
     "compare.two_places": _two_places,
     "type.elsewhere": _type_elsewhere,
@@ -85,13 +116,51 @@ _MESSAGES: Dict[str, Callable[[Dict[str, Any], str], str]] = {
     "name.unknown": _unknown,
     "name.ambiguous": _ambiguous,
     "place.no_figures": _no_figures,
+    "cite.no_figure": _same(
+        lambda p: f"{p['place']} has no {p['metric']} figure; cityai show {p['place']} lists its facts"
+    ),
+    "cite.no_programme": _same(
+        lambda p: (
+            f"no programme named {p['name']!r}; cityai subsidies and cityai funds list them" + _hint(p["suggestions"])
+        )
+    ),
+    "extract.no_source_id": _same(lambda p: f"cannot derive a source id from {p['file']!r}; give --source ID"),
+    "source.bad_id": _same(_bad_source_id),
+    "source.empty": _same(lambda p: f"--{p['field']} needs a value"),
+    "source.not_utf8": _same(lambda p: f"--{p['field']} is not valid UTF-8 text"),
+    "source.control": _same(
+        lambda p: f"--{p['field']} contains the control or invisible character U+{p['codepoint']:04X}"
+    ),
+    "source.bad_date": _same(lambda p: f"--published: {p['reason']}"),
+    "source.bundled": _same(
+        lambda p: "sources add writes into your own knowledge base: give --data FILE (the bundled one is read-only)"
+    ),
+    "source.exists": _same(_source_exists),
+    "source.seed_differs": _same(lambda p: f"{p['seed']} exists with other content; choose another --id"),
+}
+
+# Problems (of a DataError) with a code: the message after the file it names
+_PROBLEMS: Dict[str, Callable[[Dict[str, Any], str], str]] = {
+    "export.exists": _same(lambda p: "already exists; add --force to overwrite it"),
+    "source.base_full": _same(
+        lambda p: (
+            f"would be {p['size']:,} bytes; a knowledge base may be at most {p['limit']:,} bytes "
+            "(start another file and use --with for both)"
+        )
+    ),
 }
 
 
 def usage_message(error: UsageError, lang: str) -> str:
     """The error's message in `lang` (escaped and bounded as every message is)."""
-    from ..errors import bounded
-    from ..text import one_line
-
     wording = _MESSAGES.get(error.code)
     return str(error) if wording is None else bounded(one_line(wording(error.params, lang)))
+
+
+def problem_lines(error: DataError, lang: str) -> List[str]:
+    """One line per problem, in `lang` where it carries a code (escaped and bounded as every one is)."""
+    lines = []
+    for problem in error.problems:
+        wording = _PROBLEMS.get(problem.code)
+        lines.append(str(problem) if wording is None else problem.located(wording(problem.params, lang)))
+    return lines
