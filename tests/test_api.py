@@ -92,5 +92,5 @@ def test_english_labels(cli):
 def test_the_documented_examples_run():
     import cityai_cli.api as module
     assert doctest.testmod(module).failed == 0
-    notes = doctest.testfile(str(ROOT / "docs" / "notes" / "interchange.md"), module_relative=False)
+    notes = doctest.testfile(str(ROOT / "README.md"), module_relative=False)
     assert notes.failed == 0 and notes.attempted >= 5
