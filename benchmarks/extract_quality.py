@@ -1,4 +1,4 @@
-"""How well `cityai_cli.extract.engine.extract` finds the figures curated in data/cities.toml.
+"""How well `cityai_cli.core.extract.engine.extract` finds the figures curated in data/cities.toml.
 
     python benchmarks/extract_quality.py [--show]
 
@@ -26,9 +26,9 @@ except ModuleNotFoundError:  # Python < 3.11
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cityai_cli.extract.engine import Candidate, extract
-from cityai_cli.extract.text import to_simplified
-from cityai_cli.quantity import QUALIFIER_BOUND, FigureError, parse_figure
+from cityai_cli.core.extract.engine import Candidate, extract
+from cityai_cli.core.extract.normalised import to_simplified
+from cityai_cli.core.figures.quantity import QUALIFIER_BOUND, FigureError, parse_figure
 
 
 class Curated(NamedTuple):

@@ -2,7 +2,7 @@
 
     python benchmarks/programme_quality.py [--show]
 
-Runs `cityai_cli.extract.programmes.extract_programmes` on the fixture policy documents in
+Runs `cityai_cli.core.extract.programmes.extract_programmes` on the fixture policy documents in
 tests/fixtures/extract/programmes/ (simplified and traditional, a news repost, two programme types
 in one paragraph, special conditions, a pool but no rate) against what each states
 (expected.toml), and prints per document: programmes stated, found with the right place and type,
@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT))
 FIXTURES = ROOT / "tests" / "fixtures" / "extract" / "programmes"
 
 from benchmarks.extract_quality import place_forms  # noqa: E402
-from cityai_cli.extract.programmes import extract_programmes  # noqa: E402
-from cityai_cli.quantity import FigureError, parse_figure  # noqa: E402
+from cityai_cli.core.extract.programmes import extract_programmes  # noqa: E402
+from cityai_cli.core.figures.quantity import FigureError, parse_figure  # noqa: E402
 
 
 def same(a, b) -> bool:
@@ -176,7 +176,7 @@ def run_seeds(show: bool = False) -> list:
 
 
 def _simplified(text: str) -> str:
-    from cityai_cli.extract.text import to_simplified
+    from cityai_cli.core.extract.normalised import to_simplified
     return to_simplified(text)
 
 

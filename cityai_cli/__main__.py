@@ -20,6 +20,7 @@ from typing import Union
 
 def run() -> None:
     gc.disable()
+    # lazy: the garbage collector is set up before anything else is imported
     from .cli import run_command_line
 
     finish(run_command_line())
@@ -41,6 +42,7 @@ def exit_status(code: Union[str, int, None]) -> int:
 
 def finish(code: Union[str, int, None]) -> None:
     """Flush what is buffered, run the atexit functions, and end the process without teardown."""
+    # lazy: the garbage collector is set up before anything else is imported
     import atexit
 
     status = exit_status(code)

@@ -9,7 +9,7 @@ Each call returns a `Table`: `.rows` are the records the CLI's JSON holds (machi
 as int or float, citations nested); `.to_rows()` the flat rows its CSV holds (no nesting; a
 date as its last day with its precision), for `pandas.DataFrame`. Names are resolved as on the
 command line (深圳, shenzhen; 产业规模, industry_scale). Nothing exits the process: a bad name or
-argument raises `UsageError`, a bad base `DataError` (both in cityai_cli.errors).
+argument raises `UsageError`, a bad base `DataError` (both in cityai_cli.core.errors).
 """
 
 from __future__ import annotations
@@ -18,21 +18,21 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Union
 
-from .dates import PartialDate
-from .errors import DataError, UsageError
-from .names import check_flags, group_index, metric_index, place_index, resolve_places, subsidy_type_index
-from .paths import default_data_path, layer_paths
-from .quantity import FigureError, parse_amount
-from .query.cite import cite_fact, cite_programme
-from .query.common import Result
-from .query.compare import compare as _compare
-from .query.conflicts import list_conflicts
-from .query.long import long_form
-from .query.rank import rank as _rank
-from .query.subsidies import list_programmes
-from .query.targets import list_targets
+from .core.base.paths import default_data_path, layer_paths
+from .core.cache.store import open_base
+from .core.errors import DataError, UsageError
+from .core.figures.dates import PartialDate
+from .core.figures.quantity import FigureError, parse_amount
+from .core.name_index import check_flags, group_index, metric_index, place_index, resolve_places, subsidy_type_index
+from .core.query.cite import cite_fact, cite_programme
+from .core.query.common import Result
+from .core.query.compare import compare as _compare
+from .core.query.conflicts import list_conflicts
+from .core.query.long import long_form
+from .core.query.rank import rank as _rank
+from .core.query.subsidies import list_programmes
+from .core.query.targets import list_targets
 from .render.csv_format import tidy_fields
-from .store import open_base
 from .view import view
 from .view.words import LANGS
 

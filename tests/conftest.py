@@ -33,14 +33,14 @@ def _clean_environment(monkeypatch, _session_cache):
 @pytest.fixture(scope="session")
 def project():
     """The bundled knowledge base, loaded: a `Loaded` whose `.base` is the compiled `Base`."""
-    from cityai_cli.kb import load
+    from cityai_cli.core.base.load import load
     return load(PROJECT_DATA)
 
 
 @pytest.fixture(scope="session")
 def mini():
     """tests/fixtures/mini.toml, loaded: a `Loaded` whose `.base` is the compiled `Base`."""
-    from cityai_cli.kb import load
+    from cityai_cli.core.base.load import load
     return load(MINI)
 
 

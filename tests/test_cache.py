@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from cityai_cli import store
+from cityai_cli.core.cache import store
 
 from conftest import MINI, PROJECT_DATA, run_process
 
@@ -75,7 +75,7 @@ def test_a_changed_source_file_rebuilds(cache, base):
 def test_an_edited_or_removed_source_document_is_checked_again(cache, base):
     """The quotes are checked against the documents before a base is compiled; a document edited
     after that must not leave a cache vouching for quotes it no longer holds."""
-    from cityai_cli.errors import DataError
+    from cityai_cli.core.errors import DataError
 
     document = base.parent / "seeds" / "mini.txt"
     text = document.read_text(encoding="utf-8")
@@ -103,7 +103,7 @@ def _aged(path) -> None:
 def test_a_document_read_from_elsewhere_is_checked_again(cache, base, change):
     """What a warm run compares is the document each source reads: where it is found and that
     file's status (paths.seed_signatures), whatever the file is."""
-    from cityai_cli.errors import DataError
+    from cityai_cli.core.errors import DataError
 
     seeds = base.parent / "seeds"
     text = (seeds / "mini.txt").read_text(encoding="utf-8")
@@ -143,7 +143,7 @@ def test_schema_or_cityai_version_rebuilds(cache, base, monkeypatch, what):
     opened(base)
     assert isinstance(opened(base), store.CachedBase)
     if what == "schema":
-        monkeypatch.setattr("cityai_cli.facts.SCHEMA_VERSION", 99)
+        monkeypatch.setattr("cityai_cli.core.records.SCHEMA_VERSION", 99)
     else:
         monkeypatch.setattr("cityai_cli.__version__", "99.0")
     assert not isinstance(opened(base), store.CachedBase)
@@ -241,7 +241,7 @@ def test_a_damaged_value_gives_the_fresh_output_and_the_file_is_compiled_afresh(
 def test_a_failing_command_runs_again_only_once_and_only_after_reading_a_cache(cli, base, monkeypatch, tmp_path,
                                                                                 cached, runs):
     # A bug is still a bug: the second run is only for a base read from the cache, and it is the last.
-    from cityai_cli.query import places
+    from cityai_cli.core.query import listings as places
 
     folder = tmp_path / "cache"
     monkeypatch.setenv(store.CACHE_ENV, str(folder) if cached else "/dev/null/nowhere")
@@ -268,7 +268,7 @@ def test_what_the_cache_selects_and_counts_is_what_the_full_base_gives(cache, ba
     full = opened(base)
     cached = opened(base)
     assert isinstance(cached, store.CachedBase) and not isinstance(full, store.CachedBase)
-    from cityai_cli.rules import conflicts
+    from cityai_cli.core.figures.rules import conflicts
 
     paired = [f for f in full.facts if any(f in pair for pair in conflicts(full.facts))]
     assert cached.conflicting_facts() == full.conflicting_facts() == paired != []
@@ -293,8 +293,8 @@ def test_what_the_cache_selects_and_counts_is_what_the_full_base_gives(cache, ba
 
 
 def test_compare_looks_up_two_places_and_reads_no_other(cache, base):
-    from cityai_cli.names import place_index
-    from cityai_cli.query.compare import compare
+    from cityai_cli.core.name_index import place_index
+    from cityai_cli.core.query.compare import compare
     from cityai_cli.render import render
     from cityai_cli.view import view
 
@@ -316,7 +316,7 @@ def test_compare_looks_up_two_places_and_reads_no_other(cache, base):
 def test_subsidies_in_chinese_never_read_the_places(cache, base):
     from decimal import Decimal
 
-    from cityai_cli.query.subsidies import list_programmes
+    from cityai_cli.core.query.subsidies import list_programmes
     from cityai_cli.render import render
     from cityai_cli.view import view
 
@@ -390,7 +390,7 @@ def test_a_warm_csv_query_imports_no_pydantic_toml_or_rich(tmp_path):
     assert result.returncode == 0
     imported = {line.split("|")[-1].strip() for line in result.stderr.decode().splitlines()
                 if line.startswith("import time:")}
-    assert "cityai_cli.store" in imported
+    assert "cityai_cli.core.cache.store" in imported
     for banned in ("pydantic", "tomllib", "tomli", "rich"):
         assert not {m for m in imported if m == banned or m.startswith(banned + ".")}, banned
 
@@ -416,7 +416,7 @@ def test_how_files_split_into_layers_is_part_of_the_key(cache, base, tmp_path):
         '[[places."戊".facts]]\nmetric = "industry_scale"\nscope = "ai_industry"\nkind = "actual"\n'
         'value = "3600亿元"\ndate = "2024"\ndate_basis = "stated"\n'
         'citations = [{ source = "mini", quote = "产业规模3600亿元" }]\n', encoding="utf-8")
-    from cityai_cli.errors import DataError
+    from cityai_cli.core.errors import DataError
     with pytest.raises(DataError, match="also defined in"):
         store.open_base(base, (folder,))
     assert "戊" in store.open_base(base, (folder / "l1.toml", folder / "l2.toml")).base.places
@@ -529,7 +529,7 @@ def test_the_database_is_built_in_a_private_directory_never_by_a_name_in_the_cac
 KILLED_BUILD = """
 import sys, time
 from pathlib import Path
-from cityai_cli import store
+from cityai_cli.core.cache import store
 real = store.write
 def slow(*args):
     real(*args)
@@ -559,7 +559,7 @@ def test_what_a_killed_cold_build_leaves_is_removed_by_the_next_cold_run(cache, 
 
 
 def test_a_build_directory_in_use_is_not_removed(cache, base):
-    from cityai_cli.files import private_directory
+    from cityai_cli.core.files import private_directory
     cache.mkdir(mode=0o700)
     with private_directory(cache) as building:
         os.utime(building, (time.time() - 7200, time.time() - 7200))
@@ -572,7 +572,7 @@ def test_a_build_directory_in_use_is_not_removed(cache, base):
 
 COUNTED_RUN = """
 import sys, time
-from cityai_cli import store
+from cityai_cli.core.cache import store
 real, log_name = store._full_load, sys.argv[1]
 def counted(*args, **kwargs):
     with open(log_name, "a") as log:
@@ -599,7 +599,7 @@ def test_eight_concurrent_cold_starts_compile_the_base_once(cache, base, tmp_pat
 
 
 def test_a_waiter_loads_the_base_itself_when_the_build_it_waited_for_wrote_nothing(cache, base, monkeypatch):
-    from cityai_cli.files import locked
+    from cityai_cli.core.files import locked
     monkeypatch.setattr(store, "BUILD_WAIT", 0.2)
     opened(base)
     (compiled,) = cache.glob("*.sqlite3")
@@ -612,7 +612,7 @@ def test_a_waiter_loads_the_base_itself_when_the_build_it_waited_for_wrote_nothi
 # ---- a clock set wrong, and two installs sharing a cache directory (issue 24, item 7) -------------
 
 def test_a_document_dated_in_the_future_is_cached_and_checked_by_its_content(capsys, cache, base):
-    from cityai_cli.errors import DataError
+    from cityai_cli.core.errors import DataError
     document = base.parent / "seeds" / "mini.txt"
     future = time.time() + 86400
     os.utime(document, (future, future))

@@ -7,7 +7,7 @@ import io
 from cityai_cli.cli import app
 from cityai_cli.cli.context import Environment
 from cityai_cli.cli.shell import app_for, report
-from cityai_cli.errors import EXIT_DATA, EXIT_USAGE, DataError, Problem, UsageError
+from cityai_cli.core.errors import EXIT_DATA, EXIT_USAGE, DataError, Problem, UsageError
 
 
 def test_report_words_each_error_and_returns_its_exit_code():

@@ -7,11 +7,11 @@ from typing import Optional, Tuple
 
 import pytest
 
-from cityai_cli.compiled import Stored
-from cityai_cli.dates import PartialDate
-from cityai_cli.facts import Citation
-from cityai_cli.quantity import Quantity, parse_figure
-from cityai_cli.record import Record
+from cityai_cli.core.cache.compiled import Stored
+from cityai_cli.core.figures.dates import PartialDate
+from cityai_cli.core.records import Citation
+from cityai_cli.core.figures.quantity import Quantity, parse_figure
+from cityai_cli.core.slots import Record
 
 
 class Thing(Record):
@@ -57,7 +57,7 @@ def test_a_type_without_a_column_is_refused():
 
 
 def test_the_written_reader_reads_as_the_loop_does():
-    from cityai_cli.record import COMPILE_AFTER
+    from cityai_cli.core.slots import COMPILE_AFTER
     stored = Stored("things", Thing, ("id INTEGER PRIMARY KEY",))
     things = [Thing(f"t{i}", parse_figure(f"{i}个"), None if i % 2 else PartialDate("2024"), ("x",) * (i % 3),
                     i % 2 == 0, ()) for i in range(COMPILE_AFTER * 2)]

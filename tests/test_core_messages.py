@@ -17,7 +17,7 @@ import pytest
 import cityai_cli
 
 PACKAGE = Path(cityai_cli.__file__).parent
-OUTSIDE_THE_CORE = {"cli", "view", "render"}
+CORE = PACKAGE / "core"
 
 
 @functools.lru_cache(maxsize=None)
@@ -59,7 +59,7 @@ def naming_the_cli(source: str, commands: List[str]) -> List[str]:
 
 
 def core_modules() -> List[Path]:
-    return sorted(path for path in PACKAGE.rglob("*.py") if path.relative_to(PACKAGE).parts[0] not in OUTSIDE_THE_CORE)
+    return sorted(CORE.rglob("*.py"))
 
 
 def test_the_scan_finds_commands_and_flags_and_skips_docstrings():
@@ -81,10 +81,10 @@ def f(field, place):
     ]
 
 
-def test_the_core_is_every_module_outside_cli_view_and_render():
+def test_the_core_is_the_core_folder_and_the_package_root_holds_only_entry_points():
     names = {path.relative_to(PACKAGE).as_posix() for path in core_modules()}
-    assert {"names.py", "sources.py", "query/compare.py", "extract/document.py"} <= names
-    assert not any(name.split("/")[0] in OUTSIDE_THE_CORE for name in names)
+    assert {"core/name_index.py", "core/base/sources.py", "core/query/compare.py", "core/extract/document.py"} <= names
+    assert sorted(path.name for path in PACKAGE.glob("*.py")) == ["__init__.py", "__main__.py", "api.py"]
 
 
 @pytest.mark.parametrize("path", core_modules(), ids=lambda path: path.relative_to(PACKAGE).as_posix())

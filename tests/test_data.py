@@ -10,10 +10,10 @@ from decimal import Decimal
 import pytest
 
 from conftest import MINI, PROJECT_DATA, PROJECT_SEEDS
-from cityai_cli.kb import bundled_path
-from cityai_cli.lint import check_provenance, number_in_quote, squash
-from cityai_cli.quantity import parse_figure
-from cityai_cli.rules import conflicts
+from cityai_cli.core.base.paths import bundled_path
+from cityai_cli.core.base.lint import check_provenance, number_in_quote, squash
+from cityai_cli.core.figures.quantity import parse_figure
+from cityai_cli.core.figures.rules import conflicts
 
 
 @pytest.fixture(params=["project", "mini"])
@@ -77,7 +77,7 @@ def test_every_number_is_in_its_quote(loaded):
 def test_every_citation_writes_the_figure_of_its_fact(loaded):
     """A citation's own writing of the figure (2600余家 / 2600多家; 约2400家 / 超2400家) is the fact's
     figure (`lint._agree`), or it would be another fact (a conflict)."""
-    from cityai_cli.lint import _agree
+    from cityai_cli.core.base.lint import _agree
     different = []
     for fact in loaded.base.facts:
         for citation in fact.citations:
@@ -154,7 +154,7 @@ def test_two_sources_of_one_figure_are_one_fact(project):
 
 def test_differing_sources_are_both_kept_and_the_tighter_bound_shown(project):
     # 突破4500亿元 and 突破4000亿元 are two lower bounds: both can hold, so a variant, not a conflict
-    from cityai_cli.rules import variants
+    from cityai_cli.core.figures.rules import variants
 
     def of_shanghai(pairs):
         return [(a.value.display(), a.sources, b.value.display(), b.sources) for a, b in pairs
@@ -190,7 +190,7 @@ def test_mini_is_the_fixture_these_checks_also_run_on(mini):
 
 def test_shenzhen_and_beijing_enterprises_are_ranked_together_with_their_dates(project):
     # 2600余家 at the end of 2024 and 约2400家 current at the 2025-03 publication: 3 months apart
-    from cityai_cli.query.rank import rank
+    from cityai_cli.core.query.rank import rank
 
     ranked = [(r["place"], r["date"]) for r in rank(project.base, "ai_enterprises").rows if r["rank"]]
     assert {place for place, _ in ranked} >= {"深圳", "北京"}

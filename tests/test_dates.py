@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from cityai_cli.dates import PartialDate, span
-from cityai_cli.rules import same_time
+from cityai_cli.core.figures.dates import PartialDate, span
+from cityai_cli.core.figures.rules import same_time
 
 
 def test_a_period_orders_and_is_known_by_its_end_and_starts_at_its_start():
@@ -102,7 +102,7 @@ def test_only_a_fact_s_date_may_be_a_period(cli, tmp_path):
 
 
 def test_the_time_rule_reads_a_period_by_its_end():
-    from cityai_cli.rules import date_span, within_window
+    from cityai_cli.core.figures.rules import date_span, within_window
     period = PartialDate.parse_span("2020/2024")
     assert date_span(period) == date_span(PartialDate.parse("2024"))
     assert within_window(period, PartialDate.parse("2025-06"))
@@ -135,6 +135,6 @@ def test_span(date, expected):
 def test_bounds_are_dates_and_a_period_runs_from_its_start_to_its_end():
     import datetime as dt
 
-    from cityai_cli.dates import bounds
+    from cityai_cli.core.figures.dates import bounds
     assert bounds("2024-02") == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
     assert bounds("2020/2024-06") == (dt.date(2020, 1, 1), dt.date(2024, 6, 30))

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from conftest import MINI, PROJECT_DATA, ROOT
-from cityai_cli.query.cite import marked, paragraph_of
+from cityai_cli.core.query.cite import marked, paragraph_of
 
 M = str(MINI)
 
@@ -74,7 +74,7 @@ def test_cite_unknown_programme_and_missing_fact_are_usage_errors(cli):
 
 
 def test_cite_shows_the_right_paragraph_for_every_fact_of_the_bundled_base(project):
-    from cityai_cli.query.cite import cite_fact
+    from cityai_cli.core.query.cite import cite_fact
     for place, metric in sorted({(f.place, f.metric) for f in project.base.facts}):
         for row in cite_fact(project.base, place, metric, project.seed_text).rows:
             assert row["paragraph"] is not None, (place, metric, row["quote"])

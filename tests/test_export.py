@@ -215,8 +215,8 @@ def test_pandas_reads_numbers_without_casting(mini_export):
 
 def test_every_field_of_a_record_is_exported():
     # The export tables come from facts.py's declarations: a field added there is a column here.
-    from cityai_cli.export import TABLES
-    from cityai_cli.facts import Programme, Term
+    from cityai_cli.core.cache.export import TABLES
+    from cityai_cli.core.records import Programme, Term
     for table, record in (("programmes", Programme), ("terms", Term)):
         columns = {name for name, _ in TABLES[table]}
         stored = [name for name, kind in record._types.items() if "Term" not in kind and "Citation" not in kind]
@@ -225,7 +225,7 @@ def test_every_field_of_a_record_is_exported():
 
 
 def test_every_numeric_column_holds_numbers_in_every_row(exported):
-    from cityai_cli.export import TABLES
+    from cityai_cli.core.cache.export import TABLES
     for table, columns in TABLES.items():
         for column, kind in columns:
             if kind.startswith(("INTEGER", "REAL")):

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from cityai_cli.extract import gazetteer
-from cityai_cli.extract.engine import extract
-from cityai_cli.extract.toml_out import to_toml
-from cityai_cli.lint import number_in_quote, squash
-from cityai_cli.quantity import parse_figure
-from cityai_cli.extract.document import html_to_text
+from cityai_cli.core.extract import gazetteer
+from cityai_cli.core.extract.engine import extract
+from cityai_cli.core.extract.toml_out import to_toml
+from cityai_cli.core.base.lint import number_in_quote, squash
+from cityai_cli.core.figures.quantity import parse_figure
+from cityai_cli.core.extract.document import html_to_text
 
 try:
     import tomllib
@@ -306,7 +306,7 @@ def test_gazetteer_covers_every_province_and_prefecture():
 
 
 def test_opencc_is_imported_only_when_extracting():
-    code = ("import sys, cityai_cli.extract.engine, cityai_cli.extract.toml_out;"
+    code = ("import sys, cityai_cli.core.extract.engine, cityai_cli.core.extract.toml_out;"
             "assert 'opencc' not in sys.modules, 'opencc imported at import time'")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
@@ -368,7 +368,7 @@ def test_hostile_documents_are_read_without_a_hang(tmp_path):
         "from pathlib import Path\n"
         "sys.path.insert(0, 'benchmarks')\n"
         "import extract_quality as bench\n"
-        "from cityai_cli.extract.engine import extract\n"
+        "from cityai_cli.core.extract.engine import extract\n"
         "kb, keywords, dimensions, units = bench.load_inputs()\n"
         "found = {}\n"
         "for path in sorted(Path(sys.argv[1]).glob('*.txt')):\n"

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from cityai_cli.extract.programmes import TermCandidate, carried_ceiling, extract_programmes, place_table
+from cityai_cli.core.extract.programmes import TermCandidate, carried_ceiling, extract_programmes, place_table
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract" / "programmes"
 TYPES = {"算力券": ["算力券"], "模型券": ["模型券"], "语料券": ["语料券"], "训力券": ["训力券"],
@@ -195,7 +195,7 @@ def test_place_tables_from_the_gazetteer():
 # ---- --format toml: programmes, policies and the tables of new places
 
 def test_programmes_to_toml_writes_terms_with_their_confirmations():
-    from cityai_cli.extract.toml_out import programmes_to_toml
+    from cityai_cli.core.extract.toml_out import programmes_to_toml
     found = one("成都市每年发放最高3亿元训力券,按不超过服务合同金额的50%给予资助,给予最高1000万元资助;"
                 "对初创企业提高资助比例至60%;市区协同给予最高80%的租金补贴。")
     assert programmes_to_toml([found], "cd-2025") == (
@@ -221,7 +221,7 @@ def test_programmes_to_toml_writes_terms_with_their_confirmations():
 
 
 def test_place_tables_from_the_gazetteer_and_to_fill_in_for_a_district():
-    from cityai_cli.extract.toml_out import place_tables
+    from cityai_cli.core.extract.toml_out import place_tables
     assert place_tables([("成都", ""), ("成都", ""), ("南山区", "深圳")], known={"深圳"}) == (
         "# confirm: place 成都 is new: its table is from the gazetteer\n"
         '[places."成都"]\nlevel = "city"\nprovince = "四川"\npinyin = "Chengdu"\nenglish = "Chengdu"\n\n'
@@ -265,7 +265,7 @@ def test_a_headline_names_no_programme_and_another_place_s_sentence_is_not_this_
 
 
 def test_an_unknown_condition_gets_a_flag_to_confirm():
-    from cityai_cli.extract.toml_out import programme_confirmations
+    from cityai_cli.core.extract.toml_out import programme_confirmations
     found = one("成都市算力券按合同额的30%给予补贴;重点行业企业补贴比例不超过40%。")
     assert [(t.value, t.applies_to, t.flag) for t in found.special_rates] == [("不超过40%", "重点行业企业", "special1")]
     assert "special rate 不超过40%: its condition and flag (the key that applies it to a contract)" in programme_confirmations(found)

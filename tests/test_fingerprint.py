@@ -5,11 +5,13 @@ import json
 import os
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
-from cityai_cli import fingerprint
-from cityai_cli.fingerprint import RACY_NS, cache_key
+import cityai_cli
+from cityai_cli.core.cache import fingerprint
+from cityai_cli.core.cache.fingerprint import RACY_NS, cache_key
 
 FORMAT = "test"
 T0 = 1_700_000_000 * 10**9  # a fixed modification time (ns)
@@ -161,17 +163,19 @@ def test_the_code_stamp_names_every_module_that_compiles_a_base(tmp_path):
     from conftest import MINI
 
     script = (
-        "import sys; from pathlib import Path; from cityai_cli import store; "
+        "import sys; from pathlib import Path; from cityai_cli.core.cache import store; "
         f"store.open_base(Path({str(MINI)!r})); "
         "print(' '.join(sorted(m for m in sys.modules if m.startswith('cityai_cli.'))))"
     )
     env = {**os.environ, "CITYAI_CACHE_DIR": str(tmp_path)}
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
     assert list(tmp_path.glob("*.sqlite3")), "the run was cold: it compiled and wrote the base"
-    loaded = {name.split(".", 1)[1] + ".py" for name in done.stdout.split()}
-    here = os.path.dirname(fingerprint.__file__)
-    assert all(os.path.isfile(os.path.join(here, name)) for name in fingerprint._COMPILERS)
-    assert loaded - {"errors.py"} <= set(fingerprint._COMPILERS)
+    package = Path(cityai_cli.__file__).parent
+    loaded = {name.split(".", 1)[1].replace(".", "/") + ".py" for name in done.stdout.split()}
+    modules = {name for name in loaded if (package / name).is_file()}  # packages (their __init__) aside
+    assert loaded - modules == {"core.py", "core/base.py", "core/cache.py", "core/figures.py"}
+    assert all((package / name).is_file() for name in fingerprint._COMPILERS)
+    assert modules - {"core/errors.py"} <= set(fingerprint._COMPILERS)
 
 
 def test_a_missing_builtin_sha256_is_looked_up_once_not_for_every_file(monkeypatch):

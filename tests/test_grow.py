@@ -96,7 +96,7 @@ def test_extract_toml_asks_for_a_source_id_it_cannot_derive(cli, own):
 
 
 def test_sources_add_refuses_the_bundled_base(cli, own):
-    from cityai_cli.kb import bundled_path
+    from cityai_cli.core.base.paths import bundled_path
     (own / "a.txt").write_text("文本\n", encoding="utf-8")
     result = cli("sources", "add", "a.txt", "--id", "s9", "--title", "t", "--publisher", "p", "--published", "2025",
                  "--data", str(bundled_path("data", "cities.toml")))
@@ -148,7 +148,7 @@ def test_sources_add_writes_escaped_toml_that_validates(cli, own):
 
 
 def test_sources_add_never_writes_into_the_bundled_base(cli, own):
-    from cityai_cli.paths import bundled_path   # the installed copy when installed, else the checkout's
+    from cityai_cli.core.base.paths import bundled_path   # the installed copy when installed, else the checkout's
     (own / "a.txt").write_text("文本\n", encoding="utf-8")
     for extra in ([], ["--data", str(bundled_path("data", "cities.toml"))]):
         result = cli("sources", "add", "a.txt", "--id", "x", "--title", "t", "--publisher", "p", "--published", "2025", *extra)
@@ -214,7 +214,7 @@ def test_the_walkthrough_from_a_new_document_to_a_fact_in_your_own_base(cli, tmp
 
 
 def test_extract_toml_escapes_what_a_hostile_document_carries(cli, own):
-    from cityai_cli.kb import tomllib
+    from cityai_cli.core.base.reading import tomllib
     (own / "esc.txt").write_text("乙市人工智能企业约\x1b[31m2400家\x1b[0m。\n丁市\u202e人工智能企业1200家。\n",
                                  encoding="utf-8")
     out = cli("extract", "esc.txt", "--published", "2025-06", "--data", "my.toml", "-f", "toml").stdout
@@ -253,7 +253,7 @@ def test_sources_add_refuses_a_base_whose_sources_are_no_table_of_entries(cli, o
 
 
 def test_sources_add_never_grows_a_base_past_the_size_limit(cli, own, monkeypatch):
-    from cityai_cli import sources
+    from cityai_cli.core.base import sources
     monkeypatch.setattr(sources, "MAX_BYTES", 300)
     (own / "a.txt").write_text("文本\n", encoding="utf-8")
     (own / "b.toml").write_text("# " + "x" * 200 + "\n", encoding="utf-8")
@@ -276,7 +276,7 @@ def test_eight_concurrent_sources_add_keep_all_eight_entries(own):
                              cwd=own, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for i in range(8)]
     outcomes = [(run.wait(timeout=120), run.stderr.read()) for run in runs]
     assert outcomes == [(0, b"")] * 8
-    from cityai_cli.kb import parse_toml
+    from cityai_cli.core.base.reading import parse_toml
     sources = parse_toml((own / "my.toml").read_text(encoding="utf-8"), "my.toml")["sources"]
     assert sorted(k for k in sources if k.startswith("d")) == [f"d{i}" for i in range(8)]
 

@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from conftest import MINI
-from cityai_cli import kb
+from cityai_cli.core.base import reading as kb
 
 M = str(MINI)
 MINI_TEXT = MINI.read_text(encoding="utf-8")
@@ -269,14 +269,14 @@ def test_newline_and_tab_are_allowed_in_values(cli, here):
 
 
 def test_messages_escape_what_they_quote():
-    from cityai_cli.errors import Problem, UsageError
+    from cityai_cli.core.errors import Problem, UsageError
     problem = Problem("a\x1bb.toml", "bad \x9b value\nforged", 3, None, "places.\u202e甲")
     assert str(problem) == "a\\x1bb.toml:3: places.\\u202e甲: bad \\x9b value\\x0aforged"
     assert str(UsageError("unknown \x1b[2J", ["\u2066x"])) == "unknown \\x1b[2J (did you mean: \\u2066x?)"
 
 
 def hostile_report():
-    from cityai_cli.report import Column, Report, Table
+    from cityai_cli.core.report import Column, Report, Table
     columns = [Column("name", "名称"), Column("=cmd|' /C calc'!A0", "+header")]
     rows = [{"name": "\x1b]0;t\x07\x9b\u202e\x7f\x00", "=cmd|' /C calc'!A0": "<img onerror=x> & |\nz"},
             {"name": "\r=1+1", "=cmd|' /C calc'!A0": "@SUM(A1)"}]
@@ -323,7 +323,7 @@ def test_markdown_escapes_html():
     ("一万零五家", 10005), ("一亿五万元", 100050000), ("五千万元", 50000000),
 ])
 def test_chinese_numerals(text, value):
-    from cityai_cli.quantity import parse_figure
+    from cityai_cli.core.figures.quantity import parse_figure
     assert parse_figure(text).value == value
 
 
@@ -335,7 +335,7 @@ def test_chinese_numerals(text, value):
     ("一万五", "a last digit right after 百, 千, 万 or 亿 needs 零 (一百五 is 150 or 105?)"),
 ])
 def test_nonsense_chinese_numerals_are_refused(text, reason):
-    from cityai_cli.quantity import FigureError, parse_figure
+    from cityai_cli.core.figures.quantity import FigureError, parse_figure
     with pytest.raises(FigureError) as error:
         parse_figure(text + "家")
     assert str(error.value) == (f"cannot parse figure '{text}家': malformed Chinese numeral {text!r}: {reason} "
@@ -343,7 +343,7 @@ def test_nonsense_chinese_numerals_are_refused(text, reason):
 
 
 def test_spend_in_chinese_numerals(cli):
-    from cityai_cli.quantity import parse_amount
+    from cityai_cli.core.figures.quantity import parse_amount
     assert parse_amount("一亿五千万") == 150000000
     result = cli("subsidies", "--spend", "万万万", "--data", M)
     assert result.code == 2 and "Traceback" not in result.stderr
@@ -370,8 +370,8 @@ def test_spend_in_chinese_numerals(cli):
     ("五家", "企业五家、另有十五家", True),
 ])
 def test_number_in_quote_at_number_boundaries(value, quote, found):
-    from cityai_cli.lint import number_in_quote
-    from cityai_cli.quantity import parse_figure
+    from cityai_cli.core.base.lint import number_in_quote
+    from cityai_cli.core.figures.quantity import parse_figure
     assert number_in_quote(parse_figure(value), quote) is found
 
 
@@ -487,7 +487,7 @@ def hostile_base(field, text):
 def test_hostile_base_puts_the_text_where_it_says(field):
     """Each field's anchor is still in the fixture and the substitution is valid TOML, so the
     property below tests hostile text in that field, not a parse error or an unchanged base."""
-    from cityai_cli.kb import tomllib
+    from cityai_cli.core.base.reading import tomllib
     base = hostile_base(field, "HOSTILE")
     assert base != MINI_TEXT and "HOSTILE" in base
     tomllib.loads(base)
@@ -535,8 +535,8 @@ def test_hostile_text_never_hangs_crashes_or_reaches_the_output_raw(tmp_path_fac
 @pytest.mark.parametrize("char", ["\u2028", "\u2029", "\u200e", "\u200f", "\u061c", "\u00ad", "\u180e", "\u2061",
                                   "\u206a", "\ufff9", "\U000e0041"])
 def test_invisible_and_line_breaking_characters_are_escaped_and_refused(char):
-    from cityai_cli.kb import tomllib
-    from cityai_cli.text import CONTROL_IN_VALUE, printable, toml_string
+    from cityai_cli.core.base.reading import tomllib
+    from cityai_cli.core.text import CONTROL_IN_VALUE, printable, toml_string
     assert char not in printable(f"a{char}b") and printable(f"a{char}b").startswith("a\\")
     written = toml_string(f"a{char}b")
     assert char not in written and tomllib.loads(f"k = {written}")["k"] == f"a{char}b"
@@ -544,7 +544,7 @@ def test_invisible_and_line_breaking_characters_are_escaped_and_refused(char):
 
 
 def test_a_message_quoting_something_huge_keeps_its_start_and_end():
-    from cityai_cli.errors import MESSAGE_LIMIT, Problem, UsageError
+    from cityai_cli.core.errors import MESSAGE_LIMIT, Problem, UsageError
     quote = "甲" * 1_000_000
     text = str(Problem("kb.toml", f"quote not found in mini.txt: {quote!r}", 3, None, "places.甲"))
     whole = f"kb.toml:3: places.甲: quote not found in mini.txt: {quote!r}"

@@ -15,7 +15,7 @@ import sys
 import pytest
 
 from conftest import MINI, run_process
-from cityai_cli import kb
+from cityai_cli.core.base import reading as kb
 
 M = str(MINI)
 
@@ -81,8 +81,8 @@ def test_a_directory_that_cannot_be_listed_is_a_data_error(here, monkeypatch):
     # as root no mode makes a directory unlistable: the refusal is simulated
     from pathlib import Path
 
-    from cityai_cli.errors import DataError
-    from cityai_cli.paths import data_files
+    from cityai_cli.core.errors import DataError
+    from cityai_cli.core.base.paths import data_files
 
     def refuse(self):
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 from conftest import MINI
 
-from cityai_cli.kb import _all_clean, _validate, _validate_freeing, check_characters, parse_toml
+from cityai_cli.core.base.load import _validate, _validate_freeing
+from cityai_cli.core.base.reading import _all_clean, check_characters, parse_toml
 
 
 def _parsed() -> dict:
@@ -46,8 +47,8 @@ def test_a_problem_stops_validating_place_by_place():
 def test_a_directory_validates_each_place_as_its_file_is_read(tmp_path):
     """multi.read_files with `early`: a valid place is a model as soon as its file is read (its
     parsed text let go); a failing one stays as read, for the whole validation to report."""
-    from cityai_cli.kb import import_models
-    from cityai_cli.multi import read_directory
+    from cityai_cli.core.base.load import import_models
+    from cityai_cli.core.base.layers import read_directory
 
     (tmp_path / "a.toml").write_text('[places."甲"]\nlevel = "city"\n', encoding="utf-8")
     (tmp_path / "b.toml").write_text('[places."乙"]\nlevel = "planet"\n', encoding="utf-8")
@@ -60,8 +61,8 @@ def test_a_directory_validates_each_place_as_its_file_is_read(tmp_path):
 
 
 def test_a_directory_with_a_failing_place_reports_as_the_whole_validation_does(tmp_path):
-    from cityai_cli.errors import DataError
-    from cityai_cli.kb import load
+    from cityai_cli.core.errors import DataError
+    from cityai_cli.core.base.load import load
 
     (tmp_path / "a.toml").write_text('[places."甲"]\nlevel = "city"\n', encoding="utf-8")
     (tmp_path / "b.toml").write_text('[places."乙"]\nlevel = "planet"\n', encoding="utf-8")
@@ -75,7 +76,7 @@ def test_a_directory_with_a_failing_place_reports_as_the_whole_validation_does(t
 def test_models_share_one_frozen_set_of_given_fields_per_distinct_set():
     """A large base holds ~120,000 models: each keeps which fields it was given (pydantic's
     model_fields_set) in one shared frozenset, not a set of its own (~1 KB a fact)."""
-    from cityai_cli.models import Citation
+    from cityai_cli.core.base.schema import Citation
 
     first = Citation.model_validate({"source": "a", "quote": "甲"})
     second = Citation.model_validate({"source": "b", "quote": "乙"})
@@ -87,7 +88,7 @@ def test_models_share_one_frozen_set_of_given_fields_per_distinct_set():
 
 
 def test_the_whole_base_keeps_a_set_of_its_own_for_model_copy():
-    from cityai_cli.models import KnowledgeBase
+    from cityai_cli.core.base.schema import KnowledgeBase
 
     head = KnowledgeBase.model_validate({"title": "t"})
     assert head.model_copy(update={"places": {}}).model_fields_set == {"title", "places"}

@@ -1,8 +1,8 @@
 """lint rules pinned on small terms (issue 22: a special rate that raises a ceiling keeps it)."""
 import pytest
 
-from cityai_cli.lint import _uncarried_ceiling
-from cityai_cli.models import SpecialRate, Term
+from cityai_cli.core.base.lint import _uncarried_ceiling
+from cityai_cli.core.base.schema import SpecialRate, Term
 
 
 def special(value, quote):
@@ -30,8 +30,8 @@ def test_a_special_rate_that_raises_a_ceiling_keeps_it(rate, value, quote, expec
     ("约2400家", "约2400个", False),    # another unit
 ])
 def test_two_writings_of_one_figure(a, b, agree):
-    from cityai_cli.lint import _agree
-    from cityai_cli.quantity import parse_figure
+    from cityai_cli.core.base.lint import _agree
+    from cityai_cli.core.figures.quantity import parse_figure
     assert _agree(parse_figure(a), parse_figure(b)) is agree
     assert _agree(parse_figure(b), parse_figure(a)) is agree
 

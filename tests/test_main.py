@@ -69,13 +69,13 @@ def test_a_file_error_no_command_anticipated_names_the_file_not_the_output(monke
     import errno
     import os
 
-    import cityai_cli.store
+    import cityai_cli.core.cache.store
     from cityai_cli.cli.run import run_command_line
 
     def refuse(*args, **kwargs):
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), "/kb/places.toml")
 
-    monkeypatch.setattr(cityai_cli.store, "open_base", refuse)
+    monkeypatch.setattr(cityai_cli.core.cache.store, "open_base", refuse)
     monkeypatch.setattr(sys, "argv", ["cityai", "list", "-f", "csv", "--data", M])
     assert run_command_line() == 1
     assert capsys.readouterr() == ("", f"Error: /kb/places.toml: {os.strerror(errno.EACCES)}\n")

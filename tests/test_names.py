@@ -1,8 +1,8 @@
 """Name resolution: simplified, traditional, pinyin, English, with or without 市, and failures."""
 import pytest
 
-from cityai_cli.errors import UsageError
-from cityai_cli.names import group_index, metric_index, normalise, place_index, subsidy_type_index
+from cityai_cli.core.errors import UsageError
+from cityai_cli.core.name_index import group_index, metric_index, normalise, place_index, subsidy_type_index
 
 
 @pytest.mark.parametrize("typed, place", [
@@ -35,7 +35,7 @@ def test_unknown_pinyin_suggests_the_closest(project):
 
 
 def test_ambiguous_name_lists_candidates():
-    from cityai_cli.names import Index, inverted
+    from cityai_cli.core.name_index import Index, inverted
     index = Index(inverted({"台州": ["taizhou"], "泰州": ["taizhou"]}), "place")
     with pytest.raises(UsageError) as error:
         index.resolve("Taizhou")
@@ -203,7 +203,7 @@ def test_a_name_no_division_has_gets_suggestions(mini):
 # --- completion ------------------------------------------------------------------------------------
 
 def test_completion_offers_names_in_the_script_typed(mini):
-    from cityai_cli.names import completions, place_forms
+    from cityai_cli.core.name_index import completions, place_forms
     forms = {name: place_forms(place) for name, place in mini.base.places.items()}
     assert completions(forms, "甲") == ["甲"]
     assert completions(forms, "al") == ["Alpha"]
@@ -215,7 +215,7 @@ def test_completion_offers_names_in_the_script_typed(mini):
 
 
 def test_completion_offers_one_form_per_name_the_canonical_first():
-    from cityai_cli.names import completions
+    from cityai_cli.core.name_index import completions
     forms = {"industry_scale": ["产业规模", "industry scale"], "算力券": ["compute voucher", "suanliquan"]}
     assert completions(forms, "indus") == ["industry_scale"]
     assert completions(forms, "comp") == ["compute voucher"]
@@ -243,7 +243,7 @@ def test_a_romanisation_the_gazetteer_gives_other_divisions_too_is_ambiguous(tmp
     # the base's place showed one city's figures to a reader who meant another.
     from conftest import MINI, FIXTURES
     import shutil
-    from cityai_cli.kb import load
+    from cityai_cli.core.base.load import load
 
     shutil.copytree(FIXTURES / "seeds", tmp_path / "seeds")
     text = MINI.read_text(encoding="utf-8").replace('pinyin = "Jia"', 'pinyin = "Taizhou"')
@@ -260,7 +260,7 @@ def test_a_name_the_gazetteer_knows_as_typed_is_not_read_as_a_stem_of_another(tm
     # 吉林市 is a city; with only the province 吉林 in the base, stripping 市 answered with the
     # province's figures
     from conftest import one_metric_base
-    from cityai_cli.kb import load
+    from cityai_cli.core.base.load import load
 
     path = one_metric_base(tmp_path, [("吉林", "100家", "2025")])
     path.write_text(path.read_text(encoding="utf-8").replace('level = "city"\nprovince = "测省"', 'level = "province"'),
@@ -276,5 +276,5 @@ def test_a_name_the_gazetteer_knows_as_typed_is_not_read_as_a_stem_of_another(tm
 
 
 def test_the_gazetteer_chinese_forms_are_their_own_keys():
-    from cityai_cli.extract.gazetteer import forms
+    from cityai_cli.core.extract.gazetteer import forms
     assert [form for form in forms() if max(form) >= "\u0370" and normalise(form) != form] == []

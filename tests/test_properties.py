@@ -6,9 +6,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from cityai_cli import kb
-from cityai_cli.errors import DataError
-from cityai_cli.quantity import FigureError, Quantity, parse_amount, parse_figure
+from cityai_cli.core.base import load as kb
+from cityai_cli.core.errors import DataError
+from cityai_cli.core.figures.quantity import FigureError, Quantity, parse_amount, parse_figure
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -223,13 +223,13 @@ def test_load_mutated_mini(tmp_path_factory, start, length, replacement):
 
 
 def _assert_invariants(loaded):
-    from cityai_cli.facts import Base
-    from cityai_cli.query.compare import compare
-    from cityai_cli.query.conflicts import list_conflicts
-    from cityai_cli.query.places import list_places, list_sources, show_place
-    from cityai_cli.query.rank import rank
-    from cityai_cli.query.subsidies import list_programmes
-    from cityai_cli.query.targets import list_targets
+    from cityai_cli.core.facts import Base
+    from cityai_cli.core.query.compare import compare
+    from cityai_cli.core.query.conflicts import list_conflicts
+    from cityai_cli.core.query.listings import list_places, list_sources, show_place
+    from cityai_cli.core.query.rank import rank
+    from cityai_cli.core.query.subsidies import list_programmes
+    from cityai_cli.core.query.targets import list_targets
     base = loaded.base
     assert isinstance(base, Base)
     assert len(base.facts) == sum(len(p.facts) for p in loaded.kb.places.values())

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from cityai_cli.quantity import FigureError, format_number, parse_amount, parse_figure, plain
+from cityai_cli.core.figures.quantity import FigureError, format_number, parse_amount, parse_figure, plain
 
 
 @pytest.mark.parametrize("text, value, unit, qualifier, literal", [
@@ -126,7 +126,7 @@ def test_english_magnitudes(text, value):
     ("1e-999999999 bn", "amount.range", "the amount must be from 0.01元 to 10000万亿元 (10^16)"),
 ])
 def test_english_amounts_keep_the_range_rules(text, code, reason):
-    from cityai_cli.quantity import AmountError
+    from cityai_cli.core.figures.quantity import AmountError
     with pytest.raises(AmountError) as error:
         parse_amount(text)
     assert (str(error.value), error.value.code) == (f"invalid amount {text!r}: {reason}", code)
@@ -162,8 +162,8 @@ def test_numbers_beyond_any_real_figure_are_refused(text):
 
 
 def test_a_remembered_wording_is_never_zeros_and_the_memo_stays_bounded(monkeypatch):
-    from cityai_cli import quantity
-    from cityai_cli.quantity import remembered
+    from cityai_cli.core.figures import quantity
+    from cityai_cli.core.figures.quantity import remembered
 
     memo: dict = {}
     assert remembered(memo, "k", Decimal("2"), "two") == "two" and memo == {"k": "two"}
@@ -183,7 +183,7 @@ def test_zero_and_minus_zero_read_as_they_are_whichever_comes_first():
 
 
 def test_an_amount_may_be_from_one_fen_to_ten_thousand_wan_yi_yuan():
-    from cityai_cli.quantity import MAX_AMOUNT, MIN_AMOUNT, parse_amount
+    from cityai_cli.core.figures.quantity import MAX_AMOUNT, MIN_AMOUNT, parse_amount
     assert (parse_amount("0.01"), parse_amount("1e16"), parse_amount("10000万亿")) == (MIN_AMOUNT, MAX_AMOUNT, MAX_AMOUNT)
     assert (MIN_AMOUNT, MAX_AMOUNT) == (Decimal("0.01"), Decimal(10) ** 16)
 

@@ -1,9 +1,9 @@
 """compare: a leader only where every figure is comparable; flags are codes with parameters."""
 import pytest
 
-from cityai_cli.dates import PartialDate
-from cityai_cli.errors import UsageError
-from cityai_cli.query.compare import compare
+from cityai_cli.core.figures.dates import PartialDate
+from cityai_cli.core.errors import UsageError
+from cityai_cli.core.query.compare import compare
 
 
 def by_metric(result):
@@ -28,7 +28,7 @@ def test_dates_within_the_window_differ_in_a_footnote_and_keep_the_leader(mini):
 
 
 def test_a_contradicting_source_is_flagged(contradicting):
-    from cityai_cli.kb import load
+    from cityai_cli.core.base.load import load
 
     row = by_metric(compare(load(contradicting).base, ["甲", "丁"]))[("ai_enterprises", "actual")]
     assert [f["code"] for f in row["flags"]] == ["dates_differ", "sources_disagree"]
@@ -39,7 +39,7 @@ def test_a_contradicting_source_is_flagged(contradicting):
 def test_a_tie_the_bounds_cannot_break_has_no_leader_and_says_so(mini):
     import dataclasses
 
-    from cityai_cli.quantity import parse_figure
+    from cityai_cli.core.figures.quantity import parse_figure
 
     # 乙 约2400家 against 甲 2500家 (2280..2520 holds 2500)
     base = dataclasses.replace(mini.base, _by_place={})

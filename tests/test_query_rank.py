@@ -1,8 +1,8 @@
 """rank: only comparable figures are ranked; the rest say why; places without the figure last."""
 from decimal import Decimal
 
-from cityai_cli.dates import PartialDate
-from cityai_cli.query.rank import rank
+from cityai_cli.core.figures.dates import PartialDate
+from cityai_cli.core.query.rank import rank
 
 
 def summary(result):
@@ -52,7 +52,7 @@ def test_machine_fields_carry_scope_kind_date_basis_and_citations(mini):
 
 
 def test_a_contradicting_source_is_attached_to_the_row(mini, contradicting):
-    from cityai_cli.kb import load
+    from cityai_cli.core.base.load import load
 
     row = rank(load(contradicting).base, "ai_enterprises").rows[0]
     assert [(c["text"], c["date"], c["sources"]) for c in row["conflicts"]] == [("2600家", "2024-12-31", ["mini-late"])]
@@ -62,7 +62,7 @@ def test_a_contradicting_source_is_attached_to_the_row(mini, contradicting):
 
 def test_figures_the_bounds_cannot_order_share_a_rank_and_say_so(tmp_path):
     from conftest import MINI
-    from cityai_cli.kb import load
+    from cityai_cli.core.base.load import load
 
     # 乙 约2400家 (2280..2520) against 甲 2500家: neither certainly beats the other
     text = MINI.read_text(encoding="utf-8").replace('value = "超2800家"', 'value = "2500家"')
@@ -111,7 +111,7 @@ def test_equal_figures_share_a_rank_and_the_next_skips(mini):
 
 def test_equal_figures_share_a_rank_and_top_counts_rows(tmp_path):
     from conftest import MINI
-    from cityai_cli.kb import load
+    from cityai_cli.core.base.load import load
 
     text = MINI.read_text(encoding="utf-8").replace('value = "突破4000亿元"', 'value = "3600亿元"', 1)
     (tmp_path / "tied.toml").write_text(text.replace('quote = "产业规模突破4000亿元"', 'quote = "产业规模3600亿元"', 1),
@@ -127,8 +127,8 @@ def test_ranked_figures_are_comparable_with_each_other_whatever_the_order_of_pla
     # "2025" ends with 2025-12-31 but starts a year before it: anchored on the year, 2025-01-01 was
     # ranked against 2025-12-31 under --window 0, and only when "2025"'s place came first.
     from conftest import one_metric_base
-    from cityai_cli.kb import load
-    from cityai_cli.rules import comparable
+    from cityai_cli.core.base.load import load
+    from cityai_cli.core.figures.rules import comparable
 
     spec = {"A": ("A", "100家", "2025-01-01"), "B": ("B", "200家", "2025"), "C": ("C", "300家", "2025-12-31")}
     for number, order in enumerate((["A", "B", "C"], ["C", "B", "A"])):
@@ -144,7 +144,7 @@ def test_ranked_figures_are_comparable_with_each_other_whatever_the_order_of_pla
 def test_a_figure_the_bounds_cannot_order_against_another_rank_says_tied(tmp_path):
     # 约105家 (99.75..110.25) may lie below 100家: A's row is as tied as B's, though their ranks differ
     from conftest import one_metric_base
-    from cityai_cli.kb import load
+    from cityai_cli.core.base.load import load
 
     base = load(one_metric_base(tmp_path, [("A", "100家", "2025"), ("B", "约105家", "2025"), ("C", "110家", "2025"),
                                       ("D", "90家", "2025"), ("E", "90家", "2025")])).base
@@ -158,7 +158,7 @@ def test_the_anchor_is_the_newest_of_the_figures_ranked_also_those_taken_from_an
     # with an anchor chosen before it was taken (P, 2025-06): Q (2024-07) was ranked beside it,
     # 23 months apart, and R (2025-01) 17 months apart.
     from conftest import one_metric_base
-    from cityai_cli.kb import load
+    from cityai_cli.core.base.load import load
 
     base = load(one_metric_base(tmp_path, [
         ("P", "100家", "2025-06", "ai_related"), ("Q", "200家", "2024-07", "ai_related"),

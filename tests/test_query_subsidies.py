@@ -1,7 +1,7 @@
 """subsidies and funds: what a recipient can claim, estimates by rules.estimate, funds apart."""
 from decimal import Decimal
 
-from cityai_cli.query.subsidies import list_programmes
+from cityai_cli.core.query.subsidies import list_programmes
 
 
 def test_funds_are_not_subsidies(mini):
@@ -47,8 +47,8 @@ def test_top_keeps_the_first_rows_of_the_order_and_counts_them_all(mini):
 
 
 def test_order_is_payout_then_cap_then_pool_largest_first_unknown_last(mini):
-    from cityai_cli.query.subsidies import order
-    from cityai_cli.rules import Estimate
+    from cityai_cli.core.query.subsidies import order
+    from cityai_cli.core.figures.rules import Estimate
 
     programme = mini.base.programmes[1]  # 乙市模型券: cap 200万, pool unknown
     assert programme.name == "乙市模型券"

@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from cityai_cli.query.conflicts import list_conflicts
-from cityai_cli.query.targets import list_targets
+from cityai_cli.core.query.conflicts import list_conflicts
+from cityai_cli.core.query.targets import list_targets
 
 
 def test_progress_needs_the_same_scope(mini):
@@ -30,7 +30,7 @@ def summary(rows):
 
 
 def test_one_row_per_contradiction(contradicting):
-    from cityai_cli.kb import load
+    from cityai_cli.core.base.load import load
 
     assert summary(list_conflicts(load(contradicting).base).rows) == [
         ("甲", "ai_enterprises", "ai", "超2800家", ["mini"], "2600家", ["mini-late"], "contradiction", Decimal("0.0714"))]
@@ -55,7 +55,7 @@ def test_merged_citations_are_not_a_conflict(mini):
 
 
 def test_places_asked_in_any_order_give_the_same_rows(mini):
-    from cityai_cli.query.places import list_policies
+    from cityai_cli.core.query.listings import list_policies
 
     base = mini.base
     names = list(base.places)[:3]
@@ -76,10 +76,10 @@ def test_places_asked_in_any_order_give_the_same_rows(mini):
 ])
 def test_progress_only_for_amounts_that_grow_toward_their_target(dimension, higher_is_better, target, actual,
                                                                 expected):
-    from cityai_cli.dates import PartialDate
-    from cityai_cli.facts import Fact, MetricDef, ScopeDef
-    from cityai_cli.quantity import parse_figure
-    from cityai_cli.query.targets import progress
+    from cityai_cli.core.figures.dates import PartialDate
+    from cityai_cli.core.records import Fact, MetricDef, ScopeDef
+    from cityai_cli.core.figures.quantity import parse_figure
+    from cityai_cli.core.query.targets import progress
 
     metric = MetricDef("m", "指标", "metric", dimension, "", higher_is_better, (), (), (ScopeDef("main", "主", "main"),))
 
@@ -92,7 +92,7 @@ def test_progress_only_for_amounts_that_grow_toward_their_target(dimension, high
 def test_a_ceiling_target_says_met_or_not_never_a_share_of_it(tmp_path):
     # 150家 against 不超过100家 read "150%" done; it is a target not met
     from conftest import one_metric_base
-    from cityai_cli.kb import load
+    from cityai_cli.core.base.load import load
 
     base = load(one_metric_base(tmp_path, [("A", "不超过100家", "2027", "ai", "target"), ("A", "150家", "2025"),
                                            ("B", "最高100家", "2027", "ai", "target"), ("B", "80家", "2025")])).base

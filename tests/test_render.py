@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from cityai_cli.render import Options, printable, render
-from cityai_cli.report import Column, Report, Table
+from cityai_cli.core.report import Column, Report, Table
 
 
 def report(*tables):
@@ -118,7 +118,7 @@ def _ink(text: str) -> Counter:
 @pytest.mark.parametrize("command", ["show", "compare", "subsidies"])
 def test_no_cell_loses_a_character_at_any_width(project, command, width):
     """Rich crops cells it cannot fit; every character of every shown cell must still be printed."""
-    from cityai_cli.query import compare, places, subsidies
+    from cityai_cli.core.query import compare; from cityai_cli.core.query import listings as places; from cityai_cli.core.query import subsidies
     from cityai_cli.view import view
     result = {"show": lambda: places.show_place(project.base, "东莞"),
               "compare": lambda: compare.compare(project.base, ["深圳", "上海", "北京"]),
@@ -278,8 +278,8 @@ def test_a_piece_of_a_name_under_four_characters_is_counted_where_widths_are_wei
 # The tables as users meet them, on the bundled base: they fit 80 columns, and at any width from
 # 40 to 200 no figure, date, id or mark is split across lines.
 def _bundled(project, command: str):
-    from cityai_cli.query import compare, conflicts, places, rank, subsidies, targets
-    from cityai_cli.query.cite import cite_programme
+    from cityai_cli.core.query import compare; from cityai_cli.core.query import conflicts; from cityai_cli.core.query import listings as places; from cityai_cli.core.query import rank; from cityai_cli.core.query import subsidies; from cityai_cli.core.query import targets
+    from cityai_cli.core.query.cite import cite_programme
     base = project.base
     return {
         "rank": lambda: rank.rank(base, "ai_enterprises"),
@@ -367,7 +367,7 @@ def test_no_figure_id_or_mark_is_split_at_any_width(project, command, lang):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_no_figure_id_or_mark_is_split_at_any_width_on_the_small_base(mini, lang):
     """Every third width from 40 to 200, on the small base."""
-    from cityai_cli.query import compare, rank, subsidies, targets
+    from cityai_cli.core.query import compare; from cityai_cli.core.query import rank; from cityai_cli.core.query import subsidies; from cityai_cli.core.query import targets
     from cityai_cli.view import view
     base = mini.base
     for result in (rank.rank(base, "ai_enterprises"), compare.compare(base, ["甲", "乙", "丁"]),
@@ -381,7 +381,7 @@ def test_no_figure_id_or_mark_is_split_at_any_width_on_the_small_base(mini, lang
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_rank_chart_draws_its_bars_in_the_table_at_80_columns(project, lang):
-    from cityai_cli.query import rank
+    from cityai_cli.core.query import rank
     from cityai_cli.view import view
     report = view(project.base, rank.rank(project.base, "industry_scale"), lang)
     lines = render(report, "table", Options(width=80, chart=True)).splitlines()

@@ -3,10 +3,10 @@ from decimal import Decimal
 
 import pytest
 
-from cityai_cli.dates import PartialDate
-from cityai_cli.facts import Citation, Fact, MetricDef, Programme, ScopeDef, Term
-from cityai_cli.quantity import parse_figure
-from cityai_cli.rules import (APPROX_TOLERANCE, WINDOW_MONTHS, add_months, attainment, better, can_both_hold,
+from cityai_cli.core.figures.dates import PartialDate
+from cityai_cli.core.records import Citation, Fact, MetricDef, Programme, ScopeDef, Term
+from cityai_cli.core.figures.quantity import parse_figure
+from cityai_cli.core.figures.rules import (APPROX_TOLERANCE, WINDOW_MONTHS, add_months, attainment, better, can_both_hold,
                                certainly_better, comparable, conflicts, contradicted, contradicting, date_span,
                                estimate, headline, interval, newest, positions, tightest, undecided, variants,
                                within_window)
@@ -450,7 +450,7 @@ def test_undecided_is_any_overlap_with_a_different_interval():
 
 def test_contradicted_and_conflicts_agree_with_every_pair_of_the_same_time():
     import random
-    from cityai_cli.rules import same_time
+    from cityai_cli.core.figures.rules import same_time
     rng = random.Random(7)
     dates = ["2024", "2024-03", "2024-06", "2024-03-15", "2024-03-20", "2024-06-01"]
     shapes = ["{}家", "超{}家", "约{}家", "不到{}家", "{}余家", "最高{}家"]

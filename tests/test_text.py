@@ -3,7 +3,7 @@ import unicodedata
 
 import pytest
 
-from cityai_cli.text import (
+from cityai_cli.core.text import (
     CONTROL_IN_KEY,
     CONTROL_IN_VALUE,
     DEFAULT_IGNORABLE,
@@ -56,7 +56,7 @@ def test_every_renderer_escapes_look_alikes(fmt):
     import json
 
     from cityai_cli.render import render
-    from cityai_cli.report import Column, Report, Table
+    from cityai_cli.core.report import Column, Report, Table
     text = "深\ufe00圳\U000e0100 \u3164\u034f"
     out = render(Report([Table("t", "title", [Column("name", "name")], [{"name": text}])]), fmt)
     assert not any(char in out for char in "\ufe00\U000e0100\u3164\u034f")

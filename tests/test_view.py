@@ -3,14 +3,14 @@ import re
 
 import pytest
 
-from cityai_cli.dates import PartialDate
-from cityai_cli.quantity import parse_figure
-from cityai_cli.query.compare import compare
-from cityai_cli.query.conflicts import list_conflicts
-from cityai_cli.query.places import list_metrics, list_places, list_policies, list_sources, list_types, show_place
-from cityai_cli.query.rank import rank
-from cityai_cli.query.subsidies import list_programmes
-from cityai_cli.query.targets import list_targets
+from cityai_cli.core.figures.dates import PartialDate
+from cityai_cli.core.figures.quantity import parse_figure
+from cityai_cli.core.query.compare import compare
+from cityai_cli.core.query.conflicts import list_conflicts
+from cityai_cli.core.query.listings import list_metrics, list_places, list_policies, list_sources, list_types, show_place
+from cityai_cli.core.query.rank import rank
+from cityai_cli.core.query.subsidies import list_programmes
+from cityai_cli.core.query.targets import list_targets
 from cityai_cli.render import Options, render
 from cityai_cli.view import view
 from cityai_cli.view.names import date, figure
@@ -179,7 +179,7 @@ def test_legend_explains_each_mark_the_rows_carry_in_any_date_basis_field():
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("name", ["metrics", "types", "sources", "places"])
 def test_an_empty_listing_says_so_in_the_chosen_language(mini, name, lang):
-    from cityai_cli.query.common import Result
+    from cityai_cli.core.query.common import Result
 
     (table,) = view(mini.base, Result(name, [], {"metrics": []}), lang).tables
     assert (table.rows, table.empty, table.caption) == ([], WORDS[lang]["empty"], "")
@@ -223,7 +223,7 @@ def test_the_level_option_accepts_every_level_a_hint_can_name():
     import typing
 
     from cityai_cli.cli.shell import Level
-    from cityai_cli.models import Level as PlaceLevel
+    from cityai_cli.core.base.schema import Level as PlaceLevel
     assert set(typing.get_args(PlaceLevel)) <= {level.value for level in Level}
 
 
@@ -260,7 +260,7 @@ def test_a_title_word_wider_than_the_table_is_folded_not_cut(mini):
     import dataclasses
 
     long = "Averyveryverylongplacenamewithoutanyspacesatallthatgoesonandon"  # 62 characters
-    from cityai_cli.facts import PlaceDef
+    from cityai_cli.core.records import PlaceDef
 
     places = dict(mini.base.places)
     old = places["甲"]
@@ -303,7 +303,7 @@ def test_rank_all_lists_places_without_the_figure_as_rows(cli):
 # --- messages of coded errors (view/messages.py) ---------------------------------------------------
 
 def _coded(code, **params):
-    from cityai_cli.errors import UsageError
+    from cityai_cli.core.errors import UsageError
     return UsageError("default", code=code, params=params)
 
 
@@ -361,7 +361,7 @@ def test_a_core_fact_is_worded_with_what_to_type(code, params, message):
 
 
 def test_a_coded_problem_is_worded_after_its_file():
-    from cityai_cli.errors import DataError, Problem
+    from cityai_cli.core.errors import DataError, Problem
     from cityai_cli.view.messages import problem_lines
     error = DataError([
         Problem("out.sqlite3", "already exists", code="export.exists"),
@@ -377,7 +377,7 @@ def test_a_coded_problem_is_worded_after_its_file():
 
 
 def test_a_message_without_a_code_is_the_cores():
-    from cityai_cli.errors import UsageError
+    from cityai_cli.core.errors import UsageError
     from cityai_cli.view.messages import usage_message
     assert usage_message(UsageError("bad \x1b", ["x"]), "en") == "bad \\x1b (did you mean: x?)"
 
@@ -434,7 +434,7 @@ def test_dates_that_differ_and_variants_are_worded(mini):
 def test_targets_show_met_where_a_ratio_means_nothing(mini):
     import dataclasses
 
-    from cityai_cli.facts import MetricDef
+    from cityai_cli.core.records import MetricDef
 
     # compute capacity made a rate-like metric: 30EFLOPS against 突破100EFLOPS is not met
     metrics = dict(mini.base.metrics)

@@ -10,8 +10,8 @@ from typing import IO, Any, List, Optional
 
 import typer
 
-from ..errors import bounded
-from ..text import printable
+from ..core.errors import bounded
+from ..core.text import printable
 
 
 class VisibleStream:

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import EXIT_DATA, UsageError
+from ..core.errors import EXIT_DATA, UsageError
 from .context import Environment
 from .params import App
 from .shell import (
@@ -56,7 +56,8 @@ def sources_command(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from ..query.places import list_sources
+    # lazy: only the command that runs imports what it uses (start-up)
+    from ..core.query.listings import list_sources
 
     loaded = load(env, data, with_)
     emit(env, loaded, list_sources(loaded.base), format, lang)
@@ -84,7 +85,8 @@ def sources_add_command(
         """--published 2025-06-18 --data my.toml
     """
     )
-    from ..sources import add_source
+    # lazy: only the command that runs imports what it uses (start-up)
+    from ..core.base.sources import add_source
     from ..view.messages import NEW_BASE_COMMENT
 
     chosen = data or env.data or (with_[0] if with_ else (env.layers[0] if env.layers else None))
@@ -111,7 +113,8 @@ def metrics_command(
 
     Example: cityai metrics --lang en
     """
-    from ..query.places import list_metrics
+    # lazy: only the command that runs imports what it uses (start-up)
+    from ..core.query.listings import list_metrics
 
     loaded = load(env, data, with_)
     emit(env, loaded, list_metrics(loaded.base), format, lang)
@@ -131,7 +134,8 @@ def types_command(
 
     Example: cityai types
     """
-    from ..query.places import list_types
+    # lazy: only the command that runs imports what it uses (start-up)
+    from ..core.query.listings import list_types
 
     loaded = load(env, data, with_)
     emit(env, loaded, list_types(loaded.base), format, lang)
@@ -163,8 +167,9 @@ def cite_command(
 
     Example: cityai cite 深圳 ai_enterprises
     """
-    from ..names import metric_index, place_index
-    from ..query.cite import cite_fact, cite_programme
+    # lazy: only the command that runs imports what it uses (start-up)
+    from ..core.name_index import metric_index, place_index
+    from ..core.query.cite import cite_fact, cite_programme
 
     loaded = load(env, data, with_)
     read = loaded.seed_text
@@ -220,9 +225,10 @@ def extract_command(
 
     Example: cityai extract article.txt --published 2025-03-17 --format toml > new.toml
     """
-    from ..extract.document import read_document
-    from ..query.extract import extract_candidates, source_id_for
-    from ..sources import check_source_id
+    # lazy: only the command that runs imports what it uses (start-up)
+    from ..core.base.sources import check_source_id
+    from ..core.extract.candidates import extract_candidates, source_id_for
+    from ..core.extract.document import read_document
 
     if source is not None:
         check_source_id(source, "source")
@@ -233,8 +239,9 @@ def extract_command(
     if format != ExtractFormat.toml:
         emit(env, loaded, result, Format(format.value) if format else None, lang)
         return
-    from ..extract.toml_out import document_toml
-    from ..text import toml_key, toml_string
+    # lazy: only the command that runs imports what it uses (start-up)
+    from ..core.extract.toml_out import document_toml
+    from ..core.text import toml_key, toml_string
 
     source_id = source or source_id_for(file)[:100]
     head = ""
@@ -257,9 +264,11 @@ def schema_command(env: Environment) -> None:
 
     Example: cityai schema > cities.schema.json
     """
+    # lazy: only the command that runs imports what it uses (start-up)
     import json
 
-    from ..kb import import_models
+    # lazy: only the command that runs imports what it uses (start-up)
+    from ..core.base.load import import_models
 
     write(env, json.dumps(import_models().json_schema(), ensure_ascii=False, indent=2) + "\n")
 
@@ -290,14 +299,16 @@ def validate_command(
 
     Example: cityai validate data/cities.toml
     """
-    from ..paths import layer_paths
-    from ..validate import validate
+    # lazy: only the command that runs imports what it uses (start-up)
+    from ..core.base.paths import layer_paths
+    from ..core.base.validate import validate
 
     report, summary, ok = validate(path or data or env.data, tuple(layer_paths(with_ or env.layers)))
     if format is None or format == Format.table:
         for row in report.tables[0].rows:
             typer.echo(row["problem"], file=env.stdout)
     else:
+        # lazy: only the command that runs imports what it uses (start-up)
         from ..render import Options, render
 
         write(env, render(report, format.value, Options()))
@@ -328,9 +339,10 @@ def export_command(
 
     Example: cityai export --sqlite cityai.sqlite3
     """
-    from ..paths import data_files, default_data_path
-    from ..store import export
-    from ..text import one_line
+    # lazy: only the command that runs imports what it uses (start-up)
+    from ..core.base.paths import data_files, default_data_path
+    from ..core.cache.store import export
+    from ..core.text import one_line
 
     chosen = data or env.data
     export(load(env, data, with_).base, sqlite, data_files(default_data_path(str(chosen) if chosen else None)), force)

@@ -8,7 +8,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from ..errors import UsageError
+from ..core.errors import UsageError
 from .context import Environment
 from .shell import (
     AsOfOption,
@@ -71,8 +71,9 @@ def list_command(
 
     Example: cityai list --level region
     """
-    from ..names import group_index
-    from ..query.places import list_places
+    # lazy: only the command that runs imports what it uses (start-up)
+    from ..core.name_index import group_index
+    from ..core.query.listings import list_places
 
     loaded = load(env, data, with_)
     province_name = group_index(loaded.base, "province", "province").resolve(province) if province else None
@@ -103,8 +104,9 @@ def show_command(
 
     Example: cityai show 深圳 --as-of 2024
     """
-    from ..names import place_index
-    from ..query.places import show_place
+    # lazy: only the command that runs imports what it uses (start-up)
+    from ..core.name_index import place_index
+    from ..core.query.listings import show_place
 
     loaded = load(env, data, with_)
     emit(
@@ -150,8 +152,9 @@ def compare_command(
 
     Example: cityai compare 深圳 上海 --metric 产业规模 --lang en
     """
-    from ..names import metric_index, place_index
-    from ..query.compare import compare
+    # lazy: only the command that runs imports what it uses (start-up)
+    from ..core.name_index import metric_index, place_index
+    from ..core.query.compare import compare
 
     loaded = load(env, data, with_)
     index = place_index(loaded.base)
@@ -201,8 +204,9 @@ def rank_command(
 
     Example: cityai rank --by industry_scale --lang en
     """
-    from ..names import metric_index
-    from ..query.rank import rank
+    # lazy: only the command that runs imports what it uses (start-up)
+    from ..core.name_index import metric_index
+    from ..core.query.rank import rank
 
     if targets and forecasts:
         raise UsageError("--targets and --forecasts exclude each other")
@@ -265,9 +269,10 @@ def _programmes(funds: bool):
         data: DataOption = None,
         with_: WithOption = None,
     ) -> None:
-        from ..names import check_flags, subsidy_type_index
-        from ..quantity import FigureError, parse_amount
-        from ..query.subsidies import list_programmes
+        # lazy: only the command that runs imports what it uses (start-up)
+        from ..core.figures.quantity import FigureError, parse_amount
+        from ..core.name_index import check_flags, subsidy_type_index
+        from ..core.query.subsidies import list_programmes
 
         flags = nonempty("--eligible", eligible) + (["startup"] if startup else [])
         if funds and (spend is not None or flags):
@@ -342,8 +347,9 @@ def targets_command(
 
     Example: cityai targets 深圳
     """
-    from ..names import metric_index
-    from ..query.targets import list_targets
+    # lazy: only the command that runs imports what it uses (start-up)
+    from ..core.name_index import metric_index
+    from ..core.query.targets import list_targets
 
     loaded = load(env, data, with_)
     names = resolve_places(loaded, places) if places else None
@@ -373,7 +379,8 @@ def conflicts_command(
 
     Example: cityai conflicts 深圳 --all
     """
-    from ..query.conflicts import list_conflicts
+    # lazy: only the command that runs imports what it uses (start-up)
+    from ..core.query.conflicts import list_conflicts
 
     loaded = load(env, data, with_)
     names = resolve_places(loaded, places) if places else None
@@ -402,7 +409,8 @@ def policies_command(
 
     Example: cityai policies 深圳 --since 2024
     """
-    from ..query.places import list_policies
+    # lazy: only the command that runs imports what it uses (start-up)
+    from ..core.query.listings import list_policies
 
     start, end = parse_date(since, "--since"), parse_date(until, "--until")
     if start and end and start.start_key() > end.sort_key()[:3]:  # a year or month until its end

@@ -6,8 +6,8 @@ import os
 import sys
 from typing import IO, List, Optional, Union, cast
 
-from ..errors import EXIT_DATA, EXIT_USAGE, bounded
-from ..text import one_line
+from ..core.errors import EXIT_DATA, EXIT_USAGE, bounded
+from ..core.text import one_line
 from .context import Environment, VisibleStream
 from .shell import app_for, discard_stdout
 

@@ -19,13 +19,13 @@ from typing import IO, TYPE_CHECKING, Annotated, Any, Callable, List, Optional, 
 import typer
 
 from .. import __version__
-from ..errors import DataError, Problem, UsageError
+from ..core.errors import DataError, Problem, UsageError
 from .context import Environment, OutputOptions, environment
 from .params import App
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..kb import Loaded
-    from ..query.common import Result
+    from ..core.base.reading import Loaded
+    from ..core.query.common import Result
 
 
 SETTINGS = dict(
@@ -103,7 +103,7 @@ def path_of(name: str) -> Callable[[str], Path]:
 
 def completion(kind: str):
     """Shell completion for place names, metric keys and subsidy types, in the script typed
-    (pinyin or English names for Latin letters: `names.completions`), from the base the command
+    (pinyin or English names for Latin letters: `name_index.completions`), from the base the command
     line names (--data and --with, before or after the command name; else CITYAI_DATA or the
     bundled base)."""
 
@@ -115,7 +115,8 @@ def completion(kind: str):
             base = load(environment(ctx), data, layers).base
         except Exception:  # a base that does not load offers nothing: completion never fails
             return []
-        from ..names import completions, metric_forms, place_forms, subsidy_type_forms
+        # lazy: only the command that runs imports what it uses (start-up)
+        from ..core.name_index import completions, metric_forms, place_forms, subsidy_type_forms
 
         if kind == "place":
             forms = {name: place_forms(place) for name, place in base.places.items()}
@@ -305,6 +306,7 @@ def usage_message(error: UsageError, lang: Any) -> str:
     """The message in the command's language (a command without --lang: zh's wording)."""
     if not error.code:
         return str(error)
+    # lazy: only the command that runs imports what it uses (start-up)
     from ..view.messages import usage_message as worded
 
     return worded(error, getattr(lang, "value", None) or "zh")
@@ -314,6 +316,7 @@ def problem_lines(error: DataError, lang: Any) -> List[str]:
     """A data error's lines, those with a code in the command's language."""
     if not any(problem.code for problem in error.problems):
         return error.lines()
+    # lazy: only the command that runs imports what it uses (start-up)
     from ..view.messages import problem_lines as worded
 
     return worded(error, getattr(lang, "value", None) or "zh")
@@ -324,7 +327,8 @@ def _discard_caches(env: Environment, error: Exception) -> bool:
     is discarded and the command forgets what it loaded."""
     if not env.opened:
         return False  # nothing loaded: store (and sqlite3) need not be imported
-    from ..store import discard_cache
+    # lazy: only the command that runs imports what it uses (start-up)
+    from ..core.cache.store import discard_cache
 
     discarded = [discard_cache(opened, error) for opened in env.opened]
     env.opened = []
@@ -334,8 +338,9 @@ def _discard_caches(env: Environment, error: Exception) -> bool:
 def load(env: Environment, data: Optional[Path], layers: Optional[List[Path]] = None) -> "Loaded":
     """The base for a query command: from the compiled cache when current (no TOML, no pydantic),
     else validated in full and cached (store.py). `validate` never comes here: it always loads in full."""
-    from ..paths import default_data_path, layer_paths
-    from ..store import open_base
+    # lazy: only the command that runs imports what it uses (start-up)
+    from ..core.base.paths import default_data_path, layer_paths
+    from ..core.cache.store import open_base
 
     chosen = data or env.data
     added = tuple(layer_paths(layers or env.layers))
@@ -347,7 +352,8 @@ def load(env: Environment, data: Optional[Path], layers: Optional[List[Path]] = 
 def parse_date(text: Optional[str], option: str = "--as-of"):
     if text is None:
         return None
-    from ..dates import PartialDate
+    # lazy: only the command that runs imports what it uses (start-up)
+    from ..core.figures.dates import PartialDate
 
     try:
         return PartialDate.parse(text)
@@ -363,13 +369,15 @@ def nonempty(option: str, values: Optional[List[str]]) -> List[str]:
 
 
 def resolve_places(loaded: "Loaded", given: List[str]) -> List[str]:
-    from ..names import resolve_places
+    # lazy: only the command that runs imports what it uses (start-up)
+    from ..core.name_index import resolve_places
 
     return resolve_places(loaded.base, given)
 
 
 def resolve_region(loaded: "Loaded", region: Optional[str]) -> Optional[str]:
-    from ..names import group_index
+    # lazy: only the command that runs imports what it uses (start-up)
+    from ..core.name_index import group_index
 
     return group_index(loaded.base, "regions", "region").resolve(region) if region else None
 
@@ -386,6 +394,7 @@ def emit(
 ) -> None:
     """View in the chosen language, render in the chosen (or implied) format, write in one piece.
     all_rows: the terminal table lists records without data as rows (machine formats always do)."""
+    # lazy: only the command that runs imports what it uses (start-up)
     from ..render import Options, render
     from ..view import view
 
@@ -400,7 +409,8 @@ def emit(
     # every figure whole; the terminal wraps its lines. One wider than MAX_WIDTH gets MAX_WIDTH.
     width = output.width or min(MAX_WIDTH, max(MIN_WIDTH, shutil.get_terminal_size((100, 24)).columns))
     if output.long:
-        from ..query.long import long_form
+        # lazy: only the command that runs imports what it uses (start-up)
+        from ..core.query.long import long_form
 
         result = long_form(result)
     if output.citations and chosen != "csv":
@@ -422,8 +432,9 @@ def check_pictures(loaded: "Loaded", paths: List[Path], force: bool) -> None:
     """Refuse, before anything is written, a picture file that exists (unless --force; as export
     does), that is not a regular file, that both --svg and --html name, or that is one of the
     knowledge-base files being read (`--with l2.toml list --svg l2.toml` replaced the base)."""
-    from ..files import WriteError, existing_regular
-    from ..paths import data_files
+    # lazy: only the command that runs imports what it uses (start-up)
+    from ..core.base.paths import data_files
+    from ..core.files import WriteError, existing_regular
 
     if len(paths) == 2 and os.path.abspath(paths[0]) == os.path.abspath(paths[1]):
         raise UsageError("--svg and --html name the same file; give each its own")
@@ -449,7 +460,8 @@ def _same_file(one: Path, other: Path) -> bool:
 def save(path: Path, text: str) -> None:
     """Write a picture file, turning every way it can fail into a DataError. An existing regular
     file is replaced whole (never left torn by a full disk); a device, pipe or link never."""
-    from ..files import WriteError, write_atomically
+    # lazy: only the command that runs imports what it uses (start-up)
+    from ..core.files import WriteError, write_atomically
 
     try:
         write_atomically(path, text.encode("utf-8"))

@@ -10,9 +10,9 @@ from __future__ import annotations
 import importlib
 from typing import Optional
 
-from ..record import Frozen, _set
-from ..report import Report
-from ..text import printable  # noqa: F401 - the renderers' escaper, defined with the loader's policy
+from ..core.report import Report
+from ..core.slots import Frozen, _set
+from ..core.text import printable  # noqa: F401 - the renderers' escaper, defined with the loader's policy
 
 FORMATS = ("table", "csv", "json", "markdown")
 

@@ -17,11 +17,11 @@ import json
 from decimal import Decimal
 from typing import Any, Callable, List, Optional, Tuple
 
-from ..dates import span
-from ..errors import UsageError
-from ..quantity import MEMO_LIMIT, plain
-from ..report import Column, Report, public
-from ..text import printable
+from ..core.errors import UsageError
+from ..core.figures.dates import span
+from ..core.figures.quantity import MEMO_LIMIT, plain
+from ..core.report import Column, Report, public
+from ..core.text import printable
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CITATION_FIELDS = ("source", "quote", "value", "note")

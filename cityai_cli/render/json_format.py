@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from ..report import Report
-from ..text import CONTROL_IN_VALUE
+from ..core.report import Report
+from ..core.text import CONTROL_IN_VALUE
 
 
 def _plain(value):

@@ -7,7 +7,7 @@ escaped for Markdown.
 
 from __future__ import annotations
 
-from ..report import Report
+from ..core.report import Report
 from . import printable
 
 

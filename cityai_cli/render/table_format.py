@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from ..report import Report
+from ..core.report import Report
 from . import printable
 
 BAR_WIDTH = 24  # at 120 columns; narrower terminals get shorter bars (never under 8)

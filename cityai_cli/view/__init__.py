@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Callable, Dict, List
 
-from ..facts import Base
-from ..query.common import Result
-from ..report import Column, Record, Report, Table
+from ..core.facts import Base
+from ..core.query.common import Result
+from ..core.report import Column, Record, Report, Table
 from . import names
 from .words import LANGS, word
 
@@ -30,10 +30,12 @@ def builder(name: str) -> Callable[[Builder], Builder]:
 
 
 def view(base: Base, result: Result, lang: str = "zh", **options) -> Report:
+    # lazy: a command's builders load with its first table (start-up)
     from . import tables  # noqa: F401 - registers the builders
 
     if result.name.endswith("_long"):
-        from . import long  # noqa: F401 - registers the long builders (--long only: ~0.4 ms)
+        # lazy: a command's builders load with its first table (start-up)
+        from . import long_tables  # noqa: F401 - registers the long builders (--long only: ~0.4 ms)
 
     built = _BUILDERS[result.name](base, result, lang, **options)
     return Report(built)

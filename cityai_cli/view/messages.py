@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Tuple
 
-from ..errors import DataError, UsageError, bounded
-from ..text import one_line
+from ..core.errors import DataError, UsageError, bounded
+from ..core.text import one_line
 
 Pairs = List[Tuple[str, str]]  # (canonical name, English name)
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Dict, Optional, Tuple
 
-from ..facts import Base
-from ..quantity import MEMO_LIMIT, Quantity, plain, remembered
+from ..core.facts import Base
+from ..core.figures.quantity import MEMO_LIMIT, FigureError, Quantity, parse_figure, plain, remembered
 
 _BOUND_EN = {"lower": "over ", "at_least": "at least ", "upper": "up to ", "approx": "about ", "exact": "", "range": ""}
 # the qualifier a computed amount carries (a figure's own is the text its source wrote)
@@ -85,7 +85,6 @@ def as_written(text: str, lang: str, glue: bool = False) -> str:
     figure it is; text that is no figure stays as written."""
     if lang == "zh":
         return text
-    from ..quantity import FigureError, parse_figure
 
     try:
         quantity = parse_figure(text)
@@ -159,7 +158,8 @@ _REGIONS_EN = {
 def _english_elsewhere(name: str) -> str:
     if name in _REGIONS_EN:
         return _REGIONS_EN[name]
-    from ..extract.gazetteer import divisions  # read on first use: most names are the base's
+    # lazy: the gazetteer only for a name the base lacks
+    from ..core.extract.gazetteer import divisions  # read on first use: most names are the base's
 
     division = divisions().get(name)
     return division.english if division is not None and division.english else name
@@ -170,7 +170,8 @@ def typeable(base: Base, name: str, lang: str) -> str:
     names this place only (quoted when it has spaces), else the Chinese name."""
     if lang == "zh":
         return name
-    from ..names import normalise
+    # lazy: the name index only when a name is resolved (start-up)
+    from ..core.name_index import normalise
 
     english = place(base, name, lang)
     if base.place_keys().get(normalise(english)) != {name}:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from ..facts import Base
-from ..quantity import format_number, remembered
-from ..report import Column, Record, Table
+from ..core.facts import Base
+from ..core.figures.quantity import format_number, parse_figure, remembered
+from ..core.report import Column, Record, Table
 from . import builder, fact_columns, legend, names
 from .words import word
 
@@ -395,7 +395,6 @@ def _term_text(record: Record, name: str, lang: str, glue: bool = False) -> str:
 
 def _special(term: Record, lang: str) -> str:
     """A special rate as the language reads it (不超过60% -> ≤60% in English), as the rate is, and its flag."""
-    from ..quantity import parse_figure
 
     return f"{names.figure(parse_figure(term['text']), lang, glue=True)} [{term['flag']}]"
 

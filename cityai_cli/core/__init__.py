@@ -1,0 +1,1 @@
+"""The core: records, rules and queries, with no Typer, Rich or wording (see docs/architecture.md)."""

@@ -1,0 +1,1 @@
+"""Reading and checking a knowledge base: TOML files -> validated schema -> compiled records."""

@@ -1,0 +1,331 @@
+"""Checks that need the whole knowledge base: cross-references, units, aliases, provenance.
+
+`check_structure` runs on every load (a base with an unknown metric is unusable).
+`check_provenance` reads the seed documents and runs in `cityai validate` and in the tests:
+every quote must occur in its document and every figure's number must occur in its quote.
+A fact's citation checks the number as that source writes it (`value`), else the fact's.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from typing import Any, Dict, Iterator, List, Optional, Tuple
+
+from ..errors import Problem
+from ..figures.quantity import Quantity, canonical_unit
+from ..files import ReadError
+from ..name_index import metric_words, normalise, subsidy_type_words, unique_keys
+from .reading import Loaded, format_path
+
+# Which dimensions each subsidy term may have.
+TERM_DIMENSIONS = {"pool": ("money",), "cap": ("money",), "rate": ("ratio",), "special_rates": ("ratio",)}
+
+_WHITESPACE = re.compile(r"\s+")
+# Pinyin that one source inserts after characters, e.g. 發(fā); ignored when looking for a number.
+_PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
+
+
+def entries(loaded: Loaded) -> Iterator[Tuple[tuple, Any]]:
+    """(location, item) for every fact, policy, programme, citation and programme term, in file order."""
+    for name, place in loaded.kb.places.items():
+        for kind in ("facts", "policies", "programmes"):
+            for index, item in enumerate(getattr(place, kind)):
+                location = ("places", name, kind, index)
+                yield location, item
+                for number, citation in enumerate(item.citations):
+                    yield location + ("citations", number), citation
+                if kind == "programmes":
+                    for term_name in ("pool", "rate", "cap"):
+                        if getattr(item, term_name) is not None:
+                            yield location + (term_name,), getattr(item, term_name)
+                    for number, term in enumerate(item.special_rates):
+                        yield location + ("special_rates", number), term
+
+
+def _agree(a: Quantity, b: Quantity) -> bool:
+    """Two writings of one figure: 2600余家 and 2600多家 agree; so do 约2400家 and 超2400家 (one
+    official count, about 2400 and more than 2400: both hold); 超2800家 and 2600余家 do not, nor
+    超2400家 and 不到2400家."""
+    if (a.value, a.upper, a.unit) != (b.value, b.upper, b.unit):
+        return False
+    return a.bound == b.bound or "approx" in (a.bound, b.bound)
+
+
+def check_structure(loaded: Loaded) -> List[Problem]:
+    kb, problems = loaded.kb, []
+
+    def report(location: tuple, message: str) -> None:
+        problems.append(
+            Problem(loaded.file_of(location), message, loaded.lines.line_of(location), None, format_path(location))
+        )
+
+    seen: Dict[tuple, tuple] = {}
+    for location, item in entries(loaded):
+        source = item.__dict__.get("source")  # a field, or none: __dict__ skips pydantic's slow miss
+        if source and source not in kb.sources:
+            report(location + ("source",), f"unknown source {source!r}{_hint(source, kb.sources)}")
+        kind = location[2]
+        if len(location) == 4 and kind == "facts":
+            metric = kb.metrics.get(item.metric)
+            if metric is None:
+                report(location + ("metric",), f"unknown metric {item.metric!r}{_hint(item.metric, kb.metrics)}")
+                continue
+            if item.value.dimension != metric.dimension:
+                report(
+                    location + ("value",),
+                    f"{item.value.text!r} is {_describe(item.value)}, but metric "
+                    f"{item.metric!r} is measured in {metric.dimension} ({metric.unit or 'no unit'})",
+                )
+            elif metric.dimension == "count" and item.value.unit != canonical_unit(metric.unit):
+                # counts of different things share a dimension: 3倍 or 2500名 are no number of 家
+                report(
+                    location + ("value",),
+                    f"{item.value.text!r} counts {item.value.unit}, but metric {item.metric!r} counts {metric.unit}",
+                )
+            if item.scope not in metric.scopes:
+                report(
+                    location + ("scope",),
+                    f"scope {item.scope!r} is not declared for metric {item.metric!r} "
+                    f"(declared: {', '.join(metric.scopes)})",
+                )
+            for number, citation in enumerate(item.citations):
+                if citation.value is not None and not _agree(citation.value, item.value):
+                    report(
+                        location + ("citations", number, "value"),
+                        f"{citation.value.text!r} disagrees with the fact's value {item.value.text!r}: a source "
+                        "that gives another figure is another fact (a conflict), not a citation of this one",
+                    )
+            identity = (
+                location[1],
+                item.metric,
+                item.scope,
+                item.kind,
+                item.date,
+                item.value.sort_key(),
+                item.value.upper,
+            )
+            if identity in seen:
+                first = seen[identity]
+                report(
+                    location,
+                    f"the same fact as {format_path(first)} (same place, metric, scope, kind, date and "
+                    "value): merge them into one fact with both citations",
+                )
+            else:
+                seen[identity] = location
+        elif len(location) == 4 and kind == "programmes":
+            if kb.subsidy_types and item.type not in kb.subsidy_types:
+                report(location + ("type",), f"unknown subsidy type {item.type!r}{_hint(item.type, kb.subsidy_types)}")
+            elif item.eligibility and kb.subsidy_types and kb.subsidy_types[item.type].category == "fund":
+                report(
+                    location + ("eligibility",),
+                    "a fund is claimed by no one: eligibility says who may claim; say how it invests in note",
+                )
+            for number, special in enumerate(item.special_rates):
+                ceiling = _uncarried_ceiling(item.rate, special)
+                if ceiling:
+                    report(
+                        location + ("special_rates", number, "value"),
+                        f"{special.value.text!r} raises the rate {item.rate.value.text!r}, a ceiling, and keeps its "
+                        f"qualifier: write {ceiling!r}",
+                    )
+        term_kind = location[4] if len(location) > 4 and kind == "programmes" else None
+        if term_kind in TERM_DIMENSIONS and item.value.dimension not in TERM_DIMENSIONS[term_kind]:
+            expected = " or ".join(TERM_DIMENSIONS[term_kind])
+            report(
+                location + ("value",),
+                f"{item.value.text!r} is {_describe(item.value)}; a {term_kind} must be {expected}",
+            )
+    if not kb.metrics:
+        problems.append(
+            Problem(
+                loaded.display_path,
+                "a knowledge base declares at least one metric ([metrics.KEY] with zh, en, dimension, unit and scopes)",
+                None,
+                None,
+                "metrics",
+            )
+        )
+    for name, place in kb.places.items():
+        if place.city and place.city not in kb.places:
+            report(("places", name, "city"), f"city {place.city!r} is not a place of the knowledge base")
+    problems.extend(_duplicate_names(loaded))
+    return problems
+
+
+def _duplicate_names(loaded: Loaded) -> List[Problem]:
+    """A Chinese name or curated alias naming two places, metrics or subsidy types is an error."""
+    kb = loaded.kb
+    groups = [
+        ("places", {name: unique_keys(name, place) for name, place in kb.places.items()}, "name or alias"),
+        ("metrics", {key: metric_words(key, m) for key, m in kb.metrics.items()}, "metric name or alias"),
+        (
+            "subsidy_types",
+            {key: subsidy_type_words(key, s) for key, s in kb.subsidy_types.items()},
+            "subsidy type name or alias",
+        ),
+    ]
+    problems = []
+    for name in kb.places:
+        if not normalise(name):  # "" or blanks: nothing a user could type, nothing to show
+            location = ("places", name)
+            problems.append(
+                Problem(
+                    loaded.display_path,
+                    "a place needs a name (the table key is empty)",
+                    loaded.lines.line_of(location),
+                    None,
+                    format_path(location),
+                )
+            )
+    for table, names, what in groups:
+        owner: Dict[str, str] = {}
+        for name, keys in names.items():
+            for key in dict.fromkeys(keys):
+                first = owner.setdefault(key, name)
+                if first != name:
+                    location = (table, name)
+                    problems.append(
+                        Problem(
+                            loaded.file_of(location),
+                            f"{what} {key!r} also names {first!r}",
+                            loaded.lines.line_of(location),
+                            None,
+                            format_path(location),
+                        )
+                    )
+    return problems
+
+
+def check_provenance(loaded: Loaded) -> List[Problem]:
+    """Every source file exists; every quote is in its document; every number is in its quote."""
+    kb, problems, documents = loaded.kb, [], {}
+    for source_id, source in kb.sources.items():
+        field: tuple = ("sources", source_id, "file")
+        try:
+            text = loaded.read_seed(source.file, loaded.base.sources[source_id].origin)
+        except ReadError as error:
+            problems.append(
+                Problem(
+                    loaded.file_of(field),
+                    f"source document {source.file!r} {error}",
+                    loaded.lines.line_of(field),
+                    None,
+                    format_path(field),
+                )
+            )
+            continue
+        documents[source_id] = squash(text)
+        # the hash of the document's UTF-8 text, as `sources add` records it
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        if source.sha256 and digest != source.sha256:
+            where = ("sources", source_id, "sha256")
+            problems.append(
+                Problem(
+                    loaded.file_of(where),
+                    f"{source.file} has changed since it was recorded (its SHA-256 is {digest})",
+                    loaded.lines.line_of(where),
+                    None,
+                    format_path(where),
+                )
+            )
+
+    def problem(location: tuple, message: str) -> Problem:
+        # Where a quote is (file, line, path) is looked up only for a problem: the lookups build
+        # each file's line index, seconds for a large base whose quotes are all found.
+        where = location + ("quote",)
+        return Problem(loaded.file_of(location), message, loaded.lines.line_of(where), None, format_path(where))
+
+    for location, item in entries(loaded):
+        if "quote" not in item.__dict__:  # the entry's fields (pydantic's attribute miss is slow)
+            continue
+        cited = item.source or _owner_source(kb, location)
+        if cited not in documents:
+            continue
+        if squash(item.quote) not in documents[cited]:
+            problems.append(problem(location, f"quote not found in {kb.sources[cited].file}: {item.quote!r}"))
+            continue
+        value: Optional[Quantity] = item.__dict__.get("value")
+        if value is None and location[2] == "facts" and location[-2] == "citations":
+            value = kb.places[location[1]].facts[location[3]].value  # a citation checks its fact's number
+        if value is not None and not number_in_quote(value, item.quote):
+            message = f"number {value.literal!r} of {value.text!r} does not occur in the quote {item.quote!r}"
+            problems.append(problem(location, message))
+    return problems
+
+
+def squash(text: str) -> str:
+    """Whitespace is the only thing quote matching ignores."""
+    return _WHITESPACE.sub("", text)
+
+
+def number_in_quote(value: Quantity, quote: str) -> bool:
+    """The number as the source writes it (2800, 1.2万, 九, 百亿, 1/3) occurs in the quote as a
+    whole number: 28 is not in 超2800家, 1.7万 is not in 1.7万亿, 九 is not in 九十."""
+    text = _PINYIN.sub("", squash(quote))
+    literal = value.literal
+    return _occurs_whole(literal, text) or _occurs_whole(literal.replace(",", ""), text.replace(",", ""))
+
+
+_CN_NUMERAL_CHARS = set("零〇一二两兩三四五六七八九十百千万萬亿億")
+_MAGNITUDE_CHARS = set("十百千万萬亿億")
+
+
+def _occurs_whole(literal: str, text: str) -> bool:
+    """`literal` occurs in `text` at number boundaries: an Arabic end is not next to a digit (nor
+    to a decimal point or thousands comma and a digit, nor followed by a magnitude 万/亿), and a
+    Chinese-numeral end is not inside a longer run of numeral characters."""
+    if not literal:
+        return False
+    start = text.find(literal)
+    while start >= 0:
+        end = start + len(literal)
+        before, after = text[start - 1 : start], text[end : end + 1]
+        if literal[0].isdigit():
+            clash = before.isdigit() or (before in (".", ",") and before and text[start - 2 : start - 1].isdigit())
+        else:
+            clash = bool(before) and literal[0] in _CN_NUMERAL_CHARS and before in _CN_NUMERAL_CHARS
+        if literal[-1].isdigit():
+            clash = (
+                clash
+                or after.isdigit()
+                or after in _MAGNITUDE_CHARS
+                or (after in (".", ",") and after and text[end + 1 : end + 2].isdigit())
+            )
+        elif literal[-1] in _CN_NUMERAL_CHARS:
+            clash = clash or (bool(after) and after in _CN_NUMERAL_CHARS)
+        if not clash:
+            return True
+        start = text.find(literal, start + 1)
+    return False
+
+
+_CEILINGS = ("最高", "不超过", "最多")
+_RAISED = re.compile(r"(?:提高|提升|上调|上浮|增加)[^,;。,;]{0,8}?至\s*\d")
+
+
+def _uncarried_ceiling(rate, special) -> str:
+    """What a special rate should read when its quote raises the base rate (提高资助比例至60%) and
+    the base rate is a ceiling (不超过50%) but the special rate is written without one (60%): the
+    raised rate is a ceiling too (不超过60%), so an estimate with it is an upper bound. "" when fine."""
+    if rate is None or rate.value.qualifier not in _CEILINGS or special.value.bound != "exact":
+        return ""
+    if not _RAISED.search(_PINYIN.sub("", squash(special.quote))):
+        return ""
+    return f"{rate.value.qualifier}{special.value.text}"
+
+
+def _owner_source(kb, location: tuple) -> Optional[str]:
+    """A programme term without its own source cites the programme's first citation."""
+    return kb.places[location[1]].programmes[location[3]].citations[0].source
+
+
+def _hint(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
+    return f" (did you mean {', '.join(map(repr, close))}?)" if close else ""
+
+
+def _describe(value: Quantity) -> str:
+    return f"a {value.dimension} figure" + (f" in {value.unit}" if value.unit else "")

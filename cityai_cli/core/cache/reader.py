@@ -1,0 +1,364 @@
+"""Reading the compiled knowledge base (compiled.py's schema): `CachedBase`, a base with the
+interface of `facts.Base` that reads only what a command asks for (`rank` one metric, `compare`
+two places), with the standard library's sqlite3 only: no TOML parser, no pydantic.
+
+A file that fails half-way (an SQLite error, a value that does not decode) is never trusted:
+the base falls back to the full load (`_guard`), and store.py discards the file.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from decimal import InvalidOperation
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Set, Tuple
+
+from ..facts import AbstractBase, Base
+from ..records import Citation, Fact, PlaceDef, Policy, Programme, ScopeDef, Term
+from .compiled import (
+    CITATIONS,
+    FACTS,
+    METRICS,
+    PLACES,
+    POLICIES,
+    PROGRAMMES,
+    SCOPES,
+    SOURCES,
+    SUBSIDY_TYPES,
+    TERM_ROLES,
+    TERMS,
+)
+
+# What reading a damaged cache raises: SQLite's errors, and a stored value that does not decode.
+UNREADABLE = (sqlite3.Error, ValueError, TypeError, IndexError, KeyError, InvalidOperation)
+
+
+class CachedBase(AbstractBase):
+    """A knowledge base read from the SQLite file on demand (interface: `facts.AbstractBase`).
+
+    Definitions (metrics, subsidy types, sources) are read when opened; places, facts, policies
+    and programmes on first access (`_part`; one place by name reads its row, `_Places`);
+    `facts_of` asks the index for one place and metric, or, once a command has asked for several
+    places of one metric (rank), reads that metric at once.
+    """
+
+    def __init__(self, connection: sqlite3.Connection, fallback: Callable[[], Base]):
+        self._db = connection
+        self._fallback = fallback
+        self._full: Optional[Base] = None
+        self._by_key: Dict[Tuple[str, str], List[Fact]] = {}
+        self._by_id: Dict[int, Fact] = {}  # every fact built, by row id (each is built once)
+        self._marked: set = set()  # id() of the facts whose row says headline = 1
+        self._headlines: Dict[Tuple[str, str], Dict[str, List[Fact]]] = {}  # (metric, kind) -> place -> facts
+        self._metric_loaded: Dict[str, bool] = {}
+        self._place_loaded: set = set()
+        self._asked: Dict[str, int] = {}
+        self._parts: Dict[str, Any] = {}  # places, facts, policies, programmes: see _part
+        self._places = _Places(self)
+        self._read_definitions()
+
+    # -- failure: never trust a file that breaks half-way
+    def _guard(self, read: Callable):
+        """read(), or None once the file has failed: then the base is loaded in full and the file
+        discarded. A value that does not decode (a date, a JSON list, a number) is as much a
+        failure of the file as a SQLite error, as when the cache is opened (open_base)."""
+        if self._full is not None:
+            return None
+        try:
+            return read()
+        except UNREADABLE:
+            self._full = self._fallback()
+            return None
+
+    def _answer(self, read: Callable[[], Any], name: str, *args: Any) -> Any:
+        """read() from the file, or, once the file has failed, AbstractBase's `name` (its
+        definition, over the full base)."""
+        found = self._guard(read)
+        return getattr(AbstractBase, name)(self, *args) if found is None else found
+
+    def _read_definitions(self) -> None:
+        db = self._db
+        self.title = db.execute("SELECT value FROM meta WHERE key = 'title'").fetchone()[0]
+        scopes: Dict[str, List[ScopeDef]] = {}
+        for r in db.execute(f"SELECT metric, {SCOPES.select()} FROM scopes ORDER BY metric, position"):
+            scopes.setdefault(r[0], []).append(SCOPES.read(r, 1))
+        self.metrics = {
+            r[0]: METRICS.read(r, 1, scopes=tuple(scopes.get(r[0], ())))
+            for r in db.execute(f"SELECT key, {METRICS.select()} FROM metrics ORDER BY position")
+        }
+        self.subsidy_types = {
+            r[0]: SUBSIDY_TYPES.read(r, 1)
+            for r in db.execute(f"SELECT key, {SUBSIDY_TYPES.select()} FROM subsidy_types ORDER BY position")
+        }
+        self.sources = {
+            r[0]: SOURCES.read(r, 1)
+            for r in db.execute(f"SELECT key, {SOURCES.select()} FROM sources ORDER BY position")
+        }
+
+    def _part(self, name: str, read: Callable[[], Any]) -> Any:
+        """A part of the base (places, facts, policies, programmes) read on first access; once a
+        read has failed, the full base's."""
+        if self._full is None and name not in self._parts:
+            self._guard(lambda: self._parts.__setitem__(name, read()))
+        return getattr(self._full, name) if self._full is not None else self._parts[name]
+
+    @property
+    def places(self) -> "Mapping[str, PlaceDef]":  # type: ignore[override]
+        # Read on first use, not when opened: at 3,000 places all of them take ~14 ms, and
+        # `compare` looks up two (`_Places`), `subsidies` in Chinese none.
+        return self._places
+
+    def place_levels(self) -> Dict[str, str]:
+        if self._full is not None or "places" in self._parts:
+            return super().place_levels()
+        sql = "SELECT name, level FROM places ORDER BY position"  # ~2 ms at 3,000 places, not ~14
+        return self._answer(lambda: dict(self._db.execute(sql)), "place_levels")
+
+    def place_keys(self) -> Dict[str, Set[str]]:
+        def read() -> Dict[str, Set[str]]:
+            # Checked against the places, both ways (a few ms at 3,000 places): a name that
+            # resolves to a place the file lacks, or a place no key names, is a damaged file.
+            keys: Dict[str, Set[str]] = {}
+            for key, place, known in self._db.execute(
+                "SELECT k.key, k.place, p.name IS NOT NULL FROM place_keys k LEFT JOIN places p ON p.name = k.place"
+            ):
+                if not known:
+                    raise ValueError(f"place_keys: no place {place!r}")
+                keys.setdefault(key, set()).add(place)
+            named = {place for places in keys.values() for place in places}
+            if self._db.execute("SELECT count(*) FROM places").fetchone()[0] != len(named):
+                raise ValueError("place_keys: a place without keys")
+            return keys
+
+        return self._answer(read, "place_keys")
+
+    def _read_places(self, name: Optional[str] = None) -> Dict[str, PlaceDef]:
+        """Every place, or the one named (none when there is no such place)."""
+        where, params = ("WHERE name = ?", (name,)) if name is not None else ("", ())
+        sql = f"SELECT name, {PLACES.select()} FROM places {where} ORDER BY position"
+        return {r[0]: PLACES.read(r, 1) for r in self._db.execute(sql, params)}
+
+    # -- citations, grouped by owner id
+    def _citations(self, column: str, where: str, params: tuple) -> Dict[int, Tuple[Citation, ...]]:
+        found: Dict[int, list] = {}
+        sql = f"SELECT c.{column}, {CITATIONS.select('c')} FROM citations c {where} ORDER BY c.{column}, c.position"
+        for r in self._db.execute(sql, params):
+            found.setdefault(r[0], []).append(CITATIONS.read(r, 1))
+        return {owner: tuple(items) for owner, items in found.items()}
+
+    def _facts(self, where: str, params: tuple, order: str = "f.id") -> List[Fact]:
+        """The facts matching `where`, each built once: a fact read again is the same object."""
+        known, marked, found = self._by_id, self._marked, []
+        cited: Optional[Dict[int, Tuple[Citation, ...]]] = None
+        for r in self._db.execute(
+            f"SELECT f.id, f.headline, {FACTS.select('f')} FROM facts f WHERE {where} ORDER BY {order}", params
+        ):
+            fact = known.get(r[0])
+            if fact is None:
+                if cited is None:  # the citations of every matching fact, in one query
+                    cited = self._citations("fact", f"JOIN facts f ON f.id = c.fact WHERE {where}", params)
+                fact = known[r[0]] = FACTS.read(r, 2, citations=cited.get(r[0], ()))
+                if r[1]:
+                    marked.add(id(fact))
+            found.append(fact)
+        return found
+
+    def _load_metric(self, metric: str) -> None:
+        complete = set(self._by_key)  # _by_key holds only whole groups
+        for fact in self._facts("f.metric = ?", (metric,)):
+            if (fact.place, metric) not in complete:
+                self._by_key.setdefault((fact.place, metric), []).append(fact)
+        self._metric_loaded[metric] = True
+
+    def _load_place(self, place: str) -> List[Fact]:
+        """Every fact of the place, in curated order (which, within a metric, is id order), kept
+        for facts_of and headline_facts."""
+        complete = set(self._by_key)
+        found = self._facts("f.place = ?", (place,), "f.position")
+        for fact in found:
+            if (place, fact.metric) not in complete:
+                self._by_key.setdefault((place, fact.metric), []).append(fact)
+        self._place_loaded.add(place)
+        return found
+
+    def facts_of(self, place: str, metric: str, kind: Optional[str] = None) -> List[Fact]:
+        if self._full is not None:
+            return self._full.facts_of(place, metric, kind)
+        key = (place, metric)
+        if (
+            key not in self._by_key
+            and not self._metric_loaded.get(metric)
+            and place not in self._place_loaded
+            and "facts" not in self._parts
+        ):
+
+            def read() -> None:
+                self._asked[metric] = self._asked.get(metric, 0) + 1
+                if self._asked[metric] > 3:  # rank: every place of one metric
+                    self._load_metric(metric)
+                else:  # compare, show: every metric of a few places, one query each
+                    self._load_place(place)
+
+            self._guard(read)
+            if self._full is not None:
+                return self._full.facts_of(place, metric, kind)
+        found = self._by_key.get(key, [])
+        return [f for f in found if kind is None or f.kind == kind]
+
+    def headline_facts(self, place: str, metric: str, kind: str, as_of=None) -> List[Fact]:
+        if self._full is not None or as_of is not None:
+            return self.facts_of(place, metric, kind)
+        key = (place, metric)
+        if (
+            key in self._by_key
+            or self._metric_loaded.get(metric)
+            or place in self._place_loaded
+            or "facts" in self._parts
+        ):
+            marked = self._marked
+            return [f for f in self.facts_of(place, metric, kind) if id(f) in marked]
+        if (metric, kind) not in self._headlines:
+
+            def read() -> None:
+                found: Dict[str, List[Fact]] = {}
+                for fact in self._facts("f.metric = ? AND f.headline = 1 AND f.kind = ?", (metric, kind)):
+                    found.setdefault(fact.place, []).append(fact)
+                self._headlines[(metric, kind)] = found
+
+            self._guard(read)
+            if self._full is not None:
+                return self._full.facts_of(place, metric, kind)
+        return list(self._headlines[(metric, kind)].get(place, ()))
+
+    def count_by_place(self, kind: str) -> Dict[str, int]:
+        if self._full is not None or kind in self._parts:
+            return super().count_by_place(kind)
+        table = {"facts": "facts", "policies": "policies", "programmes": "programmes"}[kind]
+        return self._answer(
+            lambda: dict(self._db.execute(f"SELECT place, count(*) FROM {table} GROUP BY place")),
+            "count_by_place",
+            kind,
+        )
+
+    # -- what a command needs across the base: the rows it needs, or counted by SQLite. Each
+    # falls back to AbstractBase's definition (over the full base) once a read has failed.
+    def conflicting_facts(self) -> List[Fact]:
+        return self._answer(lambda: self._facts("f.conflict = 1", (), "f.position"), "conflicting_facts")
+
+    def facts_of_place(self, place: str) -> List[Fact]:
+        return self._answer(lambda: self._load_place(place), "facts_of_place", place)
+
+    def facts_of_kind(self, kind: str) -> List[Fact]:
+        return self._answer(lambda: self._facts("f.kind = ?", (kind,), "f.position"), "facts_of_kind", kind)
+
+    def places_by_metric(self) -> Dict[str, int]:
+        sql = "SELECT metric, count(DISTINCT place) FROM facts GROUP BY metric"
+        return self._answer(lambda: dict(self._db.execute(sql)), "places_by_metric")
+
+    def count_by_source(self) -> Dict[Tuple[str, str], int]:
+        def read() -> Dict[Tuple[str, str], int]:
+            counts: Dict[Tuple[str, str], int] = {}
+            for kind, owner in (("facts", "fact"), ("policies", "policy"), ("programmes", "programme")):
+                for source, n in self._db.execute(
+                    f"SELECT source, count(DISTINCT {owner}) FROM citations WHERE {owner} IS NOT NULL GROUP BY source"
+                ):
+                    counts[(source, kind)] = n
+            return counts
+
+        return self._answer(read, "count_by_source")
+
+    @property
+    def facts(self) -> List[Fact]:  # type: ignore[override]
+        return self._part("facts", self._read_facts)
+
+    def _read_facts(self) -> List[Fact]:
+        merged = self._facts("1", (), "f.position")
+        complete = set(self._by_key)  # _by_key holds only whole groups
+        for fact in merged:
+            if (fact.place, fact.metric) not in complete:
+                self._by_key.setdefault((fact.place, fact.metric), []).append(fact)
+        return merged
+
+    @property
+    def policies(self) -> List[Policy]:  # type: ignore[override]
+        return self._part("policies", self._read_policies)
+
+    def _read_policies(self, place: Optional[str] = None) -> List[Policy]:
+        """Every policy, or one place's (curated order either way)."""
+        where, params = ("WHERE p.place = ?", (place,)) if place is not None else ("", ())
+        cited = self._citations("policy", f"JOIN policies p ON p.id = c.policy {where or 'WHERE 1'}", params)
+        sql = f"SELECT p.id, {POLICIES.select('p')} FROM policies p {where} ORDER BY id"
+        return [POLICIES.read(r, 1, citations=cited.get(r[0], ())) for r in self._db.execute(sql, params)]
+
+    def policies_of_place(self, place: str) -> List[Policy]:
+        return self._answer(lambda: self._read_policies(place), "policies_of_place", place)
+
+    def programmes_of_place(self, place: str) -> List[Programme]:
+        return self._answer(lambda: self._read_programmes(place), "programmes_of_place", place)
+
+    @property
+    def programmes(self) -> List[Programme]:  # type: ignore[override]
+        return self._part("programmes", self._read_programmes)
+
+    def _read_programmes(self, place: Optional[str] = None) -> List[Programme]:
+        """Every programme, or one place's (curated order either way)."""
+        where, params = ("WHERE g.place = ?", (place,)) if place is not None else ("", ())
+        cited = self._citations("programme", f"JOIN programmes g ON g.id = c.programme {where or 'WHERE 1'}", params)
+        terms: Dict[int, Dict[str, List[Term]]] = {}
+        for r in self._db.execute(
+            f"SELECT t.programme, t.role, {TERMS.select('t')} FROM terms t JOIN programmes g ON g.id = t.programme "
+            f"{where} ORDER BY t.programme, t.role, t.position",
+            params,
+        ):
+            terms.setdefault(r[0], {}).setdefault(r[1], []).append(TERMS.read(r, 2))
+        items = []
+        sql = f"SELECT g.id, {PROGRAMMES.select('g')} FROM programmes g {where} ORDER BY id"
+        for r in self._db.execute(sql, params):
+            own = terms.get(r[0], {})
+            held = {role: own[role][0] if own.get(role) else None for role in TERM_ROLES}
+            items.append(
+                PROGRAMMES.read(
+                    r, 1, special_rates=tuple(own.get("special", ())), citations=cited.get(r[0], ()), **held
+                )
+            )
+        return items
+
+
+class _Places(Mapping):
+    """`CachedBase.places`: a place looked up by name reads its row alone; iterating (or asking
+    for every item) reads them all, once, as a dict."""
+
+    def __init__(self, base: CachedBase):
+        self._base = base
+        self._one: Dict[str, Optional[PlaceDef]] = {}
+
+    def _all(self) -> Dict[str, PlaceDef]:
+        return self._base._part("places", self._base._read_places)
+
+    def __getitem__(self, name: str) -> PlaceDef:
+        base = self._base
+        if base._full is None and "places" not in base._parts:
+            if name not in self._one:
+                found = base._guard(lambda: base._read_places(name))
+                if found is not None:
+                    self._one[name] = found.get(name)
+            if name in self._one:
+                place = self._one[name]
+                if place is None:
+                    raise KeyError(name)
+                return place
+        return self._all()[name]  # everything read, or the file failed: the full base's
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def keys(self):  # type: ignore[override]
+        return self._all().keys()
+
+    def items(self):  # type: ignore[override]
+        return self._all().items()
+
+    def values(self):  # type: ignore[override]
+        return self._all().values()

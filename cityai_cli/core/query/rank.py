@@ -1,0 +1,172 @@
+"""`rank --by METRIC`: places ordered by their figure, ranked only where comparable.
+
+The reference scope is the one most places have a figure in (ties: the metric's main scope); the
+reference fact is its newest figure (`rules.newest`), and every figure comparable with it
+(`rules.comparable`: same scope and kind, dated within `window` months) is ranked, equal figures
+sharing a rank (1, 1, 1, 4). Every other row is listed after them, unranked, with
+`comparable = false` and the reason code (older figures: `outside_window`). Places without the
+figure come last.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Dict, List, Optional
+
+from ..facts import Base
+from ..figures.dates import PartialDate
+from ..figures.rules import (
+    WINDOW_MONTHS,
+    better,
+    comparable,
+    contradicting,
+    headline,
+    newest,
+    positions,
+    same_value,
+    undecided,
+)
+from ..records import Fact
+from .common import Record, Result, fact_fields, in_region, quantity_fields
+
+
+def rank(
+    base: Base,
+    metric: str,
+    level: Optional[str] = "city",
+    top: Optional[int] = None,
+    kind: str = "actual",
+    region: Optional[str] = None,
+    as_of: Optional[PartialDate] = None,
+    window: int = WINDOW_MONTHS,
+) -> Result:
+    definition = base.metrics[metric]
+    levels = base.place_levels()
+    places = [
+        name for name, level_ in levels.items() if (level is None or level_ == level) and in_region(base, name, region)
+    ]
+    candidates = {name: base.headline_facts(name, metric, kind, as_of) for name in places}
+    picked = {name: headline(facts, definition, as_of) for name, facts in candidates.items()}
+    present = {name: fact for name, fact in picked.items() if fact is not None}
+    scope = _reference_scope(present, definition)
+    # Each place's fact in the reference scope when it has one (the headline already is when it is
+    # in that scope: it is the best of all, so also of those in the scope); the anchor is the
+    # newest of these, so that every ranked figure lies within the window of every other.
+    chosen: Dict[str, Fact] = {}
+    for name, fact in present.items():
+        if scope is not None and fact.scope != scope:
+            in_scope = [
+                f
+                for f in candidates[name]
+                if f.scope == scope and (as_of is None or f.known_by is None or f.known_by.at_or_before(as_of))
+            ]
+            if in_scope:
+                fact = headline(in_scope, definition, as_of) or fact
+        chosen[name] = fact
+    members = [f for f in chosen.values() if f.scope == scope]
+    reference = (newest(members) or members[0]) if members else None
+    ranked: List[tuple] = []
+    others: List[tuple] = []
+    for fact in chosen.values():
+        reason = comparable(fact, reference, window) if reference else None
+        (ranked if reason is None else others).append((fact, reason))
+    # Ranks by the bounds (rules.positions: 1 + how many certainly beat a figure; figures the
+    # bounds cannot tell apart share one: 1, 1, 1, 4), then rows for only the first `top`.
+    ranks = positions([fact.value for fact, _ in ranked], definition.higher_is_better)
+    keyed = sorted(
+        zip(ranks, (fact for fact, _ in ranked)), key=lambda pair: (pair[0], better(definition, pair[1]), pair[1].place)
+    )
+    ties = _ties(keyed)
+    open_order = undecided([fact.value for _, fact in keyed])
+    others.sort(key=lambda pair: (definition.scope_order(pair[0].scope), better(definition, pair[0]), pair[0].place))
+    missing = sorted(set(places) - set(present))
+    limit = len(keyed) + len(others) + len(missing) if top is None else top
+    # A row's conflicts are among all its place's headline facts, whatever --as-of keeps.
+    known = candidates if as_of is None else {name: base.headline_facts(name, metric, kind) for name in present}
+    rows: List[Record] = [
+        {**_row(levels, fact, known[fact.place], rank_, True, None), "tie": "bounds" if open_ else ties.get(rank_)}
+        for (rank_, fact), open_ in zip(keyed[:limit], open_order)
+    ]
+    rows += [_row(levels, fact, known[fact.place], None, False, reason) for fact, reason in others[: limit - len(rows)]]
+    rows += [_row(levels, None, [], None, False, None, name) for name in missing[: limit - len(rows)]]
+    # Nothing to rank: the other levels that have a figure (known by --as-of), for the title's hint.
+    elsewhere = (
+        sorted(
+            {
+                level_
+                for name, level_ in levels.items()
+                if level_ != level and headline(base.headline_facts(name, metric, kind, as_of), definition, as_of)
+            }
+        )
+        if not present
+        else []
+    )
+    return Result(
+        "rank",
+        rows,
+        {
+            "metric": metric,
+            "kind": kind,
+            "level": level,
+            "region": region,
+            "as_of": as_of,
+            "with_figure": len(present),
+            "without": len(places) - len(present),
+            "ranked": len(ranked),
+            "levels_with_figure": elsewhere,
+            "window": window,
+            "newest": str(reference.date) if reference and reference.date else None,
+        },
+    )
+
+
+def _reference_scope(present: Dict[str, Fact], definition) -> Optional[str]:
+    """The scope that most places have a headline figure in (ties: the metric's main scope)."""
+    if not present:
+        return None
+    counts = Counter(f.scope for f in present.values())
+    return max(counts, key=lambda s: (counts[s], -definition.scope_order(s)))
+
+
+def _ties(keyed: List[tuple]) -> Dict[int, str]:
+    """rank -> "equal" when the rows sharing it state one figure, "bounds" when the bounds of
+    different figures cannot order them (约2400 and 2500): the view says which. A row whose
+    bounds meet another row's of a different rank is "bounds" too (`rules.undecided`)."""
+    shared: Dict[int, List[Fact]] = {}
+    for rank_, fact in keyed:
+        shared.setdefault(rank_, []).append(fact)
+    return {
+        rank_: "equal" if all(same_value(facts[0], f) for f in facts) else "bounds"
+        for rank_, facts in shared.items()
+        if len(facts) > 1
+    }
+
+
+def _row(
+    levels: Dict[str, str],
+    fact: Optional[Fact],
+    siblings: List[Fact],
+    position,
+    is_comparable: bool,
+    reason: Optional[str],
+    name: Optional[str] = None,
+) -> Record:
+    """siblings: the place's headline facts of the metric and kind, among which `fact` may conflict."""
+    place = fact.place if fact else name
+    assert place is not None, "a row names its place"
+    disagreeing = contradicting(fact, siblings) if fact else []
+    return {
+        "rank": position,
+        "place": place,
+        "level": levels[place],
+        "comparable": is_comparable if fact else None,
+        "reason": reason,
+        "tie": None,
+        **fact_fields(fact),
+        "_chart": fact.value.value if fact and is_comparable else None,  # bars only for ranked rows
+        "conflicts": [
+            {**quantity_fields(other.value), "date": str(other.date), "sources": list(other.sources)}
+            for other in disagreeing
+        ]
+        or None,
+    }

@@ -1,0 +1,123 @@
+"""Programmes (算力券, 训力券, 模型券, 语料券 …) and funds, and what a contract would get back.
+
+`subsidies` lists what a recipient can claim (every category but `fund`); `funds` lists the
+investment funds, which never get a payout estimate. The payout rule is `rules.estimate`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterable, List, Optional, Tuple
+
+from ..facts import Base
+from ..figures.rules import Estimate, estimate
+from ..records import Programme, Term, cited_sources
+from .common import Record, Result, citation_records, in_region, items_of
+
+
+def _term_fields(term: Optional[Term], name: str) -> Record:
+    return {
+        name: term.value.value if term else None,
+        f"{name}_bound": term.value.bound if term else None,
+        f"{name}_text": term.value.text if term else None,
+        f"{name}_period": (term.period or None) if term else None,
+        f"{name}_source": term.source if term else None,
+        f"{name}_quote": term.quote if term else None,
+        f"_{name}": term,
+    }
+
+
+def programme_record(base: Base, programme: Programme) -> Record:
+    return {
+        "place": programme.place,
+        "type": programme.type,
+        "category": base.category(programme),
+        "name": programme.name,
+        "policy": programme.policy or None,
+        "date": str(programme.date) if programme.date else None,
+        "date_basis": programme.date_basis,
+        **_term_fields(programme.pool, "pool"),
+        **_term_fields(programme.rate, "rate"),
+        "rate_basis": (programme.rate.basis or None) if programme.rate else None,
+        "special_rates": [
+            {
+                "value": t.value.value,
+                "text": t.value.text,
+                "bound": t.value.bound,
+                "basis": t.basis or None,
+                "applies_to": t.applies_to,
+                "flag": t.flag,
+                "quote": t.quote,
+            }
+            for t in programme.special_rates
+        ]
+        or None,
+        **_term_fields(programme.cap, "cap"),
+        "eligibility": programme.eligibility or None,
+        "sources": list(cited_sources(programme.citations)),
+        "citations": citation_records(programme),
+        "note": programme.note or None,
+    }
+
+
+def list_programmes(
+    base: Base,
+    types: Iterable[str] = (),
+    places: Optional[List[str]] = None,
+    spend: Optional[Decimal] = None,
+    flags: Iterable[str] = (),
+    funds: bool = False,
+    region: Optional[str] = None,
+    top: Optional[int] = None,
+) -> Result:
+    """top: the first `top` rows only (meta["matched"] counts them all); only those are made records."""
+    wanted, flags = set(types), list(flags)
+    chosen: List[Tuple[Programme, Optional[Estimate]]] = []
+    for programme in items_of(base, "programmes", places):  # rows are sorted below, ties by place
+        category = base.category(programme)
+        if (category == "fund") != funds or (wanted and programme.type not in wanted):
+            continue
+        if (places and programme.place not in places) or not in_region(base, programme.place, region):
+            continue
+        chosen.append((programme, estimate(programme, category, spend, flags) if spend is not None else None))
+    chosen.sort(key=lambda item: order(*item))
+    rows = []
+    for programme, result in chosen[:top]:
+        row = programme_record(base, programme)
+        if result is not None:
+            row.update(
+                spend=spend,
+                estimate=result.code,
+                rate_used=result.rate,
+                rate_used_bound=result.rate_bound,
+                special_used=result.special.flag if result.special else None,
+                gross=result.gross,
+                payout=result.payout,
+                payout_bound=result.bound,
+            )
+        rows.append(row)
+    return Result(
+        "funds" if funds else "subsidies",
+        rows,
+        {
+            "types": sorted(wanted),
+            "spend": spend,
+            "flags": flags,
+            "places": places,
+            "region": region,
+            "top": top,
+            "matched": len(chosen),
+        },
+    )
+
+
+def order(programme: Programme, result: Optional[Estimate]) -> tuple:
+    """The rows' order: largest first, unknown last: by payout (when estimating), then
+    per-recipient cap, then pool; ties by place, then name."""
+    amounts = ([result.payout] if result is not None else []) + [
+        term.value.value if term else None for term in (programme.cap, programme.pool)
+    ]
+    return tuple(item for amount in amounts for item in (amount is None, -(amount or 0))) + (
+        programme.place,
+        programme.name,
+    )
