@@ -2,14 +2,16 @@
 
     python benchmarks/scale_conflicts.py                 # both cases, 2,000 and 100,000 facts
     python benchmarks/scale_conflicts.py --case one --facts 8000
+    python benchmarks/scale_conflicts.py --case many --format json   # csv (default), json, markdown
 
 Case `one`: one place states `--facts` different counts of AI enterprises for the same year (one
 conflict group; every figure contradicts every other: the worst case, n(n-1)/2 pairs).
 Case `many`: 100,000 facts over 2,000 groups (500 places × 4 years × 50 figures).
 
 Each case writes a base with benchmarks/generate.py's definitions, builds the cache once (cold,
-measured), then measures warm `rank --by 企业数` and `conflicts` (CSV to /dev/null): wall seconds
-and peak resident memory of the child process (bench.run). The targets: seconds, under 500 MB.
+measured), then measures warm `rank --by 企业数` and `conflicts` (in `--format`, to /dev/null): wall
+seconds and peak resident memory of the child process (bench.run). The targets: seconds, under
+500 MB. To compare with another checkout, run the script with PYTHONPATH=<its root>.
 """
 
 from __future__ import annotations
@@ -65,16 +67,16 @@ def _letters(number: int) -> str:
     return "".join(chr(ord("a") + int(digit)) for digit in str(number))
 
 
-def measure(folder: Path, label: str) -> None:
+def measure(folder: Path, label: str, fmt: str) -> None:
     env = {**os.environ, "CITYAI_CACHE_DIR": str(folder / "cache"), "COLUMNS": "120"}
     data = ["--data", str(folder)]
     for name, argv in (
-        ("cold rank (builds the cache)", [*CITYAI, "rank", "--by", "企业数", "-f", "csv", *data]),
-        ("warm rank", [*CITYAI, "rank", "--by", "企业数", "-f", "csv", *data]),
-        ("warm conflicts", [*CITYAI, "conflicts", "-f", "csv", *data]),
-        ("warm conflicts --all", [*CITYAI, "conflicts", "--all", "-f", "csv", *data]),
+        ("cold rank (builds the cache)", [*CITYAI, "rank", "--by", "企业数", "-f", fmt, *data]),
+        ("warm rank", [*CITYAI, "rank", "--by", "企业数", "-f", fmt, *data]),
+        ("warm conflicts", [*CITYAI, "conflicts", "-f", fmt, *data]),
+        ("warm conflicts --all", [*CITYAI, "conflicts", "--all", "-f", fmt, *data]),
     ):
-        seconds, peak, code = run(argv, env)
+        seconds, peak, code, _ = run(argv, env)
         if code != 0:
             raise SystemExit(f"failed (exit {code}): {' '.join(argv)}")
         print(f"{label:<34} {name:<30} {seconds:7.2f} s {peak:7.0f} MB  exit {code}", flush=True)
@@ -84,16 +86,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--case", choices=["one", "many", "both"], default="both")
     parser.add_argument("--facts", type=int, default=2000, help="facts in the one group (case one)")
+    parser.add_argument("--format", choices=["csv", "json", "markdown"], default="csv", help="output format")
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="write the bases in DIR and keep them")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="cityai-scale-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="cityai-scale-") as scratch:
+        tmp = args.keep or Path(scratch)
         if args.case in ("one", "both"):
             folder = Path(tmp) / "one"
             count = write_base(folder, 1, 1, args.facts)
-            measure(folder, f"{count:,} facts in 1 group")
+            measure(folder, f"{count:,} facts in 1 group", args.format)
         if args.case in ("many", "both"):
             folder = Path(tmp) / "many"
             count = write_base(folder, 500, 4, 50)
-            measure(folder, f"{count:,} facts in 2,000 groups")
+            measure(folder, f"{count:,} facts in 2,000 groups", args.format)
 
 
 if __name__ == "__main__":

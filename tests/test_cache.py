@@ -259,6 +259,28 @@ def test_a_failing_command_runs_again_only_once_and_only_after_reading_a_cache(c
     assert len(calls) == runs
 
 
+def test_a_failure_after_part_of_the_output_is_written_is_not_run_again(cli, base, monkeypatch, tmp_path):
+    # Output is written as it is rendered: a second run would write its first part again.
+    from cityai_cli.render import CHUNK_CHARACTERS, csv_format
+
+    monkeypatch.setenv(store.CACHE_ENV, str(tmp_path / "cache"))
+    assert cli("metrics", "--data", str(base), "-f", "csv").code == 0  # compiles the cache
+    assert len(list((tmp_path / "cache").glob("*.sqlite3"))) == 1
+    calls = []
+
+    def failing(report, options):
+        calls.append(1)
+        yield "x" * CHUNK_CHARACTERS
+        raise KeyError("a damaged value, read while rendering")
+
+    monkeypatch.setattr(csv_format, "chunks", failing)
+    result = cli("metrics", "--data", str(base), "-f", "csv")
+    assert (result.code, result.stdout, len(calls)) == (1, "x" * CHUNK_CHARACTERS, 1)
+    assert result.stderr == ("Error: output: stopped part-way: the compiled cache could not be read and has been "
+                             "discarded; run the command again\n")
+    assert list((tmp_path / "cache").glob("*.sqlite3")) == []
+
+
 def test_what_the_cache_selects_and_counts_is_what_the_full_base_gives(cache, base):
     # One fact cites its source twice: it still counts once for that source.
     text = base.read_text(encoding="utf-8")

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 
+import pytest
+import typer
+
 from cityai_cli.cli import app
 from cityai_cli.cli.context import Environment
-from cityai_cli.cli.shell import app_for, report
+from cityai_cli.cli.shell import app_for, report, write_pieces
 from cityai_cli.core.errors import EXIT_DATA, EXIT_USAGE, DataError, Problem, UsageError
 
 
@@ -29,3 +32,40 @@ def test_app_for_a_command_holds_that_command_alone_and_leaves_the_app_whole():
     assert [info.name for info in app_for("sources").registered_groups] == ["sources"]
     assert app_for(None) is app and app_for("火星") is app
     assert [info.name for info in app.registered_commands] == before
+
+
+def test_write_pieces_writes_each_piece_as_it_is_made():
+    out = io.StringIO()
+    env = Environment(stdout=out, stderr=io.StringIO())
+    seen = []
+
+    def pieces():
+        for n in range(3):
+            seen.append(out.getvalue())
+            yield f"{n}\n"
+
+    write_pieces(env, pieces())
+    assert (seen, out.getvalue(), env.written) == (["", "0\n", "0\n1\n"], "0\n1\n2\n", True)
+
+
+def test_write_pieces_checks_a_narrow_encoding_on_the_whole_output_before_writing():
+    raw = io.BytesIO()
+    env = Environment(stdout=io.TextIOWrapper(raw, encoding="ascii"), stderr=io.StringIO())
+    with pytest.raises(DataError) as raised:
+        write_pieces(env, iter(["place\n", "a\n" * 100_000, "深圳\n"]))
+    assert (raw.getvalue(), env.written) == (b"", False)
+    assert raised.value.lines() == ["output: cannot print Chinese text in the ascii encoding; "
+                                    "set PYTHONIOENCODING=utf-8 or use a UTF-8 locale such as LANG=C.UTF-8"]
+
+
+def test_write_pieces_stops_quietly_when_the_reader_has_gone():
+    class Closing(io.StringIO):
+        def write(self, text):
+            if self.tell():
+                raise BrokenPipeError
+            return super().write(text)
+
+    env = Environment(stdout=Closing(), stderr=io.StringIO())
+    with pytest.raises(typer.Exit) as raised:
+        write_pieces(env, iter(["first\n", "second\n"]))
+    assert (raised.value.exit_code, env.stdout.getvalue()) == (0, "first\n")

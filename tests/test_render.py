@@ -50,6 +50,71 @@ def test_nested_values_are_lists_in_csv_and_objects_in_json():
         {"sources": ["a", "b"], "citations": [{"source": "a", "quote": "=1"}], "_hidden": None}]
 
 
+# --- streaming: many rows are written in pieces, and the pieces are the whole output -------------
+
+def _many_rows(count):
+    """Rows with text that needs escaping, numbers, unknowns and a nested list, `count` of them."""
+    return [{"name": f"城{n}\u202e" if n % 7 == 0 else f"=城{n}", "value": Decimal(n) / 4 if n % 3 else None,
+             "note": ["a", "b\x1b"] if n % 2 else "一\n二"} for n in range(count)]
+
+
+MANY = [Column("name", "名称"), Column("value", "数值", "number"), Column("note", "备注")]
+
+
+def test_csv_of_many_rows_comes_in_pieces_that_join_to_the_whole_table():
+    from cityai_cli.render import chunks
+    from cityai_cli.render.csv_format import cell
+
+    rows = _many_rows(10_000)
+    pieces = list(chunks(report(Table("t", "T", MANY, rows)), "csv"))
+    out = io.StringIO()  # the output as it was made before it streamed: one writer, every row at once
+    csv.writer(out, lineterminator="\r\n").writerows(
+        [["name", "value", "note"]] + [[cell(row[c.key], c.kind) for c in MANY] for row in rows])
+    assert len(pieces) > 2 and "".join(pieces) == out.getvalue()
+    assert pieces[0] == "name,value,note\r\n"  # the header first: what --citations refuses comes before it
+
+
+def test_json_of_many_rows_comes_in_pieces_that_join_to_json_dumps_of_the_whole():
+    from cityai_cli.render import chunks
+    from cityai_cli.render.json_format import _plain
+
+    rows = _many_rows(10_000)
+    pieces = list(chunks(report(Table("t", "T", MANY, rows)), "json"))
+    records = [{c.key: c.get(row) for c in MANY} for row in rows]
+    whole = json.dumps(records, ensure_ascii=False, indent=2, default=_plain) + "\n"
+    assert len(pieces) > 2
+    assert "".join(pieces) == whole.replace("\u202e", "\\u202e")  # json.dumps keeps it raw; cityai never
+    assert json.loads("".join(pieces)) == json.loads(whole)
+
+
+@pytest.mark.parametrize("sizes", [(3, 0, 2), (0,), (), (2,)])
+def test_json_of_several_tables_is_json_dumps_of_the_object(sizes):
+    from cityai_cli.render.json_format import _plain
+
+    tables = [Table(f"t{n}", "T", MANY, _many_rows(size)) for n, size in enumerate(sizes)]
+    both = Report(tables)
+    both.single = False  # a command of several tables (show) keeps its object shape with one or none
+    data = {table.name: [{c.key: c.get(row) for c in MANY} for row in table.rows] for table in tables}
+    expected = json.dumps(data, ensure_ascii=False, indent=2, default=_plain).replace("\u202e", "\\u202e")
+    assert render(both, "json") == expected + "\n"
+
+
+def test_markdown_of_many_rows_comes_in_pieces():
+    from cityai_cli.render import chunks
+
+    tables = [Table("t", "T", MANY, _many_rows(5_000)), Table("u", "U", MANY, [])]
+    pieces = list(chunks(report(*tables), "markdown"))
+    lines = "".join(pieces).split("\n")
+    assert len(pieces) > 2 and lines[:3] == ["### T", "", "| 名称 | 数值 | 备注 |"]
+    assert lines[5004:] == ["", "### U", "", "_(none)_", ""]
+
+
+def test_the_terminal_table_is_one_piece():
+    from cityai_cli.render import chunks
+
+    assert len(list(chunks(report(Table("t", "T", MANY, _many_rows(300))), "table", Options(width=80)))) == 1
+
+
 def test_json_numbers_are_numbers_and_unknown_is_null():
     data = json.loads(render(report(Table("t", "T", COLUMNS, ROWS)), "json"))
     assert data[0]["value"] == -5 and data[1]["value"] is None

@@ -56,6 +56,7 @@ class Environment:
     layers: List[Path] = field(default_factory=list)  # --with given before the command name
     output: OutputOptions = field(default_factory=OutputOptions)
     opened: List[Any] = field(default_factory=list)  # the bases the running command has loaded
+    written: bool = False  # the running command has begun writing its output to stdout
 
     def say(self, message: str) -> None:
         """A line on stderr (a message, or a summary that must not mix with machine output)."""

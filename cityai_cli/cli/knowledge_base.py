@@ -30,6 +30,7 @@ from .shell import (
     parse_date,
     path_of,
     write,
+    write_pieces,
 )
 
 sources_app = App(
@@ -309,9 +310,9 @@ def validate_command(
             typer.echo(row["problem"], file=env.stdout)
     else:
         # lazy: only the command that runs imports what it uses (start-up)
-        from ..render import Options, render
+        from ..render import Options, chunks, joined
 
-        write(env, render(report, format.value, Options()))
+        write_pieces(env, joined(chunks(report, format.value, Options())))
     typer.echo(summary, file=env.stdout if format in (None, Format.table) else env.stderr)
     if not ok:
         raise typer.Exit(EXIT_DATA)

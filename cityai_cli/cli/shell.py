@@ -7,14 +7,16 @@ Errors never escape as tracebacks: `UsageError` exits 2, `DataError` exits 1, ea
 called from shells and loops.
 """
 
+import codecs
 import contextlib
 import functools
 import inspect
 import os
 import shutil
 from enum import Enum
+from itertools import chain
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Annotated, Any, Callable, List, Optional, Union
+from typing import IO, TYPE_CHECKING, Annotated, Any, Callable, Iterable, List, Optional, Union
 
 import typer
 
@@ -266,7 +268,8 @@ def handle_errors(command: Callable) -> Callable:
 
     A compiled cache can decode and still hold what no validated base does (a damaged or edited
     file): a command that fails on one is run once more, from the knowledge-base files, after the
-    cache it read is discarded (`store.discard_cache`). A failure of the second run is a failure."""
+    cache it read is discarded (`store.discard_cache`). A failure of the second run is a failure,
+    and so is one after part of the output was written (a second run would write it again)."""
     signature = inspect.signature(command)
     own = list(signature.parameters.values())[1:]  # the Environment is passed, never parsed
     wants_context = "ctx" in signature.parameters
@@ -275,12 +278,15 @@ def handle_errors(command: Callable) -> Callable:
     def wrapper(*args, **kwargs):
         env = environment(kwargs["ctx"] if wants_context else kwargs.pop("ctx"))
         env.opened = []
+        env.written = False
         try:
             try:
                 return command(env, *args, **kwargs)
             except Exception as error:
                 if not _discard_caches(env, error):
                     raise
+                if env.written:  # output is written as it is rendered: a second run would repeat it
+                    raise DataError([Problem("output", _CUT_SHORT)]) from None
             return command(env, *args, **kwargs)
         except (UsageError, DataError) as error:
             raise typer.Exit(report(env, error, kwargs.get("lang"))) from None
@@ -290,6 +296,9 @@ def handle_errors(command: Callable) -> Callable:
     wrapper.__signature__ = signature.replace(parameters=own)  # type: ignore[attr-defined]
     wrapper.__annotations__ = {**{k: v for k, v in command.__annotations__.items() if k != "env"}, "ctx": typer.Context}
     return wrapper
+
+
+_CUT_SHORT = "stopped part-way: the compiled cache could not be read and has been discarded; run the command again"
 
 
 def report(env: Environment, error: Union[UsageError, DataError], lang: Any = None) -> int:
@@ -392,10 +401,10 @@ def emit(
     primary: int = 0,
     all_rows: bool = False,
 ) -> None:
-    """View in the chosen language, render in the chosen (or implied) format, write in one piece.
+    """View in the chosen language, render in the chosen (or implied) format, write as it is rendered.
     all_rows: the terminal table lists records without data as rows (machine formats always do)."""
     # lazy: only the command that runs imports what it uses (start-up)
-    from ..render import Options, render
+    from ..render import Options, chunks, joined, render
     from ..view import view
 
     is_tty = env.stdout.isatty()
@@ -422,10 +431,14 @@ def emit(
     pictures = [(kind, path) for kind, path in (("svg", output.svg), ("html", output.html)) if path is not None]
     check_pictures(loaded, [path for _, path in pictures], output.force)
     options = Options(width=width, color=color, chart=chart, all_rows=all_rows, citations=output.citations)
-    text = render(report, chosen, options)
-    for kind, path in pictures:  # written once every option has been checked and the output made
+    # The output is written piece by piece as it is rendered (100,000 rows are never one string);
+    # the first piece (CSV: the header and the first rows) is made before anything is written, so
+    # that what a renderer refuses stops the command with no output and no picture.
+    pieces = joined(chunks(report, chosen, options))
+    first = next(pieces, "")
+    for kind, path in pictures:  # written once every option has been checked and the output begun
         save(path, render(report, "table", Options(width=width, chart=chart, record=kind, all_rows=all_rows)))
-    write(env, ("\ufeff" if output.bom else "") + text)
+    write_pieces(env, chain([("\ufeff" if output.bom else "") + first], pieces))
 
 
 def check_pictures(loaded: "Loaded", paths: List[Path], force: bool) -> None:
@@ -470,7 +483,42 @@ def save(path: Path, text: str) -> None:
 
 
 def write(env: Environment, text: str) -> None:
+    write_pieces(env, [text])
+
+
+def write_pieces(env: Environment, pieces: Iterable[str]) -> None:
+    """Write the output piece by piece, each checked against stdout's encoding before it is
+    written. An encoding that cannot print every character has the whole output checked before
+    anything is written (one message, never half an output); a closed pipe ends the command quietly."""
     encoding = getattr(env.stdout, "encoding", None) or "utf-8"
+    if not _prints_everything(encoding):
+        pieces = ["".join(pieces)]
+    try:
+        for piece in pieces:
+            _check_encoding(piece, encoding)
+            env.written = True
+            env.stdout.write(piece)
+        env.stdout.flush()
+    except BrokenPipeError:
+        # The reader (e.g. `head -1`) has gone: stop quietly, and keep Python's own final
+        # flush of stdout from raising again at exit.
+        discard_stdout(env.stdout)
+        raise typer.Exit(0) from None
+    except OSError as error:  # a full disk (> /dev/full), an I/O error
+        discard_stdout(env.stdout)
+        raise DataError([Problem("output", f"cannot write: {error.strerror or error}")]) from None
+
+
+def _prints_everything(encoding: str) -> bool:
+    """Whether `encoding` is one of Unicode's own (or GB 18030, which maps all of it)."""
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return False
+    return name.startswith("utf") or name == "gb18030"
+
+
+def _check_encoding(text: str, encoding: str) -> None:
     try:
         text.encode(encoding)
     except UnicodeEncodeError:
@@ -483,17 +531,6 @@ def write(env: Environment, text: str) -> None:
                 )
             ]
         ) from None
-    try:
-        env.stdout.write(text)
-        env.stdout.flush()
-    except BrokenPipeError:
-        # The reader (e.g. `head -1`) has gone: stop quietly, and keep Python's own final
-        # flush of stdout from raising again at exit.
-        discard_stdout(env.stdout)
-        raise typer.Exit(0) from None
-    except OSError as error:  # a full disk (> /dev/full), an I/O error
-        discard_stdout(env.stdout)
-        raise DataError([Problem("output", f"cannot write: {error.strerror or error}")]) from None
 
 
 def discard_stdout(stdout: IO[str]) -> None:

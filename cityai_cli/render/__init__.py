@@ -1,14 +1,16 @@
-"""One renderer per output format, behind one interface: `render(report, options) -> str`.
+"""One renderer per output format, behind one interface (`Renderer`): `chunks(report, options)`
+yields the output as pieces of text, which the shell writes as they come (cli/shell.py `write`),
+so that 100,000 rows of CSV or JSON are never one string; `render` joins them (tests, the API).
 
-Renderers are imported only when chosen, so `--format csv` never pays for importing Rich.
-Rendering to a string (not straight to stdout) means an encoding failure is caught before any
-partial output is written.
+Renderers are imported only when chosen, so `--format csv` never pays for importing Rich. A
+renderer checks what it can refuse (a usage error) before its first piece, so that an error is
+raised before any output is written; the terminal table is one piece (its widths need every row).
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Optional
+from typing import Iterable, Iterator, List, Optional, Protocol, cast
 
 from ..core.report import Report
 from ..core.slots import Frozen, _set
@@ -50,8 +52,37 @@ class Options(Frozen):
 DEFAULT_OPTIONS = Options()  # immutable, so one shared default is safe
 
 
-def render(report: Report, fmt: str, options: Options = DEFAULT_OPTIONS) -> str:
+class Renderer(Protocol):
+    """What every format module (`<format>_format.py`) provides."""
+
+    def chunks(self, report: Report, options: Options) -> Iterator[str]: ...
+
+
+def chunks(report: Report, fmt: str, options: Options = DEFAULT_OPTIONS) -> Iterator[str]:
+    """The output of `report` in `fmt`, piece by piece (the registry: one module per format)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
-    module = importlib.import_module(f".{fmt}_format", __name__)
-    return module.render(report, options)
+    module = cast(Renderer, importlib.import_module(f".{fmt}_format", __name__))
+    return module.chunks(report, options)
+
+
+def render(report: Report, fmt: str, options: Options = DEFAULT_OPTIONS) -> str:
+    """The whole output as one string."""
+    return "".join(chunks(report, fmt, options))
+
+
+CHUNK_CHARACTERS = 1 << 16  # a piece of output: large enough that writes are few, small beside the rows
+
+
+def joined(pieces: Iterable[str], size: int = CHUNK_CHARACTERS) -> Iterator[str]:
+    """Small pieces (a row, a record) joined into pieces of about `size` characters."""
+    held: List[str] = []
+    length = 0
+    for piece in pieces:
+        held.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(held)
+            held, length = [], 0
+    if held:
+        yield "".join(held)

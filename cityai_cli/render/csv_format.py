@@ -15,7 +15,8 @@ import csv
 import io
 import json
 from decimal import Decimal
-from typing import Any, Callable, List, Optional, Tuple
+from itertools import islice
+from typing import Any, Callable, Iterable, Iterator, List, Optional, Tuple
 
 from ..core.errors import UsageError
 from ..core.figures.dates import span
@@ -27,27 +28,41 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CITATION_FIELDS = ("source", "quote", "value", "note")
 
 
-def render(report: Report, options) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+def chunks(report: Report, options) -> Iterator[str]:
+    """The header, then the rows in pieces of _CHUNK rows (a refused --citations is raised first)."""
     # One rectangular table per file: a command with several tables writes its primary one
     # (show: the facts; its policies and programmes have their own commands).
     table = report.tables[report.primary]
-    rows = table.rows
+    rows: Iterable[dict] = table.rows
     fields = [field for column in table.columns for field in tidy_fields(column)]
     if options.citations:
-        fields, rows = _per_citation(fields, rows)
+        fields, rows = _per_citation(fields, table.rows)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([text_cell(header) for header, _, _ in fields])
+    yield _taken(out)
     # Column by column (a 3,000-row table has ~100,000 cells); text, most cells, is looked up in
-    # text_cell's memo directly, anything else goes through cell(). In chunks of rows, so that
-    # the cells of a long table (conflicts at scale: 100,000 rows) are never all held at once.
-    for start in range(0, len(rows), _CHUNK):
-        chunk = rows[start : start + _CHUNK]
+    # text_cell's memo directly, anything else goes through cell(). In chunks of rows, written as
+    # they are made, so that the cells and text of a long table (conflicts at scale: 100,000
+    # rows) are never all held at once.
+    pending = iter(rows)
+    while True:
+        chunk = list(islice(pending, _CHUNK))
+        if not chunk:
+            return
         writer.writerows(zip(*[_cells([get(row) for row in chunk], kind) for _, get, kind in fields]))
-    return out.getvalue()
+        yield _taken(out)
 
 
 _CHUNK = 4096
+
+
+def _taken(out: io.StringIO) -> str:
+    """What `out` holds, and `out` emptied for the next piece."""
+    text = out.getvalue()
+    out.seek(0)
+    out.truncate()
+    return text
 
 
 Field = Tuple[str, Callable[[dict], Any], str]  # (header, the value of a row, kind)
@@ -91,16 +106,16 @@ def _day(date: Optional[str], part: int) -> Optional[str]:
         return date if part else None
 
 
-def _per_citation(fields: List[Field], rows: list) -> Tuple[List[Field], list]:
+def _per_citation(fields: List[Field], rows: list) -> Tuple[List[Field], Iterator[dict]]:
     """One row per citation: the row's fields, then the citation's (citation_source …); a row
-    without citations once, with empty citation cells."""
+    without citations once, with empty citation cells. The rows are made as they are written."""
     if not any(header == "citation_count" for header, _, _ in fields):
         raise UsageError("--citations: this table has no citations column (with compare or list, add --long)")
     kept = [field for field in fields if field[0] != "citation_count"]
     extra: List[Field] = [(f"citation_{name}", itemgetter_of(name), "text") for name in _CITATION_FIELDS]
     # a row without citations (a place without the figure) stays, its citation cells empty
     none: Tuple[dict, ...] = ({},)
-    split = [{**row, "_citation": c} for row in rows for c in row.get("citations") or none]
+    split = ({**row, "_citation": c} for row in rows for c in row.get("citations") or none)
     return kept + extra, split
 
 

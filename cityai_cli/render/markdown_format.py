@@ -7,8 +7,10 @@ escaped for Markdown.
 
 from __future__ import annotations
 
+from typing import Iterator
+
 from ..core.report import Report
-from . import printable
+from . import joined, printable
 
 
 def _escape(text: str) -> str:
@@ -25,18 +27,19 @@ def _escape(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", "<br>").replace("](", "]\\(")
 
 
-def render(report: Report, options) -> str:
-    parts = []
-    for table in report.tables:
+def chunks(report: Report, options) -> Iterator[str]:
+    """Each table: its title, a blank line, its header and rows; a blank line between tables."""
+    return joined(_pieces(report))
+
+
+def _pieces(report: Report) -> Iterator[str]:
+    for position, table in enumerate(report.tables):
         columns = [column for column in table.columns if column.in_table]
-        parts.append(f"### {_escape(table.title)}\n")
+        yield f"{chr(10) if position else ''}### {_escape(table.title)}\n\n"
         if not table.rows:
-            parts.append(f"_{_escape(table.empty)}_\n")
+            yield f"_{_escape(table.empty)}_\n"
             continue
-        lines = [
-            "| " + " | ".join(_escape(column.header) for column in columns) + " |",
-            "|" + "|".join("---:" if column.kind == "number" else "---" for column in columns) + "|",
-        ]
-        lines += ["| " + " | ".join(_escape(column.show(row)) for column in columns) + " |" for row in table.rows]
-        parts.append("\n".join(lines) + "\n")
-    return "\n".join(parts)
+        yield "| " + " | ".join(_escape(column.header) for column in columns) + " |\n"
+        yield "|" + "|".join("---:" if column.kind == "number" else "---" for column in columns) + "|\n"
+        for row in table.rows:
+            yield "| " + " | ".join(_escape(column.show(row)) for column in columns) + " |\n"

@@ -7,7 +7,7 @@ import io
 import re
 from collections import Counter
 from decimal import Decimal
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, Iterator, List, Optional, Tuple
 
 from rich import box
 from rich.cells import cell_len
@@ -31,7 +31,12 @@ NARROW = 60
 _HEIGHT = 25
 
 
-def render(report: Report, options) -> str:
+def chunks(report: Report, options) -> Iterator[str]:
+    """One piece: the column widths are laid out over every row (and a picture is one page)."""
+    yield _whole(report, options)
+
+
+def _whole(report: Report, options) -> str:
     out = io.StringIO()
     width = options.width or 100
     recording = bool(options.record)
