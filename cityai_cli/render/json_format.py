@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from itertools import chain
-from typing import Iterator, List
+from typing import Any, Dict, Iterator
 
 from ..core.report import Report, Table
 from ..core.text import CONTROL_IN_VALUE
@@ -25,16 +25,18 @@ def _plain(value):
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
-# What json.dumps(data, ensure_ascii=False, indent=2, default=_plain) writes, for one record.
-_ENCODE = json.JSONEncoder(ensure_ascii=False, indent=2, default=_plain).encode
-
-
 def chunks(report: Report, options) -> Iterator[str]:
-    """What json.dumps(data, indent=2) writes for the whole report, made record by record: a
-    record's document with its lines indented by its depth is what json.dumps writes for it in the
-    list (a JSON string holds no raw line break: every line break is the layout's)."""
-    pieces = _list(report.tables[0], "") if report.single else _object(report.tables)
-    for chunk in joined(chain(pieces, ["\n"])):
+    """What json.dumps(data, ensure_ascii=False, indent=2) writes for the report, in pieces as the
+    records are made (`_Records`)."""
+    if report.single:
+        data: Any = _Records(report.tables[0])
+    else:
+        data = {table.name: _Records(table) for table in report.tables}
+    # iterencode, never json.dumps: one encoding of the whole output, yielded as it goes. (Encoding
+    # record by record would build the encoder's closures, which refer to each other, once per
+    # record: only the cyclic collector frees them, and cityai runs without it, __main__.py.)
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=2, default=_plain)
+    for chunk in joined(chain(encoder.iterencode(data), ["\n"])):
         # Outside strings JSON is ASCII punctuation and blanks, so every such character is in a
         # string. json.dumps of the one character writes \uXXXX, or a surrogate pair beyond the
         # BMP (U+E0100, a variation selector, is \udb40\udd00: "\ue0100" would decode as another
@@ -42,21 +44,17 @@ def chunks(report: Report, options) -> Iterator[str]:
         yield CONTROL_IN_VALUE.sub(lambda match: json.dumps(match.group(0))[1:-1], chunk)
 
 
-def _list(table: Table, indent: str) -> Iterator[str]:
-    """A table as a JSON list of records whose brackets are at `indent`."""
-    inner = "\n" + indent + "  "
-    columns = table.columns
-    empty = True
-    for row in table.rows:
-        record = {column.key: column.get(row) for column in columns}
-        yield ("[" if empty else ",") + inner + _ENCODE(record).replace("\n", inner)
-        empty = False
-    yield "[]" if empty else "\n" + indent + "]"
+class _Records(list):
+    """A table's records, each made when the encoder reaches it: json writes any list (by
+    isinstance) by iterating it, so a long table's records are never all held at once."""
 
+    def __init__(self, table: Table) -> None:
+        super().__init__()
+        self._table = table
 
-def _object(tables: List[Table]) -> Iterator[str]:
-    """The tables as one JSON object of lists, keyed by table name."""
-    for position, table in enumerate(tables):
-        yield ("{" if position == 0 else ",") + "\n  " + _ENCODE(table.name) + ": "
-        yield from _list(table, "  ")
-    yield "\n}" if tables else "{}"
+    def __bool__(self) -> bool:  # the encoder writes [] for an empty list
+        return bool(self._table.rows)
+
+    def __iter__(self) -> Iterator[Dict[str, Any]]:
+        columns = self._table.columns
+        return ({column.key: column.get(row) for column in columns} for row in self._table.rows)
