@@ -9,9 +9,11 @@ conflict group; every figure contradicts every other: the worst case, n(n-1)/2 p
 Case `many`: 100,000 facts over 2,000 groups (500 places × 4 years × 50 figures).
 
 Each case writes a base with benchmarks/generate.py's definitions, builds the cache once (cold,
-measured), then measures warm `rank --by 企业数` and `conflicts` (in `--format`, to /dev/null): wall
-seconds and peak resident memory of the child process (bench.run). The targets: seconds, under
-500 MB. To compare with another checkout, run the script with PYTHONPATH=<its root>.
+measured), then measures warm `rank --by 企业数`, `conflicts` and `cite 城0 ai_enterprises` (every
+citation of one place's figure), in `--format`, to /dev/null: wall seconds and peak resident memory
+of the child process (bench.run). The targets: seconds, under 500 MB. The children are the `cityai`
+beside the Python that runs the script: to compare with another checkout, run the script with the
+Python of a virtual environment that has that checkout installed.
 """
 
 from __future__ import annotations
@@ -75,6 +77,7 @@ def measure(folder: Path, label: str, fmt: str) -> None:
         ("warm rank", [*CITYAI, "rank", "--by", "企业数", "-f", fmt, *data]),
         ("warm conflicts", [*CITYAI, "conflicts", "-f", fmt, *data]),
         ("warm conflicts --all", [*CITYAI, "conflicts", "--all", "-f", fmt, *data]),
+        ("warm cite (one place)", [*CITYAI, "cite", "城0", "ai_enterprises", "-f", fmt, *data]),
     ):
         seconds, peak, code, _ = run(argv, env)
         if code != 0:

@@ -401,6 +401,16 @@ def test_targets_filters(cli):
     assert places("丁") == []
 
 
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_conflicts_written_as_made_or_from_a_list_are_the_same(cli, contradicting, tmp_path, fmt):
+    # With a picture, the rows are a list (the terminal table lays them out); without, made as written.
+    for more in ([], ["--all"]):
+        streamed = cli("conflicts", *more, "-f", fmt, "--data", str(contradicting))
+        listed = cli("conflicts", *more, "-f", fmt, "--data", str(contradicting), "--svg", str(tmp_path / f"{len(more)}.svg"))
+        assert (streamed.code, listed.code) == (0, 0) and streamed.stdout == listed.stdout
+        assert "2600家" in streamed.stdout
+
+
 def test_conflicts_exact(cli, contradicting):
     def found(*args, data=MINI):
         return [(r["place"], r["metric"], r["kind"], r["scope"], r["a_text"], r["a_sources"], r["b_text"],

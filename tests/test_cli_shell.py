@@ -69,3 +69,17 @@ def test_write_pieces_stops_quietly_when_the_reader_has_gone():
     with pytest.raises(typer.Exit) as raised:
         write_pieces(env, iter(["first\n", "second\n"]))
     assert (raised.value.exit_code, env.stdout.getvalue()) == (0, "first\n")
+
+
+def test_rows_are_made_as_they_are_written_for_csv_and_json_without_a_picture():
+    from pathlib import Path
+
+    from cityai_cli.cli.context import OutputOptions
+    from cityai_cli.cli.shell import Format, streamed
+
+    env = Environment(stdout=io.StringIO(), stderr=io.StringIO())  # not a terminal: CSV is implied
+    formats = (None, Format.csv, Format.json, Format.table, Format.markdown)
+    assert [streamed(env, fmt) for fmt in formats] == [True, True, True, False, False]
+    for picture in ({"svg": Path("x.svg")}, {"html": Path("x.html")}):
+        env.output = OutputOptions(**picture)
+        assert streamed(env, Format.csv) is streamed(env, Format.json) is False

@@ -44,6 +44,19 @@ def test_consistent_variants_only_when_asked(mini):
     assert list_conflicts(mini.base, everything=True).meta == {"places": None, "all": True}
 
 
+def test_streamed_rows_are_made_each_time_they_are_iterated_and_equal_the_list(mini, contradicting):
+    from cityai_cli.core.base.load import load
+    from cityai_cli.core.query.common import Rows
+
+    for base, everything in ((load(contradicting).base, False), (mini.base, True)):
+        listed = list_conflicts(base, everything=everything)
+        streamed = list_conflicts(base, everything=everything, streamed=True)
+        assert isinstance(streamed.rows, Rows) and isinstance(listed.rows, list)
+        assert list(streamed.rows) == list(streamed.rows) == listed.rows != []
+        assert streamed.meta == listed.meta and bool(streamed.rows)
+    assert not list_conflicts(mini.base, streamed=True).rows  # mini's two figures agree
+
+
 def test_targets_say_met_where_a_ratio_means_nothing(mini):
     rows = {r["place"]: r for r in list_targets(mini.base).rows}
     # 甲: 30EFLOPS against 突破100EFLOPS, same scope; 乙: the actual is of another scope

@@ -444,3 +444,18 @@ def test_targets_show_met_where_a_ratio_means_nothing(mini):
     for lang, word_ in (("zh", "未达成"), ("en", "not yet met")):
         text = render(view(base, list_targets(base, ["甲"]), lang), "markdown", Options())
         assert text.rstrip().endswith(f"| {word_} |"), text
+
+
+def test_the_conflicts_view_leaves_rows_made_as_they_are_written_unmade(mini):
+    # CSV and JSON print no title and no legend: nothing counts the rows before they are written.
+    from cityai_cli.core.query.common import Result, Rows
+
+    made = []
+
+    def make():
+        made.append(1)
+        return iter([])
+
+    rows = Rows(make)
+    report = view(mini.base, Result("conflicts", rows, {"places": None, "all": True}), "zh")
+    assert (made, report.tables[0].rows, report.tables[0].caption) == ([], rows, "")

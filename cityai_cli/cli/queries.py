@@ -31,6 +31,7 @@ from .shell import (
     parse_date,
     resolve_places,
     resolve_region,
+    streamed,
 )
 
 # The comparison window (rules.WINDOW_MONTHS): a literal here, so that --help needs no import of rules.
@@ -384,7 +385,7 @@ def conflicts_command(
 
     loaded = load(env, data, with_)
     names = resolve_places(loaded, places) if places else None
-    emit(env, loaded, list_conflicts(loaded.base, names, all_), format, lang)
+    emit(env, loaded, list_conflicts(loaded.base, names, all_, streamed(env, format)), format, lang)
 
 
 @app.command("policies")

@@ -411,7 +411,7 @@ def emit(
     output = env.output
     if chart and fmt is not None and fmt is not Format.table:
         raise UsageError(f"--chart draws bars in the terminal table; it cannot be combined with --format {fmt.value}")
-    chosen = fmt.value if fmt else ("table" if is_tty or chart else "csv")
+    chosen = chosen_format(env, fmt, chart)
     # no-color.org; and a terminal that says it is dumb gets no escapes (as ls and git do)
     color = is_tty and os.environ.get("NO_COLOR", "") == "" and os.environ.get("TERM") != "dumb" and chosen == "table"
     # A terminal narrower than MIN_WIDTH (or COLUMNS=5) gets the narrowest layout that keeps
@@ -439,6 +439,19 @@ def emit(
     for kind, path in pictures:  # written once every option has been checked and the output begun
         save(path, render(report, "table", Options(width=width, chart=chart, record=kind, all_rows=all_rows)))
     write_pieces(env, chain([("\ufeff" if output.bom else "") + first], pieces))
+
+
+def chosen_format(env: Environment, fmt: Optional[Format], chart: bool = False) -> str:
+    """The format written: --format when given, else the table on a terminal (and for --chart),
+    CSV when piped."""
+    return fmt.value if fmt else ("table" if env.stdout.isatty() or chart else "csv")
+
+
+def streamed(env: Environment, fmt: Optional[Format]) -> bool:
+    """Whether a command may make its rows as they are written (`common.Rows`): CSV or JSON, and
+    no --svg or --html (a picture is the terminal table, laid out over every row)."""
+    output = env.output
+    return chosen_format(env, fmt) in ("csv", "json") and output.svg is None and output.html is None
 
 
 def check_pictures(loaded: "Loaded", paths: List[Path], force: bool) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from itertools import chain
-from typing import Any, Dict, Iterator
+from typing import Any, Dict, Iterator, Optional
 
 from ..core.report import Report, Table
 from ..core.text import CONTROL_IN_VALUE
@@ -46,15 +46,22 @@ def chunks(report: Report, options) -> Iterator[str]:
 
 class _Records(list):
     """A table's records, each made when the encoder reaches it: json writes any list (by
-    isinstance) by iterating it, so a long table's records are never all held at once."""
+    isinstance) by iterating it, so a long table's records are never all held at once. The
+    encoder asks whether the list is empty, then iterates it: the rows are gone through once
+    (rows made as they are iterated, `common.Rows`, are made once)."""
 
     def __init__(self, table: Table) -> None:
         super().__init__()
         self._table = table
+        self._pending: Optional[Iterator[Dict[str, Any]]] = None
 
-    def __bool__(self) -> bool:  # the encoder writes [] for an empty list
-        return bool(self._table.rows)
+    def __bool__(self) -> bool:
+        rows = iter(self._table.rows)
+        first = next(rows, None)
+        self._pending = None if first is None else chain([first], rows)
+        return first is not None
 
     def __iter__(self) -> Iterator[Dict[str, Any]]:
+        rows, self._pending = self._pending or iter(self._table.rows), None
         columns = self._table.columns
-        return ({column.key: column.get(row) for column in columns} for row in self._table.rows)
+        return ({column.key: column.get(row) for column in columns} for row in rows)

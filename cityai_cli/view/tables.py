@@ -327,6 +327,9 @@ def conflicts_table(base: Base, result, lang: str) -> List[Table]:
             ),
         )
     )
+    if not isinstance(result.rows, list):
+        # Rows made as they are written (CSV, JSON: no title, no legend): never counted here.
+        return [_table("conflicts", "", columns, result.rows, lang)]
     contradictions = sum(r["relation"] == "contradiction" for r in result.rows)
     title = word(lang, "t.conflicts", n=contradictions)
     if result.meta.get("all"):

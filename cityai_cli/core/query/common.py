@@ -8,7 +8,7 @@ only write the columns a view declares, so such keys never reach CSV or JSON.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional
 
 from ..facts import Base
 from ..figures.quantity import Quantity
@@ -28,6 +28,22 @@ MACHINE_UNITS = {
     "number": "number",
     "member": "member",
 }
+
+
+class Rows:
+    """A result's rows made anew each time they are iterated, never all held at once: for output
+    written as it is made (CSV, JSON). Iterable and true when there is a row; no len, no index."""
+
+    __slots__ = ("_make",)
+
+    def __init__(self, make: Callable[[], Iterator[Record]]):
+        self._make = make
+
+    def __iter__(self) -> Iterator[Record]:
+        return self._make()
+
+    def __bool__(self) -> bool:
+        return any(True for _ in self._make())
 
 
 class Result:

@@ -6,34 +6,53 @@ after the contradictions. Rows grow with the facts, never with their pairs."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Dict, List, Optional
+from typing import Dict, Iterator, List, Optional, cast
 
 from ..facts import Base
 from ..figures.rules import conflicts, variants
 from ..records import Fact
-from .common import MACHINE_UNITS, Record, Result, citation_records
+from .common import MACHINE_UNITS, Record, Result, Rows, citation_records
 
 
-def list_conflicts(base: Base, places: Optional[List[str]] = None, everything: bool = False) -> Result:
+def list_conflicts(
+    base: Base, places: Optional[List[str]] = None, everything: bool = False, streamed: bool = False
+) -> Result:
+    """streamed: the rows are `Rows`, made as they are written (CSV, JSON), not a list. The facts
+    are read here either way, so that a cache that cannot be read fails before any output."""
+
     def wanted(facts: List[Fact]) -> List[Fact]:
         return [f for f in facts if not places or f.place in places]
 
-    # A fact is in up to two rows: its fields are built once, and the rows share them.
+    contradicting = wanted(base.conflicting_facts())
+    # Variants need every fact of a group (the cache marks only contradicted ones): all are read,
+    # and only when asked for.
+    every = wanted(base.facts) if everything else []
+    meta = {"places": places, "all": everything}
+    if streamed:
+        # Rows is iterable, not a list: only the machine renderers, which iterate, are given one.
+        return Result("conflicts", cast(List[Record], Rows(lambda: _rows(contradicting, every, False))), meta)
+    return Result("conflicts", list(_rows(contradicting, every, True)), meta)
+
+
+def _rows(contradicting: List[Fact], every: List[Fact], shared: bool) -> Iterator[Record]:
+    """The contradictions, then the consistent variants among `every` fact. A fact is in up to
+    two rows: `shared`, its fields are built once and both rows hold them (rows kept as a list);
+    else each row builds its own (rows written as they are made, then dropped)."""
     sides: Dict[int, tuple] = {}
     dates: Dict[str, str] = {}  # a date's text, one string for the many facts of a year
 
-    def row(a: Fact, b: Fact, relation: str) -> Record:
-        for fact in (a, b):
-            if id(fact) not in sides:
-                sides[id(fact)] = _side(fact, dates.setdefault(fact.date, str(fact.date)))  # type: ignore[arg-type]
-        return _row(a, b, relation, sides[id(a)], sides[id(b)])
+    def side(fact: Fact) -> tuple:
+        found = sides.get(id(fact))
+        if found is None:
+            found = _side(fact, dates.setdefault(fact.date, str(fact.date)))  # type: ignore[arg-type]
+            if shared:
+                sides[id(fact)] = found
+        return found
 
-    rows = [row(a, b, "contradiction") for a, b in conflicts(wanted(base.conflicting_facts()))]
-    # Variants need every fact of a group (the cache marks only contradicted ones): all are read,
-    # and only when asked for.
-    found = variants(wanted(base.facts)) if everything else []
-    rows += [row(shown, other, "consistent") for shown, other in found]
-    return Result("conflicts", rows, {"places": places, "all": everything})
+    for a, b in conflicts(contradicting):
+        yield _row(a, b, "contradiction", side(a), side(b))
+    for shown, other in variants(every) if every else ():
+        yield _row(shown, other, "consistent", side(shown), side(other))
 
 
 def _side(fact: Fact, date: str) -> tuple:
