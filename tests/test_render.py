@@ -99,6 +99,17 @@ def test_json_of_several_tables_is_json_dumps_of_the_object(sizes):
     assert render(both, "json") == expected + "\n"
 
 
+@pytest.mark.parametrize("sizes", [(3, 0, 2), (0,), (), (4,)])
+def test_json_encoded_record_by_record_is_what_one_encoding_writes(sizes):
+    # Python 3.13+ takes the first way, older ones the second: each is checked on every version.
+    from cityai_cli.render.json_format import _ENCODER, _Records, by_record
+
+    tables = [Table(f"t{n}", "T", MANY, _many_rows(size)) for n, size in enumerate(sizes)]
+    for data in ([_Records(table) for table in tables[:1]] or [_Records(Table("t", "T", MANY, []))]) + [
+            {table.name: _Records(table) for table in tables}]:
+        assert "".join(by_record(data)) == "".join(_ENCODER.iterencode(data))
+
+
 def test_markdown_of_many_rows_comes_in_pieces():
     from cityai_cli.render import chunks
 

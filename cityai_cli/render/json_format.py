@@ -10,6 +10,7 @@ C1 controls and bidi/zero-width characters raw (with ensure_ascii=False): those 
 from __future__ import annotations
 
 import json
+import sys
 from decimal import Decimal
 from itertools import chain
 from typing import Any, Dict, Iterator, Optional
@@ -32,16 +33,39 @@ def chunks(report: Report, options) -> Iterator[str]:
         data: Any = _Records(report.tables[0])
     else:
         data = {table.name: _Records(table) for table in report.tables}
-    # iterencode, never json.dumps: one encoding of the whole output, yielded as it goes. (Encoding
-    # record by record would build the encoder's closures, which refer to each other, once per
-    # record: only the cyclic collector frees them, and cityai runs without it, __main__.py.)
-    encoder = json.JSONEncoder(ensure_ascii=False, indent=2, default=_plain)
-    for chunk in joined(chain(encoder.iterencode(data), ["\n"])):
+    text = by_record(data) if _INDENTS_IN_C else _ENCODER.iterencode(data)
+    for chunk in joined(chain(text, ["\n"])):
         # Outside strings JSON is ASCII punctuation and blanks, so every such character is in a
         # string. json.dumps of the one character writes \uXXXX, or a surrogate pair beyond the
         # BMP (U+E0100, a variation selector, is \udb40\udd00: "\ue0100" would decode as another
         # text). One character at a time, so pieces can be escaped one by one.
         yield CONTROL_IN_VALUE.sub(lambda match: json.dumps(match.group(0))[1:-1], chunk)
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, indent=2, default=_plain)
+# Before Python 3.13 json encodes an indented document in Python, and each call builds closures
+# that refer to each other, which only the cyclic collector frees (cityai runs without it,
+# __main__.py): one iterencode for the whole output. From 3.13 on each record is encoded in C.
+_INDENTS_IN_C = sys.version_info >= (3, 13)
+
+
+def by_record(data: Any, indent: str = "") -> Iterator[str]:
+    """What _ENCODER.iterencode(data) writes for records or an object of them, each record
+    encoded whole and indented to its depth (a JSON string holds no raw line break: every line
+    break is the layout's)."""
+    if isinstance(data, _Records):
+        if not data:
+            yield "[]"
+            return
+        inner = "\n" + indent + "  "
+        for position, record in enumerate(data):
+            yield ("," if position else "[") + inner + _ENCODER.encode(record).replace("\n", inner)
+        yield "\n" + indent + "]"
+        return
+    for position, (name, records) in enumerate(data.items()):
+        yield ("," if position else "{") + "\n  " + _ENCODER.encode(name) + ": "
+        yield from by_record(records, "  ")
+    yield "\n}" if data else "{}"
 
 
 class _Records(list):
