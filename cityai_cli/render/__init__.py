@@ -1,5 +1,5 @@
 """One renderer per output format, behind one interface (`Renderer`): `chunks(report, options)`
-yields the output as pieces of text, which the shell writes as they come (cli/shell.py `write`),
+yields the output as pieces of text, which the shell writes as they come (shell.write_pieces),
 so that 100,000 rows of CSV or JSON are never one string; `render` joins them (tests, the API).
 
 Renderers are imported only when chosen, so `--format csv` never pays for importing Rich. A
