@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from conftest import MINI, ROOT
 from cityai_cli import api
+from conftest import MINI, ROOT
 
 
 @pytest.fixture(scope="module")

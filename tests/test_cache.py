@@ -11,7 +11,6 @@ import time
 import pytest
 
 from cityai_cli.core.cache import store
-
 from conftest import MINI, PROJECT_DATA, run_process
 
 COMMANDS = [("rank", "--by", "industry_scale"), ("rank", "--by", "ai_enterprises", "--targets"),

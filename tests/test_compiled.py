@@ -9,8 +9,8 @@ import pytest
 
 from cityai_cli.core.cache.compiled import Stored
 from cityai_cli.core.figures.dates import PartialDate
-from cityai_cli.core.records import Citation
 from cityai_cli.core.figures.quantity import Quantity, parse_figure
+from cityai_cli.core.records import Citation
 from cityai_cli.core.slots import Record
 
 

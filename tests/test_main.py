@@ -4,9 +4,9 @@ import subprocess
 import sys
 
 import pytest
-from conftest import MINI, run_process
 
 from cityai_cli.__main__ import exit_status
+from conftest import MINI, run_process
 
 M = str(MINI)
 

@@ -1,4 +1,4 @@
-"""--lang en is English throughout (issue 20): every command, run on the bundled base, shows no
+"""view/words.py: --lang en is English throughout (issue 20): every command, run on the bundled base, shows no
 Chinese character outside the fields that are Chinese in their sources (quotes, the paragraphs
 around them, policy titles and programme names) and the names a message tells the user to type."""
 import re
