@@ -89,6 +89,7 @@ def test_english_labels(cli):
     assert rows == json.loads(cli("rank", "--by", "ai_enterprises", "--data", str(MINI), "-f", "json", "--lang", "en").stdout)
 
 
+@pytest.mark.bundled
 def test_the_documented_examples_run():
     import cityai_cli.api as module
     assert doctest.testmod(module).failed == 0

@@ -40,7 +40,7 @@ def test_deleted_working_directory(tmp_path):
 
 def test_closed_pipe_is_quiet():
     """The reader has gone before anything is written: no BrokenPipeError traceback, exit 0."""
-    process = subprocess.Popen([sys.executable, "-m", "cityai_cli", "show", "深圳", "-f", "csv"],
+    process = subprocess.Popen([sys.executable, "-m", "cityai_cli", "show", "甲", "--data", M, "-f", "csv"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     process.stdout.close()
     stderr = process.stderr.read()

@@ -66,6 +66,7 @@ def test_the_written_reader_reads_as_the_loop_does():
     assert stored._reader is not None  # the later rows were read by the written reader
 
 
+@pytest.mark.bundled
 @pytest.mark.parametrize("command", [
     ("compare", "深圳", "上海", "--long", "-f", "csv"), ("list", "--long", "-f", "json"),
     ("rank", "--by", "企业数", "--citations", "-f", "csv"), ("cite", "深圳", "ai_enterprises", "-f", "json"),

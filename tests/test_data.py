@@ -15,6 +15,9 @@ from cityai_cli.core.figures.quantity import parse_figure
 from cityai_cli.core.figures.rules import conflicts
 from conftest import MINI, PROJECT_DATA, PROJECT_SEEDS
 
+# Every test here reads the bundled knowledge base or its documents (pytest -m "not bundled" skips them).
+pytestmark = pytest.mark.bundled
+
 
 @pytest.fixture(params=["project", "mini"])
 def loaded(request):

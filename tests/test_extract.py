@@ -318,6 +318,7 @@ BENCH = _benchmark()
 KB, SEED_KEYWORDS, SEED_DIMENSIONS, SEED_UNITS = BENCH.load_inputs()
 
 
+@pytest.mark.bundled
 @pytest.mark.parametrize("source_id", sorted(KB["sources"]))
 def test_every_seed_candidate_quote_is_in_its_document(source_id):
     source = KB["sources"][source_id]
@@ -354,6 +355,7 @@ HOSTILE_DOCUMENTS = {
 }
 
 
+@pytest.mark.bundled
 def test_hostile_documents_are_read_without_a_hang(tmp_path):
     """The engine on each document, in a subprocess whose generous timeout only tells a hang from a
     result (no timing is asserted): the candidates are those of a document of normal length."""

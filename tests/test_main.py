@@ -19,6 +19,7 @@ def test_exit_status_is_what_sys_exit_would_make_of_it(capsys, code, status, sai
     assert capsys.readouterr().err == said
 
 
+@pytest.mark.bundled
 @pytest.mark.parametrize("args", [
     ("list", "--level", "all", "-f", "json"),
     ("policies", "-f", "csv"),

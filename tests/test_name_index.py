@@ -8,6 +8,7 @@ from cityai_cli.core.name_index import group_index, metric_index, normalise, pla
 from conftest import MINI, assert_clean_failure, write_base
 
 
+@pytest.mark.bundled
 @pytest.mark.parametrize("typed, place", [
     ("深圳", "深圳"), ("深圳市", "深圳"), ("shenzhen", "深圳"), ("ShenZhen", "深圳"), ("Shen Zhen", "深圳"),
     ("SHENZHEN", "深圳"), ("廣州", "广州"), ("广州市", "广州"), ("Guangzhou", "广州"), ("東莞", "东莞"),
@@ -21,6 +22,7 @@ def test_resolves_every_alias_kind(project, typed, place):
     assert place_index(project.base).resolve(typed) == place
 
 
+@pytest.mark.bundled
 def test_unknown_place_suggests_the_closest(project):
     with pytest.raises(UsageError) as error:
         place_index(project.base).resolve("深川")
@@ -31,6 +33,7 @@ def test_unknown_place_suggests_the_closest(project):
     assert str(error.value) == "unknown place '深川' (did you mean: 深圳, 四川?)"
 
 
+@pytest.mark.bundled
 def test_unknown_pinyin_suggests_the_closest(project):
     with pytest.raises(UsageError) as error:
         place_index(project.base).resolve("shenzen")
@@ -45,11 +48,13 @@ def test_ambiguous_name_lists_candidates():
     assert str(error.value) == "place 'Taizhou' is ambiguous: it names 台州, 泰州; use the Chinese name"
 
 
+@pytest.mark.bundled
 @pytest.mark.parametrize("typed", ["industry_scale", "产业规模", "industry scale", "Industry Scale", "规模"])
 def test_metric_by_key_chinese_english_alias(project, typed):
     assert metric_index(project.base).resolve(typed) == "industry_scale"
 
 
+@pytest.mark.bundled
 @pytest.mark.parametrize("typed, kind", [
     ("算力券", "算力券"), ("compute voucher", "算力券"), ("suanliquan", "算力券"), ("训力券", "训力券"),
     ("training voucher", "训力券"), ("訓力券", "训力券"), ("moxingquan", "模型券"), ("corpus voucher", "语料券"),
@@ -322,6 +327,7 @@ def test_empty_place_name(cli, here, key):
     assert result.stderr == f"Error: e.toml:262: places.{key[1:-1]}: a place needs a name (the table key is empty)\n"
 
 
+@pytest.mark.bundled
 def test_unknown_place_suggests_the_closest_in_a_message(cli):
     # The bundled base: 深川 is one character off 深圳 (and 四川).
     assert_clean_failure(cli("show", "深川"), 2,

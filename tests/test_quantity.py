@@ -158,7 +158,7 @@ def test_format_number_picks_the_natural_magnitude():
 @pytest.mark.parametrize("text", ["1e30元", "第1e25", "1" + "0" * 30 + "家"])
 def test_numbers_beyond_any_real_figure_are_refused(text):
     # Found by hypothesis: 万万万亿亿 made Decimal.quantize raise InvalidOperation (now it is a
-    # malformed numeral: tests/test_hardening.py).
+    # malformed numeral: test_nonsense_chinese_numerals_are_refused).
     with pytest.raises(FigureError) as error:
         parse_figure(text)
     assert str(error.value) == f"cannot parse figure {text!r}: the number is too large (10^20 or more)"

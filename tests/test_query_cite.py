@@ -68,6 +68,7 @@ def test_cite_unknown_programme_and_missing_fact_are_usage_errors(cli):
         "Error: no programme named '算力'; cityai subsidies and cityai funds list them (did you mean: 甲市算力券?)\n")
 
 
+@pytest.mark.bundled
 def test_cite_shows_the_right_paragraph_for_every_fact_of_the_bundled_base(project):
     from cityai_cli.core.query.cite import cite_fact
     for place, metric in sorted({(f.place, f.metric) for f in project.base.facts}):

@@ -120,6 +120,7 @@ def _ink(text: str) -> Counter:
     return Counter(ch for ch in text if not ch.isspace() and not ("\u2500" <= ch <= "\u257f"))
 
 
+@pytest.mark.bundled
 @pytest.mark.parametrize("width", [40, 60, 72, 80, 100, 130, 200])
 @pytest.mark.parametrize("command", ["show", "compare", "subsidies"])
 def test_no_cell_loses_a_character_at_any_width(project, command, width):
@@ -303,6 +304,7 @@ def _bundled(project, command: str):
     }[command]()
 
 
+@pytest.mark.bundled
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("command, most", [("rank", 30), ("compare", 70), ("compare2", 50), ("subsidies", 30),
                                            ("spend", 30), ("funds", 30), ("targets", 70), ("conflicts", 30),
@@ -349,6 +351,7 @@ def _atoms(report, lang: str):
 _SWEEP = sorted(set(range(40, 201, 10)) | {59, 60, 61, 79, 80, 81, 200})
 
 
+@pytest.mark.bundled
 @pytest.mark.parametrize("command, lang", [("rank", "zh"), ("rank", "en"), ("compare", "zh"), ("compare", "en"),
                                            ("spend", "zh"), ("spend", "en"), ("targets", "zh"), ("targets", "en"),
                                            ("conflicts", "zh"), ("policies", "en"), ("cite", "zh")])
@@ -387,6 +390,7 @@ def test_no_figure_id_or_mark_is_split_at_any_width_on_the_small_base(mini, lang
             assert not [atom for atom in atoms if not any(atom in line for line in lines)], (result.name, width)
 
 
+@pytest.mark.bundled
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_rank_chart_draws_its_bars_in_the_table_at_80_columns(project, lang):
     from cityai_cli.core.query import rank
@@ -521,7 +525,7 @@ regions = ["=1+1", "正常"]
 NAME = '=HYPERLINK("http://e.vil","x")'
 
 
-# Control, bidi and zero-width characters are refused by the loader (tests/test_hardening.py);
+# Control, bidi and zero-width characters are refused by the loader (tests/test_reading.py);
 # markup and HTML must reach every output literally.
 MARKUP = r'''schema_version = 2
 
@@ -646,6 +650,7 @@ def test_no_color_when_piped():
     assert result.returncode == 0 and b"\x1b" not in result.stdout
 
 
+@pytest.mark.bundled
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("args", [
     ["list"], ["show", "深圳"], ["compare", "深圳", "上海"], ["rank", "--by", "产业规模", "--chart"],

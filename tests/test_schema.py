@@ -23,6 +23,7 @@ def test_a_schema_1_base_is_refused(cli, here):
                          "Error: old.toml:1: schema_version: Input should be 2 (got 1)\n")
 
 
+@pytest.mark.bundled
 def test_checked_in_schema_is_the_generated_one(cli):
     assert json.loads(cli("schema").stdout) == json.loads((ROOT / "data" / "cities.schema.json").read_text(encoding="utf-8"))
     assert PROJECT_DATA.read_text(encoding="utf-8").startswith("#:schema ./cities.schema.json\n")

@@ -7,6 +7,9 @@ import pytest
 
 from conftest import PROJECT_DATA, PROJECT_SEEDS
 
+# Every test here reads the bundled knowledge base or its documents (pytest -m "not bundled" skips them).
+pytestmark = pytest.mark.bundled
+
 CJK = re.compile(r"[\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 # Columns whose text is the source's own words (the machine key of each)
 CHINESE_IN_SOURCES = {"quote", "paragraph", "title", "title_source", "name", "programme", "value_as_written"}
