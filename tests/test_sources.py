@@ -4,6 +4,7 @@ import hashlib
 import json
 
 import pytest
+import tomli
 
 
 def test_sources_add_copies_the_document_and_records_its_hash(cli, own):
@@ -100,7 +101,11 @@ def test_sources_add_never_writes_through_a_link(cli, own, tmp_path_factory, pla
         (base.parent / "seeds").symlink_to(outside)
     result = cli("sources", "add", "a.txt", "--id", "x2", "--title", "t", "--publisher", "p", "--published", "2025",
                  "--with", str(base))
-    assert result.code == 1 and "symbolic link" in result.stderr and "Traceback" not in result.stderr
+    link, why = {"base_dangling": (base, "give the file it points to"),
+                 "base_to_file": (base, "give the file it points to"),
+                 "seed_dangling": (base.parent / "seeds" / "x2.txt", "give the file it points to"),
+                 "seeds_dir_link": (base.parent / "seeds", "seeds/ must be a directory of the base")}[plant]
+    assert (result.code, result.stdout, result.stderr) == (1, "", f"Error: {link}: is a symbolic link; {why}\n")
     assert sorted(p.name for p in outside.iterdir()) == ["victim.conf"]
     assert (outside / "victim.conf").read_text(encoding="utf-8") == "keep = 1\n"
 
@@ -112,6 +117,8 @@ def test_sources_add_writes_escaped_toml_that_validates(cli, own):
     assert result.code == 0
     assert 'title = "say \\"hi\\" \\\\ there"' in result.stdout
     assert cli("validate", "my.toml").code == 0
+    written = tomli.loads((own / "my.toml").read_text(encoding="utf-8"))["sources"]["q1"]
+    assert (written["title"], written["publisher"]) == ('say "hi" \\ there', "p")
 
 
 def test_sources_add_never_writes_into_the_bundled_base(cli, own):
