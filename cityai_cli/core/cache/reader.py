@@ -13,7 +13,7 @@ from decimal import InvalidOperation
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Set, Tuple
 
 from ..facts import AbstractBase, Base
-from ..records import Citation, Fact, PlaceDef, Policy, Programme, ScopeDef, Term
+from ..records import Citation, Fact, PlaceDef, Policy, Programme, ScopeDef, Term, cite_later
 from .compiled import (
     CITATIONS,
     FACTS,
@@ -146,17 +146,14 @@ class CachedBase(AbstractBase):
         return {owner: tuple(items) for owner, items in found.items()}
 
     def _facts(self, where: str, params: tuple, order: str = "f.id") -> List[Fact]:
-        """The facts matching `where`, each built once: a fact read again is the same object."""
+        """The facts matching `where`, each built once: a fact read again is the same object. Its
+        citations come in its row, decoded when first used (`records.cite_later`)."""
         known, marked, found = self._by_id, self._marked, []
-        cited: Optional[Dict[int, Tuple[Citation, ...]]] = None
-        for r in self._db.execute(
-            f"SELECT f.id, f.headline, {FACTS.select('f')} FROM facts f WHERE {where} ORDER BY {order}", params
-        ):
+        columns = f"f.id, f.headline, f.citations_json, {FACTS.select('f')}"
+        for r in self._db.execute(f"SELECT {columns} FROM facts f WHERE {where} ORDER BY {order}", params):
             fact = known.get(r[0])
             if fact is None:
-                if cited is None:  # the citations of every matching fact, in one query
-                    cited = self._citations("fact", f"JOIN facts f ON f.id = c.fact WHERE {where}", params)
-                fact = known[r[0]] = FACTS.read(r, 2, citations=cited.get(r[0], ()))
+                fact = known[r[0]] = cite_later(FACTS.read(r, 3, citations=()), r[2])
                 if r[1]:
                     marked.add(id(fact))
             found.append(fact)
