@@ -9,7 +9,7 @@ import pytest
 
 from cityai_cli.core.figures.dates import PartialDate
 from cityai_cli.core.figures.quantity import Quantity
-from cityai_cli.core.records import Citation, Fact, cite_later, citations_json, read_citations
+from cityai_cli.core.records import Citation, Fact, citations_json, cite_later, read_citations
 
 CITED = (Citation("s", "企业超2800家", "超2800家"), Citation("t", "引号\"和\\反斜杠", "", "注"))
 
