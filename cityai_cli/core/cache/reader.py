@@ -32,6 +32,11 @@ from .compiled import (
 UNREADABLE = (sqlite3.Error, ValueError, TypeError, IndexError, KeyError, InvalidOperation)
 
 
+def _every(column: str) -> str:
+    """Every citation of one kind of owner: no join (a third of the time at 3,000 programmes)."""
+    return f"WHERE c.{column} IS NOT NULL"
+
+
 class CachedBase(AbstractBase):
     """A knowledge base read from the SQLite file on demand (interface: `facts.AbstractBase`).
 
@@ -139,6 +144,8 @@ class CachedBase(AbstractBase):
 
     # -- citations, grouped by owner id
     def _citations(self, column: str, where: str, params: tuple) -> Dict[int, Tuple[Citation, ...]]:
+        """The citations of the owners `where` selects (a JOIN on the owners' table and its
+        WHERE; `_every`: every owner of that kind, read from the citations' own index)."""
         found: Dict[int, list] = {}
         sql = f"SELECT c.{column}, {CITATIONS.select('c')} FROM citations c {where} ORDER BY c.{column}, c.position"
         for r in self._db.execute(sql, params):
@@ -282,7 +289,9 @@ class CachedBase(AbstractBase):
     def _read_policies(self, place: Optional[str] = None) -> List[Policy]:
         """Every policy, or one place's (curated order either way)."""
         where, params = ("WHERE p.place = ?", (place,)) if place is not None else ("", ())
-        cited = self._citations("policy", f"JOIN policies p ON p.id = c.policy {where or 'WHERE 1'}", params)
+        cited = self._citations(
+            "policy", f"JOIN policies p ON p.id = c.policy {where}" if where else _every("policy"), params
+        )
         sql = f"SELECT p.id, {POLICIES.select('p')} FROM policies p {where} ORDER BY id"
         return [POLICIES.read(r, 1, citations=cited.get(r[0], ())) for r in self._db.execute(sql, params)]
 
@@ -299,11 +308,12 @@ class CachedBase(AbstractBase):
     def _read_programmes(self, place: Optional[str] = None) -> List[Programme]:
         """Every programme, or one place's (curated order either way)."""
         where, params = ("WHERE g.place = ?", (place,)) if place is not None else ("", ())
-        cited = self._citations("programme", f"JOIN programmes g ON g.id = c.programme {where or 'WHERE 1'}", params)
+        joined = f"JOIN programmes g ON g.id = {{}}.programme {where}" if where else ""
+        cited = self._citations("programme", joined.format("c") if where else _every("programme"), params)
         terms: Dict[int, Dict[str, List[Term]]] = {}
         for r in self._db.execute(
-            f"SELECT t.programme, t.role, {TERMS.select('t')} FROM terms t JOIN programmes g ON g.id = t.programme "
-            f"{where} ORDER BY t.programme, t.role, t.position",
+            f"SELECT t.programme, t.role, {TERMS.select('t')} FROM terms t {joined.format('t')} "
+            "ORDER BY t.programme, t.role, t.position",
             params,
         ):
             terms.setdefault(r[0], {}).setdefault(r[1], []).append(TERMS.read(r, 2))
