@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import json
 from decimal import Decimal
 
 import pytest
@@ -25,6 +26,14 @@ def test_citations_are_stored_as_one_json_list_and_read_back_equal():
     assert text == '[["s","企业超2800家","超2800家",""],["t","引号\\"和\\\\反斜杠","","注"]]'
     assert read_citations(text) == CITED
     assert read_citations(citations_json(())) == ()
+
+
+def test_the_stored_text_is_what_json_dumps_writes():
+    tricky = (Citation("s", "行\n制\t表\x1b\u2028\"引\"\\", "超2800家", "\x00"), Citation("", "", "", ""))
+    expected = json.dumps([[c.source, c.quote, c.text, c.note] for c in tricky], ensure_ascii=False,
+                          separators=(",", ":"))
+    assert citations_json(tricky) == expected
+    assert read_citations(expected) == tricky
 
 
 @pytest.mark.parametrize("text", ['{"s": 1}', '[["s", "quote", "text"]]', '[["s", "quote", "text", 1]]', '["s"]',

@@ -357,17 +357,19 @@ def _cited(items: list, column: int, citations: List[tuple]) -> Iterator[tuple]:
         yield number, item
 
 
-def _fact_rows(base: AbstractBase, citations: List[tuple]) -> List[tuple]:
+def _fact_rows(base: AbstractBase, citations: List[tuple]) -> Iterator[tuple]:
     """Facts numbered by metric, then place, then curated order (one metric is one stretch of the
-    file); a fact's citations are stored next to each other, in fact id order."""
+    file); a fact's citations are stored next to each other, in fact id order. Rows are made as
+    SQLite takes them: 120,000 rows with their citations' JSON held at once were ~25 MiB more
+    at the peak of a cold run."""
     facts = base.facts
     marked, paired = _marks(base)
     order = sorted(range(len(facts)), key=lambda i: (facts[i].metric, facts[i].place, i))
     numbered = list(_cited([facts[i] for i in order], 0, citations))
-    return [
+    return (
         FACTS.row(fact, (number, i + 1), (int(i in marked), int(i in paired), citations_json(fact.citations)))
         for (number, fact), i in zip(numbered, order)
-    ]
+    )
 
 
 def _term_rows(programmes: List[tuple]) -> List[tuple]:
