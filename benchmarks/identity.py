@@ -12,15 +12,16 @@ of every seed; validate, export and `sources add` into scratch bases; usage and 
 validate, rank and compare over a small synthetic base (benchmarks/generate.py). Each checkout
 runs as `python -m cityai_cli` with its own source tree first on sys.path and its own cache.
 """
+
 from __future__ import annotations
 
 import argparse
 import difflib
+import hashlib
 import json
 import os
 import re
 import shlex
-import hashlib
 import sqlite3
 import subprocess
 import sys
@@ -30,7 +31,11 @@ from typing import Dict, List, Tuple
 
 HERE = Path(__file__).resolve().parent
 BLOCK = re.compile(r"```console\n\$ (cityai [^\n]*)\n", re.S)
+# An export's cache key covers the modification times of the code that compiles a base
+# (core/cache/fingerprint.py), so it differs between any two checkouts: not compared.
+CACHE_KEY = re.compile(r"VALUES\('key','[0-9a-f]{64}'\)")
 NO_FORMAT_OPTION = {"export", "schema", "sources add"}
+NO_LANG_OPTION = {"export", "schema", "validate"}
 FORMAT_VARIANTS = (["--lang", "en"], ["-f", "csv"], ["-f", "json"])
 
 
@@ -54,74 +59,135 @@ def with_variants(commands: List[List[str]]) -> List[List[str]]:
         for variant in FORMAT_VARIANTS:
             if variant[0] == "-f" and (has_format or args[0] in NO_FORMAT_OPTION):
                 continue
-            if variant[0] == "--lang" and "--lang" in args:
+            if variant[0] == "--lang" and ("--lang" in args or args[0] in NO_LANG_OPTION):
                 continue
             out.append([*args, *variant])
     return out
 
 
-def bundled_names(checkout: Path, env: Dict[str, str]) -> Tuple[List[str], List[str], List[str]]:
-    """Places, metric keys and subsidy types of the bundled base (asked of the checkout itself)."""
+def bundled_names(checkout: Path, env: Dict[str, str]) -> Tuple[List[str], List[str], List[Tuple[str, str]]]:
+    """Places, metric keys and (subsidy type, category) of the bundled base (asked of the checkout)."""
 
     def records(*args: str) -> list:
-        done = subprocess.run([sys.executable, "-m", "cityai_cli", *args, "-f", "json"], cwd=checkout, env=env,
-                              capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "cityai_cli", *args, "-f", "json"],
+            cwd=checkout,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         return json.loads(done.stdout)
 
-    return ([r["place"] for r in records("list")], [r["metric"] for r in records("metrics")],
-            [r["type"] for r in records("types")])
+    return (
+        [r["place"] for r in records("list")],
+        [r["metric"] for r in records("metrics")],
+        [(r["type"], r["category"]) for r in records("types")],
+    )
+
+
+COMMANDS = ("list", "show", "compare", "diff", "rank", "subsidies", "funds", "targets", "conflicts", "policies",
+            "metrics", "types", "cite", "extract", "schema", "validate", "export", "sources")  # fmt: skip
 
 
 def broad_commands(checkout: Path, env: Dict[str, str]) -> List[List[str]]:
     places, metrics, types = bundled_names(checkout, env)
     seeds = sorted(p.name for p in (checkout / "seeds").glob("*.txt"))
     commands = with_variants(readme_commands(checkout))
-    commands += [["--help"], ["--version"]] + [[c, "--help"] for c in (
-        "list", "show", "compare", "diff", "rank", "subsidies", "funds", "targets", "conflicts", "policies",
-        "metrics", "types", "cite", "extract", "schema", "validate", "export", "sources")]
-    commands += [["sources", "add", "--help"]]
+    commands += [["--help"], ["--version"], ["sources", "add", "--help"]] + [[c, "--help"] for c in COMMANDS]
     for place in places:
-        commands += [["show", place, "-f", "table"], ["show", place, "-f", "json"], ["targets", place, "-f", "csv"],
-                     ["conflicts", place, "-f", "csv"], ["policies", place, "-f", "csv"]]
+        commands += [[command, place, "-f", "csv"] for command in ("targets", "conflicts", "policies")]
+        commands += [["show", place, "-f", "table"], ["show", place, "-f", "json"]]
     for metric in metrics:
-        commands += [["rank", "--by", metric, "-f", "table"], ["rank", "--by", metric, "-f", "json", "--lang", "en"],
-                     ["rank", "--by", metric, "--targets", "-f", "csv"], ["rank", "--by", metric, "--forecasts"],
-                     ["rank", "--by", metric, "--all", "--level", "all", "-f", "csv"],
-                     ["rank", "--by", metric, "--chart", "-f", "table", "--lang", "en"],
-                     ["rank", "--by", metric, "--as-of", "2023", "--window", "6", "-f", "csv"],
-                     ["compare", *places[:6], "--metric", metric, "--long", "-f", "csv"]]
-    for kind in types:
-        commands += [["subsidies", "--type", kind, "-f", "table"], ["subsidies", "--type", kind, "--spend", "1000万",
-                                                                    "--startup", "-f", "json"],
-                     ["subsidies", "--type", kind, "--spend", "50万", "--lang", "en", "-f", "csv", "--citations"]]
+        commands += by_metric(metric, places)
+    for kind, category in types:
+        commands += by_type(kind, category)
     for seed in seeds:
-        document = f"seeds/{seed}"
-        commands += [["extract", document, "-f", "table"], ["extract", document, "-f", "json"],
-                     ["extract", document, "-f", "toml", "--published", "2025-01-01"],
-                     ["extract", document, "--new-only", "--lang", "en", "-f", "csv"]]
-    commands += [
-        ["list", "--long", "-f", "csv"], ["list", "--citations", "-f", "csv"], ["list", "-f", "markdown"],
-        ["compare", *places, "-f", "table", "--width", "120"], ["compare", *places[:3], "-f", "json"],
-        ["subsidies", "-f", "table"], ["subsidies", "--spend", "300万", "--top", "3", "-f", "markdown"],
-        ["funds", "-f", "json"], ["targets", "-f", "table"], ["conflicts", "--all", "-f", "json"],
-        ["policies", "-f", "table", "--lang", "en"], ["sources", "--citations", "-f", "csv"],
-        ["cite", places[0], metrics[0], "-f", "json"], ["schema"], ["validate"], ["validate", "-f", "json"],
-        ["validate", "-f", "csv"], ["rank", "--by", "nonsense"], ["show", "不存在的城市"], ["compare"],
-        ["rank", "--by", metrics[0], "--top", "0"], ["subsidies", "--spend", "lots"], ["extract", "{scratch}/none.txt"],
-        ["validate", "{scratch}/none.toml"], ["rank", "--by", metrics[0], "--as-of", "2024-13"],
-        ["export", "--sqlite", "{scratch}/base.sqlite3"], ["export", "--sqlite", "{scratch}/base.sqlite3"],
-        ["sources", "add", "seeds/" + seeds[0], "--id", "copy-1", "--title", "标题", "--publisher", "新华社",
-         "--published", "2025-06-18", "--data", "{scratch}/mine.toml"],
-        ["sources", "add", "seeds/" + seeds[1], "--id", "copy-2", "--title", "第二", "--publisher", "人民日报",
-         "--published", "2025-06", "--data", "{scratch}/mine.toml"],
-        ["validate", "{scratch}/mine.toml"],
+        commands += [
+            ["extract", f"seeds/{seed}", "-f", "table"],
+            ["extract", f"seeds/{seed}", "-f", "json"],
+            ["extract", f"seeds/{seed}", "-f", "toml", "--published", "2025-01-01"],
+            ["extract", f"seeds/{seed}", "--new-only", "--lang", "en", "-f", "csv"],
+        ]
+    return commands + others(places, metrics) + errors(metrics[0]) + scratch_bases(seeds)
+
+
+def by_metric(metric: str, places: List[str]) -> List[List[str]]:
+    return [
+        ["rank", "--by", metric, "-f", "table"],
+        ["rank", "--by", metric, "-f", "json", "--lang", "en"],
+        ["rank", "--by", metric, "--targets", "-f", "csv"],
+        ["rank", "--by", metric, "--forecasts"],
+        ["rank", "--by", metric, "--all", "--level", "all", "-f", "csv"],
+        ["rank", "--by", metric, "--chart", "-f", "table", "--lang", "en"],
+        ["rank", "--by", metric, "--as-of", "2023", "--window", "6", "-f", "csv"],
+        ["compare", *places[:6], "--metric", metric, "--long", "-f", "csv"],
     ]
-    commands += [["validate", "{scratch}/synthetic", "-f", "json"], ["validate", "{scratch}/synthetic"],
-                 ["rank", "--by", "ai_enterprises", "--data", "{scratch}/synthetic", "-f", "csv"],
-                 ["subsidies", "--data", "{scratch}/synthetic", "-f", "csv"],
-                 ["list", "--data", "{scratch}/synthetic", "-f", "json"],
-                 ["rank", "--by", "industry_scale", "--with", "{scratch}/synthetic", "-f", "csv"]]
-    return commands
+
+
+def by_type(kind: str, category: str) -> List[List[str]]:
+    if category == "fund":
+        return [["funds", "--type", kind, "-f", "table"], ["funds", "--type", kind, "-f", "json"]]
+    return [
+        ["subsidies", "--type", kind, "-f", "table"],
+        ["subsidies", "--type", kind, "--spend", "1000万", "--startup", "-f", "json"],
+        ["subsidies", "--type", kind, "--spend", "50万", "--lang", "en", "-f", "csv", "--citations"],
+    ]
+
+
+def others(places: List[str], metrics: List[str]) -> List[List[str]]:
+    return [
+        ["list", "--long", "-f", "csv"],
+        ["list", "--long", "--citations", "-f", "csv"],
+        ["list", "-f", "markdown"],
+        ["compare", *places, "-f", "table", "--width", "120"],
+        ["compare", *places[:3], "-f", "json"],
+        ["subsidies", "-f", "table"],
+        ["subsidies", "--spend", "300万", "--top", "3", "-f", "markdown"],
+        ["funds", "-f", "json"],
+        ["targets", "-f", "table"],
+        ["conflicts", "--all", "-f", "json"],
+        ["policies", "-f", "table", "--lang", "en"],
+        ["sources", "--citations", "-f", "csv"],
+        ["cite", places[0], metrics[0], "-f", "json"],
+        ["schema"],
+        ["validate"],
+        ["validate", "-f", "json"],
+        ["validate", "-f", "csv"],
+    ]
+
+
+def errors(metric: str) -> List[List[str]]:
+    return [
+        ["rank", "--by", "nonsense"],
+        ["show", "不存在的城市"],
+        ["compare"],
+        ["rank", "--by", metric, "--top", "0"],
+        ["subsidies", "--spend", "lots"],
+        ["extract", "{scratch}/none.txt"],
+        ["validate", "{scratch}/none.toml"],
+        ["rank", "--by", metric, "--as-of", "2024-13"],
+    ]
+
+
+def scratch_bases(seeds: List[str]) -> List[List[str]]:
+    """Export (twice: the second refuses to overwrite), sources add into a new base, and the
+    synthetic base `run_all` writes, alone and added to the bundled one."""
+    add = ["sources", "add", "--data", "{scratch}/mine.toml", "--publisher", "新华社", "--published", "2025-06-18"]
+    synthetic = ["--data", "{scratch}/synthetic"]
+    return [
+        ["export", "--sqlite", "{scratch}/base.sqlite3"],
+        ["export", "--sqlite", "{scratch}/base.sqlite3"],
+        [*add, "seeds/" + seeds[0], "--id", "copy-1", "--title", "标题"],
+        [*add, "seeds/" + seeds[1], "--id", "copy-2", "--title", "第二"],
+        ["validate", "{scratch}/mine.toml"],
+        ["validate", "{scratch}/synthetic", "-f", "json"],
+        ["validate", "{scratch}/synthetic"],
+        ["rank", "--by", "ai_enterprises", *synthetic, "-f", "csv"],
+        ["subsidies", *synthetic, "-f", "csv"],
+        ["list", *synthetic, "-f", "json"],
+        ["rank", "--by", "industry_scale", "--with", "{scratch}/synthetic", "-f", "csv"],
+    ]
 
 
 def snapshot(scratch: Path) -> Dict[Path, str]:
@@ -148,28 +214,58 @@ def run_all(checkout: Path, commands: List[List[str]], work: Path) -> List[str]:
     scratch, cache = work / "scratch", work / "cache"
     scratch.mkdir(parents=True)
     env = environment(checkout, cache)
-    subprocess.run([sys.executable, str(checkout / "benchmarks" / "generate.py"), "--places", "40", "--figures", "6",
-                    "--out", str(scratch / "synthetic")], env=env, capture_output=True, check=True)
-    imported = subprocess.run([sys.executable, "-c", "import cityai_cli; print(cityai_cli.__file__)"], cwd=checkout,
-                              env=env, capture_output=True, text=True, check=True).stdout
+    subprocess.run(
+        [
+            sys.executable,
+            str(checkout / "benchmarks" / "generate.py"),
+            "--places",
+            "40",
+            "--figures",
+            "6",
+            "--out",
+            str(scratch / "synthetic"),
+        ],
+        env=env,
+        capture_output=True,
+        check=True,
+    )
+    imported = subprocess.run(
+        [sys.executable, "-c", "import cityai_cli; print(cityai_cli.__file__)"],
+        cwd=checkout,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert Path(imported.strip()).is_relative_to(checkout), f"{checkout} runs another cityai_cli: {imported}"
     outputs = []
     for args in commands:
         before = snapshot(scratch)
         argv = [a.replace("{scratch}", str(scratch)) for a in args]
-        done = subprocess.run([sys.executable, "-m", "cityai_cli", *argv], cwd=checkout, env=env,
-                              capture_output=True)
-        text = (f"$ cityai {shlex.join(args)}\nexit {done.returncode}\n--- stdout\n"
-                + done.stdout.decode("utf-8", "replace") + "\n--- stderr\n" + done.stderr.decode("utf-8", "replace")
-                + "\n" + files_written(scratch, before))
+        done = subprocess.run([sys.executable, "-m", "cityai_cli", *argv], cwd=checkout, env=env, capture_output=True)
+        text = (
+            f"$ cityai {shlex.join(args)}\nexit {done.returncode}\n--- stdout\n"
+            + done.stdout.decode("utf-8", "replace")
+            + "\n--- stderr\n"
+            + done.stderr.decode("utf-8", "replace")
+            + "\n"
+            + files_written(scratch, before)
+        )
+        text = CACHE_KEY.sub("VALUES('key','{key}')", text)
         outputs.append(text.replace(str(scratch), "{scratch}").replace(str(checkout), "{checkout}"))
     return outputs
 
 
 def environment(checkout: Path, cache: Path) -> Dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CITYAI_")}
-    env.update(PYTHONPATH=str(checkout), CITYAI_CACHE_DIR=str(cache), COLUMNS="100", NO_COLOR="1",
-               PYTHONHASHSEED="0", LC_ALL="C.UTF-8")
+    env.update(
+        PYTHONPATH=str(checkout),
+        CITYAI_CACHE_DIR=str(cache),
+        COLUMNS="100",
+        NO_COLOR="1",
+        PYTHONHASHSEED="0",
+        LC_ALL="C.UTF-8",
+    )
     return env
 
 
@@ -189,9 +285,10 @@ def main() -> int:
         for name, outputs in sides.items():
             (options.keep / f"{name}.txt").write_text("\n\n".join(outputs), encoding="utf-8")
     differing = [i for i, (a, b) in enumerate(zip(sides["old"], sides["new"])) if a != b]
-    for i in differing[:options.show]:
-        sys.stdout.writelines(difflib.unified_diff(sides["old"][i].splitlines(True), sides["new"][i].splitlines(True),
-                                                   str(old), str(new)))
+    for i in differing[: options.show]:
+        sys.stdout.writelines(
+            difflib.unified_diff(sides["old"][i].splitlines(True), sides["new"][i].splitlines(True), str(old), str(new))
+        )
     print(f"{len(commands)} commands, {len(differing)} differ")
     return 1 if differing else 0
 
