@@ -18,7 +18,7 @@ from ..figures.quantity import Quantity, canonical_unit
 from ..files import ReadError
 from ..name_index import metric_words, normalise, subsidy_type_words, unique_keys
 from .reading import Loaded, format_path
-from .schema import Fact, KnowledgeBase, Metric, Programme, Term
+from .schema import Fact, KnowledgeBase, Programme, Term
 
 # Which dimensions each subsidy term may have.
 TERM_DIMENSIONS = {"pool": ("money",), "cap": ("money",), "rate": ("ratio",), "special_rates": ("ratio",)}
@@ -97,31 +97,13 @@ _Report = Callable[[tuple, str], None]
 
 
 def _check_fact(kb: KnowledgeBase, location: tuple, fact: Fact, seen: Dict[tuple, tuple], report: _Report) -> None:
+    """One fact against its metric, its citations and the facts before it (`seen`: identity ->
+    location). One call per fact: this runs on every cold load."""
     metric = kb.metrics.get(fact.metric)
     if metric is None:
         report(location + ("metric",), f"unknown metric {fact.metric!r}{_hint(fact.metric, kb.metrics)}")
         return
-    _check_measure(location, fact, metric, report)
-    for number, citation in enumerate(fact.citations):
-        if citation.value is not None and not _agree(citation.value, fact.value):
-            report(
-                location + ("citations", number, "value"),
-                f"{citation.value.text!r} disagrees with the fact's value {fact.value.text!r}: a source "
-                "that gives another figure is another fact (a conflict), not a citation of this one",
-            )
-    identity = (location[1], fact.metric, fact.scope, fact.kind, fact.date, fact.value.sort_key(), fact.value.upper)
-    if identity in seen:
-        report(
-            location,
-            f"the same fact as {format_path(seen[identity])} (same place, metric, scope, kind, date and "
-            "value): merge them into one fact with both citations",
-        )
-    else:
-        seen[identity] = location
-
-
-def _check_measure(location: tuple, fact: Fact, metric: Metric, report: _Report) -> None:
-    """A fact's figure is of its metric's dimension (a count, of its unit) and its scope declared."""
+    # the figure is of the metric's dimension (a count, of its unit) and its scope declared
     if fact.value.dimension != metric.dimension:
         report(
             location + ("value",),
@@ -139,6 +121,22 @@ def _check_measure(location: tuple, fact: Fact, metric: Metric, report: _Report)
             location + ("scope",),
             f"scope {fact.scope!r} is not declared for metric {fact.metric!r} (declared: {', '.join(metric.scopes)})",
         )
+    for number, citation in enumerate(fact.citations):
+        if citation.value is not None and not _agree(citation.value, fact.value):
+            report(
+                location + ("citations", number, "value"),
+                f"{citation.value.text!r} disagrees with the fact's value {fact.value.text!r}: a source "
+                "that gives another figure is another fact (a conflict), not a citation of this one",
+            )
+    identity = (location[1], fact.metric, fact.scope, fact.kind, fact.date, fact.value.sort_key(), fact.value.upper)
+    if identity in seen:
+        report(
+            location,
+            f"the same fact as {format_path(seen[identity])} (same place, metric, scope, kind, date and "
+            "value): merge them into one fact with both citations",
+        )
+    else:
+        seen[identity] = location
 
 
 def _check_programme(kb: KnowledgeBase, location: tuple, programme: Programme, report: _Report) -> None:
