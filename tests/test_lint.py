@@ -1,8 +1,12 @@
 """lint rules pinned on small terms (issue 22: a special rate that raises a ceiling keeps it)."""
+import hashlib
+import shutil
+
 import pytest
 
 from cityai_cli.core.base.lint import _uncarried_ceiling
 from cityai_cli.core.base.schema import SpecialRate, Term
+from conftest import FIXTURES, MINI, assert_clean_failure, write_base
 
 
 def special(value, quote):
@@ -56,3 +60,70 @@ citations = [{ source = "s", quote = "专利转化率40%" }]
     assert result.stdout.splitlines()[0].endswith(
         "places.甲市.programmes[0].eligibility: a fund is claimed by no one: eligibility says who may claim; "
         "say how it invests in note")
+
+
+MINI_TEXT = MINI.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("value, quote, found", [
+    ("超2800家", "人工智能企业超2800家", True),
+    ("超28家", "人工智能企业超2800家", False),
+    ("超280家", "人工智能企业超2800家", False),
+    ("800家", "人工智能企业超2800家", False),
+    ("2800家", "企业1.2800家", False),
+    ("800家", "企业2,800家", False),
+    ("2,800家", "企业2,800家", True),
+    ("2800家", "企业2,800家", True),
+    ("2家", "企业2.5家", False),
+    ("1.7万亿元", "规模1.7万亿元", True),
+    ("1.7万元", "规模1.7万亿元", False),
+    ("100元", "规模100万元", False),
+    ("九成", "占比九成", True),
+    ("九家", "企业九十家", False),
+    ("十家", "企业九十家", False),
+    ("五家", "企业五家、另有十五家", True),
+])
+def test_number_in_quote_at_number_boundaries(value, quote, found):
+    from cityai_cli.core.base.lint import number_in_quote
+    from cityai_cli.core.figures.quantity import parse_figure
+    assert number_in_quote(parse_figure(value), quote) is found
+
+
+def test_validate_catches_a_shortened_number(cli, here):
+    (here / "seeds").mkdir()
+    (here / "seeds" / "mini.txt").write_bytes((MINI.parent / "seeds" / "mini.txt").read_bytes())
+    (here / "base.toml").write_text(MINI_TEXT.replace('value = "超2800家"', 'value = "超28家"'), encoding="utf-8")
+    result = cli("validate", "base.toml")
+    assert result.code == 1
+    assert result.stdout == ("base.toml:81: places.甲.facts[0].citations[0].quote: number '28' of '超28家' does not "
+                             "occur in the quote '甲市现有人工智能企业超2800家'\nbase.toml: 1 problem\n")
+
+
+def test_metrics_may_not_share_an_alias(cli, here):
+    text = MINI.read_text(encoding="utf-8").replace(
+        'unit = "元"\n', 'unit = "元"\naliases = ["规模"]\n').replace(
+        'unit = "PFLOPS"\n', 'unit = "PFLOPS"\naliases = ["规模"]\n')
+    write_base(here, "twice.toml", text)
+    result = cli("list", "--data", "twice.toml")
+    assert_clean_failure(result, 1, "Error: twice.toml:24: metrics.compute_capacity: metric name or alias '规模' "
+                                    "also names 'industry_scale'\n")
+
+
+@pytest.fixture
+def own(tmp_path, monkeypatch):
+    """A user's own base: the mini fixture and its seeds in a temporary directory."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(FIXTURES / "mini.toml", tmp_path / "my.toml")
+    shutil.copytree(FIXTURES / "seeds", tmp_path / "seeds")
+    return tmp_path
+
+
+def test_an_edited_seed_is_caught(cli, own):
+    text = (own / "my.toml").read_text(encoding="utf-8").replace(
+        'file = "mini.txt"\npublisher = "测试"\ntitle = "三城数据"\n',
+        'file = "mini.txt"\npublisher = "测试"\ntitle = "三城数据"\nsha256 = "' + "0" * 64 + '"\n')
+    (own / "my.toml").write_text(text, encoding="utf-8")
+    digest = hashlib.sha256((own / "seeds" / "mini.txt").read_bytes()).hexdigest()
+    result = cli("validate", "my.toml")
+    assert result.code == 1
+    assert result.stdout.splitlines()[0] == f"my.toml:52: sources.mini.sha256: mini.txt has changed since it was recorded (its SHA-256 is {digest})"

@@ -7,7 +7,14 @@ from cityai_cli.core.figures.dates import PartialDate
 from cityai_cli.core.figures.quantity import parse_figure
 from cityai_cli.core.query.compare import compare
 from cityai_cli.core.query.conflicts import list_conflicts
-from cityai_cli.core.query.listings import list_metrics, list_places, list_policies, list_sources, list_types, show_place
+from cityai_cli.core.query.listings import (
+    list_metrics,
+    list_places,
+    list_policies,
+    list_sources,
+    list_types,
+    show_place,
+)
 from cityai_cli.core.query.rank import rank
 from cityai_cli.core.query.subsidies import list_programmes
 from cityai_cli.core.query.targets import list_targets
@@ -15,6 +22,7 @@ from cityai_cli.render import Options, render
 from cityai_cli.view import view
 from cityai_cli.view.names import date, figure
 from cityai_cli.view.words import WORDS
+from conftest import MINI
 
 CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
@@ -290,8 +298,6 @@ def test_rank_footnotes_and_no_data_line_on_the_small_base(mini):
 
 
 def test_rank_all_lists_places_without_the_figure_as_rows(cli):
-    from tests.conftest import MINI
-
     shown = cli("rank", "--by", "智能算力规模", "--all", "-f", "table", "--width", "80", "--data", str(MINI)).stdout
     assert "—  丁    —" in shown and "无数据 (" not in shown
     default = cli("rank", "--by", "智能算力规模", "-f", "table", "--width", "80", "--data", str(MINI)).stdout
@@ -383,8 +389,6 @@ def test_a_message_without_a_code_is_the_cores():
 
 
 def test_compare_names_metrics_no_place_has_under_the_table(cli):
-    from tests.conftest import MINI
-
     args = ("compare", "丙", "丁", "--metric", "智能算力规模", "-f", "table", "--width", "80", "--data", str(MINI))
     lines = [line.rstrip() for line in cli(*args).stdout.splitlines()]
     assert lines[-1] == "无数据 (1): 智能算力规模"
@@ -444,3 +448,12 @@ def test_targets_show_met_where_a_ratio_means_nothing(mini):
     for lang, word_ in (("zh", "未达成"), ("en", "not yet met")):
         text = render(view(base, list_targets(base, ["甲"]), lang), "markdown", Options())
         assert text.rstrip().endswith(f"| {word_} |"), text
+
+
+M = str(MINI)
+
+
+def test_as_of_is_said_in_the_title(cli):
+    out = cli("rank", "--by", "compute_capacity", "--as-of", "2025", "--data", M, "-f", "markdown").stdout
+    assert out.splitlines()[0] == "### 智能算力规模 · 市 · 1个可比排名(12个月内), 1个未排名, 1个无数据 · 截至2025"
+    assert cli("rank", "--by", "compute_capacity", "--as-of", "2025-13", "--data", M).code == 2
