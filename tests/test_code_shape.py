@@ -17,7 +17,7 @@ def long_functions(root: Path) -> list:
     for path in sorted(root.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                length = node.end_lineno - node.lineno + 1
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
                 if length > FUNCTION_MAX:
                     found.append(f"{path.relative_to(root).as_posix()}:{node.lineno} {node.name} ({length} lines)")
     return found
