@@ -248,14 +248,16 @@ def _amount(spend: Union[str, int, Decimal, None]) -> Optional[Decimal]:
         raise UsageError(str(error)) from None
 
 
-def load(data: Optional[PathLike] = None, with_: Sequence[PathLike] = (), lang: str = "zh") -> KnowledgeBase:
+def load(
+    data: Optional[PathLike] = None, with_: Union[PathLike, Sequence[PathLike]] = (), lang: str = "zh"
+) -> KnowledgeBase:
     """The bundled base (or `data`, a file or directory; CITYAI_DATA when set), with the bases of
     `with_` added, as `--data` and `--with` do; from the compiled cache when it is current.
     lang: "zh" or "en", the language of the label columns."""
 
     if lang not in LANGS:
         raise UsageError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
-    given = [with_] if isinstance(with_, (str, Path)) else list(with_)  # one path alone, not its characters
+    given: List[PathLike] = [with_] if isinstance(with_, (str, Path)) else list(with_)  # one path, not its characters
     layers = tuple(layer_paths([Path(p) for p in given] or None))
     return KnowledgeBase(open_base(default_data_path(str(data) if data is not None else None), layers), lang)
 

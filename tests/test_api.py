@@ -136,4 +136,5 @@ def test_one_layer_alone_is_that_path(tmp_path):
     empty_layer = tmp_path / "my.toml"
     empty_layer.write_text("# nothing yet\n", encoding="utf-8")
     alone = api.load(MINI, with_=str(empty_layer)).rank("ai_enterprises").rows
-    assert alone == api.load(MINI, with_=[empty_layer]).rank("ai_enterprises").rows == api.load(MINI).rank("ai_enterprises").rows
+    listed = api.load(MINI, with_=[empty_layer]).rank("ai_enterprises").rows
+    assert alone == listed == api.load(MINI).rank("ai_enterprises").rows
