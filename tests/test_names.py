@@ -191,6 +191,7 @@ def test_a_shared_pinyin_of_two_cities_without_figures_names_both(mini):
     with pytest.raises(UsageError) as error:
         place_index(mini.base).resolve("Taizhou")
     assert error.value.params["places"] == [("台州", "Taizhou"), ("泰州", "Taizhou")]
+    assert error.value.message == "台州 (Taizhou), 泰州 (Taizhou) have no figures in the knowledge base yet"
 
 
 def test_a_name_no_division_has_gets_suggestions(mini):

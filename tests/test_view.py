@@ -336,6 +336,13 @@ def test_a_place_without_figures_says_how_to_add_a_document():
         " --publisher 发布者 --published 日期 --data my.toml, 再用 cityai extract FILE --format toml 把候选数据加入 my.toml")
 
 
+def test_two_places_without_figures_have_none():
+    from cityai_cli.view.messages import usage_message
+    error = _coded("place.no_figures", text="吉林", places=[("吉林", "Jilin"), ("吉林市", "Jilin City")])
+    assert usage_message(error, "en").startswith(
+        "吉林 (Jilin), 吉林市 (Jilin City) have no figures in the knowledge base yet; to add a document")
+
+
 @pytest.mark.parametrize("code, params, message", [
     ("cite.no_figure", {"place": "丙", "metric": "industry_scale"},
      "丙 has no industry_scale figure; cityai show 丙 lists its facts"),

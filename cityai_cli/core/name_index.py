@@ -220,7 +220,7 @@ def _not_in_base(base) -> Callable[[str], Optional[str]]:
         missing = sorted(found)
         shown = ", ".join(f"{name} ({known[name].english})" for name in missing)
         raise UsageError(
-            f"{shown} has no figures in the knowledge base yet",
+            f"{shown} {'has' if len(missing) == 1 else 'have'} no figures in the knowledge base yet",
             code="place.no_figures",
             params={"text": text, "places": [(name, known[name].english) for name in missing]},
         )
