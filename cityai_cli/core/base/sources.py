@@ -117,8 +117,9 @@ def _append_source(
     """add_source's read-modify-write of the base, done by the one writer of the base."""
     with _failing_as_data_error(base_file):
         exists = existing_regular(base_file)
-    # A new file is a new base of your own (used with --with, or --data alone).
-    text = read_text(base_file) if exists else _SCHEMA_LINE + comment
+    # A new file is a new base of your own (used with --with, or --data alone); so is an empty
+    # one (`touch my.toml` first), which a reader refuses as no base at all.
+    text = (read_text(base_file, blank_ok=True) if exists else "") or _SCHEMA_LINE + comment
     known = parse_toml(text, str(base_file)).get("sources", {})
     if not isinstance(known, dict):
         raise DataError([Problem(str(base_file), "sources: expected a table of [sources.ID] entries")])
