@@ -586,3 +586,21 @@ def test_a_seed_with_a_chinese_name_is_found_under_an_ascii_locale(here):
         assert "[[产业规模3600亿元]]" in done.stdout.decode("utf-8")
     assert list((here / "cache").glob("*.sqlite3"))
     assert_clean(ascii_run("validate", "base.toml"), 0)
+
+
+def test_chinese_arguments_under_an_ascii_locale_are_read_as_utf8(here):
+    # LC_ALL=C without UTF-8 mode decodes argv as ASCII: 企业数 and 甲 were surrogates, and a name
+    # not found as typed went to OpenCC, which raised (a traceback); --as-of ２０２５ was refused
+    env = {**os.environ, "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": "utf-8",
+           "CITYAI_CACHE_DIR": str(here / "cache")}
+    done = subprocess.run([sys.executable, "-m", "cityai_cli", "--data", str(MINI), "cite", "甲", "企业数",
+                           "-f", "csv"], capture_output=True, env=env, timeout=HANG_TIMEOUT)
+    assert_clean(done, 0)
+    assert done.stdout.decode("utf-8").splitlines()[1].startswith("甲,甲,ai_enterprises,")
+    done = subprocess.run([sys.executable, "-m", "cityai_cli", "--data", str(MINI), "rank", "--by", "企业数",
+                           "--as-of", "２０２５", "-f", "csv"], capture_output=True, env=env, timeout=HANG_TIMEOUT)
+    assert_clean(done, 0)
+    not_utf8 = subprocess.run([sys.executable, "-m", "cityai_cli", "--data", str(MINI), "show", b"\xff\xfe"],
+                              capture_output=True, env=env, timeout=HANG_TIMEOUT)
+    assert (not_utf8.returncode, not_utf8.stderr) == (
+        2, b"Error: unknown place '\\udcff\\udcfe'; see cityai list --level all\n")

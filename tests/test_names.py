@@ -279,3 +279,16 @@ def test_a_name_the_gazetteer_knows_as_typed_is_not_read_as_a_stem_of_another(tm
 def test_the_gazetteer_chinese_forms_are_their_own_keys():
     from cityai_cli.core.extract.gazetteer import forms
     assert [form for form in forms() if max(form) >= "\u0370" and normalise(form) != form] == []
+
+
+def test_names_typed_under_an_ascii_locale_resolve(mini):
+    # LC_ALL=C PYTHONUTF8=0: 企业数 arrived as nine lone surrogates, and OpenCC raised
+    # UnicodeEncodeError on them (a traceback) when the name was not found as typed
+    def typed(text):
+        return text.encode("utf-8").decode("ascii", "surrogateescape")
+
+    assert place_index(mini.base).resolve(typed("甲")) == "甲"
+    assert metric_index(mini.base).resolve(typed("企业数")) == "ai_enterprises"
+    with pytest.raises(UsageError) as error:
+        place_index(mini.base).resolve(b"\xff\xfe".decode("ascii", "surrogateescape"))
+    assert (error.value.code, error.value.params["text"]) == ("name.unknown", "\udcff\udcfe")

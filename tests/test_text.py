@@ -7,6 +7,7 @@ from cityai_cli.core.text import (
     CONTROL_IN_KEY,
     CONTROL_IN_VALUE,
     DEFAULT_IGNORABLE,
+    from_shell,
     is_default_ignorable,
     one_line,
     printable,
@@ -62,3 +63,20 @@ def test_every_renderer_escapes_look_alikes(fmt):
     assert not any(char in out for char in "\ufe00\U000e0100\u3164\u034f")
     if fmt == "json":  # a character beyond the BMP is a surrogate pair: the JSON decodes to the same text
         assert "\\udb40\\udd00" in out and json.loads(out)[0]["name"] == text
+
+
+def as_an_ascii_locale_decodes(text: str) -> str:
+    """An argument as Python decodes argv under LC_ALL=C PYTHONUTF8=0: each non-ASCII byte a surrogate."""
+    return text.encode("utf-8").decode("ascii", "surrogateescape")
+
+
+def test_from_shell_decodes_the_utf8_an_ascii_locale_left_as_surrogates():
+    assert as_an_ascii_locale_decodes("深圳") == "\udce6\udcb7\udcb1\udce5\udc9c\udcb3"
+    assert from_shell(as_an_ascii_locale_decodes("深圳")) == "深圳"
+    assert from_shell(as_an_ascii_locale_decodes("３００万")) == "３００万"
+    assert from_shell("深圳 Shenzhen") == "深圳 Shenzhen"
+
+
+def test_from_shell_leaves_bytes_that_are_no_utf8():
+    not_utf8 = b"\xff\xfe".decode("ascii", "surrogateescape")
+    assert from_shell(not_utf8) == "\udcff\udcfe"

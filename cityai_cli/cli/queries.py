@@ -273,6 +273,7 @@ def _programmes(funds: bool):
         from ..core.figures.quantity import FigureError, parse_amount
         from ..core.name_index import check_flags, subsidy_type_index
         from ..core.query.subsidies import list_programmes
+        from ..core.text import from_shell
 
         flags = nonempty("--eligible", eligible) + (["startup"] if startup else [])
         if funds and (spend is not None or flags):
@@ -282,7 +283,7 @@ def _programmes(funds: bool):
         if flags and spend is None:
             raise UsageError("--startup/--eligible change the --spend estimate; add --spend AMOUNT")
         try:
-            amount = parse_amount(spend) if spend is not None else None
+            amount = parse_amount(from_shell(spend)) if spend is not None else None
         except FigureError as error:
             raise UsageError(str(error), code=getattr(error, "code", ""), params=getattr(error, "params", {})) from None
         loaded = load(env, data, with_)

@@ -354,9 +354,10 @@ def parse_date(text: Optional[str], option: str = "--as-of"):
         return None
     # lazy: only the command that runs imports what it uses (start-up)
     from ..core.figures.dates import PartialDate
+    from ..core.text import from_shell
 
     try:
-        return PartialDate.parse(text)
+        return PartialDate.parse(from_shell(text))
     except ValueError as error:
         raise UsageError(f"{option}: {error}") from None
 

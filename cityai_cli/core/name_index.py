@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Set
 
 from .errors import UsageError
+from .text import SHELL_BYTE, from_shell
 
 _SUFFIXES = ("市", "省", "区", "區", "县", "縣", "自治区", "自治區")
 _LATIN_SUFFIXES = ("district", "county", "city", "province", "qu", "xian", "shi", "sheng")
@@ -120,6 +121,9 @@ class Index:
 
     def lookup(self, text: str) -> Set[str]:
         """The canonical names `text` names as typed or, failing that, in simplified characters."""
+        text = from_shell(text)
+        if SHELL_BYTE.search(text):  # bytes that are no UTF-8 name nothing
+            return set()
         found = self._lookup(text)
         if not found and not text.isascii():
             # lazy: OpenCC only for a name not found as typed
@@ -143,6 +147,7 @@ class Index:
         return set()
 
     def resolve(self, text: str) -> str:
+        text = from_shell(text)
         found = self.lookup(text)
         if found and self.homonyms is not None and not any(name in self._named() for name in found):
             found = set()  # names only places outside the base: `elsewhere` says so
