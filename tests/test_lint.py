@@ -56,3 +56,33 @@ citations = [{ source = "s", quote = "专利转化率40%" }]
     assert result.stdout.splitlines()[0].endswith(
         "places.甲市.programmes[0].eligibility: a fund is claimed by no one: eligibility says who may claim; "
         "say how it invests in note")
+
+
+def _english_names_base(tmp_path, places: str):
+    from test_dates import BASE
+    (tmp_path / "b.toml").write_text(BASE + places, encoding="utf-8")
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "s.txt").write_text("2020—2024年间专利转化率43%。专利转化率40%。\n", encoding="utf-8")
+    return str(tmp_path / "b.toml")
+
+
+@pytest.mark.parametrize("place, line", [
+    ('[places."京城"]\nlevel = "city"\nenglish = "Beijing"\n',
+     "places.京城: reads 'Beijing' in English, as '北京' does; give it its own English name"),
+    ('[places."Beijing"]\nlevel = "city"\n',
+     "places.Beijing: reads 'Beijing' in English, as '北京' does; give it its own English name"),
+])
+def test_a_place_cannot_borrow_another_places_english_name(cli, tmp_path, place, line):
+    # a layer's 京城 (or "Beijing") read "Beijing" in English tables: two Beijings, one with 9000家
+    path = _english_names_base(tmp_path, '[places."北京"]\nlevel = "city"\nenglish = "Beijing"\n' + place)
+    result = cli("validate", path)
+    assert result.code == 1
+    assert [text.split(": ", 1)[1] for text in result.stdout.splitlines()[:-1]] == [line]
+
+
+def test_places_the_gazetteer_names_alike_may_share_an_english_name(cli, tmp_path):
+    path = _english_names_base(tmp_path, '[places."台州"]\nlevel = "city"\nenglish = "Taizhou"\n'
+                                         '[places."泰州"]\nlevel = "city"\nenglish = "Taizhou"\n')
+    result = cli("validate", path)
+    assert (result.code, result.stdout.splitlines()[-1].endswith("every quote found in its source (1 document)")) == (
+        0, True)

@@ -152,6 +152,7 @@ def check_structure(loaded: Loaded) -> List[Problem]:
         if place.city and place.city not in kb.places:
             report(("places", name, "city"), f"city {place.city!r} is not a place of the knowledge base")
     problems.extend(_duplicate_names(loaded))
+    problems.extend(_borrowed_english_names(loaded))
     return problems
 
 
@@ -196,6 +197,45 @@ def _duplicate_names(loaded: Loaded) -> List[Problem]:
                             format_path(location),
                         )
                     )
+    return problems
+
+
+def _borrowed_english_names(loaded: Loaded) -> List[Problem]:
+    """Two places read the same in English only when China's gazetteer names both so (台州 and
+    泰州 are both Taizhou). A base of one's own could otherwise call a place 京城 (or "Beijing")
+    in English "Beijing", and every English table would show two Beijings, one with its figures.
+    The place listed first (the bundled base's before a layer's) keeps the name."""
+    kb = loaded.kb
+    shown: Dict[str, List[str]] = {}
+    for name, place in kb.places.items():
+        shown.setdefault(normalise(place.english or place.pinyin or name), []).append(name)
+    shared = {english: names for english, names in shown.items() if len(names) > 1}
+    if not shared:
+        return []
+    # lazy: the gazetteer only when two places read the same in English
+    from ..extract.gazetteer import divisions
+
+    known = divisions()
+
+    def vouched(name: str, english: str) -> bool:
+        return name in known and english in (normalise(known[name].english), normalise(known[name].pinyin))
+
+    problems = []
+    for english, (first, *others) in shared.items():
+        for name in others:
+            if vouched(first, english) and vouched(name, english):
+                continue
+            place, location = kb.places[name], ("places", name)
+            text = place.english or place.pinyin or name
+            problems.append(
+                Problem(
+                    loaded.file_of(location),
+                    f"reads {text!r} in English, as {first!r} does; give it its own English name",
+                    loaded.lines.line_of(location),
+                    None,
+                    format_path(location),
+                )
+            )
     return problems
 
 
