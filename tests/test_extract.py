@@ -456,3 +456,18 @@ def test_html_left_open_is_read_in_linear_time():
     assert html_to_text("正文" + "<![ " * 200000) == "正文\n"
     assert html_to_text("正文" + "<script>" * 100000) == "正文\n"
     assert html_to_text("<" * 400000) == "<" * 400000 + "\n"
+
+
+@pytest.mark.parametrize("raw, said", [
+    ("深圳人工智能企业超2800家。\n".encode("gb18030"),
+     "is not UTF-8 (byte 0xc9 at line 1, column 1); it reads as GB18030 (GBK) Chinese text: save it as UTF-8"),
+    ("深圳人工智能企业超2800家。\n".encode("utf-16"),
+     "is not UTF-8 (byte 0xff at line 1, column 1); it is UTF-16: save it as UTF-8"),
+    (b"caf\xe9a au lait\n", "is not UTF-8 (byte 0xe9 at line 1, column 4)"),  # one GBK-like pair proves nothing
+    (b"ok\n\xff\xfe\x00", "is not UTF-8 (byte 0xff at line 2, column 1)"),
+])
+def test_a_document_in_another_encoding_says_which(cli, tmp_path, raw, said):
+    # a GBK page from a government site was "not UTF-8 (byte 0xc9 …)" and nothing more
+    (tmp_path / "a.txt").write_bytes(raw)
+    result = cli("extract", str(tmp_path / "a.txt"))
+    assert (result.code, result.stdout, result.stderr) == (1, "", f"Error: {tmp_path / 'a.txt'}: {said}\n")
