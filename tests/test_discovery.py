@@ -124,6 +124,15 @@ def test_completion_offers_places_metrics_types_and_commands():
     assert complete("cityai subsidies --type comp", "bash").splitlines() == ["compute voucher"]
 
 
+def test_completion_offers_names_typed_in_lower_case_or_with_tone_marks():
+    # Typer kept only items starting with the text typed: `al` and `jiā` offered nothing in the shell
+    # although name_index.completions matched them as the resolver does
+    assert complete("cityai compare al", "bash").split() == ["Alpha"]
+    assert complete("cityai show jiā", "bash").split() == ["Jia"]
+    assert complete("cityai subsidies --type COMP", "bash").splitlines() == ["compute voucher"]
+    assert complete("cityai compare x", "bash").split() == []
+
+
 def test_completion_offers_the_names_of_the_base_the_command_line_names(tmp_path):
     # --data after or before the command name, and --with adding a place, as the command would load
     (tmp_path / "my.toml").write_text('[places."甲乙"]\nlevel = "city"\n', encoding="utf-8")

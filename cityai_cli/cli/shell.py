@@ -101,6 +101,15 @@ def path_of(name: str) -> Callable[[str], Path]:
     return parse
 
 
+class _Offered(str):
+    """A completion Typer must keep: it drops every item that does not start with the text typed,
+    case and tone marks included, so `shen<TAB>` lost Shenzhen and `Guǎng<TAB>` Guangzhou, which
+    `completions` matches as the resolver does. The shell then replaces the word with the item."""
+
+    def startswith(self, *args: Any, **kwargs: Any) -> bool:
+        return True
+
+
 def completion(kind: str):
     """Shell completion for place names, metric keys and subsidy types, in the script typed
     (pinyin or English names for Latin letters: `name_index.completions`), from the base the command
@@ -124,7 +133,7 @@ def completion(kind: str):
             forms = {key: metric_forms(metric) for key, metric in base.metrics.items()}
         else:
             forms = {key: subsidy_type_forms(entry) for key, entry in base.subsidy_types.items()}
-        return completions(forms, incomplete)
+        return [_Offered(offered) for offered in completions(forms, incomplete)]
 
     return complete
 
