@@ -86,3 +86,24 @@ def test_places_the_gazetteer_names_alike_may_share_an_english_name(cli, tmp_pat
     result = cli("validate", path)
     assert (result.code, result.stdout.splitlines()[-1].endswith("every quote found in its source (1 document)")) == (
         0, True)
+
+
+@pytest.mark.parametrize("kind, date, problem", [
+    ("actual", "2099-12-31", "places.甲市.facts[0].date: an actual figure dated 2099-12-31 begins after its sources were "
+                             "published (by 2025): a figure still to come is a target or a forecast"),
+    ("actual", "2026", "places.甲市.facts[0].date: an actual figure dated 2026 begins after its sources were "
+                       "published (by 2025): a figure still to come is a target or a forecast"),
+    ("actual", "2025-12-31", None),  # within the year the source was published
+    ("target", "2099-12-31", None),
+])
+def test_an_actual_figure_cannot_begin_after_its_sources(cli, tmp_path, kind, date, problem):
+    # a layer's actual 超9000家 dated 2099 became the newest figure: rank left every real one unranked
+    from test_dates import BASE
+    text = BASE.replace('kind = "actual"\nvalue = "43%"\ndate = "2020/2024"', f'kind = "{kind}"\nvalue = "43%"\ndate = "{date}"')
+    assert text != BASE
+    (tmp_path / "b.toml").write_text(text, encoding="utf-8")
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "s.txt").write_text("2020—2024年间专利转化率43%。专利转化率40%。\n", encoding="utf-8")
+    result = cli("validate", str(tmp_path / "b.toml"))
+    found = [line.split(": ", 1)[1] for line in result.stdout.splitlines()[:-1]]
+    assert (result.code, found) == ((1, [problem]) if problem else (0, []))

@@ -14,6 +14,7 @@ import re
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from ..errors import Problem
+from ..figures.dates import PartialDate
 from ..figures.quantity import Quantity, canonical_unit
 from ..files import ReadError
 from ..name_index import metric_words, normalise, subsidy_type_words, unique_keys
@@ -153,6 +154,7 @@ def check_structure(loaded: Loaded) -> List[Problem]:
             report(("places", name, "city"), f"city {place.city!r} is not a place of the knowledge base")
     problems.extend(_duplicate_names(loaded))
     problems.extend(_borrowed_english_names(loaded))
+    problems.extend(_actuals_after_their_sources(loaded))
     return problems
 
 
@@ -197,6 +199,33 @@ def _duplicate_names(loaded: Loaded) -> List[Problem]:
                             format_path(location),
                         )
                     )
+    return problems
+
+
+def _actuals_after_their_sources(loaded: Loaded) -> List[Problem]:
+    """An actual figure is what a source reports as done: it cannot begin after every source that
+    cites it was published. A layer's 超9000家 "actual" dated 2099 (its source of 2025) became the
+    newest figure, and `rank` left every real figure outside the 12-month window, unranked. A
+    figure still to come is a target or a forecast."""
+    kb, problems = loaded.kb, []
+    published = {key: (PartialDate(s.published).sort_key()[:3], s.published) for key, s in kb.sources.items()}
+    for name, place in kb.places.items():
+        for index, fact in enumerate(place.facts):
+            if fact.kind != "actual" or not fact.date:
+                continue
+            latest = max((published[c.source] for c in fact.citations if c.source in published), default=None)
+            if latest is not None and PartialDate(fact.date).start_key() > latest[0]:
+                location, shown = ("places", name, "facts", index, "date"), latest[1]
+                problems.append(
+                    Problem(
+                        loaded.file_of(location),
+                        f"an actual figure dated {fact.date} begins after its sources were published (by {shown}): "
+                        "a figure still to come is a target or a forecast",
+                        loaded.lines.line_of(location),
+                        None,
+                        format_path(location),
+                    )
+                )
     return problems
 
 
