@@ -137,7 +137,9 @@ def read_files(
                     if key == "places" and early is not None:
                         with contextlib.suppress(Exception):  # pydantic.ValidationError, RecursionError
                             table[entry] = early(content)
-            elif key in merged and merged[key] != value and layer == 0:
+            elif key in merged and merged[key] != value and (layer == 0 or key == "schema_version"):
+                # a layer's own title gives way to the base's; its format version may not (a layer
+                # written as schema_version = 99, or "x", was read as the base's 2 without a word)
                 problems.append(
                     Problem(
                         shown, f"{key} = {value!r} differs from {merged[key]!r} in an earlier file", None, None, key
