@@ -3,6 +3,7 @@ import csv
 import html.parser
 import io
 import json
+import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -63,6 +64,19 @@ def test_cite_a_programme_includes_each_term(cli):
         ("programme", "甲市发放算力券"), ("pool", "每年发放最高5000万元"), ("rate", "按不超过合同金额50%"),
         ("cap", "每年最高100万元"), ("special_rates[0]", "初创企业可按60%")]
     assert all("[[" in r["paragraph"] for r in rows)
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("zh", ["项目", "资金池", "比例", "单个上限", "特殊比例1"]),
+    ("en", ["programme", "pool", "rate", "cap per recipient", "special rate 1"]),
+])
+def test_cite_a_programme_words_each_term_in_the_table_and_keeps_the_code_in_csv(cli, lang, words):
+    table = cli("cite", "甲市算力券", "--data", M, "-f", "table", "--lang", lang, "--width", "300").stdout.splitlines()
+    assert re.split(r"\s{2,}", table[1].strip())[2] == ("条款" if lang == "zh" else "term")
+    shown = [re.split(r"\s{2,}", line.strip())[2] for line in table[3:] if line[:1] not in (" ", "[")]
+    assert shown == words
+    rows = list(csv.DictReader(io.StringIO(cli("cite", "甲市算力券", "--data", M, "-f", "csv", "--lang", lang).stdout)))
+    assert [r["role"] for r in rows] == ["programme", "pool", "rate", "cap", "special_rates[0]"]
 
 
 def test_cite_unknown_programme_and_missing_fact_are_usage_errors(cli):

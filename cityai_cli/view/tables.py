@@ -788,6 +788,13 @@ def policy_candidate_columns(base: Base, lang: str) -> List[Column]:
     ]
 
 
+def role_word(lang: str, role: str) -> str:
+    """A cited term of a programme (the machine formats keep the code: pool, special_rates[0] …)."""
+    if role.startswith("special_rates["):
+        return word(lang, "role.special", n=int(role[len("special_rates[") : -1]) + 1)
+    return word(lang, f"role.{role}")
+
+
 @builder("cite")
 def cite_table(base: Base, result, lang: str) -> List[Table]:
     is_fact = "metric" in result.meta
@@ -808,7 +815,10 @@ def cite_table(base: Base, result, lang: str) -> List[Table]:
             ),
         ]
     else:
-        columns += [Column("programme", word(lang, "name")), Column("role", word(lang, "term"))]
+        columns += [
+            Column("programme", word(lang, "name")),
+            Column("role", word(lang, "term"), cell=lambda r: role_word(lang, r["role"])),
+        ]
     columns += [
         Column("source", word(lang, "sources"), atomic=True, role="sources", beside="published"),
         Column("title", word(lang, "title_source")),
