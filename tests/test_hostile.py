@@ -351,6 +351,19 @@ def test_an_empty_path_is_a_usage_error(cli, here, args, name):
     assert list(here.iterdir()) == []
 
 
+@pytest.mark.parametrize("args, name", [
+    (["export", "--sqlite", "-", "--force", "--data", M], "--sqlite"),
+    (["rank", "--by", "企业数", "--svg", "-", "--data", M], "--svg"),
+    (["list", "--html", "-", "--data", M], "--html"),
+    (["extract", "-", "--data", M], "FILE"), (["--data", "-", "list"], "--data"), (["list", "--with", "-"], "--with"),
+], ids=lambda value: " ".join(value) if isinstance(value, list) else "")
+def test_a_dash_is_no_standard_stream(cli, here, args, name):
+    # `export --sqlite -` wrote a file named "-" (and -.metadata.json) where stdout was meant
+    message = f"Error: {name}: cityai reads and writes files, not standard input or output; give a file name\n"
+    assert_clean_failure(cli(*args), 2, message)
+    assert list(here.iterdir()) == []
+
+
 def test_empty_environment_variables_mean_the_bundled_base(cli, here):
     bundled = cli("list", "-f", "csv")
     assert bundled.code == 0

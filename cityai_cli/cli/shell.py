@@ -91,11 +91,14 @@ class EmptyPath(typer.BadParameter):
 
 def path_of(name: str) -> Callable[[str], Path]:
     """The parser of the path parameter `name` (every one cityai takes): any path but the empty
-    one. An empty CITYAI_DATA is no value at all (the bundled base), as Click reads it."""
+    one and "-". An empty CITYAI_DATA is no value at all (the bundled base), as Click reads it."""
 
     def parse(text: str) -> Path:
         if text == "":
             raise EmptyPath(f"{name} needs a value, got an empty one")
+        if text == "-":
+            # `export --sqlite -` wrote a file named "-" where standard output was meant
+            raise EmptyPath(f"{name}: cityai reads and writes files, not standard input or output; give a file name")
         return Path(text)
 
     return parse
