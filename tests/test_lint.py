@@ -107,3 +107,22 @@ def test_an_actual_figure_cannot_begin_after_its_sources(cli, tmp_path, kind, da
     result = cli("validate", str(tmp_path / "b.toml"))
     found = [line.split(": ", 1)[1] for line in result.stdout.splitlines()[:-1]]
     assert (result.code, found) == ((1, [problem]) if problem else (0, []))
+
+
+@pytest.mark.parametrize("value, problem", [
+    ("1.5家", "places.甲市.facts[0].value: '1.5家' is no whole number of 家: a count is whole"),
+    ("3-4.5家", "places.甲市.facts[0].value: '3-4.5家' is no whole number of 家: a count is whole"),
+    ("1.2万家", None),  # 12,000
+])
+def test_a_count_is_a_whole_number(cli, tmp_path, value, problem):
+    # 1.5家 and 0.0000001家 validated and were ranked
+    from test_dates import BASE
+    text = BASE.replace('dimension = "ratio"\nunit = "%"', 'dimension = "count"\nunit = "家"').replace(
+        'value = "43%"', f'value = "{value}"').replace("2020—2024年间专利转化率43%", f"甲市企业{value}")
+    (tmp_path / "b.toml").write_text(text.replace('value = "40%"', 'value = "40家"')
+                                     .replace("专利转化率40%", "企业40家"), encoding="utf-8")
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "s.txt").write_text(f"甲市企业{value}。企业40家。\n", encoding="utf-8")
+    result = cli("validate", str(tmp_path / "b.toml"))
+    found = [line.split(": ", 1)[1] for line in result.stdout.splitlines()[:-1]]
+    assert (result.code, found) == ((1, [problem]) if problem else (0, []))

@@ -155,6 +155,7 @@ def check_structure(loaded: Loaded) -> List[Problem]:
     problems.extend(_duplicate_names(loaded))
     problems.extend(_borrowed_english_names(loaded))
     problems.extend(_actuals_after_their_sources(loaded))
+    problems.extend(_fractional_counts(loaded))
     return problems
 
 
@@ -199,6 +200,29 @@ def _duplicate_names(loaded: Loaded) -> List[Problem]:
                             format_path(location),
                         )
                     )
+    return problems
+
+
+def _fractional_counts(loaded: Loaded) -> List[Problem]:
+    """A count (家, 个, 款 …) is a whole number: 1.5家 or 0.0000001家 validated and ranked. 1.2万家
+    is 12,000, whole."""
+    problems = []
+    for name, place in loaded.kb.places.items():
+        for index, fact in enumerate(place.facts):
+            value = fact.value
+            if value.dimension != "count":
+                continue
+            if any(number % 1 for number in (value.value, value.upper) if number is not None):
+                location = ("places", name, "facts", index, "value")
+                problems.append(
+                    Problem(
+                        loaded.file_of(location),
+                        f"{value.text!r} is no whole number of {value.unit}: a count is whole",
+                        loaded.lines.line_of(location),
+                        None,
+                        format_path(location),
+                    )
+                )
     return problems
 
 
