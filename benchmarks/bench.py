@@ -48,8 +48,9 @@ TYPER_RICH = [PYTHON, "-c", "import typer, rich.console, rich.table"]
 # The same imports, ended as cityai ends (os._exit, no interpreter teardown): the stricter
 # baseline, printed beside the target's, so that the ratio shows cityai's own cost.
 STRICT = {"import typer": [PYTHON, "-c", "import os, typer; os._exit(0)"],
-          "import typer, rich.console, rich.table": [PYTHON, "-c", "import os, typer, rich.console, rich.table; os._exit(0)"]}
-TARGETS = {"csv": 1.15, "table": 1.15, "scale": 1.5, "per_row": 25.0, "cold": 8.0, "cold_memory": 350.0,
+          "import typer, rich.console, rich.table": [
+              PYTHON, "-c", "import os, typer, rich.console, rich.table; os._exit(0)"]}
+TARGETS: dict = {"csv": 1.15, "table": 1.15, "scale": 1.5, "per_row": 25.0, "cold": 8.0, "cold_memory": 350.0,
            "validate": 6.0, "growth": (0.4, 0.6)}
 
 

@@ -18,17 +18,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python < 3.11
-    import tomli as tomllib
+import tomli as tomllib  # tomli parses TOML on every Python (a dependency of cityai)
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT))  # run from a checkout, installed or not
 
-from cityai_cli.core.extract.engine import Candidate, extract
-from cityai_cli.core.extract.normalised import to_simplified
-from cityai_cli.core.figures.quantity import QUALIFIER_BOUND, FigureError, parse_figure
+from cityai_cli.core.extract.engine import Candidate, extract  # noqa: E402
+from cityai_cli.core.extract.normalised import to_simplified  # noqa: E402
+from cityai_cli.core.figures.quantity import QUALIFIER_BOUND, FigureError, parse_figure  # noqa: E402
 
 
 class Curated(NamedTuple):
@@ -109,7 +106,8 @@ def main() -> None:
         print(f"{source_id:26} {count:>10} {recall:>14} {precision:>14}")
     found, total = sum(r[2] for r in rows), sum(r[3] for r in rows)
     good, all_ = sum(r[4] for r in rows), sum(r[5] for r in rows)
-    print(f"{'all':26} {all_:>10} {found}/{total} {100 * found / total:3.0f}%  {good}/{all_} {100 * good / max(all_, 1):3.0f}%")
+    print(f"{'all':26} {all_:>10} {found}/{total} {100 * found / total:3.0f}%  "
+          f"{good}/{all_} {100 * good / max(all_, 1):3.0f}%")
 
 
 if __name__ == "__main__":

@@ -92,7 +92,8 @@ def main() -> None:
     for name, queries, columns in (("rank", RANK, 21), ("subsidies", SUBSIDIES, 43)):
         runs = [floor(cache, queries, columns) for _ in range(args.runs)]
         fetch, write = (statistics.median(run[i] for run in runs) for i in (0, 1))
-        print(f"{name}: fetch {fetch:.0f} ms, csv.writer {write:.0f} ms ({columns} columns), sum {fetch + write:.0f} ms")
+        print(f"{name}: fetch {fetch:.0f} ms, csv.writer {write:.0f} ms ({columns} columns), "
+              f"sum {fetch + write:.0f} ms")
     # as bench.py runs them: an installed cityai writes bytecode, and no CITYAI_DATA
     env = {k: v for k, v in env.items() if k not in ("PYTHONDONTWRITEBYTECODE", "CITYAI_DATA")}
     for name, command in COMMANDS.items():

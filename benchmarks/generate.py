@@ -75,7 +75,8 @@ def generate(places: int, figures: int, out: Path, per_file: int = 100) -> None:
     seeds.mkdir(exist_ok=True)
     (out / "00_definitions.toml").write_text(DEFINITIONS, encoding="utf-8")
     for first in range(0, places, per_file):
-        lines, sources = [], {}
+        lines: list = []
+        sources: dict = {}
         for i in range(first, min(first + per_file, places)):
             source = f"gen-{first // per_file:04d}-{(i - first) // 10:03d}"
             quotes = sources.setdefault(source, [])

@@ -21,18 +21,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python < 3.11
-    import tomli as tomllib
+import tomli as tomllib  # tomli parses TOML on every Python (a dependency of cityai)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 FIXTURES = ROOT / "tests" / "fixtures" / "extract" / "programmes"
 
-from benchmarks.extract_quality import place_forms  # noqa: E402
 from cityai_cli.core.extract.programmes import extract_programmes  # noqa: E402
 from cityai_cli.core.figures.quantity import FigureError, parse_figure  # noqa: E402
+from extract_quality import place_forms  # noqa: E402  (beside this script)
 
 
 def same(a, b) -> bool:
@@ -138,7 +135,8 @@ def curated(kb: dict) -> dict:
                         entry.setdefault("elsewhere", {}).update({role: term["value"],
                                                                   f"{role}_{detail}": term.get(detail, "")})
                 entry["special_rates"] = [{"value": t["value"], "applies_to": t["applies_to"]}
-                                          for t in programme.get("special_rates", []) if t.get("source", first) == source]
+                                          for t in programme.get("special_rates", [])
+                                          if t.get("source", first) == source]
                 stated.setdefault(source, []).append(entry)
     return stated
 

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +30,22 @@ def _clean_environment(monkeypatch, _session_cache):
     for name in ("CITYAI_DATA", "CITYAI_WITH", "CITYAI_LANG", "NO_COLOR", "COLUMNS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("CITYAI_CACHE_DIR", str(_session_cache))
+
+
+@pytest.fixture
+def here(tmp_path, monkeypatch):
+    """Work in a temporary directory so that file names in messages are short and exact."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def own(tmp_path, monkeypatch):
+    """A user's own base: the mini fixture and its seeds in a temporary directory."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(FIXTURES / "mini.toml", tmp_path / "my.toml")
+    shutil.copytree(FIXTURES / "seeds", tmp_path / "seeds")
+    return tmp_path
 
 
 @pytest.fixture(scope="session")
@@ -99,7 +117,7 @@ def one_metric_base(folder: Path, facts, metric_extra: str = "") -> Path:
         'scopes.ai_related = { zh = "人工智能相关企业", en = "AI-related enterprises" }\n',
         '[sources.s]\nfile = "s.txt"\npublisher = "测试"\ntitle = "数据"\npublished = "2027-12-31"\n',
     ]
-    places = {}
+    places: dict = {}
     for number, row in enumerate(facts):
         place, value, date = row[:3]
         scope, kind, basis = (list(row[3:]) + ["ai", "actual", "stated"][len(row) - 3:])[:3]
@@ -117,3 +135,41 @@ def one_metric_base(folder: Path, facts, metric_extra: str = "") -> Path:
     path = folder / "base.toml"
     path.write_text("\n".join(parts), encoding="utf-8")
     return path
+
+
+# Helpers of the tests that feed cityai hostile or broken input.
+
+# What the injection bases below quote: markup, formulas and HTML, verbatim.
+HOSTILE_DOCUMENT = "+回车2800家\n-2\n<img src=x onerror=alert(1)> 2800家\n[bold]q[/bold]\n"
+
+
+def write_base(here, name: str, text: str) -> None:
+    """A base in `here`, with the documents the bases of these tests quote in its seeds/ (every
+    command refuses a base whose quotes are not in their documents)."""
+    (here / name).write_text(text, encoding="utf-8")
+    (here / "seeds").mkdir(exist_ok=True)
+    (here / "seeds" / "mini.txt").write_bytes((MINI.parent / "seeds" / "mini.txt").read_bytes())
+    (here / "seeds" / "hostile.txt").write_text(HOSTILE_DOCUMENT, encoding="utf-8")
+
+
+def assert_clean_failure(result, code, stderr):
+    assert (result.code, result.stdout, result.stderr) == (code, "", stderr)
+
+
+HANG_TIMEOUT = 20
+
+
+def run_cityai(*args, cwd=None, timeout=HANG_TIMEOUT, **kwargs):
+    """`python -m cityai_cli ARGS` in its own process; a hang fails the test instead of the suite."""
+    env = {k: v for k, v in os.environ.items() if k not in ("CITYAI_DATA", "NO_COLOR")}
+    return subprocess.run([sys.executable, "-m", "cityai_cli", *args], capture_output=True, env=env,
+                          cwd=cwd, timeout=timeout, **kwargs)
+
+
+def assert_clean(result, code):
+    assert result.returncode == code, result.stderr
+    assert b"Traceback" not in result.stderr
+
+
+# What no output may carry raw: C0 and C1 controls (but tab and newline), DEL, bidi embeddings and isolates.
+RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from conftest import MINI, ROOT
 from cityai_cli import api
+from conftest import MINI, ROOT
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +89,7 @@ def test_english_labels(cli):
     assert rows == json.loads(cli("rank", "--by", "ai_enterprises", "--data", str(MINI), "-f", "json", "--lang", "en").stdout)
 
 
+@pytest.mark.bundled
 def test_the_documented_examples_run():
     import cityai_cli.api as module
     assert doctest.testmod(module).failed == 0

@@ -11,7 +11,6 @@ import time
 import pytest
 
 from cityai_cli.core.cache import store
-
 from conftest import MINI, PROJECT_DATA, run_process
 
 COMMANDS = [("rank", "--by", "industry_scale"), ("rank", "--by", "ai_enterprises", "--targets"),
@@ -356,6 +355,7 @@ def test_an_unusable_cache_directory_only_costs_speed(tmp_path, base, where):
     assert result.returncode == 0 and result.stderr == b"" and result.stdout
 
 
+@pytest.mark.bundled
 @pytest.mark.parametrize("fmt", ["csv", "json"])
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c))
 def test_output_is_the_same_cold_and_warm(tmp_path, command, fmt):

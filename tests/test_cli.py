@@ -531,7 +531,9 @@ def test_version(cli, flag):
 
 def _results(base):
     from decimal import Decimal
-    from cityai_cli.core.query import compare; from cityai_cli.core.query import conflicts; from cityai_cli.core.query import listings as places; from cityai_cli.core.query import rank; from cityai_cli.core.query import subsidies; from cityai_cli.core.query import targets
+
+    from cityai_cli.core.query import compare, conflicts, rank, subsidies, targets
+    from cityai_cli.core.query import listings as places
     return {
         "list": lambda: places.list_places(base), "show": lambda: places.show_place(base, "甲"),
         "compare": lambda: compare.compare(base, ["甲", "乙"]), "diff": lambda: compare.compare(base, ["甲", "乙"]),

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import io
 
-from conftest import MINI
 from typer.testing import CliRunner
 
 from cityai_cli.cli import app
 from cityai_cli.cli.context import Environment, OutputOptions
+from conftest import MINI
 
 
 def _invoke(env: Environment, *args: str):
     try:  # click < 8.2 (installed on Python 3.9) mixes stderr into stdout unless told not to
-        runner = CliRunner(mix_stderr=False)
+        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg,unused-ignore]
     except TypeError:
         runner = CliRunner()
     return runner.invoke(app, list(args), obj=env, catch_exceptions=False)

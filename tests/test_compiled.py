@@ -9,8 +9,8 @@ import pytest
 
 from cityai_cli.core.cache.compiled import Stored
 from cityai_cli.core.figures.dates import PartialDate
-from cityai_cli.core.records import Citation
 from cityai_cli.core.figures.quantity import Quantity, parse_figure
+from cityai_cli.core.records import Citation
 from cityai_cli.core.slots import Record
 
 
@@ -66,6 +66,7 @@ def test_the_written_reader_reads_as_the_loop_does():
     assert stored._reader is not None  # the later rows were read by the written reader
 
 
+@pytest.mark.bundled
 @pytest.mark.parametrize("command", [
     ("compare", "深圳", "上海", "--long", "-f", "csv"), ("list", "--long", "-f", "json"),
     ("rank", "--by", "企业数", "--citations", "-f", "csv"), ("cite", "深圳", "ai_enterprises", "-f", "json"),

@@ -9,11 +9,14 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import MINI, PROJECT_DATA, PROJECT_SEEDS
-from cityai_cli.core.base.paths import bundled_path
 from cityai_cli.core.base.lint import check_provenance, number_in_quote, squash
+from cityai_cli.core.base.paths import bundled_path
 from cityai_cli.core.figures.quantity import parse_figure
 from cityai_cli.core.figures.rules import conflicts
+from conftest import MINI, PROJECT_DATA, PROJECT_SEEDS
+
+# Every test here reads the bundled knowledge base or its documents (pytest -m "not bundled" skips them).
+pytestmark = pytest.mark.bundled
 
 
 @pytest.fixture(params=["project", "mini"])
@@ -195,3 +198,8 @@ def test_shenzhen_and_beijing_enterprises_are_ranked_together_with_their_dates(p
     ranked = [(r["place"], r["date"]) for r in rank(project.base, "ai_enterprises").rows if r["rank"]]
     assert {place for place, _ in ranked} >= {"深圳", "北京"}
     assert all(date for _, date in ranked)
+
+
+def test_every_bundled_seed_has_its_hash_recorded(project):
+    for source in project.base.sources.values():
+        assert source.sha256 == hashlib.sha256((PROJECT_SEEDS / source.file).read_bytes()).hexdigest()

@@ -100,7 +100,6 @@ def test_only_a_fact_s_date_may_be_a_period(cli, tmp_path):
     assert "'2024/2025' is a period: only a fact's date may cover one; write one date" in result.stdout
 
 
-
 def test_the_time_rule_reads_a_period_by_its_end():
     from cityai_cli.core.figures.rules import date_span, within_window
     period = PartialDate.parse_span("2020/2024")
@@ -109,14 +108,12 @@ def test_the_time_rule_reads_a_period_by_its_end():
     assert not within_window(period, PartialDate.parse("2022"))
 
 
-
 def test_full_width_digits_are_read_as_ascii():
     # an IME's ２０２４ was kept as typed: a string that prefixes, sorts and prints unlike 2024, so
     # "２０２４" and "2024-03" were not of the same time and deadlines sorted after every other
     date = PartialDate.parse("２０２４－０３")
     assert date == "2024-03" and date.isascii()
     assert same_time(PartialDate.parse("２０２４"), PartialDate.parse("2024-03-15"))
-
 
 
 @pytest.mark.parametrize("date, expected", [

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import PROJECT_DATA
+from conftest import MINI, PROJECT_DATA
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +28,7 @@ def rows(text):
     return list(csv.DictReader(io.StringIO(text)))
 
 
+@pytest.mark.bundled
 def test_every_table_is_there(exported):
     tables = {name for (name,) in exported.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"meta", "metrics", "scopes", "subsidy_types", "sources", "places", "facts", "citations", "policies",
@@ -36,6 +37,7 @@ def test_every_table_is_there(exported):
     assert exported.execute("SELECT count(*) FROM places").fetchone()[0] == 34
 
 
+@pytest.mark.bundled
 def test_rank_matches_a_join(cli, exported):
     """The ranked rows of `rank` are the actual facts of the reference scope and year, by value."""
     shown = [r for r in rows(cli("rank", "--by", "industry_scale", "-f", "csv", "--data", str(PROJECT_DATA)).stdout)
@@ -57,6 +59,7 @@ def test_rank_matches_a_join(cli, exported):
     assert [set(r["sources"].split(";")) for r in shown] == [set(sources.split(",")) for *_, sources in found]
 
 
+@pytest.mark.bundled
 def test_subsidies_match_a_join(cli, exported):
     shown = rows(cli("subsidies", "-f", "csv", "--data", str(PROJECT_DATA)).stdout)
     found = exported.execute("""
@@ -71,14 +74,14 @@ def test_subsidies_match_a_join(cli, exported):
     assert as_cli == as_sql and len(shown) == len(found)
 
 
-def test_refuses_to_overwrite_without_force(cli, tmp_path, project):
+def test_refuses_to_overwrite_without_force(cli, tmp_path, mini):
     target = tmp_path / "kb.sqlite3"
     target.write_bytes(b"keep me")
-    result = cli("export", "--sqlite", str(target))
+    result = cli("export", "--sqlite", str(target), "--data", str(MINI))
     assert (result.code, result.stderr) == (1, f"Error: {target}: already exists; add --force to overwrite it\n")
     assert target.read_bytes() == b"keep me"
-    assert cli("export", "--sqlite", str(target), "--force").code == 0
-    assert sqlite3.connect(target).execute("SELECT count(*) FROM facts").fetchone()[0] == len(project.base.facts)
+    assert cli("export", "--sqlite", str(target), "--force", "--data", str(MINI)).code == 0
+    assert sqlite3.connect(target).execute("SELECT count(*) FROM facts").fetchone()[0] == len(mini.base.facts)
 
 
 def test_an_unwritable_target_is_a_clean_error(cli, tmp_path):
@@ -97,7 +100,7 @@ def test_export_never_replaces_what_is_not_a_regular_file(cli, tmp_path, kind):
         target.symlink_to(tmp_path / "real.sqlite3")
     else:
         target.mkdir()
-    result = cli("export", "--sqlite", str(target), "--force", "--data", str(PROJECT_DATA))
+    result = cli("export", "--sqlite", str(target), "--force", "--data", str(MINI))
     expected = {"fifo": "is not a regular file", "symlink": "is a symbolic link; give the file it points to",
                 "directory": "is a directory"}[kind]
     assert (result.code, result.stderr) == (1, f"Error: {target}: {expected}\n")
@@ -136,21 +139,20 @@ def test_export_never_writes_into_the_installed_package(cli):
 
 def test_export_names_the_file_without_its_control_characters(cli, tmp_path):
     target = tmp_path / "x\x1b]0;t\x07.db"
-    result = cli("export", "--sqlite", str(target), "--data", str(PROJECT_DATA))
+    result = cli("export", "--sqlite", str(target), "--data", str(MINI))
     assert result.code == 0 and "\x1b" not in result.stderr
     assert result.stderr.endswith("x\\x1b]0;t\\x07.db\n")
 
 
 def test_export_to_a_name_at_the_length_limit(cli, tmp_path):
     target = tmp_path / ("k" * 240 + ".db")
-    assert cli("export", "--sqlite", str(target), "--data", str(PROJECT_DATA)).code == 0 and target.is_file()
+    assert cli("export", "--sqlite", str(target), "--data", str(MINI)).code == 0 and target.is_file()
 
 
 # ---- the typed schema, on the small fixture -------------------------------------------------------
 
 @pytest.fixture
 def mini_export(cli, tmp_path):
-    from conftest import MINI
     target = tmp_path / "mini.sqlite3"
     result = cli("export", "--sqlite", str(target), "--data", str(MINI))
     assert result.code == 0, result.stderr
@@ -163,6 +165,7 @@ NUMERIC = {"facts": ("value", "value_max"), "terms": ("value", "value_max"),
            "latest_facts": ("value", "value_max"), "programme_terms": ("pool", "rate", "cap")}
 
 
+@pytest.mark.bundled
 @pytest.mark.parametrize("table", sorted(NUMERIC))
 def test_every_figure_is_a_number(mini_export, exported, table):
     for db in (mini_export, exported):
@@ -253,6 +256,7 @@ def test_every_field_of_a_record_is_exported():
     assert ("machine_unit", "TEXT NOT NULL") in TABLES["metrics"]
 
 
+@pytest.mark.bundled
 def test_every_numeric_column_holds_numbers_in_every_row(exported):
     from cityai_cli.core.cache.export import TABLES
     for table, columns in TABLES.items():

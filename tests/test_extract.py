@@ -8,18 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
+import tomli as tomllib  # tomli parses TOML on every Python (a dependency of cityai)
 
+from cityai_cli.core.base.lint import number_in_quote, squash
 from cityai_cli.core.extract import gazetteer
+from cityai_cli.core.extract.document import html_to_text
 from cityai_cli.core.extract.engine import extract
 from cityai_cli.core.extract.toml_out import to_toml
-from cityai_cli.core.base.lint import number_in_quote, squash
 from cityai_cli.core.figures.quantity import parse_figure
-from cityai_cli.core.extract.document import html_to_text
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python < 3.11
-    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
@@ -322,6 +318,7 @@ BENCH = _benchmark()
 KB, SEED_KEYWORDS, SEED_DIMENSIONS, SEED_UNITS = BENCH.load_inputs()
 
 
+@pytest.mark.bundled
 @pytest.mark.parametrize("source_id", sorted(KB["sources"]))
 def test_every_seed_candidate_quote_is_in_its_document(source_id):
     source = KB["sources"][source_id]
@@ -358,6 +355,7 @@ HOSTILE_DOCUMENTS = {
 }
 
 
+@pytest.mark.bundled
 def test_hostile_documents_are_read_without_a_hang(tmp_path):
     """The engine on each document, in a subprocess whose generous timeout only tells a hang from a
     result (no timing is asserted): the candidates are those of a document of normal length."""
@@ -458,16 +456,55 @@ def test_html_left_open_is_read_in_linear_time():
     assert html_to_text("<" * 400000) == "<" * 400000 + "\n"
 
 
-@pytest.mark.parametrize("raw, said", [
-    ("深圳人工智能企业超2800家。\n".encode("gb18030"),
-     "is not UTF-8 (byte 0xc9 at line 1, column 1); it reads as GB18030 (GBK) Chinese text: save it as UTF-8"),
-    ("深圳人工智能企业超2800家。\n".encode("utf-16"),
-     "is not UTF-8 (byte 0xff at line 1, column 1); it is UTF-16: save it as UTF-8"),
-    (b"caf\xe9a au lait\n", "is not UTF-8 (byte 0xe9 at line 1, column 4)"),  # one GBK-like pair proves nothing
-    (b"ok\n\xff\xfe\x00", "is not UTF-8 (byte 0xff at line 2, column 1)"),
-])
-def test_a_document_in_another_encoding_says_which(cli, tmp_path, raw, said):
-    # a GBK page from a government site was "not UTF-8 (byte 0xc9 …)" and nothing more
-    (tmp_path / "a.txt").write_bytes(raw)
-    result = cli("extract", str(tmp_path / "a.txt"))
-    assert (result.code, result.stdout, result.stderr) == (1, "", f"Error: {tmp_path / 'a.txt'}: {said}\n")
+def test_extract_toml_asks_for_a_source_id_it_cannot_derive(cli, own):
+    (own / "——.txt").write_text("到2027年,丁市人工智能企业将超2000家。\n", encoding="utf-8")
+    result = cli("extract", "——.txt", "--published", "2025-06", "--data", "my.toml", "-f", "toml")
+    assert (result.code, result.stderr) == (2, "Error: cannot derive a source id from '——.txt'; give --source ID\n")
+
+
+def test_extract_marks_what_the_base_already_holds(cli, own):
+    (own / "new.txt").write_text("乙市人工智能企业约2400家。到2027年,丁市人工智能企业将超2000家。\n", encoding="utf-8")
+    rows = json.loads(cli("extract", "new.txt", "--published", "2025-06", "--data", "my.toml", "-f", "json").stdout)[
+        "candidates"]
+    assert [(r["place"], r["metric"], r["value"], r["kind"], r["date"], r["date_basis"], r["known"]) for r in rows] == [
+        ("乙", "ai_enterprises", "约2400家", "actual", "2025-06", "published", True),
+        ("丁", "ai_enterprises", "超2000家", "target", "2027", "stated", False)]
+    fresh = json.loads(cli("extract", "new.txt", "--published", "2025-06", "--data", "my.toml", "-f", "json",
+                           "--new-only").stdout)["candidates"]
+    assert [r["value"] for r in fresh] == ["超2000家"]
+
+
+def test_extract_toml_adds_to_a_base_that_then_validates(cli, own):
+    (own / "new.txt").write_text("到2027年,丁市人工智能企业将超2000家。\n", encoding="utf-8")
+    assert cli("sources", "add", "new.txt", "--id", "ding-2025", "--title", "丁市", "--publisher", "测试",
+               "--published", "2025-06", "--data", "my.toml").code == 0
+    entries = cli("extract", "new.txt", "--published", "2025-06", "--source", "ding-2025", "--data", "my.toml",
+                  "-f", "toml").stdout
+    # The source is already in the base, so only the fact is proposed, its quote the sentence's clause.
+    assert tomllib.loads(entries) == {"places": {"丁": {"facts": [{
+        "metric": "ai_enterprises", "scope": "ai", "kind": "target", "value": "超2000家", "date": "2027",
+        "date_basis": "stated", "citations": [{"source": "ding-2025", "quote": "丁市人工智能企业将超2000家"}]}]}}}
+    with (own / "my.toml").open("a", encoding="utf-8") as out:
+        out.write("\n" + entries)
+    result = cli("validate", "my.toml")
+    assert (result.code, result.stdout.splitlines()[-1]) == (0, "my.toml: OK — 5 places, 14 facts (15 citations), "
+                                                             "1 policy, 4 programmes; every quote found in its source (3 documents)")
+
+
+def test_extract_toml_escapes_what_a_hostile_document_carries(cli, own):
+    from cityai_cli.core.base.reading import tomllib
+    (own / "esc.txt").write_text("乙市人工智能企业约\x1b[31m2400家\x1b[0m。\n丁市\u202e人工智能企业1200家。\n",
+                                 encoding="utf-8")
+    out = cli("extract", "esc.txt", "--published", "2025-06", "--data", "my.toml", "-f", "toml").stdout
+    assert "\x1b" not in out and "\u202e" not in out
+    quotes = [fact["citations"][0]["quote"] for place in tomllib.loads(out)["places"].values() for fact in place["facts"]]
+    assert quotes == ["乙市人工智能企业约\x1b[31m2400家\x1b[0m", "丁市\u202e人工智能企业1200家"]
+    assert "[sources.esc]" in out and 'file = "esc.txt"' in out
+
+
+@pytest.mark.parametrize("source", ["x]\nevil = 1\n[places.pwn", "\x1b]0;pwned\x07", "Upper"])
+def test_extract_refuses_a_source_id_that_is_not_an_id(cli, own, source):
+    (own / "a.txt").write_text("乙市人工智能企业约2400家。\n", encoding="utf-8")
+    result = cli("extract", "a.txt", "--source", source, "--data", "my.toml", "-f", "toml")
+    assert result.code == 2 and result.stdout == "" and "\x1b" not in result.stderr
+    assert result.stderr.startswith("Error: --source ") and "use lower-case letters" in result.stderr

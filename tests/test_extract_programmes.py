@@ -271,6 +271,7 @@ def test_an_unknown_condition_gets_a_flag_to_confirm():
     assert "special rate 不超过40%: its condition and flag (the key that applies it to a contract)" in programme_confirmations(found)
 
 
+@pytest.mark.bundled
 def test_the_notes_show_what_the_benchmark_prints():
     import re
     import subprocess
@@ -311,6 +312,7 @@ def test_a_percentage_that_grants_nothing_is_no_rate():
     assert (found.type, found.rate, found.special_rates) == ("流片补贴", None, ())
 
 
+@pytest.mark.bundled
 def test_extract_leaves_funds_to_the_facts(cli, tmp_path):
     (tmp_path / "a.txt").write_text("深圳提出设立100亿元人工智能和机器人产业基金。\n\n东莞设立最高5000万元算力券。\n", encoding="utf-8")
     found = json.loads(cli("extract", str(tmp_path / "a.txt"), "--published", "2025-03", "-f", "json").stdout)

@@ -1,11 +1,13 @@
-"""--with: a user's own base over the chosen one (issue 13), on the mini fixture."""
+"""core/base/layers.py: --with layers over the chosen base, and a base split over a directory
+(issue 13), on the mini fixture."""
 import csv
+import errno
 import io
 import os
 
 import pytest
 
-from conftest import MINI
+from conftest import MINI, assert_clean_failure
 
 M = str(MINI)
 LAYER = '''[sources.mine]
@@ -157,8 +159,8 @@ def test_each_layer_reads_its_sources_in_its_own_seeds(cli, tmp_path, monkeypatc
         (tmp_path / name / "seeds").mkdir(parents=True, exist_ok=True)
         (tmp_path / name / "seeds" / "doc.txt").write_text(document, encoding="utf-8")
         (tmp_path / name / f"{name}.toml").write_text(
-            LAYER.replace("mine", f"{name}-doc").replace('"{name}-doc.txt"', '"doc.txt"')
-            .replace(f'"{name}-doc.txt"', '"doc.txt"').replace("3000家", figure), encoding="utf-8")
+            LAYER.replace("mine", f"{name}-doc").replace(f'"{name}-doc.txt"', '"doc.txt"').replace("3000家", figure),
+            encoding="utf-8")
         return f"{name}/{name}.toml"
 
     a, b = layer("a", "3000家", "甲市人工智能企业3000家。\n"), layer("b", "3100家", "甲市人工智能企业3100家。\n")
@@ -193,3 +195,42 @@ def test_a_layer_naming_a_place_that_is_another_after_nfkc_is_refused(cli, layer
     result = cli("validate", "--data", M, "--with", "look.toml")
     assert result.code == 1
     assert "look.toml:7: places.\u2f04: name or alias '乙' also names '乙'" in result.stdout.splitlines()
+
+
+def test_a_directory_base_reports_every_toml_entry_it_cannot_read(cli, here):
+    """A *.toml entry of a directory is part of the base whatever it is: one that is not a regular
+    file after following links is named with the reason it would have given alone as --data."""
+    (here / "kb").mkdir()
+    (here / "kb" / "a.toml").write_bytes(MINI.read_bytes())
+    os.symlink("y.toml", here / "kb" / "x.toml")
+    os.symlink("x.toml", here / "kb" / "y.toml")
+    os.symlink(os.devnull, here / "kb" / "z.toml")
+    os.symlink("nowhere.toml", here / "kb" / "w.toml")
+    (here / "kb" / "d.toml").mkdir()
+    os.symlink("user@host.1234", here / "kb" / ".#a.toml")  # hidden, not part of the base: an editor's lock
+    (here / "kb" / "._a.toml").write_bytes(b"\x00\x05\x16\x07")  # and macOS metadata on a copied drive
+    loop = os.strerror(errno.ELOOP)
+    problems = ["kb/d.toml: is a directory, not a knowledge-base file", "kb/w.toml: no such file",
+                f"kb/x.toml: cannot read: {loop}", f"kb/y.toml: cannot read: {loop}", "kb/z.toml: is not a regular file"]
+    expected = "".join(f"Error: {problem}\n" for problem in problems)
+    assert_clean_failure(cli("list", "--data", "kb"), 1, expected)
+    assert_clean_failure(cli("list", "--data", M, "--with", "kb"), 1, expected)
+    result = cli("validate", "kb")
+    assert (result.code, result.stdout) == (1, "".join(f"{problem}\n" for problem in problems) + "kb: 5 problems\n")
+
+
+def test_a_directory_that_cannot_be_listed_is_a_data_error(here, monkeypatch):
+    # as root no mode makes a directory unlistable: the refusal is simulated
+    from pathlib import Path
+
+    from cityai_cli.core.base.paths import data_files
+    from cityai_cli.core.errors import DataError
+
+    def refuse(self):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+
+    (here / "kb").mkdir()
+    monkeypatch.setattr(Path, "iterdir", refuse)
+    with pytest.raises(DataError) as raised:
+        data_files(Path("kb"))
+    assert str(raised.value) == f"kb: cannot list: {os.strerror(errno.EACCES)}"

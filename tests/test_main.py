@@ -4,9 +4,9 @@ import subprocess
 import sys
 
 import pytest
-from conftest import MINI, run_process
 
 from cityai_cli.__main__ import exit_status
+from conftest import MINI, run_process
 
 M = str(MINI)
 
@@ -19,6 +19,7 @@ def test_exit_status_is_what_sys_exit_would_make_of_it(capsys, code, status, sai
     assert capsys.readouterr().err == said
 
 
+@pytest.mark.bundled
 @pytest.mark.parametrize("args", [
     ("list", "--level", "all", "-f", "json"),
     ("policies", "-f", "csv"),

@@ -2,8 +2,11 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
-from cityai_cli.core.figures.quantity import FigureError, format_number, parse_amount, parse_figure, plain
+from cityai_cli.core.figures.quantity import FigureError, Quantity, format_number, parse_amount, parse_figure, plain
+from conftest import MINI
 
 
 @pytest.mark.parametrize("text, value, unit, qualifier, literal", [
@@ -155,7 +158,7 @@ def test_format_number_picks_the_natural_magnitude():
 @pytest.mark.parametrize("text", ["1e30元", "第1e25", "1" + "0" * 30 + "家"])
 def test_numbers_beyond_any_real_figure_are_refused(text):
     # Found by hypothesis: 万万万亿亿 made Decimal.quantize raise InvalidOperation (now it is a
-    # malformed numeral: tests/test_hardening.py).
+    # malformed numeral: test_nonsense_chinese_numerals_are_refused).
     with pytest.raises(FigureError) as error:
         parse_figure(text)
     assert str(error.value) == f"cannot parse figure {text!r}: the number is too large (10^20 or more)"
@@ -191,3 +194,173 @@ def test_an_amount_may_be_from_one_fen_to_ten_thousand_wan_yi_yuan():
 def test_n_da_is_a_count_as_written():
     five = parse_figure("五大")
     assert (five.value, five.unit, five.dimension, five.text, five.literal) == (5, "个", "count", "五大", "五")
+
+
+M = str(MINI)
+
+
+@pytest.mark.parametrize("text, value", [
+    ("一亿五千万元", 150000000), ("一亿零五百万元", 105000000), ("十二家", 12), ("三百零五家", 305),
+    ("一千零五十家", 1050), ("百亿元", 10 ** 10), ("千億元", 10 ** 11), ("一万亿元", 10 ** 12), ("两千家", 2000),
+    ("一万零五家", 10005), ("一亿五万元", 100050000), ("五千万元", 50000000),
+])
+def test_chinese_numerals(text, value):
+    from cityai_cli.core.figures.quantity import parse_figure
+    assert parse_figure(text).value == value
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("万万万", "万 more than once"), ("万万万亿亿", "亿 more than once"),
+    ("十十十", "十 after a unit as small or smaller"), ("百百", "百 after a unit as small or smaller"),
+    ("十百", "百 after a unit as small or smaller"), ("二二", "two digits in a row"), ("一百零", "零 at the end"),
+    ("一百五", "a last digit right after 百, 千, 万 or 亿 needs 零 (一百五 is 150 or 105?)"),
+    ("一万五", "a last digit right after 百, 千, 万 or 亿 needs 零 (一百五 is 150 or 105?)"),
+])
+def test_nonsense_chinese_numerals_are_refused(text, reason):
+    from cityai_cli.core.figures.quantity import FigureError, parse_figure
+    with pytest.raises(FigureError) as error:
+        parse_figure(text + "家")
+    assert str(error.value) == (f"cannot parse figure '{text}家': malformed Chinese numeral {text!r}: {reason} "
+                                "(write digits and units in decreasing order, e.g. 一亿五千万, 三百零五, 十二)")
+
+
+def test_spend_in_chinese_numerals(cli):
+    from cityai_cli.core.figures.quantity import parse_amount
+    assert parse_amount("一亿五千万") == 150000000
+    result = cli("subsidies", "--spend", "万万万", "--data", M)
+    assert result.code == 2 and "Traceback" not in result.stderr
+
+
+SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+QUALIFIER_WORDS = ["约", "約", "超", "超过", "超過", "逾", "近", "突破", "最高", "最多", "不少于", "不低於", "不超过",
+                   "不到", "达", "達到", "余", "餘", "多", "以上", "左右", "大约", "至少", "一半", "半数", "分之"]
+
+
+FIGURE_ALPHABET = "0123456789万亿億萬千百十一二两三四五六七八九零〇成%％.,-/至第 家个元美元EPT"
+
+
+figure_text = st.one_of(
+    st.text(max_size=30),
+    st.text(alphabet=FIGURE_ALPHABET, max_size=20),
+    st.lists(st.one_of(st.sampled_from(QUALIFIER_WORDS), st.text(alphabet=FIGURE_ALPHABET, min_size=1, max_size=6)),
+             max_size=6).map("".join),
+)
+
+
+numbers = st.one_of(
+    st.integers(min_value=1, max_value=10 ** 6).map(str),
+    st.decimals(min_value=Decimal("0.01"), max_value=Decimal(99999), places=2, allow_nan=False,
+                allow_infinity=False).map(lambda d: format(d, "f")),
+)
+
+
+PREFIXES = ["", "约", "超", "最高"]
+
+
+SUFFIXES = ["", "余", "以上"]
+
+
+@st.composite
+def figures(draw):
+    kind = draw(st.sampled_from(["count", "money", "compute", "percent"]))
+    number = draw(numbers)
+    if kind == "count":
+        unit = draw(st.sampled_from(["家", "个", "款", "台", "项", "人"]))
+    elif kind == "money":
+        unit = draw(st.sampled_from(["", "万", "亿", "万亿"])) + "元"
+    elif kind == "compute":
+        unit = draw(st.sampled_from(["PFLOPS", "EFLOPS", "P", "E"]))
+    else:
+        unit = "%"
+    ranged = draw(st.booleans())
+    if ranged:
+        low = Decimal(number)
+        high = low + draw(st.integers(min_value=0, max_value=1000))
+        return f"{number}-{format(high, 'f')}{unit}"
+    position = draw(st.sampled_from(["prefix", "suffix"]))
+    if position == "prefix":
+        return f"{draw(st.sampled_from(PREFIXES))}{number}{unit}"
+    suffix = draw(st.sampled_from(SUFFIXES))
+    if suffix == "余":
+        head, tail = (number + unit[:-1], unit[-1]) if unit.endswith("元") else (number, unit)
+        return f"{head}余{tail}" if unit != "%" else f"{number}%以上"
+    return f"{number}{unit}{suffix}"
+
+
+@SETTINGS
+@given(figure_text)
+def test_parse_figure_raises_only_figure_error(text):
+    try:
+        quantity = parse_figure(text)
+    except FigureError as error:
+        assert str(error)
+        return
+    assert isinstance(quantity, Quantity)
+    assert isinstance(quantity.value, Decimal) and quantity.value.is_finite()
+    assert quantity.upper is None or quantity.upper >= quantity.value
+
+
+@SETTINGS
+@given(figure_text, st.sampled_from([None, "元", "家", "%"]))
+def test_parse_figure_with_default_unit_raises_only_figure_error(text, unit):
+    try:
+        parse_figure(text, default_unit=unit)
+    except FigureError:
+        pass
+
+
+@SETTINGS
+@given(figures())
+def test_display_parses_back_to_the_same_figure(text):
+    quantity = parse_figure(text)
+    again = parse_figure(quantity.display())
+    assert (again.value, again.unit, again.dimension, again.qualifier, again.upper) == (
+        quantity.value, quantity.unit, quantity.dimension, quantity.qualifier, quantity.upper), quantity.display()
+    assert again.display() == quantity.display()
+
+
+@pytest.mark.parametrize("text, low, high", [
+    ("1.5-2万元", Decimal(15000), Decimal(20000)),
+    ("0.5-1.5亿元", Decimal(50000000), Decimal(150000000)),
+])
+def test_range_with_a_magnitude(text, low, high):
+    quantity = parse_figure(text)
+    assert (quantity.value, quantity.upper) == (low, high)
+    again = parse_figure(quantity.display())
+    assert (again.value, again.upper) == (low, high)
+
+
+def test_range_display_crossing_a_magnitude():
+    quantity = parse_figure("10-10010PFLOPS")
+    assert parse_figure(quantity.display()).value == quantity.value
+
+
+@pytest.mark.parametrize("text, display", [
+    ("超2800家", "超2800家"), ("2600余家", "2600余家"), ("约1.7万亿元", "约1.7万亿元"), ("100EFLOPS", "100EFLOPS"),
+    ("10000P", "10EFLOPS"), ("最高5000万元", "最高5000万元"), ("50%以上", "50%以上"), ("3-5个", "3-5个"),
+    ("300万余元", "300万余元"),
+])
+def test_display_examples(text, display):
+    """Pins the generator's assumptions: the property above is only as good as these forms."""
+    assert parse_figure(text).display() == display
+
+
+@SETTINGS
+@given(figure_text)
+def test_parse_amount_is_positive_or_figure_error(text):
+    try:
+        amount = parse_amount(text)
+    except FigureError as error:
+        assert str(error).startswith(f"invalid amount {text!r}: ")
+        return
+    assert isinstance(amount, Decimal) and amount > 0
+
+
+@SETTINGS
+@given(st.decimals(min_value=Decimal("0.01"), max_value=Decimal(10 ** 8), places=2),
+       st.sampled_from(["", "元", "万", "万元", "亿", "亿元"]))
+def test_parse_amount_accepts_amounts(number, unit):
+    scale = {"": 1, "元": 1, "万": 10 ** 4, "万元": 10 ** 4, "亿": 10 ** 8, "亿元": 10 ** 8}[unit]
+    assert parse_amount(f"{format(number, 'f')}{unit}") == number * scale

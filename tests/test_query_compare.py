@@ -1,8 +1,8 @@
 """compare: a leader only where every figure is comparable; flags are codes with parameters."""
 import pytest
 
-from cityai_cli.core.figures.dates import PartialDate
 from cityai_cli.core.errors import UsageError
+from cityai_cli.core.figures.dates import PartialDate
 from cityai_cli.core.query.compare import compare
 
 

@@ -61,8 +61,8 @@ def test_a_contradicting_source_is_attached_to_the_row(mini, contradicting):
 
 
 def test_figures_the_bounds_cannot_order_share_a_rank_and_say_so(tmp_path):
-    from conftest import MINI
     from cityai_cli.core.base.load import load
+    from conftest import MINI
 
     # 乙 约2400家 (2280..2520) against 甲 2500家: neither certainly beats the other
     text = MINI.read_text(encoding="utf-8").replace('value = "超2800家"', 'value = "2500家"')
@@ -110,8 +110,8 @@ def test_equal_figures_share_a_rank_and_the_next_skips(mini):
 
 
 def test_equal_figures_share_a_rank_and_top_counts_rows(tmp_path):
-    from conftest import MINI
     from cityai_cli.core.base.load import load
+    from conftest import MINI
 
     text = MINI.read_text(encoding="utf-8").replace('value = "突破4000亿元"', 'value = "3600亿元"', 1)
     (tmp_path / "tied.toml").write_text(text.replace('quote = "产业规模突破4000亿元"', 'quote = "产业规模3600亿元"', 1),
@@ -126,9 +126,9 @@ def test_equal_figures_share_a_rank_and_top_counts_rows(tmp_path):
 def test_ranked_figures_are_comparable_with_each_other_whatever_the_order_of_places(tmp_path):
     # "2025" ends with 2025-12-31 but starts a year before it: anchored on the year, 2025-01-01 was
     # ranked against 2025-12-31 under --window 0, and only when "2025"'s place came first.
-    from conftest import one_metric_base
     from cityai_cli.core.base.load import load
     from cityai_cli.core.figures.rules import comparable
+    from conftest import one_metric_base
 
     spec = {"A": ("A", "100家", "2025-01-01"), "B": ("B", "200家", "2025"), "C": ("C", "300家", "2025-12-31")}
     for number, order in enumerate((["A", "B", "C"], ["C", "B", "A"])):
@@ -143,8 +143,8 @@ def test_ranked_figures_are_comparable_with_each_other_whatever_the_order_of_pla
 
 def test_a_figure_the_bounds_cannot_order_against_another_rank_says_tied(tmp_path):
     # 约105家 (99.75..110.25) may lie below 100家: A's row is as tied as B's, though their ranks differ
-    from conftest import one_metric_base
     from cityai_cli.core.base.load import load
+    from conftest import one_metric_base
 
     base = load(one_metric_base(tmp_path, [("A", "100家", "2025"), ("B", "约105家", "2025"), ("C", "110家", "2025"),
                                       ("D", "90家", "2025"), ("E", "90家", "2025")])).base
@@ -157,8 +157,8 @@ def test_the_anchor_is_the_newest_of_the_figures_ranked_also_those_taken_from_an
     # X's headline is in the main scope; its figure in the reference scope (2026-06) was compared
     # with an anchor chosen before it was taken (P, 2025-06): Q (2024-07) was ranked beside it,
     # 23 months apart, and R (2025-01) 17 months apart.
-    from conftest import one_metric_base
     from cityai_cli.core.base.load import load
+    from conftest import one_metric_base
 
     base = load(one_metric_base(tmp_path, [
         ("P", "100家", "2025-06", "ai_related"), ("Q", "200家", "2024-07", "ai_related"),

@@ -1,7 +1,12 @@
 """subsidies and funds: what a recipient can claim, estimates by rules.estimate, funds apart."""
+import csv
+import io
 from decimal import Decimal
 
+import pytest
+
 from cityai_cli.core.query.subsidies import list_programmes
+from conftest import MINI
 
 
 def test_funds_are_not_subsidies(mini):
@@ -47,8 +52,8 @@ def test_top_keeps_the_first_rows_of_the_order_and_counts_them_all(mini):
 
 
 def test_order_is_payout_then_cap_then_pool_largest_first_unknown_last(mini):
-    from cityai_cli.core.query.subsidies import order
     from cityai_cli.core.figures.rules import Estimate
+    from cityai_cli.core.query.subsidies import order
 
     programme = mini.base.programmes[1]  # 乙市模型券: cap 200万, pool unknown
     assert programme.name == "乙市模型券"
@@ -57,3 +62,40 @@ def test_order_is_payout_then_cap_then_pool_largest_first_unknown_last(mini):
         False, -Decimal(5), False, -Decimal(2_000_000), True, 0, "乙", "乙市模型券")
     assert order(programme, Estimate("rate_unknown")) == (
         True, 0, False, -Decimal(2_000_000), True, 0, "乙", "乙市模型券")
+
+
+M = str(MINI)
+
+
+def rows(result):
+    return list(csv.DictReader(io.StringIO(result.stdout)))
+
+
+def test_repeated_filters_all_apply(cli):
+    names = [r["name"] for r in rows(cli("subsidies", "--type", "算力券", "--type", "corpus voucher", "--data", M))]
+    assert names == ["甲市算力券", "丙市语料券"]
+    assert [r["metric"] for r in rows(cli("compare", "甲", "乙", "--metric", "企业数", "--metric", "compute_capacity", "--data", M))] == [
+        "ai_enterprises", "compute_capacity", "compute_capacity"]
+
+
+def test_a_region_given_to_city_means_its_members(cli):
+    assert [r["place"] for r in rows(cli("subsidies", "--city", "测区", "--data", M))] == ["乙", "甲"]
+    assert [r["place"] for r in rows(cli("subsidies", "--region", "测区", "--data", M))] == ["乙", "甲"]
+
+
+def test_unknown_eligible_flag_is_a_usage_error(cli):
+    result = cli("subsidies", "--spend", "300万", "--eligible", "foo", "--data", M)
+    assert (result.code, result.stderr) == (2, "Error: unknown --eligible flag 'foo'; known flags: startup\n")
+
+
+@pytest.mark.parametrize("option", ["--type", "--city", "--eligible"])
+def test_empty_filter_is_refused(cli, option):
+    extra = ["--spend", "300万"] if option == "--eligible" else []
+    result = cli("subsidies", option, "", *extra, "--data", M)
+    assert (result.code, result.stderr) == (2, f"Error: {option} needs a value, got an empty one\n")
+
+
+def test_funds_get_no_estimate(cli):
+    result = cli("funds", "--spend", "300万", "--data", M)
+    assert (result.code, result.stderr) == (
+        2, "Error: a fund is an investment vehicle: it has no payout to estimate (--spend, --startup, --eligible)\n")

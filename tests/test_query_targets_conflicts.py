@@ -77,9 +77,9 @@ def test_places_asked_in_any_order_give_the_same_rows(mini):
 def test_progress_only_for_amounts_that_grow_toward_their_target(dimension, higher_is_better, target, actual,
                                                                 expected):
     from cityai_cli.core.figures.dates import PartialDate
-    from cityai_cli.core.records import Fact, MetricDef, ScopeDef
     from cityai_cli.core.figures.quantity import parse_figure
     from cityai_cli.core.query.targets import progress
+    from cityai_cli.core.records import Fact, MetricDef, ScopeDef
 
     metric = MetricDef("m", "指标", "metric", dimension, "", higher_is_better, (), (), (ScopeDef("main", "主", "main"),))
 
@@ -91,8 +91,8 @@ def test_progress_only_for_amounts_that_grow_toward_their_target(dimension, high
 
 def test_a_ceiling_target_says_met_or_not_never_a_share_of_it(tmp_path):
     # 150家 against 不超过100家 read "150%" done; it is a target not met
-    from conftest import one_metric_base
     from cityai_cli.core.base.load import load
+    from conftest import one_metric_base
 
     base = load(one_metric_base(tmp_path, [("A", "不超过100家", "2027", "ai", "target"), ("A", "150家", "2025"),
                                            ("B", "最高100家", "2027", "ai", "target"), ("B", "80家", "2025")])).base

@@ -13,6 +13,9 @@ import pytest
 
 from conftest import PROJECT_DATA, ROOT
 
+# Every test here reads the bundled knowledge base or its documents (pytest -m "not bundled" skips them).
+pytestmark = pytest.mark.bundled
+
 README = ROOT / "README.md"
 PAGES = [README, ROOT / "docs" / "examples.md"]
 BLOCK = re.compile(r"```console\n\$ (cityai [^\n]*)\n(.*?)```", re.S)

@@ -1,14 +1,20 @@
 """Renderers: same records in every format; CSV is RFC 4180 and spreadsheet-safe; text is inert."""
 import csv
+import html.parser
 import io
 import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
 from collections import Counter
 from decimal import Decimal
 
 import pytest
 
-from cityai_cli.render import Options, printable, render
 from cityai_cli.core.report import Column, Report, Table
+from cityai_cli.render import Options, printable, render
+from conftest import MINI, RAW, run_process, write_base
 
 
 def report(*tables):
@@ -114,11 +120,13 @@ def _ink(text: str) -> Counter:
     return Counter(ch for ch in text if not ch.isspace() and not ("\u2500" <= ch <= "\u257f"))
 
 
+@pytest.mark.bundled
 @pytest.mark.parametrize("width", [40, 60, 72, 80, 100, 130, 200])
 @pytest.mark.parametrize("command", ["show", "compare", "subsidies"])
 def test_no_cell_loses_a_character_at_any_width(project, command, width):
     """Rich crops cells it cannot fit; every character of every shown cell must still be printed."""
-    from cityai_cli.core.query import compare; from cityai_cli.core.query import listings as places; from cityai_cli.core.query import subsidies
+    from cityai_cli.core.query import compare, subsidies
+    from cityai_cli.core.query import listings as places
     from cityai_cli.view import view
     result = {"show": lambda: places.show_place(project.base, "东莞"),
               "compare": lambda: compare.compare(project.base, ["深圳", "上海", "北京"]),
@@ -278,7 +286,8 @@ def test_a_piece_of_a_name_under_four_characters_is_counted_where_widths_are_wei
 # The tables as users meet them, on the bundled base: they fit 80 columns, and at any width from
 # 40 to 200 no figure, date, id or mark is split across lines.
 def _bundled(project, command: str):
-    from cityai_cli.core.query import compare; from cityai_cli.core.query import conflicts; from cityai_cli.core.query import listings as places; from cityai_cli.core.query import rank; from cityai_cli.core.query import subsidies; from cityai_cli.core.query import targets
+    from cityai_cli.core.query import compare, conflicts, rank, subsidies, targets
+    from cityai_cli.core.query import listings as places
     from cityai_cli.core.query.cite import cite_programme
     base = project.base
     return {
@@ -295,6 +304,7 @@ def _bundled(project, command: str):
     }[command]()
 
 
+@pytest.mark.bundled
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("command, most", [("rank", 30), ("compare", 70), ("compare2", 50), ("subsidies", 30),
                                            ("spend", 30), ("funds", 30), ("targets", 70), ("conflicts", 30),
@@ -341,6 +351,7 @@ def _atoms(report, lang: str):
 _SWEEP = sorted(set(range(40, 201, 10)) | {59, 60, 61, 79, 80, 81, 200})
 
 
+@pytest.mark.bundled
 @pytest.mark.parametrize("command, lang", [("rank", "zh"), ("rank", "en"), ("compare", "zh"), ("compare", "en"),
                                            ("spend", "zh"), ("spend", "en"), ("targets", "zh"), ("targets", "en"),
                                            ("conflicts", "zh"), ("policies", "en"), ("cite", "zh")])
@@ -367,7 +378,7 @@ def test_no_figure_id_or_mark_is_split_at_any_width(project, command, lang):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_no_figure_id_or_mark_is_split_at_any_width_on_the_small_base(mini, lang):
     """Every third width from 40 to 200, on the small base."""
-    from cityai_cli.core.query import compare; from cityai_cli.core.query import rank; from cityai_cli.core.query import subsidies; from cityai_cli.core.query import targets
+    from cityai_cli.core.query import compare, rank, subsidies, targets
     from cityai_cli.view import view
     base = mini.base
     for result in (rank.rank(base, "ai_enterprises"), compare.compare(base, ["甲", "乙", "丁"]),
@@ -379,6 +390,7 @@ def test_no_figure_id_or_mark_is_split_at_any_width_on_the_small_base(mini, lang
             assert not [atom for atom in atoms if not any(atom in line for line in lines)], (result.name, width)
 
 
+@pytest.mark.bundled
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_rank_chart_draws_its_bars_in_the_table_at_80_columns(project, lang):
     from cityai_cli.core.query import rank
@@ -432,3 +444,297 @@ def test_a_run_of_signs_folds_between_them_and_a_word_led_by_a_few_signs_stays_w
     from cityai_cli.render.table_format import _TOKEN
     assert _TOKEN.findall("--(c)2024-abc 🚀🚀") == ["--(c)2024-abc", " ", "🚀", "🚀"]
     assert _TOKEN.findall("-" * 40 + "a") == ["-"] * 8 + ["-" * 32 + "a"]   # at most 32 signs lead a word
+
+
+def hostile_report():
+    from cityai_cli.core.report import Column, Report, Table
+    columns = [Column("name", "名称"), Column("=cmd|' /C calc'!A0", "+header")]
+    rows = [{"name": "\x1b]0;t\x07\x9b\u202e\x7f\x00", "=cmd|' /C calc'!A0": "<img onerror=x> & |\nz"},
+            {"name": "\r=1+1", "=cmd|' /C calc'!A0": "@SUM(A1)"}]
+    return Report([Table("t", "T\x1b", columns, rows)])
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json", "markdown"])
+def test_renderers_escape_controls_even_if_the_loader_let_them_through(fmt):
+    from cityai_cli.render import render
+    out = render(hostile_report(), fmt)
+    assert not RAW.search(out.replace("\r\n", "\n"))
+
+
+def test_json_escapes_c1_and_bidi_and_round_trips():
+    import json
+
+    from cityai_cli.render import render
+    out = render(hostile_report(), "json")
+    assert "\\u009b" in out and "\\u202e" in out and "\\u007f" in out
+    assert json.loads(out)[0]["name"] == "\x1b]0;t\x07\x9b\u202e\x7f\x00"
+
+
+def test_markdown_escapes_html():
+    from cityai_cli.render import render
+    out = render(hostile_report(), "markdown")
+    assert "&lt;img onerror=x&gt; &amp; \\|<br>z" in out
+    assert "<img" not in out
+
+
+M = str(MINI)
+
+
+INJECT = r'''schema_version = 2
+
+[metrics.ai_enterprises]
+zh = "人工智能企业数"
+en = "AI enterprises"
+dimension = "count"
+unit = "家"
+scopes.ai = { zh = "\t制表", en = "=1+2" }
+
+[sources.s]
+file = "hostile.txt"
+publisher = "@测试"
+title = "=cmd|' /C calc'!A0"
+published = "2025"
+
+[places."=HYPERLINK(\"http://e.vil\",\"x\")"]
+level = "city"
+province = "+测省"
+regions = ["-测区"]
+
+[[places."=HYPERLINK(\"http://e.vil\",\"x\")".facts]]
+metric = "ai_enterprises"
+scope = "ai"
+kind = "actual"
+value = "2800家"
+date = "2024"
+date_basis = "stated"
+note = "-1+1"
+citations = [{ source = "s", quote = "+回车2800家", note = "@note" }]
+
+[[places."=HYPERLINK(\"http://e.vil\",\"x\")".policies]]
+title = "=1+1"
+citations = [{ source = "s", quote = "-2" }]
+
+[places."乙"]
+level = "district"
+province = "\t省"
+city = "=HYPERLINK(\"http://e.vil\",\"x\")"
+regions = ["=1+1", "正常"]
+'''
+
+
+NAME = '=HYPERLINK("http://e.vil","x")'
+
+
+# Control, bidi and zero-width characters are refused by the loader (tests/test_reading.py);
+# markup and HTML must reach every output literally.
+MARKUP = r'''schema_version = 2
+
+[metrics.ai_enterprises]
+zh = "人工智能企业数"
+en = "AI enterprises"
+dimension = "count"
+unit = "家"
+scopes.ai = { zh = "]8;;http://e.vil z", en = "[red]AI[/red]" }
+
+[sources.s]
+file = "hostile.txt"
+publisher = "[bold]x[/bold]"
+title = "[link=http://e.vil]y[/link]"
+published = "2025"
+
+[places."甲"]
+level = "city"
+province = "[bold]x[/bold]"
+traditional = "红"
+regions = ["[link=http://e.vil]y[/link]"]
+
+[[places."甲".facts]]
+metric = "ai_enterprises"
+scope = "ai"
+kind = "actual"
+value = "2800家"
+date = "2024"
+date_basis = "stated"
+citations = [{ source = "s", quote = "<img src=x onerror=alert(1)> 2800家" }]
+
+[[places."甲".policies]]
+title = "<img src=x onerror=alert(1)>"
+citations = [{ source = "s", quote = "[bold]q[/bold]" }]
+'''
+
+
+LITERAL = {
+    "show": ["[bold]x[/bold]", "[link=http://e.vil]y[/link]", "]8;;http://e.vil z", "<img src=x onerror=alert(1)>"],
+    "sources": ["[bold]x[/bold]", "[link=http://e.vil]y[/link]"],
+    "list": ["[bold]x[/bold]", "[link=http://e.vil]y[/link]"],
+    "policies": ["<img src=x onerror=alert(1)>"],
+}
+
+
+def _run_on_terminal(*args, env):
+    pty = pytest.importorskip("pty")
+    master, slave = pty.openpty()
+    full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "CITYAI_DATA", "COLUMNS")}
+    full_env.update(env)
+    process = subprocess.Popen([sys.executable, "-m", "cityai_cli", *args], stdout=slave,
+                               stderr=subprocess.PIPE, env=full_env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:   # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    stderr = process.stderr.read()
+    process.stderr.close()
+    return process.wait(timeout=60), b"".join(chunks), stderr
+
+
+def test_json_keeps_the_text_as_written(cli, here):
+    # The formula guard is for spreadsheets: JSON consumers get the curated text unchanged.
+    write_base(here, "inject.toml", INJECT)
+    records = json.loads(cli("list", "-f", "json", "--data", "inject.toml").stdout)
+    assert [(r["place"], r["province"], r["city"], r["regions"]) for r in records] == [
+        (NAME, "+测省", None, ["-测区"]), ("乙", "\t省", NAME, ["=1+1", "正常"])]
+
+
+@pytest.mark.parametrize("command", [["show", "甲"], ["sources"], ["list"], ["policies"]])
+def test_terminal_injection_table(cli, here, command):
+    write_base(here, "markup.toml", MARKUP)
+    result = cli(*command, "-f", "table", "--data", "markup.toml", env={"COLUMNS": "250"})
+    assert result.code == 0, result.stderr
+    out = result.stdout
+    assert "\x1b" not in out and "\x07" not in out
+    assert [text for text in LITERAL[command[0]] if text not in out] == []
+
+
+def test_terminal_injection_english_table(cli, here):
+    write_base(here, "markup.toml", MARKUP)
+    out = cli("show", "甲", "-f", "table", "--lang", "en", "--data", "markup.toml", env={"COLUMNS": "250"}).stdout
+    assert "[red]AI[/red]" in out and "\x1b" not in out
+
+
+def test_terminal_injection_stacked_table(cli, here):
+    write_base(here, "markup.toml", MARKUP)
+    out = cli("show", "甲", "-f", "table", "--data", "markup.toml", env={"COLUMNS": "60"}).stdout
+    assert "\x1b" not in out and "\x07" not in out
+    assert "[bold]x[/bold]" in out and "<img src=x onerror=alert(1)>" in out
+
+
+def test_terminal_injection_markdown(cli, here):
+    write_base(here, "markup.toml", MARKUP)
+    out = cli("show", "甲", "-f", "markdown", "--data", "markup.toml").stdout
+    assert "\x1b" not in out and "\x07" not in out
+    assert "&lt;img src=x onerror=alert(1)&gt;" in out and "<img" not in out
+
+
+def test_colour_on_a_terminal_and_no_color():
+    term = {"TERM": "xterm-256color"}
+    code, coloured, _ = _run_on_terminal("list", "--data", M, env=term)
+    assert code == 0 and b"\x1b[" in coloured           # the test can fail: colour is really used
+    for quiet in ({"NO_COLOR": "1"}, {"TERM": "dumb"}):   # no-color.org; a terminal that says it is dumb
+        code, plain, stderr = _run_on_terminal("list", "--data", M, env={**term, **quiet})
+        assert (code, stderr) == (0, b"")
+        assert b"\x1b" not in plain
+        assert "甲".encode() in plain
+    code, empty, _ = _run_on_terminal("list", "--data", M, env={**term, "NO_COLOR": ""})
+    assert code == 0 and b"\x1b[" in empty            # no-color.org: an empty NO_COLOR is ignored
+
+
+def test_no_color_when_piped():
+    result = run_process("list", "-f", "table", "--data", M, env={"NO_COLOR": "1"})
+    assert result.returncode == 0 and b"\x1b" not in result.stdout
+
+
+@pytest.mark.bundled
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("args", [
+    ["list"], ["show", "深圳"], ["compare", "深圳", "上海"], ["rank", "--by", "产业规模", "--chart"],
+    ["subsidies", "--spend", "300万"], ["funds"], ["targets"], ["conflicts", "--all"], ["policies"], ["sources"],
+    ["metrics"], ["types"],
+])
+def test_forty_columns(args, lang):
+    from rich.cells import cell_len
+    result = run_process(*args, "-f", "table", "--lang", lang, env={"COLUMNS": "40"})
+    assert (result.returncode, result.stderr) == (0, b"")
+    lines = result.stdout.decode("utf-8").splitlines()
+    assert len(lines) > 5
+    too_wide = [line for line in lines if cell_len(line) > 40]
+    assert too_wide == []
+
+
+def test_svg_and_html_save_what_the_table_shows(cli, tmp_path):
+    svg, page = tmp_path / "r.svg", tmp_path / "r.html"
+    result = cli("rank", "--by", "产业规模", "--data", M, "-f", "csv", "--svg", str(svg), "--html", str(page),
+                 "--width", "90")
+    assert result.code == 0
+    tree = ET.parse(svg)
+    text = "".join(tree.getroot().itertext()).replace("\xa0", " ")
+    assert "突破4000亿元" in text and "3600亿元" in text
+    parser = html.parser.HTMLParser()
+    parser.feed(page.read_text(encoding="utf-8"))
+    assert "突破4000亿元" in page.read_text(encoding="utf-8")
+
+
+def test_chart_is_saved_too(cli, tmp_path):
+    svg = tmp_path / "c.svg"
+    assert cli("rank", "--by", "产业规模", "--data", M, "--chart", "--svg", str(svg)).code == 0
+    assert "█" in "".join(ET.parse(svg).getroot().itertext())
+
+
+def test_an_unwritable_picture_is_a_data_error(cli, tmp_path):
+    result = cli("rank", "--by", "产业规模", "--data", M, "-f", "csv", "--svg", str(tmp_path / "no" / "r.svg"))
+    assert (result.code, result.stderr) == (1, f"Error: {tmp_path / 'no' / 'r.svg'}: cannot write: No such file or directory\n")
+
+
+def test_svg_onto_a_fifo_is_refused_without_blocking(cli, tmp_path):
+    import os
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    result = cli("rank", "--by", "产业规模", "--data", M, "-f", "csv", "--svg", str(fifo))
+    assert (result.code, result.stderr) == (1, f"Error: {fifo}: is not a regular file\n")
+    assert fifo.is_fifo()
+
+
+def test_svg_replaces_an_existing_picture_whole(cli, tmp_path):
+    svg = tmp_path / "r.svg"
+    svg.write_text("old", encoding="utf-8")
+    assert cli("rank", "--by", "产业规模", "--data", M, "-f", "csv", "--svg", str(svg), "--force").code == 0
+    assert svg.read_text(encoding="utf-8").startswith("<svg") and [p.name for p in tmp_path.iterdir()] == ["r.svg"]
+
+
+@pytest.mark.parametrize("option", ["--svg", "--html"])
+def test_a_picture_never_replaces_an_existing_file_without_force(cli, tmp_path, option):
+    picture = tmp_path / "r.out"
+    picture.write_text("keep", encoding="utf-8")
+    result = cli("rank", "--by", "产业规模", "--data", M, "-f", "csv", option, str(picture))
+    assert (result.code, result.stdout, result.stderr) == (
+        1, "", f"Error: {picture}: already exists; add --force to overwrite it\n")
+    assert picture.read_text(encoding="utf-8") == "keep"
+
+
+def test_nothing_is_written_before_every_option_is_checked(cli, tmp_path):
+    svg, page = tmp_path / "r.svg", tmp_path / "r.html"
+    result = cli("rank", "--by", "产业规模", "--data", M, "-f", "table", "--bom", "--svg", str(svg), "--html", str(page))
+    assert (result.code, result.stderr) == (2, "Error: --bom marks CSV output for spreadsheets; add --format csv\n")
+    existing = tmp_path / "old.svg"
+    existing.write_text("keep", encoding="utf-8")
+    result = cli("rank", "--by", "产业规模", "--data", M, "-f", "csv", "--svg", str(svg), "--html", str(existing))
+    assert result.code == 1 and "already exists" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.svg"]     # not the new r.svg either
+
+
+def test_a_picture_never_replaces_a_knowledge_base_file_of_the_run(cli, tmp_path):
+    layer = tmp_path / "l2.toml"
+    layer.write_text('schema_version = 2\n[places."戊"]\nlevel = "city"\npinyin = "Wu"\n', encoding="utf-8")
+    before = layer.read_bytes()
+    result = cli("--with", str(layer), "--data", M, "list", "-f", "csv", "--svg", str(layer), "--force")
+    assert (result.code, result.stderr) == (
+        1, f"Error: {layer}: is a knowledge-base file of this run; save the picture elsewhere\n")
+    assert layer.read_bytes() == before
+    result = cli("rank", "--by", "产业规模", "--data", M, "--svg", str(tmp_path / "a"), "--html", str(tmp_path / "a"))
+    assert (result.code, result.stderr) == (2, "Error: --svg and --html name the same file; give each its own\n")

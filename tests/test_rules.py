@@ -4,12 +4,31 @@ from decimal import Decimal
 import pytest
 
 from cityai_cli.core.figures.dates import PartialDate
-from cityai_cli.core.records import Citation, Fact, MetricDef, Programme, ScopeDef, Term
 from cityai_cli.core.figures.quantity import parse_figure
-from cityai_cli.core.figures.rules import (APPROX_TOLERANCE, WINDOW_MONTHS, add_months, attainment, better, can_both_hold,
-                               certainly_better, comparable, conflicts, contradicted, contradicting, date_span,
-                               estimate, headline, interval, newest, positions, tightest, undecided, variants,
-                               within_window)
+from cityai_cli.core.figures.rules import (
+    APPROX_TOLERANCE,
+    WINDOW_MONTHS,
+    add_months,
+    attainment,
+    better,
+    can_both_hold,
+    certainly_better,
+    comparable,
+    conflicts,
+    contradicted,
+    contradicting,
+    date_span,
+    estimate,
+    headline,
+    interval,
+    newest,
+    positions,
+    tightest,
+    undecided,
+    variants,
+    within_window,
+)
+from cityai_cli.core.records import Citation, Fact, MetricDef, Programme, ScopeDef, Term
 
 METRIC = MetricDef("m", "指标", "metric", "count", "家", True, (), (),
                    (ScopeDef("main", "主", "main"), ScopeDef("other", "另", "other")))
@@ -450,6 +469,7 @@ def test_undecided_is_any_overlap_with_a_different_interval():
 
 def test_contradicted_and_conflicts_agree_with_every_pair_of_the_same_time():
     import random
+
     from cityai_cli.core.figures.rules import same_time
     rng = random.Random(7)
     dates = ["2024", "2024-03", "2024-06", "2024-03-15", "2024-03-20", "2024-06-01"]

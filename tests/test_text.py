@@ -1,17 +1,21 @@
 """text.py: which characters a base may hold and how output escapes them (issue 24, item 3)."""
+import json
+import signal
 import unicodedata
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cityai_cli.core.text import (
     CONTROL_IN_KEY,
     CONTROL_IN_VALUE,
     DEFAULT_IGNORABLE,
-    from_shell,
     is_default_ignorable,
     one_line,
     printable,
 )
+from conftest import HANG_TIMEOUT, MINI, RAW
 
 # Every character the issue names, and one of each range of Unicode's Default_Ignorable_Code_Point.
 LOOK_ALIKES = ["\ufe00", "\ufe0f", "\U000e0100", "\U000e01ef", "\u3164", "\u115f", "\u1160", "\uffa0", "\u034f",
@@ -56,8 +60,8 @@ def test_every_format_character_python_knows_in_the_ranges_is_in_the_table():
 def test_every_renderer_escapes_look_alikes(fmt):
     import json
 
-    from cityai_cli.render import render
     from cityai_cli.core.report import Column, Report, Table
+    from cityai_cli.render import render
     text = "深\ufe00圳\U000e0100 \u3164\u034f"
     out = render(Report([Table("t", "title", [Column("name", "name")], [{"name": text}])]), fmt)
     assert not any(char in out for char in "\ufe00\U000e0100\u3164\u034f")
@@ -65,18 +69,112 @@ def test_every_renderer_escapes_look_alikes(fmt):
         assert "\\udb40\\udd00" in out and json.loads(out)[0]["name"] == text
 
 
-def as_an_ascii_locale_decodes(text: str) -> str:
-    """An argument as Python decodes argv under LC_ALL=C PYTHONUTF8=0: each non-ASCII byte a surrogate."""
-    return text.encode("utf-8").decode("ascii", "surrogateescape")
+MINI_TEXT = MINI.read_text(encoding="utf-8")
 
 
-def test_from_shell_decodes_the_utf8_an_ascii_locale_left_as_surrogates():
-    assert as_an_ascii_locale_decodes("深圳") == "\udce6\udcb7\udcb1\udce5\udc9c\udcb3"
-    assert from_shell(as_an_ascii_locale_decodes("深圳")) == "深圳"
-    assert from_shell(as_an_ascii_locale_decodes("３００万")) == "３００万"
-    assert from_shell("深圳 Shenzhen") == "深圳 Shenzhen"
+HOSTILE_PIECES = ["\x1b[31m", "\x1b]0;title\x07", "\x00", "\x7f", "\x85", "\x9b2J", "\u202e", "\u2066", "\u200b",
+                  "\ufeff", "\r", "\n", "\t", "=", "+", "-", "@", "=cmd|' /C calc'!A0", "<img onerror=x>", "&amp;",
+                  "|", "[", "[" + " " * 3000, "[[", "]", '"', "'", "\\", '"""', "甲", "深圳市", "2800", "一亿五千万"]
 
 
-def test_from_shell_leaves_bytes_that_are_no_utf8():
-    not_utf8 = b"\xff\xfe".decode("ascii", "surrogateescape")
-    assert from_shell(not_utf8) == "\udcff\udcfe"
+hostile_text = st.lists(st.one_of(st.sampled_from(HOSTILE_PIECES), st.text(max_size=5)), max_size=6).map("".join)
+
+
+def toml_string(text):
+    """A TOML basic string of `text` (json escapes are TOML escapes; raw DEL/C1 may make it invalid TOML,
+    which is fine: that is a clean error too)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def hostile_base(field, text):
+    value = toml_string(text)
+    if field == "place":
+        return MINI_TEXT.replace('[places."甲"]', f"[places.{value}]").replace('[[places."甲".', f"[[places.{value}.")
+    if field == "note":   # schema 2: a quote sits inside an inline `citations` table; the note is the fact's
+        anchor = 'value = "超2800家"\n'
+        return MINI_TEXT.replace(anchor, f"{anchor}note = {value}\n", 1)
+    if field == "title":
+        return MINI_TEXT.replace('title = "三城数据"', f"title = {value}")
+    if field == "scope_key":   # a fact's scope is a declared key: the message refusing it quotes the text
+        return MINI_TEXT.replace('scope = "ai_related"', f"scope = {value}")
+    # schema 2: the scope's free text is its name in the metric's scope vocabulary
+    return MINI_TEXT.replace('zh = "人工智能相关企业"', f"zh = {value}")
+
+
+class Hang(Exception):
+    pass
+
+
+def test_messages_escape_what_they_quote():
+    from cityai_cli.core.errors import Problem, UsageError
+    problem = Problem("a\x1bb.toml", "bad \x9b value\nforged", 3, None, "places.\u202e甲")
+    assert str(problem) == "a\\x1bb.toml:3: places.\\u202e甲: bad \\x9b value\\x0aforged"
+    assert str(UsageError("unknown \x1b[2J", ["\u2066x"])) == "unknown \\x1b[2J (did you mean: \\u2066x?)"
+
+
+@pytest.mark.parametrize("field", ["place", "note", "title", "scope", "scope_key"])
+def test_hostile_base_puts_the_text_where_it_says(field):
+    """Each field's anchor is still in the fixture and the substitution is valid TOML, so the
+    property below tests hostile text in that field, not a parse error or an unchanged base."""
+    from cityai_cli.core.base.reading import tomllib
+    base = hostile_base(field, "HOSTILE")
+    assert base != MINI_TEXT and "HOSTILE" in base
+    tomllib.loads(base)
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(field=st.sampled_from(["place", "note", "title", "scope", "scope_key"]), text=hostile_text)
+def test_hostile_text_never_hangs_crashes_or_reaches_the_output_raw(tmp_path_factory, field, text):
+    from typer.testing import CliRunner
+
+    from cityai_cli.cli import app
+    try:
+        runner = CliRunner(mix_stderr=False)
+    except TypeError:
+        runner = CliRunner()
+    folder = tmp_path_factory.mktemp("hostile")
+    path = folder / "h.toml"
+    path.write_text(hostile_base(field, text), encoding="utf-8")
+
+    def alarm(signum, frame):
+        raise Hang(f"{field}={text!r} did not finish in {HANG_TIMEOUT} s")
+    previous = signal.signal(signal.SIGALRM, alarm) if hasattr(signal, "SIGALRM") else None
+    if previous is not None:
+        signal.alarm(HANG_TIMEOUT)
+    try:
+        for args in (["validate", str(path)], *[[command, *extra, "-f", fmt, "--data", str(path)]
+                     for command, extra in (("list", []), ("show", ["乙", "--sources"]), ("sources", []))
+                     for fmt in ("table", "csv", "json", "markdown")]):
+            result = runner.invoke(app, args, catch_exceptions=True, env={"COLUMNS": "120"})
+            assert result.exception is None or isinstance(result.exception, SystemExit), (args, result.exception)
+            assert result.exit_code in (0, 1, 2), args
+            for stream in (result.stdout, result.stderr):
+                assert "Traceback" not in stream
+                found = RAW.search(stream.replace("\r\n", "\n"))
+                assert not found, (args, stream[max(0, found.start() - 40):found.end() + 40])
+    finally:
+        if previous is not None:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\u200e", "\u200f", "\u061c", "\u00ad", "\u180e", "\u2061",
+                                  "\u206a", "\ufff9", "\U000e0041"])
+def test_invisible_and_line_breaking_characters_are_escaped_and_refused(char):
+    from cityai_cli.core.base.reading import tomllib
+    from cityai_cli.core.text import CONTROL_IN_VALUE, printable, toml_string
+    assert char not in printable(f"a{char}b") and printable(f"a{char}b").startswith("a\\")
+    written = toml_string(f"a{char}b")
+    assert char not in written and tomllib.loads(f"k = {written}")["k"] == f"a{char}b"
+    assert CONTROL_IN_VALUE.search(f"a{char}b")   # the loader refuses it in any string of a base
+
+
+def test_a_message_quoting_something_huge_keeps_its_start_and_end():
+    from cityai_cli.core.errors import MESSAGE_LIMIT, Problem, UsageError
+    quote = "甲" * 1_000_000
+    text = str(Problem("kb.toml", f"quote not found in mini.txt: {quote!r}", 3, None, "places.甲"))
+    whole = f"kb.toml:3: places.甲: quote not found in mini.txt: {quote!r}"
+    assert text == f"{whole[:500]} … ({len(whole) - 1000} characters left out) … {whole[-500:]}"
+    assert text.startswith("kb.toml:3: places.甲: quote not found in mini.txt: '甲甲") and text.endswith("甲'")
+    assert len(str(UsageError("x" * 5000))) < MESSAGE_LIMIT + 50
+    assert str(UsageError("unknown place '甲'")) == "unknown place '甲'"  # short ones whole

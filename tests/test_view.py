@@ -7,7 +7,14 @@ from cityai_cli.core.figures.dates import PartialDate
 from cityai_cli.core.figures.quantity import parse_figure
 from cityai_cli.core.query.compare import compare
 from cityai_cli.core.query.conflicts import list_conflicts
-from cityai_cli.core.query.listings import list_metrics, list_places, list_policies, list_sources, list_types, show_place
+from cityai_cli.core.query.listings import (
+    list_metrics,
+    list_places,
+    list_policies,
+    list_sources,
+    list_types,
+    show_place,
+)
 from cityai_cli.core.query.rank import rank
 from cityai_cli.core.query.subsidies import list_programmes
 from cityai_cli.core.query.targets import list_targets
@@ -15,6 +22,7 @@ from cityai_cli.render import Options, render
 from cityai_cli.view import view
 from cityai_cli.view.names import date, figure
 from cityai_cli.view.words import WORDS
+from conftest import MINI
 
 CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
@@ -290,8 +298,6 @@ def test_rank_footnotes_and_no_data_line_on_the_small_base(mini):
 
 
 def test_rank_all_lists_places_without_the_figure_as_rows(cli):
-    from tests.conftest import MINI
-
     shown = cli("rank", "--by", "智能算力规模", "--all", "-f", "table", "--width", "80", "--data", str(MINI)).stdout
     assert "—  丁    —" in shown and "无数据 (" not in shown
     default = cli("rank", "--by", "智能算力规模", "-f", "table", "--width", "80", "--data", str(MINI)).stdout
@@ -334,13 +340,6 @@ def test_a_place_without_figures_says_how_to_add_a_document():
     assert usage_message(error, "zh") == (
         "成都 (Chengdu) 在知识库中尚无数据; 添加一份有关文件: cityai sources add FILE --id ID --title 标题"
         " --publisher 发布者 --published 日期 --data my.toml, 再用 cityai extract FILE --format toml 把候选数据加入 my.toml")
-
-
-def test_two_places_without_figures_have_none():
-    from cityai_cli.view.messages import usage_message
-    error = _coded("place.no_figures", text="吉林", places=[("吉林", "Jilin"), ("吉林市", "Jilin City")])
-    assert usage_message(error, "en").startswith(
-        "吉林 (Jilin), 吉林市 (Jilin City) have no figures in the knowledge base yet; to add a document")
 
 
 @pytest.mark.parametrize("code, params, message", [
@@ -390,8 +389,6 @@ def test_a_message_without_a_code_is_the_cores():
 
 
 def test_compare_names_metrics_no_place_has_under_the_table(cli):
-    from tests.conftest import MINI
-
     args = ("compare", "丙", "丁", "--metric", "智能算力规模", "-f", "table", "--width", "80", "--data", str(MINI))
     lines = [line.rstrip() for line in cli(*args).stdout.splitlines()]
     assert lines[-1] == "无数据 (1): 智能算力规模"
@@ -453,19 +450,10 @@ def test_targets_show_met_where_a_ratio_means_nothing(mini):
         assert text.rstrip().endswith(f"| {word_} |"), text
 
 
-def test_english_programme_candidates_read_in_english(mini):
-    # extract --lang en printed the terms as written (1亿元/年, 最高30%, 合同额) beside English labels
-    from cityai_cli.core.extract.candidates import extract_candidates
+M = str(MINI)
 
-    text = "甲市每年发放1亿元算力券，给予核定合同额最高30%的补贴，对初创企业提高资助比例至60%，单家企业每年最高200万元。"
-    result = extract_candidates(mini.base, text, None)
-    shown = {}
-    for lang in ("zh", "en"):
-        table = view(mini.base, result, lang).tables[1]
-        shown[lang] = [{c.key: c.show(row).replace("\xa0", " ") for c in table.columns if c.in_table} for row in table.rows]
-    assert shown["zh"] == [{"place_label": "甲", "type": "算力券", "date": "—", "pool": "1亿元/年", "rate": "最高30%",
-                            "rate_basis": "合同额", "special_rates": "初创企业: 最高60%", "cap": "最高200万元/年",
-                            "known": "是"}]
-    assert shown["en"] == [{"place_label": "Alpha", "type": "compute voucher", "date": "—", "pool": "CNY 100 m a year",
-                            "rate": "up to 30%", "rate_basis": "contract value", "special_rates": "初创企业: up to 60%",
-                            "cap": "up to CNY 2 m a year", "known": "yes"}]
+
+def test_as_of_is_said_in_the_title(cli):
+    out = cli("rank", "--by", "compute_capacity", "--as-of", "2025", "--data", M, "-f", "markdown").stdout
+    assert out.splitlines()[0] == "### 智能算力规模 · 市 · 1个可比排名(12个月内), 1个未排名, 1个无数据 · 截至2025"
+    assert cli("rank", "--by", "compute_capacity", "--as-of", "2025-13", "--data", M).code == 2

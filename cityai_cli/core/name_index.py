@@ -238,7 +238,7 @@ def _gazetteer_forms() -> Dict[str, Set[str]]:
     # lazy: the gazetteer only for a name the base lacks
     from .extract.gazetteer import forms
 
-    # The table's Chinese forms are their own keys (tests/test_names.py checks it); Latin ones,
+    # The table's Chinese forms are their own keys (tests/test_name_index.py checks it); Latin ones,
     # Lüliang too, are normalised. Normalising
     # 1,500 forms touches the Unicode database for each character, ~14 ms of a run.
     keys: Dict[str, Set[str]] = {}

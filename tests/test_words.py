@@ -1,4 +1,4 @@
-"""--lang en is English throughout (issue 20): every command, run on the bundled base, shows no
+"""view/words.py: --lang en is English throughout (issue 20): every command, run on the bundled base, shows no
 Chinese character outside the fields that are Chinese in their sources (quotes, the paragraphs
 around them, policy titles and programme names) and the names a message tells the user to type."""
 import re
@@ -6,6 +6,9 @@ import re
 import pytest
 
 from conftest import PROJECT_DATA, PROJECT_SEEDS
+
+# Every test here reads the bundled knowledge base or its documents (pytest -m "not bundled" skips them).
+pytestmark = pytest.mark.bundled
 
 CJK = re.compile(r"[\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 # Columns whose text is the source's own words (the machine key of each)

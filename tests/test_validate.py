@@ -1,4 +1,4 @@
-"""Broken knowledge bases (tests/fixtures/broken/): each is mini.toml with exactly one defect.
+"""core/base/validate.py. Broken knowledge bases (tests/fixtures/broken/): each is mini.toml with exactly one defect.
 
 `cityai validate FILE` must exit 1 and print exactly the expected problem line(s) on stdout, then
 its summary; each problem names the file, the line (and the column where TOML gives one) and the
@@ -222,3 +222,24 @@ def test_a_count_in_another_unit_than_the_metric_counts_is_refused(tmp_path, cli
         "places.A.facts[0].value: '3倍' counts 倍, but metric 'ai_enterprises' counts 家",
         "places.C.facts[0].value: '2500名' counts 名, but metric 'ai_enterprises' counts 家",
     ]
+
+
+M = str(MINI)
+
+
+def test_validate_reports_every_stage_and_its_summary_on_stdout(cli, tmp_path):
+    text = MINI.read_text(encoding="utf-8")
+    text = text.replace('value = "1200家"', 'value = "x家"').replace('quote = "乙市设立模型券"', 'quote = "乙市没有模型券"')
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "mini.txt").write_text((MINI.parent / "seeds" / "mini.txt").read_text(encoding="utf-8"),
+                                                  encoding="utf-8")
+    (tmp_path / "b.toml").write_text(text, encoding="utf-8")
+    result = cli("validate", str(tmp_path / "b.toml"))
+    lines = result.stdout.splitlines()
+    assert result.code == 1
+    assert any("places.丁.facts[1].value" in line and "cannot parse" in line for line in lines)   # schema stage
+    assert any("places.乙.programmes[0].citations[0].quote: quote not found" in line for line in lines)  # provenance
+    assert lines[-1].endswith(": 2 problems")
+    ok = cli("validate", M)
+    assert (ok.code, ok.stdout.splitlines()[-1].split(": ", 1)[1]) == (
+        0, "OK — 5 places, 13 facts (14 citations), 1 policy, 4 programmes; every quote found in its source (2 documents)")

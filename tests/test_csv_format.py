@@ -1,16 +1,18 @@
-"""Each command's CSV header, held exactly (docs/columns.md explains every column), and tidy
-cells: no JSON, ISO days with their precision. On tests/fixtures/mini.toml."""
+"""render/csv_format.py: each command's CSV header, held exactly (docs/columns.md explains every
+column); tidy cells: no JSON, ISO days with their precision; spreadsheet-safe cells (formula guard,
+BOM). On tests/fixtures/mini.toml."""
 from __future__ import annotations
 
 import csv
 import io
 import json
 import re
-from pathlib import Path
+import shutil
+import subprocess
 
 import pytest
 
-from conftest import MINI, ROOT
+from conftest import MINI, ROOT, write_base
 
 HEADERS = {
     'list': 'place,place_label,level,level_label,province,city,regions,pinyin,english,ai_enterprises_value,ai_enterprises_value_max,ai_enterprises_unit,ai_enterprises_bound,ai_enterprises_text,ai_enterprises_date,ai_enterprises_date_precision,ai_enterprises_scope,ai_enterprises_shown,industry_scale_value,industry_scale_value_max,industry_scale_unit,industry_scale_bound,industry_scale_text,industry_scale_date,industry_scale_date_precision,industry_scale_scope,industry_scale_shown,compute_capacity_value,compute_capacity_value_max,compute_capacity_unit,compute_capacity_bound,compute_capacity_text,compute_capacity_date,compute_capacity_date_precision,compute_capacity_scope,compute_capacity_shown,facts,policies,programmes',
@@ -115,7 +117,6 @@ def test_pandas_reads_rank_with_numbers_and_dates(cli):
     assert frame["date"].dt.strftime("%Y-%m-%d").tolist() == ["2024-12-31", "2024-12-31", "2025-04-01"]
 
 
-
 def test_list_long_is_one_row_per_place_and_headline_metric(cli):
     rows = list(csv.DictReader(io.StringIO(cli("list", "--long", "--data", str(MINI), "-f", "csv").stdout)))
     assert [(r["place"], r["metric"], r["value"], r["date"], r["date_precision"]) for r in rows if r["place"] == "甲"] == [
@@ -135,3 +136,133 @@ def test_a_row_without_citations_stays_once_with_empty_citation_cells(cli):
     assert [(r["place"], r["value"], r["citation_source"], r["citation_quote"]) for r in rows] == [
         ("甲", "30000", "mini-late", "甲市智能算力规模现达30EFLOPS"), ("乙", "20000", "mini-late", "乙市实时可用智能算力20EFLOPS"),
         ("丁", "", "", "")]
+
+
+def hostile_report():
+    from cityai_cli.core.report import Column, Report, Table
+    columns = [Column("name", "名称"), Column("=cmd|' /C calc'!A0", "+header")]
+    rows = [{"name": "\x1b]0;t\x07\x9b\u202e\x7f\x00", "=cmd|' /C calc'!A0": "<img onerror=x> & |\nz"},
+            {"name": "\r=1+1", "=cmd|' /C calc'!A0": "@SUM(A1)"}]
+    return Report([Table("t", "T\x1b", columns, rows)])
+
+
+def test_csv_header_cells_get_the_formula_guard():
+    import csv
+    import io
+
+    from cityai_cli.render import render
+    rows = list(csv.reader(io.StringIO(render(hostile_report(), "csv"), newline="")))
+    assert rows[0] == ["name", "'=cmd|' /C calc'!A0"]
+    assert rows[1][0] == "\\x1b]0;t\\x07\\x9b\\u202e\\x7f\\x00"
+    assert rows[2] == ["\\x0d=1+1", "'@SUM(A1)"]
+
+
+M = str(MINI)
+
+
+INJECT = r'''schema_version = 2
+
+[metrics.ai_enterprises]
+zh = "人工智能企业数"
+en = "AI enterprises"
+dimension = "count"
+unit = "家"
+scopes.ai = { zh = "\t制表", en = "=1+2" }
+
+[sources.s]
+file = "hostile.txt"
+publisher = "@测试"
+title = "=cmd|' /C calc'!A0"
+published = "2025"
+
+[places."=HYPERLINK(\"http://e.vil\",\"x\")"]
+level = "city"
+province = "+测省"
+regions = ["-测区"]
+
+[[places."=HYPERLINK(\"http://e.vil\",\"x\")".facts]]
+metric = "ai_enterprises"
+scope = "ai"
+kind = "actual"
+value = "2800家"
+date = "2024"
+date_basis = "stated"
+note = "-1+1"
+citations = [{ source = "s", quote = "+回车2800家", note = "@note" }]
+
+[[places."=HYPERLINK(\"http://e.vil\",\"x\")".policies]]
+title = "=1+1"
+citations = [{ source = "s", quote = "-2" }]
+
+[places."乙"]
+level = "district"
+province = "\t省"
+city = "=HYPERLINK(\"http://e.vil\",\"x\")"
+regions = ["=1+1", "正常"]
+'''
+
+
+NAME = '=HYPERLINK("http://e.vil","x")'
+
+
+def read_csv(text):
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def test_csv_formula_injection_list(cli, here):
+    write_base(here, "inject.toml", INJECT)
+    result = cli("list", "-f", "csv", "--data", "inject.toml")
+    assert result.code == 0, result.stderr
+    rows = read_csv(result.stdout)
+    picked = [(r["place"], r["place_label"], r["province"], r["city"], r["regions"], r["ai_enterprises_value"],
+               r["ai_enterprises_text"], r["facts"], r["policies"], r["programmes"]) for r in rows]
+    assert picked == [
+        ("'" + NAME, "'" + NAME, "'+测省", "", "'-测区", "2800", "2800家", "1", "1", "0"),
+        ("乙", "乙", "'\t省", "'" + NAME, "'=1+1;正常", "", "", "0", "0", "0"),
+    ]
+
+
+def test_csv_formula_injection_show_policies_and_sources(cli, here):
+    write_base(here, "inject.toml", INJECT)
+    result = cli("show", NAME, "-f", "csv", "--data", "inject.toml")
+    assert result.code == 0, result.stderr
+    facts = read_csv(result.stdout)
+    assert [(r["place"], r["value"], r["scope"], r["scope_label"], r["note"], r["sources"]) for r in facts] == [
+        ("'" + NAME, "2800", "ai", "'\t制表", "'-1+1", "s")]
+    # One row per citation: each of its cells is defused like any text.
+    cited = read_csv(cli("show", NAME, "-f", "csv", "--citations", "--data", "inject.toml").stdout)
+    assert [(r["citation_source"], r["citation_quote"], r["citation_value"], r["citation_note"]) for r in cited] == [
+        ("s", "'+回车2800家", "2800家", "'@note")]
+    english = read_csv(cli("show", NAME, "-f", "csv", "--lang", "en", "--data", "inject.toml").stdout)
+    assert [r["scope_label"] for r in english] == ["'=1+2"]
+    policies = read_csv(cli("policies", "-f", "csv", "--data", "inject.toml").stdout)
+    assert [(r["place"], r["title"]) for r in policies] == [("'" + NAME, "'=1+1")]
+    rows = read_csv(cli("sources", "-f", "csv", "--data", "inject.toml").stdout)
+    assert [(r["source"], r["publisher"], r["title"], r["facts"], r["policies"]) for r in rows] == [
+        ("s", "'@测试", "'=cmd|' /C calc'!A0", "1", "1")]
+
+
+def test_csv_numbers_are_never_quoted(cli):
+    rows = read_csv(cli("rank", "--by", "产业规模", "-f", "csv", "--data", M).stdout)
+    assert [(r["rank"], r["value"]) for r in rows] == [("1", "400000000000"), ("2", "360000000000"), ("", "500000000000")]
+
+
+def test_bom_makes_csv_readable_as_utf8_sig(cli, tmp_path):
+    out = cli("rank", "--by", "产业规模", "--data", M, "-f", "csv", "--bom").stdout
+    assert out.startswith("\ufeff")
+    path = tmp_path / "r.csv"
+    path.write_bytes(out.encode("utf-8"))
+    rows = list(csv.DictReader(path.open(encoding="utf-8-sig", newline="")))
+    assert (rows[0]["place"], rows[0]["text"]) == ("乙", "突破4000亿元")
+    assert cli("rank", "--by", "产业规模", "--data", M, "-f", "json", "--bom").code == 2
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
+def test_bom_csv_opens_in_a_spreadsheet(cli, tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_bytes(cli("rank", "--by", "产业规模", "--data", M, "-f", "csv", "--bom").stdout.encode("utf-8"))
+    subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path), str(path)],
+                   check=True, capture_output=True, timeout=120)
+    import zipfile
+    shared = zipfile.ZipFile(tmp_path / "r.xlsx").read("xl/sharedStrings.xml").decode("utf-8")
+    assert "突破4000亿元" in shared and "乙" in shared

@@ -1,37 +1,10 @@
-"""Issue 13 on fixtures: extract from the command line, sources add, recorded hashes."""
+"""core/base/sources.py: `sources add` on fixtures (copy a document into a base's seeds and record
+its hash), and the walks from a new document to a fact or a programme in your own base."""
 import hashlib
 import json
-import shutil
 
 import pytest
 import tomli
-
-from conftest import FIXTURES, PROJECT_SEEDS
-
-
-@pytest.fixture
-def own(tmp_path, monkeypatch):
-    """A user's own base: the mini fixture and its seeds in a temporary directory."""
-    monkeypatch.chdir(tmp_path)
-    shutil.copy(FIXTURES / "mini.toml", tmp_path / "my.toml")
-    shutil.copytree(FIXTURES / "seeds", tmp_path / "seeds")
-    return tmp_path
-
-
-def test_every_bundled_seed_has_its_hash_recorded(project):
-    for source in project.base.sources.values():
-        assert source.sha256 == hashlib.sha256((PROJECT_SEEDS / source.file).read_bytes()).hexdigest()
-
-
-def test_an_edited_seed_is_caught(cli, own):
-    text = (own / "my.toml").read_text(encoding="utf-8").replace(
-        'file = "mini.txt"\npublisher = "测试"\ntitle = "三城数据"\n',
-        'file = "mini.txt"\npublisher = "测试"\ntitle = "三城数据"\nsha256 = "' + "0" * 64 + '"\n')
-    (own / "my.toml").write_text(text, encoding="utf-8")
-    digest = hashlib.sha256((own / "seeds" / "mini.txt").read_bytes()).hexdigest()
-    result = cli("validate", "my.toml")
-    assert result.code == 1
-    assert result.stdout.splitlines()[0] == f"my.toml:52: sources.mini.sha256: mini.txt has changed since it was recorded (its SHA-256 is {digest})"
 
 
 def test_sources_add_copies_the_document_and_records_its_hash(cli, own):
@@ -52,8 +25,9 @@ def test_sources_add_copies_the_document_and_records_its_hash(cli, own):
 @pytest.mark.parametrize("args, message", [
     (["--id", "Bad Id"],
      "Error: --id 'Bad Id': use lower-case letters, digits, - and _ (at most 100), e.g. xinhua-2025-06\n"),
-    (["--id", "liaowang-2025-03"],
-     "Error: source 'liaowang-2025-03' already exists in the bundled base; choose another --id\n"),
+    pytest.param(["--id", "liaowang-2025-03"],  # an id of the bundled base's sources
+                 "Error: source 'liaowang-2025-03' already exists in the bundled base; choose another --id\n",
+                 marks=pytest.mark.bundled),
     (["--title", 'T"]\n[places.x]'], "Error: --title contains the control or invisible character U+000A\n"),
     (["--publisher", "\x1b]0;pwned\x07"], "Error: --publisher contains the control or invisible character U+001B\n"),
     (["--url", "https://e.x/\u202egpj"], "Error: --url contains the control or invisible character U+202E\n"),
@@ -106,12 +80,6 @@ def test_sources_add_refuses_a_seed_of_that_id_with_other_content(cli, own):
         2, "Error: seeds/s9.txt exists with other content; choose another --id\n")
 
 
-def test_extract_toml_asks_for_a_source_id_it_cannot_derive(cli, own):
-    (own / "——.txt").write_text("到2027年,丁市人工智能企业将超2000家。\n", encoding="utf-8")
-    result = cli("extract", "——.txt", "--published", "2025-06", "--data", "my.toml", "-f", "toml")
-    assert (result.code, result.stderr) == (2, "Error: cannot derive a source id from '——.txt'; give --source ID\n")
-
-
 def test_sources_add_refuses_the_bundled_base(cli, own):
     from cityai_cli.core.base.paths import bundled_path
     (own / "a.txt").write_text("文本\n", encoding="utf-8")
@@ -150,7 +118,11 @@ def test_sources_add_never_writes_through_a_link(cli, own, tmp_path_factory, pla
         (base.parent / "seeds").symlink_to(outside)
     result = cli("sources", "add", "a.txt", "--id", "x2", "--title", "t", "--publisher", "p", "--published", "2025",
                  "--with", str(base))
-    assert result.code == 1 and "symbolic link" in result.stderr and "Traceback" not in result.stderr
+    link, why = {"base_dangling": (base, "give the file it points to"),
+                 "base_to_file": (base, "give the file it points to"),
+                 "seed_dangling": (base.parent / "seeds" / "x2.txt", "give the file it points to"),
+                 "seeds_dir_link": (base.parent / "seeds", "seeds/ must be a directory of the base")}[plant]
+    assert (result.code, result.stdout, result.stderr) == (1, "", f"Error: {link}: is a symbolic link; {why}\n")
     assert sorted(p.name for p in outside.iterdir()) == ["victim.conf"]
     assert (outside / "victim.conf").read_text(encoding="utf-8") == "keep = 1\n"
 
@@ -162,10 +134,12 @@ def test_sources_add_writes_escaped_toml_that_validates(cli, own):
     assert result.code == 0
     assert 'title = "say \\"hi\\" \\\\ there"' in result.stdout
     assert cli("validate", "my.toml").code == 0
+    written = tomli.loads((own / "my.toml").read_text(encoding="utf-8"))["sources"]["q1"]
+    assert (written["title"], written["publisher"]) == ('say "hi" \\ there', "p")
 
 
 def test_sources_add_never_writes_into_the_bundled_base(cli, own):
-    from cityai_cli.core.base.paths import bundled_path   # the installed copy when installed, else the checkout's
+    from cityai_cli.core.base.paths import bundled_path  # the installed copy when installed, else the checkout's
     (own / "a.txt").write_text("文本\n", encoding="utf-8")
     for extra in ([], ["--data", str(bundled_path("data", "cities.toml"))]):
         result = cli("sources", "add", "a.txt", "--id", "x", "--title", "t", "--publisher", "p", "--published", "2025", *extra)
@@ -173,35 +147,7 @@ def test_sources_add_never_writes_into_the_bundled_base(cli, own):
         assert "the bundled one is read-only" in result.stderr
 
 
-def test_extract_marks_what_the_base_already_holds(cli, own):
-    (own / "new.txt").write_text("乙市人工智能企业约2400家。到2027年,丁市人工智能企业将超2000家。\n", encoding="utf-8")
-    rows = json.loads(cli("extract", "new.txt", "--published", "2025-06", "--data", "my.toml", "-f", "json").stdout)[
-        "candidates"]
-    assert [(r["place"], r["metric"], r["value"], r["kind"], r["date"], r["date_basis"], r["known"]) for r in rows] == [
-        ("乙", "ai_enterprises", "约2400家", "actual", "2025-06", "published", True),
-        ("丁", "ai_enterprises", "超2000家", "target", "2027", "stated", False)]
-    fresh = json.loads(cli("extract", "new.txt", "--published", "2025-06", "--data", "my.toml", "-f", "json",
-                           "--new-only").stdout)["candidates"]
-    assert [r["value"] for r in fresh] == ["超2000家"]
-
-
-def test_extract_toml_adds_to_a_base_that_then_validates(cli, own):
-    (own / "new.txt").write_text("到2027年,丁市人工智能企业将超2000家。\n", encoding="utf-8")
-    assert cli("sources", "add", "new.txt", "--id", "ding-2025", "--title", "丁市", "--publisher", "测试",
-               "--published", "2025-06", "--data", "my.toml").code == 0
-    entries = cli("extract", "new.txt", "--published", "2025-06", "--source", "ding-2025", "--data", "my.toml",
-                  "-f", "toml").stdout
-    # The source is already in the base, so only the fact is proposed, its quote the sentence's clause.
-    assert tomli.loads(entries) == {"places": {"丁": {"facts": [{
-        "metric": "ai_enterprises", "scope": "ai", "kind": "target", "value": "超2000家", "date": "2027",
-        "date_basis": "stated", "citations": [{"source": "ding-2025", "quote": "丁市人工智能企业将超2000家"}]}]}}}
-    with (own / "my.toml").open("a", encoding="utf-8") as out:
-        out.write("\n" + entries)
-    result = cli("validate", "my.toml")
-    assert (result.code, result.stdout.splitlines()[-1]) == (0, "my.toml: OK — 5 places, 14 facts (15 citations), "
-                                                             "1 policy, 4 programmes; every quote found in its source (3 documents)")
-
-
+@pytest.mark.bundled
 def test_the_walkthrough_from_a_new_document_to_a_fact_in_your_own_base(cli, tmp_path, monkeypatch, project):
     """The README's five commands, on the bundled base and a new document."""
     monkeypatch.chdir(tmp_path)
@@ -228,25 +174,6 @@ def test_the_walkthrough_from_a_new_document_to_a_fact_in_your_own_base(cli, tmp
     row = [r for r in json.loads(cli("compare", "深圳", "上海", "--with", "my.toml", "-f", "json").stdout)
            if r["metric"] == "ai_enterprises" and r["kind"] == "actual"][0]
     assert (row["shenzhen_text"], row["shenzhen_date"], row["shenzhen_sources"]) == ("超3500家", "2025-05-31", ["xinhua-2025-06"])
-
-
-def test_extract_toml_escapes_what_a_hostile_document_carries(cli, own):
-    from cityai_cli.core.base.reading import tomllib
-    (own / "esc.txt").write_text("乙市人工智能企业约\x1b[31m2400家\x1b[0m。\n丁市\u202e人工智能企业1200家。\n",
-                                 encoding="utf-8")
-    out = cli("extract", "esc.txt", "--published", "2025-06", "--data", "my.toml", "-f", "toml").stdout
-    assert "\x1b" not in out and "\u202e" not in out
-    quotes = [fact["citations"][0]["quote"] for place in tomllib.loads(out)["places"].values() for fact in place["facts"]]
-    assert quotes == ["乙市人工智能企业约\x1b[31m2400家\x1b[0m", "丁市\u202e人工智能企业1200家"]
-    assert "[sources.esc]" in out and 'file = "esc.txt"' in out
-
-
-@pytest.mark.parametrize("source", ["x]\nevil = 1\n[places.pwn", "\x1b]0;pwned\x07", "Upper"])
-def test_extract_refuses_a_source_id_that_is_not_an_id(cli, own, source):
-    (own / "a.txt").write_text("乙市人工智能企业约2400家。\n", encoding="utf-8")
-    result = cli("extract", "a.txt", "--source", source, "--data", "my.toml", "-f", "toml")
-    assert result.code == 2 and result.stdout == "" and "\x1b" not in result.stderr
-    assert result.stderr.startswith("Error: --source ") and "use lower-case letters" in result.stderr
 
 
 def test_sources_add_refuses_bytes_that_are_not_utf8_before_writing_anything(own):
