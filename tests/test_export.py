@@ -128,6 +128,7 @@ def test_export_never_replaces_a_knowledge_base_file_of_the_run(cli, tmp_path, f
     assert (tmp_path / "layer.toml").read_text(encoding="utf-8") == "# mine\n"
 
 
+@pytest.mark.bundled
 def test_export_never_writes_into_the_installed_package(cli):
     from cityai_cli.core.base.paths import PACKAGE_DIR
     target = PACKAGE_DIR / "kb.sqlite3"

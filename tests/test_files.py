@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from cityai_cli.core.base import reading as kb
-from conftest import assert_clean, run_cityai
+from conftest import MINI, assert_clean, run_cityai
 
 # --- 2. special files --------------------------------------------------------------------------------
 
@@ -66,5 +66,5 @@ def test_proc_file_claiming_size_zero_is_read_up_to_the_limit():
 def test_a_document_in_another_encoding_says_which(cli, tmp_path, raw, said):
     # a GBK page from a government site was "not UTF-8 (byte 0xc9 …)" and nothing more
     (tmp_path / "a.txt").write_bytes(raw)
-    result = cli("extract", str(tmp_path / "a.txt"))
+    result = cli("extract", str(tmp_path / "a.txt"), "--data", str(MINI))
     assert (result.code, result.stdout, result.stderr) == (1, "", f"Error: {tmp_path / 'a.txt'}: {said}\n")

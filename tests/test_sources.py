@@ -54,6 +54,7 @@ def test_sources_add_starts_a_new_base_with_the_schema_line_and_how_to_use_it(cl
         "# TOML editors complete and check entries.\n\n[sources.s9]\n")
 
 
+@pytest.mark.bundled
 @pytest.mark.parametrize("content", [b"", b"\n  \n"])
 def test_sources_add_starts_a_new_base_in_an_empty_file(cli, own, content):
     # `touch new.toml` first: "new.toml: is empty; expected a TOML knowledge base", nothing added
