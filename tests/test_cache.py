@@ -215,6 +215,10 @@ IMPOSSIBLE = [
     ("UPDATE facts SET kind = 'bogus'", ("show", "甲")),
     ("UPDATE metrics SET dimension = 'bogus'", ("metrics",)),
     ("DELETE FROM metrics", ("targets",)),
+    # a fact's citations, decoded when first used (records.cite_later), so after the read
+    ("UPDATE facts SET citations_json = '[['", ("rank", "--by", "产业规模")),
+    ("UPDATE facts SET citations_json = '{\"a\": 1}'", ("show", "甲")),
+    ("UPDATE facts SET citations_json = '[[\"mini\", \"quote\"]]'", ("list",)),
 ]
 
 
@@ -641,3 +645,31 @@ def test_two_installs_sharing_a_cache_directory_keep_their_own_files(cache, base
         install(which)
         assert isinstance(opened(base), store.CachedBase), which
     assert len(files(cache)) == 2
+
+
+# Every command that reads a base, with what the cache stores per row exercised (citations as
+# JSON: JSON output and --citations; headline and conflict marks: rank, list, conflicts).
+EVERY_COMMAND = [("rank", "--by", "industry_scale"), ("rank", "--by", "ai_enterprises", "--targets"),
+                 ("rank", "--by", "ai_enterprises", "--as-of", "2024"), ("compare", "甲", "乙"),
+                 ("subsidies", "--spend", "300万"), ("funds",), ("list",), ("show", "甲"), ("targets",),
+                 ("conflicts",), ("policies",), ("sources",), ("metrics",), ("types",),
+                 ("cite", "甲", "ai_enterprises")]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("command", EVERY_COMMAND, ids=lambda c: " ".join(c))
+def test_cached_and_uncached_output_are_byte_identical(cli, contradicting, tmp_path, monkeypatch, command, lang):
+    # Uncached: no usable cache directory, the base is loaded from its files on every run.
+    # Cached: the same command served from the compiled file (warmed by a first run).
+    monkeypatch.setenv(store.CACHE_ENV, str(tmp_path / "cache"))
+    cli("metrics", "--data", str(contradicting), "-f", "csv")
+    assert isinstance(opened(contradicting), store.CachedBase)
+    extra = [["-f", "csv", "--citations"]] if command[0] in ("rank", "show") else []
+    for fmt in [["-f", "csv"], ["-f", "json"], ["-f", "table", "--width", "100"], ["-f", "markdown"], *extra]:
+        argv = [*command, "--data", str(contradicting), "--lang", lang, *fmt]
+        cached = cli(*argv)
+        monkeypatch.setenv(store.CACHE_ENV, "/dev/null/nowhere")
+        uncached = cli(*argv)
+        monkeypatch.setenv(store.CACHE_ENV, str(tmp_path / "cache"))
+        assert (cached.code, cached.stdout, cached.stderr) == (uncached.code, uncached.stdout, uncached.stderr)
+        assert cached.code == 0 and cached.stdout, argv

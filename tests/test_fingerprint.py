@@ -178,6 +178,43 @@ def test_the_code_stamp_names_every_module_that_compiles_a_base(tmp_path):
     assert modules - {"core/errors.py"} <= set(fingerprint._COMPILERS)
 
 
+def _stored_value_modules():
+    """The modules whose functions compute what the cache stores beyond the records' fields:
+    each fact's citations as JSON, its headline and conflict marks, the tables' rows."""
+    import inspect
+
+    from cityai_cli.core.cache import compiled
+    from cityai_cli.core.figures import rules
+    from cityai_cli.core.records import citations_json
+
+    package = Path(cityai_cli.__file__).parent
+    functions = [citations_json, rules.headline, rules.contradicted, compiled.write]
+    return sorted({Path(inspect.getfile(f)).relative_to(package).as_posix() for f in functions})
+
+
+@pytest.mark.parametrize("module", sorted({*_stored_value_modules(), *fingerprint._COMPILERS}))
+@pytest.mark.parametrize("change", ["size", "mtime"])
+def test_editing_a_module_that_computes_a_stored_value_changes_the_key(base, monkeypatch, module, change):
+    # The stamp reads each compiling module's size and modification time: an edit to any of
+    # them (an editable install) makes a new key, so a cache written by the old code is never read.
+    before = cache_key([base], FORMAT)
+    target = Path(cityai_cli.__file__).parent / module
+    real_stat = Path.stat
+
+    class Edited:
+        def __init__(self, status):
+            self.st_size = status.st_size + (change == "size")
+            self.st_mtime_ns = status.st_mtime_ns + (change == "mtime")
+
+    def stat(self, *args, **kwargs):
+        status = real_stat(self, *args, **kwargs)
+        return Edited(status) if self == target else status
+
+    monkeypatch.setattr(Path, "stat", stat)
+    assert module in fingerprint._COMPILERS
+    assert cache_key([base], FORMAT) != before
+
+
 def test_a_missing_builtin_sha256_is_looked_up_once_not_for_every_file(monkeypatch):
     # Python 3.11 has no _sha2: a failed import is not remembered, so it was retried per file
     # (3.5 s of an 11 s cold run over 20,000 files).

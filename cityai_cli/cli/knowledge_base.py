@@ -6,7 +6,7 @@ extract, schema, validate and export.
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -32,6 +32,11 @@ from .shell import (
     refuse_base_files,
     write,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..core.base.reading import Loaded
+    from ..core.figures.dates import PartialDate
+    from ..core.query.common import Result
 
 sources_app = App(
     help="The source documents, with how many facts, policies and programmes cite each.\n\n"
@@ -189,35 +194,40 @@ class ExtractFormat(str, Enum):
     toml = "toml"
 
 
+DocumentArgument = Annotated[
+    Path, typer.Argument(metavar="FILE", parser=path_of("FILE"), help="A document: UTF-8 text, Markdown or HTML.")
+]
+PublishedOption = Annotated[
+    Optional[str],
+    typer.Option(
+        metavar="DATE", help="When the document was published (dates 目前/现 and resolves 去年), e.g. 2025-03-17."
+    ),
+]
+SourceIdOption = Annotated[
+    Optional[str], typer.Option(metavar="ID", help="Source id for --format toml (default: from the file name).")
+]
+NewOnlyOption = Annotated[bool, typer.Option("--new-only", help="Hide candidates the knowledge base already holds.")]
+ExtractFormatOption = Annotated[
+    Optional[ExtractFormat],
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        metavar="FORMAT",
+        help="table, csv, json, markdown, or toml: entries to paste into a base.",
+    ),
+]
+
+
 @app.command("extract")
 @handle_errors
 def extract_command(
     env: Environment,
-    file: Annotated[
-        Path, typer.Argument(metavar="FILE", parser=path_of("FILE"), help="A document: UTF-8 text, Markdown or HTML.")
-    ],
-    published: Annotated[
-        Optional[str],
-        typer.Option(
-            metavar="DATE", help="When the document was published (dates 目前/现 and resolves 去年), e.g. 2025-03-17."
-        ),
-    ] = None,
-    source: Annotated[
-        Optional[str], typer.Option(metavar="ID", help="Source id for --format toml (default: from the file name).")
-    ] = None,
-    new_only: Annotated[
-        bool, typer.Option("--new-only", help="Hide candidates the knowledge base already holds.")
-    ] = False,
-    format: Annotated[
-        Optional[ExtractFormat],
-        typer.Option(
-            "--format",
-            "-f",
-            case_sensitive=False,
-            metavar="FORMAT",
-            help="table, csv, json, markdown, or toml: entries to paste into a base.",
-        ),
-    ] = None,
+    file: DocumentArgument,
+    published: PublishedOption = None,
+    source: SourceIdOption = None,
+    new_only: NewOnlyOption = False,
+    format: ExtractFormatOption = None,
     lang: LangOption = Lang.zh,
     data: DataOption = None,
     with_: WithOption = None,
@@ -228,7 +238,7 @@ def extract_command(
     """
     # lazy: only the command that runs imports what it uses (start-up)
     from ..core.base.sources import check_source_id
-    from ..core.extract.candidates import extract_candidates, source_id_for
+    from ..core.extract.candidates import extract_candidates
     from ..core.extract.document import read_document
 
     if source is not None:
@@ -240,13 +250,22 @@ def extract_command(
     if format != ExtractFormat.toml:
         emit(env, loaded, result, Format(format.value) if format else None, lang)
         return
+    write(env, _candidates_toml(loaded, result, source, file, when))
+
+
+def _candidates_toml(
+    loaded: "Loaded", result: "Result", source: Optional[str], file: Path, when: Optional["PartialDate"]
+) -> str:
+    """The candidates as entries to paste into a base, after the new source's entry when the base
+    does not hold it yet (what `sources add --id ID` would record)."""
     # lazy: only the command that runs imports what it uses (start-up)
+    from ..core.extract.candidates import source_id_for
     from ..core.extract.toml_out import document_toml
     from ..core.text import toml_key, toml_string
 
     source_id = source or source_id_for(file)[:100]
     head = ""
-    if source_id not in loaded.base.sources:  # what `sources add --id ID` would record
+    if source_id not in loaded.base.sources:
         head = (
             f"# confirm: the new source (copy the document into seeds/ with `cityai sources add`)\n"
             f"[sources.{toml_key(source_id)}]\nfile = {toml_string(source_id + '.txt')}\n"
@@ -255,7 +274,7 @@ def extract_command(
     scopes = {key: metric.scopes[0].key for key, metric in loaded.base.metrics.items()}
     found = (result.rows, result.meta["programmes"], result.meta["policies"])
     facts, programmes, policies = ([row["_candidate"] for row in rows] for rows in found)
-    write(env, head + document_toml(facts, programmes, policies, source_id, scopes, loaded.base.places))
+    return head + document_toml(facts, programmes, policies, source_id, scopes, loaded.base.places)
 
 
 @app.command("schema")

@@ -1,16 +1,9 @@
 """Resolve what users type to places, metrics and subsidy types.
 
-Places answer to their simplified name, traditional name, pinyin (any case, any spacing, with
-or without tone marks: Guǎngzhōu), English name and curated aliases, each with or without the
-市/省/区 suffix (Qu/Shi/Xian in pinyin, District/City/County in English: "Longgang" finds 龙岗区 as
-龙岗 does); traditional text that names nothing as typed is converted to simplified (臺州 -> 台州).
-Metrics answer to their key, Chinese and English names, aliases and scope labels; subsidy types
-to their key (the Chinese name), English name, pinyin and aliases.
-
-A name two places share (Taizhou: 台州 and 泰州) is ambiguous and lists both. A place that
-China's gazetteer knows but the base does not (成都) says that the base has no figures for it
-yet; any other unknown name suggests the closest. Each failure carries a code and parameters
-(the view words them in zh or en).
+Users type names in many writings (simplified or traditional, pinyin with or without tones,
+English, aliases, with or without 市/省/区), so each is indexed under all of them; a name two
+places share is ambiguous and lists both. Each failure carries a code and parameters for the view
+to word. What each answers to: docs/design.md, "Resolving names (core/name_index.py)".
 """
 
 from __future__ import annotations

@@ -8,8 +8,10 @@ cache derives its tables from these declarations (cache/compiled.py), the rules 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from typing import Optional, Tuple
+from json.encoder import encode_basestring
+from typing import TYPE_CHECKING, Optional, Tuple
 
 from .figures.dates import PartialDate
 from .figures.quantity import Quantity
@@ -30,6 +32,43 @@ class Citation(Record):
 def cited_sources(citations: Tuple[Citation, ...]) -> Tuple[str, ...]:
     """The sources a fact, policy or programme cites, each once, in the order first cited."""
     return tuple(dict.fromkeys(c.source for c in citations))
+
+
+def citations_json(citations: Tuple[Citation, ...]) -> str:
+    """Citations as the compiled cache stores them beside their owner: one JSON list of
+    [source, quote, text, note], compact, non-ASCII as is; `read_citations` reads it back.
+    Each string is encoded by the json module's own string encoder (what json.dumps with
+    ensure_ascii=False uses), the lists written here: half the time of json.dumps, which a
+    cold run pays for 120,000 facts (0.35 s)."""
+    quoted = _QUOTED
+    return (
+        "["
+        + ",".join(f"[{quoted(c.source)},{quoted(c.quote)},{quoted(c.text)},{quoted(c.note)}]" for c in citations)
+        + "]"
+    )
+
+
+_QUOTED = encode_basestring  # text -> its JSON string, quotes included
+
+
+def read_citations(text: str) -> Tuple[Citation, ...]:
+    """`citations_json`'s text back as citations; ValueError for anything it never writes."""
+    found = json.loads(text)
+    if not isinstance(found, list) or not all(
+        isinstance(item, list) and len(item) == 4 and all(isinstance(part, str) for part in item) for item in found
+    ):
+        raise ValueError(f"not a list of citations: {text[:80]!r}")
+    return tuple(Citation(*item) for item in found)
+
+
+def cite_later(fact: "Fact", stored: str) -> "Fact":
+    """`fact` without its citations, which are read from `stored` (`citations_json`'s text) on
+    first use: a warm `rank --top 30` at 3,000 places reads every place's fact and prints 30, and
+    decoding the others' citations was a third of reading them. Equality, hash, repr and
+    `dataclasses.replace` see the citations as if they had been given."""
+    del fact.__dict__["citations"]
+    fact.__dict__["_stored_citations"] = stored
+    return fact
 
 
 @dataclass(frozen=True)
@@ -61,6 +100,18 @@ class Fact:
     @property
     def sources(self) -> Tuple[str, ...]:
         return cited_sources(self.citations)
+
+    if not TYPE_CHECKING:  # hidden from mypy, which would otherwise accept any attribute of a fact
+
+        def __getattr__(self, name: str):
+            """Only for a fact whose citations are still stored (`cite_later`): decoded once."""
+            stored = self.__dict__.get("_stored_citations") if name == "citations" else None
+            if stored is None:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            citations = read_citations(stored)
+            object.__setattr__(self, "citations", citations)
+            del self.__dict__["_stored_citations"]
+            return citations
 
 
 class ScopeDef(Record):

@@ -15,6 +15,7 @@ import csv
 import io
 import json
 from decimal import Decimal
+from itertools import repeat
 from typing import Any, Callable, List, Optional, Tuple
 
 from ..core.errors import UsageError
@@ -43,8 +44,27 @@ def render(report: Report, options) -> str:
     # the cells of a long table (conflicts at scale: 100,000 rows) are never all held at once.
     for start in range(0, len(rows), _CHUNK):
         chunk = rows[start : start + _CHUNK]
-        writer.writerows(zip(*[_cells([get(row) for row in chunk], kind) for _, get, kind in fields]))
+        writer.writerows(zip(*[_cells(_values(get, chunk), kind) for _, get, kind in fields]))
     return out.getvalue()
+
+
+class _Key:
+    """A row's value of `key` (None when it has none): most columns. `_values` reads such a
+    column without a Python call per row (a 3,000-row subsidies table has ~140,000 cells)."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: str):
+        self.key = key
+
+    def __call__(self, row: dict) -> Any:
+        return row.get(self.key)
+
+
+def _values(get: Callable[[dict], Any], rows: list) -> list:
+    if get.__class__ is _Key:
+        return list(map(dict.get, rows, repeat(get.key, len(rows))))  # type: ignore[attr-defined]
+    return [get(row) for row in rows]
 
 
 _CHUNK = 4096
@@ -57,7 +77,7 @@ def tidy_fields(column: Column) -> List[Field]:
     """The CSV columns one table column becomes: most stay one; a list of records becomes its
     count or its codes joined; a date becomes its last day and its precision."""
     key = column.key
-    get: Callable[[dict], Any] = column.value or (lambda r: r.get(key))
+    get: Callable[[dict], Any] = column.value or _Key(key)
     name = key.rsplit("_", 1)[-1] if key.endswith(("_citations", "_flags")) else key
     prefix = key[: len(key) - len(name)]
     if name == "citations":

@@ -71,7 +71,9 @@ GLUE = "\u00a0"  # a no-break space: "over CNY 450 bn" never breaks across lines
 
 def figure(quantity: Optional[Quantity], lang: str, glue: bool = False) -> str:
     """The figure as the language reads it; `glue` joins its words for table cells."""
-    key = (quantity, lang)
+    # Keyed by the quantity's fields as a plain tuple: hashed and compared in C, where a Quantity
+    # key costs two Python calls per lookup (~0.75 µs; a subsidies row looks up four figures).
+    key = (None if quantity is None else quantity._values(quantity), lang)
     text = _FIGURES.get(key)
     if text is None:
         text = _figure(quantity, lang)
@@ -98,9 +100,10 @@ def glued(text: str) -> str:
     return text.replace(" ", GLUE)
 
 
-# (quantity, lang) -> text: equal quantities read the same (every field that `_figure` reads is
-# part of a Quantity's equality), and a table repeats its caps, rates and amounts row after row.
-_FIGURES: Dict[Tuple[Optional[Quantity], str], str] = {}
+# (quantity's fields, lang) -> text: equal quantities read the same (every field that `_figure`
+# reads is part of a Quantity's equality), and a table repeats its caps, rates and amounts row
+# after row.
+_FIGURES: Dict[Tuple[Optional[tuple], str], str] = {}
 
 
 def _figure(quantity: Optional[Quantity], lang: str) -> str:

@@ -400,7 +400,27 @@ def _special(term: Record, lang: str) -> str:
 
 
 def programme_columns(base: Base, lang: str, estimated: bool = False) -> List[Column]:
-    columns = [
+    """A programme's columns; with `estimated` (subsidies --spend), the payout and its rule beside
+    them, and the pool, special rates and sources left to the machine formats to fit the table."""
+    columns = _programme_identity(base, lang)
+    for name in ("pool", "rate", "cap"):
+        columns += _term_columns(name, lang, estimated)
+        if name == "rate":
+            columns.append(Column("rate_basis", "rate_basis", in_table=False))
+            columns.append(_special_rates_column(lang, estimated))
+    columns += [
+        Column("eligibility", word(lang, "eligibility"), in_table=False),
+        Column("sources", word(lang, "sources"), atomic=True, in_table=not estimated, role="sources", beside="name"),
+        Column("citations", "citations", in_table=False),
+        Column("note", "note", in_table=False),
+    ]
+    if estimated:
+        columns += _estimate_columns(lang)
+    return columns
+
+
+def _programme_identity(base: Base, lang: str) -> List[Column]:
+    return [
         *_place(base, lang),
         Column("type", "type", in_table=False),
         Column(
@@ -415,92 +435,94 @@ def programme_columns(base: Base, lang: str, estimated: bool = False) -> List[Co
         Column("date", word(lang, "date"), in_table=False),
         Column("date_basis", "date_basis", in_table=False),
     ]
-    for name in ("pool", "rate", "cap"):
-        columns += [
-            Column(name, name, "number", in_table=False),
-            *[
-                Column(f"{name}_{k}", f"{name}_{k}", in_table=False)
-                for k in ("bound", "text", "period", "source", "quote")
-            ],
-            Column(
-                f"{name}_shown",
-                word(lang, name),
-                in_table=not (estimated and name == "pool"),
-                cell=_term_cell(name, lang),
-                value=_term_cell(name, lang, machine=True),
-            ),
-        ]
-        if name == "rate":
-            columns.append(Column("rate_basis", "rate_basis", in_table=False))
-            columns.append(
-                Column(
-                    "special_rates",
-                    word(lang, "special_rates"),
-                    atomic=True,
-                    in_table=not estimated,
-                    cell=lambda r: "; ".join(_special(t, lang) for t in r["special_rates"] or ()) or "—",
-                    role="labelled",
-                    beside="rate_shown",
-                )
-            )
-    columns += [
-        Column("eligibility", word(lang, "eligibility"), in_table=False),
-        Column("sources", word(lang, "sources"), atomic=True, in_table=not estimated, role="sources", beside="name"),
-        Column("citations", "citations", in_table=False),
-        Column("note", "note", in_table=False),
+
+
+def _term_columns(name: str, lang: str, estimated: bool) -> List[Column]:
+    """A term (pool, rate, cap): its number and parts for machines, one shown cell for people."""
+    return [
+        Column(name, name, "number", in_table=False),
+        *[Column(f"{name}_{k}", f"{name}_{k}", in_table=False) for k in ("bound", "text", "period", "source", "quote")],
+        Column(
+            f"{name}_shown",
+            word(lang, name),
+            in_table=not (estimated and name == "pool"),
+            cell=_term_cell(name, lang),
+            value=_term_cell(name, lang, machine=True),
+        ),
     ]
-    if estimated:
 
-        def rule(glue: bool) -> Callable[[Record], str]:
-            def sentence(r: Record) -> str:
-                code = r["estimate"]
-                if code in ("fund", "rate_unknown"):
-                    return word(lang, f"estimate.{code}")
-                rate = names.qualified(names.number_en(r["rate_used"], "ratio", "ratio"), r["rate_used_bound"], lang)
-                amounts = {
-                    "rate": rate,
-                    "spend": _money(r["spend"], lang),
-                    "gross": _money(r["gross"], lang),
-                    "cap": _term_text(r, "cap", lang),
-                }
-                if glue:  # each amount stays whole in a table cell; the sentence wraps between them
-                    amounts = {key: names.glued(text) for key, text in amounts.items()}
-                return word(lang, f"estimate.{code}", **amounts)
 
-            return sentence
+def _special_rates_column(lang: str, estimated: bool) -> Column:
+    return Column(
+        "special_rates",
+        word(lang, "special_rates"),
+        atomic=True,
+        in_table=not estimated,
+        cell=lambda r: "; ".join(_special(t, lang) for t in r["special_rates"] or ()) or "—",
+        role="labelled",
+        beside="rate_shown",
+    )
 
-        def payout(r: Record) -> Optional[str]:
-            if r["payout"] is None:
-                return None
-            return names.qualified(_money(r["payout"], lang), r["payout_bound"], lang)
 
-        columns += [
-            Column("spend", "spend", "number", in_table=False),
-            Column("estimate", "estimate", in_table=False),
-            Column("rate_used", "rate_used", "number", in_table=False),
-            Column("rate_used_bound", "rate_used_bound", in_table=False),
-            Column("special_used", "special_used", in_table=False),
-            Column("gross", "gross", "number", in_table=False),
-            Column("payout", "payout", "number", in_table=False),
-            Column("payout_bound", "payout_bound", in_table=False),
-            Column(
-                "payout_shown",
-                word(lang, "payout"),
-                atomic=True,
-                cell=lambda r: names.glued(payout(r) or "—"),
-                value=payout,
-            ),
-            Column(
-                "rule",
-                word(lang, "rule"),
-                atomic=True,
-                cell=rule(glue=True),
-                value=rule(glue=False),
-                role="labelled",
-                beside="payout_shown",
-            ),
-        ]
-    return columns
+def _estimate_columns(lang: str) -> List[Column]:
+    """The payout estimate for the --spend given, and the rule that produced it, in words."""
+    payout = _payout_text(lang)
+    return [
+        Column("spend", "spend", "number", in_table=False),
+        Column("estimate", "estimate", in_table=False),
+        Column("rate_used", "rate_used", "number", in_table=False),
+        Column("rate_used_bound", "rate_used_bound", in_table=False),
+        Column("special_used", "special_used", in_table=False),
+        Column("gross", "gross", "number", in_table=False),
+        Column("payout", "payout", "number", in_table=False),
+        Column("payout_bound", "payout_bound", in_table=False),
+        Column(
+            "payout_shown",
+            word(lang, "payout"),
+            atomic=True,
+            cell=lambda r: names.glued(payout(r) or "—"),
+            value=payout,
+        ),
+        Column(
+            "rule",
+            word(lang, "rule"),
+            atomic=True,
+            cell=_rule_sentence(lang, glue=True),
+            value=_rule_sentence(lang, glue=False),
+            role="labelled",
+            beside="payout_shown",
+        ),
+    ]
+
+
+def _payout_text(lang: str) -> Callable[[Record], Optional[str]]:
+    def payout(r: Record) -> Optional[str]:
+        if r["payout"] is None:
+            return None
+        return names.qualified(_money(r["payout"], lang), r["payout_bound"], lang)
+
+    return payout
+
+
+def _rule_sentence(lang: str, glue: bool) -> Callable[[Record], str]:
+    """How a row's payout was computed, as a sentence of the view's words."""
+
+    def sentence(r: Record) -> str:
+        code = r["estimate"]
+        if code in ("fund", "rate_unknown"):
+            return word(lang, f"estimate.{code}")
+        rate = names.qualified(names.number_en(r["rate_used"], "ratio", "ratio"), r["rate_used_bound"], lang)
+        amounts = {
+            "rate": rate,
+            "spend": _money(r["spend"], lang),
+            "gross": _money(r["gross"], lang),
+            "cap": _term_text(r, "cap", lang),
+        }
+        if glue:  # each amount stays whole in a table cell; the sentence wraps between them
+            amounts = {key: names.glued(text) for key, text in amounts.items()}
+        return word(lang, f"estimate.{code}", **amounts)
+
+    return sentence
 
 
 @builder("subsidies")

@@ -71,11 +71,7 @@ def read_files(
     `early` (one layer only: no later file can extend a place) validates each place as its file
     is read, so that a file's parsed text is let go before the next is read; a place that fails
     stays as read, to be validated (and reported) with the whole base."""
-    merged: dict = {}
-    lines = FileLines(name)
-    origins: Dict[str, str] = {}
-    layer_of: Dict[Tuple[str, str], int] = {}
-    problems: List[Problem] = []
+    merge = _Merge(name, early)
     failed: List[Problem] = []
     given: Dict[Tuple[int, int], str] = {}  # (device, inode) -> the file as first shown
     for file, layer in files:
@@ -87,70 +83,102 @@ def read_files(
             failed.append(Problem(shown, f"{what}; give each file once"))
             continue
         try:
-            text = read_text(file)
-            data = parse_toml(text, shown)
-            line_map = LineMap(text)  # indexed only if a problem needs a line number
-            unsafe = check_characters(data, shown, line_map)
-            if unsafe:
-                raise DataError(unsafe)
+            data, line_map = _read_one(file, shown)
         except DataError as error:
             failed += error.problems  # go on: report every file that cannot be read at once
             continue
-        index = len(lines.maps)
-        lines.maps.append((shown, line_map))
+        merge.add(file, layer, shown, data, line_map)
+    if failed:
+        raise DataError(failed)
+    return merge.merged, merge.lines, merge.origins, merge.problems
+
+
+def _read_one(file: Path, shown: str) -> Tuple[dict, LineMap]:
+    text = read_text(file)
+    data = parse_toml(text, shown)
+    line_map = LineMap(text)  # indexed only if a problem needs a line number
+    unsafe = check_characters(data, shown, line_map)
+    if unsafe:
+        raise DataError(unsafe)
+    return data, line_map
+
+
+class _Merge:
+    """Files merged one at a time into one base, remembering which file and layer defined each key."""
+
+    def __init__(self, name: str, early: Optional[Callable[[dict], Any]]):
+        self.merged: dict = {}
+        self.lines = FileLines(name)
+        self.origins: Dict[str, str] = {}  # source key -> file
+        self.layer_of: Dict[Tuple[str, str], int] = {}
+        self.problems: List[Problem] = []
+        self.early = early
+
+    def add(self, file: Path, layer: int, shown: str, data: dict, line_map: LineMap) -> None:
+        index = len(self.lines.maps)
+        self.lines.maps.append((shown, line_map))
         for key, value in data.items():
             if key in TABLES and isinstance(value, dict):
-                table = merged.setdefault(key, {})
-                if not isinstance(table, dict):
-                    continue
-                for entry, content in value.items():
-                    if (
-                        entry in table
-                        and key == "places"
-                        and layer > layer_of[(key, entry)]
-                        and isinstance(content, dict)
-                        and isinstance(table[entry], dict)
-                    ):
-                        problems += _extend_place(table[entry], content, entry, shown, index, lines)
-                        continue
-                    if entry in table:
-                        first = lines.maps[lines.owner[(key, entry)]][0]
-                        problems.append(
-                            Problem(
-                                shown,
-                                f"also defined in {first}; define it in one file only",
-                                lines.maps[index][1].line_of((key, entry)),  # type: ignore[attr-defined]
-                                None,
-                                f"{key}.{entry}",
-                            )
-                        )
-                        continue
-                    table[entry] = content
-                    lines.owner[(key, entry)] = index
-                    layer_of[(key, entry)] = layer
-                    if key == "places" and isinstance(content, dict):
-                        for kind in ENTRIES:
-                            if isinstance(content.get(kind), list):
-                                lines.items[(entry, kind)] = [(0, index)]
-                    if key == "sources":
-                        origins[entry] = str(file)
-                    if key == "places" and early is not None:
-                        with contextlib.suppress(Exception):  # pydantic.ValidationError, RecursionError
-                            table[entry] = early(content)
-            elif key in merged and merged[key] != value and (layer == 0 or key == "schema_version"):
+                table = self.merged.setdefault(key, {})
+                if isinstance(table, dict):
+                    for entry, content in value.items():
+                        self._add_entry(file, layer, shown, index, key, table, entry, content)
+            elif key in self.merged and self.merged[key] != value and (layer == 0 or key == "schema_version"):
                 # a layer's own title gives way to the base's; its format version may not (a layer
                 # written as schema_version = 99, or "x", was read as the base's 2 without a word)
-                problems.append(
+                self.problems.append(
                     Problem(
-                        shown, f"{key} = {value!r} differs from {merged[key]!r} in an earlier file", None, None, key
+                        shown,
+                        f"{key} = {value!r} differs from {self.merged[key]!r} in an earlier file",
+                        None,
+                        None,
+                        key,
                     )
                 )
             else:
-                merged.setdefault(key, value)
-                lines.owner.setdefault((key,), index)  # a stray top-level key: blame its own file
-    if failed:
-        raise DataError(failed)
-    return merged, lines, origins, problems
+                self.merged.setdefault(key, value)
+                self.lines.owner.setdefault((key,), index)  # a stray top-level key: blame its own file
+
+    def _add_entry(
+        self, file: Path, layer: int, shown: str, index: int, key: str, table: dict, entry: str, content: Any
+    ) -> None:
+        if entry in table:
+            self._add_again(layer, shown, index, key, table, entry, content)
+            return
+        table[entry] = content
+        self.lines.owner[(key, entry)] = index
+        self.layer_of[(key, entry)] = layer
+        if key == "places" and isinstance(content, dict):
+            for kind in ENTRIES:
+                if isinstance(content.get(kind), list):
+                    self.lines.items[(entry, kind)] = [(0, index)]
+        if key == "sources":
+            self.origins[entry] = str(file)
+        if key == "places" and self.early is not None:
+            with contextlib.suppress(Exception):  # pydantic.ValidationError, RecursionError
+                table[entry] = self.early(content)
+
+    def _add_again(self, layer: int, shown: str, index: int, key: str, table: dict, entry: str, content: Any) -> None:
+        """A key an earlier file defined: a later layer may extend a place; anything else is an
+        error naming both files."""
+        if (
+            key == "places"
+            and layer > self.layer_of[(key, entry)]
+            and isinstance(content, dict)
+            and isinstance(table[entry], dict)
+        ):
+            self.problems += _extend_place(table[entry], content, entry, shown, index, self.lines)
+            return
+        first = self.lines.maps[self.lines.owner[(key, entry)]][0]
+        self.problems.append(
+            Problem(
+                shown,
+                f"also defined in {first}; define it in one file only",
+                self.lines.maps[index][1].line_of((key, entry)),  # type: ignore[attr-defined]
+                None,
+                f"{key}.{entry}",
+            )
+        )
 
 
 def _same_file(file: Path, shown: str, given: Dict[Tuple[int, int], str]) -> Optional[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from ..errors import Problem
 from ..figures.dates import PartialDate
@@ -19,6 +19,7 @@ from ..figures.quantity import Quantity, canonical_unit
 from ..files import ReadError
 from ..name_index import metric_words, normalise, subsidy_type_words, unique_keys
 from .reading import Loaded, format_path
+from .schema import Fact, KnowledgeBase, Programme, Term
 
 # Which dimensions each subsidy term may have.
 TERM_DIMENSIONS = {"pool": ("money",), "cap": ("money",), "rate": ("ratio",), "special_rates": ("ratio",)}
@@ -55,6 +56,8 @@ def _agree(a: Quantity, b: Quantity) -> bool:
 
 
 def check_structure(loaded: Loaded) -> List[Problem]:
+    """What makes a base unusable or wrong in itself: unknown references, figures in the wrong
+    dimension, duplicates; run on every load, so it stays one pass over the entries."""
     kb, problems = loaded.kb, []
 
     def report(location: tuple, message: str) -> None:
@@ -69,76 +72,11 @@ def check_structure(loaded: Loaded) -> List[Problem]:
             report(location + ("source",), f"unknown source {source!r}{_hint(source, kb.sources)}")
         kind = location[2]
         if len(location) == 4 and kind == "facts":
-            metric = kb.metrics.get(item.metric)
-            if metric is None:
-                report(location + ("metric",), f"unknown metric {item.metric!r}{_hint(item.metric, kb.metrics)}")
-                continue
-            if item.value.dimension != metric.dimension:
-                report(
-                    location + ("value",),
-                    f"{item.value.text!r} is {_describe(item.value)}, but metric "
-                    f"{item.metric!r} is measured in {metric.dimension} ({metric.unit or 'no unit'})",
-                )
-            elif metric.dimension == "count" and item.value.unit != canonical_unit(metric.unit):
-                # counts of different things share a dimension: 3倍 or 2500名 are no number of 家
-                report(
-                    location + ("value",),
-                    f"{item.value.text!r} counts {item.value.unit}, but metric {item.metric!r} counts {metric.unit}",
-                )
-            if item.scope not in metric.scopes:
-                report(
-                    location + ("scope",),
-                    f"scope {item.scope!r} is not declared for metric {item.metric!r} "
-                    f"(declared: {', '.join(metric.scopes)})",
-                )
-            for number, citation in enumerate(item.citations):
-                if citation.value is not None and not _agree(citation.value, item.value):
-                    report(
-                        location + ("citations", number, "value"),
-                        f"{citation.value.text!r} disagrees with the fact's value {item.value.text!r}: a source "
-                        "that gives another figure is another fact (a conflict), not a citation of this one",
-                    )
-            identity = (
-                location[1],
-                item.metric,
-                item.scope,
-                item.kind,
-                item.date,
-                item.value.sort_key(),
-                item.value.upper,
-            )
-            if identity in seen:
-                first = seen[identity]
-                report(
-                    location,
-                    f"the same fact as {format_path(first)} (same place, metric, scope, kind, date and "
-                    "value): merge them into one fact with both citations",
-                )
-            else:
-                seen[identity] = location
+            _check_fact(kb, location, item, seen, report)
         elif len(location) == 4 and kind == "programmes":
-            if kb.subsidy_types and item.type not in kb.subsidy_types:
-                report(location + ("type",), f"unknown subsidy type {item.type!r}{_hint(item.type, kb.subsidy_types)}")
-            elif item.eligibility and kb.subsidy_types and kb.subsidy_types[item.type].category == "fund":
-                report(
-                    location + ("eligibility",),
-                    "a fund is claimed by no one: eligibility says who may claim; say how it invests in note",
-                )
-            for number, special in enumerate(item.special_rates):
-                ceiling = _uncarried_ceiling(item.rate, special)
-                if ceiling:
-                    report(
-                        location + ("special_rates", number, "value"),
-                        f"{special.value.text!r} raises the rate {item.rate.value.text!r}, a ceiling, and keeps its "
-                        f"qualifier: write {ceiling!r}",
-                    )
-        term_kind = location[4] if len(location) > 4 and kind == "programmes" else None
-        if term_kind in TERM_DIMENSIONS and item.value.dimension not in TERM_DIMENSIONS[term_kind]:
-            expected = " or ".join(TERM_DIMENSIONS[term_kind])
-            report(
-                location + ("value",),
-                f"{item.value.text!r} is {_describe(item.value)}; a {term_kind} must be {expected}",
-            )
+            _check_programme(kb, location, item, report)
+        elif len(location) > 4 and kind == "programmes" and location[4] in TERM_DIMENSIONS:
+            _check_term(location, item, report)
     if not kb.metrics:
         problems.append(
             Problem(
@@ -157,6 +95,82 @@ def check_structure(loaded: Loaded) -> List[Problem]:
     problems.extend(_actuals_after_their_sources(loaded))
     problems.extend(_fractional_counts(loaded))
     return problems
+
+
+_Report = Callable[[tuple, str], None]
+
+
+def _check_fact(kb: KnowledgeBase, location: tuple, fact: Fact, seen: Dict[tuple, tuple], report: _Report) -> None:
+    """One fact against its metric, its citations and the facts before it (`seen`: identity ->
+    location). One call per fact: this runs on every cold load."""
+    metric = kb.metrics.get(fact.metric)
+    if metric is None:
+        report(location + ("metric",), f"unknown metric {fact.metric!r}{_hint(fact.metric, kb.metrics)}")
+        return
+    # the figure is of the metric's dimension (a count, of its unit) and its scope declared
+    if fact.value.dimension != metric.dimension:
+        report(
+            location + ("value",),
+            f"{fact.value.text!r} is {_describe(fact.value)}, but metric "
+            f"{fact.metric!r} is measured in {metric.dimension} ({metric.unit or 'no unit'})",
+        )
+    elif metric.dimension == "count" and fact.value.unit != canonical_unit(metric.unit):
+        # counts of different things share a dimension: 3倍 or 2500名 are no number of 家
+        report(
+            location + ("value",),
+            f"{fact.value.text!r} counts {fact.value.unit}, but metric {fact.metric!r} counts {metric.unit}",
+        )
+    if fact.scope not in metric.scopes:
+        report(
+            location + ("scope",),
+            f"scope {fact.scope!r} is not declared for metric {fact.metric!r} (declared: {', '.join(metric.scopes)})",
+        )
+    for number, citation in enumerate(fact.citations):
+        if citation.value is not None and not _agree(citation.value, fact.value):
+            report(
+                location + ("citations", number, "value"),
+                f"{citation.value.text!r} disagrees with the fact's value {fact.value.text!r}: a source "
+                "that gives another figure is another fact (a conflict), not a citation of this one",
+            )
+    identity = (location[1], fact.metric, fact.scope, fact.kind, fact.date, fact.value.sort_key(), fact.value.upper)
+    if identity in seen:
+        report(
+            location,
+            f"the same fact as {format_path(seen[identity])} (same place, metric, scope, kind, date and "
+            "value): merge them into one fact with both citations",
+        )
+    else:
+        seen[identity] = location
+
+
+def _check_programme(kb: KnowledgeBase, location: tuple, programme: Programme, report: _Report) -> None:
+    if kb.subsidy_types and programme.type not in kb.subsidy_types:
+        report(
+            location + ("type",), f"unknown subsidy type {programme.type!r}{_hint(programme.type, kb.subsidy_types)}"
+        )
+    elif programme.eligibility and kb.subsidy_types and kb.subsidy_types[programme.type].category == "fund":
+        report(
+            location + ("eligibility",),
+            "a fund is claimed by no one: eligibility says who may claim; say how it invests in note",
+        )
+    for number, special in enumerate(programme.special_rates):
+        ceiling = _uncarried_ceiling(programme.rate, special)
+        if ceiling and programme.rate is not None:  # a ceiling is only found on a rate
+            report(
+                location + ("special_rates", number, "value"),
+                f"{special.value.text!r} raises the rate {programme.rate.value.text!r}, a ceiling, and keeps its "
+                f"qualifier: write {ceiling!r}",
+            )
+
+
+def _check_term(location: tuple, term: Term, report: _Report) -> None:
+    """A programme's pool and cap are money, its rates ratios."""
+    term_kind = location[4]
+    if term.value.dimension not in TERM_DIMENSIONS[term_kind]:
+        expected = " or ".join(TERM_DIMENSIONS[term_kind])
+        report(
+            location + ("value",), f"{term.value.text!r} is {_describe(term.value)}; a {term_kind} must be {expected}"
+        )
 
 
 def _duplicate_names(loaded: Loaded) -> List[Problem]:

@@ -58,6 +58,20 @@ def add_source(
     TOML; and one writer at a time reads and rewrites it (`writing`). A new base starts with the
     schema line and `comment` (the view's words on how to use it)."""
     check_source_id(source_id)
+    _check_fields(title, publisher, url)
+    try:
+        PartialDate.parse(published)
+    except ValueError as error:
+        raise UsageError(f"published: {error}", code="source.bad_date", params={"reason": str(error)}) from None
+    resolved = base_file.resolve()
+    if resolved == bundled_path("data", "cities.toml").resolve() or PACKAGE_DIR in resolved.parents:
+        raise UsageError("the bundled knowledge base is read-only", code="source.bundled")
+    with writing(base_file):
+        return _append_source(base_file, document, source_id, title, publisher, published, url, comment)
+
+
+def _check_fields(title: str, publisher: str, url: Optional[str]) -> None:
+    """Title and publisher given; every field UTF-8 text without control or invisible characters."""
     for field, value in (("title", title), ("publisher", publisher), ("url", url or "")):
         if field != "url" and not value.strip():
             raise UsageError(f"{field} is empty", code="source.empty", params={"field": field})
@@ -75,15 +89,6 @@ def add_source(
                 code="source.control",
                 params={"field": field, "codepoint": codepoint},
             )
-    try:
-        PartialDate.parse(published)
-    except ValueError as error:
-        raise UsageError(f"published: {error}", code="source.bad_date", params={"reason": str(error)}) from None
-    resolved = base_file.resolve()
-    if resolved == bundled_path("data", "cities.toml").resolve() or PACKAGE_DIR in resolved.parents:
-        raise UsageError("the bundled knowledge base is read-only", code="source.bundled")
-    with writing(base_file):
-        return _append_source(base_file, document, source_id, title, publisher, published, url, comment)
 
 
 WAIT_FOR_WRITER = 60.0  # seconds one writer of a base waits for another
@@ -115,22 +120,8 @@ def _append_source(
     comment: str,
 ) -> str:
     """add_source's read-modify-write of the base, done by the one writer of the base."""
-    with _failing_as_data_error(base_file):
-        exists = existing_regular(base_file)
-    # A new file is a new base of your own (used with --with, or --data alone); so is an empty
-    # one (`touch my.toml` first), which a reader refuses as no base at all.
-    text = (read_text(base_file, blank_ok=True) if exists else "") or _SCHEMA_LINE + comment
-    known = parse_toml(text, str(base_file)).get("sources", {})
-    if not isinstance(known, dict):
-        raise DataError([Problem(str(base_file), "sources: expected a table of [sources.ID] entries")])
-    bundled = parse_toml(read_text(bundled_path("data", "cities.toml")), "cities.toml").get("sources", {})
-    if source_id in known or source_id in bundled:
-        where = str(base_file) if source_id in known else ""
-        raise UsageError(
-            f"source {source_id!r} already exists in {where or 'the bundled base'}",
-            code="source.exists",
-            params={"id": source_id, "base": where},
-        )
+    text = _base_text(base_file, comment)
+    _check_new_id(text, base_file, source_id)
     content = read_document(document).encode("utf-8")
     entry = (
         f"\n[sources.{toml_key(source_id)}]\nfile = {toml_string(source_id + '.txt')}\n"
@@ -154,7 +145,38 @@ def _append_source(
                 )
             ]
         )
-    seeds = base_file.parent / "seeds"
+    _write_seed(base_file.parent / "seeds", source_id, content)
+    with _failing_as_data_error(base_file):
+        write_atomically(base_file, encoded)
+    return entry
+
+
+def _base_text(base_file: Path, comment: str) -> str:
+    """The base's text; for a new file, a new base of your own (used with --with, or --data alone),
+    and so for an empty one (`touch my.toml` first), which a reader refuses as no base at all."""
+    with _failing_as_data_error(base_file):
+        exists = existing_regular(base_file)
+    return (read_text(base_file, blank_ok=True) if exists else "") or _SCHEMA_LINE + comment
+
+
+def _check_new_id(text: str, base_file: Path, source_id: str) -> None:
+    """The id names no source of this base nor of the bundled one (both are loaded together)."""
+    known = parse_toml(text, str(base_file)).get("sources", {})
+    if not isinstance(known, dict):
+        raise DataError([Problem(str(base_file), "sources: expected a table of [sources.ID] entries")])
+    bundled = parse_toml(read_text(bundled_path("data", "cities.toml")), "cities.toml").get("sources", {})
+    if source_id in known or source_id in bundled:
+        where = str(base_file) if source_id in known else ""
+        raise UsageError(
+            f"source {source_id!r} already exists in {where or 'the bundled base'}",
+            code="source.exists",
+            params={"id": source_id, "base": where},
+        )
+
+
+def _write_seed(seeds: Path, source_id: str, content: bytes) -> None:
+    """The document into seeds/ (made if missing, never through a link); an identical copy already
+    there is kept, a different one refused."""
     target = seeds / f"{source_id}.txt"
     with _failing_as_data_error(seeds):
         if seeds.is_symlink():
@@ -167,9 +189,6 @@ def _append_source(
             raise UsageError(
                 f"{target} exists with other content", code="source.seed_differs", params={"seed": str(target)}
             )
-    with _failing_as_data_error(base_file):
-        write_atomically(base_file, encoded)
-    return entry
 
 
 @contextlib.contextmanager

@@ -21,12 +21,24 @@ from ..facts import AbstractBase
 from ..figures.dates import PartialDate
 from ..figures.quantity import Quantity
 from ..figures.rules import contradicted, headline
-from ..records import Citation, Fact, MetricDef, PlaceDef, Policy, Programme, ScopeDef, SourceDef, SubsidyTypeDef, Term
+from ..records import (
+    Citation,
+    Fact,
+    MetricDef,
+    PlaceDef,
+    Policy,
+    Programme,
+    ScopeDef,
+    SourceDef,
+    SubsidyTypeDef,
+    Term,
+    citations_json,
+)
 from ..slots import COMPILE_AFTER
 
-FORMAT = "8"  # bump when the tables below change, or what their marks mean (5: conflict = contradicted;
+FORMAT = "9"  # bump when the tables below change, or what their marks mean (5: conflict = contradicted;
 # 6: contradicted at the same time, subsidy types' keywords, a term's basis; 7: both of 6's, merged;
-# 8: the tables derived from facts.py's declarations)
+# 8: the tables derived from facts.py's declarations; 9: each fact's citations as JSON in its row)
 
 # ---- how a field of each declared type is stored and read back ------------------------------
 
@@ -234,12 +246,14 @@ PLACES = Stored("places", PlaceDef, ("position INTEGER NOT NULL",), keys={"name"
 # Facts: id numbers a metric's facts together, by place (one metric is one stretch of the file);
 # position is the curated order. headline = 1: its (place, metric, kind, scope)'s headline
 # (`rules.headline`) or in a conflict (`rules.contradicted`), what rank and list read;
-# conflict = 1: in a conflict.
+# conflict = 1: in a conflict; citations_json: its citations (`records.citations_json`), read with
+# the fact (one query) and decoded only when used (`records.cite_later`); the citations table
+# holds them too, for counting by source and for other tools.
 FACTS = Stored(
     "facts",
     Fact,
     ("id INTEGER PRIMARY KEY", "position INTEGER NOT NULL"),
-    ("headline INTEGER NOT NULL", "conflict INTEGER NOT NULL"),
+    ("headline INTEGER NOT NULL", "conflict INTEGER NOT NULL", "citations_json TEXT NOT NULL"),
     keys={"place": _PLACE, "metric": "REFERENCES metrics(key)"},
 )
 POLICIES = Stored("policies", Policy, ("id INTEGER PRIMARY KEY",), keys={"place": _PLACE})
@@ -343,17 +357,19 @@ def _cited(items: list, column: int, citations: List[tuple]) -> Iterator[tuple]:
         yield number, item
 
 
-def _fact_rows(base: AbstractBase, citations: List[tuple]) -> List[tuple]:
+def _fact_rows(base: AbstractBase, citations: List[tuple]) -> Iterator[tuple]:
     """Facts numbered by metric, then place, then curated order (one metric is one stretch of the
-    file); a fact's citations are stored next to each other, in fact id order."""
+    file); a fact's citations are stored next to each other, in fact id order. Rows are made as
+    SQLite takes them: 120,000 rows with their citations' JSON held at once were ~25 MiB more
+    at the peak of a cold run."""
     facts = base.facts
     marked, paired = _marks(base)
     order = sorted(range(len(facts)), key=lambda i: (facts[i].metric, facts[i].place, i))
     numbered = list(_cited([facts[i] for i in order], 0, citations))
-    return [
-        FACTS.row(fact, (number, i + 1), (int(i in marked), int(i in paired)))
+    return (
+        FACTS.row(fact, (number, i + 1), (int(i in marked), int(i in paired), citations_json(fact.citations)))
         for (number, fact), i in zip(numbered, order)
-    ]
+    )
 
 
 def _term_rows(programmes: List[tuple]) -> List[tuple]:

@@ -1,28 +1,10 @@
 """The warm-run cache: where the compiled knowledge base (compiled.py) is kept, when it is
 written, and when it is trusted; and `cityai export --sqlite`.
 
-A knowledge base is validated once (TOML -> pydantic -> lint -> `facts.compile_base`), then
-compiled to SQLite. A warm run opens that file (`open_base`) and reads it through
-`reader.CachedBase` with the standard library's sqlite3 only.
-
-Cache rules: the key is SHA-256 over every knowledge-base file's path and bytes, the schema
-version (`records.SCHEMA_VERSION`), the cache format (`FORMAT`) and `cityai_cli.__version__`
-(fingerprint.py, which also says when a file's remembered digest is reused); the
-file is named after the base's paths, the install of cityai and the key (`cache_file`), written
-to a temporary file and moved into place (`os.replace`), so a reader never sees half a file. A
-cache whose key differs, or that is truncated or not SQLite, is rebuilt, never trusted; a read
-failure in the middle of a command falls back to the full load. A missing, read-only or
-unwritable cache directory only costs speed. One process compiles a base at a time (its build
-lock); others started meanwhile wait and read what it wrote. A source document dated in the
-future is checked by its content (`_by_content`). Each cold run removes what killed builds left.
-
-Trust (`trusted`): the cache decides what cityai prints, so it is read only from a directory and
-files that belong to the user running cityai and that no one else may write (as ssh, git's
-safe.directory and pip's cache do). A cache directory that others may write (CITYAI_CACHE_DIR on
-a shared /tmp) is replaced by a private directory inside it, made 0700, with one line on stderr;
-when that is not possible either, nothing is cached. A compiled file is built in a private
-directory of its own (0700, a random name: no one else can plant a link where it is written, and
-no PID is reused) and moved into place.
+A base is validated once and compiled to SQLite, so that a warm run reads one file with sqlite3
+only. The cache decides what cityai prints, so a cache that is stale, damaged or writable by
+others is never trusted: it is rebuilt, or nothing is cached. The rules (key, file name, atomic
+writes, the build lock, trust): docs/design.md, "The compiled cache (core/cache/store.py)".
 """
 
 from __future__ import annotations

@@ -1,25 +1,9 @@
-"""Voucher and subsidy programmes a document states (issue 22): for each sentence that names a
-subsidy type (by the `keywords` each type declares, as metrics do), the place, the type, the pool
-with its period, the base rate with its qualifier and basis, special rates with their condition,
-the per-recipient cap with its period, eligibility as written and the policy it belongs to; and
-the policy documents themselves (a title in 《》, its date line and issuer). Pure: text in,
-candidates out; every quote is a verbatim slice of the original document.
+"""Voucher and subsidy programmes a document states (issue 22), and the policy documents it names.
 
-How a programme is read:
-1. Anchors: every mention of a type keyword. A paragraph is cut at the start of the clause of
-   each anchor whose type differs from the one before, so two types in one paragraph
-   (发放1亿元算力券…;同时发放5000万元语料券…) each get their own stretch; the stretches of one
-   (place, type) are read as one programme.
-2. Money in a stretch (`_MONEY`) is the pool when it stands next to the keyword (发放2亿元算力券,
-   “算力券”总额提升至1.5亿元) or beside a pool word (总额, 资金池); else the cap when it is a ceiling
-   or said of one recipient (最高300万元补贴, 单家企业每年申领不超过600万元). A threshold
-   (注册资本不低于1000万元) is neither.
-3. Percentages (`_RATE`): the first is the base rate, with its qualifier (最高, 不超过, also
-   written before the basis: 按不超过算力合同费用的25%) and basis (`_BASES`). A later one, or one
-   raised for a group (对初创企业提高资助比例至60%), is a special rate with its condition; a rate
-   raised from a ceiling keeps the ceiling's qualifier (`carried_ceiling`).
-4. Periods: 每年/年度 -> year; 累计/总计/合计/共计 -> total (a pool); 每个项目/单个项目 -> project
-   (a cap); otherwise unknown (the text does not say).
+For each sentence that names a subsidy type (by the `keywords` each type declares, as metrics
+do): place, type, pool, base and special rates, cap, eligibility and policy, each with its
+quote. Pure: text in, candidates out; every quote is a verbatim slice of the original document.
+How a programme is read: docs/design.md, "Reading programmes, step by step".
 """
 
 from __future__ import annotations

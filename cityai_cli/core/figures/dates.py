@@ -119,10 +119,12 @@ def _sort_key(date: PartialDate) -> tuple:
 PRECISIONS = ("year", "month", "day")
 
 
+@functools.lru_cache(maxsize=4096)
 def bounds(date: str) -> Tuple[_dt.date, _dt.date]:
     """The first and last day a partial date covers: "2024" is 2024-01-01..2024-12-31, "2024-02"
     is 2024-02-01..2024-02-29, a day is itself; a period "2020/2024" from its start's first day
-    to its end's last."""
+    to its end's last. Cached: `rank` at 3,000 places asked it for the same few dates ~9,000
+    times (the time rule, the anchor), a CSV of 3,000 rows 6,000 times more."""
     if "/" in date:
         start, end = date.split("/", 1)
         return bounds(start)[0], bounds(end)[1]
@@ -134,6 +136,7 @@ def bounds(date: str) -> Tuple[_dt.date, _dt.date]:
     return _dt.date(year, 1, 1), _dt.date(year, 12, 31)
 
 
+@functools.lru_cache(maxsize=4096)
 def span(date: str) -> tuple:
     """(precision, first day, last day) of a partial date as ISO text: "2024-02" ->
     ("month", "2024-02-01", "2024-02-29"); a period "2020/2024" -> ("period", "2020-01-01",

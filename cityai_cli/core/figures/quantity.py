@@ -292,9 +292,8 @@ def parse_figure(text: str, *, default_unit: Optional[str] = None) -> Quantity:
     source = text.strip()
     if not source:
         raise FigureError(f"empty figure; expected {EXPECTED}")
-    number_re, prefix_re, unit_re, range_re = _grammar()
     rest, qualifier = source, ""
-    prefix = prefix_re.match(rest)
+    prefix = _grammar()[1].match(rest)
     if prefix:
         qualifier, rest = _PREFIXES[prefix.group(0)], rest[prefix.end() :].lstrip()
     if rest in _RANK_WORDS and not qualifier:
@@ -302,33 +301,49 @@ def parse_figure(text: str, *, default_unit: Optional[str] = None) -> Quantity:
     if rest in _MEMBER_WORDS and not qualifier:
         return Quantity(source, Decimal(1), "", "member", "", None, rest)
     if rest.startswith("第"):
-        # An ordinal rank (第二 = 2nd): lower is better, no unit.
-        number, tail, literal, _ = _take_number(rest[1:].lstrip(), source)
-        if tail.strip() or qualifier or number != number.to_integral() or number < 1:
-            raise FigureError(f"cannot parse figure {text!r}: expected a rank such as 第二 or 第2")
-        return Quantity(source, _exact(number, text), "", "rank", "", None, literal)
+        return _ordinal(text, source, rest, qualifier)
     word = next((w for w in _WORD_RATIOS if rest.startswith(w)), None)
     fraction = _FRACTION.match(rest) or _CN_FRACTION.match(rest)
     if word or fraction:
-        # 一半 / 1/3 are shares: no unit follows, the value is a ratio.
-        if word:
-            literal, value = word, _WORD_RATIOS[word]
+        return _share(text, source, rest, qualifier, word, fraction)
+    return _amount(text, source, rest, qualifier, default_unit)
+
+
+def _ordinal(text: str, source: str, rest: str, qualifier: str) -> Quantity:
+    """An ordinal rank (第二 = 2nd): lower is better, no unit."""
+    number, tail, literal, _ = _take_number(rest[1:].lstrip(), source)
+    if tail.strip() or qualifier or number != number.to_integral() or number < 1:
+        raise FigureError(f"cannot parse figure {text!r}: expected a rank such as 第二 or 第2")
+    return Quantity(source, _exact(number, text), "", "rank", "", None, literal)
+
+
+def _share(
+    text: str, source: str, rest: str, qualifier: str, word: Optional[str], fraction: Optional[re.Match]
+) -> Quantity:
+    """一半 / 1/3 / 三分之一 are shares: no unit follows, the value is a ratio."""
+    if word:
+        literal, value = word, _WORD_RATIOS[word]
+    else:
+        assert fraction is not None
+        literal = fraction.group(0)
+        if fraction.re is _CN_FRACTION:  # 三分之一: denominator first
+            denominator, numerator = (Decimal(_chinese_numeral(part, source)) for part in fraction.groups())
         else:
-            assert fraction is not None
-            literal = fraction.group(0)
-            if fraction.re is _CN_FRACTION:  # 三分之一: denominator first
-                denominator, numerator = (Decimal(_chinese_numeral(part, source)) for part in fraction.groups())
-            else:
-                numerator, denominator = (Decimal(part) for part in fraction.groups())
-            if denominator == 0 or numerator > denominator:
-                raise FigureError(f"cannot parse figure {text!r}: {literal} is not a share between 0 and 1")
-            value = numerator / denominator
-        suffix, rest = _take_suffix(rest[len(literal) :].lstrip())
-        if rest.strip():
-            raise FigureError(f"cannot parse figure {text!r}: unexpected {rest.strip()!r} after {literal}")
-        if suffix and qualifier:
-            raise FigureError(f"cannot parse figure {text!r}: two qualifiers ({qualifier}, {suffix})")
-        return Quantity(source, _exact(value, text), "ratio", "ratio", qualifier or suffix, None, literal)
+            numerator, denominator = (Decimal(part) for part in fraction.groups())
+        if denominator == 0 or numerator > denominator:
+            raise FigureError(f"cannot parse figure {text!r}: {literal} is not a share between 0 and 1")
+        value = numerator / denominator
+    suffix, rest = _take_suffix(rest[len(literal) :].lstrip())
+    if rest.strip():
+        raise FigureError(f"cannot parse figure {text!r}: unexpected {rest.strip()!r} after {literal}")
+    if suffix and qualifier:
+        raise FigureError(f"cannot parse figure {text!r}: two qualifiers ({qualifier}, {suffix})")
+    return Quantity(source, _exact(value, text), "ratio", "ratio", qualifier or suffix, None, literal)
+
+
+def _amount(text: str, source: str, rest: str, qualifier: str, default_unit: Optional[str]) -> Quantity:
+    """A number or a range (1.5-2万元), its qualifiers before or after, and its unit."""
+    number_re, _, unit_re, range_re = _grammar()
     low, rest, literal, low_magnitude = _take_number(rest, source)
     upper = None
     separator = range_re.match(rest)

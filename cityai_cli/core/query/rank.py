@@ -26,7 +26,7 @@ from ..figures.rules import (
     same_value,
     undecided,
 )
-from ..records import Fact
+from ..records import Fact, MetricDef
 from .common import Record, Result, fact_fields, in_region, quantity_fields
 
 
@@ -49,58 +49,25 @@ def rank(
     picked = {name: headline(facts, definition, as_of) for name, facts in candidates.items()}
     present = {name: fact for name, fact in picked.items() if fact is not None}
     scope = _reference_scope(present, definition)
-    # Each place's fact in the reference scope when it has one (the headline already is when it is
-    # in that scope: it is the best of all, so also of those in the scope); the anchor is the
-    # newest of these, so that every ranked figure lies within the window of every other.
-    chosen: Dict[str, Fact] = {}
-    for name, fact in present.items():
-        if scope is not None and fact.scope != scope:
-            in_scope = [
-                f
-                for f in candidates[name]
-                if f.scope == scope and (as_of is None or f.known_by is None or f.known_by.at_or_before(as_of))
-            ]
-            if in_scope:
-                fact = headline(in_scope, definition, as_of) or fact
-        chosen[name] = fact
+    chosen = _in_scope(present, candidates, scope, definition, as_of)
+    # The anchor is the newest figure in the reference scope, so that every ranked figure lies
+    # within the window of every other.
     members = [f for f in chosen.values() if f.scope == scope]
     reference = (newest(members) or members[0]) if members else None
-    ranked: List[tuple] = []
-    others: List[tuple] = []
+    ranked: List[Fact] = []
+    others: List[tuple] = []  # (fact, why it is not comparable)
     for fact in chosen.values():
         reason = comparable(fact, reference, window) if reference else None
-        (ranked if reason is None else others).append((fact, reason))
-    # Ranks by the bounds (rules.positions: 1 + how many certainly beat a figure; figures the
-    # bounds cannot tell apart share one: 1, 1, 1, 4), then rows for only the first `top`.
-    ranks = positions([fact.value for fact, _ in ranked], definition.higher_is_better)
-    keyed = sorted(
-        zip(ranks, (fact for fact, _ in ranked)), key=lambda pair: (pair[0], better(definition, pair[1]), pair[1].place)
-    )
-    ties = _ties(keyed)
-    open_order = undecided([fact.value for _, fact in keyed])
-    others.sort(key=lambda pair: (definition.scope_order(pair[0].scope), better(definition, pair[0]), pair[0].place))
+        if reason is None:
+            ranked.append(fact)
+        else:
+            others.append((fact, reason))
     missing = sorted(set(places) - set(present))
-    limit = len(keyed) + len(others) + len(missing) if top is None else top
     # A row's conflicts are among all its place's headline facts, whatever --as-of keeps.
     known = candidates if as_of is None else {name: base.headline_facts(name, metric, kind) for name in present}
-    rows: List[Record] = [
-        {**_row(levels, fact, known[fact.place], rank_, True, None), "tie": "bounds" if open_ else ties.get(rank_)}
-        for (rank_, fact), open_ in zip(keyed[:limit], open_order)
-    ]
-    rows += [_row(levels, fact, known[fact.place], None, False, reason) for fact, reason in others[: limit - len(rows)]]
-    rows += [_row(levels, None, [], None, False, None, name) for name in missing[: limit - len(rows)]]
+    rows = _rows(levels, definition, ranked, others, missing, known, top)
     # Nothing to rank: the other levels that have a figure (known by --as-of), for the title's hint.
-    elsewhere = (
-        sorted(
-            {
-                level_
-                for name, level_ in levels.items()
-                if level_ != level and headline(base.headline_facts(name, metric, kind, as_of), definition, as_of)
-            }
-        )
-        if not present
-        else []
-    )
+    elsewhere = [] if present else _levels_with_figure(base, levels, level, metric, kind, as_of)
     return Result(
         "rank",
         rows,
@@ -117,6 +84,69 @@ def rank(
             "window": window,
             "newest": str(reference.date) if reference and reference.date else None,
         },
+    )
+
+
+def _in_scope(
+    present: Dict[str, Fact],
+    candidates: Dict[str, List[Fact]],
+    scope: Optional[str],
+    definition: MetricDef,
+    as_of: Optional[PartialDate],
+) -> Dict[str, Fact]:
+    """Each place's fact in the reference scope when it has one (the headline already is when it is
+    in that scope: it is the best of all, so also of those in the scope)."""
+    chosen: Dict[str, Fact] = {}
+    for name, fact in present.items():
+        if scope is not None and fact.scope != scope:
+            in_scope = [
+                f
+                for f in candidates[name]
+                if f.scope == scope and (as_of is None or f.known_by is None or f.known_by.at_or_before(as_of))
+            ]
+            if in_scope:
+                fact = headline(in_scope, definition, as_of) or fact
+        chosen[name] = fact
+    return chosen
+
+
+def _rows(
+    levels: Dict[str, str],
+    definition: MetricDef,
+    ranked: List[Fact],
+    others: List[tuple],
+    missing: List[str],
+    known: Dict[str, List[Fact]],
+    top: Optional[int],
+) -> List[Record]:
+    """The ranked rows, then the unranked (`others`: (fact, reason)), then places without the
+    figure; only the first `top`. Ranks go by the bounds (rules.positions: 1 + how many certainly
+    beat a figure; figures the bounds cannot tell apart share one: 1, 1, 1, 4)."""
+    ranks = positions([fact.value for fact in ranked], definition.higher_is_better)
+    keyed = sorted(zip(ranks, ranked), key=lambda pair: (pair[0], better(definition, pair[1]), pair[1].place))
+    ties = _ties(keyed)
+    open_order = undecided([fact.value for _, fact in keyed])
+    others.sort(key=lambda pair: (definition.scope_order(pair[0].scope), better(definition, pair[0]), pair[0].place))
+    limit = len(keyed) + len(others) + len(missing) if top is None else top
+    rows: List[Record] = [
+        {**_row(levels, fact, known[fact.place], rank_, True, None), "tie": "bounds" if open_ else ties.get(rank_)}
+        for (rank_, fact), open_ in zip(keyed[:limit], open_order)
+    ]
+    rows += [_row(levels, fact, known[fact.place], None, False, reason) for fact, reason in others[: limit - len(rows)]]
+    rows += [_row(levels, None, [], None, False, None, name) for name in missing[: limit - len(rows)]]
+    return rows
+
+
+def _levels_with_figure(
+    base: Base, levels: Dict[str, str], level: Optional[str], metric: str, kind: str, as_of: Optional[PartialDate]
+) -> List[str]:
+    definition = base.metrics[metric]
+    return sorted(
+        {
+            level_
+            for name, level_ in levels.items()
+            if level_ != level and headline(base.headline_facts(name, metric, kind, as_of), definition, as_of)
+        }
     )
 
 
