@@ -20,10 +20,16 @@ from typing import Union
 
 def run() -> None:
     gc.disable()
-    # lazy: the garbage collector is set up before anything else is imported
-    from .cli import run_command_line
+    try:
+        # lazy: the garbage collector is set up before anything else is imported
+        from .cli import run_command_line
 
-    finish(run_command_line())
+        code = run_command_line()
+    except KeyboardInterrupt:
+        # Ctrl-C while Typer and the rest are imported ended in a traceback of some import; the
+        # status is the shell's for SIGINT (128 + 2), as it is once the command runs
+        code = 130
+    finish(code)
 
 
 def exit_status(code: Union[str, int, None]) -> int:

@@ -118,9 +118,9 @@ class KnowledgeBase:
             raise UsageError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
         if kind not in ("actual", "target", "forecast"):
             raise UsageError(f"kind must be actual, target or forecast, got {kind!r}")
-        chosen = metric_index(self.base).resolve(metric)
+        chosen = metric_index(self.base).resolve(_name(metric, "metric"))
         level_ = None if level == "all" else level
-        result = _rank(self.base, chosen, level_, top, kind, self._region(region), _date(as_of), _window(window))
+        result = _rank(self.base, chosen, level_, _top(top), kind, self._region(region), _date(as_of), _window(window))
         return self._table(result)
 
     def compare(
@@ -133,8 +133,9 @@ class KnowledgeBase:
     ) -> Table:
 
         index, metric_names = place_index(self.base), metric_index(self.base)
-        chosen = [metric_names.resolve(m) for m in metrics] or None
-        result = _compare(self.base, [index.resolve(p) for p in places], chosen, _date(as_of), _window(window))
+        chosen = [metric_names.resolve(m) for m in _names(metrics, "metrics")] or None
+        resolved = [index.resolve(_name(p, "place")) for p in places]
+        result = _compare(self.base, resolved, chosen, _date(as_of), _window(window))
         return self._table(long_form(result) if long else result)
 
     def subsidies(
@@ -151,36 +152,40 @@ class KnowledgeBase:
         (startup …); funds: the investment funds instead (`cityai funds`)."""
         if funds and (spend is not None or eligible):
             raise UsageError("a fund is an investment vehicle: it has no payout to estimate (spend, eligible)")
-        check_flags(self.base, list(eligible), "eligible")
-        kinds = [subsidy_type_index(self.base).resolve(t) for t in types]
-        places = resolve_places(self.base, list(cities)) or None
+        flags = _names(eligible, "eligible")
+        check_flags(self.base, flags, "eligible")
+        kinds = [subsidy_type_index(self.base).resolve(t) for t in _names(types, "types")]
+        places = resolve_places(self.base, _names(cities, "cities")) or None
         result = list_programmes(
-            self.base, kinds, places, _amount(spend), list(eligible), funds, self._region(region), top
+            self.base, kinds, places, _amount(spend), flags, funds, self._region(region), _top(top)
         )
         return self._table(result)
 
     def targets(self, places: Sequence[str] = (), metric: Optional[str] = None, region: Optional[str] = None) -> Table:
 
-        names = resolve_places(self.base, list(places)) or None
-        chosen = metric_index(self.base).resolve(metric) if metric else None
+        names = resolve_places(self.base, _names(places, "places")) or None
+        chosen = metric_index(self.base).resolve(_name(metric, "metric")) if metric is not None else None
         return self._table(list_targets(self.base, names, chosen, self._region(region)))
 
     def conflicts(self, places: Sequence[str] = (), everything: bool = False) -> Table:
         """everything: also the figures that differ but may both hold (`--all`)."""
-        return self._table(list_conflicts(self.base, resolve_places(self.base, list(places)) or None, everything))
+        chosen = resolve_places(self.base, _names(places, "places")) or None
+        return self._table(list_conflicts(self.base, chosen, everything))
 
     def cite(self, name: str, metric: Optional[str] = None) -> Table:
         """The evidence of a place's metric, or (no metric) of a programme by its name."""
         read = self._opened.seed_text
         if metric is None:
-            return self._table(cite_programme(self.base, name, read))
-        place = place_index(self.base).resolve(name)
-        return self._table(cite_fact(self.base, place, metric_index(self.base).resolve(metric), read))
+            return self._table(cite_programme(self.base, _name(name, "programme"), read))
+        place = place_index(self.base).resolve(_name(name, "place"))
+        return self._table(cite_fact(self.base, place, metric_index(self.base).resolve(_name(metric, "metric")), read))
 
     # -- records as the renderers write them
     def _region(self, region: Optional[str]) -> Optional[str]:
 
-        return group_index(self.base, "regions", "region").resolve(region) if region else None
+        return (
+            group_index(self.base, "regions", "region").resolve(_name(region, "region")) if region is not None else None
+        )
 
     def _table(self, result: Result) -> Table:
 
@@ -189,6 +194,32 @@ class KnowledgeBase:
         fields = [field for column in table.columns for field in tidy_fields(column)]
         flat = [{header: _flat(get(row)) for header, get, _ in fields} for row in table.rows]
         return Table(table.name, table.title, rows, flat)
+
+
+def _name(value: Any, what: str) -> str:
+    """A name as the command line gives it: text (an int or None would fail deep in the index)."""
+    if not isinstance(value, str):
+        raise UsageError(f"{what}: expected a name (str), got {type(value).__name__} {value!r}")
+    return value
+
+
+def _names(values: Any, what: str) -> List[str]:
+    """Names given as a list; one name alone (metrics="企业数") is that name, never its characters."""
+    if isinstance(values, str):
+        return [values]
+    if values is None:
+        return []
+    try:
+        return [_name(value, what) for value in values]
+    except TypeError:
+        raise UsageError(f"{what}: expected a list of names, got {type(values).__name__} {values!r}") from None
+
+
+def _top(top: Optional[int]) -> Optional[int]:
+    # a negative count sliced the rows from the end (top=-1: all but the last) where --top refuses it
+    if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 1):
+        raise UsageError(f"top: a number of rows from 1, got {top!r}")
+    return top
 
 
 def _date(text: Optional[str]):
@@ -217,14 +248,17 @@ def _amount(spend: Union[str, int, Decimal, None]) -> Optional[Decimal]:
         raise UsageError(str(error)) from None
 
 
-def load(data: Optional[PathLike] = None, with_: Sequence[PathLike] = (), lang: str = "zh") -> KnowledgeBase:
+def load(
+    data: Optional[PathLike] = None, with_: Union[PathLike, Sequence[PathLike]] = (), lang: str = "zh"
+) -> KnowledgeBase:
     """The bundled base (or `data`, a file or directory; CITYAI_DATA when set), with the bases of
     `with_` added, as `--data` and `--with` do; from the compiled cache when it is current.
     lang: "zh" or "en", the language of the label columns."""
 
     if lang not in LANGS:
         raise UsageError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
-    layers = tuple(layer_paths([Path(p) for p in with_] or None))
+    given: List[PathLike] = [with_] if isinstance(with_, (str, Path)) else list(with_)  # one path, not its characters
+    layers = tuple(layer_paths([Path(p) for p in given] or None))
     return KnowledgeBase(open_base(default_data_path(str(data) if data is not None else None), layers), lang)
 
 

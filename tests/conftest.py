@@ -115,7 +115,7 @@ def one_metric_base(folder: Path, facts, metric_extra: str = "") -> Path:
         'unit = "家"\naliases = ["企业数"]\n' + metric_extra +
         'scopes.ai = { zh = "人工智能企业", en = "AI enterprises" }\n'
         'scopes.ai_related = { zh = "人工智能相关企业", en = "AI-related enterprises" }\n',
-        '[sources.s]\nfile = "s.txt"\npublisher = "测试"\ntitle = "数据"\npublished = "2026-01-01"\n',
+        '[sources.s]\nfile = "s.txt"\npublisher = "测试"\ntitle = "数据"\npublished = "2027-12-31"\n',
     ]
     places: dict = {}
     for number, row in enumerate(facts):

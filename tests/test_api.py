@@ -95,3 +95,47 @@ def test_the_documented_examples_run():
     assert doctest.testmod(module).failed == 0
     notes = doctest.testfile(str(ROOT / "README.md"), module_relative=False)
     assert notes.failed == 0 and notes.attempted >= 5
+
+
+def test_arguments_of_the_wrong_shape_are_usage_errors(kb):
+    # a non-text name failed deep in the name index with a TypeError about normalize()
+    with pytest.raises(api.UsageError) as raised:
+        kb.rank(5)
+    assert str(raised.value) == "metric: expected a name (str), got int 5"
+    with pytest.raises(api.UsageError) as raised:
+        kb.compare("甲", None)
+    assert str(raised.value) == "place: expected a name (str), got NoneType None"
+    with pytest.raises(api.UsageError) as raised:
+        kb.targets(places=[3])
+    assert str(raised.value) == "places: expected a name (str), got int 3"
+    with pytest.raises(api.UsageError) as raised:
+        kb.subsidies(types=7)
+    assert str(raised.value) == "types: expected a list of names, got int 7"
+
+
+@pytest.mark.parametrize("top", [-1, 0, "3", True, 2.0])
+def test_top_is_a_count_from_one(kb, top):
+    # top=-1 sliced off the last row (13 of 14 rows) where `--top -1` is refused
+    with pytest.raises(api.UsageError) as raised:
+        kb.rank("ai_enterprises", top=top)
+    assert str(raised.value) == f"top: a number of rows from 1, got {top!r}"
+    with pytest.raises(api.UsageError):
+        kb.subsidies(top=top)
+
+
+def test_one_name_alone_is_that_name_not_its_characters(kb):
+    # metrics="企业数" was read as the metrics '企', '业', '数': "unknown metric '企'"
+    assert kb.compare("甲", "乙", metrics="企业数").rows == kb.compare("甲", "乙", metrics=["企业数"]).rows
+    assert kb.subsidies(types="算力券").rows == kb.subsidies(types=["算力券"]).rows
+    assert kb.targets("甲").rows == kb.targets(["甲"]).rows
+    assert kb.conflicts("甲", everything=True).rows == kb.conflicts(["甲"], everything=True).rows
+    assert len(kb.targets("甲").rows) > 0
+
+
+def test_one_layer_alone_is_that_path(tmp_path):
+    # with_="my.toml" was read as the layers 'm', 'y', '.', …: "/: is a directory without *.toml …"
+    empty_layer = tmp_path / "my.toml"
+    empty_layer.write_text("# nothing yet\n", encoding="utf-8")
+    alone = api.load(MINI, with_=str(empty_layer)).rank("ai_enterprises").rows
+    listed = api.load(MINI, with_=[empty_layer]).rank("ai_enterprises").rows
+    assert alone == listed == api.load(MINI).rank("ai_enterprises").rows

@@ -133,3 +133,12 @@ def test_a_malformed_completion_request_is_a_message_not_a_traceback(request_, w
     done = subprocess.run([sys.executable, "-m", "cityai_cli"], capture_output=True, text=True, env=env, timeout=60)
     assert (done.returncode, done.stdout, done.stderr) == (
         2, "", f"Error: shell completion: malformed request ({why})\n")
+
+
+def test_completion_offers_names_typed_in_lower_case_or_with_tone_marks():
+    # Typer kept only items starting with the text typed: `al` and `jiā` offered nothing in the shell
+    # although name_index.completions matched them as the resolver does
+    assert complete("cityai compare al", "bash").split() == ["Alpha"]
+    assert complete("cityai show jiā", "bash").split() == ["Jia"]
+    assert complete("cityai subsidies --type COMP", "bash").splitlines() == ["compute voucher"]
+    assert complete("cityai compare x", "bash").split() == []

@@ -108,6 +108,36 @@ def test_export_never_replaces_what_is_not_a_regular_file(cli, tmp_path, kind):
     assert kind != "symlink" or (tmp_path / "real.sqlite3").read_bytes() == b"keep"
 
 
+@pytest.mark.parametrize("flags", [(), ("--force",)])
+def test_export_never_replaces_a_knowledge_base_file_of_the_run(cli, tmp_path, flags):
+    # `export --sqlite <the bundled cities.toml> --force` replaced the base with SQLite: every
+    # later command failed with "is not UTF-8"
+    import shutil
+
+    from conftest import MINI
+    shutil.copy(MINI, tmp_path / "base.toml")
+    shutil.copytree(MINI.parent / "seeds", tmp_path / "seeds")
+    (tmp_path / "layer.toml").write_text("# mine\n", encoding="utf-8")
+    before = (tmp_path / "base.toml").read_bytes()
+    for target in ("base.toml", "layer.toml"):
+        result = cli("export", "--sqlite", str(tmp_path / target), *flags, "--data", str(tmp_path / "base.toml"),
+                     "--with", str(tmp_path / "layer.toml"))
+        assert (result.code, result.stderr) == (
+            1, f"Error: {tmp_path / target}: is a knowledge-base file of this run; save the export elsewhere\n")
+    assert (tmp_path / "base.toml").read_bytes() == before
+    assert (tmp_path / "layer.toml").read_text(encoding="utf-8") == "# mine\n"
+
+
+@pytest.mark.bundled
+def test_export_never_writes_into_the_installed_package(cli):
+    from cityai_cli.core.base.paths import PACKAGE_DIR
+    target = PACKAGE_DIR / "kb.sqlite3"
+    result = cli("export", "--sqlite", str(target), "--force", "--data", str(PROJECT_DATA))
+    assert (result.code, result.stderr) == (
+        1, f"Error: {target}: is inside the installed cityai package; save the export elsewhere\n")
+    assert not target.exists()
+
+
 def test_export_names_the_file_without_its_control_characters(cli, tmp_path):
     target = tmp_path / "x\x1b]0;t\x07.db"
     result = cli("export", "--sqlite", str(target), "--data", str(MINI))

@@ -407,6 +407,24 @@ def test_html_to_text(markup, text):
     assert html_to_text(markup) == text
 
 
+@pytest.mark.parametrize(
+    "markup, text",
+    [
+        ("<p>甲</p><div hidden><div>乙</div><p>丙</p></div><p>丁</p>", "甲\n\n丁\n"),  # same-name elements nest
+        ("<DIV HIDDEN>x<div>y</div>z</DIV>w", "w\n"),
+        ('<span style="display: none">藏</span><p style="visibility : HIDDEN">藏</p>尾', "尾\n"),
+        ("<template><p>t</p><template>in</template>out</template>after", "after\n"),
+        ('<p class="hidden" title="is hidden here">可见</p><p style="color:red">红</p>', "可见\n\n红\n"),
+        ("<img hidden>图后<input hidden/>文", "图后文\n"),  # void elements hold no text
+        ("a<div hidden>" + "<div>" * 100000, "a\n"),  # left open: to the end, in one scan
+    ],
+)
+def test_html_to_text_drops_what_a_browser_never_shows(markup, text):
+    # a hostile page hid 苏州人工智能企业超6家 in <div hidden> (or display:none, <template>) and
+    # extract proposed it with a "verbatim quote"
+    assert html_to_text(markup) == text
+
+
 def test_extract_reads_markup_html_parser_raised_on(cli, tmp_path):
     bare, page = tmp_path / "bare.html", tmp_path / "page.html"
     bare.write_text("<p>深圳<![ x</p>", encoding="utf-8")

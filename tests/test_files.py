@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from cityai_cli.core.base import reading as kb
-from conftest import assert_clean, run_cityai
+from conftest import MINI, assert_clean, run_cityai
 
 # --- 2. special files --------------------------------------------------------------------------------
 
@@ -53,3 +53,18 @@ def test_proc_file_claiming_size_zero_is_read_up_to_the_limit():
     with pytest.raises(kb.ReadError, match="is more than 10 bytes; a knowledge base may be at most 10 bytes"):
         kb.safe_read(kb.Path("/proc/self/status"), 10)
     assert kb.safe_read(kb.Path("/proc/self/status"), 1 << 20).startswith(b"Name:")
+
+
+@pytest.mark.parametrize("raw, said", [
+    ("深圳人工智能企业超2800家。\n".encode("gb18030"),
+     "is not UTF-8 (byte 0xc9 at line 1, column 1); it reads as GB18030 (GBK) Chinese text: save it as UTF-8"),
+    ("深圳人工智能企业超2800家。\n".encode("utf-16"),
+     "is not UTF-8 (byte 0xff at line 1, column 1); it is UTF-16: save it as UTF-8"),
+    (b"caf\xe9a au lait\n", "is not UTF-8 (byte 0xe9 at line 1, column 4)"),  # one GBK-like pair proves nothing
+    (b"ok\n\xff\xfe\x00", "is not UTF-8 (byte 0xff at line 2, column 1)"),
+])
+def test_a_document_in_another_encoding_says_which(cli, tmp_path, raw, said):
+    # a GBK page from a government site was "not UTF-8 (byte 0xc9 …)" and nothing more
+    (tmp_path / "a.txt").write_bytes(raw)
+    result = cli("extract", str(tmp_path / "a.txt"), "--data", str(MINI))
+    assert (result.code, result.stdout, result.stderr) == (1, "", f"Error: {tmp_path / 'a.txt'}: {said}\n")

@@ -94,6 +94,18 @@ def test_a_stray_top_level_key_of_a_layer_is_blamed_on_the_layer(cli, layer):
     assert result.stdout.splitlines()[0].startswith("my.toml:1: bogus: unknown field")
 
 
+@pytest.mark.parametrize("version, shown", [("99", "99"), ("1", "1"), ('"x"', "'x'")])
+def test_a_layer_of_another_format_version_is_refused(cli, layer, version, shown):
+    # a layer's schema_version was dropped for the base's 2 without a word
+    (layer / "my.toml").write_text(f"schema_version = {version}\n" + LAYER, encoding="utf-8")
+    result = cli("validate", "--data", M, "--with", "my.toml")
+    assert result.code == 1
+    assert result.stdout.splitlines()[:-1] == [f"my.toml: schema_version: schema_version = {shown} differs from 2 in an "
+                                               "earlier file"]
+    (layer / "my.toml").write_text('schema_version = 2\ntitle = "mine"\n' + LAYER, encoding="utf-8")
+    assert cli("validate", "--data", M, "--with", "my.toml").code == 0  # its own title gives way to the base's
+
+
 def test_a_missing_layer_is_a_clear_error(cli, layer):
     result = cli("list", "--data", M, "--with", "nope.toml")
     assert (result.code, result.stderr) == (1, "Error: nope.toml: no such file\n")

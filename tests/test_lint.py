@@ -127,3 +127,73 @@ def test_an_edited_seed_is_caught(cli, own):
     result = cli("validate", "my.toml")
     assert result.code == 1
     assert result.stdout.splitlines()[0] == f"my.toml:52: sources.mini.sha256: mini.txt has changed since it was recorded (its SHA-256 is {digest})"
+
+
+def _english_names_base(tmp_path, places: str):
+    from test_dates import BASE
+    (tmp_path / "b.toml").write_text(BASE + places, encoding="utf-8")
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "s.txt").write_text("2020—2024年间专利转化率43%。专利转化率40%。\n", encoding="utf-8")
+    return str(tmp_path / "b.toml")
+
+
+@pytest.mark.parametrize("place, line", [
+    ('[places."京城"]\nlevel = "city"\nenglish = "Beijing"\n',
+     "places.京城: reads 'Beijing' in English, as '北京' does; give it its own English name"),
+    ('[places."Beijing"]\nlevel = "city"\n',
+     "places.Beijing: reads 'Beijing' in English, as '北京' does; give it its own English name"),
+])
+def test_a_place_cannot_borrow_another_places_english_name(cli, tmp_path, place, line):
+    # a layer's 京城 (or "Beijing") read "Beijing" in English tables: two Beijings, one with 9000家
+    path = _english_names_base(tmp_path, '[places."北京"]\nlevel = "city"\nenglish = "Beijing"\n' + place)
+    result = cli("validate", path)
+    assert result.code == 1
+    assert [text.split(": ", 1)[1] for text in result.stdout.splitlines()[:-1]] == [line]
+
+
+def test_places_the_gazetteer_names_alike_may_share_an_english_name(cli, tmp_path):
+    path = _english_names_base(tmp_path, '[places."台州"]\nlevel = "city"\nenglish = "Taizhou"\n'
+                                         '[places."泰州"]\nlevel = "city"\nenglish = "Taizhou"\n')
+    result = cli("validate", path)
+    assert (result.code, result.stdout.splitlines()[-1].endswith("every quote found in its source (1 document)")) == (
+        0, True)
+
+
+@pytest.mark.parametrize("kind, date, problem", [
+    ("actual", "2099-12-31", "places.甲市.facts[0].date: an actual figure dated 2099-12-31 begins after its sources were "
+                             "published (by 2025): a figure still to come is a target or a forecast"),
+    ("actual", "2026", "places.甲市.facts[0].date: an actual figure dated 2026 begins after its sources were "
+                       "published (by 2025): a figure still to come is a target or a forecast"),
+    ("actual", "2025-12-31", None),  # within the year the source was published
+    ("target", "2099-12-31", None),
+])
+def test_an_actual_figure_cannot_begin_after_its_sources(cli, tmp_path, kind, date, problem):
+    # a layer's actual 超9000家 dated 2099 became the newest figure: rank left every real one unranked
+    from test_dates import BASE
+    text = BASE.replace('kind = "actual"\nvalue = "43%"\ndate = "2020/2024"', f'kind = "{kind}"\nvalue = "43%"\ndate = "{date}"')
+    assert text != BASE
+    (tmp_path / "b.toml").write_text(text, encoding="utf-8")
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "s.txt").write_text("2020—2024年间专利转化率43%。专利转化率40%。\n", encoding="utf-8")
+    result = cli("validate", str(tmp_path / "b.toml"))
+    found = [line.split(": ", 1)[1] for line in result.stdout.splitlines()[:-1]]
+    assert (result.code, found) == ((1, [problem]) if problem else (0, []))
+
+
+@pytest.mark.parametrize("value, problem", [
+    ("1.5家", "places.甲市.facts[0].value: '1.5家' is no whole number of 家: a count is whole"),
+    ("3-4.5家", "places.甲市.facts[0].value: '3-4.5家' is no whole number of 家: a count is whole"),
+    ("1.2万家", None),  # 12,000
+])
+def test_a_count_is_a_whole_number(cli, tmp_path, value, problem):
+    # 1.5家 and 0.0000001家 validated and were ranked
+    from test_dates import BASE
+    text = BASE.replace('dimension = "ratio"\nunit = "%"', 'dimension = "count"\nunit = "家"').replace(
+        'value = "43%"', f'value = "{value}"').replace("2020—2024年间专利转化率43%", f"甲市企业{value}")
+    (tmp_path / "b.toml").write_text(text.replace('value = "40%"', 'value = "40家"')
+                                     .replace("专利转化率40%", "企业40家"), encoding="utf-8")
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "s.txt").write_text(f"甲市企业{value}。企业40家。\n", encoding="utf-8")
+    result = cli("validate", str(tmp_path / "b.toml"))
+    found = [line.split(": ", 1)[1] for line in result.stdout.splitlines()[:-1]]
+    assert (result.code, found) == ((1, [problem]) if problem else (0, []))

@@ -58,6 +58,21 @@ def test_atexit_functions_still_run():
     assert (result.returncode, result.stdout, result.stderr) == (0, b"cityai 0.1.0\n", b"registered function ran\n")
 
 
+def test_ctrl_c_while_starting_is_status_130_without_a_traceback():
+    # SIGINT 30-80 ms after start landed in an import (lzma, enum …) and printed its traceback
+    program = (
+        "import sys\n"
+        "import cityai_cli.cli as cli\n"
+        "def interrupted():\n"
+        "    raise KeyboardInterrupt\n"
+        "cli.run_command_line = interrupted\n"
+        "from cityai_cli.__main__ import run\n"
+        "run()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, timeout=60)
+    assert (result.returncode, result.stdout, result.stderr) == (130, b"", b"")
+
+
 def test_the_console_script_is_the_fast_entry():
     from importlib import metadata
 

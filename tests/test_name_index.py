@@ -199,6 +199,7 @@ def test_a_shared_pinyin_of_two_cities_without_figures_names_both(mini):
     with pytest.raises(UsageError) as error:
         place_index(mini.base).resolve("Taizhou")
     assert error.value.params["places"] == [("台州", "Taizhou"), ("泰州", "Taizhou")]
+    assert error.value.message == "台州 (Taizhou), 泰州 (Taizhou) have no figures in the knowledge base yet"
 
 
 def test_a_name_no_division_has_gets_suggestions(mini):
@@ -358,3 +359,16 @@ M = str(MINI)
 def test_unknown_metric_points_to_the_listing(cli):
     result = cli("rank", "--by", "xyz", "--data", M)
     assert (result.code, result.stderr) == (2, "Error: unknown metric 'xyz'; see cityai metrics\n")
+
+
+def test_names_typed_under_an_ascii_locale_resolve(mini):
+    # LC_ALL=C PYTHONUTF8=0: 企业数 arrived as nine lone surrogates, and OpenCC raised
+    # UnicodeEncodeError on them (a traceback) when the name was not found as typed
+    def typed(text):
+        return text.encode("utf-8").decode("ascii", "surrogateescape")
+
+    assert place_index(mini.base).resolve(typed("甲")) == "甲"
+    assert metric_index(mini.base).resolve(typed("企业数")) == "ai_enterprises"
+    with pytest.raises(UsageError) as error:
+        place_index(mini.base).resolve(b"\xff\xfe".decode("ascii", "surrogateescape"))
+    assert (error.value.code, error.value.params["text"]) == ("name.unknown", "\udcff\udcfe")

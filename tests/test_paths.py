@@ -174,3 +174,34 @@ def test_an_empty_path_is_a_usage_error(cli, here, args, name):
     """An empty path would mean the working directory (`--data ''` read ./pyproject.toml)."""
     assert_clean_failure(cli(*args), 2, f"Error: {name} needs a value, got an empty one\n")
     assert list(here.iterdir()) == []
+
+
+@pytest.mark.parametrize("args, name", [
+    (["export", "--sqlite", "-", "--force", "--data", M], "--sqlite"),
+    (["rank", "--by", "企业数", "--svg", "-", "--data", M], "--svg"),
+    (["list", "--html", "-", "--data", M], "--html"),
+    (["extract", "-", "--data", M], "FILE"), (["--data", "-", "list"], "--data"), (["list", "--with", "-"], "--with"),
+], ids=lambda value: " ".join(value) if isinstance(value, list) else "")
+def test_a_dash_is_no_standard_stream(cli, here, args, name):
+    # `export --sqlite -` wrote a file named "-" (and -.metadata.json) where stdout was meant
+    message = f"Error: {name}: cityai reads and writes files, not standard input or output; give a file name\n"
+    assert_clean_failure(cli(*args), 2, message)
+    assert list(here.iterdir()) == []
+
+
+def test_chinese_arguments_under_an_ascii_locale_are_read_as_utf8(here):
+    # LC_ALL=C without UTF-8 mode decodes argv as ASCII: 企业数 and 甲 were surrogates, and a name
+    # not found as typed went to OpenCC, which raised (a traceback); --as-of ２０２５ was refused
+    env = {**os.environ, "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": "utf-8",
+           "CITYAI_CACHE_DIR": str(here / "cache")}
+    done = subprocess.run([sys.executable, "-m", "cityai_cli", "--data", str(MINI), "cite", "甲", "企业数",
+                           "-f", "csv"], capture_output=True, env=env, timeout=HANG_TIMEOUT)
+    assert_clean(done, 0)
+    assert done.stdout.decode("utf-8").splitlines()[1].startswith("甲,甲,ai_enterprises,")
+    done = subprocess.run([sys.executable, "-m", "cityai_cli", "--data", str(MINI), "rank", "--by", "企业数",
+                           "--as-of", "２０２５", "-f", "csv"], capture_output=True, env=env, timeout=HANG_TIMEOUT)
+    assert_clean(done, 0)
+    not_utf8 = subprocess.run([sys.executable, "-m", "cityai_cli", "--data", str(MINI), "show", b"\xff\xfe"],
+                              capture_output=True, env=env, timeout=HANG_TIMEOUT)
+    assert (not_utf8.returncode, not_utf8.stderr) == (
+        2, b"Error: unknown place '\\udcff\\udcfe'; see cityai list --level all\n")

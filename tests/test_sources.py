@@ -54,6 +54,24 @@ def test_sources_add_starts_a_new_base_with_the_schema_line_and_how_to_use_it(cl
         "# TOML editors complete and check entries.\n\n[sources.s9]\n")
 
 
+@pytest.mark.bundled
+@pytest.mark.parametrize("content", [b"", b"\n  \n"])
+def test_sources_add_starts_a_new_base_in_an_empty_file(cli, own, content):
+    # `touch new.toml` first: "new.toml: is empty; expected a TOML knowledge base", nothing added
+    (own / "new.toml").write_bytes(content)
+    (own / "new.toml").chmod(0o600)
+    (own / "a.txt").write_text("文本\n", encoding="utf-8")
+    result = cli("sources", "add", "a.txt", "--id", "s9", "--title", "t", "--publisher", "p", "--published", "2025",
+                 "--with", "new.toml")
+    assert (result.code, result.stderr) == (0, "")
+    text, digest = (own / "new.toml").read_text(encoding="utf-8"), hashlib.sha256("文本\n".encode()).hexdigest()
+    assert text.startswith("#:schema ./cities.schema.json\n# Your own cityai knowledge base")
+    assert text.endswith('[sources.s9]\nfile = "s9.txt"\npublisher = "p"\ntitle = "t"\npublished = "2025"\n'
+                         f'sha256 = "{digest}"\n')
+    assert ((own / "new.toml").stat().st_mode & 0o777) == 0o600
+    assert cli("validate", "--with", "new.toml").code == 0
+
+
 def test_sources_add_refuses_a_seed_of_that_id_with_other_content(cli, own):
     (own / "a.txt").write_text("文本\n", encoding="utf-8")
     (own / "seeds" / "s9.txt").write_text("另一份\n", encoding="utf-8")

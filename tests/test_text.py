@@ -11,6 +11,7 @@ from cityai_cli.core.text import (
     CONTROL_IN_KEY,
     CONTROL_IN_VALUE,
     DEFAULT_IGNORABLE,
+    from_shell,
     is_default_ignorable,
     one_line,
     printable,
@@ -178,3 +179,20 @@ def test_a_message_quoting_something_huge_keeps_its_start_and_end():
     assert text.startswith("kb.toml:3: places.甲: quote not found in mini.txt: '甲甲") and text.endswith("甲'")
     assert len(str(UsageError("x" * 5000))) < MESSAGE_LIMIT + 50
     assert str(UsageError("unknown place '甲'")) == "unknown place '甲'"  # short ones whole
+
+
+def as_an_ascii_locale_decodes(text: str) -> str:
+    """An argument as Python decodes argv under LC_ALL=C PYTHONUTF8=0: each non-ASCII byte a surrogate."""
+    return text.encode("utf-8").decode("ascii", "surrogateescape")
+
+
+def test_from_shell_decodes_the_utf8_an_ascii_locale_left_as_surrogates():
+    assert as_an_ascii_locale_decodes("深圳") == "\udce6\udcb7\udcb1\udce5\udc9c\udcb3"
+    assert from_shell(as_an_ascii_locale_decodes("深圳")) == "深圳"
+    assert from_shell(as_an_ascii_locale_decodes("３００万")) == "３００万"
+    assert from_shell("深圳 Shenzhen") == "深圳 Shenzhen"
+
+
+def test_from_shell_leaves_bytes_that_are_no_utf8():
+    not_utf8 = b"\xff\xfe".decode("ascii", "surrogateescape")
+    assert from_shell(not_utf8) == "\udcff\udcfe"

@@ -472,3 +472,28 @@ def test_as_of_is_said_in_the_title(cli):
     out = cli("rank", "--by", "compute_capacity", "--as-of", "2025", "--data", M, "-f", "markdown").stdout
     assert out.splitlines()[0] == "### 智能算力规模 · 市 · 1个可比排名(12个月内), 1个未排名, 1个无数据 · 截至2025"
     assert cli("rank", "--by", "compute_capacity", "--as-of", "2025-13", "--data", M).code == 2
+
+
+def test_two_places_without_figures_have_none():
+    from cityai_cli.view.messages import usage_message
+    error = _coded("place.no_figures", text="吉林", places=[("吉林", "Jilin"), ("吉林市", "Jilin City")])
+    assert usage_message(error, "en").startswith(
+        "吉林 (Jilin), 吉林市 (Jilin City) have no figures in the knowledge base yet; to add a document")
+
+
+def test_english_programme_candidates_read_in_english(mini):
+    # extract --lang en printed the terms as written (1亿元/年, 最高30%, 合同额) beside English labels
+    from cityai_cli.core.extract.candidates import extract_candidates
+
+    text = "甲市每年发放1亿元算力券，给予核定合同额最高30%的补贴，对初创企业提高资助比例至60%，单家企业每年最高200万元。"
+    result = extract_candidates(mini.base, text, None)
+    shown = {}
+    for lang in ("zh", "en"):
+        table = view(mini.base, result, lang).tables[1]
+        shown[lang] = [{c.key: c.show(row).replace("\xa0", " ") for c in table.columns if c.in_table} for row in table.rows]
+    assert shown["zh"] == [{"place_label": "甲", "type": "算力券", "date": "—", "pool": "1亿元/年", "rate": "最高30%",
+                            "rate_basis": "合同额", "special_rates": "初创企业: 最高60%", "cap": "最高200万元/年",
+                            "known": "是"}]
+    assert shown["en"] == [{"place_label": "Alpha", "type": "compute voucher", "date": "—", "pool": "CNY 100 m a year",
+                            "rate": "up to 30%", "rate_basis": "contract value", "special_rates": "初创企业: up to 60%",
+                            "cap": "up to CNY 2 m a year", "known": "yes"}]

@@ -29,6 +29,7 @@ from .shell import (
     output_options,
     parse_date,
     path_of,
+    refuse_base_files,
     write,
     write_pieces,
 )
@@ -361,9 +362,12 @@ def export_command(
     """
     # lazy: only the command that runs imports what it uses (start-up)
     from ..core.base.paths import data_files, default_data_path
+    from ..core.cache.export import metadata_path
     from ..core.cache.store import export
     from ..core.text import one_line
 
     chosen = data or env.data
-    export(load(env, data, with_).base, sqlite, data_files(default_data_path(str(chosen) if chosen else None)), force)
+    loaded = load(env, data, with_)
+    refuse_base_files(loaded, [sqlite, metadata_path(sqlite)], "export")
+    export(loaded.base, sqlite, data_files(default_data_path(str(chosen) if chosen else None)), force)
     env.say(f"wrote {one_line(str(sqlite))}")

@@ -310,6 +310,7 @@ def _payout_asked(funds: bool, spend: Optional[str], flags: List[str]) -> Option
     has no payout."""
     # lazy: only the command that runs imports what it uses (start-up)
     from ..core.figures.quantity import FigureError, parse_amount
+    from ..core.text import from_shell
 
     if funds and (spend is not None or flags):
         raise UsageError(
@@ -318,7 +319,7 @@ def _payout_asked(funds: bool, spend: Optional[str], flags: List[str]) -> Option
     if flags and spend is None:
         raise UsageError("--startup/--eligible change the --spend estimate; add --spend AMOUNT")
     try:
-        return parse_amount(spend) if spend is not None else None
+        return parse_amount(from_shell(spend)) if spend is not None else None
     except FigureError as error:
         raise UsageError(str(error), code=getattr(error, "code", ""), params=getattr(error, "params", {})) from None
 

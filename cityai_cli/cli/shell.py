@@ -93,14 +93,26 @@ class EmptyPath(typer.BadParameter):
 
 def path_of(name: str) -> Callable[[str], Path]:
     """The parser of the path parameter `name` (every one cityai takes): any path but the empty
-    one. An empty CITYAI_DATA is no value at all (the bundled base), as Click reads it."""
+    one and "-". An empty CITYAI_DATA is no value at all (the bundled base), as Click reads it."""
 
     def parse(text: str) -> Path:
         if text == "":
             raise EmptyPath(f"{name} needs a value, got an empty one")
+        if text == "-":
+            # `export --sqlite -` wrote a file named "-" where standard output was meant
+            raise EmptyPath(f"{name}: cityai reads and writes files, not standard input or output; give a file name")
         return Path(text)
 
     return parse
+
+
+class _Offered(str):
+    """A completion Typer must keep: it drops every item that does not start with the text typed,
+    case and tone marks included, so `shen<TAB>` lost Shenzhen and `Guǎng<TAB>` Guangzhou, which
+    `completions` matches as the resolver does. The shell then replaces the word with the item."""
+
+    def startswith(self, *args: Any, **kwargs: Any) -> bool:
+        return True
 
 
 def completion(kind: str):
@@ -126,7 +138,7 @@ def completion(kind: str):
             forms = {key: metric_forms(metric) for key, metric in base.metrics.items()}
         else:
             forms = {key: subsidy_type_forms(entry) for key, entry in base.subsidy_types.items()}
-        return completions(forms, incomplete)
+        return [_Offered(offered) for offered in completions(forms, incomplete)]
 
     return complete
 
@@ -363,9 +375,10 @@ def parse_date(text: Optional[str], option: str = "--as-of"):
         return None
     # lazy: only the command that runs imports what it uses (start-up)
     from ..core.figures.dates import PartialDate
+    from ..core.text import from_shell
 
     try:
-        return PartialDate.parse(text)
+        return PartialDate.parse(from_shell(text))
     except ValueError as error:
         raise UsageError(f"{option}: {error}") from None
 
@@ -459,21 +472,34 @@ def check_pictures(loaded: "Loaded", paths: List[Path], force: bool) -> None:
     does), that is not a regular file, that both --svg and --html name, or that is one of the
     knowledge-base files being read (`--with l2.toml list --svg l2.toml` replaced the base)."""
     # lazy: only the command that runs imports what it uses (start-up)
-    from ..core.base.paths import data_files
     from ..core.files import WriteError, existing_regular
 
     if len(paths) == 2 and os.path.abspath(paths[0]) == os.path.abspath(paths[1]):
         raise UsageError("--svg and --html name the same file; give each its own")
-    bases = [file for root in (loaded.path, *loaded.layers) for file in data_files(root)]
+    refuse_base_files(loaded, paths, "picture")
     for path in paths:
         try:
             exists = existing_regular(path)
         except WriteError as error:
             raise DataError([Problem(str(path), str(error))]) from None
-        if exists and any(_same_file(path, base) for base in bases):
-            raise DataError([Problem(str(path), "is a knowledge-base file of this run; save the picture elsewhere")])
         if exists and not force:
             raise DataError([Problem(str(path), "already exists; add --force to overwrite it")])
+
+
+def refuse_base_files(loaded: "Loaded", paths: List[Path], what: str) -> None:
+    """Refuse, even with --force, to write over a knowledge-base file this run reads or into the
+    installed package (the bundled base, its seeds, the code): `export --sqlite` given the bundled
+    cities.toml and --force replaced it with SQLite, and every later command failed."""
+    # lazy: only the command that runs imports what it uses (start-up)
+    from ..core.base.paths import PACKAGE_DIR, data_files
+
+    bases = [file for root in (loaded.path, *loaded.layers) for file in data_files(root)]
+    for path in paths:
+        if any(_same_file(path, base) for base in bases):
+            raise DataError([Problem(str(path), f"is a knowledge-base file of this run; save the {what} elsewhere")])
+        folder = Path(os.path.realpath(os.path.dirname(os.path.abspath(path))))
+        if folder == PACKAGE_DIR or PACKAGE_DIR in folder.parents:
+            raise DataError([Problem(str(path), f"is inside the installed cityai package; save the {what} elsewhere")])
 
 
 def _same_file(one: Path, other: Path) -> bool:

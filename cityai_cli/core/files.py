@@ -85,7 +85,27 @@ def decode_utf8(raw: bytes) -> str:
         return utf8_without_bom(raw)
     except UnicodeDecodeError as error:
         line, column = _position(raw, error.start)
-        raise ReadError(f"is not UTF-8 (byte 0x{raw[error.start]:02x} at line {line}, column {column})") from None
+        found = f"byte 0x{raw[error.start]:02x} at line {line}, column {column}"
+        raise ReadError(f"is not UTF-8 ({found}){_other_encoding(raw)}") from None
+
+
+def _other_encoding(raw: bytes) -> str:
+    """What a document that is not UTF-8 most likely is: Chinese government sites often serve
+    GB18030 (GBK), Windows tools save UTF-16 with a byte-order mark. Said only when the bytes read
+    as Chinese text in that encoding, so a stray byte is not called GBK."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "; it is UTF-16: save it as UTF-8"
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return ""
+    wide = [c for c in text if not c.isascii()]
+    chinese = sum(
+        1 for c in wide if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"
+    )
+    # a few characters prove nothing: é followed by a letter is one GBK character too
+    looks_chinese = len(wide) >= 4 and chinese >= 0.9 * len(wide)
+    return "; it reads as GB18030 (GBK) Chinese text: save it as UTF-8" if looks_chinese else ""
 
 
 def _position(text, offset: int) -> tuple:

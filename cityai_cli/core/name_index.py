@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Set
 
 from .errors import UsageError
+from .text import SHELL_BYTE, from_shell
 
 _SUFFIXES = ("市", "省", "区", "區", "县", "縣", "自治区", "自治區")
 _LATIN_SUFFIXES = ("district", "county", "city", "province", "qu", "xian", "shi", "sheng")
@@ -113,6 +114,9 @@ class Index:
 
     def lookup(self, text: str) -> Set[str]:
         """The canonical names `text` names as typed or, failing that, in simplified characters."""
+        text = from_shell(text)
+        if SHELL_BYTE.search(text):  # bytes that are no UTF-8 name nothing
+            return set()
         found = self._lookup(text)
         if not found and not text.isascii():
             # lazy: OpenCC only for a name not found as typed
@@ -136,6 +140,7 @@ class Index:
         return set()
 
     def resolve(self, text: str) -> str:
+        text = from_shell(text)
         found = self.lookup(text)
         if found and self.homonyms is not None and not any(name in self._named() for name in found):
             found = set()  # names only places outside the base: `elsewhere` says so
@@ -213,7 +218,7 @@ def _not_in_base(base) -> Callable[[str], Optional[str]]:
         missing = sorted(found)
         shown = ", ".join(f"{name} ({known[name].english})" for name in missing)
         raise UsageError(
-            f"{shown} has no figures in the knowledge base yet",
+            f"{shown} {'has' if len(missing) == 1 else 'have'} no figures in the knowledge base yet",
             code="place.no_figures",
             params={"text": text, "places": [(name, known[name].english) for name in missing]},
         )

@@ -42,6 +42,23 @@ DEFAULT_IGNORABLE = (
 _ALSO_REFUSED = ((0x2028, 0x2029), (0xFFF9, 0xFFFB))
 
 
+# A byte Python could not decode from the command line, kept as a lone surrogate (surrogateescape)
+SHELL_BYTE = re.compile("[\udc80-\udcff]")
+
+
+def from_shell(text: str) -> str:
+    """Text as the command line meant it. Under a C locale without UTF-8 mode (LC_ALL=C
+    PYTHONUTF8=0) Python decodes argv as ASCII and keeps every other byte as a lone surrogate, so
+    深圳 arrives as six of them (and OpenCC raised on them). They are the shell's UTF-8, decoded
+    here; bytes that are no UTF-8 stay as they are."""
+    if not SHELL_BYTE.search(text):
+        return text
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8")
+    except UnicodeError:
+        return text
+
+
 def _character_class(ranges) -> str:
     return "".join(chr(low) if low == high else f"{chr(low)}-{chr(high)}" for low, high in ranges)
 

@@ -58,7 +58,8 @@ def _ambiguous(params: Dict[str, Any], lang: str) -> str:
 def _no_figures(params: Dict[str, Any], lang: str) -> str:
     shown = ", ".join(f"{name} ({english})" for name, english in params["places"])
     if lang == "en":
-        return f"{shown} has no figures in the knowledge base yet; {_ADD_EN}"
+        verb = "has" if len(params["places"]) == 1 else "have"  # 吉林 names the province and the city
+        return f"{shown} {verb} no figures in the knowledge base yet; {_ADD_EN}"
     return f"{shown} 在知识库中尚无数据; {_ADD_ZH}"
 
 

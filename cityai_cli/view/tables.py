@@ -9,7 +9,7 @@ from ..core.facts import Base
 from ..core.figures.quantity import format_number, parse_figure, remembered
 from ..core.report import Column, Record, Table
 from . import builder, fact_columns, legend, names
-from .words import word
+from .words import rate_basis, word
 
 
 def _place(base: Base, lang: str, key: str = "place", shown: bool = True) -> List[Column]:
@@ -755,13 +755,24 @@ def candidates_table(base: Base, result, lang: str) -> List[Table]:
     ]
 
 
-def _special_rates(r: Record) -> str:
-    return "; ".join(f"{t['applies_to']}: {t['value']}" for t in r["special_rates"] or [])
+def _special_rates(lang: str):
+    """A candidate's special rates: each condition as written (it is the source's wording) and
+    its rate in the language (初創企業: up to 60%)."""
+    return lambda r: "; ".join(
+        f"{t['applies_to']}: {names.as_written(t['value'], lang, glue=True)}" for t in r["special_rates"] or []
+    )
 
 
 def _with_period(role: str, lang: str):
-    """A candidate term's cell: its value as written and its period (最高3亿元/年)."""
-    return lambda r: r[role] + _PERIODS[lang].get(r[f"{role}_period"] or "", "") if r[role] else "—"
+    """A candidate term's cell: its value (as written in zh, read as a figure in en) and its
+    period (最高3亿元/年, up to CNY 300 m a year)."""
+
+    def cell(r: Record) -> str:
+        if not r[role]:
+            return "—"
+        return names.as_written(r[role], lang, glue=True) + _PERIODS[lang].get(r.get(f"{role}_period") or "", "")
+
+    return cell
 
 
 def programme_candidate_columns(base: Base, lang: str) -> List[Column]:
@@ -777,9 +788,9 @@ def programme_candidate_columns(base: Base, lang: str) -> List[Column]:
         Column("date_basis", "date_basis", in_table=False),
         Column("pool", word(lang, "pool"), atomic=True, cell=_with_period("pool", lang)),
         Column("pool_period", "pool_period", in_table=False),
-        Column("rate", word(lang, "rate"), atomic=True),
-        Column("rate_basis", word(lang, "basis")),
-        Column("special_rates", word(lang, "special_rates"), cell=_special_rates),
+        Column("rate", word(lang, "rate"), atomic=True, cell=_with_period("rate", lang)),
+        Column("rate_basis", word(lang, "basis"), cell=lambda r: rate_basis(r["rate_basis"] or "", lang)),
+        Column("special_rates", word(lang, "special_rates"), cell=_special_rates(lang)),
         Column("cap", word(lang, "cap"), atomic=True, cell=_with_period("cap", lang)),
         Column("cap_period", "cap_period", in_table=False),
         Column("eligibility", word(lang, "eligibility"), in_table=False),

@@ -140,6 +140,29 @@ WORDS: Dict[str, Dict[str, str]] = {
 
 LANGS = tuple(WORDS)
 
+# What a rate is a share of, as `extract` finds it in a policy (core/extract/programmes.py's
+# bases): in English, a candidate's rate reads "up to 30%" of "contract value", not of 合同额.
+RATE_BASES_EN: Dict[str, str] = {
+    "服务合同金额": "service contract value",
+    "合同金额": "contract value",
+    "合同额": "contract value",
+    "合同费用": "contract fees",
+    "实际服务额": "actual service fees",
+    "服务额": "service fees",
+    "服务费用": "service fees",
+    "实际支付金额": "amount actually paid",
+    "实际支付费用": "fees actually paid",
+    "租赁费用": "lease fees",
+    "租金": "rent",
+    "采购金额": "purchase value",
+    "采购费用": "purchase costs",
+}
+
+
+def rate_basis(text: str, lang: str) -> str:
+    """A rate's basis in `lang`: one the vocabulary lacks stays as the source writes it."""
+    return RATE_BASES_EN.get(text, text) if lang == "en" else text
+
 
 def word(lang: str, key: str, **params: object) -> str:
     """The wording of `key` in `lang`, filled with `params`; "{s}" is the English plural ending

@@ -123,7 +123,9 @@ class _Merge:
                 if isinstance(table, dict):
                     for entry, content in value.items():
                         self._add_entry(file, layer, shown, index, key, table, entry, content)
-            elif key in self.merged and self.merged[key] != value and layer == 0:
+            elif key in self.merged and self.merged[key] != value and (layer == 0 or key == "schema_version"):
+                # a layer's own title gives way to the base's; its format version may not (a layer
+                # written as schema_version = 99, or "x", was read as the base's 2 without a word)
                 self.problems.append(
                     Problem(
                         shown,

@@ -14,6 +14,7 @@ import re
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from ..errors import Problem
+from ..figures.dates import PartialDate
 from ..figures.quantity import Quantity, canonical_unit
 from ..files import ReadError
 from ..name_index import metric_words, normalise, subsidy_type_words, unique_keys
@@ -90,6 +91,9 @@ def check_structure(loaded: Loaded) -> List[Problem]:
         if place.city and place.city not in kb.places:
             report(("places", name, "city"), f"city {place.city!r} is not a place of the knowledge base")
     problems.extend(_duplicate_names(loaded))
+    problems.extend(_borrowed_english_names(loaded))
+    problems.extend(_actuals_after_their_sources(loaded))
+    problems.extend(_fractional_counts(loaded))
     return problems
 
 
@@ -210,6 +214,95 @@ def _duplicate_names(loaded: Loaded) -> List[Problem]:
                             format_path(location),
                         )
                     )
+    return problems
+
+
+def _fractional_counts(loaded: Loaded) -> List[Problem]:
+    """A count (家, 个, 款 …) is a whole number: 1.5家 or 0.0000001家 validated and ranked. 1.2万家
+    is 12,000, whole."""
+    problems = []
+    for name, place in loaded.kb.places.items():
+        for index, fact in enumerate(place.facts):
+            value = fact.value
+            if value.dimension != "count":
+                continue
+            if any(number % 1 for number in (value.value, value.upper) if number is not None):
+                location = ("places", name, "facts", index, "value")
+                problems.append(
+                    Problem(
+                        loaded.file_of(location),
+                        f"{value.text!r} is no whole number of {value.unit}: a count is whole",
+                        loaded.lines.line_of(location),
+                        None,
+                        format_path(location),
+                    )
+                )
+    return problems
+
+
+def _actuals_after_their_sources(loaded: Loaded) -> List[Problem]:
+    """An actual figure is what a source reports as done: it cannot begin after every source that
+    cites it was published. A layer's 超9000家 "actual" dated 2099 (its source of 2025) became the
+    newest figure, and `rank` left every real figure outside the 12-month window, unranked. A
+    figure still to come is a target or a forecast."""
+    kb, problems = loaded.kb, []
+    published = {key: (PartialDate(s.published).sort_key()[:3], s.published) for key, s in kb.sources.items()}
+    for name, place in kb.places.items():
+        for index, fact in enumerate(place.facts):
+            if fact.kind != "actual" or not fact.date:
+                continue
+            latest = max((published[c.source] for c in fact.citations if c.source in published), default=None)
+            if latest is not None and PartialDate(fact.date).start_key() > latest[0]:
+                location, shown = ("places", name, "facts", index, "date"), latest[1]
+                problems.append(
+                    Problem(
+                        loaded.file_of(location),
+                        f"an actual figure dated {fact.date} begins after its sources were published (by {shown}): "
+                        "a figure still to come is a target or a forecast",
+                        loaded.lines.line_of(location),
+                        None,
+                        format_path(location),
+                    )
+                )
+    return problems
+
+
+def _borrowed_english_names(loaded: Loaded) -> List[Problem]:
+    """Two places read the same in English only when China's gazetteer names both so (台州 and
+    泰州 are both Taizhou). A base of one's own could otherwise call a place 京城 (or "Beijing")
+    in English "Beijing", and every English table would show two Beijings, one with its figures.
+    The place listed first (the bundled base's before a layer's) keeps the name."""
+    kb = loaded.kb
+    shown: Dict[str, List[str]] = {}
+    for name, place in kb.places.items():
+        shown.setdefault(normalise(place.english or place.pinyin or name), []).append(name)
+    shared = {english: names for english, names in shown.items() if len(names) > 1}
+    if not shared:
+        return []
+    # lazy: the gazetteer only when two places read the same in English
+    from ..extract.gazetteer import divisions
+
+    known = divisions()
+
+    def vouched(name: str, english: str) -> bool:
+        return name in known and english in (normalise(known[name].english), normalise(known[name].pinyin))
+
+    problems = []
+    for english, (first, *others) in shared.items():
+        for name in others:
+            if vouched(first, english) and vouched(name, english):
+                continue
+            place, location = kb.places[name], ("places", name)
+            text = place.english or place.pinyin or name
+            problems.append(
+                Problem(
+                    loaded.file_of(location),
+                    f"reads {text!r} in English, as {first!r} does; give it its own English name",
+                    loaded.lines.line_of(location),
+                    None,
+                    format_path(location),
+                )
+            )
     return problems
 
 

@@ -110,14 +110,17 @@ def display(path: Path) -> str:
         return str(path)
 
 
-def read_text(path: Path) -> str:
-    """Read a UTF-8 knowledge base, turning every way it can fail into one clear Problem."""
+def read_text(path: Path, blank_ok: bool = False) -> str:
+    """Read a UTF-8 knowledge base, turning every way it can fail into one clear Problem.
+    blank_ok: an empty (or blank) file reads as "" instead of failing, for a writer to start it."""
     name = str(path)
     try:
         raw = safe_read(path, MAX_BYTES)
     except ReadError as error:
         raise DataError([Problem(name, str(error))]) from None
     if not raw.strip():
+        if blank_ok:
+            return ""
         raise DataError([Problem(name, "is empty; expected a TOML knowledge base")])
     try:
         return utf8_without_bom(raw)

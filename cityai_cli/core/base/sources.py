@@ -152,10 +152,11 @@ def _append_source(
 
 
 def _base_text(base_file: Path, comment: str) -> str:
-    """The base's text; for a new file, a new base of your own (used with --with, or --data alone)."""
+    """The base's text; for a new file, a new base of your own (used with --with, or --data alone),
+    and so for an empty one (`touch my.toml` first), which a reader refuses as no base at all."""
     with _failing_as_data_error(base_file):
         exists = existing_regular(base_file)
-    return read_text(base_file) if exists else _SCHEMA_LINE + comment
+    return (read_text(base_file, blank_ok=True) if exists else "") or _SCHEMA_LINE + comment
 
 
 def _check_new_id(text: str, base_file: Path, source_id: str) -> None:

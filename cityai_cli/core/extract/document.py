@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import List
 
@@ -54,8 +55,46 @@ def unescape(text: str) -> str:
     return "".join(kept) + html.unescape(text[position:])
 
 
+# Text a browser never shows: a hostile page could hide a figure there and have it extracted with a
+# "verbatim quote" (<div hidden>, style="display:none", <template>). Void elements hold no text.
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]*))?""")
+_MAYBE_HIDDEN = re.compile(r"hidden|none", re.I)
+_INVISIBLE_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+def _hidden(name: str, tag: str) -> bool:
+    if name == "template":
+        return True
+    if name in _VOID or not _MAYBE_HIDDEN.search(tag):  # most tags: one search
+        return False
+    for found in _ATTRIBUTE.finditer(tag, 1 + len(name)):
+        attribute, value = found.group(1).lower(), (found.group(2) or "").strip("\"'")
+        if attribute == "hidden" or (attribute == "style" and _INVISIBLE_STYLE.search(value)):
+            return True
+    return False
+
+
+@lru_cache(maxsize=64)
+def _same_name_tags(name: str) -> "re.Pattern[str]":
+    return re.compile(rf"<(/\s*)?{re.escape(name)}(?=[\s/>])", re.I)
+
+
+def _past_element(markup: str, name: str, position: int) -> int:
+    """Past the end tag closing the element `name` opened just before `position` (elements of the
+    same name nest), or the end of the text when none does: one scan of what is skipped."""
+    depth = 1
+    for found in _same_name_tags(name).finditer(markup, position):
+        depth += -1 if found.group(1) else 1
+        if depth == 0:
+            close = markup.find(">", found.end())
+            return close + 1 if close >= 0 else len(markup)
+    return len(markup)
+
+
 def html_to_text(markup: str) -> str:
-    """The text of an HTML page, a line per block element; comments, scripts and styles dropped.
+    """The text of an HTML page, a line per block element; comments, scripts, styles and hidden
+    elements dropped.
 
     Not html.parser.HTMLParser: on Python 3.11 it raises AssertionError on markup such as `<![ x`
     (a marked section it cannot name), and it is quadratic on a construct left open, rescanning
@@ -96,7 +135,9 @@ def html_to_text(markup: str) -> str:
             start_tag = _START_TAG.match(markup, start)
             assert start_tag is not None  # the pattern cannot fail on `<` and a letter
             name, self_closing, position = start_tag.group(1).lower(), start_tag.group(2), start_tag.end()
-            if name in _BLOCKS:
+            if not self_closing and _hidden(name, start_tag.group(0)):
+                position = _past_element(markup, name, position)  # text a browser never shows
+            elif name in _BLOCKS:
                 parts.append("\n\n" if self_closing else "\n")  # <br/>: a start and an end tag
             elif name in _RAW_TEXT_END and not self_closing:
                 position = past(_RAW_TEXT_END[name], position)  # the script's text dropped
