@@ -27,6 +27,7 @@ Children are the installed `cityai` console script (else `python -m cityai_cli`)
 caching on (PYTHONDONTWRITEBYTECODE removed), as an installed cityai would run, and with
 CITYAI_CACHE_DIR in a temporary directory.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,11 +49,20 @@ TYPER = [PYTHON, "-c", "import typer"]
 TYPER_RICH = [PYTHON, "-c", "import typer, rich.console, rich.table"]
 # The same imports, ended as cityai ends (os._exit, no interpreter teardown): the stricter
 # baseline, printed beside the target's, so that the ratio shows cityai's own cost.
-STRICT = {"import typer": [PYTHON, "-c", "import os, typer; os._exit(0)"],
-          "import typer, rich.console, rich.table": [
-              PYTHON, "-c", "import os, typer, rich.console, rich.table; os._exit(0)"]}
-TARGETS: dict = {"csv": 1.15, "table": 1.15, "scale": 1.5, "per_row": 25.0, "cold": 8.0, "cold_memory": 350.0,
-           "validate": 6.0, "growth": (0.4, 0.6)}
+STRICT = {
+    "import typer": [PYTHON, "-c", "import os, typer; os._exit(0)"],
+    "import typer, rich.console, rich.table": [PYTHON, "-c", "import os, typer, rich.console, rich.table; os._exit(0)"],
+}
+TARGETS: dict = {
+    "csv": 1.15,
+    "table": 1.15,
+    "scale": 1.5,
+    "per_row": 25.0,
+    "cold": 8.0,
+    "cold_memory": 350.0,
+    "validate": 6.0,
+    "growth": (0.4, 0.6),
+}
 
 
 def run(argv, env) -> tuple:
@@ -74,7 +84,7 @@ def medians(commands, env, count, cpu=None) -> list:
     times: list = [[] for _ in commands]
     used: list = [[] for _ in commands]
     for command in commands:
-        run(command, env)                                  # unmeasured: bytecode and page cache warm
+        run(command, env)  # unmeasured: bytecode and page cache warm
     for _ in range(count):
         for position, command in enumerate(commands):
             elapsed, _, code, seconds = run(command, env)
@@ -102,16 +112,23 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=15)
     parser.add_argument("--places", type=int, default=3000)
     parser.add_argument("--figures", type=int, default=40)
-    parser.add_argument("--only", choices=["startup", "cold", "scale"], help="only the start-up ratios, only the "
-                        "cold first run and validate at scale (~1 minute each), or only warm at scale (~3 minutes)")
+    parser.add_argument(
+        "--only",
+        choices=["startup", "cold", "scale"],
+        help="only the start-up ratios, only the "
+        "cold first run and validate at scale (~1 minute each), or only warm at scale (~3 minutes)",
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="cityai-bench-"))
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "CITYAI_DATA")}
     env.update(CITYAI_CACHE_DIR=str(work / "cache"), PYTHONIOENCODING="utf-8", COLUMNS="120")
-    typer_version = subprocess.run([PYTHON, "-c", "import typer; print(typer.__version__)"], capture_output=True,
-                                   text=True, check=True).stdout.strip()
-    print(f"Python {sys.version.split()[0]}, Typer {typer_version}, {os.cpu_count()} CPUs; "
-          f"median of {args.pairs} alternating runs\n")
+    typer_version = subprocess.run(
+        [PYTHON, "-c", "import typer; print(typer.__version__)"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    print(
+        f"Python {sys.version.split()[0]}, Typer {typer_version}, {os.cpu_count()} CPUs; "
+        f"median of {args.pairs} alternating runs\n"
+    )
     if args.only in (None, "startup"):
         startup(env, args)
     if args.only == "startup":
@@ -120,8 +137,10 @@ def main() -> None:
     generate(folder, args.places, args.figures)
     toml = sorted(folder.glob("*.toml"))
     size = sum(p.stat().st_size for p in toml)
-    print(f"\nScale: {args.places:,} places x {args.figures} figures = {args.places * args.figures:,} facts, "
-          f"{len(toml)} files, {size / 2 ** 20:.1f} MiB of TOML\n")
+    print(
+        f"\nScale: {args.places:,} places x {args.figures} figures = {args.places * args.figures:,} facts, "
+        f"{len(toml)} files, {size / 2**20:.1f} MiB of TOML\n"
+    )
     data = ["--data", str(folder)]
     cold, cold_peak, code, cold_cpu = run(CITYAI + data + ["rank", "--by", "industry_scale", "-f", "csv"], env)
     assert code == 0, "cold run failed"
@@ -134,13 +153,19 @@ def main() -> None:
     if args.only != "cold":
         scale(data, env, args)
     # CPU time beside wall time: on a shared machine the wall time counts the other processes' turns
-    print(f"| cold first run (validate, compile, write cache; rank; CPU {cold_cpu:.1f} s) | {cold:.1f} s | "
-          f"≤ {TARGETS['cold']:.0f} s | {verdict(cold, TARGETS['cold'])} |")
-    print(f"| peak memory of the cold first run | {cold_peak:.0f} MiB | ≤ {TARGETS['cold_memory']:.0f} MiB | "
-          f"{verdict(cold_peak, TARGETS['cold_memory'])} |")
-    print(f"| `validate` of the whole base (exit {code}; CPU {validate_cpu:.1f} s; peak {validate_peak:.0f} MiB) | "
-          f"{validate:.1f} s | "
-          f"≤ {TARGETS['validate']:.0f} s | {verdict(validate, TARGETS['validate'])} |")
+    print(
+        f"| cold first run (validate, compile, write cache; rank; CPU {cold_cpu:.1f} s) | {cold:.1f} s | "
+        f"≤ {TARGETS['cold']:.0f} s | {verdict(cold, TARGETS['cold'])} |"
+    )
+    print(
+        f"| peak memory of the cold first run | {cold_peak:.0f} MiB | ≤ {TARGETS['cold_memory']:.0f} MiB | "
+        f"{verdict(cold_peak, TARGETS['cold_memory'])} |"
+    )
+    print(
+        f"| `validate` of the whole base (exit {code}; CPU {validate_cpu:.1f} s; peak {validate_peak:.0f} MiB) | "
+        f"{validate:.1f} s | "
+        f"≤ {TARGETS['validate']:.0f} s | {verdict(validate, TARGETS['validate'])} |"
+    )
     if args.only == "cold":
         return
     growth(folder, data, env, args, cold, validate)
@@ -148,28 +173,40 @@ def main() -> None:
 
 def startup(env: dict, args) -> None:
     """Warm commands on the bundled base against `import typer` (CSV) and `import typer, rich` (tables)."""
-    csv_commands = [("rank --by 产业规模", ["rank", "--by", "产业规模"]),
-                    ("compare 深圳 上海", ["compare", "深圳", "上海"]),
-                    ("subsidies --type 算力券 --spend 300万", ["subsidies", "--type", "算力券", "--spend", "300万"]),
-                    ("list", ["list"])]
-    run(CITYAI + ["list", "-f", "csv"], env)                      # cold: builds the cache
-    print(f"`{' '.join(Path(part).name for part in CITYAI[1:])}`; strict: the baseline's imports ended with "
-          "os._exit, as cityai ends\n")
-    print("| warm command | cityai (ms) | baseline (ms) | ratio | target | met | strict (ms) | ratio to strict |\n"
-          "|---|---:|---:|---:|---:|:-:|---:|---:|")
+    csv_commands = [
+        ("rank --by 产业规模", ["rank", "--by", "产业规模"]),
+        ("compare 深圳 上海", ["compare", "深圳", "上海"]),
+        ("subsidies --type 算力券 --spend 300万", ["subsidies", "--type", "算力券", "--spend", "300万"]),
+        ("list", ["list"]),
+    ]
+    run(CITYAI + ["list", "-f", "csv"], env)  # cold: builds the cache
+    print(
+        f"`{' '.join(Path(part).name for part in CITYAI[1:])}`; strict: the baseline's imports ended with "
+        "os._exit, as cityai ends\n"
+    )
+    print(
+        "| warm command | cityai (ms) | baseline (ms) | ratio | target | met | strict (ms) | ratio to strict |\n"
+        "|---|---:|---:|---:|---:|:-:|---:|---:|"
+    )
     rows = [(label, argv + ["-f", "csv"], "import typer", TARGETS["csv"]) for label, argv in csv_commands]
-    rows += [(label, argv + ["-f", "table"], "import typer, rich.console, rich.table", TARGETS["table"])
-             for label, argv in csv_commands[:2]]
+    rows += [
+        (label, argv + ["-f", "table"], "import typer, rich.console, rich.table", TARGETS["table"])
+        for label, argv in csv_commands[:2]
+    ]
     for label, argv, imports, target in rows:
         baseline = TYPER if imports == "import typer" else TYPER_RICH
         mine, theirs, strict = medians([CITYAI + argv, baseline, STRICT[imports]], env, args.pairs)
-        print(f"| `{' '.join([label] + argv[-2:])}` vs `{imports}` | {mine:.0f} | {theirs:.0f} | {mine / theirs:.2f} | "
-              f"≤ {target} | {verdict(mine / theirs, target)} | {strict:.0f} | {mine / strict:.2f} |")
+        print(
+            f"| `{' '.join([label] + argv[-2:])}` vs `{imports}` | {mine:.0f} | {theirs:.0f} | {mine / theirs:.2f} | "
+            f"≤ {target} | {verdict(mine / theirs, target)} | {strict:.0f} | {mine / strict:.2f} |"
+        )
 
 
 def generate(folder: Path, places: int, figures: int) -> None:
-    subprocess.run([PYTHON, str(HERE / "generate.py"), "--places", str(places), "--figures", str(figures),
-                    "--out", str(folder)], check=True)
+    subprocess.run(
+        [PYTHON, str(HERE / "generate.py"), "--places", str(places), "--figures", str(figures), "--out", str(folder)],
+        check=True,
+    )
 
 
 RANK = ["rank", "--by", "industry_scale"]
@@ -179,24 +216,29 @@ SUBSIDIES = ["subsidies", "--spend", "300万"]
 def scale(data: list, env: dict, args) -> None:
     """Warm at scale against the bundled base (as many rows on both), and the cost of each further row."""
     top = ["--top", "30", "-f", "csv"]
-    for label, big, small in [("rank --top 30", RANK + top, RANK + top),
-                              ("subsidies --top 30", SUBSIDIES + top, SUBSIDIES + top),
-                              ("compare", ["compare", "城1", "城2", "-f", "csv"],
-                               ["compare", "深圳", "上海", "-f", "csv"])]:
+    for label, big, small in [
+        ("rank --top 30", RANK + top, RANK + top),
+        ("subsidies --top 30", SUBSIDIES + top, SUBSIDIES + top),
+        ("compare", ["compare", "城1", "城2", "-f", "csv"], ["compare", "深圳", "上海", "-f", "csv"]),
+    ]:
         cpu: list = []
         mine, bundled = medians([CITYAI + data + big, CITYAI + small], env, args.pairs, cpu)
-        print(f"| warm `{label}`: {mine:.0f} ms vs {bundled:.0f} ms on the bundled base (CPU {cpu[0]:.0f} vs "
-              f"{cpu[1]:.0f} ms: {cpu[0] / cpu[1]:.2f}×) | {mine / bundled:.2f}× "
-              f"| ≤ {TARGETS['scale']}× | {verdict(mine / bundled, TARGETS['scale'])} |")
+        print(
+            f"| warm `{label}`: {mine:.0f} ms vs {bundled:.0f} ms on the bundled base (CPU {cpu[0]:.0f} vs "
+            f"{cpu[1]:.0f} ms: {cpu[0] / cpu[1]:.2f}×) | {mine / bundled:.2f}× "
+            f"| ≤ {TARGETS['scale']}× | {verdict(mine / bundled, TARGETS['scale'])} |"
+        )
     for label, argv in [("rank", RANK), ("subsidies", SUBSIDIES)]:
         full = CITYAI + data + argv + ["-f", "csv"]
         extra = rows_printed(full, env) - 30
         cpu = []
         whole, first = medians([full, CITYAI + data + argv + top], env, args.pairs, cpu)
         per_row = (whole - first) * 1000 / extra
-        print(f"| warm `{label}`: each row beyond the first 30 ({whole:.0f} - {first:.0f} ms over {extra:,} rows; "
-              f"CPU {(cpu[0] - cpu[1]) * 1000 / extra:.1f} µs) | "
-              f"{per_row:.1f} µs | ≤ {TARGETS['per_row']:.0f} µs | {verdict(per_row, TARGETS['per_row'])} |")
+        print(
+            f"| warm `{label}`: each row beyond the first 30 ({whole:.0f} - {first:.0f} ms over {extra:,} rows; "
+            f"CPU {(cpu[0] - cpu[1]) * 1000 / extra:.1f} µs) | "
+            f"{per_row:.1f} µs | ≤ {TARGETS['per_row']:.0f} µs | {verdict(per_row, TARGETS['per_row'])} |"
+        )
 
 
 def growth(folder: Path, data: list, env: dict, args, cold: float, validate: float) -> None:
@@ -207,21 +249,28 @@ def growth(folder: Path, data: list, env: dict, args, cold: float, validate: flo
     small = ["--data", str(half)]
     half_cold = run(CITYAI + small + ["rank", "--by", "industry_scale", "-f", "csv"], env)[0]
     low, high = TARGETS["growth"]
-    print(f"\nGrowth: {args.places // 2:,} against {args.places:,} places; warm: less the same command on the "
-          f"bundled base (the fixed start-up); target: half / full from {low} to {high}\n")
+    print(
+        f"\nGrowth: {args.places // 2:,} against {args.places:,} places; warm: less the same command on the "
+        f"bundled base (the fixed start-up); target: half / full from {low} to {high}\n"
+    )
     print("| measure | bundled | half | full | half / full | met |\n|---|---:|---:|---:|---:|:-:|")
-    for label, argv in [("warm `rank -f csv`", RANK + ["-f", "csv"]),
-                        ("warm `subsidies -f csv`", SUBSIDIES + ["-f", "csv"]),
-                        ("warm `list -f csv`", ["list", "-f", "csv"]),
-                        ("warm `targets -f csv`", ["targets", "-f", "csv"]),
-                        ("warm `conflicts -f csv`", ["conflicts", "-f", "csv"]),
-                        ("warm `metrics -f csv`", ["metrics", "-f", "csv"]),
-                        ("warm `sources -f csv`", ["sources", "-f", "csv"])]:
-        full_ms, half_ms, fixed = medians([CITYAI + data + argv, CITYAI + small + argv, CITYAI + argv], env,
-                                          max(5, args.pairs // 3))
+    for label, argv in [
+        ("warm `rank -f csv`", RANK + ["-f", "csv"]),
+        ("warm `subsidies -f csv`", SUBSIDIES + ["-f", "csv"]),
+        ("warm `list -f csv`", ["list", "-f", "csv"]),
+        ("warm `targets -f csv`", ["targets", "-f", "csv"]),
+        ("warm `conflicts -f csv`", ["conflicts", "-f", "csv"]),
+        ("warm `metrics -f csv`", ["metrics", "-f", "csv"]),
+        ("warm `sources -f csv`", ["sources", "-f", "csv"]),
+    ]:
+        full_ms, half_ms, fixed = medians(
+            [CITYAI + data + argv, CITYAI + small + argv, CITYAI + argv], env, max(5, args.pairs // 3)
+        )
         share = (half_ms - fixed) / (full_ms - fixed)
-        print(f"| {label} | {fixed:.0f} ms | {half_ms:.0f} ms | {full_ms:.0f} ms | {share:.2f} | "
-              f"{'yes' if low <= share <= high else '**no**'} |")
+        print(
+            f"| {label} | {fixed:.0f} ms | {half_ms:.0f} ms | {full_ms:.0f} ms | {share:.2f} | "
+            f"{'yes' if low <= share <= high else '**no**'} |"
+        )
     half_validate = run(CITYAI + ["validate", str(half)], env)[0]
     for label, half_s, full_s in [("cold first run", half_cold, cold), ("`validate`", half_validate, validate)]:
         share = half_s / full_s

@@ -27,8 +27,20 @@ def one_round(data: Path, processes: int, code: Path) -> tuple:
     env = {**os.environ, "CITYAI_CACHE_DIR": str(cache)}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    args = [sys.executable, "-m", "cityai_cli", "--data", str(data),
-            "rank", "--by", "企业数", "--top", "5", "-f", "csv"]
+    args = [
+        sys.executable,
+        "-m",
+        "cityai_cli",
+        "--data",
+        str(data),
+        "rank",
+        "--by",
+        "企业数",
+        "--top",
+        "5",
+        "-f",
+        "csv",
+    ]
     runs = [subprocess.Popen(args, cwd=code, env=env, stdout=subprocess.DEVNULL) for _ in range(processes)]
     codes = [run.wait() for run in runs]
     wall = time.perf_counter() - start
@@ -49,8 +61,9 @@ def main() -> None:
     results = [one_round(options.data, options.processes, options.code) for _ in range(options.rounds)]
     wall = statistics.median(r[0] for r in results)
     cpu = statistics.median(r[1] for r in results)
-    print(f"{options.processes} cold starts ({options.code}): wall {wall:.1f} s, CPU {cpu:.1f} s, "
-          f"files {results[0][2]}")
+    print(
+        f"{options.processes} cold starts ({options.code}): wall {wall:.1f} s, CPU {cpu:.1f} s, files {results[0][2]}"
+    )
 
 
 if __name__ == "__main__":

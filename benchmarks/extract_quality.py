@@ -11,6 +11,7 @@ upper end and bound (超/逾/突破 are all "more than"; 达 and no qualifier ar
 Reads the knowledge base as plain TOML (no pydantic models): facts through `curated_figures`,
 metric keywords from `[metrics.X] keywords`.
 """
+
 from __future__ import annotations
 
 import sys
@@ -69,8 +70,11 @@ def same_value(a: str, b: str) -> bool:
 
 
 def matches(candidate: Candidate, figure: Curated) -> bool:
-    return (candidate.place == figure.place and candidate.metric == figure.metric
-            and same_value(candidate.value, figure.value))
+    return (
+        candidate.place == figure.place
+        and candidate.metric == figure.metric
+        and same_value(candidate.value, figure.value)
+    )
 
 
 def run(show: bool = False) -> list[tuple[str, int, int, int, int, int]]:
@@ -80,8 +84,14 @@ def run(show: bool = False) -> list[tuple[str, int, int, int, int, int]]:
     rows = []
     for source_id, source in kb["sources"].items():
         text = (ROOT / "seeds" / source["file"]).read_text(encoding="utf-8")
-        candidates = extract(text, published=source.get("published"), places=places,
-                             metric_keywords=keywords, metric_dimensions=dimensions, metric_units=units)
+        candidates = extract(
+            text,
+            published=source.get("published"),
+            places=places,
+            metric_keywords=keywords,
+            metric_dimensions=dimensions,
+            metric_units=units,
+        )
         mine = [f for f in figures if f.source == source_id]
         found = [f for f in mine if any(matches(c, f) for c in candidates)]
         good = [c for c in candidates if any(matches(c, f) for f in mine)]
@@ -106,8 +116,10 @@ def main() -> None:
         print(f"{source_id:26} {count:>10} {recall:>14} {precision:>14}")
     found, total = sum(r[2] for r in rows), sum(r[3] for r in rows)
     good, all_ = sum(r[4] for r in rows), sum(r[5] for r in rows)
-    print(f"{'all':26} {all_:>10} {found}/{total} {100 * found / total:3.0f}%  "
-          f"{good}/{all_} {100 * good / max(all_, 1):3.0f}%")
+    print(
+        f"{'all':26} {all_:>10} {found}/{total} {100 * found / total:3.0f}%  "
+        f"{good}/{all_} {100 * good / max(all_, 1):3.0f}%"
+    )
 
 
 if __name__ == "__main__":

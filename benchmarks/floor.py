@@ -12,6 +12,7 @@
     python benchmarks/floor.py                 # generates 3,000 places x 40 figures (~15 s)
     python benchmarks/floor.py --data DIR      # a base already generated
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,16 +32,23 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from bench import CITYAI, medians  # noqa: E402  (the same children and clock as the benchmark)
 
-COMMANDS = {"rank": ["rank", "--by", "industry_scale", "-f", "csv"],
-            "subsidies": ["subsidies", "--spend", "300万", "-f", "csv"]}
+COMMANDS = {
+    "rank": ["rank", "--by", "industry_scale", "-f", "csv"],
+    "subsidies": ["subsidies", "--spend", "300万", "-f", "csv"],
+}
 # The command line with every CSV cell written empty: what is left is start-up, reading the base,
 # the rules and the records. Fails loudly if the renderer's column function is renamed.
-FREE_OUTPUT = [sys.executable, "-c", (
-    "import sys, cityai_cli.render.csv_format as f\n"
-    "assert callable(f._column)\n"
-    "f._column = lambda column, rows: [''] * len(rows)\n"
-    "from cityai_cli.__main__ import run\n"
-    "run()")]
+FREE_OUTPUT = [
+    sys.executable,
+    "-c",
+    (
+        "import sys, cityai_cli.render.csv_format as f\n"
+        "assert callable(f._column)\n"
+        "f._column = lambda column, rows: [''] * len(rows)\n"
+        "from cityai_cli.__main__ import run\n"
+        "run()"
+    ),
+]
 
 RANK = [
     "SELECT f.id, f.place, f.metric, f.scope, f.kind, value_text, value, value_unit, value_dimension, "
@@ -82,25 +90,35 @@ def main() -> None:
     data = args.data
     if data is None:
         data = work / "kb"
-        subprocess.run([sys.executable, str(HERE / "generate.py"), "--places", "3000", "--figures", "40",
-                        "--out", str(data)], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, str(HERE / "generate.py"), "--places", "3000", "--figures", "40", "--out", str(data)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     env = {**os.environ, "CITYAI_CACHE_DIR": str(work / "cache")}
-    subprocess.run([sys.executable, "-m", "cityai_cli", "--data", str(data), "rank", "--by", "industry_scale",
-                    "-f", "csv"], check=True, env=env, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "cityai_cli", "--data", str(data), "rank", "--by", "industry_scale", "-f", "csv"],
+        check=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
     (cache,) = (work / "cache").glob("*.sqlite3")
     gc.disable()  # as cityai runs
     for name, queries, columns in (("rank", RANK, 21), ("subsidies", SUBSIDIES, 43)):
         runs = [floor(cache, queries, columns) for _ in range(args.runs)]
         fetch, write = (statistics.median(run[i] for run in runs) for i in (0, 1))
-        print(f"{name}: fetch {fetch:.0f} ms, csv.writer {write:.0f} ms ({columns} columns), "
-              f"sum {fetch + write:.0f} ms")
+        print(
+            f"{name}: fetch {fetch:.0f} ms, csv.writer {write:.0f} ms ({columns} columns), sum {fetch + write:.0f} ms"
+        )
     # as bench.py runs them: an installed cityai writes bytecode, and no CITYAI_DATA
     env = {k: v for k, v in env.items() if k not in ("PYTHONDONTWRITEBYTECODE", "CITYAI_DATA")}
     for name, command in COMMANDS.items():
         scale = ["--data", str(data)] + command
         bundled, full, free = medians([CITYAI + command, CITYAI + scale, FREE_OUTPUT + scale], env, args.runs)
-        print(f"{name} warm: bundled {bundled:.0f} ms, at scale {full / bundled:.2f}x, "
-              f"at scale with output free {free / bundled:.2f}x")
+        print(
+            f"{name} warm: bundled {bundled:.0f} ms, at scale {full / bundled:.2f}x, "
+            f"at scale with output free {free / bundled:.2f}x"
+        )
 
 
 if __name__ == "__main__":

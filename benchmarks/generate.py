@@ -7,12 +7,13 @@ DIR gets 00_definitions.toml (metrics, subsidy types) and one places_NNN.toml pe
 DIR/seeds gets the source documents, in which every quote occurs, and every figure's number
 occurs in its quote. Figures cycle over four metrics and ten years, every tenth is a target.
 """
+
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-DEFINITIONS = '''schema_version = 2
+DEFINITIONS = """schema_version = 2
 title = "Synthetic knowledge base (benchmarks/generate.py)"
 
 [metrics.ai_enterprises]
@@ -52,12 +53,14 @@ en = "compute voucher"
 pinyin = "suanli quan"
 category = "voucher"
 aliases = ["compute"]
-'''
+"""
 
-METRICS = [("ai_enterprises", "ai", "企业", lambda n: f"超{1000 + n}家"),
-           ("industry_scale", "ai_industry", "产业规模", lambda n: f"{100 + n}亿元"),
-           ("compute_capacity", "citywide", "智能算力", lambda n: f"{10 + n}PFLOPS"),
-           ("industry_growth", "annual", "增速", lambda n: f"{n % 90 + 1}%")]
+METRICS = [
+    ("ai_enterprises", "ai", "企业", lambda n: f"超{1000 + n}家"),
+    ("industry_scale", "ai_industry", "产业规模", lambda n: f"{100 + n}亿元"),
+    ("compute_capacity", "citywide", "智能算力", lambda n: f"{10 + n}PFLOPS"),
+    ("industry_growth", "annual", "增速", lambda n: f"{n % 90 + 1}%"),
+]
 
 
 def letters(number: int) -> str:
@@ -81,8 +84,10 @@ def generate(places: int, figures: int, out: Path, per_file: int = 100) -> None:
             source = f"gen-{first // per_file:04d}-{(i - first) // 10:03d}"
             quotes = sources.setdefault(source, [])
             name = place_name(i)
-            lines.append(f'[places."{name}"]\nlevel = "city"\nprovince = "省{i // 100}"\nregions = ["区{i // 500}"]\n'
-                         f'pinyin = "Cheng {letters(i)}"\n')
+            lines.append(
+                f'[places."{name}"]\nlevel = "city"\nprovince = "省{i // 100}"\nregions = ["区{i // 500}"]\n'
+                f'pinyin = "Cheng {letters(i)}"\n'
+            )
             for j in range(figures):
                 metric, scope, word, figure = METRICS[j % len(METRICS)]
                 year = 2015 + (j // len(METRICS)) % 10
@@ -92,24 +97,32 @@ def generate(places: int, figures: int, out: Path, per_file: int = 100) -> None:
                 target = j % 10 == 9
                 kind = "target" if target else "actual"
                 extra = f'set_on = "{year - 3}"\n' if target else ""
-                lines.append(f'[[places."{name}".facts]]\nmetric = "{metric}"\nscope = "{scope}"\nkind = "{kind}"\n'
-                             f'value = "{value}"\ndate = "{year}"\ndate_basis = "stated"\n{extra}'
-                             f'citations = [{{ source = "{source}", quote = "{quote}" }}]\n')
+                lines.append(
+                    f'[[places."{name}".facts]]\nmetric = "{metric}"\nscope = "{scope}"\nkind = "{kind}"\n'
+                    f'value = "{value}"\ndate = "{year}"\ndate_basis = "stated"\n{extra}'
+                    f'citations = [{{ source = "{source}", quote = "{quote}" }}]\n'
+                )
             policy = f"{name}人工智能产业发展行动计划"
             quotes.append(f"{name}印发《{policy}》")
-            lines.append(f'[[places."{name}".policies]]\ntitle = "{policy}"\ndate = "2024"\ndate_basis = "stated"\n'
-                         f'citations = [{{ source = "{source}", quote = "{name}印发《{policy}》" }}]\n')
+            lines.append(
+                f'[[places."{name}".policies]]\ntitle = "{policy}"\ndate = "2024"\ndate_basis = "stated"\n'
+                f'citations = [{{ source = "{source}", quote = "{name}印发《{policy}》" }}]\n'
+            )
             cap = f"最高{i % 500 + 100}万元"
             rate_quote, cap_quote = f"{name}算力券按合同金额的50%补贴", f"{name}单个企业{cap}"
             quotes += [rate_quote, cap_quote]
-            lines.append(f'[[places."{name}".programmes]]\ntype = "算力券"\nname = "{name}算力券"\ndate = "2024"\n'
-                         f'date_basis = "stated"\nrate = {{ value = "50%", quote = "{rate_quote}" }}\n'
-                         f'cap = {{ value = "{cap}", quote = "{cap_quote}" }}\n'
-                         f'citations = [{{ source = "{source}", quote = "{rate_quote}" }}]\n')
+            lines.append(
+                f'[[places."{name}".programmes]]\ntype = "算力券"\nname = "{name}算力券"\ndate = "2024"\n'
+                f'date_basis = "stated"\nrate = {{ value = "50%", quote = "{rate_quote}" }}\n'
+                f'cap = {{ value = "{cap}", quote = "{cap_quote}" }}\n'
+                f'citations = [{{ source = "{source}", quote = "{rate_quote}" }}]\n'
+            )
         head = []
         for source, quotes in sources.items():
-            head.append(f'[sources.{source}]\nfile = "{source}.txt"\npublisher = "合成"\ntitle = "{source}"\n'
-                        f'published = "2025"\n')
+            head.append(
+                f'[sources.{source}]\nfile = "{source}.txt"\npublisher = "合成"\ntitle = "{source}"\n'
+                f'published = "2025"\n'
+            )
             (seeds / f"{source}.txt").write_text("。\n".join(quotes) + "。\n", encoding="utf-8")
         (out / f"places_{first // per_file:04d}.toml").write_text("\n".join(head + lines), encoding="utf-8")
 

@@ -14,6 +14,7 @@ passes `cityai validate` with no hand edit. A second table does the same on the 
 documents against the programmes curated from each (data/cities.toml; funds left out: they are
 no programme anyone claims), each term against the source it cites. --show lists what is wrong.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -44,6 +45,7 @@ def same(a, b) -> bool:
 
 def terms_right(found, stated: dict) -> dict:
     """For each kind of term: whether the candidate has it as stated (absent when not stated)."""
+
     def term(role, detail):
         t = getattr(found, role)
         written = getattr(t, detail) if t else ""
@@ -59,8 +61,8 @@ def terms_right(found, stated: dict) -> dict:
         "pool": term("pool", "period"),
         "rate": term("rate", "basis"),
         "cap": term("cap", "period"),
-        "special": len(specials) == len(wanted) and all(
-            same(a[0], b[0]) and a[1] == b[1] for a, b in zip(specials, wanted)),
+        "special": len(specials) == len(wanted)
+        and all(same(a[0], b[0]) and a[1] == b[1] for a, b in zip(specials, wanted)),
     }
 
 
@@ -70,14 +72,40 @@ def validates(name: str, published: str) -> bool:
     source = name.replace("_", "-")
 
     def cityai(*args: str, cwd: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "cityai_cli", *args], cwd=cwd, capture_output=True, text=True,
-                              encoding="utf-8")
+        return subprocess.run(
+            [sys.executable, "-m", "cityai_cli", *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8"
+        )
 
     with tempfile.TemporaryDirectory() as folder:
-        cityai("sources", "add", str(document), "--id", source, "--title", name, "--publisher", "测试",
-               "--published", published, "--with", "my.toml", cwd=folder)
-        out = cityai("extract", str(document), "--published", published, "--source", source, "-f", "toml",
-                     "--with", "my.toml", cwd=folder)
+        cityai(
+            "sources",
+            "add",
+            str(document),
+            "--id",
+            source,
+            "--title",
+            name,
+            "--publisher",
+            "测试",
+            "--published",
+            published,
+            "--with",
+            "my.toml",
+            cwd=folder,
+        )
+        out = cityai(
+            "extract",
+            str(document),
+            "--published",
+            published,
+            "--source",
+            source,
+            "-f",
+            "toml",
+            "--with",
+            "my.toml",
+            cwd=folder,
+        )
         with open(Path(folder) / "my.toml", "a", encoding="utf-8") as handle:
             handle.write("\n" + out.stdout)
         return out.returncode == 0 and cityai("validate", "--with", "my.toml", cwd=folder).returncode == 0
@@ -106,8 +134,9 @@ def run(show: bool = False, check_toml: bool = True) -> list:
             counts["all"] += all(right.values())
             if show and not all(right.values()):
                 print(f"  {name}: {match.name} wrong {[k for k, ok in right.items() if not ok]}: {match}")
-        extra = [p for p in found if not any((p.place, p.type) == (s["place"], s["type"])
-                                             for s in document["programmes"])]
+        extra = [
+            p for p in found if not any((p.place, p.type) == (s["place"], s["type"]) for s in document["programmes"])
+        ]
         if show:
             for p in extra:
                 print(f"  {name}: extra {p.place} {p.type}")
@@ -132,11 +161,14 @@ def curated(kb: dict) -> dict:
                     if term and term.get("source", first) == source:
                         entry[role], entry[f"{role}_{detail}"] = term["value"], term.get(detail, "")
                     elif term:
-                        entry.setdefault("elsewhere", {}).update({role: term["value"],
-                                                                  f"{role}_{detail}": term.get(detail, "")})
-                entry["special_rates"] = [{"value": t["value"], "applies_to": t["applies_to"]}
-                                          for t in programme.get("special_rates", [])
-                                          if t.get("source", first) == source]
+                        entry.setdefault("elsewhere", {}).update(
+                            {role: term["value"], f"{role}_{detail}": term.get(detail, "")}
+                        )
+                entry["special_rates"] = [
+                    {"value": t["value"], "applies_to": t["applies_to"]}
+                    for t in programme.get("special_rates", [])
+                    if t.get("source", first) == source
+                ]
                 stated.setdefault(source, []).append(entry)
     return stated
 
@@ -175,20 +207,27 @@ def run_seeds(show: bool = False) -> list:
 
 def _simplified(text: str) -> str:
     from cityai_cli.core.extract.normalised import to_simplified
+
     return to_simplified(text)
 
 
 def table(rows: list, first: str, validated: bool) -> None:
-    print(f"{first:26} {'stated':>6} {'found':>5} {'pool':>4} {'rate':>4} {'cap':>4} {'special':>7} "
-          f"{'all right':>9} {'extra':>5}" + ("  validates" if validated else ""))
+    print(
+        f"{first:26} {'stated':>6} {'found':>5} {'pool':>4} {'rate':>4} {'cap':>4} {'special':>7} "
+        f"{'all right':>9} {'extra':>5}" + ("  validates" if validated else "")
+    )
     for name, stated, c, extra, ok in rows:
-        print(f"{name:26} {stated:>6} {c['found']:>5} {c['pool']:>4} {c['rate']:>4} {c['cap']:>4} {c['special']:>7} "
-              f"{c['all']:>9} {extra:>5}" + (f"  {'yes' if ok else 'no'}" if validated else ""))
+        print(
+            f"{name:26} {stated:>6} {c['found']:>5} {c['pool']:>4} {c['rate']:>4} {c['cap']:>4} {c['special']:>7} "
+            f"{c['all']:>9} {extra:>5}" + (f"  {'yes' if ok else 'no'}" if validated else "")
+        )
     stated = sum(r[1] for r in rows)
     right = sum(r[2]["all"] for r in rows)
-    print(f"{'all':26} {stated:>6} {sum(r[2]['found'] for r in rows):>5} {'':>4} {'':>4} {'':>4} {'':>7} "
-          f"{right:>9} {sum(r[3] for r in rows):>5}" + (f"  {sum(bool(r[4]) for r in rows)}/{len(rows)}"
-                                                          if validated else ""))
+    print(
+        f"{'all':26} {stated:>6} {sum(r[2]['found'] for r in rows):>5} {'':>4} {'':>4} {'':>4} {'':>7} "
+        f"{right:>9} {sum(r[3] for r in rows):>5}"
+        + (f"  {sum(bool(r[4]) for r in rows)}/{len(rows)}" if validated else "")
+    )
     print(f"every stated term right: {right}/{stated} = {100 * right / stated:.0f}%")
 
 

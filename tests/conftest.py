@@ -1,4 +1,5 @@
 """Shared fixtures. Tests read the project's own data/ and seeds/, never ../shared."""
+
 from __future__ import annotations
 
 import os
@@ -52,6 +53,7 @@ def own(tmp_path, monkeypatch):
 def project():
     """The bundled knowledge base, loaded: a `Loaded` whose `.base` is the compiled `Base`."""
     from cityai_cli.core.base.load import load
+
     return load(PROJECT_DATA)
 
 
@@ -59,6 +61,7 @@ def project():
 def mini():
     """tests/fixtures/mini.toml, loaded: a `Loaded` whose `.base` is the compiled `Base`."""
     from cityai_cli.core.base.load import load
+
     return load(MINI)
 
 
@@ -71,6 +74,7 @@ class Result:
 def cli():
     """Run the Typer app in-process: cli("rank", "--by", "产业规模", "-f", "csv")."""
     from cityai_cli.cli import app
+
     try:  # click < 8.2 (installed on Python 3.9) mixes stderr into stdout unless told not to
         runner = CliRunner(mix_stderr=False)
     except TypeError:
@@ -79,6 +83,7 @@ def cli():
     def run(*args: str, env=None) -> Result:
         result = runner.invoke(app, list(args), env=env, catch_exceptions=False)
         return Result(result.exit_code, result.stdout, result.stderr)
+
     return run
 
 
@@ -86,8 +91,9 @@ def run_process(*args: str, env=None, cwd=None, input=None) -> subprocess.Comple
     """Run `python -m cityai_cli` as a user would, in its own process."""
     full_env = {k: v for k, v in os.environ.items() if k not in ("CITYAI_DATA", "NO_COLOR")}
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "cityai_cli", *args], capture_output=True, env=full_env,
-                          cwd=cwd, input=input, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "cityai_cli", *args], capture_output=True, env=full_env, cwd=cwd, input=input, timeout=60
+    )
 
 
 @pytest.fixture(scope="session")
@@ -109,28 +115,36 @@ def one_metric_base(folder: Path, facts, metric_extra: str = "") -> Path:
     (place, value, date[, scope[, kind[, basis]]]) tuples, each quoted from one seed line. The path
     to the TOML."""
     (folder / "seeds").mkdir(exist_ok=True)
-    lines, parts = [], [
-        "schema_version = 2\n",
-        '[metrics.ai_enterprises]\nzh = "人工智能企业数"\nen = "AI enterprises"\ndimension = "count"\n'
-        'unit = "家"\naliases = ["企业数"]\n' + metric_extra +
-        'scopes.ai = { zh = "人工智能企业", en = "AI enterprises" }\n'
-        'scopes.ai_related = { zh = "人工智能相关企业", en = "AI-related enterprises" }\n',
-        '[sources.s]\nfile = "s.txt"\npublisher = "测试"\ntitle = "数据"\npublished = "2027-12-31"\n',
-    ]
+    lines, parts = (
+        [],
+        [
+            "schema_version = 2\n",
+            '[metrics.ai_enterprises]\nzh = "人工智能企业数"\nen = "AI enterprises"\ndimension = "count"\n'
+            'unit = "家"\naliases = ["企业数"]\n'
+            + metric_extra
+            + 'scopes.ai = { zh = "人工智能企业", en = "AI enterprises" }\n'
+            'scopes.ai_related = { zh = "人工智能相关企业", en = "AI-related enterprises" }\n',
+            '[sources.s]\nfile = "s.txt"\npublisher = "测试"\ntitle = "数据"\npublished = "2027-12-31"\n',
+        ],
+    )
     places: dict = {}
     for number, row in enumerate(facts):
         place, value, date = row[:3]
-        scope, kind, basis = (list(row[3:]) + ["ai", "actual", "stated"][len(row) - 3:])[:3]
+        scope, kind, basis = (list(row[3:]) + ["ai", "actual", "stated"][len(row) - 3 :])[:3]
         quote = f"第{number}条:{place}市人工智能企业{value}"
         lines.append(quote)
         places.setdefault(place, []).append(
             f'[[places."{place}".facts]]\nmetric = "ai_enterprises"\nscope = "{scope}"\nkind = "{kind}"\n'
-            f'value = "{value}"\n' + (f'date = "{date}"\ndate_basis = "{basis}"\n' if date else "")
-            + f'citations = [{{ source = "s", quote = "{quote}" }}]\n')
+            f'value = "{value}"\n'
+            + (f'date = "{date}"\ndate_basis = "{basis}"\n' if date else "")
+            + f'citations = [{{ source = "s", quote = "{quote}" }}]\n'
+        )
     for index, (place, blocks) in enumerate(places.items()):
         latin = "Place" + "abcdefghijklmnopqrstuvwxyz"[index]
-        parts.append(f'[places."{place}"]\nlevel = "city"\nprovince = "测省"\npinyin = "{latin}"\n'
-                     f'english = "{latin}"\n' + "".join(blocks))
+        parts.append(
+            f'[places."{place}"]\nlevel = "city"\nprovince = "测省"\npinyin = "{latin}"\n'
+            f'english = "{latin}"\n' + "".join(blocks)
+        )
     (folder / "seeds" / "s.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     path = folder / "base.toml"
     path.write_text("\n".join(parts), encoding="utf-8")
@@ -162,8 +176,9 @@ HANG_TIMEOUT = 20
 def run_cityai(*args, cwd=None, timeout=HANG_TIMEOUT, **kwargs):
     """`python -m cityai_cli ARGS` in its own process; a hang fails the test instead of the suite."""
     env = {k: v for k, v in os.environ.items() if k not in ("CITYAI_DATA", "NO_COLOR")}
-    return subprocess.run([sys.executable, "-m", "cityai_cli", *args], capture_output=True, env=env,
-                          cwd=cwd, timeout=timeout, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "cityai_cli", *args], capture_output=True, env=env, cwd=cwd, timeout=timeout, **kwargs
+    )
 
 
 def assert_clean(result, code):

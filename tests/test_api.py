@@ -1,4 +1,5 @@
 """cityai_cli.api: the same records as the CLI's JSON (and CSV), domain errors raised, not exits."""
+
 from __future__ import annotations
 
 import csv
@@ -19,13 +20,21 @@ def kb():
 
 CASES = [
     (("rank", "--by", "ai_enterprises"), lambda kb: kb.rank("ai_enterprises")),
-    (("rank", "--by", "产业规模", "--level", "all", "--as-of", "2024"),
-     lambda kb: kb.rank("产业规模", level="all", as_of="2024")),
+    (
+        ("rank", "--by", "产业规模", "--level", "all", "--as-of", "2024"),
+        lambda kb: kb.rank("产业规模", level="all", as_of="2024"),
+    ),
     (("rank", "--by", "compute_capacity", "--targets"), lambda kb: kb.rank("compute_capacity", kind="target")),
     (("compare", "甲", "乙"), lambda kb: kb.compare("甲", "乙")),
-    (("compare", "甲", "乙", "--long", "--metric", "企业数"), lambda kb: kb.compare("甲", "乙", metrics=["企业数"], long=True)),
+    (
+        ("compare", "甲", "乙", "--long", "--metric", "企业数"),
+        lambda kb: kb.compare("甲", "乙", metrics=["企业数"], long=True),
+    ),
     (("subsidies",), lambda kb: kb.subsidies()),
-    (("subsidies", "--spend", "300万", "--eligible", "startup"), lambda kb: kb.subsidies("300万", eligible=["startup"])),
+    (
+        ("subsidies", "--spend", "300万", "--eligible", "startup"),
+        lambda kb: kb.subsidies("300万", eligible=["startup"]),
+    ),
     (("funds",), lambda kb: kb.subsidies(funds=True)),
     (("targets", "甲"), lambda kb: kb.targets(["甲"])),
     (("conflicts", "甲", "--all"), lambda kb: kb.conflicts(["甲"], everything=True)),
@@ -51,18 +60,26 @@ def test_to_rows_are_the_cli_csv(cli, kb, args, call):
     as_csv = list(csv.DictReader(io.StringIO(text)))
     flat = call(kb).to_rows()
     assert [list(row) for row in flat] == [list(row) for row in as_csv]
-    shown = [{k: "" if v is None else str(v).lower() if isinstance(v, bool) else str(v) for k, v in row.items()}
-             for row in flat]
-    assert [{k: v for k, v in row.items() if k != "rank" and "value" not in k and k not in ("progress", "difference")}
-            for row in shown] == [{k: v for k, v in row.items() if k != "rank" and "value" not in k
-                                   and k not in ("progress", "difference")} for row in as_csv]
+    shown = [
+        {k: "" if v is None else str(v).lower() if isinstance(v, bool) else str(v) for k, v in row.items()}
+        for row in flat
+    ]
+    assert [
+        {k: v for k, v in row.items() if k != "rank" and "value" not in k and k not in ("progress", "difference")}
+        for row in shown
+    ] == [
+        {k: v for k, v in row.items() if k != "rank" and "value" not in k and k not in ("progress", "difference")}
+        for row in as_csv
+    ]
 
 
 def test_numbers_are_numbers_for_pandas(kb):
     rows = kb.rank("compute_capacity", kind="target").to_rows()
     assert [(r["place"], r["value"], r["unit"], r["date"], r["date_precision"]) for r in rows] == [
-        ("甲", 100000, "PFLOPS", "2027-12-31", "year"), ("乙", 50000, "PFLOPS", "2026-12-31", "year"),
-        ("丁", None, None, None, None)]  # a forecast only: no target
+        ("甲", 100000, "PFLOPS", "2027-12-31", "year"),
+        ("乙", 50000, "PFLOPS", "2026-12-31", "year"),
+        ("丁", None, None, None, None),
+    ]  # a forecast only: no target
 
 
 def test_errors_are_raised_not_exits(kb):
@@ -86,12 +103,15 @@ def test_errors_are_raised_not_exits(kb):
 
 def test_english_labels(cli):
     rows = api.load(MINI, lang="en").rank("ai_enterprises").rows
-    assert rows == json.loads(cli("rank", "--by", "ai_enterprises", "--data", str(MINI), "-f", "json", "--lang", "en").stdout)
+    assert rows == json.loads(
+        cli("rank", "--by", "ai_enterprises", "--data", str(MINI), "-f", "json", "--lang", "en").stdout
+    )
 
 
 @pytest.mark.bundled
 def test_the_documented_examples_run():
     import cityai_cli.api as module
+
     assert doctest.testmod(module).failed == 0
     notes = doctest.testfile(str(ROOT / "README.md"), module_relative=False)
     assert notes.failed == 0 and notes.attempted >= 5

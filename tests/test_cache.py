@@ -1,4 +1,5 @@
 """The compiled cache (store.py): rebuilt on any change, never trusted when damaged, never an error."""
+
 from __future__ import annotations
 
 import os
@@ -13,9 +14,21 @@ import pytest
 from cityai_cli.core.cache import store
 from conftest import MINI, PROJECT_DATA, run_process
 
-COMMANDS = [("rank", "--by", "industry_scale"), ("rank", "--by", "ai_enterprises", "--targets"),
-            ("compare", "深圳", "上海"), ("subsidies", "--spend", "300万"), ("funds",), ("list",), ("show", "深圳"),
-            ("targets",), ("conflicts",), ("policies",), ("sources",), ("metrics",), ("types",)]
+COMMANDS = [
+    ("rank", "--by", "industry_scale"),
+    ("rank", "--by", "ai_enterprises", "--targets"),
+    ("compare", "深圳", "上海"),
+    ("subsidies", "--spend", "300万"),
+    ("funds",),
+    ("list",),
+    ("show", "深圳"),
+    ("targets",),
+    ("conflicts",),
+    ("policies",),
+    ("sources",),
+    ("metrics",),
+    ("types",),
+]
 
 
 @pytest.fixture
@@ -67,7 +80,7 @@ def test_a_changed_source_file_rebuilds(cache, base):
     base.write_text(base.read_text(encoding="utf-8").replace("人工智能企业数", "人工智能企业数量", 1), encoding="utf-8")
     assert not isinstance(opened(base), store.CachedBase)
     after = files(cache)
-    assert len(after) == 1 and after != before          # the stale file was replaced, not kept
+    assert len(after) == 1 and after != before  # the stale file was replaced, not kept
     assert opened(base).metrics["ai_enterprises"].zh == "人工智能企业数量"
 
 
@@ -118,8 +131,9 @@ def test_a_document_read_from_elsewhere_is_checked_again(cache, base, change):
     elif change == "in a subfolder":
         (seeds / "sub").mkdir()
         (seeds / "mini.txt").rename(seeds / "sub" / "mini.txt")
-        base.write_text(base.read_text(encoding="utf-8").replace('file = "mini.txt"', 'file = "sub/mini.txt"'),
-                        encoding="utf-8")
+        base.write_text(
+            base.read_text(encoding="utf-8").replace('file = "mini.txt"', 'file = "sub/mini.txt"'), encoding="utf-8"
+        )
     for path in seeds.rglob("*"):
         _aged(path)
     opened(base)
@@ -160,9 +174,10 @@ def damage(folder, how):
         path.write_bytes(b"")
     elif how == "foreign":
         import sqlite3
+
         with sqlite3.connect(path) as db:
             db.execute("UPDATE meta SET value = 'another' WHERE key = 'key'")
-    elif how == "pages":     # a valid header, garbage where the facts are
+    elif how == "pages":  # a valid header, garbage where the facts are
         path.write_bytes(data[:4096] + os.urandom(len(data) - 4096))
 
 
@@ -173,7 +188,7 @@ def test_a_damaged_cache_is_rebuilt_not_trusted(cache, base, how):
     again = opened(base)
     assert again.facts == expected.facts and again.programmes == expected.programmes
     assert again.facts_of("甲", "ai_enterprises") == expected.facts_of("甲", "ai_enterprises")
-    assert isinstance(opened(base), store.CachedBase)     # and it was rewritten
+    assert isinstance(opened(base), store.CachedBase)  # and it was rewritten
 
 
 @pytest.mark.parametrize("table", ["places", "programmes", "policies", "facts", "place_keys"])
@@ -182,6 +197,7 @@ def test_a_part_read_after_opening_falls_back_when_damaged(cache, base, table):
     expected = opened(base)
     (path,) = cache.glob("*.sqlite3")
     import sqlite3
+
     with sqlite3.connect(path) as db:
         db.execute(f"DROP TABLE {table}")
     again = opened(base)
@@ -218,7 +234,7 @@ IMPOSSIBLE = [
     # a fact's citations, decoded when first used (records.cite_later), so after the read
     ("UPDATE facts SET citations_json = '[['", ("rank", "--by", "产业规模")),
     ("UPDATE facts SET citations_json = '{\"a\": 1}'", ("show", "甲")),
-    ("UPDATE facts SET citations_json = '[[\"mini\", \"quote\"]]'", ("list",)),
+    ('UPDATE facts SET citations_json = \'[["mini", "quote"]]\'', ("list",)),
 ]
 
 
@@ -241,8 +257,9 @@ def test_a_damaged_value_gives_the_fresh_output_and_the_file_is_compiled_afresh(
 
 
 @pytest.mark.parametrize("cached, runs", [(False, 1), (True, 2)])
-def test_a_failing_command_runs_again_only_once_and_only_after_reading_a_cache(cli, base, monkeypatch, tmp_path,
-                                                                                cached, runs):
+def test_a_failing_command_runs_again_only_once_and_only_after_reading_a_cache(
+    cli, base, monkeypatch, tmp_path, cached, runs
+):
     # A bug is still a bug: the second run is only for a base read from the cache, and it is the last.
     from cityai_cli.core.query import listings as places
 
@@ -279,8 +296,10 @@ def test_a_failure_after_part_of_the_output_is_written_is_not_run_again(cli, bas
     monkeypatch.setattr(csv_format, "chunks", failing)
     result = cli("metrics", "--data", str(base), "-f", "csv")
     assert (result.code, result.stdout, len(calls)) == (1, "x" * CHUNK_CHARACTERS, 1)
-    assert result.stderr == ("Error: output: stopped part-way: the compiled cache could not be read and has been "
-                             "discarded; run the command again\n")
+    assert result.stderr == (
+        "Error: output: stopped part-way: the compiled cache could not be read and has been "
+        "discarded; run the command again\n"
+    )
     assert list((tmp_path / "cache").glob("*.sqlite3")) == []
 
 
@@ -289,7 +308,9 @@ def test_what_the_cache_selects_and_counts_is_what_the_full_base_gives(cache, ba
     text = base.read_text(encoding="utf-8")
     once = '[{ source = "mini", quote = "产业规模3600亿元" }]'
     text = text.replace('value = "2600余家"', 'value = "2600家"')  # a contradiction: 超2800家 is the same date
-    base.write_text(text.replace(once, once[:-1] + ', { source = "mini", quote = "产业规模3600亿元" }]'), encoding="utf-8")
+    base.write_text(
+        text.replace(once, once[:-1] + ', { source = "mini", quote = "产业规模3600亿元" }]'), encoding="utf-8"
+    )
     full = opened(base)
     cached = opened(base)
     assert isinstance(cached, store.CachedBase) and not isinstance(full, store.CachedBase)
@@ -300,17 +321,26 @@ def test_what_the_cache_selects_and_counts_is_what_the_full_base_gives(cache, ba
     assert conflicts(cached.conflicting_facts()) == conflicts(full.facts)
     for kind in ("actual", "target"):
         assert cached.facts_of_kind(kind) == full.facts_of_kind(kind) == [f for f in full.facts if f.kind == kind]
-    assert cached.places_by_metric() == full.places_by_metric() == {
-        m: len({f.place for f in full.facts if f.metric == m}) for m in {f.metric for f in full.facts}}
+    assert (
+        cached.places_by_metric()
+        == full.places_by_metric()
+        == {m: len({f.place for f in full.facts if f.metric == m}) for m in {f.metric for f in full.facts}}
+    )
     for place in full.places:
-        for kind, of_place in (("facts", "facts_of_place"), ("policies", "policies_of_place"),
-                               ("programmes", "programmes_of_place")):
+        for kind, of_place in (
+            ("facts", "facts_of_place"),
+            ("policies", "policies_of_place"),
+            ("programmes", "programmes_of_place"),
+        ):
             expected = [item for item in getattr(full, kind) if item.place == place]
             assert getattr(cached, of_place)(place) == getattr(full, of_place)(place) == expected
     assert cached.place_keys() == full.place_keys() and full.place_keys()["jia"] == {"甲"}
     levels = cached.place_levels()
-    assert list(levels.items()) == list(full.place_levels().items()) == [
-        (name, place.level) for name, place in full.places.items()]
+    assert (
+        list(levels.items())
+        == list(full.place_levels().items())
+        == [(name, place.level) for name, place in full.places.items()]
+    )
     assert "places" not in cached._parts  # read without building every place
     counted = full.count_by_source()
     assert cached.count_by_source() == counted
@@ -395,8 +425,21 @@ def test_output_is_the_same_cold_and_warm(tmp_path, command, fmt):
 
 def test_a_directory_base_is_cached_and_any_file_change_rebuilds(cache, tmp_path):
     folder = tmp_path / "many"
-    subprocess.run([sys.executable, str(PROJECT_DATA.parent.parent / "benchmarks" / "generate.py"), "--places", "12",
-                    "--figures", "4", "--per-file", "5", "--out", str(folder)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(PROJECT_DATA.parent.parent / "benchmarks" / "generate.py"),
+            "--places",
+            "12",
+            "--figures",
+            "4",
+            "--per-file",
+            "5",
+            "--out",
+            str(folder),
+        ],
+        check=True,
+    )
     for document in (folder / "seeds").iterdir():
         _aged(document)  # just written: within the timestamp tick, a base is not cached yet
     cold = opened(folder)
@@ -409,19 +452,22 @@ def test_a_directory_base_is_cached_and_any_file_change_rebuilds(cache, tmp_path
 def test_a_warm_csv_query_imports_no_pydantic_toml_or_rich(tmp_path):
     env = {store.CACHE_ENV: str(tmp_path / "cache")}
     argv = ("rank", "--by", "industry_scale", "-f", "csv")
-    assert run_process(*argv, env=env).returncode == 0            # cold: builds the cache
+    assert run_process(*argv, env=env).returncode == 0  # cold: builds the cache
     full_env = {k: v for k, v in os.environ.items() if k != "CITYAI_DATA"} | env
-    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "cityai_cli", *argv], capture_output=True,
-                            env=full_env, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "cityai_cli", *argv], capture_output=True, env=full_env, timeout=60
+    )
     assert result.returncode == 0
-    imported = {line.split("|")[-1].strip() for line in result.stderr.decode().splitlines()
-                if line.startswith("import time:")}
+    imported = {
+        line.split("|")[-1].strip() for line in result.stderr.decode().splitlines() if line.startswith("import time:")
+    }
     assert "cityai_cli.core.cache.store" in imported
     for banned in ("pydantic", "tomllib", "tomli", "rich"):
         assert not {m for m in imported if m == banned or m.startswith(banned + ".")}, banned
 
 
 # --- found by attacking the cache: each was a warm run that differed from a cold one -------------
+
 
 def test_a_base_reached_through_a_link_is_cached_apart_from_its_target(cache, base, tmp_path):
     # A source's origin is the path as given: the same files under another name are another base.
@@ -441,8 +487,11 @@ def test_how_files_split_into_layers_is_part_of_the_key(cache, base, tmp_path):
     (folder / "l2.toml").write_text(
         '[[places."戊".facts]]\nmetric = "industry_scale"\nscope = "ai_industry"\nkind = "actual"\n'
         'value = "3600亿元"\ndate = "2024"\ndate_basis = "stated"\n'
-        'citations = [{ source = "mini", quote = "产业规模3600亿元" }]\n', encoding="utf-8")
+        'citations = [{ source = "mini", quote = "产业规模3600亿元" }]\n',
+        encoding="utf-8",
+    )
     from cityai_cli.core.errors import DataError
+
     with pytest.raises(DataError, match="also defined in"):
         store.open_base(base, (folder,))
     assert "戊" in store.open_base(base, (folder / "l1.toml", folder / "l2.toml")).base.places
@@ -469,21 +518,30 @@ def test_a_file_saved_while_it_is_loaded_is_not_cached_under_the_old_key(cache, 
 
     monkeypatch.setattr(store, "_full_load", load_during_a_save)
     store.open_base(base)
-    assert files(cache) == []                     # what was loaded matches no key: nothing is kept
+    assert files(cache) == []  # what was loaded matches no key: nothing is kept
     monkeypatch.setattr(store, "_full_load", real_load)
-    store.open_base(base)                         # the file as it is now: cached
+    store.open_base(base)  # the file as it is now: cached
     assert isinstance(store.open_base(base).base, store.CachedBase)
 
 
 # ---- trust: a cache is read only from a directory and files of the user's own (issue 24, item 1) ----
 
-@pytest.mark.parametrize("uid, mode, believed", [
-    (1000, 0o100600, True), (1000, 0o100644, True), (1000, 0o040700, True), (1000, 0o040755, True),
-    (1001, 0o100600, False),                         # another user's file
-    (1000, 0o100620, False), (1000, 0o100602, False),  # group or others may write it
-    (1000, 0o041777, False), (1000, 0o040775, False),  # a shared /tmp; a group-writable folder
-    (None, 0o100666, True),                          # no user ids (Windows): the check does not apply
-])
+
+@pytest.mark.parametrize(
+    "uid, mode, believed",
+    [
+        (1000, 0o100600, True),
+        (1000, 0o100644, True),
+        (1000, 0o040700, True),
+        (1000, 0o040755, True),
+        (1001, 0o100600, False),  # another user's file
+        (1000, 0o100620, False),
+        (1000, 0o100602, False),  # group or others may write it
+        (1000, 0o041777, False),
+        (1000, 0o040775, False),  # a shared /tmp; a group-writable folder
+        (None, 0o100666, True),  # no user ids (Windows): the check does not apply
+    ],
+)
 def test_trusted_only_when_the_users_own_and_no_one_else_may_write(uid, mode, believed):
     status = os.stat_result((mode, 0, 0, 1, 1000, 1000, 0, 0, 0, 0))
     assert store.trusted(status, uid) is believed
@@ -492,22 +550,27 @@ def test_trusted_only_when_the_users_own_and_no_one_else_may_write(uid, mode, be
 def _forge(cache):
     """Edit the compiled file as another user could: 甲's industry scale 3600亿元 -> 999万亿元."""
     import sqlite3
+
     (target,) = cache.glob("*.sqlite3")
     with sqlite3.connect(str(target)) as db:
-        db.execute("UPDATE facts SET value = '999000000000000000', value_text = '999万亿元' "
-                   "WHERE place = '甲' AND metric = 'industry_scale'")
+        db.execute(
+            "UPDATE facts SET value = '999000000000000000', value_text = '999万亿元' "
+            "WHERE place = '甲' AND metric = 'industry_scale'"
+        )
     return target
 
 
 def test_a_forged_cache_in_a_directory_others_may_write_is_not_served(cli, cache, base, monkeypatch):
-    assert cli("--data", str(base), "list", "-f", "csv").code == 0   # compiled by its owner (this user)
+    assert cli("--data", str(base), "list", "-f", "csv").code == 0  # compiled by its owner (this user)
     _forge(cache)
-    cache.chmod(0o1777)                                              # a shared directory, as /tmp
-    monkeypatch.setattr(store, "_uid", lambda: 4242)                 # another user runs cityai there
+    cache.chmod(0o1777)  # a shared directory, as /tmp
+    monkeypatch.setattr(store, "_uid", lambda: 4242)  # another user runs cityai there
     result = cli("--data", str(base), "rank", "--by", "产业规模", "-f", "csv")
     assert result.code == 0 and "3600" in result.stdout and "999" not in result.stdout
-    assert result.stderr == (f"Warning: the cache directory {cache} belongs to another user, and "
-                             f"{cache / 'cityai-4242'} is not private to you; nothing is cached\n")
+    assert result.stderr == (
+        f"Warning: the cache directory {cache} belongs to another user, and "
+        f"{cache / 'cityai-4242'} is not private to you; nothing is cached\n"
+    )
 
 
 def test_a_shared_cache_directory_is_replaced_by_a_private_one(capsys, cache, base):
@@ -516,7 +579,8 @@ def test_a_shared_cache_directory_is_replaced_by_a_private_one(capsys, cache, ba
     opened(base)
     private = cache / f"cityai-{os.geteuid()}"
     assert capsys.readouterr().err == (
-        f"Warning: the cache directory {cache} may be written by others; using {private}, made private\n")
+        f"Warning: the cache directory {cache} may be written by others; using {private}, made private\n"
+    )
     assert files(cache) == [] and len(files(private)) == 1 and (private.stat().st_mode & 0o777) == 0o700
     assert isinstance(opened(base), store.CachedBase) and capsys.readouterr().err == ""
 
@@ -526,13 +590,15 @@ def test_a_cache_file_others_may_write_is_not_read_but_rebuilt(capsys, cli, cach
     target = _forge(cache)
     target.chmod(0o666)
     assert not isinstance(opened(base), store.CachedBase)
-    assert capsys.readouterr().err == f"Warning: {target} is not a private file of this user; it is not read, and is replaced\n"
+    assert (
+        capsys.readouterr().err
+        == f"Warning: {target} is not a private file of this user; it is not read, and is replaced\n"
+    )
     assert (target.stat().st_mode & 0o777) == 0o600 and isinstance(opened(base), store.CachedBase)
     assert "999" not in cli("--data", str(base), "rank", "--by", "产业规模", "-f", "csv").stdout
 
 
-def test_the_database_is_built_in_a_private_directory_never_by_a_name_in_the_cache_directory(cache, base,
-                                                                                              monkeypatch):
+def test_the_database_is_built_in_a_private_directory_never_by_a_name_in_the_cache_directory(cache, base, monkeypatch):
     # Before: mkstemp made a name in the cache directory, unlinked it, and sqlite3 opened the name
     # again; a link planted in that gap made cityai write its database through the link.
     built = []
@@ -540,8 +606,7 @@ def test_the_database_is_built_in_a_private_directory_never_by_a_name_in_the_cac
 
     def spy(base_, path, meta):
         folder = os.stat(path.parent)
-        built.append((path.parent != cache, path.parent.parent == cache, folder.st_mode & 0o777,
-                      os.path.lexists(path)))
+        built.append((path.parent != cache, path.parent.parent == cache, folder.st_mode & 0o777, os.path.lexists(path)))
         real(base_, path, meta)
 
     monkeypatch.setattr(store, "write", spy)
@@ -568,28 +633,32 @@ store.open_base(Path(sys.argv[1]))
 
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
 def test_what_a_killed_cold_build_leaves_is_removed_by_the_next_cold_run(cache, base, how):
-    build = subprocess.Popen([sys.executable, "-c", KILLED_BUILD, str(base)], stdout=subprocess.PIPE,
-                             env={**os.environ, store.CACHE_ENV: str(cache)})
+    build = subprocess.Popen(
+        [sys.executable, "-c", KILLED_BUILD, str(base)],
+        stdout=subprocess.PIPE,
+        env={**os.environ, store.CACHE_ENV: str(cache)},
+    )
     assert build.stdout.readline() == b"built\n"
     build.send_signal(how)
     build.wait(timeout=30)
     (left,) = [p for p in cache.iterdir() if p.name.startswith(".cityai-build-")]
-    assert list(left.glob("*.sqlite3"))                                       # the leak
-    legacy = cache / ".tmp-k2j4h1.sqlite3"                                     # left by an earlier version
+    assert list(left.glob("*.sqlite3"))  # the leak
+    legacy = cache / ".tmp-k2j4h1.sqlite3"  # left by an earlier version
     legacy.write_bytes(b"x" * 1000)
     for path in (left, legacy):
         os.utime(path, (time.time() - 7200, time.time() - 7200))
-    opened(base)                                                               # the next cold run
+    opened(base)  # the next cold run
     assert sorted(p.name for p in cache.iterdir() if p.name.startswith(".")) == []
     assert isinstance(opened(base), store.CachedBase)
 
 
 def test_a_build_directory_in_use_is_not_removed(cache, base):
     from cityai_cli.core.files import private_directory
+
     cache.mkdir(mode=0o700)
     with private_directory(cache) as building:
         os.utime(building, (time.time() - 7200, time.time() - 7200))
-        opened(base)                                                           # a cold run meanwhile
+        opened(base)  # a cold run meanwhile
         assert building.is_dir()
     assert not building.exists()
 
@@ -615,9 +684,27 @@ run()
 def test_eight_concurrent_cold_starts_compile_the_base_once(cache, base, tmp_path):
     log = tmp_path / "loads.log"
     env = {**os.environ, store.CACHE_ENV: str(cache)}
-    runs = [subprocess.Popen([sys.executable, "-c", COUNTED_RUN, str(log), "--data", str(base), "rank", "--by",
-                              "ai_enterprises", "-f", "csv"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-            for _ in range(8)]
+    runs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                COUNTED_RUN,
+                str(log),
+                "--data",
+                str(base),
+                "rank",
+                "--by",
+                "ai_enterprises",
+                "-f",
+                "csv",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        for _ in range(8)
+    ]
     outcomes = [(run.wait(timeout=120), run.stdout.read(), run.stderr.read()) for run in runs]
     assert len({outcome for outcome in outcomes}) == 1 and outcomes[0][0] == 0 and outcomes[0][2] == b""
     assert log.read_text() == "loaded in full\n"
@@ -626,25 +713,29 @@ def test_eight_concurrent_cold_starts_compile_the_base_once(cache, base, tmp_pat
 
 def test_a_waiter_loads_the_base_itself_when_the_build_it_waited_for_wrote_nothing(cache, base, monkeypatch):
     from cityai_cli.core.files import locked
+
     monkeypatch.setattr(store, "BUILD_WAIT", 0.2)
     opened(base)
     (compiled,) = cache.glob("*.sqlite3")
     compiled.unlink()
-    with locked(next(cache.glob("*.lock")), 0) as held:    # a build that never ends
+    with locked(next(cache.glob("*.lock")), 0) as held:  # a build that never ends
         assert held and not isinstance(opened(base), store.CachedBase)
     assert isinstance(opened(base), store.CachedBase)
 
 
 # ---- a clock set wrong, and two installs sharing a cache directory (issue 24, item 7) -------------
 
+
 def test_a_document_dated_in_the_future_is_cached_and_checked_by_its_content(capsys, cache, base):
     from cityai_cli.core.errors import DataError
+
     document = base.parent / "seeds" / "mini.txt"
     future = time.time() + 86400
     os.utime(document, (future, future))
     opened(base)
-    assert capsys.readouterr().err == (f"Warning: {document} is dated in the future (a clock set wrong?); "
-                                       "the cache checks content instead of times\n")
+    assert capsys.readouterr().err == (
+        f"Warning: {document} is dated in the future (a clock set wrong?); the cache checks content instead of times\n"
+    )
     assert isinstance(opened(base), store.CachedBase) and capsys.readouterr().err == ""
     # edited, same size, same (future) time: only its content tells
     document.write_text(document.read_text(encoding="utf-8").replace("超2800家", "超2900家"), encoding="utf-8")
@@ -671,11 +762,23 @@ def test_two_installs_sharing_a_cache_directory_keep_their_own_files(cache, base
 
 # Every command that reads a base, with what the cache stores per row exercised (citations as
 # JSON: JSON output and --citations; headline and conflict marks: rank, list, conflicts).
-EVERY_COMMAND = [("rank", "--by", "industry_scale"), ("rank", "--by", "ai_enterprises", "--targets"),
-                 ("rank", "--by", "ai_enterprises", "--as-of", "2024"), ("compare", "甲", "乙"),
-                 ("subsidies", "--spend", "300万"), ("funds",), ("list",), ("show", "甲"), ("targets",),
-                 ("conflicts",), ("policies",), ("sources",), ("metrics",), ("types",),
-                 ("cite", "甲", "ai_enterprises")]
+EVERY_COMMAND = [
+    ("rank", "--by", "industry_scale"),
+    ("rank", "--by", "ai_enterprises", "--targets"),
+    ("rank", "--by", "ai_enterprises", "--as-of", "2024"),
+    ("compare", "甲", "乙"),
+    ("subsidies", "--spend", "300万"),
+    ("funds",),
+    ("list",),
+    ("show", "甲"),
+    ("targets",),
+    ("conflicts",),
+    ("policies",),
+    ("sources",),
+    ("metrics",),
+    ("types",),
+    ("cite", "甲", "ai_enterprises"),
+]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

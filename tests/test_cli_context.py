@@ -1,5 +1,6 @@
 """cityai_cli/cli/context.py: a command writes to the streams of the Environment it is given, and
 takes the options before the command name from it; nothing is kept on classes between calls."""
+
 from __future__ import annotations
 
 import io
@@ -60,6 +61,7 @@ def test_clicks_own_usage_errors_go_to_the_environments_stderr_escaped():
 
 def test_the_visible_stream_escapes_bidi_and_control_characters_but_keeps_lines():
     from cityai_cli.cli.context import VisibleStream
+
     sink = io.StringIO()
     VisibleStream(sink).write("Error: No such option: --\u202eabc\x1b[2J\n\tnext")
     assert sink.getvalue() == "Error: No such option: --\\u202eabc\\x1b[2J\n\tnext"

@@ -1,5 +1,6 @@
 """cli/run.py: running a command line in this process: output that cannot be written (full disk,
 closed pipe, ASCII locale), a deleted working directory, shell completion."""
+
 import os
 import subprocess
 import sys
@@ -12,27 +13,52 @@ M = str(MINI)
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
-@pytest.mark.parametrize("args", [["list"], ["--help"], ["list", "--help"], ["show", "甲", "-f", "json"],
-                                  ["rank", "--by", "产业规模", "-f", "markdown"], ["--version"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list"],
+        ["--help"],
+        ["list", "--help"],
+        ["show", "甲", "-f", "json"],
+        ["rank", "--by", "产业规模", "-f", "markdown"],
+        ["--version"],
+    ],
+)
 def test_full_disk(args):
     with open("/dev/full", "w") as full:
-        result = subprocess.run([sys.executable, "-m", "cityai_cli", *args, *(["--data", M] if len(args) > 1
-                                 and not args[-1].startswith("--") else [])], stdout=full,
-                                stderr=subprocess.PIPE, timeout=60)
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "cityai_cli",
+                *args,
+                *(["--data", M] if len(args) > 1 and not args[-1].startswith("--") else []),
+            ],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            timeout=60,
+        )
     assert (result.returncode, result.stderr) == (1, b"Error: output: cannot write: No space left on device\n")
 
 
 def test_stdout_closed():
-    result = subprocess.run([sys.executable, "-m", "cityai_cli", "list", "--data", M], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, timeout=60, preexec_fn=lambda: os.close(1))
+    result = subprocess.run(
+        [sys.executable, "-m", "cityai_cli", "list", "--data", M],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        timeout=60,
+        preexec_fn=lambda: os.close(1),
+    )
     assert (result.returncode, result.stderr) == (1, b"Error: output: standard output is closed\n")
 
 
 def test_deleted_working_directory(tmp_path):
     gone = tmp_path / "gone"
     gone.mkdir()
-    script = f"import os, runpy, sys; os.chdir({str(gone)!r}); os.rmdir({str(gone)!r}); " \
-             f"sys.argv = ['cityai', 'list', '-f', 'csv', '--data', {M!r}]; runpy.run_module('cityai_cli', run_name='__main__')"
+    script = (
+        f"import os, runpy, sys; os.chdir({str(gone)!r}); os.rmdir({str(gone)!r}); "
+        f"sys.argv = ['cityai', 'list', '-f', 'csv', '--data', {M!r}]; runpy.run_module('cityai_cli', run_name='__main__')"
+    )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60)
     assert (result.returncode, result.stderr) == (0, b"")
     assert result.stdout.startswith(b"place,")
@@ -40,8 +66,11 @@ def test_deleted_working_directory(tmp_path):
 
 def test_closed_pipe_is_quiet():
     """The reader has gone before anything is written: no BrokenPipeError traceback, exit 0."""
-    process = subprocess.Popen([sys.executable, "-m", "cityai_cli", "show", "甲", "--data", M, "-f", "csv"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cityai_cli", "show", "甲", "--data", M, "-f", "csv"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     process.stdout.close()
     stderr = process.stderr.read()
     process.stderr.close()
@@ -49,15 +78,20 @@ def test_closed_pipe_is_quiet():
 
 
 def test_head_one():
-    result = subprocess.run(["sh", "-c", f'"{sys.executable}" -m cityai_cli list -f csv | head -1'],
-                            capture_output=True, timeout=60)
+    result = subprocess.run(
+        ["sh", "-c", f'"{sys.executable}" -m cityai_cli list -f csv | head -1'], capture_output=True, timeout=60
+    )
     assert result.returncode == 0
     assert result.stderr == b""
     assert result.stdout.decode("utf-8") == (
         "place,place_label,level,level_label,province,city,regions,pinyin,english,"
-        + ",".join(f"{m}_{k}" for m in ("ai_enterprises", "industry_scale", "compute_capacity")
-                   for k in ("value", "value_max", "unit", "bound", "text", "date", "date_precision", "scope", "shown"))
-        + ",facts,policies,programmes\r\n")
+        + ",".join(
+            f"{m}_{k}"
+            for m in ("ai_enterprises", "industry_scale", "compute_capacity")
+            for k in ("value", "value_max", "unit", "bound", "text", "date", "date_precision", "scope", "shown")
+        )
+        + ",facts,policies,programmes\r\n"
+    )
     assert result.stdout.count(b"\n") == 1
 
 
@@ -66,8 +100,10 @@ def test_ascii_output_encoding(fmt):
     result = run_process("list", "-f", fmt, "--data", M, env={"PYTHONIOENCODING": "ascii"})
     assert result.returncode == 1
     assert result.stdout == b""
-    assert result.stderr == (b"Error: output: cannot print Chinese text in the ascii encoding; "
-                             b"set PYTHONIOENCODING=utf-8 or use a UTF-8 locale such as LANG=C.UTF-8\n")
+    assert result.stderr == (
+        b"Error: output: cannot print Chinese text in the ascii encoding; "
+        b"set PYTHONIOENCODING=utf-8 or use a UTF-8 locale such as LANG=C.UTF-8\n"
+    )
 
 
 def test_c_locale_prints_chinese():
@@ -89,13 +125,19 @@ def test_a_file_error_from_the_system_is_escaped_and_cut():
 
 
 def complete(words: str, shell: str = "zsh", data: str = M, cwd=None) -> str:
-    env = {**os.environ, "_CITYAI_COMPLETE": f"complete_{shell}", "_TYPER_COMPLETE_ARGS": words,
-           "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - 1)}
+    env = {
+        **os.environ,
+        "_CITYAI_COMPLETE": f"complete_{shell}",
+        "_TYPER_COMPLETE_ARGS": words,
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split()) - 1),
+    }
     env.pop("CITYAI_DATA", None)
     if data:
         env["CITYAI_DATA"] = data
-    done = subprocess.run([sys.executable, "-m", "cityai_cli"], capture_output=True, text=True, env=env,
-                          timeout=60, cwd=cwd)
+    done = subprocess.run(
+        [sys.executable, "-m", "cityai_cli"], capture_output=True, text=True, env=env, timeout=60, cwd=cwd
+    )
     assert (done.returncode, done.stderr) == (0, "")
     return done.stdout
 
@@ -122,17 +164,26 @@ def test_completion_offers_the_names_of_the_base_the_command_line_names(tmp_path
     assert complete("cityai compare --with missing.toml 甲", "bash", cwd=tmp_path).split() == []
 
 
-@pytest.mark.parametrize(("request_", "why"), [
-    ({"COMP_WORDS": "cityai compare 甲", "COMP_CWORD": "two"}, "ValueError: invalid literal for int() with base 10: 'two'"),
-    ({"COMP_CWORD": "1"}, "KeyError: 'COMP_WORDS'"),
-])
+@pytest.mark.parametrize(
+    ("request_", "why"),
+    [
+        (
+            {"COMP_WORDS": "cityai compare 甲", "COMP_CWORD": "two"},
+            "ValueError: invalid literal for int() with base 10: 'two'",
+        ),
+        ({"COMP_CWORD": "1"}, "KeyError: 'COMP_WORDS'"),
+    ],
+)
 def test_a_malformed_completion_request_is_a_message_not_a_traceback(request_, why):
     # Typer parses these before cityai's code runs; a shell never sends them malformed
     env = {k: v for k, v in os.environ.items() if not k.startswith("COMP_")}
     env.update({"_CITYAI_COMPLETE": "complete_bash", "CITYAI_DATA": M, **request_})
     done = subprocess.run([sys.executable, "-m", "cityai_cli"], capture_output=True, text=True, env=env, timeout=60)
     assert (done.returncode, done.stdout, done.stderr) == (
-        2, "", f"Error: shell completion: malformed request ({why})\n")
+        2,
+        "",
+        f"Error: shell completion: malformed request ({why})\n",
+    )
 
 
 def test_completion_offers_names_typed_in_lower_case_or_with_tone_marks():

@@ -1,5 +1,6 @@
 """cityai_cli/cli/shell.py: errors become messages and exit codes in one place (`report`), and a
 command line that names a command builds only that command (`app_for`)."""
+
 from __future__ import annotations
 
 import io
@@ -19,9 +20,7 @@ def test_report_words_each_error_and_returns_its_exit_code():
     assert report(env, UsageError("unknown place '火星'", ["深圳"])) == EXIT_USAGE == 2
     assert report(env, DataError([Problem("a.toml", "bad", 3), Problem("b.toml", "\x1b[31mred")])) == EXIT_DATA == 1
     assert err.getvalue() == (
-        "Error: unknown place '火星' (did you mean: 深圳?)\n"
-        "Error: a.toml:3: bad\n"
-        "Error: b.toml: \\x1b[31mred\n"
+        "Error: unknown place '火星' (did you mean: 深圳?)\nError: a.toml:3: bad\nError: b.toml: \\x1b[31mred\n"
     )
 
 
@@ -54,8 +53,10 @@ def test_write_pieces_checks_a_narrow_encoding_on_the_whole_output_before_writin
     with pytest.raises(DataError) as raised:
         write_pieces(env, iter(["place\n", "a\n" * 100_000, "深圳\n"]))
     assert (raw.getvalue(), env.written) == (b"", False)
-    assert raised.value.lines() == ["output: cannot print Chinese text in the ascii encoding; "
-                                    "set PYTHONIOENCODING=utf-8 or use a UTF-8 locale such as LANG=C.UTF-8"]
+    assert raised.value.lines() == [
+        "output: cannot print Chinese text in the ascii encoding; "
+        "set PYTHONIOENCODING=utf-8 or use a UTF-8 locale such as LANG=C.UTF-8"
+    ]
 
 
 def test_write_pieces_stops_quietly_when_the_reader_has_gone():

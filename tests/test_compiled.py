@@ -1,4 +1,5 @@
 """compiled.Stored: a record's table, row and read-back all come from its declaration."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -32,7 +33,8 @@ def test_the_table_follows_the_declaration():
         "CREATE TABLE things (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, size_text TEXT NOT NULL, "
         "size TEXT NOT NULL, size_unit TEXT NOT NULL, size_dimension TEXT NOT NULL, size_qualifier TEXT NOT NULL, "
         "size_upper TEXT, size_literal TEXT NOT NULL, when TEXT, tags TEXT NOT NULL, flag INTEGER NOT NULL, "
-        "note TEXT NOT NULL);")
+        "note TEXT NOT NULL);"
+    )
     assert THINGS.held == ("parts",) and THINGS.width == 13
 
 
@@ -58,23 +60,33 @@ def test_a_type_without_a_column_is_refused():
 
 def test_the_written_reader_reads_as_the_loop_does():
     from cityai_cli.core.slots import COMPILE_AFTER
+
     stored = Stored("things", Thing, ("id INTEGER PRIMARY KEY",))
-    things = [Thing(f"t{i}", parse_figure(f"{i}个"), None if i % 2 else PartialDate("2024"), ("x",) * (i % 3),
-                    i % 2 == 0, ()) for i in range(COMPILE_AFTER * 2)]
+    things = [
+        Thing(f"t{i}", parse_figure(f"{i}个"), None if i % 2 else PartialDate("2024"), ("x",) * (i % 3), i % 2 == 0, ())
+        for i in range(COMPILE_AFTER * 2)
+    ]
     rows = [stored.row(thing, (i,)) for i, thing in enumerate(things)]
     assert [stored.read(row, 1, parts=()) for row in rows] == things
     assert stored._reader is not None  # the later rows were read by the written reader
 
 
 @pytest.mark.bundled
-@pytest.mark.parametrize("command", [
-    ("compare", "深圳", "上海", "--long", "-f", "csv"), ("list", "--long", "-f", "json"),
-    ("rank", "--by", "企业数", "--citations", "-f", "csv"), ("cite", "深圳", "ai_enterprises", "-f", "json"),
-    ("subsidies", "--spend", "300万", "-f", "markdown"), ("show", "上海", "-f", "json", "--lang", "en"),
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("compare", "深圳", "上海", "--long", "-f", "csv"),
+        ("list", "--long", "-f", "json"),
+        ("rank", "--by", "企业数", "--citations", "-f", "csv"),
+        ("cite", "深圳", "ai_enterprises", "-f", "json"),
+        ("subsidies", "--spend", "300万", "-f", "markdown"),
+        ("show", "上海", "-f", "json", "--lang", "en"),
+    ],
+)
 def test_the_cache_reads_back_what_was_compiled(tmp_path, command):
     """Cold (compiled from the TOML, then written) and warm (read from the cache) print the same."""
     from conftest import PROJECT_DATA, run_process
+
     env = {"CITYAI_CACHE_DIR": str(tmp_path / "cache"), "PYTHONIOENCODING": "utf-8"}
     cold = run_process("--data", str(PROJECT_DATA), *command, env=env)
     warm = run_process("--data", str(PROJECT_DATA), *command, env=env)

@@ -46,8 +46,10 @@ def naming_the_cli(source: str, commands: List[str]) -> List[str]:
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.JoinedStr):
-            text = "".join(part.value if isinstance(part, ast.Constant) and isinstance(part.value, str) else "X"
-                           for part in node.values)
+            text = "".join(
+                part.value if isinstance(part, ast.Constant) and isinstance(part.value, str) else "X"
+                for part in node.values
+            )
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             if id(node) in docstrings or id(node) in parts_of_fstrings:
                 continue

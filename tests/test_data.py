@@ -4,6 +4,7 @@ The provenance tests are data-driven: they walk every citation, policy citation 
 term of the compiled `Base`, so a new fact is checked the day it is curated. They run on the
 bundled base and on tests/fixtures/mini.toml (the same checks, a known-good small base).
 """
+
 import hashlib
 from decimal import Decimal
 
@@ -49,8 +50,9 @@ def quoted(loaded):
         where = f"{programme.place} {programme.name}"
         for citation in programme.citations:
             yield where, citation.source, citation.quote, None
-        for name, term in [("pool", programme.pool), ("rate", programme.rate), ("cap", programme.cap)] + \
-                [(f"special:{t.flag}", t) for t in programme.special_rates]:
+        for name, term in [("pool", programme.pool), ("rate", programme.rate), ("cap", programme.cap)] + [
+            (f"special:{t.flag}", t) for t in programme.special_rates
+        ]:
             if term is not None:
                 yield f"{where} {name}", term.source, term.quote, term.value
 
@@ -67,13 +69,18 @@ def test_project_seeds_are_the_project_copies(project):
 def test_every_quote_is_in_its_source(loaded):
     """The same check as the linter's, spelled out, so that a quote cannot be skipped by its logic."""
     texts = documents(loaded)
-    missing = [(where, source, quote) for where, source, quote, _ in quoted(loaded) if squash(quote) not in texts[source]]
+    missing = [
+        (where, source, quote) for where, source, quote, _ in quoted(loaded) if squash(quote) not in texts[source]
+    ]
     assert missing == []
 
 
 def test_every_number_is_in_its_quote(loaded):
-    wrong = [(where, figure.literal, quote) for where, _, quote, figure in quoted(loaded)
-             if figure is not None and not number_in_quote(figure, quote)]
+    wrong = [
+        (where, figure.literal, quote)
+        for where, _, quote, figure in quoted(loaded)
+        if figure is not None and not number_in_quote(figure, quote)
+    ]
     assert wrong == []
 
 
@@ -81,6 +88,7 @@ def test_every_citation_writes_the_figure_of_its_fact(loaded):
     """A citation's own writing of the figure (2600余家 / 2600多家; 约2400家 / 超2400家) is the fact's
     figure (`lint._agree`), or it would be another fact (a conflict)."""
     from cityai_cli.core.base.lint import _agree
+
     different = []
     for fact in loaded.base.facts:
         for citation in fact.citations:
@@ -91,9 +99,14 @@ def test_every_citation_writes_the_figure_of_its_fact(loaded):
 
 def test_nothing_is_left_unchecked(loaded):
     base = loaded.base
-    expected = (sum(len(f.citations) for f in base.facts) + sum(len(p.citations) for p in base.policies)
-                + sum(len(p.citations) + len(p.special_rates) + sum(t is not None for t in (p.pool, p.rate, p.cap))
-                      for p in base.programmes))
+    expected = (
+        sum(len(f.citations) for f in base.facts)
+        + sum(len(p.citations) for p in base.policies)
+        + sum(
+            len(p.citations) + len(p.special_rates) + sum(t is not None for t in (p.pool, p.rate, p.cap))
+            for p in base.programmes
+        )
+    )
     assert len(list(quoted(loaded))) == expected
     assert all(f.citations for f in base.facts) and all(p.citations for p in base.policies + base.programmes)
 
@@ -113,8 +126,11 @@ def test_recorded_hashes_match_the_documents(project):
 
 def test_every_fact_is_of_a_declared_metric_and_scope(loaded):
     base = loaded.base
-    undeclared = [(f.place, f.metric, f.scope) for f in base.facts
-                  if f.metric not in base.metrics or f.scope not in {s.key for s in base.metrics[f.metric].scopes}]
+    undeclared = [
+        (f.place, f.metric, f.scope)
+        for f in base.facts
+        if f.metric not in base.metrics or f.scope not in {s.key for s in base.metrics[f.metric].scopes}
+    ]
     assert undeclared == []
 
 
@@ -134,17 +150,23 @@ def test_coverage(project):
 
 
 def find(project, place, metric, scope, source, kind="actual"):
-    return [f for f in project.base.facts if (f.place, f.metric, f.scope, f.kind) == (place, metric, scope, kind)
-            and source in f.sources]
+    return [
+        f
+        for f in project.base.facts
+        if (f.place, f.metric, f.scope, f.kind) == (place, metric, scope, kind) and source in f.sources
+    ]
 
 
-@pytest.mark.parametrize("place, metric, scope, source, text, value, date", [
-    ("深圳", "industry_scale", "ai_industry", "chinanews-2025-02-14", "3600亿元", "360000000000", "2024-12-31"),
-    ("深圳", "ai_enterprises", "ai", "chinanews-2025-02-14", "超2800家", "2800", "2024-12-31"),
-    ("深圳", "ai_enterprises", "ai", "newsweek-2025-03-17", "2600余家", "2600", "2024-12-31"),
-    ("上海", "industry_scale", "ai_industry", "chinanews-2025-02-14", "突破4000亿元", "400000000000", "2024"),
-    ("北京", "large_models_filed", "genai_service_filings", "chinanews-2025-02-14", "105款", "105", "2025"),
-])
+@pytest.mark.parametrize(
+    "place, metric, scope, source, text, value, date",
+    [
+        ("深圳", "industry_scale", "ai_industry", "chinanews-2025-02-14", "3600亿元", "360000000000", "2024-12-31"),
+        ("深圳", "ai_enterprises", "ai", "chinanews-2025-02-14", "超2800家", "2800", "2024-12-31"),
+        ("深圳", "ai_enterprises", "ai", "newsweek-2025-03-17", "2600余家", "2600", "2024-12-31"),
+        ("上海", "industry_scale", "ai_industry", "chinanews-2025-02-14", "突破4000亿元", "400000000000", "2024"),
+        ("北京", "large_models_filed", "genai_service_filings", "chinanews-2025-02-14", "105款", "105", "2025"),
+    ],
+)
 def test_key_figures(project, place, metric, scope, source, text, value, date):
     (fact,) = find(project, place, metric, scope, source)
     assert (fact.value.text, fact.value.value, fact.date, fact.date_basis) == (text, Decimal(value), date, "stated")
@@ -160,21 +182,30 @@ def test_differing_sources_are_both_kept_and_the_tighter_bound_shown(project):
     from cityai_cli.core.figures.rules import variants
 
     def of_shanghai(pairs):
-        return [(a.value.display(), a.sources, b.value.display(), b.sources) for a, b in pairs
-                if (a.place, a.metric, a.scope) == ("上海", "industry_scale", "ai_industry")]
+        return [
+            (a.value.display(), a.sources, b.value.display(), b.sources)
+            for a, b in pairs
+            if (a.place, a.metric, a.scope) == ("上海", "industry_scale", "ai_industry")
+        ]
 
     assert of_shanghai(conflicts(project.base.facts)) == []
     shanghai = of_shanghai(variants(project.base.facts))
     assert shanghai[0][0] == "突破4500亿元" and len(shanghai) == 1
     a_text, a_sources, b_text, b_sources = shanghai[0]
-    assert {a_text: a_sources, b_text: b_sources} == {"突破4000亿元": ("chinanews-2025-02-14",),
-                                                      "突破4500亿元": ("liaowang-2025-03",)}
+    assert {a_text: a_sources, b_text: b_sources} == {
+        "突破4000亿元": ("chinanews-2025-02-14",),
+        "突破4500亿元": ("liaowang-2025-03",),
+    }
 
 
 def test_shenzhen_training_voucher(project):
     (training,) = [p for p in project.base.programmes if (p.place, p.type) == ("深圳", "训力券")]
     assert (training.pool.value.value, training.pool.period, training.rate.value.value, training.cap.value.value) == (
-        Decimal(500000000), "year", Decimal("0.5"), Decimal(10000000))
+        Decimal(500000000),
+        "year",
+        Decimal("0.5"),
+        Decimal(10000000),
+    )
     assert [(t.value.value, t.flag) for t in training.special_rates] == [(Decimal("0.6"), "startup")]
     assert project.base.category(training) == "voucher"
 

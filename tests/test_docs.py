@@ -1,5 +1,6 @@
 """The documentation matches the code: docs/architecture.md lists every module of the package,
 one line each, and no module that is gone; the README links only to pages that exist."""
+
 import re
 
 from conftest import ROOT
@@ -20,8 +21,14 @@ def test_the_architecture_page_lists_every_module_once():
 def test_the_readme_links_to_pages_that_exist():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     targets = {link.split("#")[0] for link in re.findall(r"\]\(([^)#][^)]*)\)", text) if "://" not in link}
-    assert {"docs/architecture.md", "docs/curation.md", "docs/input-policy.md", "docs/performance.md",
-            "docs/design.md", "docs/examples.md"} <= targets
+    assert {
+        "docs/architecture.md",
+        "docs/curation.md",
+        "docs/input-policy.md",
+        "docs/performance.md",
+        "docs/design.md",
+        "docs/examples.md",
+    } <= targets
     assert [target for target in sorted(targets) if not (ROOT / target).exists()] == []
 
 

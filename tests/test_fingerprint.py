@@ -1,6 +1,7 @@
 """fingerprint.py: the cache key, and when a remembered digest may stand in for hashing a file.
 
 A forged digest in the memo shows whether it was used: the key then differs from the true one."""
+
 import json
 import os
 import threading
@@ -38,7 +39,7 @@ def forge(memo, path):
 def test_the_key_is_the_same_with_and_without_a_memo(base, tmp_path):
     true_key = cache_key([base], FORMAT)
     assert cache_key([base], FORMAT, tmp_path / "memo.json") == true_key
-    assert cache_key([base], FORMAT, tmp_path / "memo.json") == true_key   # now read from the memo
+    assert cache_key([base], FORMAT, tmp_path / "memo.json") == true_key  # now read from the memo
     assert len(true_key) == 64
 
 
@@ -60,14 +61,14 @@ def test_a_changed_file_is_hashed_again(base, tmp_path, monkeypatch, change):
     forge(memo, base)
     if change == "content":
         before = base.stat().st_ctime_ns
-        base.write_text('title = "u"\n', encoding="utf-8")        # the same size
-        os.utime(base, ns=(T0, T0))                                # and the same mtime: ctime differs
-        while base.stat().st_ctime_ns == before:                   # (once the clock has ticked)
+        base.write_text('title = "u"\n', encoding="utf-8")  # the same size
+        os.utime(base, ns=(T0, T0))  # and the same mtime: ctime differs
+        while base.stat().st_ctime_ns == before:  # (once the clock has ticked)
             time.sleep(0.005)
             os.utime(base, ns=(T0, T0))
     elif change == "mtime":
         os.utime(base, ns=(T0 + 1, T0 + 1))
-    else:                                                          # another file renamed over it
+    else:  # another file renamed over it
         other = base.with_name("other.toml")
         other.write_text('title = "t"\n', encoding="utf-8")
         os.utime(other, ns=(T0, T0))
@@ -75,10 +76,18 @@ def test_a_changed_file_is_hashed_again(base, tmp_path, monkeypatch, change):
     assert cache_key([base], FORMAT, memo) == cache_key([base], FORMAT)
 
 
-@pytest.mark.parametrize("memo_text", [
-    "", "not json", "[]", '{"version": 1}', '{"version": 2, "files": {}}', '{"version": 1, "files": []}',
-    '{"version": 1, "files": {"x": [1, 2]}}',
-])
+@pytest.mark.parametrize(
+    "memo_text",
+    [
+        "",
+        "not json",
+        "[]",
+        '{"version": 1}',
+        '{"version": 2, "files": {}}',
+        '{"version": 1, "files": []}',
+        '{"version": 1, "files": {"x": [1, 2]}}',
+    ],
+)
 def test_a_damaged_or_foreign_memo_is_ignored_and_replaced(base, tmp_path, memo_text):
     memo = tmp_path / "memo.json"
     memo.write_text(memo_text)
@@ -124,12 +133,12 @@ def test_a_memo_that_is_no_small_regular_file_is_ignored_without_blocking(base, 
     memo = tmp_path / "memo.json"
     monkeypatch.setattr(fingerprint, "_MEMO_LIMIT", 1000)
     if kind == "nested":
-        memo.write_text("[" * 100_000 + "]" * 100_000)   # json.loads: RecursionError
+        memo.write_text("[" * 100_000 + "]" * 100_000)  # json.loads: RecursionError
         monkeypatch.setattr(fingerprint, "_MEMO_LIMIT", 1 << 20)
     elif kind == "fifo":
         if not hasattr(os, "mkfifo"):
             pytest.skip("no FIFOs here")
-        os.mkfifo(memo)              # opening it for reading would wait for a writer forever
+        os.mkfifo(memo)  # opening it for reading would wait for a writer forever
     elif kind == "directory":
         memo.mkdir()
     else:
@@ -137,7 +146,7 @@ def test_a_memo_that_is_no_small_regular_file_is_ignored_without_blocking(base, 
     found = []
     worker = threading.Thread(target=lambda: found.append(cache_key([base], FORMAT, memo)), daemon=True)
     worker.start()
-    worker.join(20)                  # a blocked open fails the test instead of hanging the suite
+    worker.join(20)  # a blocked open fails the test instead of hanging the suite
     assert found == [cache_key([base], FORMAT)]
 
 

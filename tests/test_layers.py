@@ -1,5 +1,6 @@
 """core/base/layers.py: --with layers over the chosen base, and a base split over a directory
 (issue 13), on the mini fixture."""
+
 import csv
 import errno
 import io
@@ -10,7 +11,7 @@ import pytest
 from conftest import MINI, assert_clean_failure
 
 M = str(MINI)
-LAYER = '''[sources.mine]
+LAYER = """[sources.mine]
 file = "mine.txt"
 publisher = "我"
 title = "我的资料"
@@ -26,7 +27,7 @@ value = "3000家"
 date = "2024-12-31"
 date_basis = "stated"
 citations = [{ source = "mine", quote = "甲市人工智能企业3000家" }]
-'''
+"""
 
 
 @pytest.fixture
@@ -48,7 +49,10 @@ def test_a_layer_adds_facts_and_sources_to_the_base(cli, layer):
     assert cli("validate", "--data", M, "--with", "my.toml").code == 0
     sources = rows(cli("sources", "--data", M, "--with", "my.toml"))
     assert [(r["source"], r["origin"]) for r in sources] == [
-        ("mini", str(MINI)), ("mini-late", str(MINI)), ("mine", str(layer / "my.toml"))]
+        ("mini", str(MINI)),
+        ("mini-late", str(MINI)),
+        ("mine", str(layer / "my.toml")),
+    ]
 
 
 def test_a_differing_fact_of_the_layer_is_a_variant_like_any_other(cli, layer):
@@ -56,7 +60,9 @@ def test_a_differing_fact_of_the_layer_is_a_variant_like_any_other(cli, layer):
     assert rows(cli("conflicts", "甲", "--data", M, "--with", "my.toml")) == []
     found = rows(cli("conflicts", "甲", "--all", "--data", M, "--with", "my.toml"))
     assert [(r["a_text"], r["b_text"], r["relation"]) for r in found] == [
-        ("3000家", "超2800家", "consistent"), ("3000家", "2600余家", "consistent")]
+        ("3000家", "超2800家", "consistent"),
+        ("3000家", "2600余家", "consistent"),
+    ]
 
 
 def test_the_environment_names_layers_too(cli, layer):
@@ -71,13 +77,16 @@ def test_cite_finds_the_layers_seed(cli, layer):
 
 
 def test_a_layer_may_not_redefine_what_the_base_defines(cli, layer):
-    (layer / "bad.toml").write_text(LAYER.replace('[places."甲"]', '[places."甲"]\nlevel = "district"')
-                                    + '\n[metrics.ai_enterprises]\nzh = "x"\n', encoding="utf-8")
+    (layer / "bad.toml").write_text(
+        LAYER.replace('[places."甲"]', '[places."甲"]\nlevel = "district"') + '\n[metrics.ai_enterprises]\nzh = "x"\n',
+        encoding="utf-8",
+    )
     result = cli("validate", "--data", M, "--with", "bad.toml")
     assert result.code == 1
     assert result.stdout.splitlines()[:2] == [
         "bad.toml:8: places.甲.level: level = 'district' differs from 'city', as the base defines 甲; leave it out to keep it",
-        f"bad.toml:19: metrics.ai_enterprises: also defined in {MINI}; define it in one file only"]
+        f"bad.toml:19: metrics.ai_enterprises: also defined in {MINI}; define it in one file only",
+    ]
 
 
 def test_problems_in_a_layer_name_the_layers_file_and_line(cli, layer):
@@ -100,8 +109,9 @@ def test_a_layer_of_another_format_version_is_refused(cli, layer, version, shown
     (layer / "my.toml").write_text(f"schema_version = {version}\n" + LAYER, encoding="utf-8")
     result = cli("validate", "--data", M, "--with", "my.toml")
     assert result.code == 1
-    assert result.stdout.splitlines()[:-1] == [f"my.toml: schema_version: schema_version = {shown} differs from 2 in an "
-                                               "earlier file"]
+    assert result.stdout.splitlines()[:-1] == [
+        f"my.toml: schema_version: schema_version = {shown} differs from 2 in an earlier file"
+    ]
     (layer / "my.toml").write_text('schema_version = 2\ntitle = "mine"\n' + LAYER, encoding="utf-8")
     assert cli("validate", "--data", M, "--with", "my.toml").code == 0  # its own title gives way to the base's
 
@@ -116,11 +126,12 @@ def test_a_file_given_twice_is_one_clear_line(cli, layer):
     twice = cli("list", "--data", M, "--with", "my.toml", "--with", "my.toml")
     assert (twice.code, twice.stderr) == (1, "Error: my.toml: is given twice; give each file once\n")
     linked = cli("list", "--data", M, "--with", "my.toml", "--with", "link.toml")
-    assert (linked.code, linked.stderr) == (
-        1, "Error: link.toml: is the same file as my.toml; give each file once\n")
+    assert (linked.code, linked.stderr) == (1, "Error: link.toml: is the same file as my.toml; give each file once\n")
     base_again = cli("validate", "--data", M, "--with", M)
     assert (base_again.code, base_again.stdout.splitlines()) == (
-        1, [f"{M}: is given twice; give each file once", f"{M} + {M}: 1 problem"])
+        1,
+        [f"{M}: is given twice; give each file once", f"{M} + {M}: 1 problem"],
+    )
 
 
 def test_warm_and_cold_runs_with_a_layer_agree(cli, layer):
@@ -130,7 +141,9 @@ def test_warm_and_cold_runs_with_a_layer_agree(cli, layer):
         return [r["text"] for r in shown if r["sources"] == "mine"]
 
     # The document states both figures, so the layer's edit below needs no other change.
-    (layer / "seeds" / "mine.txt").write_text("据统计,甲市人工智能企业3000家,一说甲市人工智能企业3100家。\n", encoding="utf-8")
+    (layer / "seeds" / "mine.txt").write_text(
+        "据统计,甲市人工智能企业3000家,一说甲市人工智能企业3100家。\n", encoding="utf-8"
+    )
     os.utime(layer / "seeds" / "mine.txt", ns=(10**18, 10**18))
     cold, warm = mine(), mine()
     assert cold == warm == ["3000家"]
@@ -141,6 +154,7 @@ def test_warm_and_cold_runs_with_a_layer_agree(cli, layer):
 
 def test_a_damaged_cache_falls_back_to_the_base_with_its_layers(cli, layer, tmp_path, monkeypatch):
     import sqlite3
+
     monkeypatch.setenv("CITYAI_CACHE_DIR", str(tmp_path / "cache"))
     warm = cli("show", "甲", "--data", M, "--with", "my.toml", "-f", "json").stdout
     assert "3000家" in warm
@@ -160,7 +174,8 @@ def test_each_layer_reads_its_sources_in_its_own_seeds(cli, tmp_path, monkeypatc
         (tmp_path / name / "seeds" / "doc.txt").write_text(document, encoding="utf-8")
         (tmp_path / name / f"{name}.toml").write_text(
             LAYER.replace("mine", f"{name}-doc").replace(f'"{name}-doc.txt"', '"doc.txt"').replace("3000家", figure),
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         return f"{name}/{name}.toml"
 
     a, b = layer("a", "3000家", "甲市人工智能企业3000家。\n"), layer("b", "3100家", "甲市人工智能企业3100家。\n")
@@ -175,7 +190,8 @@ def test_each_layer_reads_its_sources_in_its_own_seeds(cli, tmp_path, monkeypatc
         assert (result.code, result.stdout) == (1, "")
         (line,) = result.stderr.splitlines()  # the fact's index in the merged base depends on the order
         assert line.startswith(f"Error: {b}:16: places.甲.facts[") and line.endswith(
-            "].citations[0].quote: quote not found in doc.txt: '甲市人工智能企业3100家'")
+            "].citations[0].quote: quote not found in doc.txt: '甲市人工智能企业3100家'"
+        )
 
 
 def test_a_layer_naming_a_place_with_a_variation_selector_is_refused(cli, layer):
@@ -185,7 +201,8 @@ def test_a_layer_naming_a_place_with_a_variation_selector_is_refused(cli, layer)
     assert (result.code, result.stdout) == (1, "")
     assert result.stderr == (
         "Error: look.toml:7: places.深\\ufe00圳: key contains the control or invisible character U+FE00 at position 2;"
-        " remove it\n")
+        " remove it\n"
+    )
 
 
 def test_a_layer_naming_a_place_that_is_another_after_nfkc_is_refused(cli, layer):
@@ -210,8 +227,13 @@ def test_a_directory_base_reports_every_toml_entry_it_cannot_read(cli, here):
     os.symlink("user@host.1234", here / "kb" / ".#a.toml")  # hidden, not part of the base: an editor's lock
     (here / "kb" / "._a.toml").write_bytes(b"\x00\x05\x16\x07")  # and macOS metadata on a copied drive
     loop = os.strerror(errno.ELOOP)
-    problems = ["kb/d.toml: is a directory, not a knowledge-base file", "kb/w.toml: no such file",
-                f"kb/x.toml: cannot read: {loop}", f"kb/y.toml: cannot read: {loop}", "kb/z.toml: is not a regular file"]
+    problems = [
+        "kb/d.toml: is a directory, not a knowledge-base file",
+        "kb/w.toml: no such file",
+        f"kb/x.toml: cannot read: {loop}",
+        f"kb/y.toml: cannot read: {loop}",
+        "kb/z.toml: is not a regular file",
+    ]
     expected = "".join(f"Error: {problem}\n" for problem in problems)
     assert_clean_failure(cli("list", "--data", "kb"), 1, expected)
     assert_clean_failure(cli("list", "--data", M, "--with", "kb"), 1, expected)

@@ -1,5 +1,6 @@
 """core/base/load.py: the fast paths of loading give what the located, whole passes give, and loading
 any text fails only with a DataError (property tests)."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -20,12 +21,15 @@ def _parsed() -> dict:
     return parse_toml(MINI.read_text(encoding="utf-8"), "mini.toml")
 
 
-@pytest.mark.parametrize("bad", [
-    {"places": {"甲\u200b": {}}},                          # a key, nested
-    {"places": {"甲": {"facts": [{"quote": "a\x1bb"}]}}},  # a value in a list
-    {"title": "\u202eabc"},                                # a top-level value
-    {"a\nb": 1},                                           # a newline: refused in a key
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"places": {"甲\u200b": {}}},  # a key, nested
+        {"places": {"甲": {"facts": [{"quote": "a\x1bb"}]}}},  # a value in a list
+        {"title": "\u202eabc"},  # a top-level value
+        {"a\nb": 1},  # a newline: refused in a key
+    ],
+)
 def test_the_first_pass_finds_a_refused_character_anywhere(bad):
     assert not _all_clean(bad)
 
@@ -77,7 +81,8 @@ def test_a_directory_with_a_failing_place_reports_as_the_whole_validation_does(t
         load(tmp_path)
     assert [str(problem) for problem in failed.value.problems] == [
         f"{tmp_path}/b.toml:2: places.乙.level: Input should be 'city', 'district', 'county', 'zone', "
-        "'province', 'region', 'country' or 'world' (got 'planet')"]
+        "'province', 'region', 'country' or 'world' (got 'planet')"
+    ]
 
 
 def test_models_share_one_frozen_set_of_given_fields_per_distinct_set():
@@ -115,28 +120,81 @@ def _load_text(tmp_path_factory, text):
     return loaded
 
 
-toml_ish = st.one_of(
-    st.text(max_size=200),
-    st.text(alphabet='[]{}="\'.,#\n abc123-_万', max_size=200),
+toml_ish = st.one_of(st.text(max_size=200), st.text(alphabet="[]{}=\"'.,#\n abc123-_万", max_size=200))
+
+
+keys = st.one_of(
+    st.sampled_from(
+        [
+            "metrics",
+            "sources",
+            "places",
+            "facts",
+            "citations",
+            "policies",
+            "programmes",
+            "subsidy_types",
+            "value",
+            "quote",
+            "source",
+            "level",
+            "甲",
+            "schema_version",
+            "zh",
+            "en",
+            "dimension",
+            "unit",
+            "scopes",
+            "scope",
+            "kind",
+            "date",
+            "date_basis",
+            "set_on",
+            "file",
+            "published",
+            "title",
+            "city",
+            "rate",
+            "cap",
+            "pool",
+            "category",
+        ]
+    ),
+    st.text(min_size=1, max_size=8),
 )
 
 
-keys = st.one_of(st.sampled_from(["metrics", "sources", "places", "facts", "citations", "policies", "programmes",
-                                  "subsidy_types", "value", "quote", "source", "level", "甲", "schema_version", "zh",
-                                  "en", "dimension", "unit", "scopes", "scope", "kind", "date", "date_basis", "set_on",
-                                  "file", "published", "title", "city", "rate", "cap", "pool", "category"]),
-                 st.text(min_size=1, max_size=8))
+scalars = st.one_of(
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.booleans(),
+    st.text(max_size=12),
+    st.sampled_from(
+        [
+            "超2800家",
+            "city",
+            "count",
+            "2024",
+            "mini",
+            "actual",
+            "target",
+            "forecast",
+            "stated",
+            "published",
+            "ai",
+            "50%",
+            "2025-03-01",
+            2,
+        ]
+    ),
+    st.floats(allow_nan=False, allow_infinity=False),
+)
 
 
-scalars = st.one_of(st.integers(min_value=-10 ** 30, max_value=10 ** 30), st.booleans(), st.text(max_size=12),
-                    st.sampled_from(["超2800家", "city", "count", "2024", "mini", "actual", "target", "forecast",
-                                     "stated", "published", "ai", "50%", "2025-03-01", 2]),
-                    st.floats(allow_nan=False, allow_infinity=False))
-
-
-trees = st.recursive(scalars, lambda children: st.one_of(st.lists(children, max_size=4),
-                                                           st.dictionaries(keys, children, max_size=4)),
-                     max_leaves=30)
+trees = st.recursive(
+    scalars,
+    lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(keys, children, max_size=4)),
+    max_leaves=30,
+)
 
 
 def _toml_value(value) -> str:
@@ -175,6 +233,7 @@ def _assert_invariants(loaded):
     from cityai_cli.core.query.rank import rank
     from cityai_cli.core.query.subsidies import list_programmes
     from cityai_cli.core.query.targets import list_targets
+
     base = loaded.base
     assert isinstance(base, Base)
     assert len(base.facts) == sum(len(p.facts) for p in loaded.kb.places.values())
@@ -212,12 +271,11 @@ def test_load_arbitrary_nested_dicts(tmp_path_factory, tree):
 
 
 @SETTINGS
-@given(st.integers(min_value=0, max_value=len(MINI_TEXT)), st.integers(min_value=0, max_value=40),
-       st.text(max_size=20))
+@given(st.integers(min_value=0, max_value=len(MINI_TEXT)), st.integers(min_value=0, max_value=40), st.text(max_size=20))
 def test_load_mutated_mini(tmp_path_factory, start, length, replacement):
     """mini.toml with a slice replaced by junk: loads, or fails with a DataError. What loads keeps
     the invariants every query relies on, and every query answers without an exception."""
-    loaded = _load_text(tmp_path_factory, MINI_TEXT[:start] + replacement + MINI_TEXT[start + length:])
+    loaded = _load_text(tmp_path_factory, MINI_TEXT[:start] + replacement + MINI_TEXT[start + length :])
     if loaded is None:
         return
     _assert_invariants(loaded)

@@ -1,5 +1,6 @@
 """cityai_cli/__main__.py: the console script ends the process itself (os._exit after flushing),
 so nothing may be lost on the way out: output, exit status, atexit functions."""
+
 import subprocess
 import sys
 
@@ -11,21 +12,24 @@ from conftest import MINI, run_process
 M = str(MINI)
 
 
-@pytest.mark.parametrize("code, status, said", [
-    (None, 0, ""), (0, 0, ""), (2, 2, ""), (True, 1, ""), ("Aborted!", 1, "Aborted!\n"),
-])
+@pytest.mark.parametrize(
+    "code, status, said", [(None, 0, ""), (0, 0, ""), (2, 2, ""), (True, 1, ""), ("Aborted!", 1, "Aborted!\n")]
+)
 def test_exit_status_is_what_sys_exit_would_make_of_it(capsys, code, status, said):
     assert exit_status(code) == status
     assert capsys.readouterr().err == said
 
 
 @pytest.mark.bundled
-@pytest.mark.parametrize("args", [
-    ("list", "--level", "all", "-f", "json"),
-    ("policies", "-f", "csv"),
-    ("show", "深圳", "-f", "markdown"),
-    ("rank", "--by", "产业规模", "--all", "-f", "table", "--width", "100"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("list", "--level", "all", "-f", "json"),
+        ("policies", "-f", "csv"),
+        ("show", "深圳", "-f", "markdown"),
+        ("rank", "--by", "产业规模", "--all", "-f", "table", "--width", "100"),
+    ],
+)
 def test_a_process_writes_everything_the_command_line_does_in_process(cli, args):
     expected = cli(*args)
     result = run_process(*args)
@@ -35,10 +39,13 @@ def test_a_process_writes_everything_the_command_line_does_in_process(cli, args)
     assert len(result.stdout) > 1000
 
 
-@pytest.mark.parametrize("args, code, message", [
-    (("rank", "--by", "nonsense", "--data", M), 2, b"Error: unknown metric 'nonsense'"),
-    (("list", "--data", "/nonexistent/base.toml"), 1, b"Error: /nonexistent/base.toml"),
-])
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (("rank", "--by", "nonsense", "--data", M), 2, b"Error: unknown metric 'nonsense'"),
+        (("list", "--data", "/nonexistent/base.toml"), 1, b"Error: /nonexistent/base.toml"),
+    ],
+)
 def test_a_process_keeps_the_exit_status_and_the_message(args, code, message):
     result = run_process(*args)
     assert result.returncode == code
@@ -97,9 +104,19 @@ def test_a_file_error_no_command_anticipated_names_the_file_not_the_output(monke
     assert capsys.readouterr() == ("", f"Error: /kb/places.toml: {os.strerror(errno.EACCES)}\n")
 
 
-@pytest.mark.parametrize(("argv", "name"), [
-    (["rank", "--by", "x"], "rank"), (["--data", "a.toml", "list"], "list"), (["--with=b", "show", "深圳"], "show"),
-    (["--version"], None), (["--data", "a.toml"], None), ([], None), (["-h", "rank"], None)])
+@pytest.mark.parametrize(
+    ("argv", "name"),
+    [
+        (["rank", "--by", "x"], "rank"),
+        (["--data", "a.toml", "list"], "list"),
+        (["--with=b", "show", "深圳"], "show"),
+        (["--version"], None),
+        (["--data", "a.toml"], None),
+        ([], None),
+        (["-h", "rank"], None),
+    ],
+)
 def test_the_command_a_command_line_names(argv, name):
     from cityai_cli.cli.run import command_name
+
     assert command_name(argv) == name

@@ -1,5 +1,6 @@
 """core/base/paths.py: which base a command reads (--data, CITYAI_DATA, bundled) and where its seeds
 are: a seed may not leave the seeds directory, through a path or a link."""
+
 import os
 import subprocess
 import sys
@@ -22,6 +23,7 @@ def seeded(here):
         text = MINI_TEXT.replace('file = "mini.txt"', f"file = {filename!r}".replace("'", '"'), 1)
         (here / "base.toml").write_text(text, encoding="utf-8")
         return here
+
     return write
 
 
@@ -46,7 +48,8 @@ def test_seed_link_leaving_the_seeds_directory(cli, seeded, here):
     (here / "secret.txt").write_text("甲市现有人工智能企业超2800家", encoding="utf-8")
     os.symlink(here / "secret.txt", here / "seeds" / "link.txt")
     assert validate_problems(cli, here)[0] == (
-        "base.toml:49: sources.mini.file: source document 'link.txt' leaves the seeds directory seeds (a link?)")
+        "base.toml:49: sources.mini.file: source document 'link.txt' leaves the seeds directory seeds (a link?)"
+    )
 
 
 def test_a_seeds_directory_that_is_a_link_is_refused(cli, here):
@@ -60,19 +63,22 @@ def test_a_seeds_directory_that_is_a_link_is_refused(cli, here):
     result = cli("validate", "a/base.toml")
     assert result.code == 1 and result.stdout.splitlines()[0] == (
         "a/base.toml:49: sources.mini.file: source document 'mini.txt' is in a/seeds, a symbolic link; "
-        "seeds/ must be a directory of the base")
+        "seeds/ must be a directory of the base"
+    )
     result = cli("cite", "乙", "企业数", "--data", "a/base.toml", "-f", "json")
     assert (result.code, result.stdout) == (1, "")
     assert result.stderr.splitlines()[0] == (
         "Error: a/base.toml:49: sources.mini.file: source document 'mini.txt' is in a/seeds, a symbolic link; "
-        "seeds/ must be a directory of the base")
+        "seeds/ must be a directory of the base"
+    )
 
 
 def test_seed_not_utf8_or_not_regular_or_too_big(cli, seeded, here, monkeypatch):
     seeded("latin.txt")
     (here / "seeds" / "latin.txt").write_bytes("甲市".encode("utf-8") + b"\n\xff")
     assert validate_problems(cli, here)[0] == (
-        "base.toml:49: sources.mini.file: source document 'latin.txt' is not UTF-8 (byte 0xff at line 2, column 1)")
+        "base.toml:49: sources.mini.file: source document 'latin.txt' is not UTF-8 (byte 0xff at line 2, column 1)"
+    )
     seeded("adir")
     (here / "seeds" / "adir").mkdir()
     assert validate_problems(cli, here)[0] == "base.toml:49: sources.mini.file: source document 'adir' is a directory"
@@ -80,18 +86,21 @@ def test_seed_not_utf8_or_not_regular_or_too_big(cli, seeded, here, monkeypatch)
         seeded("fifo.txt")
         os.mkfifo(here / "seeds" / "fifo.txt")
         assert validate_problems(cli, here)[0] == (
-            "base.toml:49: sources.mini.file: source document 'fifo.txt' is not a regular file")
+            "base.toml:49: sources.mini.file: source document 'fifo.txt' is not a regular file"
+        )
     seeded("mini.txt")
     monkeypatch.setattr(kb, "MAX_SEED_BYTES", 10)
     size = (here / "seeds" / "mini.txt").stat().st_size
     assert validate_problems(cli, here)[0] == (
         f"base.toml:49: sources.mini.file: source document 'mini.txt' is {size:,} bytes; "
-        "a source document may be at most 10 bytes")
+        "a source document may be at most 10 bytes"
+    )
 
 
 def test_seeds_one_level_up_are_found_from_a_relative_path_too(here):
     # the checkout's layout, data/cities.toml and seeds/, run from inside data/: `..` is one level up
     from conftest import run_process
+
     (here / "data").mkdir()
     (here / "data" / "base.toml").write_text(MINI_TEXT, encoding="utf-8")
     (here / "seeds").mkdir()
@@ -108,12 +117,18 @@ def test_a_seed_with_a_chinese_name_is_found_under_an_ascii_locale(here):
     (here / "seeds" / "报告.txt").write_bytes((MINI.parent / "seeds" / "mini.txt").read_bytes())
     os.utime(here / "seeds" / "报告.txt", (1e9, 1e9))  # not racily new: the base is cached
     (here / "base.toml").write_text(MINI_TEXT.replace('file = "mini.txt"', 'file = "报告.txt"'), encoding="utf-8")
-    env = {**os.environ, "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": "utf-8",
-           "CITYAI_CACHE_DIR": str(here / "cache")}
+    env = {
+        **os.environ,
+        "LC_ALL": "C",
+        "PYTHONUTF8": "0",
+        "PYTHONIOENCODING": "utf-8",
+        "CITYAI_CACHE_DIR": str(here / "cache"),
+    }
 
     def ascii_run(*args):  # the arguments are ASCII too: the locale decodes them
-        return subprocess.run([sys.executable, "-m", "cityai_cli", *args], capture_output=True, env=env, cwd=here,
-                              timeout=HANG_TIMEOUT)
+        return subprocess.run(
+            [sys.executable, "-m", "cityai_cli", *args], capture_output=True, env=env, cwd=here, timeout=HANG_TIMEOUT
+        )
 
     for _ in range(2):  # cold, then from the cache
         done = ascii_run("--data", "base.toml", "cite", "Jia", "industry_scale", "-f", "csv")
@@ -148,7 +163,8 @@ def test_environment_variable_in_a_subprocess(here):
     assert result.returncode == 0
     assert result.stdout.decode("utf-8").splitlines()[1:] == [
         f"mini,三城数据,测试,2025-03-01,day,mini.txt,,,{M},6,1,3",
-        f"mini-late,三城数据(再版),测试,2025-04-01,day,mini.txt,,,{M},8,1,1"]
+        f"mini-late,三城数据(再版),测试,2025-04-01,day,mini.txt,,,{M},8,1,1",
+    ]
 
 
 def test_empty_environment_variables_mean_the_bundled_base(cli, here):
@@ -159,29 +175,60 @@ def test_empty_environment_variables_mean_the_bundled_base(cli, here):
         assert (result.code, result.stdout, result.stderr) == (0, bundled.stdout, "")
 
 
-@pytest.mark.parametrize("args, name", [
-    (["--data", "", "list"], "--data"), (["list", "--data", ""], "--data"), (["list", "--data="], "--data"),
-    (["--with", "", "list"], "--with"), (["list", "--data", M, "--with", M, "--with", ""], "--with"),
-    (["cite", "甲", "企业数", "--data", ""], "--data"), (["validate", "--data", ""], "--data"),
-    (["export", "--sqlite", "", "--force", "--data", M], "--sqlite"),
-    (["rank", "--by", "企业数", "-f", "table", "--svg", "", "--data", M], "--svg"),
-    (["rank", "--by", "企业数", "-f", "table", "--html", "", "--data", M], "--html"),
-    (["extract", "", "--data", M], "FILE"), (["validate", ""], "FILE"),
-    (["sources", "add", "", "--id", "x", "--title", "t", "--publisher", "p", "--published", "2025", "--data", "my.toml"],
-     "FILE"),
-], ids=lambda value: " ".join(value) if isinstance(value, list) else "")
+@pytest.mark.parametrize(
+    "args, name",
+    [
+        (["--data", "", "list"], "--data"),
+        (["list", "--data", ""], "--data"),
+        (["list", "--data="], "--data"),
+        (["--with", "", "list"], "--with"),
+        (["list", "--data", M, "--with", M, "--with", ""], "--with"),
+        (["cite", "甲", "企业数", "--data", ""], "--data"),
+        (["validate", "--data", ""], "--data"),
+        (["export", "--sqlite", "", "--force", "--data", M], "--sqlite"),
+        (["rank", "--by", "企业数", "-f", "table", "--svg", "", "--data", M], "--svg"),
+        (["rank", "--by", "企业数", "-f", "table", "--html", "", "--data", M], "--html"),
+        (["extract", "", "--data", M], "FILE"),
+        (["validate", ""], "FILE"),
+        (
+            [
+                "sources",
+                "add",
+                "",
+                "--id",
+                "x",
+                "--title",
+                "t",
+                "--publisher",
+                "p",
+                "--published",
+                "2025",
+                "--data",
+                "my.toml",
+            ],
+            "FILE",
+        ),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else "",
+)
 def test_an_empty_path_is_a_usage_error(cli, here, args, name):
     """An empty path would mean the working directory (`--data ''` read ./pyproject.toml)."""
     assert_clean_failure(cli(*args), 2, f"Error: {name} needs a value, got an empty one\n")
     assert list(here.iterdir()) == []
 
 
-@pytest.mark.parametrize("args, name", [
-    (["export", "--sqlite", "-", "--force", "--data", M], "--sqlite"),
-    (["rank", "--by", "企业数", "--svg", "-", "--data", M], "--svg"),
-    (["list", "--html", "-", "--data", M], "--html"),
-    (["extract", "-", "--data", M], "FILE"), (["--data", "-", "list"], "--data"), (["list", "--with", "-"], "--with"),
-], ids=lambda value: " ".join(value) if isinstance(value, list) else "")
+@pytest.mark.parametrize(
+    "args, name",
+    [
+        (["export", "--sqlite", "-", "--force", "--data", M], "--sqlite"),
+        (["rank", "--by", "企业数", "--svg", "-", "--data", M], "--svg"),
+        (["list", "--html", "-", "--data", M], "--html"),
+        (["extract", "-", "--data", M], "FILE"),
+        (["--data", "-", "list"], "--data"),
+        (["list", "--with", "-"], "--with"),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else "",
+)
 def test_a_dash_is_no_standard_stream(cli, here, args, name):
     # `export --sqlite -` wrote a file named "-" (and -.metadata.json) where stdout was meant
     message = f"Error: {name}: cityai reads and writes files, not standard input or output; give a file name\n"
@@ -192,16 +239,48 @@ def test_a_dash_is_no_standard_stream(cli, here, args, name):
 def test_chinese_arguments_under_an_ascii_locale_are_read_as_utf8(here):
     # LC_ALL=C without UTF-8 mode decodes argv as ASCII: 企业数 and 甲 were surrogates, and a name
     # not found as typed went to OpenCC, which raised (a traceback); --as-of ２０２５ was refused
-    env = {**os.environ, "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": "utf-8",
-           "CITYAI_CACHE_DIR": str(here / "cache")}
-    done = subprocess.run([sys.executable, "-m", "cityai_cli", "--data", str(MINI), "cite", "甲", "企业数",
-                           "-f", "csv"], capture_output=True, env=env, timeout=HANG_TIMEOUT)
+    env = {
+        **os.environ,
+        "LC_ALL": "C",
+        "PYTHONUTF8": "0",
+        "PYTHONIOENCODING": "utf-8",
+        "CITYAI_CACHE_DIR": str(here / "cache"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "cityai_cli", "--data", str(MINI), "cite", "甲", "企业数", "-f", "csv"],
+        capture_output=True,
+        env=env,
+        timeout=HANG_TIMEOUT,
+    )
     assert_clean(done, 0)
     assert done.stdout.decode("utf-8").splitlines()[1].startswith("甲,甲,ai_enterprises,")
-    done = subprocess.run([sys.executable, "-m", "cityai_cli", "--data", str(MINI), "rank", "--by", "企业数",
-                           "--as-of", "２０２５", "-f", "csv"], capture_output=True, env=env, timeout=HANG_TIMEOUT)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cityai_cli",
+            "--data",
+            str(MINI),
+            "rank",
+            "--by",
+            "企业数",
+            "--as-of",
+            "２０２５",
+            "-f",
+            "csv",
+        ],
+        capture_output=True,
+        env=env,
+        timeout=HANG_TIMEOUT,
+    )
     assert_clean(done, 0)
-    not_utf8 = subprocess.run([sys.executable, "-m", "cityai_cli", "--data", str(MINI), "show", b"\xff\xfe"],
-                              capture_output=True, env=env, timeout=HANG_TIMEOUT)
+    not_utf8 = subprocess.run(
+        [sys.executable, "-m", "cityai_cli", "--data", str(MINI), "show", b"\xff\xfe"],
+        capture_output=True,
+        env=env,
+        timeout=HANG_TIMEOUT,
+    )
     assert (not_utf8.returncode, not_utf8.stderr) == (
-        2, b"Error: unknown place '\\udcff\\udcfe'; see cityai list --level all\n")
+        2,
+        b"Error: unknown place '\\udcff\\udcfe'; see cityai list --level all\n",
+    )

@@ -1,4 +1,5 @@
 """core/query/cite.py: `cite` shows each citation's paragraph with the quote marked, bounded."""
+
 import csv
 import io
 import json
@@ -19,15 +20,21 @@ def test_the_quote_is_marked_inside_its_paragraph_whitespace_ignored():
     assert paragraph_of(document, "不存在") is None
 
 
-@pytest.mark.parametrize("before, after, shown", [
-    # no sentence boundary within 300 characters: 300 of them on each side
-    ("甲" * 1000, "乙" * 1000, "…" + "甲" * 300 + "[[Q]]" + "乙" * 300 + "…"),
-    # the whole sentences that fit within 300 characters on each side
-    ("甲" * 500 + "。" + "乙" * 100 + "。" + "丙" * 50, "丁" * 20 + "。" + "戊" * 400 + "。" + "己" * 10,
-     "…" + "乙" * 100 + "。" + "丙" * 50 + "[[Q]]" + "丁" * 20 + "。…"),
-    # 300 characters or fewer: the whole paragraph
-    ("甲" * 300, "乙" * 300, "甲" * 300 + "[[Q]]" + "乙" * 300),
-])
+@pytest.mark.parametrize(
+    "before, after, shown",
+    [
+        # no sentence boundary within 300 characters: 300 of them on each side
+        ("甲" * 1000, "乙" * 1000, "…" + "甲" * 300 + "[[Q]]" + "乙" * 300 + "…"),
+        # the whole sentences that fit within 300 characters on each side
+        (
+            "甲" * 500 + "。" + "乙" * 100 + "。" + "丙" * 50,
+            "丁" * 20 + "。" + "戊" * 400 + "。" + "己" * 10,
+            "…" + "乙" * 100 + "。" + "丙" * 50 + "[[Q]]" + "丁" * 20 + "。…",
+        ),
+        # 300 characters or fewer: the whole paragraph
+        ("甲" * 300, "乙" * 300, "甲" * 300 + "[[Q]]" + "乙" * 300),
+    ],
+)
 def test_cite_shows_at_most_300_characters_each_side_of_the_quote(before, after, shown):
     document = "第一段。\n  " + before + "Q" + after + "  \n第三段。"
     assert marked(document, "Q") == shown
@@ -49,24 +56,40 @@ def test_cite_into_a_long_document_without_line_breaks_prints_a_bounded_window(c
 def test_cite_a_fact_lists_every_citation_with_its_paragraph(cli):
     rows = json.loads(cli("cite", "乙", "企业数", "--data", M, "-f", "json").stdout)
     assert [(r["source"], r["title"], r["published"], r["paragraph"]) for r in rows] == [
-        ("mini", "三城数据", "2025-03-01",
-         "甲市现有人工智能企业超2800家,产业规模3600亿元。[[乙市人工智能企业约2400家]],产业规模突破4000亿元。"),
-        ("mini-late", "三城数据(再版)", "2025-04-01",
-         "[[再版补充:乙市人工智能企业约2400家]]。丁市人工智能核心产业规模5000亿元。")]
+        (
+            "mini",
+            "三城数据",
+            "2025-03-01",
+            "甲市现有人工智能企业超2800家,产业规模3600亿元。[[乙市人工智能企业约2400家]],产业规模突破4000亿元。",
+        ),
+        (
+            "mini-late",
+            "三城数据(再版)",
+            "2025-04-01",
+            "[[再版补充:乙市人工智能企业约2400家]]。丁市人工智能核心产业规模5000亿元。",
+        ),
+    ]
 
 
 def test_cite_a_programme_includes_each_term(cli):
     rows = json.loads(cli("cite", "甲市算力券", "--data", M, "-f", "json").stdout)
     assert [(r["role"], r["quote"]) for r in rows] == [
-        ("programme", "甲市发放算力券"), ("pool", "每年发放最高5000万元"), ("rate", "按不超过合同金额50%"),
-        ("cap", "每年最高100万元"), ("special_rates[0]", "初创企业可按60%")]
+        ("programme", "甲市发放算力券"),
+        ("pool", "每年发放最高5000万元"),
+        ("rate", "按不超过合同金额50%"),
+        ("cap", "每年最高100万元"),
+        ("special_rates[0]", "初创企业可按60%"),
+    ]
     assert all("[[" in r["paragraph"] for r in rows)
 
 
-@pytest.mark.parametrize("lang, words", [
-    ("zh", ["项目", "资金池", "比例", "单个上限", "特殊比例1"]),
-    ("en", ["programme", "pool", "rate", "cap per recipient", "special rate 1"]),
-])
+@pytest.mark.parametrize(
+    "lang, words",
+    [
+        ("zh", ["项目", "资金池", "比例", "单个上限", "特殊比例1"]),
+        ("en", ["programme", "pool", "rate", "cap per recipient", "special rate 1"]),
+    ],
+)
 def test_cite_a_programme_words_each_term_in_the_table_and_keeps_the_code_in_csv(cli, lang, words):
     table = cli("cite", "甲市算力券", "--data", M, "-f", "table", "--lang", lang, "--width", "300").stdout.splitlines()
     assert re.split(r"\s{2,}", table[1].strip())[2] == ("条款" if lang == "zh" else "term")
@@ -79,14 +102,17 @@ def test_cite_a_programme_words_each_term_in_the_table_and_keeps_the_code_in_csv
 def test_cite_unknown_programme_and_missing_fact_are_usage_errors(cli):
     assert (cli("cite", "无此券", "--data", M).code, cli("cite", "丙", "industry_scale", "--data", M).code) == (2, 2)
     assert cli("cite", "丙", "industry_scale", "--data", M).stderr == (
-        "Error: 丙 has no industry_scale figure; cityai show 丙 lists its facts\n")
+        "Error: 丙 has no industry_scale figure; cityai show 丙 lists its facts\n"
+    )
     assert cli("cite", "算力", "--data", M).stderr == (
-        "Error: no programme named '算力'; cityai subsidies and cityai funds list them (did you mean: 甲市算力券?)\n")
+        "Error: no programme named '算力'; cityai subsidies and cityai funds list them (did you mean: 甲市算力券?)\n"
+    )
 
 
 @pytest.mark.bundled
 def test_cite_shows_the_right_paragraph_for_every_fact_of_the_bundled_base(project):
     from cityai_cli.core.query.cite import cite_fact
+
     for place, metric in sorted({(f.place, f.metric) for f in project.base.facts}):
         for row in cite_fact(project.base, place, metric, project.seed_text).rows:
             assert row["paragraph"] is not None, (place, metric, row["quote"])

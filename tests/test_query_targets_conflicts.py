@@ -1,4 +1,5 @@
 """targets (progress only within one scope) and conflicts (one row per disagreement)."""
+
 from decimal import Decimal
 
 import pytest
@@ -10,9 +11,15 @@ from cityai_cli.core.query.targets import list_targets
 def test_progress_needs_the_same_scope(mini):
     rows = {r["place"]: r for r in list_targets(mini.base).rows}
     assert (rows["甲"]["actual_text"], rows["甲"]["progress"], rows["甲"]["progress_reason"]) == (
-        "30EFLOPS", Decimal("0.3"), None)
+        "30EFLOPS",
+        Decimal("0.3"),
+        None,
+    )
     assert (rows["乙"]["actual_scope"], rows["乙"]["progress"], rows["乙"]["progress_reason"]) == (
-        "realtime", None, "different_scope")
+        "realtime",
+        None,
+        "different_scope",
+    )
 
 
 def test_targets_are_ordered_by_deadline(mini):
@@ -25,22 +32,46 @@ def test_forecasts_are_not_targets(mini):
 
 
 def summary(rows):
-    return [(r["place"], r["metric"], r["scope"], r["a_text"], r["a_sources"], r["b_text"], r["b_sources"],
-             r["relation"], r["difference"]) for r in rows]
+    return [
+        (
+            r["place"],
+            r["metric"],
+            r["scope"],
+            r["a_text"],
+            r["a_sources"],
+            r["b_text"],
+            r["b_sources"],
+            r["relation"],
+            r["difference"],
+        )
+        for r in rows
+    ]
 
 
 def test_one_row_per_contradiction(contradicting):
     from cityai_cli.core.base.load import load
 
     assert summary(list_conflicts(load(contradicting).base).rows) == [
-        ("甲", "ai_enterprises", "ai", "超2800家", ["mini"], "2600家", ["mini-late"], "contradiction", Decimal("0.0714"))]
+        (
+            "甲",
+            "ai_enterprises",
+            "ai",
+            "超2800家",
+            ["mini"],
+            "2600家",
+            ["mini-late"],
+            "contradiction",
+            Decimal("0.0714"),
+        )
+    ]
 
 
 def test_consistent_variants_only_when_asked(mini):
     # 超2800家 and 2600余家: two lower bounds, both true at once; the tighter is shown first
     assert list_conflicts(mini.base).rows == []
     assert summary(list_conflicts(mini.base, everything=True).rows) == [
-        ("甲", "ai_enterprises", "ai", "超2800家", ["mini"], "2600余家", ["mini-late"], "consistent", Decimal("0.0714"))]
+        ("甲", "ai_enterprises", "ai", "超2800家", ["mini"], "2600余家", ["mini-late"], "consistent", Decimal("0.0714"))
+    ]
     assert list_conflicts(mini.base, everything=True).meta == {"places": None, "all": True}
 
 
@@ -79,22 +110,26 @@ def test_places_asked_in_any_order_give_the_same_rows(mini):
         assert rows == [r for r in query(base).rows if r["place"] in names]
 
 
-@pytest.mark.parametrize(("dimension", "higher_is_better", "target", "actual", "expected"), [
-    ("count", True, "100家", "30家", (Decimal("0.3"), None)),
-    ("money", True, "100亿元", "150亿元", (Decimal("1.5"), None)),
-    ("ratio", True, "超20%", "约35%", (None, "not_an_amount")),   # a growth rate is met or not
-    ("rank", False, "第二", "第三", (None, "not_an_amount")),
-    ("count", False, "100家", "30家", (None, "not_an_amount")),   # fewer is better: a ratio misleads
-    ("count", True, "0家", "30家", (None, "target_zero")),
-])
-def test_progress_only_for_amounts_that_grow_toward_their_target(dimension, higher_is_better, target, actual,
-                                                                expected):
+@pytest.mark.parametrize(
+    ("dimension", "higher_is_better", "target", "actual", "expected"),
+    [
+        ("count", True, "100家", "30家", (Decimal("0.3"), None)),
+        ("money", True, "100亿元", "150亿元", (Decimal("1.5"), None)),
+        ("ratio", True, "超20%", "约35%", (None, "not_an_amount")),  # a growth rate is met or not
+        ("rank", False, "第二", "第三", (None, "not_an_amount")),
+        ("count", False, "100家", "30家", (None, "not_an_amount")),  # fewer is better: a ratio misleads
+        ("count", True, "0家", "30家", (None, "target_zero")),
+    ],
+)
+def test_progress_only_for_amounts_that_grow_toward_their_target(dimension, higher_is_better, target, actual, expected):
     from cityai_cli.core.figures.dates import PartialDate
     from cityai_cli.core.figures.quantity import parse_figure
     from cityai_cli.core.query.targets import progress
     from cityai_cli.core.records import Fact, MetricDef, ScopeDef
 
-    metric = MetricDef("m", "指标", "metric", dimension, "", higher_is_better, (), (), (ScopeDef("main", "主", "main"),))
+    metric = MetricDef(
+        "m", "指标", "metric", dimension, "", higher_is_better, (), (), (ScopeDef("main", "主", "main"),)
+    )
 
     def fact(text, kind):
         return Fact("甲", "m", "main", kind, parse_figure(text), PartialDate("2024"), "stated", None, "", ())
@@ -107,7 +142,18 @@ def test_a_ceiling_target_says_met_or_not_never_a_share_of_it(tmp_path):
     from cityai_cli.core.base.load import load
     from conftest import one_metric_base
 
-    base = load(one_metric_base(tmp_path, [("A", "不超过100家", "2027", "ai", "target"), ("A", "150家", "2025"),
-                                           ("B", "最高100家", "2027", "ai", "target"), ("B", "80家", "2025")])).base
+    base = load(
+        one_metric_base(
+            tmp_path,
+            [
+                ("A", "不超过100家", "2027", "ai", "target"),
+                ("A", "150家", "2025"),
+                ("B", "最高100家", "2027", "ai", "target"),
+                ("B", "80家", "2025"),
+            ],
+        )
+    ).base
     assert [(r["place"], r["progress"], r["progress_reason"], r["met"]) for r in list_targets(base).rows] == [
-        ("A", None, "not_an_amount", "not_met"), ("B", None, "not_an_amount", "met")]
+        ("A", None, "not_an_amount", "not_met"),
+        ("B", None, "not_an_amount", "met"),
+    ]

@@ -2,6 +2,7 @@
 unreadable), its TOML (nesting, dotted keys, huge integers, the line map) and the characters a base
 may hold. Every failure is a message and an exit code, never a traceback.
 """
+
 import errno
 import os
 import pathlib
@@ -17,20 +18,24 @@ M = str(MINI)
 
 # --- the data file -----------------------------------------------------------------------------
 
+
 def test_missing_file(cli, here):
     assert_clean_failure(cli("list", "--data", "nope.toml"), 1, "Error: nope.toml: no such file\n")
 
 
 def test_directory(cli, here):
     (here / "adir").mkdir()
-    assert_clean_failure(cli("list", "--data", "adir"), 1, "Error: adir: is a directory without *.toml knowledge-base files\n")
+    assert_clean_failure(
+        cli("list", "--data", "adir"), 1, "Error: adir: is a directory without *.toml knowledge-base files\n"
+    )
 
 
 @pytest.mark.parametrize("content", [b"", b"  \n\t\n"])
 def test_empty_file(cli, here, content):
     (here / "empty.toml").write_bytes(content)
-    assert_clean_failure(cli("list", "--data", "empty.toml"), 1,
-                         "Error: empty.toml: is empty; expected a TOML knowledge base\n")
+    assert_clean_failure(
+        cli("list", "--data", "empty.toml"), 1, "Error: empty.toml: is empty; expected a TOML knowledge base\n"
+    )
 
 
 def test_not_utf8_names_line_and_column(cli, here):
@@ -51,8 +56,9 @@ def test_utf8_bom_is_accepted(cli, here):
 
 def test_nul_byte(cli, here):
     (here / "nul.toml").write_bytes(b'title = "a\x00b"\n')
-    assert_clean_failure(cli("list", "--data", "nul.toml"), 1,
-                         "Error: nul.toml:1:11: invalid TOML: Illegal character '\\x00'\n")
+    assert_clean_failure(
+        cli("list", "--data", "nul.toml"), 1, "Error: nul.toml:1:11: invalid TOML: Illegal character '\\x00'\n"
+    )
 
 
 def test_too_big_is_refused_before_reading(cli, here, monkeypatch):
@@ -62,9 +68,13 @@ def test_too_big_is_refused_before_reading(cli, here, monkeypatch):
 
     def no_reading(self):
         raise AssertionError(f"{self} was read although it is too big")
+
     monkeypatch.setattr(pathlib.Path, "read_bytes", no_reading)
-    assert_clean_failure(cli("list", "--data", "big.toml"), 1,
-                         f"Error: big.toml: is {size:,} bytes; a knowledge base may be at most {size - 1:,} bytes\n")
+    assert_clean_failure(
+        cli("list", "--data", "big.toml"),
+        1,
+        f"Error: big.toml: is {size:,} bytes; a knowledge base may be at most {size - 1:,} bytes\n",
+    )
 
 
 def test_exactly_max_bytes_is_accepted(cli, here, monkeypatch):
@@ -76,10 +86,11 @@ def test_real_limit_is_four_mebibytes():
     assert kb.MAX_BYTES == 4 * 1024 * 1024
 
 
-@pytest.mark.parametrize("text", [
-    "x = " + "[" * 100000 + "]" * 100000,
-    "x = " + "{a=" * 50000 + "1" + "}" * 50000,
-], ids=["arrays", "inline-tables"])
+@pytest.mark.parametrize(
+    "text",
+    ["x = " + "[" * 100000 + "]" * 100000, "x = " + "{a=" * 50000 + "1" + "}" * 50000],
+    ids=["arrays", "inline-tables"],
+)
 def test_absurd_nesting(cli, here, text):
     (here / "deep.toml").write_text(text, encoding="utf-8")
     assert_clean_failure(cli("list", "--data", "deep.toml"), 1, "Error: deep.toml: invalid TOML: nested too deeply\n")
@@ -89,23 +100,31 @@ def test_absurd_nesting_in_a_subprocess(here):
     (here / "deep.toml").write_text("x = " + "[" * 100000 + "]" * 100000, encoding="utf-8")
     result = run_process("list", "--data", "deep.toml", cwd=here)
     assert (result.returncode, result.stdout, result.stderr) == (
-        1, b"", b"Error: deep.toml: invalid TOML: nested too deeply\n")
+        1,
+        b"",
+        b"Error: deep.toml: invalid TOML: nested too deeply\n",
+    )
 
 
 def test_long_dotted_key_is_refused(cli, here):
     # tomllib needs time and memory quadratic in a dotted key's length: 100,000 parts would take
     # gigabytes. Found by this suite; kb.parse_toml refuses such keys before parsing.
     (here / "dotted.toml").write_text("title = 'x'\n" + "a" + ".a" * 100000 + " = 1\n", encoding="utf-8")
-    assert_clean_failure(cli("list", "--data", "dotted.toml"), 1,
-                         "Error: dotted.toml:2: invalid TOML: a dotted key of more than 100 parts\n")
+    assert_clean_failure(
+        cli("list", "--data", "dotted.toml"),
+        1,
+        "Error: dotted.toml:2: invalid TOML: a dotted key of more than 100 parts\n",
+    )
 
 
 def test_dotted_key_of_reasonable_length_is_parsed(cli, here):
     (here / "dotted.toml").write_text("a" + ".a" * 99 + " = 1\n", encoding="utf-8")
     result = cli("list", "--data", "dotted.toml")
     assert result.code == 1
-    assert "Error: dotted.toml: a: unknown field (a typo? see the README for the fields each table takes)" \
+    assert (
+        "Error: dotted.toml: a: unknown field (a typo? see the README for the fields each table takes)"
         in result.stderr.splitlines()
+    )
 
 
 # Pythons with the integer-string limit (3.11+, 3.9.14+, 3.10.7+) refuse int() of more than 4300
@@ -141,7 +160,8 @@ def test_permission_denied(cli, here, monkeypatch):
         if str(path) == M:
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
-    monkeypatch.setattr(os, "open", denied)   # kb.safe_read opens with os.open (O_NONBLOCK)
+
+    monkeypatch.setattr(os, "open", denied)  # kb.safe_read opens with os.open (O_NONBLOCK)
     assert_clean_failure(cli("list", "--data", M), 1, f"Error: {M}: permission denied\n")
 
 
@@ -151,7 +171,8 @@ def test_other_read_error(cli, here, monkeypatch):
 
     def broken_disk(descriptor, size):
         raise OSError(errno.EIO, os.strerror(errno.EIO))
-    monkeypatch.setattr(os, "read", broken_disk)   # kb.safe_read reads with os.read
+
+    monkeypatch.setattr(os, "read", broken_disk)  # kb.safe_read reads with os.read
     assert_clean_failure(cli("list", "--data", M), 1, f"Error: {M}: cannot read: {os.strerror(errno.EIO)}\n")
 
 
@@ -164,16 +185,21 @@ MINI_TEXT = MINI.read_text(encoding="utf-8")
 def with_place_name(name_literal):
     """mini.toml with place 甲 renamed (a TOML basic-string literal, escapes allowed)."""
     return MINI_TEXT.replace('[places."甲"]', f'[places."{name_literal}"]').replace(
-        '[[places."甲".', f'[[places."{name_literal}".')
+        '[[places."甲".', f'[[places."{name_literal}".'
+    )
 
 
-@pytest.mark.parametrize("text", [
-    # 5 KB: `[` and spaces inside a multi-line string made the header regex backtrack for over a minute.
-    'title = """\n[' + " " * 3000 + '\n"""\n',
-    "title = '''\n[" + " " * 3000 + "\n'''\n",
-    # 20,000 unknown keys in one table: every error rescanned the table for its line.
-    "[metrics.x]\n" + "".join(f"k{i} = 1\n" for i in range(20000)),
-], ids=["multiline-basic", "multiline-literal", "many-unknown-keys"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        # 5 KB: `[` and spaces inside a multi-line string made the header regex backtrack for over a minute.
+        'title = """\n[' + " " * 3000 + '\n"""\n',
+        "title = '''\n[" + " " * 3000 + "\n'''\n",
+        # 20,000 unknown keys in one table: every error rescanned the table for its line.
+        "[metrics.x]\n" + "".join(f"k{i} = 1\n" for i in range(20000)),
+    ],
+    ids=["multiline-basic", "multiline-literal", "many-unknown-keys"],
+)
 def test_line_map_is_linear(here, text):
     (here / "slow.toml").write_text(text, encoding="utf-8")
     result = run_cityai("list", "--data", "slow.toml", cwd=here)
@@ -181,17 +207,24 @@ def test_line_map_is_linear(here, text):
     assert result.stderr.startswith(b"Error: slow.toml:")
 
 
-@pytest.mark.parametrize("text", [
-    "[" + "a." * 100000 + "a]\nx = 1\n",
-    "[[" + "a." * 100000 + "a]]\nx = 1\n",
-    "x = {" + "a." * 100000 + "a = 1}\n",
-    "x = { b = 1, " + "a . " * 100000 + "a = 1}\n",
-], ids=["header", "array-header", "inline-table", "inline-table-spaced"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" + "a." * 100000 + "a]\nx = 1\n",
+        "[[" + "a." * 100000 + "a]]\nx = 1\n",
+        "x = {" + "a." * 100000 + "a = 1}\n",
+        "x = { b = 1, " + "a . " * 100000 + "a = 1}\n",
+    ],
+    ids=["header", "array-header", "inline-table", "inline-table-spaced"],
+)
 def test_long_dotted_keys_are_refused_everywhere(here, text):
     (here / "dotted.toml").write_text("title = 'x'\n" + text, encoding="utf-8")
     result = run_cityai("list", "--data", "dotted.toml", cwd=here)
     assert (result.returncode, result.stdout, result.stderr) == (
-        1, b"", b"Error: dotted.toml:2: invalid TOML: a dotted key of more than 100 parts\n")
+        1,
+        b"",
+        b"Error: dotted.toml:2: invalid TOML: a dotted key of more than 100 parts\n",
+    )
 
 
 def test_dots_in_strings_and_numbers_are_not_key_parts(here):
@@ -202,22 +235,30 @@ def test_dots_in_strings_and_numbers_are_not_key_parts(here):
 
 
 def test_line_map_skips_strings_and_arrays_and_counts_nested_arrays():
-    text = ('[[a]]\nx = 1\n[[a.b]]\ny = 1\n[[a]]\n[[a.b]]\ny = 2\n[c]\nd.e = 1\n'
-            'f = [\n["g"]\n]\ns = """\n[h]\nk = 1\n"""\n')
+    text = (
+        '[[a]]\nx = 1\n[[a.b]]\ny = 1\n[[a]]\n[[a.b]]\ny = 2\n[c]\nd.e = 1\nf = [\n["g"]\n]\ns = """\n[h]\nk = 1\n"""\n'
+    )
     lines = kb.LineMap(text)
     assert lines.line_of(("a", 1, "b", 0, "y")) == 7
     assert lines.line_of(("a", 0, "b", 0, "y")) == 4
     assert lines.line_of(("c", "d", "e")) == 9
     assert lines.line_of(("g",)) is None and lines.line_of(("h",)) is None
-    assert lines.line_of(("c", "k")) == 8   # k is text in a string: the table's own line
+    assert lines.line_of(("c", "k")) == 8  # k is text in a string: the table's own line
 
 
-@pytest.mark.parametrize("literal, shown, message", [
-    ("\\u001b]0;pwned\\u0007", "\\x1b]0;pwned\\x07", "key contains the control or invisible character U+001B at position 1"),
-    ("甲\\u200b", "甲\\u200b", "key contains the control or invisible character U+200B at position 2"),
-    ("\\u202e甲", "\\u202e甲", "key contains the control or invisible character U+202E at position 1"),
-    ("甲\\u0085", "甲\\x85", "key contains the control or invisible character U+0085 at position 2"),
-])
+@pytest.mark.parametrize(
+    "literal, shown, message",
+    [
+        (
+            "\\u001b]0;pwned\\u0007",
+            "\\x1b]0;pwned\\x07",
+            "key contains the control or invisible character U+001B at position 1",
+        ),
+        ("甲\\u200b", "甲\\u200b", "key contains the control or invisible character U+200B at position 2"),
+        ("\\u202e甲", "\\u202e甲", "key contains the control or invisible character U+202E at position 1"),
+        ("甲\\u0085", "甲\\x85", "key contains the control or invisible character U+0085 at position 2"),
+    ],
+)
 def test_loader_refuses_controls_in_keys(cli, here, literal, shown, message):
     (here / "k.toml").write_text(with_place_name(literal), encoding="utf-8")
     result = cli("list", "--data", "k.toml")
@@ -231,17 +272,22 @@ def test_newline_in_a_key_cannot_forge_a_line(cli, here):
     result = cli("validate", "k.toml")
     assert result.code == 1
     lines = result.stdout.splitlines()
-    assert lines[0] == ("k.toml:65: places.x\\x0ak.toml: OK: key contains the control or invisible character "
-                        "U+000A at position 2; remove it")
+    assert lines[0] == (
+        "k.toml:65: places.x\\x0ak.toml: OK: key contains the control or invisible character "
+        "U+000A at position 2; remove it"
+    )
     assert not any(line.startswith("k.toml: OK") for line in lines + result.stderr.splitlines())
 
 
-@pytest.mark.parametrize("value, message", [
-    ("\\u001b[2J", "text contains the control or invisible character U+001B at position 1; remove it"),
-    ("a\\rb", "text contains the control or invisible character U+000D at position 2; remove it"),
-    ("\\u2066x\\u2069", "text contains the control or invisible character U+2066 at position 1; remove it"),
-    ("\\ufeffx", "text contains the control or invisible character U+FEFF at position 1; remove it"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("\\u001b[2J", "text contains the control or invisible character U+001B at position 1; remove it"),
+        ("a\\rb", "text contains the control or invisible character U+000D at position 2; remove it"),
+        ("\\u2066x\\u2069", "text contains the control or invisible character U+2066 at position 1; remove it"),
+        ("\\ufeffx", "text contains the control or invisible character U+FEFF at position 1; remove it"),
+    ],
+)
 def test_loader_refuses_controls_in_values(cli, here, value, message):
     text = MINI_TEXT.replace('english = "Alpha"', f'english = "{value}"')
     (here / "v.toml").write_text(text, encoding="utf-8")

@@ -3,6 +3,7 @@
 
 After a data change, regenerate the outputs with:  CITYAI_UPDATE_README=1 pytest tests/test_readme.py
 """
+
 import json
 import os
 import re
@@ -25,8 +26,11 @@ NO_FORMAT_OPTION = {"export", "schema"}
 
 
 def examples():
-    return [(page, command, expected) for page in PAGES
-            for command, expected in BLOCK.findall(page.read_text(encoding="utf-8"))]
+    return [
+        (page, command, expected)
+        for page in PAGES
+        for command, expected in BLOCK.findall(page.read_text(encoding="utf-8"))
+    ]
 
 
 def as_on_a_terminal(command: str) -> list:
@@ -49,12 +53,27 @@ def tidy(text: str) -> str:
 
 def test_examples_show_every_command():
     commands = {shlex.split(command)[1] for _, command, _ in examples()}
-    assert commands >= {"list", "show", "compare", "rank", "subsidies", "funds", "targets", "conflicts", "cite",
-                        "policies", "metrics", "types", "sources", "validate"}
+    assert commands >= {
+        "list",
+        "show",
+        "compare",
+        "rank",
+        "subsidies",
+        "funds",
+        "targets",
+        "conflicts",
+        "cite",
+        "policies",
+        "metrics",
+        "types",
+        "sources",
+        "validate",
+    }
 
 
-@pytest.mark.parametrize("page, command, expected", examples(),
-                         ids=[f"{page.name}: {command}" for page, command, _ in examples()])
+@pytest.mark.parametrize(
+    "page, command, expected", examples(), ids=[f"{page.name}: {command}" for page, command, _ in examples()]
+)
 def test_example(cli, page, command, expected):
     if os.environ.get("CITYAI_UPDATE_README"):
         pytest.skip("regenerating")
@@ -79,18 +98,32 @@ def test_regenerate_readme(cli):
         page.write_text(text, encoding="utf-8")
 
 
-LEVELS = {"country": ("country", "countries"), "region": ("region", "regions"), "province": ("province", "provinces"),
-          "city": ("city", "cities"), "district": ("district", "districts"), "county": ("county", "counties"),
-          "zone": ("zone", "zones")}
-CATEGORIES = {"voucher": ("voucher", "vouchers"), "subsidy": ("subsidy", "subsidies"), "prize": ("prize", "prizes"),
-              "fund": ("fund", "funds")}
-KINDS = {"actual": ("actual figure", "actual figures"), "target": ("target", "targets"),
-         "forecast": ("forecast", "forecasts")}
+LEVELS = {
+    "country": ("country", "countries"),
+    "region": ("region", "regions"),
+    "province": ("province", "provinces"),
+    "city": ("city", "cities"),
+    "district": ("district", "districts"),
+    "county": ("county", "counties"),
+    "zone": ("zone", "zones"),
+}
+CATEGORIES = {
+    "voucher": ("voucher", "vouchers"),
+    "subsidy": ("subsidy", "subsidies"),
+    "prize": ("prize", "prizes"),
+    "fund": ("fund", "funds"),
+}
+KINDS = {
+    "actual": ("actual figure", "actual figures"),
+    "target": ("target", "targets"),
+    "forecast": ("forecast", "forecasts"),
+}
 
 
 def coverage(cli) -> str:
     """What the bundled base holds, counted with the commands a user would run (their JSON keys
     are stable, so this does not depend on how the base is stored)."""
+
     def rows(*args):
         result = cli(*args, "--format", "json")
         assert result.code == 0, result.stderr
@@ -109,17 +142,20 @@ def coverage(cli) -> str:
     sources = sorted(rows("sources"), key=lambda s: (s["published"], s["source"]))
     cities = sorted((p for p in with_figures if p["level"] == "city"), key=lambda p: (-p["facts"], p["place"]))
     named = ", ".join(f"{p['place']} ({p['facts']})" for p in cities)
-    return "\n".join([
-        f"- **{len(places)} places**: {tally(Counter(p['level'] for p in places), LEVELS)}; "
-        f"{len(with_figures)} of them have figures, among them the cities "
-        f"{named} (figures each).",
-        f"- **{counts['facts']} facts** with {counts['citations']} citations: {tally(kinds, KINDS)}, over "
-        f"{metrics_covered(metrics)}.",
-        f"- **{counts['policies']} policy documents** and **{counts['programmes']} programmes**: "
-        f"{tally(categories, CATEGORIES)}.",
-        f"- **{len(sources)} source documents**, published {sources[0]['published']} to {sources[-1]['published']}: "
-        + "; ".join(f"`{s['source']}`, {s['publisher']}, {s['published']}" for s in sources) + ".",
-    ])
+    return "\n".join(
+        [
+            f"- **{len(places)} places**: {tally(Counter(p['level'] for p in places), LEVELS)}; "
+            f"{len(with_figures)} of them have figures, among them the cities "
+            f"{named} (figures each).",
+            f"- **{counts['facts']} facts** with {counts['citations']} citations: {tally(kinds, KINDS)}, over "
+            f"{metrics_covered(metrics)}.",
+            f"- **{counts['policies']} policy documents** and **{counts['programmes']} programmes**: "
+            f"{tally(categories, CATEGORIES)}.",
+            f"- **{len(sources)} source documents**, published {sources[0]['published']} to {sources[-1]['published']}: "
+            + "; ".join(f"`{s['source']}`, {s['publisher']}, {s['published']}" for s in sources)
+            + ".",
+        ]
+    )
 
 
 def metrics_covered(metrics: list) -> str:
@@ -137,9 +173,15 @@ def tally(counts: Counter, words: dict) -> str:
 def test_readme_extraction_table_is_what_the_benchmark_prints():
     import subprocess
     import sys
+
     text = README.read_text(encoding="utf-8")
     shown = re.search(r"<!-- extract-quality[^\n]*\n```text\n(.*?)\n```", text, re.S)
     assert shown, "the README has no extraction-quality table"
-    printed = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "extract_quality.py")], capture_output=True,
-                             text=True, encoding="utf-8", check=True).stdout
+    printed = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "extract_quality.py")],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+    ).stdout
     assert tidy(printed) == tidy(shown.group(1))

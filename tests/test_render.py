@@ -1,4 +1,5 @@
 """Renderers: same records in every format; CSV is RFC 4180 and spreadsheet-safe; text is inert."""
+
 import csv
 import html.parser
 import io
@@ -21,8 +22,10 @@ def report(*tables):
     return Report(list(tables))
 
 
-ROWS = [{"name": "=HYPERLINK(\"http://e.vil\")", "value": Decimal("-5"), "note": "[bold]x[/bold]\x1b[31m"},
-        {"name": "plain", "value": None, "note": "a|b\nc"}]
+ROWS = [
+    {"name": '=HYPERLINK("http://e.vil")', "value": Decimal("-5"), "note": "[bold]x[/bold]\x1b[31m"},
+    {"name": "plain", "value": None, "note": "a|b\nc"},
+]
 COLUMNS = [Column("name", "名称"), Column("value", "数值", "number"), Column("note", "备注")]
 
 
@@ -34,7 +37,7 @@ def test_csv_is_crlf_utf8_with_english_keys():
 
 def test_csv_neutralises_formulas_but_keeps_numbers():
     rows = list(csv.reader(io.StringIO(render(report(Table("t", "T", COLUMNS, ROWS)), "csv"))))
-    assert rows[1] == ["'=HYPERLINK(\"http://e.vil\")", "-5", "[bold]x[/bold]\\x1b[31m"]   # controls escaped
+    assert rows[1] == ['\'=HYPERLINK("http://e.vil")', "-5", "[bold]x[/bold]\\x1b[31m"]  # controls escaped
     assert rows[2] == ["plain", "", "a|b\nc"]
 
 
@@ -53,15 +56,23 @@ def test_nested_values_are_lists_in_csv_and_objects_in_json():
     text = render(report(Table("t", "T", columns, rows)), "csv")
     assert list(csv.reader(io.StringIO(text))) == [["sources", "citation_count", "_hidden"], ["a;b", "1", ""]]
     assert json.loads(render(report(Table("t", "T", columns, rows)), "json")) == [
-        {"sources": ["a", "b"], "citations": [{"source": "a", "quote": "=1"}], "_hidden": None}]
+        {"sources": ["a", "b"], "citations": [{"source": "a", "quote": "=1"}], "_hidden": None}
+    ]
 
 
 # --- streaming: many rows are written in pieces, and the pieces are the whole output -------------
 
+
 def _many_rows(count):
     """Rows with text that needs escaping, numbers, unknowns and a nested list, `count` of them."""
-    return [{"name": f"城{n}\u202e" if n % 7 == 0 else f"=城{n}", "value": Decimal(n) / 4 if n % 3 else None,
-             "note": ["a", "b\x1b"] if n % 2 else "一\n二"} for n in range(count)]
+    return [
+        {
+            "name": f"城{n}\u202e" if n % 7 == 0 else f"=城{n}",
+            "value": Decimal(n) / 4 if n % 3 else None,
+            "note": ["a", "b\x1b"] if n % 2 else "一\n二",
+        }
+        for n in range(count)
+    ]
 
 
 MANY = [Column("name", "名称"), Column("value", "数值", "number"), Column("note", "备注")]
@@ -75,7 +86,8 @@ def test_csv_of_many_rows_comes_in_pieces_that_join_to_the_whole_table():
     pieces = list(chunks(report(Table("t", "T", MANY, rows)), "csv"))
     out = io.StringIO()  # the output as it was made before it streamed: one writer, every row at once
     csv.writer(out, lineterminator="\r\n").writerows(
-        [["name", "value", "note"]] + [[cell(row[c.key], c.kind) for c in MANY] for row in rows])
+        [["name", "value", "note"]] + [[cell(row[c.key], c.kind) for c in MANY] for row in rows]
+    )
     assert len(pieces) > 2 and "".join(pieces) == out.getvalue()
     assert pieces[0] == "name,value,note\r\n"  # the header first: what --citations refuses comes before it
 
@@ -112,7 +124,8 @@ def test_json_encoded_record_by_record_is_what_one_encoding_writes(sizes):
 
     tables = [Table(f"t{n}", "T", MANY, _many_rows(size)) for n, size in enumerate(sizes)]
     for data in ([_Records(table) for table in tables[:1]] or [_Records(Table("t", "T", MANY, []))]) + [
-            {table.name: _Records(table) for table in tables}]:
+        {table.name: _Records(table) for table in tables}
+    ]:
         assert "".join(by_record(data)) == "".join(_ENCODER.iterencode(data))
 
 
@@ -169,7 +182,7 @@ def test_narrow_terminal_stacks_records_and_keeps_every_cell():
     text = render(report(table), "table", Options(width=40, chart=False))
     lines = text.splitlines()
     assert max(len(line) for line in lines) <= 40
-    assert "名称  =HYPERLINK(\"http://e.vil\")" in text.replace("    ", "  ")
+    assert '名称  =HYPERLINK("http://e.vil")' in text.replace("    ", "  ")
     assert "备注  a|b" in text.replace("    ", "  ")
 
 
@@ -204,20 +217,33 @@ def test_no_cell_loses_a_character_at_any_width(project, command, width):
     from cityai_cli.core.query import compare, subsidies
     from cityai_cli.core.query import listings as places
     from cityai_cli.view import view
-    result = {"show": lambda: places.show_place(project.base, "东莞"),
-              "compare": lambda: compare.compare(project.base, ["深圳", "上海", "北京"]),
-              "subsidies": lambda: subsidies.list_programmes(project.base, spend=Decimal(3000000))}[command]()
+
+    result = {
+        "show": lambda: places.show_place(project.base, "东莞"),
+        "compare": lambda: compare.compare(project.base, ["深圳", "上海", "北京"]),
+        "subsidies": lambda: subsidies.list_programmes(project.base, spend=Decimal(3000000)),
+    }[command]()
     report = view(project.base, result, "zh")
     printed = _ink(render(report, "table", Options(width=width)))
     # A source id or a note is printed once under its table, however many rows carry its marker.
-    footnotes = {text for t in report.tables for r in t.rows for c in t.columns if c.in_table and c.role
-                 for text in (printable(c.show(r)).split(", ") if c.role == "sources" else [printable(c.show(r))])
-                 if text != "—"}  # a cell without a note is left blank
-    expected = _ink("".join(printable(t.title) + "".join(printable(c.header) for c in t.columns
-                                                         if c.in_table and not (c.role and c.beside))
-                            + "".join(printable(c.show(r)) for r in t.rows for c in t.columns
-                                      if c.in_table and not c.role)
-                            for t in report.tables) + "".join(footnotes))
+    footnotes = {
+        text
+        for t in report.tables
+        for r in t.rows
+        for c in t.columns
+        if c.in_table and c.role
+        for text in (printable(c.show(r)).split(", ") if c.role == "sources" else [printable(c.show(r))])
+        if text != "—"
+    }  # a cell without a note is left blank
+    expected = _ink(
+        "".join(
+            printable(t.title)
+            + "".join(printable(c.header) for c in t.columns if c.in_table and not (c.role and c.beside))
+            + "".join(printable(c.show(r)) for r in t.rows for c in t.columns if c.in_table and not c.role)
+            for t in report.tables
+        )
+        + "".join(footnotes)
+    )
     missing = expected - printed
     assert not missing, "".join(sorted(missing.elements()))
 
@@ -240,12 +266,18 @@ def test_csv_nested_records_are_one_json_document_with_controls_escaped():
 
 # Footnotes, the no-data line and widths, on small synthetic tables: each rule pinned on its own.
 def _footnoted_table(**table):
-    columns = [Column("name", "名称"), Column("value", "数值", "number"),
-               Column("sources", "来源", atomic=True, role="sources"), Column("why", "说明", role="note")]
-    rows = [{"name": "甲", "value": Decimal(3), "sources": ["s-b", "s-a"], "why": "年份不同"},
-            {"name": "乙", "value": Decimal(2), "sources": ["s-a"], "why": ""},
-            {"name": "丙", "value": Decimal(1), "sources": ["s-c"], "why": "年份不同"},
-            {"name": "丁", "value": None, "sources": [], "why": None}]
+    columns = [
+        Column("name", "名称"),
+        Column("value", "数值", "number"),
+        Column("sources", "来源", atomic=True, role="sources"),
+        Column("why", "说明", role="note"),
+    ]
+    rows = [
+        {"name": "甲", "value": Decimal(3), "sources": ["s-b", "s-a"], "why": "年份不同"},
+        {"name": "乙", "value": Decimal(2), "sources": ["s-a"], "why": ""},
+        {"name": "丙", "value": Decimal(1), "sources": ["s-c"], "why": "年份不同"},
+        {"name": "丁", "value": None, "sources": [], "why": None},
+    ]
     return Table("t", "T", columns, rows, **table)
 
 
@@ -256,10 +288,10 @@ def _lines(text):
 def test_source_ids_become_markers_numbered_in_order_of_appearance_with_a_legend():
     lines = _lines(render(report(_footnoted_table()), "table", Options(width=80)))
     assert lines[0] == "T"
-    assert lines[1].split() == ["名称", "数值", "来源", "说明"]          # one header row
-    assert lines[3].split() == ["甲", "3", "[1]", "[2]", "[4]"]        # the cell's markers in order
+    assert lines[1].split() == ["名称", "数值", "来源", "说明"]  # one header row
+    assert lines[3].split() == ["甲", "3", "[1]", "[2]", "[4]"]  # the cell's markers in order
     assert lines[4].split() == ["乙", "2", "[2]"]
-    assert lines[5].split() == ["丙", "1", "[3]", "[4]"]               # one note, one number
+    assert lines[5].split() == ["丙", "1", "[3]", "[4]"]  # one note, one number
     assert lines[6].split() == ["丁", "—"]
     assert lines[7:] == ["[1] s-b  [2] s-a  [3] s-c", "[4] 年份不同"]
 
@@ -278,38 +310,47 @@ def test_rows_without_data_are_one_line_under_the_table_unless_all_rows():
     assert not any(line.startswith("丁") for line in lines)
     every = _lines(render(report(table), "table", Options(width=80, all_rows=True)))
     assert every[6].split() == ["丁", "—"] and not any("无数据" in line for line in every)
-    assert len(json.loads(render(report(table), "json"))) == 4      # machine formats: every record
+    assert len(json.loads(render(report(table), "json"))) == 4  # machine formats: every record
 
 
 def test_the_no_data_line_folds_between_names_never_inside_one():
     rows = [{"name": f"Place {i}", "value": None} for i in range(8)] + [{"name": "Shown", "value": Decimal(1)}]
-    table = Table("t", "T", COLUMNS[:2], rows, absent=lambda r: r["name"] if r["value"] is None else None,
-                  absent_label="No data")
+    table = Table(
+        "t", "T", COLUMNS[:2], rows, absent=lambda r: r["name"] if r["value"] is None else None, absent_label="No data"
+    )
     lines = _lines(render(report(table), "table", Options(width=40)))
-    tail = lines[lines.index(next(line for line in lines if line.startswith("No data"))):]
-    assert tail == ["No data (8): Place 0, Place 1, Place 2,", "Place 3, Place 4, Place 5, Place 6,",
-                    "Place 7"]
+    tail = lines[lines.index(next(line for line in lines if line.startswith("No data"))) :]
+    assert tail == ["No data (8): Place 0, Place 1, Place 2,", "Place 3, Place 4, Place 5, Place 6,", "Place 7"]
 
 
 def test_the_no_data_line_names_three_lines_of_places_then_an_ellipsis():
     rows = [{"name": f"Place {i}", "value": None} for i in range(3000)] + [{"name": "Shown", "value": Decimal(1)}]
-    table = Table("t", "T", COLUMNS[:2], rows, absent=lambda r: r["name"] if r["value"] is None else None,
-                  absent_label="No data")
+    table = Table(
+        "t", "T", COLUMNS[:2], rows, absent=lambda r: r["name"] if r["value"] is None else None, absent_label="No data"
+    )
     lines = _lines(render(report(table), "table", Options(width=40)))
-    tail = lines[lines.index(next(line for line in lines if line.startswith("No data"))):]
-    assert tail == ["No data (3000): Place 0, Place 1,", "Place 2, Place 3, Place 4, Place 5,",
-                    "Place 6, Place 7, Place 8, Place 9, …"]
+    tail = lines[lines.index(next(line for line in lines if line.startswith("No data"))) :]
+    assert tail == [
+        "No data (3000): Place 0, Place 1,",
+        "Place 2, Place 3, Place 4, Place 5,",
+        "Place 6, Place 7, Place 8, Place 9, …",
+    ]
     assert len(json.loads(render(report(table), "json"))) == 3001
 
 
 def test_a_labelled_note_beside_a_cell_says_what_it_is():
-    columns = [Column("name", "名称"), Column("rate", "比例", atomic=True),
-               Column("special", "特殊比例", role="labelled", beside="rate"),
-               Column("sources", "来源", atomic=True, role="sources", beside="name")]
-    rows = [{"name": "甲券", "rate": "不超过50%", "special": "60% [startup]", "sources": ["s"]},
-            {"name": "乙券", "rate": "—", "special": "", "sources": ["s"]}]
+    columns = [
+        Column("name", "名称"),
+        Column("rate", "比例", atomic=True),
+        Column("special", "特殊比例", role="labelled", beside="rate"),
+        Column("sources", "来源", atomic=True, role="sources", beside="name"),
+    ]
+    rows = [
+        {"name": "甲券", "rate": "不超过50%", "special": "60% [startup]", "sources": ["s"]},
+        {"name": "乙券", "rate": "—", "special": "", "sources": ["s"]},
+    ]
     lines = _lines(render(report(Table("t", "T", columns, rows)), "table", Options(width=80)))
-    assert lines[1].split() == ["名称", "比例"]                       # no column of its own
+    assert lines[1].split() == ["名称", "比例"]  # no column of its own
     assert lines[3].split() == ["甲券", "[1]", "不超过50%", "[2]"]
     assert lines[-2:] == ["[1] s", "[2] 特殊比例: 60% [startup]"]
 
@@ -335,7 +376,7 @@ def test_widths_go_where_they_save_lines():
     rows = [{"a": "人工智能产业", "b": "一二三四五六七八九十" * 8}]
     lines = _lines(render(report(Table("t", "T", columns, rows)), "table", Options(width=60)))
     assert lines[3].startswith("人工智能产业  一二三四")
-    assert len(lines) == 3 + 4                                        # 160 cells in 46: four lines
+    assert len(lines) == 3 + 4  # 160 cells in 46: four lines
 
 
 def test_a_compound_word_folds_after_its_hyphen_in_a_cell_but_an_id_in_a_note_never():
@@ -351,10 +392,10 @@ def test_a_compound_word_folds_after_its_hyphen_in_a_cell_but_an_id_in_a_note_ne
 def test_a_piece_of_a_name_under_four_characters_is_counted_where_widths_are_weighed():
     from cityai_cli.render.table_format import _count, _sizes
 
-    assert _count(_sizes("东莞算力券", False), 8) == (2, 1)          # 东莞算力 / 券
+    assert _count(_sizes("东莞算力券", False), 8) == (2, 1)  # 东莞算力 / 券
     assert _count(_sizes("东莞算力券", False), 10) == (1, 0)
-    assert _count(_sizes("人工智能核心产业", False), 12) == (2, 1)    # 人工智能核心 / 产业
-    assert _count(_sizes("人工智能核心产业", False), 8) == (2, 0)     # 人工智能 / 核心产业
+    assert _count(_sizes("人工智能核心产业", False), 12) == (2, 1)  # 人工智能核心 / 产业
+    assert _count(_sizes("人工智能核心产业", False), 8) == (2, 0)  # 人工智能 / 核心产业
     assert _count(_sizes("最高5000万元(总额)", False), 12) == (2, 0)  # a figure and (总额) are no name
     assert _count(_sizes("深圳训力券 [1] [2]", False), 12) == (2, 0)
 
@@ -365,6 +406,7 @@ def _bundled(project, command: str):
     from cityai_cli.core.query import compare, conflicts, rank, subsidies, targets
     from cityai_cli.core.query import listings as places
     from cityai_cli.core.query.cite import cite_programme
+
     base = project.base
     return {
         "rank": lambda: rank.rank(base, "ai_enterprises"),
@@ -382,12 +424,24 @@ def _bundled(project, command: str):
 
 @pytest.mark.bundled
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("command, most", [("rank", 30), ("compare", 70), ("compare2", 50), ("subsidies", 30),
-                                           ("spend", 30), ("funds", 30), ("targets", 70), ("conflicts", 30),
-                                           ("policies", 120)])
+@pytest.mark.parametrize(
+    "command, most",
+    [
+        ("rank", 30),
+        ("compare", 70),
+        ("compare2", 50),
+        ("subsidies", 30),
+        ("spend", 30),
+        ("funds", 30),
+        ("targets", 70),
+        ("conflicts", 30),
+        ("policies", 120),
+    ],
+)
 def test_main_tables_fit_80_columns_with_one_header_row(project, command, most, lang):
     from cityai_cli.render.table_format import _Shown
     from cityai_cli.view import view
+
     if (command, lang) == ("compare", "en"):
         most = 85  # English metric names are three times as long; still one table
     report = view(project.base, _bundled(project, command), lang)
@@ -396,7 +450,7 @@ def test_main_tables_fit_80_columns_with_one_header_row(project, command, most, 
     assert len(lines) <= most, text
     first = _Shown(report.tables[0]).headers[0]
     rules = [i for i, line in enumerate(lines) if line.startswith("─")]
-    assert len(rules) == 1, text                              # one header row, not a block per record
+    assert len(rules) == 1, text  # one header row, not a block per record
     assert first in " ".join(lines[1 : rules[0]]).split() and rules[0] <= 3, text
     assert max(len(line) for line in lines) <= 80
 
@@ -407,6 +461,7 @@ def _atoms(report, lang: str):
     import re
 
     from cityai_cli.view import names
+
     atoms = set()
     for table in report.tables:
         shown = [column for column in table.columns if column.in_table]
@@ -428,13 +483,27 @@ _SWEEP = sorted(set(range(40, 201, 10)) | {59, 60, 61, 79, 80, 81, 200})
 
 
 @pytest.mark.bundled
-@pytest.mark.parametrize("command, lang", [("rank", "zh"), ("rank", "en"), ("compare", "zh"), ("compare", "en"),
-                                           ("spend", "zh"), ("spend", "en"), ("targets", "zh"), ("targets", "en"),
-                                           ("conflicts", "zh"), ("policies", "en"), ("cite", "zh")])
+@pytest.mark.parametrize(
+    "command, lang",
+    [
+        ("rank", "zh"),
+        ("rank", "en"),
+        ("compare", "zh"),
+        ("compare", "en"),
+        ("spend", "zh"),
+        ("spend", "en"),
+        ("targets", "zh"),
+        ("targets", "en"),
+        ("conflicts", "zh"),
+        ("policies", "en"),
+        ("cite", "zh"),
+    ],
+)
 def test_no_figure_id_or_mark_is_split_at_any_width(project, command, lang):
     import re
 
     from cityai_cli.view import view
+
     report = view(project.base, _bundled(project, command), lang)
     atoms = _atoms(report, lang)
     quotes = "".join(str(row.get("paragraph") or "") for table in report.tables for row in table.rows)
@@ -456,9 +525,14 @@ def test_no_figure_id_or_mark_is_split_at_any_width_on_the_small_base(mini, lang
     """Every third width from 40 to 200, on the small base."""
     from cityai_cli.core.query import compare, rank, subsidies, targets
     from cityai_cli.view import view
+
     base = mini.base
-    for result in (rank.rank(base, "ai_enterprises"), compare.compare(base, ["甲", "乙", "丁"]),
-                   subsidies.list_programmes(base, spend=Decimal(3000000)), targets.list_targets(base)):
+    for result in (
+        rank.rank(base, "ai_enterprises"),
+        compare.compare(base, ["甲", "乙", "丁"]),
+        subsidies.list_programmes(base, spend=Decimal(3000000)),
+        targets.list_targets(base),
+    ):
         report = view(base, result, lang)
         atoms = _atoms(report, lang)
         for width in range(40, 201, 3):
@@ -471,9 +545,10 @@ def test_no_figure_id_or_mark_is_split_at_any_width_on_the_small_base(mini, lang
 def test_rank_chart_draws_its_bars_in_the_table_at_80_columns(project, lang):
     from cityai_cli.core.query import rank
     from cityai_cli.view import view
+
     report = view(project.base, rank.rank(project.base, "industry_scale"), lang)
     lines = render(report, "table", Options(width=80, chart=True)).splitlines()
-    assert sum(1 for line in lines if line.startswith("─")) == 1          # one table, not a block per place
+    assert sum(1 for line in lines if line.startswith("─")) == 1  # one table, not a block per place
     ranked = [line for line in lines if line[:1] in "12"]
     assert len(ranked) == 2 and all("█" * 8 in line for line in ranked)  # each bar on its place's row
     assert max(len(line) for line in lines) <= 80
@@ -481,6 +556,7 @@ def test_rank_chart_draws_its_bars_in_the_table_at_80_columns(project, lang):
 
 def test_a_never_split_word_is_drawn_whole_only_as_a_word_not_inside_a_longer_one():
     from cityai_cli.render.table_format import _intact, _Shown
+
     shown = _Shown(Table("t", "t", [Column("id", "id", atomic=True)], [{"id": "ab-1"}, {"id": "ab-12"}]))
     assert _intact("id\nab-1\nab-12\n", shown, 80)
     # "ab-1" folded as "ab-" / "1" is split, though "ab-12" on another line contains it
@@ -490,8 +566,12 @@ def test_a_never_split_word_is_drawn_whole_only_as_a_word_not_inside_a_longer_on
 def test_a_stacked_header_wider_than_half_the_terminal_folds_and_leaves_the_value_its_room():
     """compare's headers are place names: a 76-letter one left each value one column."""
     name = "Delta-Supercalifragilisticexpialidocious-Metropolitan-Area-of-Extreme-Length"
-    table = Table("t", "T", [Column("metric", "metric"), Column("d", name, atomic=True)],
-                  [{"metric": "AI enterprises", "d": "1,200 2025-04-01*"}])
+    table = Table(
+        "t",
+        "T",
+        [Column("metric", "metric"), Column("d", name, atomic=True)],
+        [{"metric": "AI enterprises", "d": "1,200 2025-04-01*"}],
+    )
     lines = render(report(table), "table", Options(width=50)).splitlines()
     assert max(len(line) for line in lines) <= 50
     assert any(line.startswith("Delta-") and line.rstrip().endswith("1,200 2025-04-01*") for line in lines)
@@ -500,8 +580,9 @@ def test_a_stacked_header_wider_than_half_the_terminal_folds_and_leaves_the_valu
 
 def test_markdown_never_turns_data_into_a_link_or_an_image():
     rows = [{"name": "[y](http://e.vil) ![p](http://e.vil/p.png)", "value": None, "note": "[[引文]] [startup]"}]
-    text = render(report(Table("t", "T", COLUMNS, rows), Table("u", "U", COLUMNS, [], empty="[z](http://e.vil)")),
-                  "markdown")
+    text = render(
+        report(Table("t", "T", COLUMNS, rows), Table("u", "U", COLUMNS, [], empty="[z](http://e.vil)")), "markdown"
+    )
     assert "](" not in text
     assert "| [y]\\(http://e.vil) ![p]\\(http://e.vil/p.png) | — | [[引文]] [startup] |" in text
     assert "_[z]\\(http://e.vil)_" in text
@@ -518,21 +599,26 @@ def test_one_source_id_holding_a_comma_is_one_marker_pointing_to_that_id():
 
 def test_a_run_of_signs_folds_between_them_and_a_word_led_by_a_few_signs_stays_whole():
     from cityai_cli.render.table_format import _TOKEN
+
     assert _TOKEN.findall("--(c)2024-abc 🚀🚀") == ["--(c)2024-abc", " ", "🚀", "🚀"]
-    assert _TOKEN.findall("-" * 40 + "a") == ["-"] * 8 + ["-" * 32 + "a"]   # at most 32 signs lead a word
+    assert _TOKEN.findall("-" * 40 + "a") == ["-"] * 8 + ["-" * 32 + "a"]  # at most 32 signs lead a word
 
 
 def hostile_report():
     from cityai_cli.core.report import Column, Report, Table
+
     columns = [Column("name", "名称"), Column("=cmd|' /C calc'!A0", "+header")]
-    rows = [{"name": "\x1b]0;t\x07\x9b\u202e\x7f\x00", "=cmd|' /C calc'!A0": "<img onerror=x> & |\nz"},
-            {"name": "\r=1+1", "=cmd|' /C calc'!A0": "@SUM(A1)"}]
+    rows = [
+        {"name": "\x1b]0;t\x07\x9b\u202e\x7f\x00", "=cmd|' /C calc'!A0": "<img onerror=x> & |\nz"},
+        {"name": "\r=1+1", "=cmd|' /C calc'!A0": "@SUM(A1)"},
+    ]
     return Report([Table("t", "T\x1b", columns, rows)])
 
 
 @pytest.mark.parametrize("fmt", ["table", "csv", "json", "markdown"])
 def test_renderers_escape_controls_even_if_the_loader_let_them_through(fmt):
     from cityai_cli.render import render
+
     out = render(hostile_report(), fmt)
     assert not RAW.search(out.replace("\r\n", "\n"))
 
@@ -541,6 +627,7 @@ def test_json_escapes_c1_and_bidi_and_round_trips():
     import json
 
     from cityai_cli.render import render
+
     out = render(hostile_report(), "json")
     assert "\\u009b" in out and "\\u202e" in out and "\\u007f" in out
     assert json.loads(out)[0]["name"] == "\x1b]0;t\x07\x9b\u202e\x7f\x00"
@@ -548,6 +635,7 @@ def test_json_escapes_c1_and_bidi_and_round_trips():
 
 def test_markdown_escapes_html():
     from cityai_cli.render import render
+
     out = render(hostile_report(), "markdown")
     assert "&lt;img onerror=x&gt; &amp; \\|<br>z" in out
     assert "<img" not in out
@@ -556,7 +644,7 @@ def test_markdown_escapes_html():
 M = str(MINI)
 
 
-INJECT = r'''schema_version = 2
+INJECT = r"""schema_version = 2
 
 [metrics.ai_enterprises]
 zh = "人工智能企业数"
@@ -595,7 +683,7 @@ level = "district"
 province = "\t省"
 city = "=HYPERLINK(\"http://e.vil\",\"x\")"
 regions = ["=1+1", "正常"]
-'''
+"""
 
 
 NAME = '=HYPERLINK("http://e.vil","x")'
@@ -603,7 +691,7 @@ NAME = '=HYPERLINK("http://e.vil","x")'
 
 # Control, bidi and zero-width characters are refused by the loader (tests/test_reading.py);
 # markup and HTML must reach every output literally.
-MARKUP = r'''schema_version = 2
+MARKUP = r"""schema_version = 2
 
 [metrics.ai_enterprises]
 zh = "人工智能企业数"
@@ -636,7 +724,7 @@ citations = [{ source = "s", quote = "<img src=x onerror=alert(1)> 2800家" }]
 [[places."甲".policies]]
 title = "<img src=x onerror=alert(1)>"
 citations = [{ source = "s", quote = "[bold]q[/bold]" }]
-'''
+"""
 
 
 LITERAL = {
@@ -652,14 +740,15 @@ def _run_on_terminal(*args, env):
     master, slave = pty.openpty()
     full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "CITYAI_DATA", "COLUMNS")}
     full_env.update(env)
-    process = subprocess.Popen([sys.executable, "-m", "cityai_cli", *args], stdout=slave,
-                               stderr=subprocess.PIPE, env=full_env)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cityai_cli", *args], stdout=slave, stderr=subprocess.PIPE, env=full_env
+    )
     os.close(slave)
     chunks = []
     while True:
         try:
             data = os.read(master, 65536)
-        except OSError:   # EIO: the child closed the terminal
+        except OSError:  # EIO: the child closed the terminal
             break
         if not data:
             break
@@ -675,7 +764,9 @@ def test_json_keeps_the_text_as_written(cli, here):
     write_base(here, "inject.toml", INJECT)
     records = json.loads(cli("list", "-f", "json", "--data", "inject.toml").stdout)
     assert [(r["place"], r["province"], r["city"], r["regions"]) for r in records] == [
-        (NAME, "+测省", None, ["-测区"]), ("乙", "\t省", NAME, ["=1+1", "正常"])]
+        (NAME, "+测省", None, ["-测区"]),
+        ("乙", "\t省", NAME, ["=1+1", "正常"]),
+    ]
 
 
 @pytest.mark.parametrize("command", [["show", "甲"], ["sources"], ["list"], ["policies"]])
@@ -711,14 +802,14 @@ def test_terminal_injection_markdown(cli, here):
 def test_colour_on_a_terminal_and_no_color():
     term = {"TERM": "xterm-256color"}
     code, coloured, _ = _run_on_terminal("list", "--data", M, env=term)
-    assert code == 0 and b"\x1b[" in coloured           # the test can fail: colour is really used
-    for quiet in ({"NO_COLOR": "1"}, {"TERM": "dumb"}):   # no-color.org; a terminal that says it is dumb
+    assert code == 0 and b"\x1b[" in coloured  # the test can fail: colour is really used
+    for quiet in ({"NO_COLOR": "1"}, {"TERM": "dumb"}):  # no-color.org; a terminal that says it is dumb
         code, plain, stderr = _run_on_terminal("list", "--data", M, env={**term, **quiet})
         assert (code, stderr) == (0, b"")
         assert b"\x1b" not in plain
         assert "甲".encode() in plain
     code, empty, _ = _run_on_terminal("list", "--data", M, env={**term, "NO_COLOR": ""})
-    assert code == 0 and b"\x1b[" in empty            # no-color.org: an empty NO_COLOR is ignored
+    assert code == 0 and b"\x1b[" in empty  # no-color.org: an empty NO_COLOR is ignored
 
 
 def test_no_color_when_piped():
@@ -728,13 +819,26 @@ def test_no_color_when_piped():
 
 @pytest.mark.bundled
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("args", [
-    ["list"], ["show", "深圳"], ["compare", "深圳", "上海"], ["rank", "--by", "产业规模", "--chart"],
-    ["subsidies", "--spend", "300万"], ["funds"], ["targets"], ["conflicts", "--all"], ["policies"], ["sources"],
-    ["metrics"], ["types"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list"],
+        ["show", "深圳"],
+        ["compare", "深圳", "上海"],
+        ["rank", "--by", "产业规模", "--chart"],
+        ["subsidies", "--spend", "300万"],
+        ["funds"],
+        ["targets"],
+        ["conflicts", "--all"],
+        ["policies"],
+        ["sources"],
+        ["metrics"],
+        ["types"],
+    ],
+)
 def test_forty_columns(args, lang):
     from rich.cells import cell_len
+
     result = run_process(*args, "-f", "table", "--lang", lang, env={"COLUMNS": "40"})
     assert (result.returncode, result.stderr) == (0, b"")
     lines = result.stdout.decode("utf-8").splitlines()
@@ -745,8 +849,9 @@ def test_forty_columns(args, lang):
 
 def test_svg_and_html_save_what_the_table_shows(cli, tmp_path):
     svg, page = tmp_path / "r.svg", tmp_path / "r.html"
-    result = cli("rank", "--by", "产业规模", "--data", M, "-f", "csv", "--svg", str(svg), "--html", str(page),
-                 "--width", "90")
+    result = cli(
+        "rank", "--by", "产业规模", "--data", M, "-f", "csv", "--svg", str(svg), "--html", str(page), "--width", "90"
+    )
     assert result.code == 0
     tree = ET.parse(svg)
     text = "".join(tree.getroot().itertext()).replace("\xa0", " ")
@@ -764,11 +869,15 @@ def test_chart_is_saved_too(cli, tmp_path):
 
 def test_an_unwritable_picture_is_a_data_error(cli, tmp_path):
     result = cli("rank", "--by", "产业规模", "--data", M, "-f", "csv", "--svg", str(tmp_path / "no" / "r.svg"))
-    assert (result.code, result.stderr) == (1, f"Error: {tmp_path / 'no' / 'r.svg'}: cannot write: No such file or directory\n")
+    assert (result.code, result.stderr) == (
+        1,
+        f"Error: {tmp_path / 'no' / 'r.svg'}: cannot write: No such file or directory\n",
+    )
 
 
 def test_svg_onto_a_fifo_is_refused_without_blocking(cli, tmp_path):
     import os
+
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     result = cli("rank", "--by", "产业规模", "--data", M, "-f", "csv", "--svg", str(fifo))
@@ -789,19 +898,24 @@ def test_a_picture_never_replaces_an_existing_file_without_force(cli, tmp_path, 
     picture.write_text("keep", encoding="utf-8")
     result = cli("rank", "--by", "产业规模", "--data", M, "-f", "csv", option, str(picture))
     assert (result.code, result.stdout, result.stderr) == (
-        1, "", f"Error: {picture}: already exists; add --force to overwrite it\n")
+        1,
+        "",
+        f"Error: {picture}: already exists; add --force to overwrite it\n",
+    )
     assert picture.read_text(encoding="utf-8") == "keep"
 
 
 def test_nothing_is_written_before_every_option_is_checked(cli, tmp_path):
     svg, page = tmp_path / "r.svg", tmp_path / "r.html"
-    result = cli("rank", "--by", "产业规模", "--data", M, "-f", "table", "--bom", "--svg", str(svg), "--html", str(page))
+    result = cli(
+        "rank", "--by", "产业规模", "--data", M, "-f", "table", "--bom", "--svg", str(svg), "--html", str(page)
+    )
     assert (result.code, result.stderr) == (2, "Error: --bom marks CSV output for spreadsheets; add --format csv\n")
     existing = tmp_path / "old.svg"
     existing.write_text("keep", encoding="utf-8")
     result = cli("rank", "--by", "产业规模", "--data", M, "-f", "csv", "--svg", str(svg), "--html", str(existing))
     assert result.code == 1 and "already exists" in result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.svg"]     # not the new r.svg either
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.svg"]  # not the new r.svg either
 
 
 def test_a_picture_never_replaces_a_knowledge_base_file_of_the_run(cli, tmp_path):
@@ -810,7 +924,9 @@ def test_a_picture_never_replaces_a_knowledge_base_file_of_the_run(cli, tmp_path
     before = layer.read_bytes()
     result = cli("--with", str(layer), "--data", M, "list", "-f", "csv", "--svg", str(layer), "--force")
     assert (result.code, result.stderr) == (
-        1, f"Error: {layer}: is a knowledge-base file of this run; save the picture elsewhere\n")
+        1,
+        f"Error: {layer}: is a knowledge-base file of this run; save the picture elsewhere\n",
+    )
     assert layer.read_bytes() == before
     result = cli("rank", "--by", "产业规模", "--data", M, "--svg", str(tmp_path / "a"), "--html", str(tmp_path / "a"))
     assert (result.code, result.stderr) == (2, "Error: --svg and --html name the same file; give each its own\n")

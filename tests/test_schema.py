@@ -1,12 +1,14 @@
 """core/base/schema.py: what the schema refuses as a whole base, and the checked-in JSON Schema."""
+
 import json
 
 import pytest
 
 from conftest import PROJECT_DATA, ROOT, assert_clean_failure
 
-NO_METRIC = ("metrics: a knowledge base declares at least one metric "
-             "([metrics.KEY] with zh, en, dimension, unit and scopes)")
+NO_METRIC = (
+    "metrics: a knowledge base declares at least one metric ([metrics.KEY] with zh, en, dimension, unit and scopes)"
+)
 
 
 @pytest.mark.parametrize("text", ["# nothing here\n", "schema_version = 2\n"])
@@ -19,11 +21,14 @@ def test_a_base_without_metrics_is_refused(cli, here, text):
 
 def test_a_schema_1_base_is_refused(cli, here):
     (here / "old.toml").write_text("schema_version = 1\n", encoding="utf-8")
-    assert_clean_failure(cli("list", "--data", "old.toml"), 1,
-                         "Error: old.toml:1: schema_version: Input should be 2 (got 1)\n")
+    assert_clean_failure(
+        cli("list", "--data", "old.toml"), 1, "Error: old.toml:1: schema_version: Input should be 2 (got 1)\n"
+    )
 
 
 @pytest.mark.bundled
 def test_checked_in_schema_is_the_generated_one(cli):
-    assert json.loads(cli("schema").stdout) == json.loads((ROOT / "data" / "cities.schema.json").read_text(encoding="utf-8"))
+    assert json.loads(cli("schema").stdout) == json.loads(
+        (ROOT / "data" / "cities.schema.json").read_text(encoding="utf-8")
+    )
     assert PROJECT_DATA.read_text(encoding="utf-8").startswith("#:schema ./cities.schema.json\n")

@@ -1,4 +1,5 @@
 """slots.Record: a declaration gives slots, defaults and an __init__ (a loop, then a written one)."""
+
 from __future__ import annotations
 
 from typing import Optional

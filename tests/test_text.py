@@ -1,4 +1,5 @@
 """text.py: which characters a base may hold and how output escapes them (issue 24, item 3)."""
+
 import json
 import signal
 import unicodedata
@@ -19,8 +20,26 @@ from cityai_cli.core.text import (
 from conftest import HANG_TIMEOUT, MINI, RAW
 
 # Every character the issue names, and one of each range of Unicode's Default_Ignorable_Code_Point.
-LOOK_ALIKES = ["\ufe00", "\ufe0f", "\U000e0100", "\U000e01ef", "\u3164", "\u115f", "\u1160", "\uffa0", "\u034f",
-               "\u17b4", "\u17b5", "\u180b", "\u180f", "\u2065", "\ufff0", "\U0001bca0", "\U0001d173", "\U000e0fff"]
+LOOK_ALIKES = [
+    "\ufe00",
+    "\ufe0f",
+    "\U000e0100",
+    "\U000e01ef",
+    "\u3164",
+    "\u115f",
+    "\u1160",
+    "\uffa0",
+    "\u034f",
+    "\u17b4",
+    "\u17b5",
+    "\u180b",
+    "\u180f",
+    "\u2065",
+    "\ufff0",
+    "\U0001bca0",
+    "\U0001d173",
+    "\U000e0fff",
+]
 
 
 @pytest.mark.parametrize("char", LOOK_ALIKES)
@@ -49,11 +68,33 @@ def test_the_table_is_sorted_and_disjoint():
 def test_every_format_character_python_knows_in_the_ranges_is_in_the_table():
     # Python's unicodedata has no Default_Ignorable property; Cf characters outside the table are
     # the visible ones the property leaves out (U+0600 ARABIC NUMBER SIGN, U+06DD …)
-    visible_format = {0x0600, 0x0601, 0x0602, 0x0603, 0x0604, 0x0605, 0x06DD, 0x070F, 0x0890, 0x0891, 0x08E2,
-                      0x110BD, 0x110CD, 0xFFF9, 0xFFFA, 0xFFFB}
-    missing = [hex(code) for code in range(0x110000) if unicodedata.category(chr(code)) == "Cf"
-               and code not in visible_format and not is_default_ignorable(chr(code))
-               and not 0x13430 <= code <= 0x1345F and not 0x1BCA0 <= code <= 0x1BCA3]
+    visible_format = {
+        0x0600,
+        0x0601,
+        0x0602,
+        0x0603,
+        0x0604,
+        0x0605,
+        0x06DD,
+        0x070F,
+        0x0890,
+        0x0891,
+        0x08E2,
+        0x110BD,
+        0x110CD,
+        0xFFF9,
+        0xFFFA,
+        0xFFFB,
+    }
+    missing = [
+        hex(code)
+        for code in range(0x110000)
+        if unicodedata.category(chr(code)) == "Cf"
+        and code not in visible_format
+        and not is_default_ignorable(chr(code))
+        and not 0x13430 <= code <= 0x1345F
+        and not 0x1BCA0 <= code <= 0x1BCA3
+    ]
     assert missing == []
 
 
@@ -63,6 +104,7 @@ def test_every_renderer_escapes_look_alikes(fmt):
 
     from cityai_cli.core.report import Column, Report, Table
     from cityai_cli.render import render
+
     text = "深\ufe00圳\U000e0100 \u3164\u034f"
     out = render(Report([Table("t", "title", [Column("name", "name")], [{"name": text}])]), fmt)
     assert not any(char in out for char in "\ufe00\U000e0100\u3164\u034f")
@@ -73,9 +115,41 @@ def test_every_renderer_escapes_look_alikes(fmt):
 MINI_TEXT = MINI.read_text(encoding="utf-8")
 
 
-HOSTILE_PIECES = ["\x1b[31m", "\x1b]0;title\x07", "\x00", "\x7f", "\x85", "\x9b2J", "\u202e", "\u2066", "\u200b",
-                  "\ufeff", "\r", "\n", "\t", "=", "+", "-", "@", "=cmd|' /C calc'!A0", "<img onerror=x>", "&amp;",
-                  "|", "[", "[" + " " * 3000, "[[", "]", '"', "'", "\\", '"""', "甲", "深圳市", "2800", "一亿五千万"]
+HOSTILE_PIECES = [
+    "\x1b[31m",
+    "\x1b]0;title\x07",
+    "\x00",
+    "\x7f",
+    "\x85",
+    "\x9b2J",
+    "\u202e",
+    "\u2066",
+    "\u200b",
+    "\ufeff",
+    "\r",
+    "\n",
+    "\t",
+    "=",
+    "+",
+    "-",
+    "@",
+    "=cmd|' /C calc'!A0",
+    "<img onerror=x>",
+    "&amp;",
+    "|",
+    "[",
+    "[" + " " * 3000,
+    "[[",
+    "]",
+    '"',
+    "'",
+    "\\",
+    '"""',
+    "甲",
+    "深圳市",
+    "2800",
+    "一亿五千万",
+]
 
 
 hostile_text = st.lists(st.one_of(st.sampled_from(HOSTILE_PIECES), st.text(max_size=5)), max_size=6).map("".join)
@@ -91,12 +165,12 @@ def hostile_base(field, text):
     value = toml_string(text)
     if field == "place":
         return MINI_TEXT.replace('[places."甲"]', f"[places.{value}]").replace('[[places."甲".', f"[[places.{value}.")
-    if field == "note":   # schema 2: a quote sits inside an inline `citations` table; the note is the fact's
+    if field == "note":  # schema 2: a quote sits inside an inline `citations` table; the note is the fact's
         anchor = 'value = "超2800家"\n'
         return MINI_TEXT.replace(anchor, f"{anchor}note = {value}\n", 1)
     if field == "title":
         return MINI_TEXT.replace('title = "三城数据"', f"title = {value}")
-    if field == "scope_key":   # a fact's scope is a declared key: the message refusing it quotes the text
+    if field == "scope_key":  # a fact's scope is a declared key: the message refusing it quotes the text
         return MINI_TEXT.replace('scope = "ai_related"', f"scope = {value}")
     # schema 2: the scope's free text is its name in the metric's scope vocabulary
     return MINI_TEXT.replace('zh = "人工智能相关企业"', f"zh = {value}")
@@ -108,6 +182,7 @@ class Hang(Exception):
 
 def test_messages_escape_what_they_quote():
     from cityai_cli.core.errors import Problem, UsageError
+
     problem = Problem("a\x1bb.toml", "bad \x9b value\nforged", 3, None, "places.\u202e甲")
     assert str(problem) == "a\\x1bb.toml:3: places.\\u202e甲: bad \\x9b value\\x0aforged"
     assert str(UsageError("unknown \x1b[2J", ["\u2066x"])) == "unknown \\x1b[2J (did you mean: \\u2066x?)"
@@ -118,6 +193,7 @@ def test_hostile_base_puts_the_text_where_it_says(field):
     """Each field's anchor is still in the fixture and the substitution is valid TOML, so the
     property below tests hostile text in that field, not a parse error or an unchanged base."""
     from cityai_cli.core.base.reading import tomllib
+
     base = hostile_base(field, "HOSTILE")
     assert base != MINI_TEXT and "HOSTILE" in base
     tomllib.loads(base)
@@ -129,6 +205,7 @@ def test_hostile_text_never_hangs_crashes_or_reaches_the_output_raw(tmp_path_fac
     from typer.testing import CliRunner
 
     from cityai_cli.cli import app
+
     try:
         runner = CliRunner(mix_stderr=False)
     except TypeError:
@@ -139,39 +216,49 @@ def test_hostile_text_never_hangs_crashes_or_reaches_the_output_raw(tmp_path_fac
 
     def alarm(signum, frame):
         raise Hang(f"{field}={text!r} did not finish in {HANG_TIMEOUT} s")
+
     previous = signal.signal(signal.SIGALRM, alarm) if hasattr(signal, "SIGALRM") else None
     if previous is not None:
         signal.alarm(HANG_TIMEOUT)
     try:
-        for args in (["validate", str(path)], *[[command, *extra, "-f", fmt, "--data", str(path)]
-                     for command, extra in (("list", []), ("show", ["乙", "--sources"]), ("sources", []))
-                     for fmt in ("table", "csv", "json", "markdown")]):
+        for args in (
+            ["validate", str(path)],
+            *[
+                [command, *extra, "-f", fmt, "--data", str(path)]
+                for command, extra in (("list", []), ("show", ["乙", "--sources"]), ("sources", []))
+                for fmt in ("table", "csv", "json", "markdown")
+            ],
+        ):
             result = runner.invoke(app, args, catch_exceptions=True, env={"COLUMNS": "120"})
             assert result.exception is None or isinstance(result.exception, SystemExit), (args, result.exception)
             assert result.exit_code in (0, 1, 2), args
             for stream in (result.stdout, result.stderr):
                 assert "Traceback" not in stream
                 found = RAW.search(stream.replace("\r\n", "\n"))
-                assert not found, (args, stream[max(0, found.start() - 40):found.end() + 40])
+                assert not found, (args, stream[max(0, found.start() - 40) : found.end() + 40])
     finally:
         if previous is not None:
             signal.alarm(0)
             signal.signal(signal.SIGALRM, previous)
 
 
-@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\u200e", "\u200f", "\u061c", "\u00ad", "\u180e", "\u2061",
-                                  "\u206a", "\ufff9", "\U000e0041"])
+@pytest.mark.parametrize(
+    "char",
+    ["\u2028", "\u2029", "\u200e", "\u200f", "\u061c", "\u00ad", "\u180e", "\u2061", "\u206a", "\ufff9", "\U000e0041"],
+)
 def test_invisible_and_line_breaking_characters_are_escaped_and_refused(char):
     from cityai_cli.core.base.reading import tomllib
     from cityai_cli.core.text import CONTROL_IN_VALUE, printable, toml_string
+
     assert char not in printable(f"a{char}b") and printable(f"a{char}b").startswith("a\\")
     written = toml_string(f"a{char}b")
     assert char not in written and tomllib.loads(f"k = {written}")["k"] == f"a{char}b"
-    assert CONTROL_IN_VALUE.search(f"a{char}b")   # the loader refuses it in any string of a base
+    assert CONTROL_IN_VALUE.search(f"a{char}b")  # the loader refuses it in any string of a base
 
 
 def test_a_message_quoting_something_huge_keeps_its_start_and_end():
     from cityai_cli.core.errors import MESSAGE_LIMIT, Problem, UsageError
+
     quote = "甲" * 1_000_000
     text = str(Problem("kb.toml", f"quote not found in mini.txt: {quote!r}", 3, None, "places.甲"))
     whole = f"kb.toml:3: places.甲: quote not found in mini.txt: {quote!r}"

@@ -1,4 +1,5 @@
 """The view layer: both languages, machine keys that never change, figures never split."""
+
 import re
 
 import pytest
@@ -31,13 +32,25 @@ def test_every_word_exists_in_both_languages():
     assert set(WORDS["zh"]) == set(WORDS["en"])
 
 
-@pytest.mark.parametrize("text, zh, en", [
-    ("超2800家", "超2800家", "over 2,800"), ("3600亿元", "3600亿元", "CNY 360 bn"), ("约35%", "约35%", "about 35%"),
-    ("最高100万元", "最高100万元", "up to CNY 1 m"), ("1.7万亿元", "1.7万亿元", "CNY 1.7 tn"),
-    ("不少于10项", "不少于10项", "at least 10"), ("80EFLOPS", "80EFLOPS", "80 EFLOPS"), ("第一", "第1", "No. 1"),
-    ("3-5个", "3-5个", "3 to 5"), ("近200个", "近200个", "nearly 200"), ("20%以上", "20%以上", "20% or more"),
-    ("不到一半", "不到一半", "under 50%"), ("约200个", "约200个", "about 200"), ("将近3000亿元", "近3000亿元", "nearly CNY 300 bn"),
-])
+@pytest.mark.parametrize(
+    "text, zh, en",
+    [
+        ("超2800家", "超2800家", "over 2,800"),
+        ("3600亿元", "3600亿元", "CNY 360 bn"),
+        ("约35%", "约35%", "about 35%"),
+        ("最高100万元", "最高100万元", "up to CNY 1 m"),
+        ("1.7万亿元", "1.7万亿元", "CNY 1.7 tn"),
+        ("不少于10项", "不少于10项", "at least 10"),
+        ("80EFLOPS", "80EFLOPS", "80 EFLOPS"),
+        ("第一", "第1", "No. 1"),
+        ("3-5个", "3-5个", "3 to 5"),
+        ("近200个", "近200个", "nearly 200"),
+        ("20%以上", "20%以上", "20% or more"),
+        ("不到一半", "不到一半", "under 50%"),
+        ("约200个", "约200个", "about 200"),
+        ("将近3000亿元", "近3000亿元", "nearly CNY 300 bn"),
+    ],
+)
 def test_figures_read_as_each_language_expects(text, zh, en):
     quantity = parse_figure(text)
     assert (figure(quantity, "zh"), figure(quantity, "en")) == (zh, en)
@@ -56,14 +69,29 @@ def test_figures_that_share_a_number_read_apart_in_any_order():
 
 def test_a_date_shows_its_basis():
     assert (date("2024", "stated"), date("2025-03", "published"), date("2024", "inferred"), date(None, None)) == (
-        "2024", "2025-03*", "2024~", "—")
+        "2024",
+        "2025-03*",
+        "2024~",
+        "—",
+    )
 
 
 def results(base):
-    return [rank(base, "ai_enterprises", level=None), rank(base, "industry_scale"), compare(base, ["甲", "乙", "丁"]),
-            list_targets(base), list_conflicts(base), list_programmes(base, spend=parse_figure("300万元").value),
-            list_programmes(base, funds=True), list_places(base), show_place(base, "甲"),
-            list_policies(base), list_sources(base), list_metrics(base), list_types(base)]
+    return [
+        rank(base, "ai_enterprises", level=None),
+        rank(base, "industry_scale"),
+        compare(base, ["甲", "乙", "丁"]),
+        list_targets(base),
+        list_conflicts(base),
+        list_programmes(base, spend=parse_figure("300万元").value),
+        list_programmes(base, funds=True),
+        list_places(base),
+        show_place(base, "甲"),
+        list_policies(base),
+        list_sources(base),
+        list_metrics(base),
+        list_types(base),
+    ]
 
 
 @pytest.mark.parametrize("index", range(13))
@@ -78,8 +106,11 @@ def test_machine_keys_do_not_change_with_the_language(mini, index):
 
 
 def test_english_compare_and_rank_tables_have_no_chinese(mini):
-    for result in (compare(mini.base, ["甲", "乙", "丁"]), rank(mini.base, "industry_scale"),
-                   rank(mini.base, "ai_enterprises", level=None)):
+    for result in (
+        compare(mini.base, ["甲", "乙", "丁"]),
+        rank(mini.base, "industry_scale"),
+        rank(mini.base, "ai_enterprises", level=None),
+    ):
         text = render(view(mini.base, result, "en"), "table", Options(width=120))
         assert CJK.findall(text) == []
 
@@ -107,6 +138,7 @@ def test_as_of_is_in_the_title(mini):
 def test_compare_csv_is_one_rectangular_table(mini):
     import csv
     import io
+
     rows = list(csv.reader(io.StringIO(render(view(mini.base, compare(mini.base, ["甲", "乙"]), "en"), "csv"))))
     assert len({len(row) for row in rows}) == 1
     assert rows[0][:3] == ["metric", "kind", "metric_label"] and "table" not in rows[0]
@@ -115,6 +147,7 @@ def test_compare_csv_is_one_rectangular_table(mini):
 
 def test_flags_are_codes_in_json_and_words_in_the_table(mini):
     import json
+
     report = view(mini.base, compare(mini.base, ["甲", "丁"], ["industry_scale"]), "en")
     data = json.loads(render(report, "json"))
     assert data[0]["flags"] == [{"code": "different_scope", "places": {"甲": "ai_industry", "丁": "ai_core_industry"}}]
@@ -127,6 +160,7 @@ def _figures_whole(text: str, report, paths: str = "") -> list:
     (part of `paths`, with a slash) is not a figure: a long checkout path may fold, as it must at
     40 columns."""
     from cityai_cli.render.table_format import _TOKEN
+
     lines = text.splitlines()
     broken = []
     for table in report.tables:
@@ -168,6 +202,7 @@ def test_a_coloured_table_keeps_its_width_on_any_terminal(mini, monkeypatch, ter
 @pytest.mark.parametrize("n, en", [(0, "0 funds"), (1, "1 fund"), (2, "2 funds")])
 def test_english_counts_agree_with_their_noun(n, en):
     from cityai_cli.view.words import word
+
     assert word("en", "t.funds", n=n) == en
     assert word("zh", "t.funds", n=n) == f"{n}个基金"
 
@@ -219,8 +254,13 @@ def test_an_english_number_that_does_not_end_reads_to_two_decimals():
     assert number_en(Decimal("0.12345678"), "number", "") == "0.12345678"
 
 
-@pytest.mark.parametrize(("lang", "hint"), [("zh", " (该指标数据见于: 市 --level city, 区 --level district)"),
-                                            ("en", " (figures exist for: --level city, --level district)")])
+@pytest.mark.parametrize(
+    ("lang", "hint"),
+    [
+        ("zh", " (该指标数据见于: 市 --level city, 区 --level district)"),
+        ("en", " (figures exist for: --level city, --level district)"),
+    ],
+)
 def test_an_empty_rank_names_the_levels_with_the_figure_in_the_language(mini, lang, hint):
     title = view(mini.base, rank(mini.base, "ai_enterprises", level="province"), lang).tables[0].title
     assert title.endswith(hint)
@@ -232,25 +272,37 @@ def test_the_level_option_accepts_every_level_a_hint_can_name():
 
     from cityai_cli.cli.shell import Level
     from cityai_cli.core.base.schema import Level as PlaceLevel
+
     assert set(typing.get_args(PlaceLevel)) <= {level.value for level in Level}
 
 
-@pytest.mark.parametrize(("bound", "zh", "en"), [
-    ("upper", "最高150万元", "up to 150万元"), ("approx", "约150万元", "about 150万元"), ("lower", "超150万元", "over 150万元"),
-    ("at_least", "不低于150万元", "at least 150万元"), ("range", "不低于150万元", "at least 150万元"),
-    ("exact", "150万元", "150万元"), (None, "150万元", "150万元"),
-])
+@pytest.mark.parametrize(
+    ("bound", "zh", "en"),
+    [
+        ("upper", "最高150万元", "up to 150万元"),
+        ("approx", "约150万元", "about 150万元"),
+        ("lower", "超150万元", "over 150万元"),
+        ("at_least", "不低于150万元", "at least 150万元"),
+        ("range", "不低于150万元", "at least 150万元"),
+        ("exact", "150万元", "150万元"),
+        (None, "150万元", "150万元"),
+    ],
+)
 def test_a_computed_amount_reads_with_its_bound(bound, zh, en):
     # a range's low end (the rate used of 10-30%) is at least it
     from cityai_cli.view.names import qualified
+
     assert (qualified("150万元", bound, "zh"), qualified("150万元", bound, "en")) == (zh, en)
 
 
 @pytest.mark.parametrize("width", range(40, 62))
-@pytest.mark.parametrize(("types", "top", "expected"), [
-    (["算力券"], None, "1 subsidy programme · compute voucher · spend CNY 1.5 m"),
-    ([], 1, "3 subsidy programmes · spend CNY 1.5 m · top 1"),
-])
+@pytest.mark.parametrize(
+    ("types", "top", "expected"),
+    [
+        (["算力券"], None, "1 subsidy programme · compute voucher · spend CNY 1.5 m"),
+        ([], 1, "3 subsidy programmes · spend CNY 1.5 m · top 1"),
+    ],
+)
 def test_a_title_folds_between_words_and_keeps_its_figures_whole(mini, width, types, top, expected):
     from decimal import Decimal
 
@@ -258,7 +310,7 @@ def test_a_title_folds_between_words_and_keeps_its_figures_whole(mini, width, ty
 
     report = view(mini.base, list_programmes(mini.base, types, spend=Decimal(1_500_000), top=top), "en")
     lines = render(report, "table", Options(width=width)).replace(GLUE, " ").splitlines()
-    title = lines[:next(i for i, line in enumerate(lines) if not line.strip() or line.startswith("─"))]
+    title = lines[: next(i for i, line in enumerate(lines) if not line.strip() or line.startswith("─"))]
     assert " ".join(line.strip() for line in title) == expected
     assert any("CNY 1.5 m" in line for line in title)
     assert max(len(line.rstrip()) for line in title) <= width
@@ -308,72 +360,120 @@ def test_rank_all_lists_places_without_the_figure_as_rows(cli):
 
 # --- messages of coded errors (view/messages.py) ---------------------------------------------------
 
+
 def _coded(code, **params):
     from cityai_cli.core.errors import UsageError
+
     return UsageError("default", code=code, params=params)
 
 
 def test_an_unknown_names_suggestions_read_in_the_language():
     from cityai_cli.view.messages import usage_message
-    error = _coded("name.unknown", kind="place", text="Chengdx", listing="places",
-                   suggestions=[("常州", "Changzhou"), ("中国", "China")])
+
+    error = _coded(
+        "name.unknown",
+        kind="place",
+        text="Chengdx",
+        listing="places",
+        suggestions=[("常州", "Changzhou"), ("中国", "China")],
+    )
     assert usage_message(error, "en") == (
-        "unknown place 'Chengdx'; see cityai list --level all (did you mean: Changzhou, China?)")
-    assert usage_message(error, "zh") == "unknown place 'Chengdx'; see cityai list --level all (did you mean: 常州, 中国?)"
+        "unknown place 'Chengdx'; see cityai list --level all (did you mean: Changzhou, China?)"
+    )
+    assert (
+        usage_message(error, "zh") == "unknown place 'Chengdx'; see cityai list --level all (did you mean: 常州, 中国?)"
+    )
 
 
 def test_an_ambiguous_name_in_english_shows_what_to_type():
     from cityai_cli.view.messages import usage_message
+
     error = _coded("name.ambiguous", kind="place", text="Taizhou", names=[("台州", "Taizhou"), ("泰州", "Taizhou")])
     assert usage_message(error, "en") == (
-        "place 'Taizhou' is ambiguous: it names 台州 (Taizhou), 泰州 (Taizhou); use the Chinese name")
+        "place 'Taizhou' is ambiguous: it names 台州 (Taizhou), 泰州 (Taizhou); use the Chinese name"
+    )
     assert usage_message(error, "zh") == "place 'Taizhou' is ambiguous: it names 台州, 泰州; use the Chinese name"
 
 
 def test_a_place_without_figures_says_how_to_add_a_document():
     from cityai_cli.view.messages import usage_message
+
     error = _coded("place.no_figures", text="Chengdu", places=[("成都", "Chengdu")])
     assert usage_message(error, "en") == (
         "成都 (Chengdu) has no figures in the knowledge base yet; to add a document about it: cityai sources add FILE"
         " --id ID --title TITLE --publisher NAME --published DATE --data my.toml, then cityai extract FILE"
-        " --format toml and paste its facts into my.toml")
+        " --format toml and paste its facts into my.toml"
+    )
     assert usage_message(error, "zh") == (
         "成都 (Chengdu) 在知识库中尚无数据; 添加一份有关文件: cityai sources add FILE --id ID --title 标题"
-        " --publisher 发布者 --published 日期 --data my.toml, 再用 cityai extract FILE --format toml 把候选数据加入 my.toml")
+        " --publisher 发布者 --published 日期 --data my.toml, 再用 cityai extract FILE --format toml 把候选数据加入 my.toml"
+    )
 
 
-@pytest.mark.parametrize("code, params, message", [
-    ("cite.no_figure", {"place": "丙", "metric": "industry_scale"},
-     "丙 has no industry_scale figure; cityai show 丙 lists its facts"),
-    ("cite.no_programme", {"name": "券", "suggestions": ["算力券"]},
-     "no programme named '券'; cityai subsidies and cityai funds list them (did you mean: 算力券?)"),
-    ("cite.no_programme", {"name": "x", "suggestions": []}, "no programme named 'x'; cityai subsidies and cityai funds list them"),
-    ("extract.no_source_id", {"file": "...txt"}, "cannot derive a source id from '...txt'; give --source ID"),
-    ("source.bad_id", {"field": "source", "id": "A\x1b"},
-     "--source 'A\\x1b': use lower-case letters, digits, - and _ (at most 100), e.g. xinhua-2025-06"),
-    ("source.empty", {"field": "title"}, "--title needs a value"),
-    ("source.not_utf8", {"field": "publisher"}, "--publisher is not valid UTF-8 text"),
-    ("source.control", {"field": "url", "codepoint": 0x202E}, "--url contains the control or invisible character U+202E"),
-    ("source.bad_date", {"reason": "'2025-13' is not a real date"}, "--published: '2025-13' is not a real date"),
-    ("source.bundled", {}, "sources add writes into your own knowledge base: give --data FILE (the bundled one is read-only)"),
-    ("source.exists", {"id": "s", "base": "my.toml"}, "source 's' already exists in my.toml; choose another --id"),
-    ("source.exists", {"id": "s", "base": ""}, "source 's' already exists in the bundled base; choose another --id"),
-    ("source.seed_differs", {"seed": "seeds/s.txt"}, "seeds/s.txt exists with other content; choose another --id"),
-])
+@pytest.mark.parametrize(
+    "code, params, message",
+    [
+        (
+            "cite.no_figure",
+            {"place": "丙", "metric": "industry_scale"},
+            "丙 has no industry_scale figure; cityai show 丙 lists its facts",
+        ),
+        (
+            "cite.no_programme",
+            {"name": "券", "suggestions": ["算力券"]},
+            "no programme named '券'; cityai subsidies and cityai funds list them (did you mean: 算力券?)",
+        ),
+        (
+            "cite.no_programme",
+            {"name": "x", "suggestions": []},
+            "no programme named 'x'; cityai subsidies and cityai funds list them",
+        ),
+        ("extract.no_source_id", {"file": "...txt"}, "cannot derive a source id from '...txt'; give --source ID"),
+        (
+            "source.bad_id",
+            {"field": "source", "id": "A\x1b"},
+            "--source 'A\\x1b': use lower-case letters, digits, - and _ (at most 100), e.g. xinhua-2025-06",
+        ),
+        ("source.empty", {"field": "title"}, "--title needs a value"),
+        ("source.not_utf8", {"field": "publisher"}, "--publisher is not valid UTF-8 text"),
+        (
+            "source.control",
+            {"field": "url", "codepoint": 0x202E},
+            "--url contains the control or invisible character U+202E",
+        ),
+        ("source.bad_date", {"reason": "'2025-13' is not a real date"}, "--published: '2025-13' is not a real date"),
+        (
+            "source.bundled",
+            {},
+            "sources add writes into your own knowledge base: give --data FILE (the bundled one is read-only)",
+        ),
+        ("source.exists", {"id": "s", "base": "my.toml"}, "source 's' already exists in my.toml; choose another --id"),
+        (
+            "source.exists",
+            {"id": "s", "base": ""},
+            "source 's' already exists in the bundled base; choose another --id",
+        ),
+        ("source.seed_differs", {"seed": "seeds/s.txt"}, "seeds/s.txt exists with other content; choose another --id"),
+    ],
+)
 def test_a_core_fact_is_worded_with_what_to_type(code, params, message):
     # the core names no command or flag (tests/test_core_messages.py): the view adds them, alike in zh and en
     from cityai_cli.view.messages import usage_message
+
     assert usage_message(_coded(code, **params), "zh") == usage_message(_coded(code, **params), "en") == message
 
 
 def test_a_coded_problem_is_worded_after_its_file():
     from cityai_cli.core.errors import DataError, Problem
     from cityai_cli.view.messages import problem_lines
-    error = DataError([
-        Problem("out.sqlite3", "already exists", code="export.exists"),
-        Problem("my.toml", "would be 9 bytes", code="source.base_full", params={"size": 9000, "limit": 8000}),
-        Problem("k.toml", "invalid TOML", 3),
-    ])
+
+    error = DataError(
+        [
+            Problem("out.sqlite3", "already exists", code="export.exists"),
+            Problem("my.toml", "would be 9 bytes", code="source.base_full", params={"size": 9000, "limit": 8000}),
+            Problem("k.toml", "invalid TOML", 3),
+        ]
+    )
     assert problem_lines(error, "en") == [
         "out.sqlite3: already exists; add --force to overwrite it",
         "my.toml: would be 9,000 bytes; a knowledge base may be at most 8,000 bytes (start another file and use --with for both)",
@@ -385,6 +485,7 @@ def test_a_coded_problem_is_worded_after_its_file():
 def test_a_message_without_a_code_is_the_cores():
     from cityai_cli.core.errors import UsageError
     from cityai_cli.view.messages import usage_message
+
     assert usage_message(UsageError("bad \x1b", ["x"]), "en") == "bad \\x1b (did you mean: x?)"
 
 
@@ -403,10 +504,17 @@ def _cells(text):
     return [re.sub(r"\s+", " ", line).strip() for line in text.splitlines()]
 
 
-@pytest.mark.parametrize("lang, older, title", [
-    ("zh", "较早(2024), 未排名", "人工智能企业数 · 全部级别 · 1个可比排名(3个月内), 3个未排名, 1个无数据"),
-    ("en", "older (2024), unranked", "AI enterprises · all levels · 1 ranked (within 3 months), 3 unranked, 1 without the figure"),
-])
+@pytest.mark.parametrize(
+    "lang, older, title",
+    [
+        ("zh", "较早(2024), 未排名", "人工智能企业数 · 全部级别 · 1个可比排名(3个月内), 3个未排名, 1个无数据"),
+        (
+            "en",
+            "older (2024), unranked",
+            "AI enterprises · all levels · 1 ranked (within 3 months), 3 unranked, 1 without the figure",
+        ),
+    ],
+)
 def test_older_figures_are_marked_with_their_year_and_the_title_names_the_window(mini, lang, older, title):
     text = render(view(mini.base, rank(mini.base, "ai_enterprises", level=None, window=3), lang), "markdown", Options())
     assert text.splitlines()[0] == "### " + title
@@ -418,8 +526,10 @@ def test_a_tie_the_bounds_cannot_break_is_worded_in_both_languages(mini):
 
     base = dataclasses.replace(mini.base, _by_place={})
     figures = {"超2800家": "2500家", "2600余家": "约2500家"}
-    base.facts = [dataclasses.replace(f, value=parse_figure(figures[f.value.text])) if f.value.text in figures else f
-                  for f in mini.base.facts]
+    base.facts = [
+        dataclasses.replace(f, value=parse_figure(figures[f.value.text])) if f.value.text in figures else f
+        for f in mini.base.facts
+    ]
     zh = render(view(base, rank(base, "ai_enterprises"), "zh"), "markdown", Options())
     assert "| 1 | 甲 | 2500家 | 2024-12-31 | 人工智能企业 | mini | 并列: 区间重叠, 无法分出先后 |" in zh
     en = render(view(base, compare(base, ["甲", "乙"]), "en"), "markdown", Options())
@@ -476,24 +586,50 @@ def test_as_of_is_said_in_the_title(cli):
 
 def test_two_places_without_figures_have_none():
     from cityai_cli.view.messages import usage_message
+
     error = _coded("place.no_figures", text="吉林", places=[("吉林", "Jilin"), ("吉林市", "Jilin City")])
     assert usage_message(error, "en").startswith(
-        "吉林 (Jilin), 吉林市 (Jilin City) have no figures in the knowledge base yet; to add a document")
+        "吉林 (Jilin), 吉林市 (Jilin City) have no figures in the knowledge base yet; to add a document"
+    )
 
 
 def test_english_programme_candidates_read_in_english(mini):
     # extract --lang en printed the terms as written (1亿元/年, 最高30%, 合同额) beside English labels
     from cityai_cli.core.extract.candidates import extract_candidates
 
-    text = "甲市每年发放1亿元算力券，给予核定合同额最高30%的补贴，对初创企业提高资助比例至60%，单家企业每年最高200万元。"
+    text = (
+        "甲市每年发放1亿元算力券，给予核定合同额最高30%的补贴，对初创企业提高资助比例至60%，单家企业每年最高200万元。"
+    )
     result = extract_candidates(mini.base, text, None)
     shown = {}
     for lang in ("zh", "en"):
         table = view(mini.base, result, lang).tables[1]
-        shown[lang] = [{c.key: c.show(row).replace("\xa0", " ") for c in table.columns if c.in_table} for row in table.rows]
-    assert shown["zh"] == [{"place_label": "甲", "type": "算力券", "date": "—", "pool": "1亿元/年", "rate": "最高30%",
-                            "rate_basis": "合同额", "special_rates": "初创企业: 最高60%", "cap": "最高200万元/年",
-                            "known": "是"}]
-    assert shown["en"] == [{"place_label": "Alpha", "type": "compute voucher", "date": "—", "pool": "CNY 100 m a year",
-                            "rate": "up to 30%", "rate_basis": "contract value", "special_rates": "初创企业: up to 60%",
-                            "cap": "up to CNY 2 m a year", "known": "yes"}]
+        shown[lang] = [
+            {c.key: c.show(row).replace("\xa0", " ") for c in table.columns if c.in_table} for row in table.rows
+        ]
+    assert shown["zh"] == [
+        {
+            "place_label": "甲",
+            "type": "算力券",
+            "date": "—",
+            "pool": "1亿元/年",
+            "rate": "最高30%",
+            "rate_basis": "合同额",
+            "special_rates": "初创企业: 最高60%",
+            "cap": "最高200万元/年",
+            "known": "是",
+        }
+    ]
+    assert shown["en"] == [
+        {
+            "place_label": "Alpha",
+            "type": "compute voucher",
+            "date": "—",
+            "pool": "CNY 100 m a year",
+            "rate": "up to 30%",
+            "rate_basis": "contract value",
+            "special_rates": "初创企业: up to 60%",
+            "cap": "up to CNY 2 m a year",
+            "known": "yes",
+        }
+    ]

@@ -1,6 +1,7 @@
 """view/words.py: --lang en is English throughout (issue 20): every command, run on the bundled base, shows no
 Chinese character outside the fields that are Chinese in their sources (quotes, the paragraphs
 around them, policy titles and programme names) and the names a message tells the user to type."""
+
 import re
 
 import pytest
@@ -19,11 +20,20 @@ COMMANDS = {
     "show": [["show", "深圳"], ["show", "东莞"], ["show", "北京经济技术开发区"], ["show", "福田区"]],
     "compare": [["compare", "深圳", "上海", "北京"], ["compare", "杭州", "合肥"]],
     "diff": [["diff", "深圳", "上海"]],
-    "rank": [["rank", "--by", "企业数"], ["rank", "--by", "产业规模"], ["rank", "--by", "算力"],
-             ["rank", "--by", "算力", "--level", "zone"], ["rank", "--by", "增速", "--level", "all"],
-             ["rank", "--by", "企业数", "--chart"]],
-    "subsidies": [["subsidies"], ["subsidies", "--spend", "3m"], ["subsidies", "--type", "算力券"],
-                  ["subsidies", "--spend", "CNY 30 m", "--startup"]],
+    "rank": [
+        ["rank", "--by", "企业数"],
+        ["rank", "--by", "产业规模"],
+        ["rank", "--by", "算力"],
+        ["rank", "--by", "算力", "--level", "zone"],
+        ["rank", "--by", "增速", "--level", "all"],
+        ["rank", "--by", "企业数", "--chart"],
+    ],
+    "subsidies": [
+        ["subsidies"],
+        ["subsidies", "--spend", "3m"],
+        ["subsidies", "--type", "算力券"],
+        ["subsidies", "--spend", "CNY 30 m", "--startup"],
+    ],
     "funds": [["funds"]],
     "targets": [["targets"]],
     "conflicts": [["conflicts"]],
@@ -40,6 +50,7 @@ WITHOUT_LANG = {"schema": [], "validate": [["validate"]], "export": []}
 
 def test_every_command_is_checked():
     from cityai_cli.cli import app
+
     names = {c.name for c in app.registered_commands} | {g.name for g in app.registered_groups}
     assert names == set(COMMANDS) | set(WITHOUT_LANG)
 
@@ -48,6 +59,7 @@ def test_every_command_is_checked():
 def reports(monkeypatch):
     """The reports the commands make, as the view built them (which column each cell is in)."""
     import cityai_cli.view
+
     made = []
     original = cityai_cli.view.view
 
@@ -75,14 +87,20 @@ def chinese_in(report):
                 found.append((f"{table.name}.{column.key} header", column.header))
             if column.key in CHINESE_IN_SOURCES:
                 continue
-            found += [(f"{table.name}.{column.key}", column.show(row)) for row in table.rows
-                      if CJK.search(column.show(row))]
+            found += [
+                (f"{table.name}.{column.key}", column.show(row)) for row in table.rows if CJK.search(column.show(row))
+            ]
     return found
 
 
 def allowed_texts(report):
-    return [column.show(row) for table in report.tables for column in table.columns
-            if column.in_table and column.key in CHINESE_IN_SOURCES for row in table.rows]
+    return [
+        column.show(row)
+        for table in report.tables
+        for column in table.columns
+        if column.in_table and column.key in CHINESE_IN_SOURCES
+        for row in table.rows
+    ]
 
 
 def without(text, allowed):
@@ -112,14 +130,25 @@ def test_commands_without_lang_speak_english(cli, args):
     assert result.code == 0 and CJK.findall(result.stdout + result.stderr) == []
 
 
-@pytest.mark.parametrize("args, message", [
-    (["compare", "深圳"], "Error: compare needs at least two places, e.g. cityai compare Shenzhen Shanghai\n"),
-    (["show", "Shenzen"], "Error: unknown place 'Shenzen'; see cityai list --level all (did you mean: Shenzhen, Hefei?)\n"),
-    (["funds", "--type", "算力券"], 'Error: compute voucher: not a fund; see cityai subsidies --type "compute voucher"\n'),
-    (["subsidies", "--type", "基金"], "Error: fund: a fund; see cityai funds --type fund\n"),
-    (["subsidies", "--spend", "三百万块"],
-     "Error: invalid amount '三百万块': expected an amount in yuan such as 3m, 3 million, CNY 1.5 bn or 3,000,000\n"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["compare", "深圳"], "Error: compare needs at least two places, e.g. cityai compare Shenzhen Shanghai\n"),
+        (
+            ["show", "Shenzen"],
+            "Error: unknown place 'Shenzen'; see cityai list --level all (did you mean: Shenzhen, Hefei?)\n",
+        ),
+        (
+            ["funds", "--type", "算力券"],
+            'Error: compute voucher: not a fund; see cityai subsidies --type "compute voucher"\n',
+        ),
+        (["subsidies", "--type", "基金"], "Error: fund: a fund; see cityai funds --type fund\n"),
+        (
+            ["subsidies", "--spend", "三百万块"],
+            "Error: invalid amount '三百万块': expected an amount in yuan such as 3m, 3 million, CNY 1.5 bn or 3,000,000\n",
+        ),
+    ],
+)
 def test_english_messages(cli, args, message):
     result = cli(*args, "--data", str(PROJECT_DATA), "--lang", "en")
     assert (result.code, result.stderr) == (2, message)
