@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from decimal import Decimal
 
 import pytest
 
@@ -19,7 +20,9 @@ COMMANDS = [
     ("rank", "--by", "ai_enterprises", "--targets"),
     ("compare", "深圳", "上海"),
     ("subsidies", "--spend", "300万"),
+    ("subsidies", "--spend", "300万", "--top", "2"),
     ("funds",),
+    ("funds", "--top", "1"),
     ("list",),
     ("show", "深圳"),
     ("targets",),
@@ -213,6 +216,9 @@ UNDECODABLE = [
     ("UPDATE policies SET date = 'bad'", ("policies", "甲")),
     ("UPDATE facts SET value = 'x'", ("show", "甲")),
     ("UPDATE terms SET value = '1e'", ("subsidies", "--spend", "300万")),
+    # --top: outlines read first (a term's value), then the rows printed in full (a programme's date)
+    ("UPDATE terms SET value = '1e'", ("subsidies", "--spend", "300万", "--top", "2")),
+    ("UPDATE programmes SET date = 'bad'", ("subsidies", "--spend", "300万", "--top", "2")),
     ("DELETE FROM places WHERE name = '甲'", ("show", "甲")),
     ("UPDATE place_keys SET place = 'nowhere' WHERE key = '乙'", ("compare", "甲", "乙")),
     ("DELETE FROM place_keys", ("targets", "甲")),
@@ -345,6 +351,34 @@ def test_what_the_cache_selects_and_counts_is_what_the_full_base_gives(cache, ba
     counted = full.count_by_source()
     assert cached.count_by_source() == counted
     assert counted[("mini", "facts")] == sum(1 for f in full.facts if "mini" in {c.source for c in f.citations})
+
+
+def test_programme_outlines_hold_what_subsidies_top_chooses_and_orders_by(cache, base):
+    full = opened(base)
+    cached = opened(base)
+    assert isinstance(cached, store.CachedBase)
+    outlines = cached.programme_outlines()
+    assert "programmes" not in cached._parts  # not read whole
+
+    def held(programme):  # what filtering, rules.estimate and subsidies.order read
+        terms = [programme.pool, programme.rate, programme.cap, *programme.special_rates]
+        return (programme.place, programme.type, programme.name, [t and (t.value, t.flag) for t in terms])
+
+    assert [held(o) for o in outlines] == [held(p) for p in full.programmes]
+    assert any(p.special_rates for p in full.programmes) and outlines != full.programmes  # the rest is blank
+    assert outlines[0].citations == () and full.programmes[0].citations != ()
+    picked = [outlines[2], outlines[0]]
+    assert cached.whole_programmes(picked) == [full.programmes[2], full.programmes[0]]
+    assert cached.whole_programmes([]) == []
+    from cityai_cli.core.query.subsidies import list_programmes
+
+    for spend, flags in ((None, ()), (Decimal(1_000_000), ("startup",)), (Decimal(10**9), ())):
+        for top in (1, 2, 9):
+            expected = list_programmes(full, spend=spend, flags=flags, top=top)
+            assert list_programmes(opened(base), spend=spend, flags=flags, top=top) == expected
+    # the full base: its programmes are their own outlines
+    assert full.programme_outlines() is full.programmes
+    assert full.whole_programmes(full.programmes[:2]) == full.programmes[:2]
 
 
 def test_compare_looks_up_two_places_and_reads_no_other(cache, base):

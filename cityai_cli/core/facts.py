@@ -82,6 +82,17 @@ class AbstractBase:
         """Every programme of one place, in curated order."""
         return [p for p in self.programmes if p.place == place]
 
+    def programme_outlines(self) -> List[Programme]:
+        """Every programme, in curated order, holding at least what choosing and ordering rows
+        reads (place, type, name, and its terms' values and flags): `subsidies --top N` estimates
+        and orders them all and prints N. The compiled cache leaves the rest blank (quotes,
+        citations …); `whole_programmes` gives the programmes in full. Here: the programmes."""
+        return self.programmes
+
+    def whole_programmes(self, outlines: List[Programme]) -> List[Programme]:
+        """The full programmes of `outlines` (from `programme_outlines`), in the same order."""
+        return list(outlines)
+
     def facts_of_kind(self, kind: str) -> List[Fact]:
         """Every fact of one kind (actual, target …), in curated order."""
         return [f for f in self.facts if f.kind == kind]

@@ -62,11 +62,26 @@ def _write_quantity(q: Quantity) -> tuple:
     return (q.text, str(q.value), q.unit, q.dimension, q.qualifier, upper, q.literal)
 
 
-def _read_quantity(row: tuple, start: int) -> Quantity:
+def read_quantity(row: tuple, start: int) -> Quantity:
     text, value, unit, dimension, qualifier, upper, literal = row[start : start + 7]
     return Quantity(
         text, Decimal(value), unit, dimension, qualifier, None if upper is None else Decimal(upper), literal
     )
+
+
+_QUANTITIES: Dict[tuple, Quantity] = {}
+
+
+def remembered_quantity(row: tuple, start: int) -> Quantity:
+    """`read_quantity`, one record per distinct stored quantity: a programme's terms repeat a
+    few figures (最高500万, 30%), and 6,000 terms read at 3,000 programmes built ~12,000 Decimals."""
+    stored = row[start : start + 7]
+    found = _QUANTITIES.get(stored)
+    if found is None:
+        found = read_quantity(stored, 0)
+        if len(_QUANTITIES) < 10_000:
+            _QUANTITIES[stored] = found
+    return found
 
 
 def _words(words: Tuple[str, ...]) -> str:
@@ -131,8 +146,9 @@ class Stored:
         tail: Tuple[str, ...] = (),
         keys: Optional[Dict[str, str]] = None,
         checks: str = "",
+        quantity: Callable[[tuple, int], Quantity] = read_quantity,
     ):
-        self.table, self.record = table, record
+        self.table, self.record, self._quantity = table, record, quantity
         keys = keys or {}
         fields = declared(record)
         unknown = [kind for _, kind in fields if kind != QUANTITY and kind not in CODECS and kind not in HELD]
@@ -202,7 +218,7 @@ class Stored:
             elif code == 1:
                 args.append(how(row[index]))
             elif code == 2:
-                args.append(_read_quantity(row, index))
+                args.append(self._quantity(row, index))
                 index += 6
             else:
                 args.append(held[how])
@@ -213,7 +229,7 @@ class Stored:
     def _compile_reader(self) -> Callable[..., Any]:
         """A function that reads one record, written for this declaration: what a hand-written
         reader would do. Written (~0.1 ms) only for a table read at length, never at import."""
-        namespace: Dict[str, Any] = {"Record": self.record, "quantity": _read_quantity}
+        namespace: Dict[str, Any] = {"Record": self.record, "quantity": self._quantity}
         args, index = [], 0
         for name, kind in self._fields:
             if name in self.held:
@@ -268,6 +284,7 @@ TERMS = Stored(
         "position INTEGER NOT NULL",
     ),
     keys={"source": "REFERENCES sources(key)"},
+    quantity=remembered_quantity,
 )
 CITATIONS = Stored(
     "citations",

@@ -24,12 +24,17 @@ from .compiled import (
     SCOPES,
     SOURCES,
     SUBSIDY_TYPES,
-    TERM_ROLES,
     TERMS,
+    read_quantity,
 )
 
 # What reading a damaged cache raises: SQLite's errors, and a stored value that does not decode.
 UNREADABLE = (sqlite3.Error, ValueError, TypeError, IndexError, KeyError, InvalidOperation)
+
+
+_TERM_VALUE = ", ".join(
+    f"t.{column}" for column in TERMS.columns[:7]
+)  # a term's value: its first field, a Quantity's seven columns
 
 
 def _every(column: str) -> str:
@@ -59,6 +64,7 @@ class CachedBase(AbstractBase):
         self._asked: Dict[str, int] = {}
         self._parts: Dict[str, Any] = {}  # places, facts, policies, programmes: see _part
         self._places = _Places(self)
+        self._outlined: Dict[int, Tuple[Programme, int]] = {}  # id() of an outline -> (it, its row id)
         self._read_definitions()
 
     # -- failure: never trust a file that breaks half-way
@@ -308,26 +314,86 @@ class CachedBase(AbstractBase):
     def _read_programmes(self, place: Optional[str] = None) -> List[Programme]:
         """Every programme, or one place's (curated order either way)."""
         where, params = ("WHERE g.place = ?", (place,)) if place is not None else ("", ())
+        return [programme for _, programme in self._programme_rows(where, params)]
+
+    def _programme_rows(self, where: str, params: tuple) -> List[Tuple[int, Programme]]:
+        """(row id, programme) of the programmes `where` selects (on `programmes g`), in id order."""
         joined = f"JOIN programmes g ON g.id = {{}}.programme {where}" if where else ""
         cited = self._citations("programme", joined.format("c") if where else _every("programme"), params)
-        terms: Dict[int, Dict[str, List[Term]]] = {}
-        for r in self._db.execute(
-            f"SELECT t.programme, t.role, {TERMS.select('t')} FROM terms t {joined.format('t')} "
-            "ORDER BY t.programme, t.role, t.position",
+        named, special = self._terms(
+            f"SELECT t.programme, t.role, {TERMS.select('t')} FROM terms t {joined.format('t')}",
             params,
-        ):
-            terms.setdefault(r[0], {}).setdefault(r[1], []).append(TERMS.read(r, 2))
-        items = []
+            lambda r: TERMS.read(r, 2),
+        )
+        items, get = [], named.get
         sql = f"SELECT g.id, {PROGRAMMES.select('g')} FROM programmes g {where} ORDER BY id"
         for r in self._db.execute(sql, params):
-            own = terms.get(r[0], {})
-            held = {role: own[role][0] if own.get(role) else None for role in TERM_ROLES}
-            items.append(
-                PROGRAMMES.read(
-                    r, 1, special_rates=tuple(own.get("special", ())), citations=cited.get(r[0], ()), **held
-                )
+            number = r[0]
+            programme = PROGRAMMES.read(
+                r,
+                1,
+                pool=get((number, "pool")),
+                rate=get((number, "rate")),
+                cap=get((number, "cap")),
+                special_rates=tuple(special.get(number, ())),
+                citations=cited.get(number, ()),
             )
+            items.append((number, programme))
         return items
+
+    def _terms(
+        self, select: str, params: tuple, read: Callable[[tuple], Term]
+    ) -> Tuple[Dict[Tuple[int, str], Term], Dict[int, List[Term]]]:
+        """The terms `select` reads (programme, role, then the term's columns): (programme,
+        pool | rate | cap) -> its term, and programme -> its special rates in order. Id order is
+        each programme's terms by role, each role's by position, as written (an ORDER BY on
+        those made SQLite sort 6,000 rows, ~9 ms)."""
+        named: Dict[Tuple[int, str], Term] = {}
+        special: Dict[int, List[Term]] = {}
+        for r in self._db.execute(f"{select} ORDER BY t.id", params):
+            if r[1] == "special":
+                special.setdefault(r[0], []).append(read(r))
+            else:
+                named.setdefault((r[0], r[1]), read(r))  # a role has one term (position 0)
+        return named, special
+
+    def programme_outlines(self) -> List[Programme]:
+        if self._full is not None or "programmes" in self._parts:
+            return super().programme_outlines()
+        return self._answer(self._read_outlines, "programme_outlines")
+
+    def _read_outlines(self) -> List[Programme]:
+        """Every programme with its place, type, name and its terms' values and flags, the rest
+        blank: 3,000 programmes in ~16 ms, against ~35 ms read whole with their quotes and citations."""
+        made: Dict[tuple, Term] = {}  # most terms repeat a few figures: one outline each
+
+        def outline(r: tuple) -> Term:
+            term = made.get(r[2:])
+            if term is None:
+                term = made[r[2:]] = Term(read_quantity(r, 3), "", "", "", flag=r[2])
+            return term
+
+        named, special = self._terms(f"SELECT t.programme, t.role, t.flag, {_TERM_VALUE} FROM terms t", (), outline)
+        outlines, ids, get = [], self._outlined, named.get
+        for number, place, type_, name in self._db.execute("SELECT id, place, type, name FROM programmes ORDER BY id"):
+            specials = tuple(special.get(number, ()))
+            pool, rate, cap = get((number, "pool")), get((number, "rate")), get((number, "cap"))
+            outline_ = Programme(place, type_, name, "", None, None, "", pool, rate, cap, specials, "", ())
+            ids[id(outline_)] = (outline_, number)
+            outlines.append(outline_)
+        return outlines
+
+    def whole_programmes(self, outlines: List[Programme]) -> List[Programme]:
+        known = self._outlined
+        numbers = sorted({known[id(o)][1] for o in outlines if id(o) in known})
+        if not numbers:
+            return list(outlines)
+        where = f"WHERE g.id IN ({','.join('?' * len(numbers))})"
+        read = self._guard(lambda: dict(self._programme_rows(where, tuple(numbers))))
+        if read is None:  # the file failed: the full base's programmes, numbered as compiled (from 1)
+            full = self._full.programmes if self._full is not None else []
+            read = {number: full[number - 1] for number in numbers}
+        return [read[known[id(o)][1]] if id(o) in known else o for o in outlines]
 
 
 class _Places(Mapping):

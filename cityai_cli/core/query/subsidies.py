@@ -16,11 +16,15 @@ from .common import Record, Result, citation_records, in_region, items_of
 
 
 def _term_fields(term: Optional[Term], name: str) -> Record:
-    keys = _TERM_KEYS[name]
+    """A term's columns; the caller copies them into its row (`**`), so the empty ones are shared."""
     if term is None:
-        return dict.fromkeys(keys)
+        return _NO_TERM[name]
     value = term.value
-    return dict(zip(keys, (value.value, value.bound, value.text, term.period or None, term.source, term.quote, term)))
+    return dict(
+        zip(
+            _TERM_KEYS[name], (value.value, value.bound, value.text, term.period or None, term.source, term.quote, term)
+        )
+    )
 
 
 # A term's keys, written once (not formatted again for each of 3,000 rows and three terms).
@@ -28,6 +32,7 @@ _TERM_KEYS = {
     name: (name, f"{name}_bound", f"{name}_text", f"{name}_period", f"{name}_source", f"{name}_quote", f"_{name}")
     for name in ("pool", "rate", "cap")
 }
+_NO_TERM = {name: dict.fromkeys(keys) for name, keys in _TERM_KEYS.items()}
 
 
 def programme_record(base: Base, programme: Programme) -> Record:
@@ -73,10 +78,12 @@ def list_programmes(
     region: Optional[str] = None,
     top: Optional[int] = None,
 ) -> Result:
-    """top: the first `top` rows only (meta["matched"] counts them all); only those are made records."""
+    """top: the first `top` rows only (meta["matched"] counts them all); only those are made
+    records, and read in full (the others are chosen and ordered from their outlines)."""
     wanted, flags = set(types), list(flags)
     chosen: List[Tuple[Programme, Optional[Estimate]]] = []
-    for programme in items_of(base, "programmes", places):  # rows are sorted below, ties by place
+    every = base.programme_outlines() if top is not None and not places else items_of(base, "programmes", places)
+    for programme in every:  # rows are sorted below, ties by place
         category = base.category(programme)
         if (category == "fund") != funds or (wanted and programme.type not in wanted):
             continue
@@ -85,7 +92,8 @@ def list_programmes(
         chosen.append((programme, estimate(programme, category, spend, flags) if spend is not None else None))
     chosen.sort(key=lambda item: order(*item))
     rows = []
-    for programme, result in chosen[:top]:
+    shown = chosen[:top]
+    for programme, (_, result) in zip(base.whole_programmes([p for p, _ in shown]), shown):
         row = programme_record(base, programme)
         if result is not None:
             row.update(
