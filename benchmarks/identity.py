@@ -132,6 +132,8 @@ def by_type(kind: str, category: str) -> List[List[str]]:
         ["subsidies", "--type", kind, "-f", "table"],
         ["subsidies", "--type", kind, "--spend", "1000万", "--startup", "-f", "json"],
         ["subsidies", "--type", kind, "--spend", "50万", "--lang", "en", "-f", "csv", "--citations"],
+        # --top: chosen and ordered from outlines, the rows printed read whole (reader.programme_outlines)
+        ["subsidies", "--type", kind, "--spend", "1000万", "--startup", "--top", "2", "-f", "json"],
     ]
 
 
@@ -144,6 +146,9 @@ def others(places: List[str], metrics: List[str]) -> List[List[str]]:
         ["compare", *places[:3], "-f", "json"],
         ["subsidies", "-f", "table"],
         ["subsidies", "--spend", "300万", "--top", "3", "-f", "markdown"],
+        ["subsidies", "--top", "5", "-f", "json", "--citations"],
+        ["subsidies", "--spend", "300万", "--top", "12", "--lang", "en", "-f", "csv", "--citations"],
+        ["funds", "--top", "2", "-f", "json"],
         ["funds", "-f", "json"],
         ["targets", "-f", "table"],
         ["conflicts", "--all", "-f", "json"],
@@ -185,6 +190,8 @@ def scratch_bases(seeds: List[str]) -> List[List[str]]:
         ["validate", "{scratch}/synthetic"],
         ["rank", "--by", "ai_enterprises", *synthetic, "-f", "csv"],
         ["subsidies", *synthetic, "-f", "csv"],
+        ["subsidies", *synthetic, "--spend", "300万", "--top", "30", "-f", "csv"],
+        ["subsidies", "--with", "{scratch}/synthetic", "--spend", "300万", "--top", "40", "-f", "json"],
         ["list", *synthetic, "-f", "json"],
         ["rank", "--by", "industry_scale", "--with", "{scratch}/synthetic", "-f", "csv"],
     ]

@@ -362,7 +362,8 @@ def test_programme_outlines_hold_what_subsidies_top_chooses_and_orders_by(cache,
 
     def held(programme):  # what filtering, rules.estimate and subsidies.order read
         terms = [programme.pool, programme.rate, programme.cap, *programme.special_rates]
-        return (programme.place, programme.type, programme.name, [t and (t.value, t.flag) for t in terms])
+        figures = [t and (t.value.value, t.value.qualifier, t.value.upper, t.value.bound, t.flag) for t in terms]
+        return (programme.place, programme.type, programme.name, figures)
 
     assert [held(o) for o in outlines] == [held(p) for p in full.programmes]
     assert any(p.special_rates for p in full.programmes) and outlines != full.programmes  # the rest is blank

@@ -62,7 +62,7 @@ def _write_quantity(q: Quantity) -> tuple:
     return (q.text, str(q.value), q.unit, q.dimension, q.qualifier, upper, q.literal)
 
 
-def read_quantity(row: tuple, start: int) -> Quantity:
+def _read_quantity(row: tuple, start: int) -> Quantity:
     text, value, unit, dimension, qualifier, upper, literal = row[start : start + 7]
     return Quantity(
         text, Decimal(value), unit, dimension, qualifier, None if upper is None else Decimal(upper), literal
@@ -73,12 +73,12 @@ _QUANTITIES: Dict[tuple, Quantity] = {}
 
 
 def remembered_quantity(row: tuple, start: int) -> Quantity:
-    """`read_quantity`, one record per distinct stored quantity: a programme's terms repeat a
+    """`_read_quantity`, one record per distinct stored quantity: a programme's terms repeat a
     few figures (最高500万, 30%), and 6,000 terms read at 3,000 programmes built ~12,000 Decimals."""
     stored = row[start : start + 7]
     found = _QUANTITIES.get(stored)
     if found is None:
-        found = read_quantity(stored, 0)
+        found = _read_quantity(stored, 0)
         if len(_QUANTITIES) < 10_000:
             _QUANTITIES[stored] = found
     return found
@@ -146,7 +146,7 @@ class Stored:
         tail: Tuple[str, ...] = (),
         keys: Optional[Dict[str, str]] = None,
         checks: str = "",
-        quantity: Callable[[tuple, int], Quantity] = read_quantity,
+        quantity: Callable[[tuple, int], Quantity] = _read_quantity,
     ):
         self.table, self.record, self._quantity = table, record, quantity
         keys = keys or {}

@@ -87,7 +87,9 @@ def list_programmes(
         category = base.category(programme)
         if (category == "fund") != funds or (wanted and programme.type not in wanted):
             continue
-        if (places and programme.place not in places) or not in_region(base, programme.place, region):
+        if places and programme.place not in places:
+            continue
+        if region is not None and not in_region(base, programme.place, region):
             continue
         chosen.append((programme, estimate(programme, category, spend, flags) if spend is not None else None))
     chosen.sort(key=lambda item: order(*item))
