@@ -456,8 +456,10 @@ def estimate(programme: Programme, category: str, spend: Decimal, flags: Iterabl
     is an investment vehicle and gets none."""
     if category == "fund":
         return Estimate("fund")
-    wanted = set(flags)
-    special = next((term for term in programme.special_rates if term.flag in wanted), None)
+    special = None
+    if programme.special_rates and flags:  # most have none: `subsidies --top` estimates every programme
+        wanted = set(flags)
+        special = next((term for term in programme.special_rates if term.flag in wanted), None)
     term = special or programme.rate
     if term is None:
         return Estimate("rate_unknown")
