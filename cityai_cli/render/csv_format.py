@@ -1,6 +1,7 @@
 """CSV (RFC 4180, CRLF line ends, UTF-8), one header of stable English keys, tidy by default.
 
-A command with several tables (show) writes its primary one: one rectangular table per file.
+A command with several tables (show, extract) writes its primary one, or the one `--table`
+chose (one rectangular table per file); the command says on stderr which others it left out.
 No JSON in a cell: a list of records becomes a count (`citations` -> `citation_count`) or its
 codes or figures joined with ";", and `--citations` writes one row per citation instead. A date
 is the last day it covers (YYYY-MM-DD) with `<date>_precision` beside it. docs/columns.md lists
@@ -31,7 +32,7 @@ _CITATION_FIELDS = ("source", "quote", "value", "note")
 def chunks(report: Report, options) -> Iterator[str]:
     """The header, then the rows in pieces of _CHUNK rows (a refused --citations is raised first)."""
     # One rectangular table per file: a command with several tables writes its primary one
-    # (show: the facts; its policies and programmes have their own commands).
+    # (show: the facts; extract: the candidates); --table chooses another (Report.only).
     table = report.tables[report.primary]
     rows: Iterable[dict] = table.rows
     fields = [field for column in table.columns for field in tidy_fields(column)]
