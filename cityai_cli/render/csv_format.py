@@ -102,10 +102,18 @@ def tidy_fields(column: Column) -> List[Field]:
     if name == "flags":
         return [(key, lambda r: [f["code"] for f in get(r) or []] or None, "text")]
     if name == "special_rates":
-        return [(key, lambda r: [f"{t['text']} [{t['flag']}]" for t in get(r) or []] or None, "text")]
+        return [(key, lambda r: [_special_rate(t) for t in get(r) or []] or None, "text")]
     if is_date(key):
         return [(key, lambda r: _day(get(r), 2), "text"), (f"{key}_precision", lambda r: _day(get(r), 0), "text")]
     return [(key, get, column.kind)]
+
+
+def _special_rate(rate: dict) -> str:
+    """A special rate as one word of its cell: a programme's `rate [flag]`; a programme `extract`
+    proposes has its condition as written first (`初创企业: 不超过60% [startup]`), as its table shows."""
+    if "applies_to" in rate:
+        return f"{rate['applies_to']}: {rate['value']} [{rate['flag']}]"
+    return f"{rate['text']} [{rate['flag']}]"
 
 
 def is_date(key: str) -> bool:
