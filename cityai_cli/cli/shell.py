@@ -211,10 +211,15 @@ def table_flag(names: List[str]) -> Any:
     """The --table option of a command of several tables (`names`, the first the one CSV writes
     by default): only that table, in every format."""
     choices = f"{', '.join(names[:-1])} or {names[-1]}"
+
+    def complete(incomplete: str) -> List[str]:
+        return [name for name in names if name.startswith(incomplete.lower())]
+
     return typer.Option(
         "--table",
         metavar="NAME",
         help=f"Only this table, in every format ({choices}); CSV holds one table, by default {names[0]}.",
+        autocompletion=complete,
     )
 
 
