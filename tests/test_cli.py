@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import MINI
+from conftest import FIXTURES, MINI
 
 COMMANDS = {
     "list": ["list"],
@@ -25,6 +25,12 @@ COMMANDS = {
     "types": ["types"],
 }
 FORMATS = ["table", "csv", "json", "markdown"]
+SHOW_LEFT_OUT = {
+    "en": "show: CSV holds the facts table (5 rows); add --table place (1 row), --table policies (1 row)"
+    " or --table subsidies (1 row) for the others, or -f json for all\n",
+    "zh": "show: CSV 只写了 facts 表 (5 行); 其余的表加 --table place (1 行), --table policies (1 行)"
+    " 或 --table subsidies (1 行), 全部用 -f json\n",
+}
 
 
 def run(cli, *args, env=None):
@@ -41,7 +47,8 @@ def rows(text):
 def test_every_command_in_every_format_and_language(cli, command, fmt, lang):
     result = run(cli, *COMMANDS[command], "--format", fmt, "--lang", lang)
     assert result.code == 0, result.stderr
-    assert result.stderr == ""
+    # show's CSV holds its facts and says which of its other tables it left out (test_csv_tables)
+    assert result.stderr == (SHOW_LEFT_OUT[lang] if (command, fmt) == ("show", "csv") else "")
     out = result.stdout
     if fmt == "json":
         data = json.loads(out)
@@ -913,3 +920,155 @@ def test_an_invalid_amount_reads_in_english_under_lang_en(cli, spend, reason):
 def test_a_bad_window_is_a_usage_error(cli, command, window, shown):
     result = run(cli, *command, "--window", window)
     assert result.code == 2 and shown in result.stderr and result.stdout == ""
+
+
+# --- several tables: CSV writes one, says which it left out; --table chooses (csvtables) ---
+
+# extract on it gives one candidate fact, one programme and one policy document (on mini.toml)
+DOCUMENT = str(FIXTURES / "tables" / "three_tables.txt")
+
+
+def extract(cli, *args):
+    return run(cli, "extract", DOCUMENT, "--published", "2025-03-01", *args)
+
+
+@pytest.mark.parametrize(
+    "lang, line",
+    [
+        (
+            "en",
+            "extract: CSV holds the candidates table (1 row); add --table programmes (1 row) or --table policies"
+            " (1 row) for the others, or -f json for all\n",
+        ),
+        (
+            "zh",
+            "extract: CSV 只写了 candidates 表 (1 行); 其余的表加 --table programmes (1 行) 或 --table policies"
+            " (1 行), 全部用 -f json\n",
+        ),
+    ],
+)
+def test_extract_csv_names_the_tables_it_left_out(cli, lang, line):
+    result = extract(cli, "--lang", lang)  # piped: CSV
+    assert (result.code, result.stderr) == (0, line)
+    assert result.stdout == extract(cli, "--lang", lang, "-f", "csv").stdout
+
+
+@pytest.mark.parametrize(
+    "command, default, others",
+    [
+        (["extract", DOCUMENT, "--published", "2025-03-01"], "candidates", ["programmes", "policies"]),
+        (["show", "甲"], "facts", ["place", "policies", "subsidies"]),
+    ],
+)
+def test_table_chooses_the_table_csv_writes(cli, command, default, others):
+    """Each table by name (test_csv_format holds their headers), with nothing left out to mention;
+    the default one byte for byte as without --table."""
+    written = {name: run(cli, *command, "--table", name) for name in [default, *others]}
+    assert {(result.code, result.stderr) for result in written.values()} == {(0, "")}
+    assert written[default].stdout == run(cli, *command, "-f", "csv").stdout
+    json_tables = json.loads(run(cli, *command, "-f", "json").stdout)
+    assert {name: len(rows(result.stdout)) for name, result in written.items()} == {
+        name: len(records) for name, records in json_tables.items()
+    }
+
+
+@pytest.mark.parametrize(
+    "place, line",
+    [
+        # 乙 has no policy document (mini.toml): its empty table is not named
+        (
+            "乙",
+            "show: CSV holds the facts table (4 rows); add --table place (1 row) or --table subsidies (1 row)"
+            " for the others, or -f json for all\n",
+        ),
+        # 测区 has only its profile: CSV holds the header of its empty facts
+        (
+            "测区",
+            "show: CSV holds the facts table (0 rows); add --table place (1 row) for the other, or -f json for all\n",
+        ),
+    ],
+)
+def test_a_csv_left_out_note_counts_rows_and_skips_empty_tables(cli, place, line):
+    result = run(cli, "show", place, "-f", "csv", "--lang", "en")
+    assert (result.code, result.stderr) == (0, line)
+
+
+@pytest.mark.parametrize(
+    "lang, message",
+    [
+        ("en", "Error: --table 'programme': no such table; choose candidates, programmes or policies\n"),
+        ("zh", "Error: --table 'programme': 没有这个表; 可选 candidates, programmes 或 policies\n"),
+    ],
+)
+def test_an_unknown_table_is_a_usage_error_naming_the_tables(cli, lang, message):
+    result = extract(cli, "--table", "programme", "--lang", lang)
+    assert (result.code, result.stdout, result.stderr) == (2, "", message)
+
+
+def test_an_unknown_table_of_show_names_its_tables(cli):
+    result = run(cli, "show", "甲", "--table", "", "--lang", "en")
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr == "Error: --table '': no such table; choose place, facts, policies or subsidies\n"
+
+
+def test_table_is_a_filter_in_every_format(cli):
+    # JSON keeps the command's shape (an object), with the one table asked for
+    data = json.loads(extract(cli, "--table", "Programmes", "-f", "json").stdout)
+    assert list(data) == ["programmes"] and data["programmes"][0]["type"] == "算力券"
+    markdown = run(cli, "show", "甲", "--table", "policies", "-f", "markdown", "--lang", "en").stdout
+    assert markdown == (
+        "### Alpha: policy documents\n\n| policy document | date | period | sources |\n|---|---|---|---|\n"
+        "| 甲市人工智能行动计划(2025—2026年) | 2025~ | 2025—2026 | mini, mini-late |\n"
+    )
+    table = run(cli, "show", "甲", "--table", "place", "-f", "table", "--lang", "en").stdout
+    whole = run(cli, "show", "甲", "-f", "table", "--lang", "en").stdout
+    assert "Alpha: facts" in whole and "Alpha: facts" not in table and table.startswith("Alpha\n")
+
+
+def test_table_with_toml_is_refused(cli):
+    result = extract(cli, "--table", "policies", "-f", "toml")
+    assert (result.code, result.stdout) == (2, "")
+    assert (
+        result.stderr == "Error: --table chooses one table; --format toml writes every candidate as entries to paste\n"
+    )
+
+
+def test_a_command_of_one_table_has_no_table_option(cli):
+    result = run(cli, "rank", "--by", "产业规模", "--table", "rank")
+    assert result.code == 2 and "No such option: --table" in result.stderr
+
+
+# Every command that writes tables, with arguments that give each table rows where it can.
+TABLE_COMMANDS = {
+    **COMMANDS,
+    "cite": ["cite", "甲", "ai_enterprises"],
+    "validate": ["validate", str(MINI)],
+    "extract": ["extract", DOCUMENT, "--published", "2025-03-01"],
+}
+
+
+def test_every_table_command_is_checked_for_several_tables():
+    import typer.main
+
+    from cityai_cli.cli import app
+
+    registered = set(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    writes_no_table = {"schema", "export", "sources"}  # `sources` is listed: its `add` writes none
+    assert registered - writes_no_table <= set(TABLE_COMMANDS) | {"diff"}
+
+
+@pytest.mark.parametrize("command", list(TABLE_COMMANDS))
+def test_machine_formats_reach_every_table_the_terminal_shows(cli, command):
+    """A command whose terminal table (as markdown: one heading per table) shows N tables writes
+    all N in JSON, and when N > 1 each is reachable in CSV by --table."""
+    args = TABLE_COMMANDS[command]
+    data_args = [] if command == "validate" else ["--data", str(MINI)]
+    shown = cli(*args, *data_args, "-f", "markdown").stdout.count("\n### ") + 1
+    data = json.loads(cli(*args, *data_args, "-f", "json").stdout)
+    names = [command] if isinstance(data, list) else list(data)
+    assert len(names) == shown
+    if shown > 1:
+        headers = {name: cli(*args, *data_args, "--table", name, "-f", "csv").stdout.splitlines()[0] for name in names}
+        assert len(set(headers.values())) == shown  # each its own table
+        help_text = " ".join(cli(command, "--help", env={"COLUMNS": "200"}).stdout.split())
+        assert all(name in help_text.split("--table NAME")[1] for name in names)

@@ -149,6 +149,8 @@ def test_completion_offers_places_metrics_types_and_commands():
     assert '"compare"' in complete("cityai com")
     assert complete("cityai compare Al", "bash").split() == ["Alpha"]
     assert complete("cityai subsidies --type comp", "bash").splitlines() == ["compute voucher"]
+    assert complete("cityai show 甲 --table p", "bash").split() == ["place", "policies"]
+    assert complete("cityai extract doc.txt --table pro", "bash").split() == ["programmes"]
 
 
 def test_completion_offers_the_names_of_the_base_the_command_line_names(tmp_path):

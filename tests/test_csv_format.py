@@ -13,8 +13,9 @@ import subprocess
 
 import pytest
 
-from conftest import MINI, ROOT, write_base
+from conftest import FIXTURES, MINI, ROOT, write_base
 
+THREE_TABLES = FIXTURES / "tables" / "three_tables.txt"
 HEADERS = {
     "list": "place,place_label,level,level_label,province,city,regions,pinyin,english,ai_enterprises_value,ai_enterprises_value_max,ai_enterprises_unit,ai_enterprises_bound,ai_enterprises_text,ai_enterprises_date,ai_enterprises_date_precision,ai_enterprises_scope,ai_enterprises_shown,industry_scale_value,industry_scale_value_max,industry_scale_unit,industry_scale_bound,industry_scale_text,industry_scale_date,industry_scale_date_precision,industry_scale_scope,industry_scale_shown,compute_capacity_value,compute_capacity_value_max,compute_capacity_unit,compute_capacity_bound,compute_capacity_text,compute_capacity_date,compute_capacity_date_precision,compute_capacity_scope,compute_capacity_shown,facts,policies,programmes",
     "list --long": "place,metric,kind,scope,value,value_max,unit,bound,date,date_precision,place_label,metric_label,text,display,date_basis,scope_label,sources,citation_count,level",
@@ -34,14 +35,27 @@ HEADERS = {
     "sources": "source,title,publisher,published,published_precision,file,sha256,url,origin,facts,policies,programmes",
     "cite 甲 ai_enterprises": "place,place_label,metric,value,value_max,unit,bound,text,display,kind,date,date_precision,date_basis,scope,scope_label,kind_label,source,title,publisher,published,published_precision,quote,value_as_written,note,paragraph",
     "validate": "file,line,column,path,message,problem",
+    # show's other tables (--table; its default, facts, is "show 甲" above)
+    "show 甲 --table place": "place,level,province,city,regions,traditional,pinyin,english",
+    "show 甲 --table policies": "place,place_label,title,date,date_precision,date_basis,period,sources,citation_count,note",
+    "show 甲 --table subsidies": "place,place_label,type,type_label,category,name,policy,date,date_precision,date_basis,pool,pool_bound,pool_text,pool_period,pool_source,pool_quote,pool_shown,rate,rate_bound,rate_text,rate_period,rate_source,rate_quote,rate_shown,rate_basis,special_rates,cap,cap_bound,cap_text,cap_period,cap_source,cap_quote,cap_shown,eligibility,sources,citation_count,note",
+    # extract's tables, on a document that gives each a row
+    "extract three_tables.txt": "place,place_label,place_known,metric,metric_label,value,kind,kind_label,date,date_precision,date_basis,confidence,known,quote",
+    "extract three_tables.txt --table programmes": "place,place_label,place_known,type,name,policy,date,date_precision,date_basis,pool,pool_period,rate,rate_basis,special_rates,cap,cap_period,eligibility,known,quote",
+    "extract three_tables.txt --table policies": "place,place_label,place_known,title,date,date_precision,date_basis,period,issuer,known,quote",
 }
+
+
+def _args(command: str) -> list:
+    """A HEADERS key as arguments, the document extract reads by its path."""
+    return [str(THREE_TABLES) if arg == THREE_TABLES.name else arg for arg in command.split()]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("command", sorted(HEADERS))
 def test_header(cli, command, lang):
     language = () if command == "validate" else ("--lang", lang)
-    result = cli(*command.split(), "--data", str(MINI), "-f", "csv", *language)
+    result = cli(*_args(command), "--data", str(MINI), "-f", "csv", *language)
     assert result.code == 0, result.stderr
     assert result.stdout.splitlines()[0] == HEADERS[command]
 
@@ -58,7 +72,7 @@ def test_every_column_is_documented():
 
 @pytest.mark.parametrize("command", sorted(HEADERS))
 def test_no_cell_holds_json(cli, command):
-    text = cli(*command.split(), "--data", str(MINI), "-f", "csv").stdout
+    text = cli(*_args(command), "--data", str(MINI), "-f", "csv").stdout
     cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
     assert not [cell for cell in cells if _is_json(cell)]
 
@@ -320,3 +334,12 @@ def test_bom_csv_opens_in_a_spreadsheet(cli, tmp_path):
 
     shared = zipfile.ZipFile(tmp_path / "r.xlsx").read("xl/sharedStrings.xml").decode("utf-8")
     assert "突破4000亿元" in shared and "乙" in shared
+
+
+def test_a_proposed_programme_writes_each_special_rate_with_its_condition(cli):
+    # extract's special rates carry their condition as written (its table shows it), not a base's text
+    result = cli("extract", str(THREE_TABLES), "--table", "programmes", "--data", str(MINI), "-f", "csv")
+    assert result.code == 0, result.stderr
+    assert [row["special_rates"] for row in csv.DictReader(io.StringIO(result.stdout))] == [
+        "初创企业: 不超过60% [startup]"
+    ]

@@ -57,6 +57,7 @@ class Environment:
     output: OutputOptions = field(default_factory=OutputOptions)
     opened: List[Any] = field(default_factory=list)  # the bases the running command has loaded
     written: bool = False  # the running command has begun writing its output to stdout
+    command: str = "cityai"  # the running command's name, as typed (show, extract …), for its messages
 
     def say(self, message: str) -> None:
         """A line on stderr (a message, or a summary that must not mix with machine output)."""

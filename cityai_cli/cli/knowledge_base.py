@@ -30,6 +30,7 @@ from .shell import (
     parse_date,
     path_of,
     refuse_base_files,
+    table_flag,
     write,
     write_pieces,
 )
@@ -228,6 +229,7 @@ def extract_command(
     published: PublishedOption = None,
     source: SourceIdOption = None,
     new_only: NewOnlyOption = False,
+    table: Annotated[Optional[str], table_flag(["candidates", "programmes", "policies"])] = None,
     format: ExtractFormatOption = None,
     lang: LangOption = Lang.zh,
     data: DataOption = None,
@@ -244,12 +246,14 @@ def extract_command(
 
     if source is not None:
         check_source_id(source, "source")
+    if table is not None and format == ExtractFormat.toml:
+        raise UsageError("--table chooses one table; --format toml writes every candidate as entries to paste")
     loaded = load(env, data, with_)
     when = parse_date(published, "--published")
     text = read_document(file)
     result = extract_candidates(loaded.base, text, when, new_only)
     if format != ExtractFormat.toml:
-        emit(env, loaded, result, Format(format.value) if format else None, lang)
+        emit(env, loaded, result, Format(format.value) if format else None, lang, table=table)
         return
     write(env, _candidates_toml(loaded, result, source, file, when))
 

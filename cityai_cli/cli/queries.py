@@ -32,6 +32,7 @@ from .shell import (
     resolve_places,
     resolve_region,
     streamed,
+    table_flag,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -101,6 +102,7 @@ def show_command(
         ),
     ],
     as_of: AsOfOption = None,
+    table: Annotated[Optional[str], table_flag(["facts", "place", "policies", "subsidies"])] = None,
     format: FormatOption = None,
     lang: LangOption = Lang.zh,
     data: DataOption = None,
@@ -108,7 +110,7 @@ def show_command(
 ) -> None:
     """One place's profile: facts, policy documents and programmes, with sources.
 
-    Example: cityai show 深圳 --as-of 2024
+    Example: cityai show 深圳 --as-of 2024 --table policies
     """
     # lazy: only the command that runs imports what it uses (start-up)
     from ..core.name_index import place_index
@@ -122,6 +124,7 @@ def show_command(
         format,
         lang,
         primary=1,
+        table=table,
     )
 
 

@@ -28,6 +28,7 @@ from .params import App
 if TYPE_CHECKING:  # pragma: no cover
     from ..core.base.reading import Loaded
     from ..core.query.common import Result
+    from ..core.report import Report
 
 
 SETTINGS = dict(
@@ -206,6 +207,22 @@ AsOfOption = Annotated[
 ]
 
 
+def table_flag(names: List[str]) -> Any:
+    """The --table option of a command of several tables (`names`, the first the one CSV writes
+    by default): only that table, in every format."""
+    choices = f"{', '.join(names[:-1])} or {names[-1]}"
+
+    def complete(incomplete: str) -> List[str]:
+        return [name for name in names if name.startswith(incomplete.lower())]
+
+    return typer.Option(
+        "--table",
+        metavar="NAME",
+        help=f"Only this table, in every format ({choices}); CSV holds one table, by default {names[0]}.",
+        autocompletion=complete,
+    )
+
+
 MIN_WIDTH = 40  # the narrowest table layout (tests sweep 40-140 columns)
 # The widest: --width above it is refused, a larger COLUMNS is taken as it. Rich lays out and
 # records every column of the width it is given (--width 10**20 --svg: OverflowError; 10**9: a hang).
@@ -288,7 +305,9 @@ def handle_errors(command: Callable) -> Callable:
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        env = environment(kwargs["ctx"] if wants_context else kwargs.pop("ctx"))
+        ctx = kwargs["ctx"] if wants_context else kwargs.pop("ctx")
+        env = environment(ctx)
+        env.command = ctx.info_name or "cityai"
         env.opened = []
         env.written = False
         try:
@@ -413,9 +432,12 @@ def emit(
     chart: bool = False,
     primary: int = 0,
     all_rows: bool = False,
+    table: Optional[str] = None,
 ) -> None:
     """View in the chosen language, render in the chosen (or implied) format, write as it is rendered.
-    all_rows: the terminal table lists records without data as rows (machine formats always do)."""
+    all_rows: the terminal table lists records without data as rows (machine formats always do);
+    table: only the table of that name (--table), else CSV writes the `primary` one and says on
+    stderr which others it left out."""
     # lazy: only the command that runs imports what it uses (start-up)
     from ..render import Options, chunks, joined, render
     from ..view import view
@@ -439,6 +461,8 @@ def emit(
         raise UsageError("--citations writes one row per citation in CSV; add --format csv")
     report = view(loaded.base, result, lang.value)
     report.primary = primary
+    if table is not None:
+        report = report.only(table)
     if output.bom and chosen != "csv":
         raise UsageError("--bom marks CSV output for spreadsheets; add --format csv")
     pictures = [(kind, path) for kind, path in (("svg", output.svg), ("html", output.html)) if path is not None]
@@ -452,6 +476,22 @@ def emit(
     for kind, path in pictures:  # written once every option has been checked and the output begun
         save(path, render(report, "table", Options(width=width, chart=chart, record=kind, all_rows=all_rows)))
     write_pieces(env, chain([("\ufeff" if output.bom else "") + first], pieces))
+    if chosen == "csv":
+        say_left_out(env, report, lang)
+
+
+def say_left_out(env: Environment, report: "Report", lang: Lang) -> None:
+    """One line on stderr when CSV, one rectangular table, left out tables that have rows: the
+    machine formats lose nothing the table shows without a word."""
+    others = report.left_out()
+    if not others:
+        return
+    # lazy: only the command that runs imports what it uses (start-up)
+    from ..core.report import row_count
+    from ..view.messages import csv_left_out
+
+    written = report.tables[report.primary]
+    env.say(csv_left_out(env.command, (written.name, row_count(written.rows)), others, lang.value))
 
 
 def chosen_format(env: Environment, fmt: Optional[Format], chart: bool = False) -> str:

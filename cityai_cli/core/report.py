@@ -8,8 +8,9 @@ field it reads is itself a column, so CSV and JSON never lose what the table sho
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
+from .errors import UsageError
 from .figures.quantity import plain
 from .slots import Frozen, _set
 
@@ -111,6 +112,35 @@ class Report:
 
     def __repr__(self) -> str:
         return f"Report(tables={self.tables!r}, primary={self.primary!r})"
+
+    def only(self, name: str) -> "Report":
+        """The report with only the table `name` (any case): every format writes that one, and
+        JSON keeps the command's shape (an object, with this one key, for a command of several
+        tables). A name the report lacks is a usage error listing its names."""
+        chosen = [table for table in self.tables if table.name == name.lower()]
+        if not chosen:
+            names = [table.name for table in self.tables]
+            raise UsageError(
+                f"no table {name!r}; the tables are {', '.join(names)}",
+                code="table.unknown",
+                params={"text": name, "names": names},
+            )
+        kept = Report(chosen)
+        kept.single = self.single
+        return kept
+
+    def left_out(self) -> List[Tuple[str, int]]:
+        """The tables one rectangular table (CSV: the primary) leaves out that have rows, each with
+        its number of rows, in the report's order."""
+        counts = [
+            (table.name, row_count(table.rows)) for number, table in enumerate(self.tables) if number != self.primary
+        ]
+        return [(name, rows) for name, rows in counts if rows]
+
+
+def row_count(rows: Iterable[Record]) -> int:
+    """How many rows: a list's length, or rows made as they are iterated (`Rows`) counted."""
+    return len(rows) if isinstance(rows, list) else sum(1 for _ in rows)
 
 
 def public(value: Any) -> Any:

@@ -1,6 +1,7 @@
 """CSV (RFC 4180, CRLF line ends, UTF-8), one header of stable English keys, tidy by default.
 
-A command with several tables (show) writes its primary one: one rectangular table per file.
+A command with several tables (show, extract) writes its primary one, or the one `--table`
+chose (one rectangular table per file); the command says on stderr which others it left out.
 No JSON in a cell: a list of records becomes a count (`citations` -> `citation_count`) or its
 codes or figures joined with ";", and `--citations` writes one row per citation instead. A date
 is the last day it covers (YYYY-MM-DD) with `<date>_precision` beside it. docs/columns.md lists
@@ -31,7 +32,7 @@ _CITATION_FIELDS = ("source", "quote", "value", "note")
 def chunks(report: Report, options) -> Iterator[str]:
     """The header, then the rows in pieces of _CHUNK rows (a refused --citations is raised first)."""
     # One rectangular table per file: a command with several tables writes its primary one
-    # (show: the facts; its policies and programmes have their own commands).
+    # (show: the facts; extract: the candidates); --table chooses another (Report.only).
     table = report.tables[report.primary]
     rows: Iterable[dict] = table.rows
     fields = [field for column in table.columns for field in tidy_fields(column)]
@@ -101,10 +102,18 @@ def tidy_fields(column: Column) -> List[Field]:
     if name == "flags":
         return [(key, lambda r: [f["code"] for f in get(r) or []] or None, "text")]
     if name == "special_rates":
-        return [(key, lambda r: [f"{t['text']} [{t['flag']}]" for t in get(r) or []] or None, "text")]
+        return [(key, lambda r: [_special_rate(t) for t in get(r) or []] or None, "text")]
     if is_date(key):
         return [(key, lambda r: _day(get(r), 2), "text"), (f"{key}_precision", lambda r: _day(get(r), 0), "text")]
     return [(key, get, column.kind)]
+
+
+def _special_rate(rate: dict) -> str:
+    """A special rate as one word of its cell: a programme's `rate [flag]`; a programme `extract`
+    proposes has its condition as written first (`初创企业: 不超过60% [startup]`), as its table shows."""
+    if "applies_to" in rate:
+        return f"{rate['applies_to']}: {rate['value']} [{rate['flag']}]"
+    return f"{rate['text']} [{rate['flag']}]"
 
 
 def is_date(key: str) -> bool:

@@ -108,7 +108,37 @@ def _source_exists(params: Dict[str, Any]) -> str:
     return f"source {params['id']!r} already exists in {params['base'] or 'the bundled base'}; choose another --id"
 
 
+def _unknown_table(params: Dict[str, Any], lang: str) -> str:
+    names = params["names"]
+    if lang == "en":
+        return f"--table {params['text']!r}: no such table; choose {_either(names, 'or')}"
+    return f"--table {params['text']!r}: 没有这个表; 可选 {_either(names, '或')}"
+
+
+def _either(items: List[str], last: str) -> str:
+    """a, b or c (a 或 c): the choices, the last joined by `last`."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+def csv_left_out(command: str, written: Tuple[str, int], others: List[Tuple[str, int]], lang: str) -> str:
+    """The line on stderr when CSV writes one table of several: which it holds, and how to get
+    each other table that has rows (--table NAME) or all of them (-f json)."""
+    if lang == "en":
+        options = _either([f"--table {name} ({_rows(n)})" for name, n in others], "or")
+        return (
+            f"{command}: CSV holds the {written[0]} table ({_rows(written[1])}); "
+            f"add {options} for the other{'' if len(others) == 1 else 's'}, or -f json for all"
+        )
+    options = _either([f"--table {name} ({n} 行)" for name, n in others], "或")
+    return f"{command}: CSV 只写了 {written[0]} 表 ({written[1]} 行); 其余的表加 {options}, 全部用 -f json"
+
+
+def _rows(n: int) -> str:
+    return f"{n} row{'' if n == 1 else 's'}"
+
+
 _MESSAGES: Dict[str, Callable[[Dict[str, Any], str], str]] = {
+    "table.unknown": _unknown_table,
     "compare.two_places": _two_places,
     "type.elsewhere": _type_elsewhere,
     "amount.invalid": _amount(_AMOUNT_INVALID),
