@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from decimal import Decimal
 from typing import Optional, Tuple
@@ -69,6 +70,50 @@ def test_the_written_reader_reads_as_the_loop_does():
     rows = [stored.row(thing, (i,)) for i, thing in enumerate(things)]
     assert [stored.read(row, 1, parts=()) for row in rows] == things
     assert stored._reader is not None  # the later rows were read by the written reader
+
+
+@dataclasses.dataclass(frozen=True)
+class Kept:
+    name: str
+    size: Quantity
+    when: Optional[PartialDate]
+    parts: Tuple[Citation, ...]
+    note: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Checked:
+    name: str
+    size: Quantity
+    when: Optional[PartialDate]
+    parts: Tuple[Citation, ...]
+    note: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(self, "note", self.note.strip())
+
+
+def test_the_written_reader_fills_a_plain_dataclass_as_its_init_does():
+    from cityai_cli.core.cache.compiled import _plain_dataclass
+    from cityai_cli.core.slots import COMPILE_AFTER
+
+    stored = Stored("kept", Kept, ("id INTEGER PRIMARY KEY",))
+    kept = [
+        Kept(f"k{i}", parse_figure(f"{i}个"), None if i % 2 else PartialDate("2024"), (), " n" * (i % 2))
+        for i in range(COMPILE_AFTER * 2)
+    ]
+    back = [stored.read(stored.row(item, (i,)), 1, parts=()) for i, item in enumerate(kept)]
+    assert stored._reader is not None and back == kept
+    assert [vars(b) for b in back] == [vars(k) for k in kept]  # the same fields, in the same order
+    assert hash(back[-1]) == hash(kept[-1]) and repr(back[-1]) == repr(kept[-1])
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        back[-1].name = "x"  # type: ignore[misc]
+    # __init__ does more than set fields: the written reader calls it
+    assert (_plain_dataclass(Kept), _plain_dataclass(Checked), _plain_dataclass(Thing)) == (True, False, False)
+    checked = Stored("checked", Checked, ("id INTEGER PRIMARY KEY",))
+    rows = [checked.row(Kept(f"c{i}", parse_figure("1个"), None, (), " n "), (i,)) for i in range(COMPILE_AFTER * 2)]
+    assert checked._reader is None
+    assert {checked.read(row, 1, parts=()).note for row in rows} == {"n"} and checked._reader is not None
 
 
 @pytest.mark.bundled

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import MISSING
 from decimal import Decimal
 from operator import attrgetter
 from pathlib import Path
@@ -244,8 +245,27 @@ class Stored:
                 cell = f"row[s + {index}]"
                 args.append(cell if decode is _same else f"decode_{name}({cell})")
                 index += 1
-        exec(f"def read(row, s, held):\n    return Record({', '.join(args)})", namespace)  # noqa: S102
+        body = f"return Record({', '.join(args)})"
+        if _plain_dataclass(self.record):
+            # A frozen dataclass's __init__ sets each field through object.__setattr__ (~0.8 µs
+            # a fact); filling its __dict__ at once gives the same object in half the time.
+            namespace["new"] = object.__new__
+            fields = ", ".join(f"{name!r}: {arg}" for (name, _), arg in zip(self._fields, args))
+            body = f"made = new(Record)\n    made.__dict__.update({{{fields}}})\n    return made"
+        exec(f"def read(row, s, held):\n    {body}", namespace)  # noqa: S102
         return namespace["read"]
+
+
+def _plain_dataclass(record: type) -> bool:
+    """A dataclass whose __init__ only sets its fields (no __post_init__, no __slots__, no field
+    left out of __init__ or given a default factory)."""
+    fields = getattr(record, "__dataclass_fields__", None)
+    return (
+        fields is not None
+        and not hasattr(record, "__post_init__")
+        and "__slots__" not in vars(record)
+        and all(f.init and f.default_factory is MISSING for f in fields.values())
+    )
 
 
 _PLACE = "REFERENCES places(name)"
