@@ -32,3 +32,18 @@ def test_checked_in_schema_is_the_generated_one(cli):
         (ROOT / "data" / "cities.schema.json").read_text(encoding="utf-8")
     )
     assert PROJECT_DATA.read_text(encoding="utf-8").startswith("#:schema ./cities.schema.json\n")
+
+
+def test_a_figure_written_twice_is_parsed_once_and_a_bad_one_refused_each_time():
+    from cityai_cli.core.base.schema import _PARSED, _quantity
+    from cityai_cli.core.figures.quantity import parse_figure
+
+    first = _quantity("超1234.5家")
+    assert first == parse_figure("超1234.5家") and _quantity("超1234.5家") is first
+    assert _PARSED["超1234.5家"] is first
+    for _ in range(2):
+        with pytest.raises(ValueError, match="not a bare number"):
+            _quantity(12)
+        with pytest.raises(ValueError):
+            _quantity("no figure at all")
+    assert "no figure at all" not in _PARSED
