@@ -72,6 +72,18 @@ def test_the_written_reader_reads_as_the_loop_does():
     assert stored._reader is not None  # the later rows were read by the written reader
 
 
+def test_the_written_writer_makes_the_rows_the_loop_makes():
+    stored = Stored("things", Thing, ("id INTEGER PRIMARY KEY",), ("extra TEXT",))
+    things = [
+        Thing("甲", parse_figure("3-5个"), PartialDate("2024-12"), ("a", "乙"), True, ()),
+        Thing("乙", parse_figure("超1.7万亿元"), None, (), False, (), "说明"),
+    ]
+    rows = [stored.row(thing, (i,), ("x",)) for i, thing in enumerate(things)]
+    assert rows == [stored.row_by_fields(thing, (i,), ("x",)) for i, thing in enumerate(things)]
+    assert rows[0] == (0, "甲", "3-5个", "3", "个", "count", "", "5", "3", "2024-12", '["a", "乙"]', 1, "", "x")
+    assert rows[1][3:9] == ("1700000000000", "CNY", "money", "超", None, "1.7万亿") and rows[1][-3:] == (0, "说明", "x")
+
+
 @dataclasses.dataclass(frozen=True)
 class Kept:
     name: str
