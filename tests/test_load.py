@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from cityai_cli.core.base import load as kb
 from cityai_cli.core.base.load import _validate, _validate_freeing
-from cityai_cli.core.base.reading import _all_clean, check_characters, parse_toml
+from cityai_cli.core.base.reading import LineMap, _all_clean, check_characters, parse_toml
 from cityai_cli.core.errors import DataError
 from conftest import MINI
 
@@ -38,6 +38,34 @@ def test_the_first_pass_passes_what_the_located_pass_passes():
     data = {"title": "多行\n文本\t带制表符", "places": {"甲": {"facts": [{"quote": "正常"}], "n": 3}}}
     assert _all_clean(data) and check_characters(data, "x.toml", None) == []  # type: ignore[arg-type]
     assert _all_clean(_parsed())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'a = "\\u0007"\n',  # escaped: only the parsed string holds BEL
+        '"a\tb" = 1\n',  # a tab in a quoted key (allowed in a value, refused in a key)
+        'a = "x\u202ey"\n',  # as written
+        'a = "x"\r\nb = 1\r\n',  # CR line endings: refused in the text, not in the parsed tree
+    ],
+)
+def test_the_text_proves_clean_only_what_it_can(text):
+    from cityai_cli.core.base.reading import _text_clean
+
+    assert not _text_clean(text)
+
+
+def test_the_text_proof_agrees_with_the_tree():
+    from cityai_cli.core.base.reading import _text_clean
+
+    text = MINI.read_text(encoding="utf-8")
+    assert _text_clean(text) and _all_clean(parse_toml(text, "mini.toml"))
+    assert _text_clean('title = "多行"\nnote = """\n文本\n"""\n')
+    escaped = 'a = "\\u0007"\n'
+    problems = check_characters(parse_toml(escaped, "x.toml"), "x.toml", LineMap(escaped), escaped)
+    assert [p.message for p in problems] == [
+        "text contains the control or invisible character U+0007 at position 1; remove it"
+    ]
 
 
 def test_validating_place_by_place_gives_the_whole_validation():

@@ -97,7 +97,7 @@ def _read_one(file: Path, shown: str) -> Tuple[dict, LineMap]:
     text = read_text(file)
     data = parse_toml(text, shown)
     line_map = LineMap(text)  # indexed only if a problem needs a line number
-    unsafe = check_characters(data, shown, line_map)
+    unsafe = check_characters(data, shown, line_map, text)
     if unsafe:
         raise DataError(unsafe)
     return data, line_map

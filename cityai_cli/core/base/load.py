@@ -77,7 +77,7 @@ def _read(path: Path, name: str, keep_going: bool, layers: Tuple[Path, ...]) -> 
         text = read_text(path)
         data = parse_toml(text, name)
         lines, origins = LineMap(text), {}
-        problems = check_characters(data, name, lines)
+        problems = check_characters(data, name, lines, text)
         if problems:
             raise DataError(problems)
     return data, lines, origins, merging

@@ -173,15 +173,17 @@ def parse_toml(text: str, name: str) -> dict:
         raise DataError([Problem(name, message, line, column)]) from None
 
 
-def check_characters(data: dict, name: str, lines: "Lines") -> List[Problem]:
+def check_characters(data: dict, name: str, lines: "Lines", text: Optional[str] = None) -> List[Problem]:
     """Every key and string of a parsed base, whatever the schema: no control characters (newline
     and tab allowed in values) and no default-ignorable code points (bidi controls, zero-width
     characters, variation selectors, Hangul fillers …: the one rule, `text.CONTROL_IN_KEY/VALUE`).
 
     Such text can drive a terminal (ESC, CR), forge lines in messages (a newline in a key),
     disguise a name (RLO) or make two names look the same (U+200B, 深\ufe00圳).
+
+    `text`, the TOML `data` was parsed from, if given, may prove it clean at once (`_text_clean`).
     """
-    if _all_clean(data):
+    if (text is not None and _text_clean(text)) or _all_clean(data):
         return []
     problems: List[Problem] = []
     stack: list = [((), data)]
@@ -200,6 +202,14 @@ def check_characters(data: dict, name: str, lines: "Lines") -> List[Problem]:
             if found:
                 problems.append(_character_problem(name, lines, location, "text", found, value))
     return sorted(problems, key=lambda problem: (problem.line or 0, problem.path))
+
+
+def _text_clean(text: str) -> bool:
+    """Whether the TOML text proves every key and string parsed from it clean, ~2x faster than
+    walking the parsed tree: without a backslash nothing is escaped, so every key and string is
+    a piece of the text as written; a key holds no newline (TOML allows none there), and with no
+    tab in the text none holds a tab either. False says nothing: the tree is walked then."""
+    return "\\" not in text and "\t" not in text and CONTROL_IN_VALUE.search(text) is None
 
 
 def _all_clean(data: dict) -> bool:
