@@ -47,3 +47,16 @@ def test_a_figure_written_twice_is_parsed_once_and_a_bad_one_refused_each_time()
         with pytest.raises(ValueError):
             _quantity("no figure at all")
     assert "no figure at all" not in _PARSED
+
+
+def test_a_date_written_twice_is_parsed_once_and_a_bad_one_refused_each_time():
+    from cityai_cli.core.base.schema import _SPANS, _span_date
+    from cityai_cli.core.figures.dates import PartialDate
+
+    first = _span_date("2021/2023")
+    assert first == PartialDate.parse_span("2021/2023") and _span_date("2021/2023") is first
+    assert _SPANS["2021/2023"] is first and _span_date(2024) == PartialDate("2024")
+    for _ in range(2):
+        with pytest.raises(ValueError, match="must end after it starts"):
+            _span_date("2024/2020")
+    assert "2024/2020" not in _SPANS

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Dict, List, Optional, Protocol, Tuple
 
@@ -145,7 +146,7 @@ def parse_toml(text: str, name: str) -> dict:
     try:
         # The scanner counts a line's dots outside strings: a line with fewer dots in all cannot
         # hold a key that long, so only such lines (none in a real base) need the full scan.
-        if any(line.count(".") >= MAX_KEY_PARTS for line in text.split("\n")):
+        if max(map(str.count, text.split("\n"), repeat("."))) >= MAX_KEY_PARTS:
             for _ in _scan(text, strict=True):
                 pass
     except ValueError as error:
