@@ -362,7 +362,7 @@ CITATIONS = Stored(
 TABLES = (METRICS, SCOPES, SUBSIDY_TYPES, SOURCES, PLACES, FACTS, POLICIES, PROGRAMMES, TERMS, CITATIONS)
 TERM_ROLES = ("pool", "rate", "cap")  # a programme's named terms; its special rates: role special
 
-SCHEMA = "\n".join(
+CREATE_TABLES = "\n".join(
     [
         # meta: the cache key; format, schema_version, cityai_version, title, files (JSON list of
         # the knowledge-base files); the cache also: documents (each source's signature)
@@ -370,6 +370,11 @@ SCHEMA = "\n".join(
         # what a user may type for a place, normalised (`name_index.place_keys`)
         "CREATE TABLE place_keys (key TEXT NOT NULL, place TEXT NOT NULL REFERENCES places(name));",
         *(stored.ddl for stored in TABLES),
+    ]
+)
+# Built once the rows are in (faster than keeping them up to date row by row; the same file).
+CREATE_INDEXES = "\n".join(
+    [
         "CREATE INDEX facts_place_metric ON facts (place, metric);",
         "CREATE INDEX facts_metric ON facts (metric, headline);",
         "CREATE INDEX facts_conflict ON facts (position) WHERE conflict = 1;",
@@ -391,9 +396,11 @@ def write(base: AbstractBase, target: Path, meta: Dict[str, str]) -> None:
     connection = sqlite3.connect(str(target))
     try:
         connection.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = ON;")
-        connection.executescript(SCHEMA)
+        connection.executescript(CREATE_TABLES)
         with connection:
             _fill(connection, base, meta)
+            for statement in CREATE_INDEXES.split("\n"):
+                connection.execute(statement)
     finally:
         connection.close()
 
