@@ -188,3 +188,47 @@ def assert_clean(result, code):
 
 # What no output may carry raw: C0 and C1 controls (but tab and newline), DEL, bidi embeddings and isolates.
 RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+# A base whose labels and source fields hold formula prefixes and control characters: what CSV,
+# Markdown and the table must defuse (tests/test_csv_format.py, tests/test_render.py).
+INJECT = r"""schema_version = 2
+
+[metrics.ai_enterprises]
+zh = "人工智能企业数"
+en = "AI enterprises"
+dimension = "count"
+unit = "家"
+scopes.ai = { zh = "\t制表", en = "=1+2" }
+
+[sources.s]
+file = "hostile.txt"
+publisher = "@测试"
+title = "=cmd|' /C calc'!A0"
+published = "2025"
+
+[places."=HYPERLINK(\"http://e.vil\",\"x\")"]
+level = "city"
+province = "+测省"
+regions = ["-测区"]
+
+[[places."=HYPERLINK(\"http://e.vil\",\"x\")".facts]]
+metric = "ai_enterprises"
+scope = "ai"
+kind = "actual"
+value = "2800家"
+date = "2024"
+date_basis = "stated"
+note = "-1+1"
+citations = [{ source = "s", quote = "+回车2800家", note = "@note" }]
+
+[[places."=HYPERLINK(\"http://e.vil\",\"x\")".policies]]
+title = "=1+1"
+citations = [{ source = "s", quote = "-2" }]
+
+[places."乙"]
+level = "district"
+province = "\t省"
+city = "=HYPERLINK(\"http://e.vil\",\"x\")"
+regions = ["=1+1", "正常"]
+"""

@@ -13,7 +13,7 @@ import subprocess
 
 import pytest
 
-from conftest import FIXTURES, MINI, ROOT, write_base
+from conftest import FIXTURES, INJECT, MINI, ROOT, write_base
 
 THREE_TABLES = FIXTURES / "tables" / "three_tables.txt"
 HEADERS = {
@@ -201,48 +201,6 @@ def test_csv_header_cells_get_the_formula_guard():
 
 
 M = str(MINI)
-
-
-INJECT = r"""schema_version = 2
-
-[metrics.ai_enterprises]
-zh = "人工智能企业数"
-en = "AI enterprises"
-dimension = "count"
-unit = "家"
-scopes.ai = { zh = "\t制表", en = "=1+2" }
-
-[sources.s]
-file = "hostile.txt"
-publisher = "@测试"
-title = "=cmd|' /C calc'!A0"
-published = "2025"
-
-[places."=HYPERLINK(\"http://e.vil\",\"x\")"]
-level = "city"
-province = "+测省"
-regions = ["-测区"]
-
-[[places."=HYPERLINK(\"http://e.vil\",\"x\")".facts]]
-metric = "ai_enterprises"
-scope = "ai"
-kind = "actual"
-value = "2800家"
-date = "2024"
-date_basis = "stated"
-note = "-1+1"
-citations = [{ source = "s", quote = "+回车2800家", note = "@note" }]
-
-[[places."=HYPERLINK(\"http://e.vil\",\"x\")".policies]]
-title = "=1+1"
-citations = [{ source = "s", quote = "-2" }]
-
-[places."乙"]
-level = "district"
-province = "\t省"
-city = "=HYPERLINK(\"http://e.vil\",\"x\")"
-regions = ["=1+1", "正常"]
-"""
 
 
 NAME = '=HYPERLINK("http://e.vil","x")'

@@ -15,7 +15,7 @@ import pytest
 
 from cityai_cli.core.report import Column, Report, Table
 from cityai_cli.render import Options, printable, render
-from conftest import MINI, RAW, run_process, write_base
+from conftest import INJECT, MINI, RAW, run_process, write_base
 
 
 def report(*tables):
@@ -642,48 +642,6 @@ def test_markdown_escapes_html():
 
 
 M = str(MINI)
-
-
-INJECT = r"""schema_version = 2
-
-[metrics.ai_enterprises]
-zh = "人工智能企业数"
-en = "AI enterprises"
-dimension = "count"
-unit = "家"
-scopes.ai = { zh = "\t制表", en = "=1+2" }
-
-[sources.s]
-file = "hostile.txt"
-publisher = "@测试"
-title = "=cmd|' /C calc'!A0"
-published = "2025"
-
-[places."=HYPERLINK(\"http://e.vil\",\"x\")"]
-level = "city"
-province = "+测省"
-regions = ["-测区"]
-
-[[places."=HYPERLINK(\"http://e.vil\",\"x\")".facts]]
-metric = "ai_enterprises"
-scope = "ai"
-kind = "actual"
-value = "2800家"
-date = "2024"
-date_basis = "stated"
-note = "-1+1"
-citations = [{ source = "s", quote = "+回车2800家", note = "@note" }]
-
-[[places."=HYPERLINK(\"http://e.vil\",\"x\")".policies]]
-title = "=1+1"
-citations = [{ source = "s", quote = "-2" }]
-
-[places."乙"]
-level = "district"
-province = "\t省"
-city = "=HYPERLINK(\"http://e.vil\",\"x\")"
-regions = ["=1+1", "正常"]
-"""
 
 
 NAME = '=HYPERLINK("http://e.vil","x")'
