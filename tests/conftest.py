@@ -232,3 +232,20 @@ province = "\t省"
 city = "=HYPERLINK(\"http://e.vil\",\"x\")"
 regions = ["=1+1", "正常"]
 """
+
+
+def sources_add(document, source_id, *, title="t", publisher="p", published="2025"):
+    """The arguments of `cityai sources add` with the fields a test does not look at filled in."""
+    return [
+        "sources",
+        "add",
+        document,
+        "--id",
+        source_id,
+        "--title",
+        title,
+        "--publisher",
+        publisher,
+        "--published",
+        published,
+    ]

@@ -17,6 +17,7 @@ from cityai_cli.core.extract.document import html_to_text
 from cityai_cli.core.extract.engine import extract
 from cityai_cli.core.extract.toml_out import to_toml
 from cityai_cli.core.figures.quantity import parse_figure
+from conftest import sources_add
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
@@ -597,21 +598,7 @@ def test_extract_and_sources_add_read_a_page_with_a_huge_numeric_reference(cli, 
     result = cli("extract", "page.html", "--published", "2025-06", "-f", "json")
     assert (result.code, result.stderr) == (0, "")
     assert [r["quote"] for r in json.loads(result.stdout)["candidates"]] == ["深圳人工智能企业超2800家"]
-    result = cli(
-        "sources",
-        "add",
-        "page.html",
-        "--id",
-        "page",
-        "--title",
-        "t",
-        "--publisher",
-        "p",
-        "--published",
-        "2025",
-        "--data",
-        "my.toml",
-    )
+    result = cli(*sources_add("page.html", "page"), "--data", "my.toml")
     assert (result.code, result.stderr) == (0, "")
     assert (tmp_path / "seeds" / "page.txt").read_text(
         encoding="utf-8"
@@ -655,17 +642,7 @@ def test_extract_toml_adds_to_a_base_that_then_validates(cli, own):
     (own / "new.txt").write_text("到2027年,丁市人工智能企业将超2000家。\n", encoding="utf-8")
     assert (
         cli(
-            "sources",
-            "add",
-            "new.txt",
-            "--id",
-            "ding-2025",
-            "--title",
-            "丁市",
-            "--publisher",
-            "测试",
-            "--published",
-            "2025-06",
+            *sources_add("new.txt", "ding-2025", title="丁市", publisher="测试", published="2025-06"),
             "--data",
             "my.toml",
         ).code

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from cityai_cli.core.extract.programmes import TermCandidate, carried_ceiling, extract_programmes, place_table
+from conftest import sources_add
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract" / "programmes"
 TYPES = {
@@ -334,17 +335,7 @@ def test_every_fixture_document_gives_toml_that_validates(cli, tmp_path, monkeyp
     for path in sorted(FIXTURES.glob("*.txt")):
         source = path.stem.replace("_", "-")
         added = cli(
-            "sources",
-            "add",
-            str(path),
-            "--id",
-            source,
-            "--title",
-            path.stem,
-            "--publisher",
-            "测试",
-            "--published",
-            "2025-07-01",
+            *sources_add(str(path), source, title=path.stem, publisher="测试", published="2025-07-01"),
             "--with",
             "my.toml",
         )

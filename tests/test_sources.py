@@ -7,25 +7,15 @@ import json
 import pytest
 import tomli
 
+from conftest import sources_add
+
 
 def test_sources_add_copies_the_document_and_records_its_hash(cli, own):
     (own / "a.html").write_text(
         "<html><body><p>乙市人工智能企业约2400家。</p><script>x()</script></body></html>", encoding="utf-8"
     )
     result = cli(
-        "sources",
-        "add",
-        "a.html",
-        "--id",
-        "yi-2025",
-        "--title",
-        "乙市",
-        "--publisher",
-        "测试",
-        "--published",
-        "2025-05",
-        "--data",
-        "my.toml",
+        *sources_add("a.html", "yi-2025", title="乙市", publisher="测试", published="2025-05"), "--data", "my.toml"
     )
     stored = (own / "seeds" / "yi-2025.txt").read_bytes()
     assert stored == "乙市人工智能企业约2400家。\n".encode("utf-8")
@@ -36,19 +26,7 @@ def test_sources_add_copies_the_document_and_records_its_hash(cli, own):
     )
     assert cli("validate", "my.toml").code == 0
     again = cli(
-        "sources",
-        "add",
-        "a.html",
-        "--id",
-        "yi-2025",
-        "--title",
-        "乙市",
-        "--publisher",
-        "测试",
-        "--published",
-        "2025-05",
-        "--data",
-        "my.toml",
+        *sources_add("a.html", "yi-2025", title="乙市", publisher="测试", published="2025-05"), "--data", "my.toml"
     )
     assert (again.code, again.stderr) == (2, "Error: source 'yi-2025' already exists in my.toml; choose another --id\n")
 
@@ -85,21 +63,7 @@ def test_sources_add_refuses_bad_options(cli, own, args, message):
 
 def test_sources_add_starts_a_new_base_with_the_schema_line_and_how_to_use_it(cli, own):
     (own / "a.txt").write_text("文本\n", encoding="utf-8")
-    result = cli(
-        "sources",
-        "add",
-        "a.txt",
-        "--id",
-        "s9",
-        "--title",
-        "t",
-        "--publisher",
-        "p",
-        "--published",
-        "2025",
-        "--data",
-        "new.toml",
-    )
+    result = cli(*sources_add("a.txt", "s9"), "--data", "new.toml")
     assert result.code == 0, result.stderr
     assert (
         (own / "new.toml")
@@ -120,21 +84,7 @@ def test_sources_add_starts_a_new_base_in_an_empty_file(cli, own, content):
     (own / "new.toml").write_bytes(content)
     (own / "new.toml").chmod(0o600)
     (own / "a.txt").write_text("文本\n", encoding="utf-8")
-    result = cli(
-        "sources",
-        "add",
-        "a.txt",
-        "--id",
-        "s9",
-        "--title",
-        "t",
-        "--publisher",
-        "p",
-        "--published",
-        "2025",
-        "--with",
-        "new.toml",
-    )
+    result = cli(*sources_add("a.txt", "s9"), "--with", "new.toml")
     assert (result.code, result.stderr) == (0, "")
     text, digest = (own / "new.toml").read_text(encoding="utf-8"), hashlib.sha256("文本\n".encode()).hexdigest()
     assert text.startswith("#:schema ./cities.schema.json\n# Your own cityai knowledge base")
@@ -148,21 +98,7 @@ def test_sources_add_starts_a_new_base_in_an_empty_file(cli, own, content):
 def test_sources_add_refuses_a_seed_of_that_id_with_other_content(cli, own):
     (own / "a.txt").write_text("文本\n", encoding="utf-8")
     (own / "seeds" / "s9.txt").write_text("另一份\n", encoding="utf-8")
-    result = cli(
-        "sources",
-        "add",
-        "a.txt",
-        "--id",
-        "s9",
-        "--title",
-        "t",
-        "--publisher",
-        "p",
-        "--published",
-        "2025",
-        "--data",
-        "my.toml",
-    )
+    result = cli(*sources_add("a.txt", "s9"), "--data", "my.toml")
     assert (result.code, result.stderr) == (2, "Error: seeds/s9.txt exists with other content; choose another --id\n")
 
 
@@ -170,21 +106,7 @@ def test_sources_add_refuses_the_bundled_base(cli, own):
     from cityai_cli.core.base.paths import bundled_path
 
     (own / "a.txt").write_text("文本\n", encoding="utf-8")
-    result = cli(
-        "sources",
-        "add",
-        "a.txt",
-        "--id",
-        "s9",
-        "--title",
-        "t",
-        "--publisher",
-        "p",
-        "--published",
-        "2025",
-        "--data",
-        str(bundled_path("data", "cities.toml")),
-    )
+    result = cli(*sources_add("a.txt", "s9"), "--data", str(bundled_path("data", "cities.toml")))
     assert (result.code, result.stderr) == (
         2,
         "Error: sources add writes into your own knowledge base: give --data FILE (the bundled one is read-only)\n",
@@ -197,21 +119,7 @@ def test_sources_add_finds_an_existing_id_however_the_table_is_spelled(cli, own)
         '[sources . s3]\nfile = "s3.txt"\npublisher = "p"\ntitle = "t"\npublished = "2025"\n', encoding="utf-8"
     )
     before = (own / "my.toml").read_bytes()
-    result = cli(
-        "sources",
-        "add",
-        "a.txt",
-        "--id",
-        "s3",
-        "--title",
-        "t",
-        "--publisher",
-        "p",
-        "--published",
-        "2025",
-        "--data",
-        "my.toml",
-    )
+    result = cli(*sources_add("a.txt", "s3"), "--data", "my.toml")
     assert (result.code, result.stderr) == (2, "Error: source 's3' already exists in my.toml; choose another --id\n")
     assert (own / "my.toml").read_bytes() == before
 
@@ -232,21 +140,7 @@ def test_sources_add_never_writes_through_a_link(cli, own, tmp_path_factory, pla
         (base.parent / "seeds" / "x2.txt").symlink_to(outside / "planted.sh")
     else:
         (base.parent / "seeds").symlink_to(outside)
-    result = cli(
-        "sources",
-        "add",
-        "a.txt",
-        "--id",
-        "x2",
-        "--title",
-        "t",
-        "--publisher",
-        "p",
-        "--published",
-        "2025",
-        "--with",
-        str(base),
-    )
+    result = cli(*sources_add("a.txt", "x2"), "--with", str(base))
     link, why = {
         "base_dangling": (base, "give the file it points to"),
         "base_to_file": (base, "give the file it points to"),
@@ -260,21 +154,7 @@ def test_sources_add_never_writes_through_a_link(cli, own, tmp_path_factory, pla
 
 def test_sources_add_writes_escaped_toml_that_validates(cli, own):
     (own / "a.txt").write_text("乙市人工智能企业约2400家。\n", encoding="utf-8")
-    result = cli(
-        "sources",
-        "add",
-        "a.txt",
-        "--id",
-        "q1",
-        "--title",
-        'say "hi" \\ there',
-        "--publisher",
-        "p",
-        "--published",
-        "2025",
-        "--data",
-        "my.toml",
-    )
+    result = cli(*sources_add("a.txt", "q1", title='say "hi" \\ there'), "--data", "my.toml")
     assert result.code == 0
     assert 'title = "say \\"hi\\" \\\\ there"' in result.stdout
     assert cli("validate", "my.toml").code == 0
@@ -308,17 +188,7 @@ def test_the_walkthrough_from_a_new_document_to_a_fact_in_your_own_base(cli, tmp
         ("深圳", "ai_enterprises", "超3500家", "2025-05-31", False)
     ]
     added = cli(
-        "sources",
-        "add",
-        "article.html",
-        "--id",
-        "xinhua-2025-06",
-        "--title",
-        "深圳",
-        "--publisher",
-        "新华社",
-        "--published",
-        "2025-06-18",
+        *sources_add("article.html", "xinhua-2025-06", title="深圳", publisher="新华社", published="2025-06-18"),
         "--with",
         "my.toml",
     )
@@ -386,21 +256,7 @@ def test_sources_add_refuses_bytes_that_are_not_utf8_before_writing_anything(own
 def test_sources_add_refuses_a_base_whose_sources_are_no_table_of_entries(cli, own, sources):
     (own / "a.txt").write_text("文本\n", encoding="utf-8")
     (own / "b.toml").write_text(sources, encoding="utf-8")
-    result = cli(
-        "sources",
-        "add",
-        "a.txt",
-        "--id",
-        "a4",
-        "--title",
-        "t",
-        "--publisher",
-        "p",
-        "--published",
-        "2025",
-        "--with",
-        "b.toml",
-    )
+    result = cli(*sources_add("a.txt", "a4"), "--with", "b.toml")
     assert result.code == 1 and result.stderr.startswith("Error: b.toml: ") and "sources" in result.stderr
     assert (own / "b.toml").read_text(encoding="utf-8") == sources and not (own / "seeds" / "a4.txt").exists()
 
@@ -411,21 +267,7 @@ def test_sources_add_never_grows_a_base_past_the_size_limit(cli, own, monkeypatc
     monkeypatch.setattr(sources, "MAX_BYTES", 300)
     (own / "a.txt").write_text("文本\n", encoding="utf-8")
     (own / "b.toml").write_text("# " + "x" * 200 + "\n", encoding="utf-8")
-    result = cli(
-        "sources",
-        "add",
-        "a.txt",
-        "--id",
-        "a4",
-        "--title",
-        "t" * 100,
-        "--publisher",
-        "p",
-        "--published",
-        "2025",
-        "--with",
-        "b.toml",
-    )
+    result = cli(*sources_add("a.txt", "a4", title="t" * 100), "--with", "b.toml")
     assert result.code == 1 and "a knowledge base may be at most 300 bytes" in result.stderr
     assert len((own / "b.toml").read_bytes()) == 203
 
@@ -477,21 +319,7 @@ def test_eight_concurrent_sources_add_keep_all_eight_entries(own):
 def test_sources_add_keeps_the_mode_of_the_base(cli, own):
     (own / "my.toml").chmod(0o600)
     (own / "a.txt").write_text("文本。\n", encoding="utf-8")
-    result = cli(
-        "sources",
-        "add",
-        "a.txt",
-        "--id",
-        "a1",
-        "--title",
-        "t",
-        "--publisher",
-        "p",
-        "--published",
-        "2025",
-        "--data",
-        "my.toml",
-    )
+    result = cli(*sources_add("a.txt", "a1"), "--data", "my.toml")
     assert result.code == 0 and ((own / "my.toml").stat().st_mode & 0o777) == 0o600
 
 
@@ -502,21 +330,7 @@ def test_a_leftover_temporary_file_with_this_pid_does_not_make_sources_add_fail(
 
     (own / f".cityai-{os.getpid()}.tmp").write_text("left by a killed run", encoding="utf-8")
     (own / "a.txt").write_text("文本。\n", encoding="utf-8")
-    result = cli(
-        "sources",
-        "add",
-        "a.txt",
-        "--id",
-        "a1",
-        "--title",
-        "t",
-        "--publisher",
-        "p",
-        "--published",
-        "2025",
-        "--data",
-        "my.toml",
-    )
+    result = cli(*sources_add("a.txt", "a1"), "--data", "my.toml")
     assert (result.code, result.stderr) == (0, "")
     assert "[sources.a1]" in (own / "my.toml").read_text(encoding="utf-8")
 
@@ -538,17 +352,13 @@ def test_the_walk_from_a_new_policy_document_to_its_programme_in_subsidies(cli, 
     ]
     assert (
         cli(
-            "sources",
-            "add",
-            "policy.txt",
-            "--id",
-            "chengdu-2025-06",
-            "--title",
-            "成都市算力券实施细则",
-            "--publisher",
-            "成都市经济和信息化局",
-            "--published",
-            "2025-06-20",
+            *sources_add(
+                "policy.txt",
+                "chengdu-2025-06",
+                title="成都市算力券实施细则",
+                publisher="成都市经济和信息化局",
+                published="2025-06-20",
+            ),
             "--with",
             "my.toml",
         ).code
