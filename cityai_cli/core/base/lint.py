@@ -61,9 +61,7 @@ def check_structure(loaded: Loaded) -> List[Problem]:
     kb, problems = loaded.kb, []
 
     def report(location: tuple, message: str) -> None:
-        problems.append(
-            Problem(loaded.file_of(location), message, loaded.lines.line_of(location), None, format_path(location))
-        )
+        problems.append(loaded.problem_at(location, message))
 
     seen: Dict[tuple, tuple] = {}
     for location, item in entries(loaded):
@@ -205,15 +203,7 @@ def _duplicate_names(loaded: Loaded) -> List[Problem]:
                 first = owner.setdefault(key, name)
                 if first != name:
                     location = (table, name)
-                    problems.append(
-                        Problem(
-                            loaded.file_of(location),
-                            f"{what} {key!r} also names {first!r}",
-                            loaded.lines.line_of(location),
-                            None,
-                            format_path(location),
-                        )
-                    )
+                    problems.append(loaded.problem_at(location, f"{what} {key!r} also names {first!r}"))
     return problems
 
 
@@ -229,13 +219,7 @@ def _fractional_counts(loaded: Loaded) -> List[Problem]:
             if any(number % 1 for number in (value.value, value.upper) if number is not None):
                 location = ("places", name, "facts", index, "value")
                 problems.append(
-                    Problem(
-                        loaded.file_of(location),
-                        f"{value.text!r} is no whole number of {value.unit}: a count is whole",
-                        loaded.lines.line_of(location),
-                        None,
-                        format_path(location),
-                    )
+                    loaded.problem_at(location, f"{value.text!r} is no whole number of {value.unit}: a count is whole")
                 )
     return problems
 
@@ -255,13 +239,10 @@ def _actuals_after_their_sources(loaded: Loaded) -> List[Problem]:
             if latest is not None and PartialDate(fact.date).start_key() > latest[0]:
                 location, shown = ("places", name, "facts", index, "date"), latest[1]
                 problems.append(
-                    Problem(
-                        loaded.file_of(location),
+                    loaded.problem_at(
+                        location,
                         f"an actual figure dated {fact.date} begins after its sources were published (by {shown}): "
                         "a figure still to come is a target or a forecast",
-                        loaded.lines.line_of(location),
-                        None,
-                        format_path(location),
                     )
                 )
     return problems
@@ -295,12 +276,8 @@ def _borrowed_english_names(loaded: Loaded) -> List[Problem]:
             place, location = kb.places[name], ("places", name)
             text = place.english or place.pinyin or name
             problems.append(
-                Problem(
-                    loaded.file_of(location),
-                    f"reads {text!r} in English, as {first!r} does; give it its own English name",
-                    loaded.lines.line_of(location),
-                    None,
-                    format_path(location),
+                loaded.problem_at(
+                    location, f"reads {text!r} in English, as {first!r} does; give it its own English name"
                 )
             )
     return problems
@@ -314,15 +291,7 @@ def check_provenance(loaded: Loaded) -> List[Problem]:
         try:
             text = loaded.read_seed(source.file, loaded.base.sources[source_id].origin)
         except ReadError as error:
-            problems.append(
-                Problem(
-                    loaded.file_of(field),
-                    f"source document {source.file!r} {error}",
-                    loaded.lines.line_of(field),
-                    None,
-                    format_path(field),
-                )
-            )
+            problems.append(loaded.problem_at(field, f"source document {source.file!r} {error}"))
             continue
         documents[source_id] = squash(text)
         # the hash of the document's UTF-8 text, as `sources add` records it
@@ -330,20 +299,13 @@ def check_provenance(loaded: Loaded) -> List[Problem]:
         if source.sha256 and digest != source.sha256:
             where = ("sources", source_id, "sha256")
             problems.append(
-                Problem(
-                    loaded.file_of(where),
-                    f"{source.file} has changed since it was recorded (its SHA-256 is {digest})",
-                    loaded.lines.line_of(where),
-                    None,
-                    format_path(where),
-                )
+                loaded.problem_at(where, f"{source.file} has changed since it was recorded (its SHA-256 is {digest})")
             )
 
     def problem(location: tuple, message: str) -> Problem:
         # Where a quote is (file, line, path) is looked up only for a problem: the lookups build
         # each file's line index, seconds for a large base whose quotes are all found.
-        where = location + ("quote",)
-        return Problem(loaded.file_of(location), message, loaded.lines.line_of(where), None, format_path(where))
+        return loaded.problem_at(location + ("quote",), message, file_location=location)
 
     for location, item in entries(loaded):
         if "quote" not in item.__dict__:  # the entry's fields (pydantic's attribute miss is slow)

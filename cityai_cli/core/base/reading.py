@@ -50,6 +50,12 @@ class Loaded:
         """The file that defines a location (a directory base has many)."""
         return self.lines.file_of(location) if hasattr(self.lines, "file_of") else self.display_path
 
+    def problem_at(self, location: Tuple, message: str, file_location: Optional[Tuple] = None) -> Problem:
+        """A problem at `location`: its file (that of `file_location`, when given), line and path."""
+        return Problem(
+            self.file_of(file_location or location), message, self.lines.line_of(location), None, format_path(location)
+        )
+
     def seed_path(self, filename: str, origin: str = "") -> Optional[Path]:
         """Where a source's file is: in the seeds of the base or layer that declares the source
         (`origin`, its knowledge-base file; paths.seed_folders), else the bundled seeds. Never in
