@@ -301,3 +301,33 @@ def test_a_proposed_programme_writes_each_special_rate_with_its_condition(cli):
     assert [row["special_rates"] for row in csv.DictReader(io.StringIO(result.stdout))] == [
         "初创企业: 不超过60% [startup]"
     ]
+
+
+# Cells csv.writer quotes (, " CR LF; NUL before Python 3.10), doubles quotes in, or leaves alone.
+AWKWARD_CELLS = ["", "a", "a,b", 'say "hi"', '"', "a\nb", "a\rb", "\r\n", "a\x00b", " a ", "'=1", "中,文", "a;b", "\t"]
+
+
+def test_csv_fields_are_quoted_exactly_as_csv_writer_quotes_them():
+    from cityai_cli.render.csv_format import csv_field
+
+    for first in AWKWARD_CELLS:
+        for second in AWKWARD_CELLS:
+            out = io.StringIO()
+            csv.writer(out, lineterminator="\r\n").writerow([first, second])
+            assert ",".join([csv_field(first), csv_field(second)]) + "\r\n" == out.getvalue(), (first, second)
+
+
+def test_csv_rows_are_csv_writer_rows_a_lone_empty_cell_included():
+    from cityai_cli.core.report import Column, Report, Table
+    from cityai_cli.render import render
+    from cityai_cli.render.csv_format import cell
+
+    one = Report([Table("t", "T", [Column("name", "名称")], [{"name": ""}, {"name": None}, {"name": "a,b"}])])
+    assert render(one, "csv") == 'name\r\n""\r\n""\r\n"a,b"\r\n'  # an empty line would be no row
+    rows = [{"a": a, "b": b} for a in AWKWARD_CELLS for b in AWKWARD_CELLS]
+    two = Report([Table("t", "T", [Column("a", "a"), Column("b", "b")], rows)])
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(
+        [["a", "b"]] + [[cell(r["a"], "text"), cell(r["b"], "text")] for r in rows]
+    )
+    assert render(two, "csv") == out.getvalue()

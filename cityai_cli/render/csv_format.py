@@ -38,21 +38,23 @@ def chunks(report: Report, options) -> Iterator[str]:
     fields = [field for column in table.columns for field in tidy_fields(column)]
     if options.citations:
         fields, rows = _per_citation(fields, table.rows)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([text_cell(header) for header, _, _ in fields])
-    yield _taken(out)
+    yield _lines([[csv_field(text_cell(header)) for header, _, _ in fields]])
     # Column by column (a 3,000-row table has ~100,000 cells); text, most cells, is looked up in
-    # text_cell's memo directly, anything else goes through cell(). In chunks of rows, written as
-    # they are made, so that the cells and text of a long table (conflicts at scale: 100,000
-    # rows) are never all held at once.
+    # _FIELDS directly, anything else goes through cell(). In chunks of rows, written as they are
+    # made, so that the cells and text of a long table (conflicts at scale: 100,000 rows) are
+    # never all held at once.
     pending = iter(rows)
     while True:
         chunk = list(islice(pending, _CHUNK))
         if not chunk:
             return
-        writer.writerows(zip(*[_cells(_values(get, chunk), kind) for _, get, kind in fields]))
-        yield _taken(out)
+        yield _lines(zip(*[_fields(_values(get, chunk), kind) for _, get, kind in fields]))
+
+
+def _lines(rows: Iterable[Iterable[str]]) -> str:
+    """Rows of CSV fields (`csv_field`) as CRLF lines. A line that is empty (a row of one empty
+    field) is written `""`, as csv.writer writes it, so that it stays a row."""
+    return "".join([(",".join(row) or '""') + "\r\n" for row in rows])
 
 
 class _Key:
@@ -75,14 +77,6 @@ def _values(get: Callable[[dict], Any], rows: list) -> list:
 
 
 _CHUNK = 4096
-
-
-def _taken(out: io.StringIO) -> str:
-    """What `out` holds, and `out` emptied for the next piece."""
-    text = out.getvalue()
-    out.seek(0)
-    out.truncate()
-    return text
 
 
 Field = Tuple[str, Callable[[dict], Any], str]  # (header, the value of a row, kind)
@@ -151,13 +145,23 @@ def itemgetter_of(name: str) -> Callable[[dict], Any]:
     return lambda row: row["_citation"].get(name)
 
 
-def _cells(values: list, kind: str) -> list:
-    """The cells of one column."""
-    known = _SEEN.get
+def _fields(values: list, kind: str) -> list:
+    """The CSV fields of one column: each value's cell, quoted where CSV needs it (text, most
+    cells, looked up in _FIELDS first)."""
+    known = _FIELDS.get
     return [
-        "" if value is None else (known(value) or text_cell(value)) if value.__class__ is str else cell(value, kind)
+        "" if value is None else (known(value) or _text_field(value)) if value.__class__ is str else _field(value, kind)
         for value in values
     ]
+
+
+def _field(value: Any, kind: str) -> str:
+    text = cell(value, kind)
+    # a number's cell (digits, sign, point; a guard ' at most) holds nothing CSV quotes
+    return text if value.__class__ in _NUMBERS else csv_field(text)
+
+
+_NUMBERS = frozenset((Decimal, int, bool))
 
 
 def cell(value, kind: str) -> str:
@@ -186,7 +190,7 @@ def cell(value, kind: str) -> str:
     return text_cell(plain(value) if isinstance(value, Decimal) else str(value))
 
 
-_SEEN: dict = {}  # text -> its cell: a column repeats its words (levels, units, sources) row after row
+_SEEN: dict = {}  # text -> its cell: lists joined (sources) repeat, row after row
 
 
 def text_cell(text: str, memo: bool = True) -> str:
@@ -199,6 +203,28 @@ def text_cell(text: str, memo: bool = True) -> str:
         if memo and len(_SEEN) < MEMO_LIMIT:
             _SEEN[text] = found
     return found
+
+
+_FIELDS: dict = {}  # text -> its field: a column repeats its words (levels, units, sources) row after row
+
+
+def _text_field(text: str) -> str:
+    """A text value's field (`text_cell`, then `csv_field`), remembered (up to MEMO_LIMIT texts)."""
+    found = csv_field(text_cell(text, memo=False))
+    if len(_FIELDS) < MEMO_LIMIT:
+        _FIELDS[text] = found
+    return found
+
+
+def csv_field(cell: str) -> str:
+    """A cell as one field of a CSV row, quoted exactly as csv.writer quotes it. Most cells hold
+    none of the characters that make csv quote (, " CR LF, and NUL before Python 3.10) and are
+    the field as they are; the others are left to csv.writer itself, so the rule stays its own."""
+    if '"' in cell or "," in cell or "\n" in cell or "\r" in cell or "\x00" in cell:
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\r\n").writerow([cell])
+        return out.getvalue()[:-2]  # the line end off; an empty cell never comes here
+    return cell
 
 
 def _json_number(value):
