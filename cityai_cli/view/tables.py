@@ -6,7 +6,8 @@ from decimal import Decimal
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from ..core.facts import Base
-from ..core.figures.quantity import format_number, parse_figure, remembered
+from ..core.figures.quantity import MEMO_LIMIT, format_number, parse_figure, remembered
+from ..core.records import Term
 from ..core.report import Column, Record, Table
 from . import builder, fact_columns, legend, names
 from .words import rate_basis, word
@@ -350,10 +351,13 @@ def _side_cell(side: str, lang: str, machine: bool = False) -> Callable[[Record]
 
 
 def _term_cell(name: str, lang: str, machine: bool = False) -> Callable[[Record], Any]:
+    key = f"_{name}"  # the record's Term (query/subsidies.py), formatted once, not per row
+
     def cell(r: Record) -> Any:
-        if machine and not r.get(f"_{name}"):
+        term = r.get(key)
+        if machine and not term:
             return None
-        return _term_text(r, name, lang, glue=not machine)
+        return _term_text(term, lang, glue=not machine)
 
     return cell
 
@@ -389,8 +393,8 @@ _PERIODS = {
 }
 
 
-def _term_text(record: Record, name: str, lang: str, glue: bool = False) -> str:
-    term = record.get(f"_{name}")
+def _term_text(term: Optional[Term], lang: str, glue: bool = False) -> str:
+    """A term (pool, rate, cap) as shown: its figure and its period (最高500万元/年)."""
     if term is None:
         return "—"
     return names.figure(term.value, lang, glue) + _PERIODS[lang].get(term.period, "")
@@ -509,23 +513,32 @@ def _payout_text(lang: str) -> Callable[[Record], Optional[str]]:
 
 def _rule_sentence(lang: str, glue: bool) -> Callable[[Record], str]:
     """How a row's payout was computed, as a sentence of the view's words."""
+    # (estimate, rate used, its bound, spend, gross, cap) -> the sentence: rows that share them
+    # (most programmes pay one of a few rates and caps) read the same; as `remembered` keeps
+    # numbers, not when an amount is zero (-0 equals 0 but reads "-0").
+    said: Dict[tuple, str] = {}
 
     def sentence(r: Record) -> str:
         code = r["estimate"]
         if code in ("fund", "rate_unknown"):
             return word(lang, f"estimate.{code}")
-        rate = names.qualified(names.number_en(r["rate_used"], "ratio", "ratio"), r["rate_used_bound"], lang)
-        amounts = {
-            "rate": rate,
-            "spend": _money(r["spend"], lang),
-            "gross": _money(r["gross"], lang),
-            "cap": _term_text(r, "cap", lang),
-        }
-        if glue:  # each amount stays whole in a table cell; the sentence wraps between them
-            amounts = {key: names.glued(text) for key, text in amounts.items()}
-        return word(lang, f"estimate.{code}", **amounts)
+        key = (code, r["rate_used"], r["rate_used_bound"], r["spend"], r["gross"], _term_text(r.get("_cap"), lang))
+        text = said.get(key)
+        if text is None:
+            text = _worded_rule(*key, lang, glue)
+            if key[1] and key[3] and key[4] and len(said) < MEMO_LIMIT:
+                said[key] = text
+        return text
 
     return sentence
+
+
+def _worded_rule(code: str, rate_used, bound: Optional[str], spend, gross, cap: str, lang: str, glue: bool) -> str:
+    rate = names.qualified(names.number_en(rate_used, "ratio", "ratio"), bound, lang)
+    amounts = {"rate": rate, "spend": _money(spend, lang), "gross": _money(gross, lang), "cap": cap}
+    if glue:  # each amount stays whole in a table cell; the sentence wraps between them
+        amounts = {key: names.glued(text) for key, text in amounts.items()}
+    return word(lang, f"estimate.{code}", **amounts)
 
 
 @builder("subsidies")
