@@ -16,6 +16,7 @@ import csv
 import io
 import json
 from decimal import Decimal
+from functools import partial
 from itertools import islice, repeat
 from typing import Any, Callable, Iterable, Iterator, List, Optional, Tuple
 
@@ -70,9 +71,27 @@ class _Key:
         return row.get(self.key)
 
 
+class _Of:
+    """A field made from a column's value (its count, its last day): `function(get(row))`.
+    `_values` reads the column as a column (one lookup per row for a key's), then applies
+    `function` to each value."""
+
+    __slots__ = ("get", "function")
+
+    def __init__(self, get: Callable[[dict], Any], function: Callable[[Any], Any]):
+        self.get = get
+        self.function = function
+
+    def __call__(self, row: dict) -> Any:
+        return self.function(self.get(row))
+
+
 def _values(get: Callable[[dict], Any], rows: list) -> list:
-    if get.__class__ is _Key:
+    cls = get.__class__
+    if cls is _Key:
         return list(map(dict.get, rows, repeat(get.key, len(rows))))  # type: ignore[attr-defined]
+    if cls is _Of:
+        return list(map(get.function, _values(get.get, rows)))  # type: ignore[attr-defined]
     return [get(row) for row in rows]
 
 
@@ -90,16 +109,29 @@ def tidy_fields(column: Column) -> List[Field]:
     name = key.rsplit("_", 1)[-1] if key.endswith(("_citations", "_flags")) else key
     prefix = key[: len(key) - len(name)]
     if name == "citations":
-        return [(f"{prefix}citation_count", lambda r: _count(get(r)), "number")]
+        return [(f"{prefix}citation_count", _Of(get, _count), "number")]
     if name == "conflicts":
-        return [(f"{prefix}conflict_count", lambda r: len(get(r) or ()), "number")]  # None: no conflict
+        return [(f"{prefix}conflict_count", _Of(get, _conflict_count), "number")]
     if name == "flags":
-        return [(key, lambda r: [f["code"] for f in get(r) or []] or None, "text")]
+        return [(key, _Of(get, _codes), "text")]
     if name == "special_rates":
-        return [(key, lambda r: [_special_rate(t) for t in get(r) or []] or None, "text")]
+        return [(key, _Of(get, _special_rates), "text")]
     if is_date(key):
-        return [(key, lambda r: _day(get(r), 2), "text"), (f"{key}_precision", lambda r: _day(get(r), 0), "text")]
+        last_day, precision = _Of(get, partial(_day, part=2)), _Of(get, partial(_day, part=0))
+        return [(key, last_day, "text"), (f"{key}_precision", precision, "text")]
     return [(key, get, column.kind)]
+
+
+def _conflict_count(conflicts: Optional[list]) -> int:
+    return len(conflicts or ())  # None: no conflict
+
+
+def _codes(flags: Optional[list]) -> Optional[List[str]]:
+    return [flag["code"] for flag in flags or []] or None
+
+
+def _special_rates(rates: Optional[list]) -> Optional[List[str]]:
+    return [_special_rate(rate) for rate in rates or []] or None
 
 
 def _special_rate(rate: dict) -> str:
@@ -146,22 +178,51 @@ def itemgetter_of(name: str) -> Callable[[dict], Any]:
 
 
 def _fields(values: list, kind: str) -> list:
-    """The CSV fields of one column: each value's cell, quoted where CSV needs it (text, most
-    cells, looked up in _FIELDS first)."""
+    """The CSV fields of one column: each value's cell, quoted where CSV needs it. Text, most
+    cells, is looked up in _FIELDS; the texts not found there are made all at once
+    (`_text_fields`); a number's cell holds nothing CSV quotes."""
     known = _FIELDS.get
-    return [
-        "" if value is None else (known(value) or _text_field(value)) if value.__class__ is str else _field(value, kind)
+    fields = [
+        ""
+        if value is None
+        else known(value)
+        if value.__class__ is str
+        else cell(value, kind)
+        if value.__class__ in _NUMBERS
+        else _field(value, kind)
         for value in values
     ]
+    if None in fields:  # texts not seen before
+        new = dict.fromkeys(value for value, field in zip(values, fields) if field is None)
+        made = dict(zip(new, _text_fields(list(new))))
+        if len(_FIELDS) < MEMO_LIMIT:  # bounded: at most a chunk's texts beyond the limit
+            _FIELDS.update(made)
+        fields = [made[value] if field is None else field for value, field in zip(values, fields)]
+    return fields
 
 
-def _field(value: Any, kind: str) -> str:
-    text = cell(value, kind)
-    # a number's cell (digits, sign, point; a guard ' at most) holds nothing CSV quotes
-    return text if value.__class__ in _NUMBERS else csv_field(text)
+def _text_fields(texts: List[str]) -> List[str]:
+    """The fields of `texts` (`text_cell`, then `csv_field`), checked all at once: escaping and
+    quoting act on characters, so when the texts joined need neither, no text does, and each is
+    only guarded. (A column of 3,000 quotes: ~0.3 µs a text instead of ~1.)"""
+    joined = "".join(texts)
+    if printable(joined) == joined and csv_field(joined) == joined:
+        return [_guarded(text) for text in texts]
+    return [csv_field(text_cell(text, memo=False)) for text in texts]
 
 
 _NUMBERS = frozenset((Decimal, int, bool))
+
+
+def _field(value: Any, kind: str) -> str:
+    if value.__class__ is list and all(item.__class__ is str for item in value):
+        text = _joined(value)  # a list of words has the cell of its words joined (`cell`)
+        return _FIELDS.get(text) or _text_field(text)
+    return csv_field(cell(value, kind))
+
+
+def _joined(words: List[str]) -> str:
+    return ";".join(words)
 
 
 def cell(value, kind: str) -> str:
@@ -176,7 +237,7 @@ def cell(value, kind: str) -> str:
         text = plain(value) if cls is Decimal else str(value)
         return text if kind == "number" else text_cell(text)
     if cls is list and all(item.__class__ is str for item in value):  # sources, flags: the common list
-        return text_cell(";".join(value))
+        return text_cell(_joined(value))
     value = public(value)
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -198,11 +259,15 @@ def text_cell(text: str, memo: bool = True) -> str:
     that never repeats, a record's JSON, which would only fill the memo.)"""
     found = _SEEN.get(text) if memo else None
     if found is None:
-        shown = printable(text)
-        found = "'" + shown if shown.startswith(_FORMULA_START) else shown
+        found = _guarded(printable(text))
         if memo and len(_SEEN) < MEMO_LIMIT:
             _SEEN[text] = found
     return found
+
+
+def _guarded(shown: str) -> str:
+    """Text a spreadsheet would run as a formula (= + - @ tab CR first) defused with '."""
+    return "'" + shown if shown.startswith(_FORMULA_START) else shown
 
 
 _FIELDS: dict = {}  # text -> its field: a column repeats its words (levels, units, sources) row after row
