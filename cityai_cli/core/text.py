@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, FrozenSet, Optional
+from typing import Any, Callable, Optional
 
 # Unicode's Default_Ignorable_Code_Point property (DerivedCoreProperties.txt, Unicode 16.0; the
 # list has not changed since 14.0). Python's unicodedata does not expose the property, so its
@@ -67,13 +67,13 @@ _INVISIBLE = _character_class(DEFAULT_IGNORABLE + _ALSO_REFUSED)
 
 
 @lru_cache(maxsize=1)
-def _printable_invisible() -> FrozenSet[str]:
-    """The default-ignorable characters that str.isprintable() accepts (combining marks and
-    letters: U+034F, U+3164, the variation selectors …), which the fast paths below must look
-    for. Made on first use: 0.15 ms that a run printing only ASCII never spends."""
-    return frozenset(
-        chr(code) for low, high in DEFAULT_IGNORABLE for code in range(low, high + 1) if chr(code).isprintable()
-    )
+def _find_ignorable() -> Callable[[str], Optional["re.Match[str]"]]:
+    """The search for a default-ignorable character, for the fast paths below: in text that
+    str.isprintable() accepts, what it finds is one of the few printable ones (combining marks
+    and letters: U+034F, U+3164, the variation selectors …). A compiled class scans Chinese text
+    ~4x faster than looking each character up in a set. Made on first use: ~0.2 ms that a run
+    printing only ASCII never spends."""
+    return re.compile(f"[{_character_class(DEFAULT_IGNORABLE)}]").search
 
 
 def is_default_ignorable(char: str) -> bool:
@@ -104,8 +104,8 @@ CONTROL_IN_VALUE = _Pattern(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
 
 def _plainly_printable(text: str) -> bool:
     """The fast path: nothing to escape (str.isprintable refuses every Cc and Cf character, and
-    the few printable invisible ones are looked up in a set)."""
-    return text.isprintable() and (text.isascii() or _printable_invisible().isdisjoint(text))
+    the few printable invisible ones are searched for)."""
+    return text.isprintable() and (text.isascii() or _find_ignorable()(text) is None)
 
 
 def _escape(match: "re.Match") -> str:
