@@ -15,56 +15,67 @@ from ..records import Programme, Term, cited_sources
 from .common import Record, Result, citation_records, in_region, items_of
 
 
-def _term_fields(term: Optional[Term], name: str) -> Record:
-    """A term's columns; the caller copies them into its row (`**`), so the empty ones are shared."""
+def _term_values(term: Optional[Term]) -> tuple:
+    """A term's values, in the order of `_term_keys` (all None without the term)."""
     if term is None:
-        return _NO_TERM[name]
+        return _NO_TERM
     value = term.value
+    return (value.value, value.bound, value.text, term.period or None, term.source, term.quote, term)
+
+
+def _term_keys(name: str) -> Tuple[str, ...]:
+    return (name, f"{name}_bound", f"{name}_text", f"{name}_period", f"{name}_source", f"{name}_quote", f"_{name}")
+
+
+_NO_TERM = (None,) * 7
+# A programme's record's keys, written once (not formatted again for each of 3,000 rows); the
+# values `programme_record` gives them, in this order.
+_RECORD_KEYS = (
+    ("place", "type", "category", "name", "policy", "date", "date_basis")
+    + _term_keys("pool")
+    + _term_keys("rate")
+    + ("rate_basis", "special_rates")
+    + _term_keys("cap")
+    + ("eligibility", "sources", "citations", "note")
+)
+
+
+def programme_record(base: Base, programme: Programme) -> Record:
+    rate = programme.rate
     return dict(
         zip(
-            _TERM_KEYS[name], (value.value, value.bound, value.text, term.period or None, term.source, term.quote, term)
+            _RECORD_KEYS,
+            (
+                programme.place,
+                programme.type,
+                base.category(programme),
+                programme.name,
+                programme.policy or None,
+                str(programme.date) if programme.date else None,
+                programme.date_basis,
+                *_term_values(programme.pool),
+                *_term_values(rate),
+                (rate.basis or None) if rate else None,
+                [_special_rate(t) for t in programme.special_rates] or None,
+                *_term_values(programme.cap),
+                programme.eligibility or None,
+                list(cited_sources(programme.citations)),
+                citation_records(programme),
+                programme.note or None,
+            ),
         )
     )
 
 
-# A term's keys, written once (not formatted again for each of 3,000 rows and three terms).
-_TERM_KEYS = {
-    name: (name, f"{name}_bound", f"{name}_text", f"{name}_period", f"{name}_source", f"{name}_quote", f"_{name}")
-    for name in ("pool", "rate", "cap")
-}
-_NO_TERM = {name: dict.fromkeys(keys) for name, keys in _TERM_KEYS.items()}
-
-
-def programme_record(base: Base, programme: Programme) -> Record:
+def _special_rate(term: Term) -> Record:
     return {
-        "place": programme.place,
-        "type": programme.type,
-        "category": base.category(programme),
-        "name": programme.name,
-        "policy": programme.policy or None,
-        "date": str(programme.date) if programme.date else None,
-        "date_basis": programme.date_basis,
-        **_term_fields(programme.pool, "pool"),
-        **_term_fields(programme.rate, "rate"),
-        "rate_basis": (programme.rate.basis or None) if programme.rate else None,
-        "special_rates": [
-            {
-                "value": t.value.value,
-                "text": t.value.text,
-                "bound": t.value.bound,
-                "basis": t.basis or None,
-                "applies_to": t.applies_to,
-                "flag": t.flag,
-                "quote": t.quote,
-            }
-            for t in programme.special_rates
-        ]
-        or None,
-        **_term_fields(programme.cap, "cap"),
-        "eligibility": programme.eligibility or None,
-        "sources": list(cited_sources(programme.citations)),
-        "citations": citation_records(programme),
-        "note": programme.note or None,
+        "value": term.value.value,
+        "text": term.value.text,
+        "bound": term.value.bound,
+        "basis": term.basis or None,
+        "applies_to": term.applies_to,
+        "flag": term.flag,
+        "quote": term.quote,
     }
 
 
