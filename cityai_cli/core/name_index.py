@@ -329,6 +329,8 @@ def group_index(kb, field: str, level: str) -> Index:
 
 def resolve_places(kb, given: List[str]) -> List[str]:
     """Resolve place names; a region (长三角) or province stands for its member places."""
+    if not given:  # the index reads every place's keys (~4 ms at 3,000 places): not for no names
+        return []
     index = place_index(kb)
     regions = None  # the group index reads every place: built only for a name that is not one
     names: List[str] = []
