@@ -72,6 +72,16 @@ def test_the_written_reader_reads_as_the_loop_does():
     assert stored._reader is not None  # the later rows were read by the written reader
 
 
+def test_a_reader_for_many_rows_is_the_written_one_and_for_a_few_read_itself():
+    things = [Thing(f"t{i}", parse_figure(f"{i}个"), None, (), True, ()) for i in range(3)]
+    few, many = Stored("things", Thing), Stored("things", Thing)
+    rows = [few.row(thing) for thing in things]
+    assert [few.reader(False)(row, 0, {"parts": ()}) for row in rows] == things
+    assert few._reader is None  # three rows: no reader written
+    read = many.reader(True)
+    assert read is many._reader and [read(row, 0, {"parts": ()}) for row in rows] == things
+
+
 def test_the_written_writer_makes_the_rows_the_loop_makes():
     stored = Stored("things", Thing, ("id INTEGER PRIMARY KEY",), ("extra TEXT",))
     things = [

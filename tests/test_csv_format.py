@@ -331,3 +331,18 @@ def test_csv_rows_are_csv_writer_rows_a_lone_empty_cell_included():
         [["a", "b"]] + [[cell(r["a"], "text"), cell(r["b"], "text")] for r in rows]
     )
     assert render(two, "csv") == out.getvalue()
+
+
+def test_remembered_fields_are_the_cells_as_cell_makes_them_twice_over():
+    from decimal import Decimal
+
+    from cityai_cli.render.csv_format import _fields, cell, csv_field
+
+    values = [Decimal("0"), Decimal("-0"), Decimal("1.50"), Decimal("1.5"), 2, Decimal("2"), -1, True, False, None]
+    values += ["a,b", "=1", "-0", "a\x1bb", "", ["x", "=y"], ["x", "=y"], [{"n": Decimal("1.0")}]]
+    for kind in ("number", "text"):
+        expected = ["" if v is None else csv_field(cell(v, kind)) for v in values]
+        assert _fields(values, kind) == expected
+        assert _fields(values, kind) == expected  # again, from the memos
+    assert _fields([Decimal("-0"), Decimal("0"), -1], "number") == ["-0", "0", "-1"]
+    assert _fields([Decimal("-0"), True, -1], "text") == ["'-0", "true", "'-1"]

@@ -18,11 +18,11 @@ import json
 from decimal import Decimal
 from functools import partial
 from itertools import islice, repeat
-from typing import Any, Callable, Iterable, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from ..core.errors import UsageError
 from ..core.figures.dates import span
-from ..core.figures.quantity import MEMO_LIMIT, plain
+from ..core.figures.quantity import MEMO_LIMIT, plain, remembered
 from ..core.report import Column, Report, public
 from ..core.text import printable
 
@@ -179,15 +179,15 @@ def itemgetter_of(name: str) -> Callable[[dict], Any]:
 
 def _fields(values: list, kind: str) -> list:
     """The CSV fields of one column: each value's cell, quoted where CSV needs it. Text, most
-    cells, is looked up in _FIELDS; the texts not found there are made all at once
-    (`_text_fields`); a number's cell holds nothing CSV quotes."""
-    known = _FIELDS.get
+    cells, is looked up in _FIELDS, numbers in _NUMBER_FIELDS (a number's cell holds nothing CSV
+    quotes); the texts not found are made all at once (`_text_fields`)."""
+    known, numbers = _FIELDS.get, _NUMBER_FIELDS.setdefault(kind, {}).get
     fields = [
         ""
         if value is None
         else known(value)
         if value.__class__ is str
-        else cell(value, kind)
+        else numbers(value) or _number_field(value, kind)
         if value.__class__ in _NUMBERS
         else _field(value, kind)
         for value in values
@@ -211,7 +211,16 @@ def _text_fields(texts: List[str]) -> List[str]:
     return [csv_field(text_cell(text, memo=False)) for text in texts]
 
 
-_NUMBERS = frozenset((Decimal, int, bool))
+# Numbers (exact class: a bool, equal to 0 or 1, is no number here) -> their cells, by column kind:
+# a table repeats its amounts and rates row after row.
+_NUMBERS = frozenset((Decimal, int))
+_NUMBER_FIELDS: Dict[str, Dict[Any, str]] = {}
+
+
+def _number_field(value: Any, kind: str) -> str:
+    """A number's cell, remembered as `quantity.remembered` keeps numbers (equal numbers read the
+    same, but not zero: -0 equals 0 and reads "-0")."""
+    return remembered(_NUMBER_FIELDS[kind], value, value, cell(value, kind))
 
 
 def _field(value: Any, kind: str) -> str:

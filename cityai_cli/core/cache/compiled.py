@@ -267,6 +267,17 @@ class Stored:
             index += 1
         return self.record(*args)
 
+    def reader(self, many: bool) -> Callable[[tuple, int, Dict[str, Any]], Any]:
+        """`read` as a function of (row, start, held) for a loop over rows: over `many` (a whole
+        table), the reader written for the declaration, without `read`'s call around it (3,000
+        programmes: 12,000 calls); over a few, `read`, which writes one only for a long table."""
+        if many and self._reader is None:
+            self._reader = self._compile_reader()
+        return self._reader or self._read_held
+
+    def _read_held(self, row: tuple, start: int, held: Dict[str, Any]) -> Any:
+        return self.read(row, start, **held)
+
     def _compile_reader(self) -> Callable[..., Any]:
         """A function that reads one record, written for this declaration: what a hand-written
         reader would do. Written (~0.1 ms) only for a table read at length, never at import."""

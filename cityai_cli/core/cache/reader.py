@@ -17,6 +17,8 @@ from ..figures.quantity import Quantity
 from ..records import Citation, Fact, PlaceDef, Policy, Programme, ScopeDef, Term, cite_later
 from .compiled import CITATIONS, FACTS, METRICS, PLACES, POLICIES, PROGRAMMES, SCOPES, SOURCES, SUBSIDY_TYPES, TERMS
 
+_NO_HELD: Dict[str, Any] = {}  # a record holding no others (`Stored.reader`); never written to
+
 # What reading a damaged cache raises: SQLite's errors, and a stored value that does not decode.
 UNREADABLE = (sqlite3.Error, ValueError, TypeError, IndexError, KeyError, InvalidOperation)
 
@@ -134,13 +136,15 @@ class CachedBase(AbstractBase):
         return {r[0]: PLACES.read(r, 1) for r in self._db.execute(sql, params)}
 
     # -- citations, grouped by owner id
-    def _citations(self, column: str, where: str, params: tuple) -> Dict[int, Tuple[Citation, ...]]:
+    def _citations(self, column: str, where: str, params: tuple, many: bool = False) -> Dict[int, Tuple[Citation, ...]]:
         """The citations of the owners `where` selects (a JOIN on the owners' table and its
-        WHERE; `_every`: every owner of that kind, read from the citations' own index)."""
+        WHERE; `_every`: every owner of that kind, read from the citations' own index); `many`:
+        a table's worth (`Stored.reader`)."""
         found: Dict[int, list] = {}
         sql = f"SELECT c.{column}, {CITATIONS.select('c')} FROM citations c {where} ORDER BY c.{column}, c.position"
+        read, held = CITATIONS.reader(many), _NO_HELD
         for r in self._db.execute(sql, params):
-            found.setdefault(r[0], []).append(CITATIONS.read(r, 1))
+            found.setdefault(r[0], []).append(read(r, 1, held))
         return {owner: tuple(items) for owner, items in found.items()}
 
     def _facts(self, where: str, params: tuple, order: str = "f.id") -> List[Fact]:
@@ -304,26 +308,26 @@ class CachedBase(AbstractBase):
     def _programme_rows(self, where: str, params: tuple) -> List[Tuple[int, Programme]]:
         """(row id, programme) of the programmes `where` selects (on `programmes g`), in id order."""
         joined = f"JOIN programmes g ON g.id = {{}}.programme {where}" if where else ""
-        cited = self._citations("programme", joined.format("c") if where else _every("programme"), params)
+        many = not where  # every programme: the records' readers called directly (`Stored.reader`)
+        cited = self._citations("programme", joined.format("c") if where else _every("programme"), params, many)
+        term = TERMS.reader(many)
         named, special = self._terms(
             f"SELECT t.programme, t.role, {TERMS.select('t')} FROM terms t {joined.format('t')}",
             params,
-            lambda r: TERMS.read(r, 2),
+            lambda r: term(r, 2, _NO_HELD),
         )
-        items, get = [], named.get
+        items, get, read = [], named.get, PROGRAMMES.reader(many)
         sql = f"SELECT g.id, {PROGRAMMES.select('g')} FROM programmes g {where} ORDER BY id"
         for r in self._db.execute(sql, params):
             number = r[0]
-            programme = PROGRAMMES.read(
-                r,
-                1,
-                pool=get((number, "pool")),
-                rate=get((number, "rate")),
-                cap=get((number, "cap")),
-                special_rates=tuple(special.get(number, ())),
-                citations=cited.get(number, ()),
-            )
-            items.append((number, programme))
+            held = {
+                "pool": get((number, "pool")),
+                "rate": get((number, "rate")),
+                "cap": get((number, "cap")),
+                "special_rates": tuple(special.get(number, ())),
+                "citations": cited.get(number, ()),
+            }
+            items.append((number, read(r, 1, held)))
         return items
 
     def _terms(
