@@ -55,7 +55,10 @@ def chunks(report: Report, options) -> Iterator[str]:
 def _lines(rows: Iterable[Iterable[str]]) -> str:
     """Rows of CSV fields (`csv_field`) as CRLF lines. A line that is empty (a row of one empty
     field) is written `""`, as csv.writer writes it, so that it stays a row."""
-    return "".join([(",".join(row) or '""') + "\r\n" for row in rows])
+    lines = list(map(",".join, rows))
+    if "" in lines:
+        lines = [line or '""' for line in lines]
+    return "\r\n".join(lines) + "\r\n" if lines else ""
 
 
 class _Key:
@@ -181,6 +184,9 @@ def _fields(values: list, kind: str) -> list:
     """The CSV fields of one column: each value's cell, quoted where CSV needs it. Text, most
     cells, is looked up in _FIELDS, numbers in _NUMBER_FIELDS (a number's cell holds nothing CSV
     quotes); the texts not found are made all at once (`_text_fields`)."""
+    first = values[0] if values else None
+    if (first is None or first.__class__ is str) and values.count(first) == len(values) > 1:
+        return _fields([first], kind) * len(values)  # one text (or none) all down the column
     known, numbers = _FIELDS.get, _NUMBER_FIELDS.setdefault(kind, {}).get
     fields = [
         ""
