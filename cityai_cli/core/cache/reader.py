@@ -15,7 +15,19 @@ from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Set, 
 from ..facts import AbstractBase, Base
 from ..figures.quantity import Quantity
 from ..records import Citation, Fact, PlaceDef, Policy, Programme, ScopeDef, Term, cite_later
-from .compiled import CITATIONS, FACTS, METRICS, PLACES, POLICIES, PROGRAMMES, SCOPES, SOURCES, SUBSIDY_TYPES, TERMS
+from .compiled import (
+    CITATIONS,
+    FACT_COLUMNS,
+    FACTS,
+    METRICS,
+    PLACES,
+    POLICIES,
+    PROGRAMMES,
+    SCOPES,
+    SOURCES,
+    SUBSIDY_TYPES,
+    TERMS,
+)
 
 # What reading a damaged cache raises: SQLite's errors, and a stored value that does not decode.
 UNREADABLE = (sqlite3.Error, ValueError, TypeError, IndexError, KeyError, InvalidOperation)
@@ -143,12 +155,15 @@ class CachedBase(AbstractBase):
             found.setdefault(r[0], []).append(CITATIONS.read(r, 1))
         return {owner: tuple(items) for owner, items in found.items()}
 
-    def _facts(self, where: str, params: tuple, order: str = "f.id") -> List[Fact]:
+    def _facts(self, where: str, params: tuple, order: str = "f.id", index: str = "") -> List[Fact]:
         """The facts matching `where`, each built once: a fact read again is the same object. Its
-        citations come in its row, decoded when first used (`records.cite_later`)."""
+        citations come in its row, decoded when first used (`records.cite_later`). `index`: the
+        one SQLite must use (its planner prefers the narrower facts_metric to the covering
+        facts_headline, which reads ~30% faster)."""
         known, marked, found = self._by_id, self._marked, []
-        columns = f"f.id, f.headline, f.citations_json, {FACTS.select('f')}"
-        for r in self._db.execute(f"SELECT {columns} FROM facts f WHERE {where} ORDER BY {order}", params):
+        columns = ", ".join(f"f.{column}" for column in ("id", *FACT_COLUMNS))
+        indexed = f" INDEXED BY {index}" if index else ""
+        for r in self._db.execute(f"SELECT {columns} FROM facts f{indexed} WHERE {where} ORDER BY {order}", params):
             fact = known.get(r[0])
             if fact is None:
                 fact = known[r[0]] = cite_later(FACTS.read(r, 3, citations=()), r[2])
@@ -215,7 +230,8 @@ class CachedBase(AbstractBase):
 
             def read() -> None:
                 found: Dict[str, List[Fact]] = {}
-                for fact in self._facts("f.metric = ? AND f.headline = 1 AND f.kind = ?", (metric, kind)):
+                where = "f.metric = ? AND f.kind = ? AND f.headline = 1"
+                for fact in self._facts(where, (metric, kind), index="facts_headline"):
                     found.setdefault(fact.place, []).append(fact)
                 self._headlines[(metric, kind)] = found
 

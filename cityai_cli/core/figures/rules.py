@@ -163,17 +163,19 @@ def positions(quantities: List[Quantity], higher_is_better: bool = True) -> List
     return [1 + bisect_left(highs, low) for low, _ in ends]
 
 
-def undecided(quantities: List[Quantity]) -> List[bool]:
+def undecided(quantities: List[Quantity], which: Optional[Iterable[int]] = None) -> List[bool]:
     """Whether each figure can hold together with some other figure of a different interval: the
     bounds cannot order the two, whatever their ranks (约105 against 100 and 110: 约105 shares
     rank 1 with 110, yet may lie below 100 at rank 2, so 100 is undecided too). n log n: the
     intervals meeting a figure's are those starting at or below its highest end less those
-    ending below its lowest end; identical intervals are the same figure, not a tie."""
+    ending below its lowest end; identical intervals are the same figure, not a tie.
+    `which`: only the figures at these indexes, in that order (the rows `rank --top` prints)."""
 
     ends = [interval(q) for q in quantities]
     lows, highs = sorted(low for low, _ in ends), sorted(high for _, high in ends)
     same = Counter(ends)
-    return [bisect_right(lows, high) - bisect_left(highs, low) > same[(low, high)] for low, high in ends]
+    asked = ends if which is None else [ends[i] for i in which]
+    return [bisect_right(lows, high) - bisect_left(highs, low) > same[(low, high)] for low, high in asked]
 
 
 def tightest(quantities: List[Quantity]) -> int:
