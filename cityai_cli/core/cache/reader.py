@@ -240,6 +240,17 @@ class CachedBase(AbstractBase):
                 return self._full.facts_of(place, metric, kind)
         return list(self._headlines[(metric, kind)].get(place, ()))
 
+    def headline_facts_of(self, places: List[str], metric: str, kind: str, as_of=None) -> Dict[str, List[Fact]]:
+        if self._full is not None or as_of is not None or self._place_loaded or self._metric_loaded.get(metric):
+            return super().headline_facts_of(places, metric, kind, as_of)
+        if not places or "facts" in self._parts:
+            return super().headline_facts_of(places, metric, kind, as_of)
+        self.headline_facts(places[0], metric, kind)  # reads the metric's headline facts once
+        found = self._headlines.get((metric, kind))
+        if found is None:  # the read failed: the full base answers
+            return super().headline_facts_of(places, metric, kind, as_of)
+        return {place: list(found.get(place, ())) for place in places}
+
     def count_by_place(self, kind: str) -> Dict[str, int]:
         if self._full is not None or kind in self._parts:
             return super().count_by_place(kind)

@@ -48,6 +48,8 @@ def within_window(a: PartialDate, b: PartialDate, months: int = WINDOW_MONTHS) -
     is not; "2024" (ending 2024-12-31) and "2025-12" are; "2023" and "2025" are not. With 0 only
     overlapping dates are: the same day, or a day, month or year and the year or month holding it.
     """
+    if a == b:
+        return True  # one interval overlaps itself (most figures of a ranking share a date)
     first_a, last_a = date_span(a)
     first_b, last_b = date_span(b)
     if last_a < first_b:

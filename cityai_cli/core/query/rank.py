@@ -46,7 +46,7 @@ def rank(
     places = [
         name for name, level_ in levels.items() if (level is None or level_ == level) and in_region(base, name, region)
     ]
-    candidates = {name: base.headline_facts(name, metric, kind, as_of) for name in places}
+    candidates = base.headline_facts_of(places, metric, kind, as_of)
     picked = {name: headline(facts, definition, as_of) for name, facts in candidates.items()}
     present = {name: fact for name, fact in picked.items() if fact is not None}
     scope = _reference_scope(present, definition)
