@@ -10,7 +10,6 @@ figure come last.
 
 from __future__ import annotations
 
-import heapq
 from collections import Counter
 from typing import Dict, List, Optional
 
@@ -63,7 +62,7 @@ def rank(
             ranked.append(fact)
         else:
             others.append((fact, reason))
-    missing = sorted(set(places) - set(present))
+    missing = sorted(name for name in places if name not in present)
     # A row's conflicts are among all its place's headline facts, whatever --as-of keeps.
     known = candidates if as_of is None else {name: base.headline_facts(name, metric, kind) for name in present}
     rows = _rows(levels, definition, ranked, others, missing, known, top)
@@ -159,7 +158,7 @@ def _best(ranks: List[int], limit: int) -> List[int]:
         return list(range(len(ranks)))
     if limit <= 0:
         return []
-    cut = heapq.nsmallest(limit, ranks)[-1]
+    cut = sorted(ranks)[limit - 1]
     return [i for i, rank_ in enumerate(ranks) if rank_ <= cut]
 
 
