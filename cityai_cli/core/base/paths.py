@@ -130,13 +130,17 @@ def seed_signatures(sources: List[Tuple[str, str]], roots: Tuple[Path, ...]) -> 
     modification and change times, inode, following links). A warm run compares them (store.py):
     a document edited, replaced, repointed or shadowed by one found earlier changes them, and the
     base is loaded and checked again. The folders are worked out once per declaring file."""
-    folders: dict = {}
+    folders: dict = {}  # origin -> where its documents are; the same list for one declaring root
+    by_root: dict = {}
     signatures: List[list] = []
     for filename, origin in sources:
         found = None
         if plain_seed_name(filename):
             if origin not in folders:
-                folders[origin] = _document_folders(roots, origin)
+                root = declaring_root(roots, origin) if origin else roots[0]
+                if root not in by_root:
+                    by_root[root] = [*seed_folders(root), bundled_path("seeds")]
+                folders[origin] = by_root[root]
             found = _holding_path(filename, folders[origin])
         if found is None:
             signatures.append([filename, origin, None])
