@@ -483,3 +483,10 @@ def test_suggestions_need_more_likeness_in_latin_letters_than_in_chinese(mini, t
     with pytest.raises(UsageError) as error:
         metric_index(mini.base).resolve(typed)
     assert error.value.suggestions == suggestions
+
+
+def test_keys_drop_every_white_space_character_python_knows():
+    from cityai_cli.core.name_index import WHITE_SPACE, normalise
+
+    assert set(WHITE_SPACE) == {chr(c) for c in range(0x110000) if chr(c).isspace()}
+    assert normalise("Shen\u3000Zhen\u2029 x'i-a.n·_") == "shenzhenxian"

@@ -9,7 +9,6 @@ to word. What each answers to: docs/design.md, "Resolving names (core/name_index
 from __future__ import annotations
 
 import difflib
-import re
 import unicodedata
 from functools import lru_cache
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Set
@@ -19,13 +18,20 @@ from .text import SHELL_BYTE, from_shell
 
 _SUFFIXES = ("市", "省", "区", "區", "县", "縣", "自治区", "自治區")
 _LATIN_SUFFIXES = ("district", "county", "city", "province", "qu", "xian", "shi", "sheng")
-_SEPARATORS = re.compile(r"[\s'’\-_.·]+")
+# What a key drops: apostrophes, hyphens, dots and white space of any kind (the characters
+# str.isspace accepts, as a regular expression's \s does; a test checks the list against it). A
+# translation table, not a regular expression: compiling one cost ~0.3 ms on every start.
+WHITE_SPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_SEPARATORS = dict.fromkeys(map(ord, "'’-_.·" + WHITE_SPACE))
 
 
 def normalise(text: str) -> str:
     """NFKC + casefold + no spaces/apostrophes/hyphens: "Shen Zhen" == "shenzhen"; Latin text
     without its accents (pinyin's tone marks: "Guǎngzhōu" == "guangzhou")."""
-    key = _SEPARATORS.sub("", unicodedata.normalize("NFKC", text)).casefold()
+    key = unicodedata.normalize("NFKC", text).translate(_SEPARATORS).casefold()
     if key and not key.isascii() and max(key) < "\u0370":  # Latin letters and combining marks only
         bare = "".join(c for c in unicodedata.normalize("NFD", key) if not unicodedata.combining(c))
         if bare.isascii():

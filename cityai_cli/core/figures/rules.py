@@ -5,7 +5,6 @@ these functions; tests pin each on a small fixture.
 
 from __future__ import annotations
 
-import calendar
 import datetime as _dt
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -14,7 +13,7 @@ from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 from ..records import Fact, MetricDef, Programme, Term
 from ..slots import Frozen, _set
-from .dates import PartialDate, bounds
+from .dates import PartialDate, bounds, days_in_month
 from .quantity import Quantity
 
 # The time rule: figures of one metric, scope and kind are compared (ranked, given a leader) when
@@ -36,7 +35,7 @@ def add_months(day: _dt.date, months: int) -> _dt.date:
     year, month = divmod(index, 12)
     if year > _dt.MAXYEAR:
         return _dt.date.max
-    return _dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+    return _dt.date(year, month + 1, min(day.day, days_in_month(year, month + 1)))
 
 
 def within_window(a: PartialDate, b: PartialDate, months: int = WINDOW_MONTHS) -> bool:
