@@ -408,10 +408,7 @@ def _sizes(text: str, atomic: bool) -> List[Tuple[int, Tokens]]:
     pattern = _WORDS if atomic else _TOKEN
     paragraphs = []
     for paragraph in text.split("\n"):
-        tokens = [
-            (cell_len(token), not token.strip(" \t"), _han_cells(token))
-            for token in pattern.findall(paragraph)
-        ]
+        tokens = [(cell_len(token), not token.strip(" \t"), _han_cells(token)) for token in pattern.findall(paragraph)]
         paragraphs.append((sum(size for size, _, _ in tokens), tokens))
     return paragraphs
 

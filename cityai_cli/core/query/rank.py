@@ -134,7 +134,7 @@ def _rows(
     )
     ties = _ties([(rank_, ranked[i]) for rank_, i in keyed])
     printed = keyed[:limit]
-    open_order = undecided([ranked[i].value for _, i in printed])
+    open_order = undecided(values, [i for _, i in printed])  # each printed row against every figure
     rows: List[Record] = [
         {
             **_row(levels, ranked[i], known[ranked[i].place], rank_, True, None),
