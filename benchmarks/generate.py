@@ -6,6 +6,8 @@ DIR gets 00_definitions.toml (metrics, subsidy types) and one places_NNN.toml pe
 `--per-file` places, each declaring the sources its places cite (one source per 10 places);
 DIR/seeds gets the source documents, in which every quote occurs, and every figure's number
 occurs in its quote. Figures cycle over four metrics and ten years, every tenth is a target.
+With `--conflicts K`, every K-th place also states its first industry scale again, one 亿 more,
+from the same source: a contradiction (`cityai conflicts` lists one per such place).
 """
 
 from __future__ import annotations
@@ -72,7 +74,7 @@ def place_name(i: int) -> str:
     return f"城{i}"
 
 
-def generate(places: int, figures: int, out: Path, per_file: int = 100) -> None:
+def generate(places: int, figures: int, out: Path, per_file: int = 100, conflicts: int = 0) -> None:
     out.mkdir(parents=True, exist_ok=True)
     seeds = out / "seeds"
     seeds.mkdir(exist_ok=True)
@@ -102,6 +104,14 @@ def generate(places: int, figures: int, out: Path, per_file: int = 100) -> None:
                     f'value = "{value}"\ndate = "{year}"\ndate_basis = "stated"\n{extra}'
                     f'citations = [{{ source = "{source}", quote = "{quote}" }}]\n'
                 )
+                if conflicts and i % conflicts == 0 and j == 1:  # j = 1: the first industry scale
+                    other = figure(i * 7 + j + 1)
+                    quotes.append(f"{name}{year}年另报{word}{other}")
+                    lines.append(
+                        f'[[places."{name}".facts]]\nmetric = "{metric}"\nscope = "{scope}"\nkind = "{kind}"\n'
+                        f'value = "{other}"\ndate = "{year}"\ndate_basis = "stated"\n'
+                        f'citations = [{{ source = "{source}", quote = "{name}{year}年另报{word}{other}" }}]\n'
+                    )
             policy = f"{name}人工智能产业发展行动计划"
             quotes.append(f"{name}印发《{policy}》")
             lines.append(
@@ -133,8 +143,9 @@ def main() -> None:
     parser.add_argument("--figures", type=int, required=True, help="figures per place")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--per-file", type=int, default=100, help="places per file (default 100)")
+    parser.add_argument("--conflicts", type=int, default=0, help="every K-th place states a contradiction")
     args = parser.parse_args()
-    generate(args.places, args.figures, args.out, args.per_file)
+    generate(args.places, args.figures, args.out, args.per_file, args.conflicts)
 
 
 if __name__ == "__main__":

@@ -121,6 +121,7 @@ def by_metric(metric: str, places: List[str]) -> List[List[str]]:
         ["rank", "--by", metric, "--all", "--level", "all", "-f", "csv"],
         ["rank", "--by", metric, "--chart", "-f", "table", "--lang", "en"],
         ["rank", "--by", metric, "--as-of", "2023", "--window", "6", "-f", "csv"],
+        *(["rank", "--by", metric, "--top", top, "--level", "all", "-f", "csv"] for top in ("1", "2", "3", "5", "8")),
         ["compare", *places[:6], "--metric", metric, "--long", "-f", "csv"],
     ]
 
@@ -189,6 +190,8 @@ def scratch_bases(seeds: List[str]) -> List[List[str]]:
         ["validate", "{scratch}/synthetic", "-f", "json"],
         ["validate", "{scratch}/synthetic"],
         ["rank", "--by", "ai_enterprises", *synthetic, "-f", "csv"],
+        ["rank", "--by", "industry_scale", *synthetic, "--top", "7", "-f", "csv"],
+        ["rank", "--by", "industry_scale", *synthetic, "--top", "30", "--targets", "-f", "json"],
         ["subsidies", *synthetic, "-f", "csv"],
         ["subsidies", *synthetic, "--spend", "300万", "--top", "30", "-f", "csv"],
         ["subsidies", "--with", "{scratch}/synthetic", "--spend", "300万", "--top", "40", "-f", "json"],

@@ -25,7 +25,7 @@ def _commands() -> List[str]:
     import typer.main
 
     import cityai_cli.cli.run  # noqa: F401 - registers every command on the app
-    from cityai_cli.cli.shell import app
+    from cityai_cli.cli import app
 
     return sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
 

@@ -160,3 +160,15 @@ def test_bounds_are_dates_and_a_period_runs_from_its_start_to_its_end():
 
     assert bounds("2024-02") == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
     assert bounds("2020/2024-06") == (dt.date(2020, 1, 1), dt.date(2024, 6, 30))
+
+
+def test_days_in_month_is_the_calendars():
+    import calendar
+
+    from cityai_cli.core.figures.dates import days_in_month
+
+    years = [1, 1900, 2000, 2023, 2024, 2100, 9999]
+    assert [days_in_month(y, m) for y in years for m in range(1, 13)] == [
+        calendar.monthrange(y, m)[1] for y in years for m in range(1, 13)
+    ]
+    assert (days_in_month(2024, 2), days_in_month(2023, 2), days_in_month(1900, 2)) == (29, 28, 28)

@@ -467,3 +467,26 @@ def test_names_typed_under_an_ascii_locale_resolve(mini):
     with pytest.raises(UsageError) as error:
         place_index(mini.base).resolve(b"\xff\xfe".decode("ascii", "surrogateescape"))
     assert (error.value.code, error.value.params["text"]) == ("name.unknown", "\udcff\udcfe")
+
+
+@pytest.mark.parametrize(
+    "typed, suggestions",
+    [
+        ("scale", ["industry_scale"]),  # 0.56 alike: kept
+        ("capacities", ["compute_capacity"]),
+        ("indices", []),  # 0.50 alike to "aienterprises": chance, in Latin letters
+        ("nonsense", []),
+        ("企业", ["ai_enterprises"]),  # 0.50 alike in Chinese: one character of two
+    ],
+)
+def test_suggestions_need_more_likeness_in_latin_letters_than_in_chinese(mini, typed, suggestions):
+    with pytest.raises(UsageError) as error:
+        metric_index(mini.base).resolve(typed)
+    assert error.value.suggestions == suggestions
+
+
+def test_keys_drop_every_white_space_character_python_knows():
+    from cityai_cli.core.name_index import WHITE_SPACE, normalise
+
+    assert set(WHITE_SPACE) == {chr(c) for c in range(0x110000) if chr(c).isspace()}
+    assert normalise("Shen\u3000Zhen\u2029 x'i-a.n·_") == "shenzhenxian"

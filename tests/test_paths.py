@@ -284,3 +284,33 @@ def test_chinese_arguments_under_an_ascii_locale_are_read_as_utf8(here):
         2,
         b"Error: unknown place '\\udcff\\udcfe'; see cityai list --level all\n",
     )
+
+
+def test_seed_signatures_name_the_file_found_first_and_its_status(tmp_path):
+    # seed_signatures: the first folder holding the name wins, even as a dangling link (whose
+    # status is its error); a bare name and a name with a folder are looked up alike; a name
+    # that leaves the seeds folder is never looked up.
+    import errno
+
+    from cityai_cli.core.base.paths import plain_seed_name, seed_signatures
+
+    kb = tmp_path / "kb"
+    (kb / "seeds" / "sub").mkdir(parents=True)
+    (tmp_path / "seeds").mkdir()
+    (kb / "seeds" / "a.txt").write_text("甲", encoding="utf-8")
+    (kb / "seeds" / "sub" / "b.txt").write_text("乙乙", encoding="utf-8")
+    (tmp_path / "seeds" / "c.txt").write_text("丙丙丙", encoding="utf-8")
+    os.symlink("missing.txt", kb / "seeds" / "c.txt")  # shadows ../seeds/c.txt
+    origin = str(kb)
+    signatures = seed_signatures(
+        [("a.txt", origin), ("sub/b.txt", origin), ("c.txt", origin), ("../x.txt", origin)], (kb,)
+    )
+    a, b = (os.stat(kb / "seeds" / name) for name in ("a.txt", "sub/b.txt"))
+    assert signatures == [
+        ["a.txt", origin, os.path.join(kb / "seeds", "a.txt"), 3, a.st_mtime_ns, a.st_ctime_ns, a.st_ino],
+        ["sub/b.txt", origin, os.path.join(kb / "seeds", "sub/b.txt"), 6, b.st_mtime_ns, b.st_ctime_ns, b.st_ino],
+        ["c.txt", origin, os.path.join(kb / "seeds", "c.txt"), errno.ENOENT],
+        ["../x.txt", origin, None],
+    ]
+    assert [plain_seed_name(n) for n in ("a.txt", "报告.txt", "sub/b.txt", "a..b.txt")] == [True, True, True, True]
+    assert [plain_seed_name(n) for n in ("", "..", "../a", "/etc/passwd", "a\\b", "a\0b", "sub/../../a")] == [False] * 7

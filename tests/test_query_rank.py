@@ -218,6 +218,45 @@ def test_a_figure_the_bounds_cannot_order_against_another_rank_says_tied(tmp_pat
     ]
 
 
+def test_every_top_is_the_first_rows_of_the_whole_ranking(tmp_path):
+    # rank --top sorts and tells apart only the rows it prints (groups of a shared rank whole): a
+    # cut inside a tie of equal figures (D, E), inside a tie of bounds (C, B, A: 约105 may lie
+    # below 100), before unranked rows (F: outside the window) and places without the figure.
+    from cityai_cli.core.base.load import load
+    from conftest import one_metric_base
+
+    base = load(
+        one_metric_base(
+            tmp_path,
+            [
+                ("A", "100家", "2025"),
+                ("B", "约105家", "2025"),
+                ("C", "110家", "2025"),
+                ("D", "90家", "2025"),
+                ("E", "90家", "2025"),
+                ("G", "约80家", "2025"),
+                ("H", "83家", "2025"),
+                ("F", "500家", "2020"),
+                ("I", "70家", "2025", "ai_related"),
+            ],
+        )
+    ).base
+    whole = rank(base, "ai_enterprises").rows
+    assert [(r["rank"], r["place"], r["tie"], r["reason"]) for r in whole] == [
+        (1, "C", "bounds", None),
+        (1, "B", "bounds", None),
+        (2, "A", "bounds", None),
+        (4, "D", "equal", None),
+        (4, "E", "equal", None),
+        (6, "H", "bounds", None),
+        (6, "G", "bounds", None),
+        (None, "F", None, "outside_window"),
+        (None, "I", None, "different_scope"),
+    ]
+    for top in range(1, len(whole) + 2):
+        assert rank(base, "ai_enterprises", top=top).rows == whole[:top], top
+
+
 def test_the_anchor_is_the_newest_of_the_figures_ranked_also_those_taken_from_another_scope(tmp_path):
     # X's headline is in the main scope; its figure in the reference scope (2026-06) was compared
     # with an anchor chosen before it was taken (P, 2025-06): Q (2024-07) was ranked beside it,

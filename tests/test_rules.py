@@ -548,6 +548,9 @@ def test_undecided_is_any_overlap_with_a_different_interval():
     q = [parse_figure(v) for v in ("100家", "约105家", "110家", "90家", "90家", "超110家", "不到90家")]
     assert undecided(q) == [True, True, True, False, False, True, False]  # 超110 may lie below 约105
     assert undecided([parse_figure("2400家"), parse_figure("约2400家")]) == [True, True]
+    # which: only these figures, each still against every figure (110家 alone is decided)
+    assert undecided(q, [2, 3, 0]) == [True, False, True]
+    assert undecided(q[2:3], [0]) == [False]
 
 
 def test_contradicted_and_conflicts_agree_with_every_pair_of_the_same_time():

@@ -3,16 +3,24 @@
 Its modules are listed in docs/architecture.md. None has `from __future__ import annotations`:
 Typer before 0.24, the newest on Python 3.9, reads `Annotated` option metadata only from
 evaluated annotations. The two command modules register their commands on `app` when imported,
-in the order `--help` lists them.
+queries before knowledge_base (the order `--help` lists them): a command line that names a
+command imports only the module registering it (`run.register_commands`); `app` here has all.
 """
 
-# The order of registration is the order of --help: kept as written.
-# isort: off
-from . import queries  # noqa: F401 - registers list, show, compare … policies
-from . import knowledge_base  # noqa: F401 - registers sources, metrics … export
+from typing import Any
 
-# isort: on
 from .run import main, run_command_line
-from .shell import app
 
 __all__ = ["app", "main", "run_command_line"]
+
+
+def __getattr__(name: str) -> Any:
+    """`app`, every command registered (imported on first use, PEP 562)."""
+    if name != "app":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from .run import register_commands  # lazy: registering every command costs start-up
+
+    register_commands(None)
+    from .shell import app  # lazy: after the registration above
+
+    return app

@@ -2,6 +2,7 @@
 output that fails to write ending as a message and an exit status, never a traceback."""
 
 import contextlib
+import importlib
 import os
 import sys
 from typing import IO, List, Optional, Union, cast
@@ -10,6 +11,24 @@ from ..core.errors import EXIT_DATA, EXIT_USAGE, bounded
 from ..core.text import one_line
 from .context import Environment, VisibleStream
 from .shell import app_for, discard_stdout
+
+# The commands each command module registers, in the order `--help` lists the modules: a command
+# line that names a command imports only its module (the other cost ~1.4 ms of every start).
+# tests/test_cli_run.py checks the table against what each module registers.
+COMMAND_MODULES = {
+    "queries": ("list", "show", "compare", "diff", "rank", "subsidies", "funds", "targets", "conflicts", "policies"),
+    "knowledge_base": ("sources", "metrics", "types", "cite", "extract", "schema", "validate", "export"),
+}
+
+
+def register_commands(name: Optional[str]) -> None:
+    """Register the command `name`, or every command when `name` is None or no command's
+    (--help, --version, a typo: Typer lists or suggests them all). The modules before its own
+    are imported too, so that registration keeps the order of --help in any process."""
+    modules = list(COMMAND_MODULES)
+    declaring = [i for i, module in enumerate(modules) if name in COMMAND_MODULES[module]]
+    for module in modules[: declaring[0] + 1] if declaring else modules:
+        importlib.import_module(f".{module}", __package__)
 
 
 def main() -> None:
@@ -30,7 +49,9 @@ def run_command_line() -> Union[str, int, None]:
     try:
         guarded = cast(IO[str], VisibleStream(sys.stderr)) if sys.stderr is not None else None
         env = Environment(stderr=guarded) if guarded is not None else Environment()
-        app = app_for(None if _completing() else command_name(sys.argv[1:]))
+        name = None if _completing() else command_name(sys.argv[1:])
+        register_commands(name)
+        app = app_for(name)
         app(prog_name="cityai", obj=env)
     except SystemExit as done:
         code = done.code

@@ -54,6 +54,12 @@ class AbstractBase:
         same order) when `as_of` is None, so that `rank` and `list` read a fraction of the facts."""
         return self.facts_of(place, metric, kind)
 
+    def headline_facts_of(
+        self, places: List[str], metric: str, kind: str, as_of: Optional[PartialDate] = None
+    ) -> Dict[str, List[Fact]]:
+        """`headline_facts` of each of `places` (what `rank` asks of every place at once)."""
+        return {place: self.headline_facts(place, metric, kind, as_of) for place in places}
+
     def place_keys(self) -> Dict[str, Set[str]]:
         """What a user may type for a place (normalised) -> the places it names (`name_index.place_keys`)."""
         # lazy: the name index only when a name is resolved (start-up)

@@ -81,25 +81,25 @@ def is_default_ignorable(char: str) -> bool:
     return any(low <= code <= high for low, high in DEFAULT_IGNORABLE)
 
 
-class _Pattern:
-    """A regular expression compiled on first use. These character classes cost ~1.5 ms to
-    compile, on every start, and most runs never need them (text that is all printable takes
-    the fast paths below)."""
+class LazyPattern:
+    """A regular expression compiled on first use. A character class spanning the CJK block
+    costs ~1 ms to compile (re fills a table entry by entry), on every start, and most runs never
+    need these (text that is all printable takes the fast paths below; CSV draws no table)."""
 
-    def __init__(self, source: str):
-        self.source = source
+    def __init__(self, source: str, flags: int = 0):
+        self.source, self.flags = source, flags
         self.compiled: "Optional[re.Pattern[str]]" = None
 
     def __getattr__(self, name: str) -> Any:  # search, sub, fullmatch …
         if self.compiled is None:
-            self.compiled = re.compile(self.source)
+            self.compiled = re.compile(self.source, self.flags)
         return getattr(self.compiled, name)
 
 
 # Refused in keys (and in every message, where a line break would forge a line).
-CONTROL_IN_KEY = _Pattern(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]")
+CONTROL_IN_KEY = LazyPattern(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]")
 # Refused in string values: the same, except newline and tab, which multi-line text may hold.
-CONTROL_IN_VALUE = _Pattern(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
+CONTROL_IN_VALUE = LazyPattern(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
 
 
 def _plainly_printable(text: str) -> bool:
@@ -129,8 +129,8 @@ def one_line(text: str) -> str:
 
 
 _TOML_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\b": "\\b", "\f": "\\f"}
-_TOML_SPECIAL = _Pattern(f'[\\\\"\x00-\x1f\x7f-\x9f{_INVISIBLE}]')
-_BARE_KEY = _Pattern(r"[A-Za-z0-9_-]+")
+_TOML_SPECIAL = LazyPattern(f'[\\\\"\x00-\x1f\x7f-\x9f{_INVISIBLE}]')
+_BARE_KEY = LazyPattern(r"[A-Za-z0-9_-]+")
 
 
 def _toml_escape(match: "re.Match") -> str:

@@ -37,9 +37,10 @@ from ..records import (
 )
 from ..slots import COMPILE_AFTER
 
-FORMAT = "9"  # bump when the tables below change, or what their marks mean (5: conflict = contradicted;
+FORMAT = "10"  # bump when the tables below change, or what their marks mean (5: conflict = contradicted;
 # 6: contradicted at the same time, subsidy types' keywords, a term's basis; 7: both of 6's, merged;
-# 8: the tables derived from facts.py's declarations; 9: each fact's citations as JSON in its row)
+# 8: the tables derived from facts.py's declarations; 9: each fact's citations as JSON in its row;
+# 10: the covering index of headline facts)
 
 # ---- how a field of each declared type is stored and read back ------------------------------
 
@@ -370,6 +371,8 @@ CITATIONS = Stored(
     keys={"source": "REFERENCES sources(key)"},
     checks="CHECK ((fact IS NOT NULL) + (policy IS NOT NULL) + (programme IS NOT NULL) = 1)",
 )  # a fact's citations are stored next to each other, in fact id order
+# What reader._facts selects of a fact after its id: all of it, so the index below covers the read.
+FACT_COLUMNS = ("headline", "citations_json", *FACTS.columns)
 TABLES = (METRICS, SCOPES, SUBSIDY_TYPES, SOURCES, PLACES, FACTS, POLICIES, PROGRAMMES, TERMS, CITATIONS)
 TERM_ROLES = ("pool", "rate", "cap")  # a programme's named terms; its special rates: role special
 
@@ -389,6 +392,10 @@ CREATE_INDEXES = "\n".join(
         "CREATE INDEX facts_place_metric ON facts (place, metric);",
         "CREATE INDEX facts_metric ON facts (metric, headline);",
         "CREATE INDEX facts_conflict ON facts (position) WHERE conflict = 1;",
+        # Every column of the headline facts, by metric and kind in id order: what `rank` reads
+        # (reader.HEADLINES), from a few adjacent pages instead of rows spread over the metric's
+        # stretch of the file (at 3,000 places ~9.4 -> ~6.6 ms; the index costs ~40 ms cold).
+        f"CREATE INDEX facts_headline ON facts (metric, kind, id, {', '.join(FACT_COLUMNS)}) WHERE headline = 1;",
         "CREATE INDEX policies_place ON policies (place);",
         "CREATE INDEX programmes_place ON programmes (place);",
         "CREATE INDEX terms_programme ON terms (programme);",

@@ -15,7 +15,19 @@ from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Set, 
 from ..facts import AbstractBase, Base
 from ..figures.quantity import Quantity
 from ..records import Citation, Fact, PlaceDef, Policy, Programme, ScopeDef, Term, cite_later
-from .compiled import CITATIONS, FACTS, METRICS, PLACES, POLICIES, PROGRAMMES, SCOPES, SOURCES, SUBSIDY_TYPES, TERMS
+from .compiled import (
+    CITATIONS,
+    FACT_COLUMNS,
+    FACTS,
+    METRICS,
+    PLACES,
+    POLICIES,
+    PROGRAMMES,
+    SCOPES,
+    SOURCES,
+    SUBSIDY_TYPES,
+    TERMS,
+)
 
 _NO_HELD: Dict[str, Any] = {}  # a record holding no others (`Stored.reader`); never written to
 
@@ -147,18 +159,22 @@ class CachedBase(AbstractBase):
             found.setdefault(r[0], []).append(read(r, 1, held))
         return {owner: tuple(items) for owner, items in found.items()}
 
-    def _facts(self, where: str, params: tuple, order: str = "f.id") -> List[Fact]:
+    def _facts(self, where: str, params: tuple, order: str = "f.id", index: str = "") -> List[Fact]:
         """The facts matching `where`, each built once: a fact read again is the same object. Its
-        citations come in its row, decoded when first used (`records.cite_later`)."""
-        known, marked, found = self._by_id, self._marked, []
-        columns = f"f.id, f.headline, f.citations_json, {FACTS.select('f')}"
-        for r in self._db.execute(f"SELECT {columns} FROM facts f WHERE {where} ORDER BY {order}", params):
+        citations come in its row, decoded when first used (`records.cite_later`). `index`: the
+        one SQLite must use (its planner prefers the narrower facts_metric to the covering
+        facts_headline, which reads ~30% faster)."""
+        known, marked, found, headlines = self._by_id, self._marked, [], []
+        columns = ", ".join(f"f.{column}" for column in ("id", *FACT_COLUMNS))
+        indexed = f" INDEXED BY {index}" if index else ""
+        for r in self._db.execute(f"SELECT {columns} FROM facts f{indexed} WHERE {where} ORDER BY {order}", params):
             fact = known.get(r[0])
             if fact is None:
                 fact = known[r[0]] = cite_later(FACTS.read(r, 3, citations=()), r[2])
                 if r[1]:
-                    marked.add(id(fact))
+                    headlines.append(fact)
             found.append(fact)
+        marked.update(map(id, headlines))
         return found
 
     def _load_metric(self, metric: str) -> None:
@@ -219,7 +235,8 @@ class CachedBase(AbstractBase):
 
             def read() -> None:
                 found: Dict[str, List[Fact]] = {}
-                for fact in self._facts("f.metric = ? AND f.headline = 1 AND f.kind = ?", (metric, kind)):
+                where = "f.metric = ? AND f.kind = ? AND f.headline = 1"
+                for fact in self._facts(where, (metric, kind), index="facts_headline"):
                     found.setdefault(fact.place, []).append(fact)
                 self._headlines[(metric, kind)] = found
 
@@ -227,6 +244,17 @@ class CachedBase(AbstractBase):
             if self._full is not None:
                 return self._full.facts_of(place, metric, kind)
         return list(self._headlines[(metric, kind)].get(place, ()))
+
+    def headline_facts_of(self, places: List[str], metric: str, kind: str, as_of=None) -> Dict[str, List[Fact]]:
+        if self._full is not None or as_of is not None or self._place_loaded or self._metric_loaded.get(metric):
+            return super().headline_facts_of(places, metric, kind, as_of)
+        if not places or "facts" in self._parts:
+            return super().headline_facts_of(places, metric, kind, as_of)
+        self.headline_facts(places[0], metric, kind)  # reads the metric's headline facts once
+        found = self._headlines.get((metric, kind))
+        if found is None:  # the read failed: the full base answers
+            return super().headline_facts_of(places, metric, kind, as_of)
+        return {place: list(found.get(place, ())) for place in places}
 
     def count_by_place(self, kind: str) -> Dict[str, int]:
         if self._full is not None or kind in self._parts:

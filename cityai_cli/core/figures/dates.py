@@ -3,7 +3,6 @@ chronological order. Pure."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as _dt
 import functools
 import re
@@ -119,6 +118,13 @@ def _sort_key(date: PartialDate) -> tuple:
 PRECISIONS = ("year", "month", "day")
 
 
+def days_in_month(year: int, month: int) -> int:
+    """28-31 (calendar.monthrange's second half, without importing calendar: ~0.3 ms a start)."""
+    if month == 12:
+        return 31
+    return (_dt.date(year, month + 1, 1) - _dt.date(year, month, 1)).days
+
+
 @functools.lru_cache(maxsize=4096)
 def bounds(date: str) -> Tuple[_dt.date, _dt.date]:
     """The first and last day a partial date covers: "2024" is 2024-01-01..2024-12-31, "2024-02"
@@ -132,7 +138,7 @@ def bounds(date: str) -> Tuple[_dt.date, _dt.date]:
     if day:
         return _dt.date(year, month, day), _dt.date(year, month, day)
     if month:
-        return _dt.date(year, month, 1), _dt.date(year, month, calendar.monthrange(year, month)[1])
+        return _dt.date(year, month, 1), _dt.date(year, month, days_in_month(year, month))
     return _dt.date(year, 1, 1), _dt.date(year, 12, 31)
 
 

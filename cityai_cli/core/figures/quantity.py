@@ -199,8 +199,27 @@ def _grammar() -> tuple:
     return _GRAMMAR
 
 
-_FRACTION = re.compile(r"(\d{1,6})\s*/\s*(\d{1,6})")
-_CN_FRACTION = re.compile(r"([一二三四五六七八九十百]+)分之([一二三四五六七八九十]+)")
+_FRACTIONS: Optional[tuple] = None
+
+
+def _fractions() -> tuple:
+    """(1/3, 三分之一) patterns, compiled on first use (~0.4 ms, on every start otherwise): a warm
+    query formats figures, and asks them only of a literal holding "/" or "分之"."""
+    global _FRACTIONS
+    if _FRACTIONS is None:
+        _FRACTIONS = (
+            re.compile(r"(\d{1,6})\s*/\s*(\d{1,6})"),
+            re.compile(r"([一二三四五六七八九十百]+)分之([一二三四五六七八九十]+)"),
+        )
+    return _FRACTIONS
+
+
+def _is_fraction(literal: str) -> bool:
+    return ("/" in literal and bool(_fractions()[0].fullmatch(literal))) or (
+        "分之" in literal and bool(_fractions()[1].fullmatch(literal))
+    )
+
+
 _WORD_RATIOS = {"一半": Decimal("0.5"), "半数": Decimal("0.5")}
 
 EXPECTED = (
@@ -260,7 +279,7 @@ class Quantity(Frozen):
             return "位居前列"  # 位居前线 is one source's machine rewording of it
         if self.literal in _RANK_WORDS:
             return self.literal
-        if self.literal in _WORD_RATIOS or _FRACTION.fullmatch(self.literal) or _CN_FRACTION.fullmatch(self.literal):
+        if self.literal in _WORD_RATIOS or _is_fraction(self.literal):
             return (
                 f"{self.qualifier}{self.literal}"
                 if self.qualifier in _PREFIX_QUALIFIERS
@@ -303,7 +322,7 @@ def parse_figure(text: str, *, default_unit: Optional[str] = None) -> Quantity:
     if rest.startswith("第"):
         return _ordinal(text, source, rest, qualifier)
     word = next((w for w in _WORD_RATIOS if rest.startswith(w)), None)
-    fraction = _FRACTION.match(rest) or _CN_FRACTION.match(rest)
+    fraction = _fractions()[0].match(rest) or _fractions()[1].match(rest)
     if word or fraction:
         return _share(text, source, rest, qualifier, word, fraction)
     return _amount(text, source, rest, qualifier, default_unit)
@@ -326,7 +345,7 @@ def _share(
     else:
         assert fraction is not None
         literal = fraction.group(0)
-        if fraction.re is _CN_FRACTION:  # 三分之一: denominator first
+        if fraction.re is _fractions()[1]:  # 三分之一: denominator first
             denominator, numerator = (Decimal(_chinese_numeral(part, source)) for part in fraction.groups())
         else:
             numerator, denominator = (Decimal(part) for part in fraction.groups())

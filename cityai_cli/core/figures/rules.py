@@ -5,7 +5,6 @@ these functions; tests pin each on a small fixture.
 
 from __future__ import annotations
 
-import calendar
 import datetime as _dt
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -14,7 +13,7 @@ from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 from ..records import Fact, MetricDef, Programme, Term
 from ..slots import Frozen, _set
-from .dates import PartialDate, bounds
+from .dates import PartialDate, bounds, days_in_month
 from .quantity import Quantity
 
 # The time rule: figures of one metric, scope and kind are compared (ranked, given a leader) when
@@ -36,7 +35,7 @@ def add_months(day: _dt.date, months: int) -> _dt.date:
     year, month = divmod(index, 12)
     if year > _dt.MAXYEAR:
         return _dt.date.max
-    return _dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+    return _dt.date(year, month + 1, min(day.day, days_in_month(year, month + 1)))
 
 
 def within_window(a: PartialDate, b: PartialDate, months: int = WINDOW_MONTHS) -> bool:
@@ -48,6 +47,8 @@ def within_window(a: PartialDate, b: PartialDate, months: int = WINDOW_MONTHS) -
     is not; "2024" (ending 2024-12-31) and "2025-12" are; "2023" and "2025" are not. With 0 only
     overlapping dates are: the same day, or a day, month or year and the year or month holding it.
     """
+    if a == b:
+        return True  # one interval overlaps itself (most figures of a ranking share a date)
     first_a, last_a = date_span(a)
     first_b, last_b = date_span(b)
     if last_a < first_b:
@@ -163,17 +164,19 @@ def positions(quantities: List[Quantity], higher_is_better: bool = True) -> List
     return [1 + bisect_left(highs, low) for low, _ in ends]
 
 
-def undecided(quantities: List[Quantity]) -> List[bool]:
+def undecided(quantities: List[Quantity], which: Optional[Iterable[int]] = None) -> List[bool]:
     """Whether each figure can hold together with some other figure of a different interval: the
     bounds cannot order the two, whatever their ranks (约105 against 100 and 110: 约105 shares
     rank 1 with 110, yet may lie below 100 at rank 2, so 100 is undecided too). n log n: the
     intervals meeting a figure's are those starting at or below its highest end less those
-    ending below its lowest end; identical intervals are the same figure, not a tie."""
+    ending below its lowest end; identical intervals are the same figure, not a tie.
+    `which`: only the figures at these indexes, in that order (the rows `rank --top` prints)."""
 
     ends = [interval(q) for q in quantities]
     lows, highs = sorted(low for low, _ in ends), sorted(high for _, high in ends)
     same = Counter(ends)
-    return [bisect_right(lows, high) - bisect_left(highs, low) > same[(low, high)] for low, high in ends]
+    asked = ends if which is None else [ends[i] for i in which]
+    return [bisect_right(lows, high) - bisect_left(highs, low) > same[(low, high)] for low, high in asked]
 
 
 def tightest(quantities: List[Quantity]) -> int:

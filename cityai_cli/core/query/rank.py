@@ -45,7 +45,7 @@ def rank(
     places = [
         name for name, level_ in levels.items() if (level is None or level_ == level) and in_region(base, name, region)
     ]
-    candidates = {name: base.headline_facts(name, metric, kind, as_of) for name in places}
+    candidates = base.headline_facts_of(places, metric, kind, as_of)
     picked = {name: headline(facts, definition, as_of) for name, facts in candidates.items()}
     present = {name: fact for name, fact in picked.items() if fact is not None}
     scope = _reference_scope(present, definition)
@@ -62,7 +62,7 @@ def rank(
             ranked.append(fact)
         else:
             others.append((fact, reason))
-    missing = sorted(set(places) - set(present))
+    missing = sorted(name for name in places if name not in present)
     # A row's conflicts are among all its place's headline facts, whatever --as-of keeps.
     known = candidates if as_of is None else {name: base.headline_facts(name, metric, kind) for name in present}
     rows = _rows(levels, definition, ranked, others, missing, known, top)
@@ -122,19 +122,44 @@ def _rows(
     """The ranked rows, then the unranked (`others`: (fact, reason)), then places without the
     figure; only the first `top`. Ranks go by the bounds (rules.positions: 1 + how many certainly
     beat a figure; figures the bounds cannot tell apart share one: 1, 1, 1, 4)."""
-    ranks = positions([fact.value for fact in ranked], definition.higher_is_better)
-    keyed = sorted(zip(ranks, ranked), key=lambda pair: (pair[0], better(definition, pair[1]), pair[1].place))
-    ties = _ties(keyed)
-    open_order = undecided([fact.value for _, fact in keyed])
-    others.sort(key=lambda pair: (definition.scope_order(pair[0].scope), better(definition, pair[0]), pair[0].place))
-    limit = len(keyed) + len(others) + len(missing) if top is None else top
+    values = [fact.value for fact in ranked]
+    ranks = positions(values, definition.higher_is_better)
+    limit = len(ranked) + len(others) + len(missing) if top is None else top
+    # Only the rows printed are sorted and told apart: those ranked no worse than the last of
+    # them (whole groups of a shared rank, so their ties are as in the full list).
+    shown = _best(ranks, limit)
+    keyed = sorted(
+        ((ranks[i], i) for i in shown),
+        key=lambda pair: (pair[0], better(definition, ranked[pair[1]]), ranked[pair[1]].place),
+    )
+    ties = _ties([(rank_, ranked[i]) for rank_, i in keyed])
+    printed = keyed[:limit]
+    open_order = undecided(values, [i for _, i in printed])  # each printed row against every figure
     rows: List[Record] = [
-        {**_row(levels, fact, known[fact.place], rank_, True, None), "tie": "bounds" if open_ else ties.get(rank_)}
-        for (rank_, fact), open_ in zip(keyed[:limit], open_order)
+        {
+            **_row(levels, ranked[i], known[ranked[i].place], rank_, True, None),
+            "tie": "bounds" if open_ else ties.get(rank_),
+        }
+        for (rank_, i), open_ in zip(printed, open_order)
     ]
+    if limit > len(rows):
+        others.sort(
+            key=lambda pair: (definition.scope_order(pair[0].scope), better(definition, pair[0]), pair[0].place)
+        )
     rows += [_row(levels, fact, known[fact.place], None, False, reason) for fact, reason in others[: limit - len(rows)]]
     rows += [_row(levels, None, [], None, False, None, name) for name in missing[: limit - len(rows)]]
     return rows
+
+
+def _best(ranks: List[int], limit: int) -> List[int]:
+    """The indexes of the ranks no worse than the `limit`-th best (all of them when as many are
+    asked for): every row that the first `limit` of the sorted list can hold."""
+    if limit >= len(ranks):
+        return list(range(len(ranks)))
+    if limit <= 0:
+        return []
+    cut = sorted(ranks)[limit - 1]
+    return [i for i, rank_ in enumerate(ranks) if rank_ <= cut]
 
 
 def _levels_with_figure(
