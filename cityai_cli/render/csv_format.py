@@ -16,8 +16,9 @@ import csv
 import io
 import json
 from decimal import Decimal
-from functools import partial
+from functools import lru_cache
 from itertools import islice, repeat
+from operator import itemgetter, methodcaller
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from ..core.errors import UsageError
@@ -120,8 +121,8 @@ def tidy_fields(column: Column) -> List[Field]:
     if name == "special_rates":
         return [(key, _Of(get, _special_rates), "text")]
     if is_date(key):
-        last_day, precision = _Of(get, partial(_day, part=2)), _Of(get, partial(_day, part=0))
-        return [(key, last_day, "text"), (f"{key}_precision", precision, "text")]
+        cells = _Of(get, _day_cells)
+        return [(key, _Of(cells, itemgetter(0)), "text"), (f"{key}_precision", _Of(cells, itemgetter(1)), "text")]
     return [(key, get, column.kind)]
 
 
@@ -151,6 +152,13 @@ def is_date(key: str) -> bool:
 
 def _count(records: Optional[list]) -> Optional[int]:
     return None if records is None else len(records)
+
+
+@lru_cache(maxsize=4096)
+def _day_cells(date: Optional[str]) -> Tuple[Optional[str], Optional[str]]:
+    """A date's last day and precision (`_day`), made once per distinct date: a table repeats a
+    few dates (2024) thousands of times."""
+    return _day(date, 2), _day(date, 0)
 
 
 def _day(date: Optional[str], part: int) -> Optional[str]:
@@ -213,7 +221,7 @@ def _text_fields(texts: List[str]) -> List[str]:
     only guarded. (A column of 3,000 quotes: ~0.3 µs a text instead of ~1.)"""
     joined = "".join(texts)
     if printable(joined) == joined and csv_field(joined) == joined:
-        return [_guarded(text) for text in texts]
+        return [_guarded(text) for text in texts] if any(map(_formula_like, texts)) else texts
     return [csv_field(text_cell(text, memo=False)) for text in texts]
 
 
@@ -282,7 +290,10 @@ def text_cell(text: str, memo: bool = True) -> str:
 
 def _guarded(shown: str) -> str:
     """Text a spreadsheet would run as a formula (= + - @ tab CR first) defused with '."""
-    return "'" + shown if shown.startswith(_FORMULA_START) else shown
+    return "'" + shown if _formula_like(shown) else shown
+
+
+_formula_like = methodcaller("startswith", _FORMULA_START)  # a C call, mapped over a column's texts
 
 
 _FIELDS: dict = {}  # text -> its field: a column repeats its words (levels, units, sources) row after row
@@ -301,10 +312,23 @@ def csv_field(cell: str) -> str:
     none of the characters that make csv quote (, " CR LF, and NUL before Python 3.10) and are
     the field as they are; the others are left to csv.writer itself, so the rule stays its own."""
     if '"' in cell or "," in cell or "\n" in cell or "\r" in cell or "\x00" in cell:
-        out = io.StringIO()
-        csv.writer(out, lineterminator="\r\n").writerow([cell])
-        return out.getvalue()[:-2]  # the line end off; an empty cell never comes here
+        _QUOTER.writerow([cell])
+        return _taken(_QUOTED)[:-2]  # the line end off; an empty cell never comes here
     return cell
+
+
+# One writer for `csv_field`'s quoting, its output taken after each field (a writer and a buffer
+# made per field cost as much again: a table's notes hold commas in every row).
+_QUOTED = io.StringIO()
+_QUOTER = csv.writer(_QUOTED, lineterminator="\r\n")
+
+
+def _taken(out: io.StringIO) -> str:
+    """What `out` holds, and `out` emptied for the next piece."""
+    text = out.getvalue()
+    out.seek(0)
+    out.truncate()
+    return text
 
 
 def _json_number(value):
