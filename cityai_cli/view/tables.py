@@ -503,10 +503,19 @@ def _estimate_columns(lang: str) -> List[Column]:
 
 
 def _payout_text(lang: str) -> Callable[[Record], Optional[str]]:
+    said: Dict[tuple, str] = {}  # (payout, its bound) -> the text; not for zero (see `remembered`)
+
     def payout(r: Record) -> Optional[str]:
-        if r["payout"] is None:
+        amount = r["payout"]
+        if amount is None:
             return None
-        return names.qualified(_money(r["payout"], lang), r["payout_bound"], lang)
+        key = (amount, r["payout_bound"])
+        text = said.get(key)
+        if text is None:
+            text = names.qualified(_money(amount, lang), key[1], lang)
+            if amount and len(said) < MEMO_LIMIT:
+                said[key] = text
+        return text
 
     return payout
 
@@ -522,10 +531,13 @@ def _rule_sentence(lang: str, glue: bool) -> Callable[[Record], str]:
         code = r["estimate"]
         if code in ("fund", "rate_unknown"):
             return word(lang, f"estimate.{code}")
-        key = (code, r["rate_used"], r["rate_used_bound"], r["spend"], r["gross"], _term_text(r.get("_cap"), lang))
+        cap = r.get("_cap")
+        # the cap by what its text is made of (`_term_text`: its figure's fields, its period)
+        cap_read = None if cap is None else (cap.value._values(cap.value), cap.period)
+        key = (code, r["rate_used"], r["rate_used_bound"], r["spend"], r["gross"], cap_read)
         text = said.get(key)
         if text is None:
-            text = _worded_rule(*key, lang, glue)
+            text = _worded_rule(*key[:5], _term_text(cap, lang), lang, glue)
             if key[1] and key[3] and key[4] and len(said) < MEMO_LIMIT:
                 said[key] = text
         return text
