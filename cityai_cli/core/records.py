@@ -31,7 +31,7 @@ class Citation(Record):
 
 def cited_sources(citations: Tuple[Citation, ...]) -> Tuple[str, ...]:
     """The sources a fact, policy or programme cites, each once, in the order first cited."""
-    return tuple(dict.fromkeys(c.source for c in citations))
+    return tuple(dict.fromkeys([c.source for c in citations]))
 
 
 def citations_json(citations: Tuple[Citation, ...]) -> str:

@@ -40,6 +40,11 @@ _RECORD_KEYS = (
 )
 
 
+# The estimate's keys, beside the record's when estimating (--spend), in this order.
+_ESTIMATE_KEYS: Tuple[str, ...] = ("spend", "estimate", "rate_used", "rate_used_bound")
+_ESTIMATE_KEYS += ("special_used", "gross", "payout", "payout_bound")
+
+
 def programme_record(base: Base, programme: Programme) -> Record:
     rate = programme.rate
     return dict(
@@ -109,16 +114,9 @@ def list_programmes(
     for programme, (_, result) in zip(base.whole_programmes([p for p, _ in shown]), shown):
         row = programme_record(base, programme)
         if result is not None:
-            row.update(
-                spend=spend,
-                estimate=result.code,
-                rate_used=result.rate,
-                rate_used_bound=result.rate_bound,
-                special_used=result.special.flag if result.special else None,
-                gross=result.gross,
-                payout=result.payout,
-                payout_bound=result.bound,
-            )
+            special = result.special.flag if result.special else None
+            paid = (result.code, result.rate, result.rate_bound, special, result.gross, result.payout, result.bound)
+            row.update(zip(_ESTIMATE_KEYS, (spend, *paid)))
         rows.append(row)
     return Result(
         "funds" if funds else "subsidies",
