@@ -57,7 +57,8 @@ class AbstractBase:
     def headline_facts_of(
         self, places: List[str], metric: str, kind: str, as_of: Optional[PartialDate] = None
     ) -> Dict[str, List[Fact]]:
-        """`headline_facts` of each of `places` (what `rank` asks of every place at once)."""
+        """`headline_facts` of each of `places` (what `rank` asks of every place at once). The
+        lists may be the base's own: a caller reads them and never changes them."""
         return {place: self.headline_facts(place, metric, kind, as_of) for place in places}
 
     def place_keys(self) -> Dict[str, Set[str]]:

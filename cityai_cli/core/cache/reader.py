@@ -255,7 +255,8 @@ class CachedBase(AbstractBase):
         found = self._headlines.get((metric, kind))
         if found is None:  # the read failed: the full base answers
             return super().headline_facts_of(places, metric, kind, as_of)
-        return {place: list(found.get(place, ())) for place in places}
+        none: List[Fact] = []
+        return {place: found.get(place, none) for place in places}  # the base's lists: read, never change
 
     def count_by_place(self, kind: str) -> Dict[str, int]:
         if self._full is not None or kind in self._parts:

@@ -42,12 +42,13 @@ def rank(
 ) -> Result:
     definition = base.metrics[metric]
     levels = base.place_levels()
-    places = [
-        name for name, level_ in levels.items() if (level is None or level_ == level) and in_region(base, name, region)
-    ]
+    places = [name for name, level_ in levels.items() if level is None or level_ == level]
+    if region is not None:
+        places = [name for name in places if in_region(base, name, region)]
     candidates = base.headline_facts_of(places, metric, kind, as_of)
-    picked = {name: headline(facts, definition, as_of) for name, facts in candidates.items()}
-    present = {name: fact for name, fact in picked.items() if fact is not None}
+    present = {
+        name: fact for name, facts in candidates.items() if (fact := headline(facts, definition, as_of)) is not None
+    }
     scope = _reference_scope(present, definition)
     chosen = _in_scope(present, candidates, scope, definition, as_of)
     # The anchor is the newest figure in the reference scope, so that every ranked figure lies
