@@ -82,6 +82,24 @@ def test_a_reader_for_many_rows_is_the_written_one_and_for_a_few_read_itself():
     assert read is many._reader and [read(row, 0, {"parts": ()}) for row in rows] == things
 
 
+def test_a_row_without_its_given_fields_reads_as_the_whole_row_does():
+    # read_given: the columns a query fixes (select(given=...)) come from held, in the loop of
+    # the first rows and in the reader written after them
+    stored = Stored("things", Thing)
+    assert stored.select("t", ("name", "note")) == ", ".join(
+        f"t.{column}" for column in stored.columns if column not in ("name", "note")
+    )
+    things = [
+        Thing("甲", parse_figure(f"{i}个"), PartialDate("2024"), ("a",), i % 2 == 0, (), "说明") for i in range(60)
+    ]
+    kept = [i for i, column in enumerate(stored.columns) if column not in ("name", "note")]
+    rows = [tuple(stored.row(thing)[i] for i in kept) for thing in things]
+    held = {"name": "甲", "note": "说明", "parts": ()}
+    assert [stored.read_given(row, 0, held, ("name", "note")) for row in rows] == things
+    assert ("name", "note") in stored._given_readers  # written after the first rows
+    assert stored.read_given(stored.row(things[0]), 0, {"parts": ()}, ()) == things[0]
+
+
 def test_the_written_writer_makes_the_rows_the_loop_makes():
     stored = Stored("things", Thing, ("id INTEGER PRIMARY KEY",), ("extra TEXT",))
     things = [

@@ -174,6 +174,8 @@ class Stored:
         self._write = [(attrgetter(name), kind) for name, kind in stored]
         self._fields = fields
         self._reader: Optional[Callable[..., Any]] = None
+        self._given_readers: Dict[Tuple[str, ...], Callable[..., Any]] = {}  # read_given's, once written
+        self._given_counts: Dict[Tuple[str, ...], int] = {}
         self._writer: Optional[Callable[[Any, tuple, tuple], tuple]] = None
         self._read = 0  # records read by the generic reader (see read)
         # how each field is read by the generic reader: 0 a column as stored, 1 a column
@@ -239,9 +241,24 @@ class Stored:
         exec(f"def write(item, head, tail):\n    return (*head, {', '.join(cells)}, *tail)", namespace)  # noqa: S102
         return namespace["write"]
 
-    def select(self, alias: str = "") -> str:
-        """The record's columns, for a SELECT (prefixed with `alias.`)."""
-        return ", ".join(f"{alias}.{column}" if alias else column for column in self.columns)
+    def select(self, alias: str = "", given: Tuple[str, ...] = ()) -> str:
+        """The record's columns, for a SELECT (prefixed with `alias.`); without those of the
+        `given` fields (plain ones, whose column is their name: what a query's WHERE fixes)."""
+        return ", ".join(f"{alias}.{column}" if alias else column for column in self.columns if column not in given)
+
+    def read_given(self, row: tuple, start: int, held: Dict[str, Any], given: Tuple[str, ...]) -> Any:
+        """`read` for a row selected with `select(given=given)`: the `given` fields come from
+        `held`, as held records do (a loop for the first rows, then a reader written for them)."""
+        if not given:
+            return self.read(row, start, **held)
+        written = self._given_readers.get(given)
+        if written is not None:
+            return written(row, start, held)
+        self._given_counts[given] = self._given_counts.get(given, 0) + 1
+        if self._given_counts[given] > COMPILE_AFTER:
+            self._given_readers[given] = self._compile_reader(given)
+        plan = [(3, name) if name in given else step for (name, _), step in zip(self._fields, self._plan)]
+        return self._read_by(plan, row, start, held)
 
     def read(self, row: tuple, start: int = 0, **held: Any) -> Any:
         """The record from `row[start:]` (columns as `select` lists them) and its `held` fields.
@@ -252,9 +269,12 @@ class Stored:
         self._read += 1
         if self._read > COMPILE_AFTER:
             self._reader = self._compile_reader()
+        return self._read_by(self._plan, row, start, held)
+
+    def _read_by(self, plan: List[Tuple[int, Any]], row: tuple, start: int, held: Dict[str, Any]) -> Any:
         args: List[Any] = []
         index = start
-        for code, how in self._plan:
+        for code, how in plan:
             if code == 0:
                 args.append(row[index])
             elif code == 1:
@@ -279,13 +299,13 @@ class Stored:
     def _read_held(self, row: tuple, start: int, held: Dict[str, Any]) -> Any:
         return self.read(row, start, **held)
 
-    def _compile_reader(self) -> Callable[..., Any]:
+    def _compile_reader(self, given: Tuple[str, ...] = ()) -> Callable[..., Any]:
         """A function that reads one record, written for this declaration: what a hand-written
         reader would do. Written (~0.1 ms) only for a table read at length, never at import."""
         namespace: Dict[str, Any] = {"Record": self.record, "quantity": self._quantity}
         args, index = [], 0
         for name, kind in self._fields:
-            if name in self.held:
+            if name in self.held or name in given:
                 args.append(f"held[{name!r}]")
             elif kind == QUANTITY:
                 args.append(f"quantity(row, s + {index})")
@@ -373,6 +393,7 @@ CITATIONS = Stored(
 )  # a fact's citations are stored next to each other, in fact id order
 # What reader._facts selects of a fact after its id: all of it, so the index below covers the read.
 FACT_COLUMNS = ("headline", "citations_json", *FACTS.columns)
+HEADLINE_GIVEN = ("metric", "kind")  # what the read of headline facts fixes in its WHERE
 TABLES = (METRICS, SCOPES, SUBSIDY_TYPES, SOURCES, PLACES, FACTS, POLICIES, PROGRAMMES, TERMS, CITATIONS)
 TERM_ROLES = ("pool", "rate", "cap")  # a programme's named terms; its special rates: role special
 

@@ -17,8 +17,8 @@ from ..figures.quantity import Quantity
 from ..records import Citation, Fact, PlaceDef, Policy, Programme, ScopeDef, Term, cite_later
 from .compiled import (
     CITATIONS,
-    FACT_COLUMNS,
     FACTS,
+    HEADLINE_GIVEN,
     METRICS,
     PLACES,
     POLICIES,
@@ -160,18 +160,23 @@ class CachedBase(AbstractBase):
             found.setdefault(r[0], []).append(read(r, 1, held))
         return {owner: tuple(items) for owner, items in found.items()}
 
-    def _facts(self, where: str, params: tuple, order: str = "f.id", index: str = "") -> List[Fact]:
+    def _facts(
+        self, where: str, params: tuple, order: str = "f.id", index: str = "", given: Optional[Dict[str, str]] = None
+    ) -> List[Fact]:
         """The facts matching `where`, each built once: a fact read again is the same object. Its
         citations come in its row, decoded when first used (`records.cite_later`). `index`: the
         one SQLite must use (its planner prefers the narrower facts_metric to the covering
-        facts_headline, which reads ~30% faster)."""
+        facts_headline, which reads ~30% faster). `given`: fields `where` fixes (metric, kind),
+        taken from it rather than from every row."""
         known, marked, found, headlines = self._by_id, self._marked, [], []
-        columns = ", ".join(f"f.{column}" for column in ("id", *FACT_COLUMNS))
+        names = tuple(given or ())
+        held: Dict[str, Any] = {**(given or {}), "citations": ()}
+        columns = f"f.id, f.headline, f.citations_json, {FACTS.select('f', names)}"
         indexed = f" INDEXED BY {index}" if index else ""
         for r in self._db.execute(f"SELECT {columns} FROM facts f{indexed} WHERE {where} ORDER BY {order}", params):
             fact = known.get(r[0])
             if fact is None:
-                fact = known[r[0]] = cite_later(FACTS.read(r, 3, citations=()), r[2])
+                fact = known[r[0]] = cite_later(FACTS.read_given(r, 3, held, names), r[2])
                 if r[1]:
                     headlines.append(fact)
             found.append(fact)
@@ -237,7 +242,8 @@ class CachedBase(AbstractBase):
             def read() -> None:
                 found: Dict[str, List[Fact]] = {}
                 where = "f.metric = ? AND f.kind = ? AND f.headline = 1"
-                for fact in self._facts(where, (metric, kind), index="facts_headline"):
+                given = dict(zip(HEADLINE_GIVEN, (str(metric), str(kind))))
+                for fact in self._facts(where, (metric, kind), index="facts_headline", given=given):
                     found.setdefault(fact.place, []).append(fact)
                 self._headlines[(metric, kind)] = found
 
