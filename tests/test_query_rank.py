@@ -191,24 +191,18 @@ def test_ranked_figures_are_comparable_with_each_other_whatever_the_order_of_pla
         assert all(comparable(a, b, 0) is None for a in ranked for b in ranked)
 
 
-def test_a_figure_the_bounds_cannot_order_against_another_rank_says_tied(tmp_path):
-    # 约105家 (99.75..110.25) may lie below 100家: A's row is as tied as B's, though their ranks differ
+def _tied(tmp_path, *more: tuple):
+    """A base of figures the bounds cannot all order (约105家 may lie below 100家), and `more`."""
     from cityai_cli.core.base.load import load
     from conftest import one_metric_base
 
-    base = load(
-        one_metric_base(
-            tmp_path,
-            [
-                ("A", "100家", "2025"),
-                ("B", "约105家", "2025"),
-                ("C", "110家", "2025"),
-                ("D", "90家", "2025"),
-                ("E", "90家", "2025"),
-            ],
-        )
-    ).base
-    rows = rank(base, "ai_enterprises").rows
+    tied = [("A", "100家", "2025"), ("B", "约105家", "2025"), ("C", "110家", "2025")]
+    return load(one_metric_base(tmp_path, [*tied, ("D", "90家", "2025"), ("E", "90家", "2025"), *more])).base
+
+
+def test_a_figure_the_bounds_cannot_order_against_another_rank_says_tied(tmp_path):
+    # 约105家 (99.75..110.25) may lie below 100家: A's row is as tied as B's, though their ranks differ
+    rows = rank(_tied(tmp_path), "ai_enterprises").rows
     assert [(r["rank"], r["place"], r["tie"]) for r in rows] == [
         (1, "C", "bounds"),
         (1, "B", "bounds"),
@@ -222,25 +216,8 @@ def test_every_top_is_the_first_rows_of_the_whole_ranking(tmp_path):
     # rank --top sorts and tells apart only the rows it prints (groups of a shared rank whole): a
     # cut inside a tie of equal figures (D, E), inside a tie of bounds (C, B, A: 约105 may lie
     # below 100), before unranked rows (F: outside the window) and places without the figure.
-    from cityai_cli.core.base.load import load
-    from conftest import one_metric_base
-
-    base = load(
-        one_metric_base(
-            tmp_path,
-            [
-                ("A", "100家", "2025"),
-                ("B", "约105家", "2025"),
-                ("C", "110家", "2025"),
-                ("D", "90家", "2025"),
-                ("E", "90家", "2025"),
-                ("G", "约80家", "2025"),
-                ("H", "83家", "2025"),
-                ("F", "500家", "2020"),
-                ("I", "70家", "2025", "ai_related"),
-            ],
-        )
-    ).base
+    more = [("G", "约80家", "2025"), ("H", "83家", "2025"), ("F", "500家", "2020"), ("I", "70家", "2025", "ai_related")]
+    base = _tied(tmp_path, *more)
     whole = rank(base, "ai_enterprises").rows
     assert [(r["rank"], r["place"], r["tie"], r["reason"]) for r in whole] == [
         (1, "C", "bounds", None),
