@@ -380,7 +380,7 @@ def test_every_help_has_an_example_and_no_python_types(cli, command):
 
 
 def test_help_lists_the_commands_queries_first_then_the_knowledge_base_ones(cli):
-    # The order the cli package registers them in (cli/__init__.py): users read --help top down.
+    # The order the command modules register them in (run.COMMAND_MODULES): users read --help top down.
     out = cli("--help", env={"COLUMNS": "120"}).stdout
     listed = re.findall(r"^  ([a-z]+) ", out.split("Commands:")[1], flags=re.M)
     assert listed == [

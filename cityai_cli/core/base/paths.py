@@ -121,7 +121,12 @@ def names_on_disk(filename: str) -> List[str]:
 
 
 def _document_folders(roots: Tuple[Path, ...], origin: str) -> List[Path]:
-    return [*seed_folders(declaring_root(roots, origin) if origin else roots[0]), bundled_path("seeds")]
+    return _documents_of(declaring_root(roots, origin) if origin else roots[0])
+
+
+def _documents_of(root: Path) -> List[Path]:
+    """Where the documents of a base or layer declared at `root` are looked for, in order."""
+    return [*seed_folders(root), bundled_path("seeds")]
 
 
 def seed_signatures(sources: List[Tuple[str, str]], roots: Tuple[Path, ...]) -> List[list]:
@@ -139,7 +144,7 @@ def seed_signatures(sources: List[Tuple[str, str]], roots: Tuple[Path, ...]) -> 
             if origin not in folders:
                 root = declaring_root(roots, origin) if origin else roots[0]
                 if root not in by_root:
-                    by_root[root] = [*seed_folders(root), bundled_path("seeds")]
+                    by_root[root] = _documents_of(root)
                 folders[origin] = by_root[root]
             found = _holding_path(filename, folders[origin])
         if found is None:

@@ -391,7 +391,7 @@ CITATIONS = Stored(
     keys={"source": "REFERENCES sources(key)"},
     checks="CHECK ((fact IS NOT NULL) + (policy IS NOT NULL) + (programme IS NOT NULL) = 1)",
 )  # a fact's citations are stored next to each other, in fact id order
-# What reader._facts selects of a fact after its id: all of it, so the index below covers the read.
+# What reader._facts may select of a fact after its id (all of it): the index below covers the read.
 FACT_COLUMNS = ("headline", "citations_json", *FACTS.columns)
 HEADLINE_GIVEN = ("metric", "kind")  # what the read of headline facts fixes in its WHERE
 TABLES = (METRICS, SCOPES, SUBSIDY_TYPES, SOURCES, PLACES, FACTS, POLICIES, PROGRAMMES, TERMS, CITATIONS)
@@ -414,7 +414,7 @@ CREATE_INDEXES = "\n".join(
         "CREATE INDEX facts_metric ON facts (metric, headline);",
         "CREATE INDEX facts_conflict ON facts (position) WHERE conflict = 1;",
         # Every column of the headline facts, by metric and kind in id order: what `rank` reads
-        # (reader.HEADLINES), from a few adjacent pages instead of rows spread over the metric's
+        # (CachedBase.headline_facts), from a few adjacent pages instead of rows spread over the metric's
         # stretch of the file (at 3,000 places ~9.4 -> ~6.6 ms; the index costs ~40 ms cold).
         f"CREATE INDEX facts_headline ON facts (metric, kind, id, {', '.join(FACT_COLUMNS)}) WHERE headline = 1;",
         "CREATE INDEX policies_place ON policies (place);",

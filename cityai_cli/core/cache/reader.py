@@ -253,9 +253,8 @@ class CachedBase(AbstractBase):
         return list(self._headlines[(metric, kind)].get(place, ()))
 
     def headline_facts_of(self, places: List[str], metric: str, kind: str, as_of=None) -> Dict[str, List[Fact]]:
-        if self._full is not None or as_of is not None or self._place_loaded or self._metric_loaded.get(metric):
-            return super().headline_facts_of(places, metric, kind, as_of)
-        if not places or "facts" in self._parts:
+        loaded = self._place_loaded or self._metric_loaded.get(metric) or "facts" in self._parts
+        if self._full is not None or as_of is not None or loaded or not places:
             return super().headline_facts_of(places, metric, kind, as_of)
         self.headline_facts(places[0], metric, kind)  # reads the metric's headline facts once
         found = self._headlines.get((metric, kind))
