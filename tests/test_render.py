@@ -380,13 +380,14 @@ def test_widths_go_where_they_save_lines():
 
 
 def test_a_compound_word_folds_after_its_hyphen_in_a_cell_but_an_id_in_a_note_never():
-    from cityai_cli.render.table_format import _NOTE_TOKEN, _TOKEN, _fold
+    from cityai_cli.render.table_format import _NOTE_TOKEN, _fold, _tokens
 
     assert _fold("corpus-opening reward", 8) == "corpus-\nopening\nreward"
     assert _fold("from mini-late", 6, pattern=_NOTE_TOKEN) == "from\nmini-late"
-    assert _TOKEN.findall("newsweek-2025-03-17") == ["newsweek-2025-03-17"]
-    assert _TOKEN.findall("[[引文]]") == ["[[", "引", "文", "]]"]
-    assert _TOKEN.findall("2025-03*") == ["2025-03*"]
+    assert _tokens("newsweek-2025-03-17") == ["newsweek-2025-03-17"]
+    assert _tokens("[[引文]]") == ["[[", "引", "文", "]]"]
+    assert _tokens("2025-03*") == ["2025-03*"]
+    assert _tokens("约100万元/年的算力券") == ["约100万元/年", "的", "算", "力", "券"]
 
 
 def test_a_piece_of_a_name_under_four_characters_is_counted_where_widths_are_weighed():
@@ -598,10 +599,37 @@ def test_one_source_id_holding_a_comma_is_one_marker_pointing_to_that_id():
 
 
 def test_a_run_of_signs_folds_between_them_and_a_word_led_by_a_few_signs_stays_whole():
-    from cityai_cli.render.table_format import _TOKEN
+    from cityai_cli.render.table_format import _tokens
 
-    assert _TOKEN.findall("--(c)2024-abc 🚀🚀") == ["--(c)2024-abc", " ", "🚀", "🚀"]
-    assert _TOKEN.findall("-" * 40 + "a") == ["-"] * 8 + ["-" * 32 + "a"]  # at most 32 signs lead a word
+    assert _tokens("--(c)2024-abc 🚀🚀") == ["--(c)2024-abc", " ", "🚀", "🚀"]
+    assert _tokens("-" * 40 + "a") == ["-"] * 8 + ["-" * 32 + "a"]  # at most 32 signs lead a word
+
+
+def test_tokens_are_those_of_the_patterns_compiled_over_the_whole_cjk_block():
+    """The tokens, found over the block's named characters with every other read as 〇, are the
+    tokens the patterns find with their classes spanning the block (compiled here, as written)."""
+    import random
+    import re
+
+    from cityai_cli.render.table_format import _FIGURE, _LATIN, _NAMED, _NOTE_TOKEN, _tokens
+
+    compound = r"|[A-Za-z]+[-/](?=[A-Za-z]+(?:[-/][A-Za-z]+)*(?![^ \t\n\u3000-\u9fff]))"
+    spanning = {_NOTE_TOKEN: re.compile(_FIGURE + _LATIN, re.S), None: re.compile(_FIGURE + compound + _LATIN, re.S)}
+    alphabet = list("ab Z09-/.,:*~()[]（）　〇一深圳\t—·é🚀\u00a0\u2fff\u9fff\ua000\uff00\uffef\uff5e") + list(_NAMED)
+    draw = random.Random(7)
+    for _ in range(20000):
+        text = "".join(draw.choice(alphabet) for _ in range(draw.randint(0, 14)))
+        for pattern, oracle in spanning.items():
+            assert (_tokens(text, pattern) if pattern else _tokens(text)) == oracle.findall(text), text
+    for _ in range(5000):  # any code point, either side of each edge of the block
+        points = [
+            draw.randint(0x20, 0x7E),
+            draw.randint(0x2F00, 0xA100),
+            draw.randint(0xFEF0, 0xFFFF),
+            draw.randint(0x10000, 0x10FFFF),
+        ]
+        text = "".join(chr(draw.choice(points)) for _ in range(draw.randint(0, 12))).replace("\n", "")
+        assert _tokens(text) == spanning[None].findall(text), repr(text)
 
 
 def hostile_report():

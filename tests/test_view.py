@@ -159,7 +159,7 @@ def _figures_whole(text: str, report, paths: str = "") -> list:
     the output: whole words of never-split columns, and figure tokens inside prose. A file path
     (part of `paths`, with a slash) is not a figure: a long checkout path may fold, as it must at
     40 columns."""
-    from cityai_cli.render.table_format import _TOKEN
+    from cityai_cli.render.table_format import _tokens
 
     lines = text.splitlines()
     broken = []
@@ -169,7 +169,9 @@ def _figures_whole(text: str, report, paths: str = "") -> list:
                 continue
             for row in table.rows:
                 shown = column.show(row)
-                words = re.split(r"[ \n]+", shown) if column.atomic else _TOKEN.findall(shown)
+                words = (
+                    re.split(r"[ \n]+", shown) if column.atomic else [t for p in shown.split("\n") for t in _tokens(p)]
+                )
                 for word in words:
                     if "/" in word and word in paths:
                         continue

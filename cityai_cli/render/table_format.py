@@ -227,10 +227,48 @@ _FIGURE = (
 # few signs may lead the first letter: "[^…]*[A-Za-z0-9]" tried the whole run from each of its
 # positions, and a 60,000-character name without a letter took 100 s to fold (quadratic).
 _LATIN = r"|[^ \t\n\u3000-\u9fff\uff00-\uffefA-Za-z0-9]{0,32}[A-Za-z0-9][^ \t\n\u3000-\u9fff\uff00-\uffef]*|[ \t]+|."
-_NOTE_TOKEN = LazyPattern(_FIGURE + _LATIN, re.S)
+# The patterns are written over the CJK block (U+3000-U+9FFF) but compiled over the few of its
+# characters they name: the figure words (约, 万, 元 …), the ideographic space (which \s matches)
+# and 〇, as which every other character of the block is read (`_tokens`). A class spanning the
+# block costs ~1 ms to compile at each of its five uses, on every table drawn (re fills it entry
+# by entry); a class of the ~50 named characters ~0.1 ms. Tokens are cut from the original text.
+_FOLDED = "\u3007"
+_NAMED = "".join(sorted({c for c in _FIGURE if "\u3000" <= c <= "\u9fff"} | {"\u3000", _FOLDED}))
+
+
+def _over_named(source: str) -> LazyPattern:
+    return LazyPattern(source.replace(r"\u3000-\u9fff", _NAMED), re.S)
+
+
+_NOTE_TOKEN = _over_named(_FIGURE + _LATIN)
 # In a cell, a compound of letters folds after its hyphen or slash (corpus-/opening,
 # enterprise/industry); under the table a note may name an id (mini-late), which never folds.
-_TOKEN = LazyPattern(_FIGURE + r"|[A-Za-z]+[-/](?=[A-Za-z]+(?:[-/][A-Za-z]+)*(?![^ \t\n\u3000-\u9fff]))" + _LATIN, re.S)
+_TOKEN = _over_named(_FIGURE + r"|[A-Za-z]+[-/](?=[A-Za-z]+(?:[-/][A-Za-z]+)*(?![^ \t\n\u3000-\u9fff]))" + _LATIN)
+
+
+class _Folding(dict):
+    """str.translate's table from a character to what the patterns read (see _NAMED), filled as
+    characters are met (a table of the whole block would cost what the class did). Characters
+    beyond the Basic Multilingual Plane are never in the block and never kept."""
+
+    def __missing__(self, code: int) -> int:
+        read = ord(_FOLDED) if 0x3000 <= code <= 0x9FFF and chr(code) not in _NAMED else code
+        if code < 0x10000:
+            self[code] = read
+        return read
+
+
+_FOLDING = _Folding()
+
+
+def _tokens(paragraph: str, pattern=_TOKEN) -> List[str]:
+    """The tokens of one paragraph (no line break) as `pattern`, written over the CJK block, finds them."""
+    if paragraph.isascii():
+        return pattern.findall(paragraph)
+    return [paragraph[start:end] for start, end in map(_span, pattern.finditer(paragraph.translate(_FOLDING)))]
+
+
+_span = re.Match.span
 
 
 # Only ASCII blanks separate words: a no-break space (U+00A0) keeps "over CNY 450 bn" whole.
@@ -243,7 +281,7 @@ def _fold(text: str, width: int, atomic: bool = False, pattern=_TOKEN) -> str:
     lines = []
     for paragraph in text.split("\n"):
         line, used = "", 0
-        for token in (_WORDS if atomic else pattern).findall(paragraph):
+        for token in _WORDS.findall(paragraph) if atomic else _tokens(paragraph, pattern):
             size = cell_len(token)
             if used + size > width and line.strip(" \t"):  # a line of ink: not blanks alone
                 lines.append(line.rstrip())
@@ -405,10 +443,10 @@ Tokens = List[Tuple[int, bool, int]]
 def _sizes(text: str, atomic: bool) -> List[Tuple[int, Tokens]]:
     """Each paragraph's cells and tokens as (cells, blank, cells of Chinese name characters):
     what _fold wraps, measured once."""
-    pattern = _WORDS if atomic else _TOKEN
     paragraphs = []
     for paragraph in text.split("\n"):
-        tokens = [(cell_len(token), not token.strip(" \t"), _han_cells(token)) for token in pattern.findall(paragraph)]
+        found = _WORDS.findall(paragraph) if atomic else _tokens(paragraph)
+        tokens = [(cell_len(token), not token.strip(" \t"), _han_cells(token)) for token in found]
         paragraphs.append((sum(size for size, _, _ in tokens), tokens))
     return paragraphs
 
