@@ -42,17 +42,16 @@ def test_a_contradicting_source_is_flagged(contradicting):
 
 
 def test_a_tie_the_bounds_cannot_break_has_no_leader_and_says_so(mini):
-    import dataclasses
-
     from cityai_cli.core.figures.quantity import parse_figure
 
     # 乙 约2400家 against 甲 2500家 (2280..2520 holds 2500)
-    base = dataclasses.replace(mini.base, _by_place={})
     figures = {"超2800家": "2500家", "2600余家": "约2500家"}
-    base.facts = [
-        dataclasses.replace(f, value=parse_figure(figures[f.value.text])) if f.value.text in figures else f
-        for f in mini.base.facts
-    ]
+    base = mini.base.replace(
+        facts=[
+            f.replace(value=parse_figure(figures[f.value.text])) if f.value.text in figures else f
+            for f in mini.base.facts
+        ]
+    )
     row = by_metric(compare(base, ["甲", "乙"]))[("ai_enterprises", "actual")]
     assert (row["leader"], row["flags"]) == (None, [{"code": "tie", "places": ["甲", "乙"]}])
     # a third place certainly behind them: the two lead together, still tied
@@ -77,13 +76,11 @@ def test_targets_and_forecasts_are_separate_rows(mini):
 
 
 def test_all_equal_means_no_leader(mini):
-    import dataclasses
-
-    base = dataclasses.replace(mini.base, _by_place={})
-    base.facts = [
-        dataclasses.replace(f, value=mini.base.facts[2].value) if f.metric == "industry_scale" else f
-        for f in mini.base.facts
-    ]
+    base = mini.base.replace(
+        facts=[
+            f.replace(value=mini.base.facts[2].value) if f.metric == "industry_scale" else f for f in mini.base.facts
+        ]
+    )
     row = by_metric(compare(base, ["甲", "乙"]))[("industry_scale", "actual")]
     assert (row["leader"], row["flags"]) == (None, None)
 

@@ -138,14 +138,11 @@ def test_an_empty_level_names_the_levels_that_have_the_figure(mini):
 
 
 def test_equal_figures_share_a_rank_and_the_next_skips(mini):
-    import dataclasses
-
-    base = dataclasses.replace(mini.base, _by_place={})
-    base.facts = [
-        dataclasses.replace(f, value=mini.base.facts[2].value) if f.metric == "industry_scale" else f
-        for f in mini.base.facts
-    ]
-    base._by_place = {}
+    base = mini.base.replace(
+        facts=[
+            f.replace(value=mini.base.facts[2].value) if f.metric == "industry_scale" else f for f in mini.base.facts
+        ]
+    )
     assert [(r["rank"], r["place"]) for r in rank(base, "industry_scale").rows][:2] == [(1, "乙"), (1, "甲")]
 
 

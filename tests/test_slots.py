@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import ClassVar, Optional
 
 import pytest
 
-from cityai_cli.core.slots import COMPILE_AFTER, Record
+from cityai_cli.core.slots import COMPILE_AFTER, DictRecord, Record
 
 
 class Pair(Record):
@@ -32,3 +32,42 @@ def test_init_before_and_after_it_is_written(made):
         Pair("a", 1, nope=2)
     with pytest.raises(AttributeError, match="cannot assign to field 'left' of an immutable Pair"):
         pair.left = "b"  # type: ignore[misc]
+
+
+class Kept(DictRecord):
+    name: str
+    size: Optional[int]
+    limit: ClassVar[int] = 3  # not a field
+
+
+def test_a_dict_record_is_declared_once_and_kept_in_its_dict():
+    assert Kept._fields == ("name", "size") and Kept._types == {"name": "str", "size": "Optional[int]"}
+    kept = Kept("a", size=1)
+    assert vars(kept) == {"name": "a", "size": 1} and list(vars(Kept(size=1, name="a"))) == ["name", "size"]
+    assert kept == Kept("a", 1) != Kept("a", 2) and kept != ("a", 1)
+    assert hash(kept) == hash(("a", 1)) and repr(kept) == "Kept(name='a', size=1)"
+    assert kept.replace(size=2) == Kept("a", 2) and kept == Kept("a", 1)  # a copy, the record unchanged
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "message"),
+    [
+        (("a", 1, 2), {}, r"Kept\(\) takes 2 fields but 3 were given"),
+        (("a",), {}, r"Kept\(\) missing the field 'size'"),
+        (("a", 1), {"name": "b"}, r"Kept\(\) got an unexpected or repeated field 'name'"),
+        (("a", 1), {"colour": "b"}, r"Kept\(\) got an unexpected or repeated field 'colour'"),
+    ],
+)
+def test_a_dict_record_refuses_what_a_dataclass_would(args, kwargs, message):
+    with pytest.raises(TypeError, match=message):
+        Kept(*args, **kwargs)
+    with pytest.raises(TypeError, match="unexpected or repeated field 'colour'"):
+        Kept("a", 1).replace(colour="b")
+
+
+def test_a_dict_record_is_immutable():
+    kept = Kept("a", 1)
+    with pytest.raises(AttributeError, match="cannot assign to field 'name' of an immutable Kept"):
+        kept.name = "b"  # type: ignore[misc]
+    with pytest.raises(AttributeError, match="cannot delete field 'size' of an immutable Kept"):
+        del kept.size  # type: ignore[misc]

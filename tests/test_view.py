@@ -319,15 +319,13 @@ def test_a_title_folds_between_words_and_keeps_its_figures_whole(mini, width, ty
 
 
 def test_a_title_word_wider_than_the_table_is_folded_not_cut(mini):
-    import dataclasses
-
     long = "Averyveryverylongplacenamewithoutanyspacesatallthatgoesonandon"  # 62 characters
     from cityai_cli.core.records import PlaceDef
 
     places = dict(mini.base.places)
     old = places["甲"]
     places["甲"] = PlaceDef(*[long if name == "english" else getattr(old, name) for name in PlaceDef._fields])
-    base = dataclasses.replace(mini.base, places=places)
+    base = mini.base.replace(places=places)
     for width in (40, 50):
         text = render(view(base, compare(base, ["甲", "乙"]), "en"), "table", Options(width=width))
         assert long in "".join(line.strip() for line in text.splitlines()[:4]), width
@@ -524,14 +522,13 @@ def test_older_figures_are_marked_with_their_year_and_the_title_names_the_window
 
 
 def test_a_tie_the_bounds_cannot_break_is_worded_in_both_languages(mini):
-    import dataclasses
-
-    base = dataclasses.replace(mini.base, _by_place={})
     figures = {"超2800家": "2500家", "2600余家": "约2500家"}
-    base.facts = [
-        dataclasses.replace(f, value=parse_figure(figures[f.value.text])) if f.value.text in figures else f
-        for f in mini.base.facts
-    ]
+    base = mini.base.replace(
+        facts=[
+            f.replace(value=parse_figure(figures[f.value.text])) if f.value.text in figures else f
+            for f in mini.base.facts
+        ]
+    )
     zh = render(view(base, rank(base, "ai_enterprises"), "zh"), "markdown", Options())
     assert "| 1 | 甲 | 2500家 | 2024-12-31 | 人工智能企业 | mini | 并列: 区间重叠, 无法分出先后 |" in zh
     en = render(view(base, compare(base, ["甲", "乙"]), "en"), "markdown", Options())
@@ -548,15 +545,13 @@ def test_dates_that_differ_and_variants_are_worded(mini):
 
 
 def test_targets_show_met_where_a_ratio_means_nothing(mini):
-    import dataclasses
-
     from cityai_cli.core.records import MetricDef
 
     # compute capacity made a rate-like metric: 30EFLOPS against 突破100EFLOPS is not met
     metrics = dict(mini.base.metrics)
     m = metrics["compute_capacity"]
     metrics["compute_capacity"] = MetricDef(m.key, m.zh, m.en, "ratio", m.unit, True, m.aliases, m.keywords, m.scopes)
-    base = dataclasses.replace(mini.base, metrics=metrics, _by_place={})
+    base = mini.base.replace(metrics=metrics)
     for lang, word_ in (("zh", "未达成"), ("en", "not yet met")):
         text = render(view(base, list_targets(base, ["甲"]), lang), "markdown", Options())
         assert text.rstrip().endswith(f"| {word_} |"), text

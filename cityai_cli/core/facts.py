@@ -6,7 +6,6 @@ run needs neither pydantic nor TOML. `reader.CachedBase` offers the same reads f
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Set, Tuple
 
 from .figures.dates import PartialDate
@@ -24,6 +23,7 @@ from .records import (
     Term,
     cited_sources,
 )
+from .slots import DictRecord
 
 
 class AbstractBase:
@@ -133,9 +133,9 @@ class AbstractBase:
         return kind.category if kind else "voucher"
 
 
-@dataclass
-class Base(AbstractBase):
-    """The whole base in memory (compile_base, or a full load)."""
+class Base(AbstractBase, DictRecord):
+    """The whole base in memory (compile_base, or a full load). A record (slots.DictRecord): a
+    changed base is a copy (`replace`), and the index `facts_of` builds is never stale."""
 
     title: str
     metrics: Dict[str, MetricDef]
@@ -145,14 +145,16 @@ class Base(AbstractBase):
     facts: List[Fact]
     policies: List[Policy]
     programmes: List[Programme]
-    _by_place: Dict[Tuple[str, str], List[Fact]] = field(default_factory=dict, repr=False)
 
     def facts_of(self, place: str, metric: str, kind: Optional[str] = None) -> List[Fact]:
-        """A place's facts for one metric (indexed: rank and compare touch only what they show)."""
-        if not self._by_place:
+        """A place's facts for one metric (indexed on first use, beside the fields: rank and
+        compare touch only what they show)."""
+        index: Optional[Dict[Tuple[str, str], List[Fact]]] = self.__dict__.get("_index")
+        if index is None:
+            index = self.__dict__["_index"] = {}
             for fact in self.facts:
-                self._by_place.setdefault((fact.place, fact.metric), []).append(fact)
-        found = self._by_place.get((place, metric), [])
+                index.setdefault((fact.place, fact.metric), []).append(fact)
+        found = index.get((place, metric), [])
         return [f for f in found if kind is None or f.kind == kind]
 
 

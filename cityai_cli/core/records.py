@@ -1,7 +1,7 @@
 """The records of a compiled knowledge base, each declared once: facts with their citations,
 places, metrics, scopes, subsidy types, sources, policies and programmes with their terms.
 
-Plain and immutable (slots.Record; `Fact` stays a dataclass, for `dataclasses.replace`): the
+Plain and immutable (slots.Record; `Fact` a slots.DictRecord, see there): the
 cache derives its tables from these declarations (cache/compiled.py), the rules compare them
 (figures/rules.py), the queries read them. No pydantic, no TOML: a warm run needs neither.
 """
@@ -9,13 +9,12 @@ cache derives its tables from these declarations (cache/compiled.py), the rules 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Optional, Tuple
 
 from .figures.dates import PartialDate
 from .figures.quantity import Quantity
-from .slots import Record
+from .slots import DictRecord, Record
 
 # The version of the knowledge-base schema (models.KnowledgeBase) that this release reads. It is
 # defined here, in a module without pydantic, because the compiled cache's key includes it.
@@ -65,15 +64,15 @@ def cite_later(fact: "Fact", stored: str) -> "Fact":
     """`fact` without its citations, which are read from `stored` (`citations_json`'s text) on
     first use: a warm `rank --top 30` at 3,000 places reads every place's fact and prints 30, and
     decoding the others' citations was a third of reading them. Equality, hash, repr and
-    `dataclasses.replace` see the citations as if they had been given."""
+    `replace` see the citations as if they had been given."""
     del fact.__dict__["citations"]
     fact.__dict__["_stored_citations"] = stored
     return fact
 
 
-@dataclass(frozen=True)
-class Fact:
-    """A dataclass (not slots.Frozen), so that `dataclasses.replace` works on facts, as on `Base`."""
+class Fact(DictRecord):
+    """Its fields in its `__dict__` (not slots): the cache fills a fact's at once, and
+    `cite_later` keeps the citations encoded there until they are used."""
 
     place: str
     metric: str
