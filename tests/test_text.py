@@ -12,8 +12,10 @@ from cityai_cli.core.text import (
     CONTROL_IN_KEY,
     CONTROL_IN_VALUE,
     DEFAULT_IGNORABLE,
+    NFKC_KEEPS,
     from_shell,
     is_default_ignorable,
+    nfkc,
     one_line,
     printable,
 )
@@ -283,3 +285,20 @@ def test_from_shell_decodes_the_utf8_an_ascii_locale_left_as_surrogates():
 def test_from_shell_leaves_bytes_that_are_no_utf8():
     not_utf8 = b"\xff\xfe".decode("ascii", "surrogateescape")
     assert from_shell(not_utf8) == "\udcff\udcfe"
+
+
+def test_what_nfkc_takes_as_kept_nfkc_keeps_alone_and_in_pairs():
+    kept = [chr(code) for code in range(0x80)] + list(NFKC_KEEPS)
+    ideographs = [chr(code) for code in range(0x4E00, 0xA000)]
+    for character in kept + ideographs:
+        assert unicodedata.normalize("NFKC", character) == character and not unicodedata.combining(character)
+    for first in kept:
+        for second in kept + ideographs[::97]:
+            for pair in (first + second, second + first):
+                assert unicodedata.normalize("NFKC", pair) == pair, pair
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.sampled_from(list("Aa1 -（）ＡＡ①…ǎ\u0301\u3000深圳") + list(NFKC_KEEPS))) | st.text())
+def test_nfkc_is_unicodedatas(text):
+    assert nfkc(text) == unicodedata.normalize("NFKC", text)

@@ -9,12 +9,11 @@ to word. What each answers to: docs/design.md, "Resolving names (core/name_index
 from __future__ import annotations
 
 import difflib
-import unicodedata
 from functools import lru_cache
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Set
 
 from .errors import UsageError
-from .text import SHELL_BYTE, from_shell
+from .text import SHELL_BYTE, from_shell, nfkc
 
 _SUFFIXES = ("市", "省", "区", "區", "县", "縣", "自治区", "自治區")
 _LATIN_SUFFIXES = ("district", "county", "city", "province", "qu", "xian", "shi", "sheng")
@@ -31,8 +30,11 @@ _SEPARATORS = dict.fromkeys(map(ord, "'’-_.·" + WHITE_SPACE))
 def normalise(text: str) -> str:
     """NFKC + casefold + no spaces/apostrophes/hyphens: "Shen Zhen" == "shenzhen"; Latin text
     without its accents (pinyin's tone marks: "Guǎngzhōu" == "guangzhou")."""
-    key = unicodedata.normalize("NFKC", text).translate(_SEPARATORS).casefold()
+    key = nfkc(text).translate(_SEPARATORS).casefold()
     if key and not key.isascii() and max(key) < "\u0370":  # Latin letters and combining marks only
+        # lazy: only for Latin text with accents (nfkc)
+        import unicodedata
+
         bare = "".join(c for c in unicodedata.normalize("NFD", key) if not unicodedata.combining(c))
         if bare.isascii():
             return bare

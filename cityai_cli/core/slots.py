@@ -130,7 +130,8 @@ class Record(Frozen, metaclass=_Declared):
     __init__ = _declared_init
 
 
-_Self = TypeVar("_Self", bound="DictRecord")
+if TYPE_CHECKING:  # only mypy reads it (annotations are text here)
+    _Self = TypeVar("_Self", bound="DictRecord")
 
 
 @dataclass_transform(frozen_default=True)

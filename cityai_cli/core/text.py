@@ -81,6 +81,23 @@ def is_default_ignorable(char: str) -> bool:
     return any(low <= code <= high for low, high in DEFAULT_IGNORABLE)
 
 
+# Marks that NFKC leaves as they are, as it does ASCII and CJK unified ideographs (U+4E00-U+9FFF):
+# none of them decomposes, or composes with another (a test checks each character and pair).
+NFKC_KEEPS = "·—‘’“”、。〈〉《》「」『』【】"
+
+
+def nfkc(text: str) -> str:
+    """`unicodedata.normalize("NFKC", text)`, without loading unicodedata (~0.3 ms) for text that
+    NFKC surely leaves as it is: ASCII, CJK unified ideographs and NFKC_KEEPS only (every name,
+    alias and label of the bundled base, and every date)."""
+    if text.isascii() or all(c < "\x80" or "\u4e00" <= c <= "\u9fff" or c in NFKC_KEEPS for c in text):
+        return text
+    # lazy: see above
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", text)
+
+
 class LazyPattern:
     """A regular expression compiled on first use. A character class spanning the CJK block
     costs ~1 ms to compile (re fills a table entry by entry), on every start, and most runs never

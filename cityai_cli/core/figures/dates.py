@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import re
-import unicodedata
 from typing import Tuple
+
+from ..text import nfkc
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 EXPECTED = 'expected a date such as "2024", "2024-12" or "2024-12-31"'
@@ -92,7 +93,7 @@ def _text(raw: object, expected: str) -> str:
         raise ValueError(expected)
     # NFKC: an IME's full-width ２０２４－０３ is 2024-03; the date is then ASCII, so that it
     # prefixes, sorts and prints like every other (and \d takes no other script's digits).
-    return unicodedata.normalize("NFKC", raw.strip())
+    return nfkc(raw.strip())
 
 
 def _check(text: str, raw: object, expected: str) -> None:
