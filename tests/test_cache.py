@@ -238,9 +238,9 @@ IMPOSSIBLE = [
     ("UPDATE metrics SET dimension = 'bogus'", ("metrics",)),
     ("DELETE FROM metrics", ("targets",)),
     # a fact's citations, decoded when first used (records.cite_later), so after the read
-    ("UPDATE facts SET citations_json = '[['", ("rank", "--by", "产业规模")),
-    ("UPDATE facts SET citations_json = '{\"a\": 1}'", ("show", "甲")),
-    ('UPDATE facts SET citations_json = \'[["mini", "quote"]]\'', ("list",)),
+    ("UPDATE facts SET citations_text = '[['", ("rank", "--by", "产业规模")),
+    ("UPDATE facts SET citations_text = char(30) || 'mini'", ("show", "甲")),
+    ("UPDATE facts SET citations_text = char(30, 31) || 'mini' || char(31) || 'quote'", ("list",)),
 ]
 
 
@@ -486,7 +486,7 @@ def test_a_directory_base_is_cached_and_any_file_change_rebuilds(cache, tmp_path
     assert not isinstance(opened(folder), store.CachedBase)
 
 
-def test_a_warm_csv_query_imports_no_pydantic_toml_or_rich(tmp_path):
+def test_a_warm_csv_query_imports_no_pydantic_toml_rich_json_or_unicodedata(tmp_path):
     env = {store.CACHE_ENV: str(tmp_path / "cache")}
     argv = ("rank", "--by", "industry_scale", "-f", "csv")
     assert run_process(*argv, env=env).returncode == 0  # cold: builds the cache
@@ -499,7 +499,7 @@ def test_a_warm_csv_query_imports_no_pydantic_toml_or_rich(tmp_path):
         line.split("|")[-1].strip() for line in result.stderr.decode().splitlines() if line.startswith("import time:")
     }
     assert "cityai_cli.core.cache.store" in imported
-    for banned in ("pydantic", "tomllib", "tomli", "rich"):
+    for banned in ("pydantic", "tomllib", "tomli", "rich", "json", "unicodedata"):
         assert not {m for m in imported if m == banned or m.startswith(banned + ".")}, banned
 
 
@@ -649,7 +649,7 @@ def test_the_database_is_built_in_a_private_directory_never_by_a_name_in_the_cac
     monkeypatch.setattr(store, "write", spy)
     opened(base)
     assert built == [(True, True, 0o700, False)]
-    assert sorted(p.suffix for p in cache.iterdir()) == [".json", ".lock", ".sqlite3"]  # nothing else left
+    assert sorted(p.suffix for p in cache.iterdir()) == [".digests", ".lock", ".sqlite3"]  # nothing else left
 
 
 # ---- what killed runs leave (issue 24, item 9) ----------------------------------------------------

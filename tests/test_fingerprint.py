@@ -2,7 +2,6 @@
 
 A forged digest in the memo shows whether it was used: the key then differs from the true one."""
 
-import json
 import os
 import threading
 import time
@@ -13,6 +12,7 @@ import pytest
 import cityai_cli
 from cityai_cli.core.cache import fingerprint
 from cityai_cli.core.cache.fingerprint import RACY_NS, cache_key
+from cityai_cli.core.packed import join_fields, split_fields
 
 FORMAT = "test"
 T0 = 1_700_000_000 * 10**9  # a fixed modification time (ns)
@@ -31,21 +31,23 @@ def hashed_at(monkeypatch, when):
 
 
 def forge(memo, path):
-    found = json.loads(memo.read_text())
-    found["files"][str(path.resolve())][5] = "0" * 64
-    memo.write_text(json.dumps(found))
+    rows = split_fields(memo.read_text())
+    for row in rows:
+        if row[0] == str(path.resolve()):
+            row[6] = "0" * 64
+    memo.write_text(join_fields(rows))
 
 
 def test_the_key_is_the_same_with_and_without_a_memo(base, tmp_path):
     true_key = cache_key([base], FORMAT)
-    assert cache_key([base], FORMAT, tmp_path / "memo.json") == true_key
-    assert cache_key([base], FORMAT, tmp_path / "memo.json") == true_key  # now read from the memo
+    assert cache_key([base], FORMAT, tmp_path / "memo") == true_key
+    assert cache_key([base], FORMAT, tmp_path / "memo") == true_key  # now read from the memo
     assert len(true_key) == 64
 
 
 @pytest.mark.parametrize("age, reused", [(RACY_NS + 1, True), (RACY_NS, False), (0, False)])
 def test_a_digest_is_reused_only_for_a_file_that_was_not_racily_clean(base, tmp_path, monkeypatch, age, reused):
-    memo = tmp_path / "memo.json"
+    memo = tmp_path / "memo"
     true_key = cache_key([base], FORMAT)
     hashed_at(monkeypatch, T0 + age)
     cache_key([base], FORMAT, memo)
@@ -55,7 +57,7 @@ def test_a_digest_is_reused_only_for_a_file_that_was_not_racily_clean(base, tmp_
 
 @pytest.mark.parametrize("change", ["content", "mtime", "replaced"])
 def test_a_changed_file_is_hashed_again(base, tmp_path, monkeypatch, change):
-    memo = tmp_path / "memo.json"
+    memo = tmp_path / "memo"
     hashed_at(monkeypatch, T0 + 10 * RACY_NS)
     cache_key([base], FORMAT, memo)
     forge(memo, base)
@@ -80,23 +82,27 @@ def test_a_changed_file_is_hashed_again(base, tmp_path, monkeypatch, change):
     "memo_text",
     [
         "",
-        "not json",
-        "[]",
-        '{"version": 1}',
-        '{"version": 2, "files": {}}',
-        '{"version": 1, "files": []}',
-        '{"version": 1, "files": {"x": [1, 2]}}',
+        "not fields",
+        "n",
+        '{"version": 1, "files": {}}',  # a memo written by an earlier release
+        join_fields([["cityai digests", 1]]),
+        join_fields([["cityai digests", 2], ["x", 1, 2]]),
+        join_fields([["cityai digests", 2], ["x", 1, 2, 3, 4, "5", "sha"]]),
+        join_fields([["cityai digests", 2], [None, 1, 2, 3, 4, 5, "sha"]]),
+        join_fields([["cityai digests", 2]]) + "\ns12 i1",
+        "sZZ",
+        "s" + "ff" * 4,
     ],
 )
 def test_a_damaged_or_foreign_memo_is_ignored_and_replaced(base, tmp_path, memo_text):
-    memo = tmp_path / "memo.json"
+    memo = tmp_path / "memo"
     memo.write_text(memo_text)
     assert cache_key([base], FORMAT, memo) == cache_key([base], FORMAT)
-    assert list(json.loads(memo.read_text())["files"]) == [str(base.resolve())]
+    assert [row[0] for row in split_fields(memo.read_text())] == ["cityai digests", str(base.resolve())]
 
 
 def test_an_unchanged_memo_is_not_written_again(base, tmp_path, monkeypatch):
-    memo = tmp_path / "memo.json"
+    memo = tmp_path / "memo"
     hashed_at(monkeypatch, T0 + 10 * RACY_NS)
     cache_key([base], FORMAT, memo)
     first = memo.stat()
@@ -107,7 +113,7 @@ def test_an_unchanged_memo_is_not_written_again(base, tmp_path, monkeypatch):
 def test_an_unwritable_memo_only_costs_speed(base, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("")
-    assert cache_key([base], FORMAT, blocker / "memo.json") == cache_key([base], FORMAT)
+    assert cache_key([base], FORMAT, blocker / "memo") == cache_key([base], FORMAT)
 
 
 @pytest.mark.parametrize("what", ["missing", "directory", "too big"])
@@ -120,7 +126,7 @@ def test_a_file_that_cannot_be_a_base_raises_oserror(base, tmp_path, monkeypatch
         target = base
         monkeypatch.setattr(fingerprint, "_size_limit", lambda: 4)
     with pytest.raises(OSError):
-        cache_key([target], FORMAT, tmp_path / "memo.json")
+        cache_key([target], FORMAT, tmp_path / "memo")
 
 
 def test_no_files_is_an_error():
@@ -128,12 +134,12 @@ def test_no_files_is_an_error():
         cache_key([], FORMAT)
 
 
-@pytest.mark.parametrize("kind", ["fifo", "directory", "too big", "nested"])
+@pytest.mark.parametrize("kind", ["fifo", "directory", "too big", "long"])
 def test_a_memo_that_is_no_small_regular_file_is_ignored_without_blocking(base, tmp_path, monkeypatch, kind):
-    memo = tmp_path / "memo.json"
+    memo = tmp_path / "memo"
     monkeypatch.setattr(fingerprint, "_MEMO_LIMIT", 1000)
-    if kind == "nested":
-        memo.write_text("[" * 100_000 + "]" * 100_000)  # json.loads: RecursionError
+    if kind == "long":
+        memo.write_text("s" + "0" * 999_000)  # a long field, one row
         monkeypatch.setattr(fingerprint, "_MEMO_LIMIT", 1 << 20)
     elif kind == "fifo":
         if not hasattr(os, "mkfifo"):
@@ -142,7 +148,7 @@ def test_a_memo_that_is_no_small_regular_file_is_ignored_without_blocking(base, 
     elif kind == "directory":
         memo.mkdir()
     else:
-        memo.write_text(" " * 1000 + '{"version": 1, "files": {}}')
+        memo.write_text(join_fields([["cityai digests", 2]]) + " " * 1000)
     found = []
     worker = threading.Thread(target=lambda: found.append(cache_key([base], FORMAT, memo)), daemon=True)
     worker.start()
@@ -151,7 +157,7 @@ def test_a_memo_that_is_no_small_regular_file_is_ignored_without_blocking(base, 
 
 
 def test_a_memo_too_big_to_be_read_back_is_not_written(base, tmp_path, monkeypatch):
-    memo = tmp_path / "memo.json"
+    memo = tmp_path / "memo"
     monkeypatch.setattr(fingerprint, "_MEMO_LIMIT", 100)
     cache_key([base], FORMAT, memo)
     assert not memo.exists()
@@ -189,15 +195,16 @@ def test_the_code_stamp_names_every_module_that_compiles_a_base(tmp_path):
 
 def _stored_value_modules():
     """The modules whose functions compute what the cache stores beyond the records' fields:
-    each fact's citations as JSON, its headline and conflict marks, the tables' rows."""
+    each fact's citations as text, its headline and conflict marks, the tables' rows."""
     import inspect
 
     from cityai_cli.core.cache import compiled
     from cityai_cli.core.figures import rules
-    from cityai_cli.core.records import citations_json
+    from cityai_cli.core.packed import join_texts
+    from cityai_cli.core.records import citations_text
 
     package = Path(cityai_cli.__file__).parent
-    functions = [citations_json, rules.headline, rules.contradicted, compiled.write]
+    functions = [citations_text, join_texts, rules.headline, rules.contradicted, compiled.write]
     return sorted({Path(inspect.getfile(f)).relative_to(package).as_posix() for f in functions})
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from decimal import Decimal
 from functools import lru_cache
 from itertools import islice, repeat
@@ -270,7 +269,7 @@ def cell(value, kind: str) -> str:
         return cell(";".join(plain(item) if isinstance(item, Decimal) else str(item) for item in value), kind)
     if isinstance(value, (list, dict)):
         # nested records (citations, flags) stay structured: one JSON document in the cell
-        return text_cell(_to_json(value), memo=False)
+        return text_cell(_to_json()(value), memo=False)
     return text_cell(plain(value) if isinstance(value, Decimal) else str(value))
 
 
@@ -337,6 +336,12 @@ def _json_number(value):
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
-# One encoder for every cell (json.dumps with options builds a new one per call); records are
-# trees built by the queries, never cyclic.
-_to_json = json.JSONEncoder(ensure_ascii=False, default=_json_number, check_circular=False).encode
+@lru_cache(maxsize=None)
+def _to_json():
+    """One encoder for every cell (json.dumps with options builds a new one per call; records
+    are trees built by the queries, never cyclic), made when a cell first holds one: most CSV
+    has none, and importing json costs a start ~1 ms."""
+    # lazy: see above
+    import json
+
+    return json.JSONEncoder(ensure_ascii=False, default=_json_number, check_circular=False).encode

@@ -10,7 +10,6 @@ tables, and why the cache keeps exact decimals.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import MISSING
 from decimal import Decimal
@@ -22,6 +21,7 @@ from ..facts import AbstractBase
 from ..figures.dates import PartialDate
 from ..figures.quantity import Quantity
 from ..figures.rules import contradicted, headline
+from ..packed import join_texts, split_texts
 from ..records import (
     Citation,
     Fact,
@@ -33,14 +33,14 @@ from ..records import (
     SourceDef,
     SubsidyTypeDef,
     Term,
-    citations_json,
+    citations_text,
 )
 from ..slots import COMPILE_AFTER, DictRecord
 
-FORMAT = "10"  # bump when the tables below change, or what their marks mean (5: conflict = contradicted;
+FORMAT = "11"  # bump when the tables below change, or what their marks mean (5: conflict = contradicted;
 # 6: contradicted at the same time, subsidy types' keywords, a term's basis; 7: both of 6's, merged;
 # 8: the tables derived from facts.py's declarations; 9: each fact's citations as JSON in its row;
-# 10: the covering index of headline facts)
+# 10: the covering index of headline facts; 11: word lists and citations as packed.join_texts)
 
 # ---- how a field of each declared type is stored and read back ------------------------------
 
@@ -87,19 +87,19 @@ def remembered_quantity(row: tuple, start: int) -> Quantity:
 
 
 def _words(words: Tuple[str, ...]) -> str:
-    return json.dumps(list(words), ensure_ascii=False)
+    return join_texts([words])
 
 
-_WORDS: Dict[str, Tuple[str, ...]] = {"[]": ()}  # most lists repeat (no aliases, the same regions)
+_WORDS: Dict[str, Tuple[str, ...]] = {_words(()): ()}  # most lists repeat (no aliases, the same regions)
 
 
 def _read_words(text: str) -> Tuple[str, ...]:
     found = _WORDS.get(text)
     if found is None:
-        loaded = json.loads(text)
-        if loaded.__class__ is not list or not all(word.__class__ is str for word in loaded):
+        rows = split_texts(text)
+        if len(rows) != 1:
             raise ValueError(f"not a list of words: {text[:50]!r}")
-        found = tuple(loaded)
+        found = tuple(rows[0])
         if len(_WORDS) < 10_000:
             _WORDS[text] = found
     return found
@@ -355,14 +355,14 @@ PLACES = Stored("places", PlaceDef, ("position INTEGER NOT NULL",), keys={"name"
 # Facts: id numbers a metric's facts together, by place (one metric is one stretch of the file);
 # position is the curated order. headline = 1: its (place, metric, kind, scope)'s headline
 # (`rules.headline`) or in a conflict (`rules.contradicted`), what rank and list read;
-# conflict = 1: in a conflict; citations_json: its citations (`records.citations_json`), read with
+# conflict = 1: in a conflict; citations_text: its citations (`records.citations_text`), read with
 # the fact (one query) and decoded only when used (`records.cite_later`); the citations table
 # holds them too, for counting by source and for other tools.
 FACTS = Stored(
     "facts",
     Fact,
     ("id INTEGER PRIMARY KEY", "position INTEGER NOT NULL"),
-    ("headline INTEGER NOT NULL", "conflict INTEGER NOT NULL", "citations_json TEXT NOT NULL"),
+    ("headline INTEGER NOT NULL", "conflict INTEGER NOT NULL", "citations_text TEXT NOT NULL"),
     keys={"place": _PLACE, "metric": "REFERENCES metrics(key)"},
 )
 POLICIES = Stored("policies", Policy, ("id INTEGER PRIMARY KEY",), keys={"place": _PLACE})
@@ -393,7 +393,7 @@ CITATIONS = Stored(
     checks="CHECK ((fact IS NOT NULL) + (policy IS NOT NULL) + (programme IS NOT NULL) = 1)",
 )  # a fact's citations are stored next to each other, in fact id order
 # What reader._facts may select of a fact after its id (all of it): the index below covers the read.
-FACT_COLUMNS = ("headline", "citations_json", *FACTS.columns)
+FACT_COLUMNS = ("headline", "citations_text", *FACTS.columns)
 HEADLINE_GIVEN = ("metric", "kind")  # what the read of headline facts fixes in its WHERE
 TABLES = (METRICS, SCOPES, SUBSIDY_TYPES, SOURCES, PLACES, FACTS, POLICIES, PROGRAMMES, TERMS, CITATIONS)
 TERM_ROLES = ("pool", "rate", "cap")  # a programme's named terms; its special rates: role special
@@ -491,7 +491,7 @@ def _fact_rows(base: AbstractBase, citations: List[tuple]) -> Iterator[tuple]:
     order = sorted(range(len(facts)), key=lambda i: (facts[i].metric, facts[i].place, i))
     numbered = list(_cited([facts[i] for i in order], 0, citations))
     return (
-        FACTS.row(fact, (number, i + 1), (int(i in marked), int(i in paired), citations_json(fact.citations)))
+        FACTS.row(fact, (number, i + 1), (int(i in marked), int(i in paired), citations_text(fact.citations)))
         for (number, fact), i in zip(numbered, order)
     )
 

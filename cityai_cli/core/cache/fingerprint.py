@@ -12,7 +12,6 @@ damaged or foreign memo only means hashing again.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -24,9 +23,11 @@ import cityai_cli
 from .. import records
 from ..base.paths import MAX_BYTES
 from ..files import ReadError, WriteError, check_regular, safe_read, write_atomically
+from ..packed import join_fields, split_fields
 
 RACY_NS = 2_000_000_000  # the coarsest common timestamp tick (FAT: 2 s)
-_MEMO_VERSION = 1
+_MEMO_VERSION = 2  # 2: packed.join_fields (1: JSON)
+_MEMO = "cityai digests"  # the memo's first line: what it is, and its version
 _MEMO_LIMIT = 64 << 20  # ~200,000 files
 
 # The modules whose code decides what a compiled base holds. Their size and modification time
@@ -35,6 +36,7 @@ _MEMO_LIMIT = 64 << 20  # ~200,000 files
 _COMPILERS = (
     "core/slots.py",
     "core/records.py",
+    "core/packed.py",
     "core/text.py",
     "core/name_index.py",
     "core/files.py",
@@ -113,17 +115,18 @@ def _entry(path: Path, status: os.stat_result, known: Optional[list], hashed_at:
 def _read_memo(memo: Path) -> Dict[str, list]:
 
     try:  # a regular file only (a FIFO put there would block a plain open), and a small one
-        found = json.loads(safe_read(memo, _MEMO_LIMIT, "a digest memo"))
-        entries = found["files"] if found.get("version") == _MEMO_VERSION else {}
+        rows = split_fields(safe_read(memo, _MEMO_LIMIT, "a digest memo").decode())
+        if not rows or rows[0] != [_MEMO, _MEMO_VERSION]:
+            return {}
         return {
-            name: entry
-            for name, entry in entries.items()
-            if isinstance(entry, list)
-            and len(entry) == 6
-            and all(isinstance(number, int) for number in entry[:5])
-            and isinstance(entry[5], str)
+            row[0]: row[1:]
+            for row in rows[1:]
+            if len(row) == 7
+            and isinstance(row[0], str)
+            and all(isinstance(number, int) for number in row[1:6])
+            and isinstance(row[6], str)
         }
-    except (ReadError, ValueError, TypeError, AttributeError, KeyError, RecursionError):  # [[[[…]]]]
+    except (ReadError, ValueError):
         return {}
 
 
@@ -131,7 +134,8 @@ def _write_memo(memo: Path, entries: Dict[str, list]) -> None:
 
     try:
         memo.parent.mkdir(parents=True, exist_ok=True)
-        data = json.dumps({"version": _MEMO_VERSION, "files": entries}).encode()
+        rows = [[_MEMO, _MEMO_VERSION], *([name, *entry] for name, entry in entries.items())]
+        data = join_fields(rows).encode()
         if len(data) <= _MEMO_LIMIT:  # one that could not be read back would be rewritten on every run
             write_atomically(memo, data, 0o600)
     except (OSError, WriteError):

@@ -171,7 +171,7 @@ class CachedBase(AbstractBase):
         known, marked, found, headlines = self._by_id, self._marked, [], []
         names = tuple(given or ())
         held: Dict[str, Any] = {**(given or {}), "citations": ()}
-        columns = f"f.id, f.headline, f.citations_json, {FACTS.select('f', names)}"
+        columns = f"f.id, f.headline, f.citations_text, {FACTS.select('f', names)}"
         indexed = f" INDEXED BY {index}" if index else ""
         for r in self._db.execute(f"SELECT {columns} FROM facts f{indexed} WHERE {where} ORDER BY {order}", params):
             fact = known.get(r[0])

@@ -10,7 +10,6 @@ writes, the build lock, trust): docs/design.md, "The compiled cache (core/cache/
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sqlite3
 import stat
@@ -34,6 +33,7 @@ from ..files import (
     safe_read,
     write_atomically,
 )
+from ..packed import join_fields, split_fields
 from ..text import one_line
 from .compiled import FORMAT, write
 from .fingerprint import RACY_NS, cache_key, sha256
@@ -142,7 +142,7 @@ def _install() -> str:
 
 def memo_file(folder: Path, path: Path, layers: Tuple[Path, ...] = ()) -> Path:
     """Where the digests of the base's files are remembered (fingerprint.py)."""
-    return folder / f"{_which(path, layers)}.digests.json"
+    return folder / f"{_which(path, layers)}.digests"
 
 
 def _which(path: Path, layers: Tuple[Path, ...] = ()) -> str:
@@ -326,10 +326,13 @@ def _documents_unchanged(connection: sqlite3.Connection, roots: Tuple[Path, ...]
     if not found:
         return False
     try:
-        recorded = json.loads(found[0])
-        current = seed_signatures([(entry[0], entry[1]) for entry in recorded], roots)
+        recorded = split_fields(found[0])
+        sources = [(name, origin) for name, origin, *_ in recorded if isinstance(name, str) and isinstance(origin, str)]
+        if len(sources) != len(recorded):
+            return False
+        current = seed_signatures(sources, roots)
         return len(current) == len(recorded) and all(map(_same_document, recorded, current))
-    except (ValueError, TypeError, IndexError, KeyError, RecursionError):  # an edited file: [[[[…]]]]
+    except (ValueError, TypeError, IndexError, KeyError):  # an edited file
         return False
 
 
@@ -386,7 +389,7 @@ def save(base: AbstractBase, target: Path, key: str, files: List[Path], roots: T
     try:
         with private_directory(target.parent) as building:
             built = building / "base.sqlite3"
-            write(base, built, {**_meta(key, files), "documents": json.dumps(documents)})
+            write(base, built, {**_meta(key, files), "documents": join_fields(documents)})
             os.chmod(built, 0o600)
             os.replace(built, target)
         which, install, _ = target.name.split("-")
@@ -398,6 +401,9 @@ def save(base: AbstractBase, target: Path, key: str, files: List[Path], roots: T
 
 
 def _meta(key: str, files: List[Path]) -> Dict[str, str]:
+    """What a compiled base or an export says of itself (the files as JSON, for other tools)."""
+    # lazy: only a cold run or an export writes this; a warm run reads no JSON
+    import json
 
     return {
         "key": key,
