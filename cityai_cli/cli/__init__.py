@@ -2,9 +2,9 @@
 
 Its modules are listed in docs/architecture.md. None has `from __future__ import annotations`:
 Typer before 0.24, the newest on Python 3.9, reads `Annotated` option metadata only from
-evaluated annotations. The two command modules register their commands on `app` when imported,
-queries before knowledge_base (the order `--help` lists them): a command line that names a
-command imports only the module registering it (`run.register_commands`); `app` here has all.
+evaluated annotations. The command modules (queries/, one per query command, and knowledge_base)
+register their commands on `app` when imported: a command line that names a command imports only
+the module registering it (`run.register_commands`); `app` here has all, in the order of --help.
 """
 
 from typing import Any

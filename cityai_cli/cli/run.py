@@ -10,25 +10,34 @@ from typing import IO, List, Optional, Union, cast
 from ..core.errors import EXIT_DATA, EXIT_USAGE, bounded
 from ..core.text import one_line
 from .context import Environment, VisibleStream
-from .shell import app_for, discard_stdout
+from .shell import app, app_for, discard_stdout
 
-# The commands each command module registers, in the order `--help` lists the modules: a command
-# line that names a command imports only its module (the other cost ~1.4 ms of every start).
-# tests/test_cli_run.py checks the table against what each module registers.
+# The commands each command module registers, in the order `--help` lists them: a command line
+# that names a command imports only its module (defining the others' options cost ~2 ms of every
+# start). tests/test_cli_run.py checks the table against what each module registers.
 COMMAND_MODULES = {
-    "queries": ("list", "show", "compare", "diff", "rank", "subsidies", "funds", "targets", "conflicts", "policies"),
+    "queries.list_command": ("list",),
+    "queries.show_command": ("show",),
+    "queries.compare_command": ("compare", "diff"),
+    "queries.rank_command": ("rank",),
+    "queries.subsidies_command": ("subsidies", "funds"),
+    "queries.targets_command": ("targets",),
+    "queries.conflicts_command": ("conflicts",),
+    "queries.policies_command": ("policies",),
     "knowledge_base": ("sources", "metrics", "types", "cite", "extract", "schema", "validate", "export"),
 }
+_ORDER = {command: i for i, command in enumerate(c for commands in COMMAND_MODULES.values() for c in commands)}
 
 
 def register_commands(name: Optional[str]) -> None:
     """Register the command `name`, or every command when `name` is None or no command's
-    (--help, --version, a typo: Typer lists or suggests them all). The modules before its own
-    are imported too, so that registration keeps the order of --help in any process."""
-    modules = list(COMMAND_MODULES)
-    declaring = [i for i, module in enumerate(modules) if name in COMMAND_MODULES[module]]
-    for module in modules[: declaring[0] + 1] if declaring else modules:
+    (--help, --version, a typo: Typer lists or suggests them all), in the order of --help
+    whatever this process registered before."""
+    declaring = [module for module, commands in COMMAND_MODULES.items() if name in commands]
+    for module in declaring or COMMAND_MODULES:
         importlib.import_module(f".{module}", __package__)
+    if not declaring:
+        app.registered_commands.sort(key=lambda info: _ORDER.get(info.name or "", len(_ORDER)))
 
 
 def main() -> None:

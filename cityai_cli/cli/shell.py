@@ -199,6 +199,17 @@ PlacesArgument = Annotated[
 ]
 RegionOption = Annotated[Optional[str], typer.Option(metavar="REGION", help="Only places in this region, e.g. 长三角.")]
 TopOption = Annotated[Optional[int], typer.Option(min=1, metavar="N", help="Show only the first N rows.")]
+# The comparison window (rules.WINDOW_MONTHS): a literal here, so that --help needs no import of rules.
+WindowOption = Annotated[
+    int,
+    typer.Option(
+        "--window",
+        min=0,
+        max=1200,
+        metavar="MONTHS",
+        help="Compare figures dated at most this many months apart (0: the same date or year only).",
+    ),
+]
 AsOfOption = Annotated[
     Optional[str],
     typer.Option(
