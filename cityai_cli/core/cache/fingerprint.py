@@ -148,11 +148,11 @@ def _size_limit() -> int:
 
 
 def _code_stamp() -> str:
-    here = Path(__file__).resolve().parents[2]  # the package: cityai_cli/
+    here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))  # cityai_cli/
     parts = []
-    for name in _COMPILERS:
+    for name in _COMPILERS:  # os.stat on text: pathlib's objects cost each stat as much again
         try:
-            status = (here / name).stat()
+            status = os.stat(os.path.join(here, name))
             parts.append(f"{name}:{status.st_size}:{status.st_mtime_ns}")
         except OSError:
             parts.append(f"{name}:-")
@@ -180,14 +180,14 @@ def _builtin_sha256():
     """The interpreter's own SHA-256 constructor, or None. Looked up once: a failing import is
     not remembered by Python (on 3.11, `from _sha2 import` failed again for every file hashed)."""
     if not _BUILTIN:
-        # lazy: the name of the built-in module differs by Python version
+        # lazy: the name of the built-in module differs by Python version (only the one this
+        # Python has is tried: a failed import searches every folder of sys.path)
         try:
-            from _sha2 import sha256 as builtin  # type: ignore[import-not-found,unused-ignore]  # Python >= 3.12
+            if sys.version_info >= (3, 12):
+                from _sha2 import sha256 as builtin  # type: ignore[import-not-found,unused-ignore]  # lazy
+            else:
+                from _sha256 import sha256 as builtin  # type: ignore[no-redef,import-not-found,unused-ignore]  # lazy
         except ImportError:
-            # lazy: Python 3.11 and older name it _sha256
-            try:
-                from _sha256 import sha256 as builtin  # type: ignore[no-redef,import-not-found,unused-ignore]  # <= 3.11
-            except ImportError:
-                builtin = None  # type: ignore[assignment]
+            builtin = None  # type: ignore[assignment]
         _BUILTIN.append(builtin)
     return _BUILTIN[0]

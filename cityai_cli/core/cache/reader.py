@@ -14,7 +14,7 @@ from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Set, 
 
 from ..facts import AbstractBase, Base
 from ..figures.quantity import Quantity
-from ..records import Citation, Fact, PlaceDef, Policy, Programme, ScopeDef, Term, cite_later
+from ..records import Citation, Fact, PlaceDef, Policy, Programme, ScopeDef, SourceDef, SubsidyTypeDef, Term, cite_later
 from .compiled import (
     CITATIONS,
     FACTS,
@@ -96,17 +96,20 @@ class CachedBase(AbstractBase):
             r[0]: METRICS.read(r, 1, scopes=tuple(scopes.get(r[0], ())))
             for r in db.execute(f"SELECT key, {METRICS.select()} FROM metrics ORDER BY position")
         }
-        self.subsidy_types = {
-            r[0]: SUBSIDY_TYPES.read(r, 1)
-            for r in db.execute(f"SELECT key, {SUBSIDY_TYPES.select()} FROM subsidy_types ORDER BY position")
-        }
-        self.sources = {
-            r[0]: SOURCES.read(r, 1)
-            for r in db.execute(f"SELECT key, {SOURCES.select()} FROM sources ORDER BY position")
-        }
+
+    # Subsidy types and sources are read on first use: rank, compare and list use neither.
+    @property
+    def subsidy_types(self) -> Dict[str, SubsidyTypeDef]:  # type: ignore[override]
+        sql = f"SELECT key, {SUBSIDY_TYPES.select()} FROM subsidy_types ORDER BY position"
+        return self._part("subsidy_types", lambda: {r[0]: SUBSIDY_TYPES.read(r, 1) for r in self._db.execute(sql)})
+
+    @property
+    def sources(self) -> Dict[str, SourceDef]:  # type: ignore[override]
+        sql = f"SELECT key, {SOURCES.select()} FROM sources ORDER BY position"
+        return self._part("sources", lambda: {r[0]: SOURCES.read(r, 1) for r in self._db.execute(sql)})
 
     def _part(self, name: str, read: Callable[[], Any]) -> Any:
-        """A part of the base (places, facts, policies, programmes) read on first access; once a
+        """A part of the base (places, facts, sources …) read on first access; once a
         read has failed, the full base's."""
         if self._full is None and name not in self._parts:
             self._guard(lambda: self._parts.__setitem__(name, read()))
