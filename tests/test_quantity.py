@@ -510,3 +510,38 @@ def test_parse_amount_is_positive_or_figure_error(text):
 def test_parse_amount_accepts_amounts(number, unit):
     scale = {"": 1, "元": 1, "万": 10**4, "万元": 10**4, "亿": 10**8, "亿元": 10**8}[unit]
     assert parse_amount(f"{format(number, 'f')}{unit}") == number * scale
+
+
+_PLAIN_PIECES = st.lists(
+    st.sampled_from(list("0123456789.万亿元 \t") + ["万亿", "00", "0.00", "1234567890", "99999999", "1e", "０"]),
+    min_size=1,
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=2000, suppress_health_check=[HealthCheck.too_slow])
+@given(_PLAIN_PIECES)
+def test_the_plain_amount_shortcut_reads_what_the_grammar_reads(text):
+    """parse_amount reads 300万, 0.03亿 … without the figure grammar: the same value, or the same
+    refusal, as the grammar gives (`_amount_by_grammar`), whenever the shortcut takes the text."""
+    from cityai_cli.core.figures.quantity import AmountError, _amount_by_grammar, _plain_amount
+
+    def outcome(read):
+        try:
+            value = read(text)
+            return ("ok", value, str(value))
+        except AmountError as error:
+            return ("refused", error.code)
+
+    if _plain_amount(text) is not None:
+        assert outcome(parse_amount) == outcome(_amount_by_grammar), text
+
+
+@pytest.mark.parametrize(
+    ("text", "taken"),
+    [("300万", True), ("0.03亿", True), ("300万元", True), ("3.", False), ("３００万", False), ("3e6", False)],
+)
+def test_the_plain_amount_shortcut_takes_only_ascii_digits_and_a_magnitude(text, taken):
+    from cityai_cli.core.figures.quantity import _plain_amount
+
+    assert (_plain_amount(text) is not None) is taken

@@ -302,3 +302,29 @@ def test_what_nfkc_takes_as_kept_nfkc_keeps_alone_and_in_pairs():
 @given(st.text(alphabet=st.sampled_from(list("Aa1 -（）ＡＡ①…ǎ\u0301\u3000深圳") + list(NFKC_KEEPS))) | st.text())
 def test_nfkc_is_unicodedatas(text):
     assert nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+_NEAR_EDGES = st.text(
+    alphabet=st.one_of(
+        st.characters(min_codepoint=0x20, max_codepoint=0x7E),
+        st.characters(min_codepoint=0x300, max_codepoint=0x3200),
+        st.characters(min_codepoint=0xD7F0, max_codepoint=0xE010),  # surrogates, lone
+        st.characters(min_codepoint=0xFE00, max_codepoint=0xFFFF),
+        st.characters(min_codepoint=0x1D170, max_codepoint=0x1D17F),
+        st.characters(min_codepoint=0xE0000, max_codepoint=0xE01FF),
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow])
+@given(_NEAR_EDGES)
+def test_the_checks_without_patterns_find_what_the_patterns_find(text):
+    import re
+
+    from cityai_cli.core.text import _character_class, _printable_ignorable, holds_shell_bytes
+
+    assert holds_shell_bytes(text) == bool(re.search("[\udc80-\udcff]", text))
+    if text.isprintable():
+        ignorable = re.compile(f"[{_character_class(DEFAULT_IGNORABLE)}]")
+        assert _printable_ignorable().isdisjoint(text) == (ignorable.search(text) is None)

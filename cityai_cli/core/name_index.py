@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Set
 
 from .errors import UsageError
-from .text import SHELL_BYTE, from_shell, nfkc
+from .text import from_shell, holds_shell_bytes, nfkc
 
 _SUFFIXES = ("市", "省", "区", "區", "县", "縣", "自治区", "自治區")
 _LATIN_SUFFIXES = ("district", "county", "city", "province", "qu", "xian", "shi", "sheng")
@@ -123,7 +123,7 @@ class Index:
     def lookup(self, text: str) -> Set[str]:
         """The canonical names `text` names as typed or, failing that, in simplified characters."""
         text = from_shell(text)
-        if SHELL_BYTE.search(text):  # bytes that are no UTF-8 name nothing
+        if holds_shell_bytes(text):  # bytes that are no UTF-8 name nothing
             return set()
         found = self._lookup(text)
         if not found and not text.isascii():

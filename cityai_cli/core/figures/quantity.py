@@ -605,6 +605,12 @@ def _english_amount(text: str) -> Optional[Decimal]:
 def parse_amount(text: str) -> Decimal:
     """A contract amount for `subsidies --spend`: 300万, 3,000,000, 0.03亿, 3e6, 300万元, and the
     English forms 3m, 3 million, CNY 3 m, 1.5bn. One amount, in yuan, within MIN/MAX_AMOUNT."""
+    plain = _plain_amount(text) if isinstance(text, str) else None
+    return _within_range(plain, text) if plain is not None else _amount_by_grammar(text)
+
+
+def _amount_by_grammar(text: str) -> Decimal:
+    """parse_amount of any text, by the English form, then the figure grammar."""
     english = _english_amount(text) if isinstance(text, str) and len(text) < 100 else None
     if english is not None:
         return _within_range(english, text)
@@ -621,6 +627,31 @@ def parse_amount(text: str) -> Decimal:
             text,
         )
     return _within_range(quantity.value, text)
+
+
+_PLAIN_MAGNITUDES = (("万亿", 10**12), ("亿", 10**8), ("万", 10**4), ("", 1))
+
+
+def _plain_amount(text: str) -> Optional[Decimal]:
+    """The value of the commonest amounts, up to 20 ASCII digits with at most one decimal point
+    and a magnitude (300万, 0.03亿, 3000000, 300万元), read without the figure grammar (its patterns
+    cost a start ~1 ms to compile); None for any other text, which the grammar reads. A test
+    checks the two agree."""
+    body = text.strip()
+    body = body[:-1] if body.endswith("元") else body
+    for suffix, magnitude in _PLAIN_MAGNITUDES:
+        if body.endswith(suffix):
+            number = body[: len(body) - len(suffix)]
+            whole, point, fraction = number.partition(".")
+            if (
+                len(number) <= 20
+                and whole.isascii()
+                and whole.isdigit()
+                and (not point or (fraction.isascii() and fraction.isdigit()))
+            ):
+                return Decimal(number) * magnitude
+            return None
+    return None
 
 
 def _within_range(value: Decimal, text: str) -> Decimal:
