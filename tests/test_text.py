@@ -328,3 +328,10 @@ def test_the_checks_without_patterns_find_what_the_patterns_find(text):
     if text.isprintable():
         ignorable = re.compile(f"[{_character_class(DEFAULT_IGNORABLE)}]")
         assert _printable_ignorable().isdisjoint(text) == (ignorable.search(text) is None)
+
+
+def test_the_printable_ignorable_characters_are_those_of_default_ignorable_that_are_printable():
+    from cityai_cli.core.text import _printable_ignorable
+
+    derived = {chr(code) for low, high in DEFAULT_IGNORABLE for code in range(low, high + 1) if chr(code).isprintable()}
+    assert _printable_ignorable() == derived
