@@ -13,7 +13,7 @@ from cityai_cli.core.cache.compiled import Stored
 from cityai_cli.core.figures.dates import PartialDate
 from cityai_cli.core.figures.quantity import Quantity, parse_figure
 from cityai_cli.core.records import Citation
-from cityai_cli.core.slots import Record
+from cityai_cli.core.slots import COMPILE_AFTER, Record
 
 
 class Thing(Record):
@@ -60,7 +60,6 @@ def test_a_type_without_a_column_is_refused():
 
 
 def test_the_written_reader_reads_as_the_loop_does():
-    from cityai_cli.core.slots import COMPILE_AFTER
 
     stored = Stored("things", Thing, ("id INTEGER PRIMARY KEY",))
     things = [
@@ -90,7 +89,8 @@ def test_a_row_without_its_given_fields_reads_as_the_whole_row_does():
         f"t.{column}" for column in stored.columns if column not in ("name", "note")
     )
     things = [
-        Thing("甲", parse_figure(f"{i}个"), PartialDate("2024"), ("a",), i % 2 == 0, (), "说明") for i in range(60)
+        Thing("甲", parse_figure(f"{i}个"), PartialDate("2024"), ("a",), i % 2 == 0, (), "说明")
+        for i in range(COMPILE_AFTER + 10)
     ]
     kept = [i for i, column in enumerate(stored.columns) if column not in ("name", "note")]
     rows = [tuple(stored.row(thing)[i] for i in kept) for thing in things]
@@ -135,7 +135,6 @@ class Checked:
 
 def test_the_written_reader_fills_a_plain_dataclass_as_its_init_does():
     from cityai_cli.core.cache.compiled import _plain_dataclass
-    from cityai_cli.core.slots import COMPILE_AFTER
 
     stored = Stored("kept", Kept, ("id INTEGER PRIMARY KEY",))
     kept = [

@@ -71,7 +71,9 @@ class _Declared(type):
 
 
 _MADE: Dict[type, int] = {}  # records made so far by the generic __init__, per class
-COMPILE_AFTER = 50  # records of one class before its own __init__ is written (see _declared_init)
+# Records of one class before its own __init__ is written (see _declared_init), and rows of a
+# table before its reader is (compiled.Stored): above the bundled base's largest table (70 scopes).
+COMPILE_AFTER = 200
 
 
 def _declared_init(self, *args: Any, **kwargs: Any) -> None:
