@@ -45,12 +45,13 @@ def measure(folder: Path, places: int) -> dict:
 def long_name(length: int) -> None:
     import time
 
-    from cityai_cli.render.table_format import _NOTE_TOKEN, _fold
+    from cityai_cli.render.table_format import _fold
 
-    for sign in ("-", "🚀"):
+    for sign in ("-", "🚀", "a-"):  # signs, symbols, a compound of one-letter words
+        text = (sign * length)[:length] + "a"
         started = time.perf_counter()
-        _fold(sign * length, 40)
-        _fold(sign * length, 40, pattern=_NOTE_TOKEN)
+        _fold(text, 40)
+        _fold(text, 40, ids_whole=True)
         print(f"{length:,} x {sign!r}: {time.perf_counter() - started:.2f} s", flush=True)
 
 
