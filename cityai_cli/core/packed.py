@@ -22,8 +22,8 @@ Field = Union[str, int, None]
 
 def join_texts(rows: Iterable[Sequence[str]]) -> str:
     """Rows of text as one text; ValueError for an item holding either separator."""
-    rows = list(rows)
-    text = "".join(ROW + "".join(ITEM + item for item in row) for row in rows)
+    rows = rows if isinstance(rows, list) else list(rows)
+    text = "".join([ROW + ITEM + ITEM.join(row) if row else ROW for row in rows])
     # An item holding a separator would read back as other items: counted, not searched item by
     # item (a cold run writes ~1,000,000 items).
     if text.count(ROW) != len(rows) or text.count(ITEM) != sum(map(len, rows)):

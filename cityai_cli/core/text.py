@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, FrozenSet, Optional
+from typing import Any, Callable, Optional
 
 # Unicode's Default_Ignorable_Code_Point property (DerivedCoreProperties.txt, Unicode 16.0; the
 # list has not changed since 14.0). Python's unicodedata does not expose the property, so its
@@ -90,10 +90,11 @@ PRINTABLE_IGNORABLE = (
 
 
 @lru_cache(maxsize=1)
-def _printable_ignorable() -> FrozenSet[str]:
-    """PRINTABLE_IGNORABLE as a set, made on first use: set.isdisjoint reads text in C, and a
-    compiled class of them cost ~0.3 ms of every start that printed Chinese."""
-    return frozenset(chr(code) for low, high in PRINTABLE_IGNORABLE for code in range(low, high + 1))
+def _find_printable_ignorable() -> Callable[[str], Optional["re.Match[str]"]]:
+    """The search for one of PRINTABLE_IGNORABLE, made on first use. A compiled class scans
+    Chinese text ~4x faster than a set does (a CSV of 3,000 programmes: ~4 µs a row), and one of
+    these few characters compiles in ~0.2 ms, one of every default-ignorable one in ~0.3 ms."""
+    return re.compile(f"[{_character_class(PRINTABLE_IGNORABLE)}]").search
 
 
 def is_default_ignorable(char: str) -> bool:
@@ -142,7 +143,7 @@ CONTROL_IN_VALUE = LazyPattern(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
 def _plainly_printable(text: str) -> bool:
     """The fast path: nothing to escape (str.isprintable refuses every Cc and Cf character, and
     the few printable invisible ones are searched for)."""
-    return text.isprintable() and (text.isascii() or _printable_ignorable().isdisjoint(text))
+    return text.isprintable() and (text.isascii() or _find_printable_ignorable()(text) is None)
 
 
 def _escape(match: "re.Match") -> str:
