@@ -223,6 +223,9 @@ UNDECODABLE = [
     ("UPDATE place_keys SET place = 'nowhere' WHERE key = '乙'", ("compare", "甲", "乙")),
     ("DELETE FROM place_keys", ("targets", "甲")),
     ("DROP TABLE places", ("rank", "--by", "ai_enterprises")),
+    # subsidy types and sources, read on first use (reader.CachedBase.__getattr__)
+    ("DROP TABLE subsidy_types", ("subsidies", "--spend", "300万")),
+    ("DROP TABLE sources", ("sources",)),
     ("UPDATE meta SET value = '5' WHERE key = 'documents'", ("list",)),
     ("UPDATE meta SET value = replace(hex(zeroblob(50000)), '00', '[') WHERE key = 'documents'", ("list",)),
     ("DELETE FROM meta WHERE key = 'documents'", ("list",)),
