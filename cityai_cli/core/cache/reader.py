@@ -124,7 +124,7 @@ class CachedBase(AbstractBase):
         return value
 
     def _part(self, name: str, read: Callable[[], Any]) -> Any:
-        """A part of the base (places, facts, sources …) read on first access; once a
+        """A part of the base (places, facts, policies, programmes) read on first access; once a
         read has failed, the full base's."""
         if self._full is None and name not in self._parts:
             self._guard(lambda: self._parts.__setitem__(name, read()))
