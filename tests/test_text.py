@@ -335,4 +335,9 @@ def test_the_printable_ignorable_characters_are_those_of_default_ignorable_that_
 
     listed = {chr(code) for low, high in PRINTABLE_IGNORABLE for code in range(low, high + 1)}
     derived = {chr(code) for low, high in DEFAULT_IGNORABLE for code in range(low, high + 1) if chr(code).isprintable()}
-    assert listed == derived
+    # Every one this Python prints; the list may hold more (Python 3.9's Unicode 13 has no U+180F,
+    # unassigned and so not printable there: such text never takes the fast path anyway).
+    assert derived <= listed and listed <= {
+        chr(code) for low, high in DEFAULT_IGNORABLE for code in range(low, high + 1)
+    }
+    assert len(listed - derived) <= 1

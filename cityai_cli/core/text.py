@@ -73,9 +73,10 @@ def _character_class(ranges) -> str:
 _INVISIBLE = _character_class(DEFAULT_IGNORABLE + _ALSO_REFUSED)
 
 
-# The default-ignorable characters str.isprintable() accepts: the few that can hide in text the
-# fast paths below let through (combining marks and letters). A test derives them again from
-# DEFAULT_IGNORABLE; listed here because deriving them reads ~4,500 code points (~0.3 ms a start).
+# The default-ignorable characters str.isprintable() accepts (Unicode 15): the few that can hide
+# in text the fast paths below let through (combining marks and letters). A test derives them
+# again from DEFAULT_IGNORABLE (an older Python prints fewer: 3.9 does not know U+180F); listed
+# here because deriving them reads ~4,500 code points (~0.3 ms a start).
 PRINTABLE_IGNORABLE = (
     (0x034F, 0x034F),
     (0x115F, 0x1160),
