@@ -26,10 +26,15 @@ class Frozen:
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
-        fields = tuple(name for klass in reversed(cls.__mro__) for name in getattr(klass, "__slots__", ()))
+        fields = cls._declared_fields()
         cls._fields = fields
         getter = attrgetter(*fields) if len(fields) > 1 else (lambda self: (getattr(self, fields[0]),))
         cls._values = staticmethod(getter)  # type: ignore[assignment,arg-type]
+
+    @classmethod
+    def _declared_fields(cls) -> Tuple[str, ...]:
+        """The fields: every `__slots__` name, from the base classes down."""
+        return tuple(name for klass in reversed(cls.__mro__) for name in getattr(klass, "__slots__", ()))
 
     def __setattr__(self, name: str, value) -> None:
         raise AttributeError(f"cannot assign to field {name!r} of an immutable {type(self).__name__}")
@@ -137,23 +142,24 @@ if TYPE_CHECKING:  # only mypy reads it (annotations are text here)
 
 
 @dataclass_transform(frozen_default=True)
-class DictRecord:
+class DictRecord(Frozen):
     """A record declared like `Record` (its own `name: type` lines, in order, no defaults) whose
     fields live in the instance's `__dict__`, like a frozen dataclass's, without the ~0.4-0.7 ms a
     dataclass costs at import: a reader may fill a record's `__dict__` at once (compiled.Stored,
     120,000 facts at scale) and a field may be left to compute on first use (records.cite_later).
-    Immutable, equal and hashed by its fields; `replace` makes a copy with some fields changed."""
+    Immutable, equal, hashed and shown by its fields as `Frozen`; `replace` makes a changed copy."""
 
-    _fields: ClassVar[Tuple[str, ...]] = ()
+    # No __slots__ here: the fields are in each instance's __dict__.
     _types: ClassVar[Dict[str, str]] = {}
     _defaults: ClassVar[Dict[str, Any]] = {}
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
+    @classmethod
+    def _declared_fields(cls) -> Tuple[str, ...]:
+        """The fields: this class's own annotations (ClassVar aside), which `_types` keeps as text."""
         declared = vars(cls).get("__annotations__", {})
         cls._types = {name: str(kind) for name, kind in declared.items() if not str(kind).startswith("ClassVar")}
-        cls._fields = tuple(cls._types)
         cls._defaults = {}
+        return tuple(cls._types)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         fields = self._fields
@@ -172,30 +178,8 @@ class DictRecord:
             raise TypeError(f"{type(self).__name__}() missing the field {missing[0]!r}")
         self.__dict__.update((name, values[name]) for name in fields)
 
-    def _values(self) -> tuple:
-        return tuple(getattr(self, name) for name in self._fields)
-
     def replace(self: _Self, **changes: Any) -> _Self:
         """A copy with `changes` (by field name), as `dataclasses.replace` makes one."""
         values = {name: getattr(self, name) for name in self._fields}
         values.update(changes)  # a name that is no field: __init__ refuses it
         return type(self)(**values)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"cannot assign to field {name!r} of an immutable {type(self).__name__}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field {name!r} of an immutable {type(self).__name__}")
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is self.__class__:
-            return self is other or self._values() == other._values()  # type: ignore[attr-defined]
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__qualname__}(" + ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields) + ")"
-        )

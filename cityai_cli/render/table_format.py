@@ -230,8 +230,8 @@ _LATIN = r"|[^ \t\n\u3000-\u9fff\uff00-\uffefA-Za-z0-9]{0,32}[A-Za-z0-9][^ \t\n\
 # The patterns are written over the CJK block (U+3000-U+9FFF) but compiled over the few of its
 # characters they name: the figure words (约, 万, 元 …), the ideographic space (which \s matches)
 # and 〇, as which every other character of the block is read (`_tokens`). A class spanning the
-# block costs ~1 ms to compile at each of its five uses, on every table drawn (re fills it entry
-# by entry); a class of the ~50 named characters ~0.1 ms. Tokens are cut from the original text.
+# block costs ~1 ms to compile at each use, on every table drawn (re fills it entry by entry);
+# a class of the ~50 named characters ~0.1 ms. Tokens are cut from the original text.
 _FOLDED = "\u3007"
 _NAMED = "".join(sorted({c for c in _FIGURE if "\u3000" <= c <= "\u9fff"} | {"\u3000", _FOLDED}))
 
@@ -243,7 +243,7 @@ def _over_named(source: str) -> LazyPattern:
 # In a cell, a compound of letters folds after its hyphen or slash (corpus-/opening,
 # enterprise/industry); under the table a note may name an id (mini-late), which never folds.
 # The compound is found whole (a pattern finding each piece looked ahead over the rest of it:
-# 30 s for a 64,000-letter compound) and cut into pieces in a cell (`_tokens`); one pattern
+# 10 s for a 64,000-letter compound) and cut into pieces in a cell (`_tokens`); one pattern
 # serves both (a second, for notes, cost ~0.8 ms to compile). A test checks both against the
 # patterns written piece by piece.
 _TOKEN = _over_named(_FIGURE + r"|(?P<compound>[A-Za-z]+(?:[-/][A-Za-z]+)+)(?![^ \t\n\u3000-\u9fff])" + _LATIN)

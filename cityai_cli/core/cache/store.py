@@ -125,12 +125,12 @@ def warn(message: str) -> None:
         pass
 
 
-def cache_file(folder: Path, path: Path, key: str, layers: Tuple[Path, ...] = ()) -> Path:
+def cache_file(folder: Path, which: str, key: str) -> Path:
     """<which base>-<which install>-<which content>.sqlite3: one file per base (with its --with
     layers, so that runs with and without them do not replace each other's) and per install of
     cityai (two installs sharing a cache directory deleted each other's: each run cold),
-    replaced when the base or the install changes."""
-    return folder / f"{_which(path, layers)}-{_install()}-{key[:32]}.sqlite3"
+    replaced when the base or the install changes. `which`: `_which` of the base."""
+    return folder / f"{which}-{_install()}-{key[:32]}.sqlite3"
 
 
 def _install() -> str:
@@ -140,9 +140,9 @@ def _install() -> str:
     return sha256(0, here.encode("utf-8", "surrogateescape")).hexdigest()[:8]
 
 
-def memo_file(folder: Path, path: Path, layers: Tuple[Path, ...] = ()) -> Path:
+def memo_file(folder: Path, which: str) -> Path:
     """Where the digests of the base's files are remembered (fingerprint.py)."""
-    return folder / f"{_which(path, layers)}.digests"
+    return folder / f"{which}.digests"
 
 
 def _which(path: Path, layers: Tuple[Path, ...] = ()) -> str:
@@ -204,18 +204,19 @@ def open_base(path: Path, layers: Tuple[Path, ...] = ()) -> Opened:
     folder = usable_cache_dir()
     try:
         files, layout = _files(path, layers)
-        memo = memo_file(folder, path, layers) if folder is not None else None
+        which = _which(path, layers)  # once: it resolves every path and hashes them
+        memo = memo_file(folder, which) if folder is not None else None
         key = cache_key(files, FORMAT, memo if memo is not None and _trusted_file(memo) else None, layout)
     except (OSError, RuntimeError):  # RuntimeError: Path.resolve() in a link loop, before Python 3.13
         return _full_load(path, layers)  # kb.load turns the failure into a clear DataError
     if folder is None:
         return _full_load(path, layers)
-    target = cache_file(folder, path, key, layers)
+    target = cache_file(folder, which, key)
     cached = _cached(target, key, path, layers)
     if cached is not None:
         return cached
     with contextlib.ExitStack() as stack:
-        _build_lock(stack, folder / f"{_which(path, layers)}.lock")
+        _build_lock(stack, folder / f"{which}.lock")
         cached = _cached(target, key, path, layers)  # compiled by another process meanwhile
         if cached is not None:
             return cached
