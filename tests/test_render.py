@@ -379,6 +379,61 @@ def test_widths_go_where_they_save_lines():
     assert len(lines) == 3 + 4  # 160 cells in 46: four lines
 
 
+def test_columns_that_all_fit_are_as_wide_as_their_widest_line_where_spreading_by_need_ends():
+    """The shortcut for a table that fits gives the widths spreading by need (`_by_need`, which
+    measures every token) ends with: each column as wide as its widest line, header included."""
+    import random
+
+    from rich.cells import cell_len
+
+    from cityai_cli.render.table_format import _by_need, _Shown, _widths
+
+    shown = _Shown(
+        Table(
+            "t", "T", [Column("a", "指标名称"), Column("b", "值", atomic=True)], [{"a": "深圳", "b": "超2800家 2024"}]
+        )
+    )
+    assert _widths(shown, 23) == [8, 13]  # 8 + 2 + 13 cells: the table fits, nothing folds
+    assert _widths(shown, 22) == [8, 8]  # a cell short: the figure and its year on two lines
+    words = ["深圳", "上海", "超2800家", "2024-12-31", "abc-def", "—", "[1]", "人工智能企业数", "x y", "第1", "约35%"]
+    draw = random.Random(5)
+    for _ in range(300):
+        columns = [
+            Column(f"c{i}", "列" * draw.randint(1, 6), kind=draw.choice(["text", "number"]), atomic=draw.random() < 0.3)
+            for i in range(draw.randint(1, 5))
+        ]
+        rows = [
+            {c.key: " ".join(draw.choice(words) for _ in range(draw.randint(1, 4))) for c in columns}
+            for _ in range(draw.randint(1, 6))
+        ]
+        shown = _Shown(Table("t", "T", columns, rows))
+        texts = [[header] + [cells[i] for cells in shown.cells] for i, header in enumerate(shown.headers)]
+        natural = [max(cell_len(text) for text in column) for column in texts]
+        spare = draw.randint(0, 5)
+        assert _widths(shown, sum(natural) + 2 * (len(columns) - 1) + spare) == natural
+        assert _by_need(shown, texts, natural, sum(natural) + spare) == natural, rows
+
+
+def test_a_paragraph_that_fits_is_one_line_as_its_tokens_would_make_it():
+    """Folding a paragraph within the width skips cutting it into tokens; cut, it gives the same:
+    the paragraph, trailing blanks dropped (in a cell, a note or a never-split column)."""
+    import random
+
+    from rich.cells import cell_len
+
+    from cityai_cli.render.table_format import _fold, _wrap, _wrapped
+
+    assert _fold("深圳 2024  \n上海\u3000", 11) == "深圳 2024\n上海"
+    alphabet = list("ab Z09-/.,:*~()[]（）　〇一深圳\t—·é🚀\u00a0")
+    draw = random.Random(11)
+    for _ in range(5000):
+        text = "".join(draw.choice(alphabet) for _ in range(draw.randint(0, 14)))
+        width = cell_len(text) + draw.randint(0, 3)
+        for atomic, ids_whole in ((False, False), (False, True), (True, False)):
+            expected = [text.rstrip()]
+            assert _wrap(text, width, atomic, ids_whole) == _wrapped(text, width, atomic, ids_whole) == expected, text
+
+
 def test_a_compound_word_folds_after_its_hyphen_in_a_cell_but_an_id_in_a_note_never():
     from cityai_cli.render.table_format import _fold, _tokens
 

@@ -289,18 +289,30 @@ _WORDS = re.compile(r"[^ \t\n]+|[ \t]+")
 def _fold(text: str, width: int, atomic: bool = False, ids_whole: bool = False) -> str:
     """Wrap to `width` cells between tokens (between words in a never-split column); a token
     wider than the column stays whole."""
+    return "\n".join(line for paragraph in text.split("\n") for line in _wrap(paragraph, width, atomic, ids_whole))
+
+
+def _wrap(paragraph: str, width: int, atomic: bool, ids_whole: bool) -> List[str]:
+    """The lines of one paragraph (no line break) at `width`."""
+    if cell_len(paragraph) <= width:
+        # One line: what `_wrapped` makes of it, without cutting it into tokens (~25 µs a cell,
+        # and compiling _TOKEN ~0.9 ms at the first): a table that fits pays for neither.
+        return [paragraph.rstrip()]
+    return _wrapped(paragraph, width, atomic, ids_whole)
+
+
+def _wrapped(paragraph: str, width: int, atomic: bool, ids_whole: bool) -> List[str]:
     lines = []
-    for paragraph in text.split("\n"):
-        line, used = "", 0
-        for token in _WORDS.findall(paragraph) if atomic else _tokens(paragraph, ids_whole):
-            size = cell_len(token)
-            if used + size > width and line.strip(" \t"):  # a line of ink: not blanks alone
-                lines.append(line.rstrip())
-                line, used = ("", 0) if not token.strip(" \t") else (token, size)
-                continue
-            line, used = line + token, used + size
-        lines.append(line.rstrip())
-    return "\n".join(lines)
+    line, used = "", 0
+    for token in _WORDS.findall(paragraph) if atomic else _tokens(paragraph, ids_whole):
+        size = cell_len(token)
+        if used + size > width and line.strip(" \t"):  # a line of ink: not blanks alone
+            lines.append(line.rstrip())
+            line, used = ("", 0) if not token.strip(" \t") else (token, size)
+            continue
+        line, used = line + token, used + size
+    lines.append(line.rstrip())
+    return lines
 
 
 def _draw(grid, width: int, color: bool) -> tuple:
@@ -355,12 +367,22 @@ _PIECE = 8
 
 
 def _widths(shown: "_Shown", width: int) -> Optional[List[int]]:
-    """Column widths that fit `width`, given by need: each column starts at the narrowest it can
-    fold to (a never-split column as wide as its longest word, prose to _PIECE cells or its
-    longest figure); then the spare cells go, a few at a time, where they save the most: rows
-    first, then pieces of names under _PIECE cells, then cell lines. None when even the
-    narrowest does not fit."""
+    """Column widths that fit `width`: each column as wide as its widest line when all fit (no
+    cell folds), else given by need (`_by_need`); None when even the narrowest do not fit."""
     texts = [[header] + [cells[i] for cells in shown.cells] for i, header in enumerate(shown.headers)]
+    natural = [max(cell_len(line) for text in column_texts for line in text.split("\n")) for column_texts in texts]
+    available = width - 2 * (len(shown.columns) - 1)  # two spaces between columns, none at the edges
+    if sum(natural) <= available:
+        return natural  # what spreading by need ends with when all fit, without measuring a token
+    return _by_need(shown, texts, natural, available)
+
+
+def _by_need(shown: "_Shown", texts: List[List[str]], natural: List[int], available: int) -> Optional[List[int]]:
+    """Each column starts at the narrowest it can fold to (a never-split column as wide as its
+    longest word, prose to _PIECE cells or its longest figure); then the spare cells go, a few
+    at a time, where they save the most: rows first, then pieces of names under _PIECE cells,
+    then cell lines. None when even the narrowest does not fit. `texts`: each column's header
+    and cells; `natural`: each column's widest line."""
     # The header is prose (it folds between characters); cells of a never-split column between
     # words. Equal cells ("—", "[1]", a place) are measured once.
     headers = [_sizes(header, False) for header in shown.headers]
@@ -368,12 +390,10 @@ def _widths(shown: "_Shown", width: int) -> Optional[List[int]]:
         {text: _sizes(text, column.atomic) for text in column_texts[1:]}
         for column, column_texts in zip(shown.columns, texts)
     ]
-    natural = [max(cell_len(line) for text in column_texts for line in text.split("\n")) for column_texts in texts]
     floor = [
         _floor(column, [headers[i], *sizes[i].values()], shown.headers[i], natural[i])
         for i, column in enumerate(shown.columns)
     ]
-    available = width - 2 * (len(shown.columns) - 1)  # two spaces between columns, none at the edges
     if sum(floor) > available:
         return None
     cache: Dict[Tuple[int, int], Tuple[List[int], int]] = {}
