@@ -24,8 +24,8 @@ full one. A warm run's fixed start-up (the same command on the bundled base) is 
 before dividing: linear growth shows the half base costing 0.5 of the full (±20%: 0.4-0.6).
 
 Children are the installed `cityai` console script (else `python -m cityai_cli`), with bytecode
-caching on (PYTHONDONTWRITEBYTECODE removed), as an installed cityai would run, and with
-CITYAI_CACHE_DIR in a temporary directory.
+caching on (PYTHONDONTWRITEBYTECODE removed), as an installed cityai would run, and with the
+user's cache directory (XDG_CACHE_HOME, no CITYAI_CACHE_DIR) in a temporary directory.
 """
 
 from __future__ import annotations
@@ -120,8 +120,10 @@ def main() -> None:
     )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="cityai-bench-"))
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "CITYAI_DATA")}
-    env.update(CITYAI_CACHE_DIR=str(work / "cache"), PYTHONIOENCODING="utf-8", COLUMNS="120")
+    unset = ("PYTHONDONTWRITEBYTECODE", "CITYAI_DATA", "CITYAI_CACHE_DIR")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    # The user's cache directory, found as a user's run finds it (no CITYAI_CACHE_DIR), in scratch
+    env.update(XDG_CACHE_HOME=str(work / "cache"), PYTHONIOENCODING="utf-8", COLUMNS="120")
     typer_version = subprocess.run(
         [PYTHON, "-c", "import typer; print(typer.__version__)"], capture_output=True, text=True, check=True
     ).stdout.strip()

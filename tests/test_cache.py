@@ -838,3 +838,46 @@ def test_cached_and_uncached_output_are_byte_identical(cli, contradicting, tmp_p
         monkeypatch.setenv(store.CACHE_ENV, str(tmp_path / "cache"))
         assert (cached.code, cached.stdout, cached.stderr) == (uncached.code, uncached.stdout, uncached.stderr)
         assert cached.code == 0 and cached.stdout, argv
+
+
+@pytest.mark.parametrize(
+    "xdg, home",
+    [
+        ("/srv/cache", "/home/ana"),
+        ("/srv/cache/", "/home/ana"),
+        ("", "/home/ana"),
+        (None, "/home/ana"),
+        (None, "/"),
+        ("relative/cache", "/home/ana"),
+        ("  ", "/home/ana"),
+        (None, "relative"),
+        (None, None),
+    ],
+)
+def test_the_cache_directory_is_platformdirs_user_cache_directory(monkeypatch, xdg, home):
+    """Read on Linux without platformdirs (store._xdg_cache_dir), it is still what platformdirs
+    says for every $XDG_CACHE_HOME and $HOME: set, empty, relative, missing."""
+    from pathlib import Path
+
+    from platformdirs import user_cache_dir
+
+    monkeypatch.delenv(store.CACHE_ENV, raising=False)
+    for name, value in (("XDG_CACHE_HOME", xdg), ("HOME", home)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    assert store.cache_dir() == Path(user_cache_dir("cityai", appauthor=False))
+    if sys.platform == "linux" and xdg == "/srv/cache":
+        assert store.cache_dir() == Path("/srv/cache/cityai")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="read without platformdirs on Linux only")
+def test_a_warm_run_on_linux_does_not_import_platformdirs(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != store.CACHE_ENV}
+    env.update(XDG_CACHE_HOME=str(tmp_path), HOME=str(tmp_path))
+    script = (
+        "import sys; from cityai_cli.core.cache import store; print(store.cache_dir(), 'platformdirs' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    assert done.stdout == f"{tmp_path / 'cityai'} False\n"

@@ -51,10 +51,31 @@ def cache_dir() -> Path:
     chosen = os.environ.get(CACHE_ENV)
     if chosen:
         return Path(chosen)
-    # lazy: only when CITYAI_CACHE_DIR is not set
+    return Path(_xdg_cache_dir() or _platform_cache_dir())
+
+
+def _xdg_cache_dir() -> Optional[str]:
+    """platformdirs' user cache directory on Linux, read as it reads it ($XDG_CACHE_HOME when
+    absolute, else ~/.cache with an absolute $HOME), without importing it: platformdirs imports
+    tempfile and random, ~2 ms of every warm run. None for anything else (another system,
+    Android, a relative or missing home), which platformdirs itself answers."""
+    if sys.platform != "linux" or hasattr(sys, "getandroidapilevel"):
+        return None
+    if os.environ.get("ANDROID_DATA") == "/data" and os.environ.get("ANDROID_ROOT") == "/system":
+        return None  # platformdirs looks for an Android app
+    configured, home = os.environ.get("XDG_CACHE_HOME", ""), os.environ.get("HOME", "")
+    if configured.startswith("/"):
+        return os.path.join(configured, "cityai")
+    if not configured and home.startswith("/"):
+        return os.path.join(os.path.expanduser("~/.cache"), "cityai")
+    return None
+
+
+def _platform_cache_dir() -> str:
+    # lazy: see _xdg_cache_dir
     from platformdirs import user_cache_dir
 
-    return Path(user_cache_dir("cityai", appauthor=False))
+    return user_cache_dir("cityai", appauthor=False)
 
 
 def trusted(status: os.stat_result, uid: Optional[int]) -> bool:
