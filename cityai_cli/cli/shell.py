@@ -421,17 +421,21 @@ def nonempty(option: str, values: Optional[List[str]]) -> List[str]:
 
 
 def resolve_places(loaded: "Loaded", given: List[str]) -> List[str]:
-    # lazy: only the command that runs imports what it uses (start-up)
+    if not given:
+        return []
+    # lazy: only a command line naming places imports the name index (start-up)
     from ..core.name_index import resolve_places
 
     return resolve_places(loaded.base, given)
 
 
 def resolve_region(loaded: "Loaded", region: Optional[str]) -> Optional[str]:
-    # lazy: only the command that runs imports what it uses (start-up)
+    if not region:
+        return None
+    # lazy: only a command line naming a region imports the name index (start-up)
     from ..core.name_index import group_index
 
-    return group_index(loaded.base, "regions", "region").resolve(region) if region else None
+    return group_index(loaded.base, "regions", "region").resolve(region)
 
 
 def emit(

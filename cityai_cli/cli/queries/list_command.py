@@ -51,10 +51,14 @@ def list_command(
     Example: cityai list --level region
     """
     # lazy: only the command that runs imports what it uses (start-up)
-    from ...core.name_index import group_index
     from ...core.query.listings import list_places
 
     loaded = load(env, data, with_)
-    province_name = group_index(loaded.base, "province", "province").resolve(province) if province else None
+    province_name = None
+    if province:
+        # lazy: only a command line naming a province imports the name index (start-up)
+        from ...core.name_index import group_index
+
+        province_name = group_index(loaded.base, "province", "province").resolve(province)
     chosen = None if level is None or level is Level.all else level.value
     emit(env, loaded, list_places(loaded.base, chosen, resolve_region(loaded, region), province_name), format, lang)
