@@ -99,6 +99,26 @@ def test_cite_a_programme_words_each_term_in_the_table_and_keeps_the_code_in_csv
     assert [r["role"] for r in rows] == ["programme", "pool", "rate", "cap", "special_rates[0]"]
 
 
+def test_a_facts_citations_name_their_place_in_the_title_not_in_a_column_and_csv_keeps_it(cli):
+    table = cli("cite", "甲", "ai_enterprises", "--data", M, "-f", "table", "--width", "300").stdout.splitlines()
+    assert table[0] == "甲 · 人工智能企业数: 2条引证"
+    assert re.split(r"\s{2,}", table[1].strip()) == [
+        "数值",
+        "日期",
+        "口径",
+        "类型",
+        "来源标题",
+        "发布",
+        "原文段落([[引文]])",
+    ]
+    assert table[3].startswith("超2800家  2024-12-31  ")
+    rows = list(csv.DictReader(io.StringIO(cli("cite", "甲", "ai_enterprises", "--data", M, "-f", "csv").stdout)))
+    assert [(r["place"], r["place_label"]) for r in rows] == [("甲", "甲"), ("甲", "甲")]
+    # a programme's terms keep their place's column: the title names the programme
+    programme = cli("cite", "甲市算力券", "--data", M, "-f", "table", "--width", "300").stdout.splitlines()
+    assert re.split(r"\s{2,}", programme[1].strip())[0] == "地区"
+
+
 def test_cite_unknown_programme_and_missing_fact_are_usage_errors(cli):
     assert (cli("cite", "无此券", "--data", M).code, cli("cite", "丙", "industry_scale", "--data", M).code) == (2, 2)
     assert cli("cite", "丙", "industry_scale", "--data", M).stderr == (

@@ -848,7 +848,10 @@ def role_word(lang: str, role: str) -> str:
 @builder("cite")
 def cite_table(base: Base, result, lang: str) -> List[Table]:
     is_fact = "metric" in result.meta
-    columns = [*_place(base, lang)]
+    # A fact's citations are of the one place the title names: its column would repeat it on every
+    # row, and the eight columns left fit 100 cells (nine stacked the records below 120). The
+    # machine formats keep it.
+    columns = [*_place(base, lang, shown=not is_fact)]
     if is_fact:
         columns += [
             Column("metric", "metric", in_table=False),
