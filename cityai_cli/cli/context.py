@@ -69,8 +69,14 @@ class Environment:
         self.command = "cityai"  # the running command's name, as typed (show, extract …), for its messages
 
     def say(self, message: str) -> None:
-        """A line on stderr (a message, or a summary that must not mix with machine output)."""
-        typer.echo(message, file=self.stderr)
+        """A line on stderr (a message, or a summary that must not mix with machine output). A
+        stderr that cannot take it (closed, or the pipe of a reader that has gone, as `2>&1 |
+        head -1` leaves it) drops it: there is nowhere else to say it, and the exit status stays
+        the command's (Click would make a broken pipe exit 1)."""
+        try:
+            typer.echo(message, file=self.stderr)
+        except (OSError, ValueError):  # ValueError: a closed file
+            pass
 
 
 def environment(ctx: typer.Context) -> Environment:
