@@ -194,7 +194,7 @@ def test_a_damaged_cache_is_rebuilt_not_trusted(cache, base, how):
     assert isinstance(opened(base), store.CachedBase)  # and it was rewritten
 
 
-@pytest.mark.parametrize("table", ["places", "programmes", "policies", "facts", "place_keys"])
+@pytest.mark.parametrize("table", ["places", "programmes", "policies", "facts", "place_keys", "metrics", "metric_keys"])
 def test_a_part_read_after_opening_falls_back_when_damaged(cache, base, table):
     # places, facts, policies and programmes are read on first use, after the cache was opened
     expected = opened(base)
@@ -222,6 +222,10 @@ UNDECODABLE = [
     ("DELETE FROM places WHERE name = '甲'", ("show", "甲")),
     ("UPDATE place_keys SET place = 'nowhere' WHERE key = '乙'", ("compare", "甲", "乙")),
     ("DELETE FROM place_keys", ("targets", "甲")),
+    ("UPDATE metric_keys SET metric = 'nowhere' WHERE key = '产业规模'", ("rank", "--by", "产业规模")),
+    ("DELETE FROM metric_keys WHERE metric = 'compute_capacity'", ("rank", "--by", "企业数")),
+    ("DROP TABLE metric_keys", ("compare", "甲", "乙", "--metric", "产业规模")),
+    ("UPDATE metrics SET aliases = 'x' WHERE key = 'industry_scale'", ("rank", "--by", "产业规模")),
     ("DROP TABLE places", ("rank", "--by", "ai_enterprises")),
     # subsidy types and sources, read on first use (reader.CachedBase.__getattr__)
     ("DROP TABLE subsidy_types", ("subsidies", "--spend", "300万")),
@@ -346,6 +350,12 @@ def test_what_the_cache_selects_and_counts_is_what_the_full_base_gives(cache, ba
             expected = [item for item in getattr(full, kind) if item.place == place]
             assert getattr(cached, of_place)(place) == getattr(full, of_place)(place) == expected
     assert cached.place_keys() == full.place_keys() and full.place_keys()["jia"] == {"甲"}
+    assert cached.metric_keys() == full.metric_keys() and full.metric_keys()["企业数"] == {"ai_enterprises"}
+    assert cached.metrics["industry_scale"] == full.metrics["industry_scale"]
+    assert "metrics" not in cached._parts  # one metric read alone
+    with pytest.raises(KeyError):
+        cached.metrics["nowhere"]
+    assert list(cached.metrics.items()) == list(full.metrics.items()) and "metrics" in cached._parts
     levels = cached.place_levels()
     assert (
         list(levels.items())

@@ -4,7 +4,14 @@ and failures (unknown, ambiguous, look-alike names)."""
 import pytest
 
 from cityai_cli.core.errors import UsageError
-from cityai_cli.core.name_index import group_index, metric_index, normalise, place_index, subsidy_type_index
+from cityai_cli.core.name_index import (
+    group_index,
+    metric_index,
+    metric_keys,
+    normalise,
+    place_index,
+    subsidy_type_index,
+)
 from conftest import MINI, assert_clean_failure, write_base
 
 
@@ -242,14 +249,14 @@ def test_a_metrics_own_name_beats_another_metrics_scope_label():
     from types import SimpleNamespace as NS
 
     scope = NS(zh="应用登记数", en="app registrations")
-    kb = NS(
-        metrics={
-            "apps": NS(zh="应用登记数", en="apps", aliases=(), scopes=(NS(zh="应用登记", en="apps registered"),)),
-            "rank": NS(zh="全国排名", en="national rank", aliases=(), scopes=(scope, NS(zh="排名口径", en="ranked"))),
-            "other": NS(zh="其他", en="other", aliases=(), scopes=(NS(zh="排名口径", en="ranked too"),)),
-        }
-    )
-    index = metric_index(kb)
+    metrics = {
+        "apps": NS(zh="应用登记数", en="apps", aliases=(), scopes=(NS(zh="应用登记", en="apps registered"),)),
+        "rank": NS(zh="全国排名", en="national rank", aliases=(), scopes=(scope, NS(zh="排名口径", en="ranked"))),
+        "other": NS(zh="其他", en="other", aliases=(), scopes=(NS(zh="排名口径", en="ranked too"),)),
+    }
+    keys = metric_keys(metrics)
+    assert keys["应用登记数"] == {"apps"} and keys["排名口径"] == {"other", "rank"}
+    index = metric_index(NS(metrics=metrics, metric_keys=lambda: keys))
     assert index.resolve("应用登记数") == "apps"  # the metric's name, not the rank's scope
     assert index.resolve("app registrations") == "rank"  # a label no metric is named by
     with pytest.raises(UsageError) as error:

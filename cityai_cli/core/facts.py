@@ -68,6 +68,13 @@ class AbstractBase:
 
         return place_keys(self.places)
 
+    def metric_keys(self) -> Dict[str, Set[str]]:
+        """What a user may type for a metric (normalised) -> the metrics it names (`name_index.metric_keys`)."""
+        # lazy: the name index only when a name is resolved (start-up)
+        from .name_index import metric_keys
+
+        return metric_keys(self.metrics)
+
     def place_levels(self) -> Dict[str, str]:
         """Every place's level, in curated order: what `rank` needs of all the places."""
         return {name: place.level for name, place in self.places.items()}

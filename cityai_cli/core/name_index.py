@@ -299,15 +299,16 @@ def subsidy_type_words(key: str, kind) -> List[str]:
     return list(dict.fromkeys(normalise(word) for word in (key, kind.en, kind.pinyin, *kind.aliases) if word))
 
 
-def metric_index(kb) -> Index:
-    metrics = kb.metrics
+def metric_keys(metrics: Mapping[str, Any]) -> Dict[str, Set[str]]:
+    """Every key a user may type for a metric -> the metrics it names: its own words, else the
+    labels of its scopes (a word that is one metric's own name means that metric, whatever
+    scope labels it matches). The compiled cache stores this, as it does `place_keys`."""
     labels = inverted({key: scope_words(metric) for key, metric in metrics.items()})
-    return Index(
-        {**labels, **inverted({key: metric_words(key, metric) for key, metric in metrics.items()})},
-        "metric",
-        "metrics",
-        lambda key: metrics[key].en,
-    )
+    return {**labels, **inverted({key: metric_words(key, metric) for key, metric in metrics.items()})}
+
+
+def metric_index(kb) -> Index:
+    return Index(kb.metric_keys(), "metric", "metrics", lambda key: kb.metrics[key].en)
 
 
 def subsidy_type_index(kb) -> Index:

@@ -37,10 +37,11 @@ from ..records import (
 )
 from ..slots import COMPILE_AFTER, DictRecord
 
-FORMAT = "11"  # bump when the tables below change, or what their marks mean (5: conflict = contradicted;
+FORMAT = "12"  # bump when the tables below change, or what their marks mean (5: conflict = contradicted;
 # 6: contradicted at the same time, subsidy types' keywords, a term's basis; 7: both of 6's, merged;
 # 8: the tables derived from facts.py's declarations; 9: each fact's citations as JSON in its row;
-# 10: the covering index of headline facts; 11: word lists and citations as packed.join_texts)
+# 10: the covering index of headline facts; 11: word lists and citations as packed.join_texts;
+# 12: metric_keys)
 
 # ---- how a field of each declared type is stored and read back ------------------------------
 
@@ -405,6 +406,8 @@ CREATE_TABLES = "\n".join(
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);",
         # what a user may type for a place, normalised (`name_index.place_keys`)
         "CREATE TABLE place_keys (key TEXT NOT NULL, place TEXT NOT NULL REFERENCES places(name));",
+        # and for a metric (`name_index.metric_keys`): resolving one reads neither every metric nor its words
+        "CREATE TABLE metric_keys (key TEXT NOT NULL, metric TEXT NOT NULL REFERENCES metrics(key));",
         *(stored.ddl for stored in TABLES),
     ]
 )
@@ -460,6 +463,10 @@ def _fill(db: sqlite3.Connection, base: AbstractBase, meta: Dict[str, str]) -> N
     db.executemany(
         "INSERT INTO place_keys VALUES (?,?)",
         [(key, place) for key, places in base.place_keys().items() for place in sorted(places)],
+    )
+    db.executemany(
+        "INSERT INTO metric_keys VALUES (?,?)",
+        [(key, metric) for key, named in base.metric_keys().items() for metric in sorted(named)],
     )
     citations: List[tuple] = []
     _insert(db, FACTS, _fact_rows(base, citations))

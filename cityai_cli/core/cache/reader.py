@@ -64,28 +64,25 @@ def _sources(db: sqlite3.Connection) -> Dict[str, SourceDef]:
     }
 
 
-def _metrics(db: sqlite3.Connection) -> Dict[str, MetricDef]:
+def _metrics(db: sqlite3.Connection, key: Optional[str] = None) -> Dict[str, MetricDef]:
+    """Every metric, or the one of `key` (none when there is no such metric)."""
+    one, params = key is not None, (key,) if key is not None else ()
     scopes: Dict[str, List[ScopeDef]] = {}
-    for r in db.execute(f"SELECT metric, {SCOPES.select()} FROM scopes ORDER BY metric, position"):
+    sql = f"SELECT metric, {SCOPES.select()} FROM scopes {'WHERE metric = ?' if one else ''} ORDER BY metric, position"
+    for r in db.execute(sql, params):
         scopes.setdefault(r[0], []).append(SCOPES.read(r, 1))
-    return {
-        r[0]: METRICS.read(r, 1, scopes=tuple(scopes.get(r[0], ())))
-        for r in db.execute(f"SELECT key, {METRICS.select()} FROM metrics ORDER BY position")
-    }
+    sql = f"SELECT key, {METRICS.select()} FROM metrics {'WHERE key = ?' if one else ''} ORDER BY position"
+    return {r[0]: METRICS.read(r, 1, scopes=tuple(scopes.get(r[0], ()))) for r in db.execute(sql, params)}
 
 
-_DEFINITIONS: Dict[str, Callable[[sqlite3.Connection], Any]] = {
-    "metrics": _metrics,
-    "subsidy_types": _subsidy_types,
-    "sources": _sources,
-}
+_DEFINITIONS: Dict[str, Callable[[sqlite3.Connection], Any]] = {"subsidy_types": _subsidy_types, "sources": _sources}
 
 
 class CachedBase(AbstractBase):
     """A knowledge base read from the SQLite file on demand (interface: `facts.AbstractBase`).
 
-    Definitions (metrics, subsidy types, sources) are read on first use; places, facts, policies
-    and programmes on first access (`_part`; one place by name reads its row, `_Places`);
+    Definitions (subsidy types, sources) are read on first use; metrics, places, facts, policies
+    and programmes on first access (`_part`; one metric or place by key reads its row, `_Keyed`);
     `facts_of` asks the index for one place and metric, or, once a command has asked for several
     places of one metric (rank), reads that metric at once.
     """
@@ -101,8 +98,9 @@ class CachedBase(AbstractBase):
         self._metric_loaded: Dict[str, bool] = {}
         self._place_loaded: set = set()
         self._asked: Dict[str, int] = {}
-        self._parts: Dict[str, Any] = {}  # places, facts, policies, programmes: see _part
-        self._places = _Places(self)
+        self._parts: Dict[str, Any] = {}  # metrics, places, facts, policies, programmes: see _part
+        self._places = _Keyed(self, "places", self._read_places)
+        self._metrics = _Keyed(self, "metrics", lambda key=None: _metrics(self._db, key))
         self._outlines: List[Programme] = []  # programme_outlines, kept so that their id()s stay theirs
         self._outlined: Dict[int, int] = {}  # id() of an outline -> its row id
         self.title = connection.execute("SELECT value FROM meta WHERE key = 'title'").fetchone()[0]
@@ -127,10 +125,9 @@ class CachedBase(AbstractBase):
         return getattr(AbstractBase, name)(self, *args) if found is None else found
 
     def __getattr__(self, name: str) -> Any:
-        """The metrics, the subsidy types and the sources, read on first use (subsidies, funds and
-        policies read no metric, rank and compare no subsidy type: ~0.5 ms to read the metrics) and then
-        kept as attributes: subsidies asks for a programme's type in every row, and a property's
-        call cost ~1 µs a row."""
+        """The subsidy types and the sources, read on first use (rank and compare read no subsidy
+        type) and then kept as attributes: subsidies asks for a programme's type in every row, and
+        a property's call cost ~1 µs a row."""
         read = _DEFINITIONS.get(name)
         if read is None or name.startswith("__"):
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
@@ -140,7 +137,7 @@ class CachedBase(AbstractBase):
         return value
 
     def _part(self, name: str, read: Callable[[], Any]) -> Any:
-        """A part of the base (places, facts, policies, programmes) read on first access; once a
+        """A part of the base (metrics, places, facts, policies, programmes) read on first access; once a
         read has failed, the full base's."""
         if self._full is None and name not in self._parts:
             self._guard(lambda: self._parts.__setitem__(name, read()))
@@ -149,8 +146,31 @@ class CachedBase(AbstractBase):
     @property
     def places(self) -> "Mapping[str, PlaceDef]":  # type: ignore[override]
         # Read on first use, not when opened: at 3,000 places all of them take ~14 ms, and
-        # `compare` looks up two (`_Places`), `subsidies` in Chinese none.
+        # `compare` looks up two (`_Keyed`), `subsidies` in Chinese none.
         return self._places
+
+    @property
+    def metrics(self) -> "Mapping[str, MetricDef]":  # type: ignore[override]
+        # Read on first use: all of them with their scopes take ~0.5 ms, and `rank` looks up one,
+        # `list` three, `subsidies` none (`_Keyed`).
+        return self._metrics
+
+    def metric_keys(self) -> Dict[str, Set[str]]:
+        def read() -> Dict[str, Set[str]]:
+            # Checked against the metrics both ways, as place_keys are against the places.
+            keys: Dict[str, Set[str]] = {}
+            for key, metric, known in self._db.execute(
+                "SELECT k.key, k.metric, m.key IS NOT NULL FROM metric_keys k LEFT JOIN metrics m ON m.key = k.metric"
+            ):
+                if not known:
+                    raise ValueError(f"metric_keys: no metric {metric!r}")
+                keys.setdefault(key, set()).add(metric)
+            named = {metric for metrics in keys.values() for metric in metrics}
+            if self._db.execute("SELECT count(*) FROM metrics").fetchone()[0] != len(named):
+                raise ValueError("metric_keys: a metric without keys")
+            return keys
+
+        return self._answer(read, "metric_keys")
 
     def place_levels(self) -> Dict[str, str]:
         if self._full is not None or "places" in self._parts:
@@ -459,30 +479,36 @@ class CachedBase(AbstractBase):
         return [read[known[id(o)]] if id(o) in known else o for o in outlines]
 
 
-class _Places(Mapping):
-    """`CachedBase.places`: a place looked up by name reads its row alone; iterating (or asking
-    for every item) reads them all, once, as a dict."""
+class _Keyed(Mapping):
+    """`CachedBase.places` and `.metrics`: one looked up by key reads its row alone; iterating
+    (or asking for every item) reads them all, once, as a dict. `read(key)` reads the one of
+    `key` (a dict without it when there is none), `read()` all of them."""
 
-    def __init__(self, base: CachedBase):
-        self._base = base
-        self._one: Dict[str, Optional[PlaceDef]] = {}
+    def __init__(self, base: CachedBase, part: str, read: Callable[..., Dict[str, Any]]):
+        self._base, self._name, self._read = base, part, read
+        self._one: Dict[str, Any] = {}
+        self._every: Optional[Dict[str, Any]] = None  # once all are read: a lookup is a dict's (compare: ~200)
 
-    def _all(self) -> Dict[str, PlaceDef]:
-        return self._base._part("places", self._base._read_places)
+    def _all(self) -> Dict[str, Any]:
+        if self._every is None:
+            self._every = self._base._part(self._name, self._read)
+        return self._every
 
-    def __getitem__(self, name: str) -> PlaceDef:
+    def __getitem__(self, key: str) -> Any:
+        if self._every is not None:
+            return self._every[key]
         base = self._base
-        if base._full is None and "places" not in base._parts:
-            if name not in self._one:
-                found = base._guard(lambda: base._read_places(name))
+        if base._full is None and self._name not in base._parts:
+            if key not in self._one:
+                found = base._guard(lambda: self._read(key))
                 if found is not None:
-                    self._one[name] = found.get(name)
-            if name in self._one:
-                place = self._one[name]
-                if place is None:
-                    raise KeyError(name)
-                return place
-        return self._all()[name]  # everything read, or the file failed: the full base's
+                    self._one[key] = found.get(key)
+            if key in self._one:
+                item = self._one[key]
+                if item is None:
+                    raise KeyError(key)
+                return item
+        return self._all()[key]  # everything read, or the file failed: the full base's
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._all())
