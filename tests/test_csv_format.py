@@ -10,8 +10,11 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import FIXTURES, INJECT, MINI, ROOT, write_base
 
@@ -315,6 +318,26 @@ def test_csv_fields_are_quoted_exactly_as_csv_writer_quotes_them():
             out = io.StringIO()
             csv.writer(out, lineterminator="\r\n").writerow([first, second])
             assert ",".join([csv_field(first), csv_field(second)]) + "\r\n" == out.getvalue(), (first, second)
+
+
+@given(st.text(alphabet=st.sampled_from(list(",\"\r\n\x00 \t;'=a中")), min_size=1, max_size=12))
+@settings(max_examples=2000, deadline=None)
+def test_any_cell_is_quoted_as_csv_writer_quotes_it(text):
+    # csv_field quotes by its own rule (csv is not imported to write CSV): csv.writer is the oracle
+    from cityai_cli.render.csv_format import csv_field
+
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow([text, text])
+    assert ",".join([csv_field(text)] * 2) + "\r\n" == out.getvalue()
+
+
+def test_writing_csv_does_not_import_the_csv_module():
+    code = (
+        "import sys; from cityai_cli.render import csv_format; "
+        "print(csv_format.csv_field('a,\"b\"'), 'csv' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == '"a,""b""" False\n'
 
 
 def test_csv_rows_are_csv_writer_rows_a_lone_empty_cell_included():
