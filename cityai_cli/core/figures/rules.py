@@ -152,31 +152,57 @@ def certainly_better(a: Quantity, b: Quantity, higher_is_better: bool = True) ->
     return interval(a)[1] < interval(b)[0]
 
 
-def positions(quantities: List[Quantity], higher_is_better: bool = True) -> List[int]:
-    """Each figure's rank: 1 + how many figures certainly beat it (`certainly_better`), so figures
-    the bounds cannot tell apart share a rank. Sorted ends and bisection: n log n."""
+class Bounds:
+    """The intervals of some figures, each made once and sorted once: what `positions` and
+    `undecided` read (rank asks both of every figure: at 3,000 figures, ~1 ms made again)."""
 
-    ends = [interval(q) for q in quantities]
-    if higher_is_better:  # g beats f when g's lowest end is above f's highest
-        lows = sorted(low for low, _ in ends)
-        return [1 + len(lows) - bisect_right(lows, high) for _, high in ends]
-    highs = sorted(high for _, high in ends)
-    return [1 + bisect_left(highs, low) for low, _ in ends]
+    def __init__(self, quantities: List[Quantity]):
+        self.ends = [interval(q) for q in quantities]
+        self._lows: Optional[List[End]] = None
+        self._highs: Optional[List[End]] = None
+
+    def lows(self) -> List[End]:
+        if self._lows is None:
+            self._lows = sorted(low for low, _ in self.ends)
+        return self._lows
+
+    def highs(self) -> List[End]:
+        if self._highs is None:
+            self._highs = sorted(high for _, high in self.ends)
+        return self._highs
+
+    def positions(self, higher_is_better: bool = True) -> List[int]:
+        """Each figure's rank: 1 + how many figures certainly beat it (`certainly_better`), so
+        figures the bounds cannot tell apart share a rank. Sorted ends and bisection: n log n."""
+        if higher_is_better:  # g beats f when g's lowest end is above f's highest
+            lows = self.lows()
+            return [1 + len(lows) - bisect_right(lows, high) for _, high in self.ends]
+        highs = self.highs()
+        return [1 + bisect_left(highs, low) for low, _ in self.ends]
+
+    def undecided(self, which: Optional[Iterable[int]] = None) -> List[bool]:
+        """Whether each figure can hold together with some other figure of a different interval:
+        the bounds cannot order the two, whatever their ranks (约105 against 100 and 110: 约105
+        shares rank 1 with 110, yet may lie below 100 at rank 2, so 100 is undecided too).
+        n log n: the intervals meeting a figure's are those starting at or below its highest end
+        less those ending below its lowest end; identical intervals are the same figure, not a
+        tie. `which`: only the figures at these indexes, in that order (the rows `rank --top`
+        prints)."""
+        ends = self.ends
+        lows, highs = self.lows(), self.highs()
+        same = Counter(ends)
+        asked = ends if which is None else [ends[i] for i in which]
+        return [bisect_right(lows, high) - bisect_left(highs, low) > same[(low, high)] for low, high in asked]
+
+
+def positions(quantities: List[Quantity], higher_is_better: bool = True) -> List[int]:
+    """`Bounds.positions` of the figures."""
+    return Bounds(quantities).positions(higher_is_better)
 
 
 def undecided(quantities: List[Quantity], which: Optional[Iterable[int]] = None) -> List[bool]:
-    """Whether each figure can hold together with some other figure of a different interval: the
-    bounds cannot order the two, whatever their ranks (约105 against 100 and 110: 约105 shares
-    rank 1 with 110, yet may lie below 100 at rank 2, so 100 is undecided too). n log n: the
-    intervals meeting a figure's are those starting at or below its highest end less those
-    ending below its lowest end; identical intervals are the same figure, not a tie.
-    `which`: only the figures at these indexes, in that order (the rows `rank --top` prints)."""
-
-    ends = [interval(q) for q in quantities]
-    lows, highs = sorted(low for low, _ in ends), sorted(high for _, high in ends)
-    same = Counter(ends)
-    asked = ends if which is None else [ends[i] for i in which]
-    return [bisect_right(lows, high) - bisect_left(highs, low) > same[(low, high)] for low, high in asked]
+    """`Bounds.undecided` of the figures."""
+    return Bounds(quantities).undecided(which)
 
 
 def tightest(quantities: List[Quantity]) -> int:

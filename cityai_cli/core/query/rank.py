@@ -15,17 +15,7 @@ from typing import Dict, List, Optional
 
 from ..facts import Base
 from ..figures.dates import PartialDate
-from ..figures.rules import (
-    WINDOW_MONTHS,
-    better,
-    comparable,
-    contradicting,
-    headline,
-    newest,
-    positions,
-    same_value,
-    undecided,
-)
+from ..figures.rules import WINDOW_MONTHS, Bounds, better, comparable, contradicting, headline, newest, same_value
 from ..records import Fact, MetricDef
 from .common import Record, Result, fact_fields, in_region, quantity_fields
 
@@ -123,8 +113,8 @@ def _rows(
     """The ranked rows, then the unranked (`others`: (fact, reason)), then places without the
     figure; only the first `top`. Ranks go by the bounds (rules.positions: 1 + how many certainly
     beat a figure; figures the bounds cannot tell apart share one: 1, 1, 1, 4)."""
-    values = [fact.value for fact in ranked]
-    ranks = positions(values, definition.higher_is_better)
+    bounds = Bounds([fact.value for fact in ranked])  # made once for the ranks and the ties
+    ranks = bounds.positions(definition.higher_is_better)
     limit = len(ranked) + len(others) + len(missing) if top is None else top
     # Only the rows printed are sorted and told apart: those ranked no worse than the last of
     # them (whole groups of a shared rank, so their ties are as in the full list).
@@ -135,7 +125,7 @@ def _rows(
     )
     ties = _ties([(rank_, ranked[i]) for rank_, i in keyed])
     printed = keyed[:limit]
-    open_order = undecided(values, [i for _, i in printed])  # each printed row against every figure
+    open_order = bounds.undecided([i for _, i in printed])  # each printed row against every figure
     rows: List[Record] = [
         {
             **_row(levels, ranked[i], known[ranked[i].place], rank_, True, None),
