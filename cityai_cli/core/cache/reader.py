@@ -156,21 +156,7 @@ class CachedBase(AbstractBase):
         return self._metrics
 
     def metric_keys(self) -> Dict[str, Set[str]]:
-        def read() -> Dict[str, Set[str]]:
-            # Checked against the metrics both ways, as place_keys are against the places.
-            keys: Dict[str, Set[str]] = {}
-            for key, metric, known in self._db.execute(
-                "SELECT k.key, k.metric, m.key IS NOT NULL FROM metric_keys k LEFT JOIN metrics m ON m.key = k.metric"
-            ):
-                if not known:
-                    raise ValueError(f"metric_keys: no metric {metric!r}")
-                keys.setdefault(key, set()).add(metric)
-            named = {metric for metrics in keys.values() for metric in metrics}
-            if self._db.execute("SELECT count(*) FROM metrics").fetchone()[0] != len(named):
-                raise ValueError("metric_keys: a metric without keys")
-            return keys
-
-        return self._answer(read, "metric_keys")
+        return self._answer(lambda: self._keys("metric_keys", "metric", "metrics", "key"), "metric_keys")
 
     def place_levels(self) -> Dict[str, str]:
         if self._full is not None or "places" in self._parts:
@@ -179,22 +165,22 @@ class CachedBase(AbstractBase):
         return self._answer(lambda: dict(self._db.execute(sql)), "place_levels")
 
     def place_keys(self) -> Dict[str, Set[str]]:
-        def read() -> Dict[str, Set[str]]:
-            # Checked against the places, both ways (a few ms at 3,000 places): a name that
-            # resolves to a place the file lacks, or a place no key names, is a damaged file.
-            keys: Dict[str, Set[str]] = {}
-            for key, place, known in self._db.execute(
-                "SELECT k.key, k.place, p.name IS NOT NULL FROM place_keys k LEFT JOIN places p ON p.name = k.place"
-            ):
-                if not known:
-                    raise ValueError(f"place_keys: no place {place!r}")
-                keys.setdefault(key, set()).add(place)
-            named = {place for places in keys.values() for place in places}
-            if self._db.execute("SELECT count(*) FROM places").fetchone()[0] != len(named):
-                raise ValueError("place_keys: a place without keys")
-            return keys
+        return self._answer(lambda: self._keys("place_keys", "place", "places", "name"), "place_keys")
 
-        return self._answer(read, "place_keys")
+    def _keys(self, table: str, column: str, named: str, key: str) -> Dict[str, Set[str]]:
+        """What a user may type -> what it names (`table`: place_keys or metric_keys), checked
+        against `named` (places, metrics) both ways (a few ms at 3,000 places): a key naming one
+        the file lacks, or one that no key names, is a damaged file."""
+        keys: Dict[str, Set[str]] = {}
+        joined = f"{table} k LEFT JOIN {named} n ON n.{key} = k.{column}"
+        for typed, name, known in self._db.execute(f"SELECT k.key, k.{column}, n.{key} IS NOT NULL FROM {joined}"):
+            if not known:
+                raise ValueError(f"{table}: no {column} {name!r}")
+            keys.setdefault(typed, set()).add(name)
+        every = {name for names in keys.values() for name in names}
+        if self._db.execute(f"SELECT count(*) FROM {named}").fetchone()[0] != len(every):
+            raise ValueError(f"{table}: a {column} without keys")
+        return keys
 
     def _read_places(self, name: Optional[str] = None) -> Dict[str, PlaceDef]:
         """Every place, or the one named (none when there is no such place)."""
