@@ -226,6 +226,8 @@ UNDECODABLE = [
     ("DELETE FROM metric_keys WHERE metric = 'compute_capacity'", ("rank", "--by", "企业数")),
     ("DROP TABLE metric_keys", ("compare", "甲", "乙", "--metric", "产业规模")),
     ("UPDATE metrics SET aliases = 'x' WHERE key = 'industry_scale'", ("rank", "--by", "产业规模")),
+    ("UPDATE metrics SET higher_is_better = 'x' WHERE key = 'industry_scale'", ("rank", "--by", "产业规模")),
+    ("UPDATE metrics SET higher_is_better = 2", ("metrics",)),
     ("DROP TABLE places", ("rank", "--by", "ai_enterprises")),
     # subsidy types and sources, read on first use (reader.CachedBase.__getattr__)
     ("DROP TABLE subsidy_types", ("subsidies", "--spend", "300万")),

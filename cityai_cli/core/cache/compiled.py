@@ -110,6 +110,13 @@ def _same(value: Any) -> Any:
     return value
 
 
+def _bool(value: Any) -> bool:
+    """A stored 0 or 1; anything else is a damaged file (bool() would have read 'x' as true)."""
+    if value.__class__ is not int or value not in (0, 1):
+        raise ValueError(f"not a stored truth value: {value!r}")
+    return value == 1
+
+
 def _text(value: Any) -> Optional[str]:
     return None if value is None else str(value)
 
@@ -118,7 +125,7 @@ def _text(value: Any) -> Optional[str]:
 CODECS: Dict[str, Tuple[str, Callable[[Any], Any], Callable[[Any], Any]]] = {
     "str": ("TEXT NOT NULL", _same, _same),
     "Optional[str]": ("TEXT", _same, _same),
-    "bool": ("INTEGER NOT NULL", int, bool),
+    "bool": ("INTEGER NOT NULL", int, _bool),
     "int": ("INTEGER NOT NULL", _same, _same),
     "Optional[int]": ("INTEGER", _same, _same),
     "Tuple[str, ...]": ("TEXT NOT NULL", _words, _read_words),
