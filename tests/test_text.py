@@ -322,12 +322,12 @@ _NEAR_EDGES = st.text(
 def test_the_checks_without_patterns_find_what_the_patterns_find(text):
     import re
 
-    from cityai_cli.core.text import _character_class, _find_printable_ignorable, holds_shell_bytes
+    from cityai_cli.core.text import _PRINTABLE_IGNORABLE, _character_class, holds_shell_bytes
 
     assert holds_shell_bytes(text) == bool(re.search("[\udc80-\udcff]", text))
     if text.isprintable():
         ignorable = re.compile(f"[{_character_class(DEFAULT_IGNORABLE)}]")
-        assert (_find_printable_ignorable()(text) is None) == (ignorable.search(text) is None)
+        assert (_PRINTABLE_IGNORABLE.search(text) is None) == (ignorable.search(text) is None)
 
 
 def test_the_printable_ignorable_characters_are_those_of_default_ignorable_that_are_printable():

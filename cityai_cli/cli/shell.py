@@ -430,12 +430,17 @@ def resolve_places(loaded: "Loaded", given: List[str]) -> List[str]:
 
 
 def resolve_region(loaded: "Loaded", region: Optional[str]) -> Optional[str]:
-    if not region:
+    return resolve_group(loaded, region, "regions", "region")
+
+
+def resolve_group(loaded: "Loaded", text: Optional[str], field: str, level: str) -> Optional[str]:
+    """The region (field regions) or province (field province) `text` names; None for none given."""
+    if not text:
         return None
-    # lazy: only a command line naming a region imports the name index (start-up)
+    # lazy: only a command line naming a region or province imports the name index (start-up)
     from ..core.name_index import group_index
 
-    return group_index(loaded.base, "regions", "region").resolve(region)
+    return group_index(loaded.base, field, level).resolve(text)
 
 
 def emit(

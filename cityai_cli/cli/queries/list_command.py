@@ -21,6 +21,7 @@ from ..shell import (
     handle_errors,
     load,
     output_options,
+    resolve_group,
     resolve_region,
 )
 
@@ -54,11 +55,6 @@ def list_command(
     from ...core.query.listings import list_places
 
     loaded = load(env, data, with_)
-    province_name = None
-    if province:
-        # lazy: only a command line naming a province imports the name index (start-up)
-        from ...core.name_index import group_index
-
-        province_name = group_index(loaded.base, "province", "province").resolve(province)
+    province_name = resolve_group(loaded, province, "province", "province")
     chosen = None if level is None or level is Level.all else level.value
     emit(env, loaded, list_places(loaded.base, chosen, resolve_region(loaded, region), province_name), format, lang)

@@ -64,17 +64,6 @@ def _sources(db: sqlite3.Connection) -> Dict[str, SourceDef]:
     }
 
 
-def _metrics(db: sqlite3.Connection, key: Optional[str] = None) -> Dict[str, MetricDef]:
-    """Every metric, or the one of `key` (none when there is no such metric)."""
-    one, params = key is not None, (key,) if key is not None else ()
-    scopes: Dict[str, List[ScopeDef]] = {}
-    sql = f"SELECT metric, {SCOPES.select()} FROM scopes {'WHERE metric = ?' if one else ''} ORDER BY metric, position"
-    for r in db.execute(sql, params):
-        scopes.setdefault(r[0], []).append(SCOPES.read(r, 1))
-    sql = f"SELECT key, {METRICS.select()} FROM metrics {'WHERE key = ?' if one else ''} ORDER BY position"
-    return {r[0]: METRICS.read(r, 1, scopes=tuple(scopes.get(r[0], ()))) for r in db.execute(sql, params)}
-
-
 _DEFINITIONS: Dict[str, Callable[[sqlite3.Connection], Any]] = {"subsidy_types": _subsidy_types, "sources": _sources}
 
 
@@ -100,7 +89,7 @@ class CachedBase(AbstractBase):
         self._asked: Dict[str, int] = {}
         self._parts: Dict[str, Any] = {}  # metrics, places, facts, policies, programmes: see _part
         self._places = _Keyed(self, "places", self._read_places)
-        self._metrics = _Keyed(self, "metrics", lambda key=None: _metrics(self._db, key))
+        self._metrics = _Keyed(self, "metrics", self._read_metrics)
         self._outlines: List[Programme] = []  # programme_outlines, kept so that their id()s stay theirs
         self._outlined: Dict[int, int] = {}  # id() of an outline -> its row id
         self.title = connection.execute("SELECT value FROM meta WHERE key = 'title'").fetchone()[0]
@@ -181,6 +170,17 @@ class CachedBase(AbstractBase):
         if self._db.execute(f"SELECT count(*) FROM {named}").fetchone()[0] != len(every):
             raise ValueError(f"{table}: a {column} without keys")
         return keys
+
+    def _read_metrics(self, key: Optional[str] = None) -> Dict[str, MetricDef]:
+        """Every metric with its scopes, or the one of `key` (none when there is no such metric)."""
+        scopes_of, where, params = ("WHERE metric = ?", "WHERE key = ?", (key,)) if key is not None else ("", "", ())
+        scopes: Dict[str, List[ScopeDef]] = {}
+        for r in self._db.execute(
+            f"SELECT metric, {SCOPES.select()} FROM scopes {scopes_of} ORDER BY metric, position", params
+        ):
+            scopes.setdefault(r[0], []).append(SCOPES.read(r, 1))
+        sql = f"SELECT key, {METRICS.select()} FROM metrics {where} ORDER BY position"
+        return {r[0]: METRICS.read(r, 1, scopes=tuple(scopes.get(r[0], ()))) for r in self._db.execute(sql, params)}
 
     def _read_places(self, name: Optional[str] = None) -> Dict[str, PlaceDef]:
         """Every place, or the one named (none when there is no such place)."""
